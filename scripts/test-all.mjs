@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// `npm test`: every check the project promises, in order, then one summary line per suite.
+//   checks: native build for Node, typecheck, lint + layer boundaries, format
+//   unit:   vitest (core, server, shell, renderer logic, scripts)
+//   build:  electron-vite build, and the sandboxed preload requires nothing but electron
+//   e2e:    Playwright: the UI in Debian's Chromium against `haul serve`; the Electron app
+//           where an Electron binary exists (reported as skipped where not)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const results = join(root, 'test-results');
+const summary = [];
+/** Printed above the summary, so the count lines close the output. */
+const notes = [];
+let failed = false;
+
+function step(title, command, args) {
+  process.stdout.write(`\n=== ${title}\n`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
+  const ok = result.status === 0;
+  process.stdout.write(`=== ${title}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  return ok;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+// Static checks: each counts as one check.
+const checks = [
+  ['native build for Node', process.execPath, [join(root, 'scripts/native-abi.mjs'), 'node']],
+  ['typecheck (main + preload)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']],
+  ['typecheck (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']],
+  ['lint', bin('eslint'), ['.']],
+  ['layer boundaries', process.execPath, [join(root, 'scripts/check-boundaries.mjs')]],
+  ['format', bin('prettier'), ['--check', '.']],
+];
+let checksPassed = 0;
+for (const [title, command, args] of checks) {
+  if (step(title, command, args)) checksPassed += 1;
+  else failed = true;
+}
+summary.push(`checks: ${checksPassed} passed, ${checks.length - checksPassed} failed`);
+
+// Unit tests.
+const unitJson = join(results, 'unit.json');
+const unitOk = step('unit tests', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${unitJson}`,
+]);
+const unit = readJson(unitJson);
+if (unit) {
+  summary.push(`unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed`);
+} else {
+  summary.push('unit: 0 passed, 1 failed (the test runner produced no report)');
+}
+if (!unitOk || !unit || unit.numFailedTests > 0) failed = true;
+
+// Build, then end-to-end.
+const buildOk =
+  step('build', bin('electron-vite'), ['build']) &&
+  step('build output', process.execPath, [join(root, 'scripts/check-build.mjs')]);
+if (!buildOk) failed = true;
+
+if (buildOk) {
+  const e2eJson = join(results, 'e2e.json');
+  const e2eOk = step('e2e tests', bin('playwright'), ['test']);
+  const e2e = readJson(e2eJson);
+  if (e2e?.stats) {
+    const passed = e2e.stats.expected + e2e.stats.flaky;
+    const skipped = e2e.stats.skipped;
+    // Errors outside any test (a spec that does not load) fail the suite too.
+    const failures = e2e.stats.unexpected + (e2e.errors?.length ?? 0) || (e2eOk ? 0 : 1);
+    summary.push(`e2e: ${passed} passed, ${failures} failed${skipped ? `, ${skipped} skipped` : ''}`);
+    for (const suite of e2e.suites ?? []) {
+      for (const spec of flattenSpecs(suite)) {
+        for (const t of spec.tests ?? []) {
+          const skip = t.annotations?.find((a) => a.type === 'skip');
+          if (t.status === 'skipped')
+            notes.push(`e2e skipped: ${spec.title} (${skip?.description ?? 'no reason given'})`);
+        }
+      }
+    }
+    if (!e2eOk || failures > 0) failed = true;
+  } else {
+    summary.push('e2e: 0 passed, 1 failed (the test runner produced no report)');
+    failed = true;
+  }
+} else {
+  summary.push('e2e: 0 passed, 1 failed (not run: the build failed)');
+}
+
+function* flattenSpecs(suite) {
+  yield* suite.specs ?? [];
+  for (const child of suite.suites ?? []) yield* flattenSpecs(child);
+}
+
+if (existsSync(join(results, 'screenshots'))) notes.push(`screenshots saved in ${join('test-results', 'screenshots')}`);
+process.stdout.write(`\n${[...notes, ...summary].join('\n')}\n`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,19 @@
+import type { ErrorKind, ErrorShape } from '../../src-preload/contract';
+
+/** An error the core means to show: its kind decides the HTTP status and the UI's wording. */
+export class HaulError extends Error {
+  readonly kind: ErrorKind;
+
+  constructor(kind: ErrorKind, message: string) {
+    super(message);
+    this.name = 'HaulError';
+    this.kind = kind;
+  }
+}
+
+/** Turns anything thrown into the envelope's error; unknown errors become `internal`. */
+export function toErrorShape(error: unknown): ErrorShape {
+  if (error instanceof HaulError) return { kind: error.kind, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'internal', message: `Unexpected error: ${message}` };
+}

@@ -1,0 +1,56 @@
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { HaulError } from '../errors';
+import { latestSchemaVersion, migrations, type Migration } from './migrations';
+
+export interface OpenDatabaseOptions {
+  /** Path of the database file, or `:memory:`. */
+  file: string;
+  /**
+   * Path of a better_sqlite3.node built for the running runtime. The Electron app
+   * passes its Electron-ABI build; plain Node uses the package's own build.
+   */
+  nativeBinding?: string;
+  /** @default the project's migrations */
+  migrations?: readonly Migration[];
+}
+
+export function openDatabase(options: OpenDatabaseOptions): Database {
+  const db = new BetterSqlite3(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, options.migrations ?? migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the schema up to the newest migration; refuses a database made by a newer Haul. */
+export function migrate(db: Database, list: readonly Migration[] = migrations): void {
+  const current = schemaVersion(db);
+  const newest = list.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new HaulError(
+      'conflict',
+      `The database was written by a newer version of Haul (schema ${current}, this version knows ${newest}). ` +
+        'Update Haul, or start it with another data folder.',
+    );
+  }
+  for (const migration of list) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}
+
+export { latestSchemaVersion };

@@ -1,0 +1,142 @@
+import { request as httpRequest } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../test/temp-dir';
+import { createCore, type Core } from '../core/app';
+import { startServer, type RunningServer } from './http';
+import { loadOrCreateToken } from './token';
+
+let dir: ReturnType<typeof tempDir>;
+let core: Core;
+let server: RunningServer;
+let token: string;
+
+beforeAll(async () => {
+  dir = tempDir();
+  const staticDir = join(dir.path, 'ui');
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Haul</title>');
+  core = createCore({ dataDir: dir.path, downloadDir: dir.path, runtime: 'headless', version: '1.2.3' });
+  token = loadOrCreateToken(dir.path);
+  server = await startServer({ core, token, port: 0, staticDir });
+});
+
+afterAll(async () => {
+  await server.close();
+  await core.close();
+  dir.remove();
+});
+
+/** Raw http.request: fetch would rewrite the Host header, which is exactly what we test. */
+function raw(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    if (options.body !== undefined) req.write(options.body);
+    req.end();
+  });
+}
+
+const json = { 'Content-Type': 'application/json' };
+
+describe('local HTTP API', () => {
+  it('answers an authorised RPC call with the envelope', async () => {
+    const res = await raw('/v1/rpc/app.info', {
+      method: 'POST',
+      headers: { ...json, Authorization: `Bearer ${token}` },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { version: '1.2.3', runtime: 'headless' } });
+  });
+
+  it('401 without a token, 403 with a wrong one', async () => {
+    const missing = await raw('/v1/rpc/app.info', { method: 'POST', headers: json, body: '{}' });
+    expect(missing.status).toBe(401);
+    expect(JSON.parse(missing.body).error.kind).toBe('unauthorized');
+    const wrong = await raw('/v1/rpc/app.info', {
+      method: 'POST',
+      headers: { ...json, Authorization: 'Bearer nope' },
+      body: '{}',
+    });
+    expect(wrong.status).toBe(403);
+  });
+
+  it('never accepts the token in the query string', async () => {
+    const res = await raw(`/v1/rpc/app.info?token=${token}`, { method: 'POST', headers: json, body: '{}' });
+    expect(res.status).toBe(401);
+  });
+
+  it('421 for a foreign Host (DNS rebinding), before the token is looked at', async () => {
+    const res = await raw('/v1/rpc/app.info', {
+      method: 'POST',
+      headers: { ...json, Host: 'attacker.example', Authorization: `Bearer ${token}` },
+      body: '{}',
+    });
+    expect(res.status).toBe(421);
+  });
+
+  it('403 for an attacker Origin even with the right token', async () => {
+    const res = await raw('/v1/rpc/app.info', {
+      method: 'POST',
+      headers: { ...json, Origin: 'https://evil.example', Authorization: `Bearer ${token}` },
+      body: '{}',
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('415 for a cross-site text/plain form post', async () => {
+    const res = await raw('/v1/rpc/app.info', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Authorization: `Bearer ${token}` },
+      body: '{}',
+    });
+    expect(res.status).toBe(415);
+  });
+
+  it('413 for a body over 1 MiB', async () => {
+    const res = await raw('/v1/rpc/app.info', {
+      method: 'POST',
+      headers: { ...json, Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) }),
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it('400 naming the field for malformed input, 404 for an unknown command', async () => {
+    const bad = await raw('/v1/rpc/app.info', {
+      method: 'POST',
+      headers: { ...json, Authorization: `Bearer ${token}` },
+      body: '{"surprise":1}',
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error.message).toContain('surprise');
+    const unknown = await raw('/v1/rpc/nope', {
+      method: 'POST',
+      headers: { ...json, Authorization: `Bearer ${token}` },
+      body: '{}',
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('serves the UI with a strict CSP and a health check without auth or data', async () => {
+    const page = await raw('/');
+    expect(page.status).toBe(200);
+    expect(String(page.headers['content-security-policy'])).toContain("default-src 'self'");
+    const health = await raw('/healthz');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,29 @@
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { invokeChannel, type Envelope } from '../../src-preload/contract';
+import type { Core } from '../core/app';
+import { isTrustedFrameUrl, type TrustedOrigin } from './trust';
+
+/**
+ * The one IPC handler: every command from the renderer enters here, is refused unless
+ * it comes from our own page, and is parsed and run by the core's dispatcher.
+ */
+export function registerInvokeHandler(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  core: Pick<Core, 'invoke'>,
+  trusted: TrustedOrigin,
+): () => void {
+  ipcMain.handle(
+    invokeChannel,
+    async (
+      event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+      name: unknown,
+      input: unknown,
+    ): Promise<Envelope<unknown>> => {
+      if (!isTrustedFrameUrl(event.senderFrame?.url, trusted)) {
+        return { ok: false, error: { kind: 'forbidden', message: 'This page may not call Haul.' } };
+      }
+      return core.invoke(name, input);
+    },
+  );
+  return () => ipcMain.removeHandler(invokeChannel);
+}
