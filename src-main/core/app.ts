@@ -2,7 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { AppInfo, Envelope } from '../../src-preload/contract';
+import type { Clock } from './clock';
 import { dispatch, type CommandHandlers } from './dispatch';
+import { JobCenter, type JobCenterOptions } from './jobs/job-center';
+import { JobFailure, type DownloadRunner } from './jobs/runner';
+import { SettingsStore } from './settings';
 import { openDatabase, schemaVersion } from './store/database';
 
 export interface CoreOptions {
@@ -14,15 +18,28 @@ export interface CoreOptions {
   platform?: string;
   /** See OpenDatabaseOptions.nativeBinding. */
   nativeBinding?: string;
+  /** The download engine. @default the undici engine of core/downloads */
+  downloadRunner?: DownloadRunner;
+  clock?: Clock;
+  /** Test hooks: throttles, retention and backoff of the job center. */
+  jobs?: Pick<JobCenterOptions, 'throttleMs' | 'retention' | 'backoff' | 'pluginTimeoutMs' | 'random'>;
 }
 
 /** The one facade the Electron shell and the HTTP server use. */
 export interface Core {
   readonly info: AppInfo;
   readonly commands: CommandHandlers;
+  readonly jobs: JobCenter;
+  readonly settings: SettingsStore;
   /** Parses and runs a command by name; the envelope never throws. */
   invoke(name: unknown, input: unknown): Promise<Envelope<unknown>>;
   close(): Promise<void>;
+}
+
+function defaultDownloadRunner(): DownloadRunner {
+  return async () => {
+    throw new JobFailure('internal', 'No download engine is configured in this build.');
+  };
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -42,18 +59,52 @@ export function createCore(options: CoreOptions): Core {
     schemaVersion: schemaVersion(db),
   };
 
+  const settings = new SettingsStore(db);
+  const jobs = new JobCenter({
+    db,
+    settings,
+    downloadDir: options.downloadDir,
+    downloadRunner: options.downloadRunner ?? defaultDownloadRunner(),
+    clock: options.clock,
+    ...options.jobs,
+  });
+  jobs.start();
+
   const commands: CommandHandlers = {
     'app.info': () => info,
+    'downloads.submit': (input) => jobs.submit(input),
+    'jobs.snapshot': () => jobs.registry.snapshot(),
+    'jobs.list': (input) => jobs.list(input),
+    'jobs.get': ({ id }) => jobs.getWithLog(id),
+    'jobs.cancel': ({ id }) => jobs.cancel(id),
+    'jobs.pause': ({ id }) => jobs.pause(id),
+    'jobs.resume': ({ id }) => jobs.resume(id),
+    'jobs.retry': ({ id }) => jobs.retry(id),
+    'jobs.remove': async ({ id, deleteFile }) => {
+      await jobs.remove(id, deleteFile);
+      return { removed: true as const };
+    },
+    'jobs.move': ({ id, to }) => ({ order: jobs.move(id, to) }),
+    'jobs.pauseAll': () => ({ count: jobs.pauseAll() }),
+    'jobs.resumeAll': () => ({ count: jobs.resumeAll() }),
+    'jobs.clearCompleted': () => ({ removed: jobs.clearCompleted() }),
+    'jobs.cleanup': ({ daysOld }) => ({ removed: jobs.cleanup(daysOld) }),
+    'jobs.queues': () => jobs.queues(),
+    'settings.get': () => settings.get(),
+    'settings.update': (changes) => settings.update(changes),
   };
 
   let closed = false;
   return {
     info,
     commands,
+    jobs,
+    settings,
     invoke: (name, input) => dispatch(commands, name, input),
     async close() {
       if (closed) return;
       closed = true;
+      await jobs.close();
       db.close();
     },
   };

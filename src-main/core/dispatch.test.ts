@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../test/temp-dir';
 import { createCore, type Core } from './app';
+import { latestSchemaVersion } from './store/migrations';
 
 let dir: ReturnType<typeof tempDir>;
 let core: Core;
@@ -25,7 +26,7 @@ describe('dispatch', () => {
         version: '9.9.9',
         dataDir: dir.path,
         runtime: 'headless',
-        schemaVersion: 1,
+        schemaVersion: latestSchemaVersion,
       }),
     });
   });

@@ -23,6 +23,46 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'jobs',
+    up(db) {
+      // The whole job is kept as JSON in `data` (parsed with the contract's schema on
+      // read); the columns beside it exist for filtering, ordering and retention.
+      db.exec(`
+        CREATE TABLE jobs (
+          id              TEXT PRIMARY KEY,
+          source          TEXT NOT NULL CHECK (source IN ('download', 'plugin')),
+          status          TEXT NOT NULL,
+          type            TEXT NOT NULL,
+          search          TEXT NOT NULL,
+          created_at      INTEGER NOT NULL,
+          updated_at      INTEGER NOT NULL,
+          started_at      INTEGER,
+          finished_at     INTEGER,
+          idempotency_key TEXT UNIQUE,
+          priority        INTEGER NOT NULL DEFAULT 0,
+          position        INTEGER NOT NULL DEFAULT 0,
+          live            INTEGER NOT NULL DEFAULT 1,
+          not_before      INTEGER,
+          data            TEXT NOT NULL,
+          resume_state    TEXT
+        ) STRICT;
+        CREATE INDEX jobs_source_status ON jobs (source, status);
+        CREATE INDEX jobs_created_at ON jobs (created_at);
+        CREATE INDEX jobs_finished_at ON jobs (status, finished_at);
+        CREATE INDEX jobs_live ON jobs (live) WHERE live = 1;
+
+        CREATE TABLE job_logs (
+          job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+          seq    INTEGER NOT NULL,
+          at     INTEGER NOT NULL,
+          line   TEXT NOT NULL,
+          PRIMARY KEY (job_id, seq)
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

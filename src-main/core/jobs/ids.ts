@@ -1,0 +1,15 @@
+import { randomBytes } from 'node:crypto';
+
+export type RandomHex = (bytes: number) => string;
+
+export const cryptoHex: RandomHex = (bytes) => randomBytes(bytes).toString('hex');
+
+/** Download jobs: 8 hex characters (seed 000). */
+export function newDownloadId(random: RandomHex = cryptoHex): string {
+  return random(4);
+}
+
+/** Plugin jobs: 16 hex characters (seed 000). */
+export function newPluginJobId(random: RandomHex = cryptoHex): string {
+  return random(8);
+}

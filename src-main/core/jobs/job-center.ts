@@ -1,0 +1,389 @@
+import { rm } from 'node:fs/promises';
+import type { Database } from 'better-sqlite3';
+import {
+  downloadStatuses,
+  pluginStatuses,
+  type CommandOutput,
+  type DownloadJob,
+  type Job,
+  type ListInput,
+  type ParsedInput,
+  type PluginJob,
+} from '../../../src-preload/contract';
+import { systemClock, type Clock } from '../clock';
+import { HaulError } from '../errors';
+import type { SettingsStore } from '../settings';
+import { JobStore, type StoredJob } from '../store/job-store';
+import type { BackoffOptions } from './backoff';
+import { EventHub } from './event-hub';
+import { cryptoHex, newDownloadId, newPluginJobId, type RandomHex } from './ids';
+import { JobRegistry } from './registry';
+import { recoverAfterRestart, startRetention, type RetentionOptions } from './retention';
+import type { DownloadRunner } from './runner';
+import { Scheduler, type AfterDownload, type PluginJobRun } from './scheduler';
+import { parseUrlLines, type InvalidLine } from './submit';
+
+export interface JobCenterOptions {
+  db: Database;
+  settings: SettingsStore;
+  downloadDir: string;
+  downloadRunner: DownloadRunner;
+  afterDownload?: AfterDownload;
+  clock?: Clock;
+  random?: RandomHex;
+  pluginTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  retention?: Partial<RetentionOptions>;
+  throttleMs?: { download: number; plugin: number };
+}
+
+export interface PluginJobSpec {
+  pluginName: string;
+  actionId: string;
+  label: string;
+  entityType: PluginJob['entityType'];
+  entityId?: number | null;
+  params?: Record<string, unknown>;
+}
+
+const activeDownload: readonly Job['status'][] = ['pending', 'downloading', 'processing', 'paused'];
+
+/** The job center: one model, one scheduler and one event stream for both sources. */
+export class JobCenter {
+  readonly clock: Clock;
+  readonly store: JobStore;
+  readonly hub: EventHub;
+  readonly registry: JobRegistry;
+  readonly scheduler: Scheduler;
+  private readonly random: RandomHex;
+  private stopRetention: (() => void) | undefined;
+  private pluginRetry: ((job: PluginJob) => PluginJobRun | undefined) | undefined;
+
+  constructor(private readonly options: JobCenterOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? cryptoHex;
+    this.store = new JobStore(options.db);
+    this.hub = new EventHub({
+      clock: this.clock,
+      snapshot: () => this.registry.snapshot(),
+      throttleMs: options.throttleMs,
+    });
+    this.registry = new JobRegistry(options.db, this.store, this.hub, this.clock);
+    const settings = options.settings.get();
+    this.scheduler = new Scheduler({
+      registry: this.registry,
+      clock: this.clock,
+      downloadRunner: options.downloadRunner,
+      afterDownload: options.afterDownload,
+      slots: { download: settings.maxConcurrentDownloads, plugin: settings.maxConcurrentPluginJobs },
+      pluginTimeoutMs: options.pluginTimeoutMs,
+      backoff: options.backoff,
+    });
+    options.settings.onChange((next) =>
+      this.scheduler.setSlots({ download: next.maxConcurrentDownloads, plugin: next.maxConcurrentPluginJobs }),
+    );
+  }
+
+  /** Loads the live list, brings back what a crash interrupted, and starts the queues. */
+  start(): void {
+    this.registry.load();
+    recoverAfterRestart(this.registry);
+    this.stopRetention = startRetention(this.registry, this.store, this.clock, {
+      ...this.options.retention,
+      expiryDays: () => this.options.settings.get().jobExpiryDays,
+    });
+    this.scheduler.pump();
+  }
+
+  submit(input: ParsedInput<'downloads.submit'>): CommandOutput<'downloads.submit'> {
+    if (input.idempotencyKey) {
+      const first = this.store.byIdempotencyKey(input.idempotencyKey);
+      if (first) return { jobs: this.jobsOfKey(input.idempotencyKey, first), invalid: [] };
+    }
+    const { urls, invalid } = parseUrlLines(input.url);
+    const accepted: InvalidLine[] = [...invalid];
+    const active = new Map<string, string>();
+    for (const { job } of this.registry.liveJobs()) {
+      if (job.source === 'download' && activeDownload.includes(job.status)) active.set(job.url, job.id);
+    }
+    const now = this.clock.now();
+    const settings = this.options.settings.get();
+    let position = this.store.nextPosition();
+    const entries: StoredJob[] = [];
+    for (const [index, { line, url }] of urls.entries()) {
+      const existing = active.get(url);
+      if (existing && !input.force) {
+        const message = `already in the list as job ${existing}; submit with force to download it again`;
+        if (urls.length === 1 && invalid.length === 0) throw new HaulError('conflict', `This URL is ${message}.`);
+        accepted.push({ line, text: url, message });
+        continue;
+      }
+      active.set(url, 'new');
+      const job: DownloadJob = {
+        id: this.uniqueId(newDownloadId),
+        source: 'download',
+        status: input.paused ? 'paused' : 'pending',
+        progress: 0,
+        message: input.paused ? 'Paused' : 'Queued',
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+        updatedAt: now,
+        attempts: 0,
+        maxAttempts: input.maxAttempts ?? settings.defaultMaxAttempts,
+        error: null,
+        result: null,
+        idempotencyKey: input.idempotencyKey
+          ? index === 0
+            ? input.idempotencyKey
+            : `${input.idempotencyKey}#${index + 1}`
+          : null,
+        url,
+        finalUrl: null,
+        fileName: input.fileName && urls.length === 1 ? input.fileName : null,
+        dir: input.dir ?? this.options.downloadDir,
+        totalBytes: null,
+        receivedBytes: 0,
+        speed: 0,
+        eta: null,
+        connections: 0,
+        resourceId: null,
+        priority: input.priority ?? 0,
+        options: {
+          ...(input.connections !== undefined ? { connections: input.connections } : {}),
+          ...(input.checksum ? { checksum: input.checksum } : {}),
+          ...(input.headers ? { headers: input.headers } : {}),
+          ...(input.speedLimit !== undefined ? { speedLimit: input.speedLimit } : {}),
+          ...(input.dir ? { dir: input.dir } : {}),
+          ...(input.fileName && urls.length === 1 ? { fileName: input.fileName } : {}),
+        },
+      };
+      entries.push({ job, position: position++, live: true, notBefore: null, resumeState: null });
+    }
+    if (entries.length === 0) {
+      const first = accepted.sort((a, b) => a.line - b.line)[0];
+      throw new HaulError('invalid_input', first ? `url: line ${first.line}: ${first.message}` : 'url: no URL given');
+    }
+    const jobs = this.registry.addMany(entries) as DownloadJob[];
+    this.scheduler.pump();
+    return { jobs, invalid: accepted.sort((a, b) => a.line - b.line) };
+  }
+
+  private jobsOfKey(key: string, first: StoredJob): DownloadJob[] {
+    const jobs = [first.job as DownloadJob];
+    for (let n = 2; ; n += 1) {
+      const next = this.store.byIdempotencyKey(`${key}#${n}`);
+      if (!next) return jobs;
+      jobs.push(next.job as DownloadJob);
+    }
+  }
+
+  private uniqueId(make: (random: RandomHex) => string): string {
+    for (let i = 0; i < 10; i += 1) {
+      const id = make(this.random);
+      if (!this.registry.isLive(id) && !this.store.get(id)) return id;
+    }
+    throw new HaulError('internal', 'Could not find a free job id.');
+  }
+
+  createPluginJob(spec: PluginJobSpec, run: PluginJobRun): PluginJob {
+    const now = this.clock.now();
+    const job: PluginJob = {
+      id: this.uniqueId(newPluginJobId),
+      source: 'plugin',
+      status: 'pending',
+      progress: 0,
+      message: 'Queued',
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
+      attempts: 0,
+      maxAttempts: 1,
+      error: null,
+      result: null,
+      idempotencyKey: null,
+      pluginName: spec.pluginName,
+      actionId: spec.actionId,
+      label: spec.label,
+      entityType: spec.entityType,
+      entityId: spec.entityId ?? null,
+      params: spec.params ?? {},
+    };
+    this.scheduler.setPluginRun(job.id, run);
+    const added = this.registry.add({ job, position: 0, live: true, notBefore: null, resumeState: null });
+    this.scheduler.pump();
+    return added as PluginJob;
+  }
+
+  /** How a failed plugin job is run again; set by the plugin host. */
+  setPluginRetry(resolve: (job: PluginJob) => PluginJobRun | undefined): void {
+    this.pluginRetry = resolve;
+  }
+
+  pause(id: string): Job {
+    const job = this.registry.get(id);
+    if (job.source !== 'download') throw new HaulError('conflict', 'Plugin jobs cannot be paused; cancel it instead.');
+    const paused = this.registry.transition(id, 'pause', { speed: 0, eta: null, message: 'Paused' });
+    this.scheduler.stop(id, 'paused');
+    return paused;
+  }
+
+  resume(id: string): Job {
+    const job = this.registry.get(id);
+    if (job.source !== 'download') throw new HaulError('conflict', 'Plugin jobs cannot be paused or resumed.');
+    const resumed = this.registry.transition(id, 'resume', { message: 'Queued' }, { notBefore: null });
+    this.scheduler.pump();
+    return resumed;
+  }
+
+  cancel(id: string): Job {
+    const job = this.registry.get(id);
+    const patch = job.source === 'download' ? { speed: 0, eta: null, message: 'Cancelled' } : { message: 'Cancelled' };
+    const cancelled = this.registry.transition(id, 'cancel', patch, { resumeState: null, notBefore: null });
+    this.scheduler.stop(id, 'cancelled');
+    return cancelled;
+  }
+
+  retry(id: string): Job {
+    const job = this.registry.get(id);
+    if (job.source === 'plugin') {
+      const run = this.scheduler.hasPluginRun(id) ? undefined : this.pluginRetry?.(job);
+      if (!this.scheduler.hasPluginRun(id) && !run) {
+        throw new HaulError('conflict', `Job ${id} was started by plugin code and cannot be run again from here.`);
+      }
+      if (run) this.scheduler.setPluginRun(id, run);
+    }
+    const stored = this.registry.stored(id);
+    const restart = job.source === 'download' && !stored?.resumeState;
+    const retried = this.registry.transition(
+      id,
+      'retry',
+      {
+        attempts: 0,
+        error: null,
+        message: 'Queued',
+        progress: restart ? 0 : job.progress,
+        ...(restart ? { receivedBytes: 0 } : {}),
+      },
+      { notBefore: null },
+    );
+    this.scheduler.pump();
+    return retried;
+  }
+
+  async remove(id: string, deleteFile = false): Promise<void> {
+    const job = this.registry.get(id);
+    if (
+      this.scheduler.isRunning(id) ||
+      ['pending', 'downloading', 'processing', 'paused', 'running'].includes(job.status)
+    ) {
+      this.cancel(id);
+    }
+    const path = job.source === 'download' && typeof job.result?.path === 'string' ? job.result.path : undefined;
+    this.registry.delete(id);
+    if (deleteFile && path) await rm(path, { force: true });
+  }
+
+  /** Moves a queued download within the download queue (top, up, down, bottom). */
+  move(id: string, to: 'top' | 'up' | 'down' | 'bottom'): string[] {
+    const queue = this.registry
+      .liveJobs()
+      .filter((s) => s.job.source === 'download' && (s.job.status === 'pending' || s.job.status === 'paused'))
+      .sort((a, b) => (b.job as DownloadJob).priority - (a.job as DownloadJob).priority || a.position - b.position);
+    const index = queue.findIndex((s) => s.job.id === id);
+    if (index < 0) throw new HaulError('conflict', `Job ${id} is not waiting in the download queue.`);
+    const [entry] = queue.splice(index, 1);
+    const target = {
+      top: 0,
+      up: Math.max(0, index - 1),
+      down: Math.min(queue.length, index + 1),
+      bottom: queue.length,
+    }[to];
+    queue.splice(target, 0, entry!);
+    const neighbour = queue[target + 1] ?? queue[target - 1];
+    const base = this.store.firstPosition();
+    this.registry.reorder(
+      queue.map((s, i) => ({
+        id: s.job.id,
+        position: base + i,
+        ...(s.job.id === id && neighbour ? { priority: (neighbour.job as DownloadJob).priority } : {}),
+      })),
+    );
+    this.scheduler.pump();
+    return queue.map((s) => s.job.id);
+  }
+
+  pauseAll(): number {
+    let count = 0;
+    for (const { job } of this.registry.liveJobs()) {
+      if (job.source === 'download' && (job.status === 'pending' || job.status === 'downloading')) {
+        this.pause(job.id);
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  resumeAll(): number {
+    let count = 0;
+    for (const { job } of this.registry.liveJobs()) {
+      if (job.source === 'download' && job.status === 'paused') {
+        this.registry.transition(job.id, 'resume', { message: 'Queued' }, { notBefore: null });
+        count += 1;
+      }
+    }
+    this.scheduler.pump();
+    return count;
+  }
+
+  /** Takes completed jobs out of the live list; their history stays. */
+  clearCompleted(): number {
+    const done = this.registry.liveJobs().filter((s) => s.job.status === 'completed');
+    for (const { job } of done) this.registry.retire(job.id);
+    return done.length;
+  }
+
+  /** Deletes finished jobs older than `daysOld` days (seed 003); active ones are kept. */
+  cleanup(daysOld: number): number {
+    const before = this.clock.now() - daysOld * 86_400_000;
+    for (const { job } of this.registry.liveJobs()) {
+      if (['completed', 'failed', 'cancelled'].includes(job.status) && (job.finishedAt ?? job.updatedAt) < before) {
+        this.registry.retire(job.id);
+      }
+    }
+    return this.store.deleteFinishedBefore(before);
+  }
+
+  list(filter: ListInput): { jobs: Job[]; total: number } {
+    this.registry.flushProgress();
+    const { jobs, total } = this.store.list(filter);
+    return { jobs: jobs.map((s) => this.registry.stored(s.job.id)?.job ?? s.job), total };
+  }
+
+  getWithLog(id: string): { job: Job; log: string[] } {
+    return { job: this.registry.get(id), log: this.registry.readLog(id) };
+  }
+
+  queues(): CommandOutput<'jobs.queues'> {
+    this.registry.flushProgress();
+    const counts = (source: Job['source'], statuses: readonly string[]) => {
+      const stored = this.store.counts(source);
+      return Object.fromEntries(statuses.map((s) => [s, stored[s as Job['status']] ?? 0]));
+    };
+    return {
+      queues: [
+        { name: 'download', counts: counts('download', downloadStatuses) },
+        { name: 'plugin', counts: counts('plugin', pluginStatuses) },
+      ],
+    };
+  }
+
+  async close(): Promise<void> {
+    this.stopRetention?.();
+    await this.scheduler.shutdown();
+    this.hub.flush();
+    this.registry.flushProgress();
+    this.hub.close();
+  }
+}

@@ -1,0 +1,213 @@
+import type { Database } from 'better-sqlite3';
+import { finishedStatuses, Job, type DownloadJob, type PluginJob, type Snapshot } from '../../../src-preload/contract';
+import type { Clock } from '../clock';
+import { HaulError } from '../errors';
+import type { JobStore, StoredJob } from '../store/job-store';
+import type { EventHub } from './event-hub';
+import { nextStatus, type TransitionName } from './transitions';
+
+export type JobPatch = Partial<Omit<DownloadJob, 'id' | 'source' | 'status'>> &
+  Partial<Omit<PluginJob, 'id' | 'source' | 'status'>>;
+
+export interface TransitionExtras {
+  notBefore?: number | null;
+  resumeState?: Record<string, unknown> | null;
+  position?: number;
+}
+
+/** How often progress held in memory is written to SQLite. @default 1000 */
+export const progressFlushMs = 1000;
+
+/**
+ * The live jobs and the one way to change them. Every status change is a named
+ * transition: checked against the table inside a transaction, written, then emitted.
+ * Progress is kept in memory, emitted through the hub's throttle, and written in
+ * batches about once a second, never per chunk.
+ */
+export class JobRegistry {
+  private readonly live = new Map<string, StoredJob>();
+  private readonly dirty = new Set<string>();
+  private flushTimer: unknown;
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: JobStore,
+    private readonly hub: EventHub,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Reads the live list from SQLite. */
+  load(): void {
+    for (const stored of this.store.loadLive()) this.live.set(stored.job.id, stored);
+  }
+
+  snapshot(): Snapshot {
+    const jobs: DownloadJob[] = [];
+    const actionJobs: PluginJob[] = [];
+    for (const { job } of this.live.values()) {
+      if (job.source === 'download') jobs.push(job);
+      else actionJobs.push(job);
+    }
+    return { jobs, actionJobs };
+  }
+
+  liveJobs(): StoredJob[] {
+    return [...this.live.values()];
+  }
+
+  /** A job from the live list, else from history. */
+  stored(id: string): StoredJob | undefined {
+    return this.live.get(id) ?? this.store.get(id);
+  }
+
+  get(id: string): Job {
+    const stored = this.stored(id);
+    if (!stored) throw new HaulError('not_found', `No job with id ${id}.`);
+    return stored.job;
+  }
+
+  isLive(id: string): boolean {
+    return this.live.has(id);
+  }
+
+  add(stored: StoredJob): Job {
+    const job = Job.parse(stored.job);
+    const entry = { ...stored, job, live: true };
+    this.store.insert(entry);
+    this.live.set(job.id, entry);
+    this.hub.publish('added', job, true);
+    return job;
+  }
+
+  /** Adds several jobs in one transaction: all are stored before any is announced. */
+  addMany(entries: StoredJob[]): Job[] {
+    const parsed = entries.map((stored) => ({ ...stored, job: Job.parse(stored.job), live: true }));
+    this.db.transaction(() => parsed.forEach((entry) => this.store.insert(entry)))();
+    for (const entry of parsed) {
+      this.live.set(entry.job.id, entry);
+      this.hub.publish('added', entry.job, true);
+    }
+    return parsed.map((entry) => entry.job);
+  }
+
+  /**
+   * Applies the named transition: refused with `conflict` unless the table allows it
+   * from the status stored in SQLite right now.
+   */
+  transition(id: string, name: TransitionName, patch: JobPatch = {}, extras: TransitionExtras = {}): Job {
+    const now = this.clock.now();
+    const updated = this.db.transaction(() => {
+      const current = this.live.get(id) ?? this.store.get(id);
+      if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
+      const persisted = this.store.get(id);
+      const to = nextStatus({ ...current.job, status: persisted?.job.status ?? current.job.status }, name);
+      const finished = finishedStatuses.includes(to);
+      const job = Job.parse({
+        ...current.job,
+        ...patch,
+        status: to,
+        updatedAt: now,
+        startedAt: patch.startedAt !== undefined ? patch.startedAt : current.job.startedAt,
+        finishedAt: finished ? now : null,
+      });
+      const entry: StoredJob = {
+        job,
+        position: extras.position ?? current.position,
+        live: true,
+        notBefore: extras.notBefore !== undefined ? extras.notBefore : current.notBefore,
+        resumeState: extras.resumeState !== undefined ? extras.resumeState : current.resumeState,
+      };
+      this.store.save(entry);
+      return entry;
+    })();
+    this.live.set(id, updated);
+    this.dirty.delete(id);
+    this.hub.publish('updated', updated.job, true);
+    return updated.job;
+  }
+
+  /** Progress and other non-status fields: in memory now, in SQLite within a second. */
+  update(id: string, patch: JobPatch, resumeState?: Record<string, unknown>): Job | undefined {
+    const current = this.live.get(id);
+    if (!current) return undefined;
+    const job = { ...current.job, ...patch, updatedAt: this.clock.now() } as Job;
+    this.live.set(id, { ...current, job, resumeState: resumeState ?? current.resumeState });
+    this.markDirty(id);
+    this.hub.publish('updated', job, false);
+    return job;
+  }
+
+  /** Queue order and priority: written at once, since the user asked for them. */
+  reorder(changes: { id: string; position: number; priority?: number }[]): void {
+    const now = this.clock.now();
+    const entries = this.db.transaction(() =>
+      changes.map((change) => {
+        const current = this.live.get(change.id);
+        if (!current || current.job.source !== 'download')
+          throw new HaulError('not_found', `No download ${change.id}.`);
+        const job = { ...current.job, priority: change.priority ?? current.job.priority, updatedAt: now };
+        const entry = { ...current, job, position: change.position };
+        this.store.save(entry);
+        return entry;
+      }),
+    )();
+    for (const entry of entries) {
+      this.live.set(entry.job.id, entry);
+      this.hub.publish('updated', entry.job, true);
+    }
+  }
+
+  log(id: string, line: string): void {
+    this.store.appendLog(id, this.clock.now(), line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
+  }
+
+  readLog(id: string): string[] {
+    return this.store.readLog(id);
+  }
+
+  /** Takes a job out of the live list; its history stays in SQLite. */
+  retire(id: string): void {
+    const current = this.live.get(id);
+    if (!current) return;
+    this.flushProgress();
+    this.store.save({ ...current, live: false });
+    this.live.delete(id);
+    this.hub.publish('removed', current.job, true);
+  }
+
+  /** Deletes a job and its log for good. */
+  delete(id: string): void {
+    const current = this.live.get(id);
+    this.dirty.delete(id);
+    if (!this.store.delete(id) && !current) throw new HaulError('not_found', `No job with id ${id}.`);
+    this.live.delete(id);
+    if (current) this.hub.publish('removed', current.job, true);
+  }
+
+  private markDirty(id: string): void {
+    this.dirty.add(id);
+    if (this.flushTimer === undefined) {
+      this.flushTimer = this.clock.setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flushProgress();
+      }, progressFlushMs);
+    }
+  }
+
+  /** Writes every pending progress update in one transaction. */
+  flushProgress(): void {
+    if (this.flushTimer !== undefined) {
+      this.clock.clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    if (this.dirty.size === 0) return;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const entry = this.live.get(id);
+        if (entry) this.store.save(entry);
+      }
+    })();
+  }
+}

@@ -1,0 +1,84 @@
+import type { Clock } from '../clock';
+import type { JobStore } from '../store/job-store';
+import type { JobRegistry } from './registry';
+
+export interface RetentionOptions {
+  /** @default 5 minutes (seed 000) */
+  sweepEveryMs: number;
+  /** Finished jobs leave the live list after this. @default 1 hour */
+  finishedTtlMs: number;
+  /** Paused jobs leave the live list after this. @default 24 hours */
+  pausedTtlMs: number;
+  /** History caps (seed 002). @default 1000 and 5000 */
+  keepCompleted: number;
+  keepFailed: number;
+  /** History older than this many days is deleted (seed 001). @default 30 */
+  expiryDays: () => number;
+}
+
+const defaults: RetentionOptions = {
+  sweepEveryMs: 5 * 60_000,
+  finishedTtlMs: 60 * 60_000,
+  pausedTtlMs: 24 * 60 * 60_000,
+  keepCompleted: 1000,
+  keepFailed: 5000,
+  expiryDays: () => 30,
+};
+
+/** One sweep: retire old jobs from the live list (with `removed` events), prune history. */
+export function sweep(registry: JobRegistry, store: JobStore, now: number, options: RetentionOptions): number {
+  let retired = 0;
+  for (const { job } of registry.liveJobs()) {
+    const age = now - (job.finishedAt ?? job.updatedAt);
+    const finished = job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled';
+    if ((finished && age >= options.finishedTtlMs) || (job.status === 'paused' && age >= options.pausedTtlMs)) {
+      registry.retire(job.id);
+      retired += 1;
+    }
+  }
+  store.pruneHistory({
+    keepCompleted: options.keepCompleted,
+    keepFailed: options.keepFailed,
+    expireBefore: now - options.expiryDays() * 86_400_000,
+  });
+  return retired;
+}
+
+export function startRetention(
+  registry: JobRegistry,
+  store: JobStore,
+  clock: Clock,
+  overrides: Partial<RetentionOptions> = {},
+): () => void {
+  const options = { ...defaults, ...overrides };
+  let timer: unknown;
+  const tick = () => {
+    sweep(registry, store, clock.now(), options);
+    timer = clock.setTimeout(tick, options.sweepEveryMs);
+  };
+  tick();
+  return () => clock.clearTimeout(timer);
+}
+
+/**
+ * After a restart: downloads that were moving come back pending and resume from their
+ * saved bytes; plugin jobs fail as `interrupted` (the code that ran them is gone) and can
+ * be retried; paused stays paused.
+ */
+export function recoverAfterRestart(registry: JobRegistry): { recovered: number; interrupted: number } {
+  let recovered = 0;
+  let interrupted = 0;
+  for (const { job } of registry.liveJobs()) {
+    if (job.source === 'download' && (job.status === 'downloading' || job.status === 'processing')) {
+      registry.transition(job.id, 'recover', { speed: 0, eta: null, message: 'Resuming after restart' });
+      recovered += 1;
+    } else if (job.source === 'plugin' && (job.status === 'running' || job.status === 'pending')) {
+      registry.transition(job.id, 'interrupt', {
+        error: { kind: 'interrupted', message: 'Haul stopped while this job was running. Retry it to run it again.' },
+        message: 'Interrupted by a restart',
+      });
+      interrupted += 1;
+    }
+  }
+  return { recovered, interrupted };
+}

@@ -1,0 +1,84 @@
+import type { DownloadJob, JobError } from '../../../src-preload/contract';
+
+/**
+ * How a job's work is stopped from outside. The reason is `signal.reason` of the
+ * AbortSignal handed to the runner: a paused download keeps its partial file and saved
+ * state, a cancelled one removes its partial file, a shutdown keeps everything.
+ */
+export type StopReason = 'paused' | 'cancelled' | 'shutdown';
+
+/**
+ * A failure the job system understands. `transient` failures (network errors, 408, 429,
+ * 5xx, stalls) are retried with backoff while attempts remain; the rest fail the job.
+ */
+export class JobFailure extends Error {
+  readonly kind: JobError['kind'];
+  readonly transient: boolean;
+  /** The server's Retry-After, when it sent one. */
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+
+  constructor(
+    kind: JobError['kind'],
+    message: string,
+    options: { transient?: boolean; retryAfterMs?: number; status?: number } = {},
+  ) {
+    super(message);
+    this.name = 'JobFailure';
+    this.kind = kind;
+    this.transient = options.transient ?? false;
+    this.retryAfterMs = options.retryAfterMs;
+    this.status = options.status;
+  }
+}
+
+export interface DownloadProgress {
+  receivedBytes: number;
+  totalBytes: number | null;
+  /** Bytes per second, smoothed. */
+  speed: number;
+  /** Connections currently open. */
+  connections: number;
+  /** The name the file will get, once known (from Content-Disposition or the URL). */
+  fileName?: string;
+  /** The URL after redirects. */
+  finalUrl?: string;
+  message?: string;
+}
+
+/**
+ * What the engine wants back on the next attempt (segments, validators, part file).
+ * Opaque to the job core: stored as JSON with the job and handed back unchanged.
+ */
+export type ResumeState = Record<string, unknown>;
+
+export interface DownloadContext {
+  readonly job: Readonly<DownloadJob>;
+  /** Aborted on pause, cancel or shutdown; `signal.reason` is the StopReason. */
+  readonly signal: AbortSignal;
+  /** The state saved by the previous attempt, or null on a first start. */
+  readonly resumeState: ResumeState | null;
+  /**
+   * Records resume state. The core persists it together with the progress at most about
+   * once a second; callers must have flushed the bytes the state describes first.
+   */
+  saveState(state: ResumeState): void;
+  progress(update: DownloadProgress): void;
+  log(line: string): void;
+  /** The bytes are all there; the job moves to `processing` (verify, rename, hooks). */
+  enterProcessing(): void;
+}
+
+export interface DownloadOutcome {
+  /** Absolute path of the finished file. */
+  path: string;
+  fileName: string;
+  totalBytes: number;
+  finalUrl: string;
+  /** Detected from the file's first bytes, else the server's Content-Type. */
+  contentType: string | null;
+  sha256: string | null;
+}
+
+/** The download engine, as the job core sees it. */
+export type DownloadRunner = (context: DownloadContext) => Promise<DownloadOutcome>;

@@ -1,0 +1,334 @@
+import type { DownloadJob, JobError, PluginJob } from '../../../src-preload/contract';
+import type { Clock } from '../clock';
+import { HaulError } from '../errors';
+import { retryDelay, type BackoffOptions } from './backoff';
+import type { JobRegistry } from './registry';
+import { JobFailure, type DownloadOutcome, type DownloadRunner, type StopReason } from './runner';
+
+export interface PluginJobContext {
+  readonly job: Readonly<PluginJob>;
+  /** Aborted on cancel, timeout or shutdown. */
+  readonly signal: AbortSignal;
+  progress(percent: number, message?: string): void;
+  log(line: string): void;
+}
+
+/** The work of one plugin job; its resolved value becomes the job's result. */
+export type PluginJobRun = (context: PluginJobContext) => Promise<Record<string, unknown> | void>;
+
+/** What happens after a download's bytes are verified: hooks, then the library resource. */
+export type AfterDownload = (
+  job: DownloadJob,
+  outcome: DownloadOutcome,
+) => Promise<{ resourceId?: number | null; result?: Record<string, unknown> }>;
+
+export interface SchedulerOptions {
+  registry: JobRegistry;
+  clock: Clock;
+  downloadRunner: DownloadRunner;
+  afterDownload?: AfterDownload;
+  slots: { download: number; plugin: number };
+  /** Deadline of an async plugin job (seed 000). @default 5 minutes */
+  pluginTimeoutMs?: number;
+  backoff?: BackoffOptions;
+}
+
+type Stop = StopReason | 'timeout';
+
+function toJobError(error: unknown): JobError & { transient: boolean; retryAfterMs?: number } {
+  if (error instanceof JobFailure) {
+    return {
+      kind: error.kind,
+      message: error.message,
+      ...(error.status !== undefined ? { status: error.status } : {}),
+      transient: error.transient,
+      retryAfterMs: error.retryAfterMs,
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'internal', message: `Unexpected error: ${message}`, transient: false };
+}
+
+function stripTransient(error: ReturnType<typeof toJobError>): JobError {
+  return { kind: error.kind, message: error.message, ...(error.status !== undefined ? { status: error.status } : {}) };
+}
+
+/** Ignores a transition that lost a race (the user paused or cancelled meanwhile). */
+function quietly(action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    if (!(error instanceof HaulError) || (error.kind !== 'conflict' && error.kind !== 'not_found')) throw error;
+  }
+}
+
+/**
+ * Queues with slots: downloads in priority then queue order, plugin jobs in submission
+ * order and one at a time per plugin. Starts work when a slot frees up, retries transient
+ * failures with backoff, and stops work through AbortSignals.
+ */
+export class Scheduler {
+  private readonly running = new Map<string, { controller: AbortController; settled: Promise<void> }>();
+  private readonly pluginRuns = new Map<string, PluginJobRun>();
+  private wakeTimer: unknown;
+  private wakeAt = Infinity;
+  private stopped = false;
+  slots: { download: number; plugin: number };
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.slots = { ...options.slots };
+  }
+
+  setSlots(slots: Partial<{ download: number; plugin: number }>): void {
+    this.slots = { ...this.slots, ...slots };
+    this.pump();
+  }
+
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  /** The run function of a plugin job; a pending job without one cannot start. */
+  setPluginRun(id: string, run: PluginJobRun): void {
+    this.pluginRuns.set(id, run);
+  }
+
+  hasPluginRun(id: string): boolean {
+    return this.pluginRuns.has(id);
+  }
+
+  forgetPluginRun(id: string): void {
+    this.pluginRuns.delete(id);
+  }
+
+  /** Starts whatever fits in the free slots. Cheap to call often. */
+  pump(): void {
+    if (this.stopped) return;
+    const { registry, clock } = this.options;
+    const now = clock.now();
+    let nextWake = Infinity;
+    const live = registry.liveJobs();
+    const busy = { download: 0, plugin: 0 };
+    const busyPlugins = new Set<string>();
+    for (const { job } of live) {
+      if (!this.running.has(job.id)) continue;
+      busy[job.source] += 1;
+      if (job.source === 'plugin') busyPlugins.add(job.pluginName);
+    }
+
+    const downloads = live
+      .filter((s) => s.job.source === 'download' && s.job.status === 'pending' && !this.running.has(s.job.id))
+      .sort((a, b) => (b.job as DownloadJob).priority - (a.job as DownloadJob).priority || a.position - b.position);
+    for (const entry of downloads) {
+      if (busy.download >= this.slots.download) break;
+      if (entry.notBefore !== null && entry.notBefore > now) {
+        nextWake = Math.min(nextWake, entry.notBefore);
+        continue;
+      }
+      busy.download += 1;
+      this.startDownload(entry.job as DownloadJob);
+    }
+
+    const plugins = live
+      .filter((s) => s.job.source === 'plugin' && s.job.status === 'pending' && !this.running.has(s.job.id))
+      .sort((a, b) => a.job.createdAt - b.job.createdAt || a.position - b.position);
+    for (const { job } of plugins) {
+      if (busy.plugin >= this.slots.plugin) break;
+      const pluginJob = job as PluginJob;
+      if (busyPlugins.has(pluginJob.pluginName) || !this.pluginRuns.has(job.id)) continue;
+      busy.plugin += 1;
+      busyPlugins.add(pluginJob.pluginName);
+      this.startPluginJob(pluginJob);
+    }
+    this.scheduleWake(nextWake);
+  }
+
+  private scheduleWake(at: number): void {
+    if (at === Infinity || at >= this.wakeAt) return;
+    if (this.wakeTimer !== undefined) this.options.clock.clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = this.options.clock.setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.wakeAt = Infinity;
+      this.pump();
+    }, at - this.options.clock.now());
+  }
+
+  private track(id: string, controller: AbortController, work: Promise<void>): void {
+    const settled = work.finally(() => {
+      this.running.delete(id);
+      this.pump();
+    });
+    this.running.set(id, { controller, settled });
+  }
+
+  private startDownload(queued: DownloadJob): void {
+    const { registry, clock } = this.options;
+    const id = queued.id;
+    const controller = new AbortController();
+    const job = registry.transition(
+      id,
+      'start',
+      {
+        attempts: queued.attempts + 1,
+        startedAt: queued.startedAt ?? clock.now(),
+        message: 'Connecting…',
+        error: null,
+        speed: 0,
+        eta: null,
+      },
+      { notBefore: null },
+    ) as DownloadJob;
+    this.track(id, controller, this.runDownload(job, controller.signal));
+  }
+
+  private async runDownload(job: DownloadJob, signal: AbortSignal): Promise<void> {
+    const { registry, downloadRunner, afterDownload } = this.options;
+    const id = job.id;
+    try {
+      const outcome = await downloadRunner({
+        job,
+        signal,
+        resumeState: registry.stored(id)?.resumeState ?? null,
+        saveState: (state) => registry.update(id, {}, state),
+        progress: (p) => {
+          if (signal.aborted) return;
+          const percent = p.totalBytes ? Math.min(99.9, (p.receivedBytes / p.totalBytes) * 100) : 0;
+          const eta = p.totalBytes && p.speed > 0 ? Math.ceil((p.totalBytes - p.receivedBytes) / p.speed) : null;
+          registry.update(id, {
+            receivedBytes: p.receivedBytes,
+            totalBytes: p.totalBytes,
+            speed: p.speed,
+            eta,
+            connections: p.connections,
+            progress: Math.round(percent * 10) / 10,
+            ...(p.fileName !== undefined ? { fileName: p.fileName } : {}),
+            ...(p.finalUrl !== undefined ? { finalUrl: p.finalUrl } : {}),
+            message: p.message ?? 'Downloading',
+          });
+        },
+        log: (line) => registry.log(id, line),
+        enterProcessing: () => {
+          if (!signal.aborted) registry.transition(id, 'process', { message: 'Verifying…', speed: 0, eta: null });
+        },
+      });
+      if (signal.aborted) return;
+      if (registry.get(id).status === 'downloading') registry.transition(id, 'process', { message: 'Processing…' });
+      const current = registry.get(id) as DownloadJob;
+      const after = afterDownload ? await afterDownload(current, outcome) : {};
+      if (signal.aborted) return;
+      registry.transition(
+        id,
+        'complete',
+        {
+          progress: 100,
+          receivedBytes: outcome.totalBytes,
+          totalBytes: outcome.totalBytes,
+          fileName: outcome.fileName,
+          finalUrl: outcome.finalUrl,
+          speed: 0,
+          eta: null,
+          connections: 0,
+          resourceId: after.resourceId ?? null,
+          message: 'Completed',
+          result: { path: outcome.path, contentType: outcome.contentType, sha256: outcome.sha256, ...after.result },
+        },
+        { resumeState: null },
+      );
+    } catch (error) {
+      if (signal.aborted) return;
+      this.settleFailure(registry.get(id), error);
+    }
+  }
+
+  private settleFailure(job: DownloadJob | PluginJob, error: unknown): void {
+    const { registry, clock } = this.options;
+    const failure = toJobError(error);
+    registry.log(job.id, `attempt ${job.attempts} failed: ${failure.message}`);
+    quietly(() => {
+      if (job.source === 'download' && failure.transient && job.attempts < job.maxAttempts) {
+        const delay = retryDelay(job.attempts, failure.retryAfterMs, this.options.backoff);
+        registry.transition(
+          job.id,
+          'retryLater',
+          {
+            error: stripTransient(failure),
+            speed: 0,
+            eta: null,
+            message: `Retrying in ${Math.ceil(delay / 1000)} s (attempt ${job.attempts} of ${job.maxAttempts}): ${failure.message}`,
+          },
+          { notBefore: clock.now() + delay },
+        );
+      } else {
+        registry.transition(job.id, 'fail', {
+          error: stripTransient(failure),
+          message: failure.message,
+          ...(job.source === 'download' ? { speed: 0, eta: null } : {}),
+        });
+      }
+    });
+  }
+
+  private startPluginJob(queued: PluginJob): void {
+    const { registry, clock } = this.options;
+    const id = queued.id;
+    const run = this.pluginRuns.get(id)!;
+    const controller = new AbortController();
+    const job = registry.transition(id, 'start', {
+      attempts: queued.attempts + 1,
+      startedAt: queued.startedAt ?? clock.now(),
+      error: null,
+    }) as PluginJob;
+    const timeoutMs = this.options.pluginTimeoutMs ?? 5 * 60_000;
+    const timer = clock.setTimeout(() => controller.abort('timeout' satisfies Stop), timeoutMs);
+    const stopped = new Promise<never>((_, reject) =>
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
+    );
+    stopped.catch(() => undefined);
+    const work = Promise.race([
+      run({
+        job,
+        signal: controller.signal,
+        progress: (percent, message) => {
+          if (controller.signal.aborted) return;
+          const clamped = Math.max(0, Math.min(100, Number.isFinite(percent) ? percent : 0));
+          registry.update(id, { progress: clamped, ...(message !== undefined ? { message } : {}) });
+        },
+        log: (line) => registry.log(id, line),
+      }),
+      stopped,
+    ])
+      .then((result) => {
+        quietly(() => registry.transition(id, 'complete', { progress: 100, result: result ?? {}, message: 'Done' }));
+      })
+      .catch((error: unknown) => {
+        const reason = controller.signal.reason as Stop | undefined;
+        if (controller.signal.aborted && reason !== 'timeout') return;
+        const failure =
+          reason === 'timeout'
+            ? new JobFailure('timeout', `Timed out after ${Math.round(timeoutMs / 1000)} s.`)
+            : error instanceof JobFailure
+              ? error
+              : new JobFailure('plugin', error instanceof Error ? error.message : String(error));
+        this.settleFailure(registry.get(id), failure);
+      })
+      .finally(() => clock.clearTimeout(timer));
+    this.track(id, controller, work);
+  }
+
+  /** Stops a running job's work; the caller makes the matching transition. */
+  stop(id: string, reason: StopReason): void {
+    this.running.get(id)?.controller.abort(reason);
+  }
+
+  /** Stops everything (quit): partial downloads are kept for resume on the next start. */
+  async shutdown(timeoutMs = 4000): Promise<void> {
+    this.stopped = true;
+    if (this.wakeTimer !== undefined) this.options.clock.clearTimeout(this.wakeTimer);
+    const settled = [...this.running.values()].map((r) => {
+      r.controller.abort('shutdown' satisfies StopReason);
+      return r.settled;
+    });
+    await Promise.race([Promise.allSettled(settled), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+}

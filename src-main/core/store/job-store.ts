@@ -1,0 +1,240 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { Job, type JobStatus, type ListInput } from '../../../src-preload/contract';
+import { HaulError } from '../errors';
+
+/** A job as kept in SQLite: the job itself and the scheduler's bookkeeping beside it. */
+export interface StoredJob {
+  job: Job;
+  position: number;
+  live: boolean;
+  /** Not to be started before this time (retry backoff). */
+  notBefore: number | null;
+  resumeState: Record<string, unknown> | null;
+}
+
+/** Lines of log kept per job (seed 001). */
+export const logLimit = 500;
+
+interface Row {
+  id: string;
+  data: string;
+  position: number;
+  live: number;
+  not_before: number | null;
+  resume_state: string | null;
+}
+
+function searchText(job: Job): string {
+  const parts = job.source === 'download' ? [job.url, job.fileName ?? ''] : [job.label, job.pluginName, job.actionId];
+  return parts.join('\n').toLowerCase();
+}
+
+function parseRow(row: Row): StoredJob {
+  let job: Job;
+  try {
+    job = Job.parse(JSON.parse(row.data));
+  } catch (error) {
+    throw new HaulError('internal', `Job ${row.id} in the database is unreadable: ${(error as Error).message}`);
+  }
+  return {
+    job,
+    position: row.position,
+    live: row.live === 1,
+    notBefore: row.not_before,
+    resumeState: row.resume_state === null ? null : (JSON.parse(row.resume_state) as Record<string, unknown>),
+  };
+}
+
+const orderColumns = {
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+} as const;
+
+/** All SQL about jobs and their logs. Callers own the transactions. */
+export class JobStore {
+  private readonly statements: Record<string, Statement>;
+
+  constructor(private readonly db: Database) {
+    const columns = `id, data, position, live, not_before, resume_state`;
+    this.statements = {
+      insert: db.prepare(`
+        INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, started_at, finished_at,
+                          idempotency_key, priority, position, live, not_before, data, resume_state)
+        VALUES (@id, @source, @status, @type, @search, @createdAt, @updatedAt, @startedAt, @finishedAt,
+                @idempotencyKey, @priority, @position, @live, @notBefore, @data, @resumeState)`),
+      update: db.prepare(`
+        UPDATE jobs SET status = @status, search = @search, updated_at = @updatedAt, started_at = @startedAt,
+               finished_at = @finishedAt, priority = @priority, position = @position, live = @live,
+               not_before = @notBefore, data = @data, resume_state = @resumeState
+         WHERE id = @id`),
+      get: db.prepare(`SELECT ${columns} FROM jobs WHERE id = ?`),
+      live: db.prepare(`SELECT ${columns} FROM jobs WHERE live = 1 ORDER BY created_at, id`),
+      byKey: db.prepare(`SELECT ${columns} FROM jobs WHERE idempotency_key = ?`),
+      maxPosition: db.prepare(`SELECT coalesce(max(position), 0) AS p FROM jobs WHERE source = 'download'`),
+      minPosition: db.prepare(`SELECT coalesce(min(position), 0) AS p FROM jobs WHERE source = 'download'`),
+      appendLog: db.prepare(`
+        INSERT INTO job_logs (job_id, seq, at, line)
+        SELECT @id, coalesce(max(seq), 0) + 1, @at, @line FROM job_logs WHERE job_id = @id
+        RETURNING seq`),
+      trimLog: db.prepare(`DELETE FROM job_logs WHERE job_id = ? AND seq <= ?`),
+      readLog: db.prepare(`SELECT line FROM job_logs WHERE job_id = ? ORDER BY seq`),
+      delete: db.prepare(`DELETE FROM jobs WHERE id = ?`),
+      counts: db.prepare(`SELECT status, count(*) AS n FROM jobs WHERE source = ? GROUP BY status`),
+    };
+  }
+
+  private params(stored: StoredJob) {
+    const { job } = stored;
+    return {
+      id: job.id,
+      source: job.source,
+      status: job.status,
+      type: job.source === 'download' ? 'download' : job.actionId,
+      search: searchText(job),
+      createdAt: job.createdAt,
+      updatedAt: job.updatedAt,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      idempotencyKey: job.idempotencyKey,
+      priority: job.source === 'download' ? job.priority : 0,
+      position: stored.position,
+      live: stored.live ? 1 : 0,
+      notBefore: stored.notBefore,
+      data: JSON.stringify(job),
+      resumeState: stored.resumeState === null ? null : JSON.stringify(stored.resumeState),
+    };
+  }
+
+  insert(stored: StoredJob): void {
+    this.statements.insert!.run(this.params(stored));
+  }
+
+  save(stored: StoredJob): void {
+    const result = this.statements.update!.run(this.params(stored));
+    if (result.changes !== 1) throw new HaulError('not_found', `No job ${stored.job.id}`);
+  }
+
+  get(id: string): StoredJob | undefined {
+    const row = this.statements.get!.get(id) as Row | undefined;
+    return row && parseRow(row);
+  }
+
+  loadLive(): StoredJob[] {
+    return (this.statements.live!.all() as Row[]).map(parseRow);
+  }
+
+  byIdempotencyKey(key: string): StoredJob | undefined {
+    const row = this.statements.byKey!.get(key) as Row | undefined;
+    return row && parseRow(row);
+  }
+
+  nextPosition(): number {
+    return (this.statements.maxPosition!.get() as { p: number }).p + 1;
+  }
+
+  firstPosition(): number {
+    return (this.statements.minPosition!.get() as { p: number }).p - 1;
+  }
+
+  appendLog(id: string, at: number, line: string): void {
+    const { seq } = this.statements.appendLog!.get({ id, at, line }) as { seq: number };
+    if (seq > logLimit) this.statements.trimLog!.run(id, seq - logLimit);
+  }
+
+  readLog(id: string): string[] {
+    return (this.statements.readLog!.all(id) as { line: string }[]).map((r) => r.line);
+  }
+
+  delete(id: string): boolean {
+    return this.statements.delete!.run(id).changes === 1;
+  }
+
+  counts(source: Job['source']): Partial<Record<JobStatus, number>> {
+    const counts: Partial<Record<JobStatus, number>> = {};
+    for (const row of this.statements.counts!.all(source) as { status: JobStatus; n: number }[])
+      counts[row.status] = row.n;
+    return counts;
+  }
+
+  list(filter: ListInput): { jobs: StoredJob[]; total: number } {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    const statuses = (filter.status ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (statuses.length > 0) {
+      where.push(`status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`);
+      statuses.forEach((s, i) => (params[`status${i}`] = s));
+    }
+    if (filter.source) {
+      where.push('source = @source');
+      params.source = filter.source;
+    }
+    if (filter.type) {
+      where.push('type = @type');
+      params.type = filter.type;
+    }
+    if (filter.text) {
+      where.push(`instr(search, @text) > 0`);
+      params.text = filter.text.toLowerCase();
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const order = filter.order ?? '-createdAt';
+    const descending = order.startsWith('-');
+    const column = orderColumns[order.replace(/^-/, '') as keyof typeof orderColumns];
+    const direction = descending ? 'DESC' : 'ASC';
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM jobs ${clause}`).get(params) as { n: number }).n;
+    const rows = this.db
+      .prepare(
+        `SELECT id, data, position, live, not_before, resume_state FROM jobs ${clause}
+          ORDER BY ${column} IS NULL, ${column} ${direction}, id ${direction} LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit: filter.limit ?? 50, offset: filter.offset ?? 0 }) as Row[];
+    return { jobs: rows.map(parseRow), total };
+  }
+
+  /**
+   * History caps (seed 002) and expiry (seed 001), for jobs no longer in the live list:
+   * keeps the newest `keepCompleted` completed and `keepFailed` failed or cancelled, and
+   * deletes every finished job that finished before `expireBefore`.
+   */
+  pruneHistory(options: { keepCompleted: number; keepFailed: number; expireBefore: number }): number {
+    const capped = (statuses: string, keep: number) =>
+      this.db
+        .prepare(
+          `DELETE FROM jobs WHERE id IN (
+             SELECT id FROM jobs WHERE live = 0 AND status IN (${statuses})
+              ORDER BY finished_at DESC, id DESC LIMIT -1 OFFSET ?)`,
+        )
+        .run(keep).changes;
+    let removed = capped(`'completed'`, options.keepCompleted);
+    removed += capped(`'failed', 'cancelled'`, options.keepFailed);
+    removed += this.deleteFinishedBefore(options.expireBefore, { onlyHistory: true });
+    return removed;
+  }
+
+  /** Deletes finished jobs older than `before`; active and paused jobs are never touched. */
+  deleteFinishedBefore(before: number, options: { onlyHistory?: boolean } = {}): number {
+    return this.db
+      .prepare(
+        `DELETE FROM jobs WHERE status IN ('completed', 'failed', 'cancelled')
+            AND coalesce(finished_at, updated_at) < ? ${options.onlyHistory ? 'AND live = 0' : ''}`,
+      )
+      .run(before).changes;
+  }
+
+  /** Ids of finished jobs older than `before` that are still in the live list. */
+  liveFinishedBefore(before: number): string[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT id FROM jobs WHERE live = 1 AND status IN ('completed', 'failed', 'cancelled')
+              AND coalesce(finished_at, updated_at) < ?`,
+        )
+        .all(before) as { id: string }[]
+    ).map((r) => r.id);
+  }
+}
