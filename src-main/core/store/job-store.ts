@@ -190,7 +190,7 @@ export class JobStore {
     const rows = this.db
       .prepare(
         `SELECT id, data, position, live, not_before, resume_state FROM jobs ${clause}
-          ORDER BY ${column} IS NULL, ${column} ${direction}, id ${direction} LIMIT @limit OFFSET @offset`,
+          ORDER BY ${column} IS NULL, ${column} ${direction}, rowid ${direction} LIMIT @limit OFFSET @offset`,
       )
       .all({ ...params, limit: filter.limit ?? 50, offset: filter.offset ?? 0 }) as Row[];
     return { jobs: rows.map(parseRow), total };

@@ -1,0 +1,372 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DownloadJob, Job } from '../../../src-preload/contract';
+import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
+import { HaulError } from '../errors';
+import { JobFailure } from './runner';
+
+let t: TestCenter;
+afterEach(async () => {
+  await t?.dispose();
+});
+
+function statuses(center: TestCenter['center']): Record<string, Job['status']> {
+  return Object.fromEntries(center.registry.liveJobs().map((s) => [s.job.id, s.job.status]));
+}
+
+function submitMany(n: number): DownloadJob[] {
+  const text = Array.from({ length: n }, (_, i) => `https://files.example/${i}.bin`).join('\n');
+  return t.center.submit({ url: text }).jobs;
+}
+
+describe('submit', () => {
+  it('creates one job per URL line with 8-hex ids, stored before it answers', () => {
+    t = openTestCenter();
+    const { jobs, invalid } = t.center.submit({ url: 'https://a.example/1\n\nnot a url\nhttps://a.example/2' });
+    expect(jobs.map((j) => j.url)).toEqual(['https://a.example/1', 'https://a.example/2']);
+    expect(jobs.every((j) => /^[0-9a-f]{8}$/.test(j.id))).toBe(true);
+    expect(invalid).toEqual([{ line: 3, text: 'not a url', message: 'not a URL' }]);
+    for (const job of jobs) expect(t.center.store.get(job.id)?.job.url).toBe(job.url);
+  });
+
+  it('refuses input without any valid URL, naming the line', () => {
+    t = openTestCenter();
+    expect(() => t.center.submit({ url: 'ftp://x.example/a' })).toThrow(/line 1: only http and https/);
+  });
+
+  it('returns the first jobs again for a repeated idempotency key', () => {
+    t = openTestCenter();
+    const first = t.center.submit({ url: 'https://a.example/1\nhttps://a.example/2', idempotencyKey: 'k1' });
+    const again = t.center.submit({ url: 'https://other.example/', idempotencyKey: 'k1' });
+    expect(again.jobs.map((j) => j.id)).toEqual(first.jobs.map((j) => j.id));
+    expect(t.center.registry.liveJobs()).toHaveLength(2);
+  });
+
+  it('refuses the same URL while an active job fetches it, unless forced', () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/same' }).jobs;
+    expect(() => t.center.submit({ url: 'https://a.example/same' })).toThrow(
+      expect.objectContaining({ kind: 'conflict', message: expect.stringContaining(job!.id) }),
+    );
+    expect(t.center.submit({ url: 'https://a.example/same', force: true }).jobs).toHaveLength(1);
+  });
+
+  it('keeps per-download options and can start paused', () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({
+      url: 'https://a.example/f',
+      dir: '/tmp/elsewhere',
+      fileName: 'x.iso',
+      connections: 4,
+      paused: true,
+      maxAttempts: 2,
+      headers: { Referer: 'https://a.example/' },
+    }).jobs;
+    expect(job).toMatchObject({ status: 'paused', dir: '/tmp/elsewhere', fileName: 'x.iso', maxAttempts: 2 });
+    expect(job!.options).toMatchObject({ connections: 4, headers: { Referer: 'https://a.example/' } });
+    expect(t.engine.attempts).toHaveLength(0);
+  });
+});
+
+describe('scheduler', () => {
+  it('runs at most 3 downloads at once, in queue order, and starts the next when one ends', async () => {
+    t = openTestCenter();
+    const jobs = submitMany(5);
+    expect(t.engine.running().map((a) => a.context.job.id)).toEqual(jobs.slice(0, 3).map((j) => j.id));
+    t.engine.running()[0]!.succeed();
+    await settle();
+    expect(t.center.registry.get(jobs[0]!.id).status).toBe('completed');
+    expect(t.engine.running().map((a) => a.context.job.id)).toEqual(jobs.slice(1, 4).map((j) => j.id));
+  });
+
+  it('takes a new slot count at runtime without restart', async () => {
+    t = openTestCenter();
+    submitMany(6);
+    expect(t.engine.running()).toHaveLength(3);
+    t.settings.update({ maxConcurrentDownloads: 5 });
+    expect(t.engine.running()).toHaveLength(5);
+    t.settings.update({ maxConcurrentDownloads: 1 });
+    for (const a of t.engine.running()) a.succeed();
+    await settle();
+    expect(t.engine.running()).toHaveLength(1);
+  });
+
+  it('honours manual order: move to top starts that job next', async () => {
+    t = openTestCenter();
+    t.settings.update({ maxConcurrentDownloads: 1 });
+    const jobs = submitMany(4);
+    const order = t.center.move(jobs[3]!.id, 'top');
+    expect(order).toEqual([jobs[3]!.id, jobs[1]!.id, jobs[2]!.id]);
+    t.engine.running()[0]!.succeed();
+    await settle();
+    expect(t.engine.running()[0]!.context.job.id).toBe(jobs[3]!.id);
+    expect(t.center.move(jobs[2]!.id, 'up')).toEqual([jobs[2]!.id, jobs[1]!.id]);
+    expect(() => t.center.move(jobs[0]!.id, 'down')).toThrow(/not waiting in the download queue/);
+  });
+
+  it('priority goes before queue order', () => {
+    t = openTestCenter();
+    t.settings.update({ maxConcurrentDownloads: 1 });
+    submitMany(1);
+    const low = t.center.submit({ url: 'https://a.example/low' }).jobs[0]!;
+    const high = t.center.submit({ url: 'https://a.example/high', priority: 10 }).jobs[0]!;
+    t.engine.running()[0]!.succeed();
+    return settle().then(() => {
+      expect(t.engine.running()[0]!.context.job.id).toBe(high.id);
+      expect(t.center.registry.get(low.id).status).toBe('pending');
+    });
+  });
+
+  it('reports progress into the job, with percent and ETA', () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    t.engine.running()[0]!.context.progress({ receivedBytes: 250, totalBytes: 1000, speed: 50, connections: 2 });
+    expect(t.center.registry.get(job!.id)).toMatchObject({
+      status: 'downloading',
+      progress: 25,
+      receivedBytes: 250,
+      eta: 15,
+      connections: 2,
+    });
+  });
+
+  it('goes through processing to completed with the outcome in the result', async () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    const attempt = t.engine.running()[0]!;
+    attempt.context.enterProcessing();
+    expect(t.center.registry.get(job!.id).status).toBe('processing');
+    attempt.succeed({ fileName: 'done.bin', totalBytes: 42, sha256: 'ab' });
+    await settle();
+    expect(t.center.registry.get(job!.id)).toMatchObject({
+      status: 'completed',
+      progress: 100,
+      fileName: 'done.bin',
+      totalBytes: 42,
+      result: expect.objectContaining({ sha256: 'ab' }),
+    });
+  });
+});
+
+describe('commands', () => {
+  it('pause stops the attempt with reason "paused" and keeps the resume state; resume continues from it', async () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    const attempt = t.engine.running()[0]!;
+    attempt.context.saveState({ segments: [[0, 500]] });
+    t.center.pause(job!.id);
+    expect(attempt.context.signal.reason).toBe('paused');
+    await settle();
+    expect(t.center.registry.get(job!.id).status).toBe('paused');
+    t.center.resume(job!.id);
+    const second = t.engine.running()[0]!;
+    expect(second.context.resumeState).toEqual({ segments: [[0, 500]] });
+    expect(second.context.job.attempts).toBe(2);
+  });
+
+  it('cancel stops with reason "cancelled" and drops the resume state', async () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    const attempt = t.engine.running()[0]!;
+    attempt.context.saveState({ segments: [[0, 500]] });
+    t.center.cancel(job!.id);
+    expect(attempt.context.signal.reason).toBe('cancelled');
+    await settle();
+    expect(t.center.registry.stored(job!.id)).toMatchObject({ job: { status: 'cancelled' }, resumeState: null });
+  });
+
+  it('refuses illegal commands with conflict and says why', async () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    t.engine.running()[0]!.context.enterProcessing();
+    t.engine.running()[0]!.succeed();
+    await settle();
+    const attempt = () => t.center.resume(job!.id);
+    expect(attempt).toThrow(HaulError);
+    expect(attempt).toThrow(/Cannot resume job [0-9a-f]{8}: the download is completed/);
+    const [running] = submitMany(1);
+    expect(() => t.center.retry(running!.id)).toThrow(/Cannot retry .* the download is downloading/);
+  });
+
+  it('retry brings a failed job back with attempts reset', async () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    t.engine.running()[0]!.fail(new JobFailure('http', 'The server answered 404 Not Found', { status: 404 }));
+    await settle();
+    expect(t.center.registry.get(job!.id)).toMatchObject({
+      status: 'failed',
+      error: { kind: 'http', status: 404, message: 'The server answered 404 Not Found' },
+    });
+    t.center.retry(job!.id);
+    expect(t.center.registry.get(job!.id)).toMatchObject({ status: 'downloading', attempts: 1, error: null });
+  });
+
+  it('pauseAll and resumeAll touch only downloads that can change', async () => {
+    t = openTestCenter();
+    submitMany(4);
+    expect(t.center.pauseAll()).toBe(4);
+    await settle();
+    expect(new Set(Object.values(statuses(t.center)))).toEqual(new Set(['paused']));
+    expect(t.center.resumeAll()).toBe(4);
+    expect(t.engine.running()).toHaveLength(3);
+  });
+
+  it('remove deletes the job and its log; an active job is cancelled first', async () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    t.center.registry.log(job!.id, 'hello');
+    const attempt = t.engine.running()[0]!;
+    await t.center.remove(job!.id);
+    expect(attempt.context.signal.reason).toBe('cancelled');
+    expect(t.center.store.get(job!.id)).toBeUndefined();
+    expect(t.center.registry.readLog(job!.id)).toEqual([]);
+    await expect(t.center.remove(job!.id)).rejects.toMatchObject({ kind: 'not_found' });
+  });
+});
+
+describe('retries', () => {
+  it('retries transient failures with capped backoff, honouring Retry-After, up to maxAttempts', async () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/flaky', maxAttempts: 3 }).jobs;
+    t.engine
+      .running()[0]!
+      .fail(new JobFailure('http', 'The server answered 503', { transient: true, retryAfterMs: 30_000 }));
+    await settle();
+    const waiting = t.center.registry.stored(job!.id)!;
+    expect(waiting.job).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      message: expect.stringMatching(/^Retrying in 30 s/),
+    });
+    expect(waiting.notBefore).toBe(t.clock.now() + 30_000);
+    t.clock.advance(29_999);
+    expect(t.engine.running()).toHaveLength(0);
+    t.clock.advance(1);
+    expect(t.engine.running()).toHaveLength(1);
+    t.engine.running()[0]!.fail(new JobFailure('network', 'connection reset', { transient: true }));
+    await settle();
+    t.clock.advance(2000);
+    t.engine.running()[0]!.fail(new JobFailure('network', 'connection reset', { transient: true }));
+    await settle();
+    expect(t.center.registry.get(job!.id)).toMatchObject({ status: 'failed', attempts: 3, error: { kind: 'network' } });
+    expect(t.center.getWithLog(job!.id).log).toHaveLength(3);
+  });
+
+  it('never retries a permanent failure', async () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    t.engine.running()[0]!.fail(new JobFailure('checksum', 'sha256 mismatch'));
+    await settle();
+    expect(t.center.registry.get(job!.id)).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+});
+
+describe('plugin jobs', () => {
+  const spec = (pluginName: string, label = 'work') => ({
+    pluginName,
+    actionId: 'act',
+    label,
+    entityType: 'custom' as const,
+  });
+
+  it('run one at a time per plugin, in submission order, with 16-hex ids', async () => {
+    t = openTestCenter();
+    const started: string[] = [];
+    const finishers = new Map<string, () => void>();
+    const run = (name: string) => async () => {
+      started.push(name);
+      await new Promise<void>((resolve) => finishers.set(name, resolve));
+      return { name };
+    };
+    const a1 = t.center.createPluginJob(spec('a', 'a1'), run('a1'));
+    t.center.createPluginJob(spec('a', 'a2'), run('a2'));
+    t.center.createPluginJob(spec('b', 'b1'), run('b1'));
+    await settle();
+    expect(a1.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(started).toEqual(['a1', 'b1']);
+    finishers.get('a1')!();
+    await settle();
+    expect(started).toEqual(['a1', 'b1', 'a2']);
+    expect(t.center.registry.get(a1.id)).toMatchObject({ status: 'completed', progress: 100, result: { name: 'a1' } });
+  });
+
+  it('a plugin job that throws fails with its message; one that hangs times out', async () => {
+    t = openTestCenter({ pluginTimeoutMs: 1000 });
+    const broken = t.center.createPluginJob(spec('x'), async () => {
+      throw new Error('API returned 500');
+    });
+    const stuck = t.center.createPluginJob(spec('y'), () => new Promise(() => undefined));
+    await settle();
+    expect(t.center.registry.get(broken.id)).toMatchObject({
+      status: 'failed',
+      error: { kind: 'plugin', message: 'API returned 500' },
+    });
+    t.clock.advance(1000);
+    await settle();
+    expect(t.center.registry.get(stuck.id)).toMatchObject({ status: 'failed', error: { kind: 'timeout' } });
+  });
+
+  it('reports progress and can be cancelled', async () => {
+    t = openTestCenter();
+    let signal: AbortSignal | undefined;
+    const job = t.center.createPluginJob(spec('p'), (context) => {
+      signal = context.signal;
+      context.progress(40, 'Processing image…');
+      return new Promise(() => undefined);
+    });
+    await settle();
+    expect(t.center.registry.get(job.id)).toMatchObject({
+      status: 'running',
+      progress: 40,
+      message: 'Processing image…',
+    });
+    t.center.cancel(job.id);
+    await settle();
+    expect(signal?.reason).toBe('cancelled');
+    expect(t.center.registry.get(job.id).status).toBe('cancelled');
+    expect(() => t.center.pause(job.id)).toThrow(/cannot be paused/);
+  });
+});
+
+describe('logs and queries', () => {
+  it('keeps the last 500 log lines per job', () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    for (let i = 1; i <= 520; i += 1) t.center.registry.log(job!.id, `line ${i}`);
+    const { log } = t.center.getWithLog(job!.id);
+    expect(log).toHaveLength(500);
+    expect(log[0]).toBe('line 21');
+    expect(log.at(-1)).toBe('line 520');
+  });
+
+  it('lists with status (comma-separated), source, text, order and paging', async () => {
+    t = openTestCenter();
+    const jobs = submitMany(5);
+    t.clock.advance(10);
+    t.center.createPluginJob(
+      { pluginName: 'checksum', actionId: 'hash', label: 'Hash it', entityType: 'custom' },
+      async () => ({}),
+    );
+    t.engine.running()[0]!.fail(new JobFailure('http', '404'));
+    await settle();
+    const failedOrPending = t.center.list({ status: 'failed,pending', source: 'download' });
+    expect(failedOrPending.total).toBe(2);
+    expect(t.center.list({ text: '3.BIN' }).jobs.map((j) => j.id)).toEqual([jobs[3]!.id]);
+    expect(t.center.list({ type: 'hash' }).jobs).toHaveLength(1);
+    const page = t.center.list({ source: 'download', order: 'createdAt', limit: 2, offset: 2 });
+    expect(page).toMatchObject({ total: 5 });
+    expect(page.jobs.map((j) => j.id)).toEqual([jobs[2]!.id, jobs[3]!.id]);
+  });
+
+  it('counts every status of each queue', async () => {
+    t = openTestCenter();
+    submitMany(4);
+    const { queues } = t.center.queues();
+    expect(queues).toEqual([
+      {
+        name: 'download',
+        counts: { pending: 1, downloading: 3, processing: 0, completed: 0, failed: 0, cancelled: 0, paused: 0 },
+      },
+      { name: 'plugin', counts: { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 } },
+    ]);
+  });
+});
