@@ -35,6 +35,8 @@ export interface JobCenterOptions {
   backoff?: BackoffOptions;
   retention?: Partial<RetentionOptions>;
   throttleMs?: { download: number; plugin: number };
+  /** Events a subscriber may have waiting before it is resynchronised. @default 100 */
+  eventBufferSize?: number;
 }
 
 export interface PluginJobSpec {
@@ -67,6 +69,7 @@ export class JobCenter {
       clock: this.clock,
       snapshot: () => this.registry.snapshot(),
       throttleMs: options.throttleMs,
+      bufferSize: options.eventBufferSize,
     });
     this.registry = new JobRegistry(options.db, this.store, this.hub, this.clock);
     const settings = options.settings.get();

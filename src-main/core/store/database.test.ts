@@ -3,7 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/temp-dir';
 import { openDatabase, schemaVersion } from './database';
-import { latestSchemaVersion } from './migrations';
+import { latestSchemaVersion, migrations } from './migrations';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -44,5 +44,42 @@ describe('database', () => {
     raw.pragma(`user_version = ${latestSchemaVersion + 5}`);
     raw.close();
     expect(() => openDatabase({ file })).toThrow(/newer version of Haul/);
+  });
+});
+
+describe('migration 2: jobs', () => {
+  it('creates jobs and job_logs, with logs deleted along with their job', () => {
+    const db = openDatabase({ file: join(dir.path, 'm2.db') });
+    const columns = (db.prepare(`SELECT name FROM pragma_table_info('jobs')`).all() as { name: string }[]).map(
+      (c) => c.name,
+    );
+    expect(columns).toEqual(
+      expect.arrayContaining(['id', 'source', 'status', 'data', 'resume_state', 'live', 'not_before']),
+    );
+    db.prepare(
+      `INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, data) VALUES ('a', 'download', 'pending', 'download', '', 1, 1, '{}')`,
+    ).run();
+    db.prepare(`INSERT INTO job_logs (job_id, seq, at, line) VALUES ('a', 1, 1, 'hi')`).run();
+    db.prepare(`DELETE FROM jobs WHERE id = 'a'`).run();
+    expect(db.prepare('SELECT count(*) AS n FROM job_logs').get()).toEqual({ n: 0 });
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, data) VALUES ('b', 'ftp', 'x', 't', '', 1, 1, '{}')`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('upgrades a version 1 database in place, keeping its settings', () => {
+    const file = join(dir.path, 'v1.db');
+    const v1 = openDatabase({ file, migrations: migrations.slice(0, 1) });
+    v1.prepare(`INSERT INTO settings (key, value) VALUES ('theme', '"dark"')`).run();
+    v1.close();
+    const db = openDatabase({ file });
+    expect(schemaVersion(db)).toBe(2);
+    expect(db.prepare('SELECT value FROM settings').get()).toEqual({ value: '"dark"' });
+    db.close();
   });
 });

@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
+import { JobFailure } from './runner';
+
+let t: TestCenter;
+afterEach(async () => {
+  await t?.dispose();
+});
+
+const hour = 60 * 60_000;
+
+describe('live list retention (seed 000)', () => {
+  it('finished jobs leave after 1 h with a removed event; history keeps them', async () => {
+    t = openTestCenter();
+    const [done] = t.center.submit({ url: 'https://a.example/1' }).jobs;
+    t.engine.running()[0]!.succeed();
+    await settle();
+    const events = t.center.hub.subscribe();
+    events.poll();
+    t.clock.advance(hour - 5 * 60_000);
+    expect(t.center.registry.isLive(done!.id)).toBe(true);
+    t.clock.advance(5 * 60_000);
+    expect(t.center.registry.isLive(done!.id)).toBe(false);
+    expect(events.poll()).toMatchObject({ event: 'removed', data: { job: { id: done!.id } } });
+    expect(t.center.list({ status: 'completed' }).jobs.map((j) => j.id)).toEqual([done!.id]);
+  });
+
+  it('paused jobs leave after 24 h, active ones never', () => {
+    t = openTestCenter();
+    const [paused] = t.center.submit({ url: 'https://a.example/p', paused: true }).jobs;
+    const [active] = t.center.submit({ url: 'https://a.example/a' }).jobs;
+    t.clock.advance(23 * hour);
+    expect(t.center.registry.isLive(paused!.id)).toBe(true);
+    t.clock.advance(hour + 5 * 60_000);
+    expect(t.center.registry.isLive(paused!.id)).toBe(false);
+    expect(t.center.registry.isLive(active!.id)).toBe(true);
+    // A retired paused job can still be resumed from history.
+    t.center.resume(paused!.id);
+    expect(t.center.registry.isLive(paused!.id)).toBe(true);
+  });
+});
+
+describe('history (seeds 001-003)', () => {
+  it('keeps only the newest completed and failed jobs beyond the caps', async () => {
+    t = openTestCenter({ retention: { keepCompleted: 2, keepFailed: 1 } });
+    t.settings.update({ maxConcurrentDownloads: 10 });
+    const jobs = t.center.submit({ url: [1, 2, 3, 4, 5, 6].map((i) => `https://a.example/${i}`).join('\n') }).jobs;
+    const attempts = t.engine.running();
+    for (const [i, attempt] of attempts.entries()) {
+      t.clock.advance(1000);
+      if (i < 4) attempt.succeed();
+      else attempt.fail(new JobFailure('http', '404'));
+      await settle();
+    }
+    t.clock.advance(hour + 5 * 60_000);
+    const left = t.center.list({}).jobs.map((j) => j.id);
+    expect(left.sort()).toEqual([jobs[2]!.id, jobs[3]!.id, jobs[5]!.id].sort());
+  });
+
+  it('deletes history older than jobExpiryDays', async () => {
+    t = openTestCenter();
+    t.settings.update({ jobExpiryDays: 2 });
+    t.center.submit({ url: 'https://a.example/old' });
+    t.engine.running()[0]!.succeed();
+    await settle();
+    t.clock.advance(47 * hour);
+    expect(t.center.list({}).total).toBe(1);
+    t.clock.advance(2 * hour);
+    expect(t.center.list({}).total).toBe(0);
+  });
+
+  it('cleanup(daysOld) removes finished jobs older than that, never active ones', async () => {
+    t = openTestCenter();
+    t.center.submit({ url: 'https://a.example/done' });
+    t.engine.running()[0]!.succeed();
+    await settle();
+    t.clock.advance(3 * 24 * hour);
+    t.center.submit({ url: 'https://a.example/now' });
+    expect(t.center.cleanup(7)).toBe(0);
+    expect(t.center.cleanup(2)).toBe(1);
+    expect(t.center.list({}).jobs.map((j) => j.url)).toEqual(['https://a.example/now']);
+  });
+
+  it('clearCompleted takes completed jobs out of the live list only', async () => {
+    t = openTestCenter();
+    t.center.submit({ url: 'https://a.example/1\nhttps://a.example/2' });
+    t.engine.running()[0]!.succeed();
+    await settle();
+    expect(t.center.clearCompleted()).toBe(1);
+    expect(t.center.registry.liveJobs()).toHaveLength(1);
+    expect(t.center.list({}).total).toBe(2);
+  });
+});
+
+describe('restart', () => {
+  it('brings moving downloads back pending with their bytes, fails running plugin jobs as interrupted, keeps paused', async () => {
+    t = openTestCenter();
+    const [moving, paused] = t.center.submit({ url: 'https://a.example/m\nhttps://a.example/p' }).jobs;
+    t.center.pause(paused!.id);
+    const attempt = t.engine.running().find((a) => a.context.job.id === moving!.id)!;
+    attempt.context.progress({ receivedBytes: 400, totalBytes: 1000, speed: 100, connections: 1 });
+    attempt.context.saveState({ offset: 400 });
+    const plugin = t.center.createPluginJob(
+      { pluginName: 'p', actionId: 'a', label: 'l', entityType: 'custom' },
+      () => new Promise(() => undefined),
+    );
+    t.clock.advance(1000); // the progress flush
+    await settle();
+    t = await t.restart();
+    expect(t.center.registry.get(moving!.id)).toMatchObject({ status: 'downloading', receivedBytes: 400 });
+    expect(t.engine.running()[0]!.context.resumeState).toEqual({ offset: 400 });
+    expect(t.center.registry.get(paused!.id).status).toBe('paused');
+    expect(t.center.registry.get(plugin.id)).toMatchObject({ status: 'failed', error: { kind: 'interrupted' } });
+    expect(() => t.center.retry(plugin.id)).toThrow(/cannot be run again/);
+  });
+});
