@@ -1,4 +1,12 @@
-import type { CommandInput, CommandName, CommandOutput, Envelope, HaulBridge } from '../../../src-preload/contract';
+import type {
+  CommandInput,
+  CommandName,
+  CommandOutput,
+  Envelope,
+  HaulBridge,
+  JobEvent,
+} from '../../../src-preload/contract';
+import { openEventStream, type StreamStatus } from './event-stream';
 
 declare global {
   interface Window {
@@ -42,14 +50,69 @@ function httpBridge(fetchImpl: typeof fetch, storage: Storage): HaulBridge {
   };
 }
 
+export type JobEventListener = (event: JobEvent) => void;
+export type StatusListener = (status: StreamStatus, message?: string) => void;
+
 export interface HaulClient {
   readonly transport: 'ipc' | 'http';
   invoke<C extends CommandName>(command: C, input: CommandInput<C>): Promise<Envelope<CommandOutput<C>>>;
+  /** The job event stream; `init` comes first. Returns the unsubscribe. */
+  subscribe(listener: JobEventListener, onStatus?: StatusListener): () => void;
+}
+
+type Invoke = HaulClient['invoke'];
+
+/** Reads `jobs.snapshot` as an `init` event: the fallback when no stream exists. */
+function snapshotEvent(invoke: Invoke) {
+  return async (): Promise<JobEvent | undefined> => {
+    const answer = await invoke('jobs.snapshot', {});
+    return answer.ok ? { event: 'init', data: answer.value } : undefined;
+  };
+}
+
+function pollingSubscribe(invoke: Invoke): HaulClient['subscribe'] {
+  return (listener, onStatus) => {
+    let stopped = false;
+    onStatus?.('polling');
+    const read = snapshotEvent(invoke);
+    const tick = async () => {
+      if (stopped) return;
+      const event = await read();
+      if (event && !stopped) listener(event);
+      if (!stopped) setTimeout(() => void tick(), 1000);
+    };
+    void tick();
+    return () => {
+      stopped = true;
+    };
+  };
 }
 
 export function createClient(): HaulClient {
-  if (window.haul) return { transport: 'ipc', invoke: window.haul.invoke.bind(window.haul) };
+  const bridge = window.haul;
+  if (bridge) {
+    const invoke: Invoke = bridge.invoke.bind(bridge);
+    const subscribe: HaulClient['subscribe'] = bridge.onJobEvent
+      ? (listener, onStatus) => {
+          onStatus?.('live');
+          return bridge.onJobEvent!(listener);
+        }
+      : pollingSubscribe(invoke);
+    return { transport: 'ipc', invoke, subscribe };
+  }
   takeTokenFromLocation(window.location, window.localStorage, window.history);
-  const bridge = httpBridge(window.fetch.bind(window), window.localStorage);
-  return { transport: 'http', invoke: bridge.invoke };
+  const fetchImpl = window.fetch.bind(window);
+  const { invoke } = httpBridge(fetchImpl, window.localStorage);
+  return {
+    transport: 'http',
+    invoke,
+    subscribe: (listener, onStatus) =>
+      openEventStream({
+        fetch: fetchImpl,
+        token: () => window.localStorage.getItem(tokenKey),
+        snapshot: snapshotEvent(invoke),
+        onEvent: listener,
+        onStatus,
+      }),
+  };
 }

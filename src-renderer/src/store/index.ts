@@ -1,25 +1,16 @@
 import { create } from 'zustand';
-import type { AppInfo, ErrorShape } from '../../../src-preload/contract';
 import type { HaulClient } from '../api/client';
+import { createJobsSlice } from './jobs-slice';
+import { createSettingsSlice } from './settings-slice';
+import type { State } from './types';
+import { createUiSlice } from './ui-slice';
 
-export type View = 'about';
+export type { State } from './types';
+export type { View } from './ui-slice';
 
-interface AppSlice {
-  info: AppInfo | undefined;
-  infoError: ErrorShape | undefined;
-  loadInfo(): Promise<void>;
-}
-
-interface UiSlice {
-  view: View;
-  setView(view: View): void;
-}
-
-export type State = AppSlice & UiSlice & { client: HaulClient };
-
-/** A cache of main's state: every value here came from the core through the client. */
+/** A cache of main's state: every job and setting here came from the core through the client. */
 export function createStore(client: HaulClient) {
-  return create<State>()((set) => ({
+  return create<State>()((set, get, api) => ({
     client,
     info: undefined,
     infoError: undefined,
@@ -28,8 +19,9 @@ export function createStore(client: HaulClient) {
       if (result.ok) set({ info: result.value, infoError: undefined });
       else set({ infoError: result.error });
     },
-    view: 'about',
-    setView: (view) => set({ view }),
+    ...createJobsSlice(set, get, api),
+    ...createSettingsSlice(set, get, api),
+    ...createUiSlice(set, get, api),
   }));
 }
 

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatEta, formatPercent, formatSpeed } from './format';
+
+describe('formatting', () => {
+  it('formats sizes in binary units', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(250 * 1024 * 1024)).toBe('250 MB');
+    expect(formatBytes(null)).toBe('—');
+  });
+
+  it('shows no speed for a stopped job', () => {
+    expect(formatSpeed(0)).toBe('—');
+    expect(formatSpeed(2048)).toBe('2.0 KB/s');
+  });
+
+  it('formats time left', () => {
+    expect(formatEta(12)).toBe('12s');
+    expect(formatEta(187)).toBe('3m 07s');
+    expect(formatEta(7500)).toBe('2h 05m');
+    expect(formatEta(null)).toBe('—');
+  });
+
+  it('never claims 100% before the job is done', () => {
+    expect(formatPercent(99.9, false)).toBe('99%');
+    expect(formatPercent(100, true)).toBe('100%');
+  });
+});

@@ -1,0 +1,61 @@
+import type { DownloadJob, Job, JobStatus } from '../../../src-preload/contract';
+
+/** What the user calls a download: its file name, else the last part of its URL. */
+export function downloadName(job: Pick<DownloadJob, 'fileName' | 'url' | 'finalUrl'>): string {
+  if (job.fileName) return job.fileName;
+  try {
+    const url = new URL(job.finalUrl ?? job.url);
+    const last = url.pathname.split('/').filter(Boolean).pop();
+    return last ? decodeURIComponent(last) : url.hostname;
+  } catch {
+    return job.url;
+  }
+}
+
+export function jobTitle(job: Job): string {
+  return job.source === 'download' ? downloadName(job) : job.label;
+}
+
+export const statusLabels: Record<JobStatus, string> = {
+  pending: 'Queued',
+  downloading: 'Downloading',
+  processing: 'Processing',
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  paused: 'Paused',
+};
+
+export const isFinished = (status: JobStatus) =>
+  status === 'completed' || status === 'failed' || status === 'cancelled';
+
+/** The commands that fit a job's status; mirrors the core's transition table. */
+export function allowedActions(job: Pick<Job, 'source' | 'status'>) {
+  const { status } = job;
+  const download = job.source === 'download';
+  return {
+    pause: download && (status === 'pending' || status === 'downloading'),
+    resume: download && status === 'paused',
+    retry: status === 'failed' || status === 'cancelled',
+    cancel: !isFinished(status),
+    move: download && (status === 'pending' || status === 'paused'),
+  };
+}
+
+export type FileKind = 'archive' | 'video' | 'audio' | 'image' | 'document' | 'code' | 'disk' | 'file';
+
+const kinds: [FileKind, RegExp][] = [
+  ['archive', /\.(zip|rar|7z|tar|gz|tgz|bz2|xz|zst)$/i],
+  ['video', /\.(mp4|mkv|webm|avi|mov|m4v)$/i],
+  ['audio', /\.(mp3|flac|ogg|wav|m4a|opus)$/i],
+  ['image', /\.(png|jpe?g|gif|webp|svg|bmp|avif)$/i],
+  ['document', /\.(pdf|docx?|xlsx?|pptx?|odt|txt|md|epub|csv)$/i],
+  ['code', /\.(js|ts|json|py|rs|go|c|h|cpp|sh|html|css)$/i],
+  ['disk', /\.(iso|img|dmg|exe|msi|deb|rpm|appimage|apk)$/i],
+];
+
+/** The type icon of a file, from its name. */
+export function fileKind(name: string): FileKind {
+  return kinds.find(([, pattern]) => pattern.test(name))?.[0] ?? 'file';
+}

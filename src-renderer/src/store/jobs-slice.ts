@@ -1,0 +1,107 @@
+import type { CommandOutput, Envelope, JobEvent, SubmitInput } from '../../../src-preload/contract';
+import type { StreamStatus } from '../api/event-stream';
+import { allowedActions } from '../lib/job-display';
+import { applyJobEvents, emptyJobs, type JobsState } from './jobs-reducer';
+import type { Slice } from './types';
+
+export type JobCommand = 'jobs.pause' | 'jobs.resume' | 'jobs.retry' | 'jobs.cancel';
+type MoveTo = 'top' | 'up' | 'down' | 'bottom';
+
+const verbs: Record<JobCommand, string> = {
+  'jobs.pause': 'pause',
+  'jobs.resume': 'resume',
+  'jobs.retry': 'retry',
+  'jobs.cancel': 'cancel',
+};
+
+export interface JobsSlice extends JobsState {
+  /** False until the first `init` arrived: the table shows "Loading", not "empty". */
+  synced: boolean;
+  streamStatus: StreamStatus;
+  streamMessage: string | undefined;
+  /** When this window started: jobs that finished before it are not news for the panel. */
+  sessionStart: number;
+  /** Subscribes to the job stream; events are applied in one batch per frame. */
+  connect(): () => void;
+  runJobCommand(command: JobCommand, ids: readonly string[]): Promise<void>;
+  togglePause(ids: readonly string[]): Promise<void>;
+  removeJobs(ids: readonly string[], deleteFile: boolean): Promise<void>;
+  moveJob(id: string, to: MoveTo): Promise<void>;
+  submit(input: SubmitInput): Promise<Envelope<CommandOutput<'downloads.submit'>>>;
+  runBulk(command: 'jobs.pauseAll' | 'jobs.resumeAll' | 'jobs.clearCompleted'): Promise<void>;
+}
+
+/** Runs the next frame, or soon when the page is hidden and frames do not come. */
+function nextFrame(run: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    run();
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(once);
+  setTimeout(once, 100);
+}
+
+export const createJobsSlice: Slice<JobsSlice> = (set, get) => ({
+  ...emptyJobs,
+  synced: false,
+  streamStatus: 'connecting',
+  streamMessage: undefined,
+  sessionStart: Date.now(),
+  connect() {
+    let queue: JobEvent[] = [];
+    const flush = () => {
+      const events = queue;
+      queue = [];
+      const state = get();
+      const next = applyJobEvents({ downloads: state.downloads, actions: state.actions }, events);
+      const synced = state.synced || events.some((e) => e.event === 'init');
+      if (next.downloads !== state.downloads || next.actions !== state.actions || synced !== state.synced) {
+        set({ downloads: next.downloads, actions: next.actions, synced });
+      }
+    };
+    return get().client.subscribe(
+      (event) => {
+        if (queue.push(event) === 1) nextFrame(flush);
+      },
+      (streamStatus, streamMessage) => set({ streamStatus, streamMessage }),
+    );
+  },
+  async runJobCommand(command, ids) {
+    const { client, reportError } = get();
+    await Promise.all(
+      ids.map(async (id) => {
+        const answer = await client.invoke(command, { id });
+        if (!answer.ok) reportError(`Could not ${verbs[command]} ${id}`, answer.error);
+      }),
+    );
+  },
+  async togglePause(ids) {
+    const { downloads, runJobCommand } = get();
+    const jobs = ids.map((id) => downloads[id]).filter((job) => job !== undefined);
+    const pause = jobs.filter((job) => allowedActions(job).pause).map((job) => job.id);
+    const resume = jobs.filter((job) => allowedActions(job).resume).map((job) => job.id);
+    await Promise.all([runJobCommand('jobs.pause', pause), runJobCommand('jobs.resume', resume)]);
+  },
+  async removeJobs(ids, deleteFile) {
+    const { client, reportError } = get();
+    await Promise.all(
+      ids.map(async (id) => {
+        const answer = await client.invoke('jobs.remove', { id, deleteFile });
+        if (!answer.ok) reportError(`Could not remove ${id}`, answer.error);
+      }),
+    );
+    const gone = new Set(ids);
+    set({ selection: get().selection.filter((id) => !gone.has(id)) });
+  },
+  async moveJob(id, to) {
+    const answer = await get().client.invoke('jobs.move', { id, to });
+    if (!answer.ok) get().reportError(`Could not move ${id}`, answer.error);
+  },
+  submit: (input) => get().client.invoke('downloads.submit', input),
+  async runBulk(command) {
+    const answer = await get().client.invoke(command, {});
+    if (!answer.ok) get().reportError('That did not work', answer.error);
+  },
+});

@@ -1,0 +1,18 @@
+import type { StateCreator } from 'zustand';
+import type { AppInfo, ErrorShape } from '../../../src-preload/contract';
+import type { HaulClient } from '../api/client';
+import type { JobsSlice } from './jobs-slice';
+import type { SettingsSlice } from './settings-slice';
+import type { UiSlice } from './ui-slice';
+
+export interface AppSlice {
+  client: HaulClient;
+  info: AppInfo | undefined;
+  infoError: ErrorShape | undefined;
+  loadInfo(): Promise<void>;
+}
+
+export type State = AppSlice & JobsSlice & SettingsSlice & UiSlice;
+
+/** A slice sees the whole store (actions call across slices) but owns only its fields. */
+export type Slice<T> = StateCreator<State, [], [], T>;

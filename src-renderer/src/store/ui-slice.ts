@@ -1,0 +1,96 @@
+import type { ErrorShape } from '../../../src-preload/contract';
+import type { Slice } from './types';
+import type { Sort, StatusTab } from './table-query';
+
+export type View = 'downloads' | 'library' | 'plugins' | 'queues' | 'settings' | 'about';
+export type Theme = 'system' | 'light' | 'dark';
+
+export interface Notice {
+  id: number;
+  tone: 'error' | 'info';
+  message: string;
+}
+
+export interface AddDraft {
+  urls: string;
+  /** Submit at once instead of opening the dialog (a drop on the job panel). */
+  open: boolean;
+}
+
+export interface UiSlice {
+  view: View;
+  tab: StatusTab;
+  search: string;
+  sort: Sort;
+  /** Selected download ids. A new array on every change, so `useShallow` can compare. */
+  selection: string[];
+  /** The row a shift-click extends from. */
+  anchor: string | undefined;
+  addDraft: AddDraft | undefined;
+  detailsId: string | undefined;
+  /** Jobs the user closed in the job panel; they stay in the table. */
+  dismissed: Record<string, true>;
+  panelCollapsed: boolean;
+  theme: Theme;
+  notices: Notice[];
+  setView(view: View): void;
+  setTab(tab: StatusTab): void;
+  setSearch(search: string): void;
+  setSort(sort: Sort): void;
+  select(ids: string[], anchor?: string): void;
+  openAdd(urls?: string): void;
+  closeAdd(): void;
+  showDetails(id: string | undefined): void;
+  dismiss(ids: string[]): void;
+  setPanelCollapsed(collapsed: boolean): void;
+  setTheme(theme: Theme): void;
+  notify(tone: Notice['tone'], message: string): void;
+  reportError(what: string, error: ErrorShape): void;
+  closeNotice(id: number): void;
+}
+
+const themeKey = 'haul.theme';
+let noticeId = 0;
+
+function storedTheme(): Theme {
+  const value = typeof localStorage === 'undefined' ? null : localStorage.getItem(themeKey);
+  return value === 'light' || value === 'dark' ? value : 'system';
+}
+
+export const createUiSlice: Slice<UiSlice> = (set, get) => ({
+  view: 'downloads',
+  tab: 'all',
+  search: '',
+  sort: { key: 'added', desc: true },
+  selection: [],
+  anchor: undefined,
+  addDraft: undefined,
+  detailsId: undefined,
+  dismissed: {},
+  panelCollapsed: false,
+  theme: storedTheme(),
+  notices: [],
+  setView: (view) => set({ view }),
+  setTab: (tab) => set({ tab, selection: [], anchor: undefined }),
+  setSearch: (search) => set({ search }),
+  setSort: (sort) => set({ sort }),
+  select: (ids, anchor) => set({ selection: ids, anchor: anchor ?? ids[ids.length - 1] }),
+  openAdd: (urls = '') => set({ addDraft: { urls, open: true } }),
+  closeAdd: () => set({ addDraft: undefined }),
+  showDetails: (detailsId) => set({ detailsId }),
+  dismiss: (ids) => set({ dismissed: { ...get().dismissed, ...Object.fromEntries(ids.map((id) => [id, true])) } }),
+  setPanelCollapsed: (panelCollapsed) => set({ panelCollapsed }),
+  setTheme: (theme) => {
+    if (theme === 'system') localStorage.removeItem(themeKey);
+    else localStorage.setItem(themeKey, theme);
+    set({ theme });
+  },
+  notify: (tone, message) => {
+    const id = ++noticeId;
+    set({ notices: [...get().notices.slice(-4), { id, tone, message }] });
+    // Errors stay until read; confirmations go by themselves.
+    if (tone === 'info') setTimeout(() => get().closeNotice(id), 4000);
+  },
+  reportError: (what, error) => get().notify('error', `${what}: ${error.message}`),
+  closeNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+});
