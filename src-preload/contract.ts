@@ -35,6 +35,8 @@ export const AppInfo = z.object({
   /** `electron` inside the desktop app, `headless` under `haul serve`. */
   runtime: z.enum(['electron', 'headless']),
   schemaVersion: z.number().int(),
+  /** Things the user must be told at start, e.g. a damaged database that was replaced. */
+  notices: z.array(z.string()),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

@@ -1,13 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
 import type { AppInfo, Envelope } from '../../src-preload/contract';
 import type { Clock } from './clock';
 import { dispatch, type CommandHandlers } from './dispatch';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
 import { JobFailure, type DownloadRunner } from './jobs/runner';
 import { SettingsStore } from './settings';
-import { openDatabase, schemaVersion } from './store/database';
+import { openOrRecoverDatabase, schemaVersion } from './store/database';
 
 export interface CoreOptions {
   dataDir: string;
@@ -44,10 +43,14 @@ function defaultDownloadRunner(): DownloadRunner {
 
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDir, { recursive: true });
-  const db: Database = openDatabase({
+  const { db, movedAside } = openOrRecoverDatabase({
     file: join(options.dataDir, 'haul.db'),
     nativeBinding: options.nativeBinding,
   });
+  const notices = movedAside
+    ? [`The job database was damaged and has been moved aside to ${movedAside}; Haul started with a fresh one.`]
+    : [];
+  for (const notice of notices) console.warn(`haul: ${notice}`);
 
   const info: AppInfo = {
     name: 'Haul',
@@ -57,6 +60,7 @@ export function createCore(options: CoreOptions): Core {
     platform: options.platform ?? process.platform,
     runtime: options.runtime,
     schemaVersion: schemaVersion(db),
+    notices,
   };
 
   const settings = new SettingsStore(db);

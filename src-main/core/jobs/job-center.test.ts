@@ -25,7 +25,7 @@ describe('submit', () => {
     expect(jobs.map((j) => j.url)).toEqual(['https://a.example/1', 'https://a.example/2']);
     expect(jobs.every((j) => /^[0-9a-f]{8}$/.test(j.id))).toBe(true);
     expect(invalid).toEqual([{ line: 3, text: 'not a url', message: 'not a URL' }]);
-    for (const job of jobs) expect(t.center.store.get(job.id)?.job.url).toBe(job.url);
+    for (const job of jobs) expect((t.center.store.get(job.id)?.job as DownloadJob).url).toBe(job.url);
   });
 
   it('refuses input without any valid URL, naming the line', () => {

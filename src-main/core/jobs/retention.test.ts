@@ -78,7 +78,9 @@ describe('history (seeds 001-003)', () => {
     t.center.submit({ url: 'https://a.example/now' });
     expect(t.center.cleanup(7)).toBe(0);
     expect(t.center.cleanup(2)).toBe(1);
-    expect(t.center.list({}).jobs.map((j) => j.url)).toEqual(['https://a.example/now']);
+    expect(t.center.list({}).jobs.map((j) => (j.source === 'download' ? j.url : j.label))).toEqual([
+      'https://a.example/now',
+    ]);
   });
 
   it('clearCompleted takes completed jobs out of the live list only', async () => {

@@ -1,8 +1,9 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/temp-dir';
-import { openDatabase, schemaVersion } from './database';
+import { openDatabase, openOrRecoverDatabase, schemaVersion } from './database';
 import { latestSchemaVersion, migrations } from './migrations';
 
 let dir: ReturnType<typeof tempDir>;
@@ -80,6 +81,26 @@ describe('migration 2: jobs', () => {
     const db = openDatabase({ file });
     expect(schemaVersion(db)).toBe(2);
     expect(db.prepare('SELECT value FROM settings').get()).toEqual({ value: '"dark"' });
+    db.close();
+  });
+});
+
+describe('a damaged database file', () => {
+  it('is moved aside with a timestamp and replaced by a fresh one', () => {
+    const file = join(dir.path, 'broken.db');
+    writeFileSync(file, 'this is not a database, just text that happens to be long enough '.repeat(100));
+    const { db, movedAside } = openOrRecoverDatabase({ file, now: () => Date.UTC(2026, 0, 2, 3, 4, 5) });
+    expect(movedAside).toBe(`${file}.corrupt-2026-01-02T03-04-05-000Z`);
+    expect(readFileSync(movedAside!, 'utf8')).toContain('not a database');
+    expect(schemaVersion(db)).toBe(latestSchemaVersion);
+    db.close();
+  });
+
+  it('a healthy file is left alone', () => {
+    const file = join(dir.path, 'ok.db');
+    openDatabase({ file }).close();
+    const { db, movedAside } = openOrRecoverDatabase({ file });
+    expect(movedAside).toBeUndefined();
     db.close();
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync, renameSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { HaulError } from '../errors';
 import { latestSchemaVersion, migrations, type Migration } from './migrations';
@@ -54,3 +55,36 @@ export function migrate(db: Database, list: readonly Migration[] = migrations): 
 }
 
 export { latestSchemaVersion };
+
+const unreadableCodes = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CANTOPEN_ISDIR']);
+
+function isUnreadable(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return unreadableCodes.has(code) || code.startsWith('SQLITE_CORRUPT');
+}
+
+/**
+ * Opens the database; a corrupt or unreadable file is moved aside with a timestamp and a
+ * fresh one is created, so a damaged file never turns into a crash loop. The caller
+ * tells the user where the old file went.
+ */
+export function openOrRecoverDatabase(options: OpenDatabaseOptions & { now?: () => number }): {
+  db: Database;
+  movedAside: string | undefined;
+} {
+  try {
+    const db = openDatabase(options);
+    const check = db.pragma('quick_check', { simple: true });
+    if (check === 'ok') return { db, movedAside: undefined };
+    db.close();
+  } catch (error) {
+    if (!isUnreadable(error)) throw error;
+  }
+  const stamp = new Date(options.now?.() ?? Date.now()).toISOString().replace(/[:.]/g, '-');
+  const movedAside = `${options.file}.corrupt-${stamp}`;
+  renameSync(options.file, movedAside);
+  for (const suffix of ['-wal', '-shm']) {
+    if (existsSync(options.file + suffix)) renameSync(options.file + suffix, movedAside + suffix);
+  }
+  return { db: openDatabase(options), movedAside };
+}
