@@ -31,3 +31,22 @@ describe('request guards', () => {
     expect(bearerToken(undefined)).toBeUndefined();
   });
 });
+
+describe('hosts given with --allow-remote', () => {
+  it('accepts the bound name and address besides loopback, still with our port only', () => {
+    const extra = ['nas.local', '192.168.1.5', 'fe80::1'];
+    expect(isAllowedHost('nas.local:8181', 8181, extra)).toBe(true);
+    expect(isAllowedHost('NAS.LOCAL:8181', 8181, extra)).toBe(true);
+    expect(isAllowedHost('192.168.1.5:8181', 8181, extra)).toBe(true);
+    expect(isAllowedHost('[fe80::1]:8181', 8181, extra)).toBe(true);
+    expect(isAllowedHost('192.168.1.5:9999', 8181, extra)).toBe(false);
+    expect(isAllowedHost('evil.example:8181', 8181, extra)).toBe(false);
+    expect(isAllowedHost('nas.local:8181', 8181)).toBe(false);
+  });
+
+  it('treats the UI served on that name as our own origin', () => {
+    expect(isAllowedOrigin('http://192.168.1.5:8181', 8181, [], ['192.168.1.5'])).toBe(true);
+    expect(isAllowedOrigin('http://192.168.1.5:8181', 8181)).toBe(false);
+    expect(isAllowedOrigin('http://192.168.1.6:8181', 8181, [], ['192.168.1.5'])).toBe(false);
+  });
+});

@@ -1,14 +1,21 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import type { Envelope, ErrorKind } from '../../src-preload/contract';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { ErrorKind } from '../../src-preload/contract';
 import type { Core } from '../core/app';
-import { bearerToken, isAllowedHost, isAllowedOrigin, statusOfKind } from './guards';
+import { bearerToken, hostForUrl, isAllowedHost, isAllowedOrigin } from './guards';
+import { buildOpenApi } from './openapi';
+import { BadRequest, sendError } from './reply';
+import { registerActionRoutes } from './routes-actions';
+import { registerCommandRoutes } from './routes-commands';
+import { registerQueueRoutes } from './routes-queues';
+import { eventsUrl, registerEventRoutes } from './routes-sse';
+import { TicketStore } from './tickets';
 import { tokensMatch } from './token';
 
 export interface ServerOptions {
-  core: Core;
+  core: Pick<Core, 'invoke' | 'info' | 'jobs'>;
   token: string;
   /** @default '127.0.0.1' */
   host?: string;
@@ -18,6 +25,11 @@ export interface ServerOptions {
   staticDir?: string;
   /** Origins besides our own that may call the API (browser extensions the user allowed). */
   allowedOrigins?: readonly string[];
+  /** Host names besides loopback that reach us (the --host of --allow-remote). */
+  allowedHosts?: readonly string[];
+  /** SSE tuning, for tests. */
+  events?: { maxStreams?: number; heartbeatMs?: number };
+  tickets?: TicketStore;
 }
 
 export interface RunningServer {
@@ -31,32 +43,42 @@ const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-function sendError(reply: FastifyReply, kind: ErrorKind, message: string, status = statusOfKind[kind]) {
-  const body: Envelope<never> = { ok: false, error: { kind, message } };
-  return reply.code(status).type('application/json').send(body);
+function needsToken(request: FastifyRequest): boolean {
+  return request.url.startsWith('/v1/') || (request.routeOptions.url ?? '').startsWith('/v1/');
 }
 
-function sendEnvelope(reply: FastifyReply, envelope: Envelope<unknown>) {
-  const status = envelope.ok ? 200 : statusOfKind[envelope.error.kind];
-  return reply.code(status).send(envelope);
+/** A `?ticket=` stands in for the token on the event stream only, and only once. */
+function ticketOf(request: FastifyRequest): string | undefined {
+  if (request.method !== 'GET' || request.routeOptions.url !== eventsUrl) return undefined;
+  const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
+  return typeof ticket === 'string' && ticket.length > 0 ? ticket : undefined;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { core, token } = options;
   const app: FastifyInstance = Fastify({ bodyLimit: 1024 * 1024, logger: false });
+  const tickets = options.tickets ?? new TicketStore();
+  const allowedHosts = options.allowedHosts ?? [];
   let port = options.port ?? 8181;
 
   // JSON bodies only: a cross-site form can send text/plain without a preflight.
   app.removeContentTypeParser(['text/plain']);
 
+  // Order matters: Host (DNS rebinding) before Origin before the token.
   app.addHook('onRequest', async (request, reply) => {
-    if (!isAllowedHost(request.headers.host, port)) {
-      return sendError(reply, 'forbidden', 'Host not allowed: the API answers only to localhost.', 421);
+    if (!isAllowedHost(request.headers.host, port, allowedHosts)) {
+      return sendError(reply, 'forbidden', 'Host not allowed: the API answers only to its own host names.', 421);
     }
-    if (!isAllowedOrigin(request.headers.origin, port, options.allowedOrigins)) {
+    if (!isAllowedOrigin(request.headers.origin, port, options.allowedOrigins, allowedHosts)) {
       return sendError(reply, 'forbidden', `Origin not allowed: ${request.headers.origin}`);
     }
-    if (!request.url.startsWith('/v1/')) return;
+    if (!needsToken(request)) return;
+    const ticket = request.headers.authorization === undefined ? ticketOf(request) : undefined;
+    if (ticket !== undefined) {
+      if (!tickets.redeem(ticket))
+        return sendError(reply, 'forbidden', 'Ticket unknown, used or expired; ask for a new one.');
+      return;
+    }
     const given = bearerToken(request.headers.authorization);
     if (given === undefined) return sendError(reply, 'unauthorized', 'Missing API token (Authorization: Bearer).');
     if (!tokensMatch(given, token)) return sendError(reply, 'forbidden', 'Wrong API token.');
@@ -72,31 +94,41 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    if (error instanceof BadRequest) return sendError(reply, 'invalid_input', error.message);
     const status = error.statusCode ?? 500;
     const kind: ErrorKind = status === 404 ? 'not_found' : status < 500 ? 'invalid_input' : 'internal';
     return sendError(reply, kind, error.message, status);
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 'not_found', `No route: ${request.method} ${request.url}`),
+    sendError(reply, 'not_found', `No route: ${request.method} ${request.url.split('?')[0]}`),
   );
 
   app.get('/healthz', async () => ({ ok: true }));
-
-  app.post<{ Params: { command: string } }>('/v1/rpc/:command', async (request, reply) =>
-    sendEnvelope(reply, await core.invoke(request.params.command, request.body ?? {})),
-  );
+  const openApi = buildOpenApi(core.info.version);
+  app.get('/v1/openapi.json', async () => ({ ok: true, value: openApi }));
+  registerCommandRoutes(app, core);
+  registerQueueRoutes(app, core);
+  registerActionRoutes(app, core);
+  const streams = registerEventRoutes(app, { hub: core.jobs.hub, tickets, ...options.events });
 
   if (options.staticDir && existsSync(options.staticDir)) {
     await app.register(fastifyStatic, { root: options.staticDir, index: 'index.html', wildcard: false });
   }
 
-  await app.listen({ host: options.host ?? '127.0.0.1', port });
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port });
   port = (app.server.address() as AddressInfo).port;
-  const shownHost = (options.host ?? '127.0.0.1').includes(':') ? `[${options.host}]` : (options.host ?? '127.0.0.1');
+  let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${port}`,
+    url: `http://${hostForUrl(host)}:${port}`,
     port,
-    close: () => app.close(),
+    close: () => {
+      closing ??= (async () => {
+        streams.closeAll();
+        await app.close();
+      })();
+      return closing;
+    },
   };
 }

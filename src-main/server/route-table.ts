@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { commands, DownloadJob, type CommandName } from '../../src-preload/contract';
+import type { QueryShape } from './query';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * A REST route that is one contract command under another name (seeds 000, 002, 003,
+ * 004). Declared once here: the router registers it and the OpenAPI document describes
+ * it from the same entry.
+ */
+export interface CommandRoute {
+  method: Method;
+  url: string;
+  command: CommandName;
+  summary: string;
+  /** Where the command's input comes from; `none` ignores any body or query. */
+  input: 'body' | 'query' | 'none';
+  /** How query strings become numbers and booleans. */
+  query?: QueryShape;
+  /** Path parameters copied into the input (`:id`). */
+  params?: readonly string[];
+  /** Reshapes the command's value into the seed's shape, described by `output`. */
+  present?: (value: never) => unknown;
+  output?: z.ZodType;
+}
+
+const jobAction = (verb: 'cancel' | 'pause' | 'resume' | 'retry', summary: string): CommandRoute => ({
+  method: 'POST',
+  url: `/v1/jobs/${verb}`,
+  command: `jobs.${verb}`,
+  summary,
+  input: 'body',
+});
+
+export const commandRoutes: readonly CommandRoute[] = [
+  {
+    method: 'GET',
+    url: '/v1/jobs/queue',
+    command: 'jobs.snapshot',
+    summary: 'The download jobs held in the live list (seed 000); plugin jobs come through the event stream.',
+    input: 'none',
+    present: (value: z.output<(typeof commands)['jobs.snapshot']['output']>) => ({ jobs: value.jobs }),
+    output: z.object({ jobs: z.array(DownloadJob) }),
+  },
+  {
+    method: 'POST',
+    url: '/v1/jobs/download/submit',
+    command: 'downloads.submit',
+    summary: 'Submits one URL or several, one per line; each becomes a download job.',
+    input: 'body',
+  },
+  jobAction('cancel', 'Cancels a job; its partial file is removed.'),
+  jobAction('pause', 'Pauses a download; it resumes from its saved bytes.'),
+  jobAction('resume', 'Queues a paused download again.'),
+  jobAction('retry', 'Runs a failed or cancelled job again.'),
+  { method: 'POST', url: '/v1/jobs/move', command: 'jobs.move', summary: 'Moves a queued download.', input: 'body' },
+  {
+    method: 'POST',
+    url: '/v1/jobs/pauseAll',
+    command: 'jobs.pauseAll',
+    summary: 'Pauses every download.',
+    input: 'body',
+  },
+  {
+    method: 'POST',
+    url: '/v1/jobs/resumeAll',
+    command: 'jobs.resumeAll',
+    summary: 'Resumes every paused download.',
+    input: 'body',
+  },
+  {
+    method: 'POST',
+    url: '/v1/jobs/clearCompleted',
+    command: 'jobs.clearCompleted',
+    summary: 'Takes completed jobs out of the live list; their history stays.',
+    input: 'body',
+  },
+  {
+    method: 'GET',
+    url: '/v1/jobs',
+    command: 'jobs.list',
+    summary: 'Lists jobs from history and the live list, filtered and paged (seed 003).',
+    input: 'query',
+    query: { integers: ['limit', 'offset'] },
+  },
+  {
+    method: 'DELETE',
+    url: '/v1/jobs/cleanup',
+    command: 'jobs.cleanup',
+    summary: 'Deletes finished jobs older than `daysOld` days (seed 003).',
+    input: 'query',
+    query: { integers: ['daysOld'] },
+  },
+  {
+    method: 'GET',
+    url: '/v1/jobs/queues',
+    command: 'jobs.queues',
+    summary: 'Every queue and its job counts by status (seed 002).',
+    input: 'none',
+  },
+  {
+    method: 'GET',
+    url: '/v1/jobs/:id',
+    command: 'jobs.get',
+    summary: 'One job with its log.',
+    input: 'none',
+    params: ['id'],
+  },
+  {
+    method: 'DELETE',
+    url: '/v1/jobs/:id',
+    command: 'jobs.remove',
+    summary: 'Deletes a job (cancelling it first); `deleteFile=true` also deletes its file.',
+    input: 'query',
+    query: { booleans: ['deleteFile'] },
+    params: ['id'],
+  },
+  { method: 'GET', url: '/v1/settings', command: 'settings.get', summary: 'The settings.', input: 'none' },
+  {
+    method: 'PATCH',
+    url: '/v1/settings',
+    command: 'settings.update',
+    summary: 'Changes some settings; answers all of them.',
+    input: 'body',
+  },
+  { method: 'GET', url: '/v1/info', command: 'app.info', summary: 'Version, folders and runtime.', input: 'none' },
+];

@@ -1,0 +1,67 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { EventHub, Subscription } from '../core/jobs/event-hub';
+import { sendError } from './reply';
+import { parseLastEventId, streamEvents } from './sse-stream';
+import type { TicketStore } from './tickets';
+
+export const eventsUrl = '/v1/jobs/events';
+
+export interface EventRouteOptions {
+  hub: Pick<EventHub, 'subscribe'>;
+  tickets: TicketStore;
+  /** Streams open at once; past this a new one is answered 503. @default 64 */
+  maxStreams?: number;
+  /** Interval of the keep-alive comment. @default 15_000 */
+  heartbeatMs?: number;
+}
+
+/**
+ * GET /v1/jobs/events (seed 000's stream) and POST /v1/auth/ticket, which gives an
+ * EventSource, unable to send headers, a single-use way in. Returns `closeAll`, which
+ * the server runs before it closes: open streams would otherwise hold the close forever.
+ */
+export function registerEventRoutes(app: FastifyInstance, options: EventRouteOptions): { closeAll(): void } {
+  const maxStreams = options.maxStreams ?? 64;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const open = new Map<ServerResponse, Subscription>();
+
+  app.post('/v1/auth/ticket', async () => {
+    const { ticket, expiresAt } = options.tickets.issue();
+    return { ok: true, value: { ticket, expiresAt, url: `${eventsUrl}?ticket=${ticket}` } };
+  });
+
+  app.get<{ Querystring: Record<string, string | string[]> }>(eventsUrl, (request, reply) => {
+    if (open.size >= maxStreams) {
+      return sendError(reply, 'unavailable', `Too many event streams are open (${maxStreams}); close one and retry.`);
+    }
+    // The header is what EventSource sends on reconnect; the query serves a client that
+    // reconnects with a new ticket, and so with a new EventSource that lost the header.
+    const lastEventId =
+      parseLastEventId(request.headers['last-event-id']) ?? parseLastEventId(request.query?.lastEventId);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    });
+    res.write('retry: 2000\n\n');
+    const subscription = options.hub.subscribe({ lastEventId });
+    open.set(res, subscription);
+    void streamEvents(subscription, res, heartbeatMs).finally(() => open.delete(res));
+  });
+
+  return {
+    closeAll() {
+      for (const [res, subscription] of open) {
+        subscription.close();
+        res.end();
+      }
+      open.clear();
+    },
+  };
+}
