@@ -1,0 +1,74 @@
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import { createRateLimiter, type RateLimiter } from './rate-limiter';
+
+export interface DownloadEngineOptions {
+  /** Connections per download when the job does not set `connections`. @default 8 */
+  maxConnections?: number;
+  /** Shared by every download of this engine; change its rate at any time. @default unlimited */
+  globalLimiter?: RateLimiter;
+  /**
+   * A proxy URL for every request. `null` connects directly; absent, HTTPS_PROXY,
+   * HTTP_PROXY and NO_PROXY from the environment apply.
+   */
+  proxy?: string | null;
+  /** Replaces the undici dispatcher built from the options above (tests, benchmarks). */
+  dispatcher?: Dispatcher;
+  /** No byte for this long fails the attempt as a transient `stalled`. @default 30_000 */
+  stallTimeoutMs?: number;
+  /** @default 30_000 */
+  connectTimeoutMs?: number;
+  /** A segment is never split into halves smaller than this. @default 1 MiB */
+  minSegmentBytes?: number;
+  /** How often throughput is measured to decide whether to add connections. @default 250 */
+  rampIntervalMs?: number;
+  /** Flushed progress is handed to `saveState` at most this often. @default 1_000 */
+  checkpointIntervalMs?: number;
+  /** `progress` is called at most this often. @default 250 */
+  progressIntervalMs?: number;
+  /** @default 'Haul/0.1' */
+  userAgent?: string;
+  /** Records the source URL on the finished file (Linux `user.xdg.origin.url`). @default true */
+  recordOrigin?: boolean;
+  /** Milliseconds, monotonic. @default performance.now */
+  now?: () => number;
+}
+
+export type EngineSettings = Required<Omit<DownloadEngineOptions, 'proxy' | 'dispatcher'>> & {
+  dispatcher: Dispatcher;
+};
+
+function hasProxyEnv(): boolean {
+  const env = process.env;
+  return !!(env['HTTPS_PROXY'] || env['https_proxy'] || env['HTTP_PROXY'] || env['http_proxy']);
+}
+
+/** The dispatcher for the options: a fixed proxy, the environment's, or direct. */
+export function createDispatcher(options: DownloadEngineOptions, stallTimeoutMs: number): Dispatcher {
+  const common = {
+    connect: { timeout: options.connectTimeoutMs ?? 30_000 },
+    headersTimeout: stallTimeoutMs,
+    // Bodies are read at the pace of the speed limit; the engine watches stalls itself.
+    bodyTimeout: 0,
+  };
+  if (options.proxy) return new ProxyAgent({ uri: options.proxy, ...common });
+  if (options.proxy === undefined && hasProxyEnv()) return new EnvHttpProxyAgent(common);
+  return new Agent(common);
+}
+
+export function resolveSettings(options: DownloadEngineOptions): EngineSettings {
+  const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+  return {
+    maxConnections: Math.max(1, options.maxConnections ?? 8),
+    globalLimiter: options.globalLimiter ?? createRateLimiter(0),
+    stallTimeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+    minSegmentBytes: Math.max(1, options.minSegmentBytes ?? 1 << 20),
+    rampIntervalMs: options.rampIntervalMs ?? 250,
+    checkpointIntervalMs: options.checkpointIntervalMs ?? 1_000,
+    progressIntervalMs: options.progressIntervalMs ?? 250,
+    userAgent: options.userAgent ?? 'Haul/0.1',
+    recordOrigin: options.recordOrigin ?? true,
+    now: options.now ?? (() => performance.now()),
+    dispatcher: options.dispatcher ?? createDispatcher(options, stallTimeoutMs),
+  };
+}

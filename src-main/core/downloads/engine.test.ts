@@ -1,0 +1,49 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobFailure } from '../jobs/runner';
+import { createDownloadEngine } from './engine';
+import { fileSha256, makeContext, randomBody, sha256, tempDir, testJob } from './test-context';
+import { TestServer } from './test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const engine = createDownloadEngine({
+  proxy: null,
+  minSegmentBytes: 64 * 1024,
+  rampIntervalMs: 20,
+  progressIntervalMs: 10,
+});
+
+describe('download engine: plain downloads', () => {
+  it('downloads a file whose SHA-256 equals the source, under its URL name', async () => {
+    const body = randomBody(3 * 1024 * 1024 + 17);
+    server.file('/plain/data.bin', body);
+    const dir = await tempDir();
+    const t = makeContext(testJob(server.url('/plain/data.bin'), dir));
+    const outcome = await engine(t.ctx);
+    expect(outcome.fileName).toBe('data.bin');
+    expect(outcome.path).toBe(join(dir, 'data.bin'));
+    expect(outcome.totalBytes).toBe(body.length);
+    expect(outcome.sha256).toBe(sha256(body));
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+    expect(t.processing).toBe(true);
+    expect(await readdir(dir)).toEqual(['data.bin']);
+  });
+
+  it('fails a 404 permanently with a clear message', async () => {
+    const dir = await tempDir();
+    const t = makeContext(testJob(server.url('/nothing-here'), dir));
+    const error = await engine(t.ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobFailure);
+    expect((error as JobFailure).transient).toBe(false);
+    expect((error as JobFailure).status).toBe(404);
+    expect((error as JobFailure).message).toMatch(/The server answered 404 Not Found/);
+  });
+});

@@ -1,0 +1,61 @@
+import { rm } from 'node:fs/promises';
+import { JobFailure, type DownloadContext, type DownloadOutcome, type DownloadRunner } from '../jobs/runner';
+import { resolveSettings, type DownloadEngineOptions, type EngineSettings } from './engine-options';
+import { finishDownload } from './finish';
+import { resolveFolder } from './target-folder';
+import { Transfer } from './transfer';
+
+export type { DownloadEngineOptions } from './engine-options';
+export { createRateLimiter, type RateLimiter } from './rate-limiter';
+
+function asFailure(error: unknown): unknown {
+  if (error instanceof JobFailure) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new JobFailure('internal', `Unexpected error in the download engine: ${message}`);
+}
+
+/** Ends an attempt that did not finish: keep or remove the part file, save the state. */
+async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): Promise<never> {
+  await transfer.settle();
+  if (ctx.signal.aborted) {
+    const reason: unknown = ctx.signal.reason;
+    if (reason === 'cancelled') {
+      await transfer.part?.close();
+      if (transfer.part) await rm(transfer.part.path, { force: true }).catch(() => undefined);
+    } else {
+      await transfer.checkpoint(true).catch(() => undefined);
+      await transfer.part?.close();
+    }
+    throw reason;
+  }
+  await transfer.checkpoint(true).catch(() => undefined);
+  await transfer.part?.close();
+  throw asFailure(error);
+}
+
+async function runOnce(ctx: DownloadContext, settings: EngineSettings): Promise<DownloadOutcome> {
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+  const folder = await resolveFolder(ctx.job.dir);
+  const transfer = new Transfer(ctx, settings, folder);
+  try {
+    await transfer.run();
+  } catch (error) {
+    return stop(ctx, transfer, error);
+  }
+  ctx.enterProcessing();
+  try {
+    return await finishDownload(ctx, transfer, { recordOrigin: settings.recordOrigin });
+  } catch (error) {
+    return stop(ctx, transfer, error);
+  }
+}
+
+/**
+ * The download engine: one call is one attempt at one job. It resumes from the state
+ * the last attempt saved, writes `<name>.part` in the job's folder and renames it once
+ * verified. Failures throw a JobFailure; a stop rejects with the signal's reason.
+ */
+export function createDownloadEngine(options: DownloadEngineOptions = {}): DownloadRunner {
+  const settings = resolveSettings(options);
+  return (ctx) => runOnce(ctx, settings);
+}

@@ -1,0 +1,83 @@
+import { STATUS_CODES } from 'node:http';
+import { JobFailure } from '../jobs/runner';
+
+/**
+ * Turns what went wrong (an HTTP status, a socket error, a file system error) into the
+ * JobFailure the job core understands: a kind, whether a retry can help, a message a
+ * user can act on.
+ */
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/u.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+export function statusText(status: number): string {
+  const text = STATUS_CODES[status];
+  return text ? `${status} ${text}` : String(status);
+}
+
+/** A failure for an answer that is not the file: 408, 429 and 5xx are worth a retry. */
+export function failureFromStatus(status: number, retryAfter?: string | null): JobFailure {
+  const transient = status === 408 || status === 429 || status >= 500;
+  let hint = '';
+  if (status === 401 || status === 403) hint = ' The link may have expired or need a login.';
+  else if (status === 404 || status === 410) hint = ' Check the address.';
+  else if (transient) hint = ' Haul will try again.';
+  return new JobFailure('http', `The server answered ${statusText(status)}.${hint}`, {
+    transient,
+    status,
+    retryAfterMs: transient ? parseRetryAfter(retryAfter) : undefined,
+  });
+}
+
+const diskCodes: Record<string, string> = {
+  ENOSPC: 'The disk is full',
+  EDQUOT: 'The disk quota is exceeded',
+  EACCES: 'Permission denied',
+  EPERM: 'Permission denied',
+  EROFS: 'The disk is read-only',
+  ENOTDIR: 'The folder is not a folder',
+  EISDIR: 'A folder is in the way',
+  ENOENT: 'The folder does not exist',
+  ELOOP: 'A symbolic link is in the way',
+  EMFILE: 'Too many open files',
+};
+
+/** A file system error as a `disk` failure, naming where; null for other errors. */
+export function diskFailure(error: unknown, where: string): JobFailure | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (!code || !(code in diskCodes)) return null;
+  return new JobFailure('disk', `${diskCodes[code]} (${where}). The partial file was kept: fix this and resume.`, {
+    transient: code === 'EMFILE',
+  });
+}
+
+const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const stallCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** A socket or protocol error as a transient failure; anything else passes through. */
+export function networkFailure(error: unknown, host: string): JobFailure {
+  if (error instanceof JobFailure) return error;
+  const err = error as (Error & { code?: string; cause?: { code?: string } }) | null;
+  const code = err?.code ?? err?.cause?.code ?? '';
+  if (timeoutCodes.has(code)) {
+    return new JobFailure('timeout', `Connecting to ${host} timed out.`, { transient: true });
+  }
+  if (stallCodes.has(code)) {
+    return new JobFailure('stalled', `${host} stopped sending data.`, { transient: true });
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new JobFailure('network', `The name ${host} could not be resolved.`, { transient: true });
+  }
+  if (code === 'ECONNREFUSED') {
+    return new JobFailure('network', `${host} refused the connection.`, { transient: true });
+  }
+  const detail = err?.message ? `: ${err.message}` : '';
+  return new JobFailure('network', `The connection to ${host} failed${detail}.`, { transient: true });
+}

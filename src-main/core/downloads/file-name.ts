@@ -1,0 +1,97 @@
+/**
+ * File names from the network are hostile input: this turns any string into one plain
+ * name that is valid on Windows, macOS and Linux and cannot leave the chosen folder.
+ */
+
+/** The longest name in bytes (UTF-8) most file systems accept. */
+export const maxNameBytes = 255;
+
+/** Room kept for the `.part` suffix, so the partial file's name is valid too. */
+export const partSuffix = '.part';
+
+const fallbackName = 'download';
+
+// C0/C1 controls, bidi overrides and isolates, zero-width and BOM characters: they hide
+// the real extension ("evil\u202Egpj.exe") or are invalid on Windows.
+const invisible = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+// Separators, characters Windows refuses, and look-alikes that Windows' "best fit"
+// conversion turns back into `/` or `\`.
+const unsafe = /[/\\<>:"|?*\u2044\u2215\u29f5\u29f8\u29f9\ufe68\uff0f\uff3c]/gu;
+const reservedStem = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])$/iu;
+
+/** True for names Windows reserves for devices, with or without an extension (NUL.txt). */
+export function isReservedName(name: string): boolean {
+  const stem = name.split('.')[0]!.replace(/[ .]+$/u, '');
+  return reservedStem.test(stem);
+}
+
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** Cuts `text` to at most `maxBytes` of UTF-8 without splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  if (utf8Length(text) <= maxBytes) return text;
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    const size = utf8Length(char);
+    if (used + size > maxBytes) break;
+    out += char;
+    used += size;
+  }
+  return out;
+}
+
+/** Splits `name.ext`; an extension is short and has no spaces, else there is none. */
+export function splitExtension(name: string): { stem: string; ext: string } {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return { stem: name, ext: '' };
+  const ext = name.slice(dot);
+  if (ext.length > 16 || /\s/u.test(ext)) return { stem: name, ext: '' };
+  return { stem: name.slice(0, dot), ext };
+}
+
+/** Cuts a name to `maxBytes`, keeping its extension when there is room for it. */
+function fitLength(name: string, maxBytes: number): string {
+  if (utf8Length(name) <= maxBytes) return name;
+  const { stem, ext } = splitExtension(name);
+  const extBytes = utf8Length(ext);
+  if (ext && extBytes < maxBytes / 2) return truncateUtf8(stem, maxBytes - extBytes) + ext;
+  return truncateUtf8(name, maxBytes);
+}
+
+function tidy(name: string): string {
+  // Windows drops trailing dots and spaces, so `a.exe.` would become `a.exe`.
+  return name.trim().replace(/[. ]+$/u, '');
+}
+
+/**
+ * One safe name from any string. Never empty, never `.` or `..`, no separators or
+ * control characters, not a Windows device name, at most `maxBytes` bytes of UTF-8.
+ * @default maxBytes 250 (255 minus the `.part` suffix)
+ */
+export function sanitizeFileName(raw: string, maxBytes = maxNameBytes - partSuffix.length): string {
+  let name = raw.normalize('NFC').replace(invisible, '').replace(unsafe, '_');
+  name = tidy(name);
+  if (/^\.+$/u.test(name)) name = '';
+  // Each step can undo the previous one (a cut exposes a trailing dot, `_` adds a byte),
+  // so repeat until stable; three rounds always suffice.
+  for (let round = 0; round < 3; round += 1) {
+    const before = name;
+    name = tidy(fitLength(name, maxBytes));
+    if (isReservedName(name)) name = `_${name}`;
+    if (name === before) break;
+  }
+  if (name === '' || /^\.+$/u.test(name)) return fallbackName;
+  return name;
+}
+
+/** `name (n).ext`, still within `maxBytes`: the stem is cut, never the counter. */
+export function numberedName(name: string, n: number, maxBytes = maxNameBytes - partSuffix.length): string {
+  if (n === 0) return name;
+  const { stem, ext } = splitExtension(name);
+  const suffix = ` (${n})${ext}`;
+  const cut = truncateUtf8(stem, maxBytes - utf8Length(suffix));
+  return sanitizeFileName(`${cut}${suffix}`, maxBytes);
+}

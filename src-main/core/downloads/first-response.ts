@@ -1,0 +1,191 @@
+import { pipeline, type Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Dispatcher } from 'undici';
+import { JobFailure, type DownloadContext } from '../jobs/runner';
+import { partSuffix, sanitizeFileName } from './file-name';
+import { header, openResponse, type OpenedResponse } from './http-request';
+import { chooseFileName, mediaType } from './name-from-response';
+import { PartFile } from './part-file';
+import { acceptsRanges, announcedLength, checkRangeResponse, describe, failUnlessSuccess } from './response-check';
+import { ifRangeValue, type TransferState } from './resume-state';
+import { restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
+import { pathInFolder, reservePart } from './target-folder';
+
+/** Where a round of transfer starts: the file, its segments, and one open answer. */
+export interface Established {
+  state: TransferState;
+  segments: Segment[];
+  part: PartFile;
+  /** Extra connections may ask for ranges. */
+  ranges: boolean;
+  /** The answer the first connection reads; null when every byte is already there. */
+  first: { segment: Segment; body: Readable; coveredEnd: number | null } | null;
+  /** The part file was emptied: hashing starts over. */
+  fromZero: boolean;
+}
+
+export interface EstablishInput {
+  ctx: DownloadContext;
+  folder: string;
+  dispatcher: Dispatcher;
+  userAgent: string;
+  signal: AbortSignal;
+  /** State from the last attempt (first round only). */
+  saved: TransferState | null;
+  /** Names kept from an earlier round or attempt. */
+  names: { fileName: string; partName: string } | null;
+  /** Never send Range: the server proved its ranges unusable. */
+  noRanges: boolean;
+}
+
+const decoders: Record<string, () => NodeJS.ReadWriteStream> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/** A .gz served with Content-Encoding: gzip is the file itself (a common misconfiguration). */
+function isCompressedFile(response: OpenedResponse, name: string): boolean {
+  const type = mediaType(header(response.headers, 'content-type')) ?? '';
+  return /gzip|x-tar|compressed/u.test(type) || /\.(gz|tgz|svgz)$/iu.test(name);
+}
+
+/** Resumes from saved segments: asks for the first missing bytes with If-Range. */
+async function resume(input: EstablishInput, saved: TransferState): Promise<Established | 'fresh' | 'no-ranges'> {
+  if (!saved.resumable || saved.totalBytes === null || input.noRanges) return 'fresh';
+  const part = await PartFile.reopen(pathInFolder(input.folder, saved.partName));
+  if (!part) return 'fresh';
+  const segments = restoreSegments(saved.segments, saved.totalBytes, await part.size());
+  if (!segments) return keepPart(part, 'fresh');
+  for (let guard = 0; guard <= segments.length; guard += 1) {
+    const next = segments.find((s) => !segmentDone(s));
+    if (!next) return { state: saved, segments, part, ranges: true, first: null, fromZero: false };
+    const asked = { start: next.pos, end: next.end };
+    const response = await openResponse(input.ctx.job.url, {
+      dispatcher: input.dispatcher,
+      headers: input.ctx.job.options.headers ?? {},
+      signal: input.signal,
+      range: asked,
+      ifRange: ifRangeValue(saved),
+      userAgent: input.userAgent,
+    });
+    const verdict = checkRangeResponse(response, asked, saved);
+    if (verdict.kind === 'range') {
+      const state = { ...saved, url: response.url };
+      return {
+        state,
+        segments,
+        part,
+        ranges: true,
+        first: { segment: next, body: response.body, coveredEnd: verdict.end },
+        fromZero: false,
+      };
+    }
+    if (verdict.kind === 'full') {
+      input.ctx.log('The server sent the whole file again (it changed or ignores ranges): starting over.');
+      return adopt({ ...input, names: namesOf(saved) }, response, part);
+    }
+    await response.body.dump().catch(() => undefined);
+    if (verdict.kind === 'complete') next.pos = next.end ?? next.pos;
+    else return keepPart(part, verdict.kind === 'changed' ? 'fresh' : 'no-ranges');
+  }
+  return keepPart(part, 'fresh');
+}
+
+function namesOf(state: TransferState): { fileName: string; partName: string } {
+  return { fileName: state.fileName, partName: state.partName };
+}
+
+async function keepPart<T>(part: PartFile, result: T): Promise<T> {
+  await part.close();
+  return result;
+}
+
+/** Takes a 200 as the start of the whole file: names it, empties or creates the part. */
+async function adopt(input: EstablishInput, response: OpenedResponse, existing: PartFile | null): Promise<Established> {
+  failUnlessSuccess(response);
+  if (response.status !== 200) {
+    await response.body.dump().catch(() => undefined);
+    throw new JobFailure('http', `The server answered ${response.status} to a plain request for the file.`);
+  }
+  const facts = describe(response);
+  const { ctx } = input;
+  let part: PartFile | null = null;
+  let names = input.names;
+  if (names) {
+    part = existing ?? (await PartFile.reopen(pathInFolder(input.folder, names.partName)));
+    if (part) await part.truncate(0);
+  }
+  if (!part) {
+    const userName = ctx.job.options.fileName ?? ctx.job.fileName;
+    const wanted =
+      names?.fileName ??
+      (userName
+        ? sanitizeFileName(userName)
+        : chooseFileName({
+            disposition: header(response.headers, 'content-disposition'),
+            url: response.url,
+            contentType: facts.contentType,
+          }));
+    const reserved = await reservePart(input.folder, wanted);
+    part = reserved.part;
+    names = { fileName: reserved.fileName, partName: reserved.fileName + partSuffix };
+  }
+  const { fileName, partName } = names!;
+
+  const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
+  let body: Readable = response.body;
+  let total = facts.totalBytes;
+  let decoded = false;
+  if (encoding !== 'identity') {
+    if (isCompressedFile(response, fileName)) total = announcedLength(response, true);
+    else {
+      const decoder = decoders[encoding];
+      if (!decoder) {
+        await response.body.dump().catch(() => undefined);
+        await part.close();
+        throw new JobFailure('http', `The server sent the file compressed as "${encoding}", which Haul cannot read.`);
+      }
+      body = pipeline(response.body, decoder(), () => undefined) as unknown as Readable;
+      total = null;
+      decoded = true;
+    }
+  } else total = announcedLength(response);
+
+  const state: TransferState = {
+    fileName,
+    partName,
+    url: response.url,
+    totalBytes: total,
+    etag: facts.etag,
+    lastModified: facts.lastModified,
+    contentType: facts.contentType,
+    resumable: total !== null && !decoded,
+    segments: [],
+  };
+  const segments = wholeFile(total);
+  const ranges = !input.noRanges && encoding === 'identity' && total !== null && acceptsRanges(response);
+  return { state, segments, part, ranges, first: { segment: segments[0]!, body, coveredEnd: total }, fromZero: true };
+}
+
+/**
+ * Opens the first connection of a round: a resume when the saved state still matches
+ * the server, else the whole file from byte 0 (never appended to old bytes).
+ */
+export async function establish(input: EstablishInput): Promise<Established> {
+  let noRanges = input.noRanges;
+  if (input.saved) {
+    const resumed = await resume(input, input.saved);
+    if (typeof resumed !== 'string') return resumed;
+    noRanges ||= resumed === 'no-ranges';
+  }
+  const response = await openResponse(input.ctx.job.url, {
+    dispatcher: input.dispatcher,
+    headers: input.ctx.job.options.headers ?? {},
+    signal: input.signal,
+    userAgent: input.userAgent,
+  });
+  const names = input.names ?? (input.saved ? namesOf(input.saved) : null);
+  return adopt({ ...input, names, noRanges }, response, null);
+}

@@ -1,0 +1,123 @@
+import { request, type Dispatcher } from 'undici';
+import { JobFailure } from '../jobs/runner';
+import { forbiddenHeaders } from '../../../src-preload/contract';
+import { networkFailure } from './failures';
+import { formatRange } from './segments';
+
+/** Hops followed before giving up. @default 10 */
+export const maxRedirects = 10;
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+// Sent to the origin the user chose only: never to another host, never in clear text
+// after starting on https.
+const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
+
+export type ResponseBody = Dispatcher.ResponseData['body'];
+
+export interface OpenedResponse {
+  status: number;
+  headers: Dispatcher.ResponseData['headers'];
+  body: ResponseBody;
+  /** The URL that answered, after redirects. */
+  url: string;
+}
+
+export interface OpenOptions {
+  dispatcher: Dispatcher;
+  /** The user's extra headers (Referer, Cookie, User-Agent...). */
+  headers: Readonly<Record<string, string>>;
+  signal: AbortSignal;
+  /** Asks for [start, end) only. */
+  range?: { start: number; end: number | null };
+  /** The validator for If-Range: a strong ETag or a Last-Modified date. */
+  ifRange?: string | null;
+  userAgent: string;
+}
+
+/** One header value, the first when repeated. */
+export function header(headers: OpenedResponse['headers'], name: string): string | null {
+  const value = headers[name];
+  if (Array.isArray(value)) return value[0] ?? null;
+  return value ?? null;
+}
+
+/** Parses a URL Haul may fetch: http or https only. */
+export function parseHttpUrl(url: string): URL | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function buildHeaders(options: OpenOptions, url: URL, keepCredentials: boolean): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
+  for (const [name, value] of Object.entries(options.headers)) {
+    const lower = name.toLowerCase();
+    if (forbiddenHeaders.includes(lower)) continue;
+    if (!keepCredentials && credentialHeaders.includes(lower)) continue;
+    headers[lower] = value;
+  }
+  if (keepCredentials && url.username && !headers['authorization']) {
+    const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers['authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
+  }
+  headers['accept-encoding'] = 'identity';
+  if (options.range) headers['range'] = formatRange(options.range.start, options.range.end);
+  if (options.range && options.ifRange) headers['if-range'] = options.ifRange;
+  return headers;
+}
+
+/**
+ * GET `url`, following up to 10 redirects itself so that each hop is checked: http(s)
+ * only, no loops, credentials dropped when the origin changes or https falls to http.
+ * Any status is returned; the caller decides what it means.
+ */
+export async function openResponse(startUrl: string, options: OpenOptions): Promise<OpenedResponse> {
+  let url = parseHttpUrl(startUrl);
+  if (!url) throw new JobFailure('invalid_input', `Only http and https addresses can be downloaded: ${startUrl}`);
+  const origin = url.origin;
+  const visited = new Set<string>();
+  let keepCredentials = true;
+  for (let hop = 0; ; hop += 1) {
+    visited.add(url.href);
+    const target = new URL(url.href);
+    target.username = '';
+    target.password = '';
+    target.hash = '';
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(target, {
+        method: 'GET',
+        headers: buildHeaders(options, url, keepCredentials),
+        signal: options.signal,
+        dispatcher: options.dispatcher,
+      });
+    } catch (error) {
+      if (options.signal.aborted) throw options.signal.reason;
+      throw networkFailure(error, url.host);
+    }
+    const location = header(response.headers, 'location');
+    if (!redirectStatuses.has(response.statusCode) || location === null) {
+      return { status: response.statusCode, headers: response.headers, body: response.body, url: target.href };
+    }
+    await response.body.dump().catch(() => undefined);
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new JobFailure('http', `The server redirected to an invalid address: ${location}`);
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new JobFailure(
+        'http',
+        `The server redirected to a ${next.protocol} address; only http and https are followed.`,
+      );
+    }
+    if (visited.has(next.href)) throw new JobFailure('http', `The server redirects in a loop (at ${next.href}).`);
+    if (hop + 1 > maxRedirects) throw new JobFailure('http', `The server redirected more than ${maxRedirects} times.`);
+    if (next.origin !== origin || (url.protocol === 'https:' && next.protocol === 'http:')) keepCredentials = false;
+    url = next;
+  }
+}

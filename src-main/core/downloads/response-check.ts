@@ -1,0 +1,102 @@
+import { JobFailure } from '../jobs/runner';
+import { failureFromStatus, statusText } from './failures';
+import { header, type OpenedResponse } from './http-request';
+import { parseContentRange } from './segments';
+import { strongEtag } from './resume-state';
+
+/** What the download knows about the file, to compare each answer against. */
+export interface KnownFile {
+  totalBytes: number | null;
+  etag: string | null;
+  lastModified: string | null;
+}
+
+/**
+ * How an answer to a range request can be used:
+ * - `range`: a 206 with exactly the bytes asked for (maybe fewer at the end);
+ * - `full`: a 200, the whole file from byte 0 (ranges ignored, or If-Range failed);
+ * - `complete`: a 416 saying the file ends where our bytes end (curl treats a 416 on
+ *   resume as "already complete"; here only when the sizes prove it);
+ * - `changed`: the file on the server is not the one we have bytes of;
+ * - `no-ranges`: the server's ranges cannot be trusted (wrong Content-Range, encoded).
+ */
+export type RangeVerdict =
+  | { kind: 'range'; end: number }
+  | { kind: 'full' }
+  | { kind: 'complete' }
+  | { kind: 'changed' }
+  | { kind: 'no-ranges' };
+
+export function isEncoded(response: OpenedResponse): boolean {
+  const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase();
+  return !!encoding && encoding !== 'identity';
+}
+
+/** Throws the JobFailure for any answer that carries no file bytes at all. */
+export function failUnlessSuccess(response: OpenedResponse): void {
+  const { status } = response;
+  if (status === 200 || status === 206 || status === 416) return;
+  if (status >= 400) throw failureFromStatus(status, header(response.headers, 'retry-after'));
+  throw new JobFailure('http', `The server answered ${statusText(status)} instead of the file.`, { status });
+}
+
+function validatorChanged(response: OpenedResponse, known: KnownFile): boolean {
+  const etag = header(response.headers, 'etag');
+  const knownEtag = strongEtag(known.etag);
+  if (knownEtag) return etag !== null && etag !== knownEtag;
+  const lastModified = header(response.headers, 'last-modified');
+  return known.lastModified !== null && lastModified !== null && lastModified !== known.lastModified;
+}
+
+/** Judges the answer to a request for [start, end). Error statuses throw. */
+export function checkRangeResponse(
+  response: OpenedResponse,
+  asked: { start: number; end: number | null },
+  known: KnownFile,
+): RangeVerdict {
+  failUnlessSuccess(response);
+  if (response.status === 200) return { kind: 'full' };
+  const range = parseContentRange(header(response.headers, 'content-range'));
+  if (response.status === 416) {
+    if (range && !range.satisfied && range.total === asked.start && known.totalBytes === asked.start) {
+      return { kind: 'complete' };
+    }
+    return { kind: 'changed' };
+  }
+  if (isEncoded(response) || !range || !range.satisfied) return { kind: 'no-ranges' };
+  if (range.start !== asked.start || (asked.end !== null && range.end > asked.end)) return { kind: 'no-ranges' };
+  if (known.totalBytes !== null && range.total !== null && range.total !== known.totalBytes) {
+    return { kind: 'changed' };
+  }
+  if (validatorChanged(response, known)) return { kind: 'changed' };
+  const length = header(response.headers, 'content-length');
+  if (length !== null && Number(length) !== range.end - range.start) return { kind: 'no-ranges' };
+  return { kind: 'range', end: range.end };
+}
+
+/** The total size a 200 announces, when it can be trusted to count file bytes. */
+export function announcedLength(response: OpenedResponse, evenIfEncoded = false): number | null {
+  if (isEncoded(response) && !evenIfEncoded) return null;
+  const value = header(response.headers, 'content-length');
+  if (value === null || !/^\d+$/u.test(value.trim())) return null;
+  const length = Number(value);
+  return Number.isSafeInteger(length) ? length : null;
+}
+
+/** True when a 200 says the server takes range requests for this file. */
+export function acceptsRanges(response: OpenedResponse): boolean {
+  if (response.status === 206) return true;
+  return /\bbytes\b/iu.test(header(response.headers, 'accept-ranges') ?? '');
+}
+
+/** The file facts an answer carries; Content-Range's total wins over Content-Length. */
+export function describe(response: OpenedResponse): KnownFile & { contentType: string | null } {
+  const range = parseContentRange(header(response.headers, 'content-range'));
+  const total = range ? range.total : announcedLength(response);
+  return {
+    totalBytes: total,
+    etag: header(response.headers, 'etag'),
+    lastModified: header(response.headers, 'last-modified'),
+    contentType: header(response.headers, 'content-type'),
+  };
+}

@@ -1,0 +1,229 @@
+import type { Readable } from 'node:stream';
+import { JobFailure, type DownloadContext } from '../jobs/runner';
+import type { EngineSettings } from './engine-options';
+import { networkFailure } from './failures';
+import type { FileDigest } from './file-digest';
+import { openResponse } from './http-request';
+import type { PartFile } from './part-file';
+import { grantSize, type RateLimiter } from './rate-limiter';
+import { checkRangeResponse } from './response-check';
+import { ifRangeValue, type TransferState } from './resume-state';
+import { segmentDone } from './segments';
+import type { LiveSegment } from './transfer';
+
+/** Bytes gathered before one positioned write: few syscalls, bounded memory. */
+const batchBytes = 1 << 20;
+/** Answers in a row that may end early, each having brought bytes, before giving up. */
+const maxShortReads = 32;
+
+/** A restart from zero is needed: the file changed, or its ranges cannot be trusted. */
+export class RestartNeeded extends Error {
+  constructor(readonly kind: 'changed' | 'no-ranges') {
+    super(`restart: ${kind}`);
+  }
+}
+
+/** What a connection needs from the transfer it works for. */
+export interface WorkerHost {
+  readonly signal: AbortSignal;
+  readonly settings: EngineSettings;
+  readonly ctx: DownloadContext;
+  readonly state: TransferState | null;
+  readonly part: PartFile | null;
+  readonly digest: FileDigest;
+  readonly limiter: RateLimiter;
+  ranges: boolean;
+  claim(worker: SegmentWorker): LiveSegment | null;
+  absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean;
+  fail(error: unknown): void;
+}
+
+interface OpenAnswer {
+  body: Readable;
+  /** Where the answer's bytes end (exclusive), when known. */
+  coveredEnd: number | null;
+}
+
+/**
+ * One connection: fetches its segment into the part file at the right offsets, asks
+ * again from where it stopped when an answer ends early, then takes more work.
+ */
+export class SegmentWorker {
+  /** File offset of the next byte received; bytes before it are written or in a batch. */
+  cursor: number;
+  /** Last sign of life from the network; null while waiting on a speed limit or the disk. */
+  activeAt: number | null;
+
+  constructor(
+    private readonly host: WorkerHost,
+    private segment: LiveSegment,
+    now: number,
+  ) {
+    this.cursor = segment.pos;
+    this.activeAt = now;
+  }
+
+  async run(first?: OpenAnswer): Promise<void> {
+    let current = first ?? null;
+    let shortReads = 0;
+    try {
+      for (;;) {
+        if (this.host.signal.aborted) return;
+        if (segmentDone(this.segment)) {
+          this.segment.owner = null;
+          const next = this.host.claim(this);
+          if (!next) return;
+          this.segment = next;
+          this.cursor = next.pos;
+          current = null;
+        }
+        if (!current) {
+          current = await this.open();
+          if (!current && this.segment.owner !== this) return;
+          if (!current) continue;
+        }
+        const { got, error } = await this.stream(current);
+        current = null;
+        const segment = this.segment;
+        if (segmentDone(segment)) continue;
+        // A stream of unknown length that ended cleanly is the whole file.
+        if (segment.end === null && error === null) {
+          segment.end = segment.pos;
+          continue;
+        }
+        if (!this.host.state?.resumable || segment.end === null) throw networkFailure(error, this.host.ctx.job.url);
+        shortReads += 1;
+        if (got === 0) throw error === null ? this.shortFailure() : networkFailure(error, this.host.state.url);
+        if (shortReads > maxShortReads) throw this.shortFailure();
+        this.host.ctx.log(`The answer ended at byte ${segment.pos} of ${segment.end}: asking for the rest.`);
+      }
+    } catch (error) {
+      if (!this.host.signal.aborted) this.host.fail(error);
+    } finally {
+      if (this.segment.owner === this) this.segment.owner = null;
+    }
+  }
+
+  private shortFailure(): JobFailure {
+    const total = this.host.state?.totalBytes ?? 0;
+    return new JobFailure(
+      'network',
+      `The server keeps sending fewer bytes than it announced (stopped at byte ${this.segment.pos} of ${total}).`,
+      { transient: true },
+    );
+  }
+
+  private now(): number {
+    return this.host.settings.now();
+  }
+
+  /** Asks for the rest of the segment. Null when there is nothing to read from it. */
+  private async open(): Promise<OpenAnswer | null> {
+    const segment = this.segment;
+    const state = this.host.state!;
+    this.activeAt = this.now();
+    const asked = { start: segment.pos, end: segment.end };
+    const response = await openResponse(state.url, {
+      dispatcher: this.host.settings.dispatcher,
+      headers: this.host.ctx.job.options.headers ?? {},
+      signal: this.host.signal,
+      range: asked,
+      ifRange: ifRangeValue(state),
+      userAgent: this.host.settings.userAgent,
+    });
+    const verdict = checkRangeResponse(response, asked, state);
+    if (verdict.kind === 'range') return { body: response.body, coveredEnd: verdict.end };
+    await response.body.dump().catch(() => undefined);
+    if (verdict.kind === 'complete') {
+      segment.pos = segment.end ?? segment.pos;
+      return null;
+    }
+    if (verdict.kind === 'changed') throw new RestartNeeded('changed');
+    // The server does not really do ranges: leave the segment for a connection whose
+    // answer already covers it, or for a restart on one connection.
+    this.host.ranges = false;
+    segment.owner = null;
+    this.host.ctx.log('The server does not honour range requests: continuing on one connection.');
+    return null;
+  }
+
+  /** Waits for the speed limits, in small grants so connections take turns. */
+  private async throttle(bytes: number): Promise<void> {
+    const limiters = [this.host.limiter, this.host.settings.globalLimiter].filter((l) => l.rate > 0);
+    if (limiters.length === 0) return;
+    this.activeAt = null;
+    try {
+      let left = bytes;
+      while (left > 0) {
+        const rate = Math.min(...limiters.map((l) => l.rate || Number.POSITIVE_INFINITY));
+        const grant = Math.min(left, grantSize(Number.isFinite(rate) ? rate : 0, 64 * 1024));
+        for (const limiter of limiters) await limiter.take(grant, this.host.signal);
+        left -= grant;
+      }
+    } finally {
+      this.activeAt = this.now();
+    }
+  }
+
+  /**
+   * Reads one answer into the part file until the segment is full or the answer ends.
+   * Received bytes are always written, even when the answer fails midway.
+   */
+  private async stream(answer: OpenAnswer): Promise<{ got: number; error: unknown }> {
+    const segment = this.segment;
+    const part = this.host.part!;
+    const digest = this.host.digest;
+    this.cursor = segment.pos;
+    let got = 0;
+    let batch: Buffer[] = [];
+    let pending = 0;
+    let writing: Promise<void> = Promise.resolve();
+    let error: unknown = null;
+
+    const flush = async (): Promise<void> => {
+      if (pending === 0) return;
+      const chunks = batch;
+      const at = this.cursor - pending;
+      const size = pending;
+      batch = [];
+      pending = 0;
+      this.activeAt = null;
+      await writing;
+      this.activeAt = this.now();
+      writing = part.write(chunks, at).then(() => {
+        segment.pos = Math.max(segment.pos, at + size);
+        digest.wrote(chunks, at);
+      });
+      writing.catch(() => undefined);
+    };
+    const full = (): boolean =>
+      segment.end !== null && this.cursor >= segment.end && !this.host.absorbNext(segment, answer.coveredEnd);
+
+    try {
+      for await (const raw of answer.body) {
+        this.activeAt = this.now();
+        let chunk = raw as Buffer;
+        if (full()) break;
+        if (segment.end !== null && chunk.length > segment.end - this.cursor) {
+          chunk = chunk.subarray(0, segment.end - this.cursor);
+        }
+        await this.throttle(chunk.length);
+        batch.push(chunk);
+        pending += chunk.length;
+        this.cursor += chunk.length;
+        got += chunk.length;
+        if (pending >= batchBytes) await flush();
+        if (full()) break;
+      }
+    } catch (caught) {
+      if (this.host.signal.aborted && !(caught instanceof JobFailure)) error = this.host.signal.reason;
+      else error = caught;
+    } finally {
+      answer.body.destroy();
+      await flush();
+      await writing;
+    }
+    if (this.host.signal.aborted) throw this.host.signal.reason;
+    return { got, error };
+  }
+}

@@ -1,0 +1,96 @@
+import { link, lstat, mkdir, realpath, rename, unlink } from 'node:fs/promises';
+import { join, relative, isAbsolute, sep } from 'node:path';
+import { JobFailure } from '../jobs/runner';
+import { diskFailure } from './failures';
+import { numberedName, partSuffix, sanitizeFileName } from './file-name';
+import { PartFile } from './part-file';
+
+/** How many ` (n)` variants are tried before giving up on a name. */
+const maxClashes = 1000;
+
+/** True when `path` is `folder` itself or below it. */
+export function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+}
+
+/** The real path of the target folder, created when missing. */
+export async function resolveFolder(dir: string): Promise<string> {
+  try {
+    await mkdir(dir, { recursive: true });
+    return await realpath(dir);
+  } catch (error) {
+    throw diskFailure(error, dir) ?? error;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw diskFailure(error, path) ?? error;
+  }
+}
+
+/** Joins a name that must be a single plain component, and checks it stayed inside. */
+export function pathInFolder(folder: string, name: string): string {
+  const safe = sanitizeFileName(name, 255);
+  const path = join(folder, safe);
+  if (safe !== name || !isInside(folder, path)) {
+    throw new JobFailure('internal', `Refusing a file name that is not a plain name: ${JSON.stringify(name)}`);
+  }
+  return path;
+}
+
+/**
+ * Picks the first free `name`, `name (1)`, ... whose final name and `.part` are both
+ * unused, and creates the `.part` exclusively so two downloads never share it.
+ */
+export async function reservePart(folder: string, name: string): Promise<{ fileName: string; part: PartFile }> {
+  for (let n = 0; n < maxClashes; n += 1) {
+    const fileName = numberedName(name, n);
+    if (await exists(pathInFolder(folder, fileName))) continue;
+    try {
+      const part = await PartFile.create(pathInFolder(folder, fileName + partSuffix));
+      return { fileName, part };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw diskFailure(error, folder) ?? error;
+    }
+  }
+  throw new JobFailure('disk', `Too many files named like ${name} in ${folder}.`);
+}
+
+/**
+ * Moves the finished `.part` to its final name without ever replacing a file: a hard
+ * link fails when the name was taken meanwhile, and then ` (n)` is tried. Where links
+ * are not supported, a checked rename does the same with a tiny race window.
+ */
+export async function publish(folder: string, partName: string, name: string): Promise<string> {
+  const partPath = pathInFolder(folder, partName);
+  for (let n = 0; n < maxClashes; n += 1) {
+    const fileName = numberedName(name, n);
+    const finalPath = pathInFolder(folder, fileName);
+    try {
+      await link(partPath, finalPath);
+      await unlink(partPath);
+      return fileName;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') {
+        throw diskFailure(error, folder) ?? error;
+      }
+    }
+    if (await exists(finalPath)) continue;
+    try {
+      await rename(partPath, finalPath);
+      return fileName;
+    } catch (error) {
+      throw diskFailure(error, folder) ?? error;
+    }
+  }
+  throw new JobFailure('disk', `Too many files named like ${name} in ${folder}.`);
+}

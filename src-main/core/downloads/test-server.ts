@@ -1,0 +1,221 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
+
+/**
+ * An HTTP server for tests that misbehaves on purpose, on 127.0.0.1 only. Each file
+ * route takes faults (fixed, or chosen per request) and every answer is logged with the
+ * bytes it put on the wire, so tests can prove that a resume did not fetch again.
+ */
+export interface Faults {
+  /** Bytes per second, per connection. */
+  rateLimit?: number;
+  /** Destroys the connection after this many body bytes. */
+  resetAfter?: number;
+  /** Stops sending after this many body bytes and keeps the connection open. */
+  stallAfter?: number;
+  /** Answers Range requests with the whole file, and does not advertise ranges. */
+  ignoreRanges?: boolean;
+  /** @default 'strong' */
+  etag?: 'strong' | 'weak' | 'per-request' | 'none';
+  lastModified?: string;
+  /** Content-Length claims this many bytes more than are sent; the socket then closes. */
+  lieLength?: number;
+  /** No Content-Length: chunked transfer encoding. */
+  chunked?: boolean;
+  /** Answers a Range request with the whole file gzipped (Content-Encoding: gzip). */
+  gzipOnRange?: boolean;
+  /** Answers this status with a short text body instead of the file. */
+  status?: number;
+  retryAfter?: string;
+  contentDisposition?: string;
+  /** @default 'application/octet-stream' */
+  contentType?: string;
+}
+
+export interface ServedRequest {
+  path: string;
+  range: string | null;
+  ifRange: string | null;
+  status: number;
+  headers: IncomingMessage['headers'];
+  /** Body bytes written for this answer. */
+  bytes: number;
+}
+
+type FaultPlan = Faults | ((index: number, request: IncomingMessage) => Faults);
+
+interface Route {
+  body?: Buffer;
+  faults?: FaultPlan;
+  location?: string;
+  redirectStatus?: number;
+  served: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'bad' | null {
+  const match = /^bytes=(\d+)-(\d*)$/u.exec(header ?? '');
+  if (!match) return null;
+  const start = Number(match[1]);
+  const end = match[2] ? Math.min(Number(match[2]) + 1, size) : size;
+  return start >= size || end <= start ? 'bad' : { start, end };
+}
+
+export class TestServer {
+  readonly log: ServedRequest[] = [];
+  connections = 0;
+  private readonly routes = new Map<string, Route>();
+  private readonly sockets = new Set<Socket>();
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+  private port = 0;
+
+  static async start(): Promise<TestServer> {
+    const server = new TestServer();
+    server.server.on('connection', (socket) => {
+      server.connections += 1;
+      server.sockets.add(socket);
+      socket.on('close', () => server.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.server.listen(0, '127.0.0.1', resolve));
+    server.port = (server.server.address() as AddressInfo).port;
+    return server;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  file(path: string, body: Buffer, faults: FaultPlan = {}): void {
+    this.routes.set(path, { body, faults, served: 0 });
+  }
+
+  redirect(path: string, location: string, status = 302): void {
+    this.routes.set(path, { location, redirectStatus: status, served: 0 });
+  }
+
+  /** Body bytes sent since `from` (an index into the log). */
+  bytesServed(from = 0): number {
+    return this.log.slice(from).reduce((sum, r) => sum + r.bytes, 0);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const route = this.routes.get(path);
+    const entry: ServedRequest = {
+      path,
+      range: req.headers.range ?? null,
+      ifRange: (req.headers['if-range'] as string | undefined) ?? null,
+      status: 0,
+      headers: req.headers,
+      bytes: 0,
+    };
+    this.log.push(entry);
+    if (!route) return this.answer(res, entry, 404, {});
+    const index = route.served;
+    route.served += 1;
+    if (route.location !== undefined) {
+      return this.answer(res, entry, route.redirectStatus ?? 302, { location: route.location });
+    }
+    const faults = typeof route.faults === 'function' ? route.faults(index, req) : (route.faults ?? {});
+    if (faults.status) {
+      const extra: Record<string, string> = faults.retryAfter ? { 'retry-after': faults.retryAfter } : {};
+      return this.answer(res, entry, faults.status, extra);
+    }
+    await this.serveFile(req, res, route.body!, faults, index, entry);
+  }
+
+  private answer(res: ServerResponse, entry: ServedRequest, status: number, headers: Record<string, string>): void {
+    entry.status = status;
+    res.writeHead(status, { 'content-type': 'text/plain', ...headers });
+    res.end(`status ${status}\n`);
+  }
+
+  private async serveFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    faults: Faults,
+    index: number,
+    entry: ServedRequest,
+  ): Promise<void> {
+    const headers: Record<string, string> = { 'content-type': faults.contentType ?? 'application/octet-stream' };
+    const etagMode = faults.etag ?? 'strong';
+    const etag =
+      etagMode === 'strong'
+        ? '"v1"'
+        : etagMode === 'weak'
+          ? 'W/"v1"'
+          : etagMode === 'per-request'
+            ? `"r${index}"`
+            : null;
+    if (etag) headers['etag'] = etag;
+    if (faults.lastModified) headers['last-modified'] = faults.lastModified;
+    if (faults.contentDisposition !== undefined) headers['content-disposition'] = faults.contentDisposition;
+    if (!faults.ignoreRanges) headers['accept-ranges'] = 'bytes';
+
+    const ifRange = req.headers['if-range'];
+    const validatorOk = ifRange === undefined || ifRange === etag || ifRange === faults.lastModified;
+    const range = faults.ignoreRanges || !validatorOk ? null : parseRange(req.headers.range, body.length);
+    let status = 200;
+    let data = body;
+    if (range === 'bad') {
+      entry.status = 416;
+      res.writeHead(416, { 'content-range': `bytes */${body.length}` });
+      res.end();
+      return;
+    }
+    if (range && faults.gzipOnRange) {
+      data = gzipSync(body);
+      headers['content-encoding'] = 'gzip';
+    } else if (range) {
+      status = 206;
+      data = body.subarray(range.start, range.end);
+      headers['content-range'] = `bytes ${range.start}-${range.end - 1}/${body.length}`;
+    }
+    if (!faults.chunked) headers['content-length'] = String(data.length + (faults.lieLength ?? 0));
+    entry.status = status;
+    res.writeHead(status, headers);
+    await this.send(res, data, faults, entry);
+  }
+
+  private async send(res: ServerResponse, data: Buffer, faults: Faults, entry: ServedRequest): Promise<void> {
+    const step = faults.rateLimit ? Math.max(1024, Math.floor(faults.rateLimit / 20)) : 64 * 1024;
+    let offset = 0;
+    while (offset < data.length && !res.destroyed) {
+      if (faults.resetAfter !== undefined && offset >= faults.resetAfter) {
+        res.socket?.resetAndDestroy();
+        return;
+      }
+      if (faults.stallAfter !== undefined && offset >= faults.stallAfter) {
+        // Silent until the client gives up: the socket stays open.
+        await new Promise<void>((resolve) => res.once('close', () => resolve()));
+        return;
+      }
+      const limit = Math.min(faults.resetAfter ?? Infinity, faults.stallAfter ?? Infinity);
+      const size = Math.min(step, data.length - offset, limit - offset);
+      const ok = res.write(data.subarray(offset, offset + size));
+      entry.bytes += size;
+      offset += size;
+      if (!ok && !res.destroyed)
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      if (faults.rateLimit) await sleep((size / faults.rateLimit) * 1000);
+    }
+    if (faults.lieLength) res.socket?.destroy();
+    else res.end();
+  }
+}

@@ -1,0 +1,291 @@
+import type { Readable } from 'node:stream';
+import { JobFailure, type DownloadContext } from '../jobs/runner';
+import { ConnectionRamp, SpeedMeter } from './connection-ramp';
+import type { EngineSettings } from './engine-options';
+import { FileDigest } from './file-digest';
+import { establish } from './first-response';
+import type { PartFile } from './part-file';
+import { createRateLimiter, type RateLimiter } from './rate-limiter';
+import { decodeState, encodeState, type TransferState } from './resume-state';
+import { doneBytes, segmentDone, sortSegments, splitSegment, type Segment } from './segments';
+import { SegmentWorker, RestartNeeded, type WorkerHost } from './segment-worker';
+
+/** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
+const maxRounds = 3;
+
+/** A segment and the worker writing it, if any. */
+export type LiveSegment = Segment & { owner: SegmentWorker | null };
+
+/**
+ * One attempt at getting every byte of a download into its `.part` file: opens the
+ * first connection, adds more while throughput grows, steals work for connections that
+ * finish early, reports progress and saves flushed state. Ends with all bytes written,
+ * or throws (after saving what is durable).
+ */
+export class Transfer implements WorkerHost {
+  state: TransferState | null = null;
+  part: PartFile | null = null;
+  segments: LiveSegment[] = [];
+  ranges = false;
+  readonly digest: FileDigest;
+  readonly limiter: RateLimiter;
+  private internal = new AbortController();
+  private readonly workers = new Set<SegmentWorker>();
+  private readonly running = new Set<Promise<void>>();
+  private error: unknown = null;
+  private ramp: ConnectionRamp;
+  private readonly meter = new SpeedMeter();
+  private readonly rampMeter = new SpeedMeter();
+  private lastRampAt = 0;
+  private lastCheckpointAt = 0;
+  private savedBytes = -1;
+  private checkpointing: Promise<void> = Promise.resolve();
+  private ticker: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly ctx: DownloadContext,
+    readonly settings: EngineSettings,
+    readonly folder: string,
+  ) {
+    this.digest = new FileDigest(ctx.job.options.checksum);
+    this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
+    this.ramp = new ConnectionRamp(this.maxConnections());
+    const stop = (): void => this.internal.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) stop();
+    else ctx.signal.addEventListener('abort', stop, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.internal.signal;
+  }
+
+  private maxConnections(): number {
+    return Math.max(1, this.ctx.job.options.connections ?? this.settings.maxConnections);
+  }
+
+  /** Records the first fatal error and stops every connection. */
+  fail(error: unknown): void {
+    if (this.error === null) this.error = error;
+    this.internal.abort(error);
+  }
+
+  /** Runs rounds until every byte is in the part file. */
+  async run(): Promise<void> {
+    const saved = decodeState(this.ctx.resumeState);
+    let noRanges = false;
+    let reason = '';
+    for (let round = 0; round < maxRounds; round += 1) {
+      const names = this.state ? { fileName: this.state.fileName, partName: this.state.partName } : null;
+      await this.part?.close();
+      this.part = null;
+      const start = await establish({
+        ctx: this.ctx,
+        folder: this.folder,
+        dispatcher: this.settings.dispatcher,
+        userAgent: this.settings.userAgent,
+        signal: this.signal,
+        saved: round === 0 ? saved : null,
+        names,
+        noRanges,
+      });
+      this.state = start.state;
+      this.part = start.part;
+      this.ranges = start.ranges;
+      this.segments = start.segments.map((s) => ({ ...s, owner: null }));
+      if (start.fromZero) this.digest.reset();
+      this.ctx.progress({ ...this.progressFields(), fileName: start.state.fileName, finalUrl: start.state.url });
+      if (!start.first) return;
+      const first = this.segments.find((s) => s.start === start.first?.segment.start) ?? this.segments[0]!;
+      const outcome = await this.round(first, start.first.body, start.first.coveredEnd);
+      if (outcome === 'done') return;
+      reason = outcome;
+      noRanges ||= outcome === 'no-ranges';
+      this.ctx.log(
+        outcome === 'changed'
+          ? 'The file changed on the server: starting over.'
+          : 'Ranges failed: starting over on one connection.',
+      );
+    }
+    throw new JobFailure(
+      'network',
+      reason === 'changed'
+        ? 'The file kept changing on the server while it downloaded.'
+        : 'The server kept cutting the connection and does not support resuming.',
+      { transient: true },
+    );
+  }
+
+  private async round(
+    first: LiveSegment,
+    body: Readable,
+    coveredEnd: number | null,
+  ): Promise<'done' | 'changed' | 'no-ranges'> {
+    this.ramp = new ConnectionRamp(this.maxConnections());
+    this.meter.reset();
+    this.rampMeter.reset();
+    const now = this.settings.now();
+    this.lastRampAt = now;
+    this.lastCheckpointAt = now;
+    this.ticker = setInterval(() => this.tick(), this.settings.progressIntervalMs);
+    try {
+      this.start(first, { body, coveredEnd });
+      while (this.running.size > 0) {
+        await Promise.race(this.running);
+        if (this.running.size === 0 && this.error === null && !this.signal.aborted) this.spawn();
+      }
+    } finally {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
+    if (this.error instanceof RestartNeeded) {
+      const kind = this.error.kind;
+      this.error = null;
+      await this.resetAbort();
+      return kind;
+    }
+    if (this.error !== null) throw this.error;
+    if (this.signal.aborted) throw this.signal.reason;
+    const open = this.segments.find((s) => !segmentDone(s));
+    if (open && open.end === null) return 'done';
+    if (open) return 'no-ranges';
+    await this.checkpoint(true);
+    return 'done';
+  }
+
+  /** After a restart, the internal controller is spent: a fresh one, still tied to ctx. */
+  private async resetAbort(): Promise<void> {
+    const internal = new AbortController();
+    this.internal = internal;
+    if (this.ctx.signal.aborted) internal.abort(this.ctx.signal.reason);
+    else this.ctx.signal.addEventListener('abort', () => internal.abort(this.ctx.signal.reason), { once: true });
+    await this.checkpointing;
+  }
+
+  private start(segment: LiveSegment, response?: { body: Readable; coveredEnd: number | null }): void {
+    const worker = new SegmentWorker(this, segment, this.settings.now());
+    segment.owner = worker;
+    this.workers.add(worker);
+    const task: Promise<void> = worker.run(response).finally(() => {
+      this.workers.delete(worker);
+      this.running.delete(task);
+    });
+    this.running.add(task);
+  }
+
+  /** Adds one connection if there is work for it; false when there is none. */
+  spawn(): boolean {
+    if (!this.ranges || this.state?.totalBytes === null) return false;
+    const segment = this.claim(null);
+    if (!segment) return false;
+    this.start(segment);
+    return true;
+  }
+
+  /**
+   * The next piece of work: an unowned unfinished segment, else the second half of the
+   * largest one still being fetched. Null when nothing is worth splitting.
+   */
+  claim(worker: SegmentWorker | null): LiveSegment | null {
+    if (!this.ranges) return null;
+    const idle = this.segments.find((s) => s.owner === null && !segmentDone(s));
+    if (idle) {
+      idle.owner = worker;
+      return idle;
+    }
+    let victim: LiveSegment | null = null;
+    let most = 0;
+    for (const s of this.segments) {
+      if (s.owner === null || s.end === null) continue;
+      const left = s.end - s.owner.cursor;
+      if (left > most) {
+        most = left;
+        victim = s;
+      }
+    }
+    if (!victim?.owner) return null;
+    const tail = splitSegment(victim, this.settings.minSegmentBytes, victim.owner.cursor - victim.pos);
+    if (!tail) return null;
+    const live: LiveSegment = { ...tail, owner: worker };
+    this.segments = sortSegments([...this.segments, live]);
+    return live;
+  }
+
+  /**
+   * Lets a connection whose answer runs past its segment carry on into the next one
+   * when nobody has started that yet: no new request, no wasted bytes.
+   */
+  absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean {
+    if (segment.end === null || coveredEnd === null) return false;
+    const index = this.segments.indexOf(segment);
+    const next = this.segments[index + 1];
+    if (!next || next.owner !== null || next.start !== segment.end || next.pos !== next.start) return false;
+    if (next.end === null || next.end > coveredEnd) return false;
+    segment.end = next.end;
+    this.segments.splice(index + 1, 1);
+    return true;
+  }
+
+  private progressFields(): { receivedBytes: number; totalBytes: number | null; connections: number; speed: number } {
+    return {
+      receivedBytes: doneBytes(this.segments),
+      totalBytes: this.state?.totalBytes ?? null,
+      connections: this.workers.size,
+      speed: this.meter.speed,
+    };
+  }
+
+  private tick(): void {
+    const now = this.settings.now();
+    const limit = this.ctx.job.options.speedLimit ?? 0;
+    if (limit !== this.limiter.rate) this.limiter.setRate(limit);
+    for (const worker of this.workers) {
+      if (worker.activeAt !== null && now - worker.activeAt > this.settings.stallTimeoutMs) {
+        const seconds = Math.round(this.settings.stallTimeoutMs / 100) / 10;
+        const host = this.state ? new URL(this.state.url).host : 'The server';
+        this.fail(new JobFailure('stalled', `${host} sent no data for ${seconds} s.`, { transient: true }));
+        return;
+      }
+    }
+    const done = doneBytes(this.segments);
+    this.meter.sample(done, now);
+    this.ctx.progress(this.progressFields());
+    if (now - this.lastRampAt >= this.settings.rampIntervalMs) {
+      this.lastRampAt = now;
+      const rate = this.rampMeter.sample(done, now);
+      const target = this.ramp.observe(rate, this.workers.size);
+      while (this.workers.size < target && this.spawn());
+    }
+    if (now - this.lastCheckpointAt >= this.settings.checkpointIntervalMs) {
+      this.lastCheckpointAt = now;
+      void this.checkpoint(false).catch((error: unknown) => this.fail(error));
+    }
+  }
+
+  /** Syncs the part file, then records the offsets that were written before the sync. */
+  checkpoint(force: boolean): Promise<void> {
+    this.checkpointing = this.checkpointing.then(async () => {
+      const { state, part } = this;
+      if (!state || !part) return;
+      const segments = this.segments.map((s) => ({ start: s.start, end: s.end, pos: s.pos }));
+      const done = doneBytes(segments);
+      if (!force && done === this.savedBytes) return;
+      await part.sync();
+      this.ctx.saveState(encodeState({ ...state, segments }));
+      this.savedBytes = done;
+    });
+    return this.checkpointing;
+  }
+
+  /** Waits for every connection to stop, after an error or an abort. */
+  async settle(): Promise<void> {
+    this.internal.abort(this.error ?? this.ctx.signal.reason);
+    while (this.running.size > 0) await Promise.allSettled(this.running);
+    if (this.ticker) clearInterval(this.ticker);
+    await this.checkpointing.catch(() => undefined);
+  }
+
+  /** The total once every byte is in: the announced size, or where the stream ended. */
+  totalBytes(): number {
+    return this.state?.totalBytes ?? doneBytes(this.segments);
+  }
+}
