@@ -82,3 +82,21 @@ export async function fileSha256(path: string): Promise<string> {
 
 /** Incompressible test content of `size` bytes. */
 export const randomBody = (size: number): Buffer => randomBytes(size);
+
+/** Polls `condition` every 10 ms, at most `tries` times; false when it never held. */
+export async function waitFor(condition: () => boolean, tries = 1000): Promise<boolean> {
+  for (let i = 0; i < tries; i += 1) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return condition();
+}
+
+/** Runs a download to its end, returning the outcome or the thrown value. */
+export async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

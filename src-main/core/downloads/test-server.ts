@@ -190,6 +190,8 @@ export class TestServer {
     let offset = 0;
     while (offset < data.length && !res.destroyed) {
       if (faults.resetAfter !== undefined && offset >= faults.resetAfter) {
+        // Let the client read what was sent: Linux drops unread data when the RST lands.
+        await sleep(30);
         res.socket?.resetAndDestroy();
         return;
       }

@@ -1,0 +1,184 @@
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobFailure } from '../jobs/runner';
+import { createDownloadEngine } from './engine';
+import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testJob } from './test-context';
+import { TestServer } from './test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const engine = createDownloadEngine({
+  proxy: null,
+  minSegmentBytes: 64 * 1024,
+  rampIntervalMs: 20,
+  progressIntervalMs: 10,
+  stallTimeoutMs: 400,
+});
+
+async function download(path: string, body: Buffer, faults: Parameters<TestServer['file']>[2]) {
+  server.file(path, body, faults);
+  const dir = await tempDir();
+  const t = makeContext(testJob(server.url(path), dir));
+  const from = server.log.length;
+  const result = await settle(engine(t.ctx));
+  return { result, t, dir, requests: server.log.slice(from) };
+}
+
+function expectFailure(result: Awaited<ReturnType<typeof download>>['result']): JobFailure {
+  expect(result.ok).toBe(false);
+  const error = (result as { error: unknown }).error;
+  expect(error).toBeInstanceOf(JobFailure);
+  return error as JobFailure;
+}
+
+describe('a server that misbehaves', () => {
+  it('splits across several connections when each one is throttled', async () => {
+    const body = randomBody(2 * 1024 * 1024);
+    const { result, requests } = await download('/throttled.bin', body, { rateLimit: 4 * 1024 * 1024 });
+    expect(result.ok && result.value.sha256).toBe(sha256(body));
+    expect(requests.filter((r) => r.status === 206).length).toBeGreaterThan(0);
+    // Each byte came once, give or take what an early-stopped connection had in flight.
+    const served = requests.reduce((sum, r) => sum + r.bytes, 0);
+    expect(served).toBeLessThan(body.length * 1.5);
+  });
+
+  it('asks for the missing bytes again when the connection is reset midway', async () => {
+    const body = randomBody(1024 * 1024);
+    const { result, requests } = await download('/reset.bin', body, { resetAfter: 200 * 1024 });
+    expect(result.ok && result.value.sha256).toBe(sha256(body));
+    expect(requests.length).toBeGreaterThanOrEqual(6);
+    expect(requests.every((r) => r.status === 200 || r.status === 206)).toBe(true);
+  });
+
+  it('fails a stalled transfer as transient "stalled"', async () => {
+    const body = randomBody(512 * 1024);
+    const { result } = await download('/stall.bin', body, { stallAfter: 100 * 1024 });
+    const failure = expectFailure(result);
+    expect(failure.kind).toBe('stalled');
+    expect(failure.transient).toBe(true);
+    expect(failure.message).toMatch(/sent no data/);
+  });
+
+  it('downloads on one connection when the server ignores ranges', async () => {
+    const body = randomBody(1024 * 1024 + 3);
+    const { result, requests } = await download('/noranges.bin', body, { ignoreRanges: true });
+    expect(result.ok && result.value.sha256).toBe(sha256(body));
+    expect(requests.every((r) => r.range === null)).toBe(true);
+  });
+
+  it('never mixes bytes when the ETag changes on every request', async () => {
+    const body = randomBody(2 * 1024 * 1024);
+    const { result } = await download('/etag.bin', body, { etag: 'per-request', rateLimit: 8 * 1024 * 1024 });
+    expect(result.ok && result.value.sha256).toBe(sha256(body));
+  });
+
+  it('never completes a short file when Content-Length lies', async () => {
+    const body = randomBody(300 * 1024);
+    const { result, dir } = await download('/liar.bin', body, { lieLength: 1000 });
+    const failure = expectFailure(result);
+    expect(failure.kind).toBe('network');
+    expect(failure.message).toMatch(/fewer bytes|kept cutting|changing/);
+    expect((await readdir(dir)).filter((name) => !name.endsWith('.part'))).toEqual([]);
+  });
+
+  it('recovers when only the first answer lies about its length', async () => {
+    const body = randomBody(300 * 1024);
+    const { result } = await download('/liar-once.bin', body, (i) => (i === 0 ? { lieLength: 1000 } : {}));
+    expect(result.ok && result.value.sha256).toBe(sha256(body));
+  });
+
+  it.each([
+    [503, '7', 7000],
+    [500, undefined, undefined],
+    [429, '2', 2000],
+    [408, undefined, undefined],
+  ])('treats %i as transient, with Retry-After', async (status, retryAfter, ms) => {
+    const { result } = await download(`/status-${status}`, Buffer.alloc(1), { status, retryAfter });
+    const failure = expectFailure(result);
+    expect(failure).toMatchObject({ kind: 'http', transient: true, status, retryAfterMs: ms });
+    expect(failure.message).toContain(`The server answered ${status}`);
+  });
+
+  it.each([401, 403, 410])('treats %i as permanent', async (status) => {
+    const { result } = await download(`/status-${status}`, Buffer.alloc(1), { status });
+    expect(expectFailure(result)).toMatchObject({ kind: 'http', transient: false, status });
+  });
+
+  it('reads a chunked answer of unknown length', async () => {
+    const body = randomBody(700 * 1024);
+    const { result } = await download('/chunked.bin', body, { chunked: true });
+    expect(result.ok && result.value).toMatchObject({ sha256: sha256(body), totalBytes: body.length });
+  });
+
+  it('keeps bytes right when a range request is answered gzipped', async () => {
+    const body = Buffer.from('Haul downloads text too. '.repeat(100_000));
+    const { result } = await download('/gzip-range.txt', body, { gzipOnRange: true, rateLimit: 8 * 1024 * 1024 });
+    expect(result.ok && result.value.sha256).toBe(sha256(body));
+  });
+});
+
+describe('redirects', () => {
+  it('follows a chain and reports the final URL', async () => {
+    const body = randomBody(10_000);
+    server.file('/chain/end.bin', body);
+    server.redirect('/chain/1', '/chain/2', 301);
+    server.redirect('/chain/2', server.url('/chain/3'), 307);
+    server.redirect('/chain/3', '/chain/end.bin', 308);
+    const dir = await tempDir();
+    const outcome = await engine(makeContext(testJob(server.url('/chain/1'), dir)).ctx);
+    expect(outcome.finalUrl).toBe(server.url('/chain/end.bin'));
+    expect(outcome.fileName).toBe('end.bin');
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+  });
+
+  it('refuses a loop', async () => {
+    server.redirect('/loop/a', '/loop/b');
+    server.redirect('/loop/b', '/loop/a');
+    const result = await settle(engine(makeContext(testJob(server.url('/loop/a'), await tempDir())).ctx));
+    expect(expectFailure(result)).toMatchObject({ kind: 'http', transient: false });
+    expect(expectFailure(result).message).toMatch(/loop/);
+  });
+
+  it('refuses more than 10 hops', async () => {
+    for (let i = 0; i < 12; i += 1) server.redirect(`/hops/${i}`, `/hops/${i + 1}`);
+    const result = await settle(engine(makeContext(testJob(server.url('/hops/0'), await tempDir())).ctx));
+    expect(expectFailure(result).message).toMatch(/more than 10/);
+  });
+
+  it('refuses a redirect to file:', async () => {
+    server.redirect('/to-file', 'file:///etc/passwd');
+    const result = await settle(engine(makeContext(testJob(server.url('/to-file'), await tempDir())).ctx));
+    expect(expectFailure(result)).toMatchObject({ kind: 'http', transient: false });
+    expect(expectFailure(result).message).toMatch(/file: address/);
+  });
+
+  it('drops credentials on a cross-origin redirect, keeps them on the same origin', async () => {
+    const other = await TestServer.start();
+    try {
+      other.file('/elsewhere.bin', randomBody(100));
+      server.file('/same.bin', randomBody(100));
+      server.redirect('/cred/same', '/same.bin');
+      server.redirect('/cred/cross', other.url('/elsewhere.bin'));
+      const headers = { Authorization: 'Bearer secret', Cookie: 'session=1', Referer: 'https://example.org/' };
+      const from = server.log.length;
+      await engine(makeContext(testJob(server.url('/cred/same'), await tempDir(), { headers })).ctx);
+      const same = server.log.slice(from).find((r) => r.path === '/same.bin')!;
+      expect(same.headers['authorization']).toBe('Bearer secret');
+      expect(same.headers['cookie']).toBe('session=1');
+      await engine(makeContext(testJob(server.url('/cred/cross'), await tempDir(), { headers })).ctx);
+      const cross = other.log.find((r) => r.path === '/elsewhere.bin')!;
+      expect(cross.headers['authorization']).toBeUndefined();
+      expect(cross.headers['cookie']).toBeUndefined();
+      expect(cross.headers['referer']).toBe('https://example.org/');
+      expect(cross.headers['accept-encoding']).toBe('identity');
+    } finally {
+      await other.close();
+    }
+  });
+});
