@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusesFor } from './routes-queues';
+import { eventually, quickRunner, startTestApi, type TestApi } from './test-support';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi({ runner: quickRunner });
+  const urls = Array.from({ length: 5 }, (_, i) => `https://example.com/done-${i}.bin`).join('\n');
+  await api.call('POST', '/v1/jobs/download/submit', { url: urls });
+  await api.call('POST', '/v1/jobs/download/submit', { url: 'https://example.com/later.bin', paused: true });
+  await eventually(
+    async () => (await api.call('GET', '/v1/jobs?status=completed')).json().value.total === 5,
+    'five completed downloads',
+  );
+});
+afterAll(() => api.close());
+
+describe('GET /v1/jobs/queues/:name (seed 002)', () => {
+  it('pages the jobs of one status with seed 002 pagination', async () => {
+    const res = await api.call('GET', '/v1/jobs/queues/download?status=completed&page=2&limit=2');
+    expect(res.status).toBe(200);
+    const value = res.json().value;
+    expect(value.name).toBe('download');
+    expect(value.counts).toMatchObject({ completed: 5, paused: 1 });
+    expect(value.jobs).toHaveLength(2);
+    expect(value.jobs.every((j: { status: string }) => j.status === 'completed')).toBe(true);
+    expect(value.pagination).toEqual({ currentPage: 2, totalPages: 3, totalJobs: 5, limit: 2 });
+  });
+
+  it('defaults to failed, page 1, limit 10', async () => {
+    const value = (await api.call('GET', '/v1/jobs/queues/download')).json().value;
+    expect(value.jobs).toEqual([]);
+    expect(value.pagination).toEqual({ currentPage: 1, totalPages: 0, totalJobs: 0, limit: 10 });
+  });
+
+  it("maps seed 002's statuses onto ours", async () => {
+    const waiting = (await api.call('GET', '/v1/jobs/queues/download?status=paused')).json().value;
+    expect(waiting.jobs.map((j: { url: string }) => j.url)).toEqual(['https://example.com/later.bin']);
+    expect(statusesFor('download', 'active')).toEqual(['downloading', 'processing']);
+    expect(statusesFor('plugin', 'active')).toEqual(['running']);
+    expect(statusesFor('download', 'waiting')).toEqual(['pending']);
+    expect(statusesFor('download', undefined)).toEqual(['failed']);
+  });
+
+  it('404 for an unknown queue, 400 naming a bad status, page or limit', async () => {
+    const unknown = await api.call('GET', '/v1/jobs/queues/ingestion');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json().error.kind).toBe('not_found');
+    for (const [query, field] of [
+      ['status=running', 'status'],
+      ['page=0', 'page'],
+      ['limit=abc', 'limit'],
+      ['limit=5000', 'limit'],
+    ]) {
+      const res = await api.call('GET', `/v1/jobs/queues/download?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.json().error.message, query).toContain(field);
+    }
+  });
+});
+
+describe('plugin action routes (seed 000)', () => {
+  it('503 for running an action: the core has no plugin host yet', async () => {
+    expect('plugins' in api.core).toBe(false);
+    const res = await api.call('POST', '/v1/jobs/action/run', { plugin: 'x', action: 'y' });
+    expect(res.status).toBe(503);
+    expect(res.json().error).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('not available') });
+  });
+
+  it('reads a plugin action job by id, 404 for a download or an unknown id, 400 without id', async () => {
+    const job = api.core.jobs.createPluginJob(
+      { pluginName: 'demo', actionId: 'thumbs', label: 'Thumbnails', entityType: 'custom' },
+      () => new Promise(() => undefined),
+    );
+    const res = await api.call('GET', `/v1/jobs/action/job?id=${job.id}`);
+    expect(res.json()).toMatchObject({ ok: true, value: { id: job.id, source: 'plugin', pluginName: 'demo' } });
+    const download = (await api.call('GET', '/v1/jobs/queue')).json().value.jobs[0];
+    expect((await api.call('GET', `/v1/jobs/action/job?id=${download.id}`)).status).toBe(404);
+    expect((await api.call('GET', '/v1/jobs/action/job?id=00000000deadbeef')).status).toBe(404);
+    expect((await api.call('GET', '/v1/jobs/action/job')).json().error.message).toContain('id');
+    api.core.jobs.cancel(job.id);
+  });
+});
