@@ -139,4 +139,75 @@ describe('local HTTP API', () => {
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toEqual({ ok: true });
   });
+
+  it('refuses a cross-site form post (urlencoded or multipart) and a cross-site text/plain post from an attacker Origin', async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await raw('/v1/jobs/download/submit', {
+        method: 'POST',
+        headers: { 'Content-Type': type, Authorization: `Bearer ${token}` },
+        body: 'url=https%3A%2F%2Fevil.example%2F',
+      });
+      expect(res.status, type).toBe(415);
+    }
+    const attacker = await raw('/v1/jobs/download/submit', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Origin: 'https://evil.example' },
+      body: '{"url":"https://evil.example/x"}',
+    });
+    expect(attacker.status).toBe(403);
+    expect((await raw('/v1/jobs/queue', { headers: { Authorization: `Bearer ${token}` } })).body).not.toContain('evil');
+  });
+
+  it('421 for a foreign Host on the REST routes and the event stream too', async () => {
+    for (const path of ['/v1/jobs/queue', '/v1/jobs/events', '/healthz', '/']) {
+      const res = await raw(path, {
+        headers: { Host: `evil.example:${server.port}`, Authorization: `Bearer ${token}` },
+      });
+      expect(res.status, path).toBe(421);
+    }
+  });
+
+  it('401 on every /v1 route without a token, the stream included', async () => {
+    for (const path of [
+      '/v1/jobs/queue',
+      '/v1/jobs',
+      '/v1/jobs/queues',
+      '/v1/jobs/events',
+      '/v1/openapi.json',
+      '/v1/nope',
+    ]) {
+      expect((await raw(path)).status, path).toBe(401);
+    }
+  });
+});
+
+describe('a server bound for remote use (--allow-remote)', () => {
+  it('accepts the bound host name in Host and Origin, and still nothing else', async () => {
+    const remote = await startServer({ core, token, port: 0, allowedHosts: ['nas.local'] });
+    try {
+      const get = (headers: Record<string, string>) =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpRequest(
+            {
+              host: '127.0.0.1',
+              port: remote.port,
+              path: '/v1/jobs/queue',
+              headers: { Authorization: `Bearer ${token}`, ...headers },
+            },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        });
+      expect(await get({ Host: `nas.local:${remote.port}` })).toBe(200);
+      expect(await get({ Host: `nas.local:${remote.port}`, Origin: `http://nas.local:${remote.port}` })).toBe(200);
+      expect(await get({ Host: `other.local:${remote.port}` })).toBe(421);
+      expect(await get({ Host: `nas.local:${remote.port}`, Origin: 'http://evil.example' })).toBe(403);
+    } finally {
+      await remote.close();
+    }
+  });
 });

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { commandNames } from '../../src-preload/contract';
+import { buildOpenApi } from './openapi';
+import { commandRoutes } from './route-table';
+import { startTestApi } from './test-support';
+
+type Doc = { paths: Record<string, Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('GET /v1/openapi.json', () => {
+  const doc = buildOpenApi('9.9.9') as unknown as Doc;
+
+  it('describes every REST route, every RPC command, the stream and the ticket route', () => {
+    for (const route of commandRoutes) {
+      const path = route.url.replace(/:(\w+)/g, '{$1}');
+      expect(doc.paths[path]?.[route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
+    }
+    for (const name of commandNames) expect(doc.paths[`/v1/rpc/${name}`]?.post, name).toBeDefined();
+    expect(doc.paths['/v1/jobs/events']?.get).toBeDefined();
+    expect(doc.paths['/v1/auth/ticket']?.post).toBeDefined();
+    expect(doc.paths['/v1/jobs/queues/{name}']?.get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'name',
+      'status',
+      'page',
+      'limit',
+    ]);
+  });
+
+  it("takes its shapes from the contract's zod schemas", () => {
+    const submit = doc.paths['/v1/jobs/download/submit']!.post;
+    const body = submit.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(['url']);
+    expect(body.properties.connections).toMatchObject({ type: 'integer', minimum: 1, maximum: 16 });
+    expect(body.additionalProperties).toBe(false);
+    const list = doc.paths['/v1/jobs']!.get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['status', 'source', 'type', 'limit', 'offset', 'order']),
+    );
+    const remove = doc.paths['/v1/jobs/{id}']!.delete;
+    expect(remove.parameters.filter((p: { name: string }) => p.name === 'id')).toHaveLength(1);
+    expect(doc.paths['/healthz']!.get.security).toEqual([]);
+  });
+
+  it('is served behind the token', async () => {
+    const api = await startTestApi();
+    try {
+      const res = await api.call('GET', '/v1/openapi.json');
+      expect(res.json()).toMatchObject({ ok: true, value: { openapi: '3.1.0', info: { version: '1.2.3' } } });
+    } finally {
+      await api.close();
+    }
+  });
+});
