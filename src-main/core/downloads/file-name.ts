@@ -72,7 +72,12 @@ function tidy(name: string): string {
  * @default maxBytes 250 (255 minus the `.part` suffix)
  */
 export function sanitizeFileName(raw: string, maxBytes = maxNameBytes - partSuffix.length): string {
-  let name = raw.normalize('NFC').replace(invisible, '').replace(unsafe, '_');
+  return cleanFileName(raw, maxBytes) ?? fallbackName;
+}
+
+/** Like sanitizeFileName, but null when nothing usable is left of `raw`. */
+export function cleanFileName(raw: string, maxBytes = maxNameBytes - partSuffix.length): string | null {
+  let name = raw.replace(invisible, '').normalize('NFC').replace(unsafe, '_');
   name = tidy(name);
   if (/^\.+$/u.test(name)) name = '';
   // Each step can undo the previous one (a cut exposes a trailing dot, `_` adds a byte),
@@ -83,7 +88,7 @@ export function sanitizeFileName(raw: string, maxBytes = maxNameBytes - partSuff
     if (isReservedName(name)) name = `_${name}`;
     if (name === before) break;
   }
-  if (name === '' || /^\.+$/u.test(name)) return fallbackName;
+  if (name === '' || /^\.+$/u.test(name)) return null;
   return name;
 }
 

@@ -1,5 +1,5 @@
 import contentDisposition from 'content-disposition';
-import { sanitizeFileName, splitExtension } from './file-name';
+import { cleanFileName, sanitizeFileName, splitExtension } from './file-name';
 
 /** Extensions for the types a server most often sends without a name to go with them. */
 const extensionByType: Record<string, string> = {
@@ -85,8 +85,9 @@ export function chooseFileName(input: {
   url: string;
   contentType: string | null | undefined;
 }): string {
-  const raw = nameFromDisposition(input.disposition) ?? nameFromUrl(input.url) ?? 'download';
-  let name = sanitizeFileName(raw);
+  const fromHeader = nameFromDisposition(input.disposition);
+  const fromUrl = nameFromUrl(input.url);
+  let name = (fromHeader && cleanFileName(fromHeader)) ?? (fromUrl && cleanFileName(fromUrl)) ?? 'download';
   const ext = extensionByType[mediaType(input.contentType) ?? ''];
   if (ext && splitExtension(name).ext === '') name = sanitizeFileName(name + ext);
   return name;

@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobFailure } from '../jobs/runner';
+import { createDownloadEngine } from './engine';
+import { createRateLimiter } from './rate-limiter';
+import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testJob, waitFor } from './test-context';
+import { TestServer } from './test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const engine = createDownloadEngine({
+  proxy: null,
+  minSegmentBytes: 64 * 1024,
+  rampIntervalMs: 20,
+  progressIntervalMs: 10,
+  checkpointIntervalMs: 20,
+});
+
+/** Starts a download and stops it with `reason` once the server has sent `after` bytes. */
+async function stopMidway(path: string, dir: string, reason: string, after: number, connections = 1) {
+  const t = makeContext(testJob(server.url(path), dir, { connections }));
+  const from = server.log.length;
+  const running = settle(engine(t.ctx));
+  expect(await waitFor(() => server.bytesServed(from) >= after)).toBe(true);
+  t.controller.abort(reason);
+  return { t, result: await running };
+}
+
+describe('pause, resume, cancel', () => {
+  it('pause keeps the part file; resume fetches only the remaining bytes', async () => {
+    const body = randomBody(1024 * 1024);
+    server.file('/pause.bin', body, { rateLimit: 2 * 1024 * 1024 });
+    const dir = await tempDir();
+    const { t, result } = await stopMidway('/pause.bin', dir, 'paused', 200 * 1024);
+    expect(result).toEqual({ ok: false, error: 'paused' });
+    expect(await readdir(dir)).toEqual(['pause.bin.part']);
+    const state = t.lastState();
+    expect(state).not.toBeNull();
+    const saved = (state!['segments'] as number[][])[0]!;
+    expect(saved[2]).toBeGreaterThan(0);
+
+    server.file('/pause.bin', body);
+    const from = server.log.length;
+    const second = makeContext(testJob(server.url('/pause.bin'), dir, { connections: 1 }), state);
+    const outcome = await engine(second.ctx);
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+    const requests = server.log.slice(from);
+    expect(requests[0]!.range).toBe(`bytes=${saved[2]}-${body.length - 1}`);
+    expect(requests[0]!.ifRange).toBe('"v1"');
+    expect(server.bytesServed(from)).toBe(body.length - saved[2]!);
+  });
+
+  it('resumes a segmented download with every saved segment kept', async () => {
+    const body = randomBody(2 * 1024 * 1024);
+    server.file('/pause-multi.bin', body, { rateLimit: 2 * 1024 * 1024 });
+    const dir = await tempDir();
+    const { t } = await stopMidway('/pause-multi.bin', dir, 'shutdown', 600 * 1024, 4);
+    const state = t.lastState()!;
+    const segments = state['segments'] as number[][];
+    const done = segments.reduce((sum, [start, , pos]) => sum + pos! - start!, 0);
+    server.file('/pause-multi.bin', body);
+    const from = server.log.length;
+    const outcome = await engine(makeContext(testJob(server.url('/pause-multi.bin'), dir), state).ctx);
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+    // Nothing saved as done was asked for again.
+    for (const request of server.log.slice(from)) {
+      const [, a, b] = /bytes=(\d+)-(\d+)/.exec(request.range ?? '')!;
+      for (const [start, , pos] of segments) expect(Number(b) < start! || Number(a) >= pos!).toBe(true);
+    }
+    expect(server.bytesServed(from)).toBeLessThanOrEqual(body.length - done + 4 * 256 * 1024);
+  });
+
+  it('cancel removes the part file', async () => {
+    const body = randomBody(1024 * 1024);
+    server.file('/cancel.bin', body, { rateLimit: 2 * 1024 * 1024 });
+    const dir = await tempDir();
+    const { result } = await stopMidway('/cancel.bin', dir, 'cancelled', 100 * 1024);
+    expect(result).toEqual({ ok: false, error: 'cancelled' });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('starts over, never appends, when the file changed between attempts', async () => {
+    const old = randomBody(1024 * 1024);
+    server.file('/changes.bin', old, { rateLimit: 2 * 1024 * 1024 });
+    const dir = await tempDir();
+    const { t } = await stopMidway('/changes.bin', dir, 'paused', 200 * 1024);
+    const fresh = randomBody(900 * 1024);
+    server.file('/changes.bin', fresh, { etag: 'per-request' });
+    const from = server.log.length;
+    const outcome = await engine(makeContext(testJob(server.url('/changes.bin'), dir), t.lastState()).ctx);
+    expect(await fileSha256(outcome.path)).toBe(sha256(fresh));
+    expect(server.bytesServed(from)).toBe(fresh.length);
+  });
+
+  it('starts over when the server now ignores ranges', async () => {
+    const body = randomBody(1024 * 1024);
+    server.file('/later-noranges.bin', body, { rateLimit: 2 * 1024 * 1024 });
+    const dir = await tempDir();
+    const { t } = await stopMidway('/later-noranges.bin', dir, 'paused', 200 * 1024);
+    server.file('/later-noranges.bin', body, { ignoreRanges: true });
+    const outcome = await engine(makeContext(testJob(server.url('/later-noranges.bin'), dir), t.lastState()).ctx);
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+  });
+
+  it('restarts when the server answers 416 because the file shrank', async () => {
+    const body = randomBody(1024 * 1024);
+    server.file('/shrinks.bin', body, { rateLimit: 2 * 1024 * 1024 });
+    const dir = await tempDir();
+    const { t } = await stopMidway('/shrinks.bin', dir, 'paused', 300 * 1024);
+    const small = randomBody(1000);
+    server.file('/shrinks.bin', small);
+    const outcome = await engine(makeContext(testJob(server.url('/shrinks.bin'), dir), t.lastState()).ctx);
+    expect(await fileSha256(outcome.path)).toBe(sha256(small));
+  });
+
+  it('resumes after a stall from where it stopped', async () => {
+    const body = randomBody(512 * 1024);
+    server.file('/stall-once.bin', body, (i) => (i === 0 ? { stallAfter: 200 * 1024 } : {}));
+    const dir = await tempDir();
+    const stalling = createDownloadEngine({
+      proxy: null,
+      stallTimeoutMs: 300,
+      progressIntervalMs: 10,
+      checkpointIntervalMs: 20,
+    });
+    const first = makeContext(testJob(server.url('/stall-once.bin'), dir));
+    const failed = await settle(stalling(first.ctx));
+    expect(failed.ok === false && failed.error).toMatchObject({ kind: 'stalled', transient: true });
+    const state = first.lastState()!;
+    const pos = (state['segments'] as number[][])[0]![2]!;
+    expect(pos).toBe(200 * 1024);
+    const from = server.log.length;
+    const outcome = await stalling(makeContext(testJob(server.url('/stall-once.bin'), dir), state).ctx);
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+    expect(server.bytesServed(from)).toBe(body.length - pos);
+  });
+});
+
+describe('checksums and processing', () => {
+  it('verifies a matching checksum and detects the type from the bytes', async () => {
+    const body = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBody(5000)]);
+    server.file('/doc', body, { contentType: 'application/octet-stream' });
+    const outcome = await engine(
+      makeContext(
+        testJob(server.url('/doc'), await tempDir(), {
+          checksum: { algorithm: 'sha1', value: createHash('sha1').update(body).digest('hex').toUpperCase() },
+        }),
+      ).ctx,
+    );
+    expect(outcome.contentType).toBe('application/pdf');
+  });
+
+  it('fails a mismatch as "checksum" and never renames the part file', async () => {
+    const body = randomBody(5000);
+    server.file('/bad-sum.bin', body);
+    const dir = await tempDir();
+    const t = makeContext(
+      testJob(server.url('/bad-sum.bin'), dir, { checksum: { algorithm: 'md5', value: 'AB'.repeat(16) } }),
+    );
+    const result = await settle(engine(t.ctx));
+    expect(result.ok === false && result.error).toMatchObject({ kind: 'checksum', transient: false });
+    expect((result as { error: JobFailure }).error.message).toMatch(/md5 is [0-9a-f]{32}, but abab/);
+    expect(await readdir(dir)).toEqual(['bad-sum.bin.part']);
+    // A retry downloads again rather than verifying the same bytes forever.
+    expect((t.lastState()!['segments'] as number[][]).every(([start, , pos]) => start === pos)).toBe(true);
+  });
+
+  it('falls back to the server type when the bytes say nothing', async () => {
+    server.file('/notes', Buffer.from('plain words'), { contentType: 'text/plain; charset=utf-8' });
+    const outcome = await engine(makeContext(testJob(server.url('/notes'), await tempDir())).ctx);
+    expect(outcome).toMatchObject({ fileName: 'notes.txt', contentType: 'text/plain' });
+  });
+
+  it('honours speed limits without breaking the bytes', async () => {
+    const body = randomBody(256 * 1024);
+    server.file('/limited.bin', body);
+    const global = createRateLimiter(2 * 1024 * 1024);
+    const limited = createDownloadEngine({
+      proxy: null,
+      globalLimiter: global,
+      minSegmentBytes: 16 * 1024,
+      rampIntervalMs: 10,
+    });
+    const outcome = await limited(
+      makeContext(testJob(server.url('/limited.bin'), await tempDir(), { speedLimit: 1024 * 1024 })).ctx,
+    );
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+  });
+});
+
+describe('names and the target folder', () => {
+  it('numbers a clash and never overwrites', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'same.bin'), 'keep me');
+    server.file('/n/same.bin', randomBody(10));
+    const outcome = await engine(makeContext(testJob(server.url('/n/same.bin'), dir)).ctx);
+    expect(outcome.fileName).toBe('same (1).bin');
+    expect(await readFile(join(dir, 'same.bin'), 'utf8')).toBe('keep me');
+  });
+
+  it.each([
+    ['attachment; filename="../../etc/passwd"', '.._.._etc_passwd'],
+    ['attachment; filename*=UTF-8\'\'%2e%2e%2f%2e%2e%2fevil.sh; filename="x"', '.._.._evil.sh'],
+    ['attachment; filename="CON.txt"', '_CON.txt'],
+    ["attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe", 'invoicefdp.exe'],
+    ['attachment; filename="  ...  "', 'hostile'],
+    ['attachment; filename=../../unquoted', '.._.._unquoted'],
+    ['attachment; filename="a\\\\b\\\\c.txt"', 'a_b_c.txt'],
+  ])('keeps a hostile Content-Disposition inside the folder: %s', async (disposition, expected) => {
+    const dir = await tempDir();
+    server.file('/cd/hostile', randomBody(10), { contentDisposition: disposition });
+    const outcome = await engine(makeContext(testJob(server.url('/cd/hostile'), dir)).ctx);
+    expect(outcome.fileName).toBe(expected);
+    expect(await readdir(dir)).toEqual([expected]);
+  });
+
+  it('sanitises a user-supplied name the same way', async () => {
+    const dir = await tempDir();
+    server.file('/n/user', randomBody(10));
+    const outcome = await engine(makeContext(testJob(server.url('/n/user'), dir, { fileName: '../NUL.txt' })).ctx);
+    expect(outcome.fileName).toBe('.._NUL.txt');
+  });
+
+  it('never follows a symbolic link planted in the folder', async () => {
+    const dir = await tempDir();
+    const outside = await tempDir();
+    await writeFile(join(outside, 'target'), 'untouched');
+    await symlink(join(outside, 'target'), join(dir, 'planted.bin.part'));
+    await symlink(join(outside, 'target'), join(dir, 'planted (1).bin'));
+    server.file('/n/planted.bin', randomBody(1000));
+    const outcome = await engine(makeContext(testJob(server.url('/n/planted.bin'), dir)).ctx);
+    expect(outcome.fileName).toBe('planted (2).bin');
+    expect(await readFile(join(outside, 'target'), 'utf8')).toBe('untouched');
+    expect((await stat(outcome.path)).size).toBe(1000);
+  });
+
+  it('fails with a clear "disk" error when the folder cannot be used', async () => {
+    const base = await tempDir();
+    await writeFile(join(base, 'not-a-folder'), '');
+    server.file('/n/disk.bin', randomBody(10));
+    const result = await settle(
+      engine(makeContext(testJob(server.url('/n/disk.bin'), join(base, 'not-a-folder', 'sub'))).ctx),
+    );
+    expect(result.ok === false && result.error).toMatchObject({ kind: 'disk' });
+    expect((result as { error: Error }).error.message).toMatch(/not a folder|does not exist/);
+  });
+
+  it('creates a missing folder', async () => {
+    const dir = join(await tempDir(), 'a', 'b');
+    await mkdir(join(dir, '..'), { recursive: true });
+    server.file('/n/deep.bin', randomBody(10));
+    const outcome = await engine(makeContext(testJob(server.url('/n/deep.bin'), dir)).ctx);
+    expect(outcome.path).toBe(join(dir, 'deep.bin'));
+  });
+});
