@@ -2,20 +2,32 @@
  * `haul serve`: the core, the local API and the UI in a browser, under plain Node.
  * Nothing below this file imports electron.
  */
+import { realpathSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { version } from '../package.json';
-import { createCore } from './core/app';
+import { createCore, type CoreOptions } from './core/app';
 import { defaultDataDir, defaultDownloadDir } from './core/paths';
 import { startServer } from './server/http';
+import { removeInstanceFile, writeInstanceFile } from './server/instance-file';
 import { loadOrCreateToken } from './server/token';
 
-const usage = `Usage: haul serve [--port 8181] [--host 127.0.0.1] [--data-dir DIR] [--download-dir DIR] [--allow-remote]`;
+export const usage = `Usage: haul serve [--port 8181] [--host 127.0.0.1] [--data-dir DIR] [--download-dir DIR] [--allow-remote]`;
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
+const wildcardHosts = new Set(['0.0.0.0', '::']);
 
-function parseOptions(argv: string[]) {
+export interface ServeOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  downloadDir: string;
+}
+
+/** Reads the flags; throws a message meant for the user. `help` when --help was given. */
+export function parseServeOptions(argv: string[]): ServeOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -28,13 +40,9 @@ function parseOptions(argv: string[]) {
     },
     allowPositionals: false,
   });
-  if (values.help) {
-    console.log(usage);
-    process.exit(0);
-  }
+  if (values.help) return 'help';
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be 0-65535, got ${values.port}`);
+  if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
   if (!loopbackHosts.has(values.host) && !values['allow-remote']) {
     throw new Error(`--host ${values.host} would expose Haul to the network; add --allow-remote if you mean it.`);
   }
@@ -46,47 +54,120 @@ function parseOptions(argv: string[]) {
   };
 }
 
-async function main() {
-  let options;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    console.error(`haul: ${(error as Error).message}\n${usage}`);
-    process.exit(2);
-  }
+/**
+ * The names a browser on the network uses to reach us, for the Host check: the bound
+ * address itself, or, bound to every interface, each address and this machine's name.
+ */
+export function remoteHostNames(host: string): string[] {
+  if (loopbackHosts.has(host)) return [];
+  if (!wildcardHosts.has(host)) return [host];
+  const addresses = Object.values(networkInterfaces())
+    .flat()
+    .map((entry) => entry?.address)
+    .filter((address): address is string => Boolean(address));
+  const name = hostname();
+  return [...new Set([...addresses, name, `${name}.local`])];
+}
 
+export interface Serving {
+  url: string;
+  signInUrl: string;
+  /** Closes the API (ending event streams), then the core: downloads stop resumably. */
+  stop(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions, coreOptions: Partial<CoreOptions> = {}): Promise<Serving> {
   const core = createCore({
     dataDir: options.dataDir,
     downloadDir: options.downloadDir,
     runtime: 'headless',
     version,
+    ...coreOptions,
   });
   const token = loadOrCreateToken(options.dataDir);
-  const server = await startServer({
-    core,
-    token,
-    host: options.host,
-    port: options.port,
-    staticDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'),
-  });
-
-  console.log(`Haul ${version} is running.`);
-  console.log(`Open ${server.url}/#token=${token}`);
-  console.log(`Data: ${options.dataDir}  Downloads: ${options.downloadDir}  (Ctrl-C stops)`);
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await server.close();
+  let server;
+  try {
+    server = await startServer({
+      core,
+      token,
+      host: options.host,
+      port: options.port,
+      allowedHosts: remoteHostNames(options.host),
+      staticDir: join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'),
+    });
+  } catch (error) {
     await core.close();
-    process.exit(0);
+    throw error;
+  }
+  // How `haul add` finds us: the port (0 picks one) and who wrote it.
+  writeInstanceFile(options.dataDir, { port: server.port, pid: process.pid });
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    signInUrl: `${server.url}/#token=${token}`,
+    stop: () =>
+      (stopping ??= (async () => {
+        removeInstanceFile(options.dataDir);
+        await server.close();
+        await core.close();
+      })()),
+  };
+}
+
+/** The longest a stop may take before the process exits anyway. */
+const exitDeadlineMs = 5000;
+
+async function main(): Promise<void> {
+  let options: ServeOptions | 'help';
+  try {
+    options = parseServeOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`haul: ${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    console.log(usage);
+    return;
+  }
+
+  const serving = await serve(options);
+  // Listen for Ctrl-C before telling anyone we are up.
+  let signals = 0;
+  const stop = () => {
+    signals += 1;
+    if (signals > 1) process.exit(130); // a second Ctrl-C: the user does not want to wait
+    console.log('Stopping: downloads will resume on the next start…');
+    setTimeout(() => {
+      console.error('haul: could not stop cleanly in time; exiting.');
+      process.exit(1);
+    }, exitDeadlineMs).unref();
+    serving.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`haul: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  console.log(`Haul ${version} is running.`);
+  console.log(`Open ${serving.signInUrl}`);
+  console.log(`Data: ${options.dataDir}  Downloads: ${options.downloadDir}  (Ctrl-C stops)`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`haul: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+/** True when this module is the program node was started with (not imported by a test). */
+function isEntry(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  main().catch((error: unknown) => {
+    console.error(`haul: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCore } from './core/app';
+import { parseServeOptions, remoteHostNames, serve } from './headless';
+import { instanceFilePath, readInstanceFile } from './server/instance-file';
+import { heldRunner, raw } from './server/test-support';
+import { tokenPath } from './server/token';
+import { tempDir } from './test/temp-dir';
+
+let dir: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  dir = tempDir();
+});
+afterEach(() => dir.remove());
+
+describe('haul serve flags', () => {
+  it('reads port, folders and host', () => {
+    expect(parseServeOptions(['--port', '0', '--data-dir', dir.path, '--download-dir', dir.path])).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: dir.path,
+    });
+    expect(parseServeOptions(['--help'])).toBe('help');
+  });
+
+  it('refuses a bad port, unknown flags, and a network host without --allow-remote', () => {
+    expect(() => parseServeOptions(['--port', '70000'])).toThrow('--port');
+    expect(() => parseServeOptions(['--port', '-1'])).toThrow('--port');
+    expect(() => parseServeOptions(['--bogus'])).toThrow();
+    expect(() => parseServeOptions(['--host', '0.0.0.0'])).toThrow('--allow-remote');
+    expect(parseServeOptions(['--host', '0.0.0.0', '--allow-remote'])).toMatchObject({ host: '0.0.0.0' });
+  });
+
+  it('lets the Host check accept the names a remote browser uses', () => {
+    expect(remoteHostNames('127.0.0.1')).toEqual([]);
+    expect(remoteHostNames('192.168.1.5')).toEqual(['192.168.1.5']);
+    expect(remoteHostNames('0.0.0.0')).toEqual(expect.arrayContaining(['127.0.0.1']));
+  });
+});
+
+describe('serve', () => {
+  it('writes server.json while running and stops downloads resumably', async () => {
+    const options = { port: 0, host: '127.0.0.1', dataDir: dir.path, downloadDir: dir.path };
+    const serving = await serve(options, { downloadRunner: heldRunner });
+    const info = readInstanceFile(dir.path)!;
+    expect(info.pid).toBe(process.pid);
+    expect(serving.url).toBe(`http://127.0.0.1:${info.port}`);
+    expect(serving.signInUrl).toMatch(/#token=.{32,}$/);
+    expect(existsSync(tokenPath(dir.path))).toBe(true);
+    const token = serving.signInUrl.split('#token=')[1]!;
+    const submitted = await raw(info.port, '/v1/jobs/download/submit', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: 'https://example.com/big.iso' }),
+    });
+    const id = submitted.json().value.jobs[0].id as string;
+
+    await serving.stop();
+    expect(existsSync(instanceFilePath(dir.path))).toBe(false);
+    // The next start picks the download up again rather than losing or failing it.
+    const again = createCore({
+      dataDir: dir.path,
+      downloadDir: dir.path,
+      runtime: 'headless',
+      version: '0',
+      downloadRunner: heldRunner,
+    });
+    try {
+      expect(['pending', 'downloading']).toContain(again.jobs.registry.get(id).status);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('stops cleanly on Ctrl-C (SIGINT) as a real process', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'headless.ts'),
+        '--port',
+        '0',
+        '--data-dir',
+        dir.path,
+        '--download-dir',
+        dir.path,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/Open http:\/\/127\.0\.0\.1:\d+\/#token=/.test(output)) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      void exited.then(() => reject(new Error(`haul serve exited early:\n${output}`)));
+    });
+    expect(readInstanceFile(dir.path)?.pid).toBe(child.pid);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(existsSync(instanceFilePath(dir.path))).toBe(false);
+  });
+});
