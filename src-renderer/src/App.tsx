@@ -1,18 +1,56 @@
 import { useEffect } from 'react';
-import { useStore } from './store/instance';
+import { AddDialog } from './components/AddDialog';
+import { DetailsDrawer } from './components/DetailsDrawer';
+import { DropOverlay } from './components/DropOverlay';
+import { Icon, type IconName } from './components/Icon';
+import { JobPanel } from './components/JobPanel';
+import { Notices } from './components/Notices';
+import { RemoveDialog } from './components/RemoveDialog';
+import { useDropZone } from './hooks/use-drop-zone';
+import { useShortcuts } from './hooks/use-shortcuts';
+import { useTheme } from './hooks/use-theme';
 import type { View } from './store';
+import { useStore } from './store/instance';
 import { AboutView } from './views/AboutView';
+import { DownloadsView } from './views/DownloadsView';
+import { LibraryView, PluginsView } from './views/PlaceholderViews';
+import { QueuesView } from './views/QueuesView';
+import { SettingsView } from './views/SettingsView';
 
-const views: { id: View; label: string }[] = [{ id: 'about', label: 'About' }];
+const views: { id: View; label: string; icon: IconName }[] = [
+  { id: 'downloads', label: 'Downloads', icon: 'download' },
+  { id: 'library', label: 'Library', icon: 'folder' },
+  { id: 'plugins', label: 'Plugins', icon: 'puzzle' },
+  { id: 'queues', label: 'Queues', icon: 'queue' },
+  { id: 'settings', label: 'Settings', icon: 'gear' },
+  { id: 'about', label: 'About', icon: 'about' },
+];
+
+function ActiveCount() {
+  const active = useStore((s) => {
+    let n = 0;
+    for (const job of Object.values(s.downloads)) if (job.status === 'downloading' || job.status === 'pending') n += 1;
+    return n;
+  });
+  return active > 0 ? <span className="nav-count">{active}</span> : null;
+}
 
 export function App() {
   const view = useStore((s) => s.view);
   const setView = useStore((s) => s.setView);
   const loadInfo = useStore((s) => s.loadInfo);
+  const loadSettings = useStore((s) => s.loadSettings);
+  const connect = useStore((s) => s.connect);
+  const dragging = useDropZone();
+  useShortcuts();
+  useTheme();
 
   useEffect(() => {
     void loadInfo();
-  }, [loadInfo]);
+    void loadSettings();
+  }, [loadInfo, loadSettings]);
+  // Subscribe first; the stream's first event is the `init` snapshot.
+  useEffect(() => connect(), [connect]);
 
   return (
     <div className="app">
@@ -26,11 +64,26 @@ export function App() {
             aria-current={item.id === view ? 'page' : undefined}
             onClick={() => setView(item.id)}
           >
-            {item.label}
+            <Icon name={item.icon} />
+            <span>{item.label}</span>
+            {item.id === 'downloads' && <ActiveCount />}
           </button>
         ))}
       </nav>
-      <main className="content">{view === 'about' && <AboutView />}</main>
+      <main className="content">
+        {view === 'downloads' && <DownloadsView />}
+        {view === 'library' && <LibraryView />}
+        {view === 'plugins' && <PluginsView />}
+        {view === 'queues' && <QueuesView />}
+        {view === 'settings' && <SettingsView />}
+        {view === 'about' && <AboutView />}
+      </main>
+      <DetailsDrawer />
+      <JobPanel />
+      <DropOverlay visible={dragging} />
+      <AddDialog />
+      <RemoveDialog />
+      <Notices />
     </div>
   );
 }

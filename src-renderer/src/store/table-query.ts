@@ -11,7 +11,7 @@ export const statusTabs: { id: StatusTab; label: string; statuses: readonly Down
   { id: 'failed', label: 'Failed', statuses: ['failed', 'cancelled'] },
 ];
 
-export type SortKey = 'queue' | 'name' | 'size' | 'progress' | 'speed' | 'status' | 'added';
+export type SortKey = 'queue' | 'name' | 'size' | 'progress' | 'speed' | 'eta' | 'status' | 'added';
 export interface Sort {
   key: SortKey;
   desc: boolean;
@@ -42,6 +42,8 @@ const comparators: Record<SortKey, Compare> = {
   size: (a, b) => (a.totalBytes ?? -1) - (b.totalBytes ?? -1),
   progress: (a, b) => a.progress - b.progress,
   speed: (a, b) => a.speed - b.speed,
+  // Unknown time left sorts last: those are the jobs not moving.
+  eta: (a, b) => (a.eta ?? Number.MAX_SAFE_INTEGER) - (b.eta ?? Number.MAX_SAFE_INTEGER),
   status: (a, b) => statusRank[a.status] - statusRank[b.status],
   added: (a, b) => a.createdAt - b.createdAt,
 };

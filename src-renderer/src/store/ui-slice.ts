@@ -28,6 +28,10 @@ export interface UiSlice {
   anchor: string | undefined;
   addDraft: AddDraft | undefined;
   detailsId: string | undefined;
+  /** Downloads waiting for the user to confirm their removal. */
+  removeAsk: string[] | undefined;
+  /** The context menu's place on screen, for the current selection. */
+  menuAt: { x: number; y: number } | undefined;
   /** Jobs the user closed in the job panel; they stay in the table. */
   dismissed: Record<string, true>;
   panelCollapsed: boolean;
@@ -41,6 +45,8 @@ export interface UiSlice {
   openAdd(urls?: string): void;
   closeAdd(): void;
   showDetails(id: string | undefined): void;
+  askRemove(ids: string[] | undefined): void;
+  openMenu(at: { x: number; y: number } | undefined): void;
   dismiss(ids: string[]): void;
   setPanelCollapsed(collapsed: boolean): void;
   setTheme(theme: Theme): void;
@@ -66,6 +72,8 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   anchor: undefined,
   addDraft: undefined,
   detailsId: undefined,
+  removeAsk: undefined,
+  menuAt: undefined,
   dismissed: {},
   panelCollapsed: false,
   theme: storedTheme(),
@@ -78,6 +86,8 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   openAdd: (urls = '') => set({ addDraft: { urls, open: true } }),
   closeAdd: () => set({ addDraft: undefined }),
   showDetails: (detailsId) => set({ detailsId }),
+  askRemove: (ids) => set({ removeAsk: ids && ids.length > 0 ? ids : undefined }),
+  openMenu: (menuAt) => set({ menuAt }),
   dismiss: (ids) => set({ dismissed: { ...get().dismissed, ...Object.fromEntries(ids.map((id) => [id, true])) } }),
   setPanelCollapsed: (panelCollapsed) => set({ panelCollapsed }),
   setTheme: (theme) => {

@@ -1,0 +1,195 @@
+import { useRef, useState, type FormEvent } from 'react';
+import {
+  emptyAddFields,
+  keepRejectedLines,
+  lineErrorFromMessage,
+  toSubmitInput,
+  type AddFields,
+  type FieldErrors,
+  type LineError,
+} from '../lib/add-form';
+import { useStore } from '../store/instance';
+import { Modal } from './Modal';
+import { UrlLines } from './UrlLines';
+
+export function AddDialog() {
+  const draft = useStore((s) => s.addDraft);
+  if (!draft) return null;
+  return <AddForm initialUrls={draft.urls} />;
+}
+
+/**
+ * Many links at once, one a line. Lines the core rejects stay in the box, marked by line;
+ * the good ones are added anyway.
+ */
+function AddForm({ initialUrls }: { initialUrls: string }) {
+  const closeAdd = useStore((s) => s.closeAdd);
+  const submit = useStore((s) => s.submit);
+  const notify = useStore((s) => s.notify);
+  const defaultDir = useStore((s) => s.info?.downloadDir);
+  const [fields, setFields] = useState<AddFields>({ ...emptyAddFields, urls: initialUrls });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [lineErrors, setLineErrors] = useState<LineError[]>([]);
+  const [formError, setFormError] = useState<string>();
+  const [added, setAdded] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [more, setMore] = useState(false);
+  const firstField = useRef<HTMLTextAreaElement>(null);
+
+  const set = <K extends keyof AddFields>(key: K, value: AddFields[K]) => setFields((f) => ({ ...f, [key]: value }));
+  const lineCount = fields.urls.split(/\r?\n/).filter((l) => l.trim()).length;
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const { input, errors: found } = toSubmitInput(fields);
+    setErrors(found);
+    setFormError(undefined);
+    if (!input) {
+      if (found.connections || found.checksumValue || found.headers) setMore(true);
+      return;
+    }
+    setBusy(true);
+    const answer = await submit(input);
+    setBusy(false);
+    if (!answer.ok) {
+      const lineError = lineErrorFromMessage(answer.error.message);
+      setLineErrors(lineError ? [lineError] : []);
+      setFormError(lineError ? 'None of the lines is a link Haul can download.' : answer.error.message);
+      return;
+    }
+    const count = answer.value.jobs.length;
+    if (answer.value.invalid.length === 0) {
+      notify('info', `Added ${count} download${count === 1 ? '' : 's'}.`);
+      return closeAdd();
+    }
+    const rest = keepRejectedLines(fields.urls, answer.value.invalid);
+    set('urls', rest.text);
+    setLineErrors(rest.errors);
+    setAdded((n) => n + count);
+    firstField.current?.focus();
+  }
+
+  return (
+    <Modal title="Add downloads" onClose={closeAdd} wide>
+      <form onSubmit={(e) => void onSubmit(e)} className="add-form" noValidate>
+        <label className="field">
+          <span className="field-label">
+            Links, one per line <span className="muted">({lineCount})</span>
+          </span>
+          <UrlLines
+            ref={firstField}
+            value={fields.urls}
+            errors={lineErrors}
+            onChange={(v) => (set('urls', v), setLineErrors([]))}
+            invalid={!!errors.urls}
+          />
+          {errors.urls && <span className="field-error">{errors.urls}</span>}
+        </label>
+        {added > 0 && lineErrors.length > 0 && (
+          <p className="note" role="status" data-testid="add-partial">
+            Added {added} download{added === 1 ? '' : 's'}. The lines left below were not added:
+          </p>
+        )}
+        {lineErrors.length > 0 && (
+          <ul className="line-errors" data-testid="line-errors">
+            {lineErrors.map((e) => (
+              <li key={e.line}>
+                Line {e.line}: {e.message}
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="field-row">
+          <label className="field grow">
+            <span className="field-label">Folder</span>
+            <input
+              value={fields.dir}
+              onChange={(e) => set('dir', e.target.value)}
+              placeholder={defaultDir ?? 'The default download folder'}
+            />
+          </label>
+          <label className="field grow">
+            <span className="field-label">File name</span>
+            <input
+              value={fields.fileName}
+              onChange={(e) => set('fileName', e.target.value)}
+              placeholder={lineCount > 1 ? 'Only for a single link' : 'From the server'}
+              disabled={lineCount > 1}
+            />
+          </label>
+        </div>
+        <button type="button" className="text-button" aria-expanded={more} onClick={() => setMore(!more)}>
+          {more ? 'Fewer options' : 'More options: connections, checksum, headers'}
+        </button>
+        {more && (
+          <div className="more-options">
+            <div className="field-row">
+              <label className="field">
+                <span className="field-label">Connections</span>
+                <input
+                  type="number"
+                  min={1}
+                  max={16}
+                  value={fields.connections}
+                  onChange={(e) => set('connections', e.target.value)}
+                  placeholder="Auto"
+                />
+                {errors.connections && <span className="field-error">{errors.connections}</span>}
+              </label>
+              <label className="field">
+                <span className="field-label">Checksum</span>
+                <select
+                  value={fields.checksumAlgorithm}
+                  onChange={(e) => set('checksumAlgorithm', e.target.value as AddFields['checksumAlgorithm'])}
+                >
+                  <option value="">None</option>
+                  <option value="sha256">SHA-256</option>
+                  <option value="sha1">SHA-1</option>
+                  <option value="md5">MD5</option>
+                </select>
+              </label>
+              <label className="field grow">
+                <span className="field-label">Expected digest</span>
+                <input
+                  value={fields.checksumValue}
+                  onChange={(e) => set('checksumValue', e.target.value)}
+                  disabled={!fields.checksumAlgorithm}
+                  spellCheck={false}
+                />
+                {errors.checksumValue && <span className="field-error">{errors.checksumValue}</span>}
+              </label>
+            </div>
+            <label className="field">
+              <span className="field-label">Extra headers, “Name: value” per line</span>
+              <textarea
+                rows={3}
+                value={fields.headers}
+                onChange={(e) => set('headers', e.target.value)}
+                spellCheck={false}
+                placeholder="Referer: https://example.com/"
+              />
+              {errors.headers && <span className="field-error">{errors.headers}</span>}
+            </label>
+          </div>
+        )}
+        <label className="check">
+          <input type="checkbox" checked={fields.paused} onChange={(e) => set('paused', e.target.checked)} />
+          Add paused
+        </label>
+        {formError && (
+          <p role="alert" className="error">
+            {formError}
+          </p>
+        )}
+        <div className="dialog-buttons">
+          <button type="button" className="secondary-button" onClick={closeAdd}>
+            {added > 0 ? 'Close' : 'Cancel'}
+          </button>
+          <button type="submit" className="primary-button" disabled={busy}>
+            {busy ? 'Adding…' : lineCount > 1 ? `Add ${lineCount} downloads` : 'Add download'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,130 @@
+import { useState, type DragEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { urlsFromDataTransfer } from '../lib/extract-urls';
+import { isFinished } from '../lib/job-display';
+import { useStore } from '../store/instance';
+import type { State } from '../store';
+import { Icon } from './Icon';
+import { JobPanelItem } from './JobPanelItem';
+import { overallProgress, panelJobIds } from './panel-jobs';
+
+let memo: { d: unknown; a: unknown; x: unknown; ids: string[] } | undefined;
+/** Recomputed only when a job record or the dismissed set changes. */
+function selectPanelIds(s: State): string[] {
+  if (memo && memo.d === s.downloads && memo.a === s.actions && memo.x === s.dismissed) return memo.ids;
+  const ids = panelJobIds(s.downloads, s.actions, s.dismissed, s.sessionStart, Date.now());
+  memo = { d: s.downloads, a: s.actions, x: s.dismissed, ids };
+  return ids;
+}
+
+function selectSummary(s: State): { active: number; percent: number } {
+  const jobs = selectPanelIds(s).map((id) => s.downloads[id] ?? s.actions[id]!);
+  return { active: jobs.filter((j) => !isFinished(j.status)).length, percent: Math.floor(overallProgress(jobs)) };
+}
+
+/**
+ * The live job panel, bottom-right (seed 003). Fixed-positioned so it never moves the page;
+ * a drop of links on it submits them at once, without the Add dialog.
+ */
+export function JobPanel() {
+  const ids = useStore(useShallow(selectPanelIds));
+  const summary = useStore(useShallow(selectSummary));
+  const collapsed = useStore((s) => s.panelCollapsed);
+  const setCollapsed = useStore((s) => s.setPanelCollapsed);
+  const dismiss = useStore((s) => s.dismiss);
+  const submit = useStore((s) => s.submit);
+  const notify = useStore((s) => s.notify);
+  const reportError = useStore((s) => s.reportError);
+  const [dropping, setDropping] = useState(false);
+
+  const onDragOver = (event: DragEvent) => {
+    event.preventDefault();
+    event.stopPropagation();
+    event.dataTransfer.dropEffect = 'copy';
+    setDropping(true);
+  };
+  const onDrop = async (event: DragEvent) => {
+    event.preventDefault();
+    event.stopPropagation();
+    setDropping(false);
+    window.dispatchEvent(new Event('haul:dragend'));
+    const urls = await urlsFromDataTransfer(event.dataTransfer);
+    if (urls.length === 0) return notify('error', 'Nothing to download: the drop held no http(s) links.');
+    const answer = await submit({ url: urls.join('\n') });
+    if (!answer.ok) return reportError('Could not add the dropped links', answer.error);
+    notify('info', `Added ${answer.value.jobs.length} download${answer.value.jobs.length === 1 ? '' : 's'}.`);
+  };
+  const finishedIds = () => {
+    const s = useStore.getState();
+    return ids.filter((id) => {
+      const job = s.downloads[id] ?? s.actions[id];
+      return job && isFinished(job.status);
+    });
+  };
+
+  const dropProps = { onDragOver, onDragLeave: () => setDropping(false), onDrop: (e: DragEvent) => void onDrop(e) };
+  const label =
+    summary.active > 0 ? `${summary.active} active · ${summary.percent}%` : ids.length > 0 ? 'All done' : 'No jobs';
+
+  if (collapsed) {
+    return (
+      <div className={`job-pill${dropping ? ' dropping' : ''}`} data-testid="job-panel" {...dropProps}>
+        <button
+          type="button"
+          className="pill-button"
+          aria-expanded="false"
+          aria-label={`Jobs: ${label}. Show the job panel`}
+          onClick={() => setCollapsed(false)}
+        >
+          <span
+            className="pill-ring"
+            style={{ ['--p' as string]: `${summary.active > 0 ? summary.percent : 100}` }}
+            aria-hidden="true"
+          />
+          <span>{label}</span>
+          <Icon name="chevronUp" size={14} />
+        </button>
+      </div>
+    );
+  }
+
+  return (
+    <section
+      className={`job-panel${dropping ? ' dropping' : ''}`}
+      aria-label="Jobs"
+      data-testid="job-panel"
+      {...dropProps}
+    >
+      <header className="panel-header">
+        <h2>Jobs</h2>
+        <span className="muted panel-summary">{label}</span>
+        {ids.length > 0 && (
+          <button type="button" className="text-button" onClick={() => dismiss(finishedIds())}>
+            Clear finished
+          </button>
+        )}
+        <button
+          type="button"
+          className="icon-button"
+          aria-expanded="true"
+          aria-label="Collapse the job panel"
+          onClick={() => setCollapsed(true)}
+        >
+          <Icon name="chevronDown" />
+        </button>
+      </header>
+      {ids.length === 0 ? (
+        <p className="panel-empty">
+          {dropping ? 'Drop to download at once' : 'Nothing running. Drop links here to start them at once.'}
+        </p>
+      ) : (
+        <ul className="panel-list">
+          {ids.map((id) => (
+            <JobPanelItem key={id} id={id} />
+          ))}
+        </ul>
+      )}
+      {dropping && ids.length > 0 && <div className="panel-drop-hint">Drop to download at once</div>}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { memo, useEffect } from 'react';
+import { formatBytes, formatEta, formatPercent, formatSpeed } from '../lib/format';
+import { fileKind, isFinished, jobTitle, statusLabels } from '../lib/job-display';
+import { useStore } from '../store/instance';
+import { Icon } from './Icon';
+import { JobActions } from './JobActions';
+import { autoDismissed, autoDismissMs } from './panel-jobs';
+import { ProgressBar } from './ProgressBar';
+
+/** One job in the panel. Subscribes to its own job only, so others' progress costs it nothing. */
+export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
+  const job = useStore((s) => s.downloads[id] ?? s.actions[id]);
+  const dismiss = useStore((s) => s.dismiss);
+  const showDetails = useStore((s) => s.showDetails);
+  const status = job?.status;
+  const finishedAt = job?.finishedAt ?? job?.updatedAt ?? 0;
+
+  useEffect(() => {
+    if (!status || !autoDismissed({ status })) return;
+    const timer = setTimeout(() => dismiss([id]), Math.max(0, autoDismissMs - (Date.now() - finishedAt)));
+    return () => clearTimeout(timer);
+  }, [id, status, finishedAt, dismiss]);
+
+  if (!job) return null;
+  const name = jobTitle(job);
+  const done = job.status === 'completed';
+  const indeterminate = job.source === 'download' && job.status === 'downloading' && job.totalBytes === null;
+
+  let detail: string;
+  if (job.status === 'failed') detail = job.error?.message ?? job.message;
+  else if (job.source === 'plugin' || isFinished(job.status)) {
+    detail =
+      job.source === 'download' && done ? `Done · ${formatBytes(job.totalBytes ?? job.receivedBytes)}` : job.message;
+  } else if (job.status === 'downloading') {
+    const size = job.totalBytes
+      ? `${formatBytes(job.receivedBytes)} of ${formatBytes(job.totalBytes)}`
+      : formatBytes(job.receivedBytes);
+    detail = `${size} · ${formatSpeed(job.speed)} · ${formatEta(job.eta)} left`;
+  } else detail = job.message || statusLabels[job.status];
+
+  return (
+    <li className={`panel-item status-${job.status}`} data-testid={`panel-job-${id}`} data-status={job.status}>
+      <span className="panel-icon">
+        <Icon name={job.source === 'plugin' ? 'plugin' : fileKind(name)} size={18} />
+      </span>
+      <div className="panel-main">
+        <div className="panel-line">
+          <button type="button" className="panel-title link-button" title={name} onClick={() => showDetails(id)}>
+            {name}
+          </button>
+          <span className="panel-percent">{formatPercent(job.progress, done)}</span>
+        </div>
+        <ProgressBar
+          value={done ? 100 : job.progress}
+          status={job.status}
+          label={`${name} progress`}
+          indeterminate={indeterminate}
+        />
+        <div className="panel-line">
+          <span className={`panel-detail${job.status === 'failed' ? ' error' : ''}`} title={detail}>
+            <span className="status-word">{statusLabels[job.status]}</span> · {detail}
+          </span>
+        </div>
+      </div>
+      <div className="panel-actions">
+        <JobActions job={job} name={name} />
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Dismiss ${name}`}
+          title="Dismiss"
+          onClick={() => dismiss([id])}
+        >
+          <Icon name="cancel" size={14} />
+        </button>
+      </div>
+    </li>
+  );
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { downloadJob, pluginJob } from '../store/test-jobs';
+import { overallProgress, panelJobIds } from './panel-jobs';
+
+const byId = <T extends { id: string }>(jobs: T[]) => Object.fromEntries(jobs.map((j) => [j.id, j]));
+
+describe('job panel contents', () => {
+  const start = 10_000;
+  const downloads = byId([
+    downloadJob({ id: 'aaaaaaaa', status: 'downloading', createdAt: 11_000 }),
+    downloadJob({ id: 'bbbbbbbb', status: 'completed', createdAt: 12_000, finishedAt: 13_000 }),
+    downloadJob({ id: 'cccccccc', status: 'failed', createdAt: 5_000, finishedAt: 9_000 }),
+    downloadJob({ id: 'dddddddd', status: 'failed', createdAt: 14_000, finishedAt: 15_000 }),
+  ]);
+  const actions = byId([pluginJob({ id: '1111111111111111', status: 'running', createdAt: 13_500 })]);
+
+  it('shows both sources newest first, without history from before the session', () => {
+    expect(panelJobIds(downloads, actions, {}, start, 14_000)).toEqual([
+      'dddddddd',
+      '1111111111111111',
+      'bbbbbbbb',
+      'aaaaaaaa',
+    ]);
+  });
+
+  it('lets a completed job go after 5 s but keeps a failure until dismissed', () => {
+    const later = panelJobIds(downloads, actions, {}, start, 60_000);
+    expect(later).toEqual(['dddddddd', '1111111111111111', 'aaaaaaaa']);
+    expect(panelJobIds(downloads, actions, { dddddddd: true }, start, 60_000)).not.toContain('dddddddd');
+  });
+
+  it('sums bytes for the pill when every size is known, else averages percentages', () => {
+    const sized = [
+      downloadJob({ status: 'downloading', totalBytes: 100, receivedBytes: 50, progress: 50 }),
+      downloadJob({ status: 'downloading', totalBytes: 300, receivedBytes: 0, progress: 0 }),
+    ];
+    expect(overallProgress(sized)).toBe(12.5);
+    expect(overallProgress([...sized, pluginJob({ progress: 40 })])).toBe(30);
+    expect(overallProgress([])).toBe(100);
+  });
+});

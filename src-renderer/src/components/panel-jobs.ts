@@ -1,0 +1,46 @@
+import type { DownloadJob, Job, PluginJob } from '../../../src-preload/contract';
+import { isFinished } from '../lib/job-display';
+
+/** Finished jobs that leave the panel by themselves; a failure waits for the user. */
+export const autoDismissMs = 5000;
+export const autoDismissed = (job: Pick<Job, 'status'>) => job.status === 'completed' || job.status === 'cancelled';
+
+/**
+ * The panel's jobs, newest first: everything still going, plus what finished during this
+ * session and was not dismissed. Jobs that finished before the window opened are history.
+ */
+export function panelJobIds(
+  downloads: Record<string, DownloadJob>,
+  actions: Record<string, PluginJob>,
+  dismissed: Record<string, true>,
+  sessionStart: number,
+  now: number,
+): string[] {
+  const shown: Job[] = [];
+  const consider = (job: Job) => {
+    if (dismissed[job.id]) return;
+    if (isFinished(job.status)) {
+      const finished = job.finishedAt ?? job.updatedAt;
+      if (finished < sessionStart) return;
+      if (autoDismissed(job) && now - finished >= autoDismissMs) return;
+    }
+    shown.push(job);
+  };
+  for (const job of Object.values(downloads)) consider(job);
+  for (const job of Object.values(actions)) consider(job);
+  shown.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+  return shown.map((job) => job.id);
+}
+
+/** One number for the collapsed pill: bytes where known, else the average percentage. */
+export function overallProgress(jobs: readonly Job[]): number {
+  const active = jobs.filter((job) => !isFinished(job.status));
+  if (active.length === 0) return 100;
+  const sized = active.filter((job): job is DownloadJob => job.source === 'download' && !!job.totalBytes);
+  if (sized.length === active.length) {
+    const total = sized.reduce((sum, job) => sum + (job.totalBytes ?? 0), 0);
+    const received = sized.reduce((sum, job) => sum + job.receivedBytes, 0);
+    return total > 0 ? (received / total) * 100 : 0;
+  }
+  return active.reduce((sum, job) => sum + job.progress, 0) / active.length;
+}

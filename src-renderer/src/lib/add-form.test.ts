@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { emptyAddFields, keepRejectedLines, lineErrorFromMessage, parseHeaders, toSubmitInput } from './add-form';
+
+describe('Add dialog form', () => {
+  it('builds the submit input from the filled fields only', () => {
+    const { input } = toSubmitInput({
+      ...emptyAddFields,
+      urls: 'https://a.org/1\nhttps://a.org/2',
+      connections: '4',
+      checksumAlgorithm: 'sha256',
+      checksumValue: 'ABCDEF01',
+      headers: 'Referer: https://a.org/\nX-Token: a:b',
+      paused: true,
+    });
+    expect(input).toEqual({
+      url: 'https://a.org/1\nhttps://a.org/2',
+      connections: 4,
+      checksum: { algorithm: 'sha256', value: 'ABCDEF01' },
+      headers: { Referer: 'https://a.org/', 'X-Token': 'a:b' },
+      paused: true,
+    });
+  });
+
+  it('names the field that is wrong', () => {
+    const { input, errors } = toSubmitInput({
+      ...emptyAddFields,
+      connections: '40',
+      checksumAlgorithm: 'md5',
+      checksumValue: 'xyz',
+    });
+    expect(input).toBeUndefined();
+    expect(Object.keys(errors).sort()).toEqual(['checksumValue', 'connections', 'urls']);
+  });
+
+  it('refuses a header line without a name', () => {
+    expect(parseHeaders('no colon here').error).toMatch(/Line 1/);
+  });
+
+  it('keeps only the rejected lines, renumbered', () => {
+    const text = 'https://ok.org/1\nnot a url\nhttps://ok.org/2\nftp://x/y';
+    const result = keepRejectedLines(text, [
+      { line: 4, message: 'only http and https are supported, not ftp:' },
+      { line: 2, message: 'not a URL' },
+    ]);
+    expect(result.text).toBe('not a url\nftp://x/y');
+    expect(result.errors).toEqual([
+      { line: 1, message: 'not a URL' },
+      { line: 2, message: 'only http and https are supported, not ftp:' },
+    ]);
+  });
+
+  it('reads the line of a refused submit from the core message', () => {
+    expect(lineErrorFromMessage('url: line 3: not a URL')).toEqual({ line: 3, message: 'not a URL' });
+    expect(lineErrorFromMessage('This URL is already in the list')).toBeUndefined();
+  });
+});

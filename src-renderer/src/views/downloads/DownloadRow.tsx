@@ -1,0 +1,76 @@
+import { memo, type MouseEvent } from 'react';
+import { Icon } from '../../components/Icon';
+import { ProgressBar } from '../../components/ProgressBar';
+import { formatAdded, formatBytes, formatEta, formatPercent, formatSpeed } from '../../lib/format';
+import { downloadName, fileKind, statusLabels } from '../../lib/job-display';
+import { useRenderCount } from '../../lib/render-count';
+import { useStore } from '../../store/instance';
+
+interface Props {
+  id: string;
+  index: number;
+  /** Pixel offset from the virtualizer. */
+  start: number;
+  selected: boolean;
+  onPick(id: string, event: MouseEvent): void;
+  onMenu(id: string, event: MouseEvent): void;
+}
+
+/**
+ * One table row. Memoized and subscribed to its own job, so a progress event for another
+ * download never renders it again (counted by the e2e suite through useRenderCount).
+ */
+export const DownloadRow = memo(function DownloadRow({ id, index, start, selected, onPick, onMenu }: Props) {
+  const job = useStore((s) => s.downloads[id]);
+  const showDetails = useStore((s) => s.showDetails);
+  useRenderCount(id);
+  if (!job) return null;
+  const name = downloadName(job);
+  const done = job.status === 'completed';
+  const active = job.status === 'downloading';
+  const size = job.totalBytes ?? (done ? job.receivedBytes : null);
+
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={`row${selected ? ' selected' : ''} status-${job.status}`}
+      style={{ transform: `translateY(${start}px)` }}
+      data-testid={`row-${id}`}
+      data-status={job.status}
+      onClick={(event) => onPick(id, event)}
+      onDoubleClick={() => showDetails(id)}
+      onContextMenu={(event) => onMenu(id, event)}
+    >
+      <div role="gridcell" className="cell cell-name" title={job.url}>
+        <Icon name={fileKind(name)} size={18} />
+        <span className="name-text">{name}</span>
+      </div>
+      <div role="gridcell" className="cell num">
+        {formatBytes(size)}
+      </div>
+      <div role="gridcell" className="cell cell-progress">
+        <ProgressBar
+          value={done ? 100 : job.progress}
+          status={job.status}
+          label={`${name} progress`}
+          indeterminate={active && job.totalBytes === null}
+        />
+        <span className="num percent">{formatPercent(job.progress, done)}</span>
+      </div>
+      <div role="gridcell" className="cell num">
+        {active ? formatSpeed(job.speed) : '—'}
+      </div>
+      <div role="gridcell" className="cell num">
+        {active ? formatEta(job.eta) : '—'}
+      </div>
+      <div role="gridcell" className="cell" title={job.error?.message ?? job.message}>
+        <span className={`badge badge-${job.status}`}>{statusLabels[job.status]}</span>
+      </div>
+      <div role="gridcell" className="cell num muted">
+        {formatAdded(job.createdAt)}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,151 @@
+import { Icon, type IconName } from '../../components/Icon';
+import { useStore } from '../../store/instance';
+import type { SortKey } from '../../store/table-query';
+import { abilities, moveSelection, runOnSelection, useSelectionAbilities } from './selection-actions';
+
+const sortChoices: { key: SortKey; label: string }[] = [
+  { key: 'added', label: 'Date added' },
+  { key: 'queue', label: 'Queue order' },
+  { key: 'name', label: 'Name' },
+  { key: 'size', label: 'Size' },
+  { key: 'progress', label: 'Progress' },
+  { key: 'speed', label: 'Speed' },
+  { key: 'eta', label: 'Time left' },
+  { key: 'status', label: 'Status' },
+];
+
+function ToolButton(props: { icon: IconName; label: string; enabled: boolean; onClick(): void; shortcut?: string }) {
+  return (
+    <button
+      type="button"
+      className="tool-button"
+      disabled={!props.enabled}
+      onClick={props.onClick}
+      title={props.shortcut ? `${props.label} (${props.shortcut})` : props.label}
+    >
+      <Icon name={props.icon} />
+      <span>{props.label}</span>
+    </button>
+  );
+}
+
+export function DownloadsToolbar() {
+  const openAdd = useStore((s) => s.openAdd);
+  const askRemove = useStore((s) => s.askRemove);
+  const search = useStore((s) => s.search);
+  const setSearch = useStore((s) => s.setSearch);
+  const sort = useStore((s) => s.sort);
+  const setSort = useStore((s) => s.setSort);
+  const mask = useSelectionAbilities();
+  const can = (bit: number) => (mask & bit) !== 0;
+
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Download actions">
+      <button
+        type="button"
+        className="primary-button"
+        onClick={() => openAdd()}
+        title="Add downloads (Ctrl+V pastes links)"
+      >
+        <Icon name="plus" />
+        <span>Add</span>
+      </button>
+      <div className="tool-group">
+        <ToolButton
+          icon="pause"
+          label="Pause"
+          enabled={can(abilities.pause)}
+          onClick={() => runOnSelection('pause')}
+          shortcut="Space"
+        />
+        <ToolButton
+          icon="play"
+          label="Resume"
+          enabled={can(abilities.resume)}
+          onClick={() => runOnSelection('resume')}
+          shortcut="Space"
+        />
+        <ToolButton icon="retry" label="Retry" enabled={can(abilities.retry)} onClick={() => runOnSelection('retry')} />
+        <ToolButton
+          icon="cancel"
+          label="Cancel"
+          enabled={can(abilities.cancel)}
+          onClick={() => runOnSelection('cancel')}
+        />
+        <ToolButton
+          icon="trash"
+          label="Remove"
+          enabled={can(abilities.any)}
+          onClick={() => askRemove(useStore.getState().selection)}
+          shortcut="Delete"
+        />
+      </div>
+      <div className="tool-group compact">
+        <button
+          type="button"
+          className="icon-button"
+          disabled={!can(abilities.move)}
+          aria-label="Move to top"
+          title="Move to top"
+          onClick={() => moveSelection('top')}
+        >
+          <Icon name="top" />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          disabled={!can(abilities.move)}
+          aria-label="Move up"
+          title="Move up"
+          onClick={() => moveSelection('up')}
+        >
+          <Icon name="up" />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          disabled={!can(abilities.move)}
+          aria-label="Move down"
+          title="Move down"
+          onClick={() => moveSelection('down')}
+        >
+          <Icon name="down" />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          disabled={!can(abilities.move)}
+          aria-label="Move to bottom"
+          title="Move to bottom"
+          onClick={() => moveSelection('bottom')}
+        >
+          <Icon name="bottom" />
+        </button>
+      </div>
+      <div className="toolbar-spacer" />
+      <label className="sort-select">
+        <span className="visually-hidden">Sort by</span>
+        <select
+          value={sort.key}
+          onChange={(e) => setSort({ key: e.target.value as SortKey, desc: e.target.value === 'added' })}
+        >
+          {sortChoices.map((choice) => (
+            <option key={choice.key} value={choice.key}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="search">
+        <Icon name="search" />
+        <span className="visually-hidden">Search downloads</span>
+        <input
+          type="search"
+          placeholder="Search name or URL"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      </label>
+    </div>
+  );
+}
