@@ -370,3 +370,14 @@ describe('logs and queries', () => {
     ]);
   });
 });
+
+describe('duplicates within one submission', () => {
+  it('are reported on their line, the first still goes', () => {
+    t = openTestCenter();
+    const { jobs, invalid } = t.center.submit({ url: 'https://a.example/x\nhttps://a.example/x' });
+    expect(jobs).toHaveLength(1);
+    expect(invalid).toEqual([
+      { line: 2, text: 'https://a.example/x', message: 'the same URL is on an earlier line; submit with force to download it again' },
+    ]);
+  });
+});

@@ -48,8 +48,6 @@ export interface PluginJobSpec {
   params?: Record<string, unknown>;
 }
 
-const activeDownload: readonly Job['status'][] = ['pending', 'downloading', 'processing', 'paused'];
-
 /** The job center: one model, one scheduler and one event stream for both sources. */
 export class JobCenter {
   readonly clock: Clock;
@@ -105,23 +103,25 @@ export class JobCenter {
     }
     const { urls, invalid } = parseUrlLines(input.url);
     const accepted: InvalidLine[] = [...invalid];
-    const active = new Map<string, string>();
-    for (const { job } of this.registry.liveJobs()) {
-      if (job.source === 'download' && activeDownload.includes(job.status)) active.set(job.url, job.id);
-    }
+    const seen = new Set<string>();
     const now = this.clock.now();
     const settings = this.options.settings.get();
     let position = this.store.nextPosition();
     const entries: StoredJob[] = [];
     for (const [index, { line, url }] of urls.entries()) {
-      const existing = active.get(url);
-      if (existing && !input.force) {
-        const message = `already in the list as job ${existing}; submit with force to download it again`;
+      const existing = this.registry.activeDownloadOf(url);
+      const duplicate = seen.has(url)
+        ? 'the same URL is on an earlier line'
+        : existing
+          ? `already in the list as job ${existing}`
+          : undefined;
+      if (duplicate && !input.force) {
+        const message = `${duplicate}; submit with force to download it again`;
         if (urls.length === 1 && invalid.length === 0) throw new HaulError('conflict', `This URL is ${message}.`);
         accepted.push({ line, text: url, message });
         continue;
       }
-      active.set(url, 'new');
+      seen.add(url);
       const job: DownloadJob = {
         id: this.uniqueId(newDownloadId),
         source: 'download',

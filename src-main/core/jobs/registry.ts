@@ -15,6 +15,8 @@ export interface TransitionExtras {
   position?: number;
 }
 
+const activeStatuses = new Set(['pending', 'downloading', 'processing', 'paused']);
+
 /** How often progress held in memory is written to SQLite. @default 1000 */
 export const progressFlushMs = 1000;
 
@@ -26,6 +28,8 @@ export const progressFlushMs = 1000;
  */
 export class JobRegistry {
   private readonly live = new Map<string, StoredJob>();
+  /** Active downloads by URL, for the duplicate check at submit. */
+  private readonly activeUrls = new Map<string, string>();
   private readonly dirty = new Set<string>();
   private flushTimer: unknown;
 
@@ -36,9 +40,28 @@ export class JobRegistry {
     private readonly clock: Clock,
   ) {}
 
+  private put(id: string, entry: StoredJob): void {
+    const previous = this.live.get(id)?.job;
+    if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id) this.activeUrls.delete(previous.url);
+    this.live.set(id, entry);
+    const { job } = entry;
+    if (job.source === 'download' && activeStatuses.has(job.status)) this.activeUrls.set(job.url, id);
+  }
+
+  private drop(id: string): void {
+    const previous = this.live.get(id)?.job;
+    if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id) this.activeUrls.delete(previous.url);
+    this.live.delete(id);
+  }
+
+  /** The id of the live download fetching `url` that is not finished, if any. */
+  activeDownloadOf(url: string): string | undefined {
+    return this.activeUrls.get(url);
+  }
+
   /** Reads the live list from SQLite. */
   load(): void {
-    for (const stored of this.store.loadLive()) this.live.set(stored.job.id, stored);
+    for (const stored of this.store.loadLive()) this.put(stored.job.id, stored);
   }
 
   snapshot(): Snapshot {
@@ -74,7 +97,7 @@ export class JobRegistry {
     const job = Job.parse(stored.job);
     const entry = { ...stored, job, live: true };
     this.store.insert(entry);
-    this.live.set(job.id, entry);
+    this.put(job.id, entry);
     this.hub.publish('added', job, true);
     return job;
   }
@@ -84,7 +107,7 @@ export class JobRegistry {
     const parsed = entries.map((stored) => ({ ...stored, job: Job.parse(stored.job), live: true }));
     this.db.transaction(() => parsed.forEach((entry) => this.store.insert(entry)))();
     for (const entry of parsed) {
-      this.live.set(entry.job.id, entry);
+      this.put(entry.job.id, entry);
       this.hub.publish('added', entry.job, true);
     }
     return parsed.map((entry) => entry.job);
@@ -120,7 +143,7 @@ export class JobRegistry {
       this.store.save(entry);
       return entry;
     })();
-    this.live.set(id, updated);
+    this.put(id, updated);
     this.dirty.delete(id);
     this.hub.publish('updated', updated.job, true);
     return updated.job;
@@ -131,7 +154,7 @@ export class JobRegistry {
     const current = this.live.get(id);
     if (!current) return undefined;
     const job = { ...current.job, ...patch, updatedAt: this.clock.now() } as Job;
-    this.live.set(id, { ...current, job, resumeState: resumeState ?? current.resumeState });
+    this.put(id, { ...current, job, resumeState: resumeState ?? current.resumeState });
     this.markDirty(id);
     this.hub.publish('updated', job, false);
     return job;
@@ -152,7 +175,7 @@ export class JobRegistry {
       }),
     )();
     for (const entry of entries) {
-      this.live.set(entry.job.id, entry);
+      this.put(entry.job.id, entry);
       this.hub.publish('updated', entry.job, true);
     }
   }
@@ -171,7 +194,7 @@ export class JobRegistry {
     if (!current) return;
     this.flushProgress();
     this.store.save({ ...current, live: false });
-    this.live.delete(id);
+    this.drop(id);
     this.hub.publish('removed', current.job, true);
   }
 
@@ -180,7 +203,7 @@ export class JobRegistry {
     const current = this.live.get(id);
     this.dirty.delete(id);
     if (!this.store.delete(id) && !current) throw new HaulError('not_found', `No job with id ${id}.`);
-    this.live.delete(id);
+    this.drop(id);
     if (current) this.hub.publish('removed', current.job, true);
   }
 

@@ -5,6 +5,8 @@ import type { JobRegistry } from './registry';
 export interface RetentionOptions {
   /** @default 5 minutes (seed 000) */
   sweepEveryMs: number;
+  /** The first sweep runs this long after start, so start-up stays quick. @default 2 s */
+  firstSweepAfterMs: number;
   /** Finished jobs leave the live list after this. @default 1 hour */
   finishedTtlMs: number;
   /** Paused jobs leave the live list after this. @default 24 hours */
@@ -18,6 +20,7 @@ export interface RetentionOptions {
 
 const defaults: RetentionOptions = {
   sweepEveryMs: 5 * 60_000,
+  firstSweepAfterMs: 2000,
   finishedTtlMs: 60 * 60_000,
   pausedTtlMs: 24 * 60 * 60_000,
   keepCompleted: 1000,
@@ -56,7 +59,7 @@ export function startRetention(
     sweep(registry, store, clock.now(), options);
     timer = clock.setTimeout(tick, options.sweepEveryMs);
   };
-  tick();
+  timer = clock.setTimeout(tick, options.firstSweepAfterMs);
   return () => clock.clearTimeout(timer);
 }
 

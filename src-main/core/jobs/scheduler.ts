@@ -68,7 +68,10 @@ function quietly(action: () => void): void {
  * failures with backoff, and stops work through AbortSignals.
  */
 export class Scheduler {
-  private readonly running = new Map<string, { controller: AbortController; settled: Promise<void> }>();
+  private readonly running = new Map<
+    string,
+    { controller: AbortController; settled: Promise<void>; source: 'download' | 'plugin' }
+  >();
   private readonly pluginRuns = new Map<string, PluginJobRun>();
   private wakeTimer: unknown;
   private wakeAt = Infinity;
@@ -105,6 +108,10 @@ export class Scheduler {
   pump(): void {
     if (this.stopped) return;
     const { registry, clock } = this.options;
+    // The common case under load: every slot taken, nothing to look at.
+    const taken = { download: 0, plugin: 0 };
+    for (const run of this.running.values()) taken[run.source] += 1;
+    if (taken.download >= this.slots.download && taken.plugin >= this.slots.plugin) return;
     const now = clock.now();
     let nextWake = Infinity;
     const live = registry.liveJobs();
@@ -154,12 +161,12 @@ export class Scheduler {
     }, at - this.options.clock.now());
   }
 
-  private track(id: string, controller: AbortController, work: Promise<void>): void {
+  private track(id: string, source: 'download' | 'plugin', controller: AbortController, work: Promise<void>): void {
     const settled = work.finally(() => {
       this.running.delete(id);
       this.pump();
     });
-    this.running.set(id, { controller, settled });
+    this.running.set(id, { controller, settled, source });
   }
 
   private startDownload(queued: DownloadJob): void {
@@ -179,7 +186,7 @@ export class Scheduler {
       },
       { notBefore: null },
     ) as DownloadJob;
-    this.track(id, controller, this.runDownload(job, controller.signal));
+    this.track(id, 'download', controller, this.runDownload(job, controller.signal));
   }
 
   private async runDownload(job: DownloadJob, signal: AbortSignal): Promise<void> {
@@ -313,7 +320,7 @@ export class Scheduler {
         this.settleFailure(registry.get(id), failure);
       })
       .finally(() => clock.clearTimeout(timer));
-    this.track(id, controller, work);
+    this.track(id, 'plugin', controller, work);
   }
 
   /** Stops a running job's work; the caller makes the matching transition. */

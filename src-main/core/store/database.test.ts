@@ -79,7 +79,7 @@ describe('migration 2: jobs', () => {
     v1.prepare(`INSERT INTO settings (key, value) VALUES ('theme', '"dark"')`).run();
     v1.close();
     const db = openDatabase({ file });
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(latestSchemaVersion);
     expect(db.prepare('SELECT value FROM settings').get()).toEqual({ value: '"dark"' });
     db.close();
   });
@@ -101,6 +101,30 @@ describe('a damaged database file', () => {
     openDatabase({ file }).close();
     const { db, movedAside } = openOrRecoverDatabase({ file });
     expect(movedAside).toBeUndefined();
+    db.close();
+  });
+});
+
+describe('migration 3: job list indexes', () => {
+  it('lets a filtered, ordered list page walk an index instead of sorting', () => {
+    const db = openDatabase({ file: join(dir.path, 'm3.db') });
+    const plan = (
+      db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT rowid FROM jobs WHERE status IN ('completed', 'failed')
+            ORDER BY finished_at DESC, rowid DESC LIMIT 50 OFFSET 5000`,
+        )
+        .all() as { detail: string }[]
+    ).map((r) => r.detail);
+    expect(plan.join('\n')).toContain('jobs_order_finished');
+    // Only ties on the time are sorted (LAST TERM), never every matching row.
+    expect(plan.join('\n')).not.toContain('TEMP B-TREE FOR ORDER BY');
+    const position = (
+      db.prepare(`EXPLAIN QUERY PLAN SELECT max(position) FROM jobs WHERE source = 'download'`).all() as {
+        detail: string;
+      }[]
+    ).map((r) => r.detail);
+    expect(position.join('\n')).toContain('jobs_position');
     db.close();
   });
 });

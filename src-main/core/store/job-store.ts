@@ -187,12 +187,24 @@ export class JobStore {
     const column = orderColumns[order.replace(/^-/, '') as keyof typeof orderColumns];
     const direction = descending ? 'DESC' : 'ASC';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM jobs ${clause}`).get(params) as { n: number }).n;
-    const rows = this.db
+    // Page through the ordering index first, then read the 50 whole rows: reading the
+    // JSON of every skipped row would cost more than the query itself.
+    const ids = this.db
       .prepare(
-        `SELECT id, data, position, live, not_before, resume_state FROM jobs ${clause}
-          ORDER BY ${column} IS NULL, ${column} ${direction}, rowid ${direction} LIMIT @limit OFFSET @offset`,
+        `SELECT rowid AS r FROM jobs ${clause} ORDER BY ${column} ${direction}, rowid ${direction} LIMIT @limit OFFSET @offset`,
       )
-      .all({ ...params, limit: filter.limit ?? 50, offset: filter.offset ?? 0 }) as Row[];
+      .all({ ...params, limit: filter.limit ?? 50, offset: filter.offset ?? 0 }) as { r: number }[];
+    if (ids.length === 0) return { jobs: [], total };
+    const byRowid = new Map(
+      (
+        this.db
+          .prepare(
+            `SELECT rowid AS r, id, data, position, live, not_before, resume_state FROM jobs WHERE rowid IN (${ids.map(() => '?').join(',')})`,
+          )
+          .all(...ids.map((i) => i.r)) as (Row & { r: number })[]
+      ).map((row) => [row.r, row]),
+    );
+    const rows = ids.map((i) => byRowid.get(i.r)!);
     return { jobs: rows.map(parseRow), total };
   }
 

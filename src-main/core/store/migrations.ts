@@ -63,6 +63,25 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'job list indexes',
+    up(db) {
+      // One index per orderable time field, holding the filter columns too, so a list
+      // page is read in index order instead of sorting every matching row; and the
+      // queue position, read at every submit.
+      db.exec(`
+        DROP INDEX jobs_created_at;
+        DROP INDEX jobs_finished_at;
+        CREATE INDEX jobs_order_created  ON jobs (created_at, status, source);
+        CREATE INDEX jobs_order_updated  ON jobs (updated_at, status, source);
+        CREATE INDEX jobs_order_started  ON jobs (started_at, status, source);
+        CREATE INDEX jobs_order_finished ON jobs (finished_at, status, source);
+        CREATE INDEX jobs_retention      ON jobs (live, status, finished_at);
+        CREATE INDEX jobs_position       ON jobs (source, position);
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -1,0 +1,37 @@
+/**
+ * `npm run bench [-- part...]`: speed and memory measurements, printed as a table.
+ * Parts: jobs, downloads. Nothing here runs as part of `npm test`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchJobs, type Row } from './jobs';
+
+function table(title: string, rows: Row[]): string {
+  const header: Row = { measure: 'measure', value: 'value', target: 'target', ok: undefined };
+  const all = [header, ...rows];
+  const width = (key: 'measure' | 'value' | 'target') => Math.max(...all.map((r) => r[key].length));
+  const line = (r: Row) =>
+    `| ${r.measure.padEnd(width('measure'))} | ${r.value.padStart(width('value'))} | ${r.target.padEnd(width('target'))} | ${
+      r === header ? 'met' : r.ok === undefined ? '   ' : r.ok ? 'yes' : 'NO '
+    } |`;
+  return [
+    `\n${title}`,
+    line(header),
+    `|${'-'.repeat(width('measure') + 2)}|${'-'.repeat(width('value') + 2)}|${'-'.repeat(width('target') + 2)}|-----|`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+const parts = process.argv.slice(2);
+const wanted = (name: string) => parts.length === 0 || parts.includes(name);
+
+if (wanted('jobs')) console.log(table('jobs', await benchJobs()));
+if (wanted('downloads')) {
+  const script = join(import.meta.dirname, 'downloads.ts');
+  if (existsSync(script)) {
+    const { benchDownloads } = (await import(script)) as { benchDownloads(): Promise<Row[]> };
+    console.log(table('downloads', await benchDownloads()));
+  } else {
+    console.log('\ndownloads: no benchmark yet');
+  }
+}
