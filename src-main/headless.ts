@@ -117,10 +117,11 @@ export async function serve(options: ServeOptions, coreOptions: Partial<CoreOpti
 /** The longest a stop may take before the process exits anyway. */
 const exitDeadlineMs = 5000;
 
-async function main(): Promise<void> {
+/** The `haul serve` program: runs until Ctrl-C. Also reached through `haul serve` of the CLI. */
+export async function runServe(argv: string[]): Promise<void> {
   let options: ServeOptions | 'help';
   try {
-    options = parseServeOptions(process.argv.slice(2));
+    options = parseServeOptions(argv);
   } catch (error) {
     console.error(`haul: ${(error as Error).message}\n${usage}`);
     process.exit(2);
@@ -166,7 +167,7 @@ function isEntry(): boolean {
 }
 
 if (isEntry()) {
-  main().catch((error: unknown) => {
+  runServe(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`haul: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });

@@ -1,0 +1,223 @@
+/**
+ * `haul add|list|pause|resume|cancel`: a small client of the running instance's local
+ * API, found through `<data-dir>/server.json` and let in with `<data-dir>/api-token`.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { DownloadJob, Envelope } from '../src-preload/contract';
+import { defaultDataDir } from './core/paths';
+import { instanceFilePath, readInstanceFile } from './server/instance-file';
+import { tokenPath } from './server/token';
+
+export const cliUsage = `Usage:
+  haul add <url>... [--dir DIR] [--name NAME]   queue downloads
+  haul list                                     show the download list
+  haul pause|resume|cancel <id>                 act on one download
+  haul serve [--port 8181] ...                  run Haul without a window
+Options: --data-dir DIR (the running Haul's data folder), --port PORT (default: from DIR/server.json)`;
+
+export type CliCommand =
+  | { kind: 'add'; urls: string[]; dir?: string; name?: string }
+  | { kind: 'list' }
+  | { kind: 'pause' | 'resume' | 'cancel'; id: string }
+  | { kind: 'help' };
+
+export interface CliArgs {
+  command: CliCommand;
+  dataDir: string;
+  port?: number;
+}
+
+/** A mistake in how the CLI was called: shown with the usage, exit code 2. */
+export class UsageError extends Error {}
+
+export function parseCliArgs(argv: string[], cwd = process.cwd()): CliArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      dir: { type: 'string' },
+      name: { type: 'string' },
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: false,
+  });
+  const unknown = Object.keys(values).find((key) => !['dir', 'name', 'data-dir', 'port', 'help'].includes(key));
+  if (unknown) throw new UsageError(`unknown option --${unknown}`);
+  const text = (key: 'dir' | 'name' | 'data-dir' | 'port') => {
+    const value = values[key];
+    if (value !== undefined && typeof value !== 'string') throw new UsageError(`--${key} needs a value`);
+    return value;
+  };
+  const dataDir = resolve(cwd, text('data-dir') ?? defaultDataDir());
+  const portText = text('port');
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && (!/^\d+$/.test(portText!) || port < 1 || port > 65535)) {
+    throw new UsageError(`--port must be 1-65535, got ${portText}`);
+  }
+  const [verb, ...rest] = positionals;
+  if (values.help || verb === undefined || verb === 'help') return { command: { kind: 'help' }, dataDir, port };
+  if (verb === 'add') {
+    if (rest.length === 0) throw new UsageError('add needs at least one URL');
+    const name = text('name');
+    if (name !== undefined && rest.length > 1) throw new UsageError('--name applies to a single URL');
+    const dir = text('dir');
+    return { command: { kind: 'add', urls: rest, dir: dir && resolve(cwd, dir), name }, dataDir, port };
+  }
+  if (verb === 'list') {
+    if (rest.length > 0) throw new UsageError('list takes no arguments');
+    return { command: { kind: 'list' }, dataDir, port };
+  }
+  if (verb === 'pause' || verb === 'resume' || verb === 'cancel') {
+    if (rest.length !== 1) throw new UsageError(`${verb} needs exactly one job id`);
+    return { command: { kind: verb, id: rest[0]! }, dataDir, port };
+  }
+  throw new UsageError(`unknown command "${verb}"`);
+}
+
+/** A problem talking to the running instance, worded for the user; exit code 1. */
+export class CliFailure extends Error {}
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  fetch?: typeof fetch;
+}
+
+/** Where the running instance listens and its token, or a message saying what is missing. */
+export function locateInstance(args: CliArgs): { baseUrl: string; token: string } {
+  const port = args.port ?? readInstanceFile(args.dataDir)?.port;
+  if (port === undefined) {
+    throw new CliFailure(
+      `Haul is not running: there is no ${instanceFilePath(args.dataDir)}. ` +
+        'Start it with `haul serve` (or pass --data-dir / --port of the running one).',
+    );
+  }
+  let token: string;
+  try {
+    token = readFileSync(tokenPath(args.dataDir), 'utf8').trim();
+  } catch {
+    throw new CliFailure(
+      `No API token at ${tokenPath(args.dataDir)}: start Haul once to create it, or pass --data-dir.`,
+    );
+  }
+  if (!token)
+    throw new CliFailure(`The API token file ${tokenPath(args.dataDir)} is empty; restart Haul to recreate it.`);
+  return { baseUrl: `http://127.0.0.1:${port}`, token };
+}
+
+async function request<T>(
+  io: CliIo,
+  where: { baseUrl: string; token: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await (io.fetch ?? fetch)(`${where.baseUrl}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${where.token}`,
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNREFUSED') {
+      throw new CliFailure(
+        `Haul is not running at ${where.baseUrl} (connection refused). Start it with \`haul serve\`.`,
+      );
+    }
+    throw new CliFailure(`Could not reach Haul at ${where.baseUrl}: ${code ?? (error as Error).message}`);
+  }
+  let envelope: Envelope<T>;
+  try {
+    envelope = (await response.json()) as Envelope<T>;
+  } catch {
+    throw new CliFailure(`Unexpected answer from ${where.baseUrl} (HTTP ${response.status}): is that Haul?`);
+  }
+  if (envelope.ok) return envelope.value;
+  if (response.status === 401 || response.status === 403) {
+    throw new CliFailure(
+      `Haul refused the API token (${envelope.error.message}) Is --data-dir the running Haul's folder?`,
+    );
+  }
+  throw new CliFailure(envelope.error.message);
+}
+
+function describe(job: DownloadJob): string {
+  const progress = `${Math.floor(job.progress)}%`.padStart(4);
+  return `${job.id}  ${job.status.padEnd(11)} ${progress}  ${job.fileName ?? job.url}`;
+}
+
+/** Runs one CLI invocation; answers the process exit code. */
+export async function runCli(argv: string[], io: CliIo, cwd = process.cwd()): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv, cwd);
+  } catch (error) {
+    io.err(`haul: ${(error as Error).message}\n${cliUsage}`);
+    return 2;
+  }
+  const { command } = args;
+  if (command.kind === 'help') {
+    io.out(cliUsage);
+    return 0;
+  }
+  try {
+    const where = locateInstance(args);
+    if (command.kind === 'add') {
+      const input = { url: command.urls.join('\n'), dir: command.dir, fileName: command.name };
+      const { jobs, invalid } = await request<{
+        jobs: DownloadJob[];
+        invalid: { line: number; text: string; message: string }[];
+      }>(io, where, 'POST', '/v1/jobs/download/submit', input);
+      for (const job of jobs) io.out(describe(job));
+      for (const line of invalid) io.err(`haul: not added: ${line.text}: ${line.message}`);
+      return invalid.length > 0 ? 1 : 0;
+    }
+    if (command.kind === 'list') {
+      const { jobs } = await request<{ jobs: DownloadJob[] }>(io, where, 'GET', '/v1/jobs/queue');
+      if (jobs.length === 0) io.out('No downloads.');
+      for (const job of jobs) io.out(describe(job));
+      return 0;
+    }
+    const job = await request<DownloadJob>(io, where, 'POST', `/v1/jobs/${command.kind}`, { id: command.id });
+    io.out(describe(job));
+    return 0;
+  } catch (error) {
+    io.err(`haul: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'serve') {
+    // Loaded only for `serve`: the client commands need no database or server code.
+    const { runServe } = await import('./headless');
+    await runServe(argv.slice(1));
+    return;
+  }
+  process.exitCode = await runCli(argv, { out: (line) => console.log(line), err: (line) => console.error(line) });
+}
+
+function isEntry(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(`haul: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
