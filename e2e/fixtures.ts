@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test as base } from '@playwright/test';
+import { startFileServer, type FileServer } from './file-server';
 
 export interface HaulServer {
   /** The base URL, e.g. http://127.0.0.1:40123 */
@@ -50,7 +51,7 @@ async function startHaul(): Promise<{ server: HaulServer; child: ChildProcess; c
   };
 }
 
-export const test = base.extend<object, { haul: HaulServer }>({
+export const test = base.extend<object, { haul: HaulServer; files: FileServer }>({
   haul: [
     // Playwright reads the fixture list from this destructuring: it must stay an object pattern.
     // eslint-disable-next-line no-empty-pattern
@@ -61,6 +62,15 @@ export const test = base.extend<object, { haul: HaulServer }>({
       child.kill('SIGTERM');
       await exited;
       cleanup();
+    },
+    { scope: 'worker' },
+  ],
+  files: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const files = await startFileServer();
+      await use(files);
+      await files.close();
     },
     { scope: 'worker' },
   ],

@@ -1,4 +1,4 @@
-import { jobEventNames, type JobEvent, type JobEventName } from '../../../src-preload/contract';
+import type { JobEvent, JobEventName } from '../../../src-preload/contract';
 import { SseParser, type SseFrame } from './sse-parser';
 
 export type StreamStatus = 'connecting' | 'live' | 'polling' | 'offline';
@@ -18,7 +18,20 @@ export interface EventStreamOptions {
   backoff?: { min: number; max: number };
 }
 
-const names = new Set<string>(jobEventNames);
+/**
+ * The contract's event names, checked against its type: importing its runtime list would
+ * pull zod into the page bundle for one array.
+ */
+const known: Record<JobEventName, true> = {
+  init: true,
+  added: true,
+  updated: true,
+  removed: true,
+  action_added: true,
+  action_updated: true,
+  action_removed: true,
+};
+const names = new Set<string>(Object.keys(known));
 
 /** Turns one SSE frame into a job event; anything we do not know is dropped, not thrown. */
 export function frameToEvent(frame: SseFrame): JobEvent | undefined {

@@ -1,0 +1,80 @@
+import { expect, test } from './fixtures';
+import { dropData, openApp, panelItem, row } from './ui';
+
+test('Ctrl+V with links on the clipboard opens Add prefilled, and the downloads appear', async ({
+  page,
+  haul,
+  files,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: haul.url });
+  await openApp(page, haul);
+  const urls = [files.file('paste-a.bin', { rate: 20_000 }), files.file('paste-b.bin', { rate: 20_000 })];
+  await page.evaluate((text) => navigator.clipboard.writeText(`Two files:\n${text}\nthanks`), urls.join('\n'));
+  await page.getByRole('heading', { name: 'Downloads', exact: true }).click();
+  await page.keyboard.press('ControlOrMeta+V');
+  const dialog = page.getByRole('dialog', { name: 'Add downloads' });
+  await expect(dialog.getByRole('textbox', { name: 'Links, one per line' })).toHaveValue(urls.join('\n'));
+  await dialog.getByLabel('Add paused').check();
+  await dialog.getByRole('button', { name: 'Add 2 downloads' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row(page, 'paste-a.bin')).toBeVisible();
+  await expect(row(page, 'paste-b.bin')).toContainText('Paused');
+  await expect(panelItem(page, 'paste-a.bin')).toBeVisible();
+});
+
+test('dropping a text/uri-list shows the overlay and opens Add prefilled', async ({ page, haul, files }) => {
+  await openApp(page, haul);
+  const url = files.file('dropped.bin');
+  const transfer = await page.evaluateHandle((u) => {
+    const dt = new DataTransfer();
+    dt.setData('text/uri-list', `# a comment\r\n${u}\r\n`);
+    return dt;
+  }, url);
+  await page.dispatchEvent('main', 'dragenter', { dataTransfer: transfer });
+  await page.dispatchEvent('main', 'dragover', { dataTransfer: transfer });
+  await expect(page.getByTestId('drop-overlay')).toBeVisible();
+  await expect(page.getByText('Drop links to download')).toBeVisible();
+  await page.dispatchEvent('main', 'drop', { dataTransfer: transfer });
+  await expect(page.getByTestId('drop-overlay')).toBeHidden();
+  const dialog = page.getByRole('dialog', { name: 'Add downloads' });
+  await expect(dialog.getByRole('textbox', { name: 'Links, one per line' })).toHaveValue(url);
+  await dialog.getByLabel('Add paused').check();
+  await dialog.getByRole('button', { name: 'Add download' }).click();
+  await expect(row(page, 'dropped.bin')).toContainText('Paused');
+});
+
+test('links dropped on the job panel are submitted at once, without the dialog', async ({ page, haul, files }) => {
+  await openApp(page, haul);
+  const url = files.file('panel-drop.bin');
+  await dropData(page, '[data-testid="job-panel"]', { 'text/plain': `grab this: ${url}` });
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Added 1 download.' })).toBeVisible();
+  await expect(row(page, 'panel-drop.bin')).toBeVisible();
+});
+
+test('a bad line is marked inline by its number while the good ones are added', async ({ page, haul, files }) => {
+  await openApp(page, haul);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add downloads' });
+  const box = dialog.getByRole('textbox', { name: 'Links, one per line' });
+  await box.fill([files.file('good-line.bin'), 'not a link at all', 'ftp://example.org/x'].join('\n'));
+  await dialog.getByLabel('Add paused').check();
+  await dialog.getByRole('button', { name: 'Add 3 downloads' }).click();
+  // The good line went; the two bad ones stay, renumbered, each marked in the gutter.
+  await expect(dialog.getByTestId('add-partial')).toContainText('Added 1 download');
+  await expect(box).toHaveValue('not a link at all\nftp://example.org/x');
+  await expect(dialog.getByTestId('line-errors')).toContainText('Line 1: not a URL');
+  await expect(dialog.getByTestId('line-errors')).toContainText('Line 2: only http and https are supported');
+  await expect(dialog.getByTestId('bad-line-1')).toBeVisible();
+  await expect(dialog.getByTestId('bad-line-2')).toBeVisible();
+  await expect(row(page, 'good-line.bin')).toBeVisible();
+
+  // Nothing valid at all: the core refuses the submit and the line is still marked.
+  await box.fill('still not a link');
+  await dialog.getByRole('button', { name: 'Add download' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('None of the lines');
+  await expect(dialog.getByTestId('bad-line-1')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
+});

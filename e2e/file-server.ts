@@ -1,0 +1,91 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FileServer {
+  /** e.g. http://127.0.0.1:40123 */
+  url: string;
+  /**
+   * A URL of a generated file. `size` bytes, sent at about `rate` bytes a second
+   * (0: as fast as possible). Same name and size: same bytes, so ranges line up.
+   */
+  file(name: string, options?: { size?: number; rate?: number }): string;
+  close(): Promise<void>;
+}
+
+/** Byte i of every generated file: a pattern a resumed download must continue exactly. */
+const byteAt = (i: number) => (i * 31 + 7) & 0xff;
+
+function body(start: number, end: number): Buffer {
+  const out = Buffer.alloc(end - start);
+  for (let i = start; i < end; i += 1) out[i - start] = byteAt(i);
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function send(req: IncomingMessage, res: ServerResponse, size: number, rate: number): Promise<void> {
+  const etag = `"${size}-v1"`;
+  let start = 0;
+  let end = size;
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  const ifRange = req.headers['if-range'];
+  if (range && (!ifRange || ifRange === etag)) {
+    start = Number(range[1]);
+    end = range[2] ? Math.min(size, Number(range[2]) + 1) : size;
+    if (start >= size) {
+      res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
+      return;
+    }
+    res.writeHead(206, {
+      'Content-Range': `bytes ${start}-${end - 1}/${size}`,
+      'Content-Length': end - start,
+      'Accept-Ranges': 'bytes',
+      ETag: etag,
+      'Content-Type': 'application/octet-stream',
+    });
+  } else {
+    res.writeHead(200, {
+      'Content-Length': size,
+      'Accept-Ranges': 'bytes',
+      ETag: etag,
+      'Content-Type': 'application/octet-stream',
+    });
+  }
+  if (req.method === 'HEAD') return void res.end();
+  // Small chunks at a steady pace, so a test sees progress move for a few seconds.
+  const chunk = rate > 0 ? Math.max(1024, Math.floor(rate / 10)) : 256 * 1024;
+  for (let at = start; at < end && !res.destroyed; at += chunk) {
+    const ok = res.write(body(at, Math.min(end, at + chunk)));
+    if (rate > 0) await sleep(100);
+    else if (!ok) await new Promise((r) => res.once('drain', r));
+  }
+  res.end();
+}
+
+/** A real HTTP server on 127.0.0.1 serving generated files for the e2e downloads. */
+export async function startFileServer(): Promise<FileServer> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const status = /^\/status\/(\d{3})/.exec(url.pathname);
+    if (status) return void res.writeHead(Number(status[1]), { 'Content-Type': 'text/plain' }).end('no file here');
+    if (!url.pathname.startsWith('/files/')) return void res.writeHead(404).end();
+    const size = Number(url.searchParams.get('size') ?? 64 * 1024);
+    const rate = Number(url.searchParams.get('rate') ?? 0);
+    send(req, res, size, rate).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    file: (name, options = {}) => {
+      const query = new URLSearchParams({ size: String(options.size ?? 64 * 1024), rate: String(options.rate ?? 0) });
+      return `${url}/files/${encodeURIComponent(name)}?${query}`;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
