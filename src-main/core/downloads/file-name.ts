@@ -13,6 +13,7 @@ const fallbackName = 'download';
 
 // C0/C1 controls, bidi overrides and isolates, zero-width and BOM characters: they hide
 // the real extension ("evil\u202Egpj.exe") or are invalid on Windows.
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
 const invisible = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 // Separators, characters Windows refuses, and look-alikes that Windows' "best fit"
 // conversion turns back into `/` or `\`.

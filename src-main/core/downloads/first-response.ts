@@ -136,7 +136,7 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
 
   const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
   let body: Readable = response.body;
-  let total = facts.totalBytes;
+  let total: number | null;
   let decoded = false;
   if (encoding !== 'identity') {
     if (isCompressedFile(response, fileName)) total = announcedLength(response, true);

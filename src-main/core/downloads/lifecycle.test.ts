@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobFailure } from '../jobs/runner';
+import { type JobFailure } from '../jobs/runner';
 import { createDownloadEngine } from './engine';
 import { createRateLimiter } from './rate-limiter';
 import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testJob, waitFor } from './test-context';

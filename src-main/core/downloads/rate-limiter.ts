@@ -88,6 +88,13 @@ export function createRateLimiter(bytesPerSecond = 0, clock: RateLimiterClock = 
     take(bytes: number, signal?: AbortSignal): Promise<void> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (rate === 0 || bytes <= 0) return Promise.resolve();
+      const now = clock.now();
+      nextFree = Math.max(nextFree, now - burstSeconds * 1000);
+      if (nextFree <= now && waiters.length === 0) {
+        // Within the burst allowance: no timer round trip.
+        nextFree += (bytes / rate) * 1000;
+        return Promise.resolve();
+      }
       return new Promise<void>((resolve, reject) => {
         const waiter: Waiter = {
           bytes,
@@ -102,8 +109,6 @@ export function createRateLimiter(bytesPerSecond = 0, clock: RateLimiterClock = 
           },
         };
         signal?.addEventListener('abort', waiter.onAbort, { once: true });
-        const now = clock.now();
-        nextFree = Math.max(nextFree, now - burstSeconds * 1000);
         const at = nextFree;
         nextFree += (bytes / rate) * 1000;
         waiters.push(waiter);
