@@ -43,6 +43,7 @@ const checks = [
   ['native build for Node', process.execPath, [join(root, 'scripts/native-abi.mjs'), 'node']],
   ['typecheck (main + preload)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']],
   ['typecheck (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']],
+  ['typecheck (e2e)', bin('tsc'), ['-p', 'tsconfig.e2e.json', '--noEmit']],
   ['lint', bin('eslint'), ['.']],
   ['layer boundaries', process.execPath, [join(root, 'scripts/check-boundaries.mjs')]],
   ['format', bin('prettier'), ['--check', '.']],

@@ -4,7 +4,8 @@ import type { AppInfo, Envelope } from '../../src-preload/contract';
 import type { Clock } from './clock';
 import { dispatch, type CommandHandlers } from './dispatch';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
-import { JobFailure, type DownloadRunner } from './jobs/runner';
+import { createDownloadEngine } from './downloads/engine';
+import type { DownloadRunner } from './jobs/runner';
 import { SettingsStore } from './settings';
 import { openOrRecoverDatabase, schemaVersion } from './store/database';
 
@@ -35,12 +36,6 @@ export interface Core {
   close(): Promise<void>;
 }
 
-function defaultDownloadRunner(): DownloadRunner {
-  return async () => {
-    throw new JobFailure('internal', 'No download engine is configured in this build.');
-  };
-}
-
 export function createCore(options: CoreOptions): Core {
   mkdirSync(options.dataDir, { recursive: true });
   const { db, movedAside } = openOrRecoverDatabase({
@@ -68,7 +63,7 @@ export function createCore(options: CoreOptions): Core {
     db,
     settings,
     downloadDir: options.downloadDir,
-    downloadRunner: options.downloadRunner ?? defaultDownloadRunner(),
+    downloadRunner: options.downloadRunner ?? createDownloadEngine(),
     clock: options.clock,
     ...options.jobs,
   });
