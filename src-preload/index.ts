@@ -2,8 +2,58 @@
  * The bridge: exposes `window.haul` to our page, built from the contract. The page
  * never sees ipcRenderer; an unknown command is refused here before any IPC.
  */
-import { contextBridge, ipcRenderer } from 'electron';
-import { invokeChannel, isCommandName, type HaulBridge } from './contract';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { invokeChannel, isCommandName, type HaulBridge, type JobEvent } from './contract';
+
+/**
+ * The job event channels, shared with src-main/shell/events.ts (which cannot import
+ * this file: it runs contextBridge on load). Their test wires the two together.
+ */
+export const jobEventChannels = {
+  /** main -> page: an array of events, oldest first. */
+  events: 'haul:job-events',
+  /** page -> main: start, or restart with a fresh `init`. */
+  subscribe: 'haul:job-events:subscribe',
+  /** page -> main: no listener is left. */
+  unsubscribe: 'haul:job-events:unsubscribe',
+} as const;
+
+type Listener = (event: JobEvent) => void;
+
+/** Listeners that have had their `init`; a new one waits for the next so it starts from a snapshot. */
+const live = new Set<Listener>();
+const awaitingInit = new Set<Listener>();
+
+function deliver(_event: IpcRendererEvent, batch: unknown): void {
+  if (!Array.isArray(batch)) return;
+  for (const event of batch as JobEvent[]) {
+    if (event.event === 'init') {
+      for (const listener of awaitingInit) live.add(listener);
+      awaitingInit.clear();
+    }
+    for (const listener of [...live]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('haul: a job event listener failed', error); // one bad listener must not starve the rest
+      }
+    }
+  }
+}
+
+function onJobEvent(listener: Listener): () => void {
+  if (typeof listener !== 'function') throw new TypeError('onJobEvent needs a function');
+  if (live.size === 0 && awaitingInit.size === 0) ipcRenderer.on(jobEventChannels.events, deliver);
+  awaitingInit.add(listener);
+  // Main answers with a fresh init for this window; listeners already live just get a resync.
+  ipcRenderer.send(jobEventChannels.subscribe);
+  return () => {
+    const removed = live.delete(listener) || awaitingInit.delete(listener);
+    if (!removed || live.size > 0 || awaitingInit.size > 0) return;
+    ipcRenderer.removeListener(jobEventChannels.events, deliver);
+    ipcRenderer.send(jobEventChannels.unsubscribe);
+  };
+}
 
 const bridge: HaulBridge = {
   invoke(command, input) {
@@ -15,6 +65,7 @@ const bridge: HaulBridge = {
     }
     return ipcRenderer.invoke(invokeChannel, command, input);
   },
+  onJobEvent,
 };
 
 contextBridge.exposeInMainWorld('haul', bridge);

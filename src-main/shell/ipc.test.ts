@@ -1,10 +1,12 @@
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../src-preload/contract';
 import { tempDir } from '../test/temp-dir';
 import { createCore, type Core } from '../core/app';
-import { registerInvokeHandler } from './ipc';
+import { jobEventChannels } from './events';
+import { registerInvokeHandler, registerIpc } from './ipc';
 
 type Handler = (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => Promise<unknown>;
 
@@ -84,5 +86,30 @@ describe('IPC handler registry', () => {
       {},
     );
     expect(other).toMatchObject({ ok: false });
+  });
+
+  it('keeps the kind of an error from the core', async () => {
+    const ipc = fakeIpcMain();
+    registerInvokeHandler(ipc as never, core, { rendererDir });
+    const call = (name: string, input: unknown) =>
+      ipc.handlers.get(invokeChannel)!({ senderFrame: { url: ownPage } }, name, input);
+    expect(await call('jobs.get', { id: '0badf00d' })).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    const submitted = (await call('downloads.submit', { url: 'https://example.com/x', paused: true })) as {
+      value: { jobs: { id: string }[] };
+    };
+    const id = submitted.value.jobs[0]!.id;
+    expect(await call('jobs.resume', { id })).toMatchObject({ ok: true });
+    expect(await call('jobs.resume', { id })).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+    expect(await call('no.such.command', {})).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+  });
+
+  it('registers the commands and the event stream together, and removes both', async () => {
+    const ipc = Object.assign(new EventEmitter(), fakeIpcMain());
+    const stop = registerIpc(ipc as never, core, { rendererDir });
+    expect(ipc.handlers.has(invokeChannel)).toBe(true);
+    expect(ipc.listenerCount(jobEventChannels.subscribe)).toBe(1);
+    stop();
+    expect(ipc.handlers.has(invokeChannel)).toBe(false);
+    expect(ipc.listenerCount(jobEventChannels.subscribe)).toBe(0);
   });
 });

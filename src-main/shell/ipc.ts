@@ -1,6 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { invokeChannel, type Envelope } from '../../src-preload/contract';
 import type { Core } from '../core/app';
+import { registerJobEventForwarder } from './events';
 import { isTrustedFrameUrl, type TrustedOrigin } from './trust';
 
 /**
@@ -26,4 +27,18 @@ export function registerInvokeHandler(
     },
   );
   return () => ipcMain.removeHandler(invokeChannel);
+}
+
+/** Everything a window reaches over IPC: the commands and the job event stream. */
+export function registerIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler' | 'on' | 'removeListener'>,
+  core: Pick<Core, 'invoke' | 'jobs'>,
+  trusted: TrustedOrigin,
+): () => void {
+  const stopInvoke = registerInvokeHandler(ipcMain, core, trusted);
+  const stopEvents = registerJobEventForwarder(ipcMain, core.jobs.hub, trusted);
+  return () => {
+    stopInvoke();
+    stopEvents();
+  };
 }
