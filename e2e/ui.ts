@@ -45,3 +45,14 @@ export async function dropData(page: Page, selector: string, data: Record<string
     await page.dispatchEvent(selector, type, { dataTransfer: transfer });
   }
 }
+
+/** Calls a command over the HTTP RPC route, as the page does; for test setup and cleanup. */
+export async function rpc(haul: HaulServer, command: string, input: object = {}): Promise<unknown> {
+  const token = decodeURIComponent(/token=([^&]+)/.exec(new URL(haul.signInUrl).hash)?.[1] ?? '');
+  const response = await fetch(`${haul.url}/v1/rpc/${command}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(input),
+  });
+  return response.json();
+}

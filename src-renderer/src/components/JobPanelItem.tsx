@@ -29,8 +29,7 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
   let detail: string;
   if (job.status === 'failed') detail = job.error?.message ?? job.message;
   else if (job.source === 'plugin' || isFinished(job.status)) {
-    detail =
-      job.source === 'download' && done ? `Done · ${formatBytes(job.totalBytes ?? job.receivedBytes)}` : job.message;
+    detail = job.source === 'download' && done ? formatBytes(job.totalBytes ?? job.receivedBytes) : job.message;
   } else if (job.status === 'downloading') {
     const size = job.totalBytes
       ? `${formatBytes(job.receivedBytes)} of ${formatBytes(job.totalBytes)}`
