@@ -196,6 +196,34 @@ describe('checksums and processing', () => {
   });
 });
 
+describe('speed limits while running', () => {
+  it('applies a per-download limit changed while the download runs', async () => {
+    const body = randomBody(256 * 1024);
+    server.file('/relimit.bin', body);
+    const job = testJob(server.url('/relimit.bin'), await tempDir(), { speedLimit: 1 });
+    const t = makeContext(job);
+    const running = engine(t.ctx);
+    // At 1 byte/s this never ends; lifting the limit (as the job core would) lets it finish.
+    expect(await waitFor(() => t.progress.length > 3)).toBe(true);
+    expect(t.progress.at(-1)!.receivedBytes).toBeLessThan(body.length);
+    job.options.speedLimit = 0;
+    const outcome = await running;
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+  });
+
+  it('applies a global limit changed while downloads run', async () => {
+    const body = randomBody(128 * 1024);
+    server.file('/global-relimit.bin', body);
+    const global = createRateLimiter(1);
+    const limited = createDownloadEngine({ proxy: null, globalLimiter: global, progressIntervalMs: 10 });
+    const t = makeContext(testJob(server.url('/global-relimit.bin'), await tempDir()));
+    const running = limited(t.ctx);
+    expect(await waitFor(() => t.progress.length > 3)).toBe(true);
+    global.setRate(0);
+    expect(await fileSha256((await running).path)).toBe(sha256(body));
+  });
+});
+
 describe('names and the target folder', () => {
   it('numbers a clash and never overwrites', async () => {
     const dir = await tempDir();
