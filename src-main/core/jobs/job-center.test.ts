@@ -377,7 +377,11 @@ describe('duplicates within one submission', () => {
     const { jobs, invalid } = t.center.submit({ url: 'https://a.example/x\nhttps://a.example/x' });
     expect(jobs).toHaveLength(1);
     expect(invalid).toEqual([
-      { line: 2, text: 'https://a.example/x', message: 'the same URL is on an earlier line; submit with force to download it again' },
+      {
+        line: 2,
+        text: 'https://a.example/x',
+        message: 'the same URL is on an earlier line; submit with force to download it again',
+      },
     ]);
   });
 });

@@ -42,7 +42,8 @@ export class JobRegistry {
 
   private put(id: string, entry: StoredJob): void {
     const previous = this.live.get(id)?.job;
-    if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id) this.activeUrls.delete(previous.url);
+    if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id)
+      this.activeUrls.delete(previous.url);
     this.live.set(id, entry);
     const { job } = entry;
     if (job.source === 'download' && activeStatuses.has(job.status)) this.activeUrls.set(job.url, id);
@@ -50,7 +51,8 @@ export class JobRegistry {
 
   private drop(id: string): void {
     const previous = this.live.get(id)?.job;
-    if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id) this.activeUrls.delete(previous.url);
+    if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id)
+      this.activeUrls.delete(previous.url);
     this.live.delete(id);
   }
 
