@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TicketStore } from './tickets';
-import { eventually, raw, rebuildState, SseReader, startTestApi, type TestApi } from './test-support';
+import { eventually, quickRunner, raw, rebuildState, SseReader, startTestApi, type TestApi } from './test-support';
 
 let api: TestApi;
 let now = 1_000_000;
@@ -180,5 +180,23 @@ describe('closing the server', () => {
     await eventually(() => reader.events.length > 0, 'init');
     await own.close();
     await eventually(() => reader.ended, 'the stream to end');
+  });
+});
+
+describe('closing the server with a client that stopped reading', () => {
+  it('does not wait on it', async () => {
+    const own = await startTestApi({ runner: quickRunner });
+    const reader = new SseReader(own.server.port, '/v1/jobs/events', { Authorization: `Bearer ${own.token}` });
+    const res = await reader.ready;
+    await eventually(() => reader.events.length > 0, 'init');
+    res.pause();
+    // Enough events to fill the socket buffers on both sides.
+    for (let i = 0; i < 10; i += 1) {
+      const urls = Array.from({ length: 100 }, (_, n) => `https://example.com/fill-${i}-${n}-${'x'.repeat(400)}.bin`);
+      await own.call('POST', '/v1/jobs/download/submit', { url: urls.join('\n') });
+    }
+    // Resolving at all is the point: a close that waited on this socket would time out.
+    await own.close();
+    reader.close();
   });
 });

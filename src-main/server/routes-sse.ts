@@ -31,35 +31,42 @@ export function registerEventRoutes(app: FastifyInstance, options: EventRouteOpt
     return { ok: true, value: { ticket, expiresAt, url: `${eventsUrl}?ticket=${ticket}` } };
   });
 
-  app.get<{ Querystring: Record<string, string | string[]> }>(eventsUrl, (request, reply) => {
-    if (open.size >= maxStreams) {
-      return sendError(reply, 'unavailable', `Too many event streams are open (${maxStreams}); close one and retry.`);
-    }
-    // The header is what EventSource sends on reconnect; the query serves a client that
-    // reconnects with a new ticket, and so with a new EventSource that lost the header.
-    const lastEventId =
-      parseLastEventId(request.headers['last-event-id']) ?? parseLastEventId(request.query?.lastEventId);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    });
-    res.write('retry: 2000\n\n');
-    const subscription = options.hub.subscribe({ lastEventId });
-    open.set(res, subscription);
-    void streamEvents(subscription, res, heartbeatMs).finally(() => open.delete(res));
-  });
+  // No HEAD twin: a HEAD request would hold a stream open that can carry no body.
+  app.get<{ Querystring: Record<string, string | string[]> }>(
+    eventsUrl,
+    { exposeHeadRoute: false },
+    (request, reply) => {
+      if (open.size >= maxStreams) {
+        return sendError(reply, 'unavailable', `Too many event streams are open (${maxStreams}); close one and retry.`);
+      }
+      // The header is what EventSource sends on reconnect; the query serves a client that
+      // reconnects with a new ticket, and so with a new EventSource that lost the header.
+      const lastEventId =
+        parseLastEventId(request.headers['last-event-id']) ?? parseLastEventId(request.query?.lastEventId);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+      });
+      res.write('retry: 2000\n\n');
+      const subscription = options.hub.subscribe({ lastEventId });
+      open.set(res, subscription);
+      void streamEvents(subscription, res, heartbeatMs).finally(() => open.delete(res));
+    },
+  );
 
   return {
     closeAll() {
       for (const [res, subscription] of open) {
         subscription.close();
-        res.end();
+        // A client that stopped reading would hold the server's close forever: cut it.
+        if (res.writableNeedDrain) res.destroy();
+        else res.end();
       }
       open.clear();
     },
