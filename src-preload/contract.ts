@@ -252,6 +252,35 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+// ---------------------------------------------------------------------------------------
+// Library: finished files
+
+export const Resource = z.object({
+  id: z.number().int(),
+  /** The download that produced it, while that job's history exists. */
+  jobId: z.string().nullable(),
+  path: z.string(),
+  name: z.string(),
+  size: z.number(),
+  contentType: z.string().nullable(),
+  sha256: z.string().nullable(),
+  sourceUrl: z.string().nullable(),
+  createdAt: z.number(),
+});
+export type Resource = z.infer<typeof Resource>;
+
+export const LibraryListInput = z
+  .object({
+    text: z.string().max(500).optional(),
+    /** A MIME type or its first part, e.g. `video/` or `application/pdf`. */
+    contentType: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+const ResourceId = z.object({ id: z.number().int().positive() }).strict();
+
 /**
  * Every command: its input schema (parsed at the boundary) and its output schema
  * (documentation, the OpenAPI description and tests).
@@ -282,6 +311,15 @@ export const commands = {
     output: z.object({ removed: z.number().int() }),
   },
   'jobs.queues': { input: NoInput, output: z.object({ queues: z.array(QueueOverview) }) },
+  'library.list': {
+    input: LibraryListInput,
+    output: z.object({ resources: z.array(Resource), total: z.number().int() }),
+  },
+  'library.get': { input: ResourceId, output: Resource },
+  'library.remove': {
+    input: ResourceId.extend({ deleteFile: z.boolean().optional() }).strict(),
+    output: z.object({ removed: z.literal(true) }),
+  },
   'settings.get': { input: NoInput, output: Settings },
   'settings.update': { input: Settings.partial().strict(), output: Settings },
 } as const;

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo, Envelope } from '../../src-preload/contract';
-import type { Clock } from './clock';
+import { systemClock, type Clock } from './clock';
 import { dispatch, type CommandHandlers } from './dispatch';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
+import { afterDownload, CompletionHooks } from './library/after-download';
+import { Library } from './library/library';
 import { createDownloadEngine } from './downloads/engine';
 import type { DownloadRunner } from './jobs/runner';
 import { SettingsStore } from './settings';
@@ -30,6 +32,9 @@ export interface Core {
   readonly info: AppInfo;
   readonly commands: CommandHandlers;
   readonly jobs: JobCenter;
+  readonly library: Library;
+  /** Run in each download's processing step; the plugin host adds plugins' hooks here. */
+  readonly completionHooks: CompletionHooks;
   readonly settings: SettingsStore;
   /** Parses and runs a command by name; the envelope never throws. */
   invoke(name: unknown, input: unknown): Promise<Envelope<unknown>>;
@@ -59,11 +64,14 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const settings = new SettingsStore(db);
-  const jobs = new JobCenter({
+  const library = new Library(db, options.clock ?? systemClock);
+  const completionHooks = new CompletionHooks();
+  const jobs: JobCenter = new JobCenter({
     db,
     settings,
     downloadDir: options.downloadDir,
     downloadRunner: options.downloadRunner ?? createDownloadEngine(),
+    afterDownload: afterDownload(library, completionHooks, (id, line) => jobs.registry.log(id, line)),
     clock: options.clock,
     ...options.jobs,
   });
@@ -89,6 +97,12 @@ export function createCore(options: CoreOptions): Core {
     'jobs.clearCompleted': () => ({ removed: jobs.clearCompleted() }),
     'jobs.cleanup': ({ daysOld }) => ({ removed: jobs.cleanup(daysOld) }),
     'jobs.queues': () => jobs.queues(),
+    'library.list': (input) => library.list(input),
+    'library.get': ({ id }) => library.get(id),
+    'library.remove': async ({ id, deleteFile }) => {
+      await library.remove(id, deleteFile);
+      return { removed: true as const };
+    },
     'settings.get': () => settings.get(),
     'settings.update': (changes) => settings.update(changes),
   };
@@ -98,6 +112,8 @@ export function createCore(options: CoreOptions): Core {
     info,
     commands,
     jobs,
+    library,
+    completionHooks,
     settings,
     invoke: (name, input) => dispatch(commands, name, input),
     async close() {

@@ -20,7 +20,7 @@ export type PluginJobRun = (context: PluginJobContext) => Promise<Record<string,
 export type AfterDownload = (
   job: DownloadJob,
   outcome: DownloadOutcome,
-) => Promise<{ resourceId?: number | null; result?: Record<string, unknown> }>;
+) => Promise<{ resourceId?: number | null; path?: string; fileName?: string }>;
 
 export interface SchedulerOptions {
   registry: JobRegistry;
@@ -231,14 +231,14 @@ export class Scheduler {
           progress: 100,
           receivedBytes: outcome.totalBytes,
           totalBytes: outcome.totalBytes,
-          fileName: outcome.fileName,
+          fileName: after.fileName ?? outcome.fileName,
           finalUrl: outcome.finalUrl,
           speed: 0,
           eta: null,
           connections: 0,
           resourceId: after.resourceId ?? null,
           message: 'Completed',
-          result: { path: outcome.path, contentType: outcome.contentType, sha256: outcome.sha256, ...after.result },
+          result: { path: after.path ?? outcome.path, contentType: outcome.contentType, sha256: outcome.sha256 },
         },
         { resumeState: null },
       );

@@ -128,3 +128,15 @@ describe('migration 3: job list indexes', () => {
     db.close();
   });
 });
+
+describe('migration 4: library resources', () => {
+  it('creates the resources table with generated ids', () => {
+    const db = openDatabase({ file: join(dir.path, 'm4.db') });
+    const insert = db.prepare(
+      `INSERT INTO resources (path, name, size, created_at, search) VALUES ('/d/a', 'a', 1, 1, 'a')`,
+    );
+    expect(Number(insert.run().lastInsertRowid)).toBe(1);
+    expect(Number(insert.run().lastInsertRowid)).toBe(2);
+    db.close();
+  });
+});

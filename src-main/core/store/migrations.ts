@@ -82,6 +82,28 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'library resources',
+    up(db) {
+      db.exec(`
+        CREATE TABLE resources (
+          id           INTEGER PRIMARY KEY,
+          job_id       TEXT,
+          path         TEXT NOT NULL,
+          name         TEXT NOT NULL,
+          size         INTEGER NOT NULL,
+          content_type TEXT,
+          sha256       TEXT,
+          source_url   TEXT,
+          created_at   INTEGER NOT NULL,
+          search       TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX resources_created_at ON resources (created_at);
+        CREATE INDEX resources_job ON resources (job_id);
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scriptedEngine, settle } from '../../test/job-kit';
+import { tempDir } from '../../test/temp-dir';
+import { createCore, type Core } from '../app';
+
+let dir: ReturnType<typeof tempDir>;
+let core: Core;
+let engine: ReturnType<typeof scriptedEngine>;
+
+beforeEach(() => {
+  dir = tempDir();
+  engine = scriptedEngine();
+  core = createCore({
+    dataDir: dir.path,
+    downloadDir: join(dir.path, 'dl'),
+    runtime: 'headless',
+    version: '1.0.0',
+    downloadRunner: engine.runner,
+  });
+  mkdirSync(join(dir.path, 'dl'));
+});
+afterEach(async () => {
+  await core.close();
+  dir.remove();
+});
+
+/** Submits one URL and lets the scripted engine finish it with a real file on disk. */
+async function download(name: string, contentType = 'application/pdf') {
+  const [job] = core.jobs.submit({ url: `https://files.example/${name}` }).jobs;
+  const path = join(dir.path, 'dl', name);
+  writeFileSync(path, 'content');
+  engine.running()[0]!.succeed({ path, fileName: name, totalBytes: 7, contentType, sha256: 'abc' });
+  await settle();
+  return core.jobs.registry.get(job!.id);
+}
+
+describe('library', () => {
+  it('a completed download becomes a resource linked from its job', async () => {
+    const job = await download('report.pdf');
+    expect(job).toMatchObject({ status: 'completed', resourceId: expect.any(Number) });
+    const resource = core.library.get((job as { resourceId: number }).resourceId);
+    expect(resource).toMatchObject({
+      jobId: job.id,
+      name: 'report.pdf',
+      size: 7,
+      contentType: 'application/pdf',
+      sha256: 'abc',
+      sourceUrl: 'https://files.example/report.pdf',
+    });
+  });
+
+  it('lists newest first, filtered by text and content type', async () => {
+    await download('a.pdf');
+    core.jobs.registry.flushProgress();
+    await download('b.mp4', 'video/mp4');
+    expect(core.library.list({}).resources.map((r) => r.name)).toEqual(['b.mp4', 'a.pdf']);
+    expect(core.library.list({ contentType: 'video/' }).resources.map((r) => r.name)).toEqual(['b.mp4']);
+    expect(core.library.list({ text: 'A.PDF' })).toMatchObject({ total: 1 });
+  });
+
+  it('completion hooks may move the file; the job and resource follow, a failing hook is only logged', async () => {
+    core.completionHooks.add('broken', () => {
+      throw new Error('hook exploded');
+    });
+    core.completionHooks.add('mover', ({ resource }) => {
+      const target = join(dir.path, 'dl', 'Documents');
+      mkdirSync(target, { recursive: true });
+      renameSync(resource.path, join(target, resource.name));
+      core.library.moved(resource.id, join(target, resource.name), resource.name);
+    });
+    const job = await download('paper.pdf');
+    expect(job.status).toBe('completed');
+    expect(job.result).toMatchObject({ path: join(dir.path, 'dl', 'Documents', 'paper.pdf') });
+    expect(core.jobs.getWithLog(job.id).log).toContain('completion hook of broken failed: hook exploded');
+  });
+
+  it('remove forgets the resource, and deletes the file only when asked', async () => {
+    const kept = await download('keep.bin');
+    const gone = await download('gone.bin');
+    const keptId = (kept as { resourceId: number }).resourceId;
+    const goneId = (gone as { resourceId: number }).resourceId;
+    await core.library.remove(keptId);
+    await core.library.remove(goneId, true);
+    expect(existsSync(join(dir.path, 'dl', 'keep.bin'))).toBe(true);
+    expect(existsSync(join(dir.path, 'dl', 'gone.bin'))).toBe(false);
+    expect(() => core.library.get(keptId)).toThrow(/No library item/);
+  });
+});
