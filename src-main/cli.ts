@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `haul add|list|pause|resume|cancel`: a small client of the running instance's local
  * API, found through `<data-dir>/server.json` and let in with `<data-dir>/api-token`.
