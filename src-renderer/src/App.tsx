@@ -41,6 +41,7 @@ export function App() {
   const loadInfo = useStore((s) => s.loadInfo);
   const loadSettings = useStore((s) => s.loadSettings);
   const connect = useStore((s) => s.connect);
+  const drawerOpen = useStore((s) => s.detailsId !== undefined);
   const dragging = useDropZone();
   useShortcuts();
   useTheme();
@@ -53,7 +54,7 @@ export function App() {
   useEffect(() => connect(), [connect]);
 
   return (
-    <div className="app">
+    <div className={drawerOpen ? 'app drawer-open' : 'app'}>
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">Haul</div>
         {views.map((item) => (

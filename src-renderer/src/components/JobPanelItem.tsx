@@ -35,7 +35,7 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
       ? `${formatBytes(job.receivedBytes)} of ${formatBytes(job.totalBytes)}`
       : formatBytes(job.receivedBytes);
     detail = `${size} · ${formatSpeed(job.speed)} · ${formatEta(job.eta)} left`;
-  } else detail = job.message || statusLabels[job.status];
+  } else detail = job.message && job.message !== statusLabels[job.status] ? job.message : '';
 
   return (
     <li className={`panel-item status-${job.status}`} data-testid={`panel-job-${id}`} data-status={job.status}>
@@ -48,6 +48,18 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
             {name}
           </button>
           <span className="panel-percent">{formatPercent(job.progress, done)}</span>
+          <span className="panel-actions">
+            <JobActions job={job} name={name} />
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Dismiss ${name}`}
+              title="Dismiss"
+              onClick={() => dismiss([id])}
+            >
+              <Icon name="cancel" size={14} />
+            </button>
+          </span>
         </div>
         <ProgressBar
           value={done ? 100 : job.progress}
@@ -55,23 +67,15 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
           label={`${name} progress`}
           indeterminate={indeterminate}
         />
-        <div className="panel-line">
-          <span className={`panel-detail${job.status === 'failed' ? ' error' : ''}`} title={detail}>
-            <span className="status-word">{statusLabels[job.status]}</span> · {detail}
-          </span>
+        <div className={`panel-detail${job.status === 'failed' ? ' error' : ''}`} title={detail}>
+          {job.status !== 'downloading' && (
+            <span className="status-word">
+              {statusLabels[job.status]}
+              {detail ? ' · ' : ''}
+            </span>
+          )}
+          {detail}
         </div>
-      </div>
-      <div className="panel-actions">
-        <JobActions job={job} name={name} />
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={`Dismiss ${name}`}
-          title="Dismiss"
-          onClick={() => dismiss([id])}
-        >
-          <Icon name="cancel" size={14} />
-        </button>
       </div>
     </li>
   );

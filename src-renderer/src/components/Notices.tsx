@@ -13,7 +13,10 @@ export function Notices() {
           className={`notice notice-${notice.tone}`}
           role={notice.tone === 'error' ? 'alert' : 'status'}
         >
-          <span>{notice.message}</span>
+          <span>
+            {notice.message}
+            {notice.count > 1 && <span className="notice-count"> ×{notice.count}</span>}
+          </span>
           <button type="button" className="icon-button" aria-label="Close message" onClick={() => close(notice.id)}>
             <Icon name="cancel" size={14} />
           </button>

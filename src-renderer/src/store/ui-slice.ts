@@ -9,6 +9,8 @@ export interface Notice {
   id: number;
   tone: 'error' | 'info';
   message: string;
+  /** The same message again bumps this instead of stacking another notice. */
+  count: number;
 }
 
 export interface AddDraft {
@@ -97,7 +99,9 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   },
   notify: (tone, message) => {
     const id = ++noticeId;
-    set({ notices: [...get().notices.slice(-4), { id, tone, message }] });
+    const others = get().notices.filter((n) => n.message !== message || n.tone !== tone);
+    const count = (get().notices.find((n) => n.message === message && n.tone === tone)?.count ?? 0) + 1;
+    set({ notices: [...others.slice(-2), { id, tone, message, count }] });
     // Errors stay until read; confirmations go by themselves.
     if (tone === 'info') setTimeout(() => get().closeNotice(id), 4000);
   },

@@ -3,7 +3,7 @@ import type { State } from '../store';
 import { useStore } from '../store/instance';
 import { memoizeLast, statusTabs, tabCounts } from '../store/table-query';
 import { DownloadsTable, selectVisibleIds } from './downloads/DownloadsTable';
-import { DownloadsToolbar } from './downloads/DownloadsToolbar';
+import { DownloadsToolbar, TableFilters } from './downloads/DownloadsToolbar';
 import { RowMenu } from './downloads/RowMenu';
 
 const counts = memoizeLast((downloads: State['downloads'], _: null) => tabCounts(downloads));
@@ -48,21 +48,24 @@ export function DownloadsView() {
           </p>
         )}
       </div>
-      <div className="tabs" role="tablist" aria-label="Filter by status">
-        {statusTabs.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            aria-selected={tab === t.id}
-            className={`tab${tab === t.id ? ' active' : ''}`}
-            onClick={() => setTab(t.id)}
-            data-testid={`tab-${t.id}`}
-          >
-            {t.label}
-            <span className="count">{tabCount[t.id]}</span>
-          </button>
-        ))}
+      <div className="tabs-row">
+        <div className="tabs" role="tablist" aria-label="Filter by status">
+          {statusTabs.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === t.id}
+              className={`tab${tab === t.id ? ' active' : ''}`}
+              onClick={() => setTab(t.id)}
+              data-testid={`tab-${t.id}`}
+            >
+              {t.label}
+              <span className="count">{tabCount[t.id]}</span>
+            </button>
+          ))}
+        </div>
+        <TableFilters />
       </div>
       <DownloadsToolbar />
       {visible > 0 ? <DownloadsTable /> : <EmptyState />}

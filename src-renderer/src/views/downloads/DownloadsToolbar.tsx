@@ -29,13 +29,44 @@ function ToolButton(props: { icon: IconName; label: string; enabled: boolean; on
   );
 }
 
-export function DownloadsToolbar() {
-  const openAdd = useStore((s) => s.openAdd);
-  const askRemove = useStore((s) => s.askRemove);
+/** Search and sort, on the tabs' line: they change what the table shows, not the jobs. */
+export function TableFilters() {
   const search = useStore((s) => s.search);
   const setSearch = useStore((s) => s.setSearch);
   const sort = useStore((s) => s.sort);
   const setSort = useStore((s) => s.setSort);
+  return (
+    <div className="filters">
+      <label className="sort-select">
+        <span className="visually-hidden">Sort by</span>
+        <select
+          value={sort.key}
+          onChange={(e) => setSort({ key: e.target.value as SortKey, desc: e.target.value === 'added' })}
+        >
+          {sortChoices.map((choice) => (
+            <option key={choice.key} value={choice.key}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="search">
+        <Icon name="search" />
+        <span className="visually-hidden">Search downloads</span>
+        <input
+          type="search"
+          placeholder="Search name or URL"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      </label>
+    </div>
+  );
+}
+
+export function DownloadsToolbar() {
+  const openAdd = useStore((s) => s.openAdd);
+  const askRemove = useStore((s) => s.askRemove);
   const mask = useSelectionAbilities();
   const can = (bit: number) => (mask & bit) !== 0;
 
@@ -122,30 +153,6 @@ export function DownloadsToolbar() {
           <Icon name="bottom" />
         </button>
       </div>
-      <div className="toolbar-spacer" />
-      <label className="sort-select">
-        <span className="visually-hidden">Sort by</span>
-        <select
-          value={sort.key}
-          onChange={(e) => setSort({ key: e.target.value as SortKey, desc: e.target.value === 'added' })}
-        >
-          {sortChoices.map((choice) => (
-            <option key={choice.key} value={choice.key}>
-              {choice.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="search">
-        <Icon name="search" />
-        <span className="visually-hidden">Search downloads</span>
-        <input
-          type="search"
-          placeholder="Search name or URL"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
-      </label>
     </div>
   );
 }
