@@ -11,6 +11,8 @@ export default defineConfig({
           // The Electron entry, and the plain Node entry of `haul serve`.
           index: resolve(__dirname, 'src-main/index.ts'),
           headless: resolve(__dirname, 'src-main/headless.ts'),
+          // `haul add|list|...`: a client of the running instance.
+          cli: resolve(__dirname, 'src-main/cli.ts'),
         },
       },
     },
