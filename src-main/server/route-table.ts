@@ -16,7 +16,7 @@ export interface CommandRoute {
   summary: string;
   /** Where the command's input comes from; `none` ignores any body or query. */
   input: 'body' | 'query' | 'none';
-  /** How query strings become numbers and booleans. */
+  /** How query strings and path parameters become numbers and booleans. */
   query?: QueryShape;
   /** Path parameters copied into the input (`:id`). */
   params?: readonly string[];
@@ -115,6 +115,32 @@ export const commandRoutes: readonly CommandRoute[] = [
     input: 'query',
     query: { booleans: ['deleteFile'] },
     params: ['id'],
+  },
+  {
+    method: 'GET',
+    url: '/v1/library',
+    command: 'library.list',
+    summary: 'Finished downloads as library resources, filtered and paged.',
+    input: 'query',
+    query: { integers: ['limit', 'offset'] },
+  },
+  {
+    method: 'GET',
+    url: '/v1/library/:id',
+    command: 'library.get',
+    summary: 'One library resource.',
+    input: 'none',
+    params: ['id'],
+    query: { integers: ['id'] },
+  },
+  {
+    method: 'DELETE',
+    url: '/v1/library/:id',
+    command: 'library.remove',
+    summary: 'Removes a resource; `deleteFile=true` also deletes its file.',
+    input: 'query',
+    params: ['id'],
+    query: { integers: ['id'], booleans: ['deleteFile'] },
   },
   { method: 'GET', url: '/v1/settings', command: 'settings.get', summary: 'The settings.', input: 'none' },
   {

@@ -5,13 +5,18 @@ import { sendEnvelope } from './reply';
 import { commandRoutes, type CommandRoute } from './route-table';
 
 function inputOf(route: CommandRoute, request: FastifyRequest): unknown {
-  const params = (request.params ?? {}) as Record<string, string>;
-  const base =
-    route.input === 'body' ? request.body : route.input === 'query' ? queryToInput(request.query, route.query) : {};
-  if (!route.params?.length) return base ?? {};
+  const allParams = (request.params ?? {}) as Record<string, string>;
+  const params = Object.fromEntries((route.params ?? []).map((name) => [name, allParams[name]]));
+  if (route.input !== 'body') {
+    // Path parameters win over a query field of the same name.
+    const query = route.input === 'query' ? (request.query as Record<string, string | string[]>) : {};
+    return queryToInput({ ...query, ...params }, route.query);
+  }
+  const body = request.body ?? {};
+  if (!route.params?.length) return body;
   // A body that is not an object is left for the schema to refuse, field named.
-  if (base !== undefined && (typeof base !== 'object' || base === null || Array.isArray(base))) return base;
-  return { ...base, ...Object.fromEntries(route.params.map((name) => [name, params[name]])) };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  return { ...body, ...params };
 }
 
 /** Registers every route of the table: input read, command run, value reshaped. */

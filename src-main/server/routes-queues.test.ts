@@ -81,3 +81,19 @@ describe('plugin action routes (seed 000)', () => {
     api.core.jobs.cancel(job.id);
   });
 });
+
+describe('library routes', () => {
+  it('lists, gets and removes the resources of finished downloads, with 400 and 404', async () => {
+    const list = (await api.call('GET', '/v1/library?limit=2')).json();
+    expect(list).toMatchObject({ ok: true, value: { total: 5 } });
+    expect(list.value.resources).toHaveLength(2);
+    const id = list.value.resources[0].id as number;
+    expect((await api.call('GET', `/v1/library/${id}`)).json()).toMatchObject({ ok: true, value: { id } });
+    expect((await api.call('GET', '/v1/library/abc')).json().error.message).toContain('id');
+    expect((await api.call('GET', '/v1/library/0')).status).toBe(400);
+    expect((await api.call('GET', '/v1/library/999999')).status).toBe(404);
+    expect((await api.call('GET', '/v1/library?limit=x')).status).toBe(400);
+    expect((await api.call('DELETE', `/v1/library/${id}`)).json()).toEqual({ ok: true, value: { removed: true } });
+    expect((await api.call('GET', `/v1/library/${id}`)).status).toBe(404);
+  });
+});
