@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { JobEvent } from '../../../src-preload/contract';
+import type { HaulClient, JobEventListener } from '../api/client';
+import { createStore } from './index';
+import { downloadJob } from './test-jobs';
+
+/** A client that answers every command with `answer` and lets the test push events. */
+function fakeClient(answer: (command: string, input: unknown) => unknown) {
+  let listener: JobEventListener | undefined;
+  const calls: [string, unknown][] = [];
+  const client: HaulClient = {
+    transport: 'http',
+    invoke: (async (command: string, input: unknown) => {
+      calls.push([command, input]);
+      return answer(command, input);
+    }) as HaulClient['invoke'],
+    subscribe: (l) => {
+      listener = l;
+      return () => (listener = undefined);
+    },
+  };
+  return { client, calls, emit: (event: JobEvent) => listener?.(event), subscribed: () => listener !== undefined };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 150));
+
+describe('jobs slice', () => {
+  it('subscribes, then applies events in one batch after init', async () => {
+    const fake = fakeClient(() => ({ ok: true, value: {} }));
+    const store = createStore(fake.client);
+    const off = store.getState().connect();
+    expect(fake.subscribed()).toBe(true);
+    const job = downloadJob({ id: 'aaaaaaaa' });
+    let sets = 0;
+    store.subscribe(() => (sets += 1));
+    fake.emit({ event: 'init', data: { jobs: [job], actionJobs: [] } });
+    fake.emit({ event: 'updated', data: { type: 'updated', job: { ...job, progress: 50, updatedAt: 2_000 } } });
+    expect(store.getState().synced).toBe(false);
+    await settle();
+    expect(sets).toBe(1);
+    expect(store.getState().synced).toBe(true);
+    expect(store.getState().downloads.aaaaaaaa!.progress).toBe(50);
+    off();
+    expect(fake.subscribed()).toBe(false);
+  });
+
+  it('shows every refused command with the core’s message', async () => {
+    const fake = fakeClient(() => ({ ok: false, error: { kind: 'conflict', message: 'the download is completed' } }));
+    const store = createStore(fake.client);
+    await store.getState().runJobCommand('jobs.pause', ['aaaaaaaa', 'bbbbbbbb']);
+    const messages = store.getState().notices.map((n) => n.message);
+    expect(messages).toEqual([
+      'Could not pause aaaaaaaa: the download is completed',
+      'Could not pause bbbbbbbb: the download is completed',
+    ]);
+  });
+
+  it('pauses what can pause and resumes what is paused', async () => {
+    const fake = fakeClient(() => ({ ok: true, value: {} }));
+    const store = createStore(fake.client);
+    store.getState().connect();
+    fake.emit({
+      event: 'init',
+      data: {
+        jobs: [
+          downloadJob({ id: 'aaaaaaaa', status: 'downloading' }),
+          downloadJob({ id: 'bbbbbbbb', status: 'paused' }),
+          downloadJob({ id: 'cccccccc', status: 'completed' }),
+        ],
+        actionJobs: [],
+      },
+    });
+    await settle();
+    await store.getState().togglePause(['aaaaaaaa', 'bbbbbbbb', 'cccccccc']);
+    expect(fake.calls.sort()).toEqual([
+      ['jobs.pause', { id: 'aaaaaaaa' }],
+      ['jobs.resume', { id: 'bbbbbbbb' }],
+    ]);
+  });
+
+  it('drops removed jobs from the selection', async () => {
+    const fake = fakeClient(() => ({ ok: true, value: { removed: true } }));
+    const store = createStore(fake.client);
+    store.getState().select(['aaaaaaaa', 'bbbbbbbb']);
+    await store.getState().removeJobs(['aaaaaaaa'], true);
+    expect(fake.calls).toEqual([['jobs.remove', { id: 'aaaaaaaa', deleteFile: true }]]);
+    expect(store.getState().selection).toEqual(['bbbbbbbb']);
+  });
+});
