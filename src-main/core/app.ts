@@ -6,7 +6,7 @@ import { dispatch, type CommandHandlers } from './dispatch';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
 import { afterDownload, CompletionHooks } from './library/after-download';
 import { Library } from './library/library';
-import { createDownloadEngine } from './downloads/engine';
+import { createDownloadEngine, createRateLimiter } from './downloads/engine';
 import type { DownloadRunner } from './jobs/runner';
 import { SettingsStore } from './settings';
 import { openOrRecoverDatabase, schemaVersion } from './store/database';
@@ -66,11 +66,27 @@ export function createCore(options: CoreOptions): Core {
   const settings = new SettingsStore(db);
   const library = new Library(db, options.clock ?? systemClock);
   const completionHooks = new CompletionHooks();
+  const globalLimiter = createRateLimiter(settings.get().speedLimit);
+  settings.onChange((next) => globalLimiter.setRate(next.speedLimit));
+  const engine = options.downloadRunner ?? createDownloadEngine({ globalLimiter });
+  // The default connection count is read at each start, so a settings change applies
+  // to the next download without restarting anything.
+  const downloadRunner: DownloadRunner = (context) =>
+    engine({
+      ...context,
+      job: {
+        ...context.job,
+        options: {
+          ...context.job.options,
+          connections: context.job.options.connections ?? settings.get().connectionsPerDownload,
+        },
+      },
+    });
   const jobs: JobCenter = new JobCenter({
     db,
     settings,
     downloadDir: options.downloadDir,
-    downloadRunner: options.downloadRunner ?? createDownloadEngine(),
+    downloadRunner,
     afterDownload: afterDownload(library, completionHooks, (id, line) => jobs.registry.log(id, line)),
     clock: options.clock,
     ...options.jobs,
@@ -78,7 +94,7 @@ export function createCore(options: CoreOptions): Core {
   jobs.start();
 
   const commands: CommandHandlers = {
-    'app.info': () => info,
+    'app.info': () => ({ ...info, downloadDir: settings.get().downloadDir ?? options.downloadDir }),
     'downloads.submit': (input) => jobs.submit(input),
     'jobs.snapshot': () => jobs.registry.snapshot(),
     'jobs.list': (input) => jobs.list(input),

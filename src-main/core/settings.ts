@@ -2,10 +2,20 @@ import type { Database } from 'better-sqlite3';
 import { Settings } from '../../src-preload/contract';
 
 export const defaultSettings: Settings = {
+  downloadDir: null,
   maxConcurrentDownloads: 3,
+  connectionsPerDownload: 8,
+  speedLimit: 0,
   maxConcurrentPluginJobs: 3,
   jobExpiryDays: 30,
   defaultMaxAttempts: 5,
+  notifications: true,
+  theme: 'system',
+  closeToTray: false,
+  watchClipboard: false,
+  apiEnabled: true,
+  apiPort: 8181,
+  allowedOrigins: [],
 };
 
 /** User settings, one JSON value per key in the `settings` table. */

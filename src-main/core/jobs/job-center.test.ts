@@ -385,3 +385,12 @@ describe('duplicates within one submission', () => {
     ]);
   });
 });
+
+describe('settings that apply at once', () => {
+  it('the download folder setting is used by the next submit', () => {
+    t = openTestCenter();
+    t.settings.update({ downloadDir: '/srv/media' });
+    expect(t.center.submit({ url: 'https://a.example/next' }).jobs[0]!.dir).toBe('/srv/media');
+    expect(t.center.submit({ url: 'https://a.example/own', dir: '/tmp/x' }).jobs[0]!.dir).toBe('/tmp/x');
+  });
+});

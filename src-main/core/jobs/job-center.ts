@@ -144,7 +144,7 @@ export class JobCenter {
         url,
         finalUrl: null,
         fileName: input.fileName && urls.length === 1 ? input.fileName : null,
-        dir: input.dir ?? this.options.downloadDir,
+        dir: input.dir ?? this.options.settings.get().downloadDir ?? this.options.downloadDir,
         totalBytes: null,
         receivedBytes: 0,
         speed: 0,
