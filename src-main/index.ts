@@ -1,51 +1,63 @@
 /** Electron entry: the core plus the desktop shell. */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, ipcMain, session } from 'electron';
+import { app, shell } from 'electron';
 import { version } from '../package.json';
-import { createCore, type Core } from './core/app';
-import { defaultDownloadDir } from './core/paths';
-import { registerInvokeHandler } from './shell/ipc';
+import { createCore } from './core/app';
+import { openDownloadedFile, startDesktop } from './shell/desktop';
+import { urlsFromArgs, urlsFromLink } from './shell/launch-urls';
 import { electronSqliteBinding } from './shell/native-binding';
-import { createMainWindow } from './shell/window';
 
 const here = dirname(fileURLToPath(import.meta.url));
-let core: Core | undefined;
 
-async function start() {
-  await app.whenReady();
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+// One Haul at a time: a second launch hands its URLs to the first and exits.
+if (!app.requestSingleInstanceLock()) {
+  app.exit(0);
+} else {
+  if (process.defaultApp) app.setAsDefaultProtocolClient('haul', process.execPath, [process.argv[1] ?? '.']);
+  else app.setAsDefaultProtocolClient('haul');
 
-  core = createCore({
-    dataDir: app.getPath('userData'),
-    downloadDir: app.getPath('downloads') || defaultDownloadDir(),
-    runtime: 'electron',
-    version,
-    nativeBinding: electronSqliteBinding({
-      isPackaged: app.isPackaged,
-      resourcesPath: process.resourcesPath,
-      appPath: app.getAppPath(),
-      electronVersion: process.versions.electron ?? '',
-    }),
+  const pending: string[] = urlsFromArgs(process.argv.slice(1));
+  let handleUrls: ((urls: string[]) => void) | undefined;
+  const receive = (urls: string[]) => (handleUrls ? handleUrls(urls) : pending.push(...urls));
+
+  app.on('second-instance', (_event, argv) => receive(urlsFromArgs(argv.slice(1))));
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    receive(urlsFromLink(url));
   });
 
-  const trusted = {
-    rendererDir: join(here, '..', 'renderer'),
-    devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
-  };
-  registerInvokeHandler(ipcMain, core, trusted);
-  createMainWindow({ preload: join(here, '..', 'preload', 'index.cjs'), trusted });
+  app
+    .whenReady()
+    .then(() => {
+      const resourcesDir = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+      const core = createCore({
+        dataDir: app.getPath('userData'),
+        downloadDir: app.getPath('downloads'),
+        runtime: 'electron',
+        version,
+        nativeBinding: electronSqliteBinding({
+          isPackaged: app.isPackaged,
+          resourcesPath: process.resourcesPath,
+          appPath: app.getAppPath(),
+          electronVersion: process.versions.electron ?? '',
+        }),
+        desktop: { open: (path) => openDownloadedFile(path), reveal: (path) => shell.showItemInFolder(path) },
+      });
+      const desktop = startDesktop({
+        core,
+        trusted: {
+          rendererDir: join(here, '..', 'renderer'),
+          devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
+        },
+        preload: join(here, '..', 'preload', 'index.cjs'),
+        resourcesDir,
+      });
+      handleUrls = desktop.handleUrls;
+      if (pending.length > 0) desktop.handleUrls(pending.splice(0));
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      app.exit(1);
+    });
 }
-
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
-
-app.on('will-quit', () => {
-  void core?.close();
-});
-
-start().catch((error: unknown) => {
-  console.error(error);
-  app.exit(1);
-});

@@ -335,6 +335,10 @@ export const commands = {
     output: z.object({ resources: z.array(Resource), total: z.number().int() }),
   },
   'library.get': { input: ResourceId, output: Resource },
+  /** Desktop app only: opens the file (programs need a confirmation first). */
+  'library.open': { input: ResourceId, output: z.object({ opened: z.boolean() }) },
+  /** Desktop app only: shows the file in the system's file manager. */
+  'library.reveal': { input: ResourceId, output: z.object({ revealed: z.literal(true) }) },
   'library.remove': {
     input: ResourceId.extend({ deleteFile: z.boolean().optional() }).strict(),
     output: z.object({ removed: z.literal(true) }),

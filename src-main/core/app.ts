@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AppInfo, Envelope } from '../../src-preload/contract';
 import { systemClock, type Clock } from './clock';
 import { dispatch, type CommandHandlers } from './dispatch';
+import { HaulError } from './errors';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
 import { afterDownload, CompletionHooks } from './library/after-download';
 import { Library } from './library/library';
@@ -23,6 +24,8 @@ export interface CoreOptions {
   /** The download engine. @default the undici engine of core/downloads */
   downloadRunner?: DownloadRunner;
   clock?: Clock;
+  /** What only the desktop shell can do; absent in `haul serve`. */
+  desktop?: { open(path: string): Promise<void>; reveal(path: string): void };
   /** Test hooks: throttles, retention and backoff of the job center. */
   jobs?: Pick<JobCenterOptions, 'throttleMs' | 'retention' | 'backoff' | 'pluginTimeoutMs' | 'random'>;
 }
@@ -39,6 +42,10 @@ export interface Core {
   /** Parses and runs a command by name; the envelope never throws. */
   invoke(name: unknown, input: unknown): Promise<Envelope<unknown>>;
   close(): Promise<void>;
+}
+
+function desktopOnly(): HaulError {
+  return new HaulError('unavailable', 'Opening files works in the desktop app; in a browser, use the download folder.');
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -115,6 +122,16 @@ export function createCore(options: CoreOptions): Core {
     'jobs.queues': () => jobs.queues(),
     'library.list': (input) => library.list(input),
     'library.get': ({ id }) => library.get(id),
+    'library.open': async ({ id }) => {
+      if (!options.desktop) throw desktopOnly();
+      await options.desktop.open(library.get(id).path);
+      return { opened: true };
+    },
+    'library.reveal': ({ id }) => {
+      if (!options.desktop) throw desktopOnly();
+      options.desktop.reveal(library.get(id).path);
+      return { revealed: true as const };
+    },
     'library.remove': async ({ id, deleteFile }) => {
       await library.remove(id, deleteFile);
       return { removed: true as const };

@@ -1,12 +1,22 @@
 import { join } from 'node:path';
 import { BrowserWindow, shell } from 'electron';
+import { isOpenableExternally } from './open-safety';
 import { isTrustedFrameUrl, type TrustedOrigin } from './trust';
+import { defaultBounds, type WindowBounds } from './window-state';
 
 /** The main window: our own page only, with the renderer fully isolated from Node. */
-export function createMainWindow(options: { preload: string; trusted: TrustedOrigin }): BrowserWindow {
+export function createMainWindow(options: {
+  preload: string;
+  trusted: TrustedOrigin;
+  bounds?: WindowBounds;
+  icon?: string;
+}): BrowserWindow {
+  const bounds = options.bounds ?? defaultBounds;
   const window = new BrowserWindow({
-    width: 1100,
-    height: 720,
+    ...(bounds.x !== undefined && bounds.y !== undefined ? { x: bounds.x, y: bounds.y } : {}),
+    width: bounds.width,
+    height: bounds.height,
+    ...(options.icon ? { icon: options.icon } : {}),
     minWidth: 720,
     minHeight: 480,
     show: false,
@@ -21,13 +31,18 @@ export function createMainWindow(options: { preload: string; trusted: TrustedOri
     },
   });
 
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (bounds.maximized) window.maximize();
+    window.show();
+  });
 
   window.webContents.on('will-navigate', (event, url) => {
     if (!isTrustedFrameUrl(url, options.trusted)) event.preventDefault();
   });
+  // A link the user clicked that opens a new window: web links go to the system
+  // browser, everything else is dropped. No new Electron window is ever created.
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
+    if (isOpenableExternally(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 

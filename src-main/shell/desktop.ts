@@ -1,0 +1,199 @@
+import { join } from 'node:path';
+import {
+  app,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  screen,
+  session,
+  shell,
+  type BrowserWindow,
+} from 'electron';
+import type { Job } from '../../src-preload/contract';
+import type { Core } from '../core/app';
+import { startServer, type RunningServer } from '../server/http';
+import { removeInstanceFile, writeInstanceFile } from '../server/instance-file';
+import { loadOrCreateToken } from '../server/token';
+import { registerIpc } from './ipc';
+import { urlsFromArgs, urlsFromLink } from './launch-urls';
+import { chooseNotification } from './notify-choice';
+import { clipboardOffer, needsConfirmationToOpen } from './open-safety';
+import { createTray } from './tray';
+import { createMainWindow } from './window';
+import { readBounds, restoreBounds, writeBounds } from './window-state';
+import type { TrustedOrigin } from './trust';
+
+export interface DesktopOptions {
+  core: Core;
+  trusted: TrustedOrigin;
+  preload: string;
+  resourcesDir: string;
+}
+
+/**
+ * Everything that makes Haul a desktop app: the window, tray, notifications, URLs from
+ * other launches and the clipboard, the local API when enabled, and a clean quit.
+ */
+export function startDesktop(options: DesktopOptions): { handleUrls(urls: string[]): void } {
+  const { core } = options;
+  const boundsFile = join(app.getPath('userData'), 'window.json');
+  let window: BrowserWindow | undefined;
+  let quitting = false;
+
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  registerIpc(ipcMain, core, options.trusted);
+
+  const showWindow = () => {
+    if (!window || window.isDestroyed()) {
+      const displays = screen.getAllDisplays().map((d) => d.workArea);
+      window = createMainWindow({
+        preload: options.preload,
+        trusted: options.trusted,
+        bounds: restoreBounds(readBounds(boundsFile), displays),
+        icon: join(options.resourcesDir, 'icon.png'),
+      });
+      window.on('close', (event) => {
+        if (!window) return;
+        writeBounds(boundsFile, { ...window.getNormalBounds(), maximized: window.isMaximized() });
+        if (!quitting && core.settings.get().closeToTray) {
+          event.preventDefault();
+          window.hide();
+        }
+      });
+    }
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+
+  const handleUrls = (urls: string[]) => {
+    showWindow();
+    if (urls.length > 0) void core.invoke('downloads.submit', { url: urls.join('\n') });
+  };
+
+  const quit = () => {
+    quitting = true;
+    app.quit();
+  };
+
+  const tray = createTray({ core, resourcesDir: options.resourcesDir, showWindow, window: () => window, quit });
+
+  // Notifications and the tray follow the job stream; only status changes notify.
+  const statuses = new Map<string, Job['status']>();
+  const subscription = core.jobs.hub.subscribe();
+  void (async () => {
+    for await (const event of subscription) {
+      if (event.event === 'init') {
+        statuses.clear();
+        for (const job of [...event.data.jobs, ...event.data.actionJobs]) statuses.set(job.id, job.status);
+      } else if (event.data.type === 'removed') {
+        statuses.delete(event.data.job.id);
+      } else {
+        const job = event.data.job;
+        const choice = chooseNotification(statuses.get(job.id), job, core.settings.get().notifications);
+        statuses.set(job.id, job.status);
+        if (choice && Notification.isSupported()) {
+          const notification = new Notification({ title: choice.title, body: choice.body });
+          notification.on('click', () => {
+            if (choice.onClick.kind === 'show-file') shell.showItemInFolder(choice.onClick.path);
+            else showWindow();
+          });
+          notification.show();
+        }
+      }
+      tray.update();
+    }
+  })();
+
+  // Clipboard watching (opt-in): a newly copied http(s) URL is offered once.
+  const offered = new Set<string>();
+  const clipboardTimer = setInterval(async () => {
+    if (!core.settings.get().watchClipboard) return;
+    const url = clipboardOffer(await clipboard.readText(), offered);
+    if (!url) return;
+    const notification = new Notification({ title: 'Download this link?', body: url });
+    notification.on('click', () => handleUrls([url]));
+    notification.show();
+  }, 1500);
+
+  // The local API, when enabled, for the CLI and browser extensions.
+  let server: RunningServer | undefined;
+  const dataDir = app.getPath('userData');
+  const { apiEnabled, apiPort, allowedOrigins } = core.settings.get();
+  if (apiEnabled) {
+    startServer({ core, token: loadOrCreateToken(dataDir), port: apiPort, allowedOrigins })
+      .then((running) => {
+        server = running;
+        writeInstanceFile(dataDir, { port: running.port, pid: process.pid });
+      })
+      .catch((error: unknown) => console.error(`haul: the local API did not start: ${String(error)}`));
+  }
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+      {
+        label: 'File',
+        submenu: [
+          { label: 'Pause all', accelerator: 'CmdOrCtrl+Shift+P', click: () => void core.invoke('jobs.pauseAll', {}) },
+          {
+            label: 'Resume all',
+            accelerator: 'CmdOrCtrl+Shift+R',
+            click: () => void core.invoke('jobs.resumeAll', {}),
+          },
+          { type: 'separator' },
+          { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: quit },
+        ],
+      },
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+      { role: 'windowMenu' },
+    ]),
+  );
+
+  // Quit cleanly: downloads stop resumably, SQLite closes, all within 5 s.
+  let closing = false;
+  app.on('before-quit', (event) => {
+    quitting = true;
+    if (closing) return;
+    event.preventDefault();
+    closing = true;
+    clearInterval(clipboardTimer);
+    subscription.close();
+    tray.destroy();
+    const done = Promise.all([server?.close(), core.close()]).finally(() => removeInstanceFile(dataDir, process.pid));
+    void Promise.race([done, new Promise((r) => setTimeout(r, 5000))]).then(() => app.exit(0));
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin' && !core.settings.get().closeToTray) quit();
+  });
+  app.on('activate', showWindow);
+
+  showWindow();
+  tray.update();
+  return { handleUrls };
+}
+
+/** Opening a downloaded file: programs and scripts need an explicit yes first. */
+export async function openDownloadedFile(path: string, parent?: BrowserWindow): Promise<void> {
+  if (needsConfirmationToOpen(path)) {
+    const options = {
+      type: 'warning' as const,
+      buttons: ['Cancel', 'Open'],
+      defaultId: 0,
+      cancelId: 0,
+      message: 'This file is a program or script.',
+      detail: `${path}\n\nOpen it only if you trust where it came from.`,
+    };
+    const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+    if (response !== 1) return;
+  }
+  const error = await shell.openPath(path);
+  if (error) throw new Error(error);
+}
+
+export { urlsFromArgs, urlsFromLink };

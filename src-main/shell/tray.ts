@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { app, clipboard, Menu, nativeImage, Tray, type BrowserWindow } from 'electron';
+import type { Core } from '../core/app';
+import { urlsFromArgs } from './launch-urls';
+import { trayState, type TrayState } from './tray-state';
+
+export interface TrayOptions {
+  core: Core;
+  resourcesDir: string;
+  showWindow(): void;
+  window(): BrowserWindow | undefined;
+  quit(): void;
+}
+
+/**
+ * The tray icon, its tooltip and menu, and the taskbar/dock progress, all computed from
+ * the live jobs by trayState(). Updated at most a few times a second from the event hub.
+ */
+export function createTray(options: TrayOptions): { update(): void; destroy(): void } {
+  const { core } = options;
+  const icons = Object.fromEntries(
+    (['idle', 'active', 'error'] as const).map((name) => [
+      name,
+      nativeImage.createFromPath(join(options.resourcesDir, 'tray', `${name}.png`)),
+    ]),
+  ) as Record<TrayState['icon'], Electron.NativeImage>;
+  const tray = new Tray(icons.idle);
+
+  const submitClipboard = async () => {
+    const urls = urlsFromArgs((await clipboard.readText()).split(/\s+/));
+    if (urls.length > 0) void core.invoke('downloads.submit', { url: urls.join('\n') });
+    else options.showWindow();
+  };
+
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Show Haul', click: options.showWindow },
+      { label: 'Add from clipboard', click: () => void submitClipboard() },
+      { type: 'separator' },
+      { label: 'Pause all', click: () => void core.invoke('jobs.pauseAll', {}) },
+      { label: 'Resume all', click: () => void core.invoke('jobs.resumeAll', {}) },
+      { type: 'separator' },
+      { label: 'Quit', click: options.quit },
+    ]),
+  );
+  tray.on('click', options.showWindow);
+
+  let last = '';
+  const update = () => {
+    const state = trayState(core.jobs.registry.snapshot());
+    const key = JSON.stringify(state);
+    if (key === last) return;
+    last = key;
+    tray.setImage(icons[state.icon]);
+    tray.setToolTip(state.tooltip);
+    options.window()?.setProgressBar(state.progress);
+    if (process.platform === 'darwin') app.dock?.setBadge(state.badge);
+  };
+
+  return { update, destroy: () => tray.destroy() };
+}
