@@ -53,6 +53,8 @@ export function createTray(options: TrayOptions): { update(): void; destroy(): v
     last = key;
     tray.setImage(icons[state.icon]);
     tray.setToolTip(state.tooltip);
+    // The Electron end-to-end test reads the tooltip here (a Tray has no getter for it).
+    if (process.env.HAUL_E2E === '1') (globalThis as { haulTrayState?: TrayState }).haulTrayState = state;
     options.window()?.setProgressBar(state.progress);
     if (process.platform === 'darwin') app.dock?.setBadge(state.badge);
   };
