@@ -64,9 +64,12 @@ test('the desktop app: isolated window, a download over IPC, progress in the tra
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/file.bin`;
     const submitted = await window.evaluate(
       (u) =>
-        (globalThis as { haul: { invoke(c: string, i: unknown): Promise<unknown> } }).haul.invoke('downloads.submit', {
-          url: u,
-        }),
+        (globalThis as unknown as { haul: { invoke(c: string, i: unknown): Promise<unknown> } }).haul.invoke(
+          'downloads.submit',
+          {
+            url: u,
+          },
+        ),
       url,
     );
     expect(submitted).toMatchObject({ ok: true });
@@ -77,7 +80,10 @@ test('the desktop app: isolated window, a download over IPC, progress in the tra
       .poll(
         async () => {
           const list = (await window.evaluate(() =>
-            (globalThis as { haul: { invoke(c: string, i: unknown): Promise<unknown> } }).haul.invoke('jobs.list', {}),
+            (globalThis as unknown as { haul: { invoke(c: string, i: unknown): Promise<unknown> } }).haul.invoke(
+              'jobs.list',
+              {},
+            ),
           )) as { value: { jobs: { status: string }[] } };
           return list.value.jobs[0]?.status;
         },
