@@ -6,7 +6,7 @@ import { useStore } from '../store/instance';
 import type { State } from '../store';
 import { Icon } from './Icon';
 import { JobPanelItem } from './JobPanelItem';
-import { overallProgress, panelJobIds } from './panel-jobs';
+import { isRunning, overallProgress, panelJobIds } from './panel-jobs';
 
 let memo: { d: unknown; a: unknown; x: unknown; ids: string[] } | undefined;
 /** Recomputed only when a job record or the dismissed set changes. */
@@ -17,9 +17,21 @@ function selectPanelIds(s: State): string[] {
   return ids;
 }
 
-function selectSummary(s: State): { active: number; percent: number } {
+function selectSummary(s: State): { active: number; paused: number; percent: number } {
   const jobs = selectPanelIds(s).map((id) => s.downloads[id] ?? s.actions[id]!);
-  return { active: jobs.filter((j) => !isFinished(j.status)).length, percent: Math.floor(overallProgress(jobs)) };
+  return {
+    active: jobs.filter(isRunning).length,
+    paused: jobs.filter((j) => j.status === 'paused').length,
+    percent: Math.floor(overallProgress(jobs)),
+  };
+}
+
+function summaryLabel({ active, paused, percent }: ReturnType<typeof selectSummary>, any: boolean): string {
+  const parts = [];
+  if (active > 0) parts.push(`${active} running · ${percent}%`);
+  if (paused > 0) parts.push(`${paused} paused`);
+  if (parts.length > 0) return parts.join(' · ');
+  return any ? 'All done' : 'No jobs';
 }
 
 /**
@@ -63,8 +75,7 @@ export function JobPanel() {
   };
 
   const dropProps = { onDragOver, onDragLeave: () => setDropping(false), onDrop: (e: DragEvent) => void onDrop(e) };
-  const label =
-    summary.active > 0 ? `${summary.active} active · ${summary.percent}%` : ids.length > 0 ? 'All done' : 'No jobs';
+  const label = summaryLabel(summary, ids.length > 0);
 
   if (collapsed) {
     return (

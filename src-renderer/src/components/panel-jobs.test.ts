@@ -37,5 +37,7 @@ describe('job panel contents', () => {
     expect(overallProgress(sized)).toBe(12.5);
     expect(overallProgress([...sized, pluginJob({ progress: 40 })])).toBe(30);
     expect(overallProgress([])).toBe(100);
+    // A paused job is not running: it does not hold the overall number down.
+    expect(overallProgress([...sized, downloadJob({ status: 'paused', totalBytes: 1000 })])).toBe(12.5);
   });
 });

@@ -32,9 +32,12 @@ export function panelJobIds(
   return shown.map((job) => job.id);
 }
 
+/** Waiting or working: what the pill counts as running. Paused jobs are counted apart. */
+export const isRunning = (job: Pick<Job, 'status'>) => !isFinished(job.status) && job.status !== 'paused';
+
 /** One number for the collapsed pill: bytes where known, else the average percentage. */
 export function overallProgress(jobs: readonly Job[]): number {
-  const active = jobs.filter((job) => !isFinished(job.status));
+  const active = jobs.filter(isRunning);
   if (active.length === 0) return 100;
   const sized = active.filter((job): job is DownloadJob => job.source === 'download' && !!job.totalBytes);
   if (sized.length === active.length) {
