@@ -70,7 +70,14 @@ async function resume(input: EstablishInput, saved: TransferState): Promise<Esta
       ifRange: ifRangeValue(saved),
       userAgent: input.userAgent,
     });
-    const verdict = checkRangeResponse(response, asked, saved);
+    let verdict: ReturnType<typeof checkRangeResponse>;
+    try {
+      verdict = checkRangeResponse(response, asked, saved);
+    } catch (error) {
+      await response.body.dump().catch(() => undefined);
+      await part.close();
+      throw error;
+    }
     if (verdict.kind === 'range') {
       const state = { ...saved, url: response.url };
       return {
@@ -104,9 +111,10 @@ async function keepPart<T>(part: PartFile, result: T): Promise<T> {
 
 /** Takes a 200 as the start of the whole file: names it, empties or creates the part. */
 async function adopt(input: EstablishInput, response: OpenedResponse, existing: PartFile | null): Promise<Established> {
-  failUnlessSuccess(response);
   if (response.status !== 200) {
+    await existing?.close();
     await response.body.dump().catch(() => undefined);
+    failUnlessSuccess(response);
     throw new JobFailure('http', `The server answered ${response.status} to a plain request for the file.`);
   }
   const facts = describe(response);

@@ -131,7 +131,13 @@ export class SegmentWorker {
       ifRange: ifRangeValue(state),
       userAgent: this.host.settings.userAgent,
     });
-    const verdict = checkRangeResponse(response, asked, state);
+    let verdict: ReturnType<typeof checkRangeResponse>;
+    try {
+      verdict = checkRangeResponse(response, asked, state);
+    } catch (error) {
+      await response.body.dump().catch(() => undefined);
+      throw error;
+    }
     if (verdict.kind === 'range') return { body: response.body, coveredEnd: verdict.end };
     await response.body.dump().catch(() => undefined);
     if (verdict.kind === 'complete') {
