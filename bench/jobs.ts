@@ -10,6 +10,7 @@ import type { DownloadJob } from '../src-preload/contract';
 import { JobCenter } from '../src-main/core/jobs/job-center';
 import type { DownloadRunner } from '../src-main/core/jobs/runner';
 import { SettingsStore } from '../src-main/core/settings';
+import { downloadJob } from '../src-main/test/job-fixtures';
 import { openDatabase } from '../src-main/core/store/database';
 import { JobStore } from '../src-main/core/store/job-store';
 
@@ -32,34 +33,23 @@ function open(dir: string) {
 }
 
 function historyJob(i: number, now: number): DownloadJob {
-  return {
+  const at = now - 1000 * i;
+  return downloadJob({
     id: i.toString(16).padStart(8, '0'),
-    source: 'download',
     status: i % 5 === 0 ? 'failed' : 'completed',
     progress: 100,
     message: 'Completed',
-    createdAt: now - 1000 * i,
-    startedAt: now - 1000 * i,
-    finishedAt: now - 1000 * i + 500,
-    updatedAt: now - 1000 * i + 500,
-    attempts: 1,
-    maxAttempts: 5,
-    error: null,
-    result: null,
-    idempotencyKey: null,
+    createdAt: at,
+    startedAt: at,
+    finishedAt: at + 500,
+    updatedAt: at + 500,
     url: `https://files.example/archive/${i}.zip`,
-    finalUrl: null,
     fileName: `${i}.zip`,
     dir: '/downloads',
     totalBytes: 1_000_000,
     receivedBytes: 1_000_000,
-    speed: 0,
-    eta: null,
     connections: 0,
-    resourceId: null,
-    priority: 0,
-    options: {},
-  };
+  });
 }
 
 function median(values: number[]): number {

@@ -1,67 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { DownloadJob, PluginJob, Snapshot } from '../../src-preload/contract';
+import type { Snapshot } from '../../src-preload/contract';
+import { downloadJob, pluginJob } from '../test/job-fixtures';
 import { urlsFromArgs, urlsFromLink } from './launch-urls';
 import { chooseNotification } from './notify-choice';
 import { clipboardOffer, isOpenableExternally, needsConfirmationToOpen } from './open-safety';
 import { formatSpeed, trayState } from './tray-state';
 
-function download(patch: Partial<DownloadJob>): DownloadJob {
-  return {
-    id: 'abcd1234',
-    source: 'download',
-    status: 'downloading',
-    progress: 0,
-    message: '',
-    createdAt: 0,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: 0,
-    attempts: 1,
-    maxAttempts: 5,
-    error: null,
-    result: null,
-    idempotencyKey: null,
-    url: 'https://a.example/f.iso',
-    finalUrl: null,
-    fileName: 'f.iso',
-    dir: '/d',
-    totalBytes: null,
-    receivedBytes: 0,
-    speed: 0,
-    eta: null,
-    connections: 1,
-    resourceId: null,
-    priority: 0,
-    options: {},
-    ...patch,
-  };
-}
-
-function plugin(patch: Partial<PluginJob>): PluginJob {
-  return {
-    id: 'a'.repeat(16),
-    source: 'plugin',
-    status: 'running',
-    progress: 0,
-    message: '',
-    createdAt: 0,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: 0,
-    attempts: 1,
-    maxAttempts: 1,
-    error: null,
-    result: null,
-    idempotencyKey: null,
-    pluginName: 'checksum',
-    actionId: 'hash',
-    label: 'Checksum',
-    entityType: 'resource',
-    entityId: 1,
-    params: {},
-    ...patch,
-  };
-}
+const download = downloadJob;
+const plugin = pluginJob;
 
 describe('tray', () => {
   it('idle with nothing to do', () => {

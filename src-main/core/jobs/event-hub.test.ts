@@ -1,41 +1,14 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadJob, Job, PluginJob } from '../../../src-preload/contract';
+import { downloadJob } from '../../test/job-fixtures';
 import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
 import { applyStep, jobStep } from '../../test/job-steps';
 import { ManualClock } from '../clock';
 import { EventHub, type SequencedEvent, type Subscription } from './event-hub';
 
 function download(id: string, patch: Partial<DownloadJob> = {}): DownloadJob {
-  return {
-    id,
-    source: 'download',
-    status: 'downloading',
-    progress: 0,
-    message: '',
-    createdAt: 0,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: 0,
-    attempts: 1,
-    maxAttempts: 5,
-    error: null,
-    result: null,
-    idempotencyKey: null,
-    url: `https://a.example/${id}`,
-    finalUrl: null,
-    fileName: null,
-    dir: '/tmp',
-    totalBytes: null,
-    receivedBytes: 0,
-    speed: 0,
-    eta: null,
-    connections: 1,
-    resourceId: null,
-    priority: 0,
-    options: {},
-    ...patch,
-  };
+  return downloadJob({ id, url: `https://a.example/${id}`, fileName: null, dir: '/tmp', ...patch });
 }
 
 function drain(subscription: Subscription): SequencedEvent[] {
