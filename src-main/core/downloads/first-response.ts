@@ -126,7 +126,8 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
     if (part) await part.truncate(0);
   }
   if (!part) {
-    const userName = ctx.job.options.fileName ?? ctx.job.fileName;
+    // Only a name the user chose is kept as given; job.fileName may be one the engine picked.
+    const userName = ctx.job.options.fileName;
     const wanted =
       names?.fileName ??
       (userName

@@ -13,6 +13,8 @@ import type { LiveSegment } from './transfer';
 
 /** Bytes gathered before one positioned write: few syscalls, bounded memory. */
 const batchBytes = 1 << 20;
+/** A batch is also written after this long, so progress moves on a slow server too. */
+const batchMs = 250;
 /** Answers in a row that may end early, each having brought bytes, before giving up. */
 const maxShortReads = 32;
 
@@ -183,6 +185,7 @@ export class SegmentWorker {
     let got = 0;
     let batch: Buffer[] = [];
     let pending = 0;
+    let batchStarted = this.now();
     let writing: Promise<void> = Promise.resolve();
     let error: unknown = null;
 
@@ -193,6 +196,7 @@ export class SegmentWorker {
       const size = pending;
       batch = [];
       pending = 0;
+      batchStarted = this.now();
       this.activeAt = null;
       await writing;
       this.activeAt = this.now();
@@ -218,7 +222,7 @@ export class SegmentWorker {
         pending += chunk.length;
         this.cursor += chunk.length;
         got += chunk.length;
-        if (pending >= batchBytes) await flush();
+        if (pending >= batchBytes || this.now() - batchStarted >= batchMs) await flush();
         if (full()) break;
       }
     } catch (caught) {
