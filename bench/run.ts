@@ -27,7 +27,7 @@ const wanted = (name: string) => parts.length === 0 || parts.includes(name);
 
 if (wanted('jobs')) console.log(table('jobs', await benchJobs()));
 if (wanted('downloads')) {
-  const script = join(import.meta.dirname, 'downloads.ts');
+  const script = join(import.meta.dirname, '..', 'scripts', 'bench-downloads.mjs');
   if (existsSync(script)) {
     const { benchDownloads } = (await import(script)) as { benchDownloads(): Promise<Row[]> };
     console.log(table('downloads', await benchDownloads()));
