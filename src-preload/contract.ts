@@ -322,6 +322,10 @@ export const commands = {
     input: JobId.extend({ to: z.enum(['top', 'up', 'down', 'bottom']) }).strict(),
     output: z.object({ order: z.array(z.string()) }),
   },
+  'jobs.setSpeedLimit': {
+    input: JobId.extend({ speedLimit: z.number().int().min(0) }).strict(),
+    output: Job,
+  },
   'jobs.pauseAll': { input: NoInput, output: z.object({ count: z.number().int() }) },
   'jobs.resumeAll': { input: NoInput, output: z.object({ count: z.number().int() }) },
   'jobs.clearCompleted': { input: NoInput, output: z.object({ removed: z.number().int() }) },

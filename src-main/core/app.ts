@@ -79,16 +79,17 @@ export function createCore(options: CoreOptions): Core {
   // The default connection count is read at each start, so a settings change applies
   // to the next download without restarting anything.
   const downloadRunner: DownloadRunner = (context) =>
-    engine({
-      ...context,
-      job: {
-        ...context.job,
-        options: {
-          ...context.job.options,
-          connections: context.job.options.connections ?? settings.get().connectionsPerDownload,
+    engine(
+      Object.create(context, {
+        job: {
+          get: () => {
+            const job = context.job;
+            const connections = job.options.connections ?? settings.get().connectionsPerDownload;
+            return { ...job, options: { ...job.options, connections } };
+          },
         },
-      },
-    });
+      }) as typeof context,
+    );
   const jobs: JobCenter = new JobCenter({
     db,
     settings,
@@ -115,6 +116,7 @@ export function createCore(options: CoreOptions): Core {
       return { removed: true as const };
     },
     'jobs.move': ({ id, to }) => ({ order: jobs.move(id, to) }),
+    'jobs.setSpeedLimit': ({ id, speedLimit }) => jobs.setSpeedLimit(id, speedLimit),
     'jobs.pauseAll': () => ({ count: jobs.pauseAll() }),
     'jobs.resumeAll': () => ({ count: jobs.resumeAll() }),
     'jobs.clearCompleted': () => ({ removed: jobs.clearCompleted() }),

@@ -394,3 +394,18 @@ describe('settings that apply at once', () => {
     expect(t.center.submit({ url: 'https://a.example/own', dir: '/tmp/x' }).jobs[0]!.dir).toBe('/tmp/x');
   });
 });
+
+describe('per-download speed limit', () => {
+  it('changes while the download runs: the engine sees it through its live job view', () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/big', speedLimit: 1000 }).jobs;
+    const attempt = t.engine.running()[0]!;
+    expect(attempt.context.job.options.speedLimit).toBe(1000);
+    t.center.setSpeedLimit(job!.id, 50_000);
+    expect(attempt.context.job.options.speedLimit).toBe(50_000);
+    t.center.setSpeedLimit(job!.id, 0);
+    expect(attempt.context.job.options.speedLimit).toBeUndefined();
+    t.clock.advance(1000);
+    expect((t.center.store.get(job!.id)?.job as DownloadJob).options.speedLimit).toBeUndefined();
+  });
+});

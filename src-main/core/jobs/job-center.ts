@@ -317,6 +317,17 @@ export class JobCenter {
     return queue.map((s) => s.job.id);
   }
 
+  /** A download's own speed limit, in bytes per second (0: none); applies while it runs. */
+  setSpeedLimit(id: string, speedLimit: number): Job {
+    const job = this.registry.get(id);
+    if (job.source !== 'download') throw new HaulError('conflict', 'Only downloads have a speed limit.');
+    const { speedLimit: _previous, ...rest } = job.options;
+    const options = speedLimit > 0 ? { ...rest, speedLimit } : rest;
+    const updated = this.registry.isLive(id) ? this.registry.update(id, { options }) : undefined;
+    if (!updated) throw new HaulError('conflict', `Job ${id} is no longer in the live list.`);
+    return updated;
+  }
+
   pauseAll(): number {
     let count = 0;
     for (const { job } of this.registry.liveJobs()) {

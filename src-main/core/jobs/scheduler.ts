@@ -194,7 +194,11 @@ export class Scheduler {
     const id = job.id;
     try {
       const outcome = await downloadRunner({
-        job,
+        // A live view: the engine rereads options (the speed limit) while it runs.
+        get job() {
+          const current = registry.stored(id)?.job;
+          return current?.source === 'download' ? current : job;
+        },
         signal,
         resumeState: registry.stored(id)?.resumeState ?? null,
         saveState: (state) => registry.update(id, {}, state),
