@@ -9,6 +9,8 @@ import { afterDownload, CompletionHooks } from './library/after-download';
 import { Library } from './library/library';
 import { createDownloadEngine, createRateLimiter } from './downloads/engine';
 import type { DownloadRunner } from './jobs/runner';
+import { findBundledPluginsDir } from './plugins/bundled-dir';
+import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/plugin-host';
 import { SettingsStore } from './settings';
 import { openOrRecoverDatabase, schemaVersion } from './store/database';
 
@@ -28,6 +30,13 @@ export interface CoreOptions {
   desktop?: { open(path: string): Promise<void>; reveal(path: string): void };
   /** Test hooks: throttles, retention and backoff of the job center. */
   jobs?: Pick<JobCenterOptions, 'throttleMs' | 'retention' | 'backoff' | 'pluginTimeoutMs' | 'random'>;
+  /**
+   * The plugins shipped with Haul (resources/plugins), resolved by the caller.
+   * @default found beside the built bundle; none when running from source
+   */
+  bundledPluginsDir?: string;
+  /** Test hooks of the plugin host: shorter limits, another worker entry. */
+  plugins?: Pick<PluginHostOptions, 'limits' | 'workerFile'>;
 }
 
 /** The one facade the Electron shell and the HTTP server use. */
@@ -39,6 +48,8 @@ export interface Core {
   /** Run in each download's processing step; the plugin host adds plugins' hooks here. */
   readonly completionHooks: CompletionHooks;
   readonly settings: SettingsStore;
+  /** Sandboxed plugins; `plugins.ready` settles once the ones found at start have started. */
+  readonly plugins: PluginHost;
   /** Parses and runs a command by name; the envelope never throws. */
   invoke(name: unknown, input: unknown): Promise<Envelope<unknown>>;
   close(): Promise<void>;
@@ -101,9 +112,23 @@ export function createCore(options: CoreOptions): Core {
   });
   jobs.start();
 
+  const plugins = new PluginHost({
+    db,
+    clock: options.clock ?? systemClock,
+    jobs,
+    library,
+    completionHooks,
+    downloadDir: options.downloadDir,
+    bundledDir: options.bundledPluginsDir ?? findBundledPluginsDir(),
+    userDir: userPluginsDir(options.dataDir),
+    ...options.plugins,
+  });
+  void plugins.start();
+
   const commands: CommandHandlers = {
     'app.info': () => ({ ...info, downloadDir: settings.get().downloadDir ?? options.downloadDir }),
-    'downloads.submit': (input) => jobs.submit(input),
+    // Plugins' haul.resolve run first: one URL may become several direct downloads.
+    'downloads.submit': (input) => plugins.submit(input),
     'jobs.snapshot': () => jobs.registry.snapshot(),
     'jobs.list': (input) => jobs.list(input),
     'jobs.get': ({ id }) => jobs.getWithLog(id),
@@ -140,6 +165,16 @@ export function createCore(options: CoreOptions): Core {
     },
     'settings.get': () => settings.get(),
     'settings.update': (changes) => settings.update(changes),
+    'plugins.list': () => ({ plugins: plugins.list() }),
+    'plugins.enable': ({ name }) => plugins.enable(name),
+    'plugins.disable': ({ name }) => plugins.disable(name),
+    'plugins.updateSettings': ({ name, values }) => plugins.updateSettings(name, values),
+    'plugins.install': ({ path }) => plugins.install(path),
+    'plugins.reload': async ({ name }) => ({ plugins: await plugins.reload(name) }),
+    'plugins.log': ({ name }) => ({ lines: plugins.logOf(name) }),
+    'plugins.notifications': ({ limit }) => ({ notifications: plugins.notifications.list(limit) }),
+    'actions.list': ({ entityType, resourceId }) => ({ actions: plugins.listActions(entityType, resourceId) }),
+    'actions.run': (input) => plugins.runAction(input),
   };
 
   let closed = false;
@@ -150,11 +185,14 @@ export function createCore(options: CoreOptions): Core {
     library,
     completionHooks,
     settings,
+    plugins,
     invoke: (name, input) => dispatch(commands, name, input),
     async close() {
       if (closed) return;
       closed = true;
+      // Jobs first: running plugin jobs stop as `shutdown` (resumable state), not as crashes.
       await jobs.close();
+      await plugins.close();
       db.close();
     },
   };

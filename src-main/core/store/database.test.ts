@@ -140,3 +140,16 @@ describe('migration 4: library resources', () => {
     db.close();
   });
 });
+
+describe('migration 5: plugin state and storage', () => {
+  it('keeps one state row per plugin and one storage value per plugin and key', () => {
+    const db = openDatabase({ file: join(dir.path, 'm5.db') });
+    db.prepare(`INSERT INTO plugin_state (name, enabled, updated_at) VALUES ('checksum', 0, 1)`).run();
+    expect(db.prepare(`SELECT settings FROM plugin_state WHERE name = 'checksum'`).get()).toEqual({ settings: '{}' });
+    const put = db.prepare(`INSERT INTO plugin_storage (plugin, key, value) VALUES (?, ?, ?)`);
+    put.run('a', 'k', '1');
+    put.run('b', 'k', '2');
+    expect(() => put.run('a', 'k', '3')).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.close();
+  });
+});

@@ -104,6 +104,29 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'plugin state and storage',
+    up(db) {
+      // plugin_state: what the user chose (enabled, settings as JSON) per plugin name, kept
+      // when a plugin is removed so a reinstall finds its settings. plugin_storage: the
+      // key/value store behind haul.storage, values as JSON.
+      db.exec(`
+        CREATE TABLE plugin_state (
+          name       TEXT PRIMARY KEY,
+          enabled    INTEGER NOT NULL,
+          settings   TEXT NOT NULL DEFAULT '{}',
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE plugin_storage (
+          plugin TEXT NOT NULL,
+          key    TEXT NOT NULL,
+          value  TEXT NOT NULL,
+          PRIMARY KEY (plugin, key)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

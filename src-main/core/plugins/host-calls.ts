@@ -1,0 +1,103 @@
+import { SubmitInput, type CommandOutput, type ParsedInput, type PluginPermission } from '../../../src-preload/contract';
+import { describeIssues } from '../dispatch';
+import { HaulError } from '../errors';
+import type { FileAccess } from './file-access';
+import { pluginFetch } from './http-access';
+import { hasPermission } from './manifest';
+import type { PluginNotifications } from './notifications';
+import type { PluginInstance } from './plugin-instance';
+import type { PluginJobs } from './plugin-jobs';
+import type { PluginStorage } from './plugin-storage';
+
+export interface HostServices {
+  jobs: PluginJobs;
+  files: FileAccess;
+  storage: PluginStorage;
+  notifications: PluginNotifications;
+  submit(input: ParsedInput<'downloads.submit'>): CommandOutput<'downloads.submit'>;
+}
+
+function need(instance: PluginInstance, permission: PluginPermission, api: string): void {
+  if (!instance.source.manifest || !hasPermission(instance.source.manifest, permission)) {
+    throw new HaulError('forbidden', `${api} needs "${permission}" in the permissions of plugin.json`);
+  }
+}
+
+function options(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * Answers one call from a plugin's sandbox. Every capability beyond log, settings and
+ * jobs is checked against the manifest here, on the host, where the plugin cannot reach.
+ */
+export async function serveHostCall(
+  services: HostServices,
+  instance: PluginInstance,
+  method: string,
+  args: unknown[],
+): Promise<unknown> {
+  const [a, b, c] = args;
+  const name = instance.name;
+  switch (method) {
+    case 'log':
+      instance.log(a === 'warn' ? 'warn' : 'info', String(b));
+      return null;
+    case 'startJob':
+      return services.jobs.startJob(instance, a, b);
+    case 'job.progress':
+      return services.jobs.progress(instance, a, b, c);
+    case 'job.complete':
+      return services.jobs.complete(instance, a, b);
+    case 'job.fail':
+      return services.jobs.fail(instance, a, b);
+    case 'job.log':
+      return services.jobs.log(instance, a, b);
+    case 'http.fetch':
+      need(instance, 'http', 'haul.http.fetch');
+      return pluginFetch(String(a), options(b), instance.source.manifest!.hosts);
+    case 'files.read':
+      need(instance, 'files', 'haul.files.read');
+      return services.files.read(a, options(b));
+    case 'files.hash': {
+      need(instance, 'files', 'haul.files.hash');
+      const jobId = options(c).jobId;
+      let last = -1;
+      return services.files.hash(a, b, (fraction) => {
+        const percent = Math.floor(fraction * 100);
+        if (percent === last) return;
+        last = percent;
+        services.jobs.hostProgress(instance, jobId, percent, `Hashing (${String(b)}): ${percent}%`);
+      });
+    }
+    case 'files.move':
+      need(instance, 'files', 'haul.files.move');
+      return services.files.move(a, b, options(c));
+    case 'downloads.submit': {
+      need(instance, 'downloads', 'haul.downloads.submit');
+      const parsed = SubmitInput.safeParse(a);
+      if (!parsed.success) throw new HaulError('invalid_input', `downloads.submit: ${describeIssues(parsed.error)}`);
+      const { jobs, invalid } = services.submit(parsed.data);
+      return { jobs: jobs.map((job) => ({ id: job.id, url: job.url, status: job.status })), invalid };
+    }
+    case 'storage.get':
+      need(instance, 'storage', 'haul.storage');
+      return services.storage.get(name, String(a));
+    case 'storage.set':
+      need(instance, 'storage', 'haul.storage');
+      services.storage.set(name, String(a), b);
+      return null;
+    case 'storage.delete':
+      need(instance, 'storage', 'haul.storage');
+      services.storage.delete(name, String(a));
+      return null;
+    case 'storage.keys':
+      need(instance, 'storage', 'haul.storage');
+      return services.storage.keys(name);
+    case 'notify':
+      need(instance, 'notify', 'haul.notify');
+      return services.notifications.add(name, a).id;
+    default:
+      throw new HaulError('not_found', `unknown host call ${method}`);
+  }
+}

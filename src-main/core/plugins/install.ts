@@ -1,0 +1,60 @@
+import { cp, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { HaulError } from '../errors';
+import { readPluginFolder } from './plugin-loader';
+import { readZip, stripCommonFolder, ZipError } from './zip-reader';
+
+/** Unpacks a .zip into a new folder under `parent`. */
+async function unpack(zipPath: string, parent: string): Promise<string> {
+  let files: Map<string, Buffer>;
+  try {
+    files = stripCommonFolder(readZip(await readFile(zipPath)));
+  } catch (error) {
+    if (error instanceof ZipError) throw new HaulError('invalid_input', `path: ${error.message}`);
+    throw error;
+  }
+  const dir = await mkdtemp(join(parent, '.unpack-'));
+  for (const [name, content] of files) {
+    const target = join(dir, name);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+  return dir;
+}
+
+/**
+ * Installs a plugin folder or .zip into `userDir/<name>`, replacing an older copy. The
+ * manifest is checked before anything is replaced; a bundled plugin's name is refused.
+ * Returns the installed folder.
+ */
+export async function installPlugin(path: string, userDir: string, bundledNames: Set<string>): Promise<string> {
+  const from = resolve(path);
+  let info;
+  try {
+    info = await lstat(from);
+  } catch {
+    throw new HaulError('not_found', `path: ${path} does not exist`);
+  }
+  await mkdir(userDir, { recursive: true });
+  const isZip = info.isFile() && from.toLowerCase().endsWith('.zip');
+  if (!isZip && !info.isDirectory()) throw new HaulError('invalid_input', 'path: expected a plugin folder or a .zip');
+  const staged = isZip ? await unpack(from, userDir) : from;
+  try {
+    const source = readPluginFolder(staged, false);
+    if (source.error || !source.manifest) throw new HaulError('invalid_input', `Plugin not installed: ${source.error}`);
+    const name = source.manifest.name;
+    if (bundledNames.has(name)) throw new HaulError('conflict', `A bundled plugin is already called ${name}.`);
+    const target = join(userDir, name);
+    if (resolve(staged) === resolve(target)) return target;
+    const incoming = isZip ? staged : await mkdtemp(join(userDir, '.copy-'));
+    if (!isZip) {
+      // Symlinks are left out: a plugin folder is plain files.
+      await cp(staged, incoming, { recursive: true, filter: async (p) => !(await lstat(p)).isSymbolicLink() });
+    }
+    await rm(target, { recursive: true, force: true });
+    await rename(incoming, target);
+    return target;
+  } finally {
+    if (isZip) await rm(staged, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,326 @@
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type {
+  ActionResult,
+  CommandOutput,
+  ParsedInput,
+  PluginAction,
+  PluginInfo,
+  Resource,
+} from '../../../src-preload/contract';
+import type { Clock } from '../clock';
+import { HaulError } from '../errors';
+import type { JobCenter } from '../jobs/job-center';
+import type { CompletionHooks } from '../library/after-download';
+import type { Library } from '../library/library';
+import { matchesContentType, validateParams } from './action-params';
+import { FileAccess } from './file-access';
+import { serveHostCall, type HostServices } from './host-calls';
+import { installPlugin } from './install';
+import { effectiveSettings, settingValueProblem } from './manifest';
+import { PluginNotifications } from './notifications';
+import { PluginInstance, defaultLimits, type PluginLimits } from './plugin-instance';
+import { PluginJobs } from './plugin-jobs';
+import { scanPlugins, readPluginFolder, type PluginSource } from './plugin-loader';
+import { PluginStateStore } from './plugin-state';
+import { PluginStorage } from './plugin-storage';
+import { describeFailure } from './sandbox-failure';
+import { parseResolverAnswer, submitWithResolvers, type ResolvedLink } from './submit-resolvers';
+import { defaultWorkerFile } from './worker-client';
+
+export interface PluginHostOptions {
+  db: Database;
+  clock: Clock;
+  jobs: JobCenter;
+  library: Library;
+  completionHooks: CompletionHooks;
+  downloadDir: string;
+  /** Plugins shipped with Haul (resources/plugins). */
+  bundledDir?: string;
+  /** Plugins the user installed (<dataDir>/plugins). */
+  userDir: string;
+  limits?: Partial<PluginLimits>;
+  /** @default plugin-worker beside this module or the bundle */
+  workerFile?: string;
+}
+
+type Submit = ParsedInput<'downloads.submit'>;
+
+/** Plugins: loading, lifecycle, actions, hooks and resolvers. Owns one worker per running plugin. */
+export class PluginHost {
+  readonly notifications: PluginNotifications;
+  readonly limits: PluginLimits;
+  private readonly plugins = new Map<string, PluginInstance>();
+  private readonly state: PluginStateStore;
+  private readonly services: HostServices;
+  private readonly pluginJobs: PluginJobs;
+  private nextTask = 1;
+  private closed = false;
+  /** Settles once every plugin found at start has started or failed. */
+  ready: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: PluginHostOptions) {
+    this.limits = { ...defaultLimits, ...options.limits };
+    this.notifications = new PluginNotifications(options.clock);
+    this.state = new PluginStateStore(options.db, options.clock);
+    this.pluginJobs = new PluginJobs(options.jobs, () => this.task(), () => this.limits.jobMs);
+    this.services = {
+      jobs: this.pluginJobs,
+      files: new FileAccess(options.library, options.downloadDir),
+      storage: new PluginStorage(options.db),
+      notifications: this.notifications,
+      submit: (input) => options.jobs.submit(input),
+    };
+    options.jobs.setPluginRetry((job) =>
+      this.pluginJobs.retryRun(job, (name) => this.active(name), (id) => options.library.get(id)),
+    );
+    options.completionHooks.add('plugins', (event) => this.runCompletionHooks(event));
+  }
+
+  private task(): number {
+    this.nextTask = this.nextTask >= 0x7ffffff0 ? 1 : this.nextTask + 1;
+    return this.nextTask;
+  }
+
+  /** Reads both plugin folders and starts every enabled plugin. */
+  start(): Promise<void> {
+    const sources = [...scanPlugins(this.options.bundledDir, true), ...scanPlugins(this.options.userDir, false)];
+    for (const source of sources) this.adopt(source);
+    this.ready = Promise.all([...this.plugins.values()].map((p) => (p.enabled ? p.start() : undefined))).then(() => undefined);
+    return this.ready;
+  }
+
+  /** Registers a plugin read from disk (replacing one of the same name), without starting it. */
+  private adopt(source: PluginSource): PluginInstance {
+    const existing = this.plugins.get(source.name);
+    if (existing?.source.bundled && !source.bundled) {
+      source = { ...source, error: `a bundled plugin is already called ${source.name}` };
+      source.name = `${source.name} (${source.dir})`;
+    }
+    const instance = new PluginInstance(source, {
+      workerFile: this.options.workerFile ?? defaultWorkerFile(),
+      limits: this.limits,
+      downloadDir: this.options.downloadDir,
+      serve: (plugin, method, args) => serveHostCall(this.services, plugin, method, args),
+    });
+    const choice = this.state.get(source.name);
+    instance.enabled = choice?.enabled ?? source.manifest?.enabledByDefault ?? true;
+    if (source.manifest) instance.settings = effectiveSettings(source.manifest, choice?.settings ?? {});
+    if (!instance.enabled) instance.state = 'disabled';
+    if (source.error) {
+      instance.state = 'error';
+      instance.error = source.error;
+      console.warn(`haul: plugin ${source.name} not loaded: ${source.error}`);
+    }
+    this.plugins.set(source.name, instance);
+    return instance;
+  }
+
+  list(): PluginInfo[] {
+    return [...this.plugins.values()].map((p) => p.info());
+  }
+
+  private get(name: string): PluginInstance {
+    const instance = this.plugins.get(name);
+    if (!instance) throw new HaulError('not_found', `No plugin called ${name}.`);
+    return instance;
+  }
+
+  private active(name: string): PluginInstance | undefined {
+    const instance = this.plugins.get(name);
+    return instance?.enabled && instance.state === 'active' ? instance : undefined;
+  }
+
+  private remember(instance: PluginInstance): void {
+    this.state.set(instance.name, { enabled: instance.enabled, settings: instance.settings });
+  }
+
+  async enable(name: string): Promise<PluginInfo> {
+    const instance = this.get(name);
+    if (instance.source.error) throw new HaulError('conflict', `Plugin ${name} cannot run: ${instance.source.error}`);
+    instance.enabled = true;
+    this.remember(instance);
+    if (instance.state !== 'active') await instance.start();
+    return instance.info();
+  }
+
+  async disable(name: string): Promise<PluginInfo> {
+    const instance = this.get(name);
+    instance.enabled = false;
+    this.remember(instance);
+    await instance.stop('disabled');
+    return instance.info();
+  }
+
+  updateSettings(name: string, values: Record<string, string | number | boolean>): PluginInfo {
+    const instance = this.get(name);
+    const manifest = instance.source.manifest;
+    if (!manifest) throw new HaulError('conflict', `Plugin ${name} cannot be configured: ${instance.source.error}`);
+    const next = { ...instance.settings };
+    for (const [key, value] of Object.entries(values)) {
+      const setting = manifest.settings.find((s) => s.key === key);
+      if (!setting) throw new HaulError('invalid_input', `values.${key}: plugin ${name} has no such setting`);
+      const problem = settingValueProblem(setting, value);
+      if (problem) throw new HaulError('invalid_input', `values.${key}: ${problem}`);
+      next[key] = value;
+    }
+    instance.pushSettings(next);
+    this.remember(instance);
+    return instance.info();
+  }
+
+  /** Installs a folder or .zip into the user plugin folder and starts it. */
+  async install(path: string): Promise<PluginInfo> {
+    const bundledNames = new Set([...this.plugins.values()].filter((p) => p.source.bundled).map((p) => p.name));
+    const dir = await installPlugin(path, this.options.userDir, bundledNames);
+    return (await this.reloadOne(dir, false)).info();
+  }
+
+  /** Reads plugins from disk again and restarts them: new code without an app restart. */
+  async reload(name?: string): Promise<PluginInfo[]> {
+    if (name !== undefined) {
+      const instance = this.get(name);
+      await this.reloadOne(instance.source.dir, instance.source.bundled);
+      return this.list();
+    }
+    await Promise.all([...this.plugins.values()].map((p) => p.stop()));
+    this.plugins.clear();
+    await this.start();
+    return this.list();
+  }
+
+  private async reloadOne(dir: string, bundled: boolean): Promise<PluginInstance> {
+    const source = readPluginFolder(dir, bundled);
+    await this.plugins.get(source.name)?.stop();
+    const instance = this.adopt(source);
+    if (instance.enabled && !source.error) await instance.start();
+    return instance;
+  }
+
+  logOf(name: string): string[] {
+    return this.get(name).logTail();
+  }
+
+  listActions(entityType: 'resource' | 'custom', resourceId?: number): PluginAction[] {
+    const resource = resourceId !== undefined ? this.options.library.get(resourceId) : undefined;
+    const actions: PluginAction[] = [];
+    for (const instance of this.plugins.values()) {
+      if (!this.active(instance.name)) continue;
+      for (const action of instance.actions.values()) {
+        if (action.entity !== entityType) continue;
+        if (resource && !matchesContentType(action.filters.contentTypes, resource.contentType)) continue;
+        actions.push({
+          pluginName: instance.name,
+          id: action.id,
+          label: action.label,
+          entity: action.entity,
+          description: action.description,
+          icon: action.icon,
+          contentTypes: action.filters.contentTypes,
+          params: action.params,
+          async: action.async,
+          confirm: action.confirm,
+          bulkMax: action.bulkMax,
+        });
+      }
+    }
+    return actions;
+  }
+
+  async runAction(input: ParsedInput<'actions.run'>): Promise<CommandOutput<'actions.run'>> {
+    const instance = this.plugins.get(input.pluginName);
+    if (!instance) throw new HaulError('not_found', `No plugin called ${input.pluginName}.`);
+    if (!this.active(instance.name)) {
+      throw new HaulError('conflict', `Plugin ${instance.name} is not running (${instance.error ?? instance.state}).`);
+    }
+    const action = instance.actions.get(input.actionId);
+    if (!action) throw new HaulError('not_found', `Plugin ${instance.name} has no action ${input.actionId}.`);
+    let resource: Resource | null = null;
+    if (action.entity === 'resource') {
+      if (input.resourceId === undefined) throw new HaulError('invalid_input', 'resourceId: this action needs a library item');
+      resource = this.options.library.get(input.resourceId);
+      if (!matchesContentType(action.filters.contentTypes, resource.contentType)) {
+        throw new HaulError('invalid_input', `resourceId: ${action.label} does not apply to ${resource.contentType ?? 'unknown'} files`);
+      }
+    }
+    const params = validateParams(action.params, input.params ?? {});
+    if (action.async) return { kind: 'job', job: this.pluginJobs.runAction(instance, action, resource, params) };
+    try {
+      const value = await instance.call(
+        { kind: 'action', actionId: action.id, params, resource, jobId: null },
+        this.task(),
+        this.limits.syncMs,
+        this.limits.syncMs,
+      );
+      return { kind: 'result', result: asActionResult(value) };
+    } catch (error) {
+      const message = describeFailure(instance.name, error, this.limits.syncMs);
+      instance.log('error', `action ${action.id}: ${message}`);
+      return { kind: 'result', result: { success: false, message, data: null } };
+    }
+  }
+
+  /** downloads.submit with every running plugin's haul.resolve in front. */
+  async submit(input: Submit): Promise<CommandOutput<'downloads.submit'>> {
+    const jobs = this.options.jobs;
+    const replay = input.idempotencyKey !== undefined && jobs.store.byIdempotencyKey(input.idempotencyKey);
+    if (replay || this.closed) return jobs.submit(input);
+    await this.ready;
+    const resolving = [...this.plugins.values()].filter((p) => this.active(p.name) && p.resolvers.length > 0);
+    if (resolving.length === 0) return jobs.submit(input);
+    return submitWithResolvers(input, (url) => this.resolveUrl(resolving, url), (next) => jobs.submit(next));
+  }
+
+  private async resolveUrl(plugins: PluginInstance[], url: string): Promise<ResolvedLink[] | undefined> {
+    for (const instance of plugins) {
+      try {
+        const answer = await instance.call({ kind: 'resolve', url }, this.task(), this.limits.resolveMs, this.limits.resolveMs);
+        if (answer !== null && answer !== undefined) return parseResolverAnswer(answer);
+      } catch (error) {
+        // A broken resolver must not cost the user the download: the URL goes on unchanged.
+        instance.log('error', `resolve ${url}: ${describeFailure(instance.name, error, this.limits.resolveMs)}`);
+      }
+    }
+    return undefined;
+  }
+
+  private async runCompletionHooks(event: { job: unknown; resource: Resource }): Promise<void> {
+    const failures: string[] = [];
+    for (const instance of this.plugins.values()) {
+      if (!this.active(instance.name) || !instance.hooks.has('download.completed')) continue;
+      try {
+        // The resource as it is now: an earlier plugin may have moved it.
+        const resource = this.options.library.get(event.resource.id);
+        await instance.call(
+          { kind: 'hook', event: 'download.completed', payload: { job: event.job, resource } },
+          this.task(),
+          this.limits.hookMs,
+          this.limits.hookMs,
+        );
+      } catch (error) {
+        const message = describeFailure(instance.name, error, this.limits.hookMs);
+        instance.log('error', `download.completed: ${message}`);
+        failures.push(message);
+      }
+    }
+    if (failures.length > 0) throw new Error(failures.join(' '));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.plugins.values()].map((p) => p.stop()));
+  }
+}
+
+/** A sync handler's answer as { success, message, data }; a bare value counts as success. */
+export function asActionResult(value: unknown): ActionResult {
+  if (value !== null && typeof value === 'object' && typeof (value as { success?: unknown }).success === 'boolean') {
+    const v = value as { success: boolean; message?: unknown; data?: unknown };
+    return { success: v.success, message: typeof v.message === 'string' ? v.message : '', data: v.data ?? null };
+  }
+  return { success: true, message: '', data: value ?? null };
+}
+
+export function userPluginsDir(dataDir: string): string {
+  return join(dataDir, 'plugins');
+}

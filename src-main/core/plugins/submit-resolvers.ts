@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { DownloadOptions, type CommandOutput, type ParsedInput } from '../../../src-preload/contract';
+import { describeIssues } from '../dispatch';
+import { HaulError } from '../errors';
+import { parseUrlLines, type InvalidLine } from '../jobs/submit';
+
+type Submit = ParsedInput<'downloads.submit'>;
+type SubmitOutput = CommandOutput<'downloads.submit'>;
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:/i.test(u), 'must be http or https');
+const Link = z.object({
+  url: httpUrl,
+  fileName: DownloadOptions.shape.fileName,
+  headers: DownloadOptions.shape.headers,
+});
+/** What a resolver may answer: a URL, one link, or several (a folder, a playlist). */
+const ResolverAnswer = z.union([
+  httpUrl.transform((url) => [{ url }]),
+  Link.transform((link) => [link]),
+  z.array(z.union([httpUrl.transform((url) => ({ url })), Link])).min(1).max(500),
+]);
+export type ResolvedLink = z.infer<typeof Link>;
+
+export function parseResolverAnswer(value: unknown): ResolvedLink[] {
+  const parsed = ResolverAnswer.safeParse(value);
+  if (!parsed.success) throw new Error(`the resolver's answer is not usable: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Asks the plugins, in order, to resolve one URL; undefined when none takes it. */
+export type ResolveUrl = (url: string) => Promise<ResolvedLink[] | undefined>;
+
+/**
+ * downloads.submit with haul.resolve in front: each submitted URL may become one or more
+ * direct downloads with their own names and headers. URLs no resolver takes go through
+ * exactly as before, in one submit, so duplicate checks and idempotency keep working.
+ */
+export async function submitWithResolvers(input: Submit, resolve: ResolveUrl, submit: (input: Submit) => SubmitOutput): Promise<SubmitOutput> {
+  const { urls, invalid } = parseUrlLines(input.url);
+  const answers = await Promise.all(urls.map(async (entry) => ({ ...entry, links: await resolve(entry.url) })));
+  if (answers.every((a) => a.links === undefined)) return submit(input);
+
+  const problems: InvalidLine[] = [...invalid];
+  const jobs: SubmitOutput['jobs'] = [];
+  const plain = answers.filter((a) => a.links === undefined);
+  const attempt = (line: number, text: string, run: () => SubmitOutput) => {
+    try {
+      const out = run();
+      jobs.push(...out.jobs);
+      return out;
+    } catch (error) {
+      if (!(error instanceof HaulError)) throw error;
+      problems.push({ line, text, message: error.message });
+      return undefined;
+    }
+  };
+  if (plain.length > 0) {
+    const out = attempt(plain[0]!.line, plain[0]!.url, () => submit({ ...input, url: plain.map((a) => a.url).join('\n') }));
+    // Lines of that inner submit are positions in `plain`; report the user's line numbers.
+    for (const bad of out?.invalid ?? []) problems.push({ ...bad, line: plain[bad.line - 1]?.line ?? bad.line });
+  }
+  const resolved = answers.flatMap((a) => (a.links ?? []).map((link) => ({ line: a.line, link })));
+  resolved.forEach(({ line, link }, index) => {
+    attempt(line, link.url, () =>
+      submit({
+        ...input,
+        url: link.url,
+        fileName: link.fileName ?? (resolved.length === 1 && plain.length === 0 ? input.fileName : undefined),
+        headers: link.headers || input.headers ? { ...input.headers, ...link.headers } : undefined,
+        idempotencyKey: input.idempotencyKey ? `${input.idempotencyKey}#r${index + 1}` : undefined,
+      }),
+    );
+  });
+  problems.sort((x, y) => x.line - y.line);
+  if (jobs.length === 0) {
+    const first = problems[0];
+    throw new HaulError('invalid_input', first ? `url: line ${first.line}: ${first.message}` : 'url: no URL given');
+  }
+  return { jobs, invalid: problems };
+}
