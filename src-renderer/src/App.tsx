@@ -6,6 +6,7 @@ import { Icon, type IconName } from './components/Icon';
 import { JobPanel } from './components/JobPanel';
 import { Notices } from './components/Notices';
 import { RemoveDialog } from './components/RemoveDialog';
+import { StartupNotices } from './components/StartupNotices';
 import { useDropZone } from './hooks/use-drop-zone';
 import { useShortcuts } from './hooks/use-shortcuts';
 import { useTheme } from './hooks/use-theme';
@@ -13,9 +14,10 @@ import type { View } from './store';
 import { useStore } from './store/instance';
 import { AboutView } from './views/AboutView';
 import { DownloadsView } from './views/DownloadsView';
-import { LibraryView, PluginsView } from './views/PlaceholderViews';
+import { LibraryView } from './views/library/LibraryView';
+import { PluginsView } from './views/PluginsView';
 import { QueuesView } from './views/QueuesView';
-import { SettingsView } from './views/SettingsView';
+import { SettingsView } from './views/settings/SettingsView';
 
 const views: { id: View; label: string; icon: IconName }[] = [
   { id: 'downloads', label: 'Downloads', icon: 'download' },
@@ -72,6 +74,7 @@ export function App() {
         ))}
       </nav>
       <main className="content">
+        <StartupNotices />
         {view === 'downloads' && <DownloadsView />}
         {view === 'library' && <LibraryView />}
         {view === 'plugins' && <PluginsView />}

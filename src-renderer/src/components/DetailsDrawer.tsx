@@ -4,6 +4,7 @@ import { formatBytes, formatDateTime, formatEta, formatSpeed } from '../lib/form
 import { jobTitle, statusLabels } from '../lib/job-display';
 import { useStore } from '../store/instance';
 import { Icon } from './Icon';
+import { FileActions } from './FileActions';
 import { JobActions } from './JobActions';
 import { ProgressBar } from './ProgressBar';
 
@@ -107,6 +108,7 @@ function Drawer({ id }: { id: string }) {
             />
             <div className="drawer-actions">
               <JobActions job={job} name={name} />
+              <FileActions job={job} name={name} />
             </div>
           </div>
           {job.error && (

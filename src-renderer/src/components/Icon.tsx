@@ -32,6 +32,8 @@ const paths = {
   code: 'M9 8l-4 4 4 4M15 8l4 4-4 4',
   disk: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 14a2 2 0 1 0 0-4 2 2 0 0 0 0 4z',
   plugin: 'M13 3L5 14h6l-1 7 8-11h-6z',
+  open: 'M14 4h6v6M20 4l-9 9M18 14v6H4V6h6',
+  run: 'M5 12h11M12 6l6 6-6 6',
 } as const;
 
 export type IconName = keyof typeof paths | FileKind;

@@ -3,6 +3,7 @@ import { formatBytes, formatEta, formatPercent, formatSpeed } from '../lib/forma
 import { fileKind, isFinished, jobTitle, statusLabels } from '../lib/job-display';
 import { useStore } from '../store/instance';
 import { Icon } from './Icon';
+import { FileActions } from './FileActions';
 import { JobActions } from './JobActions';
 import { autoDismissed, autoDismissMs } from './panel-jobs';
 import { ProgressBar } from './ProgressBar';
@@ -50,6 +51,7 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
           <span className="panel-percent">{formatPercent(job.progress, done)}</span>
           <span className="panel-actions">
             <JobActions job={job} name={name} />
+            <FileActions job={job} name={name} />
             <button
               type="button"
               className="icon-button"

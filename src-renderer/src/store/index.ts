@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { HaulClient } from '../api/client';
 import { createJobsSlice } from './jobs-slice';
+import { createLibrarySlice } from './library-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { State } from './types';
 import { createUiSlice } from './ui-slice';
@@ -20,6 +21,7 @@ export function createStore(client: HaulClient) {
       else set({ infoError: result.error });
     },
     ...createJobsSlice(set, get, api),
+    ...createLibrarySlice(set, get, api),
     ...createSettingsSlice(set, get, api),
     ...createUiSlice(set, get, api),
   }));

@@ -3,7 +3,6 @@ import type { Slice } from './types';
 import type { Sort, StatusTab } from './table-query';
 
 export type View = 'downloads' | 'library' | 'plugins' | 'queues' | 'settings' | 'about';
-export type Theme = 'system' | 'light' | 'dark';
 
 export interface Notice {
   id: number;
@@ -37,7 +36,6 @@ export interface UiSlice {
   /** Jobs the user closed in the job panel; they stay in the table. */
   dismissed: Record<string, true>;
   panelCollapsed: boolean;
-  theme: Theme;
   notices: Notice[];
   setView(view: View): void;
   setTab(tab: StatusTab): void;
@@ -51,19 +49,12 @@ export interface UiSlice {
   openMenu(at: { x: number; y: number } | undefined): void;
   dismiss(ids: string[]): void;
   setPanelCollapsed(collapsed: boolean): void;
-  setTheme(theme: Theme): void;
   notify(tone: Notice['tone'], message: string): void;
   reportError(what: string, error: ErrorShape): void;
   closeNotice(id: number): void;
 }
 
-const themeKey = 'haul.theme';
 let noticeId = 0;
-
-function storedTheme(): Theme {
-  const value = typeof localStorage === 'undefined' ? null : localStorage.getItem(themeKey);
-  return value === 'light' || value === 'dark' ? value : 'system';
-}
 
 export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   view: 'downloads',
@@ -78,7 +69,6 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   menuAt: undefined,
   dismissed: {},
   panelCollapsed: false,
-  theme: storedTheme(),
   notices: [],
   setView: (view) => set({ view }),
   setTab: (tab) => set({ tab, selection: [], anchor: undefined }),
@@ -92,11 +82,6 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   openMenu: (menuAt) => set({ menuAt }),
   dismiss: (ids) => set({ dismissed: { ...get().dismissed, ...Object.fromEntries(ids.map((id) => [id, true])) } }),
   setPanelCollapsed: (panelCollapsed) => set({ panelCollapsed }),
-  setTheme: (theme) => {
-    if (theme === 'system') localStorage.removeItem(themeKey);
-    else localStorage.setItem(themeKey, theme);
-    set({ theme });
-  },
   notify: (tone, message) => {
     const id = ++noticeId;
     const others = get().notices.filter((n) => n.message !== message || n.tone !== tone);

@@ -1,7 +1,13 @@
 import { Icon, type IconName } from '../../components/Icon';
 import { useStore } from '../../store/instance';
 import type { SortKey } from '../../store/table-query';
-import { abilities, moveSelection, runOnSelection, useSelectionAbilities } from './selection-actions';
+import {
+  abilities,
+  moveSelection,
+  openSelectionFile,
+  runOnSelection,
+  useSelectionAbilities,
+} from './selection-actions';
 
 const sortChoices: { key: SortKey; label: string }[] = [
   { key: 'added', label: 'Date added' },
@@ -109,6 +115,15 @@ export function DownloadsToolbar() {
           enabled={can(abilities.any)}
           onClick={() => askRemove(useStore.getState().selection)}
           shortcut="Delete"
+        />
+      </div>
+      <div className="tool-group">
+        <ToolButton icon="open" label="Open" enabled={can(abilities.file)} onClick={() => openSelectionFile('open')} />
+        <ToolButton
+          icon="folder"
+          label="Show in folder"
+          enabled={can(abilities.file)}
+          onClick={() => openSelectionFile('reveal')}
         />
       </div>
       <div className="tool-group compact">

@@ -4,6 +4,7 @@ import {
   abilities,
   copySelectionUrls,
   moveSelection,
+  openSelectionFile,
   runOnSelection,
   useSelectionAbilities,
 } from './selection-actions';
@@ -51,7 +52,7 @@ export function RowMenu() {
   );
   // Keep the menu on screen near the window's right and bottom edges.
   const left = Math.min(at.x, window.innerWidth - 220);
-  const top = Math.min(at.y, window.innerHeight - 360);
+  const top = Math.min(at.y, window.innerHeight - 420);
 
   return (
     <div className="menu" role="menu" aria-label="Download actions" ref={ref} style={{ left, top }}>
@@ -60,6 +61,8 @@ export function RowMenu() {
       {item('Retry', (mask & abilities.retry) !== 0, () => runOnSelection('retry'))}
       {item('Cancel', (mask & abilities.cancel) !== 0, () => runOnSelection('cancel'))}
       <hr />
+      {item('Open', (mask & abilities.file) !== 0, () => openSelectionFile('open'))}
+      {item('Show in folder', (mask & abilities.file) !== 0, () => openSelectionFile('reveal'))}
       {item('Copy URL', (mask & abilities.any) !== 0, () => void copySelectionUrls())}
       {item('Details', (mask & abilities.any) !== 0, () => showDetails(useStore.getState().anchor))}
       <hr />

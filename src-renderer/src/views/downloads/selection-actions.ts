@@ -1,4 +1,5 @@
 import type { DownloadJob } from '../../../../src-preload/contract';
+import { resourceOf } from '../../components/FileActions';
 import { allowedActions } from '../../lib/job-display';
 import type { JobCommand } from '../../store/jobs-slice';
 import { useStore } from '../../store/instance';
@@ -33,6 +34,14 @@ export function moveSelection(to: 'top' | 'up' | 'down' | 'bottom'): void {
   })();
 }
 
+/** Opens (or shows in its folder) the finished file of the clicked row, else of the first selected. */
+export function openSelectionFile(how: 'open' | 'reveal'): void {
+  const { anchor, downloads, openResource } = useStore.getState();
+  const jobs = [anchor ? downloads[anchor] : undefined, ...selectedJobs()];
+  const resourceId = jobs.map(resourceOf).find((id) => id !== undefined);
+  if (resourceId !== undefined) void openResource(resourceId, how);
+}
+
 export async function copySelectionUrls(): Promise<void> {
   const { notify } = useStore.getState();
   const urls = selectedJobs().map((job) => job.url);
@@ -55,10 +64,10 @@ export function useSelectionAbilities() {
       const can = allowedActions(job);
       mask |=
         (can.pause ? 1 : 0) | (can.resume ? 2 : 0) | (can.retry ? 4 : 0) | (can.cancel ? 8 : 0) | (can.move ? 16 : 0);
-      mask |= 32;
+      mask |= 32 | (resourceOf(job) !== undefined ? 64 : 0);
     }
     return mask;
   });
 }
 
-export const abilities = { pause: 1, resume: 2, retry: 4, cancel: 8, move: 16, any: 32 } as const;
+export const abilities = { pause: 1, resume: 2, retry: 4, cancel: 8, move: 16, any: 32, file: 64 } as const;

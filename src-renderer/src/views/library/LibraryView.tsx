@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'react';
+import type { Resource } from '../../../../src-preload/contract';
+import { Icon } from '../../components/Icon';
+import { typeFilters } from '../../lib/resource-display';
+import { useStore } from '../../store/instance';
+import { RemoveResourceDialog } from './RemoveResourceDialog';
+import { ResourceRow } from './ResourceRow';
+
+/** The newest resource any download produced: when it changes, the list is read again. */
+const newestResource = (s: { downloads: Record<string, { resourceId: number | null }> }) => {
+  let newest = 0;
+  for (const job of Object.values(s.downloads)) if (job.resourceId && job.resourceId > newest) newest = job.resourceId;
+  return newest;
+};
+
+function LibraryFilters() {
+  const query = useStore((s) => s.libraryQuery);
+  const setQuery = useStore((s) => s.setLibraryQuery);
+  return (
+    <div className="filters">
+      <label className="sort-select">
+        <span className="visually-hidden">File type</span>
+        <select value={query.contentType} onChange={(e) => setQuery({ contentType: e.target.value })}>
+          {typeFilters.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="search">
+        <Icon name="search" />
+        <span className="visually-hidden">Search the library</span>
+        <input
+          type="search"
+          placeholder="Search name or source"
+          value={query.text}
+          onChange={(e) => setQuery({ text: e.target.value })}
+        />
+      </label>
+    </div>
+  );
+}
+
+function EmptyLibrary() {
+  const filtered = useStore((s) => s.libraryQuery.text.trim() !== '' || s.libraryQuery.contentType !== '');
+  const setQuery = useStore((s) => s.setLibraryQuery);
+  const setView = useStore((s) => s.setView);
+  const openAdd = useStore((s) => s.openAdd);
+  if (filtered) {
+    return (
+      <div className="empty muted" data-testid="library-no-match">
+        <p>No file matches these filters.</p>
+        <button type="button" className="secondary-button" onClick={() => setQuery({ text: '', contentType: '' })}>
+          Clear filters
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="empty empty-first card" data-testid="library-empty">
+      <Icon name="folder" size={32} />
+      <h2>No finished files yet</h2>
+      <p className="muted">
+        Every download that completes lands here, ready to open, find in its folder, or hand to a plugin. Drop links
+        anywhere in this window or add them to start.
+      </p>
+      <button type="button" className="primary-button" onClick={() => (setView('downloads'), openAdd())}>
+        Add downloads
+      </button>
+    </div>
+  );
+}
+
+export function LibraryView() {
+  const resources = useStore((s) => s.resources);
+  const total = useStore((s) => s.libraryTotal);
+  const loaded = useStore((s) => s.libraryLoaded);
+  const error = useStore((s) => s.libraryError);
+  const load = useStore((s) => s.loadLibrary);
+  const loadMore = useStore((s) => s.loadMoreLibrary);
+  const newest = useStore(newestResource);
+  const [removing, setRemoving] = useState<Resource>();
+
+  useEffect(() => void load(), [load, newest]);
+
+  return (
+    <section className="view library-view" aria-labelledby="library-title">
+      <div className="view-top">
+        <div>
+          <h1 id="library-title">Library</h1>
+          <p className="lead">
+            {loaded && total > 0 ? `${total} finished file${total === 1 ? '' : 's'}` : 'Finished downloads'}
+          </p>
+        </div>
+        <LibraryFilters />
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          Could not read the library: {error.message}
+        </p>
+      )}
+      {!loaded && <p className="empty muted">Loading the library…</p>}
+      {loaded && resources.length === 0 && !error && <EmptyLibrary />}
+      {resources.length > 0 && (
+        <table className="library-table" aria-label="Library">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Type</th>
+              <th scope="col" className="num">
+                Size
+              </th>
+              <th scope="col">Added</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {resources.map((resource) => (
+              <ResourceRow key={resource.id} resource={resource} onRemove={setRemoving} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {resources.length < total && (
+        <button type="button" className="secondary-button more-button" onClick={() => void loadMore()}>
+          Show more ({total - resources.length} left)
+        </button>
+      )}
+      {removing && <RemoveResourceDialog resource={removing} onClose={() => setRemoving(undefined)} />}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { memo, type ReactNode } from 'react';
+import type { Resource } from '../../../../src-preload/contract';
+import { Icon } from '../../components/Icon';
+import { formatAdded, formatBytes, formatDateTime } from '../../lib/format';
+import { resourceKind, sourceLabel, typeLabel } from '../../lib/resource-display';
+import { useStore } from '../../store/instance';
+
+interface Props {
+  resource: Resource;
+  onRemove(resource: Resource): void;
+  /** The plugin actions that fit this file, when there are any. */
+  actions?: ReactNode;
+}
+
+/** One finished file: what it is, where it came from, and what can be done with it. */
+export const ResourceRow = memo(function ResourceRow({ resource, onRemove, actions }: Props) {
+  const openResource = useStore((s) => s.openResource);
+  const source = sourceLabel(resource.sourceUrl);
+  const name = resource.name;
+
+  return (
+    <tr data-testid={`resource-${resource.id}`} onDoubleClick={() => void openResource(resource.id, 'open')}>
+      <td>
+        <div className="lib-name">
+          <span className="lib-icon">
+            <Icon name={resourceKind(resource)} size={20} />
+          </span>
+          <span className="lib-name-text">
+            <span className="lib-title" title={resource.path}>
+              {name}
+            </span>
+            {source && (
+              <span className="lib-source muted" title={resource.sourceUrl ?? undefined}>
+                {source}
+              </span>
+            )}
+          </span>
+        </div>
+      </td>
+      <td className="lib-type muted" title={resource.contentType ?? undefined}>
+        {typeLabel(resource)}
+      </td>
+      <td className="num">{formatBytes(resource.size)}</td>
+      <td className="lib-date muted" title={formatDateTime(resource.createdAt)}>
+        {formatAdded(resource.createdAt)}
+      </td>
+      <td className="lib-actions">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Open ${name}`}
+          title="Open"
+          onClick={() => void openResource(resource.id, 'open')}
+        >
+          <Icon name="open" />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Show ${name} in folder`}
+          title="Show in folder"
+          onClick={() => void openResource(resource.id, 'reveal')}
+        >
+          <Icon name="folder" />
+        </button>
+        {actions}
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Remove ${name}`}
+          title="Remove from library"
+          onClick={() => onRemove(resource)}
+        >
+          <Icon name="trash" />
+        </button>
+      </td>
+    </tr>
+  );
+});

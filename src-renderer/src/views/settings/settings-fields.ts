@@ -1,0 +1,175 @@
+import type { Settings } from '../../../../src-preload/contract';
+
+export type FieldKind =
+  | { type: 'int'; min: number; max: number; unit?: string }
+  /** Bytes per second, edited in KB/s or MB/s. */
+  | { type: 'speed' }
+  /** A path, or empty for the system default (null in the core). */
+  | { type: 'folder' }
+  | { type: 'boolean' }
+  | { type: 'select'; options: { value: string; label: string }[] }
+  /** A list of strings, one per line. */
+  | { type: 'lines' };
+
+export interface FieldSpec {
+  key: keyof Settings;
+  label: string;
+  hint: string;
+  kind: FieldKind;
+  /** Means nothing outside the desktop app, so a browser does not show it. */
+  desktopOnly?: boolean;
+}
+
+export interface FieldGroup {
+  id: string;
+  title: string;
+  /** Said in place of the group in a browser, when every field in it is desktop-only. */
+  browserNote?: string;
+  fields: FieldSpec[];
+}
+
+export const speedUnits = { 'KB/s': 1024, 'MB/s': 1024 * 1024 } as const;
+export type SpeedUnit = keyof typeof speedUnits;
+
+export const settingGroups: FieldGroup[] = [
+  {
+    id: 'downloads',
+    title: 'Downloads',
+    fields: [
+      {
+        key: 'downloadDir',
+        label: 'Download folder',
+        hint: 'Where new downloads are saved. Leave empty for the system’s Downloads folder.',
+        kind: { type: 'folder' },
+      },
+      {
+        key: 'connectionsPerDownload',
+        label: 'Connections per download',
+        hint: 'Parallel connections to one server, when it allows ranges.',
+        kind: { type: 'int', min: 1, max: 16 },
+      },
+      {
+        key: 'speedLimit',
+        label: 'Speed limit',
+        hint: 'For all downloads together. 0 means no limit.',
+        kind: { type: 'speed' },
+      },
+      {
+        key: 'defaultMaxAttempts',
+        label: 'Attempts per download',
+        hint: 'Network and server errors are retried up to this many times.',
+        kind: { type: 'int', min: 1, max: 100 },
+      },
+    ],
+  },
+  {
+    id: 'queue',
+    title: 'Queue',
+    fields: [
+      {
+        key: 'maxConcurrentDownloads',
+        label: 'Downloads at once',
+        hint: 'How many downloads run at the same time; the rest wait in order.',
+        kind: { type: 'int', min: 1, max: 20 },
+      },
+      {
+        key: 'maxConcurrentPluginJobs',
+        label: 'Plugin jobs at once',
+        hint: 'How many plugin actions run at the same time.',
+        kind: { type: 'int', min: 1, max: 20 },
+      },
+    ],
+  },
+  {
+    id: 'desktop',
+    title: 'Notifications & tray',
+    browserNote: 'Notifications, the tray and clipboard watching are set in the desktop app.',
+    fields: [
+      {
+        key: 'notifications',
+        label: 'Notifications',
+        hint: 'Tell me when a download or plugin job finishes or fails.',
+        kind: { type: 'boolean' },
+        desktopOnly: true,
+      },
+      {
+        key: 'closeToTray',
+        label: 'Keep running in the tray',
+        hint: 'Closing the window keeps downloads going; quit from the tray icon.',
+        kind: { type: 'boolean' },
+        desktopOnly: true,
+      },
+      {
+        key: 'watchClipboard',
+        label: 'Watch the clipboard',
+        hint: 'Offer to download links you copy.',
+        kind: { type: 'boolean' },
+        desktopOnly: true,
+      },
+    ],
+  },
+  {
+    id: 'api',
+    title: 'Local API',
+    fields: [
+      {
+        key: 'apiEnabled',
+        label: 'Local API',
+        hint: 'Lets a browser or extension on this computer control Haul, with a token.',
+        kind: { type: 'boolean' },
+        desktopOnly: true,
+      },
+      {
+        key: 'apiPort',
+        label: 'Port',
+        hint: 'The desktop app listens on 127.0.0.1 at this port; haul serve uses its --port.',
+        kind: { type: 'int', min: 1, max: 65535 },
+      },
+      {
+        key: 'allowedOrigins',
+        label: 'Allowed origins',
+        hint: 'Other web origins that may call the API, one per line, e.g. a browser extension.',
+        kind: { type: 'lines' },
+      },
+    ],
+  },
+  {
+    id: 'appearance',
+    title: 'Appearance',
+    fields: [
+      {
+        key: 'theme',
+        label: 'Theme',
+        hint: 'System follows your operating system’s light or dark mode.',
+        kind: {
+          type: 'select',
+          options: [
+            { value: 'system', label: 'System' },
+            { value: 'light', label: 'Light' },
+            { value: 'dark', label: 'Dark' },
+          ],
+        },
+      },
+    ],
+  },
+  {
+    id: 'history',
+    title: 'History',
+    fields: [
+      {
+        key: 'jobExpiryDays',
+        label: 'Keep history for',
+        hint: 'Finished jobs older than this are deleted. Files stay in the library.',
+        kind: { type: 'int', min: 1, max: 3650, unit: 'days' },
+      },
+    ],
+  },
+];
+
+/** The groups and fields this window shows: desktop-only ones only inside the desktop app. */
+export function visibleGroups(desktop: boolean): FieldGroup[] {
+  return settingGroups.map((group) => ({
+    ...group,
+    fields: group.fields.filter((field) => desktop || !field.desktopOnly),
+  }));
+}
