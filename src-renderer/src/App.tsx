@@ -15,7 +15,7 @@ import { useStore } from './store/instance';
 import { AboutView } from './views/AboutView';
 import { DownloadsView } from './views/DownloadsView';
 import { LibraryView } from './views/library/LibraryView';
-import { PluginsView } from './views/PluginsView';
+import { PluginsView } from './views/plugins/PluginsView';
 import { QueuesView } from './views/QueuesView';
 import { SettingsView } from './views/settings/SettingsView';
 

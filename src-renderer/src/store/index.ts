@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { HaulClient } from '../api/client';
 import { createJobsSlice } from './jobs-slice';
 import { createLibrarySlice } from './library-slice';
+import { createPluginsSlice } from './plugins-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { State } from './types';
 import { createUiSlice } from './ui-slice';
@@ -22,6 +23,7 @@ export function createStore(client: HaulClient) {
     },
     ...createJobsSlice(set, get, api),
     ...createLibrarySlice(set, get, api),
+    ...createPluginsSlice(set, get, api),
     ...createSettingsSlice(set, get, api),
     ...createUiSlice(set, get, api),
   }));

@@ -3,6 +3,7 @@ import type { AppInfo, ErrorShape } from '../../../src-preload/contract';
 import type { HaulClient } from '../api/client';
 import type { JobsSlice } from './jobs-slice';
 import type { LibrarySlice } from './library-slice';
+import type { PluginsSlice } from './plugins-slice';
 import type { SettingsSlice } from './settings-slice';
 import type { UiSlice } from './ui-slice';
 
@@ -13,7 +14,7 @@ export interface AppSlice {
   loadInfo(): Promise<void>;
 }
 
-export type State = AppSlice & JobsSlice & LibrarySlice & SettingsSlice & UiSlice;
+export type State = AppSlice & JobsSlice & LibrarySlice & PluginsSlice & SettingsSlice & UiSlice;
 
 /** A slice sees the whole store (actions call across slices) but owns only its fields. */
 export type Slice<T> = StateCreator<State, [], [], T>;

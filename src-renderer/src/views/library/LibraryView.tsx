@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
-import type { Resource } from '../../../../src-preload/contract';
+import { useCallback, useEffect, useState } from 'react';
+import type { PluginAction, Resource } from '../../../../src-preload/contract';
 import { Icon } from '../../components/Icon';
 import { typeFilters } from '../../lib/resource-display';
 import { useStore } from '../../store/instance';
+import { ActionDialog } from './ActionDialog';
 import { RemoveResourceDialog } from './RemoveResourceDialog';
 import { ResourceRow } from './ResourceRow';
 
@@ -80,9 +81,14 @@ export function LibraryView() {
   const load = useStore((s) => s.loadLibrary);
   const loadMore = useStore((s) => s.loadMoreLibrary);
   const newest = useStore(newestResource);
+  const actionCount = useStore((s) => s.resourceActionCount);
+  const countActions = useStore((s) => s.countResourceActions);
   const [removing, setRemoving] = useState<Resource>();
+  const [running, setRunning] = useState<{ resource: Resource; action: PluginAction }>();
+  const chooseAction = useCallback((resource: Resource, action: PluginAction) => setRunning({ resource, action }), []);
 
   useEffect(() => void load(), [load, newest]);
+  useEffect(() => void countActions(), [countActions]);
 
   return (
     <section className="view library-view" aria-labelledby="library-title">
@@ -119,7 +125,12 @@ export function LibraryView() {
           </thead>
           <tbody>
             {resources.map((resource) => (
-              <ResourceRow key={resource.id} resource={resource} onRemove={setRemoving} />
+              <ResourceRow
+                key={resource.id}
+                resource={resource}
+                onRemove={setRemoving}
+                onAction={actionCount > 0 ? chooseAction : undefined}
+              />
             ))}
           </tbody>
         </table>
@@ -129,6 +140,7 @@ export function LibraryView() {
           Show more ({total - resources.length} left)
         </button>
       )}
+      {running && <ActionDialog {...running} onClose={() => setRunning(undefined)} />}
       {removing && <RemoveResourceDialog resource={removing} onClose={() => setRemoving(undefined)} />}
     </section>
   );

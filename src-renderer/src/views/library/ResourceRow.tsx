@@ -1,19 +1,20 @@
-import { memo, type ReactNode } from 'react';
-import type { Resource } from '../../../../src-preload/contract';
+import { memo } from 'react';
+import type { PluginAction, Resource } from '../../../../src-preload/contract';
 import { Icon } from '../../components/Icon';
 import { formatAdded, formatBytes, formatDateTime } from '../../lib/format';
 import { resourceKind, sourceLabel, typeLabel } from '../../lib/resource-display';
 import { useStore } from '../../store/instance';
+import { ActionsMenu } from './ActionsMenu';
 
 interface Props {
   resource: Resource;
   onRemove(resource: Resource): void;
-  /** The plugin actions that fit this file, when there are any. */
-  actions?: ReactNode;
+  /** Present when some plugin offers actions on library files. */
+  onAction?(resource: Resource, action: PluginAction): void;
 }
 
 /** One finished file: what it is, where it came from, and what can be done with it. */
-export const ResourceRow = memo(function ResourceRow({ resource, onRemove, actions }: Props) {
+export const ResourceRow = memo(function ResourceRow({ resource, onRemove, onAction }: Props) {
   const openResource = useStore((s) => s.openResource);
   const source = sourceLabel(resource.sourceUrl);
   const name = resource.name;
@@ -63,7 +64,7 @@ export const ResourceRow = memo(function ResourceRow({ resource, onRemove, actio
         >
           <Icon name="folder" />
         </button>
-        {actions}
+        {onAction && <ActionsMenu resource={resource} onChoose={(action) => onAction(resource, action)} />}
         <button
           type="button"
           className="icon-button"

@@ -1,0 +1,116 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import type { ActionResult, ErrorShape, PluginAction, Resource } from '../../../../src-preload/contract';
+import { Modal } from '../../components/Modal';
+import { ProgressBar } from '../../components/ProgressBar';
+import { jobResultParts, ResultView } from '../../components/ResultView';
+import { SchemaFields } from '../../components/SchemaFields';
+import { statusLabels } from '../../lib/job-display';
+import { fromActionParam, initialDraft, readDraft, type FormDraft } from '../../lib/schema-form';
+import { useStore } from '../../store/instance';
+
+interface Props {
+  resource: Resource;
+  action: PluginAction;
+  onClose(): void;
+}
+
+/**
+ * Runs one plugin action on one file: its params form, its confirm question, then its
+ * result. An async action becomes a plugin job; the dialog follows it live, and closing
+ * the dialog leaves it running in the job panel.
+ */
+export function ActionDialog({ resource, action, onClose }: Props) {
+  const client = useStore((s) => s.client);
+  const fields = useMemo(() => action.params.map(fromActionParam), [action.params]);
+  const [draft, setDraft] = useState<FormDraft>(() => initialDraft(fields));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorShape>();
+  const [result, setResult] = useState<ActionResult>();
+  const [jobId, setJobId] = useState<string>();
+  const { values, problems } = readDraft(fields, draft);
+  const [touched, setTouched] = useState(false);
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setTouched(true);
+    if (Object.keys(problems).length > 0) return;
+    setBusy(true);
+    setError(undefined);
+    const answer = await client.invoke('actions.run', {
+      pluginName: action.pluginName,
+      actionId: action.id,
+      resourceId: resource.id,
+      params: values,
+    });
+    setBusy(false);
+    if (!answer.ok) return setError(answer.error);
+    if (answer.value.kind === 'result') setResult(answer.value.result);
+    else setJobId(answer.value.job.id);
+  }
+
+  const started = result !== undefined || jobId !== undefined;
+  return (
+    <Modal title={action.label} onClose={onClose}>
+      <p className="muted action-for">
+        {action.pluginName} · on <strong title={resource.path}>{resource.name}</strong>
+      </p>
+      {action.description && <p>{action.description}</p>}
+      {result && <ResultView {...result} />}
+      {jobId && <JobProgress id={jobId} />}
+      {!started && (
+        <form onSubmit={(e) => void onSubmit(e)} aria-label={`${action.label} options`}>
+          <SchemaFields
+            fields={fields}
+            draft={draft}
+            problems={touched ? problems : {}}
+            onChange={(key, value) => setDraft({ ...draft, [key]: value })}
+          />
+          {action.confirm && (
+            <p className="confirm-box" role="note">
+              {action.confirm}
+            </p>
+          )}
+          {error && (
+            <p role="alert" className="error-box">
+              Could not run it: {error.message}
+            </p>
+          )}
+          <div className="dialog-buttons">
+            <button type="button" className="secondary-button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary-button" disabled={busy} autoFocus={fields.length === 0}>
+              {busy ? 'Running…' : action.confirm ? `Yes, ${action.label.toLowerCase()}` : 'Run'}
+            </button>
+          </div>
+        </form>
+      )}
+      {started && (
+        <div className="dialog-buttons">
+          <button type="button" className="primary-button" onClick={onClose} autoFocus>
+            {jobId ? 'Close (it keeps running)' : 'Close'}
+          </button>
+        </div>
+      )}
+    </Modal>
+  );
+}
+
+/** An async action's plugin job, live from the store, and its result when it ends. */
+function JobProgress({ id }: { id: string }) {
+  const job = useStore((s) => s.actions[id]);
+  if (!job) return <p className="muted">Queued as a plugin job…</p>;
+  if (job.status === 'completed') return <ResultView success {...jobResultParts(job.result)} />;
+  if (job.status === 'failed' || job.status === 'cancelled') {
+    return <ResultView success={false} message={job.error?.message ?? statusLabels[job.status]} data={null} />;
+  }
+  return (
+    <div className="action-job" data-testid="action-job">
+      <ProgressBar value={job.progress} status={job.status} label={`${job.label} progress`} />
+      <p className="muted">
+        {statusLabels[job.status]}
+        {job.message ? ` · ${job.message}` : ''} — also in the job panel.
+      </p>
+    </div>
+  );
+}
