@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCliArgs, runCli } from './cli';
 import { writeInstanceFile } from './server/instance-file';
 import { startTestApi, type TestApi } from './server/test-support';
-import { tokenPath } from './server/token';
+import { tokenPath } from './core/api-token';
 import { tempDir } from './test/temp-dir';
 
 let api: TestApi;

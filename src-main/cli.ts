@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import type { DownloadJob, Envelope } from '../src-preload/contract';
 import { defaultDataDir } from './core/paths';
 import { instanceFilePath, readInstanceFile } from './server/instance-file';
-import { tokenPath } from './server/token';
+import { tokenPath } from './core/api-token';
 
 export const cliUsage = `Usage:
   haul add <url>... [--dir DIR] [--name NAME]   queue downloads

@@ -6,7 +6,7 @@ import { createCore } from './core/app';
 import { parseServeOptions, remoteHostNames, serve } from './headless';
 import { instanceFilePath, readInstanceFile } from './server/instance-file';
 import { heldRunner, raw } from './server/test-support';
-import { tokenPath } from './server/token';
+import { tokenPath } from './core/api-token';
 import { tempDir } from './test/temp-dir';
 
 let dir: ReturnType<typeof tempDir>;

@@ -12,7 +12,6 @@ import { createCore, type CoreOptions } from './core/app';
 import { defaultDataDir, defaultDownloadDir } from './core/paths';
 import { startServer } from './server/http';
 import { removeInstanceFile, writeInstanceFile } from './server/instance-file';
-import { loadOrCreateToken } from './server/token';
 
 export const usage = `Usage: haul serve [--port 8181] [--host 127.0.0.1] [--data-dir DIR] [--download-dir DIR] [--allow-remote]`;
 
@@ -84,12 +83,12 @@ export async function serve(options: ServeOptions, coreOptions: Partial<CoreOpti
     version,
     ...coreOptions,
   });
-  const token = loadOrCreateToken(options.dataDir);
+  const token = core.apiToken();
   let server;
   try {
     server = await startServer({
       core,
-      token,
+      token: () => core.apiToken(),
       host: options.host,
       port: options.port,
       allowedHosts: remoteHostNames(options.host),

@@ -521,6 +521,10 @@ export const commands = {
     input: ResourceId.extend({ deleteFile: z.boolean().optional() }).strict(),
     output: z.object({ removed: z.literal(true) }),
   },
+  /** The local API's token, to show in Settings and paste into a script or extension. */
+  'api.token': { input: NoInput, output: z.object({ token: z.string() }) },
+  /** A new token; the old one stops working at once. */
+  'api.regenerateToken': { input: NoInput, output: z.object({ token: z.string() }) },
   'settings.get': { input: NoInput, output: Settings },
   'settings.update': { input: Settings.partial().strict(), output: Settings },
   ...PluginCommands,

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../test/temp-dir';
-import { loadOrCreateToken, regenerateToken, tokenPath, tokensMatch } from './token';
+import { loadOrCreateToken, regenerateToken, tokenPath, tokensMatch } from './api-token';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {

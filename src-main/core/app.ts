@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo, Envelope } from '../../src-preload/contract';
 import { systemClock, type Clock } from './clock';
+import { loadOrCreateToken, regenerateToken } from './api-token';
 import { dispatch, type CommandHandlers } from './dispatch';
 import { HaulError } from './errors';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
@@ -52,6 +53,8 @@ export interface Core {
   readonly plugins: PluginHost;
   /** Parses and runs a command by name; the envelope never throws. */
   invoke(name: unknown, input: unknown): Promise<Envelope<unknown>>;
+  /** The local API's current token (created on first use, kept in `<data-dir>/api-token`). */
+  apiToken(): string;
   close(): Promise<void>;
 }
 
@@ -125,6 +128,9 @@ export function createCore(options: CoreOptions): Core {
   });
   void plugins.start();
 
+  let token: string | undefined;
+  const apiToken = () => (token ??= loadOrCreateToken(options.dataDir));
+
   const commands: CommandHandlers = {
     'app.info': () => ({ ...info, downloadDir: settings.get().downloadDir ?? options.downloadDir }),
     // Plugins' haul.resolve run first: one URL may become several direct downloads.
@@ -163,6 +169,11 @@ export function createCore(options: CoreOptions): Core {
       await library.remove(id, deleteFile);
       return { removed: true as const };
     },
+    'api.token': () => ({ token: apiToken() }),
+    'api.regenerateToken': () => {
+      token = regenerateToken(options.dataDir);
+      return { token };
+    },
     'settings.get': () => settings.get(),
     'settings.update': (changes) => settings.update(changes),
     'plugins.list': () => ({ plugins: plugins.list() }),
@@ -187,6 +198,7 @@ export function createCore(options: CoreOptions): Core {
     settings,
     plugins,
     invoke: (name, input) => dispatch(commands, name, input),
+    apiToken,
     async close() {
       if (closed) return;
       closed = true;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test/temp-dir';
 import { createCore, type Core } from '../core/app';
 import { startServer, type RunningServer } from './http';
-import { loadOrCreateToken } from './token';
+import { loadOrCreateToken } from '../core/api-token';
 
 let dir: ReturnType<typeof tempDir>;
 let core: Core;
@@ -208,6 +208,33 @@ describe('a server bound for remote use (--allow-remote)', () => {
       expect(await get({ Host: `nas.local:${remote.port}`, Origin: 'http://evil.example' })).toBe(403);
     } finally {
       await remote.close();
+    }
+  });
+});
+
+describe('token regeneration', () => {
+  it('the old token stops working at once and the new one works, without a restart', async () => {
+    const dataDir = tempDir();
+    const own = createCore({ dataDir: dataDir.path, downloadDir: dataDir.path, runtime: 'headless', version: '1.0.0' });
+    const running = await startServer({ core: own, token: () => own.apiToken(), port: 0 });
+    const call = (bearer: string) =>
+      fetch(`${running.url}/v1/rpc/app.info`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` },
+        body: '{}',
+      }).then((r) => r.status);
+    try {
+      const old = own.apiToken();
+      expect(await call(old)).toBe(200);
+      const result = await own.invoke('api.regenerateToken', {});
+      const fresh = (result as { ok: true; value: { token: string } }).value.token;
+      expect(fresh).not.toBe(old);
+      expect(await call(old)).toBe(403);
+      expect(await call(fresh)).toBe(200);
+    } finally {
+      await running.close();
+      await own.close();
+      dataDir.remove();
     }
   });
 });

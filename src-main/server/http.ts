@@ -12,11 +12,12 @@ import { registerCommandRoutes } from './routes-commands';
 import { registerQueueRoutes } from './routes-queues';
 import { eventsUrl, registerEventRoutes } from './routes-sse';
 import { TicketStore } from './tickets';
-import { tokensMatch } from './token';
+import { tokensMatch } from '../core/api-token';
 
 export interface ServerOptions {
   core: Pick<Core, 'invoke' | 'info' | 'jobs'>;
-  token: string;
+  /** The token, or a function giving the current one (it can be regenerated while running). */
+  token: string | (() => string);
   /** @default '127.0.0.1' */
   host?: string;
   /** 0 picks a free port (tests). @default 8181 */
@@ -81,7 +82,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const given = bearerToken(request.headers.authorization);
     if (given === undefined) return sendError(reply, 'unauthorized', 'Missing API token (Authorization: Bearer).');
-    if (!tokensMatch(given, token)) return sendError(reply, 'forbidden', 'Wrong API token.');
+    if (!tokensMatch(given, typeof token === 'function' ? token() : token))
+      return sendError(reply, 'forbidden', 'Wrong API token.');
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {

@@ -33,6 +33,17 @@ const jobAction = (verb: 'cancel' | 'pause' | 'resume' | 'retry', summary: strin
   input: 'body',
 });
 
+function pluginRoute(method: Method, verb: string, command: CommandName, summary: string): CommandRoute {
+  return {
+    method,
+    url: `/v1/plugins/:name/${verb}`,
+    command,
+    summary,
+    input: method === 'GET' ? 'query' : 'body',
+    params: ['name'],
+  };
+}
+
 export const commandRoutes: readonly CommandRoute[] = [
   {
     method: 'GET',
@@ -151,4 +162,38 @@ export const commandRoutes: readonly CommandRoute[] = [
     input: 'body',
   },
   { method: 'GET', url: '/v1/info', command: 'app.info', summary: 'Version, folders and runtime.', input: 'none' },
+  {
+    method: 'POST',
+    url: '/v1/jobs/action/run',
+    command: 'actions.run',
+    summary: 'Runs a plugin action (seed 000): a sync action answers its result, an async one its plugin job.',
+    input: 'body',
+  },
+  {
+    method: 'GET',
+    url: '/v1/actions',
+    command: 'actions.list',
+    summary: 'The plugin actions for an entity type, or for one resource (matched on its content type).',
+    input: 'query',
+    query: { integers: ['resourceId'] },
+  },
+  { method: 'GET', url: '/v1/plugins', command: 'plugins.list', summary: 'Installed plugins.', input: 'none' },
+  {
+    method: 'POST',
+    url: '/v1/plugins/install',
+    command: 'plugins.install',
+    summary: 'Installs a plugin from a folder or a .zip on this machine.',
+    input: 'body',
+  },
+  {
+    method: 'POST',
+    url: '/v1/plugins/reload',
+    command: 'plugins.reload',
+    summary: 'Reads one plugin (body `name`) or all from disk again.',
+    input: 'body',
+  },
+  pluginRoute('POST', 'enable', 'plugins.enable', 'Enables a plugin.'),
+  pluginRoute('POST', 'disable', 'plugins.disable', 'Disables a plugin.'),
+  pluginRoute('PATCH', 'settings', 'plugins.updateSettings', "Changes a plugin's settings (body `values`)."),
+  pluginRoute('GET', 'log', 'plugins.log', "A plugin's recent log lines."),
 ];

@@ -60,11 +60,18 @@ describe('GET /v1/jobs/queues/:name (seed 002)', () => {
 });
 
 describe('plugin action routes (seed 000)', () => {
-  it('503 for running an action: the core has no plugin host yet', async () => {
-    expect('plugins' in api.core).toBe(false);
-    const res = await api.call('POST', '/v1/jobs/action/run', { plugin: 'x', action: 'y' });
-    expect(res.status).toBe(503);
-    expect(res.json().error).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('not available') });
+  it('runs a plugin action over HTTP: a bad action is refused with the envelope, not a 500', async () => {
+    const res = await api.call('POST', '/v1/jobs/action/run', { pluginName: 'nope', actionId: 'y' });
+    expect(res.status).toBe(404);
+    expect(res.json()).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    const malformed = await api.call('POST', '/v1/jobs/action/run', { plugin: 'x' });
+    expect(malformed.status).toBe(400);
+  });
+
+  it('lists plugins over HTTP', async () => {
+    const res = await api.call('GET', '/v1/plugins');
+    expect(res.status).toBe(200);
+    expect(res.json()).toMatchObject({ ok: true, value: { plugins: expect.any(Array) } });
   });
 
   it('reads a plugin action job by id, 404 for a download or an unknown id, 400 without id', async () => {

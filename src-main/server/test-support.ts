@@ -4,7 +4,7 @@ import { createCore, type Core, type CoreOptions } from '../core/app';
 import type { DownloadRunner } from '../core/jobs/runner';
 import { tempDir } from '../test/temp-dir';
 import { startServer, type RunningServer, type ServerOptions } from './http';
-import { loadOrCreateToken } from './token';
+import { loadOrCreateToken } from '../core/api-token';
 
 export interface RawResponse {
   status: number;

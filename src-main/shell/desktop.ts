@@ -15,7 +15,6 @@ import type { Job } from '../../src-preload/contract';
 import type { Core } from '../core/app';
 import { startServer, type RunningServer } from '../server/http';
 import { removeInstanceFile, writeInstanceFile } from '../server/instance-file';
-import { loadOrCreateToken } from '../server/token';
 import { registerIpc } from './ipc';
 import { urlsFromArgs, urlsFromLink } from './launch-urls';
 import { chooseNotification } from './notify-choice';
@@ -124,7 +123,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
   const dataDir = app.getPath('userData');
   const { apiEnabled, apiPort, allowedOrigins } = core.settings.get();
   if (apiEnabled) {
-    startServer({ core, token: loadOrCreateToken(dataDir), port: apiPort, allowedOrigins })
+    startServer({ core, token: () => core.apiToken(), port: apiPort, allowedOrigins })
       .then((running) => {
         server = running;
         writeInstanceFile(dataDir, { port: running.port, pid: process.pid });
