@@ -15,6 +15,9 @@ export interface FileServer {
 /** Byte i of every generated file: a pattern a resumed download must continue exactly. */
 const byteAt = (i: number) => (i * 31 + 7) & 0xff;
 
+/** The bytes of a generated file, for a test to check a digest against. */
+export const fileBytes = (size: number): Buffer => body(0, size);
+
 function body(start: number, end: number): Buffer {
   const out = Buffer.alloc(end - start);
   for (let i = start; i < end; i += 1) out[i - start] = byteAt(i);

@@ -56,3 +56,19 @@ export async function rpc(haul: HaulServer, command: string, input: object = {})
   });
   return response.json();
 }
+
+/** Opens a section from the sidebar and waits for its heading. */
+export async function goTo(page: Page, view: 'Downloads' | 'Library' | 'Plugins' | 'Queues' | 'Settings' | 'About') {
+  await page.getByRole('navigation').getByRole('button', { name: view }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(view === 'About' ? 'About' : view);
+}
+
+/** The library's row of a file, found by its name. */
+export const libraryRow = (page: Page, name: string): Locator =>
+  page.getByRole('table', { name: 'Library' }).getByRole('row').filter({ hasText: name });
+
+/** Downloads `names` from the file server and waits until every one has completed. */
+export async function downloadAll(page: Page, urls: string[], names: string[]) {
+  await addThroughDialog(page, urls);
+  for (const name of names) await expect(row(page, name)).toHaveAttribute('data-status', 'completed');
+}

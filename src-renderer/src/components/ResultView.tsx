@@ -1,3 +1,4 @@
+import { dataRows } from '../lib/plugin-result';
 import { useStore } from '../store/instance';
 
 /** A plugin's answer: its message, then its data as label/value rows, each value copyable. */
@@ -36,27 +37,4 @@ export function ResultView({ success, message, data }: { success: boolean; messa
       )}
     </div>
   );
-}
-
-/** Plain values become one row, objects one row per key; nested values are shown as JSON. */
-export function dataRows(data: unknown): [string, string][] {
-  if (data === null || data === undefined) return [];
-  const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-  if (typeof data !== 'object' || Array.isArray(data)) return [['Result', text(data)]];
-  return Object.entries(data as Record<string, unknown>)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => [key, text(value)]);
-}
-
-/**
- * A plugin job's result as an action result: jobs keep whatever object the plugin
- * returned, which is usually `{ success, message, data }` but may be any object.
- */
-export function jobResultParts(result: Record<string, unknown> | null): { message: string; data: unknown } {
-  if (!result) return { message: '', data: null };
-  if ('data' in result || 'message' in result) {
-    return { message: typeof result.message === 'string' ? result.message : '', data: result.data ?? null };
-  }
-  const { success: _success, ...rest } = result;
-  return { message: '', data: Object.keys(rest).length > 0 ? rest : null };
 }

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { expect, test } from './fixtures';
+import { downloadAll, goTo, libraryRow, openApp, panelItem, row } from './ui';
+
+test('a completed download shows in the library with its type, size and source', async ({ page, haul, files }) => {
+  await openApp(page, haul);
+  await downloadAll(page, [files.file('library-report.pdf', { size: 300_000 })], ['library-report.pdf']);
+  await goTo(page, 'Library');
+  const entry = libraryRow(page, 'library-report.pdf');
+  await expect(entry).toBeVisible();
+  await expect(entry).toContainText('PDF');
+  await expect(entry).toContainText('293 KB');
+  await expect(entry).toContainText('127.0.0.1');
+});
+
+test('open and show in folder answer with the core’s message in a browser, from library, table and panel', async ({
+  page,
+  haul,
+  files,
+}) => {
+  await openApp(page, haul);
+  await downloadAll(page, [files.file('open-me.txt')], ['open-me.txt']);
+  const refusal = page.getByRole('alert').filter({ hasText: 'Opening files works in the desktop app' });
+
+  // The panel keeps a finished job for a few seconds: long enough to use its buttons.
+  await panelItem(page, 'open-me.txt').getByRole('button', { name: 'Show open-me.txt in folder' }).click();
+  await expect(refusal).toContainText('Could not show the file');
+  await refusal.getByRole('button', { name: 'Close message' }).click();
+
+  await row(page, 'open-me.txt').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Open' }).click();
+  await expect(refusal).toContainText('Could not open the file');
+  await refusal.getByRole('button', { name: 'Close message' }).click();
+
+  await goTo(page, 'Library');
+  await libraryRow(page, 'open-me.txt').getByRole('button', { name: 'Open open-me.txt' }).click();
+  await expect(refusal).toBeVisible();
+});
+
+test('library search and type filter narrow the list; no match says so', async ({ page, haul, files }) => {
+  await openApp(page, haul);
+  const names = ['search-alpha.mp4', 'search-beta.zip'];
+  await downloadAll(
+    page,
+    names.map((name) => files.file(name)),
+    names,
+  );
+  await goTo(page, 'Library');
+  const search = page.getByRole('searchbox', { name: 'Search the library' });
+  await search.fill('search-alpha');
+  await expect(libraryRow(page, 'search-alpha.mp4')).toBeVisible();
+  await expect(libraryRow(page, 'search-beta.zip')).toHaveCount(0);
+
+  await search.fill('no-such-file-anywhere');
+  await expect(page.getByTestId('library-no-match')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(search).toHaveValue('');
+  await expect(libraryRow(page, 'search-beta.zip')).toBeVisible();
+
+  // The server calls every file application/octet-stream, so "Video" finds none of them.
+  await page.getByRole('combobox', { name: 'File type' }).selectOption({ label: 'Video' });
+  await expect(page.getByTestId('library-no-match')).toBeVisible();
+  await page.getByRole('combobox', { name: 'File type' }).selectOption({ label: 'All types' });
+  await expect(libraryRow(page, 'search-alpha.mp4')).toBeVisible();
+});
+
+test('remove from library keeps the file, or deletes it when asked', async ({ page, haul, files }) => {
+  await openApp(page, haul);
+  const names = ['remove-keep.bin', 'remove-delete.bin'];
+  await downloadAll(
+    page,
+    names.map((name) => files.file(name)),
+    names,
+  );
+  await goTo(page, 'Library');
+  const paths: Record<string, string> = {};
+  for (const name of names) {
+    paths[name] = (await libraryRow(page, name).locator('.lib-title').getAttribute('title')) ?? '';
+    expect(existsSync(paths[name]!)).toBe(true);
+  }
+
+  await libraryRow(page, 'remove-keep.bin').getByRole('button', { name: 'Remove remove-keep.bin' }).click();
+  let dialog = page.getByRole('dialog', { name: /Remove “remove-keep.bin”/ });
+  await dialog.getByRole('button', { name: 'Remove' }).click();
+  await expect(libraryRow(page, 'remove-keep.bin')).toHaveCount(0);
+  expect(existsSync(paths['remove-keep.bin']!)).toBe(true);
+
+  await libraryRow(page, 'remove-delete.bin').getByRole('button', { name: 'Remove remove-delete.bin' }).click();
+  dialog = page.getByRole('dialog', { name: /Remove “remove-delete.bin”/ });
+  await dialog.getByLabel('Also delete the file').check();
+  await dialog.getByRole('button', { name: 'Remove' }).click();
+  await expect(libraryRow(page, 'remove-delete.bin')).toHaveCount(0);
+  await expect.poll(() => existsSync(paths['remove-delete.bin']!)).toBe(false);
+
+  // Gone for good: a reload reads the library from the core again.
+  await page.reload();
+  await goTo(page, 'Library');
+  await expect(libraryRow(page, 'remove-delete.bin')).toHaveCount(0);
+  await expect(libraryRow(page, 'remove-keep.bin')).toHaveCount(0);
+});
