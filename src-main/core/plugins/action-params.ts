@@ -71,7 +71,10 @@ function describe(value: unknown): string {
  * fills defaults, refuses unknown names, missing required ones and wrong types, naming
  * the param. Empty text counts as not given.
  */
-export function validateParams(params: readonly ActionParam[], input: Record<string, unknown>): Record<string, ParamValue> {
+export function validateParams(
+  params: readonly ActionParam[],
+  input: Record<string, unknown>,
+): Record<string, ParamValue> {
   const known = new Set(params.map((p) => p.name));
   const unknown = Object.keys(input).find((name) => !known.has(name));
   if (unknown !== undefined) throw new HaulError('invalid_input', `params.${unknown}: this action has no such param`);

@@ -118,7 +118,8 @@ export class FileAccess {
     const asFolder = destination.endsWith('/') || destination.endsWith(sep);
     let wanted = resolve(root, destination);
     if (asFolder) wanted = join(wanted, basename(source.path));
-    if (!inside(root, wanted)) throw new HaulError('forbidden', `files.move: ${destination} is outside the download folder`);
+    if (!inside(root, wanted))
+      throw new HaulError('forbidden', `files.move: ${destination} is outside the download folder`);
     await mkdir(dirname(wanted), { recursive: true });
     if (!inside(root, await realpath(dirname(wanted)))) {
       throw new HaulError('forbidden', `files.move: ${destination} leads outside the download folder`);

@@ -1,4 +1,9 @@
-import { SubmitInput, type CommandOutput, type ParsedInput, type PluginPermission } from '../../../src-preload/contract';
+import {
+  SubmitInput,
+  type CommandOutput,
+  type ParsedInput,
+  type PluginPermission,
+} from '../../../src-preload/contract';
 import { describeIssues } from '../dispatch';
 import { HaulError } from '../errors';
 import type { FileAccess } from './file-access';

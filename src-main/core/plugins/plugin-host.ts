@@ -63,7 +63,11 @@ export class PluginHost {
     this.limits = { ...defaultLimits, ...options.limits };
     this.notifications = new PluginNotifications(options.clock);
     this.state = new PluginStateStore(options.db, options.clock);
-    this.pluginJobs = new PluginJobs(options.jobs, () => this.task(), () => this.limits.jobMs);
+    this.pluginJobs = new PluginJobs(
+      options.jobs,
+      () => this.task(),
+      () => this.limits.jobMs,
+    );
     this.services = {
       jobs: this.pluginJobs,
       files: new FileAccess(options.library, options.downloadDir),
@@ -72,7 +76,11 @@ export class PluginHost {
       submit: (input) => options.jobs.submit(input),
     };
     options.jobs.setPluginRetry((job) =>
-      this.pluginJobs.retryRun(job, (name) => this.active(name), (id) => options.library.get(id)),
+      this.pluginJobs.retryRun(
+        job,
+        (name) => this.active(name),
+        (id) => options.library.get(id),
+      ),
     );
     options.completionHooks.add('plugins', (event) => this.runCompletionHooks(event));
   }
@@ -86,7 +94,9 @@ export class PluginHost {
   start(): Promise<void> {
     const sources = [...scanPlugins(this.options.bundledDir, true), ...scanPlugins(this.options.userDir, false)];
     for (const source of sources) this.adopt(source);
-    this.ready = Promise.all([...this.plugins.values()].map((p) => (p.enabled ? p.start() : undefined))).then(() => undefined);
+    this.ready = Promise.all([...this.plugins.values()].map((p) => (p.enabled ? p.start() : undefined))).then(
+      () => undefined,
+    );
     return this.ready;
   }
 
@@ -237,10 +247,14 @@ export class PluginHost {
     if (!action) throw new HaulError('not_found', `Plugin ${instance.name} has no action ${input.actionId}.`);
     let resource: Resource | null = null;
     if (action.entity === 'resource') {
-      if (input.resourceId === undefined) throw new HaulError('invalid_input', 'resourceId: this action needs a library item');
+      if (input.resourceId === undefined)
+        throw new HaulError('invalid_input', 'resourceId: this action needs a library item');
       resource = this.options.library.get(input.resourceId);
       if (!matchesContentType(action.filters.contentTypes, resource.contentType)) {
-        throw new HaulError('invalid_input', `resourceId: ${action.label} does not apply to ${resource.contentType ?? 'unknown'} files`);
+        throw new HaulError(
+          'invalid_input',
+          `resourceId: ${action.label} does not apply to ${resource.contentType ?? 'unknown'} files`,
+        );
       }
     }
     const params = validateParams(action.params, input.params ?? {});
@@ -268,13 +282,22 @@ export class PluginHost {
     await this.ready;
     const resolving = [...this.plugins.values()].filter((p) => this.active(p.name) && p.resolvers.length > 0);
     if (resolving.length === 0) return jobs.submit(input);
-    return submitWithResolvers(input, (url) => this.resolveUrl(resolving, url), (next) => jobs.submit(next));
+    return submitWithResolvers(
+      input,
+      (url) => this.resolveUrl(resolving, url),
+      (next) => jobs.submit(next),
+    );
   }
 
   private async resolveUrl(plugins: PluginInstance[], url: string): Promise<ResolvedLink[] | undefined> {
     for (const instance of plugins) {
       try {
-        const answer = await instance.call({ kind: 'resolve', url }, this.task(), this.limits.resolveMs, this.limits.resolveMs);
+        const answer = await instance.call(
+          { kind: 'resolve', url },
+          this.task(),
+          this.limits.resolveMs,
+          this.limits.resolveMs,
+        );
         if (answer !== null && answer !== undefined) return parseResolverAnswer(answer);
       } catch (error) {
         // A broken resolver must not cost the user the download: the URL goes on unchanged.

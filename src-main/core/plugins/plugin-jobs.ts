@@ -37,7 +37,12 @@ export class PluginJobs {
     private readonly jobSliceMs: () => number,
   ) {}
 
-  runAction(instance: PluginInstance, action: ActionDeclaration, resource: Resource | null, params: Record<string, unknown>): PluginJob {
+  runAction(
+    instance: PluginInstance,
+    action: ActionDeclaration,
+    resource: Resource | null,
+    params: Record<string, unknown>,
+  ): PluginJob {
     return this.jobs.createPluginJob(
       {
         pluginName: instance.name,
@@ -91,7 +96,8 @@ export class PluginJobs {
         );
         instance.call(op(id), task, this.jobSliceMs()).then(
           (value) => this.finish(id, value),
-          (error: unknown) => this.active.get(id)?.reject(new JobFailure('plugin', describeFailure(instance.name, error))),
+          (error: unknown) =>
+            this.active.get(id)?.reject(new JobFailure('plugin', describeFailure(instance.name, error))),
         );
       });
   }
@@ -101,7 +107,9 @@ export class PluginJobs {
     if (!entry) return;
     const result = asResult(value);
     if (result.success === false) {
-      entry.reject(new JobFailure('plugin', typeof result.message === 'string' ? result.message : 'The action failed.'));
+      entry.reject(
+        new JobFailure('plugin', typeof result.message === 'string' ? result.message : 'The action failed.'),
+      );
     } else entry.resolve(result);
   }
 
@@ -145,11 +153,21 @@ export class PluginJobs {
   }
 
   /** For JobCenter.setPluginRetry: a failed action job runs again; a startJob one cannot. */
-  retryRun(job: PluginJob, find: (name: string) => PluginInstance | undefined, resource: (id: number) => Resource): PluginJobRun | undefined {
+  retryRun(
+    job: PluginJob,
+    find: (name: string) => PluginInstance | undefined,
+    resource: (id: number) => Resource,
+  ): PluginJobRun | undefined {
     const instance = find(job.pluginName);
     const action = instance?.actions.get(job.actionId);
     if (!instance || !action || job.actionId === 'start_job') return undefined;
     const target = job.entityId !== null ? resource(job.entityId) : null;
-    return this.run(instance, (jobId) => ({ kind: 'action', actionId: action.id, params: job.params, resource: target, jobId }));
+    return this.run(instance, (jobId) => ({
+      kind: 'action',
+      actionId: action.id,
+      params: job.params,
+      resource: target,
+      jobId,
+    }));
   }
 }

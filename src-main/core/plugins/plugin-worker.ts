@@ -5,7 +5,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import {
-  getQuickJS,
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  RELEASE_SYNC,
   type QuickJSContext,
   type QuickJSDeferredPromise,
   type QuickJSHandle,
@@ -16,6 +18,9 @@ import { sandboxPrelude } from './sandbox-prelude';
 
 /** QuickJS's own recursion limit, well inside the worker's native stack. */
 const maxStackBytes = 512 * 1024;
+/** The heap the QuickJS build starts with (its wasm minimum), and room for its own bookkeeping. */
+const baseHeapBytes = 16 * 1024 * 1024;
+const slackBytes = 4 * 1024 * 1024;
 
 const port = parentPort;
 if (!port) throw new Error('plugin-worker must run in a worker thread');
@@ -46,6 +51,7 @@ function enter(task: number, sliceMs: number, work: () => void): void {
   }
 }
 
+/** Called by QuickJS every few thousand operations: deadlines and the host's interrupt requests. */
 function interruptRequested(): boolean {
   const target = Atomics.load(control, 0);
   const asked = target !== 0 && (target === -1 || target === currentTask);
@@ -65,7 +71,13 @@ function toFailure(dumped: unknown): WorkerFailure {
   if (name === 'InternalError' && message === 'interrupted') reason = 'interrupted';
   if (name === 'InternalError' && message === 'out of memory') reason = 'memory';
   const text =
-    message !== undefined ? (name ? `${name}: ${message}` : message) : typeof dumped === 'string' ? dumped : JSON.stringify(dumped);
+    message !== undefined
+      ? name
+        ? `${name}: ${message}`
+        : message
+      : typeof dumped === 'string'
+        ? dumped
+        : JSON.stringify(dumped);
   return { reason, message: text ?? String(dumped) };
 }
 
@@ -96,11 +108,14 @@ function invoke(
   }
   const answer = vm.resolvePromise(result.value);
   result.value.dispose();
-  answer.then((outcome) => {
-    if (outcome.error) settle({ ok: false, error: toFailure(dumpAndDispose(outcome.error)) });
-    else settle({ ok: true, value: JSON.parse(vm.getString(outcome.value)) as unknown });
-    if (!outcome.error) outcome.value.dispose();
-  }, (error: unknown) => settle({ ok: false, error: { reason: 'thrown', message: String(error) } }));
+  answer.then(
+    (outcome) => {
+      if (outcome.error) settle({ ok: false, error: toFailure(dumpAndDispose(outcome.error)) });
+      else settle({ ok: true, value: JSON.parse(vm.getString(outcome.value)) as unknown });
+      if (!outcome.error) outcome.value.dispose();
+    },
+    (error: unknown) => settle({ ok: false, error: { reason: 'thrown', message: String(error) } }),
+  );
 }
 
 function installNatives(downloadDir: string): void {
@@ -155,7 +170,14 @@ function settleHostCall(
 async function init(message: WorkerInit): Promise<void> {
   control = new Int32Array(message.control);
   defaultSliceMs = message.sliceMs;
-  const quickjs = await getQuickJS();
+  // Two limits: QuickJS's own (exact for objects, but blind to some large buffers) and a
+  // hard cap on the wasm heap, which no allocation gets past.
+  const pages = (bytes: number) => Math.ceil(bytes / 65536);
+  const wasmMemory = new WebAssembly.Memory({
+    initial: pages(baseHeapBytes),
+    maximum: pages(baseHeapBytes + message.memoryBytes + slackBytes),
+  });
+  const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory }));
   runtime = quickjs.newRuntime();
   runtime.setMemoryLimit(message.memoryBytes);
   runtime.setMaxStackSize(maxStackBytes);
@@ -200,7 +222,11 @@ function run(id: number, task: number, sliceMs: number, op: CallOp): void {
   enter(task, sliceMs, () =>
     invoke(op.kind, op, undefined, (outcome) => {
       sliceOfTask.delete(task);
-      post(outcome.ok ? { type: 'result', id, ok: true, value: outcome.value } : { type: 'result', id, ok: false, error: outcome.error });
+      post(
+        outcome.ok
+          ? { type: 'result', id, ok: true, value: outcome.value }
+          : { type: 'result', id, ok: false, error: outcome.error },
+      );
     }),
   );
 }
@@ -209,7 +235,10 @@ port.on('message', (message: HostToWorker) => {
   switch (message.type) {
     case 'init':
       init(message).catch((error: unknown) =>
-        post({ type: 'activateFailed', error: { reason: 'invalid', message: `the sandbox did not start: ${String(error)}` } }),
+        post({
+          type: 'activateFailed',
+          error: { reason: 'invalid', message: `the sandbox did not start: ${String(error)}` },
+        }),
       );
       return;
     case 'call':
@@ -218,7 +247,9 @@ port.on('message', (message: HostToWorker) => {
       const entry = waiting.get(message.id);
       if (!entry) return;
       waiting.delete(message.id);
-      const outcome = message.ok ? { ok: true as const, value: message.value } : { ok: false as const, error: message.error };
+      const outcome = message.ok
+        ? { ok: true as const, value: message.value }
+        : { ok: false as const, error: message.error };
       return settleHostCall(entry.deferred, entry.task, entry.sliceMs, outcome);
     }
     case 'settings':

@@ -54,9 +54,7 @@ export type HostToWorker =
   | { type: 'ping'; id: number };
 
 export type Registration =
-  | { what: 'action'; declaration: unknown }
-  | { what: 'resolver'; pattern: string }
-  | { what: 'hook'; event: string };
+  { what: 'action'; declaration: unknown } | { what: 'resolver'; pattern: string } | { what: 'hook'; event: string };
 
 export type WorkerToHost =
   | { type: 'ready' }

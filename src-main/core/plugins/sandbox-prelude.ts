@@ -115,7 +115,7 @@ export const sandboxPrelude = String.raw`
       try {
         await fn(payload);
       } catch (error) {
-        failures.push(text(error));
+        failures.push(error instanceof Error ? error.message : text(error));
       }
     }
     if (failures.length > 0) throw new Error(failures.join('; '));

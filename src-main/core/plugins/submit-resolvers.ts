@@ -20,7 +20,10 @@ const Link = z.object({
 const ResolverAnswer = z.union([
   httpUrl.transform((url) => [{ url }]),
   Link.transform((link) => [link]),
-  z.array(z.union([httpUrl.transform((url) => ({ url })), Link])).min(1).max(500),
+  z
+    .array(z.union([httpUrl.transform((url) => ({ url })), Link]))
+    .min(1)
+    .max(500),
 ]);
 export type ResolvedLink = z.infer<typeof Link>;
 
@@ -38,7 +41,11 @@ export type ResolveUrl = (url: string) => Promise<ResolvedLink[] | undefined>;
  * direct downloads with their own names and headers. URLs no resolver takes go through
  * exactly as before, in one submit, so duplicate checks and idempotency keep working.
  */
-export async function submitWithResolvers(input: Submit, resolve: ResolveUrl, submit: (input: Submit) => SubmitOutput): Promise<SubmitOutput> {
+export async function submitWithResolvers(
+  input: Submit,
+  resolve: ResolveUrl,
+  submit: (input: Submit) => SubmitOutput,
+): Promise<SubmitOutput> {
   const { urls, invalid } = parseUrlLines(input.url);
   const answers = await Promise.all(urls.map(async (entry) => ({ ...entry, links: await resolve(entry.url) })));
   if (answers.every((a) => a.links === undefined)) return submit(input);
@@ -58,7 +65,9 @@ export async function submitWithResolvers(input: Submit, resolve: ResolveUrl, su
     }
   };
   if (plain.length > 0) {
-    const out = attempt(plain[0]!.line, plain[0]!.url, () => submit({ ...input, url: plain.map((a) => a.url).join('\n') }));
+    const out = attempt(plain[0]!.line, plain[0]!.url, () =>
+      submit({ ...input, url: plain.map((a) => a.url).join('\n') }),
+    );
     // Lines of that inner submit are positions in `plain`; report the user's line numbers.
     for (const bad of out?.invalid ?? []) problems.push({ ...bad, line: plain[bad.line - 1]?.line ?? bad.line });
   }

@@ -115,12 +115,13 @@ export class WorkerClient {
       case 'register':
         return this.options.onRegister(message.registration);
       case 'result':
-        return this.settle(
+        this.settle(
           message.id,
           message.ok
             ? { ok: true, value: message.value }
             : { ok: false, error: new SandboxFailure(message.error.reason, message.error.message) },
         );
+        return;
       case 'pong':
         this.pongs.get(message.id)?.();
         return;
@@ -135,7 +136,8 @@ export class WorkerClient {
       .then(
         (value) => id !== 0 && this.post({ type: 'reply', id, ok: true, value: value ?? null }),
         (error: unknown) =>
-          id !== 0 && this.post({ type: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+          id !== 0 &&
+          this.post({ type: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) }),
       );
   }
 

@@ -66,7 +66,8 @@ export function readZip(zip: Buffer): Map<string, Buffer> {
     const name = safeEntryName(rawName);
     if (rawName.endsWith('/') || name === '') continue;
     total += size;
-    if (total > zipLimits.totalBytes) throw new ZipError(`the archive unpacks to more than ${zipLimits.totalBytes} bytes`);
+    if (total > zipLimits.totalBytes)
+      throw new ZipError(`the archive unpacks to more than ${zipLimits.totalBytes} bytes`);
 
     if (local + 30 > zip.length || zip.readUInt32LE(local) !== signatures.local) {
       throw new ZipError(`${rawName}: damaged archive (local header)`);
