@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
-import { addThroughDialog, openApp, row, rpc } from './ui';
+import { addThroughDialog, downloadAll, goTo, openApp, row, rpc } from './ui';
 
 test.afterEach(async ({ haul }) => {
-  await rpc(haul, 'settings.update', { maxConcurrentDownloads: 3 });
+  await rpc(haul, 'settings.update', { maxConcurrentDownloads: 3, speedLimit: 0, downloadDir: null, theme: 'system' });
   await rpc(haul, 'jobs.pauseAll');
 });
 
@@ -46,4 +48,60 @@ test('a refused setting shows the core’s message and keeps the form as typed',
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('alert')).toContainText('Not saved: defaultMaxAttempts');
   await expect(field).toHaveValue('500');
+});
+
+test('speed limit and download folder are saved in the core, survive a reload and take effect', async ({
+  page,
+  haul,
+  files,
+}) => {
+  const folder = join(haul.dataDir, 'elsewhere');
+  await openApp(page, haul);
+  await goTo(page, 'Settings');
+  await page.getByRole('textbox', { name: 'Download folder' }).fill(folder);
+  await page.getByRole('spinbutton', { name: 'Speed limit' }).fill('2');
+  await page.getByRole('combobox', { name: 'Speed limit unit' }).selectOption('MB/s');
+  await expect(page.getByText('2 unsaved changes')).toBeVisible();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+  expect(await rpc(haul, 'settings.get')).toMatchObject({
+    ok: true,
+    value: { speedLimit: 2 * 1024 * 1024, downloadDir: folder },
+  });
+
+  await page.reload();
+  await goTo(page, 'Settings');
+  await expect(page.getByRole('textbox', { name: 'Download folder' })).toHaveValue(folder);
+  await expect(page.getByRole('spinbutton', { name: 'Speed limit' })).toHaveValue('2');
+  await expect(page.getByRole('combobox', { name: 'Speed limit unit' })).toHaveValue('MB/s');
+
+  // The next download lands in the new folder.
+  await goTo(page, 'Downloads');
+  await downloadAll(page, [files.file('in-new-folder.bin')], ['in-new-folder.bin']);
+  expect(existsSync(join(folder, 'in-new-folder.bin'))).toBe(true);
+
+  // Emptying the folder goes back to the system's Downloads folder (null in the core).
+  await goTo(page, 'Settings');
+  await page.getByRole('textbox', { name: 'Download folder' }).fill('');
+  await page.getByRole('spinbutton', { name: 'Speed limit' }).fill('0');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('All changes saved.')).toBeVisible();
+  expect(await rpc(haul, 'settings.get')).toMatchObject({ value: { speedLimit: 0, downloadDir: null } });
+});
+
+test('desktop-only settings are hidden in a browser; the theme comes from the core', async ({ page, haul }) => {
+  await openApp(page, haul);
+  await goTo(page, 'Settings');
+  await expect(page.getByTestId('settings-desktop')).toContainText('set in the desktop app');
+  await expect(page.getByRole('switch')).toHaveCount(0);
+  await expect(page.getByRole('spinbutton', { name: 'Port' })).toBeVisible();
+
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  // Another window (a fresh browser context) gets the same theme from the core.
+  const other = await page.context().browser()!.newPage();
+  await openApp(other, haul);
+  await expect(other.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await other.close();
 });

@@ -59,7 +59,7 @@ export function ActionDialog({ resource, action, onClose }: Props) {
       {result && <ResultView {...result} />}
       {jobId && <JobProgress id={jobId} />}
       {!started && (
-        <form onSubmit={(e) => void onSubmit(e)} aria-label={`${action.label} options`}>
+        <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label={`${action.label} options`}>
           <SchemaFields
             fields={fields}
             draft={draft}

@@ -11,6 +11,8 @@ export function PluginCard({ plugin }: { plugin: PluginInfo }) {
   const reload = useStore((s) => s.reloadPlugins);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [busy, setBusy] = useState(false);
+  // The switch moves at once; the core's answer then settles it (a refusal moves it back).
+  const [switching, setSwitching] = useState<boolean>();
   const hasSettings = plugin.settingsSchema.length > 0;
   const headingId = `plugin-${plugin.name}`;
 
@@ -41,9 +43,13 @@ export function PluginCard({ plugin }: { plugin: PluginInfo }) {
           role="switch"
           className="switch"
           aria-label={`Enable ${plugin.name}`}
-          checked={plugin.enabled}
+          checked={switching ?? plugin.enabled}
           disabled={busy}
-          onChange={(e) => void run(() => setEnabled(plugin.name, e.target.checked))}
+          onChange={(e) => {
+            const enabled = e.target.checked;
+            setSwitching(enabled);
+            void run(() => setEnabled(plugin.name, enabled)).then(() => setSwitching(undefined));
+          }}
         />
       </header>
       {plugin.description && <p className="plugin-description">{plugin.description}</p>}
