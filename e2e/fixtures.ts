@@ -16,9 +16,15 @@ export interface HaulServer {
 
 const root = resolve(import.meta.dirname, '..');
 
-/** Starts the built `haul serve` on a free port with a fresh data folder, as a user would. */
-async function startHaul(): Promise<{ server: HaulServer; child: ChildProcess; cleanup(): void }> {
+/**
+ * Starts the built `haul serve` on a free port with a fresh data folder, as a user would.
+ * `prepare` may put files in the data folder first (a damaged database, say).
+ */
+export async function startHaul(
+  prepare?: (dataDir: string) => void,
+): Promise<{ server: HaulServer; child: ChildProcess; cleanup(): void }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'haul-e2e-'));
+  prepare?.(dataDir);
   const downloadDir = join(dataDir, 'downloads');
   const child = spawn(
     process.execPath,
