@@ -136,6 +136,11 @@ export class PluginHost {
     return instance;
   }
 
+  /** Waits for plugins that are (re)starting, e.g. after a crash, so they are not skipped. */
+  private async settled(): Promise<void> {
+    await Promise.all([...this.plugins.values()].filter((p) => p.enabled && p.state === 'starting').map((p) => p.start()));
+  }
+
   private active(name: string): PluginInstance | undefined {
     const instance = this.plugins.get(name);
     return instance?.enabled && instance.state === 'active' ? instance : undefined;
@@ -240,6 +245,7 @@ export class PluginHost {
   async runAction(input: ParsedInput<'actions.run'>): Promise<CommandOutput<'actions.run'>> {
     const instance = this.plugins.get(input.pluginName);
     if (!instance) throw new HaulError('not_found', `No plugin called ${input.pluginName}.`);
+    await this.settled();
     if (!this.active(instance.name)) {
       throw new HaulError('conflict', `Plugin ${instance.name} is not running (${instance.error ?? instance.state}).`);
     }
@@ -280,6 +286,7 @@ export class PluginHost {
     const replay = input.idempotencyKey !== undefined && jobs.store.byIdempotencyKey(input.idempotencyKey);
     if (replay || this.closed) return jobs.submit(input);
     await this.ready;
+    await this.settled();
     const resolving = [...this.plugins.values()].filter((p) => this.active(p.name) && p.resolvers.length > 0);
     if (resolving.length === 0) return jobs.submit(input);
     return submitWithResolvers(
@@ -309,6 +316,7 @@ export class PluginHost {
 
   private async runCompletionHooks(event: { job: unknown; resource: Resource }): Promise<void> {
     const failures: string[] = [];
+    await this.settled();
     for (const instance of this.plugins.values()) {
       if (!this.active(instance.name) || !instance.hooks.has('download.completed')) continue;
       try {

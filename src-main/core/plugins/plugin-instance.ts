@@ -58,6 +58,8 @@ export class PluginInstance {
   private readonly logLines: string[] = [];
   private crashes: number[] = [];
   private starting: Promise<void> | undefined;
+  /** Bumped by every spawn and stop, so events of an old worker are told apart. */
+  private generation = 0;
 
   constructor(
     readonly source: PluginSource,
@@ -88,6 +90,7 @@ export class PluginInstance {
     this.hooks.clear();
     this.state = 'starting';
     this.error = null;
+    const generation = ++this.generation;
     const client: WorkerClient = new WorkerClient({
       workerFile: this.env.workerFile,
       graceMs: this.env.limits.graceMs,
@@ -102,14 +105,14 @@ export class PluginInstance {
       },
       onRegister: (registration) => this.register(registration),
       onHostCall: (method, args, reply) => this.env.serve(this, method, args, reply),
-      onExit: (reason) => this.exited(client, reason),
+      onExit: (reason) => this.exited(generation, reason),
     });
     this.client = client;
     try {
       await client.ready;
-      if (this.client === client) this.state = 'active';
+      if (generation === this.generation) this.state = 'active';
     } catch (error) {
-      if (this.client !== client) return;
+      if (generation !== this.generation) return;
       this.state = 'error';
       this.error = `activate failed: ${(error as Error).message}`;
       this.log('error', this.error);
@@ -133,9 +136,12 @@ export class PluginInstance {
     }
   }
 
-  /** The worker died: count it, and start a fresh one unless it keeps dying. */
-  private exited(client: WorkerClient, reason: string): void {
-    if (this.client !== client) return;
+  /**
+   * The worker died: count it, and start a fresh one unless it keeps dying. A death while
+   * starting is reported by spawn as a failed activate instead.
+   */
+  private exited(generation: number, reason: string): void {
+    if (generation !== this.generation || this.state !== 'active') return;
     this.client = undefined;
     const now = Date.now();
     this.crashes = [...this.crashes.filter((at) => now - at < crashWindowMs), now];
@@ -149,6 +155,7 @@ export class PluginInstance {
   }
 
   async stop(state: 'disabled' | 'error' = 'disabled'): Promise<void> {
+    this.generation += 1;
     const client = this.client;
     this.client = undefined;
     this.state = state;
