@@ -13,6 +13,8 @@ export default defineConfig({
           headless: resolve(__dirname, 'src-main/headless.ts'),
           // `haul add|list|...`: a client of the running instance.
           cli: resolve(__dirname, 'src-main/cli.ts'),
+          // A plugin's sandbox runs in a worker thread started from this file.
+          'plugin-worker': resolve(__dirname, 'src-main/core/plugins/plugin-worker.ts'),
         },
       },
     },
