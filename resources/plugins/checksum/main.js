@@ -5,7 +5,10 @@ const lengths = { sha256: 64, sha1: 40, md5: 32 };
 
 // Accepts "abc123", "SHA256:abc123" or a line of sha256sum output ("abc123  file.iso").
 function expectedDigest(text) {
-  const first = String(text || '').trim().split(/\s+/)[0] || '';
+  const first =
+    String(text || '')
+      .trim()
+      .split(/\s+/)[0] || '';
   return first.replace(/^(sha-?256|sha-?1|md5)[:=]/i, '').toLowerCase();
 }
 
@@ -36,7 +39,10 @@ export function activate(haul) {
       const algorithm = params.algorithm;
       const expected = expectedDigest(params.compare);
       if (expected && (expected.length !== lengths[algorithm] || /[^0-9a-f]/.test(expected))) {
-        haul.job.fail(jobId, `"${params.compare}" is not a ${names[algorithm]} value (${lengths[algorithm]} hex digits)`);
+        haul.job.fail(
+          jobId,
+          `"${params.compare}" is not a ${names[algorithm]} value (${lengths[algorithm]} hex digits)`,
+        );
         return;
       }
       haul.job.progress(jobId, 0, `Hashing ${resource.name}`);

@@ -7,8 +7,15 @@ function parseMap(text) {
     const line = raw.trim();
     const colon = line.indexOf(':');
     if (line === '' || line.startsWith('#') || colon <= 0) continue;
-    const folder = line.slice(0, colon).trim().replace(/[\\/]+/g, '-');
-    const words = line.slice(colon + 1).toLowerCase().split(/[\s,]+/).filter(Boolean);
+    const folder = line
+      .slice(0, colon)
+      .trim()
+      .replace(/[\\/]+/g, '-');
+    const words = line
+      .slice(colon + 1)
+      .toLowerCase()
+      .split(/[\s,]+/)
+      .filter(Boolean);
     folders.push({
       folder,
       extensions: words.filter((w) => !w.includes('/')).map((w) => w.replace(/^\./, '')),
@@ -27,7 +34,10 @@ export function folderFor(map, name, contentType) {
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
   const byExt = ext && map.find((entry) => entry.extensions.includes(ext));
   if (byExt) return byExt.folder;
-  const type = String(contentType || '').split(';')[0].trim().toLowerCase();
+  const type = String(contentType || '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   const byType = type && map.find((entry) => entry.types.some((pattern) => typeMatches(pattern, type)));
   return byType ? byType.folder : null;
 }

@@ -6,13 +6,26 @@ import { matchesContentType, validateParams } from './action-params';
 const params: ActionParam[] = [
   { name: 'title', label: 'Title', type: 'text', required: true },
   { name: 'count', label: 'Count', type: 'number', min: 1, max: 10, step: 1, default: 3 },
-  { name: 'mode', label: 'Mode', type: 'select', options: [{ value: 'fast', label: 'Fast' }, { value: 'slow', label: 'Slow' }] },
+  {
+    name: 'mode',
+    label: 'Mode',
+    type: 'select',
+    options: [
+      { value: 'fast', label: 'Fast' },
+      { value: 'slow', label: 'Slow' },
+    ],
+  },
   { name: 'loud', label: 'Loud', type: 'boolean' },
 ];
 
 describe('action params', () => {
   it('fills defaults and passes good values through', () => {
-    expect(validateParams(params, { title: 'x', mode: 'slow', loud: false })).toEqual({ title: 'x', count: 3, mode: 'slow', loud: false });
+    expect(validateParams(params, { title: 'x', mode: 'slow', loud: false })).toEqual({
+      title: 'x',
+      count: 3,
+      mode: 'slow',
+      loud: false,
+    });
   });
 
   it.each([

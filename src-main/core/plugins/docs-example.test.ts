@@ -8,7 +8,8 @@ import { call, openPluginCore, waitFor, type PluginCore } from './test-kit';
 function exampleFiles(): Record<string, string> {
   const doc = readFileSync(new URL('../../../docs/plugins.md', import.meta.url), 'utf8');
   const files: Record<string, string> = {};
-  for (const match of doc.matchAll(/<!-- example: ([\w./-]+) -->\n```\w+\n([\s\S]*?)```/g)) files[match[1]!] = match[2]!;
+  for (const match of doc.matchAll(/<!-- example: ([\w./-]+) -->\n```\w+\n([\s\S]*?)```/g))
+    files[match[1]!] = match[2]!;
   return files;
 }
 
@@ -38,7 +39,9 @@ describe('docs/plugins.md', () => {
     const urls = env.core.jobs.registry.snapshot().jobs.map((j) => j.url);
     expect(urls).toContain('https://example.com/img-01.jpg');
     expect(urls).toContain('https://example.com/img-12.jpg');
-    expect(env.core.plugins.notifications.list()).toMatchObject([{ title: 'Series queued', body: '12 downloads (12 so far)' }]);
+    expect(env.core.plugins.notifications.list()).toMatchObject([
+      { title: 'Series queued', body: '12 downloads (12 so far)' },
+    ]);
 
     const refused = await call<{ job: PluginJob }>(env.core, 'actions.run', {
       pluginName: 'url-ranges',

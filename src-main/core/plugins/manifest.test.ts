@@ -17,7 +17,10 @@ describe('plugin.json', () => {
     [{ hosts: ['http://x.com/'] }, /^plugin\.json: hosts\.0: a host name, \*\.domain, or host:port/],
     [{ memoryMb: 4096 }, /^plugin\.json: memoryMb: /],
     [{ settings: [{ key: 'n', label: 'N', type: 'number', default: 'x' }] }, /^plugin\.json: settings\.0\.default: /],
-    [{ settings: [{ key: 'n', label: 'N', type: 'number', default: 20, max: 10 }] }, /settings\.0\.default: must be at most 10/],
+    [
+      { settings: [{ key: 'n', label: 'N', type: 'number', default: 20, max: 10 }] },
+      /settings\.0\.default: must be at most 10/,
+    ],
     [{ settings: [{ key: 'c', label: 'C', type: 'color', default: '#fff' }] }, /^plugin\.json: settings\.0\.type: /],
     [
       {
@@ -37,7 +40,16 @@ describe('plugin.json', () => {
   it('keeps stored settings that still fit and drops the rest', () => {
     const result = parse({
       settings: [
-        { key: 'mode', label: 'Mode', type: 'select', default: 'a', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] },
+        {
+          key: 'mode',
+          label: 'Mode',
+          type: 'select',
+          default: 'a',
+          options: [
+            { value: 'a', label: 'A' },
+            { value: 'b', label: 'B' },
+          ],
+        },
         { key: 'size', label: 'Size', type: 'number', default: 1, max: 5 },
       ],
     });

@@ -19,7 +19,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-const list = async (core: PluginCore['core']) => (await call<{ plugins: PluginInfo[] }>(core, 'plugins.list', {})).plugins;
+const list = async (core: PluginCore['core']) =>
+  (await call<{ plugins: PluginInfo[] }>(core, 'plugins.list', {})).plugins;
 const find = async (core: PluginCore['core'], name: string) => (await list(core)).find((p) => p.name === name);
 
 const echo = (tag: string) => `
@@ -34,7 +35,11 @@ describe('plugin host', () => {
         typo: { code: echo('x'), manifest: { permisions: ['http'] } },
         badsetting: {
           code: echo('x'),
-          manifest: { settings: [{ key: 'mode', label: 'Mode', type: 'select', default: 'c', options: [{ value: 'a', label: 'A' }] }] },
+          manifest: {
+            settings: [
+              { key: 'mode', label: 'Mode', type: 'select', default: 'c', options: [{ value: 'a', label: 'A' }] },
+            ],
+          },
         },
         nohosts: { code: echo('x'), manifest: { permissions: ['http'] } },
         notjson: { code: echo('x'), manifestText: '{ nope' },
@@ -52,7 +57,9 @@ describe('plugin host', () => {
     expect(error('noactivate')).toBe('activate failed: main.js must export a function activate(haul)');
     expect(error('throws')).toBe('activate failed: Error: cannot start');
     expect(plugins.find((p) => p.name === 'good')).toMatchObject({ state: 'active', error: null });
-    const { actions } = await call<{ actions: { pluginName: string }[] }>(env.core, 'actions.list', { entityType: 'custom' });
+    const { actions } = await call<{ actions: { pluginName: string }[] }>(env.core, 'actions.list', {
+      entityType: 'custom',
+    });
     expect(actions.map((a) => a.pluginName)).toEqual(['good']);
   });
 
@@ -68,7 +75,10 @@ describe('plugin host', () => {
     await call(env.core, 'plugins.updateSettings', { name: 'cfg', values: { size: 7 } });
     const refused = await env.core.invoke('plugins.updateSettings', { name: 'cfg', values: { size: 70 } });
     expect(refused).toMatchObject({ ok: false, error: { message: 'values.size: must be at most 10' } });
-    const ran = await call<{ result: { data: unknown } }>(env.core, 'actions.run', { pluginName: 'cfg', actionId: 'tag' });
+    const ran = await call<{ result: { data: unknown } }>(env.core, 'actions.run', {
+      pluginName: 'cfg',
+      actionId: 'tag',
+    });
     expect(ran.result.data).toEqual({ size: 7 });
     await call(env.core, 'plugins.disable', { name: 'cfg' });
     expect(await env.core.invoke('actions.run', { pluginName: 'cfg', actionId: 'tag' })).toMatchObject({
@@ -95,9 +105,13 @@ describe('plugin host', () => {
   it('installs from a folder and from a .zip, and reloads new code without a restart', async () => {
     env = await openPluginCore();
     const source = writePlugin(join(env.dir, 'src'), 'hello', { code: echo('v1') });
-    expect(await call<PluginInfo>(env.core, 'plugins.install', { path: source })).toMatchObject({ name: 'hello', state: 'active' });
+    expect(await call<PluginInfo>(env.core, 'plugins.install', { path: source })).toMatchObject({
+      name: 'hello',
+      state: 'active',
+    });
     const run = async () =>
-      (await call<{ result: { message: string } }>(env!.core, 'actions.run', { pluginName: 'hello', actionId: 'tag' })).result.message;
+      (await call<{ result: { message: string } }>(env!.core, 'actions.run', { pluginName: 'hello', actionId: 'tag' }))
+        .result.message;
     expect(await run()).toBe('v1');
 
     const zip = join(env.dir, 'hello.zip');
@@ -143,16 +157,32 @@ export function activate(haul) {
     });
     const notified: PluginNotification[] = [];
     env.core.plugins.notifications.on('notification', (note) => notified.push(note));
-    const started = await call<{ result: { data: string } }>(env.core, 'actions.run', { pluginName: 'importer', actionId: 'go' });
+    const started = await call<{ result: { data: string } }>(env.core, 'actions.run', {
+      pluginName: 'importer',
+      actionId: 'go',
+    });
     const job = await waitFor(() => {
       const current = env!.core.jobs.registry.get(started.result.data) as PluginJob;
       return current.status === 'completed' ? current : undefined;
     });
-    expect(job).toMatchObject({ actionId: 'start_job', entityType: 'custom', label: 'Import data', result: { rows: 10, keys: ['rows'] } });
+    expect(job).toMatchObject({
+      actionId: 'start_job',
+      entityType: 'custom',
+      label: 'Import data',
+      result: { rows: 10, keys: ['rows'] },
+    });
     expect(notified).toMatchObject([{ pluginName: 'importer', title: 'Import finished', level: 'success' }]);
-    expect((await call<{ notifications: unknown[] }>(env.core, 'plugins.notifications', {})).notifications).toHaveLength(1);
-    const peek = await call<{ result: { success: boolean; message: string } }>(env.core, 'actions.run', { pluginName: 'nosy', actionId: 'peek' });
-    expect(peek.result).toMatchObject({ success: false, message: 'Plugin nosy failed: Error: haul.storage needs "storage" in the permissions of plugin.json' });
+    expect(
+      (await call<{ notifications: unknown[] }>(env.core, 'plugins.notifications', {})).notifications,
+    ).toHaveLength(1);
+    const peek = await call<{ result: { success: boolean; message: string } }>(env.core, 'actions.run', {
+      pluginName: 'nosy',
+      actionId: 'peek',
+    });
+    expect(peek.result).toMatchObject({
+      success: false,
+      message: 'Plugin nosy failed: Error: haul.storage needs "storage" in the permissions of plugin.json',
+    });
   });
 
   it('http.fetch reaches listed hosts and refuses a redirect to an unlisted one', async () => {
@@ -174,10 +204,18 @@ export function activate(haul) {
       },
     });
     const get = async (path: string) =>
-      (await call<{ result: { success: boolean; message: string; data: unknown } }>(env!.core, 'actions.run', { pluginName: 'web', actionId: 'get', params: { path } })).result;
+      (
+        await call<{ result: { success: boolean; message: string; data: unknown } }>(env!.core, 'actions.run', {
+          pluginName: 'web',
+          actionId: 'get',
+          params: { path },
+        })
+      ).result;
     expect((await get('/hello')).data).toEqual({ path: '/hello' });
     expect((await get('/away')).message).toMatch(/localhost:1 is not among the hosts in plugin\.json/);
-    expect(await env.core.invoke('actions.run', { pluginName: 'web', actionId: 'get', params: { path: 5 } })).toMatchObject({
+    expect(
+      await env.core.invoke('actions.run', { pluginName: 'web', actionId: 'get', params: { path: 5 } }),
+    ).toMatchObject({
       ok: false,
       error: { message: 'params.path: must be text, got number 5' },
     });
@@ -207,15 +245,26 @@ export function activate(haul) {
     await core.plugins.ready;
     const { job } = await call<{ job: PluginJob }>(core, 'actions.run', { pluginName: 'fragile', actionId: 'wait' });
     await waitFor(() => core.jobs.registry.get(job.id).status === 'running');
-    const crashed = await call<{ result: { success: boolean; message: string } }>(core, 'actions.run', { pluginName: 'fragile', actionId: 'crash' });
-    expect(crashed.result).toMatchObject({ success: false, message: 'Plugin fragile stopped: its worker exited (code 3).' });
+    const crashed = await call<{ result: { success: boolean; message: string } }>(core, 'actions.run', {
+      pluginName: 'fragile',
+      actionId: 'crash',
+    });
+    expect(crashed.result).toMatchObject({
+      success: false,
+      message: 'Plugin fragile stopped: its worker exited (code 3).',
+    });
     const failed = await waitFor(() => {
       const current = core.jobs.registry.get(job.id);
       return current.status === 'failed' ? current : undefined;
     });
     expect(failed.error?.message).toBe('Plugin fragile stopped: its worker exited (code 3).');
-    const ok = await call<{ result: { data: unknown } }>(core, 'actions.run', { pluginName: 'fragile', actionId: 'ok' });
+    const ok = await call<{ result: { data: unknown } }>(core, 'actions.run', {
+      pluginName: 'fragile',
+      actionId: 'ok',
+    });
     expect(ok.result.data).toBe('fine');
-    expect((await call<{ lines: string[] }>(core, 'plugins.log', { name: 'fragile' })).lines.join('\n')).toMatch(/stopped: its worker exited/);
+    expect((await call<{ lines: string[] }>(core, 'plugins.log', { name: 'fragile' })).lines.join('\n')).toMatch(
+      /stopped: its worker exited/,
+    );
   });
 });

@@ -138,7 +138,9 @@ export class PluginHost {
 
   /** Waits for plugins that are (re)starting, e.g. after a crash, so they are not skipped. */
   private async settled(): Promise<void> {
-    await Promise.all([...this.plugins.values()].filter((p) => p.enabled && p.state === 'starting').map((p) => p.start()));
+    await Promise.all(
+      [...this.plugins.values()].filter((p) => p.enabled && p.state === 'starting').map((p) => p.start()),
+    );
   }
 
   private active(name: string): PluginInstance | undefined {

@@ -21,6 +21,13 @@ const maxStackBytes = 512 * 1024;
 /** The heap the QuickJS build starts with (its wasm minimum), and room for its own bookkeeping. */
 const baseHeapBytes = 16 * 1024 * 1024;
 const slackBytes = 4 * 1024 * 1024;
+type WasmMemory = NonNullable<Parameters<typeof newVariant>[1]>['wasmMemory'];
+/** WebAssembly.Memory: Node has it, but this tsconfig (no DOM lib) does not declare it. */
+const Memory = (
+  globalThis as unknown as {
+    WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory };
+  }
+).WebAssembly.Memory;
 
 const port = parentPort;
 if (!port) throw new Error('plugin-worker must run in a worker thread');
@@ -173,7 +180,7 @@ async function init(message: WorkerInit): Promise<void> {
   // Two limits: QuickJS's own (exact for objects, but blind to some large buffers) and a
   // hard cap on the wasm heap, which no allocation gets past.
   const pages = (bytes: number) => Math.ceil(bytes / 65536);
-  const wasmMemory = new WebAssembly.Memory({
+  const wasmMemory = new Memory({
     initial: pages(baseHeapBytes),
     maximum: pages(baseHeapBytes + message.memoryBytes + slackBytes),
   });

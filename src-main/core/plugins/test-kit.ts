@@ -42,7 +42,13 @@ export interface PluginCore {
 }
 
 /** Short limits so hostile plugins are stopped quickly; the logic is the same as in the app. */
-export const testLimits: Partial<PluginLimits> = { syncMs: 1500, hookMs: 1500, resolveMs: 1500, graceMs: 5000, startMs: 15_000 };
+export const testLimits: Partial<PluginLimits> = {
+  syncMs: 1500,
+  hookMs: 1500,
+  resolveMs: 1500,
+  graceMs: 5000,
+  startMs: 15_000,
+};
 
 export async function openPluginCore(
   options: {

@@ -27,9 +27,12 @@ describe('zip reader', () => {
   });
 
   it('refuses symlinks, damaged data and non-zips', () => {
-    expect(() => readZip(zipOf({ link: '/etc' }, undefined, { unixMode: { link: 0o120777 } }))).toThrow(/symbolic links/);
+    expect(() => readZip(zipOf({ link: '/etc' }, undefined, { unixMode: { link: 0o120777 } }))).toThrow(
+      /symbolic links/,
+    );
     const damaged = zipOf({ 'a.txt': 'hello' });
-    damaged[30 + 'a.txt'.length] ^= 0xff;
+    const at = 30 + 'a.txt'.length;
+    damaged[at] = damaged[at]! ^ 0xff;
     expect(() => readZip(damaged)).toThrow(/checksum mismatch/);
     expect(() => readZip(Buffer.from('not a zip at all, just text'))).toThrow(/not a zip archive/);
   });

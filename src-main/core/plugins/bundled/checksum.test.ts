@@ -42,11 +42,9 @@ async function checksum(params: Record<string, unknown>): Promise<PluginJob> {
 
 describe('bundled plugin: checksum', () => {
   it('is offered on library items, with its params', async () => {
-    const { actions } = await call<{ actions: { pluginName: string; id: string; async: boolean; params: { name: string }[] }[] }>(
-      env.core,
-      'actions.list',
-      { entityType: 'resource', resourceId },
-    );
+    const { actions } = await call<{
+      actions: { pluginName: string; id: string; async: boolean; params: { name: string }[] }[];
+    }>(env.core, 'actions.list', { entityType: 'resource', resourceId });
     const action = actions.find((a) => a.pluginName === 'checksum');
     expect(action).toMatchObject({ id: 'checksum', async: true });
     expect(action!.params.map((p) => p.name)).toEqual(['algorithm', 'compare']);
@@ -78,6 +76,12 @@ describe('bundled plugin: checksum', () => {
       resourceId,
       params: { algorithm: 'crc32' },
     });
-    expect(envelope).toMatchObject({ ok: false, error: { kind: 'invalid_input', message: expect.stringMatching(/^params\.algorithm: must be one of sha256, sha1, md5/) } });
+    expect(envelope).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'invalid_input',
+        message: expect.stringMatching(/^params\.algorithm: must be one of sha256, sha1, md5/),
+      },
+    });
   });
 });

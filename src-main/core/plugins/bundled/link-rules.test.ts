@@ -32,7 +32,10 @@ describe('bundled plugin: link-rules', () => {
   it('applies the user’s own rules with headers, right after the settings change', async () => {
     await call(env.core, 'plugins.updateSettings', {
       name: 'link-rules',
-      values: { rules: '# mine\n^https://share\\.example/v/(\\w+)$ => https://cdn.example/$1.mp4 || Referer: https://share.example/ || X-Token: t1\n(broken => x' },
+      values: {
+        rules:
+          '# mine\n^https://share\\.example/v/(\\w+)$ => https://cdn.example/$1.mp4 || Referer: https://share.example/ || X-Token: t1\n(broken => x',
+      },
     });
     const out = await call<Submitted>(env.core, 'downloads.submit', { url: 'https://share.example/v/abc' });
     expect(out.jobs).toHaveLength(1);

@@ -11,7 +11,10 @@ beforeEach(async () => {
 afterEach(() => env.close());
 
 async function download(name: string, contentType: string | null, dir = env.downloadDir): Promise<DownloadJob> {
-  const [job] = env.core.jobs.submit({ url: `https://files.example/${name}`, ...(dir !== env.downloadDir ? { dir } : {}) }).jobs;
+  const [job] = env.core.jobs.submit({
+    url: `https://files.example/${name}`,
+    ...(dir !== env.downloadDir ? { dir } : {}),
+  }).jobs;
   const path = join(dir, name);
   writeFileSync(path, 'content');
   const attempt = await waitFor(() => env.engine.running().find((a) => a.context.job.id === job!.id));
@@ -24,9 +27,9 @@ async function download(name: string, contentType: string | null, dir = env.down
 
 describe('bundled plugin: organize', () => {
   it('ships disabled: it moves files only once the user turns it on', async () => {
-    const plugin = (await call<{ plugins: { name: string; enabled: boolean }[] }>(env.core, 'plugins.list', {})).plugins.find(
-      (p) => p.name === 'organize',
-    );
+    const plugin = (
+      await call<{ plugins: { name: string; enabled: boolean }[] }>(env.core, 'plugins.list', {})
+    ).plugins.find((p) => p.name === 'organize');
     expect(plugin).toMatchObject({ enabled: false });
     const job = await download('left.mp4', 'video/mp4');
     expect(job.result?.path).toBe(join(env.downloadDir, 'left.mp4'));
@@ -46,7 +49,10 @@ describe('bundled plugin: organize', () => {
 
   it('follows an edited map at once, never overwrites, and leaves files in folders of their own', async () => {
     await call(env.core, 'plugins.enable', { name: 'organize' });
-    await call(env.core, 'plugins.updateSettings', { name: 'organize', values: { map: 'Films: mkv mp4\nImages: png' } });
+    await call(env.core, 'plugins.updateSettings', {
+      name: 'organize',
+      values: { map: 'Films: mkv mp4\nImages: png' },
+    });
     mkdirSync(join(env.downloadDir, 'Films'));
     writeFileSync(join(env.downloadDir, 'Films', 'a.mkv'), 'older');
     const film = await download('a.mkv', null);
