@@ -1,21 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { addThroughDialog, openApp, row, rpc } from './ui';
-
-const dir = 'test-results/screenshots';
-
-async function shoot(page: Page, name: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: `${dir}/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { addThroughDialog, goTo, libraryRow, openApp, row, rpc, scrollToEnd, shoot } from './ui';
 
 test('screenshots of every view, light and dark', async ({ page, haul, files }) => {
   test.setTimeout(90_000);
-  mkdirSync(dir, { recursive: true });
   await page.setViewportSize({ width: 1280, height: 800 });
   await openApp(page, haul);
 
@@ -73,18 +60,48 @@ test('screenshots of every view, light and dark', async ({ page, haul, files }) 
   await shoot(page, 'drop-overlay');
   await page.dispatchEvent('main', 'dragleave', { dataTransfer: transfer });
 
-  for (const view of ['Library', 'Plugins', 'Queues', 'Settings', 'About']) {
-    await page.getByRole('navigation').getByRole('button', { name: view }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await goTo(page, 'Library');
+  await expect(libraryRow(page, 'photos.zip')).toBeVisible();
+  await shoot(page, 'library');
+  await libraryRow(page, 'photos.zip')
+    .getByRole('button', { name: /Plugin actions/ })
+    .click();
+  await expect(page.getByRole('menuitem').first()).toBeVisible();
+  await shoot(page, 'library-actions-menu');
+  await page.getByRole('menuitem', { name: /Compute checksum/ }).click();
+  const action = page.getByRole('dialog', { name: 'Compute checksum' });
+  await shoot(page, 'library-action-form');
+  await action.getByRole('button', { name: 'Run' }).click();
+  await expect(action.getByTestId('action-result')).toBeVisible();
+  await shoot(page, 'library-action-result');
+  await action.getByRole('button', { name: 'Close' }).click();
+
+  await goTo(page, 'Plugins');
+  await page.getByTestId('plugin-link-rules').getByRole('button', { name: 'Settings' }).click();
+  await shoot(page, 'plugins');
+  await page.getByRole('button', { name: 'Install…' }).click();
+  await page.getByRole('textbox', { name: 'Plugin folder or .zip file' }).fill('/no/such/plugin.zip');
+  await page.getByRole('dialog').getByRole('button', { name: 'Install' }).click();
+  await expect(page.getByRole('dialog').getByRole('alert')).toBeVisible();
+  await shoot(page, 'plugins-install');
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+
+  await goTo(page, 'Settings');
+  await page.getByRole('spinbutton', { name: 'Speed limit' }).fill('1.5');
+  await shoot(page, 'settings');
+  await scrollToEnd(page);
+  await shoot(page, 'settings-end');
+  await page.getByRole('button', { name: 'Undo changes' }).click();
+
+  for (const view of ['Queues', 'About'] as const) {
+    await goTo(page, view);
     if (view === 'Queues') await expect(page.getByTestId('queue-download')).toBeVisible();
-    if (view === 'Settings') await expect(page.getByRole('spinbutton').first()).toBeVisible();
     await shoot(page, view.toLowerCase());
   }
   await rpc(haul, 'jobs.pauseAll');
 });
 
 test('screenshot of the first run, before any download', async ({ browser, haul }) => {
-  mkdirSync(dir, { recursive: true });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   // A fresh window sees the jobs earlier tests left; filter to a search with no match.

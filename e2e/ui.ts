@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { expect } from './fixtures';
 import type { HaulServer } from './fixtures';
@@ -71,4 +72,21 @@ export const libraryRow = (page: Page, name: string): Locator =>
 export async function downloadAll(page: Page, urls: string[], names: string[]) {
   await addThroughDialog(page, urls);
   for (const name of names) await expect(row(page, name)).toHaveAttribute('data-status', 'completed');
+}
+
+export const screenshotDir = 'test-results/screenshots';
+
+/** Saves the page in the light and the dark scheme (the theme setting is `system`). */
+export async function shoot(page: Page, name: string) {
+  mkdirSync(screenshotDir, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: `${screenshotDir}/${name}-${scheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Scrolls the main area (the page itself never scrolls) to its end. */
+export async function scrollToEnd(page: Page) {
+  await page.locator('main').evaluate((main) => main.scrollTo(0, main.scrollHeight));
 }

@@ -5,7 +5,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { ResultView } from '../../components/ResultView';
 import { jobResultParts } from '../../lib/plugin-result';
 import { SchemaFields } from '../../components/SchemaFields';
-import { statusLabels } from '../../lib/job-display';
+import { isFinished, statusLabels } from '../../lib/job-display';
 import { fromActionParam, initialDraft, readDraft, type FormDraft } from '../../lib/schema-form';
 import { useStore } from '../../store/instance';
 
@@ -50,6 +50,7 @@ export function ActionDialog({ resource, action, onClose }: Props) {
   }
 
   const started = result !== undefined || jobId !== undefined;
+  const jobRunning = useStore((s) => (jobId ? !isFinished(s.actions[jobId]?.status ?? 'pending') : false));
   return (
     <Modal title={action.label} onClose={onClose}>
       <p className="muted action-for">
@@ -89,7 +90,7 @@ export function ActionDialog({ resource, action, onClose }: Props) {
       {started && (
         <div className="dialog-buttons">
           <button type="button" className="primary-button" onClick={onClose} autoFocus>
-            {jobId ? 'Close (it keeps running)' : 'Close'}
+            {jobRunning ? 'Close (it keeps running)' : 'Close'}
           </button>
         </div>
       )}
