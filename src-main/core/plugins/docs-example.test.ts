@@ -8,7 +8,7 @@ import { call, openPluginCore, waitFor, type PluginCore } from './test-kit';
 function exampleFiles(): Record<string, string> {
   const doc = readFileSync(new URL('../../../docs/plugins.md', import.meta.url), 'utf8');
   const files: Record<string, string> = {};
-  for (const match of doc.matchAll(/<!-- example: ([\w./-]+) -->\n```\w+\n([\s\S]*?)```/g))
+  for (const match of doc.matchAll(/<!-- example: ([\w./-]+) -->\n+```\w+\n([\s\S]*?)```/g))
     files[match[1]!] = match[2]!;
   return files;
 }
