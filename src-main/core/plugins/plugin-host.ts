@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type {
   ActionResult,
   CommandOutput,
+  DownloadJob,
   ParsedInput,
   PluginAction,
   PluginInfo,
@@ -316,7 +317,7 @@ export class PluginHost {
     return undefined;
   }
 
-  private async runCompletionHooks(event: { job: unknown; resource: Resource }): Promise<void> {
+  private async runCompletionHooks(event: { job: DownloadJob; resource: Resource }): Promise<void> {
     const failures: string[] = [];
     await this.settled();
     for (const instance of this.plugins.values()) {
@@ -325,7 +326,7 @@ export class PluginHost {
         // The resource as it is now: an earlier plugin may have moved it.
         const resource = this.options.library.get(event.resource.id);
         await instance.call(
-          { kind: 'hook', event: 'download.completed', payload: { job: event.job, resource } },
+          { kind: 'hook', event: 'download.completed', payload: { job: withoutHeaders(event.job), resource } },
           this.task(),
           this.limits.hookMs,
           this.limits.hookMs,
@@ -352,6 +353,12 @@ export function asActionResult(value: unknown): ActionResult {
     return { success: v.success, message: typeof v.message === 'string' ? v.message : '', data: v.data ?? null };
   }
   return { success: true, message: '', data: value ?? null };
+}
+
+/** A download's request headers can hold cookies or tokens: hooks get the job without them. */
+function withoutHeaders(job: DownloadJob): DownloadJob {
+  const { headers: _headers, ...options } = job.options;
+  return { ...job, options };
 }
 
 export function userPluginsDir(dataDir: string): string {

@@ -67,6 +67,16 @@ describe('bundled plugin: checksum', () => {
     const job = await checksum({ algorithm: 'md5', compare: wrong });
     expect(job.status).toBe('failed');
     expect(job.error?.message).toBe(`MD5 does not match: expected ${wrong}, got ${digest('md5')}`);
+
+    // Retry runs the same action again with the same params (the file may have been replaced).
+    await call(env.core, 'jobs.retry', { id: job.id });
+    const failures = await waitFor(() => {
+      const lines = env.core.jobs.getWithLog(job.id).log.filter((line) => /failed: MD5 does not match/.test(line));
+      return lines.length === 2 && env.core.jobs.registry.get(job.id).status === 'failed' ? lines : undefined;
+    });
+    expect(failures).toHaveLength(2);
+    const again = env.core.jobs.registry.get(job.id);
+    expect(again.error?.message).toMatch(/^MD5 does not match/);
   });
 
   it('refuses a param of the wrong type before the plugin runs, naming it', async () => {
