@@ -28,6 +28,11 @@ export function takeTokenFromLocation(location: Location, storage: Storage, hist
   history.replaceState(null, '', location.pathname + location.search);
 }
 
+/** Keeps a new token (after it was regenerated) so this browser stays signed in. */
+export function rememberToken(token: string, storage: Storage = window.localStorage): void {
+  storage.setItem(tokenKey, token);
+}
+
 function httpBridge(fetchImpl: typeof fetch, storage: Storage): HaulBridge {
   return {
     async invoke(command, input) {

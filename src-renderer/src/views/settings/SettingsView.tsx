@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { ErrorShape, Settings } from '../../../../src-preload/contract';
 import { useStore } from '../../store/instance';
+import { ApiToken } from './ApiToken';
 import { SettingControl } from './SettingControl';
 import { visibleGroups } from './settings-fields';
 import { parseDraft, toDraft, type Draft } from './settings-draft';
@@ -77,6 +78,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
               defaultFolder={field.key === 'downloadDir' ? defaultFolder : undefined}
             />
           ))}
+          {group.id === 'api' && <ApiToken />}
         </fieldset>
       ))}
       <div className="save-bar">
