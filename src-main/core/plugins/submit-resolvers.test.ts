@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DownloadJob } from '../../../src-preload/contract';
+import { call, openPluginCore, type PluginCore } from './test-kit';
+
+let env: PluginCore | undefined;
+afterEach(() => env?.close());
+
+type Submitted = { jobs: DownloadJob[]; invalid: { line: number; message: string }[] };
+
+describe('haul.resolve at submit', () => {
+  it('one URL becomes several downloads with their names and headers; a broken resolver costs nothing', async () => {
+    env = await openPluginCore({
+      plugins: {
+        album: {
+          code: `export function activate(haul) {
+  haul.resolve('https://album.example/*', (url) => [
+    { url: url.replace('album', 'cdn') + '/1.jpg', fileName: 'first.jpg', headers: { Referer: url } },
+    'https://cdn.example/2.jpg',
+  ]);
+  haul.resolve(/^https:\\/\\/nothing\\.example\\//, () => null);
+}`,
+        },
+        broken: {
+          code: `export function activate(haul) { haul.resolve('https://broken.example/*', () => { throw new Error('nope'); }); }`,
+        },
+        looping: {
+          code: `export function activate(haul) { haul.resolve('https://slow.example/*', () => { while (true) {} }); }`,
+        },
+      },
+    });
+    const out = await call<Submitted>(env.core, 'downloads.submit', {
+      url: 'https://album.example/trip\nhttps://nothing.example/a.bin\nhttps://broken.example/b.bin\nhttps://slow.example/c.bin',
+      headers: { 'X-Mine': '1' },
+    });
+    expect(out.invalid).toEqual([]);
+    const byUrl = Object.fromEntries(out.jobs.map((job) => [job.url, job]));
+    expect(Object.keys(byUrl).sort()).toEqual(
+      [
+        'https://broken.example/b.bin',
+        'https://cdn.example/2.jpg',
+        'https://cdn.example/trip/1.jpg',
+        'https://nothing.example/a.bin',
+        'https://slow.example/c.bin',
+      ].sort(),
+    );
+    expect(byUrl['https://cdn.example/trip/1.jpg']).toMatchObject({
+      fileName: 'first.jpg',
+      options: { headers: { 'X-Mine': '1', Referer: 'https://album.example/trip' } },
+    });
+    const log = (await call<{ lines: string[] }>(env.core, 'plugins.log', { name: 'broken' })).lines.join('\n');
+    expect(log).toMatch(/resolve https:\/\/broken\.example\/b\.bin: Plugin broken failed: Error: nope/);
+  });
+
+  it('an answer that is not a download is refused and the URL goes on unchanged', async () => {
+    env = await openPluginCore({
+      plugins: { odd: { code: `export function activate(haul) { haul.resolve('*', () => ({ url: 'ftp://x/y' })); }` } },
+    });
+    const out = await call<Submitted>(env.core, 'downloads.submit', { url: 'https://files.example/z.bin' });
+    expect(out.jobs.map((j) => j.url)).toEqual(['https://files.example/z.bin']);
+    const log = (await call<{ lines: string[] }>(env.core, 'plugins.log', { name: 'odd' })).lines.join('\n');
+    expect(log).toMatch(/the resolver's answer is not usable/);
+  });
+});
