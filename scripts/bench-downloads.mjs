@@ -4,6 +4,8 @@
  * server in the same run, printed as ratios. Run: `node --import tsx scripts/bench-downloads.mjs`.
  * Haul runs in a child process (so its peak RSS is its own) and times itself from its
  * first request, as the long-running app would; curl and aria2c are timed as processes.
+ * The child is bundled with esbuild, dependencies external as electron-vite builds main,
+ * and runs on plain Node: tsx's compiler would otherwise be counted in its RSS.
  *   (a) 1 GiB, one connection: Haul / curl <= 1.10
  *   (b) 256 MiB, each connection throttled to 20 MiB/s: Haul <= aria2c -x8 -s8
  *   (c) 500 files of 64 KiB, 3 at a time: Haul <= aria2c -j3
@@ -85,8 +87,8 @@ async function startServer(files) {
   return { server, stats, base: `http://127.0.0.1:${server.address().port}` };
 }
 
-const childSource = (engineUrl) => `
-import { createDownloadEngine } from ${JSON.stringify(engineUrl)};
+const childSource = (enginePath) => `
+import { createDownloadEngine } from ${JSON.stringify(enginePath)};
 import { writeFileSync, renameSync, readFileSync, existsSync } from 'node:fs';
 const input = JSON.parse(process.argv[2]);
 const engine = createDownloadEngine({ proxy: null, recordOrigin: false });
@@ -116,9 +118,41 @@ await Promise.all(Array.from({ length: input.concurrency ?? 1 }, worker));
 console.log(JSON.stringify({ ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS, paths }));
 `;
 
-function runHaul(childPath, input) {
+/**
+ * Writes the Haul child: an esbuild bundle run by plain Node when esbuild is there (it
+ * comes with tsx), else the source run under tsx (then its RSS includes the compiler).
+ */
+async function buildChild() {
+  const cache = join(root, 'node_modules', '.cache');
+  await mkdir(cache, { recursive: true });
+  const source = childSource(join(root, 'src-main/core/downloads/engine.ts'));
+  const path = join(cache, 'haul-bench-child.mjs');
+  try {
+    const { build } = await import('esbuild');
+    await build({
+      stdin: { contents: source, resolveDir: root, loader: 'js', sourcefile: 'bench-child.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outfile: path,
+      logLevel: 'warning',
+    });
+    return { path, nodeArgs: [] };
+  } catch (error) {
+    console.error(`  (esbuild unavailable, running the child under tsx: ${error.message})`);
+    await writeFile(
+      path,
+      source.replace(/from "(\/[^"]+)"/u, (_, file) => `from ${JSON.stringify(pathToFileURL(file).href)}`),
+    );
+    return { path, nodeArgs: ['--import', 'tsx'] };
+  }
+}
+
+function runHaul(haul, input) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', childPath, JSON.stringify(input)], { cwd: root });
+    const child = spawn(process.execPath, [...haul.nodeArgs, haul.path, JSON.stringify(input)], { cwd: root });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => process.stderr.write(d));
@@ -143,6 +177,15 @@ function timed(command, args) {
   });
 }
 
+/**
+ * Flushes every dirty page before a timed run. Haul syncs its file before calling it
+ * complete; without this it would also wait behind the writeback of the test files and
+ * of the previous tool's output, which nobody else pays for.
+ */
+function settleDisk() {
+  spawnSync('sync', { stdio: 'ignore' });
+}
+
 function ensureAria2() {
   if (spawnSync('aria2c', ['--version'], { stdio: 'ignore' }).status === 0) return true;
   spawnSync('apt-get', ['install', '-y', '-qq', 'aria2'], { stdio: 'ignore' });
@@ -158,9 +201,7 @@ export async function benchDownloads() {
   // Printed as they come: a long run that fails late still shows what it measured.
   rows.push = (...added) => (added.forEach((row) => console.error(`  ${row.measure}: ${row.value}`)), push(...added));
   const files = new Map();
-  const childPath = join(root, 'node_modules', '.cache', 'haul-bench-child.mjs');
-  await mkdir(dirname(childPath), { recursive: true });
-  await writeFile(childPath, childSource(pathToFileURL(join(root, 'src-main/core/downloads/engine.ts')).href));
+  const childPath = await buildChild();
   const add = async (name, size) => {
     const path = join(work, name);
     await makeFile(path, size);
@@ -179,7 +220,9 @@ export async function benchDownloads() {
   };
   try {
     // (a) + (d)
+    settleDisk();
     const curlMs = await timed('curl', ['-s', '-o', join(await fresh('curl-a'), 'big.bin'), `${base}/big.bin`]);
+    settleDisk();
     const a = await runHaul(childPath, {
       jobs: [{ url: `${base}/big.bin`, dir: await fresh('haul-a'), options: { connections: 1 } }],
     });
@@ -204,8 +247,10 @@ export async function benchDownloads() {
     const aria = ensureAria2();
     // (b)
     const throttled = `${base}/mid.bin?rate=${20 * MiB}`;
+    settleDisk();
     const b = await runHaul(childPath, { jobs: [{ url: throttled, dir: await fresh('haul-b') }] });
     if (aria) {
+      settleDisk();
       const ariaMs = await timed('aria2c', [
         '-q',
         '-x8',

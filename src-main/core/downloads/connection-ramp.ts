@@ -1,7 +1,8 @@
 /**
- * How many connections a download should use. It starts with one and doubles while
- * each step brings clearly more throughput: that finds servers that throttle each
- * connection, and stops adding load where one connection already fills the pipe.
+ * How many connections a download should use. It starts with one (several for a large
+ * file) and doubles while each step brings clearly more throughput: that finds servers
+ * that throttle each connection, and stops adding load where one connection already
+ * fills the pipe.
  */
 
 /** More throughput than this factor counts as growth. @default 1.15 */
@@ -10,9 +11,15 @@ const growthFactor = 1.15;
 export class ConnectionRamp {
   private bestRate = 0;
   private settled = false;
-  private target = 1;
+  private target: number;
 
-  constructor(private readonly max: number) {}
+  /** `initial` connections are opened at once; more only while throughput grows. */
+  constructor(
+    private readonly max: number,
+    initial = 1,
+  ) {
+    this.target = Math.max(1, Math.min(max, initial));
+  }
 
   get connections(): number {
     return this.target;
@@ -34,6 +41,17 @@ export class ConnectionRamp {
     this.target = Math.min(this.max, this.target * 2);
     return this.target;
   }
+}
+
+/**
+ * Connections to open at once for `remaining` bytes of a file whose size is known and
+ * whose server takes ranges: one per `bytesPerConnection`, at least one, at most `max`.
+ * A large file then does not spend its first second ramping up one doubling at a time
+ * (a server that throttles each connection loses most there), while a small one still
+ * starts on one connection.
+ */
+export function initialConnections(max: number, remaining: number, bytesPerConnection: number): number {
+  return Math.max(1, Math.min(max, Math.floor(remaining / Math.max(1, bytesPerConnection))));
 }
 
 /** Smoothed bytes per second from a growing byte counter sampled now and then. */

@@ -19,10 +19,24 @@ export interface DownloadEngineOptions {
   connectTimeoutMs?: number;
   /** A segment is never split into halves smaller than this. @default 1 MiB */
   minSegmentBytes?: number;
+  /**
+   * A download whose size is known and whose server takes ranges opens one connection
+   * per this many bytes at once (up to the maximum), then adds more while throughput
+   * grows. @default 16 MiB
+   */
+  initialSegmentBytes?: number;
   /** How often throughput is measured to decide whether to add connections. @default 250 */
   rampIntervalMs?: number;
-  /** Flushed progress is handed to `saveState` at most this often. @default 1_000 */
+  /**
+   * Flushed progress is handed to `saveState` at least this often while bytes land.
+   * Each save follows a sync of the part file. @default 250
+   */
   checkpointIntervalMs?: number;
+  /**
+   * ...and also once this many bytes landed since the last save (at most every 50 ms),
+   * so a crash on a fast link loses little. @default 2 MiB
+   */
+  checkpointBytes?: number;
   /** `progress` is called at most this often. @default 250 */
   progressIntervalMs?: number;
   /** @default 'Haul/0.1' */
@@ -63,8 +77,10 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     stallTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     minSegmentBytes: Math.max(1, options.minSegmentBytes ?? 1 << 20),
+    initialSegmentBytes: Math.max(1, options.initialSegmentBytes ?? 16 << 20),
     rampIntervalMs: options.rampIntervalMs ?? 250,
-    checkpointIntervalMs: options.checkpointIntervalMs ?? 1_000,
+    checkpointIntervalMs: options.checkpointIntervalMs ?? 250,
+    checkpointBytes: Math.max(1, options.checkpointBytes ?? 2 << 20),
     progressIntervalMs: options.progressIntervalMs ?? 250,
     userAgent: options.userAgent ?? 'Haul/0.1',
     recordOrigin: options.recordOrigin ?? true,

@@ -48,6 +48,25 @@ describe('a server that misbehaves', () => {
     expect(served).toBeLessThan(body.length * 1.5);
   });
 
+  it('opens several connections at once for a large file, before any ramp step', async () => {
+    // The ramp never gets to measure here: every extra connection comes from the start.
+    const eager = createDownloadEngine({
+      proxy: null,
+      minSegmentBytes: 64 * 1024,
+      initialSegmentBytes: 1024 * 1024,
+      rampIntervalMs: 60_000,
+    });
+    const body = randomBody(4 * 1024 * 1024);
+    server.file('/eager.bin', body, { rateLimit: 2 * 1024 * 1024 });
+    const t = makeContext(testJob(server.url('/eager.bin'), await tempDir(), { connections: 4 }));
+    const from = server.log.length;
+    const outcome = await eager(t.ctx);
+    expect(outcome.sha256).toBe(sha256(body));
+    const ranged = server.log.slice(from).filter((r) => r.status === 206);
+    expect(ranged.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBe(4);
+  });
+
   it('asks for the missing bytes again when the connection is reset midway', async () => {
     const body = randomBody(1024 * 1024);
     const { result, requests } = await download('/reset.bin', body, { resetAfter: 200 * 1024 });

@@ -7,14 +7,13 @@ import { openResponse } from './http-request';
 import type { PartFile } from './part-file';
 import { grantSize, type RateLimiter } from './rate-limiter';
 import { checkRangeResponse } from './response-check';
+import { SegmentWriter } from './segment-writer';
 import { ifRangeValue, type TransferState } from './resume-state';
 import { segmentDone } from './segments';
 import type { LiveSegment } from './transfer';
 
-/** Bytes gathered before one positioned write: few syscalls, bounded memory. */
-const batchBytes = 1 << 20;
-/** A batch is also written after this long, so progress moves on a slow server too. */
-const batchMs = 250;
+/** A batch is also written after this long: progress moves on a slow server, and a crash loses little. */
+const batchMs = 100;
 /** Answers in a row that may end early, each having brought bytes, before giving up. */
 const maxShortReads = 32;
 
@@ -38,6 +37,8 @@ export interface WorkerHost {
   claim(worker: SegmentWorker): LiveSegment | null;
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean;
   fail(error: unknown): void;
+  /** Bytes reached the part file. */
+  landed(bytes: number): void;
 }
 
 interface OpenAnswer {
@@ -155,10 +156,15 @@ export class SegmentWorker {
     return null;
   }
 
+  /** Null when no speed limit applies: the read loop then skips an await per chunk. */
+  private throttle(bytes: number): Promise<void> | null {
+    if (this.host.limiter.rate === 0 && this.host.settings.globalLimiter.rate === 0) return null;
+    return this.waitForLimits(bytes);
+  }
+
   /** Waits for the speed limits, in small grants so connections take turns. */
-  private async throttle(bytes: number): Promise<void> {
+  private async waitForLimits(bytes: number): Promise<void> {
     const limiters = [this.host.limiter, this.host.settings.globalLimiter].filter((l) => l.rate > 0);
-    if (limiters.length === 0) return;
     this.activeAt = null;
     try {
       let left = bytes;
@@ -173,56 +179,55 @@ export class SegmentWorker {
     }
   }
 
+  /** Waiting on the disk (a full write queue) is not a network stall. */
+  private async write(writer: SegmentWriter, chunk: Buffer): Promise<void> {
+    this.activeAt = null;
+    try {
+      await writer.add(chunk);
+    } finally {
+      this.activeAt = this.now();
+    }
+  }
+
+  private async flush(writer: SegmentWriter): Promise<void> {
+    this.activeAt = null;
+    try {
+      await writer.flush();
+    } finally {
+      this.activeAt = this.now();
+    }
+  }
+
   /**
    * Reads one answer into the part file until the segment is full or the answer ends.
    * Received bytes are always written, even when the answer fails midway.
    */
   private async stream(answer: OpenAnswer): Promise<{ got: number; error: unknown }> {
     const segment = this.segment;
-    const part = this.host.part!;
-    const digest = this.host.digest;
+    const writer = new SegmentWriter(this.host.part!, this.host.digest, segment, (bytes) => this.host.landed(bytes));
     this.cursor = segment.pos;
     let got = 0;
-    let batch: Buffer[] = [];
-    let pending = 0;
     let batchStarted = this.now();
-    let writing: Promise<void> = Promise.resolve();
     let error: unknown = null;
-
-    const flush = async (): Promise<void> => {
-      if (pending === 0) return;
-      const chunks = batch;
-      const at = this.cursor - pending;
-      const size = pending;
-      batch = [];
-      pending = 0;
-      batchStarted = this.now();
-      this.activeAt = null;
-      await writing;
-      this.activeAt = this.now();
-      writing = part.write(chunks, at).then(() => {
-        segment.pos = Math.max(segment.pos, at + size);
-        digest.wrote(chunks, at);
-      });
-      writing.catch(() => undefined);
-    };
     const full = (): boolean =>
       segment.end !== null && this.cursor >= segment.end && !this.host.absorbNext(segment, answer.coveredEnd);
 
     try {
       for await (const raw of answer.body) {
-        this.activeAt = this.now();
+        const now = this.now();
+        this.activeAt = now;
         let chunk = raw as Buffer;
         if (full()) break;
         if (segment.end !== null && chunk.length > segment.end - this.cursor) {
           chunk = chunk.subarray(0, segment.end - this.cursor);
         }
-        await this.throttle(chunk.length);
-        batch.push(chunk);
-        pending += chunk.length;
+        const limited = this.throttle(chunk.length);
+        if (limited) await limited;
+        if (writer.pending === 0) batchStarted = now;
         this.cursor += chunk.length;
         got += chunk.length;
-        if (pending >= batchBytes || this.now() - batchStarted >= batchMs) await flush();
+        await this.write(writer, chunk);
+        if (now - batchStarted >= batchMs) await this.flush(writer);
         if (full()) break;
       }
     } catch (caught) {
@@ -230,8 +235,7 @@ export class SegmentWorker {
       else error = caught;
     } finally {
       answer.body.destroy();
-      await flush();
-      await writing;
+      await writer.drain();
     }
     if (this.host.signal.aborted) throw this.host.signal.reason;
     return { got, error };

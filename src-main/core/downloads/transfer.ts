@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
-import { ConnectionRamp, SpeedMeter } from './connection-ramp';
+import { Checkpoints } from './checkpoints';
+import { ConnectionRamp, initialConnections, SpeedMeter } from './connection-ramp';
 import type { EngineSettings } from './engine-options';
 import { FileDigest } from './file-digest';
 import { establish } from './first-response';
 import type { PartFile } from './part-file';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
-import { decodeState, encodeState, type TransferState } from './resume-state';
+import { decodeState, type TransferState } from './resume-state';
 import { doneBytes, segmentDone, sortSegments, splitSegment, type Segment } from './segments';
 import { SegmentWorker, RestartNeeded, type WorkerHost } from './segment-worker';
 
@@ -37,9 +38,7 @@ export class Transfer implements WorkerHost {
   private readonly meter = new SpeedMeter();
   private readonly rampMeter = new SpeedMeter();
   private lastRampAt = 0;
-  private lastCheckpointAt = 0;
-  private savedBytes = -1;
-  private checkpointing: Promise<void> = Promise.resolve();
+  private readonly checkpoints: Checkpoints;
   private ticker: NodeJS.Timeout | null = null;
 
   constructor(
@@ -50,6 +49,12 @@ export class Transfer implements WorkerHost {
     this.digest = new FileDigest(ctx.job.options.checksum);
     this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
     this.ramp = new ConnectionRamp(this.maxConnections());
+    this.checkpoints = new Checkpoints(
+      settings,
+      this,
+      (state) => ctx.saveState(state),
+      (error) => this.fail(error),
+    );
     const stop = (): void => this.internal.abort(ctx.signal.reason);
     if (ctx.signal.aborted) stop();
     else ctx.signal.addEventListener('abort', stop, { once: true });
@@ -61,6 +66,14 @@ export class Transfer implements WorkerHost {
 
   private maxConnections(): number {
     return Math.max(1, this.ctx.job.options.connections ?? this.settings.maxConnections);
+  }
+
+  /** Connections to open at once: several for a large file that takes ranges. */
+  private initialConnections(): number {
+    const total = this.state?.totalBytes ?? null;
+    if (!this.ranges || total === null) return 1;
+    const remaining = total - doneBytes(this.segments);
+    return initialConnections(this.maxConnections(), remaining, this.settings.initialSegmentBytes);
   }
 
   /** Records the first fatal error and stops every connection. */
@@ -120,15 +133,16 @@ export class Transfer implements WorkerHost {
     body: Readable,
     coveredEnd: number | null,
   ): Promise<'done' | 'changed' | 'no-ranges'> {
-    this.ramp = new ConnectionRamp(this.maxConnections());
+    this.ramp = new ConnectionRamp(this.maxConnections(), this.initialConnections());
     this.meter.reset();
     this.rampMeter.reset();
     const now = this.settings.now();
     this.lastRampAt = now;
-    this.lastCheckpointAt = now;
+    this.checkpoints.restart();
     this.ticker = setInterval(() => this.tick(), this.settings.progressIntervalMs);
     try {
       this.start(first, { body, coveredEnd });
+      while (this.workers.size < this.ramp.connections && this.spawn());
       while (this.running.size > 0) {
         await Promise.race(this.running);
         if (this.running.size === 0 && this.error === null && !this.signal.aborted) this.spawn();
@@ -158,7 +172,7 @@ export class Transfer implements WorkerHost {
     this.internal = internal;
     if (this.ctx.signal.aborted) internal.abort(this.ctx.signal.reason);
     else this.ctx.signal.addEventListener('abort', () => internal.abort(this.ctx.signal.reason), { once: true });
-    await this.checkpointing;
+    await this.checkpoints.settled();
   }
 
   private start(segment: LiveSegment, response?: { body: Readable; coveredEnd: number | null }): void {
@@ -255,25 +269,17 @@ export class Transfer implements WorkerHost {
       const target = this.ramp.observe(rate, this.workers.size);
       while (this.workers.size < target && this.spawn());
     }
-    if (now - this.lastCheckpointAt >= this.settings.checkpointIntervalMs) {
-      this.lastCheckpointAt = now;
-      void this.checkpoint(false).catch((error: unknown) => this.fail(error));
-    }
+    this.checkpoints.tick();
+  }
+
+  /** Bytes reached the part file: a checkpoint may be due. */
+  landed(bytes: number): void {
+    this.checkpoints.landed(bytes);
   }
 
   /** Syncs the part file, then records the offsets that were written before the sync. */
   checkpoint(force: boolean): Promise<void> {
-    this.checkpointing = this.checkpointing.then(async () => {
-      const { state, part } = this;
-      if (!state || !part) return;
-      const segments = this.segments.map((s) => ({ start: s.start, end: s.end, pos: s.pos }));
-      const done = doneBytes(segments);
-      if (!force && done === this.savedBytes) return;
-      await part.sync();
-      this.ctx.saveState(encodeState({ ...state, segments }));
-      this.savedBytes = done;
-    });
-    return this.checkpointing;
+    return this.checkpoints.run(force);
   }
 
   /** Waits for every connection to stop, after an error or an abort. */
@@ -281,7 +287,7 @@ export class Transfer implements WorkerHost {
     this.internal.abort(this.error ?? this.ctx.signal.reason);
     while (this.running.size > 0) await Promise.allSettled(this.running);
     if (this.ticker) clearInterval(this.ticker);
-    await this.checkpointing.catch(() => undefined);
+    await this.checkpoints.settled();
   }
 
   /** The total once every byte is in: the announced size, or where the stream ended. */

@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ResumeState } from '../jobs/runner';
+import { Checkpoints } from './checkpoints';
+import { PartFile } from './part-file';
+import type { TransferState } from './resume-state';
+import { tempDir } from './test-context';
+
+const MiB = 1024 * 1024;
+
+async function setup(): Promise<{
+  checkpoints: Checkpoints;
+  saved: ResumeState[];
+  clock: { t: number };
+  segment: { start: number; end: number; pos: number };
+  part: PartFile;
+}> {
+  const part = await PartFile.create(join(await tempDir(), 'c.part'));
+  await part.write([Buffer.alloc(64, 1)], 0);
+  const segment = { start: 0, end: 16 * MiB, pos: 0 };
+  const state: TransferState = {
+    fileName: 'c',
+    partName: 'c.part',
+    url: 'http://127.0.0.1/c',
+    totalBytes: 16 * MiB,
+    etag: '"x"',
+    lastModified: null,
+    contentType: null,
+    resumable: true,
+    segments: [],
+  };
+  const clock = { t: 0 };
+  const saved: ResumeState[] = [];
+  const checkpoints = new Checkpoints(
+    { now: () => clock.t, checkpointIntervalMs: 250, checkpointBytes: 2 * MiB },
+    { state, part, segments: [segment] },
+    (s) => saved.push(s),
+    (error) => {
+      throw error;
+    },
+  );
+  checkpoints.restart();
+  return { checkpoints, saved, clock, segment, part };
+}
+
+describe('checkpoints', () => {
+  it('saves once enough bytes landed, before the interval is over', async () => {
+    const { checkpoints, saved, clock, segment, part } = await setup();
+    clock.t = 60;
+    segment.pos = MiB;
+    checkpoints.landed(MiB);
+    await checkpoints.settled();
+    expect(saved).toHaveLength(0);
+    segment.pos = 2 * MiB;
+    checkpoints.landed(MiB);
+    await checkpoints.settled();
+    expect(saved).toHaveLength(1);
+    expect(saved[0]!['segments']).toEqual([[0, 16 * MiB, 2 * MiB]]);
+    await part.close();
+  });
+
+  it('saves on the interval when bytes come slowly, and not when nothing moved', async () => {
+    const { checkpoints, saved, clock, segment, part } = await setup();
+    segment.pos = 1000;
+    checkpoints.landed(1000);
+    clock.t = 249;
+    checkpoints.tick();
+    await checkpoints.settled();
+    expect(saved).toHaveLength(0);
+    clock.t = 250;
+    checkpoints.tick();
+    await checkpoints.settled();
+    expect(saved).toHaveLength(1);
+    clock.t = 600;
+    checkpoints.tick();
+    await checkpoints.settled();
+    expect(saved).toHaveLength(1);
+    await part.close();
+  });
+
+  it('runs one checkpoint at a time with at most one waiting, however often bytes land', async () => {
+    const { checkpoints, saved, clock, segment, part } = await setup();
+    for (let i = 1; i <= 20; i += 1) {
+      clock.t += 100;
+      segment.pos = i * 2 * MiB > 16 * MiB ? 16 * MiB : i * 2 * MiB;
+      checkpoints.landed(2 * MiB);
+    }
+    await checkpoints.settled();
+    expect(saved.length).toBeLessThanOrEqual(2);
+    expect(saved.at(-1)!['segments']).toEqual([[0, 16 * MiB, 16 * MiB]]);
+    await part.close();
+  });
+});

@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileDigest } from './file-digest';
+import { PartFile } from './part-file';
+import { batchBytes, SegmentWriter } from './segment-writer';
+import { randomBody, sha256, tempDir } from './test-context';
+
+describe('segment writer', () => {
+  it('writes every byte at its offset and moves pos only past bytes already in the file', async () => {
+    const path = join(await tempDir(), 'w.part');
+    const part = await PartFile.create(path);
+    const body = randomBody(5 * batchBytes + 12345);
+    const start = 1000;
+    const segment = { start, end: start + body.length, pos: start };
+    const digest = new FileDigest(undefined);
+    let landed = 0;
+    const writer = new SegmentWriter(part, digest, segment, (bytes) => (landed += bytes));
+    const checks: Promise<void>[] = [];
+    // Whatever pos says is there must already be in the file, at every moment.
+    const checkPos = async (): Promise<void> => {
+      const pos = segment.pos;
+      const onDisk = await readFile(path);
+      expect(onDisk.subarray(start, pos).equals(body.subarray(0, pos - start))).toBe(true);
+    };
+    for (let from = 0; from < body.length; from += 70_000) {
+      await writer.add(body.subarray(from, Math.min(body.length, from + 70_000)));
+      checks.push(checkPos());
+    }
+    await writer.drain();
+    await Promise.all(checks);
+    expect(segment.pos).toBe(start + body.length);
+    expect(landed).toBe(body.length);
+    const onDisk = await readFile(path);
+    expect(sha256(onDisk.subarray(start))).toBe(sha256(body));
+    await part.close();
+  });
+
+  it('hashes a segment that starts the file as its bytes land', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'h.part'));
+    const body = randomBody(3 * batchBytes + 7);
+    const segment = { start: 0, end: body.length, pos: 0 };
+    const digest = new FileDigest(undefined);
+    const writer = new SegmentWriter(part, digest, segment, () => undefined);
+    await writer.add(body);
+    await writer.drain();
+    expect((await digest.finish(part, body.length)).sha256).toBe(sha256(body));
+    await part.close();
+  });
+
+  it('reports a failed write and never counts its bytes', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'f.part'));
+    await part.close();
+    const segment = { start: 0, end: 4 * batchBytes, pos: 0 };
+    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, () => undefined);
+    const error = await writer
+      .add(randomBody(2 * batchBytes))
+      .then(() => writer.drain())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(segment.pos).toBe(0);
+  });
+});
