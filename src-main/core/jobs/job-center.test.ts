@@ -286,7 +286,15 @@ describe('plugin jobs', () => {
     finishers.get('a1')!();
     await settle();
     expect(started).toEqual(['a1', 'b1', 'a2']);
-    expect(t.center.registry.get(a1.id)).toMatchObject({ status: 'completed', progress: 100, result: { name: 'a1' } });
+    expect(t.center.registry.get(a1.id)).toMatchObject({
+      status: 'completed',
+      progress: 100,
+      result: { name: 'a1' },
+      message: 'Done',
+    });
+    const summarised = t.center.createPluginJob(spec('c'), async () => ({ message: 'SHA-256 matches' }));
+    await settle();
+    expect(t.center.registry.get(summarised.id).message).toBe('SHA-256 matches');
   });
 
   it('a plugin job that throws fails with its message; one that hangs times out', async () => {

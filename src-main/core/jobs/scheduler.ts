@@ -310,7 +310,9 @@ export class Scheduler {
       stopped,
     ])
       .then((result) => {
-        quietly(() => registry.transition(id, 'complete', { progress: 100, result: result ?? {}, message: 'Done' }));
+        // A plugin's own summary ("SHA-256 matches") says more than a generic word.
+        const message = typeof result?.message === 'string' && result.message ? result.message.slice(0, 500) : 'Done';
+        quietly(() => registry.transition(id, 'complete', { progress: 100, result: result ?? {}, message }));
       })
       .catch((error: unknown) => {
         const reason = controller.signal.reason as Stop | undefined;
