@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- part...]`: speed and memory measurements, printed as a table.
- * Parts: jobs, downloads. Nothing here runs as part of `npm test`.
+ * Parts: jobs, plugins, downloads. Nothing here runs as part of `npm test`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchJobs, type Row } from './jobs';
+import { benchPlugins } from './plugins';
 
 function table(title: string, rows: Row[]): string {
   const header: Row = { measure: 'measure', value: 'value', target: 'target', ok: undefined };
@@ -26,6 +27,7 @@ const parts = process.argv.slice(2);
 const wanted = (name: string) => parts.length === 0 || parts.includes(name);
 
 if (wanted('jobs')) console.log(table('jobs', await benchJobs()));
+if (wanted('plugins')) console.log(table('plugins', await benchPlugins()));
 if (wanted('downloads')) {
   const script = join(import.meta.dirname, '..', 'scripts', 'bench-downloads.mjs');
   if (existsSync(script)) {
