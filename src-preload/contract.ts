@@ -154,6 +154,8 @@ export const DownloadJob = z.object({
   connections: z.number().int(),
   resourceId: z.number().int().nullable(),
   priority: z.number().int(),
+  /** Place in the download queue, after priority: smaller starts first (`jobs.move` changes it). */
+  position: z.number().int(),
   options: DownloadOptions,
 });
 export type DownloadJob = z.infer<typeof DownloadJob>;

@@ -34,6 +34,7 @@ function job(id: string, progress = 0): DownloadJob {
     connections: 0,
     resourceId: null,
     priority: 0,
+    position: 0,
     options: {},
   };
 }

@@ -28,6 +28,7 @@ export function downloadJob(patch: Partial<DownloadJob> = {}): DownloadJob {
     connections: 1,
     resourceId: null,
     priority: 0,
+    position: 0,
     options: {},
     ...patch,
   };

@@ -44,6 +44,7 @@ export function testJob(url: string, dir: string, options: DownloadOptions = {})
     connections: 0,
     resourceId: null,
     priority: 0,
+    position: 0,
     options,
   };
 }

@@ -417,3 +417,20 @@ describe('per-download speed limit', () => {
     expect((t.center.store.get(job!.id)?.job as DownloadJob).options.speedLimit).toBeUndefined();
   });
 });
+
+describe('queue position on the job', () => {
+  it('is shown on each download, follows moves, and survives a restart', async () => {
+    t = openTestCenter();
+    t.settings.update({ maxConcurrentDownloads: 1 });
+    const jobs = submitMany(3);
+    expect(jobs.map((j) => j.position)).toEqual([jobs[0]!.position, jobs[0]!.position + 1, jobs[0]!.position + 2]);
+    t.center.move(jobs[2]!.id, 'top');
+    const moved = (id: string) => (t.center.registry.get(id) as DownloadJob).position;
+    expect(moved(jobs[2]!.id)).toBeLessThan(moved(jobs[1]!.id));
+    t = await t.restart();
+    expect(moved(jobs[2]!.id)).toBeLessThan(moved(jobs[1]!.id));
+    expect((t.center.store.get(jobs[2]!.id)!.job as DownloadJob).position).toBe(
+      t.center.store.get(jobs[2]!.id)!.position,
+    );
+  });
+});

@@ -152,6 +152,7 @@ export class JobCenter {
         connections: 0,
         resourceId: null,
         priority: input.priority ?? 0,
+        position,
         options: {
           ...(input.connections !== undefined ? { connections: input.connections } : {}),
           ...(input.checksum ? { checksum: input.checksum } : {}),
@@ -161,7 +162,8 @@ export class JobCenter {
           ...(input.fileName && urls.length === 1 ? { fileName: input.fileName } : {}),
         },
       };
-      entries.push({ job, position: position++, live: true, notBefore: null, resumeState: null });
+      entries.push({ job, position, live: true, notBefore: null, resumeState: null });
+      position += 1;
     }
     if (entries.length === 0) {
       const first = accepted.sort((a, b) => a.line - b.line)[0];

@@ -40,7 +40,11 @@ export class JobRegistry {
     private readonly clock: Clock,
   ) {}
 
-  private put(id: string, entry: StoredJob): void {
+  private put(id: string, given: StoredJob): void {
+    const entry =
+      given.job.source === 'download' && given.job.position !== given.position
+        ? { ...given, job: { ...given.job, position: given.position } }
+        : given;
     const previous = this.live.get(id)?.job;
     if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id)
       this.activeUrls.delete(previous.url);

@@ -32,7 +32,10 @@ function searchText(job: Job): string {
 function parseRow(row: Row): StoredJob {
   let job: Job;
   try {
-    job = Job.parse(JSON.parse(row.data));
+    const data = JSON.parse(row.data) as Record<string, unknown>;
+    // The queue position lives in its column; the job shows the same number.
+    if (data.source === 'download') data.position = row.position;
+    job = Job.parse(data);
   } catch (error) {
     throw new HaulError('internal', `Job ${row.id} in the database is unreadable: ${(error as Error).message}`);
   }
@@ -102,7 +105,7 @@ export class JobStore {
       position: stored.position,
       live: stored.live ? 1 : 0,
       notBefore: stored.notBefore,
-      data: JSON.stringify(job),
+      data: JSON.stringify(job.source === 'download' ? { ...job, position: stored.position } : job),
       resumeState: stored.resumeState === null ? null : JSON.stringify(stored.resumeState),
     };
   }

@@ -28,6 +28,7 @@ export function downloadJob(fields: Partial<DownloadJob> = {}): DownloadJob {
     connections: 0,
     resourceId: null,
     priority: 0,
+    position: 0,
     options: {},
     ...fields,
   };
