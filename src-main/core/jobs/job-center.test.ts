@@ -434,3 +434,16 @@ describe('queue position on the job', () => {
     );
   });
 });
+
+describe('text search', () => {
+  it('finds substrings of any length, case-insensitively, and takes quotes literally', () => {
+    t = openTestCenter();
+    t.center.submit({ url: 'https://a.example/Report-Q3.PDF\nhttps://a.example/other.iso' });
+    t.center.submit({ url: 'https://a.example/named', fileName: 'a "quoted" name.bin' });
+    const urls = (text: string) => t.center.list({ text }).jobs.map((j) => (j.source === 'download' ? j.url : ''));
+    expect(urls('report-q3')).toEqual(['https://a.example/Report-Q3.PDF']);
+    expect(urls('q3')).toEqual(['https://a.example/Report-Q3.PDF']);
+    expect(urls('"QUOTED"')).toEqual(['https://a.example/named']);
+    expect(urls('nothing-like-this')).toEqual([]);
+  });
+});

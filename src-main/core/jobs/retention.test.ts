@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { downloadJob } from '../../test/job-fixtures';
 import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
 import { JobFailure } from './runner';
 
@@ -114,5 +115,38 @@ describe('restart', () => {
     expect(t.center.registry.get(paused!.id).status).toBe('paused');
     expect(t.center.registry.get(plugin.id)).toMatchObject({ status: 'failed', error: { kind: 'interrupted' } });
     expect(() => t.center.retry(plugin.id)).toThrow(/cannot be run again/);
+  });
+});
+
+describe('a large history backlog', () => {
+  it('is pruned a batch at a time across sweeps, down to the caps', () => {
+    t = openTestCenter({ retention: { keepCompleted: 100, keepFailed: 10 } });
+    const now = t.clock.now();
+    t.db.transaction(() => {
+      for (let i = 1; i <= 5000; i += 1) {
+        t.center.store.insert({
+          job: downloadJob({
+            id: i.toString(16).padStart(8, '0'),
+            status: 'completed',
+            finishedAt: now - i,
+            position: i,
+          }),
+          position: i,
+          live: false,
+          notBefore: null,
+          resumeState: null,
+        });
+      }
+    })();
+    const sizes: number[] = [];
+    for (let sweeps = 0; sweeps < 10; sweeps += 1) {
+      const before = t.center.list({ limit: 1 }).total;
+      t.clock.advance(sweeps === 0 ? 2000 : 20);
+      sizes.push(before - t.center.list({ limit: 1 }).total);
+    }
+    expect(sizes.slice(0, 3)).toEqual([2000, 2000, 900]);
+    expect(t.center.list({ limit: 1 }).total).toBe(100);
+    // The newest 100 are the ones kept.
+    expect(t.center.list({ order: '-finishedAt', limit: 1 }).jobs[0]!.id).toBe('00000001');
   });
 });

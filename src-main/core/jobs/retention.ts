@@ -18,7 +18,7 @@ export interface RetentionOptions {
   expiryDays: () => number;
 }
 
-const defaults: RetentionOptions = {
+export const retentionDefaults: RetentionOptions = {
   sweepEveryMs: 5 * 60_000,
   firstSweepAfterMs: 2000,
   finishedTtlMs: 60 * 60_000,
@@ -28,23 +28,24 @@ const defaults: RetentionOptions = {
   expiryDays: () => 30,
 };
 
-/** One sweep: retire old jobs from the live list (with `removed` events), prune history. */
+/**
+ * One sweep: retire old jobs from the live list (with `removed` events) and prune one
+ * batch of history. Answers how many history rows went; more may be left when it is
+ * a full batch.
+ */
 export function sweep(registry: JobRegistry, store: JobStore, now: number, options: RetentionOptions): number {
-  let retired = 0;
   for (const { job } of registry.liveJobs()) {
     const age = now - (job.finishedAt ?? job.updatedAt);
     const finished = job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled';
     if ((finished && age >= options.finishedTtlMs) || (job.status === 'paused' && age >= options.pausedTtlMs)) {
       registry.retire(job.id);
-      retired += 1;
     }
   }
-  store.pruneHistory({
+  return store.pruneHistory({
     keepCompleted: options.keepCompleted,
     keepFailed: options.keepFailed,
     expireBefore: now - options.expiryDays() * 86_400_000,
   });
-  return retired;
 }
 
 export function startRetention(
@@ -53,11 +54,13 @@ export function startRetention(
   clock: Clock,
   overrides: Partial<RetentionOptions> = {},
 ): () => void {
-  const options = { ...defaults, ...overrides };
+  const options = { ...retentionDefaults, ...overrides };
   let timer: unknown;
   const tick = () => {
-    sweep(registry, store, clock.now(), options);
-    timer = clock.setTimeout(tick, options.sweepEveryMs);
+    const pruned = sweep(registry, store, clock.now(), options);
+    // A large backlog (after an upgrade, or a shorter expiry) goes in batches with the
+    // event loop free in between, instead of one long stop.
+    timer = clock.setTimeout(tick, pruned > 0 ? 20 : options.sweepEveryMs);
   };
   timer = clock.setTimeout(tick, options.firstSweepAfterMs);
   return () => clock.clearTimeout(timer);

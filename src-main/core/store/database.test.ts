@@ -153,3 +153,36 @@ describe('migration 5: plugin state and storage', () => {
     db.close();
   });
 });
+
+describe('migration 6: job text search index', () => {
+  it('indexes existing jobs and follows inserts, changes and deletes', () => {
+    const file = join(dir.path, 'm6.db');
+    const v5 = openDatabase({ file, migrations: migrations.filter((m) => m.version <= 5) });
+    const insert = (id: string, search: string) =>
+      v5
+        .prepare(
+          `INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, data) VALUES (?, 'download', 'pending', 'download', ?, 1, 1, '{}')`,
+        )
+        .run(id, search);
+    insert('a', 'https://files.example/before-upgrade.zip');
+    v5.close();
+    const db = openDatabase({ file });
+    const find = (text: string) =>
+      (
+        db
+          .prepare(`SELECT j.id FROM jobs_search s JOIN jobs j ON j.rowid = s.rowid WHERE jobs_search MATCH ?`)
+          .all(`"${text}"`) as { id: string }[]
+      ).map((r) => r.id);
+    expect(find('upgrade')).toEqual(['a']);
+    db.prepare(
+      `INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, data) VALUES ('b', 'download', 'pending', 'download', 'https://x.example/new-file.iso', 1, 1, '{}')`,
+    ).run();
+    expect(find('new-file')).toEqual(['b']);
+    db.prepare(`UPDATE jobs SET search = 'https://x.example/renamed.iso' WHERE id = 'b'`).run();
+    expect(find('new-file')).toEqual([]);
+    expect(find('renamed')).toEqual(['b']);
+    db.prepare(`DELETE FROM jobs WHERE id = 'a'`).run();
+    expect(find('upgrade')).toEqual([]);
+    db.close();
+  });
+});

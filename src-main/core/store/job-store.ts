@@ -181,8 +181,15 @@ export class JobStore {
       params.type = filter.type;
     }
     if (filter.text) {
-      where.push(`instr(search, @text) > 0`);
-      params.text = filter.text.toLowerCase();
+      const text = filter.text.toLowerCase();
+      if ([...text].length >= 3) {
+        // The trigram index finds substrings of 3 characters or more; quoted as one phrase.
+        where.push(`rowid IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH @match)`);
+        params.match = `"${text.replaceAll('"', '""')}"`;
+      } else {
+        where.push(`instr(search, @text) > 0`);
+        params.text = text;
+      }
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const order = filter.order ?? '-createdAt';
@@ -214,20 +221,34 @@ export class JobStore {
   /**
    * History caps (seed 002) and expiry (seed 001), for jobs no longer in the live list:
    * keeps the newest `keepCompleted` completed and `keepFailed` failed or cancelled, and
-   * deletes every finished job that finished before `expireBefore`.
+   * deletes finished jobs that finished before `expireBefore`, a batch at a time: the
+   * caller calls again while a call removes anything.
    */
-  pruneHistory(options: { keepCompleted: number; keepFailed: number; expireBefore: number }): number {
+  pruneHistory(options: {
+    keepCompleted: number;
+    keepFailed: number;
+    expireBefore: number;
+    /** At most this many rows go per category and call, so one call never blocks for long. */
+    batch?: number;
+  }): number {
+    const batch = options.batch ?? 2000;
     const capped = (statuses: string, keep: number) =>
       this.db
         .prepare(
           `DELETE FROM jobs WHERE id IN (
              SELECT id FROM jobs WHERE live = 0 AND status IN (${statuses})
-              ORDER BY finished_at DESC, id DESC LIMIT -1 OFFSET ?)`,
+              ORDER BY finished_at DESC, id DESC LIMIT ? OFFSET ?)`,
         )
-        .run(keep).changes;
+        .run(batch, keep).changes;
     let removed = capped(`'completed'`, options.keepCompleted);
     removed += capped(`'failed', 'cancelled'`, options.keepFailed);
-    removed += this.deleteFinishedBefore(options.expireBefore, { onlyHistory: true });
+    removed += this.db
+      .prepare(
+        `DELETE FROM jobs WHERE id IN (
+           SELECT id FROM jobs WHERE live = 0 AND status IN ('completed', 'failed', 'cancelled')
+              AND coalesce(finished_at, updated_at) < ? LIMIT ?)`,
+      )
+      .run(options.expireBefore, batch).changes;
     return removed;
   }
 
