@@ -3,10 +3,10 @@
  * `haul add|list|pause|resume|cancel`: a small client of the running instance's local
  * API, found through `<data-dir>/server.json` and let in with `<data-dir>/api-token`.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isEntry, runEntry } from './entry';
 import type { DownloadJob, Envelope } from '../src-preload/contract';
 import { defaultDataDir } from './core/paths';
 import { instanceFilePath, readInstanceFile } from './server/instance-file';
@@ -208,17 +208,4 @@ async function main(argv: string[]): Promise<void> {
   process.exitCode = await runCli(argv, { out: (line) => console.log(line), err: (line) => console.error(line) });
 }
 
-function isEntry(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`haul: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-}
+if (isEntry(import.meta.url)) runEntry(() => main(process.argv.slice(2)));

@@ -2,11 +2,11 @@
  * `haul serve`: the core, the local API and the UI in a browser, under plain Node.
  * Nothing below this file imports electron.
  */
-import { realpathSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isEntry, runEntry } from './entry';
 import { version } from '../package.json';
 import { createCore, type CoreOptions } from './core/app';
 import { defaultDataDir, defaultDownloadDir } from './core/paths';
@@ -156,18 +156,4 @@ export async function runServe(argv: string[]): Promise<void> {
   console.log(`Data: ${options.dataDir}  Downloads: ${options.downloadDir}  (Ctrl-C stops)`);
 }
 
-/** True when this module is the program node was started with (not imported by a test). */
-function isEntry(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) {
-  runServe(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`haul: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-}
+if (isEntry(import.meta.url)) runEntry(() => runServe(process.argv.slice(2)));

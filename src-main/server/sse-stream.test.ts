@@ -4,39 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { DownloadJob } from '../../src-preload/contract';
 import { ManualClock } from '../core/clock';
 import { EventHub } from '../core/jobs/event-hub';
+import { downloadJob } from '../test/job-fixtures';
 import { formatEvent, parseLastEventId, streamEvents } from './sse-stream';
 import { eventually } from './test-support';
 
 function job(id: string, progress = 0): DownloadJob {
-  return {
-    id,
-    source: 'download',
-    status: 'downloading',
-    progress,
-    message: '',
-    createdAt: 0,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: 0,
-    attempts: 0,
-    maxAttempts: 1,
-    error: null,
-    result: null,
-    idempotencyKey: null,
-    url: `https://example.com/${id}`,
-    finalUrl: null,
-    fileName: null,
-    dir: '/tmp',
-    totalBytes: null,
-    receivedBytes: 0,
-    speed: 0,
-    eta: null,
-    connections: 0,
-    resourceId: null,
-    priority: 0,
-    position: 0,
-    options: {},
-  };
+  return downloadJob({ id, progress, url: `https://example.com/${id}`, fileName: null, dir: '/tmp' });
 }
 
 /** A response whose socket is full until `drain()` is called. */
