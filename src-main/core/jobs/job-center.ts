@@ -21,7 +21,7 @@ import { JobRegistry } from './registry';
 import { recoverAfterRestart, startRetention, type RetentionOptions } from './retention';
 import type { DownloadRunner } from './runner';
 import { Scheduler, type AfterDownload, type PluginJobRun } from './scheduler';
-import { parseUrlLines, type InvalidLine } from './submit';
+import { newDownloadJob, parseUrlLines, type InvalidLine } from './submit';
 
 export interface JobCenterOptions {
   db: Database;
@@ -122,46 +122,15 @@ export class JobCenter {
         continue;
       }
       seen.add(url);
-      const job: DownloadJob = {
+      const job = newDownloadJob(input, {
         id: this.uniqueId(newDownloadId),
-        source: 'download',
-        status: input.paused ? 'paused' : 'pending',
-        progress: 0,
-        message: input.paused ? 'Paused' : 'Queued',
-        createdAt: now,
-        startedAt: null,
-        finishedAt: null,
-        updatedAt: now,
-        attempts: 0,
-        maxAttempts: input.maxAttempts ?? settings.defaultMaxAttempts,
-        error: null,
-        result: null,
-        idempotencyKey: input.idempotencyKey
-          ? index === 0
-            ? input.idempotencyKey
-            : `${input.idempotencyKey}#${index + 1}`
-          : null,
         url,
-        finalUrl: null,
-        fileName: input.fileName && urls.length === 1 ? input.fileName : null,
-        dir: input.dir ?? this.options.settings.get().downloadDir ?? this.options.downloadDir,
-        totalBytes: null,
-        receivedBytes: 0,
-        speed: 0,
-        eta: null,
-        connections: 0,
-        resourceId: null,
-        priority: input.priority ?? 0,
+        index,
+        single: urls.length === 1,
+        now,
         position,
-        options: {
-          ...(input.connections !== undefined ? { connections: input.connections } : {}),
-          ...(input.checksum ? { checksum: input.checksum } : {}),
-          ...(input.headers ? { headers: input.headers } : {}),
-          ...(input.speedLimit !== undefined ? { speedLimit: input.speedLimit } : {}),
-          ...(input.dir ? { dir: input.dir } : {}),
-          ...(input.fileName && urls.length === 1 ? { fileName: input.fileName } : {}),
-        },
-      };
+        defaults: { maxAttempts: settings.defaultMaxAttempts, dir: settings.downloadDir ?? this.options.downloadDir },
+      });
       entries.push({ job, position, live: true, notBefore: null, resumeState: null });
       position += 1;
     }

@@ -1,3 +1,5 @@
+import type { DownloadJob, ParsedInput } from '../../../src-preload/contract';
+
 export interface UrlLine {
   line: number;
   url: string;
@@ -38,4 +40,61 @@ export function parseUrlLines(text: string): { urls: UrlLine[]; invalid: Invalid
     urls.push({ line, url: parsed.href });
   });
   return { urls, invalid };
+}
+
+/**
+ * A new download job for one URL of a submission. A file name applies only when one URL
+ * was given; the idempotency key of line n > 1 is `key#n`.
+ */
+export function newDownloadJob(
+  input: ParsedInput<'downloads.submit'>,
+  at: {
+    id: string;
+    url: string;
+    /** 0-based among the submission's accepted URLs. */
+    index: number;
+    single: boolean;
+    now: number;
+    position: number;
+    defaults: { maxAttempts: number; dir: string };
+  },
+): DownloadJob {
+  const fileName = input.fileName && at.single ? input.fileName : undefined;
+  const key = input.idempotencyKey;
+  return {
+    id: at.id,
+    source: 'download',
+    status: input.paused ? 'paused' : 'pending',
+    progress: 0,
+    message: input.paused ? 'Paused' : 'Queued',
+    createdAt: at.now,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: at.now,
+    attempts: 0,
+    maxAttempts: input.maxAttempts ?? at.defaults.maxAttempts,
+    error: null,
+    result: null,
+    idempotencyKey: key ? (at.index === 0 ? key : `${key}#${at.index + 1}`) : null,
+    url: at.url,
+    finalUrl: null,
+    fileName: fileName ?? null,
+    dir: input.dir ?? at.defaults.dir,
+    totalBytes: null,
+    receivedBytes: 0,
+    speed: 0,
+    eta: null,
+    connections: 0,
+    resourceId: null,
+    priority: input.priority ?? 0,
+    position: at.position,
+    options: {
+      ...(input.connections !== undefined ? { connections: input.connections } : {}),
+      ...(input.checksum ? { checksum: input.checksum } : {}),
+      ...(input.headers ? { headers: input.headers } : {}),
+      ...(input.speedLimit !== undefined ? { speedLimit: input.speedLimit } : {}),
+      ...(input.dir ? { dir: input.dir } : {}),
+      ...(fileName ? { fileName } : {}),
+    },
+  };
 }
