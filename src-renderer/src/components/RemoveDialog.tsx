@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { downloadName } from '../lib/job-display';
+import { downloadOf } from '../store/history-slice';
 import { useStore } from '../store/instance';
 import { Modal } from './Modal';
 
@@ -13,7 +14,7 @@ export function RemoveDialog() {
 function RemoveForm({ ids }: { ids: string[] }) {
   const askRemove = useStore((s) => s.askRemove);
   const removeJobs = useStore((s) => s.removeJobs);
-  const first = useStore((s) => s.downloads[ids[0]!]);
+  const first = useStore((s) => downloadOf(s, ids[0]!));
   const [deleteFile, setDeleteFile] = useState(false);
   const [busy, setBusy] = useState(false);
   const what = ids.length === 1 && first ? `“${downloadName(first)}”` : `${ids.length} downloads`;

@@ -16,7 +16,12 @@ function unchanged(prev: Job | undefined, next: Job): boolean {
   if (!prev || prev.updatedAt !== next.updatedAt || prev.status !== next.status) return false;
   if (prev.progress !== next.progress || prev.message !== next.message) return false;
   if (prev.source === 'download' && next.source === 'download') {
-    return prev.receivedBytes === next.receivedBytes && prev.speed === next.speed && prev.priority === next.priority;
+    return (
+      prev.receivedBytes === next.receivedBytes &&
+      prev.speed === next.speed &&
+      prev.priority === next.priority &&
+      prev.position === next.position
+    );
   }
   return true;
 }

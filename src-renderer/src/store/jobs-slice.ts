@@ -1,6 +1,7 @@
-import type { CommandOutput, Envelope, JobEvent, SubmitInput } from '../../../src-preload/contract';
+import type { CommandOutput, DownloadJob, Envelope, JobEvent, SubmitInput } from '../../../src-preload/contract';
 import type { StreamStatus } from '../api/event-stream';
 import { allowedActions } from '../lib/job-display';
+import { absorbRetired, downloadOf } from './history-slice';
 import { applyJobEvents, emptyJobs, type JobsState } from './jobs-reducer';
 import type { Slice } from './types';
 
@@ -27,6 +28,8 @@ export interface JobsSlice extends JobsState {
   togglePause(ids: readonly string[]): Promise<void>;
   removeJobs(ids: readonly string[], deleteFile: boolean): Promise<void>;
   moveJob(id: string, to: MoveTo): Promise<void>;
+  /** Reads the live list again (jobs.snapshot) and applies it like an `init`. */
+  resync(): Promise<void>;
   submit(input: SubmitInput): Promise<Envelope<CommandOutput<'downloads.submit'>>>;
   runBulk(command: 'jobs.pauseAll' | 'jobs.resumeAll' | 'jobs.clearCompleted'): Promise<void>;
 }
@@ -43,65 +46,105 @@ function nextFrame(run: () => void): void {
   setTimeout(once, 100);
 }
 
-export const createJobsSlice: Slice<JobsSlice> = (set, get) => ({
-  ...emptyJobs,
-  synced: false,
-  streamStatus: 'connecting',
-  streamMessage: undefined,
-  sessionStart: Date.now(),
-  connect() {
-    let queue: JobEvent[] = [];
-    const flush = () => {
-      const events = queue;
-      queue = [];
-      const state = get();
-      const next = applyJobEvents({ downloads: state.downloads, actions: state.actions }, events);
-      const synced = state.synced || events.some((e) => e.event === 'init');
-      if (next.downloads !== state.downloads || next.actions !== state.actions || synced !== state.synced) {
-        set({ downloads: next.downloads, actions: next.actions, synced });
-      }
-    };
-    return get().client.subscribe(
-      (event) => {
+/**
+ * What a batch means for history: the jobs retention took out of the live list (a `removed`
+ * the user did not ask for), and whether the per-status counts moved.
+ */
+function readBatch(events: readonly JobEvent[], live: JobsState['downloads'], removing: Set<string>) {
+  const retired: DownloadJob[] = [];
+  let recount = false;
+  for (const event of events) {
+    if (event.event === 'init' || event.event === 'added') recount = true;
+    else if (event.event === 'updated') recount ||= live[event.data.job.id]?.status !== event.data.job.status;
+    else if (event.event === 'removed') {
+      recount = true;
+      if (!removing.delete(event.data.job.id)) retired.push(event.data.job);
+    }
+  }
+  return { retired, recount };
+}
+
+export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
+  // Jobs this window asked jobs.remove for: their `removed` event deletes, not retires.
+  const removing = new Set<string>();
+  let enqueue: ((event: JobEvent) => void) | undefined;
+  return {
+    ...emptyJobs,
+    synced: false,
+    streamStatus: 'connecting',
+    streamMessage: undefined,
+    sessionStart: Date.now(),
+    connect() {
+      let queue: JobEvent[] = [];
+      const flush = () => {
+        const events = queue;
+        queue = [];
+        const state = get();
+        const { retired, recount } = readBatch(events, state.downloads, removing);
+        const next = applyJobEvents({ downloads: state.downloads, actions: state.actions }, events);
+        const synced = state.synced || events.some((e) => e.event === 'init');
+        if (next.downloads !== state.downloads || next.actions !== state.actions || synced !== state.synced) {
+          // One set: a retired row moves from live to history without a frame in between.
+          set({ downloads: next.downloads, actions: next.actions, synced, ...absorbRetired(state, retired) });
+        }
+        if (recount) state.recountHistory();
+      };
+      enqueue = (event) => {
         if (queue.push(event) === 1) nextFrame(flush);
-      },
-      (streamStatus, streamMessage) => set({ streamStatus, streamMessage }),
-    );
-  },
-  async runJobCommand(command, ids) {
-    const { client, reportError } = get();
-    await Promise.all(
-      ids.map(async (id) => {
-        const answer = await client.invoke(command, { id });
-        if (!answer.ok) reportError(`Could not ${verbs[command]} ${id}`, answer.error);
-      }),
-    );
-  },
-  async togglePause(ids) {
-    const { downloads, runJobCommand } = get();
-    const jobs = ids.map((id) => downloads[id]).filter((job) => job !== undefined);
-    const pause = jobs.filter((job) => allowedActions(job).pause).map((job) => job.id);
-    const resume = jobs.filter((job) => allowedActions(job).resume).map((job) => job.id);
-    await Promise.all([runJobCommand('jobs.pause', pause), runJobCommand('jobs.resume', resume)]);
-  },
-  async removeJobs(ids, deleteFile) {
-    const { client, reportError } = get();
-    await Promise.all(
-      ids.map(async (id) => {
-        const answer = await client.invoke('jobs.remove', { id, deleteFile });
-        if (!answer.ok) reportError(`Could not remove ${id}`, answer.error);
-      }),
-    );
-    const gone = new Set(ids);
-    set({ selection: get().selection.filter((id) => !gone.has(id)) });
-  },
-  async moveJob(id, to) {
-    const answer = await get().client.invoke('jobs.move', { id, to });
-    if (!answer.ok) get().reportError(`Could not move ${id}`, answer.error);
-  },
-  submit: (input) => get().client.invoke('downloads.submit', input),
-  async runBulk(command) {
-    const answer = await get().client.invoke(command, {});
-    if (!answer.ok) get().reportError('That did not work', answer.error);
-  },
-});
+      };
+      return get().client.subscribe(
+        (event) => enqueue?.(event),
+        (streamStatus, streamMessage) => set({ streamStatus, streamMessage }),
+      );
+    },
+    async runJobCommand(command, ids) {
+      const { client, reportError } = get();
+      await Promise.all(
+        ids.map(async (id) => {
+          const answer = await client.invoke(command, { id });
+          if (!answer.ok) reportError(`Could not ${verbs[command]} ${id}`, answer.error);
+        }),
+      );
+    },
+    async togglePause(ids) {
+      const { runJobCommand } = get();
+      const jobs = ids.map((id) => downloadOf(get(), id)).filter((job) => job !== undefined);
+      const pause = jobs.filter((job) => allowedActions(job).pause).map((job) => job.id);
+      const resume = jobs.filter((job) => allowedActions(job).resume).map((job) => job.id);
+      await Promise.all([runJobCommand('jobs.pause', pause), runJobCommand('jobs.resume', resume)]);
+    },
+    async removeJobs(ids, deleteFile) {
+      const { client, reportError } = get();
+      const wereLive = new Set(ids.filter((id) => get().downloads[id]));
+      const removed: DownloadJob[] = [];
+      await Promise.all(
+        ids.map(async (id) => {
+          const job = downloadOf(get(), id);
+          if (wereLive.has(id)) removing.add(id);
+          const answer = await client.invoke('jobs.remove', { id, deleteFile });
+          if (!answer.ok) {
+            removing.delete(id);
+            return reportError(`Could not remove ${id}`, answer.error);
+          }
+          if (job) removed.push(job);
+        }),
+      );
+      get().forgetHistory(removed, wereLive);
+      const gone = new Set(ids);
+      set({ selection: get().selection.filter((id) => !gone.has(id)) });
+    },
+    async moveJob(id, to) {
+      const answer = await get().client.invoke('jobs.move', { id, to });
+      if (!answer.ok) get().reportError(`Could not move ${id}`, answer.error);
+    },
+    async resync() {
+      const answer = await get().client.invoke('jobs.snapshot', {});
+      if (answer.ok) enqueue?.({ event: 'init', data: answer.value });
+    },
+    submit: (input) => get().client.invoke('downloads.submit', input),
+    async runBulk(command) {
+      const answer = await get().client.invoke(command, {});
+      if (!answer.ok) get().reportError('That did not work', answer.error);
+    },
+  };
+};

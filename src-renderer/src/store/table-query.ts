@@ -36,8 +36,8 @@ const statusRank: Record<DownloadStatus, number> = {
 type Compare = (a: DownloadJob, b: DownloadJob) => number;
 
 const comparators: Record<SortKey, Compare> = {
-  // The scheduler's order: higher priority first, then first come first served.
-  queue: (a, b) => b.priority - a.priority || a.createdAt - b.createdAt,
+  // The scheduler's order: higher priority first, then the queue position jobs.move sets.
+  queue: (a, b) => b.priority - a.priority || a.position - b.position,
   name: (a, b) => downloadName(a).localeCompare(downloadName(b), undefined, { numeric: true }),
   size: (a, b) => (a.totalBytes ?? -1) - (b.totalBytes ?? -1),
   progress: (a, b) => a.progress - b.progress,
@@ -48,43 +48,59 @@ const comparators: Record<SortKey, Compare> = {
   added: (a, b) => a.createdAt - b.createdAt,
 };
 
-/** The ids of the rows to show, in order. Ties break on id so the order is stable. */
-export function visibleIds(downloads: Record<string, DownloadJob>, query: TableQuery): string[] {
+/**
+ * The ids of the rows to show, in order: the live jobs and the history rows that are not
+ * live (a live job always wins over its history row). Ties break on id so the order is stable.
+ */
+export function visibleIds(
+  downloads: Record<string, DownloadJob>,
+  history: Record<string, DownloadJob>,
+  query: TableQuery,
+): string[] {
   const statuses = statusTabs.find((t) => t.id === query.tab)?.statuses;
   const needle = query.search.trim().toLowerCase();
-  const rows = Object.values(downloads).filter(
-    (job) =>
-      (!statuses || statuses.includes(job.status)) &&
-      (!needle || downloadName(job).toLowerCase().includes(needle) || job.url.toLowerCase().includes(needle)),
-  );
+  const keep = (job: DownloadJob) =>
+    (!statuses || statuses.includes(job.status)) &&
+    (!needle || downloadName(job).toLowerCase().includes(needle) || job.url.toLowerCase().includes(needle));
+  const rows = Object.values(downloads).filter(keep);
+  for (const job of Object.values(history)) if (!downloads[job.id] && keep(job)) rows.push(job);
   const compare = comparators[query.sort.key];
   const sign = query.sort.desc ? -1 : 1;
   rows.sort((a, b) => sign * compare(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return rows.map((job) => job.id);
 }
 
-export function tabCounts(downloads: Record<string, DownloadJob>): Record<StatusTab, number> {
+export type StatusCounts = Partial<Record<DownloadStatus, number>>;
+
+/**
+ * The tabs' counts: the live jobs counted here, plus `stored`, the jobs only in history
+ * (the core's per-status counts less the live ones, see history-slice).
+ */
+export function tabCounts(
+  downloads: Record<string, DownloadJob>,
+  stored: StatusCounts = {},
+): Record<StatusTab, number> {
+  const byStatus: StatusCounts = { ...stored };
+  for (const job of Object.values(downloads)) byStatus[job.status] = (byStatus[job.status] ?? 0) + 1;
   const counts: Record<StatusTab, number> = { all: 0, active: 0, paused: 0, completed: 0, failed: 0 };
-  for (const job of Object.values(downloads)) {
-    counts.all += 1;
-    for (const tab of statusTabs) if (tab.statuses?.includes(job.status)) counts[tab.id] += 1;
+  for (const [status, n] of Object.entries(byStatus) as [DownloadStatus, number][]) {
+    counts.all += n;
+    for (const tab of statusTabs) if (tab.statuses?.includes(status)) counts[tab.id] += n;
   }
   return counts;
 }
 
 /**
  * Remembers the last answer per input objects: the store's records are replaced only when
- * something in them changed, so one reference check skips the filter and sort.
+ * something in them changed, so one reference check per argument skips the filter and sort.
  */
-export function memoizeLast<A extends object, B, R>(compute: (a: A, b: B) => R): (a: A, b: B) => R {
-  let lastA: A | undefined;
-  let lastB: B | undefined;
+export function memoizeLast<Args extends unknown[], R>(compute: (...args: Args) => R): (...args: Args) => R {
+  let lastArgs: Args | undefined;
   let last: R | undefined;
-  return (a, b) => {
-    if (a !== lastA || b !== lastB) {
-      last = compute(a, b);
-      lastA = a;
-      lastB = b;
+  return (...args) => {
+    if (!lastArgs || args.some((arg, i) => arg !== lastArgs![i])) {
+      last = compute(...args);
+      lastArgs = args;
     }
     return last as R;
   };

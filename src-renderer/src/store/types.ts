@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppInfo, ErrorShape } from '../../../src-preload/contract';
 import type { HaulClient } from '../api/client';
+import type { HistorySlice } from './history-slice';
 import type { JobsSlice } from './jobs-slice';
 import type { LibrarySlice } from './library-slice';
 import type { PluginsSlice } from './plugins-slice';
@@ -14,7 +15,7 @@ export interface AppSlice {
   loadInfo(): Promise<void>;
 }
 
-export type State = AppSlice & JobsSlice & LibrarySlice & PluginsSlice & SettingsSlice & UiSlice;
+export type State = AppSlice & JobsSlice & HistorySlice & LibrarySlice & PluginsSlice & SettingsSlice & UiSlice;
 
 /** A slice sees the whole store (actions call across slices) but owns only its fields. */
 export type Slice<T> = StateCreator<State, [], [], T>;

@@ -4,19 +4,27 @@ import { useStore } from '../store/instance';
 import { memoizeLast, statusTabs, tabCounts } from '../store/table-query';
 import { DownloadsTable, selectVisibleIds } from './downloads/DownloadsTable';
 import { DownloadsToolbar, TableFilters } from './downloads/DownloadsToolbar';
+import { HistoryFoot, useHistoryPaging } from './downloads/HistoryFoot';
 import { RowMenu } from './downloads/RowMenu';
 
-const counts = memoizeLast((downloads: State['downloads'], _: null) => tabCounts(downloads));
+const counts = memoizeLast((downloads: State['downloads'], stored: State['storedCounts']) =>
+  tabCounts(downloads, stored),
+);
 
 function EmptyState() {
   const synced = useStore((s) => s.synced);
-  const hasAny = useStore((s) => Object.keys(s.downloads).length > 0);
+  const hasAny = useStore((s) => Object.keys(s.downloads).length > 0 || Object.keys(s.history).length > 0);
   const search = useStore((s) => s.search);
   const openAdd = useStore((s) => s.openAdd);
-  if (!synced) return <p className="empty muted">Loading downloads…</p>;
+  const historyPending = useStore((s) => !s.historyDone && s.historyError === undefined);
+  const historyFailed = useStore((s) => s.historyError !== undefined);
+  // Nothing shows yet: older downloads may still fill this tab or match this search.
+  useHistoryPaging(true);
+  if (!synced || historyPending) return <p className="empty muted">Loading downloads…</p>;
   if (hasAny) {
     return <p className="empty muted">{search ? `No download matches “${search}”.` : 'No downloads in this tab.'}</p>;
   }
+  if (historyFailed) return <HistoryFoot />;
   return (
     <div className="empty empty-first" data-testid="downloads-empty">
       <h2>No downloads yet</h2>
@@ -33,7 +41,7 @@ function EmptyState() {
 export function DownloadsView() {
   const tab = useStore((s) => s.tab);
   const setTab = useStore((s) => s.setTab);
-  const tabCount = useStore(useShallow((s) => counts(s.downloads, null)));
+  const tabCount = useStore(useShallow((s) => counts(s.downloads, s.storedCounts)));
   const visible = useStore((s) => selectVisibleIds(s).length);
   const streamStatus = useStore((s) => s.streamStatus);
   const streamMessage = useStore((s) => s.streamMessage);

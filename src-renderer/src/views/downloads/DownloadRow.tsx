@@ -4,6 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatAdded, formatBytes, formatEta, formatPercent, formatSpeed } from '../../lib/format';
 import { downloadName, fileKind, statusLabels } from '../../lib/job-display';
 import { useRenderCount } from '../../lib/render-count';
+import { downloadOf } from '../../store/history-slice';
 import { useStore } from '../../store/instance';
 
 interface Props {
@@ -21,7 +22,7 @@ interface Props {
  * download never renders it again (counted by the e2e suite through useRenderCount).
  */
 export const DownloadRow = memo(function DownloadRow({ id, index, start, selected, onPick, onMenu }: Props) {
-  const job = useStore((s) => s.downloads[id]);
+  const job = useStore((s) => downloadOf(s, id));
   const showDetails = useStore((s) => s.showDetails);
   useRenderCount(id);
   if (!job) return null;

@@ -5,6 +5,7 @@ import type { State } from '../../store';
 import { useStore } from '../../store/instance';
 import { memoizeLast, visibleIds, type SortKey, type TableQuery } from '../../store/table-query';
 import { DownloadRow } from './DownloadRow';
+import { HistoryFoot, historyPrefetchRows, useHistoryPaging } from './HistoryFoot';
 
 const rowHeight = 44;
 
@@ -25,7 +26,7 @@ export function selectVisibleIds(s: State): string[] {
   if (!lastQuery || lastQuery.tab !== s.tab || lastQuery.search !== s.search || lastQuery.sort !== s.sort) {
     lastQuery = { tab: s.tab, search: s.search, sort: s.sort };
   }
-  return select(s.downloads, lastQuery);
+  return select(s.downloads, s.history, lastQuery);
 }
 
 /** The downloads, virtualized: only the rows in view (plus a few) exist in the DOM. */
@@ -44,6 +45,8 @@ export function DownloadsTable() {
     estimateSize: () => rowHeight,
     overscan: 12,
   });
+  const items = virtualizer.getVirtualItems();
+  useHistoryPaging((items[items.length - 1]?.index ?? -1) >= ids.length - historyPrefetchRows);
 
   const onPick = useCallback((id: string, event: MouseEvent) => {
     const { selection: current, anchor, select: choose } = useStore.getState();
@@ -113,7 +116,7 @@ export function DownloadsTable() {
       </div>
       <div className="table-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} data-testid="downloads-body">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const id = ids[item.index]!;
             return (
               <DownloadRow
@@ -128,6 +131,7 @@ export function DownloadsTable() {
             );
           })}
         </div>
+        <HistoryFoot />
       </div>
     </div>
   );

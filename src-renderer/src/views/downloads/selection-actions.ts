@@ -2,6 +2,7 @@ import type { DownloadJob } from '../../../../src-preload/contract';
 import { resourceOf } from '../../components/FileActions';
 import { allowedActions } from '../../lib/job-display';
 import type { JobCommand } from '../../store/jobs-slice';
+import { downloadOf } from '../../store/history-slice';
 import { useStore } from '../../store/instance';
 
 type Verb = 'pause' | 'resume' | 'retry' | 'cancel';
@@ -13,8 +14,8 @@ const commandOf: Record<Verb, JobCommand> = {
 };
 
 function selectedJobs(): DownloadJob[] {
-  const { selection, downloads } = useStore.getState();
-  return selection.map((id) => downloads[id]).filter((job) => job !== undefined);
+  const state = useStore.getState();
+  return state.selection.map((id) => downloadOf(state, id)).filter((job) => job !== undefined);
 }
 
 /** Runs a command on the selected jobs it fits; the others are skipped, not errors. */
@@ -31,15 +32,20 @@ export function moveSelection(to: 'top' | 'up' | 'down' | 'bottom'): void {
   const ordered = to === 'top' || to === 'up' ? [...movable].reverse() : movable;
   void (async () => {
     for (const job of ordered) await useStore.getState().moveJob(job.id, to);
+    // The core's reorder events carry each job's old position (registry.reorder publishes
+    // the job before setting it), so read the order back once the events have passed.
+    // Drop this when those events carry the new position.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await useStore.getState().resync();
   })();
 }
 
 /** Opens (or shows in its folder) the finished file of the clicked row, else of the first selected. */
 export function openSelectionFile(how: 'open' | 'reveal'): void {
-  const { anchor, downloads, openResource } = useStore.getState();
-  const jobs = [anchor ? downloads[anchor] : undefined, ...selectedJobs()];
+  const state = useStore.getState();
+  const jobs = [state.anchor ? downloadOf(state, state.anchor) : undefined, ...selectedJobs()];
   const resourceId = jobs.map(resourceOf).find((id) => id !== undefined);
-  if (resourceId !== undefined) void openResource(resourceId, how);
+  if (resourceId !== undefined) void state.openResource(resourceId, how);
 }
 
 export async function copySelectionUrls(): Promise<void> {
@@ -59,7 +65,7 @@ export function useSelectionAbilities() {
   return useStore((s) => {
     let mask = 0;
     for (const id of s.selection) {
-      const job = s.downloads[id];
+      const job = downloadOf(s, id);
       if (!job) continue;
       const can = allowedActions(job);
       mask |=
