@@ -6,7 +6,7 @@ import { useStore } from '../store/instance';
 import type { State } from '../store';
 import { Icon } from './Icon';
 import { JobPanelItem } from './JobPanelItem';
-import { isRunning, overallProgress, panelJobIds } from './panel-jobs';
+import { capPanelIds, isRunning, overallProgress, panelJobIds } from './panel-jobs';
 
 let memo: { d: unknown; a: unknown; x: unknown; ids: string[] } | undefined;
 /** Recomputed only when a job record or the dismissed set changes. */
@@ -15,6 +15,16 @@ function selectPanelIds(s: State): string[] {
   const ids = panelJobIds(s.downloads, s.actions, s.dismissed, s.sessionStart, Date.now());
   memo = { d: s.downloads, a: s.actions, x: s.dismissed, ids };
   return ids;
+}
+
+let shownMemo: { all: string[]; shown: string[] } | undefined;
+/** The items listed: at most `panelLimit`, so a huge queue costs the panel nothing. */
+function selectShownIds(s: State): string[] {
+  const all = selectPanelIds(s);
+  if (shownMemo?.all === all) return shownMemo.shown;
+  const shown = capPanelIds(all, (id) => s.downloads[id]?.status === 'paused');
+  shownMemo = { all, shown };
+  return shown;
 }
 
 function selectSummary(s: State): { active: number; paused: number; percent: number } {
@@ -39,7 +49,9 @@ function summaryLabel({ active, paused, percent }: ReturnType<typeof selectSumma
  * a drop of links on it submits them at once, without the Add dialog.
  */
 export function JobPanel() {
-  const ids = useStore(useShallow(selectPanelIds));
+  const ids = useStore(useShallow(selectShownIds));
+  const more = useStore((s) => selectPanelIds(s).length - selectShownIds(s).length);
+  const setView = useStore((s) => s.setView);
   const summary = useStore(useShallow(selectSummary));
   const collapsed = useStore((s) => s.panelCollapsed);
   const setCollapsed = useStore((s) => s.setPanelCollapsed);
@@ -68,7 +80,7 @@ export function JobPanel() {
   };
   const finishedIds = () => {
     const s = useStore.getState();
-    return ids.filter((id) => {
+    return selectPanelIds(s).filter((id) => {
       const job = s.downloads[id] ?? s.actions[id];
       return job && isFinished(job.status);
     });
@@ -134,6 +146,11 @@ export function JobPanel() {
             <JobPanelItem key={id} id={id} />
           ))}
         </ul>
+      )}
+      {more > 0 && (
+        <button type="button" className="text-button panel-more" onClick={() => setView('downloads')}>
+          {more.toLocaleString()} more in Downloads
+        </button>
       )}
       {dropping && ids.length > 0 && <div className="panel-drop-hint">Drop to download at once</div>}
     </section>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downloadJob, pluginJob } from '../store/test-jobs';
-import { overallProgress, panelJobIds } from './panel-jobs';
+import { capPanelIds, overallProgress, panelJobIds } from './panel-jobs';
 
 const byId = <T extends { id: string }>(jobs: T[]) => Object.fromEntries(jobs.map((j) => [j.id, j]));
 
@@ -39,5 +39,12 @@ describe('job panel contents', () => {
     expect(overallProgress([])).toBe(100);
     // A paused job is not running: it does not hold the overall number down.
     expect(overallProgress([...sized, downloadJob({ status: 'paused', totalBytes: 1000 })])).toBe(12.5);
+  });
+
+  it('lists at most the limit, working jobs before paused ones, in the same order', () => {
+    const ids = ['p1', 'r1', 'p2', 'p3', 'r2'];
+    const paused = (id: string) => id.startsWith('p');
+    expect(capPanelIds(ids, paused, 3)).toEqual(['p1', 'r1', 'r2']);
+    expect(capPanelIds(ids, paused, 10)).toEqual(ids);
   });
 });

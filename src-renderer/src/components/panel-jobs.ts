@@ -32,6 +32,19 @@ export function panelJobIds(
   return shown.map((job) => job.id);
 }
 
+/** Items the panel lists at most: ten thousand queued jobs belong in the table, not here. */
+export const panelLimit = 50;
+
+/**
+ * The panel's items when there are more than `limit`: working and finished jobs first, then
+ * paused ones, kept in the panel's newest-first order. The rest are counted in a line below.
+ */
+export function capPanelIds(ids: readonly string[], isPaused: (id: string) => boolean, limit = panelLimit): string[] {
+  if (ids.length <= limit) return [...ids];
+  const keep = new Set([...ids.filter((id) => !isPaused(id)), ...ids.filter(isPaused)].slice(0, limit));
+  return ids.filter((id) => keep.has(id));
+}
+
 /** Waiting or working: what the pill counts as running. Paused jobs are counted apart. */
 export const isRunning = (job: Pick<Job, 'status'>) => !isFinished(job.status) && job.status !== 'paused';
 
