@@ -11,6 +11,9 @@
  *   (c) 500 files of 64 KiB, 3 at a time: Haul <= aria2c -j3
  *   (d) peak RSS of Haul during (a) <= 150 MB
  *   (e) 200 MiB killed (SIGKILL) 10 times at random points: right hash, extra bytes
+ * BENCH_DOWNLOADS_PARTS=ab runs only the parts named (profiling one part should not wait
+ * for the others); the default runs all. BENCH_DOWNLOADS_CHILD_ARGS adds Node flags to the
+ * Haul child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -139,6 +142,17 @@ async function buildChild() {
       outfile: path,
       logLevel: 'warning',
     });
+    // The engine hashes on a worker thread whose entry it looks for next to its bundle.
+    await build({
+      entryPoints: [join(root, 'src-main/core/downloads/hash-worker.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outfile: join(cache, 'hash-worker.js'),
+      logLevel: 'warning',
+    });
     return { path, nodeArgs: [] };
   } catch (error) {
     console.error(`  (esbuild unavailable, running the child under tsx: ${error.message})`);
@@ -152,7 +166,10 @@ async function buildChild() {
 
 function runHaul(haul, input) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...haul.nodeArgs, haul.path, JSON.stringify(input)], { cwd: root });
+    const extra = process.env.BENCH_DOWNLOADS_CHILD_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...haul.nodeArgs, ...extra, haul.path, JSON.stringify(input)], {
+      cwd: root,
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => process.stderr.write(d));
@@ -192,6 +209,10 @@ function ensureAria2() {
   return spawnSync('aria2c', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
+/** Parts to run, from BENCH_DOWNLOADS_PARTS (letters a-e); (d) comes with (a). */
+const parts = process.env.BENCH_DOWNLOADS_PARTS ?? 'abce';
+const runs = (part) => parts.includes(part);
+
 const ratio = (value, target) => ({ value: value.toFixed(2), target, ok: undefined });
 
 export async function benchDownloads() {
@@ -207,10 +228,10 @@ export async function benchDownloads() {
     await makeFile(path, size);
     files.set(`/${name}`, { path, size });
   };
-  await add('big.bin', 1024 * MiB);
-  await add('mid.bin', 256 * MiB);
-  await add('crash.bin', 200 * MiB);
-  for (let i = 0; i < 500; i += 1) await add(`small-${i}.bin`, 64 * 1024);
+  if (runs('a')) await add('big.bin', 1024 * MiB);
+  if (runs('b')) await add('mid.bin', 256 * MiB);
+  if (runs('e')) await add('crash.bin', 200 * MiB);
+  if (runs('c')) for (let i = 0; i < 500; i += 1) await add(`small-${i}.bin`, 64 * 1024);
   const { server, stats, base } = await startServer(files);
   const fresh = async (name) => {
     const dir = join(work, name);
@@ -219,109 +240,119 @@ export async function benchDownloads() {
     return dir;
   };
   try {
-    // (a) + (d)
-    settleDisk();
-    const curlMs = await timed('curl', ['-s', '-o', join(await fresh('curl-a'), 'big.bin'), `${base}/big.bin`]);
-    settleDisk();
-    const a = await runHaul(childPath, {
-      jobs: [{ url: `${base}/big.bin`, dir: await fresh('haul-a'), options: { connections: 1 } }],
-    });
-    rows.push({
-      measure: '(a) 1 GiB, 1 connection: Haul / curl',
-      ...ratio(a.ms / curlMs, '<= 1.10'),
-      ok: a.ms / curlMs <= 1.1,
-    });
-    rows.push({
-      measure: '    Haul, curl (s)',
-      value: `${(a.ms / 1000).toFixed(2)}, ${(curlMs / 1000).toFixed(2)}`,
-      target: '',
-    });
-    const rss = a.maxRssKb / 1024;
-    rows.push({
-      measure: '(d) peak RSS of Haul during (a), MB',
-      value: rss.toFixed(0),
-      target: '<= 150',
-      ok: rss <= 150,
-    });
+    if (runs('a')) {
+      // (a) + (d)
+      settleDisk();
+      const curlMs = await timed('curl', ['-s', '-o', join(await fresh('curl-a'), 'big.bin'), `${base}/big.bin`]);
+      settleDisk();
+      const a = await runHaul(childPath, {
+        jobs: [{ url: `${base}/big.bin`, dir: await fresh('haul-a'), options: { connections: 1 } }],
+      });
+      rows.push({
+        measure: '(a) 1 GiB, 1 connection: Haul / curl',
+        ...ratio(a.ms / curlMs, '<= 1.10'),
+        ok: a.ms / curlMs <= 1.1,
+      });
+      rows.push({
+        measure: '    Haul, curl (s)',
+        value: `${(a.ms / 1000).toFixed(2)}, ${(curlMs / 1000).toFixed(2)}`,
+        target: '',
+      });
+      const rss = a.maxRssKb / 1024;
+      rows.push({
+        measure: '(d) peak RSS of Haul during (a), MB',
+        value: rss.toFixed(0),
+        target: '<= 150',
+        ok: rss <= 150,
+      });
+    }
 
     const aria = ensureAria2();
-    // (b)
-    const throttled = `${base}/mid.bin?rate=${20 * MiB}`;
-    settleDisk();
-    const b = await runHaul(childPath, { jobs: [{ url: throttled, dir: await fresh('haul-b') }] });
-    if (aria) {
+    if (runs('b')) {
+      // (b)
+      const throttled = `${base}/mid.bin?rate=${20 * MiB}`;
       settleDisk();
-      const ariaMs = await timed('aria2c', [
-        '-q',
-        '-x8',
-        '-s8',
-        '-k1M',
-        '-d',
-        await fresh('aria-b'),
-        '-o',
-        'mid.bin',
-        throttled,
-      ]);
-      rows.push({
-        measure: '(b) 256 MiB @20 MiB/s/conn: Haul / aria2c -x8',
-        ...ratio(b.ms / ariaMs, '<= 1.00'),
-        ok: b.ms <= ariaMs,
-      });
-      rows.push({
-        measure: '    Haul, aria2c (s)',
-        value: `${(b.ms / 1000).toFixed(2)}, ${(ariaMs / 1000).toFixed(2)}`,
-        target: '',
-      });
-    } else rows.push({ measure: '(b) Haul (s); aria2c not installable', value: (b.ms / 1000).toFixed(2), target: '' });
-
-    // (c)
-    const smallJobs = async (dir) =>
-      [...files.keys()].filter((k) => k.startsWith('/small-')).map((k) => ({ url: base + k, dir }));
-    const c = await runHaul(childPath, { jobs: await smallJobs(await fresh('haul-c')), concurrency: 3 });
-    if (aria) {
-      const list = join(work, 'list.txt');
-      await writeFile(list, (await smallJobs('')).map((j) => j.url).join('\n'));
-      const ariaMs = await timed('aria2c', ['-q', '-j3', '-d', await fresh('aria-c'), '-i', list]);
-      rows.push({
-        measure: '(c) 500 x 64 KiB, 3 at a time: Haul / aria2c -j3',
-        ...ratio(c.ms / ariaMs, '<= 1.00'),
-        ok: c.ms <= ariaMs,
-      });
-      rows.push({
-        measure: '    Haul, aria2c (s)',
-        value: `${(c.ms / 1000).toFixed(2)}, ${(ariaMs / 1000).toFixed(2)}`,
-        target: '',
-      });
-    } else rows.push({ measure: '(c) Haul (s); aria2c not installable', value: (c.ms / 1000).toFixed(2), target: '' });
-
-    // (e) crash resume: SIGKILL at random points, resume from the last saved state.
-    const dir = await fresh('haul-e');
-    const stateFile = join(work, 'crash-state.json');
-    const crashUrl = `${base}/crash.bin?rate=${10 * MiB}`;
-    const before = stats.bytes;
-    for (let kill = 0; kill < 10; kill += 1) {
-      let child;
-      const running = runHaul(childPath, {
-        jobs: [{ url: crashUrl, dir, options: { connections: 4 } }],
-        stateFile,
-        onSpawn: (c) => (child = c),
-      });
-      running.catch(() => undefined);
-      const target = stats.bytes + Math.random() * 20 * MiB + 2 * MiB;
-      for (let i = 0; i < 3000 && stats.bytes < target; i += 1) await sleep(5);
-      child.kill('SIGKILL');
-      await running.catch(() => undefined);
+      const b = await runHaul(childPath, { jobs: [{ url: throttled, dir: await fresh('haul-b') }] });
+      if (aria) {
+        settleDisk();
+        const ariaMs = await timed('aria2c', [
+          '-q',
+          '-x8',
+          '-s8',
+          '-k1M',
+          '-d',
+          await fresh('aria-b'),
+          '-o',
+          'mid.bin',
+          throttled,
+        ]);
+        rows.push({
+          measure: '(b) 256 MiB @20 MiB/s/conn: Haul / aria2c -x8',
+          ...ratio(b.ms / ariaMs, '<= 1.00'),
+          ok: b.ms <= ariaMs,
+        });
+        rows.push({
+          measure: '    Haul, aria2c (s)',
+          value: `${(b.ms / 1000).toFixed(2)}, ${(ariaMs / 1000).toFixed(2)}`,
+          target: '',
+        });
+      } else
+        rows.push({ measure: '(b) Haul (s); aria2c not installable', value: (b.ms / 1000).toFixed(2), target: '' });
     }
-    const e = await runHaul(childPath, { jobs: [{ url: crashUrl, dir, options: { connections: 4 } }], stateFile });
-    const hashOk = (await sha256File(e.paths[0])) === (await sha256File(files.get('/crash.bin').path));
-    const extra = (stats.bytes - before) / (200 * MiB) - 1;
-    rows.push({ measure: '(e) 200 MiB, 10 SIGKILLs: hash right', value: String(hashOk), target: 'true', ok: hashOk });
-    rows.push({
-      measure: '    extra bytes fetched',
-      value: `${(extra * 100).toFixed(1)}%`,
-      target: '< 5%',
-      ok: extra < 0.05,
-    });
+
+    if (runs('c')) {
+      // (c)
+      const smallJobs = async (dir) =>
+        [...files.keys()].filter((k) => k.startsWith('/small-')).map((k) => ({ url: base + k, dir }));
+      const c = await runHaul(childPath, { jobs: await smallJobs(await fresh('haul-c')), concurrency: 3 });
+      if (aria) {
+        const list = join(work, 'list.txt');
+        await writeFile(list, (await smallJobs('')).map((j) => j.url).join('\n'));
+        const ariaMs = await timed('aria2c', ['-q', '-j3', '-d', await fresh('aria-c'), '-i', list]);
+        rows.push({
+          measure: '(c) 500 x 64 KiB, 3 at a time: Haul / aria2c -j3',
+          ...ratio(c.ms / ariaMs, '<= 1.00'),
+          ok: c.ms <= ariaMs,
+        });
+        rows.push({
+          measure: '    Haul, aria2c (s)',
+          value: `${(c.ms / 1000).toFixed(2)}, ${(ariaMs / 1000).toFixed(2)}`,
+          target: '',
+        });
+      } else
+        rows.push({ measure: '(c) Haul (s); aria2c not installable', value: (c.ms / 1000).toFixed(2), target: '' });
+    }
+
+    if (runs('e')) {
+      // (e) crash resume: SIGKILL at random points, resume from the last saved state.
+      const dir = await fresh('haul-e');
+      const stateFile = join(work, 'crash-state.json');
+      const crashUrl = `${base}/crash.bin?rate=${10 * MiB}`;
+      const before = stats.bytes;
+      for (let kill = 0; kill < 10; kill += 1) {
+        let child;
+        const running = runHaul(childPath, {
+          jobs: [{ url: crashUrl, dir, options: { connections: 4 } }],
+          stateFile,
+          onSpawn: (c) => (child = c),
+        });
+        running.catch(() => undefined);
+        const target = stats.bytes + Math.random() * 20 * MiB + 2 * MiB;
+        for (let i = 0; i < 3000 && stats.bytes < target; i += 1) await sleep(5);
+        child.kill('SIGKILL');
+        await running.catch(() => undefined);
+      }
+      const e = await runHaul(childPath, { jobs: [{ url: crashUrl, dir, options: { connections: 4 } }], stateFile });
+      const hashOk = (await sha256File(e.paths[0])) === (await sha256File(files.get('/crash.bin').path));
+      const extra = (stats.bytes - before) / (200 * MiB) - 1;
+      rows.push({ measure: '(e) 200 MiB, 10 SIGKILLs: hash right', value: String(hashOk), target: 'true', ok: hashOk });
+      rows.push({
+        measure: '    extra bytes fetched',
+        value: `${(extra * 100).toFixed(1)}%`,
+        target: '< 5%',
+        ok: extra < 0.05,
+      });
+    }
   } finally {
     server.close();
     server.closeAllConnections();

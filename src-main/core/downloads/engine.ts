@@ -17,6 +17,8 @@ function asFailure(error: unknown): unknown {
 /** Ends an attempt that did not finish: keep or remove the part file, save the state. */
 async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): Promise<never> {
   await transfer.settle();
+  // Nothing more to hash this attempt; its read-backs must not outlive the part file.
+  transfer.digest.reset();
   if (ctx.signal.aborted) {
     const reason: unknown = ctx.signal.reason;
     if (reason === 'cancelled') {

@@ -1,9 +1,10 @@
+import { batchBytes, giveBack, takeBuffer } from './batch-pool';
 import type { FileDigest } from './file-digest';
 import type { PartFile } from './part-file';
 import type { Segment } from './segments';
 
-/** Bytes gathered before one positioned write: few syscalls, bounded memory. @default 512 KiB */
-export const batchBytes = 512 * 1024;
+export { batchBytes } from './batch-pool';
+
 /**
  * Writes one connection may have at the disk while it keeps reading. Reading never waits
  * for each write (that halves throughput on a fast link) yet memory stays bounded:
@@ -11,24 +12,7 @@ export const batchBytes = 512 * 1024;
  */
 const maxQueuedWrites = 4;
 
-/** Batch buffers kept for reuse once written, across all connections. @default 16 */
-const poolSize = 16;
-const pool: Buffer[] = [];
-
 const ignore = (): undefined => undefined;
-
-/**
- * A batch buffer, reused when possible. Copying each received chunk into one keeps
- * memory flat: the socket's buffers die young instead of waiting in a queue for the disk,
- * and the batch goes to the disk as one buffer.
- */
-function takeBuffer(): Buffer {
-  return pool.pop() ?? Buffer.allocUnsafeSlow(batchBytes);
-}
-
-function giveBack(buffer: Buffer): void {
-  if (pool.length < poolSize) pool.push(buffer);
-}
 
 /**
  * Turns a connection's bytes into positioned writes of its segment. Writes overlap with
@@ -58,7 +42,11 @@ export class SegmentWriter {
     return this.gathered;
   }
 
-  /** Copies `chunk` into the current batch; writes full batches as it goes. */
+  /**
+   * Copies `chunk` into the current batch; writes full batches as it goes. Copying keeps
+   * memory flat: the socket's buffers die young instead of waiting for the disk, and the
+   * batch goes to the disk (and then to the hashing thread) as one buffer.
+   */
   async add(chunk: Buffer): Promise<void> {
     let from = 0;
     while (from < chunk.length) {
@@ -87,14 +75,16 @@ export class SegmentWriter {
       // In file order: a later batch that lands first waits for the earlier ones.
       this.landed = Promise.all([this.landed, write]).then(() => {
         segment.pos = Math.max(segment.pos, end);
-        digest.wrote([bytes], at);
-        giveBack(batch);
+        if (!digest.wrote(bytes, at)) giveBack(batch);
         onLanded(bytes.length);
       });
       this.landed.catch(ignore);
       this.queue.push(this.landed);
     }
     while (this.queue.length > maxQueuedWrites) await this.queue.shift();
+    // The hashing thread is far behind: wait rather than pile batches up for it.
+    const room = this.digest.room();
+    if (room) await room;
   }
 
   /** Writes what is gathered and waits until every write has landed. */

@@ -24,6 +24,20 @@ export function doneBytes(segments: readonly Segment[]): number {
   return segments.reduce((sum, s) => sum + (s.pos - s.start), 0);
 }
 
+/**
+ * Where the bytes written from offset 0 without a gap end: the file's prefix that can
+ * be hashed. Segments must be sorted.
+ */
+export function landedPrefix(segments: readonly Segment[]): number {
+  let end = 0;
+  for (const s of segments) {
+    if (s.start !== end) break;
+    end = s.pos;
+    if (s.end === null || s.pos < s.end) break;
+  }
+  return end;
+}
+
 /** The one segment of a download whose size is `total` (null: unknown). */
 export function wholeFile(total: number | null): Segment[] {
   return [{ start: 0, end: total, pos: 0 }];

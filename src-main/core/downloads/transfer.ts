@@ -8,7 +8,7 @@ import { establish } from './first-response';
 import type { PartFile } from './part-file';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeState, type TransferState } from './resume-state';
-import { doneBytes, segmentDone, sortSegments, splitSegment, type Segment } from './segments';
+import { doneBytes, landedPrefix, segmentDone, sortSegments, splitSegment, type Segment } from './segments';
 import { SegmentWorker, RestartNeeded, type WorkerHost } from './segment-worker';
 
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
@@ -46,7 +46,10 @@ export class Transfer implements WorkerHost {
     readonly settings: EngineSettings,
     readonly folder: string,
   ) {
-    this.digest = new FileDigest(ctx.job.options.checksum);
+    this.digest = new FileDigest(ctx.job.options.checksum, {
+      workerFile: settings.hashWorkerFile,
+      onFailure: (error) => this.fail(error),
+    });
     this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
     this.ramp = new ConnectionRamp(this.maxConnections());
     this.checkpoints = new Checkpoints(
@@ -89,6 +92,8 @@ export class Transfer implements WorkerHost {
     let reason = '';
     for (let round = 0; round < maxRounds; round += 1) {
       const names = this.state ? { fileName: this.state.fileName, partName: this.state.partName } : null;
+      // A later round starts from zero: stop reading back the old bytes before closing.
+      if (round > 0) this.digest.reset();
       await this.part?.close();
       this.part = null;
       const start = await establish({
@@ -106,6 +111,8 @@ export class Transfer implements WorkerHost {
       this.ranges = start.ranges;
       this.segments = start.segments.map((s) => ({ ...s, owner: null }));
       if (start.fromZero) this.digest.reset();
+      // A resumed file's bytes are hashed from disk while the rest downloads.
+      this.digest.follow(start.part, landedPrefix(this.segments));
       this.ctx.progress({ ...this.progressFields(), fileName: start.state.fileName, finalUrl: start.state.url });
       if (!start.first) return;
       const first = this.segments.find((s) => s.start === start.first?.segment.start) ?? this.segments[0]!;
@@ -275,6 +282,7 @@ export class Transfer implements WorkerHost {
   /** Bytes reached the part file: a checkpoint may be due. */
   landed(bytes: number): void {
     this.checkpoints.landed(bytes);
+    if (this.part) this.digest.follow(this.part, landedPrefix(this.segments));
   }
 
   /** Syncs the part file, then records the offsets that were written before the sync. */
