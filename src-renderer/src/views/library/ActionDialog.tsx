@@ -1,13 +1,12 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { ActionResult, ErrorShape, PluginAction, Resource } from '../../../../src-preload/contract';
 import { Modal } from '../../components/Modal';
 import { ProgressBar } from '../../components/ProgressBar';
 import { ResultView } from '../../components/ResultView';
 import { jobResultParts } from '../../lib/plugin-result';
-import { SchemaFields } from '../../components/SchemaFields';
 import { isFinished, statusLabels } from '../../lib/job-display';
-import { fromActionParam, initialDraft, readDraft, type FormDraft } from '../../lib/schema-form';
 import { useStore } from '../../store/instance';
+import { ActionForm } from './ActionForm';
 
 interface Props {
   resource: Resource;
@@ -22,26 +21,19 @@ interface Props {
  */
 export function ActionDialog({ resource, action, onClose }: Props) {
   const client = useStore((s) => s.client);
-  const fields = useMemo(() => action.params.map(fromActionParam), [action.params]);
-  const [draft, setDraft] = useState<FormDraft>(() => initialDraft(fields));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorShape>();
   const [result, setResult] = useState<ActionResult>();
   const [jobId, setJobId] = useState<string>();
-  const { values, problems } = readDraft(fields, draft);
-  const [touched, setTouched] = useState(false);
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setTouched(true);
-    if (Object.keys(problems).length > 0) return;
+  async function run(params: Record<string, unknown>) {
     setBusy(true);
     setError(undefined);
     const answer = await client.invoke('actions.run', {
       pluginName: action.pluginName,
       actionId: action.id,
       resourceId: resource.id,
-      params: values,
+      params,
     });
     setBusy(false);
     if (!answer.ok) return setError(answer.error);
@@ -60,32 +52,7 @@ export function ActionDialog({ resource, action, onClose }: Props) {
       {result && <ResultView {...result} />}
       {jobId && <JobProgress id={jobId} />}
       {!started && (
-        <form noValidate onSubmit={(e) => void onSubmit(e)} aria-label={`${action.label} options`}>
-          <SchemaFields
-            fields={fields}
-            draft={draft}
-            problems={touched ? problems : {}}
-            onChange={(key, value) => setDraft({ ...draft, [key]: value })}
-          />
-          {action.confirm && (
-            <p className="confirm-box" role="note">
-              {action.confirm}
-            </p>
-          )}
-          {error && (
-            <p role="alert" className="error-box">
-              Could not run it: {error.message}
-            </p>
-          )}
-          <div className="dialog-buttons">
-            <button type="button" className="secondary-button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary-button" disabled={busy} autoFocus={fields.length === 0}>
-              {busy ? 'Running…' : action.confirm ? `Yes, ${action.label.toLowerCase()}` : 'Run'}
-            </button>
-          </div>
-        </form>
+        <ActionForm action={action} busy={busy} error={error} onRun={(params) => void run(params)} onCancel={onClose} />
       )}
       {started && (
         <div className="dialog-buttons">
@@ -99,7 +66,7 @@ export function ActionDialog({ resource, action, onClose }: Props) {
 }
 
 /** An async action's plugin job, live from the store, and its result when it ends. */
-function JobProgress({ id }: { id: string }) {
+export function JobProgress({ id }: { id: string }) {
   const job = useStore((s) => s.actions[id]);
   if (!job) return <p className="muted">Queued as a plugin job…</p>;
   if (job.status === 'completed') return <ResultView success {...jobResultParts(job.result)} />;

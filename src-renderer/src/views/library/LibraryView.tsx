@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PluginAction, Resource } from '../../../../src-preload/contract';
 import { Icon } from '../../components/Icon';
 import { typeFilters } from '../../lib/resource-display';
 import { useStore } from '../../store/instance';
 import { ActionDialog } from './ActionDialog';
+import { BulkActionDialog } from './BulkActionDialog';
 import { RemoveResourceDialog } from './RemoveResourceDialog';
 import { ResourceRow } from './ResourceRow';
+import { SelectionBar } from './SelectionBar';
 
 /** The newest resource any download produced: when it changes, the list is read again. */
 const newestResource = (s: { downloads: Record<string, { resourceId: number | null }> }) => {
@@ -86,6 +88,18 @@ export function LibraryView() {
   const [removing, setRemoving] = useState<Resource>();
   const [running, setRunning] = useState<{ resource: Resource; action: PluginAction }>();
   const chooseAction = useCallback((resource: Resource, action: PluginAction) => setRunning({ resource, action }), []);
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [bulk, setBulk] = useState<{ resources: Resource[]; action: PluginAction }>();
+  const toggle = useCallback((id: number) => {
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  }, []);
+  // Only files still listed count: a new search or a removal drops the others.
+  const chosen = useMemo(() => resources.filter((r) => selected.has(r.id)), [resources, selected]);
+  const allChosen = resources.length > 0 && chosen.length === resources.length;
 
   useEffect(() => void load(), [load, newest]);
   useEffect(() => void countActions(), [countActions]);
@@ -108,10 +122,28 @@ export function LibraryView() {
       )}
       {!loaded && <p className="empty muted">Loading the library…</p>}
       {loaded && resources.length === 0 && !error && <EmptyLibrary />}
+      {chosen.length > 0 && (
+        <SelectionBar
+          chosen={chosen}
+          onAction={actionCount > 0 ? (action) => setBulk({ resources: chosen, action }) : undefined}
+          onClear={() => setSelected(new Set())}
+        />
+      )}
       {resources.length > 0 && (
         <table className="library-table" aria-label="Library">
           <thead>
             <tr>
+              <th scope="col" className="lib-check">
+                <input
+                  type="checkbox"
+                  aria-label="Select every file shown"
+                  checked={allChosen}
+                  ref={(box) => {
+                    if (box) box.indeterminate = chosen.length > 0 && !allChosen;
+                  }}
+                  onChange={() => setSelected(new Set(allChosen ? [] : resources.map((r) => r.id)))}
+                />
+              </th>
               <th scope="col">Name</th>
               <th scope="col">Type</th>
               <th scope="col" className="num">
@@ -128,6 +160,8 @@ export function LibraryView() {
               <ResourceRow
                 key={resource.id}
                 resource={resource}
+                selected={selected.has(resource.id)}
+                onToggle={toggle}
                 onRemove={setRemoving}
                 onAction={actionCount > 0 ? chooseAction : undefined}
               />
@@ -141,6 +175,7 @@ export function LibraryView() {
         </button>
       )}
       {running && <ActionDialog {...running} onClose={() => setRunning(undefined)} />}
+      {bulk && <BulkActionDialog {...bulk} onClose={() => setBulk(undefined)} />}
       {removing && <RemoveResourceDialog resource={removing} onClose={() => setRemoving(undefined)} />}
     </section>
   );

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { PluginAction, Resource } from '../../../../src-preload/contract';
 import { Icon } from '../../components/Icon';
 import { formatAdded, formatBytes, formatDateTime } from '../../lib/format';
@@ -8,19 +8,36 @@ import { ActionsMenu } from './ActionsMenu';
 
 interface Props {
   resource: Resource;
+  selected: boolean;
+  onToggle(id: number): void;
   onRemove(resource: Resource): void;
   /** Present when some plugin offers actions on library files. */
   onAction?(resource: Resource, action: PluginAction): void;
 }
 
 /** One finished file: what it is, where it came from, and what can be done with it. */
-export const ResourceRow = memo(function ResourceRow({ resource, onRemove, onAction }: Props) {
+export const ResourceRow = memo(function ResourceRow({ resource, selected, onToggle, onRemove, onAction }: Props) {
   const openResource = useStore((s) => s.openResource);
   const source = sourceLabel(resource.sourceUrl);
   const name = resource.name;
+  // One array per resource, so the open menu does not ask the core again on every render.
+  const asOne = useMemo(() => [resource], [resource]);
 
   return (
-    <tr data-testid={`resource-${resource.id}`} onDoubleClick={() => void openResource(resource.id, 'open')}>
+    <tr
+      data-testid={`resource-${resource.id}`}
+      aria-selected={selected}
+      className={selected ? 'selected' : undefined}
+      onDoubleClick={() => void openResource(resource.id, 'open')}
+    >
+      <td className="lib-check">
+        <input
+          type="checkbox"
+          aria-label={`Select ${name}`}
+          checked={selected}
+          onChange={() => onToggle(resource.id)}
+        />
+      </td>
       <td>
         <div className="lib-name">
           <span className="lib-icon">
@@ -64,7 +81,13 @@ export const ResourceRow = memo(function ResourceRow({ resource, onRemove, onAct
         >
           <Icon name="folder" />
         </button>
-        {onAction && <ActionsMenu resource={resource} onChoose={(action) => onAction(resource, action)} />}
+        {onAction && (
+          <ActionsMenu
+            resources={asOne}
+            label={`Plugin actions for ${name}`}
+            onChoose={(action) => onAction(resource, action)}
+          />
+        )}
         <button
           type="button"
           className="icon-button"

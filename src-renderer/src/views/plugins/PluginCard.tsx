@@ -3,6 +3,7 @@ import type { PluginInfo } from '../../../../src-preload/contract';
 import { Icon } from '../../components/Icon';
 import { useStore } from '../../store/instance';
 import { permissionText, stateBadge, stateText } from './plugin-display';
+import { PluginLog } from './PluginLog';
 import { PluginSettingsForm } from './PluginSettingsForm';
 
 /** One installed plugin: what it is, what it may do, and its switch, settings and reload. */
@@ -10,6 +11,7 @@ export function PluginCard({ plugin }: { plugin: PluginInfo }) {
   const setEnabled = useStore((s) => s.setPluginEnabled);
   const reload = useStore((s) => s.reloadPlugins);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [logOpen, setLogOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   // The switch moves at once; the core's answer then settles it (a refusal moves it back).
   const [switching, setSwitching] = useState<boolean>();
@@ -82,6 +84,9 @@ export function PluginCard({ plugin }: { plugin: PluginInfo }) {
             Settings
           </button>
         )}
+        <button type="button" className="secondary-button" aria-expanded={logOpen} onClick={() => setLogOpen(!logOpen)}>
+          Log
+        </button>
         <button
           type="button"
           className="secondary-button"
@@ -97,6 +102,7 @@ export function PluginCard({ plugin }: { plugin: PluginInfo }) {
         </span>
       </div>
       {settingsOpen && hasSettings && <PluginSettingsForm key={JSON.stringify(plugin.settings)} plugin={plugin} />}
+      {logOpen && <PluginLog name={plugin.name} />}
     </article>
   );
 }

@@ -3,6 +3,7 @@ import { Icon } from '../../components/Icon';
 import { useStore } from '../../store/instance';
 import { InstallDialog } from './InstallDialog';
 import { PluginCard } from './PluginCard';
+import { PluginNotifications } from './PluginNotifications';
 
 /** While a plugin is starting, its state is read again this often: plugins have no event stream. */
 const startingPollMs = 1000;
@@ -63,6 +64,7 @@ export function PluginsView() {
         </div>
       )}
       <div className="plugin-list">
+        {loaded && <PluginNotifications />}
         {plugins.map((plugin) => (
           <PluginCard key={plugin.name} plugin={plugin} />
         ))}
