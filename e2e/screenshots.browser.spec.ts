@@ -76,9 +76,23 @@ test('screenshots of every view, light and dark', async ({ page, haul, files }) 
   await shoot(page, 'library-action-result');
   await action.getByRole('button', { name: 'Close' }).click();
 
+  await page.getByRole('checkbox', { name: 'Select every file shown' }).check();
+  await shoot(page, 'library-selection');
+  await page.getByRole('button', { name: 'Plugin actions for the selected files' }).click();
+  await page.getByRole('menuitem', { name: /Compute checksum/ }).click();
+  const bulk = page.getByRole('dialog', { name: 'Compute checksum' });
+  await bulk.getByRole('button', { name: /^Run on \d+ files$/ }).click();
+  await expect(bulk.getByTestId('bulk-summary')).toContainText('succeeded');
+  await shoot(page, 'library-bulk-result');
+  await bulk.getByRole('button', { name: 'Close' }).click();
+
   await goTo(page, 'Plugins');
-  await page.getByTestId('plugin-link-rules').getByRole('button', { name: 'Settings' }).click();
+  await page.getByTestId('plugin-link-rules').getByRole('button', { name: 'Settings', exact: true }).click();
   await shoot(page, 'plugins');
+  await page.getByTestId('plugin-link-rules').getByRole('button', { name: 'Settings', exact: true }).click();
+  await page.getByTestId('plugin-checksum').getByRole('button', { name: 'Log' }).click();
+  await expect(page.getByTestId('plugin-log-checksum')).not.toContainText('Reading the log');
+  await shoot(page, 'plugins-log');
   await page.getByRole('button', { name: 'Install…' }).click();
   await page.getByRole('textbox', { name: 'Plugin folder or .zip file' }).fill('/no/such/plugin.zip');
   await page.getByRole('dialog').getByRole('button', { name: 'Install' }).click();
