@@ -218,8 +218,13 @@ export class SegmentWorker {
         this.activeAt = now;
         let chunk = raw as Buffer;
         if (full()) break;
-        if (segment.end !== null && chunk.length > segment.end - this.cursor) {
-          chunk = chunk.subarray(0, segment.end - this.cursor);
+        // A chunk that runs past the segment carries on into the next one when it can be
+        // absorbed; only then is the rest cut off (it must never be dropped mid-stream).
+        while (segment.end !== null && chunk.length > segment.end - this.cursor) {
+          if (!this.host.absorbNext(segment, answer.coveredEnd)) {
+            chunk = chunk.subarray(0, segment.end - this.cursor);
+            break;
+          }
         }
         const limited = this.throttle(chunk.length);
         if (limited) await limited;
