@@ -14,6 +14,12 @@ import { SegmentWorker, RestartNeeded, type WorkerHost } from './segment-worker'
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
 const maxRounds = 3;
 
+/**
+ * Pieces per connection a file is cut into when work is handed out (within the
+ * minimum segment size and the initial segment size). @default 4
+ */
+const piecesPerConnection = 4;
+
 /** A segment and the worker writing it, if any. */
 export type LiveSegment = Segment & { owner: SegmentWorker | null };
 
@@ -148,6 +154,9 @@ export class Transfer implements WorkerHost {
     this.checkpoints.restart();
     this.ticker = setInterval(() => this.tick(), this.settings.progressIntervalMs);
     try {
+      // Several connections will share the file: the first keeps only the head (and
+      // carries on into the next pieces while nobody else has taken them).
+      if (this.ranges && this.maxConnections() > 1) this.cutPiece(first);
       this.start(first, { body, coveredEnd });
       while (this.workers.size < this.ramp.connections && this.spawn());
       while (this.running.size > 0) {
@@ -210,6 +219,7 @@ export class Transfer implements WorkerHost {
     if (!this.ranges) return null;
     const idle = this.segments.find((s) => s.owner === null && !segmentDone(s));
     if (idle) {
+      this.cutPiece(idle);
       idle.owner = worker;
       return idle;
     }
@@ -229,6 +239,28 @@ export class Transfer implements WorkerHost {
     const live: LiveSegment = { ...tail, owner: worker };
     this.segments = sortSegments([...this.segments, live]);
     return live;
+  }
+
+  /**
+   * Work is handed out front first and a piece at a time, so the connections advance
+   * together through the file and the hashed prefix follows them instead of waiting for
+   * the whole file. A piece is large enough that a new request per piece costs little.
+   */
+  private pieceBytes(): number {
+    const total = this.state?.totalBytes ?? 0;
+    const { minSegmentBytes, initialSegmentBytes } = this.settings;
+    const share = Math.floor(total / (this.maxConnections() * piecesPerConnection));
+    return Math.max(minSegmentBytes, Math.min(initialSegmentBytes, share));
+  }
+
+  /** Leaves `segment` its first piece; the rest becomes unowned work after it. */
+  private cutPiece(segment: LiveSegment): void {
+    const piece = this.pieceBytes();
+    const from = segment.owner?.cursor ?? segment.pos;
+    if (segment.end === null || segment.end - from < piece + this.settings.minSegmentBytes) return;
+    const rest: LiveSegment = { start: from + piece, end: segment.end, pos: from + piece, owner: null };
+    segment.end = rest.start;
+    this.segments = sortSegments([...this.segments, rest]);
   }
 
   /**
