@@ -1,5 +1,5 @@
 import { expect, startHaul, test } from './fixtures';
-import { openApp, row, rpc } from './ui';
+import { openApp, row, rpc, shoot } from './ui';
 
 const jobCount = 10_000;
 const perSubmit = 2_000;
@@ -64,6 +64,9 @@ test('10,000 downloads: the DOM holds only the rows in view, and a progress even
     const others = Object.keys(before).filter((id) => id !== movingId && after[id] !== before[id]);
     expect(others).toEqual([]);
     expect(await rows.count()).toBeLessThan(100);
+    // The job panel lists a few and counts the rest.
+    await expect(page.getByTestId('job-panel')).toContainText('more in Downloads');
+    await shoot(page, 'downloads-10k');
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');

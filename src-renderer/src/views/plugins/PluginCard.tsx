@@ -85,6 +85,7 @@ export function PluginCard({ plugin }: { plugin: PluginInfo }) {
           </button>
         )}
         <button type="button" className="secondary-button" aria-expanded={logOpen} onClick={() => setLogOpen(!logOpen)}>
+          <Icon name="document" />
           Log
         </button>
         <button
