@@ -447,3 +447,19 @@ describe('text search', () => {
     expect(urls('nothing-like-this')).toEqual([]);
   });
 });
+
+describe('move events', () => {
+  it('carry the new position, so a client following events sees the new order', () => {
+    t = openTestCenter();
+    t.settings.update({ maxConcurrentDownloads: 1 });
+    const jobs = submitMany(3);
+    const events = t.center.hub.subscribe();
+    events.poll();
+    t.center.move(jobs[2]!.id, 'top');
+    const positions = new Map<string, number>();
+    for (let e = events.poll(); e; e = events.poll()) {
+      if (e.event === 'updated' && e.data.job.source === 'download') positions.set(e.data.job.id, e.data.job.position);
+    }
+    expect(positions.get(jobs[2]!.id)).toBeLessThan(positions.get(jobs[1]!.id)!);
+  });
+});

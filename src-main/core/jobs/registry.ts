@@ -174,7 +174,12 @@ export class JobRegistry {
         const current = this.live.get(change.id);
         if (!current || current.job.source !== 'download')
           throw new HaulError('not_found', `No download ${change.id}.`);
-        const job = { ...current.job, priority: change.priority ?? current.job.priority, updatedAt: now };
+        const job = {
+          ...current.job,
+          priority: change.priority ?? current.job.priority,
+          position: change.position,
+          updatedAt: now,
+        };
         const entry = { ...current, job, position: change.position };
         this.store.save(entry);
         return entry;

@@ -32,11 +32,6 @@ export function moveSelection(to: 'top' | 'up' | 'down' | 'bottom'): void {
   const ordered = to === 'top' || to === 'up' ? [...movable].reverse() : movable;
   void (async () => {
     for (const job of ordered) await useStore.getState().moveJob(job.id, to);
-    // The core's reorder events carry each job's old position (registry.reorder publishes
-    // the job before setting it), so read the order back once the events have passed.
-    // Drop this when those events carry the new position.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await useStore.getState().resync();
   })();
 }
 
