@@ -3,8 +3,17 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResumeState } from '../jobs/runner';
-import { createDownloadEngine } from './engine';
-import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testJob, waitFor } from './test-context';
+import {
+  fileSha256,
+  makeContext,
+  randomBody,
+  settle,
+  sha256,
+  tempDir,
+  testJob,
+  waitFor,
+  testEngine,
+} from './test-context';
 import { TestServer } from './test-server';
 
 let server: TestServer;
@@ -15,13 +24,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const engine = createDownloadEngine({
-  proxy: null,
-  minSegmentBytes: 128 * 1024,
-  rampIntervalMs: 20,
-  progressIntervalMs: 10,
-  checkpointIntervalMs: 20,
-});
+const engine = testEngine({ minSegmentBytes: 128 * 1024, checkpointIntervalMs: 20 });
 
 type Saved = [number, number, number][];
 

@@ -2,8 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
-import { createDownloadEngine } from './engine';
-import { fileSha256, makeContext, randomBody, sha256, tempDir, testJob } from './test-context';
+import { fileSha256, makeContext, randomBody, sha256, tempDir, testJob, testEngine } from './test-context';
 import { TestServer } from './test-server';
 
 let server: TestServer;
@@ -14,12 +13,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const engine = createDownloadEngine({
-  proxy: null,
-  minSegmentBytes: 64 * 1024,
-  rampIntervalMs: 20,
-  progressIntervalMs: 10,
-});
+const engine = testEngine();
 
 describe('download engine: plain downloads', () => {
   it('downloads a file whose SHA-256 equals the source, under its URL name', async () => {

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
 import { createDownloadEngine } from './engine';
-import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testJob } from './test-context';
+import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testJob, testEngine } from './test-context';
 import { TestServer } from './test-server';
 
 let server: TestServer;
@@ -13,13 +13,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const engine = createDownloadEngine({
-  proxy: null,
-  minSegmentBytes: 64 * 1024,
-  rampIntervalMs: 20,
-  progressIntervalMs: 10,
-  stallTimeoutMs: 400,
-});
+const engine = testEngine({ stallTimeoutMs: 400 });
 
 async function download(path: string, body: Buffer, faults: Parameters<TestServer['file']>[2]) {
   server.file(path, body, faults);

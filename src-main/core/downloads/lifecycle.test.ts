@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobFailure } from '../jobs/runner';
 import { createDownloadEngine } from './engine';
 import { createRateLimiter } from './rate-limiter';
-import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testJob, waitFor } from './test-context';
+import {
+  fileSha256,
+  makeContext,
+  randomBody,
+  settle,
+  sha256,
+  tempDir,
+  testJob,
+  waitFor,
+  testEngine,
+} from './test-context';
 import { TestServer } from './test-server';
 
 let server: TestServer;
@@ -16,13 +26,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const engine = createDownloadEngine({
-  proxy: null,
-  minSegmentBytes: 64 * 1024,
-  rampIntervalMs: 20,
-  progressIntervalMs: 10,
-  checkpointIntervalMs: 20,
-});
+const engine = testEngine({ checkpointIntervalMs: 20 });
 
 /** Starts a download and stops it with `reason` once the server has sent `after` bytes. */
 async function stopMidway(path: string, dir: string, reason: string, after: number, connections = 1) {

@@ -3,7 +3,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DownloadJob, DownloadOptions } from '../../../src-preload/contract';
-import type { DownloadContext, DownloadProgress, ResumeState } from '../jobs/runner';
+import { downloadJob } from '../../test/job-fixtures';
+import { createDownloadEngine, type DownloadEngineOptions } from './engine';
+import type { DownloadContext, DownloadProgress, DownloadRunner, ResumeState } from '../jobs/runner';
 
 /** A job context for tests: records what the engine reports, aborts on demand. */
 export interface TestContext {
@@ -18,35 +20,18 @@ export interface TestContext {
 }
 
 export function testJob(url: string, dir: string, options: DownloadOptions = {}): DownloadJob {
-  return {
-    id: 'abcdef01',
-    source: 'download',
-    status: 'downloading',
-    progress: 0,
-    message: '',
-    createdAt: 0,
-    startedAt: 0,
-    finishedAt: null,
-    updatedAt: 0,
-    attempts: 1,
-    maxAttempts: 5,
-    error: null,
-    result: null,
-    idempotencyKey: null,
-    url,
-    finalUrl: null,
-    fileName: null,
-    dir,
-    totalBytes: null,
-    receivedBytes: 0,
-    speed: 0,
-    eta: null,
-    connections: 0,
-    resourceId: null,
-    priority: 0,
-    position: 0,
-    options,
-  };
+  return downloadJob({ id: 'abcdef01', startedAt: 0, connections: 0, url, fileName: null, dir, options });
+}
+
+/** The engine as the tests run it: no proxy, small segments, quick ramp and progress. */
+export function testEngine(overrides: DownloadEngineOptions = {}): DownloadRunner {
+  return createDownloadEngine({
+    proxy: null,
+    minSegmentBytes: 64 * 1024,
+    rampIntervalMs: 20,
+    progressIntervalMs: 10,
+    ...overrides,
+  });
 }
 
 export function makeContext(job: DownloadJob, resumeState: ResumeState | null = null): TestContext {
