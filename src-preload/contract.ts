@@ -549,7 +549,13 @@ export interface HaulBridge {
   invoke<C extends CommandName>(command: C, input: CommandInput<C>): Promise<Envelope<CommandOutput<C>>>;
   /** Subscribes to the job event stream; `init` comes first. Returns the unsubscribe. */
   onJobEvent?(listener: (event: JobEvent) => void): () => void;
+  /** Desktop app: main asks the page to show something (a notification was clicked). */
+  onShowRequest?(listener: (request: ShowRequest) => void): () => void;
 }
 
 /** The IPC channel the preload and the shell share. Not exposed to the page. */
 export const invokeChannel = 'haul:invoke';
+
+/** main -> page: show a job's details (a clicked notification). */
+export const showChannel = 'haul:show';
+export type ShowRequest = { kind: 'job'; id: string };

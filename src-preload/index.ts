@@ -3,7 +3,14 @@
  * never sees ipcRenderer; an unknown command is refused here before any IPC.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { invokeChannel, isCommandName, type HaulBridge, type JobEvent } from './contract';
+import {
+  invokeChannel,
+  isCommandName,
+  showChannel,
+  type HaulBridge,
+  type JobEvent,
+  type ShowRequest,
+} from './contract';
 
 /**
  * The job event channels, shared with src-main/shell/events.ts (which cannot import
@@ -55,6 +62,16 @@ function onJobEvent(listener: Listener): () => void {
   };
 }
 
+function onShowRequest(listener: (request: ShowRequest) => void): () => void {
+  if (typeof listener !== 'function') throw new TypeError('onShowRequest needs a function');
+  const forward = (_event: IpcRendererEvent, request: unknown) => {
+    const r = request as Partial<ShowRequest> | null;
+    if (r?.kind === 'job' && typeof r.id === 'string') listener({ kind: 'job', id: r.id });
+  };
+  ipcRenderer.on(showChannel, forward);
+  return () => ipcRenderer.removeListener(showChannel, forward);
+}
+
 const bridge: HaulBridge = {
   invoke(command, input) {
     if (!isCommandName(command)) {
@@ -66,6 +83,7 @@ const bridge: HaulBridge = {
     return ipcRenderer.invoke(invokeChannel, command, input);
   },
   onJobEvent,
+  onShowRequest,
 };
 
 contextBridge.exposeInMainWorld('haul', bridge);

@@ -11,7 +11,7 @@ import {
   shell,
   type BrowserWindow,
 } from 'electron';
-import type { Job } from '../../src-preload/contract';
+import { showChannel, type Job, type ShowRequest } from '../../src-preload/contract';
 import type { Core } from '../core/app';
 import { startServer, type RunningServer } from '../server/http';
 import { removeInstanceFile, writeInstanceFile } from '../server/instance-file';
@@ -96,9 +96,11 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
         statuses.set(job.id, job.status);
         if (choice && Notification.isSupported()) {
           const notification = new Notification({ title: choice.title, body: choice.body });
+          const onClick = choice.onClick;
           notification.on('click', () => {
-            if (choice.onClick.kind === 'show-file') shell.showItemInFolder(choice.onClick.path);
-            else showWindow();
+            if (onClick.kind === 'show-file') return shell.showItemInFolder(onClick.path);
+            showWindow();
+            window?.webContents.send(showChannel, { kind: 'job', id: onClick.id } satisfies ShowRequest);
           });
           notification.show();
         }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HaulBridge, JobEvent } from '../../src-preload/contract';
+import { showChannel, type HaulBridge, type JobEvent } from '../../src-preload/contract';
 import { createCore, type Core } from '../core/app';
 import type { SequencedEvent } from '../core/jobs/event-hub';
 import { eventually, heldRunner, rebuildState } from '../server/test-support';
@@ -189,5 +189,23 @@ describe('window.haul.onJobEvent (the preload) against the forwarder', () => {
     offBad();
     offGood();
     errors.mockRestore();
+  });
+});
+
+describe('show requests from main', () => {
+  it('reach the page as typed requests; anything malformed is dropped', () => {
+    const bridge = bus.state.exposed.haul as Required<HaulBridge>;
+    const seen: unknown[] = [];
+    const off = bridge.onShowRequest((request) => seen.push(request));
+    const send = (payload: unknown) => {
+      for (const fn of bus.rendererListeners.get(showChannel) ?? []) fn({}, payload);
+    };
+    send({ kind: 'job', id: 'abcd1234' });
+    send({ kind: 'job', id: 42 });
+    send({ kind: 'exec', id: 'x' });
+    send(null);
+    off();
+    send({ kind: 'job', id: 'after-off' });
+    expect(seen).toEqual([{ kind: 'job', id: 'abcd1234' }]);
   });
 });

@@ -55,6 +55,17 @@ export function App() {
   // Subscribe first; the stream's first event is the `init` snapshot.
   useEffect(() => connect(), [connect]);
 
+  // Desktop app: a clicked notification asks to show its job.
+  const showDetails = useStore((s) => s.showDetails);
+  useEffect(
+    () =>
+      window.haul?.onShowRequest?.((request) => {
+        setView('downloads');
+        showDetails(request.id);
+      }),
+    [setView, showDetails],
+  );
+
   return (
     <div className={drawerOpen ? 'app drawer-open' : 'app'}>
       <nav className="sidebar" aria-label="Sections">
