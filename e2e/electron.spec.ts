@@ -59,7 +59,11 @@ test('the desktop app: isolated window, a download over IPC, progress in the tra
       process: typeof (globalThis as { process?: unknown }).process,
       bridge: Object.keys((globalThis as { haul?: object }).haul ?? {}).sort(),
     }));
-    expect(globals).toEqual({ require: 'undefined', process: 'undefined', bridge: ['invoke', 'onJobEvent'] });
+    expect(globals).toEqual({
+      require: 'undefined',
+      process: 'undefined',
+      bridge: ['invoke', 'onJobEvent', 'onShowRequest'],
+    });
 
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/file.bin`;
     const submitted = await window.evaluate(

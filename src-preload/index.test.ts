@@ -26,8 +26,8 @@ const { jobEventChannels } = await import('./index');
 const haul = electron.exposed.haul as Required<HaulBridge>;
 
 describe('window.haul', () => {
-  it('exposes only invoke and onJobEvent', () => {
-    expect(Object.keys(haul).sort()).toEqual(['invoke', 'onJobEvent']);
+  it('exposes only invoke, onJobEvent and onShowRequest', () => {
+    expect(Object.keys(haul).sort()).toEqual(['invoke', 'onJobEvent', 'onShowRequest']);
   });
 
   it('refuses an unknown command without any IPC, and passes a known one on', async () => {
