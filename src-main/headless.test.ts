@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore } from './core/app';
 import { parseServeOptions, remoteHostNames, serve } from './headless';
-import { instanceFilePath, readInstanceFile } from './server/instance-file';
+import { instanceFilePath, readInstanceFile, writeInstanceFile } from './server/instance-file';
 import { heldRunner, raw } from './server/test-support';
 import { tokenPath } from './core/api-token';
 import { tempDir } from './test/temp-dir';
@@ -71,6 +71,28 @@ describe('serve', () => {
       expect(['pending', 'downloading']).toContain(again.jobs.registry.get(id).status);
     } finally {
       await again.close();
+    }
+  });
+
+  it('refuses a second instance on the same data folder, and a port in use, with clear messages', async () => {
+    // Another live process (the parent of this test run) named in server.json.
+    writeInstanceFile(dir.path, { port: 18999, pid: process.ppid });
+    const options = { port: 0, host: '127.0.0.1', dataDir: dir.path, downloadDir: dir.path };
+    await expect(serve(options, { downloadRunner: heldRunner })).rejects.toThrow(
+      /already running with this data folder \(process \d+, http:\/\/127\.0\.0\.1:18999\)/,
+    );
+    // A stale file from a crashed process is ignored.
+    writeInstanceFile(dir.path, { port: 18999, pid: 2 ** 22 + 12345 });
+    const first = await serve(options, { downloadRunner: heldRunner });
+    const other = tempDir();
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(
+        serve({ ...options, port, dataDir: other.path, downloadDir: other.path }, { downloadRunner: heldRunner }),
+      ).rejects.toThrow(`Port ${port} is already in use by another program`);
+    } finally {
+      await first.stop();
+      other.remove();
     }
   });
 

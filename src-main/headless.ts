@@ -11,7 +11,7 @@ import { version } from '../package.json';
 import { createCore, type CoreOptions } from './core/app';
 import { defaultDataDir, defaultDownloadDir } from './core/paths';
 import { startServer } from './server/http';
-import { removeInstanceFile, writeInstanceFile } from './server/instance-file';
+import { removeInstanceFile, runningInstance, writeInstanceFile } from './server/instance-file';
 
 export const usage = `Usage: haul serve [--port 8181] [--host 127.0.0.1] [--data-dir DIR] [--download-dir DIR] [--allow-remote]`;
 
@@ -76,6 +76,14 @@ export interface Serving {
 }
 
 export async function serve(options: ServeOptions, coreOptions: Partial<CoreOptions> = {}): Promise<Serving> {
+  // Two Haul processes on one data folder would both run its jobs.
+  const other = runningInstance(options.dataDir);
+  if (other) {
+    throw new Error(
+      `Haul is already running with this data folder (process ${other.pid}, http://127.0.0.1:${other.port}). ` +
+        'Stop it first, or pass another --data-dir.',
+    );
+  }
   const core = createCore({
     dataDir: options.dataDir,
     downloadDir: options.downloadDir,
@@ -96,6 +104,11 @@ export async function serve(options: ServeOptions, coreOptions: Partial<CoreOpti
     });
   } catch (error) {
     await core.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `Port ${options.port} is already in use by another program. Pass another --port (0 picks a free one).`,
+      );
+    }
     throw error;
   }
   // How `haul add` finds us: the port (0 picks one) and who wrote it.

@@ -33,3 +33,16 @@ export function readInstanceFile(dataDir: string): InstanceInfo | undefined {
 export function removeInstanceFile(dataDir: string, pid = process.pid): void {
   if (readInstanceFile(dataDir)?.pid === pid) rmSync(instanceFilePath(dataDir), { force: true });
 }
+
+/** The instance that another live process runs on this data folder, if any. */
+export function runningInstance(dataDir: string): InstanceInfo | undefined {
+  const info = readInstanceFile(dataDir);
+  if (!info || info.pid === process.pid) return undefined;
+  try {
+    process.kill(info.pid, 0); // signal 0: only asks whether the process exists
+    return info;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else; ESRCH: a stale file from a crash.
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? info : undefined;
+  }
+}
