@@ -107,6 +107,7 @@ export async function serve(options: ServeOptions, coreOptions: Partial<CoreOpti
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
         `Port ${options.port} is already in use by another program. Pass another --port (0 picks a free one).`,
+        { cause: error },
       );
     }
     throw error;
