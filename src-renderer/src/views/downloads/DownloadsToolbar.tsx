@@ -70,6 +70,13 @@ export function TableFilters() {
   );
 }
 
+const moves = [
+  ['top', 'Move to top'],
+  ['up', 'Move up'],
+  ['down', 'Move down'],
+  ['bottom', 'Move to bottom'],
+] as const;
+
 export function DownloadsToolbar() {
   const openAdd = useStore((s) => s.openAdd);
   const askRemove = useStore((s) => s.askRemove);
@@ -127,46 +134,19 @@ export function DownloadsToolbar() {
         />
       </div>
       <div className="tool-group compact">
-        <button
-          type="button"
-          className="icon-button"
-          disabled={!can(abilities.move)}
-          aria-label="Move to top"
-          title="Move to top"
-          onClick={() => moveSelection('top')}
-        >
-          <Icon name="top" />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          disabled={!can(abilities.move)}
-          aria-label="Move up"
-          title="Move up"
-          onClick={() => moveSelection('up')}
-        >
-          <Icon name="up" />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          disabled={!can(abilities.move)}
-          aria-label="Move down"
-          title="Move down"
-          onClick={() => moveSelection('down')}
-        >
-          <Icon name="down" />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          disabled={!can(abilities.move)}
-          aria-label="Move to bottom"
-          title="Move to bottom"
-          onClick={() => moveSelection('bottom')}
-        >
-          <Icon name="bottom" />
-        </button>
+        {moves.map(([to, label]) => (
+          <button
+            key={to}
+            type="button"
+            className="icon-button"
+            disabled={!can(abilities.move)}
+            aria-label={label}
+            title={label}
+            onClick={() => moveSelection(to)}
+          >
+            <Icon name={to} />
+          </button>
+        ))}
       </div>
     </div>
   );
