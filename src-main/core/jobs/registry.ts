@@ -128,8 +128,7 @@ export class JobRegistry {
     const updated = this.db.transaction(() => {
       const current = this.live.get(id) ?? this.store.get(id);
       if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
-      const persisted = this.store.get(id);
-      const to = nextStatus({ ...current.job, status: persisted?.job.status ?? current.job.status }, name);
+      const to = nextStatus({ ...current.job, status: this.store.statusOf(id) ?? current.job.status }, name);
       const finished = finishedStatuses.includes(to);
       const job = Job.parse({
         ...current.job,
@@ -156,14 +155,22 @@ export class JobRegistry {
   }
 
   /** Progress and other non-status fields: in memory now, in SQLite within a second. */
-  update(id: string, patch: JobPatch, resumeState?: Record<string, unknown>): Job | undefined {
+  update(id: string, patch: JobPatch): Job | undefined {
     const current = this.live.get(id);
     if (!current) return undefined;
     const job = { ...current.job, ...patch, updatedAt: this.clock.now() } as Job;
-    this.put(id, { ...current, job, resumeState: resumeState ?? current.resumeState });
+    this.put(id, { ...current, job });
     this.markDirty(id);
     this.hub.publish('updated', job, false);
     return job;
+  }
+
+  /** The engine's resume state: written with the next progress flush; clients never see it. */
+  saveResumeState(id: string, resumeState: Record<string, unknown>): void {
+    const current = this.live.get(id);
+    if (!current) return;
+    this.put(id, { ...current, resumeState });
+    this.markDirty(id);
   }
 
   /** Queue order and priority: written at once, since the user asked for them. */

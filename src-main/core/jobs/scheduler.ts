@@ -70,7 +70,7 @@ function quietly(action: () => void): void {
 export class Scheduler {
   private readonly running = new Map<
     string,
-    { controller: AbortController; settled: Promise<void>; source: 'download' | 'plugin' }
+    { controller: AbortController; settled: Promise<void>; source: 'download' | 'plugin'; pluginName?: string }
   >();
   private readonly pluginRuns = new Map<string, PluginJobRun>();
   private wakeTimer: unknown;
@@ -108,20 +108,18 @@ export class Scheduler {
   pump(): void {
     if (this.stopped) return;
     const { registry, clock } = this.options;
+    // A slot stays taken until its work has settled, even if the job was removed meanwhile.
+    const busy = { download: 0, plugin: 0 };
+    const busyPlugins = new Set<string>();
+    for (const run of this.running.values()) {
+      busy[run.source] += 1;
+      if (run.pluginName !== undefined) busyPlugins.add(run.pluginName);
+    }
     // The common case under load: every slot taken, nothing to look at.
-    const taken = { download: 0, plugin: 0 };
-    for (const run of this.running.values()) taken[run.source] += 1;
-    if (taken.download >= this.slots.download && taken.plugin >= this.slots.plugin) return;
+    if (busy.download >= this.slots.download && busy.plugin >= this.slots.plugin) return;
     const now = clock.now();
     let nextWake = Infinity;
     const live = registry.liveJobs();
-    const busy = { download: 0, plugin: 0 };
-    const busyPlugins = new Set<string>();
-    for (const { job } of live) {
-      if (!this.running.has(job.id)) continue;
-      busy[job.source] += 1;
-      if (job.source === 'plugin') busyPlugins.add(job.pluginName);
-    }
 
     const downloads = live
       .filter((s) => s.job.source === 'download' && s.job.status === 'pending' && !this.running.has(s.job.id))
@@ -161,12 +159,14 @@ export class Scheduler {
     }, at - this.options.clock.now());
   }
 
-  private track(id: string, source: 'download' | 'plugin', controller: AbortController, work: Promise<void>): void {
+  private track(job: DownloadJob | PluginJob, controller: AbortController, work: Promise<void>): void {
+    const id = job.id;
     const settled = work.finally(() => {
       this.running.delete(id);
       this.pump();
     });
-    this.running.set(id, { controller, settled, source });
+    const pluginName = job.source === 'plugin' ? job.pluginName : undefined;
+    this.running.set(id, { controller, settled, source: job.source, pluginName });
   }
 
   private startDownload(queued: DownloadJob): void {
@@ -186,7 +186,7 @@ export class Scheduler {
       },
       { notBefore: null },
     ) as DownloadJob;
-    this.track(id, 'download', controller, this.runDownload(job, controller.signal));
+    this.track(job, controller, this.runDownload(job, controller.signal));
   }
 
   private async runDownload(job: DownloadJob, signal: AbortSignal): Promise<void> {
@@ -201,7 +201,7 @@ export class Scheduler {
         },
         signal,
         resumeState: registry.stored(id)?.resumeState ?? null,
-        saveState: (state) => registry.update(id, {}, state),
+        saveState: (state) => registry.saveResumeState(id, state),
         progress: (p) => {
           if (signal.aborted) return;
           const percent = p.totalBytes ? Math.min(99.9, (p.receivedBytes / p.totalBytes) * 100) : 0;
@@ -326,7 +326,7 @@ export class Scheduler {
         this.settleFailure(registry.get(id), failure);
       })
       .finally(() => clock.clearTimeout(timer));
-    this.track(id, 'plugin', controller, work);
+    this.track(job, controller, work);
   }
 
   /** Stops a running job's work; the caller makes the matching transition. */

@@ -73,6 +73,7 @@ export class JobStore {
                not_before = @notBefore, data = @data, resume_state = @resumeState
          WHERE id = @id`),
       get: db.prepare(`SELECT ${columns} FROM jobs WHERE id = ?`),
+      status: db.prepare(`SELECT status FROM jobs WHERE id = ?`),
       live: db.prepare(`SELECT ${columns} FROM jobs WHERE live = 1 ORDER BY created_at, id`),
       byKey: db.prepare(`SELECT ${columns} FROM jobs WHERE idempotency_key = ?`),
       maxPosition: db.prepare(`SELECT coalesce(max(position), 0) AS p FROM jobs WHERE source = 'download'`),
@@ -122,6 +123,11 @@ export class JobStore {
   get(id: string): StoredJob | undefined {
     const row = this.statements.get!.get(id) as Row | undefined;
     return row && parseRow(row);
+  }
+
+  /** The status as written, for the legality check of a transition. */
+  statusOf(id: string): Job['status'] | undefined {
+    return (this.statements.status!.get(id) as { status: Job['status'] } | undefined)?.status;
   }
 
   loadLive(): StoredJob[] {
