@@ -56,9 +56,3 @@ export function nextStatus(job: Pick<Job, 'source' | 'status' | 'id'>, name: Tra
   }
   return rule.to as Job['status'];
 }
-
-export function canTransition(job: Pick<Job, 'source' | 'status'>, name: TransitionName): boolean {
-  const table: Record<string, { from: readonly string[] }> =
-    job.source === 'download' ? downloadTransitions : pluginTransitions;
-  return table[name]?.from.includes(job.status) ?? false;
-}

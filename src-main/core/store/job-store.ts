@@ -267,16 +267,4 @@ export class JobStore {
       )
       .run(before).changes;
   }
-
-  /** Ids of finished jobs older than `before` that are still in the live list. */
-  liveFinishedBefore(before: number): string[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT id FROM jobs WHERE live = 1 AND status IN ('completed', 'failed', 'cancelled')
-              AND coalesce(finished_at, updated_at) < ?`,
-        )
-        .all(before) as { id: string }[]
-    ).map((r) => r.id);
-  }
 }
