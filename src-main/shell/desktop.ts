@@ -80,6 +80,15 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
 
   const tray = createTray({ core, resourcesDir: options.resourcesDir, showWindow, window: () => window, quit });
 
+  // The tray reads the whole live list: at most a few times a second, however busy the stream.
+  let trayTimer: NodeJS.Timeout | undefined;
+  const scheduleTrayUpdate = () => {
+    trayTimer ??= setTimeout(() => {
+      trayTimer = undefined;
+      tray.update();
+    }, 250);
+  };
+
   // Notifications and the tray follow the job stream; only status changes notify.
   const statuses = new Map<string, Job['status']>();
   const subscription = core.jobs.hub.subscribe();
@@ -105,7 +114,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
           notification.show();
         }
       }
-      tray.update();
+      scheduleTrayUpdate();
     }
   })();
 
@@ -163,6 +172,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     event.preventDefault();
     closing = true;
     clearInterval(clipboardTimer);
+    clearTimeout(trayTimer);
     subscription.close();
     tray.destroy();
     const done = Promise.all([server?.close(), core.close()]).finally(() => removeInstanceFile(dataDir, process.pid));
