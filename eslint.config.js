@@ -69,10 +69,7 @@ export default tseslint.config(
           paths: [electronImport],
           patterns: [
             { group: ['**/src-main/**'], message: 'The renderer talks to main only through the contract.' },
-            {
-              group: ['**/src-preload/*', '!**/src-preload/contract'],
-              message: 'Only the contract is shared with the renderer.',
-            },
+            { group: ['**/src-preload/**'], message: 'The renderer shares only src-common with main.' },
           ],
         },
       ],

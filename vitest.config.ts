@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       'src-main/**/*.test.ts',
       'src-preload/**/*.test.ts',
+      'src-common/**/*.test.ts',
       'src-renderer/**/*.test.{ts,tsx}',
       'scripts/**/*.test.ts',
     ],

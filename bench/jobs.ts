@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { DownloadJob } from '../src-preload/contract';
+import type { DownloadJob } from '../src-common/contract';
 import { JobCenter } from '../src-main/core/jobs/job-center';
 import { retentionDefaults, sweep } from '../src-main/core/jobs/retention';
 import type { DownloadRunner } from '../src-main/core/jobs/runner';

@@ -4,8 +4,10 @@
 //     (they run under plain Node);
 //   - src-main/core imports nothing from src-main/shell or src-main/server;
 //   - src-main/server imports nothing from src-main/shell;
-//   - src-renderer imports nothing from src-main, and from src-preload only the contract;
-//   - src-preload imports nothing from src-main or src-renderer.
+//   - src-common (the contract) imports only zod and nothing from the other folders;
+//   - src-renderer imports nothing from src-main or src-preload (only src-common);
+//   - src-preload imports nothing from src-main or src-renderer;
+//   - inside the core: store < jobs < downloads < plugins < library < app (see coreRanks).
 // Exits 1 and lists every violation. `findViolations(root)` is used by its own test.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -41,24 +43,61 @@ export function importsOf(text) {
   return found;
 }
 
+/**
+ * The order of the core's parts, lowest first: a part imports only from its own rank or
+ * below. `base` is the core's own plain helpers (errors, clock, paths, settings).
+ */
+const coreRanks = { base: 0, store: 1, jobs: 2, downloads: 3, plugins: 4, library: 5, app: 6 };
+const coreTopFiles = { 'app.ts': 'app', 'dispatch.ts': 'app', 'api-token.ts': 'app' };
+
+/** The part of the core a path (relative to root, posix) belongs to, or undefined outside the core. */
+export function corePart(path) {
+  const match = /^src-main\/core\/(.+)$/.exec(path);
+  if (!match) return undefined;
+  const rest = match[1];
+  const slash = rest.indexOf('/');
+  if (slash > 0) return rest.slice(0, slash) in coreRanks ? rest.slice(0, slash) : 'app';
+  const name = /\.[cm]?[tj]sx?$/.test(rest) ? rest : `${rest}.ts`;
+  return coreTopFiles[name] ?? 'base';
+}
+
+/** Test files and test kits may use any part of the core to set up what they check. */
+function isTestCode(file) {
+  return /\.test\.[cm]?[tj]sx?$/.test(file) || /\/test-[\w-]+\.ts$/.test(file) || /-kit\.ts$/.test(file);
+}
+
 /** The rule a file breaks by importing `specifier`, or undefined. Paths are posix, relative to root. */
 export function ruleBroken(file, specifier, resolved) {
   const isElectron = specifier === 'electron' || specifier.startsWith('electron/');
   const nodeOnly =
-    file.startsWith('src-main/core/') || file.startsWith('src-main/server/') || file === 'src-main/headless.ts';
+    file.startsWith('src-main/core/') ||
+    file.startsWith('src-main/server/') ||
+    file.startsWith('src-common/') ||
+    file === 'src-main/headless.ts';
   if (nodeOnly && isElectron) return 'runs under plain Node and must not import electron';
+  if (file.startsWith('src-common/')) {
+    if (resolved === undefined && specifier !== 'zod') return 'src-common is the bottom layer: it imports only zod';
+    if (resolved !== undefined && !resolved.startsWith('src-common/')) {
+      return 'src-common is the bottom layer: it imports nothing from the other folders';
+    }
+  }
   if (resolved === undefined) return undefined;
   if (file.startsWith('src-main/core/') && /^src-main\/(shell|server)\//.test(resolved)) {
     return 'core must not import from shell or server';
+  }
+  if (file.startsWith('src-main/core/') && !isTestCode(file)) {
+    const from = corePart(file);
+    const to = corePart(resolved);
+    if (from && to && coreRanks[to] > coreRanks[from]) {
+      return `core/${from} must not import from core/${to} (order: store < jobs < downloads < plugins < library < app)`;
+    }
   }
   if (file.startsWith('src-main/server/') && resolved.startsWith('src-main/shell/')) {
     return 'server must not import from shell';
   }
   if (file.startsWith('src-renderer/')) {
     if (resolved.startsWith('src-main/') || resolved === 'src-main') return 'renderer must not import from src-main';
-    if (resolved.startsWith('src-preload/') && !/^src-preload\/contract(\.ts)?$/.test(resolved)) {
-      return 'renderer may use only src-preload/contract';
-    }
+    if (resolved.startsWith('src-preload/')) return 'renderer talks to main only through src-common';
   }
   if (file.startsWith('src-preload/') && /^src-(main|renderer)\//.test(resolved)) {
     return 'preload must not import from src-main or src-renderer';
@@ -68,7 +107,7 @@ export function ruleBroken(file, specifier, resolved) {
 
 export function findViolations(root) {
   const violations = [];
-  for (const top of ['src-main', 'src-preload', 'src-renderer']) {
+  for (const top of ['src-common', 'src-main', 'src-preload', 'src-renderer']) {
     for (const path of sourceFiles(join(root, top))) {
       const file = posix(relative(root, path));
       for (const specifier of importsOf(readFileSync(path, 'utf8'))) {

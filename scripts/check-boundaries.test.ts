@@ -60,7 +60,7 @@ describe('layer boundary check', () => {
       'src-main/shell/window.ts': "import { BrowserWindow } from 'electron';\n",
       'src-renderer/src/App.tsx': "import { createCore } from '../../src-main/core/app';\n",
       'src-renderer/src/bridge.ts': "import '../../src-preload/index';\n",
-      'src-renderer/src/types.ts': "import type { AppInfo } from '../../src-preload/contract';\n",
+      'src-renderer/src/types.ts': "import type { AppInfo } from '../../src-common/contract';\n",
     });
     const files = findViolations(root)
       .map((v: { file: string }) => v.file)
@@ -72,6 +72,44 @@ describe('layer boundary check', () => {
       'src-renderer/src/App.tsx',
       'src-renderer/src/bridge.ts',
     ]);
+  });
+
+  it('keeps the order inside the core, and fails on a planted upward import', () => {
+    const root = makeTree({
+      'src-main/core/store/job-store.ts': "import { JobCenter } from '../jobs/job-center';\n",
+      'src-main/core/jobs/scheduler.ts': "import { transfer } from '../downloads/transfer';\n",
+      'src-main/core/plugins/host.ts': "import type { Library } from '../library/library';\n",
+      'src-main/core/plugins/calls.ts': "import { dispatch } from '../dispatch';\n",
+      'src-main/core/library/library.ts':
+        "import { HaulError } from '../errors';\nimport type { X } from '../plugins/completion-hooks';\n",
+      'src-main/core/downloads/engine.ts': "import { markFailed } from '../jobs/transitions';\n",
+      'src-main/core/plugins/test-kit.ts': "import { createCore } from '../app';\n",
+    });
+    const found = findViolations(root) as { file: string; reason: string }[];
+    expect(found.map((v) => v.file).sort()).toEqual([
+      'src-main/core/jobs/scheduler.ts',
+      'src-main/core/plugins/calls.ts',
+      'src-main/core/plugins/host.ts',
+      'src-main/core/store/job-store.ts',
+    ]);
+    expect(found.find((v) => v.file.endsWith('host.ts'))?.reason).toContain(
+      'core/plugins must not import from core/library',
+    );
+    const result = spawnSync(process.execPath, [script, root], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+  });
+
+  it('keeps src-common at the bottom: zod and its own files only', () => {
+    const root = makeTree({
+      'src-common/jobs.ts': "import { z } from 'zod';\nimport { x } from './errors';\n",
+      'src-common/bad.ts': "import { createCore } from '../src-main/core/app';\n",
+      'src-common/node.ts': "import { readFileSync } from 'node:fs';\n",
+    });
+    expect(
+      findViolations(root)
+        .map((v: { file: string }) => v.file)
+        .sort(),
+    ).toEqual(['src-common/bad.ts', 'src-common/node.ts']);
   });
 
   it('exits 0 on a clean tree', () => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isEntry, runEntry } from './entry';
-import type { DownloadJob, Envelope } from '../src-preload/contract';
+import type { DownloadJob, Envelope } from '../src-common/contract';
 import { defaultDataDir } from './core/paths';
 import { instanceFilePath, readInstanceFile } from './server/instance-file';
 import { tokenPath } from './core/api-token';

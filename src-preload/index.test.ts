@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { invokeChannel, type HaulBridge, type JobEvent } from './contract';
+import { invokeChannel, jobEventChannels, type HaulBridge, type JobEvent } from '../src-common/contract';
 
 const electron = vi.hoisted(() => {
   const listeners = new Map<string, (event: unknown, payload: unknown) => void>();
@@ -22,7 +22,7 @@ vi.mock('electron', () => ({
     removeListener: (channel: string) => electron.listeners.delete(channel),
   },
 }));
-const { jobEventChannels } = await import('./index');
+await import('./index');
 const haul = electron.exposed.haul as Required<HaulBridge>;
 
 describe('window.haul', () => {

@@ -5,25 +5,13 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   invokeChannel,
+  jobEventChannels,
   isCommandName,
   showChannel,
   type HaulBridge,
   type JobEvent,
   type ShowRequest,
-} from './contract';
-
-/**
- * The job event channels, shared with src-main/shell/events.ts (which cannot import
- * this file: it runs contextBridge on load). Their test wires the two together.
- */
-export const jobEventChannels = {
-  /** main -> page: an array of events, oldest first. */
-  events: 'haul:job-events',
-  /** page -> main: start, or restart with a fresh `init`. */
-  subscribe: 'haul:job-events:subscribe',
-  /** page -> main: no listener is left. */
-  unsubscribe: 'haul:job-events:unsubscribe',
-} as const;
+} from '../src-common/contract';
 
 type Listener = (event: JobEvent) => void;
 

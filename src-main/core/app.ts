@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppInfo, Envelope } from '../../src-preload/contract';
+import type { AppInfo, Envelope } from '../../src-common/contract';
 import { systemClock, type Clock } from './clock';
 import { loadOrCreateToken, regenerateToken } from './api-token';
 import { dispatch, type CommandHandlers } from './dispatch';
 import { HaulError } from './errors';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
-import { afterDownload, CompletionHooks } from './library/after-download';
+import { afterDownload } from './library/after-download';
+import { CompletionHooks } from './plugins/completion-hooks';
 import { Library } from './library/library';
 import { createDownloadEngine, createRateLimiter } from './downloads/engine';
 import type { DownloadRunner } from './jobs/runner';

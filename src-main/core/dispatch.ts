@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   commands,
   isCommandName,
@@ -6,21 +5,15 @@ import {
   type CommandOutput,
   type Envelope,
   type ParsedInput,
-} from '../../src-preload/contract';
-import { HaulError, toErrorShape } from './errors';
+} from '../../src-common/contract';
+import { describeIssues, HaulError, toErrorShape } from './errors';
+
+export { describeIssues };
 
 /** One handler per contract command, typed from the contract. */
 export type CommandHandlers = {
   [C in CommandName]: (input: ParsedInput<C>) => CommandOutput<C> | Promise<CommandOutput<C>>;
 };
-
-/** Names the first offending field, e.g. `url: Invalid URL`, so the user knows what to fix. */
-export function describeIssues(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'Invalid input';
-  const path = issue.path.length > 0 ? issue.path.join('.') : 'input';
-  return `${path}: ${issue.message}`;
-}
 
 /**
  * The single entry for every command from any transport (IPC, HTTP RPC): checks the

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { Settings } from '../../src-preload/contract';
+import { Settings } from '../../src-common/contract';
 
 export const defaultSettings: Settings = {
   downloadDir: null,

@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../../src-preload/contract';
+import type { ErrorKind } from '../../src-common/contract';
 
 const loopbackNames = ['localhost', '127.0.0.1', '[::1]'];
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { ErrorKind } from '../../src-preload/contract';
+import type { ErrorKind } from '../../src-common/contract';
 import type { Core } from '../core/app';
 import { bearerToken, hostForUrl, isAllowedHost, isAllowedOrigin } from './guards';
 import { buildOpenApi } from './openapi';

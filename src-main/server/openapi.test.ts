@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandNames } from '../../src-preload/contract';
+import { commandNames } from '../../src-common/contract';
 import { buildOpenApi } from './openapi';
 import { commandRoutes } from './route-table';
 import { startTestApi } from './test-support';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commands, commandNames, ErrorShape, Job, type CommandName } from '../../src-preload/contract';
+import { commands, commandNames, ErrorShape, Job, type CommandName } from '../../src-common/contract';
 import { commandRoutes, type Method } from './route-table';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { Envelope, ErrorKind } from '../../src-preload/contract';
+import type { Envelope, ErrorKind } from '../../src-common/contract';
 import { statusOfKind } from './guards';
 
 /** Every error leaves the server in the envelope, with the status its kind maps to. */

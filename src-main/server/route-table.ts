@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type commands, DownloadJob, type CommandName } from '../../src-preload/contract';
+import { type commands, DownloadJob, type CommandName } from '../../src-common/contract';
 import type { QueryShape } from './query';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { CommandOutput } from '../../src-preload/contract';
+import type { CommandOutput } from '../../src-common/contract';
 import type { Core } from '../core/app';
 import { BadRequest, sendEnvelope, sendError } from './reply';
 

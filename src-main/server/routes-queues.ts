@@ -5,7 +5,7 @@ import {
   queueNames,
   type CommandOutput,
   type Envelope,
-} from '../../src-preload/contract';
+} from '../../src-common/contract';
 import type { Core } from '../core/app';
 import { readInteger } from './query';
 import { BadRequest, sendEnvelope, sendError } from './reply';

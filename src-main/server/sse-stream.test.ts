@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import type { DownloadJob } from '../../src-preload/contract';
+import type { DownloadJob } from '../../src-common/contract';
 import { ManualClock } from '../core/clock';
 import { EventHub } from '../core/jobs/event-hub';
 import { downloadJob } from '../test/job-fixtures';

@@ -11,7 +11,7 @@ import {
   shell,
   type BrowserWindow,
 } from 'electron';
-import { showChannel, type Job, type ShowRequest } from '../../src-preload/contract';
+import { showChannel, type Job, type ShowRequest } from '../../src-common/contract';
 import type { Core } from '../core/app';
 import { startServer, type RunningServer } from '../server/http';
 import { removeInstanceFile, writeInstanceFile } from '../server/instance-file';

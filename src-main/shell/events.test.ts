@@ -2,12 +2,13 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { showChannel, type HaulBridge, type JobEvent } from '../../src-preload/contract';
+import { showChannel, type HaulBridge, type JobEvent } from '../../src-common/contract';
 import { createCore, type Core } from '../core/app';
 import type { SequencedEvent } from '../core/jobs/event-hub';
 import { eventually, heldRunner, rebuildState } from '../server/test-support';
 import { tempDir } from '../test/temp-dir';
-import { jobEventChannels, registerJobEventForwarder } from './events';
+import { jobEventChannels } from '../../src-common/contract';
+import { registerJobEventForwarder } from './events';
 
 // The real preload runs against this stand-in for electron, wired to the fake main below.
 const bus = vi.hoisted(() => {

@@ -1,13 +1,7 @@
 import type { IpcMain, IpcMainEvent } from 'electron';
 import type { EventHub, SequencedEvent, Subscription } from '../core/jobs/event-hub';
+import { jobEventChannels } from '../../src-common/contract';
 import { isTrustedFrameUrl, type TrustedOrigin } from './trust';
-
-/** Same names as `jobEventChannels` in src-preload/index.ts; events.test.ts runs both ends. */
-export const jobEventChannels = {
-  events: 'haul:job-events',
-  subscribe: 'haul:job-events:subscribe',
-  unsubscribe: 'haul:job-events:unsubscribe',
-} as const;
 
 /** Events sent in one IPC message at most. */
 const batchSize = 200;

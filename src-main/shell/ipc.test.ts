@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { invokeChannel } from '../../src-preload/contract';
+import { invokeChannel } from '../../src-common/contract';
 import { tempDir } from '../test/temp-dir';
 import { createCore, type Core } from '../core/app';
-import { jobEventChannels } from './events';
+import { jobEventChannels } from '../../src-common/contract';
 import { registerInvokeHandler, registerIpc } from './ipc';
 
 type Handler = (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => Promise<unknown>;

@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { invokeChannel, type Envelope } from '../../src-preload/contract';
+import { invokeChannel, type Envelope } from '../../src-common/contract';
 import type { Core } from '../core/app';
 import { registerJobEventForwarder } from './events';
 import { isTrustedFrameUrl, type TrustedOrigin } from './trust';

@@ -1,4 +1,4 @@
-import type { Job } from '../../src-preload/contract';
+import type { Job } from '../../src-common/contract';
 
 export interface NotificationChoice {
   title: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src-preload/contract';
+import type { Snapshot } from '../../src-common/contract';
 import { downloadJob, pluginJob } from '../test/job-fixtures';
 import { urlsFromArgs, urlsFromLink } from './launch-urls';
 import { chooseNotification } from './notify-choice';

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../src-preload/contract';
+import type { Snapshot } from '../../src-common/contract';
 
 export interface TrayState {
   icon: 'idle' | 'active' | 'error';

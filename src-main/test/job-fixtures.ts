@@ -1,4 +1,4 @@
-import type { DownloadJob, PluginJob } from '../../src-preload/contract';
+import type { DownloadJob, PluginJob } from '../../src-common/contract';
 
 /** A download job with every field filled, for tests that need one shape to vary. */
 export function downloadJob(patch: Partial<DownloadJob> = {}): DownloadJob {

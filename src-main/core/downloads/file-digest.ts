@@ -1,4 +1,4 @@
-import type { Checksum } from '../../../src-preload/contract';
+import type { Checksum } from '../../../src-common/contract';
 import { batchBytes, giveBack, isBatch, takeBuffer } from './batch-pool';
 import type { HashAlgorithm } from './hash-protocol';
 import { defaultHashWorkerFile, HashThread, type HashStream } from './hash-thread';

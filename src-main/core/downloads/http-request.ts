@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { JobFailure } from '../jobs/runner';
-import { forbiddenHeaders } from '../../../src-preload/contract';
+import { forbiddenHeaders } from '../../../src-common/contract';
 import { networkFailure } from './failures';
 import { formatRange } from './segments';
 

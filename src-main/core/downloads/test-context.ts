@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DownloadJob, DownloadOptions } from '../../../src-preload/contract';
+import type { DownloadJob, DownloadOptions } from '../../../src-common/contract';
 import { downloadJob } from '../../test/job-fixtures';
 import { createDownloadEngine, type DownloadEngineOptions } from './engine';
 import type { DownloadContext, DownloadProgress, DownloadRunner, ResumeState } from '../jobs/runner';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { downloadStatuses, Job, pluginStatuses } from '../../../src-preload/contract';
+import { downloadStatuses, Job, pluginStatuses } from '../../../src-common/contract';
 import { tempDir } from '../../test/temp-dir';
 
 const root = resolve(__dirname, '../../..');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DownloadJob, Job, PluginJob } from '../../../src-preload/contract';
+import type { DownloadJob, Job, PluginJob } from '../../../src-common/contract';
 import { downloadJob } from '../../test/job-fixtures';
 import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
 import { applyStep, jobStep } from '../../test/job-steps';

@@ -1,4 +1,4 @@
-import type { Job, JobEvent, Snapshot } from '../../../src-preload/contract';
+import type { Job, JobEvent, Snapshot } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 
 /** An event as delivered: `id` increases by one per event fanned out (SSE `id:`). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DownloadJob, Job } from '../../../src-preload/contract';
+import type { DownloadJob, Job } from '../../../src-common/contract';
 import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
 import { HaulError } from '../errors';
 import { JobFailure } from './runner';

@@ -9,7 +9,7 @@ import {
   type ListInput,
   type ParsedInput,
   type PluginJob,
-} from '../../../src-preload/contract';
+} from '../../../src-common/contract';
 import { systemClock, type Clock } from '../clock';
 import { HaulError } from '../errors';
 import type { SettingsStore } from '../settings';

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { finishedStatuses, Job, type DownloadJob, type PluginJob, type Snapshot } from '../../../src-preload/contract';
+import { finishedStatuses, Job, type DownloadJob, type PluginJob, type Snapshot } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import type { JobStore, StoredJob } from '../store/job-store';

@@ -1,4 +1,4 @@
-import type { DownloadJob, JobError } from '../../../src-preload/contract';
+import type { DownloadJob, JobError } from '../../../src-common/contract';
 
 /**
  * How a job's work is stopped from outside. The reason is `signal.reason` of the

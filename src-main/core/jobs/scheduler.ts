@@ -1,4 +1,4 @@
-import type { DownloadJob, JobError, PluginJob } from '../../../src-preload/contract';
+import type { DownloadJob, JobError, PluginJob } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { retryDelay, type BackoffOptions } from './backoff';

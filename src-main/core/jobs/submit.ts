@@ -1,4 +1,4 @@
-import type { DownloadJob, ParsedInput } from '../../../src-preload/contract';
+import type { DownloadJob, ParsedInput } from '../../../src-common/contract';
 
 export interface UrlLine {
   line: number;

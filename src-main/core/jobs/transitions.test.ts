@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { downloadStatuses, pluginStatuses, type Job } from '../../../src-preload/contract';
+import { downloadStatuses, pluginStatuses, type Job } from '../../../src-common/contract';
 import { openTestCenter, settle } from '../../test/job-kit';
 import { applyStep, jobStep } from '../../test/job-steps';
 import { downloadTransitions, nextStatus, pluginTransitions } from './transitions';

@@ -1,4 +1,4 @@
-import type { DownloadStatus, Job, PluginStatus } from '../../../src-preload/contract';
+import type { DownloadStatus, Job, PluginStatus } from '../../../src-common/contract';
 import { HaulError } from '../errors';
 
 /**

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Resource } from '../../../src-preload/contract';
+import type { Resource } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ActionParam } from '../../../src-preload/contract';
+import type { ActionParam } from '../../../src-common/contract';
 import { matchesContentType, validateParams } from './action-params';
 
 const params: ActionParam[] = [

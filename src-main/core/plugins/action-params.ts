@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ActionParam } from '../../../src-preload/contract';
+import { ActionParam } from '../../../src-common/contract';
 import { HaulError } from '../errors';
 
 /** What `haul.action({...})` sends out of the sandbox; the handler itself stays inside. */

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PluginJob } from '../../../src-preload/contract';
+import type { PluginJob } from '../../../src-common/contract';
 import { call, openPluginCore, waitFor, type PluginCore } from './test-kit';
 
 /** The files of the worked example, exactly as docs/plugins.md shows them. */

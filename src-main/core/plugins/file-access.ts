@@ -2,8 +2,18 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Resource } from '../../../src-common/contract';
 import { HaulError } from '../errors';
-import type { Library } from '../library/library';
+
+/**
+ * The library items plugins may reach, by id. The library sits above the plugins in the
+ * core, so the plugins see it only through this port (the Library class fits it).
+ */
+export interface ResourceAccess {
+  get(id: number): Resource;
+  /** Records that a hook moved or renamed an item's file. */
+  moved(id: number, path: string, name: string): void;
+}
 
 export const hashAlgorithms = ['sha256', 'sha1', 'md5'] as const;
 export type HashAlgorithm = (typeof hashAlgorithms)[number];
@@ -28,7 +38,7 @@ function inside(root: string, path: string): boolean {
  */
 export class FileAccess {
   constructor(
-    private readonly library: Library,
+    private readonly library: ResourceAccess,
     private readonly downloadDir: string,
   ) {}
 

@@ -1,10 +1,5 @@
-import {
-  SubmitInput,
-  type CommandOutput,
-  type ParsedInput,
-  type PluginPermission,
-} from '../../../src-preload/contract';
-import { describeIssues } from '../dispatch';
+import { SubmitInput, type CommandOutput, type ParsedInput, type PluginPermission } from '../../../src-common/contract';
+import { describeIssues } from '../errors';
 import { HaulError } from '../errors';
 import type { FileAccess } from './file-access';
 import { pluginFetch } from './http-access';

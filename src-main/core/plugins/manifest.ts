@@ -4,7 +4,7 @@ import {
   PluginSettingSpec,
   type PluginSettingValues,
   type PluginPermission,
-} from '../../../src-preload/contract';
+} from '../../../src-common/contract';
 
 /** `example.com`, `*.example.com` or `127.0.0.1:8080`: the hosts `haul.http.fetch` may reach. */
 const hostPattern = z

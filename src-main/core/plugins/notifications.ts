@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
-import type { PluginNotification } from '../../../src-preload/contract';
+import type { PluginNotification } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 
 /** How many notifications are kept for a shell that asks later. @default 200 */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PluginInfo, PluginJob, PluginNotification } from '../../../src-preload/contract';
+import type { PluginInfo, PluginJob, PluginNotification } from '../../../src-common/contract';
 import { createCore } from '../app';
 import { zipOf } from './zip-kit';
 import { call, openPluginCore, testLimits, waitFor, writePlugin, type PluginCore } from './test-kit';

@@ -8,12 +8,12 @@ import type {
   PluginAction,
   PluginInfo,
   Resource,
-} from '../../../src-preload/contract';
+} from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import type { JobCenter } from '../jobs/job-center';
-import type { CompletionHooks } from '../library/after-download';
-import type { Library } from '../library/library';
+import type { CompletionHooks } from './completion-hooks';
+import type { ResourceAccess } from './file-access';
 import { matchesContentType, validateParams } from './action-params';
 import { FileAccess } from './file-access';
 import { serveHostCall, type HostServices } from './host-calls';
@@ -33,7 +33,8 @@ export interface PluginHostOptions {
   db: Database;
   clock: Clock;
   jobs: JobCenter;
-  library: Library;
+  /** Library items, reached by id (the library sits above the plugins). */
+  library: ResourceAccess;
   completionHooks: CompletionHooks;
   downloadDir: string;
   /** Plugins shipped with Haul (resources/plugins). */

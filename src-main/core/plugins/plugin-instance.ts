@@ -1,4 +1,4 @@
-import type { PluginInfo } from '../../../src-preload/contract';
+import type { PluginInfo } from '../../../src-common/contract';
 import { ActionDeclaration } from './action-params';
 import { describeZodIssues, effectiveSettings } from './manifest';
 import type { PluginSource } from './plugin-loader';

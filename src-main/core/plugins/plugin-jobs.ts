@@ -1,4 +1,4 @@
-import type { PluginJob, Resource } from '../../../src-preload/contract';
+import type { PluginJob, Resource } from '../../../src-common/contract';
 import type { JobCenter } from '../jobs/job-center';
 import { JobFailure } from '../jobs/runner';
 import type { PluginJobContext, PluginJobRun } from '../jobs/scheduler';

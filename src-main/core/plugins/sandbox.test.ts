@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PluginJob } from '../../../src-preload/contract';
+import type { PluginJob } from '../../../src-common/contract';
 import { call, openPluginCore, waitFor, type PluginCore } from './test-kit';
 
 let env: PluginCore | undefined;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DownloadOptions, type CommandOutput, type ParsedInput } from '../../../src-preload/contract';
-import { describeIssues } from '../dispatch';
+import { DownloadOptions, type CommandOutput, type ParsedInput } from '../../../src-common/contract';
+import { describeIssues } from '../errors';
 import { HaulError } from '../errors';
 import { parseUrlLines, type InvalidLine } from '../jobs/submit';
 

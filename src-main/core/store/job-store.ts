@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { Job, type JobStatus, type ListInput } from '../../../src-preload/contract';
+import { Job, type JobStatus, type ListInput } from '../../../src-common/contract';
 import { HaulError } from '../errors';
 
 /** A job as kept in SQLite: the job itself and the scheduler's bookkeeping beside it. */

@@ -5,7 +5,7 @@ import type {
   Envelope,
   HaulBridge,
   JobEvent,
-} from '../../../src-preload/contract';
+} from '../../../src-common/contract';
 import { openEventStream, type StreamStatus } from './event-stream';
 
 declare global {

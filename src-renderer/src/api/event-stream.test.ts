@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobEvent } from '../../../src-preload/contract';
+import type { JobEvent } from '../../../src-common/contract';
 import { frameToEvent, openEventStream } from './event-stream';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,4 +1,4 @@
-import type { JobEvent, JobEventName } from '../../../src-preload/contract';
+import type { JobEvent, JobEventName } from '../../../src-common/contract';
 import { SseParser, type SseFrame } from './sse-parser';
 
 export type StreamStatus = 'connecting' | 'live' | 'polling' | 'offline';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ErrorShape, Job } from '../../../src-preload/contract';
+import type { ErrorShape, Job } from '../../../src-common/contract';
 import { formatBytes, formatDateTime, formatEta, formatSpeed } from '../lib/format';
 import { jobTitle, statusLabels } from '../lib/job-display';
 import { useStore } from '../store/instance';

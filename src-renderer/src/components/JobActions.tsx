@@ -1,4 +1,4 @@
-import type { Job } from '../../../src-preload/contract';
+import type { Job } from '../../../src-common/contract';
 import { allowedActions } from '../lib/job-display';
 import { useStore } from '../store/instance';
 import { Icon } from './Icon';

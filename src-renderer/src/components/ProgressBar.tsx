@@ -1,4 +1,4 @@
-import type { JobStatus } from '../../../src-preload/contract';
+import type { JobStatus } from '../../../src-common/contract';
 
 interface Props {
   value: number;

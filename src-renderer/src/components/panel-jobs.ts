@@ -1,4 +1,4 @@
-import type { DownloadJob, Job, PluginJob } from '../../../src-preload/contract';
+import type { DownloadJob, Job, PluginJob } from '../../../src-common/contract';
 import { isFinished } from '../lib/job-display';
 
 /** Finished jobs that leave the panel by themselves; a failure waits for the user. */

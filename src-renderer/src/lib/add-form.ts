@@ -1,4 +1,4 @@
-import type { Checksum, SubmitInput } from '../../../src-preload/contract';
+import type { Checksum, SubmitInput } from '../../../src-common/contract';
 
 export interface AddFields {
   urls: string;

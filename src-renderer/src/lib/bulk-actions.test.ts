@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PluginAction } from '../../../src-preload/contract';
+import type { PluginAction } from '../../../src-common/contract';
 import { bulkRefusal, commonActions, summarize } from './bulk-actions';
 
 const action = (pluginName: string, id: string, bulkMax = 1): PluginAction => ({

@@ -1,4 +1,4 @@
-import type { JobStatus, PluginAction } from '../../../src-preload/contract';
+import type { JobStatus, PluginAction } from '../../../src-common/contract';
 
 export const actionKey = (action: Pick<PluginAction, 'pluginName' | 'id'>) => `${action.pluginName}/${action.id}`;
 

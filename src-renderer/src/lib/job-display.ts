@@ -1,4 +1,4 @@
-import type { DownloadJob, Job, JobStatus } from '../../../src-preload/contract';
+import type { DownloadJob, Job, JobStatus } from '../../../src-common/contract';
 
 /** What the user calls a download: its file name, else the last part of its URL. */
 export function downloadName(job: Pick<DownloadJob, 'fileName' | 'url' | 'finalUrl'>): string {

@@ -1,4 +1,4 @@
-import type { Resource } from '../../../src-preload/contract';
+import type { Resource } from '../../../src-common/contract';
 import { fileKind, type FileKind } from './job-display';
 
 /** The library's type filter: a MIME prefix the core matches with `contentType`. */

@@ -1,4 +1,4 @@
-import type { ActionParam, PluginSettingSpec } from '../../../src-preload/contract';
+import type { ActionParam, PluginSettingSpec } from '../../../src-common/contract';
 
 /** One field of a form a plugin describes: its settings or an action's params. */
 export interface SchemaField {

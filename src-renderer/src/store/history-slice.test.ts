@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DownloadJob, JobEvent } from '../../../src-preload/contract';
+import type { DownloadJob, JobEvent } from '../../../src-common/contract';
 import type { HaulClient, JobEventListener } from '../api/client';
 import { historyPage } from './history-slice';
 import { createStore } from './index';

@@ -1,5 +1,5 @@
-import type { DownloadJob, DownloadStatus, ErrorShape } from '../../../src-preload/contract';
-import { downloadStatuses } from '../../../src-preload/contract';
+import type { DownloadJob, DownloadStatus, ErrorShape } from '../../../src-common/contract';
+import { downloadStatuses } from '../../../src-common/contract';
 import type { StatusCounts } from './table-query';
 import type { Slice, State } from './types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DownloadJob, JobEvent, PluginJob } from '../../../src-preload/contract';
+import type { DownloadJob, JobEvent, PluginJob } from '../../../src-common/contract';
 import { applyJobEvents, emptyJobs } from './jobs-reducer';
 import { downloadJob, pluginJob } from './test-jobs';
 

@@ -1,4 +1,4 @@
-import type { DownloadJob, Job, JobEvent, PluginJob } from '../../../src-preload/contract';
+import type { DownloadJob, Job, JobEvent, PluginJob } from '../../../src-common/contract';
 
 /** The live jobs as the renderer caches them: one record per source, keyed by id. */
 export interface JobsState {

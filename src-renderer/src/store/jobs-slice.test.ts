@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobEvent } from '../../../src-preload/contract';
+import type { JobEvent } from '../../../src-common/contract';
 import type { HaulClient, JobEventListener } from '../api/client';
 import { createStore } from './index';
 import { downloadJob } from './test-jobs';

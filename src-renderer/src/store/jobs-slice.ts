@@ -1,4 +1,4 @@
-import type { CommandOutput, DownloadJob, Envelope, JobEvent, SubmitInput } from '../../../src-preload/contract';
+import type { CommandOutput, DownloadJob, Envelope, JobEvent, SubmitInput } from '../../../src-common/contract';
 import type { StreamStatus } from '../api/event-stream';
 import { allowedActions } from '../lib/job-display';
 import { absorbRetired, downloadOf } from './history-slice';

@@ -1,4 +1,4 @@
-import type { ErrorShape, Resource } from '../../../src-preload/contract';
+import type { ErrorShape, Resource } from '../../../src-common/contract';
 import type { Slice } from './types';
 
 export interface LibraryQuery {

@@ -1,4 +1,4 @@
-import type { ErrorShape, PluginInfo, PluginSettingValues } from '../../../src-preload/contract';
+import type { ErrorShape, PluginInfo, PluginSettingValues } from '../../../src-common/contract';
 import type { Slice } from './types';
 
 export interface PluginsSlice {

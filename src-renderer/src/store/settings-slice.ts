@@ -1,4 +1,4 @@
-import type { ErrorShape, Settings } from '../../../src-preload/contract';
+import type { ErrorShape, Settings } from '../../../src-common/contract';
 import type { Slice } from './types';
 
 export interface SettingsSlice {

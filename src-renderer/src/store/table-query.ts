@@ -1,4 +1,4 @@
-import type { DownloadJob, DownloadStatus } from '../../../src-preload/contract';
+import type { DownloadJob, DownloadStatus } from '../../../src-common/contract';
 import { downloadName } from '../lib/job-display';
 
 export type StatusTab = 'all' | 'active' | 'paused' | 'completed' | 'failed';

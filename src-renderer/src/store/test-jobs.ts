@@ -1,4 +1,4 @@
-import type { DownloadJob, PluginJob } from '../../../src-preload/contract';
+import type { DownloadJob, PluginJob } from '../../../src-common/contract';
 
 /** Builders for unit tests: a plausible job with only the fields a test cares about set. */
 export function downloadJob(fields: Partial<DownloadJob> = {}): DownloadJob {

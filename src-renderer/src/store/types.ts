@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { AppInfo, ErrorShape } from '../../../src-preload/contract';
+import type { AppInfo, ErrorShape } from '../../../src-common/contract';
 import type { HaulClient } from '../api/client';
 import type { HistorySlice } from './history-slice';
 import type { JobsSlice } from './jobs-slice';

@@ -1,4 +1,4 @@
-import type { ErrorShape } from '../../../src-preload/contract';
+import type { ErrorShape } from '../../../src-common/contract';
 import type { Slice } from './types';
 import type { Sort, StatusTab } from './table-query';
 

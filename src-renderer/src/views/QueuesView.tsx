@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CommandOutput, ErrorShape } from '../../../src-preload/contract';
+import type { CommandOutput, ErrorShape } from '../../../src-common/contract';
 import { statusLabels } from '../lib/job-display';
 import { useStore } from '../store/instance';
 

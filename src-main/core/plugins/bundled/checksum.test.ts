@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PluginJob } from '../../../../src-preload/contract';
+import type { PluginJob } from '../../../../src-common/contract';
 import { call, openPluginCore, waitFor, type PluginCore } from '../test-kit';
 
 let env: PluginCore;

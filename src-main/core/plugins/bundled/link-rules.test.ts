@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DownloadJob } from '../../../../src-preload/contract';
+import type { DownloadJob } from '../../../../src-common/contract';
 import { call, openPluginCore, type PluginCore } from '../test-kit';
 
 let env: PluginCore;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DownloadJob } from '../../../../src-preload/contract';
+import type { DownloadJob } from '../../../../src-common/contract';
 import { call, openPluginCore, waitFor, type PluginCore } from '../test-kit';
 
 let env: PluginCore;

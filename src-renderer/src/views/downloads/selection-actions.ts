@@ -1,4 +1,4 @@
-import type { DownloadJob } from '../../../../src-preload/contract';
+import type { DownloadJob } from '../../../../src-common/contract';
 import { resourceOf } from '../../components/FileActions';
 import { allowedActions } from '../../lib/job-display';
 import type { JobCommand } from '../../store/jobs-slice';

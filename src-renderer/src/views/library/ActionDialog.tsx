@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ActionResult, ErrorShape, PluginAction, Resource } from '../../../../src-preload/contract';
+import type { ActionResult, ErrorShape, PluginAction, Resource } from '../../../../src-common/contract';
 import { Modal } from '../../components/Modal';
 import { ProgressBar } from '../../components/ProgressBar';
 import { ResultView } from '../../components/ResultView';

@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import type { ErrorShape, PluginAction } from '../../../../src-preload/contract';
+import type { ErrorShape, PluginAction } from '../../../../src-common/contract';
 import { SchemaFields } from '../../components/SchemaFields';
 import { fromActionParam, initialDraft, readDraft, type FormDraft } from '../../lib/schema-form';
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ErrorShape, PluginAction, Resource } from '../../../../src-preload/contract';
+import type { ErrorShape, PluginAction, Resource } from '../../../../src-common/contract';
 import { Icon } from '../../components/Icon';
 import { actionKey, bulkRefusal, commonActions } from '../../lib/bulk-actions';
 import { useStore } from '../../store/instance';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { PluginAction, Resource } from '../../../../src-preload/contract';
+import type { PluginAction, Resource } from '../../../../src-common/contract';
 import { Modal } from '../../components/Modal';
 import { summarize, type FileRun } from '../../lib/bulk-actions';
 import { jobResultParts } from '../../lib/plugin-result';

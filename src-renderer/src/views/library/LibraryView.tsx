@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { PluginAction, Resource } from '../../../../src-preload/contract';
+import type { PluginAction, Resource } from '../../../../src-common/contract';
 import { Icon } from '../../components/Icon';
 import { typeFilters } from '../../lib/resource-display';
 import { useStore } from '../../store/instance';

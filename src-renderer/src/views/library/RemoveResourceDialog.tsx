@@ -1,4 +1,4 @@
-import type { Resource } from '../../../../src-preload/contract';
+import type { Resource } from '../../../../src-common/contract';
 import { ConfirmRemove } from '../../components/ConfirmRemove';
 import { useStore } from '../../store/instance';
 

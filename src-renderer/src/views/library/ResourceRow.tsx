@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import type { PluginAction, Resource } from '../../../../src-preload/contract';
+import type { PluginAction, Resource } from '../../../../src-common/contract';
 import { Icon } from '../../components/Icon';
 import { formatAdded, formatBytes, formatDateTime } from '../../lib/format';
 import { resourceKind, sourceLabel, typeLabel } from '../../lib/resource-display';

@@ -1,4 +1,4 @@
-import type { PluginAction, Resource } from '../../../../src-preload/contract';
+import type { PluginAction, Resource } from '../../../../src-common/contract';
 import { ActionsMenu } from './ActionsMenu';
 
 interface Props {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ErrorShape } from '../../../../src-preload/contract';
+import type { ErrorShape } from '../../../../src-common/contract';
 import { Modal } from '../../components/Modal';
 import { useStore } from '../../store/instance';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { PluginInfo } from '../../../../src-preload/contract';
+import type { PluginInfo } from '../../../../src-common/contract';
 import { Icon } from '../../components/Icon';
 import { useStore } from '../../store/instance';
 import { permissionText, stateBadge, stateText } from './plugin-display';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ErrorShape } from '../../../../src-preload/contract';
+import type { ErrorShape } from '../../../../src-common/contract';
 import { useStore } from '../../store/instance';
 
 /**

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ErrorShape, PluginNotification } from '../../../../src-preload/contract';
+import type { ErrorShape, PluginNotification } from '../../../../src-common/contract';
 import { formatDateTime } from '../../lib/format';
 import { useStore } from '../../store/instance';
 

@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import type { ErrorShape, PluginInfo } from '../../../../src-preload/contract';
+import type { ErrorShape, PluginInfo } from '../../../../src-common/contract';
 import { SchemaFields } from '../../components/SchemaFields';
 import { fromSettingSpec, initialDraft, readDraft, type FormDraft } from '../../lib/schema-form';
 import { useStore } from '../../store/instance';

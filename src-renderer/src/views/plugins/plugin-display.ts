@@ -1,4 +1,4 @@
-import type { PluginInfo, PluginPermission } from '../../../../src-preload/contract';
+import type { PluginInfo, PluginPermission } from '../../../../src-common/contract';
 
 /** What each permission lets a plugin do, in the user's words. */
 export const permissionText: Record<PluginPermission, { label: string; detail: string }> = {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { ErrorShape, Settings } from '../../../../src-preload/contract';
+import type { ErrorShape, Settings } from '../../../../src-common/contract';
 import { useStore } from '../../store/instance';
 import { ApiToken } from './ApiToken';
 import { SettingControl } from './SettingControl';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Settings } from '../../../../src-preload/contract';
+import type { Settings } from '../../../../src-common/contract';
 import { settingGroups } from './settings-fields';
 import { parseDraft, toDraft } from './settings-draft';
 

@@ -1,4 +1,4 @@
-import type { Settings } from '../../../../src-preload/contract';
+import type { Settings } from '../../../../src-common/contract';
 import { speedUnits, type FieldSpec, type SpeedUnit } from './settings-fields';
 
 /** What the form holds while the user types: text for text boxes, booleans for switches. */

@@ -1,4 +1,4 @@
-import type { Settings } from '../../../../src-preload/contract';
+import type { Settings } from '../../../../src-common/contract';
 
 export type FieldKind =
   | { type: 'int'; min: number; max: number; unit?: string }

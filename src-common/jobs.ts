@@ -1,0 +1,202 @@
+/** Jobs: two sources, one model, one event stream. */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------
+// Jobs (seed 000: two sources, one model, one event stream)
+
+export const downloadStatuses = [
+  'pending',
+  'downloading',
+  'processing',
+  'completed',
+  'failed',
+  'cancelled',
+  'paused',
+] as const;
+export const pluginStatuses = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const jobStatuses = [...new Set([...downloadStatuses, ...pluginStatuses])] as [JobStatus, ...JobStatus[]];
+export type DownloadStatus = (typeof downloadStatuses)[number];
+export type PluginStatus = (typeof pluginStatuses)[number];
+export type JobStatus = DownloadStatus | PluginStatus;
+export const finishedStatuses: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Why a job failed. `transient` ones are retried automatically with backoff. */
+export const jobErrorKinds = [
+  'network',
+  'http',
+  'timeout',
+  'stalled',
+  'disk',
+  'checksum',
+  'invalid_input',
+  'interrupted',
+  'plugin',
+  'internal',
+] as const;
+export const JobError = z.object({
+  kind: z.enum(jobErrorKinds),
+  message: z.string(),
+  /** HTTP status, when the failure was an answer from the server. */
+  status: z.number().int().optional(),
+});
+export type JobError = z.infer<typeof JobError>;
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
+/** Headers that belong to the connection, not the request; refused at submit. */
+export const forbiddenHeaders = [
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'keep-alive',
+  'proxy-connection',
+  'trailer',
+  'range',
+  'if-range',
+  'accept-encoding',
+];
+
+export const Checksum = z.object({
+  algorithm: z.enum(['sha256', 'sha1', 'md5']),
+  value: z.string().regex(/^[0-9a-fA-F]+$/, 'must be hexadecimal'),
+});
+export type Checksum = z.infer<typeof Checksum>;
+
+/** What a user can set per download. Stored with the job. */
+export const DownloadOptions = z.object({
+  dir: z.string().min(1).optional(),
+  fileName: z.string().min(1).max(255).optional(),
+  connections: z.number().int().min(1).max(16).optional(),
+  checksum: Checksum.optional(),
+  headers: z
+    .record(headerName, z.string().max(8192))
+    .refine((h) => Object.keys(h).every((name) => !forbiddenHeaders.includes(name.toLowerCase())), {
+      message: `connection-level headers are not allowed (${forbiddenHeaders.join(', ')})`,
+    })
+    .optional(),
+  /** Bytes per second; 0 or absent: unlimited. */
+  speedLimit: z.number().int().min(0).optional(),
+});
+export type DownloadOptions = z.infer<typeof DownloadOptions>;
+
+const JobCommon = {
+  id: z.string(),
+  progress: z.number().min(0).max(100),
+  message: z.string(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  updatedAt: z.number(),
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  error: JobError.nullable(),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  idempotencyKey: z.string().nullable(),
+};
+
+export const DownloadJob = z.object({
+  ...JobCommon,
+  source: z.literal('download'),
+  status: z.enum(downloadStatuses),
+  url: z.string(),
+  finalUrl: z.string().nullable(),
+  fileName: z.string().nullable(),
+  dir: z.string(),
+  totalBytes: z.number().nullable(),
+  receivedBytes: z.number(),
+  /** Bytes per second, while downloading. */
+  speed: z.number(),
+  /** Seconds left, when known. */
+  eta: z.number().nullable(),
+  connections: z.number().int(),
+  resourceId: z.number().int().nullable(),
+  priority: z.number().int(),
+  /** Place in the download queue, after priority: smaller starts first (`jobs.move` changes it). */
+  position: z.number().int(),
+  options: DownloadOptions,
+});
+export type DownloadJob = z.infer<typeof DownloadJob>;
+
+export const PluginJob = z.object({
+  ...JobCommon,
+  source: z.literal('plugin'),
+  status: z.enum(pluginStatuses),
+  pluginName: z.string(),
+  actionId: z.string(),
+  label: z.string(),
+  entityType: z.enum(['resource', 'custom']),
+  entityId: z.number().int().nullable(),
+  params: z.record(z.string(), z.unknown()),
+});
+export type PluginJob = z.infer<typeof PluginJob>;
+
+export type Job = DownloadJob | PluginJob;
+export const Job = z.discriminatedUnion('source', [DownloadJob, PluginJob]);
+
+export const JobWithLog = z.object({ job: Job, log: z.array(z.string()) });
+
+export const Snapshot = z.object({ jobs: z.array(DownloadJob), actionJobs: z.array(PluginJob) });
+export type Snapshot = z.infer<typeof Snapshot>;
+
+/** SSE event names, exactly as seed 000. */
+export const jobEventNames = [
+  'init',
+  'added',
+  'updated',
+  'removed',
+  'action_added',
+  'action_updated',
+  'action_removed',
+] as const;
+export type JobEventName = (typeof jobEventNames)[number];
+export type JobEvent =
+  | { event: 'init'; data: Snapshot }
+  | { event: 'added' | 'updated' | 'removed'; data: { type: 'added' | 'updated' | 'removed'; job: DownloadJob } }
+  | {
+      event: 'action_added' | 'action_updated' | 'action_removed';
+      data: { type: 'added' | 'updated' | 'removed'; job: PluginJob };
+    };
+
+export const JobId = z.object({ id: z.string().regex(/^[0-9a-f]{8}([0-9a-f]{8})?$/, 'not a job id') }).strict();
+
+export const SubmitInput = DownloadOptions.extend({
+  /** One URL, or several separated by newlines; each becomes a job. */
+  url: z.string().min(1).max(1_000_000),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  paused: z.boolean().optional(),
+  /** A second submit with the same key returns the first job. */
+  idempotencyKey: z.string().min(1).max(200).optional(),
+  /** Submit even when an active job already fetches the same URL. */
+  force: z.boolean().optional(),
+  priority: z.number().int().min(-100).max(100).optional(),
+}).strict();
+export type SubmitInput = z.input<typeof SubmitInput>;
+
+export const SubmitOutput = z.object({
+  jobs: z.array(DownloadJob),
+  /** Lines that are not http(s) URLs, by 1-based line number; the valid ones still went. */
+  invalid: z.array(z.object({ line: z.number().int(), text: z.string(), message: z.string() })),
+});
+
+const timeFields = ['createdAt', 'updatedAt', 'startedAt', 'finishedAt'] as const;
+export const ListInput = z
+  .object({
+    /** One status or several, comma-separated. */
+    status: z.string().optional(),
+    source: z.enum(['download', 'plugin']).optional(),
+    /** The plugin job's action, or `download`. */
+    type: z.string().optional(),
+    text: z.string().max(500).optional(),
+    /** A time field, `-` first for newest first. @default '-createdAt' */
+    order: z.enum([...timeFields, ...timeFields.map((f) => `-${f}` as const)]).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .strict();
+export type ListInput = z.input<typeof ListInput>;
+
+export const queueNames = ['download', 'plugin'] as const;
+export const QueueCounts = z.record(z.string(), z.number().int());
+export const QueueOverview = z.object({ name: z.enum(queueNames), counts: QueueCounts });

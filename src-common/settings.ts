@@ -1,0 +1,47 @@
+/** What the app says about itself, and the user's settings. */
+import { z } from 'zod';
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  dataDir: z.string(),
+  downloadDir: z.string(),
+  platform: z.string(),
+  /** `electron` inside the desktop app, `headless` under `haul serve`. */
+  runtime: z.enum(['electron', 'headless']),
+  schemaVersion: z.number().int(),
+  /** Things the user must be told at start, e.g. a damaged database that was replaced. */
+  notices: z.array(z.string()),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const Settings = z.object({
+  /** Where downloads go when a job names no folder; null: the system's Downloads folder. */
+  downloadDir: z.string().min(1).nullable(),
+  /** @default 3 */
+  maxConcurrentDownloads: z.number().int().min(1).max(20),
+  /** Connections per download when the job does not say. @default 8 */
+  connectionsPerDownload: z.number().int().min(1).max(16),
+  /** Bytes per second for all downloads together; 0: unlimited. @default 0 */
+  speedLimit: z.number().int().min(0),
+  /** @default 3 */
+  maxConcurrentPluginJobs: z.number().int().min(1).max(20),
+  /** History older than this is deleted. @default 30 */
+  jobExpiryDays: z.number().int().min(1).max(3650),
+  /** @default 5 */
+  defaultMaxAttempts: z.number().int().min(1).max(100),
+  /** Desktop notifications when downloads and plugin jobs end. @default true */
+  notifications: z.boolean(),
+  theme: z.enum(['system', 'light', 'dark']),
+  /** Desktop app: closing the window keeps Haul running in the tray. @default false */
+  closeToTray: z.boolean(),
+  /** Desktop app: offer http(s) URLs copied to the clipboard. @default false */
+  watchClipboard: z.boolean(),
+  /** Desktop app: run the local API too. `haul serve` always runs it. @default true */
+  apiEnabled: z.boolean(),
+  /** @default 8181 */
+  apiPort: z.number().int().min(1).max(65535),
+  /** Origins besides Haul's own that may call the local API (e.g. a browser extension). */
+  allowedOrigins: z.array(z.string().url()),
+});
+export type Settings = z.infer<typeof Settings>;
