@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppInfo, Envelope } from '../../src-common/contract';
+import type { AppInfo, Envelope, Settings, Snapshot } from '../../src-common/contract';
 import { systemClock, type Clock } from './clock';
 import { loadOrCreateToken, regenerateToken } from './api-token';
 import { dispatch, type CommandHandlers } from './dispatch';
 import { HaulError } from './errors';
+import type { Subscription } from './jobs/event-hub';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
 import { afterDownload } from './library/after-download';
 import { CompletionHooks } from './plugins/completion-hooks';
@@ -41,10 +42,24 @@ export interface CoreOptions {
   plugins?: Pick<PluginHostOptions, 'limits' | 'workerFile'>;
 }
 
+/** The job event stream: subscribe first, then the first event is an `init` snapshot. */
+export interface CoreEvents {
+  /** `lastEventId` replays what a reconnecting client missed, or starts with a fresh init. */
+  subscribe(options?: { lastEventId?: number }): Subscription;
+  snapshot(): Snapshot;
+}
+
+/** The settings as the shell and the server read them; changes go through `settings.update`. */
+export interface CoreSettings {
+  get(): Settings;
+  onChange(listener: (next: Settings, changed: Partial<Settings>) => void): () => void;
+}
+
 /** The one facade the Electron shell and the HTTP server use. */
 export interface Core {
   readonly info: AppInfo;
   readonly commands: CommandHandlers;
+  readonly events: CoreEvents;
   readonly jobs: JobCenter;
   readonly library: Library;
   /** Run in each download's processing step; the plugin host adds plugins' hooks here. */
@@ -193,6 +208,10 @@ export function createCore(options: CoreOptions): Core {
   return {
     info,
     commands,
+    events: {
+      subscribe: (subscribeOptions) => jobs.hub.subscribe(subscribeOptions),
+      snapshot: () => jobs.registry.snapshot(),
+    },
     jobs,
     library,
     completionHooks,

@@ -15,7 +15,7 @@ import { TicketStore } from './tickets';
 import { tokensMatch } from '../core/api-token';
 
 export interface ServerOptions {
-  core: Pick<Core, 'invoke' | 'info' | 'jobs'>;
+  core: Pick<Core, 'invoke' | 'info' | 'events'>;
   /** The token, or a function giving the current one (it can be regenerated while running). */
   token: string | (() => string);
   /** @default '127.0.0.1' */
@@ -112,7 +112,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerCommandRoutes(app, core);
   registerQueueRoutes(app, core);
   registerActionRoutes(app, core);
-  const streams = registerEventRoutes(app, { hub: core.jobs.hub, tickets, ...options.events });
+  const streams = registerEventRoutes(app, { hub: core.events, tickets, ...options.events });
 
   if (options.staticDir && existsSync(options.staticDir)) {
     await app.register(fastifyStatic, { root: options.staticDir, index: 'index.html', wildcard: false });

@@ -91,7 +91,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
 
   // Notifications and the tray follow the job stream; only status changes notify.
   const statuses = new Map<string, Job['status']>();
-  const subscription = core.jobs.hub.subscribe();
+  const subscription = core.events.subscribe();
   void (async () => {
     for await (const event of subscription) {
       if (event.event === 'init') {

@@ -32,11 +32,11 @@ export function registerInvokeHandler(
 /** Everything a window reaches over IPC: the commands and the job event stream. */
 export function registerIpc(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler' | 'on' | 'removeListener'>,
-  core: Pick<Core, 'invoke' | 'jobs'>,
+  core: Pick<Core, 'invoke' | 'events'>,
   trusted: TrustedOrigin,
 ): () => void {
   const stopInvoke = registerInvokeHandler(ipcMain, core, trusted);
-  const stopEvents = registerJobEventForwarder(ipcMain, core.jobs.hub, trusted);
+  const stopEvents = registerJobEventForwarder(ipcMain, core.events, trusted);
   return () => {
     stopInvoke();
     stopEvents();

@@ -47,7 +47,7 @@ export function createTray(options: TrayOptions): { update(): void; destroy(): v
 
   let last = '';
   const update = () => {
-    const state = trayState(core.jobs.registry.snapshot());
+    const state = trayState(core.events.snapshot());
     const key = JSON.stringify(state);
     if (key === last) return;
     last = key;
