@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createCore } from '../src-main/core/app';
+import { createCoreWithParts } from '../src-main/core/app';
 import type { Row } from './jobs';
 
 const spinner = {
@@ -52,7 +52,7 @@ async function measure(withSpinner: boolean): Promise<{ max: number; p99: number
   writeFileSync(join(pluginDir, 'plugin.json'), JSON.stringify(spinner.manifest));
   writeFileSync(join(pluginDir, 'main.js'), spinner.main);
   const server = await slowServer();
-  const core = createCore({ dataDir: dir, downloadDir: join(dir, 'dl'), runtime: 'headless', version: 'bench' });
+  const core = createCoreWithParts({ dataDir: dir, downloadDir: join(dir, 'dl'), runtime: 'headless', version: 'bench' });
   try {
     await core.plugins.ready;
     let spinJob: string | undefined;

@@ -68,7 +68,8 @@ describe('serve', () => {
       downloadRunner: heldRunner,
     });
     try {
-      expect(['pending', 'downloading']).toContain(again.jobs.registry.get(id).status);
+      const found = await again.commands['jobs.get']({ id });
+      expect(['pending', 'downloading']).toContain(found.job.status);
     } finally {
       await again.close();
     }

@@ -6,6 +6,8 @@ import { loadOrCreateToken, regenerateToken } from './api-token';
 import { dispatch, type CommandHandlers } from './dispatch';
 import { HaulError } from './errors';
 import type { Subscription } from './jobs/event-hub';
+
+export type { SequencedEvent, Subscription } from './jobs/event-hub';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
 import { afterDownload } from './library/after-download';
 import { CompletionHooks } from './plugins/completion-hooks';
@@ -55,18 +57,16 @@ export interface CoreSettings {
   onChange(listener: (next: Settings, changed: Partial<Settings>) => void): () => void;
 }
 
-/** The one facade the Electron shell and the HTTP server use. */
+/**
+ * The one facade the Electron shell and the HTTP server use: commands, the event stream,
+ * settings to read, lifecycle. Everything behind it stays private to the core.
+ */
 export interface Core {
   readonly info: AppInfo;
+  /** The command handlers, typed from the contract; inputs are trusted (already parsed). */
   readonly commands: CommandHandlers;
   readonly events: CoreEvents;
-  readonly jobs: JobCenter;
-  readonly library: Library;
-  /** Run in each download's processing step; the plugin host adds plugins' hooks here. */
-  readonly completionHooks: CompletionHooks;
-  readonly settings: SettingsStore;
-  /** Sandboxed plugins; `plugins.ready` settles once the ones found at start have started. */
-  readonly plugins: PluginHost;
+  readonly settings: CoreSettings;
   /** Parses and runs a command by name; the envelope never throws. */
   invoke(name: unknown, input: unknown): Promise<Envelope<unknown>>;
   /** The local API's current token (created on first use, kept in `<data-dir>/api-token`). */
@@ -74,11 +74,28 @@ export interface Core {
   close(): Promise<void>;
 }
 
+/** The parts behind the facade, for the core's own tests and benchmarks only. */
+export interface CoreParts {
+  readonly jobs: JobCenter;
+  readonly library: Library;
+  /** Run in each download's processing step; the plugin host adds plugins' hooks here. */
+  readonly completionHooks: CompletionHooks;
+  readonly settingsStore: SettingsStore;
+  /** Sandboxed plugins; `plugins.ready` settles once the ones found at start have started. */
+  readonly plugins: PluginHost;
+}
+
 function desktopOnly(): HaulError {
   return new HaulError('unavailable', 'Opening files works in the desktop app; in a browser, use the download folder.');
 }
 
 export function createCore(options: CoreOptions): Core {
+  const { info, commands, events, settings, invoke, apiToken, close } = createCoreWithParts(options);
+  return { info, commands, events, settings, invoke, apiToken, close };
+}
+
+/** The core and the parts behind it: for tests and benchmarks that drive the parts directly. */
+export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
   mkdirSync(options.dataDir, { recursive: true });
   const { db, movedAside } = openOrRecoverDatabase({
     file: join(options.dataDir, 'haul.db'),
@@ -212,10 +229,11 @@ export function createCore(options: CoreOptions): Core {
       subscribe: (subscribeOptions) => jobs.hub.subscribe(subscribeOptions),
       snapshot: () => jobs.registry.snapshot(),
     },
+    settings: { get: () => settings.get(), onChange: (listener) => settings.onChange(listener) },
     jobs,
     library,
     completionHooks,
-    settings,
+    settingsStore: settings,
     plugins,
     invoke: (name, input) => dispatch(commands, name, input),
     apiToken,

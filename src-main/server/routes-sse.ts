@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { EventHub, Subscription } from '../core/jobs/event-hub';
+import type { CoreEvents, Subscription } from '../core/app';
 import { sendError } from './reply';
 import { parseLastEventId, streamEvents } from './sse-stream';
 import type { TicketStore } from './tickets';
@@ -8,7 +8,7 @@ import type { TicketStore } from './tickets';
 export const eventsUrl = '/v1/jobs/events';
 
 export interface EventRouteOptions {
-  hub: Pick<EventHub, 'subscribe'>;
+  hub: Pick<CoreEvents, 'subscribe'>;
   tickets: TicketStore;
   /** Streams open at once; past this a new one is answered 503. @default 64 */
   maxStreams?: number;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { SequencedEvent, Subscription } from '../core/jobs/event-hub';
+import type { SequencedEvent, Subscription } from '../core/app';
 
 /** Events written in one chunk at most; keeps one slow write from growing without bound. */
 const batchSize = 64;

@@ -1,6 +1,6 @@
 /** Helpers for the server's tests: a core and server in a temp dir, raw HTTP, an SSE reader. */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { createCore, type Core, type CoreOptions } from '../core/app';
+import { createCoreWithParts, type Core, type CoreParts, type CoreOptions } from '../core/app';
 import type { DownloadRunner } from '../core/jobs/runner';
 import { tempDir } from '../test/temp-dir';
 import { startServer, type RunningServer, type ServerOptions } from './http';
@@ -59,7 +59,7 @@ export const quickRunner: DownloadRunner = async ({ job, progress }) => {
 };
 
 export interface TestApi {
-  core: Core;
+  core: Core & CoreParts;
   server: RunningServer;
   token: string;
   dataDir: string;
@@ -72,7 +72,7 @@ export async function startTestApi(
   options: { runner?: DownloadRunner; core?: Partial<CoreOptions>; server?: Partial<ServerOptions> } = {},
 ): Promise<TestApi> {
   const dir = tempDir();
-  const core = createCore({
+  const core = createCoreWithParts({
     dataDir: dir.path,
     downloadDir: dir.path,
     runtime: 'headless',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { showChannel, type HaulBridge, type JobEvent } from '../../src-common/contract';
-import { createCore, type Core } from '../core/app';
+import { createCoreWithParts, type Core, type CoreParts } from '../core/app';
 import type { SequencedEvent } from '../core/jobs/event-hub';
 import { eventually, heldRunner, rebuildState } from '../server/test-support';
 import { tempDir } from '../test/temp-dir';
@@ -62,12 +62,12 @@ class FakeWindow extends EventEmitter {
 }
 
 let dir: ReturnType<typeof tempDir>;
-let core: Core;
+let core: Core & CoreParts;
 let ipcMain: EventEmitter;
 let stopForwarding: () => void;
 beforeEach(() => {
   dir = tempDir();
-  core = createCore({
+  core = createCoreWithParts({
     dataDir: dir.path,
     downloadDir: dir.path,
     runtime: 'electron',

@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainEvent } from 'electron';
-import type { EventHub, SequencedEvent, Subscription } from '../core/jobs/event-hub';
+import type { CoreEvents, SequencedEvent, Subscription } from '../core/app';
 import { jobEventChannels } from '../../src-common/contract';
 import { isTrustedFrameUrl, type TrustedOrigin } from './trust';
 
@@ -39,7 +39,7 @@ async function pump(subscription: Subscription, target: EventTarget): Promise<vo
  */
 export function registerJobEventForwarder(
   ipcMain: Pick<IpcMain, 'on' | 'removeListener'>,
-  hub: Pick<EventHub, 'subscribe'>,
+  hub: Pick<CoreEvents, 'subscribe'>,
   trusted: TrustedOrigin,
 ): () => void {
   const windows = new Map<number, Subscription>();

@@ -4,7 +4,7 @@
  * acknowledged, until it is killed.
  */
 import { writeSync } from 'node:fs';
-import { createCore } from '../core/app';
+import { createCoreWithParts } from '../core/app';
 import { JobFailure, type DownloadRunner } from '../core/jobs/runner';
 
 const dataDir = process.argv[2]!;
@@ -50,7 +50,7 @@ const simulatedEngine: DownloadRunner = (context) =>
     });
   });
 
-const core = createCore({
+const core = createCoreWithParts({
   dataDir,
   downloadDir: `${dataDir}/downloads`,
   runtime: 'headless',
@@ -58,7 +58,7 @@ const core = createCore({
   downloadRunner: simulatedEngine,
   jobs: { backoff: { baseMs: 5, maxMs: 20 } },
 });
-core.settings.update({ maxConcurrentDownloads: 4 });
+core.settingsStore.update({ maxConcurrentDownloads: 4 });
 writeSync(1, 'READY\n');
 
 let n = 0;

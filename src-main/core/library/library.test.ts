@@ -3,16 +3,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scriptedEngine, settle } from '../../test/job-kit';
 import { tempDir } from '../../test/temp-dir';
-import { createCore, type Core } from '../app';
+import { createCoreWithParts, type Core, type CoreParts } from '../app';
 
 let dir: ReturnType<typeof tempDir>;
-let core: Core;
+let core: Core & CoreParts;
 let engine: ReturnType<typeof scriptedEngine>;
 
 beforeEach(() => {
   dir = tempDir();
   engine = scriptedEngine();
-  core = createCore({
+  core = createCoreWithParts({
     dataDir: dir.path,
     downloadDir: join(dir.path, 'dl'),
     runtime: 'headless',

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PluginInfo, PluginJob, PluginNotification } from '../../../src-common/contract';
-import { createCore } from '../app';
+import { createCoreWithParts } from '../app';
 import { zipOf } from './zip-kit';
 import { call, openPluginCore, testLimits, waitFor, writePlugin, type PluginCore } from './test-kit';
 
@@ -87,7 +87,7 @@ describe('plugin host', () => {
     });
     await env.core.close();
 
-    const again = createCore({
+    const again = createCoreWithParts({
       dataDir: env.dir,
       downloadDir: env.downloadDir,
       runtime: 'headless',
@@ -233,7 +233,7 @@ export function activate(haul) {
   haul.action({ id: 'ok', label: 'OK', entity: 'custom', handler: () => 'fine' });
 }`,
     });
-    const core = createCore({
+    const core = createCoreWithParts({
       dataDir: env.dir,
       downloadDir: env.downloadDir,
       runtime: 'headless',

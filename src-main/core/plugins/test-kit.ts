@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scriptedEngine } from '../../test/job-kit';
 import { tempDir } from '../../test/temp-dir';
-import { createCore, type Core } from '../app';
+import { createCoreWithParts, type Core, type CoreParts } from '../app';
 import type { PluginLimits } from './plugin-instance';
 
 /** The repository's resources/plugins. */
@@ -34,7 +34,7 @@ export function writePlugin(root: string, name: string, plugin: TestPlugin): str
 }
 
 export interface PluginCore {
-  core: Core;
+  core: Core & CoreParts;
   dir: string;
   downloadDir: string;
   engine: ReturnType<typeof scriptedEngine>;
@@ -64,7 +64,7 @@ export async function openPluginCore(
   for (const [name, plugin] of Object.entries(options.plugins ?? {}))
     writePlugin(join(dir.path, 'plugins'), name, plugin);
   const engine = scriptedEngine();
-  const core = createCore({
+  const core = createCoreWithParts({
     dataDir: dir.path,
     downloadDir,
     runtime: 'headless',
