@@ -8,6 +8,27 @@ const electronImport = {
   message:
     'This layer runs under plain Node: only src-main/shell, src-main/index.ts and src-preload may import electron.',
 };
+const builtins = {
+  regex: '^(fs|path|os|url|crypto|http|child_process|util|net|stream|events)$',
+  message: 'Use the node: prefix for built-ins.',
+};
+const noShell = { group: ['**/shell/**', '**/shell'], message: 'core and server never import the Electron shell.' };
+const facadeOnly = [
+  {
+    group: ['**/core/app'],
+    importNames: ['createCoreWithParts', 'CoreParts'],
+    message: "Use the Core facade; the parts behind it are for the core's own tests.",
+  },
+  {
+    group: ['**/core/*/**'],
+    message: 'The shell and the server reach the core only through core/app (the facade).',
+  },
+];
+/** One no-restricted-imports rule; the node: prefix rule is always part of it (a later block replaces the whole rule). */
+const restrict = (patterns, paths = []) => ({
+  'no-restricted-imports': ['error', { paths, patterns: [builtins, ...patterns] }],
+});
+const tests = ['**/*.test.ts', '**/test-support.ts'];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', '.native/**', 'release/**'] },
@@ -18,61 +39,51 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(fs|path|os|url|crypto|http|child_process|util|net|stream|events)$',
-              message: 'Use the node: prefix for built-ins.',
-            },
-          ],
-        },
-      ],
+      ...restrict([]),
     },
   },
   {
-    files: ['src-main/core/**', 'src-main/server/**', 'src-main/headless.ts'],
+    // Type-aware checks where a mistake is silent at run time: a promise nobody awaits or
+    // catches, a promise where a boolean or a void callback is expected.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronImport],
-          patterns: [
-            { group: ['**/shell/**', '**/shell'], message: 'core and server never import the Electron shell.' },
-          ],
-        },
-      ],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
     },
   },
   {
     files: ['src-main/core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronImport],
-          patterns: [{ group: ['**/shell/**', '**/server/**'], message: 'core imports nothing above it.' }],
-        },
-      ],
-    },
+    rules: restrict(
+      [{ group: ['**/shell/**', '**/server/**'], message: 'core imports nothing above it.' }],
+      [electronImport],
+    ),
   },
+  { files: ['src-main/server/**'], rules: restrict([noShell, ...facadeOnly], [electronImport]) },
+  {
+    files: ['src-main/shell/**', 'src-main/index.ts', 'src-main/entry.ts', 'src-main/cli.ts'],
+    rules: restrict(facadeOnly),
+  },
+  { files: ['src-main/headless.ts'], rules: restrict([noShell, ...facadeOnly], [electronImport]) },
+  // Tests set up the parts behind the facade directly.
+  { files: tests.map((t) => `src-main/server/${t}`), rules: restrict([noShell], [electronImport]) },
+  { files: tests.map((t) => `src-main/shell/${t}`).concat(['src-main/*.test.ts']), rules: restrict([]) },
   {
     files: ['src-renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronImport],
-          patterns: [
-            { group: ['**/src-main/**'], message: 'The renderer talks to main only through the contract.' },
-            { group: ['**/src-preload/**'], message: 'The renderer shares only src-common with main.' },
-          ],
-        },
-      ],
+      ...restrict(
+        [
+          { group: ['**/src-main/**'], message: 'The renderer talks to main only through the contract.' },
+          { group: ['**/src-preload/**'], message: 'The renderer shares only src-common with main.' },
+        ],
+        [electronImport],
+      ),
     },
   },
   {

@@ -14,6 +14,7 @@ import { SettingsStore } from '../src-main/core/settings';
 import { downloadJob } from '../src-main/test/job-fixtures';
 import { openDatabase } from '../src-main/core/store/database';
 import { JobStore } from '../src-main/core/store/job-store';
+import { ClosureRunner } from '../src-main/test/closure-runner';
 
 export interface Row {
   measure: string;
@@ -29,7 +30,13 @@ const idleEngine: DownloadRunner = (context) =>
 function open(dir: string) {
   const db = openDatabase({ file: join(dir, 'haul.db') });
   const settings = new SettingsStore(db);
-  const center = new JobCenter({ db, settings, downloadDir: dir, downloadRunner: idleEngine });
+  const center = new JobCenter({
+    db,
+    settings,
+    downloadDir: dir,
+    downloadRunner: idleEngine,
+    pluginRunner: new ClosureRunner(),
+  });
   return { db, center };
 }
 

@@ -52,7 +52,12 @@ async function measure(withSpinner: boolean): Promise<{ max: number; p99: number
   writeFileSync(join(pluginDir, 'plugin.json'), JSON.stringify(spinner.manifest));
   writeFileSync(join(pluginDir, 'main.js'), spinner.main);
   const server = await slowServer();
-  const core = createCoreWithParts({ dataDir: dir, downloadDir: join(dir, 'dl'), runtime: 'headless', version: 'bench' });
+  const core = createCoreWithParts({
+    dataDir: dir,
+    downloadDir: join(dir, 'dl'),
+    runtime: 'headless',
+    version: 'bench',
+  });
   try {
     await core.plugins.ready;
     let spinJob: string | undefined;

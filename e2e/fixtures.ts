@@ -42,8 +42,8 @@ export async function startHaul(
         resolvePromise(match[1]);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`haul serve exited with ${code}:\n${output}`));

@@ -76,7 +76,7 @@ test('remove from library keeps the file, or deletes it when asked', async ({ pa
   const paths: Record<string, string> = {};
   for (const name of names) {
     paths[name] = (await libraryRow(page, name).locator('.lib-title').getAttribute('title')) ?? '';
-    expect(existsSync(paths[name]!)).toBe(true);
+    expect(existsSync(paths[name])).toBe(true);
   }
 
   await libraryRow(page, 'remove-keep.bin').getByRole('button', { name: 'Remove remove-keep.bin' }).click();

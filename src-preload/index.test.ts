@@ -3,8 +3,9 @@ import { invokeChannel, jobEventChannels, type HaulBridge, type JobEvent } from 
 
 const electron = vi.hoisted(() => {
   const listeners = new Map<string, (event: unknown, payload: unknown) => void>();
+  const exposed: Record<string, unknown> = {};
   return {
-    exposed: {} as Record<string, unknown>,
+    exposed,
     listeners,
     sent: [] as string[],
     invoked: [] as unknown[][],

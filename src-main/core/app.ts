@@ -13,7 +13,7 @@ import { afterDownload } from './library/after-download';
 import { CompletionHooks } from './plugins/completion-hooks';
 import { Library } from './library/library';
 import { createDownloadEngine, createRateLimiter } from './downloads/engine';
-import type { DownloadRunner } from './jobs/runner';
+import type { DownloadRunner, PluginJobRunner } from './jobs/runner';
 import { findBundledPluginsDir } from './plugins/bundled-dir';
 import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/plugin-host';
 import { SettingsStore } from './settings';
@@ -30,6 +30,8 @@ export interface CoreOptions {
   nativeBinding?: string;
   /** The download engine. @default the undici engine of core/downloads */
   downloadRunner?: DownloadRunner;
+  /** Test hook: runs plugin jobs instead of the plugin host. */
+  pluginJobRunner?: PluginJobRunner;
   clock?: Clock;
   /** What only the desktop shell can do; absent in `haul serve`. */
   desktop?: { open(path: string): Promise<void>; reveal(path: string): void };
@@ -137,17 +139,23 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
         },
       }) as typeof context,
     );
+  // Plugin jobs run in the plugin host, made just below: the job center reaches it only
+  // when a plugin job starts, is retried or ends, all after start-up.
+  const pluginRunner: PluginJobRunner = options.pluginJobRunner ?? {
+    refusal: (job) => plugins.jobRunner.refusal(job),
+    run: (context) => plugins.jobRunner.run(context),
+    release: (id) => plugins.jobRunner.release(id),
+  };
   const jobs: JobCenter = new JobCenter({
     db,
     settings,
     downloadDir: options.downloadDir,
     downloadRunner,
+    pluginRunner,
     afterDownload: afterDownload(library, completionHooks, (id, line) => jobs.registry.log(id, line)),
     clock: options.clock,
     ...options.jobs,
   });
-  jobs.start();
-
   const plugins = new PluginHost({
     db,
     clock: options.clock ?? systemClock,
@@ -159,6 +167,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     userDir: userPluginsDir(options.dataDir),
     ...options.plugins,
   });
+  jobs.start();
   void plugins.start();
 
   let token: string | undefined;

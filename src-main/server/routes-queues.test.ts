@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClosureRunner } from '../test/closure-runner';
 import { statusesFor } from './routes-queues';
 import { eventually, quickRunner, startTestApi, type TestApi } from './test-support';
 
 let api: TestApi;
+let plugins: ClosureRunner;
 beforeAll(async () => {
-  api = await startTestApi({ runner: quickRunner });
+  plugins = new ClosureRunner();
+  api = await startTestApi({ runner: quickRunner, core: { pluginJobRunner: plugins } });
   const urls = Array.from({ length: 5 }, (_, i) => `https://example.com/done-${i}.bin`).join('\n');
   await api.call('POST', '/v1/jobs/download/submit', { url: urls });
   await api.call('POST', '/v1/jobs/download/submit', { url: 'https://example.com/later.bin', paused: true });
@@ -75,7 +78,8 @@ describe('plugin action routes (seed 000)', () => {
   });
 
   it('reads a plugin action job by id, 404 for a download or an unknown id, 400 without id', async () => {
-    const job = api.core.jobs.createPluginJob(
+    const job = plugins.queue(
+      api.core.jobs,
       { pluginName: 'demo', actionId: 'thumbs', label: 'Thumbnails', entityType: 'custom' },
       () => new Promise(() => undefined),
     );

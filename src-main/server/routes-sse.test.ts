@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClosureRunner } from '../test/closure-runner';
 import { TicketStore } from './tickets';
 import { eventually, quickRunner, raw, rebuildState, SseReader, startTestApi, type TestApi } from './test-support';
 
 let api: TestApi;
+let plugins: ClosureRunner;
 let now = 1_000_000;
 beforeAll(async () => {
-  api = await startTestApi({ server: { events: { heartbeatMs: 20 }, tickets: new TicketStore({ now: () => now }) } });
+  plugins = new ClosureRunner();
+  api = await startTestApi({
+    core: { pluginJobRunner: plugins },
+    server: { events: { heartbeatMs: 20 }, tickets: new TicketStore({ now: () => now }) },
+  });
 });
 afterAll(() => api.close());
 
@@ -26,7 +32,8 @@ describe('GET /v1/jobs/events', () => {
     expect(reader.events[0]).toMatchObject({ event: 'init', data: { jobs: expect.any(Array), actionJobs: [] } });
     const { jobs } = (await api.call('POST', '/v1/jobs/download/submit', { url: 'https://example.com/sse.bin' })).json()
       .value;
-    const plugin = api.core.jobs.createPluginJob(
+    const plugin = plugins.queue(
+      api.core.jobs,
       { pluginName: 'demo', actionId: 'a', label: 'A', entityType: 'custom' },
       () => new Promise(() => undefined),
     );

@@ -120,13 +120,16 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
 
   // Clipboard watching (opt-in): a newly copied http(s) URL is offered once.
   const offered = new Set<string>();
-  const clipboardTimer = setInterval(async () => {
+  const offerFromClipboard = async () => {
     if (!core.settings.get().watchClipboard) return;
     const url = clipboardOffer(await clipboard.readText(), offered);
     if (!url) return;
     const notification = new Notification({ title: 'Download this link?', body: url });
     notification.on('click', () => handleUrls([url]));
     notification.show();
+  };
+  const clipboardTimer = setInterval(() => {
+    offerFromClipboard().catch((error: unknown) => console.warn('haul: could not read the clipboard', error));
   }, 1500);
 
   // The local API, when enabled, for the CLI and browser extensions.

@@ -6,6 +6,7 @@
 import { writeSync } from 'node:fs';
 import { createCoreWithParts } from '../core/app';
 import { JobFailure, type DownloadRunner } from '../core/jobs/runner';
+import { ClosureRunner } from './closure-runner';
 
 const dataDir = process.argv[2]!;
 const seed = Number(process.argv[3] ?? 1);
@@ -50,12 +51,14 @@ const simulatedEngine: DownloadRunner = (context) =>
     });
   });
 
+const pluginJobs = new ClosureRunner();
 const core = createCoreWithParts({
   dataDir,
   downloadDir: `${dataDir}/downloads`,
   runtime: 'headless',
   version: '0.0.0-crash',
   downloadRunner: simulatedEngine,
+  pluginJobRunner: pluginJobs,
   jobs: { backoff: { baseMs: 5, maxMs: 20 } },
 });
 core.settingsStore.update({ maxConcurrentDownloads: 4 });
@@ -70,7 +73,8 @@ setInterval(() => {
     });
     for (const job of jobs) writeSync(1, `ACK ${job.id}\n`);
   } else if (roll < 0.6) {
-    const job = core.jobs.createPluginJob(
+    const job = pluginJobs.queue(
+      core.jobs,
       { pluginName: random() < 0.5 ? 'a' : 'b', actionId: 'work', label: 'work', entityType: 'custom' },
       (context) =>
         new Promise((resolve) => {

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { ManualClock } from '../core/clock';
-import { JobCenter, type JobCenterOptions } from '../core/jobs/job-center';
+import type { PluginJob } from '../../src-common/contract';
+import { JobCenter, type JobCenterOptions, type PluginJobSpec } from '../core/jobs/job-center';
 import type { DownloadContext, DownloadOutcome, DownloadRunner } from '../core/jobs/runner';
 import { SettingsStore } from '../core/settings';
 import { openDatabase } from '../core/store/database';
+import { ClosureRunner, type TestPluginRun } from './closure-runner';
 import { tempDir } from './temp-dir';
 
 /** One started attempt of the scripted engine: the test decides how it ends. */
@@ -56,6 +58,9 @@ export interface TestCenter {
   file: string;
   settings: SettingsStore;
   engine: ReturnType<typeof scriptedEngine>;
+  plugins: ClosureRunner;
+  /** Queues a plugin job that runs `run`. */
+  pluginJob(spec: PluginJobSpec, run: TestPluginRun): PluginJob;
   /** Closes and opens again on the same database file, like a restart. */
   restart(): Promise<TestCenter>;
   close(): Promise<void>;
@@ -71,6 +76,7 @@ export async function settle(rounds = 5): Promise<void> {
 export function openTestCenter(
   options: Partial<JobCenterOptions> & { dir?: ReturnType<typeof tempDir>; clock?: ManualClock } = {},
 ): TestCenter {
+  const plugins = new ClosureRunner();
   const dir = options.dir ?? tempDir();
   const file = join(dir.path, 'haul.db');
   const clock = options.clock ?? new ManualClock();
@@ -82,6 +88,7 @@ export function openTestCenter(
     settings,
     downloadDir: join(dir.path, 'downloads'),
     downloadRunner: engine.runner,
+    pluginRunner: plugins,
     clock,
     backoff: { random: () => 0.5 },
     ...options,
@@ -98,6 +105,8 @@ export function openTestCenter(
     file,
     settings,
     engine,
+    plugins,
+    pluginJob: (spec, run) => plugins.queue(center, spec, run),
     close,
     async dispose() {
       await close();

@@ -1,8 +1,6 @@
 import fc from 'fast-check';
-import type { JobCenter } from '../core/jobs/job-center';
 import { JobFailure } from '../core/jobs/runner';
-import type { scriptedEngine } from './job-kit';
-import type { ManualClock } from '../core/clock';
+import type { TestCenter } from './job-kit';
 
 /** One random thing a user, the engine or time can do to the job center. */
 export const jobStep = fc.oneof(
@@ -26,9 +24,7 @@ let urlCounter = 0;
  */
 export async function applyStep(
   step: JobStep,
-  center: JobCenter,
-  engine: ReturnType<typeof scriptedEngine>,
-  clock: ManualClock,
+  { center, engine, clock, pluginJob }: Pick<TestCenter, 'center' | 'engine' | 'clock' | 'pluginJob'>,
 ): Promise<void> {
   const ids = center.registry.liveJobs().map((e) => e.job.id);
   const target = 'pick' in step && ids.length > 0 ? ids[step.pick % ids.length]! : undefined;
@@ -64,14 +60,11 @@ export async function applyStep(
         attempt?.fail(new JobFailure('http', 'The server answered 404 Not Found', { status: 404 }));
         break;
       case 'plugin':
-        center.createPluginJob(
-          { pluginName: step.plugin, actionId: 'act', label: 'work', entityType: 'custom' },
-          async () => {
-            if (step.outcome === 'throw') throw new Error('plugin failed');
-            if (step.outcome === 'hang') await new Promise(() => undefined);
-            return { ok: true };
-          },
-        );
+        pluginJob({ pluginName: step.plugin, actionId: 'act', label: 'work', entityType: 'custom' }, async () => {
+          if (step.outcome === 'throw') throw new Error('plugin failed');
+          if (step.outcome === 'hang') await new Promise(() => undefined);
+          return { ok: true };
+        });
         break;
       case 'tick':
         clock.advance(step.ms);

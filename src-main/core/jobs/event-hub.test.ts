@@ -146,7 +146,7 @@ describe('a subscriber rebuilding state from init + events', () => {
           const fastState = new Map<string, Job>();
           const slowState = new Map<string, Job>();
           for (const [i, s] of steps.entries()) {
-            await applyStep(s, center, engine, clock);
+            await applyStep(s, t);
             await settle(2);
             rebuild(drain(fast), fastState);
             if (i % slowEvery === 0) rebuild(drain(slow), slowState);

@@ -277,9 +277,9 @@ describe('plugin jobs', () => {
       await new Promise<void>((resolve) => finishers.set(name, resolve));
       return { name };
     };
-    const a1 = t.center.createPluginJob(spec('a', 'a1'), run('a1'));
-    t.center.createPluginJob(spec('a', 'a2'), run('a2'));
-    t.center.createPluginJob(spec('b', 'b1'), run('b1'));
+    const a1 = t.pluginJob(spec('a', 'a1'), run('a1'));
+    t.pluginJob(spec('a', 'a2'), run('a2'));
+    t.pluginJob(spec('b', 'b1'), run('b1'));
     await settle();
     expect(a1.id).toMatch(/^[0-9a-f]{16}$/);
     expect(started).toEqual(['a1', 'b1']);
@@ -292,17 +292,17 @@ describe('plugin jobs', () => {
       result: { name: 'a1' },
       message: 'Done',
     });
-    const summarised = t.center.createPluginJob(spec('c'), async () => ({ message: 'SHA-256 matches' }));
+    const summarised = t.pluginJob(spec('c'), async () => ({ message: 'SHA-256 matches' }));
     await settle();
     expect(t.center.registry.get(summarised.id).message).toBe('SHA-256 matches');
   });
 
   it('a plugin job that throws fails with its message; one that hangs times out', async () => {
     t = openTestCenter({ pluginTimeoutMs: 1000 });
-    const broken = t.center.createPluginJob(spec('x'), async () => {
+    const broken = t.pluginJob(spec('x'), async () => {
       throw new Error('API returned 500');
     });
-    const stuck = t.center.createPluginJob(spec('y'), () => new Promise(() => undefined));
+    const stuck = t.pluginJob(spec('y'), () => new Promise(() => undefined));
     await settle();
     expect(t.center.registry.get(broken.id)).toMatchObject({
       status: 'failed',
@@ -316,7 +316,7 @@ describe('plugin jobs', () => {
   it('reports progress and can be cancelled', async () => {
     t = openTestCenter();
     let signal: AbortSignal | undefined;
-    const job = t.center.createPluginJob(spec('p'), (context) => {
+    const job = t.pluginJob(spec('p'), (context) => {
       signal = context.signal;
       context.progress(40, 'Processing image…');
       return new Promise(() => undefined);
@@ -350,10 +350,7 @@ describe('logs and queries', () => {
     t = openTestCenter();
     const jobs = submitMany(5);
     t.clock.advance(10);
-    t.center.createPluginJob(
-      { pluginName: 'checksum', actionId: 'hash', label: 'Hash it', entityType: 'custom' },
-      async () => ({}),
-    );
+    t.pluginJob({ pluginName: 'checksum', actionId: 'hash', label: 'Hash it', entityType: 'custom' }, async () => ({}));
     t.engine.running()[0]!.fail(new JobFailure('http', '404'));
     await settle();
     const failedOrPending = t.center.list({ status: 'failed,pending', source: 'download' });

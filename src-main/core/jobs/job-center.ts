@@ -19,8 +19,8 @@ import { EventHub } from './event-hub';
 import { cryptoHex, newDownloadId, newPluginJobId, type RandomHex } from './ids';
 import { JobRegistry } from './registry';
 import { recoverAfterRestart, startRetention, type RetentionOptions } from './retention';
-import type { DownloadRunner } from './runner';
-import { Scheduler, type AfterDownload, type PluginJobRun } from './scheduler';
+import type { DownloadRunner, PluginJobRunner } from './runner';
+import { Scheduler, type AfterDownload } from './scheduler';
 import { newDownloadJob, parseUrlLines, type InvalidLine } from './submit';
 
 export interface JobCenterOptions {
@@ -28,6 +28,8 @@ export interface JobCenterOptions {
   settings: SettingsStore;
   downloadDir: string;
   downloadRunner: DownloadRunner;
+  /** What plugin jobs run: the plugin host. */
+  pluginRunner: PluginJobRunner;
   afterDownload?: AfterDownload;
   clock?: Clock;
   random?: RandomHex;
@@ -57,7 +59,6 @@ export class JobCenter {
   readonly scheduler: Scheduler;
   private readonly random: RandomHex;
   private stopRetention: (() => void) | undefined;
-  private pluginRetry: ((job: PluginJob) => PluginJobRun | undefined) | undefined;
 
   constructor(private readonly options: JobCenterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -75,6 +76,7 @@ export class JobCenter {
       registry: this.registry,
       clock: this.clock,
       downloadRunner: options.downloadRunner,
+      pluginRunner: options.pluginRunner,
       afterDownload: options.afterDownload,
       slots: { download: settings.maxConcurrentDownloads, plugin: settings.maxConcurrentPluginJobs },
       pluginTimeoutMs: options.pluginTimeoutMs,
@@ -160,7 +162,11 @@ export class JobCenter {
     throw new HaulError('internal', 'Could not find a free job id.');
   }
 
-  createPluginJob(spec: PluginJobSpec, run: PluginJobRun): PluginJob {
+  /**
+   * Queues a plugin job. `bind` sees the new job before it can start, for what the plugin
+   * runner must know about it (a haul.startJob's function).
+   */
+  createPluginJob(spec: PluginJobSpec, bind?: (job: PluginJob) => void): PluginJob {
     const now = this.clock.now();
     const job: PluginJob = {
       id: this.uniqueId(newPluginJobId),
@@ -184,15 +190,16 @@ export class JobCenter {
       entityId: spec.entityId ?? null,
       params: spec.params ?? {},
     };
-    this.scheduler.setPluginRun(job.id, run);
+    bind?.(job);
     const added = this.registry.add({ job, position: 0, live: true, notBefore: null, resumeState: null });
     this.scheduler.pump();
     return added as PluginJob;
   }
 
-  /** How a failed plugin job is run again; set by the plugin host. */
-  setPluginRetry(resolve: (job: PluginJob) => PluginJobRun | undefined): void {
-    this.pluginRetry = resolve;
+  /** Adds a line to the log of a job of `pluginName`; a job that is not that plugin's is left alone. */
+  logPluginJob(id: string, pluginName: string, line: string): void {
+    const job = this.registry.stored(id)?.job;
+    if (job?.source === 'plugin' && job.pluginName === pluginName) this.registry.log(id, line);
   }
 
   pause(id: string): Job {
@@ -216,17 +223,15 @@ export class JobCenter {
     const patch = job.source === 'download' ? { speed: 0, eta: null, message: 'Cancelled' } : { message: 'Cancelled' };
     const cancelled = this.registry.transition(id, 'cancel', patch, { resumeState: null, notBefore: null });
     this.scheduler.stop(id, 'cancelled');
+    if (job.source === 'plugin') this.options.pluginRunner.release(id);
     return cancelled;
   }
 
   retry(id: string): Job {
     const job = this.registry.get(id);
     if (job.source === 'plugin') {
-      const run = this.scheduler.hasPluginRun(id) ? undefined : this.pluginRetry?.(job);
-      if (!this.scheduler.hasPluginRun(id) && !run) {
-        throw new HaulError('conflict', `Job ${id} was started by plugin code and cannot be run again from here.`);
-      }
-      if (run) this.scheduler.setPluginRun(id, run);
+      const refusal = this.options.pluginRunner.refusal(job);
+      if (refusal !== undefined) throw new HaulError('conflict', refusal);
     }
     const stored = this.registry.stored(id);
     const restart = job.source === 'download' && !stored?.resumeState;

@@ -103,7 +103,7 @@ describe('restart', () => {
     const attempt = t.engine.running().find((a) => a.context.job.id === moving!.id)!;
     attempt.context.progress({ receivedBytes: 400, totalBytes: 1000, speed: 100, connections: 1 });
     attempt.context.saveState({ offset: 400 });
-    const plugin = t.center.createPluginJob(
+    const plugin = t.pluginJob(
       { pluginName: 'p', actionId: 'a', label: 'l', entityType: 'custom' },
       () => new Promise(() => undefined),
     );

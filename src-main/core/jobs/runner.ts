@@ -1,4 +1,4 @@
-import type { DownloadJob, JobError } from '../../../src-common/contract';
+import type { DownloadJob, JobError, PluginJob } from '../../../src-common/contract';
 
 /**
  * How a job's work is stopped from outside. The reason is `signal.reason` of the
@@ -82,3 +82,25 @@ export interface DownloadOutcome {
 
 /** The download engine, as the job core sees it. */
 export type DownloadRunner = (context: DownloadContext) => Promise<DownloadOutcome>;
+
+export interface PluginJobContext {
+  readonly job: Readonly<PluginJob>;
+  /** Aborted on cancel, timeout or shutdown. */
+  readonly signal: AbortSignal;
+  progress(percent: number, message?: string): void;
+  log(line: string): void;
+}
+
+/**
+ * Runs plugin jobs, as DownloadRunner runs downloads. The plugin host is its one
+ * implementation and the one owner of what a plugin job runs: the job core keeps no
+ * plugin code, so a retry always reaches the plugin as it is now.
+ */
+export interface PluginJobRunner {
+  /** Why `job` cannot run (again) now, e.g. its plugin is gone; undefined when it can. */
+  refusal(job: PluginJob): string | undefined;
+  /** One attempt; its resolved value becomes the job's result. */
+  run(context: PluginJobContext): Promise<Record<string, unknown> | void>;
+  /** An attempt ended, or the job was cancelled or removed: forget what was kept for it. May repeat. */
+  release(jobId: string): void;
+}

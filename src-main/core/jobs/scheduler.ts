@@ -3,18 +3,7 @@ import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { retryDelay, type BackoffOptions } from './backoff';
 import type { JobRegistry } from './registry';
-import { JobFailure, type DownloadOutcome, type DownloadRunner, type StopReason } from './runner';
-
-export interface PluginJobContext {
-  readonly job: Readonly<PluginJob>;
-  /** Aborted on cancel, timeout or shutdown. */
-  readonly signal: AbortSignal;
-  progress(percent: number, message?: string): void;
-  log(line: string): void;
-}
-
-/** The work of one plugin job; its resolved value becomes the job's result. */
-export type PluginJobRun = (context: PluginJobContext) => Promise<Record<string, unknown> | void>;
+import { JobFailure, type DownloadOutcome, type DownloadRunner, type PluginJobRunner, type StopReason } from './runner';
 
 /** What happens after a download's bytes are verified: hooks, then the library resource. */
 export type AfterDownload = (
@@ -26,6 +15,7 @@ export interface SchedulerOptions {
   registry: JobRegistry;
   clock: Clock;
   downloadRunner: DownloadRunner;
+  pluginRunner: PluginJobRunner;
   afterDownload?: AfterDownload;
   slots: { download: number; plugin: number };
   /** Deadline of an async plugin job (seed 000). @default 5 minutes */
@@ -72,7 +62,6 @@ export class Scheduler {
     string,
     { controller: AbortController; settled: Promise<void>; source: 'download' | 'plugin'; pluginName?: string }
   >();
-  private readonly pluginRuns = new Map<string, PluginJobRun>();
   private wakeTimer: unknown;
   private wakeAt = Infinity;
   private stopped = false;
@@ -89,19 +78,6 @@ export class Scheduler {
 
   isRunning(id: string): boolean {
     return this.running.has(id);
-  }
-
-  /** The run function of a plugin job; a pending job without one cannot start. */
-  setPluginRun(id: string, run: PluginJobRun): void {
-    this.pluginRuns.set(id, run);
-  }
-
-  hasPluginRun(id: string): boolean {
-    return this.pluginRuns.has(id);
-  }
-
-  forgetPluginRun(id: string): void {
-    this.pluginRuns.delete(id);
   }
 
   /** Starts whatever fits in the free slots. Cheap to call often. */
@@ -140,7 +116,7 @@ export class Scheduler {
     for (const { job } of plugins) {
       if (busy.plugin >= this.slots.plugin) break;
       const pluginJob = job as PluginJob;
-      if (busyPlugins.has(pluginJob.pluginName) || !this.pluginRuns.has(job.id)) continue;
+      if (busyPlugins.has(pluginJob.pluginName)) continue;
       busy.plugin += 1;
       busyPlugins.add(pluginJob.pluginName);
       this.startPluginJob(pluginJob);
@@ -283,7 +259,6 @@ export class Scheduler {
   private startPluginJob(queued: PluginJob): void {
     const { registry, clock } = this.options;
     const id = queued.id;
-    const run = this.pluginRuns.get(id)!;
     const controller = new AbortController();
     const job = registry.transition(id, 'start', {
       attempts: queued.attempts + 1,
@@ -297,7 +272,7 @@ export class Scheduler {
     );
     stopped.catch(() => undefined);
     const work = Promise.race([
-      run({
+      this.options.pluginRunner.run({
         job,
         signal: controller.signal,
         progress: (percent, message) => {
@@ -325,7 +300,10 @@ export class Scheduler {
               : new JobFailure('plugin', error instanceof Error ? error.message : String(error));
         this.settleFailure(registry.get(id), failure);
       })
-      .finally(() => clock.clearTimeout(timer));
+      .finally(() => {
+        clock.clearTimeout(timer);
+        this.options.pluginRunner.release(id);
+      });
     this.track(job, controller, work);
   }
 

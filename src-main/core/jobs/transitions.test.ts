@@ -47,7 +47,7 @@ describe('random sequences of commands and engine outcomes', () => {
         const lastStatus = new Map<string, Job['status']>();
         try {
           for (const step of steps) {
-            await applyStep(step, t.center, t.engine, t.clock);
+            await applyStep(step, t);
             await settle(3);
             // Every status change that was emitted is a legal pair of the table.
             for (let e = events.poll(); e; e = events.poll()) {

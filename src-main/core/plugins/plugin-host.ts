@@ -21,6 +21,7 @@ import { installPlugin } from './install';
 import { effectiveSettings, settingValueProblem } from './manifest';
 import { PluginNotifications } from './notifications';
 import { PluginInstance, defaultLimits, type PluginLimits } from './plugin-instance';
+import type { PluginJobRunner } from '../jobs/runner';
 import { PluginJobs } from './plugin-jobs';
 import { scanPlugins, readPluginFolder, type PluginSource } from './plugin-loader';
 import { PluginStateStore } from './plugin-state';
@@ -65,11 +66,13 @@ export class PluginHost {
     this.limits = { ...defaultLimits, ...options.limits };
     this.notifications = new PluginNotifications(options.clock);
     this.state = new PluginStateStore(options.db, options.clock);
-    this.pluginJobs = new PluginJobs(
-      options.jobs,
-      () => this.task(),
-      () => this.limits.jobMs,
-    );
+    this.pluginJobs = new PluginJobs({
+      jobs: options.jobs,
+      find: (name) => this.active(name),
+      resource: (id) => options.library.get(id),
+      nextTask: () => this.task(),
+      jobSliceMs: () => this.limits.jobMs,
+    });
     this.services = {
       jobs: this.pluginJobs,
       files: new FileAccess(options.library, options.downloadDir),
@@ -77,14 +80,12 @@ export class PluginHost {
       notifications: this.notifications,
       submit: (input) => options.jobs.submit(input),
     };
-    options.jobs.setPluginRetry((job) =>
-      this.pluginJobs.retryRun(
-        job,
-        (name) => this.active(name),
-        (id) => options.library.get(id),
-      ),
-    );
     options.completionHooks.add('plugins', (event) => this.runCompletionHooks(event));
+  }
+
+  /** What the job core runs plugin jobs with. */
+  get jobRunner(): PluginJobRunner {
+    return this.pluginJobs;
   }
 
   private task(): number {
@@ -96,9 +97,8 @@ export class PluginHost {
   start(): Promise<void> {
     const sources = [...scanPlugins(this.options.bundledDir, true), ...scanPlugins(this.options.userDir, false)];
     for (const source of sources) this.adopt(source);
-    this.ready = Promise.all([...this.plugins.values()].map((p) => (p.enabled ? p.start() : undefined))).then(
-      () => undefined,
-    );
+    const starting = [...this.plugins.values()].filter((p) => p.enabled).map((p) => p.start());
+    this.ready = Promise.all(starting).then(() => undefined);
     return this.ready;
   }
 

@@ -1,7 +1,6 @@
 import type { PluginJob, Resource } from '../../../src-common/contract';
 import type { JobCenter } from '../jobs/job-center';
-import { JobFailure } from '../jobs/runner';
-import type { PluginJobContext, PluginJobRun } from '../jobs/scheduler';
+import { JobFailure, type PluginJobContext, type PluginJobRunner } from '../jobs/runner';
 import type { ActionDeclaration } from './action-params';
 import type { PluginInstance } from './plugin-instance';
 import type { CallOp } from './protocol';
@@ -15,6 +14,9 @@ interface ActiveJob {
   reject(error: JobFailure): void;
 }
 
+/** The `actionId` of jobs made by haul.startJob (their function lives in one worker only). */
+const startJobAction = 'start_job';
+
 /** A handler's return value as a job result (the job core wants an object). */
 export function asResult(value: unknown): Record<string, unknown> {
   if (value === null || value === undefined) return {};
@@ -22,20 +24,30 @@ export function asResult(value: unknown): Record<string, unknown> {
   return { value };
 }
 
+export interface PluginJobsOptions {
+  jobs: JobCenter;
+  /** The running instance of a plugin now (after any reload), or undefined. */
+  find(name: string): PluginInstance | undefined;
+  resource(id: number): Resource;
+  nextTask(): number;
+  jobSliceMs(): number;
+}
+
 /**
  * Plugin work that runs as jobs of the job core's plugin queue: async actions and
- * haul.startJob. A job ends at the first of: its function settles, haul.job.complete,
- * haul.job.fail, cancel or timeout. Anything the plugin says about it afterwards is
- * ignored and logged.
+ * haul.startJob. This is the one place that knows what a plugin job runs: the job core
+ * asks it through PluginJobRunner, so an action job always runs in the plugin as it is
+ * now, and everything kept for a job is dropped when its attempt ends.
+ * A job ends at the first of: its function settles, haul.job.complete, haul.job.fail,
+ * cancel or timeout. Anything the plugin says about it afterwards is ignored and logged.
  */
-export class PluginJobs {
+export class PluginJobs implements PluginJobRunner {
+  /** Jobs whose attempt is running, for haul.job.* calls. */
   private readonly active = new Map<string, ActiveJob>();
+  /** haul.startJob jobs not yet run: the worker that holds their function, and its id. */
+  private readonly started = new Map<string, { instance: PluginInstance; callbackId: number }>();
 
-  constructor(
-    private readonly jobs: JobCenter,
-    private readonly nextTask: () => number,
-    private readonly jobSliceMs: () => number,
-  ) {}
+  constructor(private readonly options: PluginJobsOptions) {}
 
   runAction(
     instance: PluginInstance,
@@ -43,63 +55,105 @@ export class PluginJobs {
     resource: Resource | null,
     params: Record<string, unknown>,
   ): PluginJob {
-    return this.jobs.createPluginJob(
-      {
-        pluginName: instance.name,
-        actionId: action.id,
-        label: action.label,
-        entityType: action.entity,
-        entityId: resource?.id ?? null,
-        params,
-      },
-      this.run(instance, (jobId) => ({ kind: 'action', actionId: action.id, params, resource, jobId })),
-    );
+    return this.options.jobs.createPluginJob({
+      pluginName: instance.name,
+      actionId: action.id,
+      label: action.label,
+      entityType: action.entity,
+      entityId: resource?.id ?? null,
+      params,
+    });
   }
 
   startJob(instance: PluginInstance, label: unknown, callbackId: unknown): string {
     if (typeof callbackId !== 'number') throw new Error('startJob: bad callback');
     const text = typeof label === 'string' && label.trim() !== '' ? label.slice(0, 200) : 'Plugin job';
-    const job = this.jobs.createPluginJob(
-      { pluginName: instance.name, actionId: 'start_job', label: text, entityType: 'custom' },
-      this.run(instance, (jobId) => ({ kind: 'job', callbackId, jobId })),
+    const job = this.options.jobs.createPluginJob(
+      { pluginName: instance.name, actionId: startJobAction, label: text, entityType: 'custom' },
+      (created) => this.started.set(created.id, { instance, callbackId }),
     );
     return job.id;
   }
 
-  private run(instance: PluginInstance, op: (jobId: string) => CallOp): PluginJobRun {
-    return (context) =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const id = context.job.id;
-        const task = this.nextTask();
-        const end = () => this.active.delete(id);
-        this.active.set(id, {
-          plugin: instance.name,
-          task,
-          context,
-          resolve: (result) => {
-            end();
-            resolve(result);
-          },
-          reject: (error) => {
-            end();
-            reject(error);
-          },
-        });
-        context.signal.addEventListener(
-          'abort',
-          () => {
-            // The job core settles the job; stop whatever the sandbox still runs for it.
-            if (this.active.has(id)) instance.interrupt(task);
-            end();
-          },
-          { once: true },
-        );
-        instance.call(op(id), task, this.jobSliceMs()).then(
-          (value) => this.finish(id, value),
-          (error: unknown) =>
-            this.active.get(id)?.reject(new JobFailure('plugin', describeFailure(instance.name, error))),
-        );
+  refusal(job: PluginJob): string | undefined {
+    if (job.actionId === startJobAction) {
+      return `Job ${job.id} was started by plugin code and cannot be run again from here.`;
+    }
+    const instance = this.options.find(job.pluginName);
+    if (!instance) return `The plugin ${job.pluginName} is not running; enable it and try again.`;
+    if (!instance.actions.has(job.actionId)) return `The plugin ${job.pluginName} no longer offers ${job.actionId}.`;
+    return undefined;
+  }
+
+  release(jobId: string): void {
+    this.started.delete(jobId);
+    this.active.delete(jobId);
+  }
+
+  /** How many jobs this keeps anything for (running, or started and not yet run). */
+  get kept(): number {
+    return new Set([...this.active.keys(), ...this.started.keys()]).size;
+  }
+
+  run(context: PluginJobContext): Promise<Record<string, unknown>> {
+    const job = context.job;
+    const target = this.target(job);
+    if (typeof target === 'string') return Promise.reject(new JobFailure('plugin', target));
+    const { instance, op } = target;
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
+      const id = job.id;
+      const task = this.options.nextTask();
+      const end = () => this.active.delete(id);
+      this.active.set(id, {
+        plugin: instance.name,
+        task,
+        context,
+        resolve: (result) => {
+          end();
+          resolve(result);
+        },
+        reject: (error) => {
+          end();
+          reject(error);
+        },
       });
+      context.signal.addEventListener(
+        'abort',
+        () => {
+          // The job core settles the job; stop whatever the sandbox still runs for it.
+          if (this.active.has(id)) instance.interrupt(task);
+          end();
+        },
+        { once: true },
+      );
+      instance.call(op, task, this.options.jobSliceMs()).then(
+        (value) => this.finish(id, value),
+        (error: unknown) =>
+          this.active.get(id)?.reject(new JobFailure('plugin', describeFailure(instance.name, error))),
+      );
+    });
+  }
+
+  /** The plugin instance and call for one attempt of `job`, or why there is none. */
+  private target(job: Readonly<PluginJob>): { instance: PluginInstance; op: CallOp } | string {
+    if (job.actionId === startJobAction) {
+      const started = this.started.get(job.id);
+      this.started.delete(job.id); // the worker forgets the function once it has run it
+      if (!started || this.options.find(job.pluginName) !== started.instance) {
+        return 'The plugin was stopped or reloaded before this job could run; its code is gone.';
+      }
+      return { instance: started.instance, op: { kind: 'job', callbackId: started.callbackId, jobId: job.id } };
+    }
+    const why = this.refusal(job);
+    if (why !== undefined) return why;
+    const instance = this.options.find(job.pluginName)!;
+    let resource: Resource | null = null;
+    try {
+      resource = job.entityId !== null ? this.options.resource(job.entityId) : null;
+    } catch (error) {
+      return `The library item this job works on is gone (${error instanceof Error ? error.message : String(error)}).`;
+    }
+    return { instance, op: { kind: 'action', actionId: job.actionId, params: job.params, resource, jobId: job.id } };
   }
 
   private finish(id: string, value: unknown): void {
@@ -120,8 +174,7 @@ export class PluginJobs {
     const note = `haul.job.${what}(${String(jobId)}) ignored: the job is not running (it ended, or it is not this plugin's)`;
     instance.log('warn', note);
     if (typeof jobId === 'string') {
-      const job = this.jobs.registry.stored(jobId)?.job;
-      if (job?.source === 'plugin' && job.pluginName === instance.name) this.jobs.registry.log(jobId, note);
+      this.options.jobs.logPluginJob(jobId, instance.name, note);
     }
     return undefined;
   }
@@ -150,24 +203,5 @@ export class PluginJobs {
   log(instance: PluginInstance, jobId: unknown, line: unknown): void {
     const entry = this.own(instance, jobId, 'log');
     entry?.context.log(String(line).slice(0, 2000));
-  }
-
-  /** For JobCenter.setPluginRetry: a failed action job runs again; a startJob one cannot. */
-  retryRun(
-    job: PluginJob,
-    find: (name: string) => PluginInstance | undefined,
-    resource: (id: number) => Resource,
-  ): PluginJobRun | undefined {
-    const instance = find(job.pluginName);
-    const action = instance?.actions.get(job.actionId);
-    if (!instance || !action || job.actionId === 'start_job') return undefined;
-    const target = job.entityId !== null ? resource(job.entityId) : null;
-    return this.run(instance, (jobId) => ({
-      kind: 'action',
-      actionId: action.id,
-      params: job.params,
-      resource: target,
-      jobId,
-    }));
   }
 }

@@ -77,7 +77,8 @@ export class WorkerClient {
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new SandboxFailure('timeout', `did not start within ${Math.round(options.startMs / 1000)} s`));
-        this.terminate('it did not start in time');
+        // terminate() never rejects; the start's own failure is what callers see.
+        void this.terminate('it did not start in time');
       }, options.startMs);
       timer.unref();
       this.inFlight.set(0, {
@@ -95,7 +96,7 @@ export class WorkerClient {
     this.worker.on('message', (message: WorkerToHost) => this.receive(message));
     this.worker.on('error', (error) => this.handleExit(`its worker crashed: ${error.message}`));
     this.worker.on('exit', (code) => this.handleExit(`its worker exited (code ${code})`));
-    this.post({ ...options.init, type: 'init', control: this.control.buffer as SharedArrayBuffer });
+    this.post({ ...options.init, type: 'init', control: this.control.buffer });
   }
 
   get alive(): boolean {
@@ -190,7 +191,8 @@ export class WorkerClient {
     const id = this.nextId++;
     const timer = setTimeout(() => {
       this.pongs.delete(id);
-      this.terminate('it stopped answering and was restarted');
+      // terminate() never rejects; the calls in flight fail with the reason.
+      void this.terminate('it stopped answering and was restarted');
     }, this.options.graceMs);
     timer.unref();
     this.pongs.set(id, () => {
@@ -206,7 +208,10 @@ export class WorkerClient {
 
   terminate(reason = 'the plugin was stopped'): Promise<void> {
     this.handleExit(reason);
-    return this.worker.terminate().then(() => undefined);
+    return this.worker.terminate().then(
+      () => undefined,
+      () => undefined, // an already-gone thread: nothing left to stop
+    );
   }
 
   private handleExit(reason: string): void {

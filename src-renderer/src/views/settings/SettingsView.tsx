@@ -73,7 +73,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
               key={field.key}
               field={field}
               draft={draft}
-              onChange={(key, value) => setDraft({ ...draft, [key]: value } as Draft)}
+              onChange={(key, value) => setDraft({ ...draft, [key]: value })}
               problem={problems[field.key] ?? (errorField === field.key ? error?.message : undefined)}
               defaultFolder={field.key === 'downloadDir' ? defaultFolder : undefined}
             />

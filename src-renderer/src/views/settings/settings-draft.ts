@@ -74,5 +74,5 @@ export function parseDraft(draft: Draft, settings: Settings, fields: FieldSpec[]
     if (problem) problems[field.key] = problem;
     else if (JSON.stringify(value) !== JSON.stringify(settings[field.key])) changes[field.key] = value;
   }
-  return { changes: changes as Partial<Settings>, problems };
+  return { changes: changes, problems };
 }
