@@ -14,11 +14,15 @@ export const downloadStatuses = [
   'paused',
 ] as const;
 export const pluginStatuses = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
-export const jobStatuses = [...new Set([...downloadStatuses, ...pluginStatuses])] as [JobStatus, ...JobStatus[]];
 export type DownloadStatus = (typeof downloadStatuses)[number];
 export type PluginStatus = (typeof pluginStatuses)[number];
 export type JobStatus = DownloadStatus | PluginStatus;
-export const finishedStatuses: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+/** The statuses a job ends in; the one list every layer uses. */
+export const finishedStatuses = ['completed', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
+export type FinishedStatus = (typeof finishedStatuses)[number];
+export function isFinishedStatus(status: JobStatus): status is FinishedStatus {
+  return (finishedStatuses as readonly JobStatus[]).includes(status);
+}
 
 /** Why a job failed. `transient` ones are retried automatically with backoff. */
 export const jobErrorKinds = [

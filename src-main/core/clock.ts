@@ -15,6 +15,12 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/**
+ * The same timers with a monotonic `now` (milliseconds since the process started): for
+ * rates and intervals, which a wall-clock change must not bend.
+ */
+export const monotonicClock: Clock = { ...systemClock, now: () => performance.now() };
+
 /** A clock for tests: `advance(ms)` runs every timer that falls due, in order. */
 export class ManualClock implements Clock {
   private current: number;

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRateLimiter, grantSize, type RateLimiterClock } from './rate-limiter';
+import type { Clock } from '../clock';
+import { createRateLimiter, grantSize } from './rate-limiter';
 
-const clock: RateLimiterClock = {
+const clock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),

@@ -1,3 +1,5 @@
+import { monotonicClock, type Clock } from '../clock';
+
 /**
  * A token bucket shared by the connections it limits. Callers queue in arrival order, so
  * connections that ask in turn get equal shares; the rate can change at any time and
@@ -11,18 +13,6 @@ export interface RateLimiter {
   take(bytes: number, signal?: AbortSignal): Promise<void>;
 }
 
-export interface RateLimiterClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const systemClock: RateLimiterClock = {
-  now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
 interface Waiter {
   bytes: number;
   resolve(): void;
@@ -35,7 +25,7 @@ interface Waiter {
 /** The largest grant, in seconds of traffic: keeps bursts short when the rate is low. */
 const burstSeconds = 0.25;
 
-export function createRateLimiter(bytesPerSecond = 0, clock: RateLimiterClock = systemClock): RateLimiter {
+export function createRateLimiter(bytesPerSecond = 0, clock: Clock = monotonicClock): RateLimiter {
   let rate = Math.max(0, bytesPerSecond);
   // Virtual time at which the bucket is next free: a grant of n bytes moves it n/rate on.
   let nextFree = clock.now();

@@ -11,10 +11,6 @@ export interface Segment {
   pos: number;
 }
 
-export function segmentRemaining(segment: Segment): number {
-  return segment.end === null ? Number.POSITIVE_INFINITY : Math.max(0, segment.end - segment.pos);
-}
-
 export function segmentDone(segment: Segment): boolean {
   return segment.end !== null && segment.pos >= segment.end;
 }

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import {
   downloadStatuses,
+  isFinishedStatus,
   pluginStatuses,
   type CommandOutput,
   type DownloadJob,
@@ -338,7 +339,7 @@ export class JobCenter {
   cleanup(daysOld: number): number {
     const before = this.clock.now() - daysOld * 86_400_000;
     for (const { job } of this.registry.liveJobs()) {
-      if (['completed', 'failed', 'cancelled'].includes(job.status) && (job.finishedAt ?? job.updatedAt) < before) {
+      if (isFinishedStatus(job.status) && (job.finishedAt ?? job.updatedAt) < before) {
         this.registry.retire(job.id);
       }
     }

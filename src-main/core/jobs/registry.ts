@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { finishedStatuses, Job, type DownloadJob, type PluginJob, type Snapshot } from '../../../src-common/contract';
+import { isFinishedStatus, Job, type DownloadJob, type PluginJob, type Snapshot } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import type { JobStore, StoredJob } from '../store/job-store';
@@ -129,7 +129,7 @@ export class JobRegistry {
       const current = this.live.get(id) ?? this.store.get(id);
       if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
       const to = nextStatus({ ...current.job, status: this.store.statusOf(id) ?? current.job.status }, name);
-      const finished = finishedStatuses.includes(to);
+      const finished = isFinishedStatus(to);
       const job = Job.parse({
         ...current.job,
         ...patch,

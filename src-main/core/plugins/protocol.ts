@@ -85,4 +85,3 @@ export const hostMethods = [
   'storage.keys',
   'notify',
 ] as const;
-export type HostMethod = (typeof hostMethods)[number];

@@ -1,6 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { Job, type JobStatus, type ListInput } from '../../../src-common/contract';
+import { finishedStatuses, Job, type JobStatus, type ListInput } from '../../../src-common/contract';
 import { HaulError } from '../errors';
+
+/** The finished statuses as an SQL list, from the contract's one list. */
+const finishedSql = finishedStatuses.map((status) => `'${status}'`).join(', ');
 
 /** A job as kept in SQLite: the job itself and the scheduler's bookkeeping beside it. */
 export interface StoredJob {
@@ -251,7 +254,7 @@ export class JobStore {
     removed += this.db
       .prepare(
         `DELETE FROM jobs WHERE id IN (
-           SELECT id FROM jobs WHERE live = 0 AND status IN ('completed', 'failed', 'cancelled')
+           SELECT id FROM jobs WHERE live = 0 AND status IN (${finishedSql})
               AND coalesce(finished_at, updated_at) < ? LIMIT ?)`,
       )
       .run(options.expireBefore, batch).changes;
@@ -262,7 +265,7 @@ export class JobStore {
   deleteFinishedBefore(before: number, options: { onlyHistory?: boolean } = {}): number {
     return this.db
       .prepare(
-        `DELETE FROM jobs WHERE status IN ('completed', 'failed', 'cancelled')
+        `DELETE FROM jobs WHERE status IN (${finishedSql})
             AND coalesce(finished_at, updated_at) < ? ${options.onlyHistory ? 'AND live = 0' : ''}`,
       )
       .run(before).changes;

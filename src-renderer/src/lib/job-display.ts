@@ -1,4 +1,4 @@
-import type { DownloadJob, Job, JobStatus } from '../../../src-common/contract';
+import { isFinishedStatus, type DownloadJob, type Job, type JobStatus } from '../../../src-common/contract';
 
 /** What the user calls a download: its file name, else the last part of its URL. */
 export function downloadName(job: Pick<DownloadJob, 'fileName' | 'url' | 'finalUrl'>): string {
@@ -27,8 +27,7 @@ export const statusLabels: Record<JobStatus, string> = {
   paused: 'Paused',
 };
 
-export const isFinished = (status: JobStatus) =>
-  status === 'completed' || status === 'failed' || status === 'cancelled';
+export const isFinished = isFinishedStatus;
 
 /** The commands that fit a job's status; mirrors the core's transition table. */
 export function allowedActions(job: Pick<Job, 'source' | 'status'>) {
