@@ -140,7 +140,7 @@ describe('a subscriber rebuilding state from init + events', () => {
             retention: { finishedTtlMs: 3000, pausedTtlMs: 6000, sweepEveryMs: 1500 },
             eventBufferSize: 4,
           });
-          const { center, engine, clock } = t;
+          const { center } = t;
           const fast = center.hub.subscribe();
           const slow = center.hub.subscribe();
           const fastState = new Map<string, Job>();

@@ -147,7 +147,7 @@ export class PluginJobs implements PluginJobRunner {
     const why = this.refusal(job);
     if (why !== undefined) return why;
     const instance = this.options.find(job.pluginName)!;
-    let resource: Resource | null = null;
+    let resource: Resource | null;
     try {
       resource = job.entityId !== null ? this.options.resource(job.entityId) : null;
     } catch (error) {
