@@ -1,4 +1,7 @@
-/** Errors as every boundary carries them: a kind from one closed list and a message. */
+/**
+ * Errors as every boundary carries them: a kind from one closed list, a message for people
+ * and structured details for programs, so no client parses a message.
+ */
 import { z } from 'zod';
 
 /** The closed list of error kinds. Every error that leaves the core carries one. */
@@ -13,9 +16,22 @@ export const errorKinds = [
 ] as const;
 export type ErrorKind = (typeof errorKinds)[number];
 
+/** One refused line of a multi-line input (e.g. a submit of several URLs), 1-based. */
+export const LineProblem = z.object({ line: z.number().int(), text: z.string(), message: z.string() });
+export type LineProblem = z.infer<typeof LineProblem>;
+
+export const ErrorDetails = z.object({
+  /** The input field at fault, as a dotted path: `url`, `headers.Cookie`, `params.count`. */
+  field: z.string().optional(),
+  /** Every refused line, when the input is one item per line. */
+  lines: z.array(LineProblem).optional(),
+});
+export type ErrorDetails = z.infer<typeof ErrorDetails>;
+
 export const ErrorShape = z.object({
   kind: z.enum(errorKinds),
   message: z.string(),
+  details: ErrorDetails.optional(),
 });
 export type ErrorShape = z.infer<typeof ErrorShape>;
 

@@ -6,7 +6,7 @@ import {
   type Envelope,
   type ParsedInput,
 } from '../../src-common/contract';
-import { describeIssues, HaulError, toErrorShape } from './errors';
+import { describeIssues, HaulError, invalidInput, toErrorShape } from './errors';
 
 export { describeIssues };
 
@@ -28,7 +28,7 @@ export async function dispatch(
   try {
     if (!isCommandName(name)) throw new HaulError('not_found', `Unknown command: ${String(name)}`);
     const parsed = commands[name].input.safeParse(rawInput ?? {});
-    if (!parsed.success) throw new HaulError('invalid_input', describeIssues(parsed.error));
+    if (!parsed.success) throw invalidInput(parsed.error);
     const handler = handlers[name] as (input: unknown) => unknown;
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {

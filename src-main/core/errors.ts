@@ -1,20 +1,24 @@
 import type { z } from 'zod';
-import type { ErrorKind, ErrorShape } from '../../src-common/contract';
+import type { ErrorDetails, ErrorKind, ErrorShape } from '../../src-common/contract';
 
 /** An error the core means to show: its kind decides the HTTP status and the UI's wording. */
 export class HaulError extends Error {
   readonly kind: ErrorKind;
+  readonly details: ErrorDetails | undefined;
 
-  constructor(kind: ErrorKind, message: string) {
+  constructor(kind: ErrorKind, message: string, details?: ErrorDetails) {
     super(message);
     this.name = 'HaulError';
     this.kind = kind;
+    this.details = details;
   }
 }
 
 /** Turns anything thrown into the envelope's error; unknown errors become `internal`. */
 export function toErrorShape(error: unknown): ErrorShape {
-  if (error instanceof HaulError) return { kind: error.kind, message: error.message };
+  if (error instanceof HaulError) {
+    return { kind: error.kind, message: error.message, ...(error.details ? { details: error.details } : {}) };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { kind: 'internal', message: `Unexpected error: ${message}` };
 }
@@ -25,4 +29,18 @@ export function describeIssues(error: z.ZodError): string {
   if (!issue) return 'Invalid input';
   const path = issue.path.length > 0 ? issue.path.join('.') : 'input';
   return `${path}: ${issue.message}`;
+}
+
+/** A refused input as an error naming its first offending field, in the message and the details. */
+export function invalidInput(error: z.ZodError): HaulError {
+  const path = error.issues[0]?.path ?? [];
+  return new HaulError('invalid_input', describeIssues(error), path.length > 0 ? { field: path.join('.') } : undefined);
+}
+
+/** A multi-line input none of whose lines could be taken: the first in the message, all in the details. */
+export function noLineTaken(field: string, problems: readonly { line: number; text: string; message: string }[]) {
+  const lines = [...problems].sort((a, b) => a.line - b.line);
+  const first = lines[0];
+  const message = first ? `${field}: line ${first.line}: ${first.message}` : `${field}: nothing given`;
+  return new HaulError('invalid_input', message, { field, lines });
 }

@@ -96,7 +96,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
-    if (error instanceof BadRequest) return sendError(reply, 'invalid_input', error.message);
+    if (error instanceof BadRequest) {
+      return sendError(reply, 'invalid_input', error.message, undefined, { field: error.field });
+    }
     const status = error.statusCode ?? 500;
     const kind: ErrorKind = status === 404 ? 'not_found' : status < 500 ? 'invalid_input' : 'internal';
     return sendError(reply, kind, error.message, status);

@@ -156,7 +156,8 @@ export function buildOpenApi(version: string): JsonSchema {
     info: {
       title: 'Haul local API',
       version,
-      description: 'Every answer is the envelope { ok, value } or { ok: false, error: { kind, message } }.',
+      description:
+        'Every answer is the envelope { ok, value } or { ok: false, error: { kind, message, details? } }; details name the field at fault and, for a submit of several lines, every refused line.',
     },
     servers: [{ url: 'http://127.0.0.1:8181' }],
     security: [{ bearer: [] }],

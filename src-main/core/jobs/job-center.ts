@@ -12,7 +12,7 @@ import {
   type PluginJob,
 } from '../../../src-common/contract';
 import { systemClock, type Clock } from '../clock';
-import { HaulError } from '../errors';
+import { HaulError, noLineTaken } from '../errors';
 import type { SettingsStore } from '../settings';
 import { JobStore, type StoredJob } from '../store/job-store';
 import type { BackoffOptions } from './backoff';
@@ -105,7 +105,7 @@ export class JobCenter {
       if (first) return { jobs: this.jobsOfKey(input.idempotencyKey, first), invalid: [] };
     }
     const { urls, invalid } = parseUrlLines(input.url);
-    const accepted: InvalidLine[] = [...invalid];
+    const refused: InvalidLine[] = [...invalid];
     const seen = new Set<string>();
     const now = this.clock.now();
     const settings = this.options.settings.get();
@@ -121,7 +121,7 @@ export class JobCenter {
       if (duplicate && !input.force) {
         const message = `${duplicate}; submit with force to download it again`;
         if (urls.length === 1 && invalid.length === 0) throw new HaulError('conflict', `This URL is ${message}.`);
-        accepted.push({ line, text: url, message });
+        refused.push({ line, text: url, message });
         continue;
       }
       seen.add(url);
@@ -138,12 +138,11 @@ export class JobCenter {
       position += 1;
     }
     if (entries.length === 0) {
-      const first = accepted.sort((a, b) => a.line - b.line)[0];
-      throw new HaulError('invalid_input', first ? `url: line ${first.line}: ${first.message}` : 'url: no URL given');
+      throw noLineTaken('url', refused);
     }
     const jobs = this.registry.addMany(entries) as DownloadJob[];
     this.scheduler.pump();
-    return { jobs, invalid: accepted.sort((a, b) => a.line - b.line) };
+    return { jobs, invalid: refused.sort((a, b) => a.line - b.line) };
   }
 
   private jobsOfKey(key: string, first: StoredJob): DownloadJob[] {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DownloadOptions, type CommandOutput, type ParsedInput } from '../../../src-common/contract';
 import { describeIssues } from '../errors';
-import { HaulError } from '../errors';
+import { HaulError, noLineTaken } from '../errors';
 import { parseUrlLines, type InvalidLine } from '../jobs/submit';
 
 type Submit = ParsedInput<'downloads.submit'>;
@@ -84,9 +84,6 @@ export async function submitWithResolvers(
     );
   });
   problems.sort((x, y) => x.line - y.line);
-  if (jobs.length === 0) {
-    const first = problems[0];
-    throw new HaulError('invalid_input', first ? `url: line ${first.line}: ${first.message}` : 'url: no URL given');
-  }
+  if (jobs.length === 0) throw noLineTaken('url', problems);
   return { jobs, invalid: problems };
 }

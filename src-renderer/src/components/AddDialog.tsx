@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import {
   emptyAddFields,
   keepRejectedLines,
-  lineErrorFromMessage,
+  lineErrorsOf,
   toSubmitInput,
   type AddFields,
   type FieldErrors,
@@ -52,9 +52,9 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
     const answer = await submit(input);
     setBusy(false);
     if (!answer.ok) {
-      const lineError = lineErrorFromMessage(answer.error.message);
-      setLineErrors(lineError ? [lineError] : []);
-      setFormError(lineError ? 'None of the lines is a link Haul can download.' : answer.error.message);
+      const lines = lineErrorsOf(answer.error);
+      setLineErrors(lines);
+      setFormError(lines.length > 0 ? 'None of the lines is a link Haul can download.' : answer.error.message);
       return;
     }
     const count = answer.value.jobs.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyAddFields, keepRejectedLines, lineErrorFromMessage, parseHeaders, toSubmitInput } from './add-form';
+import { emptyAddFields, keepRejectedLines, lineErrorsOf, parseHeaders, toSubmitInput } from './add-form';
 
 describe('Add dialog form', () => {
   it('builds the submit input from the filled fields only', () => {
@@ -49,8 +49,23 @@ describe('Add dialog form', () => {
     ]);
   });
 
-  it('reads the line of a refused submit from the core message', () => {
-    expect(lineErrorFromMessage('url: line 3: not a URL')).toEqual({ line: 3, message: 'not a URL' });
-    expect(lineErrorFromMessage('This URL is already in the list')).toBeUndefined();
+  it('marks every line a refused submit names in its details, and nothing for other errors', () => {
+    const refused = {
+      kind: 'invalid_input' as const,
+      message: 'url: line 1: not a URL',
+      details: {
+        field: 'url',
+        lines: [
+          { line: 1, text: 'nope', message: 'not a URL' },
+          { line: 3, text: 'ftp://x', message: 'only http and https are supported, not ftp:' },
+        ],
+      },
+    };
+    expect(lineErrorsOf(refused)).toEqual([
+      { line: 1, message: 'not a URL' },
+      { line: 3, message: 'only http and https are supported, not ftp:' },
+    ]);
+    expect(lineErrorsOf({ kind: 'conflict', message: 'url: line 2: looks like a line' })).toEqual([]);
+    expect(lineErrorsOf({ kind: 'invalid_input', message: 'x', details: { field: 'headers.Cookie' } })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Checksum, SubmitInput } from '../../../src-common/contract';
+import type { Checksum, ErrorShape, SubmitInput } from '../../../src-common/contract';
 
 export interface AddFields {
   urls: string;
@@ -89,8 +89,8 @@ export function keepRejectedLines(text: string, invalid: readonly { line: number
   return { text: kept.join('\n'), errors };
 }
 
-/** The core refuses a submit without one good line as `url: line N: message`. */
-export function lineErrorFromMessage(message: string): LineError | undefined {
-  const match = /^url: line (\d+): (.*)$/.exec(message);
-  return match ? { line: Number(match[1]), message: match[2]! } : undefined;
+/** The lines of the links box an error names in its details (a submit none of whose lines went). */
+export function lineErrorsOf(error: ErrorShape): LineError[] {
+  if (error.details?.field !== 'url') return [];
+  return (error.details.lines ?? []).map(({ line, message }) => ({ line, message }));
 }
