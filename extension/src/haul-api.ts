@@ -38,8 +38,9 @@ export async function callHaul<T>(
       body: body !== undefined ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(answerTimeoutMs),
     });
-  } catch (error) {
-    throw new HaulError('offline', `Haul is not running at ${connection.haulUrl} (${String(error)}).`);
+  } catch {
+    // fetch says only "Failed to fetch": nothing more useful to show than where we looked.
+    throw new HaulError('offline', `Haul is not running at ${connection.haulUrl}.`);
   }
   let envelope: Envelope<T> | undefined;
   try {
