@@ -12,8 +12,13 @@ export interface SseFrame {
 /** Splits an SSE byte stream, fed in arbitrary pieces, into frames. Comments are dropped. */
 export class SseSplitter {
   private buffer = '';
+  /** A CR at the end of a piece may be half of a CRLF: held until the next piece. */
+  private pendingCr = false;
 
-  feed(text: string): SseFrame[] {
+  feed(piece: string): SseFrame[] {
+    let text = (this.pendingCr ? '\r' : '') + piece;
+    this.pendingCr = text.endsWith('\r');
+    if (this.pendingCr) text = text.slice(0, -1);
     this.buffer += text.replace(/\r\n?/g, '\n');
     const frames: SseFrame[] = [];
     let end: number;
