@@ -133,7 +133,7 @@ test.afterAll(async () => {
   for (const dir of temp) rmSync(dir, { recursive: true, force: true });
 });
 
-test('an unpaired extension is refused; pairing with the code Haul prints allows its origin only', async () => {
+test('an unpaired extension is refused; pairing with the code from Haul’s Settings allows its origin only', async () => {
   const options = await extensionPage('options');
   // A POST, as every call that changes something is: Chromium sends an extension's origin
   // with those (a GET to a host the extension may reach goes without one, like curl's).
@@ -153,13 +153,28 @@ test('an unpaired extension is refused; pairing with the code Haul prints allows
   expect(await askHaul()).toBe(403);
   await expect(options.locator('#pair-status')).toHaveText('Not paired.');
 
-  await options.fill('#pair-code', haul.server.signInUrl);
+  // The code comes from Haul's Settings, as a user would copy it.
+  const app = await context.newPage();
+  await app.goto(haul.server.signInUrl);
+  await app.getByRole('button', { name: 'Settings' }).click();
+  const pairing = app.getByTestId('pair-browser');
+  await expect(pairing).toContainText('No browser is paired yet.');
+  await pairing.getByRole('button', { name: 'Show pairing code' }).click();
+  const code = (await pairing.getByTestId('pairing-code').textContent())!;
+  expect(code).toBe(haul.server.signInUrl);
+
+  await options.fill('#pair-code', code);
   await options.click('#pair');
   await expect(options.locator('#pair-status')).toContainText(`Paired with Haul`);
   await expect(options.locator('#haul-url')).toHaveValue(haul.server.url);
   const settings = await rpc<{ allowedOrigins: string[] }>('settings.get');
   expect(settings.allowedOrigins).toEqual([`chrome-extension://${extensionId}`]);
   expect(await askHaul()).toBe(200);
+  await app.reload();
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await expect(app.getByTestId('pair-browser')).toContainText(`Paired: chrome-extension://${extensionId}`);
+  await app.getByTestId('pair-browser').screenshot({ path: join(shots, 'extension-pair-browser.png') });
+  await app.close();
   // That probe job is not part of what follows.
   const probe = (await rpc<{ jobs: DownloadJob[] }>('jobs.snapshot')).jobs[0]!;
   await rpc('jobs.cancel', { id: probe.id });
