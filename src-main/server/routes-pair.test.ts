@@ -65,6 +65,13 @@ describe('pairing a browser extension', () => {
     expect((await from(extension, 'GET', '/v1/jobs/queue', api.token)).status).toBe(403);
   });
 
+  it('is described in the OpenAPI document', async () => {
+    api = await startTestApi();
+    const doc = (await api.call('GET', '/v1/openapi.json')).json().value;
+    expect(doc.paths['/v1/pair'].post).toBeDefined();
+    expect(doc.paths['/v1/pair'].delete).toBeDefined();
+  });
+
   it('is not open to web pages, nor to calls without an extension origin', async () => {
     api = await startTestApi();
     expect((await from('http://evil.example', 'POST', '/v1/pair', api.token, {})).status).toBe(403);
