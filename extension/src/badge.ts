@@ -1,4 +1,5 @@
 /** The toolbar badge says what happened to the last download, so a refusal is never silent. */
+import { ext } from './browser-api';
 import type { Refusal } from './haul-api';
 
 export interface LastStatus {
@@ -17,13 +18,13 @@ const badgeText: Record<LastStatus['kind'], string> = {
 
 export async function report(kind: LastStatus['kind'], message: string): Promise<void> {
   const status: LastStatus = { kind, message, at: Date.now() };
-  await chrome.storage.local.set({ lastStatus: status });
-  await chrome.action.setBadgeText({ text: badgeText[kind] });
-  if (badgeText[kind]) await chrome.action.setBadgeBackgroundColor({ color: '#c62828' });
-  await chrome.action.setTitle({ title: `Haul: ${message}` });
+  await ext.storage.local.set({ lastStatus: status });
+  await ext.action.setBadgeText({ text: badgeText[kind] });
+  if (badgeText[kind]) await ext.action.setBadgeBackgroundColor({ color: '#c62828' });
+  await ext.action.setTitle({ title: `Haul: ${message}` });
 }
 
 export async function lastStatus(): Promise<LastStatus | undefined> {
-  const stored = (await chrome.storage.local.get('lastStatus')) as { lastStatus?: LastStatus };
+  const stored = (await ext.storage.local.get('lastStatus')) as { lastStatus?: LastStatus };
   return stored.lastStatus;
 }

@@ -1,4 +1,5 @@
 /** Downloads the browser starts: held, handed to Haul, and dropped from the browser once Haul has them. */
+import { ext } from './browser-api';
 import { report } from './badge';
 import { HaulError, submit } from './haul-api';
 import { baseName, submitInput } from './hand-over';
@@ -29,15 +30,15 @@ function takeKept(...urls: (string | undefined)[]): boolean {
 
 /** Drops the browser's copy: cancelled if still running, its file removed if it already finished. */
 async function dropBrowserCopy(id: number): Promise<void> {
-  const [item] = await chrome.downloads.search({ id });
-  if (item?.state === 'complete') await chrome.downloads.removeFile(id).catch(() => undefined);
-  else await chrome.downloads.cancel(id).catch(() => undefined);
-  await chrome.downloads.erase({ id });
+  const [item] = await ext.downloads.search({ id });
+  if (item?.state === 'complete') await ext.downloads.removeFile(id).catch(() => undefined);
+  else await ext.downloads.cancel(id).catch(() => undefined);
+  await ext.downloads.erase({ id });
 }
 
 export async function onDownloadCreated(item: chrome.downloads.DownloadItem): Promise<void> {
   // Our own fallback downloads (Haul refused a context-menu link) stay in the browser.
-  if (item.byExtensionId && item.byExtensionId === chrome.runtime.id) return;
+  if (item.byExtensionId && item.byExtensionId === ext.runtime.id) return;
   if (takeKept(item.url, item.finalUrl)) return report('kept', 'Alt-click: the browser downloads this one.');
   const options = await loadOptions();
   const candidate: Candidate = {
@@ -50,10 +51,10 @@ export async function onDownloadCreated(item: chrome.downloads.DownloadItem): Pr
   const verdict = decide(candidate, options);
   if (!verdict.capture) return report('kept', `The browser downloads this one: ${verdict.reason}.`);
   // Held while Haul answers; resumed if Haul cannot take it, so nothing is lost.
-  await chrome.downloads.pause(item.id).catch(() => undefined);
+  await ext.downloads.pause(item.id).catch(() => undefined);
   // An Alt-click's message can trail the download by a moment: look again after the pause.
   if (takeKept(item.url, item.finalUrl)) {
-    await chrome.downloads.resume(item.id).catch(() => undefined);
+    await ext.downloads.resume(item.id).catch(() => undefined);
     return report('kept', 'Alt-click: the browser downloads this one.');
   }
   try {
@@ -65,7 +66,7 @@ export async function onDownloadCreated(item: chrome.downloads.DownloadItem): Pr
     await dropBrowserCopy(item.id);
     await report('handed', `Haul is downloading ${jobs[0]?.fileName ?? jobs[0]?.url ?? item.url}.`);
   } catch (error) {
-    await chrome.downloads.resume(item.id).catch(() => undefined);
+    await ext.downloads.resume(item.id).catch(() => undefined);
     const refusal = error instanceof HaulError ? error.refusal : 'refused';
     await report(refusal, `${error instanceof Error ? error.message : String(error)} The browser downloads it.`);
   }

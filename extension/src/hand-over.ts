@@ -1,4 +1,5 @@
 /** What Haul is given for one URL: the request as the browser would have made it. */
+import { ext } from './browser-api';
 import type { SubmitInput } from '../../src-common/contract';
 import type { ExtensionOptions } from './options-store';
 
@@ -8,8 +9,8 @@ export const cookiePermission: chrome.permissions.Permissions = { permissions: [
 /** The cookies the browser would send to `url`, when the user allowed it; else nothing. */
 export async function cookieHeader(url: string, options: ExtensionOptions): Promise<string | undefined> {
   if (!options.sendCookies) return undefined;
-  if (!(await chrome.permissions.contains(cookiePermission))) return undefined;
-  const cookies = await chrome.cookies.getAll({ url });
+  if (!(await ext.permissions.contains(cookiePermission))) return undefined;
+  const cookies = await ext.cookies.getAll({ url });
   const header = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   return header || undefined;
 }

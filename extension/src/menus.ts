@@ -1,4 +1,5 @@
 /** The "Download with Haul" context menu on links, images, media and selected text. */
+import { ext } from './browser-api';
 import { report } from './badge';
 import { HaulError, submit } from './haul-api';
 import { submitInput } from './hand-over';
@@ -8,13 +9,13 @@ import { urlsInText } from './rules';
 export const menuId = 'haul-download';
 
 export function createMenus(): void {
-  chrome.contextMenus.removeAll(() => {
-    chrome.contextMenus.create({
+  void ext.contextMenus.removeAll().then(() =>
+    ext.contextMenus.create({
       id: menuId,
       title: 'Download with Haul',
       contexts: ['link', 'image', 'video', 'audio', 'selection'],
-    });
-  });
+    }),
+  );
 }
 
 /** The URLs a menu click is about: the link, else the image or media, else each URL selected. */
@@ -37,7 +38,7 @@ export async function onMenuClicked(info: chrome.contextMenus.OnClickData): Prom
       handed += 1;
     } catch (error) {
       // Haul could not take it: the browser downloads it instead (our own downloads are not captured).
-      await chrome.downloads.download({ url }).catch(() => undefined);
+      await ext.downloads.download({ url }).catch(() => undefined);
       const refusal = error instanceof HaulError ? error.refusal : 'refused';
       await report(refusal, `${error instanceof Error ? error.message : String(error)} The browser downloads it.`);
     }

@@ -1,4 +1,5 @@
 /** The extension's settings in `storage.local` (the token must not sync to other machines). */
+import { ext } from './browser-api';
 
 export interface ExtensionOptions {
   /** Hand downloads the browser starts to Haul. @default true */
@@ -30,13 +31,13 @@ export const defaultOptions: ExtensionOptions = {
 };
 
 export async function loadOptions(): Promise<ExtensionOptions> {
-  const stored = (await chrome.storage.local.get('options')) as { options?: Partial<ExtensionOptions> };
+  const stored = (await ext.storage.local.get('options')) as { options?: Partial<ExtensionOptions> };
   return { ...defaultOptions, ...stored.options };
 }
 
 export async function saveOptions(change: Partial<ExtensionOptions>): Promise<ExtensionOptions> {
   const next = { ...(await loadOptions()), ...change };
-  await chrome.storage.local.set({ options: next });
+  await ext.storage.local.set({ options: next });
   return next;
 }
 

@@ -1,4 +1,5 @@
 /** The options page: pairing with Haul and the capture rules. */
+import { ext } from './browser-api';
 import { HaulError, pair, unpair } from './haul-api';
 import { cookiePermission } from './hand-over';
 import { loadOptions, parsePairCode, saveOptions } from './options-store';
@@ -23,7 +24,7 @@ function say(element: HTMLElement, text: string, error = false): void {
 }
 
 async function showCookiePermission(): Promise<void> {
-  const granted = await chrome.permissions.contains(cookiePermission);
+  const granted = await ext.permissions.contains(cookiePermission);
   cookieNote.textContent = granted
     ? 'Cookie access is granted.'
     : 'Cookie access is not granted: downloads go without cookies until you tick the box and allow it.';
@@ -55,7 +56,7 @@ $('pair').addEventListener('click', () => {
       haulUrl.value = url;
       code.value = '';
       say(pairStatus, `Paired with Haul ${answer.version} at ${url}.`);
-      await chrome.action.setBadgeText({ text: '' });
+      await ext.action.setBadgeText({ text: '' });
     } catch (error) {
       const hint = error instanceof HaulError && error.refusal === 'offline' ? ' Is Haul running?' : '';
       say(pairStatus, `${error instanceof Error ? error.message : String(error)}${hint}`, true);
@@ -76,7 +77,7 @@ $('unpair').addEventListener('click', () => {
 // Asked for in the click itself: browsers grant permissions only in answer to a user gesture.
 sendCookies.addEventListener('change', () => {
   if (!sendCookies.checked) return;
-  void chrome.permissions.request(cookiePermission).then(
+  void ext.permissions.request(cookiePermission).then(
     (granted) => {
       if (!granted) sendCookies.checked = false;
       return showCookiePermission();

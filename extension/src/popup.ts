@@ -1,4 +1,5 @@
 /** The popup: Haul's downloads live from the event stream, with pause, resume and cancel. */
+import { ext } from './browser-api';
 import type { DownloadJob } from '../../src-common/contract';
 import { lastStatus } from './badge';
 import { jobAction, type JobAction } from './haul-api';
@@ -70,7 +71,7 @@ function row(job: DownloadJob, run: (action: JobAction, id: string) => void): HT
 async function main(): Promise<void> {
   document.getElementById('open-options')!.addEventListener('click', (event) => {
     event.preventDefault();
-    void chrome.runtime.openOptionsPage();
+    void ext.runtime.openOptionsPage();
   });
   const status = await lastStatus();
   if (status && status.kind !== 'handed' && status.kind !== 'kept') {
