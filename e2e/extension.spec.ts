@@ -262,6 +262,12 @@ test('the popup shows Haul’s downloads live and pauses, resumes and cancels th
   await expect(row).toContainText('paused');
   await popup.screenshot({ path: join(shots, 'extension-popup.png') });
 
+  // Clicked again while Haul holds it: no second copy in the browser, no second job.
+  const again = await clickLink(page, 'gated-pause');
+  await expect.poll(() => browserCopyDropped(again)).toBe(true);
+  const { jobs } = await rpc<{ jobs: DownloadJob[] }>('jobs.snapshot');
+  expect(jobs.filter((j) => j.url === `${site.url}/files/gated-pause.bin`)).toHaveLength(1);
+
   site.openGate();
   await row.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(() => statusOf('/files/gated-pause.bin'), { timeout: 20_000 }).toBe('completed');

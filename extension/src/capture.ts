@@ -66,6 +66,11 @@ export async function onDownloadCreated(item: chrome.downloads.DownloadItem): Pr
     await dropBrowserCopy(item.id);
     await report('handed', `Haul is downloading ${jobs[0]?.fileName ?? jobs[0]?.url ?? item.url}.`);
   } catch (error) {
+    // Clicked again while Haul still fetches it: one copy is enough.
+    if (error instanceof HaulError && error.kind === 'conflict') {
+      await dropBrowserCopy(item.id);
+      return report('handed', 'Haul is already downloading this one.');
+    }
     await ext.downloads.resume(item.id).catch(() => undefined);
     const refusal = error instanceof HaulError ? error.refusal : 'refused';
     await report(refusal, `${error instanceof Error ? error.message : String(error)} The browser downloads it.`);

@@ -9,6 +9,8 @@ export class HaulError extends Error {
   constructor(
     readonly refusal: Refusal,
     message: string,
+    /** Haul's error kind when it answered (`conflict`: it already has this download). */
+    readonly kind?: string,
   ) {
     super(message);
     this.name = 'HaulError';
@@ -52,7 +54,7 @@ export async function callHaul<T>(
   const message = envelope?.ok === false ? envelope.error.message : `HTTP ${response.status}`;
   // 401/403: a wrong or replaced token, or an origin Haul no longer knows: pair again.
   const refusal = response.status === 401 || response.status === 403 ? 'unpaired' : 'refused';
-  throw new HaulError(refusal, `Haul refused: ${message}`);
+  throw new HaulError(refusal, `Haul refused: ${message}`, envelope?.ok === false ? envelope.error.kind : undefined);
 }
 
 /** Pairs this extension's origin with Haul; the token proves the user allowed it. */
