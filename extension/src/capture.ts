@@ -73,6 +73,9 @@ export async function onDownloadCreated(item: chrome.downloads.DownloadItem): Pr
     }
     await ext.downloads.resume(item.id).catch(() => undefined);
     const refusal = error instanceof HaulError ? error.refusal : 'refused';
-    await report(refusal, `${error instanceof Error ? error.message : String(error)} The browser is downloading it instead.`);
+    await report(
+      refusal,
+      `${error instanceof Error ? error.message : String(error)} The browser is downloading it instead.`,
+    );
   }
 }

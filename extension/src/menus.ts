@@ -40,7 +40,10 @@ export async function onMenuClicked(info: chrome.contextMenus.OnClickData): Prom
       // Haul could not take it: the browser downloads it instead (our own downloads are not captured).
       await ext.downloads.download({ url }).catch(() => undefined);
       const refusal = error instanceof HaulError ? error.refusal : 'refused';
-      await report(refusal, `${error instanceof Error ? error.message : String(error)} The browser is downloading it instead.`);
+      await report(
+        refusal,
+        `${error instanceof Error ? error.message : String(error)} The browser is downloading it instead.`,
+      );
     }
   }
   if (handed > 0) await report('handed', `Haul is downloading ${handed} link${handed === 1 ? '' : 's'}.`);
