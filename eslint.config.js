@@ -31,7 +31,17 @@ const restrict = (patterns, paths = []) => ({
 const tests = ['**/*.test.ts', '**/test-support.ts'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', '.native/**', 'release/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'extension/dist/**',
+      'node_modules/**',
+      'test-results/**',
+      '.native/**',
+      'release/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -84,6 +94,27 @@ export default tseslint.config(
         ],
         [electronImport],
       ),
+    },
+  },
+  {
+    // The browser extension: browser globals (chrome comes from @types/chrome); of the
+    // project it shares only the contract's types.
+    files: ['extension/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronImport],
+          patterns: [
+            {
+              group: ['**/src-main/**', '**/src-preload/**', '**/src-renderer/**'],
+              message: 'The extension talks to Haul over its HTTP API; it shares only src-common.',
+            },
+            { regex: '^node:', message: 'The extension runs in the browser.' },
+          ],
+        },
+      ],
     },
   },
   {

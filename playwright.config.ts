@@ -31,5 +31,7 @@ export default defineConfig({
       },
     },
     { name: 'electron', testMatch: /electron\.spec\.ts/ },
+    // Launches its own Chromium with the built extension (extension/dist) loaded.
+    { name: 'extension', testMatch: /extension\.spec\.ts/ },
   ],
 });

@@ -8,6 +8,7 @@ export default defineConfig({
       'src-common/**/*.test.ts',
       'src-renderer/**/*.test.{ts,tsx}',
       'scripts/**/*.test.ts',
+      'extension/src/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 20_000,

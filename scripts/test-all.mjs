@@ -2,9 +2,11 @@
 // `npm test`: every check the project promises, in order, then one summary line per suite.
 //   checks: native build for Node, typecheck, lint + layer boundaries, format
 //   unit:   vitest (core, server, shell, renderer logic, scripts)
-//   build:  electron-vite build, and the sandboxed preload requires nothing but electron
-//   e2e:    Playwright: the UI in Debian's Chromium against `haul serve`; the Electron app
-//           where an Electron binary exists (reported as skipped where not)
+//   build:  electron-vite build, and the sandboxed preload requires nothing but electron;
+//           the browser extension (Vite, into extension/dist) and `web-ext lint` on it
+//   e2e:    Playwright: the UI in Debian's Chromium against `haul serve`; the extension
+//           loaded in Chromium; the Electron app where an Electron binary exists
+//           (reported as skipped where not)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -44,6 +46,8 @@ const checks = [
   ['typecheck (main + preload)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']],
   ['typecheck (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']],
   ['typecheck (e2e)', bin('tsc'), ['-p', 'tsconfig.e2e.json', '--noEmit']],
+  ['typecheck (extension)', bin('tsc'), ['-p', 'extension/tsconfig.json', '--noEmit']],
+  ['typecheck (extension build)', bin('tsc'), ['-p', 'extension/tsconfig.node.json', '--noEmit']],
   ['lint', bin('eslint'), ['.']],
   ['layer boundaries', process.execPath, [join(root, 'scripts/check-boundaries.mjs')]],
   ['format', bin('prettier'), ['--check', '.']],
@@ -74,7 +78,10 @@ if (!unitOk || !unit || unit.numFailedTests > 0) failed = true;
 // Build, then end-to-end.
 const buildOk =
   step('build', bin('electron-vite'), ['build']) &&
-  step('build output', process.execPath, [join(root, 'scripts/check-build.mjs')]);
+  step('build output', process.execPath, [join(root, 'scripts/check-build.mjs')]) &&
+  step('build extension', bin('vite'), ['build', '--config', 'extension/vite.config.ts']) &&
+  // Errors fail; the one expected warning is Firefox ignoring the Chromium service_worker key.
+  step('web-ext lint', bin('web-ext'), ['lint', '--source-dir', 'extension/dist', '--no-input']);
 if (!buildOk) failed = true;
 
 if (buildOk) {

@@ -55,3 +55,11 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match?.[1];
 }
+
+/**
+ * A browser extension's own origin (`chrome-extension://<id>`, `moz-extension://<uuid>`).
+ * Web pages cannot send one, so it may ask to pair; it is trusted only after pairing.
+ */
+export function isExtensionOrigin(origin: string | undefined): origin is string {
+  return /^(chrome-extension|moz-extension):\/\/[a-z0-9-]{1,64}$/.test(origin ?? '');
+}

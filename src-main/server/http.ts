@@ -4,18 +4,20 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ErrorKind } from '../../src-common/contract';
 import type { Core } from '../core/app';
-import { bearerToken, hostForUrl, isAllowedHost, isAllowedOrigin } from './guards';
+import { bearerToken, hostForUrl, isAllowedHost, isAllowedOrigin, isExtensionOrigin } from './guards';
 import { buildOpenApi } from './openapi';
 import { BadRequest, sendError } from './reply';
 import { registerActionRoutes } from './routes-actions';
 import { registerCommandRoutes } from './routes-commands';
+import { pairUrl, registerPairRoutes } from './routes-pair';
 import { registerQueueRoutes } from './routes-queues';
 import { eventsUrl, registerEventRoutes } from './routes-sse';
 import { TicketStore } from './tickets';
 import { tokensMatch } from '../core/api-token';
 
 export interface ServerOptions {
-  core: Pick<Core, 'invoke' | 'info' | 'events'>;
+  /** `settings` gives the paired origins (`allowedOrigins`), read at each request. */
+  core: Pick<Core, 'invoke' | 'info' | 'events' | 'settings'>;
   /** The token, or a function giving the current one (it can be regenerated while running). */
   token: string | (() => string);
   /** @default '127.0.0.1' */
@@ -24,7 +26,7 @@ export interface ServerOptions {
   port?: number;
   /** The built renderer; served at `/` when present. */
   staticDir?: string;
-  /** Origins besides our own that may call the API (browser extensions the user allowed). */
+  /** Origins besides our own and the `allowedOrigins` setting that may call the API. */
   allowedOrigins?: readonly string[];
   /** Host names besides loopback that reach us (the --host of --allow-remote). */
   allowedHosts?: readonly string[];
@@ -70,8 +72,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!isAllowedHost(request.headers.host, port, allowedHosts)) {
       return sendError(reply, 'forbidden', 'Host not allowed: the API answers only to its own host names.', 421);
     }
-    if (!isAllowedOrigin(request.headers.origin, port, options.allowedOrigins, allowedHosts)) {
-      return sendError(reply, 'forbidden', `Origin not allowed: ${request.headers.origin}`);
+    const origin = request.headers.origin;
+    const extraOrigins = [...(options.allowedOrigins ?? []), ...core.settings.get().allowedOrigins];
+    // An unpaired extension may reach the pairing route only, and still needs the token there.
+    const pairing = request.method !== 'GET' && request.routeOptions.url === pairUrl && isExtensionOrigin(origin);
+    if (!pairing && !isAllowedOrigin(origin, port, extraOrigins, allowedHosts)) {
+      const hint = isExtensionOrigin(origin) ? ' (pair the extension with Haul first)' : '';
+      return sendError(reply, 'forbidden', `Origin not allowed: ${origin}${hint}`);
     }
     if (!needsToken(request)) return;
     const ticket = request.headers.authorization === undefined ? ticketOf(request) : undefined;
@@ -114,6 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerCommandRoutes(app, core);
   registerQueueRoutes(app, core);
   registerActionRoutes(app, core);
+  registerPairRoutes(app, core);
   const streams = registerEventRoutes(app, { hub: core.events, tickets, ...options.events });
 
   if (options.staticDir && existsSync(options.staticDir)) {

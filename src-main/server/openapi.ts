@@ -49,6 +49,21 @@ const handWritten: RouteDoc[] = [
     }),
   },
   {
+    method: 'POST',
+    url: '/v1/pair',
+    summary:
+      'Pairs a browser extension: called with the token from the extension itself, it adds the calling ' +
+      'chrome-extension:// or moz-extension:// origin to allowedOrigins. Other origins: 400 or 403.',
+    body: z.object({}),
+    output: z.object({ origin: z.string(), version: z.string() }),
+  },
+  {
+    method: 'DELETE',
+    url: '/v1/pair',
+    summary: 'Unpairs the calling browser extension: its origin leaves allowedOrigins.',
+    output: z.object({ origin: z.string() }),
+  },
+  {
     method: 'GET',
     url: '/v1/jobs/events',
     summary:

@@ -135,9 +135,9 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
   // The local API, when enabled, for the CLI and browser extensions.
   let server: RunningServer | undefined;
   const dataDir = app.getPath('userData');
-  const { apiEnabled, apiPort, allowedOrigins } = core.settings.get();
+  const { apiEnabled, apiPort } = core.settings.get();
   if (apiEnabled) {
-    startServer({ core, token: () => core.apiToken(), port: apiPort, allowedOrigins })
+    startServer({ core, token: () => core.apiToken(), port: apiPort })
       .then((running) => {
         server = running;
         writeInstanceFile(dataDir, { port: running.port, pid: process.pid });

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { ErrorShape, Settings } from '../../../../src-common/contract';
 import { useStore } from '../../store/instance';
 import { ApiToken } from './ApiToken';
+import { PairBrowser } from './PairBrowser';
 import { SettingControl } from './SettingControl';
 import { visibleGroups } from './settings-fields';
 import { parseDraft, toDraft, type Draft } from './settings-draft';
@@ -79,6 +80,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
             />
           ))}
           {group.id === 'api' && <ApiToken />}
+          {group.id === 'api' && <PairBrowser settings={settings} />}
         </fieldset>
       ))}
       <div className="save-bar">

@@ -1,0 +1,106 @@
+/** The popup: Haul's downloads live from the event stream, with pause, resume and cancel. */
+import { ext } from './browser-api';
+import type { DownloadJob } from '../../src-common/contract';
+import { lastStatus } from './badge';
+import { jobAction, type JobAction } from './haul-api';
+import { openJobStream } from './job-stream';
+import { loadOptions } from './options-store';
+
+const list = document.getElementById('jobs') as HTMLUListElement;
+const empty = document.getElementById('empty') as HTMLParagraphElement;
+const streamStatus = document.getElementById('stream-status') as HTMLSpanElement;
+const note = document.getElementById('last-status') as HTMLParagraphElement;
+
+const finished = new Set(['completed', 'failed', 'cancelled']);
+const shownFinished = 5;
+
+function bytes(n: number | null): string {
+  if (n === null || n < 0) return '?';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** Active first (newest first), then the last few finished ones. */
+function ordered(jobs: DownloadJob[]): DownloadJob[] {
+  const newest = (a: DownloadJob, b: DownloadJob) => b.createdAt - a.createdAt;
+  const active = jobs.filter((j) => !finished.has(j.status)).sort(newest);
+  const done = jobs.filter((j) => finished.has(j.status)).sort(newest);
+  return [...active, ...done.slice(0, shownFinished)];
+}
+
+function actionsOf(job: DownloadJob): JobAction[] {
+  if (job.status === 'paused') return ['resume', 'cancel'];
+  if (job.status === 'pending' || job.status === 'downloading') return ['pause', 'cancel'];
+  return [];
+}
+
+function row(job: DownloadJob, run: (action: JobAction, id: string) => void): HTMLLIElement {
+  const item = document.createElement('li');
+  item.className = `job status-${job.status}`;
+  item.dataset.jobId = job.id;
+  const name = document.createElement('div');
+  name.className = 'job-name';
+  name.textContent = job.fileName ?? job.url;
+  name.title = job.url;
+  const meter = document.createElement('progress');
+  meter.max = 100;
+  meter.value = job.progress;
+  const line = document.createElement('div');
+  line.className = 'job-line muted';
+  const speed = job.status === 'downloading' && job.speed ? ` · ${bytes(job.speed)}/s` : '';
+  line.textContent = `${job.status} · ${bytes(job.receivedBytes)} of ${bytes(job.totalBytes)}${speed}`;
+  const buttons = document.createElement('div');
+  buttons.className = 'job-actions';
+  for (const action of actionsOf(job)) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = action[0]!.toUpperCase() + action.slice(1);
+    button.addEventListener('click', () => run(action, job.id));
+    buttons.append(button);
+  }
+  item.append(name, meter, line, buttons);
+  return item;
+}
+
+async function main(): Promise<void> {
+  document.getElementById('open-options')!.addEventListener('click', (event) => {
+    event.preventDefault();
+    void ext.runtime.openOptionsPage();
+  });
+  const status = await lastStatus();
+  if (status && status.kind !== 'handed' && status.kind !== 'kept') {
+    note.hidden = false;
+    note.textContent = status.message;
+  }
+  const options = await loadOptions();
+  if (!options.token) {
+    streamStatus.textContent = 'Not paired: open Options to pair with Haul.';
+    return;
+  }
+  const run = (action: JobAction, id: string) => {
+    jobAction(options, action, id).catch((error: unknown) => {
+      note.hidden = false;
+      note.textContent = `Could not ${action}: ${error instanceof Error ? error.message : String(error)}`;
+    });
+  };
+  openJobStream(options, {
+    onJobs(jobs) {
+      const shown = ordered(jobs);
+      list.replaceChildren(...shown.map((job) => row(job, run)));
+      empty.hidden = shown.length > 0;
+    },
+    onStatus(state, message) {
+      streamStatus.textContent = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Haul offline';
+      streamStatus.title = message ?? '';
+      streamStatus.dataset.state = state;
+    },
+  });
+}
+
+void main();
