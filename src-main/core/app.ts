@@ -16,6 +16,7 @@ import { findBundledPluginsDir } from './plugins/bundled-dir';
 import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/plugin-host';
 import { SettingsStore } from './settings';
 import { openOrRecoverDatabase, schemaVersion } from './store/database';
+import { GidStore } from './store/gid-store';
 
 export interface CoreOptions {
   dataDir: string;
@@ -71,6 +72,8 @@ export interface Core {
   invoke(name: unknown, input: unknown): Promise<Envelope<unknown>>;
   /** The local API's current token (created on first use, kept in `<data-dir>/api-token`). */
   apiToken(): string;
+  /** The aria2 GIDs of download jobs, for the aria2-compatible endpoint. */
+  readonly gids: Pick<GidStore, 'gidOf' | 'assign' | 'lookup'>;
   close(): Promise<void>;
 }
 
@@ -219,6 +222,7 @@ export function createCore(options: CoreOptions): Core {
     plugins,
     invoke: (name, input) => dispatch(commands, name, input),
     apiToken,
+    gids: new GidStore(db),
     async close() {
       if (closed) return;
       closed = true;

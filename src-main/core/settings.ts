@@ -16,6 +16,10 @@ export const defaultSettings: Settings = {
   apiEnabled: true,
   apiPort: 8181,
   allowedOrigins: [],
+  aria2Enabled: false,
+  aria2Port: 6800,
+  aria2Secret: '',
+  aria2AllowedOrigins: [],
 };
 
 /** User settings, one JSON value per key in the `settings` table. */

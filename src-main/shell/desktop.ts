@@ -13,6 +13,7 @@ import {
 } from 'electron';
 import { showChannel, type Job, type ShowRequest } from '../../src-common/contract';
 import type { Core } from '../core/app';
+import { startAria2Endpoint } from '../server/aria2/endpoint';
 import { startServer, type RunningServer } from '../server/http';
 import { removeInstanceFile, writeInstanceFile } from '../server/instance-file';
 import { registerIpc } from './ipc';
@@ -142,6 +143,9 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
       .catch((error: unknown) => console.error(`haul: the local API did not start: ${String(error)}`));
   }
 
+  // The aria2-compatible endpoint follows its settings (off by default).
+  const aria2 = startAria2Endpoint({ core });
+
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
       ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
@@ -175,7 +179,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     clearTimeout(trayTimer);
     subscription.close();
     tray.destroy();
-    const done = Promise.all([server?.close(), core.close()]).finally(() => removeInstanceFile(dataDir, process.pid));
+    const done = Promise.all([server?.close(), aria2.close(), core.close()]).finally(() => removeInstanceFile(dataDir, process.pid));
     void Promise.race([done, new Promise((r) => setTimeout(r, 5000))]).then(() => app.exit(0));
   });
 
