@@ -132,6 +132,8 @@ export const downloadMethods: Record<string, Method> = {
   },
   'aria2.getPeers': async ({ core }, params) => {
     const job = await downloadOf(core, params[0], 0);
+    // HTTP downloads have no peers: aria2 answers an empty list while one runs.
+    if (statusOf[job.status] === 'active') return [];
     throw new Aria2Error(`No peer data is available for GID#${core.gids.gidOf(job.id)}`);
   },
   'aria2.tellActive': ({ core }, params) => lists(core).active.map((job) => shape(core, job, keysAt(params, 0))),
