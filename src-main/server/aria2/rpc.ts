@@ -79,7 +79,8 @@ export class Aria2Rpc {
     const state: CallState = { unauthorized: false };
     if (Array.isArray(message)) {
       const body = [];
-      for (const entry of message) body.push(await this.one(entry, state));
+      // aria2 answers nothing for a batch entry that is not an object.
+      for (const entry of message) if (isObject(entry)) body.push(await this.one(entry, state));
       return { body, status: 200, unauthorized: state.unauthorized };
     }
     const body = await this.one(message, state);
