@@ -35,7 +35,7 @@ describe('haul serve flags', () => {
 
   it('reads --aria2-rpc with or without a port, and --aria2-secret', () => {
     const base = ['--data-dir', dir.path];
-    expect(parseServeOptions([...base]).aria2).toBeUndefined();
+    expect(parseServeOptions([...base])).not.toHaveProperty('aria2');
     expect(parseServeOptions(['--aria2-rpc', ...base])).toMatchObject({ aria2: { enable: true, port: undefined } });
     expect(parseServeOptions(['--aria2-rpc', '6801', ...base])).toMatchObject({ aria2: { enable: true, port: 6801 } });
     expect(parseServeOptions([...base, '--aria2-rpc=0', '--aria2-secret', 's3cret'])).toMatchObject({
@@ -97,7 +97,12 @@ describe('serve', () => {
     );
     try {
       const aria2 = new URL(serving.aria2Url()!);
-      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'aria2.getGlobalStat', params: ['token:flag-secret'] });
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'aria2.getGlobalStat',
+        params: ['token:flag-secret'],
+      });
       const answer = await raw(Number(aria2.port), '/jsonrpc', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.length) },

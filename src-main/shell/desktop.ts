@@ -179,7 +179,8 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     clearTimeout(trayTimer);
     subscription.close();
     tray.destroy();
-    const done = Promise.all([server?.close(), aria2.close(), core.close()]).finally(() => removeInstanceFile(dataDir, process.pid));
+    void aria2.close(); // ends its sockets at once; nothing to wait for
+    const done = Promise.all([server?.close(), core.close()]).finally(() => removeInstanceFile(dataDir, process.pid));
     void Promise.race([done, new Promise((r) => setTimeout(r, 5000))]).then(() => app.exit(0));
   });
 

@@ -17,8 +17,7 @@ export class GidStore {
   /** The job's GID, made on first use. */
   gidOf(jobId: string): string {
     const row = this.db.prepare('SELECT gid FROM aria2_gids WHERE job_id = ?').get(jobId) as
-      | { gid: string }
-      | undefined;
+      { gid: string } | undefined;
     if (row) return row.gid;
     for (let attempt = 0; attempt < 10; attempt += 1) {
       const gid = this.random();
@@ -37,8 +36,7 @@ export class GidStore {
   assign(jobId: string, gid: string): boolean {
     return this.db.transaction(() => {
       const holder = this.db.prepare('SELECT job_id AS jobId FROM aria2_gids WHERE gid = ?').get(gid) as
-        | { jobId: string }
-        | undefined;
+        { jobId: string } | undefined;
       if (holder) return holder.jobId === jobId;
       this.db.prepare('DELETE FROM aria2_gids WHERE job_id = ?').run(jobId);
       this.db.prepare('INSERT INTO aria2_gids (gid, job_id) VALUES (?, ?)').run(gid, jobId);

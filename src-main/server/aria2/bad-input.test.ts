@@ -83,13 +83,20 @@ describe.skipIf(!existsSync(aria2cPath))('bad input: aria2c and Haul answer alik
     expect(shapeOf(mine.body)).toEqual(shapeOf(theirs.body));
     expect(mine.body.id).toBe(theirs.body.id);
     const broken = `/jsonrpc?method=aria2.getGlobalStat&id=7&params=${encodeURIComponent('!!not base64 json')}`;
-    const [badTheirs, badMine] = await Promise.all([outcome(raw(aria2c.port, broken)), outcome(raw(haul.port, broken))]);
+    const [badTheirs, badMine] = await Promise.all([
+      outcome(raw(aria2c.port, broken)),
+      outcome(raw(haul.port, broken)),
+    ]);
     expect(badMine.status).toBe(badTheirs.status);
     expect(shapeOf(badMine.body)).toEqual(shapeOf(badTheirs.body));
   });
 
   it('a body over 2 MiB is refused before it is read whole, and changes nothing', async () => {
-    const huge = call('aria2.addUri', [token, ['http://127.0.0.1:1/x'], { header: [`X-Pad: ${'a'.repeat(2_200_000)}`] }]);
+    const huge = call('aria2.addUri', [
+      token,
+      ['http://127.0.0.1:1/x'],
+      { header: [`X-Pad: ${'a'.repeat(2_200_000)}`] },
+    ]);
     // aria2c closes the connection without an answer; Haul says why, in aria2's error shape.
     await expect(post(aria2c, huge)).rejects.toThrow();
     const mine = await outcome(post(haul, huge));

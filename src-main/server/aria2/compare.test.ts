@@ -165,36 +165,41 @@ describe.skipIf(!existsSync(aria2cPath))('the same aria2 client script against a
         if (rule) rule.check(mine, theirs);
         else expect(shapeOf(mine)).toEqual(shapeOf(theirs));
       } catch (error) {
-        mismatches.push(`${step}: ${(error as Error).message}\n haul:  ${JSON.stringify(mine)}\n aria2: ${JSON.stringify(theirs)}`);
+        mismatches.push(
+          `${step}: ${(error as Error).message}\n haul:  ${JSON.stringify(mine)}\n aria2: ${JSON.stringify(theirs)}`,
+        );
       }
     }
     expect(mismatches).toEqual([]);
   });
 
   it('gives the same statuses, error codes and lengths', () => {
-    const pick = (answers: Answers) => JSON.parse(JSON.stringify({
-      paused: (answers.tellStatusPaused as { status: string }).status,
-      afterPause: answers.tellStatusAfterPause,
-      removed: (answers.tellStatusRemoved as { status: string }).status,
-      complete: answers.tellStatusComplete && {
-        status: (answers.tellStatusComplete as { status: string }).status,
-        totalLength: (answers.tellStatusComplete as { totalLength: string }).totalLength,
-        errorCode: (answers.tellStatusComplete as { errorCode: string }).errorCode,
-      },
-      error: {
-        status: (answers.tellStatusError as { status: string }).status,
-        errorCode: (answers.tellStatusError as { errorCode: string }).errorCode,
-      },
-      stopped: (answers.tellStopped as { status: string }[]).map((s) => s.status),
-      pauseWhilePaused: (answers.pauseWhilePaused as { error: { code: number } }).error.code,
-      unknownGid: answers.unknownGid,
-      wrongSecret: answers.wrongSecret,
-      multicallErrors: (answers.multicall as unknown[]).filter((r) => !Array.isArray(r)),
-      afterRemoveResult: answers.tellStatusAfterRemoveResult,
-      afterPurge: answers.tellStoppedAfterPurge,
-      notifications: answers.notifications,
-      listNotifications: answers.listNotifications,
-    }).replace(/[0-9a-f]{16}/g, '<gid>'));
+    const pick = (answers: Answers) =>
+      JSON.parse(
+        JSON.stringify({
+          paused: (answers.tellStatusPaused as { status: string }).status,
+          afterPause: answers.tellStatusAfterPause,
+          removed: (answers.tellStatusRemoved as { status: string }).status,
+          complete: answers.tellStatusComplete && {
+            status: (answers.tellStatusComplete as { status: string }).status,
+            totalLength: (answers.tellStatusComplete as { totalLength: string }).totalLength,
+            errorCode: (answers.tellStatusComplete as { errorCode: string }).errorCode,
+          },
+          error: {
+            status: (answers.tellStatusError as { status: string }).status,
+            errorCode: (answers.tellStatusError as { errorCode: string }).errorCode,
+          },
+          stopped: (answers.tellStopped as { status: string }[]).map((s) => s.status),
+          pauseWhilePaused: (answers.pauseWhilePaused as { error: { code: number } }).error.code,
+          unknownGid: answers.unknownGid,
+          wrongSecret: answers.wrongSecret,
+          multicallErrors: (answers.multicall as unknown[]).filter((r) => !Array.isArray(r)),
+          afterRemoveResult: answers.tellStatusAfterRemoveResult,
+          afterPurge: answers.tellStoppedAfterPurge,
+          notifications: answers.notifications,
+          listNotifications: answers.listNotifications,
+        }).replace(/[0-9a-f]{16}/g, '<gid>'),
+      );
     expect(pick(results.haul)).toEqual(pick(results.aria2c));
     expect((results.haul.tellStatusComplete as { totalLength: string }).totalLength).toBe(String(fastBody.length));
   });

@@ -126,7 +126,8 @@ export const downloadMethods: Record<string, Method> = {
   'aria2.getUris': async ({ core }, params) => urisOf(await downloadOf(core, params[0], 0)),
   'aria2.getServers': async ({ core }, params) => {
     const job = await downloadOf(core, params[0], 0);
-    if (statusOf[job.status] !== 'active') throw new Aria2Error(`No active download for GID#${core.gids.gidOf(job.id)}`);
+    if (statusOf[job.status] !== 'active')
+      throw new Aria2Error(`No active download for GID#${core.gids.gidOf(job.id)}`);
     const server = { uri: job.url, currentUri: job.finalUrl ?? job.url, downloadSpeed: String(Math.round(job.speed)) };
     return [{ index: '1', servers: [server] }];
   },
@@ -138,13 +139,9 @@ export const downloadMethods: Record<string, Method> = {
   },
   'aria2.tellActive': ({ core }, params) => lists(core).active.map((job) => shape(core, job, keysAt(params, 0))),
   'aria2.tellWaiting': ({ core }, params) =>
-    windowOf(lists(core).waiting, intAt(params, 0), intAt(params, 1)).map((job) =>
-      shape(core, job, keysAt(params, 2)),
-    ),
+    windowOf(lists(core).waiting, intAt(params, 0), intAt(params, 1)).map((job) => shape(core, job, keysAt(params, 2))),
   'aria2.tellStopped': ({ core }, params) =>
-    windowOf(lists(core).stopped, intAt(params, 0), intAt(params, 1)).map((job) =>
-      shape(core, job, keysAt(params, 2)),
-    ),
+    windowOf(lists(core).stopped, intAt(params, 0), intAt(params, 1)).map((job) => shape(core, job, keysAt(params, 2))),
   'aria2.removeDownloadResult': async ({ core }, params) => {
     const job = await downloadOf(core, params[0], 0);
     const refusal = `Could not remove download result of GID#${core.gids.gidOf(job.id)}`;

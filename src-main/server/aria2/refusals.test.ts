@@ -73,7 +73,9 @@ describe('hostile out and dir', () => {
     await haul.rpc.call('remove', absolute);
     await haul.rpc.call('purgeDownloadResult');
     // Nothing was written outside the download folder's tree; nothing at all, as both were paused.
-    expect(existsSync(haul.downloadDir) ? readdirSync(haul.downloadDir).filter((n) => n.endsWith('.sh')) : []).toEqual([]);
+    expect(existsSync(haul.downloadDir) ? readdirSync(haul.downloadDir).filter((n) => n.endsWith('.sh')) : []).toEqual(
+      [],
+    );
   });
 });
 

@@ -133,7 +133,10 @@ export async function startTransport(options: TransportOptions): Promise<Running
       if (req.method !== 'POST') return send(res, 405, invalidRequest(), { ...cors, Allow: 'GET, POST, OPTIONS' });
       const body = await readBody(req);
       if (body === undefined) {
-        send(res, 413, refusal(`The request is larger than ${maxRequestBytes} bytes.`), { ...cors, Connection: 'close' });
+        send(res, 413, refusal(`The request is larger than ${maxRequestBytes} bytes.`), {
+          ...cors,
+          Connection: 'close',
+        });
         req.destroy();
         return;
       }
