@@ -48,8 +48,8 @@ export const Settings = z.object({
   /** Its port, on 127.0.0.1. @default 6800 (aria2's) */
   aria2Port: z.number().int().min(1).max(65535),
   /**
-   * What aria2 clients send as `token:SECRET`; separate from the API token. Empty: none
-   * yet, and the endpoint makes a random one when it starts (it never runs without).
+   * What aria2 clients send as `token:SECRET`; separate from the API token. Never empty
+   * once stored: Haul makes a random one on first start and whenever it is emptied.
    */
   aria2Secret: z
     .string()

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { Settings } from '../../src-common/contract';
 
@@ -22,6 +23,9 @@ export const defaultSettings: Settings = {
   aria2AllowedOrigins: [],
 };
 
+/** A new aria2 RPC secret: 128 random bits in hex, so it fits in `token:` as it is. */
+export const newAria2Secret = () => randomBytes(16).toString('hex');
+
 /** User settings, one JSON value per key in the `settings` table. */
 export class SettingsStore {
   private current: Settings;
@@ -43,6 +47,8 @@ export class SettingsStore {
       if (field?.safeParse(value).success) merged[key] = value;
     }
     this.current = Settings.parse(merged);
+    // The aria2 RPC never runs without a secret: the first start makes one, kept like the rest.
+    if (this.current.aria2Secret === '') this.update({ aria2Secret: newAria2Secret() });
   }
 
   get(): Settings {
@@ -50,6 +56,8 @@ export class SettingsStore {
   }
 
   update(changes: Partial<Settings>): Settings {
+    // Emptied in Settings: a fresh random one, at once.
+    if (changes.aria2Secret === '') changes = { ...changes, aria2Secret: newAria2Secret() };
     const next = Settings.parse({ ...this.current, ...changes });
     const write = this.db.prepare(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',

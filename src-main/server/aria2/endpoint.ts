@@ -3,7 +3,6 @@
  * on another port, stopped when switched off, all without restarting Haul. Used by the
  * desktop app and by `haul serve` alike.
  */
-import { randomBytes } from 'node:crypto';
 import type { AppInfo } from '../../../src-common/contract';
 import { run, type Aria2Core } from './gids';
 import { followJobs } from './notifications';
@@ -30,9 +29,6 @@ export interface Aria2Endpoint {
   close(): Promise<void>;
 }
 
-/** A new random secret: 128 bits, hex, so it fits in `token:` without escaping. */
-export const newSecret = () => randomBytes(16).toString('hex');
-
 export function startAria2Endpoint(options: Aria2EndpointOptions): Aria2Endpoint {
   const { core } = options;
   const report = options.onError ?? ((message: string) => console.error(`haul: ${message}`));
@@ -40,10 +36,6 @@ export function startAria2Endpoint(options: Aria2EndpointOptions): Aria2Endpoint
   let closed = false;
   // Starts and stops run one after another, in the order the settings changed.
   let queue: Promise<void> = Promise.resolve();
-
-  const ensureSecret = async () => {
-    if (core.settings.get().aria2Secret === '') await run(core, 'settings.update', { aria2Secret: newSecret() });
-  };
 
   const stop = async () => {
     const current = running;
@@ -54,7 +46,6 @@ export function startAria2Endpoint(options: Aria2EndpointOptions): Aria2Endpoint
   };
 
   const start = async () => {
-    await ensureSecret();
     const settings = core.settings.get();
     const port = options.port ?? settings.aria2Port;
     const rpc = new Aria2Rpc({
@@ -95,12 +86,9 @@ export function startAria2Endpoint(options: Aria2EndpointOptions): Aria2Endpoint
     return queue;
   };
 
-  const unsubscribe = core.settings.onChange((next, changed) => {
+  const unsubscribe = core.settings.onChange((_next, changed) => {
     if (closed) return;
-    if ('aria2Secret' in changed && next.aria2Secret === '') {
-      // Emptied in Settings: a fresh one at once, never an endpoint without a secret.
-      queue = queue.then(ensureSecret).catch((error: unknown) => report(String(error)));
-    }
+    // The secret and the origins are read at each request; only these need a restart.
     if ('aria2Enabled' in changed || 'aria2Port' in changed) void apply();
   });
 

@@ -155,7 +155,7 @@ export const settingGroups: FieldGroup[] = [
         key: 'aria2Secret',
         label: 'RPC secret',
         hint: 'Clients send it as token:SECRET (their “secret token” box). Empty it to get a new random one.',
-        kind: { type: 'text', placeholder: 'Made when the RPC starts' },
+        kind: { type: 'text', placeholder: 'A new random secret' },
       },
       {
         key: 'aria2AllowedOrigins',
