@@ -4,10 +4,9 @@
  * the differences listed below with their reason.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestServer } from '../../core/downloads/test-server';
-import { answer, aria2cPath, notified, progressed, shapeOf, startAria2c, startHaul, type Target } from './test-targets';
+import { answer, notified, progressed, shapeOf, startAria2c, startHaul, type Target } from './test-targets';
 
 const secret = 'compare-secret-7f3a';
 const slowBody = randomBytes(4 * 1024 * 1024);
@@ -129,7 +128,7 @@ const intended: Record<string, { why: string; check: Check }> = {
   },
 };
 
-describe.skipIf(!existsSync(aria2cPath))('the same aria2 client script against aria2c and Haul', () => {
+describe('the same aria2 client script against aria2c and Haul', () => {
   let files: TestServer;
   let aria2c: Target;
   let haul: Target;

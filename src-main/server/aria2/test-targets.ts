@@ -4,6 +4,7 @@
  * talk to either the same way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { createCore, type Core } from '../../core/app';
@@ -24,7 +25,8 @@ export interface Aria2Client {
 type Aria2Constructor = new (options: { host: string; port: number; secret: string }) => Aria2Client;
 const Aria2 = createRequire(import.meta.url)('aria2') as Aria2Constructor;
 
-export const aria2cPath = '/usr/bin/aria2c';
+/** Debian's aria2 (`apt-get install aria2`); another build can be named in HAUL_ARIA2C. */
+export const aria2cPath = process.env.HAUL_ARIA2C ?? '/usr/bin/aria2c';
 
 export interface Target {
   name: 'aria2c' | 'haul';
@@ -78,6 +80,9 @@ async function connect(target: Omit<Target, 'rpc' | 'notifications'>): Promise<T
 }
 
 export async function startAria2c(secret: string): Promise<Target> {
+  if (!existsSync(aria2cPath)) {
+    throw new Error(`aria2c is needed for this test and is not at ${aria2cPath}: apt-get install aria2`);
+  }
   const dir = tempDir('haul-aria2c-');
   const port = await freePort();
   const child: ChildProcess = spawn(
