@@ -34,10 +34,21 @@ async function script(target: Target, files: TestServer): Promise<Answers> {
   a.getFiles = await answer(rpc.call('getFiles', slow));
   a.getOption = await answer(rpc.call('getOption', slow));
   a.tellWaiting = await answer(rpc.call('tellWaiting', 0, 10));
+  const queued = (await rpc.call('addUri', [files.url('/fast.bin')], { pause: 'true', out: 'queued.bin' })) as string;
+  a.changePosition = await answer(rpc.call('changePosition', queued, 0, 'POS_SET'));
+  const names = (gids: { gid: string }[]) =>
+    gids.map((g) => (g.gid === slow ? 'slow' : g.gid === queued ? 'queued' : '?'));
+  a.waitingOrder = names((await rpc.call('tellWaiting', 0, 10, ['gid'])) as { gid: string }[]);
+  a.changePositionFromEnd = await answer(rpc.call('changePosition', queued, 0, 'POS_END'));
+  a.waitingOrderAfter = names((await rpc.call('tellWaiting', -1, 10, ['gid'])) as { gid: string }[]);
+  a.removeWaiting = await answer(rpc.call('remove', queued));
+  a.tellStatusRemovedWaiting = await answer(rpc.call('tellStatus', queued, ['status']));
+  a.removeResultOfWaiting = await answer(rpc.call('removeDownloadResult', queued));
   a.unpause = await answer(rpc.call('unpause', slow));
   await notified(target, 'aria2.onDownloadStart', slow);
   await progressed(target, slow);
   a.tellActive = await answer(rpc.call('tellActive', ['gid', 'status', 'dir', 'files']));
+  a.getServers = await answer(rpc.call('getServers', slow));
   a.getPeers = await answer(rpc.call('getPeers', slow));
   a.pause = await answer(rpc.call('pause', slow));
   await notified(target, 'aria2.onDownloadPause', slow);
@@ -118,6 +129,20 @@ const intended: Record<string, { why: string; check: Check }> = {
       expect(aria2.filter((m) => !haul.includes(m)).sort()).toEqual(['changeUri', 'forceShutdown', 'shutdown']);
     },
   },
+  tellStatusRemovedWaiting: {
+    why: 'aria2 forgets a download removed before it ran; Haul keeps it in the stopped list as removed (and announces aria2.onDownloadStop)',
+    check: (haul, aria2) => {
+      expect(aria2.error.message).toMatch(/is not found/);
+      expect(haul).toEqual({ status: 'removed' });
+    },
+  },
+  removeResultOfWaiting: {
+    why: 'so this one is still there to remove in Haul, and already gone in aria2',
+    check: (haul, aria2) => {
+      expect(aria2.error.message).toMatch(/is not found/);
+      expect(haul).toBe('OK');
+    },
+  },
   addTorrent: {
     why: 'Haul refuses torrents with its own message (aria2 tries to decode the data)',
     check: (haul, aria2) => {
@@ -196,6 +221,12 @@ describe('the same aria2 client script against aria2c and Haul', () => {
           afterRemoveResult: answers.tellStatusAfterRemoveResult,
           afterPurge: answers.tellStoppedAfterPurge,
           notifications: answers.notifications,
+          waitingOrder: [
+            answers.changePosition,
+            answers.waitingOrder,
+            answers.changePositionFromEnd,
+            answers.waitingOrderAfter,
+          ],
           listNotifications: answers.listNotifications,
         }).replace(/[0-9a-f]{16}/g, '<gid>'),
       );
