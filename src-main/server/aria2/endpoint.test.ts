@@ -53,6 +53,17 @@ function refused(port: number): Promise<boolean> {
   });
 }
 
+async function call(port: number, method: string, params: unknown[]): Promise<{ result?: unknown; error?: unknown }> {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: ['token:keep', ...params] });
+  const response = await raw(port, '/jsonrpc', {
+    method: 'POST',
+    // No kept-alive socket: the restarted endpoint listens on the same port.
+    headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.length), Connection: 'close' },
+    body,
+  });
+  return response.json();
+}
+
 const portOf = (e: Aria2Endpoint) => Number(new URL(e.url()!).port);
 
 describe('the aria2 endpoint follows its settings', () => {
@@ -108,6 +119,27 @@ describe('the aria2 endpoint follows its settings', () => {
     await eventually(() => e.url() !== undefined && portOf(e) === next, 'the new port');
     expect(await version(next, 's3')).toBe(200);
     expect(await refused(before)).toBe(true);
+  });
+
+  it('keeps a download’s GID across a restart of Haul', async () => {
+    await core.invoke('settings.update', { aria2Enabled: true, aria2Port: await freePort(), aria2Secret: 'keep' });
+    let e = start();
+    await e.ready;
+    const added = await call(portOf(e), 'aria2.addUri', [['https://files.example/big.iso'], { pause: 'true' }]);
+    const gid = added.result as string;
+    expect(gid).toMatch(/^[0-9a-f]{16}$/);
+    await e.close();
+    await core.close();
+
+    core = createCore({ dataDir: dir.path, downloadDir: dir.path, runtime: 'headless', version: '1.0.0' });
+    e = start();
+    await e.ready;
+    const status = await call(portOf(e), 'aria2.tellStatus', [gid.slice(0, 6), ['gid', 'status', 'files']]);
+    expect(status.result).toMatchObject({
+      gid,
+      status: 'paused',
+      files: [{ uris: [{ uri: 'https://files.example/big.iso', status: 'waiting' }] }],
+    });
   });
 
   it('says so when its port is taken, and Haul goes on', async () => {
