@@ -133,11 +133,12 @@ export async function startTransport(options: TransportOptions): Promise<Running
       if (req.method !== 'POST') return send(res, 405, invalidRequest(), { ...cors, Allow: 'GET, POST, OPTIONS' });
       const body = await readBody(req);
       if (body === undefined) {
+        // The rest of the body is never read: the connection ends once the answer is out.
+        res.once('finish', () => req.destroy());
         send(res, 413, refusal(`The request is larger than ${maxRequestBytes} bytes.`), {
           ...cors,
           Connection: 'close',
         });
-        req.destroy();
         return;
       }
       const result = await answer(await rpc.handleText(body));
