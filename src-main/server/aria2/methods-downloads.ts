@@ -46,14 +46,15 @@ async function addUri({ core, downloadDir }: MethodContext, params: unknown[]): 
   if (gid !== undefined && (!/^[0-9a-f]{16}$/.test(gid) || core.gids.lookup(gid).length > 0)) {
     throw new Aria2Error(`We encountered a problem while processing the option '--gid'.`);
   }
+  const position = params[2];
+  if (position !== undefined && (typeof position !== 'number' || !Number.isInteger(position))) throw wrongType(2);
+  // Every check is done before the submit: a refused call adds nothing.
   const input: SubmitInput = { url: uri, ...submitOptions(options, await downloadDir()), force: true };
   const answer = await core.invoke('downloads.submit', input);
   if (!answer.ok) throw new Aria2Error(answer.error.message);
   const job = (answer.value as { jobs: DownloadJob[] }).jobs[0]!;
   if (gid !== undefined) core.gids.assign(job.id, gid);
-  const position = params[2];
   if (position !== undefined) {
-    if (typeof position !== 'number' || !Number.isInteger(position)) throw wrongType(2);
     // A download that already started has no place in the waiting queue: nothing to move.
     await moveTo({ core, downloadDir }, job.id, position, 2).catch(() => undefined);
   }

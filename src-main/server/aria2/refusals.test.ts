@@ -60,6 +60,13 @@ describe('hostile out and dir', () => {
     });
   }
 
+  it('refuses a position that is not a number before adding anything', async () => {
+    const before = await jobCount();
+    const result = await answer(haul.rpc.call('addUri', [url], { pause: 'true' }, 'first'));
+    expect(result).toEqual({ error: { code: 1, message: 'The parameter at 2 has wrong type.' } });
+    expect(await jobCount()).toBe(before);
+  });
+
   it('takes a dir below the download folder, relative or absolute', async () => {
     const relative = (await haul.rpc.call('addUri', [url], { dir: 'music', pause: 'true' })) as string;
     const absolute = (await haul.rpc.call('addUri', [url], {
