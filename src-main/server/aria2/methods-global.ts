@@ -25,7 +25,7 @@ function optionsAt(params: unknown[], index: number): Options {
   return value as Options;
 }
 
-/** One session per start of the endpoint, as aria2 has one per process. */
+/** One session per run of Haul, as aria2 has one per process. */
 const sessionId = randomBytes(20).toString('hex');
 
 export function globalMethods(version: string): Record<string, Method> {
