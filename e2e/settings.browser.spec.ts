@@ -93,8 +93,10 @@ test('desktop-only settings are hidden in a browser; the theme comes from the co
   await openApp(page, haul);
   await goTo(page, 'Settings');
   await expect(page.getByTestId('settings-desktop')).toContainText('set in the desktop app');
-  await expect(page.getByRole('switch')).toHaveCount(0);
-  await expect(page.getByRole('spinbutton', { name: 'Port' })).toBeVisible();
+  // The only switch left is the aria2 RPC's, which works under haul serve too.
+  await expect(page.getByRole('switch')).toHaveCount(1);
+  await expect(page.getByRole('switch', { name: 'aria2-compatible RPC' })).toBeVisible();
+  await expect(page.getByRole('spinbutton', { name: 'Port', exact: true })).toBeVisible();
 
   await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
   await page.getByRole('button', { name: 'Save' }).click();

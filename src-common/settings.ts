@@ -43,5 +43,19 @@ export const Settings = z.object({
   apiPort: z.number().int().min(1).max(65535),
   /** Origins besides Haul's own that may call the local API (e.g. a browser extension). */
   allowedOrigins: z.array(z.string().url()),
+  /** The aria2-compatible JSON-RPC endpoint (`/jsonrpc`), for aria2 tools. @default false */
+  aria2Enabled: z.boolean(),
+  /** Its port, on 127.0.0.1. @default 6800 (aria2's) */
+  aria2Port: z.number().int().min(1).max(65535),
+  /**
+   * What aria2 clients send as `token:SECRET`; separate from the API token. Never empty
+   * once stored: Haul makes a random one on first start and whenever it is emptied.
+   */
+  aria2Secret: z
+    .string()
+    .max(256)
+    .regex(/^[\x21-\x7e]*$/, 'use printable characters without spaces'),
+  /** Web UIs (e.g. AriaNg) that may call the aria2 endpoint from a page, by origin. */
+  aria2AllowedOrigins: z.array(z.string().url()),
 });
 export type Settings = z.infer<typeof Settings>;

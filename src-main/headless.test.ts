@@ -33,6 +33,21 @@ describe('haul serve flags', () => {
     expect(parseServeOptions(['--host', '0.0.0.0', '--allow-remote'])).toMatchObject({ host: '0.0.0.0' });
   });
 
+  it('reads --aria2-rpc with or without a port, and --aria2-secret', () => {
+    const base = ['--data-dir', dir.path];
+    expect(parseServeOptions([...base])).not.toHaveProperty('aria2');
+    expect(parseServeOptions(['--aria2-rpc', ...base])).toMatchObject({ aria2: { enable: true, port: undefined } });
+    expect(parseServeOptions(['--aria2-rpc', '6801', ...base])).toMatchObject({ aria2: { enable: true, port: 6801 } });
+    expect(parseServeOptions([...base, '--aria2-rpc=0', '--aria2-secret', 's3cret'])).toMatchObject({
+      aria2: { enable: true, port: 0, secret: 's3cret' },
+    });
+    expect(parseServeOptions(['--aria2-secret', 'only', ...base])).toMatchObject({
+      aria2: { enable: false, secret: 'only' },
+    });
+    expect(() => parseServeOptions(['--aria2-rpc=99999'])).toThrow('--aria2-rpc');
+    expect(() => parseServeOptions(['--aria2-rpc', '--aria2-secret', 'has space'])).toThrow('--aria2-secret');
+  });
+
   it('lets the Host check accept the names a remote browser uses', () => {
     expect(remoteHostNames('127.0.0.1')).toEqual([]);
     expect(remoteHostNames('192.168.1.5')).toEqual(['192.168.1.5']);
@@ -70,6 +85,38 @@ describe('serve', () => {
     try {
       const found = await again.commands['jobs.get']({ id });
       expect(['pending', 'downloading']).toContain(found.job.status);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('turns the aria2 endpoint on from the flags and keeps it in the settings', async () => {
+    const options = { port: 0, host: '127.0.0.1', dataDir: dir.path, downloadDir: dir.path };
+    const serving = await serve(
+      { ...options, aria2: { enable: true, port: 0, secret: 'flag-secret' } },
+      { downloadRunner: heldRunner },
+    );
+    try {
+      const aria2 = new URL(serving.aria2Url()!);
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'aria2.getGlobalStat',
+        params: ['token:flag-secret'],
+      });
+      const answer = await raw(Number(aria2.port), '/jsonrpc', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.length) },
+        body,
+      });
+      expect(answer.json().result).toMatchObject({ numActive: '0' });
+    } finally {
+      await serving.stop();
+    }
+    // The desktop app, on the same data folder, reads the same settings.
+    const again = createCore({ dataDir: dir.path, downloadDir: dir.path, runtime: 'electron', version: '0' });
+    try {
+      expect(again.settings.get()).toMatchObject({ aria2Enabled: true, aria2Secret: 'flag-secret', aria2Port: 6800 });
     } finally {
       await again.close();
     }

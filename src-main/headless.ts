@@ -10,10 +10,13 @@ import { isEntry, runEntry } from './entry';
 import { version } from '../package.json';
 import { createCore, type CoreOptions } from './core/app';
 import { defaultDataDir, defaultDownloadDir } from './core/paths';
+import { startAria2Endpoint } from './server/aria2/endpoint';
 import { startServer } from './server/http';
 import { removeInstanceFile, runningInstance, writeInstanceFile } from './server/instance-file';
 
-export const usage = `Usage: haul serve [--port 8181] [--host 127.0.0.1] [--data-dir DIR] [--download-dir DIR] [--allow-remote]`;
+export const usage =
+  'Usage: haul serve [--port 8181] [--host 127.0.0.1] [--data-dir DIR] [--download-dir DIR] [--allow-remote]\n' +
+  '                  [--aria2-rpc [PORT]] [--aria2-secret SECRET]';
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
 const wildcardHosts = new Set(['0.0.0.0', '::']);
@@ -23,18 +26,36 @@ export interface ServeOptions {
   host: string;
   dataDir: string;
   downloadDir: string;
+  /**
+   * The aria2-compatible endpoint: `enable` turns it on (kept in the settings, so the
+   * desktop app shares it), `port` 0 picks a free one for this run only.
+   */
+  aria2?: { enable: boolean; port?: number; secret?: string };
+}
+
+/** `--aria2-rpc` takes an optional port: `--aria2-rpc 6801` becomes `--aria2-rpc=6801`. */
+function joinOptionalPort(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    if (argv[i] !== '--aria2-rpc') out.push(argv[i]!);
+    else if (/^\d+$/.test(argv[i + 1] ?? '')) out.push(`--aria2-rpc=${argv[++i]}`);
+    else out.push('--aria2-rpc=');
+  }
+  return out;
 }
 
 /** Reads the flags; throws a message meant for the user. `help` when --help was given. */
 export function parseServeOptions(argv: string[]): ServeOptions | 'help' {
   const { values } = parseArgs({
-    args: argv,
+    args: joinOptionalPort(argv),
     options: {
       port: { type: 'string', default: '8181' },
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string' },
       'download-dir': { type: 'string' },
       'allow-remote': { type: 'boolean', default: false },
+      'aria2-rpc': { type: 'string' },
+      'aria2-secret': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -45,7 +66,20 @@ export function parseServeOptions(argv: string[]): ServeOptions | 'help' {
   if (!loopbackHosts.has(values.host) && !values['allow-remote']) {
     throw new Error(`--host ${values.host} would expose Haul to the network; add --allow-remote if you mean it.`);
   }
+  const aria2Port = values['aria2-rpc'] ? Number(values['aria2-rpc']) : undefined;
+  if (values['aria2-rpc'] && (!/^\d+$/.test(values['aria2-rpc']) || aria2Port! > 65535)) {
+    throw new Error(`--aria2-rpc takes a port 0-65535, got ${values['aria2-rpc']}`);
+  }
+  const secret = values['aria2-secret'];
+  if (secret !== undefined && !/^[\x21-\x7e]{1,256}$/.test(secret)) {
+    throw new Error('--aria2-secret must be 1-256 printable characters without spaces');
+  }
+  const aria2 =
+    values['aria2-rpc'] !== undefined || secret !== undefined
+      ? { enable: values['aria2-rpc'] !== undefined, port: aria2Port, secret }
+      : undefined;
   return {
+    ...(aria2 ? { aria2 } : {}),
     port,
     host: values.host,
     dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
@@ -71,6 +105,8 @@ export function remoteHostNames(host: string): string[] {
 export interface Serving {
   url: string;
   signInUrl: string;
+  /** The aria2-compatible endpoint's URL while it runs. */
+  aria2Url(): string | undefined;
   /** Closes the API (ending event streams), then the core: downloads stop resumably. */
   stop(): Promise<void>;
 }
@@ -114,17 +150,33 @@ export async function serve(options: ServeOptions, coreOptions: Partial<CoreOpti
   }
   // How `haul add` finds us: the port (0 picks one) and who wrote it.
   writeInstanceFile(options.dataDir, { port: server.port, pid: process.pid });
+  const aria2 = await startAria2(core, options.aria2);
   let stopping: Promise<void> | undefined;
   return {
     url: server.url,
     signInUrl: `${server.url}/#token=${token}`,
+    aria2Url: aria2.url,
     stop: () =>
       (stopping ??= (async () => {
         removeInstanceFile(options.dataDir);
+        await aria2.close();
         await server.close();
         await core.close();
       })()),
   };
+}
+
+/** The flags become settings first, so the endpoint starts as the desktop app would start it. */
+async function startAria2(core: ReturnType<typeof createCore>, flags: ServeOptions['aria2']) {
+  const change = {
+    ...(flags?.enable ? { aria2Enabled: true } : {}),
+    ...(flags?.port ? { aria2Port: flags.port } : {}),
+    ...(flags?.secret ? { aria2Secret: flags.secret } : {}),
+  };
+  if (Object.keys(change).length > 0) await core.invoke('settings.update', change);
+  const endpoint = startAria2Endpoint({ core, port: flags?.port === 0 ? 0 : undefined });
+  await endpoint.ready;
+  return endpoint;
 }
 
 /** The longest a stop may take before the process exits anyway. */
@@ -167,6 +219,8 @@ export async function runServe(argv: string[]): Promise<void> {
   process.on('SIGTERM', stop);
   console.log(`Haul ${version} is running.`);
   console.log(`Open ${serving.signInUrl}`);
+  const aria2Url = serving.aria2Url();
+  if (aria2Url) console.log(`aria2 clients: ${aria2Url} (the secret is in Settings)`);
   console.log(`Data: ${options.dataDir}  Downloads: ${options.downloadDir}  (Ctrl-C stops)`);
 }
 

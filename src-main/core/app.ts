@@ -18,6 +18,7 @@ import { findBundledPluginsDir } from './plugins/bundled-dir';
 import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/plugin-host';
 import { SettingsStore } from './settings';
 import { openOrRecoverDatabase, schemaVersion } from './store/database';
+import { GidStore } from './store/gid-store';
 
 export interface CoreOptions {
   dataDir: string;
@@ -73,6 +74,8 @@ export interface Core {
   invoke(name: unknown, input: unknown): Promise<Envelope<unknown>>;
   /** The local API's current token (created on first use, kept in `<data-dir>/api-token`). */
   apiToken(): string;
+  /** The aria2 GIDs of download jobs, for the aria2-compatible endpoint. */
+  readonly gids: Pick<GidStore, 'gidOf' | 'assign' | 'lookup'>;
   close(): Promise<void>;
 }
 
@@ -92,8 +95,8 @@ function desktopOnly(): HaulError {
 }
 
 export function createCore(options: CoreOptions): Core {
-  const { info, commands, events, settings, invoke, apiToken, close } = createCoreWithParts(options);
-  return { info, commands, events, settings, invoke, apiToken, close };
+  const { info, commands, events, settings, gids, invoke, apiToken, close } = createCoreWithParts(options);
+  return { info, commands, events, settings, gids, invoke, apiToken, close };
 }
 
 /** The core and the parts behind it: for tests and benchmarks that drive the parts directly. */
@@ -246,6 +249,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     plugins,
     invoke: (name, input) => dispatch(commands, name, input),
     apiToken,
+    gids: new GidStore(db),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { Settings } from '../../src-common/contract';
 
@@ -16,7 +17,14 @@ export const defaultSettings: Settings = {
   apiEnabled: true,
   apiPort: 8181,
   allowedOrigins: [],
+  aria2Enabled: false,
+  aria2Port: 6800,
+  aria2Secret: '',
+  aria2AllowedOrigins: [],
 };
+
+/** A new aria2 RPC secret: 128 random bits in hex, so it fits in `token:` as it is. */
+export const newAria2Secret = () => randomBytes(16).toString('hex');
 
 /** User settings, one JSON value per key in the `settings` table. */
 export class SettingsStore {
@@ -39,6 +47,8 @@ export class SettingsStore {
       if (field?.safeParse(value).success) merged[key] = value;
     }
     this.current = Settings.parse(merged);
+    // The aria2 RPC never runs without a secret: the first start makes one, kept like the rest.
+    if (this.current.aria2Secret === '') this.update({ aria2Secret: newAria2Secret() });
   }
 
   get(): Settings {
@@ -46,6 +56,8 @@ export class SettingsStore {
   }
 
   update(changes: Partial<Settings>): Settings {
+    // Emptied in Settings: a fresh random one, at once.
+    if (changes.aria2Secret === '') changes = { ...changes, aria2Secret: newAria2Secret() };
     const next = Settings.parse({ ...this.current, ...changes });
     const write = this.db.prepare(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',

@@ -13,6 +13,7 @@ import {
 } from 'electron';
 import { showChannel, type Job, type ShowRequest } from '../../src-common/contract';
 import type { Core } from '../core/app';
+import { startAria2Endpoint } from '../server/aria2/endpoint';
 import { startServer, type RunningServer } from '../server/http';
 import { removeInstanceFile, writeInstanceFile } from '../server/instance-file';
 import { registerIpc } from './ipc';
@@ -145,6 +146,9 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
       .catch((error: unknown) => console.error(`haul: the local API did not start: ${String(error)}`));
   }
 
+  // The aria2-compatible endpoint follows its settings (off by default).
+  const aria2 = startAria2Endpoint({ core });
+
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
       ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
@@ -178,6 +182,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     clearTimeout(trayTimer);
     subscription.close();
     tray.destroy();
+    void aria2.close(); // ends its sockets at once; nothing to wait for
     const done = Promise.all([server?.close(), core.close()]).finally(() => removeInstanceFile(dataDir, process.pid));
     void Promise.race([done, new Promise((r) => setTimeout(r, 5000))]).then(() => app.exit(0));
   });

@@ -149,6 +149,20 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'aria2 gids',
+    up(db) {
+      // The aria2-compatible endpoint names downloads by 16-hex GIDs; each one stays bound
+      // to its job across restarts, and goes with the job when the job is deleted.
+      db.exec(`
+        CREATE TABLE aria2_gids (
+          gid    TEXT PRIMARY KEY CHECK (length(gid) = 16),
+          job_id TEXT NOT NULL UNIQUE REFERENCES jobs (id) ON DELETE CASCADE
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

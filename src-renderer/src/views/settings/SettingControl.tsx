@@ -20,7 +20,7 @@ export function SettingControl({ field, draft, onChange, problem, defaultFolder 
   const value = draft[key];
   const text = typeof value === 'string' ? value : '';
   const invalid = problem ? true : undefined;
-  const stacked = kind.type === 'folder' || kind.type === 'lines';
+  const stacked = kind.type === 'folder' || kind.type === 'lines' || kind.type === 'text';
   const set = (next: string | boolean) => onChange(key, next);
 
   let control;
@@ -70,7 +70,23 @@ export function SettingControl({ field, draft, onChange, problem, defaultFolder 
           id={id}
           rows={3}
           spellCheck={false}
-          placeholder="chrome-extension://abcdefghijklmnop"
+          placeholder={kind.placeholder ?? 'chrome-extension://abcdefghijklmnop'}
+          value={text}
+          aria-invalid={invalid}
+          aria-describedby={`${id}-hint`}
+          onChange={(e) => set(e.target.value)}
+        />
+      );
+      break;
+    case 'text':
+      control = (
+        <input
+          id={id}
+          type="text"
+          className="path-input"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder={kind.placeholder}
           value={text}
           aria-invalid={invalid}
           aria-describedby={`${id}-hint`}

@@ -19,6 +19,10 @@ const saved: Settings = {
   apiEnabled: true,
   apiPort: 8181,
   allowedOrigins: [],
+  aria2Enabled: false,
+  aria2Port: 6800,
+  aria2Secret: 'a1b2c3',
+  aria2AllowedOrigins: [],
 };
 
 describe('settings draft', () => {
@@ -60,6 +64,13 @@ describe('settings draft', () => {
       allowedOrigins: ['https://a.example', 'chrome-extension://abc'],
       notifications: false,
     });
+  });
+
+  it('shows the aria2 secret as it is and saves a changed or emptied one', () => {
+    const draft = toDraft(saved, fields);
+    expect(draft.aria2Secret).toBe('a1b2c3');
+    expect(parseDraft({ ...draft, aria2Secret: ' mine ' }, saved, fields).changes).toEqual({ aria2Secret: 'mine' });
+    expect(parseDraft({ ...draft, aria2Secret: '' }, saved, fields).changes).toEqual({ aria2Secret: '' });
   });
 
   it('flags text that is not a number and leaves ranges to the core', () => {

@@ -17,7 +17,7 @@ export function toDraft(settings: Settings, fields: FieldSpec[]): Draft {
   for (const { key, kind } of fields) {
     const value = settings[key];
     if (kind.type === 'boolean') draft[key] = value === true;
-    else if (kind.type === 'folder') draft[key] = typeof value === 'string' ? value : '';
+    else if (kind.type === 'folder' || kind.type === 'text') draft[key] = typeof value === 'string' ? value : '';
     else if (kind.type === 'lines') draft[key] = Array.isArray(value) ? value.join('\n') : '';
     else if (kind.type === 'speed') {
       const speed = speedDraft(Number(value));
@@ -45,6 +45,8 @@ function parseField(field: FieldSpec, draft: Draft): { value?: unknown; problem?
       return { value: text };
     case 'folder':
       return { value: text === '' ? null : text };
+    case 'text':
+      return { value: text };
     case 'lines':
       return {
         value: text

@@ -9,7 +9,9 @@ export type FieldKind =
   | { type: 'boolean' }
   | { type: 'select'; options: { value: string; label: string }[] }
   /** A list of strings, one per line. */
-  | { type: 'lines' };
+  | { type: 'lines'; placeholder?: string }
+  /** One line of text, shown as it is (not hidden: the user reads it to paste elsewhere). */
+  | { type: 'text'; placeholder?: string };
 
 export interface FieldSpec {
   key: keyof Settings;
@@ -130,6 +132,36 @@ export const settingGroups: FieldGroup[] = [
         label: 'Allowed origins',
         hint: 'Other web origins that may call the API, one per line, e.g. a browser extension.',
         kind: { type: 'lines' },
+      },
+    ],
+  },
+  {
+    id: 'aria2',
+    title: 'aria2 clients',
+    fields: [
+      {
+        key: 'aria2Enabled',
+        label: 'aria2-compatible RPC',
+        hint: 'Lets aria2 tools (AriaNg, browser extensions for aria2, aria2 scripts) add and control downloads.',
+        kind: { type: 'boolean' },
+      },
+      {
+        key: 'aria2Port',
+        label: 'RPC port',
+        hint: 'On 127.0.0.1, path /jsonrpc (HTTP and WebSocket). aria2’s own default is 6800.',
+        kind: { type: 'int', min: 1, max: 65535 },
+      },
+      {
+        key: 'aria2Secret',
+        label: 'RPC secret',
+        hint: 'Clients send it as token:SECRET (their “secret token” box). Empty it to get a new random one.',
+        kind: { type: 'text', placeholder: 'A new random secret' },
+      },
+      {
+        key: 'aria2AllowedOrigins',
+        label: 'Allowed web UIs',
+        hint: 'Origins of web pages that may call the RPC, one per line, e.g. where AriaNg is served.',
+        kind: { type: 'lines', placeholder: 'http://localhost:6880' },
       },
     ],
   },
