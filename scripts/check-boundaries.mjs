@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Enforces the layer boundaries of DESIGN.md on every source file:
+// Enforces the layer boundaries of ARCHITECTURE.md on every source file:
 //   - src-main/core, src-main/server and src-main/headless.ts never import `electron`
 //     (they run under plain Node);
 //   - src-main/core imports nothing from src-main/shell or src-main/server;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------
-// Jobs (seed 000: two sources, one model, one event stream)
+// Jobs (the event-stream API: two sources, one model, one event stream)
 
 export const downloadStatuses = [
   'pending',
@@ -144,7 +144,7 @@ export const JobWithLog = z.object({ job: Job, log: z.array(z.string()) });
 export const Snapshot = z.object({ jobs: z.array(DownloadJob), actionJobs: z.array(PluginJob) });
 export type Snapshot = z.infer<typeof Snapshot>;
 
-/** SSE event names, exactly as seed 000. */
+/** SSE event names, exactly as the event-stream API names them. */
 export const jobEventNames = [
   'init',
   'added',

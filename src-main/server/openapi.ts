@@ -4,7 +4,7 @@ import { commandRoutes, type Method } from './route-table';
 
 type JsonSchema = Record<string, unknown>;
 
-/** A route described by hand: the ones that are not a single command (SSE, tickets, seed 002's detail). */
+/** A route described by hand: the ones that are not a single command (SSE, tickets, the queues API's detail). */
 interface RouteDoc {
   method: Method;
   url: string;
@@ -30,7 +30,7 @@ const handWritten: RouteDoc[] = [
   {
     method: 'GET',
     url: '/v1/jobs/queues/:name',
-    summary: 'One queue with its counts and a page of its jobs (seed 002). Unknown queue: 404.',
+    summary: 'One queue with its counts and a page of its jobs (queues API). Unknown queue: 404.',
     query: z.object({
       status: queueStatus.optional(),
       page: z.number().int().min(1).optional(),
@@ -67,7 +67,7 @@ const handWritten: RouteDoc[] = [
     method: 'GET',
     url: '/v1/jobs/events',
     summary:
-      'Server-Sent Events: init, added, updated, removed, action_added, action_updated, action_removed (seed 000). ' +
+      'Server-Sent Events: init, added, updated, removed, action_added, action_updated, action_removed (event-stream API). ' +
       'Each has an id; reconnect with Last-Event-ID (or ?lastEventId=) to replay what was missed. ' +
       'Authorization: Bearer, or ?ticket= from POST /v1/auth/ticket.',
     query: z.object({ ticket: z.string().optional(), lastEventId: z.number().int().optional() }),
@@ -88,7 +88,7 @@ const handWritten: RouteDoc[] = [
   {
     method: 'GET',
     url: '/v1/jobs/action/job',
-    summary: 'One plugin action job (seed 000).',
+    summary: 'One plugin action job (event-stream API).',
     query: z.object({ id: z.string() }),
     output: Job,
   },

@@ -5,8 +5,8 @@ import type { QueryShape } from './query';
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /**
- * A REST route that is one contract command under another name (seeds 000, 002, 003,
- * 004). Declared once here: the router registers it and the OpenAPI document describes
+ * A REST route that is one contract command under another name (the event-stream, queues, job-queue
+ * and job-package APIs; see ARCHITECTURE.md). Declared once here: the router registers it and the OpenAPI document describes
  * it from the same entry.
  */
 export interface CommandRoute {
@@ -20,7 +20,7 @@ export interface CommandRoute {
   query?: QueryShape;
   /** Path parameters copied into the input (`:id`). */
   params?: readonly string[];
-  /** Reshapes the command's value into the seed's shape, described by `output`. */
+  /** Reshapes the command's value into the API family's own shape, described by `output`. */
   present?: (value: never) => unknown;
   output?: z.ZodType;
 }
@@ -49,7 +49,7 @@ export const commandRoutes: readonly CommandRoute[] = [
     method: 'GET',
     url: '/v1/jobs/queue',
     command: 'jobs.snapshot',
-    summary: 'The download jobs held in the live list (seed 000); plugin jobs come through the event stream.',
+    summary: 'The download jobs held in the live list (event-stream API); plugin jobs come through the event stream.',
     input: 'none',
     present: (value: z.output<(typeof commands)['jobs.snapshot']['output']>) => ({ jobs: value.jobs }),
     output: z.object({ jobs: z.array(DownloadJob) }),
@@ -91,7 +91,7 @@ export const commandRoutes: readonly CommandRoute[] = [
     method: 'GET',
     url: '/v1/jobs',
     command: 'jobs.list',
-    summary: 'Lists jobs from history and the live list, filtered and paged (seed 003).',
+    summary: 'Lists jobs from history and the live list, filtered and paged (job-queue API).',
     input: 'query',
     query: { integers: ['limit', 'offset'] },
   },
@@ -99,7 +99,7 @@ export const commandRoutes: readonly CommandRoute[] = [
     method: 'DELETE',
     url: '/v1/jobs/cleanup',
     command: 'jobs.cleanup',
-    summary: 'Deletes finished jobs older than `daysOld` days (seed 003).',
+    summary: 'Deletes finished jobs older than `daysOld` days (job-queue API).',
     input: 'query',
     query: { integers: ['daysOld'] },
   },
@@ -107,7 +107,7 @@ export const commandRoutes: readonly CommandRoute[] = [
     method: 'GET',
     url: '/v1/jobs/queues',
     command: 'jobs.queues',
-    summary: 'Every queue and its job counts by status (seed 002).',
+    summary: 'Every queue and its job counts by status (queues API).',
     input: 'none',
   },
   {
@@ -166,7 +166,7 @@ export const commandRoutes: readonly CommandRoute[] = [
     method: 'POST',
     url: '/v1/jobs/action/run',
     command: 'actions.run',
-    summary: 'Runs a plugin action (seed 000): a sync action answers its result, an async one its plugin job.',
+    summary: 'Runs a plugin action (event-stream API): a sync action answers its result, an async one its plugin job.',
     input: 'body',
   },
   {

@@ -13,7 +13,7 @@ async function submit(url: string, extra: Record<string, unknown> = {}) {
   return res.json().value.jobs as { id: string; status: string; url: string }[];
 }
 
-describe('seed 000 routes', () => {
+describe('event-stream API routes', () => {
   it('submits several URLs, one per line, and reports a bad line by number', async () => {
     const res = await api.call('POST', '/v1/jobs/download/submit', {
       url: 'https://example.com/a.iso\nnot a url\nhttps://example.com/b.iso',
@@ -69,7 +69,7 @@ describe('seed 000 routes', () => {
   });
 });
 
-describe('seeds 003/004 routes', () => {
+describe('the job-queue and job-package APIs routes', () => {
   it('lists with filters, converting numbers, and 400 naming a bad field', async () => {
     await submit('https://example.com/list-1.bin', { paused: true });
     await submit('https://example.com/list-2.bin', { paused: true });
@@ -120,7 +120,7 @@ describe('seeds 003/004 routes', () => {
 });
 
 describe('queues, settings and the rest', () => {
-  it('counts every queue by status (seed 002)', async () => {
+  it('counts every queue by status (queues API)', async () => {
     const res = await api.call('GET', '/v1/jobs/queues');
     const { queues } = res.json().value;
     expect(queues.map((q: { name: string }) => q.name)).toEqual(['download', 'plugin']);

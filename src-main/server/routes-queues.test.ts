@@ -18,8 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-describe('GET /v1/jobs/queues/:name (seed 002)', () => {
-  it('pages the jobs of one status with seed 002 pagination', async () => {
+describe('GET /v1/jobs/queues/:name (queues API)', () => {
+  it('pages the jobs of one status with queues API pagination', async () => {
     const res = await api.call('GET', '/v1/jobs/queues/download?status=completed&page=2&limit=2');
     expect(res.status).toBe(200);
     const value = res.json().value;
@@ -36,7 +36,7 @@ describe('GET /v1/jobs/queues/:name (seed 002)', () => {
     expect(value.pagination).toEqual({ currentPage: 1, totalPages: 0, totalJobs: 0, limit: 10 });
   });
 
-  it("maps seed 002's statuses onto ours", async () => {
+  it("maps the queues API's statuses onto ours", async () => {
     const waiting = (await api.call('GET', '/v1/jobs/queues/download?status=paused')).json().value;
     expect(waiting.jobs.map((j: { url: string }) => j.url)).toEqual(['https://example.com/later.bin']);
     expect(statusesFor('download', 'active')).toEqual(['downloading', 'processing']);
@@ -62,7 +62,7 @@ describe('GET /v1/jobs/queues/:name (seed 002)', () => {
   });
 });
 
-describe('plugin action routes (seed 000)', () => {
+describe('plugin action routes (event-stream API)', () => {
   it('runs a plugin action over HTTP: a bad action is refused with the envelope, not a 500', async () => {
     const res = await api.call('POST', '/v1/jobs/action/run', { pluginName: 'nope', actionId: 'y' });
     expect(res.status).toBe(404);

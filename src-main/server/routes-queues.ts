@@ -22,7 +22,7 @@ const seedStatuses: Record<QueueName, Record<string, readonly string[]>> = {
 };
 const ownStatuses: Record<QueueName, readonly string[]> = { download: downloadStatuses, plugin: pluginStatuses };
 
-/** The statuses a `status=` value stands for in a queue; seed 002's default is `failed`. */
+/** The statuses a `status=` value stands for in a queue; the queues API's default is `failed`. */
 export function statusesFor(queue: QueueName, status: string | undefined): readonly string[] {
   const wanted = status ?? 'failed';
   const mapped = seedStatuses[queue][wanted] ?? (ownStatuses[queue].includes(wanted) ? [wanted] : undefined);
@@ -44,7 +44,7 @@ function isQueueName(name: string): name is QueueName {
   return (queueNames as readonly string[]).includes(name);
 }
 
-/** GET /v1/jobs/queues/:name?status=&page=&limit= (seed 002), built on jobs.queues and jobs.list. */
+/** GET /v1/jobs/queues/:name?status=&page=&limit= (queues API), built on jobs.queues and jobs.list. */
 export function registerQueueRoutes(app: FastifyInstance, core: Pick<Core, 'invoke'>): void {
   app.get<{ Params: { name: string }; Querystring: Record<string, string | string[]> }>(
     '/v1/jobs/queues/:name',

@@ -24,7 +24,7 @@ async function ticket(): Promise<string> {
 }
 
 describe('GET /v1/jobs/events', () => {
-  it('starts with init, then seed 000 event names, each with an id', async () => {
+  it('starts with init, then event-stream API event names, each with an id', async () => {
     const reader = open();
     const res = await reader.ready;
     expect(res.headers['content-type']).toContain('text/event-stream');

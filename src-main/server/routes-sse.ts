@@ -17,7 +17,7 @@ export interface EventRouteOptions {
 }
 
 /**
- * GET /v1/jobs/events (seed 000's stream) and POST /v1/auth/ticket, which gives an
+ * GET /v1/jobs/events (the event-stream API's stream) and POST /v1/auth/ticket, which gives an
  * EventSource, unable to send headers, a single-use way in. Returns `closeAll`, which
  * the server runs before it closes: open streams would otherwise hold the close forever.
  */

@@ -12,7 +12,7 @@ export interface EventHubOptions {
   snapshot(): Snapshot;
   /** Events a subscriber may have waiting before it counts as slow. @default 100 */
   bufferSize?: number;
-  /** Progress throttle per job. @default { download: 500, plugin: 200 } (seed 000) */
+  /** Progress throttle per job. @default { download: 500, plugin: 200 } (event-stream API) */
   throttleMs?: { download: number; plugin: number };
   /** Recent events kept for reconnecting clients (Last-Event-ID). @default 1000 */
   replaySize?: number;

@@ -334,7 +334,7 @@ export class JobCenter {
     return done.length;
   }
 
-  /** Deletes finished jobs older than `daysOld` days (seed 003); active ones are kept. */
+  /** Deletes finished jobs older than `daysOld` days (job-queue API); active ones are kept. */
   cleanup(daysOld: number): number {
     const before = this.clock.now() - daysOld * 86_400_000;
     for (const { job } of this.registry.liveJobs()) {

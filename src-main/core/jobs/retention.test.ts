@@ -10,7 +10,7 @@ afterEach(async () => {
 
 const hour = 60 * 60_000;
 
-describe('live list retention (seed 000)', () => {
+describe('live list retention (event-stream API)', () => {
   it('finished jobs leave after 1 h with a removed event; history keeps them', async () => {
     t = openTestCenter();
     const [done] = t.center.submit({ url: 'https://a.example/1' }).jobs;
@@ -41,7 +41,7 @@ describe('live list retention (seed 000)', () => {
   });
 });
 
-describe('history (seeds 001-003)', () => {
+describe('history (the job-management, queues and job-queue APIs)', () => {
   it('keeps only the newest completed and failed jobs beyond the caps', async () => {
     t = openTestCenter({ retention: { keepCompleted: 2, keepFailed: 1 } });
     t.settings.update({ maxConcurrentDownloads: 10 });

@@ -3,7 +3,7 @@ import type { JobStore } from '../store/job-store';
 import type { JobRegistry } from './registry';
 
 export interface RetentionOptions {
-  /** @default 5 minutes (seed 000) */
+  /** @default 5 minutes (event-stream API) */
   sweepEveryMs: number;
   /** The first sweep runs this long after start, so start-up stays quick. @default 2 s */
   firstSweepAfterMs: number;
@@ -11,10 +11,10 @@ export interface RetentionOptions {
   finishedTtlMs: number;
   /** Paused jobs leave the live list after this. @default 24 hours */
   pausedTtlMs: number;
-  /** History caps (seed 002). @default 1000 and 5000 */
+  /** History caps (queues API). @default 1000 and 5000 */
   keepCompleted: number;
   keepFailed: number;
-  /** History older than this many days is deleted (seed 001). @default 30 */
+  /** History older than this many days is deleted (job-management API). @default 30 */
   expiryDays: () => number;
 }
 

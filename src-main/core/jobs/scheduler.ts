@@ -18,7 +18,7 @@ export interface SchedulerOptions {
   pluginRunner: PluginJobRunner;
   afterDownload?: AfterDownload;
   slots: { download: number; plugin: number };
-  /** Deadline of an async plugin job (seed 000). @default 5 minutes */
+  /** Deadline of an async plugin job (event-stream API). @default 5 minutes */
   pluginTimeoutMs?: number;
   backoff?: BackoffOptions;
 }

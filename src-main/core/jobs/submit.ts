@@ -12,7 +12,7 @@ export interface InvalidLine {
 }
 
 /**
- * Splits submitted text into URLs, one per line (seed 000). Blank lines are skipped;
+ * Splits submitted text into URLs, one per line (event-stream API). Blank lines are skipped;
  * anything that is not an absolute http(s) URL is reported by its 1-based line number.
  */
 export function parseUrlLines(text: string): { urls: UrlLine[]; invalid: InvalidLine[] } {

@@ -5,7 +5,7 @@ import type { PluginSource } from './plugin-loader';
 import type { CallOp, Registration } from './protocol';
 import { SandboxFailure, WorkerClient } from './worker-client';
 
-/** The sandbox's limits. Tests shorten them; the defaults are seed 000's. */
+/** The sandbox's limits. Tests shorten them; the defaults are the event-stream API's. */
 export interface PluginLimits {
   /** A sync action, from call to answer. @default 5 s */
   syncMs: number;

@@ -15,7 +15,7 @@ export interface StoredJob {
   resumeState: Record<string, unknown> | null;
 }
 
-/** Lines of log kept per job (seed 001). */
+/** Lines of log kept per job (job-management API). */
 export const logLimit = 500;
 
 interface Row {
@@ -228,7 +228,7 @@ export class JobStore {
   }
 
   /**
-   * History caps (seed 002) and expiry (seed 001), for jobs no longer in the live list:
+   * History caps (queues API) and expiry (job-management API), for jobs no longer in the live list:
    * keeps the newest `keepCompleted` completed and `keepFailed` failed or cancelled, and
    * deletes finished jobs that finished before `expireBefore`, a batch at a time: the
    * caller calls again while a call removes anything.

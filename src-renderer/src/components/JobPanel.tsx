@@ -45,7 +45,7 @@ function summaryLabel({ active, paused, percent }: ReturnType<typeof selectSumma
 }
 
 /**
- * The live job panel, bottom-right (seed 003). Fixed-positioned so it never moves the page;
+ * The live job panel, bottom-right (job-queue API). Fixed-positioned so it never moves the page;
  * a drop of links on it submits them at once, without the Add dialog.
  */
 export function JobPanel() {

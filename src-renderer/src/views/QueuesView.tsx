@@ -8,7 +8,7 @@ type Queues = CommandOutput<'jobs.queues'>['queues'];
 const queueTitles = { download: 'Downloads', plugin: 'Plugin jobs' } as const;
 
 /**
- * Counts per status per queue (seed 002). Read with jobs.queues, again whenever the job
+ * Counts per status per queue (queues API). Read with jobs.queues, again whenever the job
  * records change, at most once a second: the counts include history the live list lacks.
  */
 export function QueuesView() {
