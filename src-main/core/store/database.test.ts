@@ -2,8 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { downloadJob } from '../../test/job-fixtures';
 import { tempDir } from '../../test/temp-dir';
 import { openDatabase, openOrRecoverDatabase, schemaVersion } from './database';
+import { JobStore } from './job-store';
 import { latestSchemaVersion, migrations } from './migrations';
 
 let dir: ReturnType<typeof tempDir>;
@@ -183,6 +185,26 @@ describe('migration 6: job text search index', () => {
     expect(find('renamed')).toEqual(['b']);
     db.prepare(`DELETE FROM jobs WHERE id = 'a'`).run();
     expect(find('upgrade')).toEqual([]);
+    db.close();
+  });
+});
+
+describe('migration 8: status and position in their columns only', () => {
+  it('drops the copies from the JSON; the job still reads the column values', () => {
+    const file = join(dir.path, 'm8.db');
+    const v7 = openDatabase({ file, migrations: migrations.filter((m) => m.version <= 7) });
+    const job = downloadJob({ id: 'aaaa0001', status: 'paused', position: 4 });
+    v7.prepare(
+      `INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, position, data)
+       VALUES (?, 'download', 'paused', 'download', '', 1, 1, 4, ?)`,
+    ).run(job.id, JSON.stringify({ ...job, status: 'downloading', position: 9 }));
+    v7.close();
+    const db = openDatabase({ file });
+    const data = JSON.parse(
+      db.prepare<[string], { data: string }>(`SELECT data FROM jobs WHERE id = ?`).get(job.id)!.data,
+    ) as Record<string, unknown>;
+    expect('status' in data || 'position' in data).toBe(false);
+    expect(new JobStore(db).get(job.id)?.job).toMatchObject({ status: 'paused', position: 4 });
     db.close();
   });
 });

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { finishedStatuses, Job, type JobStatus, type ListInput } from '../../../src-common/contract';
 import { HaulError } from '../errors';
 
@@ -20,11 +20,71 @@ export const logLimit = 500;
 
 interface Row {
   id: string;
+  status: JobStatus;
   data: string;
   position: number;
   live: number;
   not_before: number | null;
   resume_state: string | null;
+}
+
+/** The columns a StoredJob is read from. */
+const rowColumns = `id, status, data, position, live, not_before, resume_state`;
+
+/** What a write binds: the job's columns, named as in the SQL. */
+interface WriteParams {
+  id: string;
+  source: Job['source'];
+  status: JobStatus;
+  type: string;
+  search: string;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  idempotencyKey: string | null;
+  priority: number;
+  position: number;
+  live: number;
+  notBefore: number | null;
+  data: string;
+  resumeState: string | null;
+}
+
+/** Every fixed statement, typed by what it binds and what its rows hold. */
+function prepareStatements(db: Database) {
+  return {
+    insert: db.prepare<[WriteParams]>(`
+      INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, started_at, finished_at,
+                        idempotency_key, priority, position, live, not_before, data, resume_state)
+      VALUES (@id, @source, @status, @type, @search, @createdAt, @updatedAt, @startedAt, @finishedAt,
+              @idempotencyKey, @priority, @position, @live, @notBefore, @data, @resumeState)`),
+    update: db.prepare<[WriteParams]>(`
+      UPDATE jobs SET status = @status, search = @search, updated_at = @updatedAt, started_at = @startedAt,
+             finished_at = @finishedAt, priority = @priority, position = @position, live = @live,
+             not_before = @notBefore, data = @data, resume_state = @resumeState
+       WHERE id = @id`),
+    get: db.prepare<[string], Row>(`SELECT ${rowColumns} FROM jobs WHERE id = ?`),
+    status: db.prepare<[string], { status: JobStatus }>(`SELECT status FROM jobs WHERE id = ?`),
+    live: db.prepare<[], Row>(`SELECT ${rowColumns} FROM jobs WHERE live = 1 ORDER BY created_at, id`),
+    byKey: db.prepare<[string], Row>(`SELECT ${rowColumns} FROM jobs WHERE idempotency_key = ?`),
+    maxPosition: db.prepare<[], { p: number }>(
+      `SELECT coalesce(max(position), 0) AS p FROM jobs WHERE source = 'download'`,
+    ),
+    minPosition: db.prepare<[], { p: number }>(
+      `SELECT coalesce(min(position), 0) AS p FROM jobs WHERE source = 'download'`,
+    ),
+    appendLog: db.prepare<[{ id: string; at: number; line: string }], { seq: number }>(`
+      INSERT INTO job_logs (job_id, seq, at, line)
+      SELECT @id, coalesce(max(seq), 0) + 1, @at, @line FROM job_logs WHERE job_id = @id
+      RETURNING seq`),
+    trimLog: db.prepare<[string, number]>(`DELETE FROM job_logs WHERE job_id = ? AND seq <= ?`),
+    readLog: db.prepare<[string], { line: string }>(`SELECT line FROM job_logs WHERE job_id = ? ORDER BY seq`),
+    delete: db.prepare<[string]>(`DELETE FROM jobs WHERE id = ?`),
+    counts: db.prepare<[Job['source']], { status: JobStatus; n: number }>(
+      `SELECT status, count(*) AS n FROM jobs WHERE source = ? GROUP BY status`,
+    ),
+  };
 }
 
 function searchText(job: Job): string {
@@ -36,7 +96,8 @@ function parseRow(row: Row): StoredJob {
   let job: Job;
   try {
     const data = JSON.parse(row.data) as Record<string, unknown>;
-    // The queue position lives in its column; the job shows the same number.
+    // The status and the queue position live in their columns only; the job shows them.
+    data.status = row.status;
     if (data.source === 'download') data.position = row.position;
     job = Job.parse(data);
   } catch (error) {
@@ -60,40 +121,15 @@ const orderColumns = {
 
 /** All SQL about jobs and their logs. Callers own the transactions. */
 export class JobStore {
-  private readonly statements: Record<string, Statement>;
+  private readonly statements: ReturnType<typeof prepareStatements>;
 
   constructor(private readonly db: Database) {
-    const columns = `id, data, position, live, not_before, resume_state`;
-    this.statements = {
-      insert: db.prepare(`
-        INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, started_at, finished_at,
-                          idempotency_key, priority, position, live, not_before, data, resume_state)
-        VALUES (@id, @source, @status, @type, @search, @createdAt, @updatedAt, @startedAt, @finishedAt,
-                @idempotencyKey, @priority, @position, @live, @notBefore, @data, @resumeState)`),
-      update: db.prepare(`
-        UPDATE jobs SET status = @status, search = @search, updated_at = @updatedAt, started_at = @startedAt,
-               finished_at = @finishedAt, priority = @priority, position = @position, live = @live,
-               not_before = @notBefore, data = @data, resume_state = @resumeState
-         WHERE id = @id`),
-      get: db.prepare(`SELECT ${columns} FROM jobs WHERE id = ?`),
-      status: db.prepare(`SELECT status FROM jobs WHERE id = ?`),
-      live: db.prepare(`SELECT ${columns} FROM jobs WHERE live = 1 ORDER BY created_at, id`),
-      byKey: db.prepare(`SELECT ${columns} FROM jobs WHERE idempotency_key = ?`),
-      maxPosition: db.prepare(`SELECT coalesce(max(position), 0) AS p FROM jobs WHERE source = 'download'`),
-      minPosition: db.prepare(`SELECT coalesce(min(position), 0) AS p FROM jobs WHERE source = 'download'`),
-      appendLog: db.prepare(`
-        INSERT INTO job_logs (job_id, seq, at, line)
-        SELECT @id, coalesce(max(seq), 0) + 1, @at, @line FROM job_logs WHERE job_id = @id
-        RETURNING seq`),
-      trimLog: db.prepare(`DELETE FROM job_logs WHERE job_id = ? AND seq <= ?`),
-      readLog: db.prepare(`SELECT line FROM job_logs WHERE job_id = ? ORDER BY seq`),
-      delete: db.prepare(`DELETE FROM jobs WHERE id = ?`),
-      counts: db.prepare(`SELECT status, count(*) AS n FROM jobs WHERE source = ? GROUP BY status`),
-    };
+    this.statements = prepareStatements(db);
   }
 
-  private params(stored: StoredJob) {
+  private params(stored: StoredJob): WriteParams {
     const { job } = stored;
+    const { status: _status, ...rest } = job;
     return {
       id: job.id,
       source: job.source,
@@ -109,64 +145,63 @@ export class JobStore {
       position: stored.position,
       live: stored.live ? 1 : 0,
       notBefore: stored.notBefore,
-      data: JSON.stringify(job.source === 'download' ? { ...job, position: stored.position } : job),
+      data: JSON.stringify(rest.source === 'download' ? { ...rest, position: undefined } : rest),
       resumeState: stored.resumeState === null ? null : JSON.stringify(stored.resumeState),
     };
   }
 
   insert(stored: StoredJob): void {
-    this.statements.insert!.run(this.params(stored));
+    this.statements.insert.run(this.params(stored));
   }
 
   save(stored: StoredJob): void {
-    const result = this.statements.update!.run(this.params(stored));
+    const result = this.statements.update.run(this.params(stored));
     if (result.changes !== 1) throw new HaulError('not_found', `No job ${stored.job.id}`);
   }
 
   get(id: string): StoredJob | undefined {
-    const row = this.statements.get!.get(id) as Row | undefined;
+    const row = this.statements.get.get(id);
     return row && parseRow(row);
   }
 
   /** The status as written, for the legality check of a transition. */
   statusOf(id: string): Job['status'] | undefined {
-    return (this.statements.status!.get(id) as { status: Job['status'] } | undefined)?.status;
+    return this.statements.status.get(id)?.status;
   }
 
   loadLive(): StoredJob[] {
-    return (this.statements.live!.all() as Row[]).map(parseRow);
+    return this.statements.live.all().map(parseRow);
   }
 
   byIdempotencyKey(key: string): StoredJob | undefined {
-    const row = this.statements.byKey!.get(key) as Row | undefined;
+    const row = this.statements.byKey.get(key);
     return row && parseRow(row);
   }
 
   nextPosition(): number {
-    return (this.statements.maxPosition!.get() as { p: number }).p + 1;
+    return (this.statements.maxPosition.get()?.p ?? 0) + 1;
   }
 
   firstPosition(): number {
-    return (this.statements.minPosition!.get() as { p: number }).p - 1;
+    return (this.statements.minPosition.get()?.p ?? 0) - 1;
   }
 
   appendLog(id: string, at: number, line: string): void {
-    const { seq } = this.statements.appendLog!.get({ id, at, line }) as { seq: number };
-    if (seq > logLimit) this.statements.trimLog!.run(id, seq - logLimit);
+    const seq = this.statements.appendLog.get({ id, at, line })?.seq ?? 0;
+    if (seq > logLimit) this.statements.trimLog.run(id, seq - logLimit);
   }
 
   readLog(id: string): string[] {
-    return (this.statements.readLog!.all(id) as { line: string }[]).map((r) => r.line);
+    return this.statements.readLog.all(id).map((r) => r.line);
   }
 
   delete(id: string): boolean {
-    return this.statements.delete!.run(id).changes === 1;
+    return this.statements.delete.run(id).changes === 1;
   }
 
   counts(source: Job['source']): Partial<Record<JobStatus, number>> {
     const counts: Partial<Record<JobStatus, number>> = {};
-    for (const row of this.statements.counts!.all(source) as { status: JobStatus; n: number }[])
-      counts[row.status] = row.n;
+    for (const row of this.statements.counts.all(source)) counts[row.status] = row.n;
     return counts;
   }
 
@@ -205,25 +240,25 @@ export class JobStore {
     const descending = order.startsWith('-');
     const column = orderColumns[order.replace(/^-/, '') as keyof typeof orderColumns];
     const direction = descending ? 'DESC' : 'ASC';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM jobs ${clause}`).get(params) as { n: number }).n;
+    const total =
+      this.db.prepare<[typeof params], { n: number }>(`SELECT count(*) AS n FROM jobs ${clause}`).get(params)?.n ?? 0;
     // Page through the ordering index first, then read the 50 whole rows: reading the
     // JSON of every skipped row would cost more than the query itself.
     const ids = this.db
-      .prepare(
+      .prepare<[typeof params & { limit: number; offset: number }], { r: number }>(
         `SELECT rowid AS r FROM jobs ${clause} ORDER BY ${column} ${direction}, rowid ${direction} LIMIT @limit OFFSET @offset`,
       )
-      .all({ ...params, limit: filter.limit ?? 50, offset: filter.offset ?? 0 }) as { r: number }[];
+      .all({ ...params, limit: filter.limit ?? 50, offset: filter.offset ?? 0 });
     if (ids.length === 0) return { jobs: [], total };
     const byRowid = new Map(
-      (
-        this.db
-          .prepare(
-            `SELECT rowid AS r, id, data, position, live, not_before, resume_state FROM jobs WHERE rowid IN (${ids.map(() => '?').join(',')})`,
-          )
-          .all(...ids.map((i) => i.r)) as (Row & { r: number })[]
-      ).map((row) => [row.r, row]),
+      this.db
+        .prepare<number[], Row & { r: number }>(
+          `SELECT rowid AS r, ${rowColumns} FROM jobs WHERE rowid IN (${ids.map(() => '?').join(',')})`,
+        )
+        .all(...ids.map((i) => i.r))
+        .map((row) => [row.r, row]),
     );
-    const rows = ids.map((i) => byRowid.get(i.r)!);
+    const rows = ids.flatMap((i) => byRowid.get(i.r) ?? []);
     return { jobs: rows.map(parseRow), total };
   }
 

@@ -163,6 +163,14 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'job status and queue position in their columns only',
+    up(db) {
+      // They were also copied into the JSON of each job; two copies can disagree.
+      db.exec(`UPDATE jobs SET data = json_remove(data, '$.status', '$.position')`);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
