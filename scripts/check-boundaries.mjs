@@ -7,7 +7,8 @@
 //   - src-common (the contract) imports only zod and nothing from the other folders;
 //   - src-renderer imports nothing from src-main or src-preload (only src-common);
 //   - src-preload imports nothing from src-main or src-renderer;
-//   - inside the core: store < jobs < downloads < plugins < library < app (see coreRanks).
+//   - inside the core: store < jobs < downloads < plugins < library < app (see coreRanks);
+//   - no import cycles between source files of main, preload and the contract.
 // Exits 1 and lists every violation. `findViolations(root)` is used by its own test.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -122,12 +123,64 @@ export function findViolations(root) {
   return violations;
 }
 
+/** The file a relative specifier names, as TypeScript resolves it, or undefined. */
+function resolveFile(from, specifier) {
+  const base = resolve(dirname(from), specifier);
+  for (const candidate of [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), base]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Import cycles between source files (tests aside), type imports included: two files that
+ * import each other are one concept split in two, or a missing lower file. Each cycle is
+ * listed once, as the chain of files (posix, relative to root).
+ */
+export function findCycles(root) {
+  const graph = new Map();
+  // The renderer's store is left out: zustand's slices pattern has each slice's type name
+  // the whole State, a cycle of types only.
+  for (const top of ['src-common', 'src-main', 'src-preload']) {
+    for (const path of sourceFiles(join(root, top))) {
+      if (/\.test\.[cm]?[tj]sx?$/.test(path)) continue;
+      const deps = importsOf(readFileSync(path, 'utf8'))
+        .filter((specifier) => specifier.startsWith('.'))
+        .map((specifier) => resolveFile(path, specifier))
+        .filter((file) => file !== undefined && !/\.test\.[cm]?[tj]sx?$/.test(file));
+      graph.set(path, deps);
+    }
+  }
+  const cycles = [];
+  const state = new Map(); // 1: on the current path, 2: done
+  const path = [];
+  const visit = (node) => {
+    state.set(node, 1);
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 1)
+        cycles.push([...path.slice(path.indexOf(next)), next].map((f) => posix(relative(root, f))));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(node, 2);
+  };
+  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+  return cycles;
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
   const violations = findViolations(root);
   for (const v of violations) console.error(`${v.file}: imports '${v.specifier}': ${v.reason}`);
-  if (violations.length > 0) {
-    console.error(`boundaries: ${violations.length} violation(s)`);
+  const cycles = findCycles(root);
+  for (const cycle of cycles) console.error(`import cycle: ${cycle.join(' -> ')}`);
+  if (violations.length > 0 || cycles.length > 0) {
+    console.error(`boundaries: ${violations.length} violation(s), ${cycles.length} import cycle(s)`);
     process.exit(1);
   }
   console.log('boundaries: ok');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { findViolations, importsOf } from './check-boundaries.mjs';
+import { findCycles, findViolations, importsOf } from './check-boundaries.mjs';
 
 const script = resolve(__dirname, 'check-boundaries.mjs');
 const repoRoot = resolve(__dirname, '..');
@@ -110,6 +110,25 @@ describe('layer boundary check', () => {
         .map((v: { file: string }) => v.file)
         .sort(),
     ).toEqual(['src-common/bad.ts', 'src-common/node.ts']);
+  });
+
+  it('finds import cycles, type imports included, and fails on them', () => {
+    const root = makeTree({
+      'src-main/core/downloads/transfer.ts': "import { SegmentWorker } from './segment-worker';\n",
+      'src-main/core/downloads/segment-worker.ts': "import type { LiveSegment } from './transfer';\n",
+      'src-main/core/downloads/engine.ts': "import { Transfer } from './transfer';\n",
+      'src-main/core/downloads/engine.test.ts': "import { x } from './engine';\n",
+    });
+    const cycles = findCycles(root) as string[][];
+    expect(cycles).toHaveLength(1);
+    expect([...new Set(cycles[0])].sort()).toEqual([
+      'src-main/core/downloads/segment-worker.ts',
+      'src-main/core/downloads/transfer.ts',
+    ]);
+    const result = spawnSync(process.execPath, [script, root], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('import cycle: ');
+    expect(findCycles(repoRoot)).toEqual([]);
   });
 
   it('exits 0 on a clean tree', () => {

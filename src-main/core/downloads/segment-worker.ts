@@ -9,8 +9,10 @@ import { grantSize, type RateLimiter } from './rate-limiter';
 import { checkRangeResponse } from './response-check';
 import { SegmentWriter } from './segment-writer';
 import { ifRangeValue, type TransferState } from './resume-state';
-import { segmentDone } from './segments';
-import type { LiveSegment } from './transfer';
+import { segmentDone, type Segment } from './segments';
+
+/** A segment and the worker writing it, if any. */
+export type LiveSegment = Segment & { owner: SegmentWorker | null };
 
 /** A batch is also written after this long: progress moves on a slow server, and a crash loses little. */
 const batchMs = 100;

@@ -9,7 +9,7 @@ import type { PartFile } from './part-file';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeState, type TransferState } from './resume-state';
 import { doneBytes, landedPrefix, segmentDone, sortSegments, splitSegment, type Segment } from './segments';
-import { SegmentWorker, RestartNeeded, type WorkerHost } from './segment-worker';
+import { SegmentWorker, RestartNeeded, type LiveSegment, type WorkerHost } from './segment-worker';
 
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
 const maxRounds = 3;
@@ -19,9 +19,6 @@ const maxRounds = 3;
  * minimum segment size and the initial segment size). @default 4
  */
 const piecesPerConnection = 4;
-
-/** A segment and the worker writing it, if any. */
-export type LiveSegment = Segment & { owner: SegmentWorker | null };
 
 /**
  * One attempt at getting every byte of a download into its `.part` file: opens the
