@@ -8,7 +8,7 @@ import { establish } from './first-response';
 import type { PartFile } from './part-file';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeState, type TransferState } from './resume-state';
-import { doneBytes, landedPrefix, segmentDone, sortSegments, splitSegment, type Segment } from './segments';
+import { doneBytes, landedPrefix, segmentDone, sortSegments, splitSegment } from './segments';
 import { SegmentWorker, RestartNeeded, type LiveSegment, type WorkerHost } from './segment-worker';
 
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
