@@ -31,5 +31,7 @@ export default defineConfig({
       },
     },
     { name: 'electron', testMatch: /electron\.spec\.ts/ },
+    // The desktop app's journeys, through the Electron stand-in (e2e/desktop/electron-standin).
+    { name: 'desktop', testMatch: /.*\.desktop\.spec\.ts/ },
   ],
 });
