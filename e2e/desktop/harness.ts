@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, expect, type Browser, type Page } from '@playwright/test';
+import { build } from 'esbuild';
 import { startHaul } from '../fixtures';
 import { rpc } from '../ui';
 import type { NotificationRecord, recorded, TrayRecord } from './electron-standin/record';
@@ -20,6 +21,32 @@ export interface Profile {
   userData: string;
   downloads: string;
   remove(): void;
+}
+
+let standIn: Promise<string> | undefined;
+
+/** The stand-in as one ES module, built once per test run: the app starts without a TS compiler. */
+function standInModule(): Promise<string> {
+  standIn ??= (async () => {
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    // Inside the project, so the bundle resolves playwright-core from node_modules.
+    const dir = mkdtempSync(join(root, 'test-results', 'electron-standin-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const source = join(root, 'e2e/desktop/electron-standin');
+    await build({
+      entryPoints: [join(source, 'electron.ts')],
+      outfile: join(dir, 'electron.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['playwright-core'],
+      logLevel: 'error',
+    });
+    copyFileSync(join(source, 'page-bridge.js'), join(dir, 'page-bridge.js'));
+    return join(dir, 'electron.mjs');
+  })();
+  return standIn;
 }
 
 let template: Promise<string> | undefined;
@@ -78,13 +105,19 @@ export type StandInState = Omit<typeof recorded, 'tray'> & {
   windows: WindowState[];
 };
 
-function spawnApp(profile: Profile, args: string[], ipc: boolean): ChildProcess {
+async function spawnApp(profile: Profile, args: string[], ipc: boolean): Promise<ChildProcess> {
+  const standInFile = await standInModule();
   return spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', register, join(root, 'out/main/index.js'), `--user-data-dir=${profile.userData}`, ...args],
+    ['--import', register, join(root, 'out/main/index.js'), `--user-data-dir=${profile.userData}`, ...args],
     {
       cwd: root,
-      env: { ...process.env, HOME: profile.home, XDG_CONFIG_HOME: join(profile.home, '.config') },
+      env: {
+        ...process.env,
+        HAUL_ELECTRON_STANDIN: standInFile,
+        HOME: profile.home,
+        XDG_CONFIG_HOME: join(profile.home, '.config'),
+      },
       stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
     },
   );
@@ -117,7 +150,7 @@ export class DesktopApp {
 
   /** Starts the app and waits for its window to show the renderer. */
   static async launch(profile: Profile, args: string[] = []): Promise<DesktopApp> {
-    const app = new DesktopApp(spawnApp(profile, args, true));
+    const app = new DesktopApp(await spawnApp(profile, args, true));
     try {
       await expect
         .poll(async () => (await app.state()).windows[0]?.visible === true && !!(await app.state()).devTools, {
@@ -174,7 +207,7 @@ export class DesktopApp {
 
 /** A second `haul` launch with these arguments: it hands them over and exits. */
 export async function secondLaunch(profile: Profile, args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawnApp(profile, args, false);
+  const child = await spawnApp(profile, args, false);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -13,6 +13,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   closeToTray: false,
   watchClipboard: false,
+  startExternalLinks: false,
   apiEnabled: true,
   apiPort: 8181,
   allowedOrigins: [],

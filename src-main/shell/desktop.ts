@@ -11,7 +11,7 @@ import {
   shell,
   type BrowserWindow,
 } from 'electron';
-import { showChannel, type Job, type ShowRequest } from '../../src-common/contract';
+import type { Job } from '../../src-common/contract';
 import type { Core } from '../core/app';
 import { startServer, type RunningServer } from '../server/http';
 import { removeInstanceFile, writeInstanceFile } from '../server/instance-file';
@@ -19,6 +19,7 @@ import { registerIpc } from './ipc';
 import { urlsFromArgs, urlsFromLink } from './launch-urls';
 import { chooseNotification } from './notify-choice';
 import { clipboardOffer, needsConfirmationToOpen } from './open-safety';
+import { createShowRequests } from './show-requests';
 import { createTray } from './tray';
 import { createMainWindow } from './window';
 import { readBounds, restoreBounds, writeBounds } from './window-state';
@@ -44,6 +45,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   registerIpc(ipcMain, core, options.trusted);
+  const showRequests = createShowRequests(ipcMain, options.trusted);
 
   const showWindow = () => {
     if (!window || window.isDestroyed()) {
@@ -68,9 +70,14 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     window.focus();
   };
 
+  // Links from outside (haul:// links, another launch, the clipboard) open Add prefilled
+  // for the user to confirm: a web page must not start downloads silently. The setting
+  // startExternalLinks starts them at once instead.
   const handleUrls = (urls: string[]) => {
     showWindow();
-    if (urls.length > 0) void core.invoke('downloads.submit', { url: urls.join('\n') });
+    if (urls.length === 0 || !window) return;
+    if (core.settings.get().startExternalLinks) void core.invoke('downloads.submit', { url: urls.join('\n') });
+    else showRequests.send(window.webContents, { kind: 'add', urls });
   };
 
   const quit = () => {
@@ -78,7 +85,14 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     app.quit();
   };
 
-  const tray = createTray({ core, resourcesDir: options.resourcesDir, showWindow, window: () => window, quit });
+  const tray = createTray({
+    core,
+    resourcesDir: options.resourcesDir,
+    showWindow,
+    handleUrls,
+    window: () => window,
+    quit,
+  });
 
   // The tray reads the whole live list: at most a few times a second, however busy the stream.
   let trayTimer: NodeJS.Timeout | undefined;
@@ -109,7 +123,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
           notification.on('click', () => {
             if (onClick.kind === 'show-file') return shell.showItemInFolder(onClick.path);
             showWindow();
-            window?.webContents.send(showChannel, { kind: 'job', id: onClick.id } satisfies ShowRequest);
+            if (window) showRequests.send(window.webContents, { kind: 'job', id: onClick.id });
           });
           notification.show();
         }
@@ -172,6 +186,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     event.preventDefault();
     closing = true;
     clearInterval(clipboardTimer);
+    showRequests.stop();
     clearTimeout(trayTimer);
     subscription.close();
     tray.destroy();

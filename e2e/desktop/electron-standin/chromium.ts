@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 
 const executablePath = process.env.HAUL_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -15,6 +15,8 @@ let endpoint: string | undefined;
 export function browserContext(profileDir: string): Promise<BrowserContext> {
   context ??= (async () => {
     mkdirSync(profileDir, { recursive: true });
+    // Loaded with the first window: a second instance that only hands over its URLs never needs it.
+    const { chromium } = await import('playwright-core');
     const launched = await chromium.launchPersistentContext(profileDir, {
       executablePath,
       headless: true,

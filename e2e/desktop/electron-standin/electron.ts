@@ -37,11 +37,11 @@ function window(id: unknown): BrowserWindow {
   return found;
 }
 
-onControl('state', () => ({
+onControl('state', async () => ({
   ...recorded,
   ready: app.isReady(),
   devTools: devToolsEndpoint(),
-  clipboard: clipboard.readText(),
+  clipboard: await clipboard.readText(),
   windows: BrowserWindow.getAllWindows().map((w) => w.describe()),
 }));
 onControl('clickTray', () => currentTray().emit('click', {}, {}));

@@ -4,9 +4,9 @@ import { recorded } from './record';
 
 let clipboardText = '';
 
-/** "clipboard.readText(): Returns string - The content in the clipboard as plain text." (synchronous) */
+/** Electron 45's typings (node_modules/electron/electron.d.ts): `readText(): Promise<string>`. */
 export const clipboard = {
-  readText: () => clipboardText,
+  readText: () => Promise.resolve(clipboardText),
   writeText: (text: string) => void (clipboardText = text),
   clear: () => void (clipboardText = ''),
 };

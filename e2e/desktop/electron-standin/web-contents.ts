@@ -12,8 +12,8 @@ import type { Frame, Page, Route } from 'playwright-core';
 import { ipcMain, type IpcEventBase, type SenderFrame } from './ipc-main';
 import { recorded } from './record';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const pageBridge = readFileSync(join(here, 'page-bridge.js'), 'utf8')
+// Beside this module, or beside the bundle the tests build from it.
+const pageBridge = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'page-bridge.js'), 'utf8')
   .replace(/^\/\/.*\n/gm, '')
   .trim();
 
