@@ -32,6 +32,7 @@ export default defineConfig({
     },
     { name: 'electron', testMatch: /electron\.spec\.ts/ },
     // The desktop app's journeys, through the Electron stand-in (e2e/desktop/electron-standin).
-    { name: 'desktop', testMatch: /.*\.desktop\.spec\.ts/ },
+    // Each journey starts the app (Node, the core, Chromium) once or twice, so it gets longer.
+    { name: 'desktop', testMatch: /.*\.desktop\.spec\.ts/, timeout: 90_000 },
   ],
 });
