@@ -46,7 +46,7 @@ export function devToolsEndpoint(): string | undefined {
 }
 
 /** Closes the browser, waiting at most `ms`; the process is about to exit anyway. */
-export async function closeBrowser(ms = 2000): Promise<void> {
+export async function closeBrowser(ms = 1000): Promise<void> {
   if (!context) return;
   const running = await context;
   await Promise.race([running.close(), new Promise((r) => setTimeout(r, ms))]);
