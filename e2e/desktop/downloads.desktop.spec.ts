@@ -82,9 +82,7 @@ test('pause, resume, cancel and retry from the job panel go over IPC; a failure 
   await expect(failed).toHaveAttribute('data-status', 'failed');
   await expect.poll(async () => (await app.state()).tray?.tooltip).toMatch(/some failed$/);
   expect((await app.state()).tray!.image).toMatch(/tray\/error\.png$/);
-  await expect
-    .poll(async () => (await app.state()).notifications.map((n) => n.title))
-    .toContain('Download failed');
+  await expect.poll(async () => (await app.state()).notifications.map((n) => n.title)).toContain('Download failed');
   const notification = (await app.state()).notifications.find((n) => n.title === 'Download failed')!;
   expect(notification.body).toMatch(/desktop-missing\.bin: .*404/);
   await app.control('clickNotification', { id: notification.id });

@@ -160,14 +160,17 @@ export class DesktopApp {
         .toBe(true);
       app.browser = await chromium.connectOverCDP((await app.state()).devTools!);
       const renderer = () =>
-        app.browser!.contexts().flatMap((c) => c.pages()).find((p) => p.url().endsWith('/out/renderer/index.html'));
+        app
+          .browser!.contexts()
+          .flatMap((c) => c.pages())
+          .find((p) => p.url().endsWith('/out/renderer/index.html'));
       await expect.poll(() => renderer() !== undefined, { timeout: 10_000 }).toBe(true);
       app.page = renderer()!;
       await expect(app.page.getByRole('heading', { name: 'Downloads', exact: true })).toBeVisible();
       return app;
     } catch (error) {
       app.child.kill('SIGKILL');
-      throw new Error(`${String(error)}\n--- app output ---\n${app.output}`);
+      throw new Error(`${String(error)}\n--- app output ---\n${app.output}`, { cause: error });
     }
   }
 

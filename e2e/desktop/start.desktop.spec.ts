@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { addThroughDialog, goTo, panelItem, screenshotDir } from '../ui';
 import { expect, test } from './desktop-fixtures';
 
 test('starts: one isolated window with the renderer, the tray, the menu and the haul:// protocol', async ({
@@ -26,9 +29,44 @@ test('starts: one isolated window with the renderer, the tray, the menu and the 
     process: typeof (globalThis as { process?: unknown }).process,
     bridge: Object.keys((globalThis as { haul?: object }).haul ?? {}).sort(),
   }));
-  expect(globals).toEqual({ require: 'undefined', process: 'undefined', bridge: ['invoke', 'onJobEvent', 'onShowRequest'] });
+  expect(globals).toEqual({
+    require: 'undefined',
+    process: 'undefined',
+    bridge: ['invoke', 'onJobEvent', 'onShowRequest'],
+  });
 
   await app.page.getByRole('button', { name: 'About' }).click();
   await expect(app.page.getByTestId('app-runtime')).toHaveText('Desktop app');
   await expect(app.page.getByText(desktop.profile.userData)).toBeVisible();
 });
+
+test('the window in light and dark, with downloads and a link handed over from outside', async ({ desktop, files }) => {
+  const app = await desktop.launch();
+  await goTo(app.page, 'Downloads');
+  await addThroughDialog(app.page, [files.file('photos.zip', { size: 300_000 })]);
+  await addThroughDialog(app.page, [`${files.url}/status/404/report-2026.pdf`]);
+  await addThroughDialog(app.page, [
+    files.file('ubuntu-24.04.1-desktop-amd64.iso', { size: 60_000_000, rate: 600_000 }),
+  ]);
+  await expect(panelItem(app.page, 'photos.zip')).toHaveAttribute('data-status', 'completed');
+  await expect(panelItem(app.page, 'ubuntu-24.04.1-desktop-amd64.iso')).toHaveAttribute('data-status', 'downloading');
+  await shootThemes(app.page, 'desktop-downloads');
+
+  const link = files.file('linked-file.pdf');
+  expect((await desktop.secondLaunch([`haul://add?url=${encodeURIComponent(link)}`])).code).toBe(0);
+  await expect(app.page.getByRole('dialog', { name: 'Add downloads' }).getByRole('textbox').first()).toHaveValue(link);
+  await shootThemes(app.page, 'desktop-add-from-link');
+});
+
+/** Screenshots with the OS in light, then dark mode (the theme setting is `system`). */
+async function shootThemes(page: Page, name: string) {
+  mkdirSync(screenshotDir, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect
+      .poll(() => page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches))
+      .toBe(scheme === 'dark');
+    await page.screenshot({ path: `${screenshotDir}/${name}-${scheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}

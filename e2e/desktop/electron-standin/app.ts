@@ -18,7 +18,10 @@ function findAppPath(entry: string): string {
 }
 
 const appPath = findAppPath(process.argv[1] ?? '.');
-const manifest = JSON.parse(readFileSync(join(appPath, 'package.json'), 'utf8')) as { name: string; productName?: string };
+const manifest = JSON.parse(readFileSync(join(appPath, 'package.json'), 'utf8')) as {
+  name: string;
+  productName?: string;
+};
 
 /** Chromium's `--user-data-dir` switch sets userData, as it does in Electron. */
 function switchValue(name: string): string | undefined {

@@ -51,11 +51,12 @@ export class IpcMain extends EventEmitter {
    */
   async invoke(event: IpcEventBase, channel: string, args: unknown[]): Promise<unknown> {
     const handler = this.handlers.get(channel);
-    if (!handler) throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
+    if (!handler)
+      throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
     try {
       return await handler(event, ...args);
     } catch (error) {
-      throw new Error(`Error invoking remote method '${channel}': ${String(error)}`);
+      throw new Error(`Error invoking remote method '${channel}': ${String(error)}`, { cause: error });
     }
   }
 

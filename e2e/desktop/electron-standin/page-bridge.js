@@ -2,6 +2,8 @@
 // Read as text by browser-window.ts and called with the binding's name, the window's
 // options and the preload bundle wrapped as a CommonJS function. Plain JS on purpose:
 // it is sent to the page as it is written.
+/* global window */
+// eslint-disable-next-line @typescript-eslint/no-unused-expressions
 (function standInPreload(bindingName, options, preload) {
   'use strict';
   const call = globalThis[bindingName];
@@ -117,4 +119,4 @@
     console.error('Unable to load preload script', error);
     void call({ kind: 'preload-error', doc, message: String(error && error.stack ? error.stack : error) });
   }
-})
+});

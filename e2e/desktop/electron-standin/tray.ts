@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { app } from './app';
 import type { Menu } from './menu';
-import { NativeImage, nativeImage } from './native-image';
+import { nativeImage, type NativeImage } from './native-image';
 import { recorded, type TrayRecord } from './record';
 
 const trays: Tray[] = [];
