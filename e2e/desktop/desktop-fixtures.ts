@@ -12,6 +12,8 @@ export interface Desktop {
 }
 
 export const test = base.extend<{ desktop: Desktop }, { files: FileServer }>({
+  // Playwright reads the fixture list from this destructuring: it must stay an object pattern.
+  // eslint-disable-next-line no-empty-pattern
   desktop: async ({}, use, testInfo) => {
     const profile = await makeProfile();
     const apps: DesktopApp[] = [];

@@ -30,7 +30,9 @@ interface WindowOptions {
 }
 
 const windows: BrowserWindow[] = [];
-let focused: BrowserWindow | undefined;
+/** The id of the window with the focus; windows are looked up in `windows`. */
+let focusedId: number | undefined;
+const focusedWindow = () => windows.find((w) => w.id === focusedId);
 let nextWindowId = 1;
 
 async function newPage(): Promise<Page> {
@@ -49,7 +51,7 @@ export class BrowserWindow extends EventEmitter {
   }
 
   static getFocusedWindow(): BrowserWindow | null {
-    return focused && !focused.destroyed ? focused : null;
+    return focusedWindow() ?? null;
   }
 
   static fromWebContents(contents: WebContents): BrowserWindow | null {
@@ -104,20 +106,20 @@ export class BrowserWindow extends EventEmitter {
   hide(): void {
     if (!this.visible) return;
     this.visible = false;
-    if (focused === this) focused = undefined;
+    if (focusedId === this.id) focusedId = undefined;
     this.emit('hide');
   }
 
   focus(): void {
-    if (this.destroyed || focused === this) return;
-    focused?.emit('blur');
-    focused = this;
+    if (this.destroyed || focusedId === this.id) return;
+    focusedWindow()?.emit('blur');
+    focusedId = this.id;
     this.emit('focus');
     void this.page.then((p) => p.bringToFront()).catch(() => undefined);
   }
 
   blur(): void {
-    if (focused === this) focused = undefined;
+    if (focusedId === this.id) focusedId = undefined;
     this.emit('blur');
   }
 
@@ -126,7 +128,7 @@ export class BrowserWindow extends EventEmitter {
   }
 
   isFocused(): boolean {
-    return focused === this;
+    return focusedId === this.id;
   }
 
   isDestroyed(): boolean {
@@ -220,7 +222,7 @@ export class BrowserWindow extends EventEmitter {
     if (this.destroyed) return;
     this.destroyed = true;
     this.visible = false;
-    if (focused === this) focused = undefined;
+    if (focusedId === this.id) focusedId = undefined;
     windows.splice(windows.indexOf(this), 1);
     this.webContents.destroy();
     this.emit('closed');
