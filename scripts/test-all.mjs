@@ -5,10 +5,12 @@
 //   build:  electron-vite build, and the sandboxed preload requires nothing but electron
 //   e2e:    Playwright: the UI in Debian's Chromium against `haul serve`; the Electron app
 //           where an Electron binary exists (reported as skipped where not)
+//   desktop: Playwright: the desktop journeys, the built app run through the Electron stand-in
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { e2eSummary } from './e2e-summary.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -80,34 +82,13 @@ if (!buildOk) failed = true;
 if (buildOk) {
   const e2eJson = join(results, 'e2e.json');
   const e2eOk = step('e2e tests', bin('playwright'), ['test']);
-  const e2e = readJson(e2eJson);
-  if (e2e?.stats) {
-    const passed = e2e.stats.expected + e2e.stats.flaky;
-    const skipped = e2e.stats.skipped;
-    // Errors outside any test (a spec that does not load) fail the suite too.
-    const failures = e2e.stats.unexpected + (e2e.errors?.length ?? 0) || (e2eOk ? 0 : 1);
-    summary.push(`e2e: ${passed} passed, ${failures} failed${skipped ? `, ${skipped} skipped` : ''}`);
-    for (const suite of e2e.suites ?? []) {
-      for (const spec of flattenSpecs(suite)) {
-        for (const t of spec.tests ?? []) {
-          const skip = t.annotations?.find((a) => a.type === 'skip');
-          if (t.status === 'skipped')
-            notes.push(`e2e skipped: ${spec.title} (${skip?.description ?? 'no reason given'})`);
-        }
-      }
-    }
-    if (!e2eOk || failures > 0) failed = true;
-  } else {
-    summary.push('e2e: 0 passed, 1 failed (the test runner produced no report)');
-    failed = true;
-  }
+  const e2e = e2eSummary(readJson(e2eJson), e2eOk);
+  summary.push(...e2e.lines);
+  notes.push(...e2e.notes);
+  if (e2e.failed) failed = true;
 } else {
   summary.push('e2e: 0 passed, 1 failed (not run: the build failed)');
-}
-
-function* flattenSpecs(suite) {
-  yield* suite.specs ?? [];
-  for (const child of suite.suites ?? []) yield* flattenSpecs(child);
+  summary.push('desktop: 0 passed, 1 failed (not run: the build failed)');
 }
 
 if (existsSync(join(results, 'screenshots'))) notes.push(`screenshots saved in ${join('test-results', 'screenshots')}`);
