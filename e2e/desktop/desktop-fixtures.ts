@@ -1,5 +1,5 @@
 /** Fixtures for the desktop journeys: a fresh profile, the app launcher, a file server. */
-import { test as base } from '@playwright/test';
+import { expect, test as base } from '@playwright/test';
 import { startFileServer, type FileServer } from '../file-server';
 import { DesktopApp, makeProfile, secondLaunch, type Profile } from './harness';
 
@@ -26,11 +26,17 @@ export const test = base.extend<{ desktop: Desktop }, { files: FileServer }>({
       },
       secondLaunch: (args) => secondLaunch(profile, args),
     });
-    for (const app of apps) await app.close();
+    // An uncaught error in a page or a failed preload fails the journey, whatever it checked.
+    const errors: string[] = [];
+    for (const app of apps) {
+      if (app.child.exitCode === null) errors.push(...(await app.state().catch(() => ({ errors: [] }))).errors);
+      await app.close();
+    }
     if (testInfo.status !== testInfo.expectedStatus) {
       await testInfo.attach('app output', { body: apps.map((a) => a.output).join('\n---\n') });
     }
     profile.remove();
+    expect(errors, 'errors in the app').toEqual([]);
   },
   files: [
     // eslint-disable-next-line no-empty-pattern

@@ -15,7 +15,8 @@ import { recorded } from './record';
 // Beside this module, or beside the bundle the tests build from it.
 const pageBridge = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'page-bridge.js'), 'utf8')
   .replace(/^\/\/.*\n/gm, '')
-  .trim();
+  .trim()
+  .replace(/;$/, '');
 
 export interface WebPreferences {
   preload?: string;
@@ -100,9 +101,12 @@ export class WebContents extends EventEmitter {
     );
     page.on('load', () => this.emit('did-finish-load'));
     page.on('popup', (popup) => void this.onPopup(popup));
-    page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+    page.on('pageerror', (error) => {
+      console.error(`[page] ${error.message}`);
+      recorded.errors.push(`page: ${error.message}`);
+    });
     page.on('console', (message) => {
-      if (message.type() === 'error') console.error(`[page console] ${message.text()}`);
+      if (message.type() === 'error') console.error(`[page console] ${message.text()} (${message.location().url})`);
     });
   }
 
