@@ -70,3 +70,38 @@ async function shootThemes(page: Page, name: string) {
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
+
+test("our page only: navigation away is stopped, new windows go to the browser, a foreign page's calls are refused", async ({
+  desktop,
+  files,
+}) => {
+  const app = await desktop.launch();
+  const own = app.page.url();
+  const foreign = `${files.url}/status/200/foreign-page`;
+
+  // A link that would take the window elsewhere: will-navigate stops it.
+  const stopped = app.page.waitForEvent('requestfailed', (r) => r.url() === foreign);
+  await app.page.evaluate((url) => void (window.location.href = url), foreign);
+  await stopped;
+  expect(app.page.url()).toBe(own);
+  await expect(app.page.getByRole('heading', { name: 'Downloads', exact: true })).toBeVisible();
+
+  // window.open: no new Electron window; a web link goes to the system browser.
+  await app.page.evaluate((url) => void window.open(url), `${files.url}/status/200/elsewhere`);
+  await expect
+    .poll(async () => (await app.state()).shell)
+    .toContainEqual({ method: 'openExternal', target: `${files.url}/status/200/elsewhere` });
+  expect((await app.state()).windows).toHaveLength(1);
+
+  // Pages may not ask for permissions (notifications, camera, ...).
+  expect(await app.control('askPermission', { permission: 'notifications' })).toEqual({
+    requested: false,
+    checked: false,
+  });
+
+  // Were the window to show a foreign page, the preload runs there too: main refuses its calls.
+  await app.control('loadURL', { url: foreign });
+  await expect.poll(() => app.page.url()).toBe(foreign);
+  const answer = await app.invoke('jobs.list');
+  expect(answer).toEqual({ ok: false, error: { kind: 'forbidden', message: 'This page may not call Haul.' } });
+});
