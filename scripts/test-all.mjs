@@ -3,6 +3,7 @@
 //   checks: native build for Node, typecheck, lint + layer boundaries, format
 //   unit:   vitest (core, server, shell, renderer logic, scripts)
 //   build:  electron-vite build, and the sandboxed preload requires nothing but electron
+//   package: the packaged layout (linux-unpacked, app.asar) checked file by file
 //   e2e:    Playwright: the UI in Debian's Chromium against `haul serve`; the Electron app
 //           where an Electron binary exists (reported as skipped where not)
 //   desktop: Playwright: the desktop journeys, the built app run through the Electron stand-in
@@ -78,6 +79,24 @@ const buildOk =
   step('build', bin('electron-vite'), ['build']) &&
   step('build output', process.execPath, [join(root, 'scripts/check-build.mjs')]);
 if (!buildOk) failed = true;
+
+// The package layout, assembled by electron-builder around a stand-in Electron distribution.
+if (buildOk) {
+  process.stdout.write('\n=== package layout\n');
+  const packaged = spawnSync(process.execPath, [join(root, 'scripts/check-package.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  process.stdout.write(packaged.stdout + packaged.stderr);
+  const counts = /package checks: (\d+) passed, (\d+) failed/.exec(packaged.stdout);
+  summary.push(
+    counts ? `package: ${counts[1]} passed, ${counts[2]} failed` : 'package: 0 passed, 1 failed (no result)',
+  );
+  if (packaged.status !== 0 || !counts) failed = true;
+} else {
+  summary.push('package: 0 passed, 1 failed (not run: the build failed)');
+}
 
 if (buildOk) {
   const e2eJson = join(results, 'e2e.json');
