@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check the project promises, in order, then one summary line per suite.
-//   checks: native build for Node, typecheck, lint + layer boundaries, format
+//   checks: native build for Node, typecheck, lint + layer boundaries, format, the release workflow
 //   unit:   vitest (core, server, shell, renderer logic, scripts)
 //   build:  electron-vite build, and the sandboxed preload requires nothing but electron
 //   package: the packaged layout (linux-unpacked, app.asar) checked file by file
@@ -50,6 +50,7 @@ const checks = [
   ['lint', bin('eslint'), ['.']],
   ['layer boundaries', process.execPath, [join(root, 'scripts/check-boundaries.mjs')]],
   ['format', bin('prettier'), ['--check', '.']],
+  ['release workflow', bin('action-validator'), ['.github/workflows/release.yml']],
 ];
 let checksPassed = 0;
 for (const [title, command, args] of checks) {

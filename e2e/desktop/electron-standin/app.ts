@@ -93,12 +93,21 @@ export class App extends EventEmitter {
     return 'en-US';
   }
 
-  /** Linux paths as Electron gives them (XDG config home; Downloads under $HOME). */
+  /**
+   * "appData: Per-user application data directory, which by default points to:
+   * %APPDATA% on Windows, $XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application
+   * Support on macOS"; Downloads is ~/Downloads.
+   */
   getPath(name: PathName): string {
     const set = this.paths.get(name);
     if (set) return set;
     const home = process.env.HOME ?? homedir();
-    const appData = process.env.XDG_CONFIG_HOME ?? join(home, '.config');
+    const appData =
+      process.platform === 'win32'
+        ? (process.env.APPDATA ?? join(home, 'AppData', 'Roaming'))
+        : process.platform === 'darwin'
+          ? join(home, 'Library', 'Application Support')
+          : (process.env.XDG_CONFIG_HOME ?? join(home, '.config'));
     const userData = switchValue('user-data-dir') ?? join(appData, this.name);
     const paths: Record<PathName, string> = {
       home,

@@ -16,7 +16,8 @@
  * - native menus, the tray icon, notifications, the taskbar progress, protocol
  *   registration and file-manager calls: recorded, never seen by an OS;
  * - `--user-data-dir`, single-instance hand-over and app paths follow Electron's
- *   documented behaviour on Linux, not Electron's code; macOS and Windows are not modelled;
+ *   documented behaviour, not Electron's code; they are exercised on Linux only (the
+ *   Windows pipe and the macOS/Windows paths are written from the documentation, untested);
  * - better-sqlite3 runs its Node build here: the Electron-ABI build is not loaded;
  * - file:// navigations are not offered to will-navigate (Playwright cannot route them).
  */

@@ -4,6 +4,7 @@
  * over its argv, working directory and additionalData, and is told to quit.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -39,11 +40,15 @@ export function acquireSingleInstanceLock(
   additionalData: unknown,
   onSecond: (second: SecondInstance) => void,
 ): { primary: boolean; lock?: { release(): void } } {
-  const socket = join(userData, 'SingletonSocket');
-  if (existsSync(socket)) {
+  // Windows has named pipes where Unix has socket files.
+  const windows = process.platform === 'win32';
+  const socket = windows
+    ? `\\\\.\\pipe\\haul-standin-${createHash('sha256').update(userData).digest('hex').slice(0, 16)}`
+    : join(userData, 'SingletonSocket');
+  if (windows || existsSync(socket)) {
     const payload = JSON.stringify({ argv, cwd: process.cwd(), additionalData: additionalData ?? {} });
     if (handOver(socket, payload)) return { primary: false };
-    unlinkSync(socket); // left by a process that is gone
+    if (!windows) unlinkSync(socket); // left by a process that is gone
   }
   const server: Server = createServer((connection) => {
     let text = '';
@@ -65,6 +70,7 @@ export function acquireSingleInstanceLock(
     lock: {
       release() {
         server.close();
+        if (windows) return;
         try {
           unlinkSync(socket);
         } catch {
