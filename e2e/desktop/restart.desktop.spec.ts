@@ -30,6 +30,11 @@ test('Quit from the tray ends Haul within 5 s; the running download resumes on t
   expect(existsSync(part)).toBe(true);
   expect(statSync(part).size).toBeGreaterThan(0);
   expect(existsSync(join(desktop.profile.downloads, name))).toBe(false);
+  // The window's size and place were kept for the next start.
+  expect(JSON.parse(readFileSync(join(desktop.profile.userData, 'window.json'), 'utf8'))).toMatchObject({
+    width: 1100,
+    height: 720,
+  });
 
   // The next start picks the download up where it stopped, and ends with the right bytes.
   const before = files.requests.length;

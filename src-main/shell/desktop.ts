@@ -47,6 +47,12 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
   registerIpc(ipcMain, core, options.trusted);
   const showRequests = createShowRequests(ipcMain, options.trusted);
 
+  const saveBounds = () => {
+    if (window && !window.isDestroyed()) {
+      writeBounds(boundsFile, { ...window.getNormalBounds(), maximized: window.isMaximized() });
+    }
+  };
+
   const showWindow = () => {
     if (!window || window.isDestroyed()) {
       const displays = screen.getAllDisplays().map((d) => d.workArea);
@@ -57,11 +63,10 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
         icon: join(options.resourcesDir, 'icon.png'),
       });
       window.on('close', (event) => {
-        if (!window) return;
-        writeBounds(boundsFile, { ...window.getNormalBounds(), maximized: window.isMaximized() });
+        saveBounds();
         if (!quitting && core.settings.get().closeToTray) {
           event.preventDefault();
-          window.hide();
+          window?.hide();
         }
       });
     }
@@ -185,6 +190,8 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     if (closing) return;
     event.preventDefault();
     closing = true;
+    // app.exit() below closes the window without its 'close' event: keep its place now.
+    saveBounds();
     clearInterval(clipboardTimer);
     showRequests.stop();
     clearTimeout(trayTimer);
