@@ -50,6 +50,25 @@ test('a download added in the window runs over IPC: tray and taskbar follow it, 
       target: join(desktop.profile.downloads, name),
     });
   });
+
+  await test.step('opening a downloaded script asks first; Cancel opens nothing, Open opens it', async () => {
+    const script = 'install-tool.sh';
+    await addThroughDialog(app.page, [files.file(script, { size: 2000 })]);
+    const done = panelItem(app.page, script);
+    await expect(done).toHaveAttribute('data-status', 'completed');
+    const target = join(desktop.profile.downloads, script);
+    const opened = async () => (await app.state()).shell.filter((c) => c.method === 'openPath' && c.target === target);
+
+    await app.control('setDialogResponse', { response: 0 }); // Cancel
+    await done.getByRole('button', { name: `Open ${script}` }).click();
+    await expect.poll(async () => (await app.state()).dialogs.length).toBe(1);
+    expect((await app.state()).dialogs[0]!.message).toBe('This file is a program or script.');
+    expect(await opened()).toEqual([]);
+
+    await app.control('setDialogResponse', { response: 1 }); // Open
+    await done.getByRole('button', { name: `Open ${script}` }).click();
+    await expect.poll(opened).toHaveLength(1);
+  });
 });
 
 test('pause, resume, cancel and retry from the job panel go over IPC; a failure shows in the tray', async ({
