@@ -5,8 +5,10 @@
 // executable). Then every file the app needs at run time is looked for, and every import
 // of the packaged main bundle is resolved inside the package.
 //
-// Not checked here: the installers (AppImage, deb, NSIS, dmg need downloaded tools) and
-// the .desktop entry they carry. Where the Electron-ABI build of better-sqlite3 was never
+// The Linux .desktop entry and icon set are computed the way electron-builder's AppImage
+// and deb targets compute them (its LinuxTargetHelper, called from an afterPack hook);
+// the installers themselves (AppImage, deb, NSIS, dmg) need downloaded tools and are not
+// made here. Where the Electron-ABI build of better-sqlite3 was never
 // made (`npm start` makes it; it needs Electron's headers), a placeholder file stands in
 // for it, and the check says so.
 import { spawnSync } from 'node:child_process';
@@ -57,6 +59,21 @@ const placeholder = join(work, 'better_sqlite3.node');
 writeFileSync(placeholder, 'placeholder: the Electron-ABI build of better-sqlite3 was not made on this machine\n');
 
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8'));
+// Records the .desktop entry and icons the Linux installers would carry.
+const afterPack = join(work, 'after-pack.cjs');
+writeFileSync(
+  afterPack,
+  `const { join } = require('node:path');
+const { writeFileSync } = require('node:fs');
+const { LinuxTargetHelper } = require(${JSON.stringify(join(root, 'node_modules/app-builder-lib/out/targets/LinuxTargetHelper.js'))});
+exports.default = async (context) => {
+  const helper = new LinuxTargetHelper(context.packager);
+  const entry = await helper.computeDesktopEntry(context.packager.platformSpecificBuildOptions);
+  writeFileSync(join(context.appOutDir, '..', 'desktop-entry.json'), JSON.stringify({ entry, icons: await helper.icons }));
+};
+`,
+);
+config.afterPack = afterPack;
 config.electronDist = dist;
 config.electronVersion = electronVersion;
 config.directories = { ...config.directories, output: join(work, 'release') };
@@ -120,14 +137,31 @@ for (const icon of ['idle', 'active', 'error']) {
 }
 const icon = readFileSync(join(root, 'resources', 'icon.png'));
 const [width, height] = [icon.readUInt32BE(16), icon.readUInt32BE(20)];
-check(
-  'the app icon is square and at least 512 px (Linux icon sizes are made from it)',
-  width === height && width >= 512,
+check('the app icon is square and at least 512 px', width === height && width >= 512);
+
+// The .desktop entry: haul:// links open Haul, with the link as its argument.
+const desktop = JSON.parse(readFileSync(join(work, 'release', 'desktop-entry.json'), 'utf8'));
+const entry = Object.fromEntries(
+  desktop.entry
+    .split('\n')
+    .filter((line) => line.includes('='))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
 );
 check(
-  'the haul:// scheme is declared (x-scheme-handler/haul on Linux)',
-  config.protocols?.some((p) => p.schemes.includes('haul')),
+  '.desktop entry handles x-scheme-handler/haul',
+  (entry.MimeType ?? '').split(';').includes('x-scheme-handler/haul'),
 );
+check('.desktop entry passes the link to the app (Exec ... %U)', / %U$/.test(entry.Exec ?? ''), entry.Exec);
+check(
+  '.desktop entry names Haul and its icon',
+  entry.Name === 'Haul' && entry.Icon === manifest.name && entry.Type === 'Application',
+);
+const sizes = desktop.icons.map((i) => i.size).sort((a, b) => a - b);
+check('the Linux icon set has a 256 px or larger icon', sizes.at(-1) >= 256, `sizes ${sizes.join(', ')}`);
+const usual = [16, 32, 48, 64, 128, 256, 512].filter((size) => !sizes.includes(size));
+if (usual.length > 0) {
+  console.log(`note the Linux icon set lacks the usual sizes ${usual.join(', ')} (resources/icons/<size>x<size>.png)`);
+}
 
 // Nothing for development only.
 const packedModules = new Set(
