@@ -33,5 +33,8 @@ export default defineConfig({
     { name: 'electron', testMatch: /electron\.spec\.ts/ },
     // Launches its own Chromium with the built extension (extension/dist) loaded.
     { name: 'extension', testMatch: /extension\.spec\.ts/ },
+    // The desktop app's journeys, through the Electron stand-in (e2e/desktop/electron-standin).
+    // Each journey starts the app (Node, the core, Chromium) once or twice, so it gets longer.
+    { name: 'desktop', testMatch: /.*\.desktop\.spec\.ts/, timeout: 90_000 },
   ],
 });

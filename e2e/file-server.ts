@@ -9,6 +9,8 @@ export interface FileServer {
    * (0: as fast as possible). Same name and size: same bytes, so ranges line up.
    */
   file(name: string, options?: { size?: number; rate?: number }): string;
+  /** Every request for a generated file, in order: its name and Range header. */
+  requests: { name: string; range?: string }[];
   close(): Promise<void>;
 }
 
@@ -67,11 +69,16 @@ async function send(req: IncomingMessage, res: ServerResponse, size: number, rat
 
 /** A real HTTP server on 127.0.0.1 serving generated files for the e2e downloads. */
 export async function startFileServer(): Promise<FileServer> {
+  const requests: FileServer['requests'] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const status = /^\/status\/(\d{3})/.exec(url.pathname);
     if (status) return void res.writeHead(Number(status[1]), { 'Content-Type': 'text/plain' }).end('no file here');
     if (!url.pathname.startsWith('/files/')) return void res.writeHead(404).end();
+    requests.push({
+      name: decodeURIComponent(url.pathname.slice('/files/'.length)),
+      ...(req.headers.range ? { range: req.headers.range } : {}),
+    });
     const size = Number(url.searchParams.get('size') ?? 64 * 1024);
     const rate = Number(url.searchParams.get('rate') ?? 0);
     send(req, res, size, rate).catch(() => res.destroy());
@@ -81,6 +88,7 @@ export async function startFileServer(): Promise<FileServer> {
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
+    requests,
     file: (name, options = {}) => {
       const query = new URLSearchParams({ size: String(options.size ?? 64 * 1024), rate: String(options.rate ?? 0) });
       return `${url}/files/${encodeURIComponent(name)}?${query}`;

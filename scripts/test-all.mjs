@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // `npm test`: every check the project promises, in order, then one summary line per suite.
-//   checks: native build for Node, typecheck, lint + layer boundaries, format
+//   checks: native build for Node, typecheck, lint + layer boundaries, format, the release workflow
 //   unit:   vitest (core, server, shell, renderer logic, scripts)
 //   build:  electron-vite build, and the sandboxed preload requires nothing but electron;
 //           the browser extension (Vite, into extension/dist) and `web-ext lint` on it
+//   package: the packaged layout (linux-unpacked, app.asar) checked file by file
 //   e2e:    Playwright: the UI in Debian's Chromium against `haul serve`; the extension
 //           loaded in Chromium; the Electron app where an Electron binary exists
 //           (reported as skipped where not)
+//   desktop: Playwright: the desktop journeys, the built app run through the Electron stand-in
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { e2eSummary } from './e2e-summary.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -51,6 +54,7 @@ const checks = [
   ['lint', bin('eslint'), ['.']],
   ['layer boundaries', process.execPath, [join(root, 'scripts/check-boundaries.mjs')]],
   ['format', bin('prettier'), ['--check', '.']],
+  ['release workflow', bin('action-validator'), ['.github/workflows/release.yml']],
 ];
 let checksPassed = 0;
 for (const [title, command, args] of checks) {
@@ -84,37 +88,34 @@ const buildOk =
   step('web-ext lint', bin('web-ext'), ['lint', '--source-dir', 'extension/dist', '--no-input']);
 if (!buildOk) failed = true;
 
+// The package layout, assembled by electron-builder around a stand-in Electron distribution.
+if (buildOk) {
+  process.stdout.write('\n=== package layout\n');
+  const packaged = spawnSync(process.execPath, [join(root, 'scripts/check-package.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  process.stdout.write(packaged.stdout + packaged.stderr);
+  const counts = /package checks: (\d+) passed, (\d+) failed/.exec(packaged.stdout);
+  summary.push(
+    counts ? `package: ${counts[1]} passed, ${counts[2]} failed` : 'package: 0 passed, 1 failed (no result)',
+  );
+  if (packaged.status !== 0 || !counts) failed = true;
+} else {
+  summary.push('package: 0 passed, 1 failed (not run: the build failed)');
+}
+
 if (buildOk) {
   const e2eJson = join(results, 'e2e.json');
   const e2eOk = step('e2e tests', bin('playwright'), ['test']);
-  const e2e = readJson(e2eJson);
-  if (e2e?.stats) {
-    const passed = e2e.stats.expected + e2e.stats.flaky;
-    const skipped = e2e.stats.skipped;
-    // Errors outside any test (a spec that does not load) fail the suite too.
-    const failures = e2e.stats.unexpected + (e2e.errors?.length ?? 0) || (e2eOk ? 0 : 1);
-    summary.push(`e2e: ${passed} passed, ${failures} failed${skipped ? `, ${skipped} skipped` : ''}`);
-    for (const suite of e2e.suites ?? []) {
-      for (const spec of flattenSpecs(suite)) {
-        for (const t of spec.tests ?? []) {
-          const skip = t.annotations?.find((a) => a.type === 'skip');
-          if (t.status === 'skipped')
-            notes.push(`e2e skipped: ${spec.title} (${skip?.description ?? 'no reason given'})`);
-        }
-      }
-    }
-    if (!e2eOk || failures > 0) failed = true;
-  } else {
-    summary.push('e2e: 0 passed, 1 failed (the test runner produced no report)');
-    failed = true;
-  }
+  const e2e = e2eSummary(readJson(e2eJson), e2eOk);
+  summary.push(...e2e.lines);
+  notes.push(...e2e.notes);
+  if (e2e.failed) failed = true;
 } else {
   summary.push('e2e: 0 passed, 1 failed (not run: the build failed)');
-}
-
-function* flattenSpecs(suite) {
-  yield* suite.specs ?? [];
-  for (const child of suite.suites ?? []) yield* flattenSpecs(child);
+  summary.push('desktop: 0 passed, 1 failed (not run: the build failed)');
 }
 
 if (existsSync(join(results, 'screenshots'))) notes.push(`screenshots saved in ${join('test-results', 'screenshots')}`);

@@ -8,16 +8,21 @@ export interface HaulBridge {
   invoke<C extends CommandName>(command: C, input: CommandInput<C>): Promise<Envelope<CommandOutput<C>>>;
   /** Subscribes to the job event stream; `init` comes first. Returns the unsubscribe. */
   onJobEvent?(listener: (event: JobEvent) => void): () => void;
-  /** Desktop app: main asks the page to show something (a notification was clicked). */
+  /** Desktop app: main asks the page to show something (a clicked notification, links from outside). */
   onShowRequest?(listener: (request: ShowRequest) => void): () => void;
 }
 
 /** The IPC channel the preload and the shell share for commands. Not exposed to the page. */
 export const invokeChannel = 'haul:invoke';
 
-/** main -> page: show a job's details (a clicked notification). */
+/**
+ * main -> page: show a job's details (a clicked notification), or open Add prefilled with
+ * links handed over from outside, for the user to confirm.
+ */
 export const showChannel = 'haul:show';
-export type ShowRequest = { kind: 'job'; id: string };
+/** page -> main: the page listens for show requests; main sends what it held back. */
+export const showReadyChannel = 'haul:show:ready';
+export type ShowRequest = { kind: 'job'; id: string } | { kind: 'add'; urls: string[] };
 
 /** The job event channels between each window and main. */
 export const jobEventChannels = {

@@ -37,6 +37,12 @@ export const Settings = z.object({
   closeToTray: z.boolean(),
   /** Desktop app: offer http(s) URLs copied to the clipboard. @default false */
   watchClipboard: z.boolean(),
+  /**
+   * Desktop app: links handed over from outside (haul:// links, another launch, the
+   * clipboard) start at once. Off, they open Add prefilled for the user to confirm, so no
+   * web page can start a download silently. @default false
+   */
+  startExternalLinks: z.boolean(),
   /** Desktop app: run the local API too. `haul serve` always runs it. @default true */
   apiEnabled: z.boolean(),
   /** @default 8181 */

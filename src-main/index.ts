@@ -40,7 +40,7 @@ if (!app.requestSingleInstanceLock()) {
           isPackaged: app.isPackaged,
           resourcesPath: process.resourcesPath,
           appPath: app.getAppPath(),
-          electronVersion: process.versions.electron ?? '',
+          electronVersion: process.versions.electron,
         }),
         desktop: { open: (path) => openDownloadedFile(path), reveal: (path) => shell.showItemInFolder(path) },
       });

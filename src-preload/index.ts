@@ -8,6 +8,7 @@ import {
   jobEventChannels,
   isCommandName,
   showChannel,
+  showReadyChannel,
   type HaulBridge,
   type JobEvent,
   type ShowRequest,
@@ -53,10 +54,14 @@ function onJobEvent(listener: Listener): () => void {
 function onShowRequest(listener: (request: ShowRequest) => void): () => void {
   if (typeof listener !== 'function') throw new TypeError('onShowRequest needs a function');
   const forward = (_event: IpcRendererEvent, request: unknown) => {
-    const r = request as Partial<ShowRequest> | null;
+    const r = request as { kind?: unknown; id?: unknown; urls?: unknown } | null;
     if (r?.kind === 'job' && typeof r.id === 'string') listener({ kind: 'job', id: r.id });
+    if (r?.kind === 'add' && Array.isArray(r.urls) && r.urls.every((u) => typeof u === 'string')) {
+      listener({ kind: 'add', urls: [...(r.urls as string[])] });
+    }
   };
   ipcRenderer.on(showChannel, forward);
+  ipcRenderer.send(showReadyChannel);
   return () => ipcRenderer.removeListener(showChannel, forward);
 }
 

@@ -14,6 +14,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   closeToTray: false,
   watchClipboard: false,
+  startExternalLinks: false,
   apiEnabled: true,
   apiPort: 8181,
   allowedOrigins: [],

@@ -11,7 +11,7 @@ import {
   shell,
   type BrowserWindow,
 } from 'electron';
-import { showChannel, type Job, type ShowRequest } from '../../src-common/contract';
+import type { Job } from '../../src-common/contract';
 import type { Core } from '../core/app';
 import { startAria2Endpoint } from '../server/aria2/endpoint';
 import { startServer, type RunningServer } from '../server/http';
@@ -20,6 +20,7 @@ import { registerIpc } from './ipc';
 import { urlsFromArgs, urlsFromLink } from './launch-urls';
 import { chooseNotification } from './notify-choice';
 import { clipboardOffer, needsConfirmationToOpen } from './open-safety';
+import { createShowRequests } from './show-requests';
 import { createTray } from './tray';
 import { createMainWindow } from './window';
 import { readBounds, restoreBounds, writeBounds } from './window-state';
@@ -45,6 +46,13 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   registerIpc(ipcMain, core, options.trusted);
+  const showRequests = createShowRequests(ipcMain, options.trusted);
+
+  const saveBounds = () => {
+    if (window && !window.isDestroyed()) {
+      writeBounds(boundsFile, { ...window.getNormalBounds(), maximized: window.isMaximized() });
+    }
+  };
 
   const showWindow = () => {
     if (!window || window.isDestroyed()) {
@@ -56,11 +64,10 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
         icon: join(options.resourcesDir, 'icon.png'),
       });
       window.on('close', (event) => {
-        if (!window) return;
-        writeBounds(boundsFile, { ...window.getNormalBounds(), maximized: window.isMaximized() });
+        saveBounds();
         if (!quitting && core.settings.get().closeToTray) {
           event.preventDefault();
-          window.hide();
+          window?.hide();
         }
       });
     }
@@ -69,9 +76,14 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     window.focus();
   };
 
+  // Links from outside (haul:// links, another launch, the clipboard) open Add prefilled
+  // for the user to confirm: a web page must not start downloads silently. The setting
+  // startExternalLinks starts them at once instead.
   const handleUrls = (urls: string[]) => {
     showWindow();
-    if (urls.length > 0) void core.invoke('downloads.submit', { url: urls.join('\n') });
+    if (urls.length === 0 || !window) return;
+    if (core.settings.get().startExternalLinks) void core.invoke('downloads.submit', { url: urls.join('\n') });
+    else showRequests.send(window.webContents, { kind: 'add', urls });
   };
 
   const quit = () => {
@@ -79,7 +91,14 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     app.quit();
   };
 
-  const tray = createTray({ core, resourcesDir: options.resourcesDir, showWindow, window: () => window, quit });
+  const tray = createTray({
+    core,
+    resourcesDir: options.resourcesDir,
+    showWindow,
+    handleUrls,
+    window: () => window,
+    quit,
+  });
 
   // The tray reads the whole live list: at most a few times a second, however busy the stream.
   let trayTimer: NodeJS.Timeout | undefined;
@@ -110,7 +129,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
           notification.on('click', () => {
             if (onClick.kind === 'show-file') return shell.showItemInFolder(onClick.path);
             showWindow();
-            window?.webContents.send(showChannel, { kind: 'job', id: onClick.id } satisfies ShowRequest);
+            if (window) showRequests.send(window.webContents, { kind: 'job', id: onClick.id });
           });
           notification.show();
         }
@@ -178,7 +197,10 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     if (closing) return;
     event.preventDefault();
     closing = true;
+    // app.exit() below closes the window without its 'close' event: keep its place now.
+    saveBounds();
     clearInterval(clipboardTimer);
+    showRequests.stop();
     clearTimeout(trayTimer);
     subscription.close();
     tray.destroy();

@@ -8,6 +8,8 @@ export interface TrayOptions {
   core: Core;
   resourcesDir: string;
   showWindow(): void;
+  /** Links from outside Haul: Add prefilled, or started at once (the startExternalLinks setting). */
+  handleUrls(urls: string[]): void;
   window(): BrowserWindow | undefined;
   quit(): void;
 }
@@ -26,16 +28,13 @@ export function createTray(options: TrayOptions): { update(): void; destroy(): v
   ) as Record<TrayState['icon'], Electron.NativeImage>;
   const tray = new Tray(icons.idle);
 
-  const submitClipboard = async () => {
-    const urls = urlsFromArgs((await clipboard.readText()).split(/\s+/));
-    if (urls.length > 0) void core.invoke('downloads.submit', { url: urls.join('\n') });
-    else options.showWindow();
-  };
+  // The clipboard may hold what a web page put there: it is handed over like any outside link.
+  const addFromClipboard = async () => options.handleUrls(urlsFromArgs((await clipboard.readText()).split(/\s+/)));
 
   tray.setContextMenu(
     Menu.buildFromTemplate([
       { label: 'Show Haul', click: options.showWindow },
-      { label: 'Add from clipboard', click: () => void submitClipboard() },
+      { label: 'Add from clipboard', click: () => void addFromClipboard() },
       { type: 'separator' },
       { label: 'Pause all', click: () => void core.invoke('jobs.pauseAll', {}) },
       { label: 'Resume all', click: () => void core.invoke('jobs.resumeAll', {}) },

@@ -55,15 +55,19 @@ export function App() {
   // Subscribe first; the stream's first event is the `init` snapshot.
   useEffect(() => connect(), [connect]);
 
-  // Desktop app: a clicked notification asks to show its job.
+  // Desktop app: a clicked notification asks to show its job; links from outside open
+  // Add prefilled (added to what the dialog already holds), for the user to confirm.
   const showDetails = useStore((s) => s.showDetails);
+  const openAdd = useStore((s) => s.openAdd);
   useEffect(
     () =>
       window.haul?.onShowRequest?.((request) => {
         setView('downloads');
-        showDetails(request.id);
+        if (request.kind === 'job') return showDetails(request.id);
+        const held = useStore.getState().addDraft?.urls.split('\n').filter(Boolean) ?? [];
+        openAdd([...new Set([...held, ...request.urls])].join('\n'));
       }),
-    [setView, showDetails],
+    [setView, showDetails, openAdd],
   );
 
   return (

@@ -15,7 +15,8 @@ import { UrlLines } from './UrlLines';
 export function AddDialog() {
   const draft = useStore((s) => s.addDraft);
   if (!draft) return null;
-  return <AddForm initialUrls={draft.urls} />;
+  // New links handed over while the dialog is open start it over with all of them.
+  return <AddForm key={draft.urls} initialUrls={draft.urls} />;
 }
 
 /**

@@ -16,6 +16,7 @@ const saved: Settings = {
   theme: 'system',
   closeToTray: false,
   watchClipboard: false,
+  startExternalLinks: false,
   apiEnabled: true,
   apiPort: 8181,
   allowedOrigins: [],

@@ -108,6 +108,13 @@ export const settingGroups: FieldGroup[] = [
         kind: { type: 'boolean' },
         desktopOnly: true,
       },
+      {
+        key: 'startExternalLinks',
+        label: 'Start links from outside at once',
+        hint: 'haul:// links, links given to another launch and copied links start without asking. Off: they open Add for you to confirm.',
+        kind: { type: 'boolean' },
+        desktopOnly: true,
+      },
     ],
   },
   {
