@@ -231,7 +231,7 @@ test('Alt-click and an excluded type are downloaded by the browser, not by Haul'
   ] as const) {
     const download = await clickLink(page, id, [...modifiers]);
     expect(await download.failure()).toBeNull();
-    expect(readFileSync((await download.path())!)).toEqual(site.bytes(name));
+    expect(readFileSync(await download.path())).toEqual(site.bytes(name));
     expect(await jobOf(`/files/${name}`)).toBeUndefined();
   }
   await page.close();
@@ -289,7 +289,7 @@ test('with Haul stopped the browser downloads the file itself and the badge says
   await page.goto(`${site.url}/`);
   const download = await clickLink(page, 'offline');
   expect(await download.failure()).toBeNull();
-  expect(readFileSync((await download.path())!)).toEqual(site.bytes('offline.bin'));
+  expect(readFileSync(await download.path())).toEqual(site.bytes('offline.bin'));
 
   const popup = await extensionPage('popup');
   const badge = () => popup.evaluate(() => (globalThis as unknown as BadgeApi).chrome.action.getBadgeText({}));

@@ -57,7 +57,7 @@ function onShowRequest(listener: (request: ShowRequest) => void): () => void {
     const r = request as { kind?: unknown; id?: unknown; urls?: unknown } | null;
     if (r?.kind === 'job' && typeof r.id === 'string') listener({ kind: 'job', id: r.id });
     if (r?.kind === 'add' && Array.isArray(r.urls) && r.urls.every((u) => typeof u === 'string')) {
-      listener({ kind: 'add', urls: [...(r.urls as string[])] });
+      listener({ kind: 'add', urls: [...r.urls] });
     }
   };
   ipcRenderer.on(showChannel, forward);

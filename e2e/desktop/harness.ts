@@ -178,7 +178,7 @@ export class DesktopApp {
   control<T = unknown>(op: string, args: Record<string, unknown> = {}): Promise<T> {
     const id = this.nextId++;
     return new Promise((resolvePromise, reject) => {
-      this.pending.set(id, { resolve: resolvePromise as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolvePromise, reject });
       this.child.send({ id, op, args });
     });
   }

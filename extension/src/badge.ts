@@ -25,6 +25,6 @@ export async function report(kind: LastStatus['kind'], message: string): Promise
 }
 
 export async function lastStatus(): Promise<LastStatus | undefined> {
-  const stored = (await ext.storage.local.get('lastStatus')) as { lastStatus?: LastStatus };
+  const stored = await ext.storage.local.get<{ lastStatus?: LastStatus }>('lastStatus');
   return stored.lastStatus;
 }

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { urlsOfClick } from './menus';
 
-const click = (info: Partial<chrome.contextMenus.OnClickData>) =>
-  ({ menuItemId: 'haul-download', editable: false, ...info }) as chrome.contextMenus.OnClickData;
+const click = (info: Partial<chrome.contextMenus.OnClickData>) => ({
+  menuItemId: 'haul-download',
+  editable: false,
+  ...info,
+});
 
 describe('the "Download with Haul" menu', () => {
   it('takes the link first, then the image or media, then every URL in the selection', () => {

@@ -31,7 +31,7 @@ export const defaultOptions: ExtensionOptions = {
 };
 
 export async function loadOptions(): Promise<ExtensionOptions> {
-  const stored = (await ext.storage.local.get('options')) as { options?: Partial<ExtensionOptions> };
+  const stored = await ext.storage.local.get<{ options?: Partial<ExtensionOptions> }>('options');
   return { ...defaultOptions, ...stored.options };
 }
 

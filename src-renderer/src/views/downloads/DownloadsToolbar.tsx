@@ -25,6 +25,7 @@ function ToolButton(props: { icon: IconName; label: string; enabled: boolean; on
     <button
       type="button"
       className="tool-button"
+      aria-label={props.label}
       disabled={!props.enabled}
       onClick={props.onClick}
       title={props.shortcut ? `${props.label} (${props.shortcut})` : props.label}
