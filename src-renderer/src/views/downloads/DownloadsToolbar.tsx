@@ -125,7 +125,7 @@ export function DownloadsToolbar() {
           shortcut="Delete"
         />
       </div>
-      <div className="tool-group">
+      <div className="tool-group file-tools">
         <ToolButton icon="open" label="Open" enabled={can(abilities.file)} onClick={() => openSelectionFile('open')} />
         <ToolButton
           icon="folder"
