@@ -184,17 +184,33 @@ export const SubmitOutput = z.object({
   invalid: z.array(z.object({ line: z.number().int(), text: z.string(), message: z.string() })),
 });
 
+const knownStatuses = [...new Set<string>([...downloadStatuses, ...pluginStatuses])];
+/** The names in a comma-separated status list that are no job status. */
+function unknownStatuses(list: string): string[] {
+  return list
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && !knownStatuses.includes(name));
+}
+
 const timeFields = ['createdAt', 'updatedAt', 'startedAt', 'finishedAt'] as const;
 export const ListInput = z
   .object({
-    /** One status or several, comma-separated. */
-    status: z.string().optional(),
+    /** One status or several, comma-separated; an unknown name is refused, naming it. */
+    status: z
+      .string()
+      .refine((value) => unknownStatuses(value).length === 0, {
+        error: (issue) =>
+          `unknown status ${unknownStatuses(String(issue.input)).join(', ')} (known: ${knownStatuses.join(', ')})`,
+      })
+      .optional(),
     source: z.enum(['download', 'plugin']).optional(),
     /** The plugin job's action, or `download`. */
     type: z.string().optional(),
     text: z.string().max(500).optional(),
     /** A time field, `-` first for newest first. @default '-createdAt' */
     order: z.enum([...timeFields, ...timeFields.map((f) => `-${f}` as const)]).optional(),
+    /** @default 100 */
     limit: z.number().int().min(1).max(1000).optional(),
     offset: z.number().int().min(0).optional(),
   })

@@ -87,11 +87,25 @@ describe('the job-queue and job-package APIs routes', () => {
       ['source=ftp', 'source'],
       ['colour=red', 'colour'],
       ['limit=1&limit=2', 'limit'],
+      ['status=waiting,canceled', 'status'],
     ]) {
       const bad = await api.call('GET', `/v1/jobs?${query}`);
       expect(bad.status, query).toBe(400);
       expect(bad.json().error.message, query).toContain(field);
     }
+  });
+
+  it('names the unknown statuses, and pages 100 jobs when no limit is given', async () => {
+    const bad = await api.call('GET', '/v1/jobs?status=paused,waiting,canceled');
+    expect(bad.status).toBe(400);
+    expect(bad.json().error).toMatchObject({ kind: 'invalid_input', details: { field: 'status' } });
+    expect(bad.json().error.message).toMatch(/^status: unknown status waiting, canceled \(known: pending, /);
+    await submit(Array.from({ length: 120 }, (_, i) => `https://example.com/page-${i}.bin`).join('\n'), {
+      paused: true,
+    });
+    const page = (await api.call('GET', '/v1/jobs')).json().value;
+    expect(page.total).toBeGreaterThanOrEqual(120);
+    expect(page.jobs).toHaveLength(100);
   });
 
   it('gets one job with its log, 404 when unknown', async () => {

@@ -28,7 +28,7 @@ export function failureFromStatus(status: number, retryAfter?: string | null): J
   let hint = '';
   if (status === 401 || status === 403) hint = ' The link may have expired or need a login.';
   else if (status === 404 || status === 410) hint = ' Check the address.';
-  else if (transient) hint = ' Haul will try again.';
+  // Whether Haul tries again is the scheduler's to say (attempts may have run out).
   return new JobFailure('http', `The server answered ${statusText(status)}.${hint}`, {
     transient,
     status,

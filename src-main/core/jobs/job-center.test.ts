@@ -247,7 +247,13 @@ describe('retries', () => {
     t.clock.advance(2000);
     t.engine.running()[0]!.fail(new JobFailure('network', 'connection reset', { transient: true }));
     await settle();
-    expect(t.center.registry.get(job!.id)).toMatchObject({ status: 'failed', attempts: 3, error: { kind: 'network' } });
+    expect(t.center.registry.get(job!.id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: { kind: 'network' },
+      // Attempts ran out: the job says so, and promises no further try.
+      message: 'connection reset. Gave up after 3 attempts.',
+    });
     expect(t.center.getWithLog(job!.id).log).toHaveLength(3);
   });
 

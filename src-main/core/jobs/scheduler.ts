@@ -247,9 +247,11 @@ export class Scheduler {
           { notBefore: clock.now() + delay },
         );
       } else {
+        const gaveUp = failure.transient && job.attempts > 1;
+        const sentence = /[.!?]$/.test(failure.message) ? failure.message : `${failure.message}.`;
         registry.transition(job.id, 'fail', {
           error: stripTransient(failure),
-          message: failure.message,
+          message: gaveUp ? `${sentence} Gave up after ${job.attempts} attempts.` : failure.message,
           ...(job.source === 'download' ? { speed: 0, eta: null } : {}),
         });
       }

@@ -248,7 +248,7 @@ export class JobStore {
       .prepare<[typeof params & { limit: number; offset: number }], { r: number }>(
         `SELECT rowid AS r FROM jobs ${clause} ORDER BY ${column} ${direction}, rowid ${direction} LIMIT @limit OFFSET @offset`,
       )
-      .all({ ...params, limit: filter.limit ?? 50, offset: filter.offset ?? 0 });
+      .all({ ...params, limit: filter.limit ?? 100, offset: filter.offset ?? 0 });
     if (ids.length === 0) return { jobs: [], total };
     const byRowid = new Map(
       this.db
