@@ -137,7 +137,9 @@ export function createCore(options: CoreOptions): Core {
     jobs,
     library,
     completionHooks,
-    downloadDir: options.downloadDir,
+    // Read at each use: plugins follow a change of the download folder in the settings.
+    downloadDir: () => settings.get().downloadDir ?? options.downloadDir,
+    dataDir: options.dataDir,
     bundledDir: options.bundledPluginsDir ?? findBundledPluginsDir(),
     userDir: userPluginsDir(options.dataDir),
     ...options.plugins,

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type {
   ActionResult,
@@ -22,11 +22,12 @@ import { effectiveSettings, settingValueProblem } from './manifest';
 import { PluginNotifications } from './notifications';
 import { PluginInstance, defaultLimits, type PluginLimits } from './plugin-instance';
 import { PluginJobs } from './plugin-jobs';
+import { PluginPaths } from './plugin-paths';
 import { scanPlugins, readPluginFolder, type PluginSource } from './plugin-loader';
 import { PluginStateStore } from './plugin-state';
 import { PluginStorage } from './plugin-storage';
 import { describeFailure } from './sandbox-failure';
-import { parseResolverAnswer, submitWithResolvers, type ResolvedLink } from './submit-resolvers';
+import { checkResolvedLinks, parseResolverAnswer, submitWithResolvers, type ResolvedLink } from './submit-resolvers';
 import { defaultWorkerFile } from './worker-client';
 
 export interface PluginHostOptions {
@@ -36,7 +37,10 @@ export interface PluginHostOptions {
   /** Library items, reached by id (the library sits above the plugins). */
   library: ResourceAccess;
   completionHooks: CompletionHooks;
-  downloadDir: string;
+  /** The download folder; a function when the user can change it in the settings. */
+  downloadDir: string | (() => string);
+  /** Haul's data folder: plugins never reach it by path. @default the parent of userDir */
+  dataDir?: string;
   /** Plugins shipped with Haul (resources/plugins). */
   bundledDir?: string;
   /** Plugins the user installed (<dataDir>/plugins). */
@@ -56,6 +60,7 @@ export class PluginHost {
   private readonly state: PluginStateStore;
   private readonly services: HostServices;
   private readonly pluginJobs: PluginJobs;
+  private readonly paths: PluginPaths;
   private nextTask = 1;
   private closed = false;
   /** Settles once every plugin found at start has started or failed. */
@@ -70,9 +75,15 @@ export class PluginHost {
       () => this.task(),
       () => this.limits.jobMs,
     );
+    const downloadDir = options.downloadDir;
+    this.paths = new PluginPaths({
+      downloadDir: typeof downloadDir === 'string' ? () => downloadDir : downloadDir,
+      dataDir: options.dataDir ?? dirname(options.userDir),
+    });
     this.services = {
       jobs: this.pluginJobs,
-      files: new FileAccess(options.library, options.downloadDir),
+      paths: this.paths,
+      files: new FileAccess(options.library, this.paths),
       storage: new PluginStorage(options.db),
       notifications: this.notifications,
       submit: (input) => options.jobs.submit(input),
@@ -112,7 +123,7 @@ export class PluginHost {
     const instance = new PluginInstance(source, {
       workerFile: this.options.workerFile ?? defaultWorkerFile(),
       limits: this.limits,
-      downloadDir: this.options.downloadDir,
+      downloadDir: this.paths.downloadDir(),
       serve: (plugin, method, args) => serveHostCall(this.services, plugin, method, args),
     });
     const choice = this.state.get(source.name);
@@ -309,7 +320,11 @@ export class PluginHost {
           this.limits.resolveMs,
           this.limits.resolveMs,
         );
-        if (answer !== null && answer !== undefined) return parseResolverAnswer(answer);
+        if (answer !== null && answer !== undefined) {
+          const links = parseResolverAnswer(answer);
+          checkResolvedLinks(links, url, instance.source.manifest?.hosts ?? []);
+          return links;
+        }
       } catch (error) {
         // A broken resolver must not cost the user the download: the URL goes on unchanged.
         instance.log('error', `resolve ${url}: ${describeFailure(instance.name, error, this.limits.resolveMs)}`);

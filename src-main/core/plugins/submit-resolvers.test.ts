@@ -12,6 +12,7 @@ describe('haul.resolve at submit', () => {
     env = await openPluginCore({
       plugins: {
         album: {
+          manifest: { hosts: ['cdn.example'] },
           code: `export function activate(haul) {
   haul.resolve('https://album.example/*', (url) => [
     { url: url.replace('album', 'cdn') + '/1.jpg', fileName: 'first.jpg', headers: { Referer: url } },
