@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo, Envelope, Settings, Snapshot } from '../../src-common/contract';
 import { systemClock, type Clock } from './clock';
@@ -7,6 +6,7 @@ import { dispatch, type CommandHandlers } from './dispatch';
 import { HaulError } from './errors';
 import type { Subscription } from './jobs/event-hub';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
+import { redactSnapshot } from './jobs/secrets';
 import { afterDownload } from './library/after-download';
 import { CompletionHooks } from './plugins/completion-hooks';
 import { Library } from './library/library';
@@ -16,6 +16,7 @@ import { findBundledPluginsDir } from './plugins/bundled-dir';
 import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/plugin-host';
 import { SettingsStore } from './settings';
 import { openOrRecoverDatabase, schemaVersion } from './store/database';
+import { makeDataDirPrivate } from './store/private-files';
 
 export interface CoreOptions {
   dataDir: string;
@@ -79,14 +80,16 @@ function desktopOnly(): HaulError {
 }
 
 export function createCore(options: CoreOptions): Core {
-  mkdirSync(options.dataDir, { recursive: true });
+  const notices = makeDataDirPrivate(options.dataDir);
   const { db, movedAside } = openOrRecoverDatabase({
     file: join(options.dataDir, 'haul.db'),
     nativeBinding: options.nativeBinding,
   });
-  const notices = movedAside
-    ? [`The job database was damaged and has been moved aside to ${movedAside}; Haul started with a fresh one.`]
-    : [];
+  if (movedAside) {
+    notices.push(
+      `The job database was damaged and has been moved aside to ${movedAside}; Haul started with a fresh one.`,
+    );
+  }
   for (const notice of notices) console.warn(`haul: ${notice}`);
 
   const info: AppInfo = {
@@ -212,7 +215,7 @@ export function createCore(options: CoreOptions): Core {
     commands,
     events: {
       subscribe: (subscribeOptions) => jobs.hub.subscribe(subscribeOptions),
-      snapshot: () => jobs.registry.snapshot(),
+      snapshot: () => redactSnapshot(jobs.registry.snapshot()),
     },
     jobs,
     library,

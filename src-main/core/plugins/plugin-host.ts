@@ -12,6 +12,7 @@ import type {
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import type { JobCenter } from '../jobs/job-center';
+import { redactJob } from '../jobs/secrets';
 import type { CompletionHooks } from './completion-hooks';
 import type { ResourceAccess } from './file-access';
 import { matchesContentType, validateParams } from './action-params';
@@ -374,7 +375,7 @@ export function asActionResult(value: unknown): ActionResult {
 /** A download's request headers can hold cookies or tokens: hooks get the job without them. */
 function withoutHeaders(job: DownloadJob): DownloadJob {
   const { headers: _headers, ...options } = job.options;
-  return { ...job, options };
+  return redactJob({ ...job, options });
 }
 
 export function userPluginsDir(dataDir: string): string {
