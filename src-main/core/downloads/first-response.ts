@@ -7,7 +7,7 @@ import { header, openResponse, type OpenedResponse } from './http-request';
 import { chooseFileName, mediaType } from './name-from-response';
 import { PartFile } from './part-file';
 import { acceptsRanges, announcedLength, checkRangeResponse, describe, failUnlessSuccess } from './response-check';
-import { ifRangeValue, type TransferState } from './resume-state';
+import { encodeState, ifRangeValue, type TransferState } from './resume-state';
 import { restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
 import { pathInFolder, reservePart } from './target-folder';
 
@@ -109,6 +109,20 @@ async function keepPart<T>(part: PartFile, result: T): Promise<T> {
   return result;
 }
 
+/** A state that owns the names and nothing else yet: resumed, it starts from byte 0. */
+function claimedState(names: { fileName: string; partName: string }, url: string): TransferState {
+  return {
+    ...names,
+    url,
+    totalBytes: null,
+    etag: null,
+    lastModified: null,
+    contentType: null,
+    resumable: false,
+    segments: [],
+  };
+}
+
 /** Takes a 200 as the start of the whole file: names it, empties or creates the part. */
 async function adopt(input: EstablishInput, response: OpenedResponse, existing: PartFile | null): Promise<Established> {
   if (response.status !== 200) {
@@ -140,6 +154,9 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
     const reserved = await reservePart(input.folder, wanted);
     part = reserved.part;
     names = { fileName: reserved.fileName, partName: reserved.fileName + partSuffix };
+    // The name and the part file are this job's from now on, in SQLite too: a crash
+    // before the first checkpoint comes back to them instead of taking ` (1)`.
+    ctx.saveState(encodeState(claimedState(names, response.url)), { fileName: names.fileName });
   }
   const { fileName, partName } = names!;
 
