@@ -299,7 +299,8 @@ export class PluginHost {
   /** downloads.submit with every running plugin's haul.resolve in front. */
   async submit(input: Submit): Promise<CommandOutput<'downloads.submit'>> {
     const jobs = this.options.jobs;
-    const replay = input.idempotencyKey !== undefined && jobs.store.byIdempotencyKey(input.idempotencyKey);
+    const replay =
+      input.idempotencyKey !== undefined && jobs.store.byIdempotencyFamily(input.idempotencyKey).length > 0;
     if (replay || this.closed) return jobs.submit(input);
     await this.ready;
     await this.settled();

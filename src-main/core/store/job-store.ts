@@ -76,6 +76,10 @@ export class JobStore {
       status: db.prepare(`SELECT status FROM jobs WHERE id = ?`),
       live: db.prepare(`SELECT ${columns} FROM jobs WHERE live = 1 ORDER BY created_at, id`),
       byKey: db.prepare(`SELECT ${columns} FROM jobs WHERE idempotency_key = ?`),
+      // `key`, `key#2`…, `key#r1`…: '$' sorts right after '#', so the range is the family.
+      byKeyFamily: db.prepare(
+        `SELECT ${columns} FROM jobs WHERE idempotency_key = @key OR (idempotency_key >= @key || '#' AND idempotency_key < @key || '$') ORDER BY position, created_at`,
+      ),
       maxPosition: db.prepare(`SELECT coalesce(max(position), 0) AS p FROM jobs WHERE source = 'download'`),
       minPosition: db.prepare(`SELECT coalesce(min(position), 0) AS p FROM jobs WHERE source = 'download'`),
       appendLog: db.prepare(`
@@ -137,6 +141,11 @@ export class JobStore {
   byIdempotencyKey(key: string): StoredJob | undefined {
     const row = this.statements.byKey!.get(key) as Row | undefined;
     return row && parseRow(row);
+  }
+
+  /** Every job one idempotent submit created, in the order it created them. */
+  byIdempotencyFamily(key: string): StoredJob[] {
+    return (this.statements.byKeyFamily!.all({ key }) as Row[]).map(parseRow);
   }
 
   nextPosition(): number {
