@@ -1,5 +1,6 @@
 /** What the app says about itself, and the user's settings. */
 import { z } from 'zod';
+import { FolderPath } from './jobs';
 
 export const AppInfo = z.object({
   name: z.string(),
@@ -17,7 +18,7 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 export const Settings = z.object({
   /** Where downloads go when a job names no folder; null: the system's Downloads folder. */
-  downloadDir: z.string().min(1).nullable(),
+  downloadDir: FolderPath.nullable(),
   /** @default 3 */
   maxConcurrentDownloads: z.number().int().min(1).max(20),
   /** Connections per download when the job does not say. @default 8 */
