@@ -1,5 +1,4 @@
-import { pipeline, type Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { partSuffix, sanitizeFileName } from './file-name';
@@ -38,17 +37,13 @@ export interface EstablishInput {
   noRanges: boolean;
 }
 
-const decoders: Record<string, () => NodeJS.ReadWriteStream> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
-};
+/** The suffix that says what a file holds when it is stored as the server encoded it. */
+const encodedSuffix: Record<string, string> = { gzip: '.gz', 'x-gzip': '.gz', deflate: '.zz', br: '.br' };
 
 /** A .gz served with Content-Encoding: gzip is the file itself (a common misconfiguration). */
 function isCompressedFile(response: OpenedResponse, name: string): boolean {
   const type = mediaType(header(response.headers, 'content-type')) ?? '';
-  return /gzip|x-tar|compressed/u.test(type) || /\.(gz|tgz|svgz)$/iu.test(name);
+  return /gzip|x-tar|compressed/u.test(type) || /\.(gz|tgz|svgz|br|zz)$/iu.test(name);
 }
 
 /** Resumes from saved segments: asks for the first missing bytes with If-Range. */
@@ -133,6 +128,11 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
   }
   const facts = describe(response);
   const { ctx } = input;
+  // Haul asks for `identity`; a server that encodes anyway gets its bytes stored as sent,
+  // never decoded: no expansion (a small answer cannot fill the disk), and a name that
+  // says what the file is. It cannot be resumed: ranges of an encoding are not trusted.
+  const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
+  const encoded = encoding !== 'identity';
   let part: PartFile | null = null;
   let names = input.names;
   if (names) {
@@ -142,7 +142,7 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
   if (!part) {
     // Only a name the user chose is kept as given; job.fileName may be one the engine picked.
     const userName = ctx.job.options.fileName;
-    const wanted =
+    let wanted =
       names?.fileName ??
       (userName
         ? sanitizeFileName(userName)
@@ -151,6 +151,9 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
             url: response.url,
             contentType: facts.contentType,
           }));
+    if (encoded && !names && !userName && !isCompressedFile(response, wanted)) {
+      wanted = sanitizeFileName(wanted + (encodedSuffix[encoding] ?? ''));
+    }
     const reserved = await reservePart(input.folder, wanted);
     part = reserved.part;
     names = { fileName: reserved.fileName, partName: reserved.fileName + partSuffix };
@@ -159,25 +162,11 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
     ctx.saveState(encodeState(claimedState(names, response.url)), { fileName: names.fileName });
   }
   const { fileName, partName } = names!;
-
-  const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
-  let body: Readable = response.body;
-  let total: number | null;
-  let decoded = false;
-  if (encoding !== 'identity') {
-    if (isCompressedFile(response, fileName)) total = announcedLength(response, true);
-    else {
-      const decoder = decoders[encoding];
-      if (!decoder) {
-        await response.body.dump().catch(() => undefined);
-        await part.close();
-        throw new JobFailure('http', `The server sent the file compressed as "${encoding}", which Haul cannot read.`);
-      }
-      body = pipeline(response.body, decoder(), () => undefined) as unknown as Readable;
-      total = null;
-      decoded = true;
-    }
-  } else total = announcedLength(response);
+  if (encoded) {
+    ctx.log(`The server sent the file encoded as "${encoding}" although Haul asked for it as is; it is saved as sent.`);
+  }
+  const body: Readable = response.body;
+  const total = announcedLength(response, true);
 
   const state: TransferState = {
     fileName,
@@ -187,11 +176,11 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
     etag: facts.etag,
     lastModified: facts.lastModified,
     contentType: facts.contentType,
-    resumable: total !== null && !decoded,
+    resumable: total !== null && !encoded,
     segments: [],
   };
   const segments = wholeFile(total);
-  const ranges = !input.noRanges && encoding === 'identity' && total !== null && acceptsRanges(response);
+  const ranges = !input.noRanges && !encoded && total !== null && acceptsRanges(response);
   return { state, segments, part, ranges, first: { segment: segments[0]!, body, coveredEnd: total }, fromZero: true };
 }
 
