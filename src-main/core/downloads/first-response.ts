@@ -7,7 +7,7 @@ import { chooseFileName, mediaType } from './name-from-response';
 import { PartFile } from './part-file';
 import { acceptsRanges, announcedLength, checkRangeResponse, describe, failUnlessSuccess } from './response-check';
 import { encodeState, ifRangeValue, type TransferState } from './resume-state';
-import { restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
+import { clipSegments, restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
 import { pathInFolder, reservePart } from './target-folder';
 
 /** Where a round of transfer starts: the file, its segments, and one open answer. */
@@ -47,7 +47,8 @@ function isCompressedFile(response: OpenedResponse, name: string): boolean {
 }
 
 /** Resumes from saved segments: asks for the first missing bytes with If-Range. */
-async function resume(input: EstablishInput, saved: TransferState): Promise<Established | 'fresh' | 'no-ranges'> {
+async function resume(input: EstablishInput, given: TransferState): Promise<Established | 'fresh' | 'no-ranges'> {
+  let saved = given;
   if (!saved.resumable || saved.totalBytes === null || input.noRanges) return 'fresh';
   const part = await PartFile.reopen(pathInFolder(input.folder, saved.partName));
   if (!part) return 'fresh';
@@ -74,6 +75,10 @@ async function resume(input: EstablishInput, saved: TransferState): Promise<Esta
       throw error;
     }
     if (verdict.kind === 'range') {
+      if (verdict.ends !== undefined) {
+        saved = { ...saved, totalBytes: verdict.ends };
+        clipSegments(segments, verdict.ends);
+      }
       const state = { ...saved, url: response.url };
       return {
         state,
@@ -90,7 +95,11 @@ async function resume(input: EstablishInput, saved: TransferState): Promise<Esta
     }
     await response.body.dump().catch(() => undefined);
     if (verdict.kind === 'complete') next.pos = next.end ?? next.pos;
-    else return keepPart(part, verdict.kind === 'changed' ? 'fresh' : 'no-ranges');
+    else if (verdict.kind === 'ends') {
+      input.ctx.log(`The server says the file ends at byte ${verdict.total}, below the size it announced.`);
+      saved = { ...saved, totalBytes: verdict.total };
+      clipSegments(segments, verdict.total);
+    } else return keepPart(part, verdict.kind === 'changed' ? 'fresh' : 'no-ranges');
   }
   return keepPart(part, 'fresh');
 }

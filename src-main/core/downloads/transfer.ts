@@ -8,7 +8,15 @@ import { establish } from './first-response';
 import type { PartFile } from './part-file';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeState, type TransferState } from './resume-state';
-import { doneBytes, landedPrefix, segmentDone, sortSegments, splitSegment, type Segment } from './segments';
+import {
+  clipSegments,
+  doneBytes,
+  landedPrefix,
+  segmentDone,
+  sortSegments,
+  splitSegment,
+  type Segment,
+} from './segments';
 import { SegmentWorker, RestartNeeded, type WorkerHost } from './segment-worker';
 
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
@@ -309,6 +317,19 @@ export class Transfer implements WorkerHost {
       while (this.workers.size < target && this.spawn());
     }
     this.checkpoints.tick();
+  }
+
+  /**
+   * The server said (in a 416's Content-Range) that the file ends at `total`, below the
+   * size it announced: the file is that long, and the download ends there.
+   */
+  endAt(total: number): void {
+    if (!this.state || this.state.totalBytes === total) return;
+    this.ctx.log(
+      `The server announced ${this.state.totalBytes} bytes but says the file ends at byte ${total}: finishing with ${total} bytes.`,
+    );
+    this.state = { ...this.state, totalBytes: total };
+    clipSegments(this.segments, total);
   }
 
   /** Bytes reached the part file: a checkpoint may be due. */
