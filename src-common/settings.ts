@@ -25,6 +25,11 @@ export const Settings = z.object({
   connectionsPerDownload: z.number().int().min(1).max(16),
   /** Bytes per second for all downloads together; 0: unlimited. @default 0 */
   speedLimit: z.number().int().min(0),
+  /**
+   * A download slower than this many bytes per second over a minute is stopped and
+   * retried later, so a trickling server cannot hold a slot for ever; 0: off. @default 1024
+   */
+  minSpeed: z.number().int().min(0),
   /** @default 3 */
   maxConcurrentPluginJobs: z.number().int().min(1).max(20),
   /** History older than this is deleted. @default 30 */

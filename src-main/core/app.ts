@@ -108,7 +108,8 @@ export function createCore(options: CoreOptions): Core {
   const completionHooks = new CompletionHooks();
   const globalLimiter = createRateLimiter(settings.get().speedLimit);
   settings.onChange((next) => globalLimiter.setRate(next.speedLimit));
-  const engine = options.downloadRunner ?? createDownloadEngine({ globalLimiter });
+  const engine =
+    options.downloadRunner ?? createDownloadEngine({ globalLimiter, minSpeed: () => settings.get().minSpeed });
   // The default connection count is read at each start, so a settings change applies
   // to the next download without restarting anything.
   const downloadRunner: DownloadRunner = (context) =>
