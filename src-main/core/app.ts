@@ -149,6 +149,9 @@ export function createCore(options: CoreOptions): Core {
     ...options.plugins,
   });
   void plugins.start();
+  settings.onChange((_next, changed) => {
+    if ('downloadDir' in changed) plugins.downloadDirChanged();
+  });
 
   let token: string | undefined;
   const apiToken = () => (token ??= loadOrCreateToken(options.dataDir));

@@ -18,7 +18,7 @@ import type { ResourceAccess } from './file-access';
 import { matchesContentType, validateParams } from './action-params';
 import { FileAccess } from './file-access';
 import { serveHostCall, type HostServices } from './host-calls';
-import { installPlugin } from './install';
+import { installPlugin, removeStaleStaging } from './install';
 import { effectiveSettings, settingValueProblem } from './manifest';
 import { PluginNotifications } from './notifications';
 import { PluginInstance, defaultLimits, type PluginLimits } from './plugin-instance';
@@ -106,6 +106,7 @@ export class PluginHost {
 
   /** Reads both plugin folders and starts every enabled plugin. */
   start(): Promise<void> {
+    removeStaleStaging(this.options.userDir);
     const sources = [...scanPlugins(this.options.bundledDir, true), ...scanPlugins(this.options.userDir, false)];
     for (const source of sources) this.adopt(source);
     this.ready = Promise.all([...this.plugins.values()].map((p) => (p.enabled ? p.start() : undefined))).then(
@@ -124,7 +125,7 @@ export class PluginHost {
     const instance = new PluginInstance(source, {
       workerFile: this.options.workerFile ?? defaultWorkerFile(),
       limits: this.limits,
-      downloadDir: this.paths.downloadDir(),
+      downloadDir: () => this.paths.downloadDir(),
       serve: (plugin, method, args) => serveHostCall(this.services, plugin, method, args),
     });
     const choice = this.state.get(source.name);
@@ -198,6 +199,12 @@ export class PluginHost {
     instance.pushSettings(next);
     this.remember(instance);
     return instance.info();
+  }
+
+  /** The download folder changed in the settings: running plugins see the new one. */
+  downloadDirChanged(): void {
+    const dir = this.paths.downloadDir();
+    for (const instance of this.plugins.values()) instance.pushDownloadDir(dir);
   }
 
   /** Installs a folder or .zip into the user plugin folder and starts it. */
