@@ -163,12 +163,15 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
     if (encoded && !names && !userName && !isCompressedFile(response, wanted)) {
       wanted = sanitizeFileName(wanted + (encodedSuffix[encoding] ?? ''));
     }
-    const reserved = await reservePart(input.folder, wanted);
+    // The name and the part file are this job's from before the file exists, in SQLite
+    // too: a crash before the first checkpoint comes back to them instead of taking ` (1)`.
+    const reserved = await reservePart(input.folder, wanted, (fileName) =>
+      ctx.saveState(encodeState(claimedState({ fileName, partName: fileName + partSuffix }, response.url)), {
+        fileName,
+      }),
+    );
     part = reserved.part;
     names = { fileName: reserved.fileName, partName: reserved.fileName + partSuffix };
-    // The name and the part file are this job's from now on, in SQLite too: a crash
-    // before the first checkpoint comes back to them instead of taking ` (1)`.
-    ctx.saveState(encodeState(claimedState(names, response.url)), { fileName: names.fileName });
   }
   const { fileName, partName } = names!;
   if (encoded) {
