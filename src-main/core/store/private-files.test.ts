@@ -50,15 +50,18 @@ describe.skipIf(process.platform === 'win32')('private data folder', () => {
     await core.close();
     chmodSync(dataDir, 0o755);
     chmodSync(join(dataDir, 'haul.db'), 0o644);
-    writeFileSync(join(dataDir, 'notes.json'), '{}', { mode: 0o666 });
-    chmodSync(join(dataDir, 'notes.json'), 0o666);
+    writeFileSync(join(dataDir, 'server.json'), '{}', { mode: 0o666 });
+    chmodSync(join(dataDir, 'server.json'), 0o666);
+    writeFileSync(join(dataDir, 'mine.txt'), 'the user’s own', { mode: 0o644 });
+    chmodSync(join(dataDir, 'mine.txt'), 0o644);
     core = open(dataDir);
     expect(mode(dataDir)).toBe(0o700);
     expect(mode(join(dataDir, 'haul.db'))).toBe(0o600);
-    expect(mode(join(dataDir, 'notes.json'))).toBe(0o600);
+    expect(mode(join(dataDir, 'server.json'))).toBe(0o600);
+    expect(mode(join(dataDir, 'mine.txt'))).toBe(0o644);
     expect(core.info.notices).toHaveLength(1);
     expect(core.info.notices[0]).toMatch(
-      /could be read by other users .*the folder itself, haul\.db.*notes\.json.*readable by you only/,
+      /could be read by other users .*the folder itself, haul\.db.*server\.json.*readable by you only/,
     );
   });
 });

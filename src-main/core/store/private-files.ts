@@ -5,9 +5,12 @@ import { join } from 'node:path';
 export const privateDirMode = 0o700;
 export const privateFileMode = 0o600;
 
+/** The files Haul keeps directly in its data folder. */
+const haulFile = /^(haul\.db(-wal|-shm|\.corrupt-.*)?|api-token|server\.json)$/u;
+
 /**
  * Creates the data folder private to the user, or makes it private again: the folder
- * 0700 and every file directly in it (haul.db, -wal, -shm, api-token, server.json…)
+ * 0700 and Haul's files directly in it (haul.db, -wal, -shm, api-token, server.json)
  * 0600. Returns a notice for the user when something was found open, else nothing.
  * Does nothing on Windows, where these modes do not describe who may read a file.
  */
@@ -20,7 +23,8 @@ export function makeDataDirPrivate(dataDir: string, platform: string = process.p
     opened.push('the folder itself');
   }
   for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
-    if (!entry.isFile()) continue;
+    // Only Haul's own files: a data folder the user pointed elsewhere keeps theirs as is.
+    if (!entry.isFile() || !haulFile.test(entry.name)) continue;
     const path = join(dataDir, entry.name);
     if ((statSync(path).mode & 0o077) === 0) continue;
     chmodSync(path, privateFileMode);
