@@ -112,6 +112,13 @@ export const DownloadOptions = z.object({
 });
 export type DownloadOptions = z.infer<typeof DownloadOptions>;
 
+/** DownloadOptions without the checks made at the door, for reading older job rows. */
+const StoredDownloadOptions = DownloadOptions.extend({
+  dir: z.string().min(1).optional(),
+  fileName: z.string().min(1).max(255).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
 const JobCommon = {
   id: z.string(),
   progress: z.number().min(0).max(100),
@@ -146,7 +153,8 @@ export const DownloadJob = z.object({
   priority: z.number().int(),
   /** Place in the download queue, after priority: smaller starts first (`jobs.move` changes it). */
   position: z.number().int(),
-  options: DownloadOptions,
+  /** As stored: rows written before a check was added still read (the engine refuses them later). */
+  options: StoredDownloadOptions,
 });
 export type DownloadJob = z.infer<typeof DownloadJob>;
 

@@ -3,6 +3,7 @@ import { scriptedEngine } from '../../test/job-kit';
 import { tempDir } from '../../test/temp-dir';
 import { createCore, type Core } from '../app';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 
 let core: Core | undefined;
 let dir: ReturnType<typeof tempDir> | undefined;
@@ -53,5 +54,30 @@ describe('validation at the door', () => {
     expect(core.events.snapshot().jobs).toEqual([]);
     const ok = await core.invoke('downloads.submit', { url, dir: join(dir!.path, 'dl', 'x'), headers: { A: 'b c' } });
     expect(ok.ok).toBe(true);
+  });
+
+  it('still reads a job stored before these checks (a relative folder, a header with a newline)', async () => {
+    let core = open();
+    const out = await core.invoke('downloads.submit', { url: 'https://files.example/old.bin', paused: true });
+    const id = (out as { value: { jobs: { id: string }[] } }).value.jobs[0]!.id;
+    await core.close();
+    const db = new BetterSqlite3(join(dir!.path, 'haul.db'));
+    const row = db.prepare('SELECT data FROM jobs WHERE id = ?').get(id) as { data: string };
+    const data = JSON.parse(row.data) as Record<string, unknown>;
+    data.options = { dir: 'relative', headers: { 'X-Old': 'a\nb' } };
+    db.prepare('UPDATE jobs SET data = ? WHERE id = ?').run(JSON.stringify(data), id);
+    db.close();
+    core = createCore({
+      dataDir: dir!.path,
+      downloadDir: join(dir!.path, 'dl'),
+      runtime: 'headless',
+      version: '1.0.0',
+      downloadRunner: scriptedEngine().runner,
+    });
+    try {
+      expect(core.events.snapshot().jobs.map((job) => job.id)).toEqual([id]);
+    } finally {
+      await core.close();
+    }
   });
 });
