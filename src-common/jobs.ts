@@ -62,6 +62,37 @@ export const forbiddenHeaders = [
   'accept-encoding',
 ];
 
+/** POSIX `/…`, Windows `C:\…` or `\\server\share`: a folder never depends on the working folder. */
+const absolutePath = /^(\/|[A-Za-z]:[\\/]|\\\\)/u;
+/** A folder to download into: absolute, without NUL (which no file system takes). */
+export const FolderPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((dir) => !dir.includes('\0'), 'must not contain a NUL character')
+  .refine((dir) => absolutePath.test(dir), 'must be an absolute path (a relative one would depend on where Haul runs)');
+
+// Control characters and the bidi controls that can make `exe.txt` read as `txt.exe`.
+// eslint-disable-next-line no-control-regex
+const unsafeNameChars = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/** `name` without control and text-direction characters: safe to show as a file name. */
+export function visibleName(name: string): string {
+  return name.replace(new RegExp(unsafeNameChars.source, 'gu'), '');
+}
+
+/** A file name as given: shown as is from the moment the job exists, so nothing hidden in it. */
+const FileNameInput = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((name) => !unsafeNameChars.test(name), 'must not contain control or text-direction characters');
+
+/** A header value goes on the wire as given: CR or LF would split it, NUL is refused by HTTP. */
+const HeaderValue = z
+  .string()
+  .max(8192)
+  .refine((value) => !/[\r\n\0]/u.test(value), 'must not contain CR, LF or NUL');
+
 export const Checksum = z.object({
   algorithm: z.enum(['sha256', 'sha1', 'md5']),
   value: z.string().regex(/^[0-9a-fA-F]+$/, 'must be hexadecimal'),
@@ -70,12 +101,12 @@ export type Checksum = z.infer<typeof Checksum>;
 
 /** What a user can set per download. Stored with the job. */
 export const DownloadOptions = z.object({
-  dir: z.string().min(1).optional(),
-  fileName: z.string().min(1).max(255).optional(),
+  dir: FolderPath.optional(),
+  fileName: FileNameInput.optional(),
   connections: z.number().int().min(1).max(16).optional(),
   checksum: Checksum.optional(),
   headers: z
-    .record(headerName, z.string().max(8192))
+    .record(headerName, HeaderValue)
     .refine((h) => Object.keys(h).every((name) => !forbiddenHeaders.includes(name.toLowerCase())), {
       message: `connection-level headers are not allowed (${forbiddenHeaders.join(', ')})`,
     })
@@ -84,6 +115,13 @@ export const DownloadOptions = z.object({
   speedLimit: z.number().int().min(0).optional(),
 });
 export type DownloadOptions = z.infer<typeof DownloadOptions>;
+
+/** DownloadOptions without the checks made at the door, for reading older job rows. */
+const StoredDownloadOptions = DownloadOptions.extend({
+  dir: z.string().min(1).optional(),
+  fileName: z.string().min(1).max(255).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
 
 const JobCommon = {
   id: z.string(),
@@ -119,7 +157,8 @@ export const DownloadJob = z.object({
   priority: z.number().int(),
   /** Place in the download queue, after priority: smaller starts first (`jobs.move` changes it). */
   position: z.number().int(),
-  options: DownloadOptions,
+  /** As stored: rows written before a check was added still read (the engine refuses them later). */
+  options: StoredDownloadOptions,
 });
 export type DownloadJob = z.infer<typeof DownloadJob>;
 

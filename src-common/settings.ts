@@ -1,5 +1,6 @@
 /** What the app says about itself, and the user's settings. */
 import { z } from 'zod';
+import { FolderPath } from './jobs';
 
 export const AppInfo = z.object({
   name: z.string(),
@@ -17,13 +18,18 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 export const Settings = z.object({
   /** Where downloads go when a job names no folder; null: the system's Downloads folder. */
-  downloadDir: z.string().min(1).nullable(),
+  downloadDir: FolderPath.nullable(),
   /** @default 3 */
   maxConcurrentDownloads: z.number().int().min(1).max(20),
   /** Connections per download when the job does not say. @default 8 */
   connectionsPerDownload: z.number().int().min(1).max(16),
   /** Bytes per second for all downloads together; 0: unlimited. @default 0 */
   speedLimit: z.number().int().min(0),
+  /**
+   * A download slower than this many bytes per second over a minute is stopped and
+   * retried later, so a trickling server cannot hold a slot for ever; 0: off. @default 1024
+   */
+  minSpeed: z.number().int().min(0),
   /** @default 3 */
   maxConcurrentPluginJobs: z.number().int().min(1).max(20),
   /** History older than this is deleted. @default 30 */

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo, Envelope, Settings, Snapshot } from '../../src-common/contract';
 import { systemClock, type Clock } from './clock';
@@ -9,6 +8,7 @@ import type { Subscription } from './jobs/event-hub';
 
 export type { SequencedEvent, Subscription } from './jobs/event-hub';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
+import { redactSnapshot } from './jobs/secrets';
 import { afterDownload } from './library/after-download';
 import { CompletionHooks } from './plugins/completion-hooks';
 import { Library } from './library/library';
@@ -19,6 +19,7 @@ import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/pl
 import { SettingsStore } from './settings';
 import { openOrRecoverDatabase, schemaVersion } from './store/database';
 import { GidStore } from './store/gid-store';
+import { makeDataDirPrivate } from './store/private-files';
 
 export interface CoreOptions {
   dataDir: string;
@@ -101,14 +102,16 @@ export function createCore(options: CoreOptions): Core {
 
 /** The core and the parts behind it: for tests and benchmarks that drive the parts directly. */
 export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
-  mkdirSync(options.dataDir, { recursive: true });
+  const notices = makeDataDirPrivate(options.dataDir);
   const { db, movedAside } = openOrRecoverDatabase({
     file: join(options.dataDir, 'haul.db'),
     nativeBinding: options.nativeBinding,
   });
-  const notices = movedAside
-    ? [`The job database was damaged and has been moved aside to ${movedAside}; Haul started with a fresh one.`]
-    : [];
+  if (movedAside) {
+    notices.push(
+      `The job database was damaged and has been moved aside to ${movedAside}; Haul started with a fresh one.`,
+    );
+  }
   for (const notice of notices) console.warn(`haul: ${notice}`);
 
   const info: AppInfo = {
@@ -127,7 +130,8 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
   const completionHooks = new CompletionHooks();
   const globalLimiter = createRateLimiter(settings.get().speedLimit);
   settings.onChange((next) => globalLimiter.setRate(next.speedLimit));
-  const engine = options.downloadRunner ?? createDownloadEngine({ globalLimiter });
+  const engine =
+    options.downloadRunner ?? createDownloadEngine({ globalLimiter, minSpeed: () => settings.get().minSpeed });
   // The default connection count is read at each start, so a settings change applies
   // to the next download without restarting anything.
   const downloadRunner: DownloadRunner = (context) =>
@@ -165,13 +169,18 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     jobs,
     library,
     completionHooks,
-    downloadDir: options.downloadDir,
+    // Read at each use: plugins follow a change of the download folder in the settings.
+    downloadDir: () => settings.get().downloadDir ?? options.downloadDir,
+    dataDir: options.dataDir,
     bundledDir: options.bundledPluginsDir ?? findBundledPluginsDir(),
     userDir: userPluginsDir(options.dataDir),
     ...options.plugins,
   });
   jobs.start();
   void plugins.start();
+  settings.onChange((_next, changed) => {
+    if ('downloadDir' in changed) plugins.downloadDirChanged();
+  });
 
   let token: string | undefined;
   const apiToken = () => (token ??= loadOrCreateToken(options.dataDir));
@@ -239,7 +248,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     commands,
     events: {
       subscribe: (subscribeOptions) => jobs.hub.subscribe(subscribeOptions),
-      snapshot: () => jobs.registry.snapshot(),
+      snapshot: () => redactSnapshot(jobs.registry.snapshot()),
     },
     settings: { get: () => settings.get(), onChange: (listener) => settings.onChange(listener) },
     jobs,

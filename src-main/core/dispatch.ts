@@ -7,6 +7,7 @@ import {
   type ParsedInput,
 } from '../../src-common/contract';
 import { describeIssues, HaulError, invalidInput, toErrorShape } from './errors';
+import { redactOutput } from './jobs/secrets';
 
 export { describeIssues };
 
@@ -30,7 +31,8 @@ export async function dispatch(
     const parsed = commands[name].input.safeParse(rawInput ?? {});
     if (!parsed.success) throw invalidInput(parsed.error);
     const handler = handlers[name] as (input: unknown) => unknown;
-    return { ok: true, value: await handler(parsed.data) };
+    // Jobs leave the core with their credentials redacted (headers, user:pass@).
+    return { ok: true, value: redactOutput(await handler(parsed.data)) };
   } catch (error) {
     return { ok: false, error: toErrorShape(error) };
   }

@@ -7,6 +7,7 @@ export const defaultSettings: Settings = {
   maxConcurrentDownloads: 3,
   connectionsPerDownload: 8,
   speedLimit: 0,
+  minSpeed: 1024,
   maxConcurrentPluginJobs: 3,
   jobExpiryDays: 30,
   defaultMaxAttempts: 5,

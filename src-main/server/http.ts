@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import fastifyStatic from '@fastify/static';
@@ -61,6 +62,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { core, token } = options;
   const app: FastifyInstance = Fastify({ bodyLimit: 1024 * 1024, logger: false });
   const tickets = options.tickets ?? new TicketStore();
+  const currentToken = typeof token === 'function' ? token : () => token;
+  // Streams and tickets remember the token they were let in with by this tag.
+  const tokenTag = (): string => createHash('sha256').update(currentToken()).digest('base64url');
   const allowedHosts = options.allowedHosts ?? [];
   let port = options.port ?? 8181;
 
@@ -83,14 +87,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!needsToken(request)) return;
     const ticket = request.headers.authorization === undefined ? ticketOf(request) : undefined;
     if (ticket !== undefined) {
-      if (!tickets.redeem(ticket))
+      if (!tickets.redeem(ticket, tokenTag()))
         return sendError(reply, 'forbidden', 'Ticket unknown, used or expired; ask for a new one.');
       return;
     }
     const given = bearerToken(request.headers.authorization);
     if (given === undefined) return sendError(reply, 'unauthorized', 'Missing API token (Authorization: Bearer).');
-    if (!tokensMatch(given, typeof token === 'function' ? token() : token))
-      return sendError(reply, 'forbidden', 'Wrong API token.');
+    if (!tokensMatch(given, currentToken())) return sendError(reply, 'forbidden', 'Wrong API token.');
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -122,7 +125,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerQueueRoutes(app, core);
   registerActionRoutes(app, core);
   registerPairRoutes(app, core);
-  const streams = registerEventRoutes(app, { hub: core.events, tickets, ...options.events });
+  const streams = registerEventRoutes(app, { hub: core.events, tickets, tokenTag, ...options.events });
+  // A token regenerated through this API takes its streams and tickets with it at once.
+  app.addHook('onResponse', async () => streams.revokeStale());
 
   if (options.staticDir && existsSync(options.staticDir)) {
     await app.register(fastifyStatic, { root: options.staticDir, index: 'index.html', wildcard: false });

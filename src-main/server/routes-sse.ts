@@ -14,6 +14,10 @@ export interface EventRouteOptions {
   maxStreams?: number;
   /** Interval of the keep-alive comment. @default 15_000 */
   heartbeatMs?: number;
+  /** A tag of the current API token: streams and tickets of an older one are cut. */
+  tokenTag?: () => string;
+  /** How often a token change made elsewhere (the desktop app) is looked for. @default 1000 */
+  tokenCheckMs?: number;
 }
 
 /**
@@ -21,13 +25,35 @@ export interface EventRouteOptions {
  * EventSource, unable to send headers, a single-use way in. Returns `closeAll`, which
  * the server runs before it closes: open streams would otherwise hold the close forever.
  */
-export function registerEventRoutes(app: FastifyInstance, options: EventRouteOptions): { closeAll(): void } {
+export function registerEventRoutes(
+  app: FastifyInstance,
+  options: EventRouteOptions,
+): { closeAll(): void; revokeStale(): void } {
   const maxStreams = options.maxStreams ?? 64;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const open = new Map<ServerResponse, Subscription>();
+  const tokenTag = options.tokenTag ?? (() => '');
+  const open = new Map<ServerResponse, { subscription: Subscription; tag: string }>();
+  const end = (res: ServerResponse, subscription: Subscription): void => {
+    subscription.close();
+    // A client that stopped reading would hold the server's close forever: cut it.
+    if (res.writableNeedDrain) res.destroy();
+    else res.end();
+  };
+  /** A regenerated token ends everything the old one opened: streams and tickets. */
+  const revokeStale = (): void => {
+    const current = tokenTag();
+    options.tickets.revokeExcept(current);
+    for (const [res, entry] of open) {
+      if (entry.tag === current) continue;
+      open.delete(res);
+      end(res, entry.subscription);
+    }
+  };
+  const checker = setInterval(revokeStale, options.tokenCheckMs ?? 1000);
+  checker.unref();
 
   app.post('/v1/auth/ticket', async () => {
-    const { ticket, expiresAt } = options.tickets.issue();
+    const { ticket, expiresAt } = options.tickets.issue(tokenTag());
     return { ok: true, value: { ticket, expiresAt, url: `${eventsUrl}?ticket=${ticket}` } };
   });
 
@@ -55,20 +81,17 @@ export function registerEventRoutes(app: FastifyInstance, options: EventRouteOpt
       });
       res.write('retry: 2000\n\n');
       const subscription = options.hub.subscribe({ lastEventId });
-      open.set(res, subscription);
+      open.set(res, { subscription, tag: tokenTag() });
       void streamEvents(subscription, res, heartbeatMs).finally(() => open.delete(res));
     },
   );
 
   return {
     closeAll() {
-      for (const [res, subscription] of open) {
-        subscription.close();
-        // A client that stopped reading would hold the server's close forever: cut it.
-        if (res.writableNeedDrain) res.destroy();
-        else res.end();
-      }
+      clearInterval(checker);
+      for (const [res, { subscription }] of open) end(res, subscription);
       open.clear();
     },
+    revokeStale,
   };
 }

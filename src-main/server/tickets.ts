@@ -14,7 +14,8 @@ export interface TicketOptions {
  * stream, and only on the events route: it never stands in for the token elsewhere.
  */
 export class TicketStore {
-  private readonly tickets = new Map<string, number>();
+  /** Ticket -> when it expires and which token (by its tag) it was issued under. */
+  private readonly tickets = new Map<string, { expiresAt: number; owner: string }>();
   private readonly ttlMs: number;
   private readonly max: number;
   private readonly now: () => number;
@@ -25,22 +26,28 @@ export class TicketStore {
     this.now = options.now ?? Date.now;
   }
 
-  issue(): { ticket: string; expiresAt: number } {
+  /** `owner`: a tag of the token the caller showed; the ticket dies with that token. */
+  issue(owner = ''): { ticket: string; expiresAt: number } {
     this.prune();
     // Map keeps insertion order: the first key is the oldest ticket.
     while (this.tickets.size >= this.max) this.tickets.delete(this.tickets.keys().next().value!);
     const ticket = randomBytes(24).toString('base64url');
     const expiresAt = this.now() + this.ttlMs;
-    this.tickets.set(ticket, expiresAt);
+    this.tickets.set(ticket, { expiresAt, owner });
     return { ticket, expiresAt };
   }
 
-  /** True once for a live ticket; the ticket is spent either way. */
-  redeem(ticket: string): boolean {
-    const expiresAt = this.tickets.get(ticket);
-    if (expiresAt === undefined) return false;
+  /** True once for a live ticket of the current token; the ticket is spent either way. */
+  redeem(ticket: string, owner = ''): boolean {
+    const entry = this.tickets.get(ticket);
+    if (entry === undefined) return false;
     this.tickets.delete(ticket);
-    return this.now() < expiresAt;
+    return this.now() < entry.expiresAt && entry.owner === owner;
+  }
+
+  /** Forgets every ticket issued under another token than `owner` (after a rotation). */
+  revokeExcept(owner: string): void {
+    for (const [ticket, entry] of this.tickets) if (entry.owner !== owner) this.tickets.delete(ticket);
   }
 
   get size(): number {
@@ -49,6 +56,6 @@ export class TicketStore {
 
   private prune(): void {
     const now = this.now();
-    for (const [ticket, expiresAt] of this.tickets) if (expiresAt <= now) this.tickets.delete(ticket);
+    for (const [ticket, entry] of this.tickets) if (entry.expiresAt <= now) this.tickets.delete(ticket);
   }
 }

@@ -16,6 +16,15 @@ export interface DownloadEngineOptions {
   dispatcher?: Dispatcher;
   /** No byte for this long fails the attempt as a transient `stalled`. @default 30_000 */
   stallTimeoutMs?: number;
+  /**
+   * Bytes per second a download must average over `minSpeedWindowMs`, read at each check
+   * (a setting); below it the attempt fails as a transient `stalled` and its slot goes to
+   * the next download. 0: no minimum. A per-download speed limit below it lowers it.
+   * @default () => 0
+   */
+  minSpeed?: () => number;
+  /** @default 60_000 */
+  minSpeedWindowMs?: number;
   /** @default 30_000 */
   connectTimeoutMs?: number;
   /** A segment is never split into halves smaller than this. @default 1 MiB */
@@ -79,6 +88,8 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     globalLimiter: options.globalLimiter ?? createRateLimiter(0),
     stallTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+    minSpeed: options.minSpeed ?? (() => 0),
+    minSpeedWindowMs: options.minSpeedWindowMs ?? 60_000,
     minSegmentBytes: Math.max(1, options.minSegmentBytes ?? 1 << 20),
     initialSegmentBytes: Math.max(1, options.initialSegmentBytes ?? 16 << 20),
     rampIntervalMs: options.rampIntervalMs ?? 250,

@@ -32,6 +32,10 @@ async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): P
   }
   await transfer.checkpoint(true).catch(() => undefined);
   await transfer.part?.close();
+  // Bytes that cannot be resumed are of no use to the next attempt: leave nothing behind.
+  if (transfer.part && transfer.state?.resumable === false) {
+    await rm(transfer.part.path, { force: true }).catch(() => undefined);
+  }
   throw asFailure(error);
 }
 

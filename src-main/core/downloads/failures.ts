@@ -61,11 +61,37 @@ export function diskFailure(error: unknown, where: string): JobFailure | null {
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 const stallCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
+/**
+ * Certificate errors: the server's identity cannot be proven, and asking again will not
+ * change that. Permanent, never retried (a retry would only hide the problem).
+ */
+const certificateCodes: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'is signed by an untrusted (self-signed) authority',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'cannot be verified',
+  UNABLE_TO_GET_ISSUER_CERT: 'has an unknown issuer',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'has an unknown issuer',
+  CERT_HAS_EXPIRED: 'has expired',
+  CERT_NOT_YET_VALID: 'is not valid yet',
+  CERT_REVOKED: 'was revoked',
+  CERT_UNTRUSTED: 'is not trusted',
+  CERT_SIGNATURE_FAILURE: 'has a bad signature',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'is for another host name',
+  HOSTNAME_MISMATCH: 'is for another host name',
+};
+
 /** A socket or protocol error as a transient failure; anything else passes through. */
 export function networkFailure(error: unknown, host: string): JobFailure {
   if (error instanceof JobFailure) return error;
   const err = error as (Error & { code?: string; cause?: { code?: string } }) | null;
   const code = err?.code ?? err?.cause?.code ?? '';
+  const certificate = certificateCodes[code];
+  if (certificate) {
+    return new JobFailure(
+      'network',
+      `The TLS certificate of ${host} ${certificate} (${code}), so the connection cannot be trusted. Haul does not retry this.`,
+    );
+  }
   if (timeoutCodes.has(code)) {
     return new JobFailure('timeout', `Connecting to ${host} timed out.`, { transient: true });
   }

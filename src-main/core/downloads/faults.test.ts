@@ -91,9 +91,9 @@ describe('a server that misbehaves', () => {
     expect(result.ok && result.value.sha256).toBe(sha256(body));
   });
 
-  it('never completes a short file when Content-Length lies', async () => {
+  it('never completes a short file when Content-Length lies and the server never says where the file ends', async () => {
     const body = randomBody(300 * 1024);
-    const { result, dir } = await download('/liar.bin', body, { lieLength: 1000 });
+    const { result, dir } = await download('/liar.bin', body, { lieLength: 1000, ignoreRanges: true });
     const failure = expectFailure(result);
     expect(failure.kind).toBe('network');
     expect(failure.message).toMatch(/fewer bytes|kept cutting|changing/);

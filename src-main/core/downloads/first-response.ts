@@ -1,5 +1,4 @@
-import { pipeline, type Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { partSuffix, sanitizeFileName } from './file-name';
@@ -7,8 +6,8 @@ import { header, openResponse, type OpenedResponse } from './http-request';
 import { chooseFileName, mediaType } from './name-from-response';
 import { PartFile } from './part-file';
 import { acceptsRanges, announcedLength, checkRangeResponse, describe, failUnlessSuccess } from './response-check';
-import { ifRangeValue, type TransferState } from './resume-state';
-import { restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
+import { encodeState, ifRangeValue, type TransferState } from './resume-state';
+import { clipSegments, restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
 import { pathInFolder, reservePart } from './target-folder';
 
 /** Where a round of transfer starts: the file, its segments, and one open answer. */
@@ -38,21 +37,18 @@ export interface EstablishInput {
   noRanges: boolean;
 }
 
-const decoders: Record<string, () => NodeJS.ReadWriteStream> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
-};
+/** The suffix that says what a file holds when it is stored as the server encoded it. */
+const encodedSuffix: Record<string, string> = { gzip: '.gz', 'x-gzip': '.gz', deflate: '.zz', br: '.br' };
 
 /** A .gz served with Content-Encoding: gzip is the file itself (a common misconfiguration). */
 function isCompressedFile(response: OpenedResponse, name: string): boolean {
   const type = mediaType(header(response.headers, 'content-type')) ?? '';
-  return /gzip|x-tar|compressed/u.test(type) || /\.(gz|tgz|svgz)$/iu.test(name);
+  return /gzip|x-tar|compressed/u.test(type) || /\.(gz|tgz|svgz|br|zz)$/iu.test(name);
 }
 
 /** Resumes from saved segments: asks for the first missing bytes with If-Range. */
-async function resume(input: EstablishInput, saved: TransferState): Promise<Established | 'fresh' | 'no-ranges'> {
+async function resume(input: EstablishInput, given: TransferState): Promise<Established | 'fresh' | 'no-ranges'> {
+  let saved = given;
   if (!saved.resumable || saved.totalBytes === null || input.noRanges) return 'fresh';
   const part = await PartFile.reopen(pathInFolder(input.folder, saved.partName));
   if (!part) return 'fresh';
@@ -79,6 +75,10 @@ async function resume(input: EstablishInput, saved: TransferState): Promise<Esta
       throw error;
     }
     if (verdict.kind === 'range') {
+      if (verdict.ends !== undefined) {
+        saved = { ...saved, totalBytes: verdict.ends };
+        clipSegments(segments, verdict.ends);
+      }
       const state = { ...saved, url: response.url };
       return {
         state,
@@ -95,7 +95,11 @@ async function resume(input: EstablishInput, saved: TransferState): Promise<Esta
     }
     await response.body.dump().catch(() => undefined);
     if (verdict.kind === 'complete') next.pos = next.end ?? next.pos;
-    else return keepPart(part, verdict.kind === 'changed' ? 'fresh' : 'no-ranges');
+    else if (verdict.kind === 'ends') {
+      input.ctx.log(`The server says the file ends at byte ${verdict.total}, below the size it announced.`);
+      saved = { ...saved, totalBytes: verdict.total };
+      clipSegments(segments, verdict.total);
+    } else return keepPart(part, verdict.kind === 'changed' ? 'fresh' : 'no-ranges');
   }
   return keepPart(part, 'fresh');
 }
@@ -109,6 +113,20 @@ async function keepPart<T>(part: PartFile, result: T): Promise<T> {
   return result;
 }
 
+/** A state that owns the names and nothing else yet: resumed, it starts from byte 0. */
+function claimedState(names: { fileName: string; partName: string }, url: string): TransferState {
+  return {
+    ...names,
+    url,
+    totalBytes: null,
+    etag: null,
+    lastModified: null,
+    contentType: null,
+    resumable: false,
+    segments: [],
+  };
+}
+
 /** Takes a 200 as the start of the whole file: names it, empties or creates the part. */
 async function adopt(input: EstablishInput, response: OpenedResponse, existing: PartFile | null): Promise<Established> {
   if (response.status !== 200) {
@@ -119,6 +137,11 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
   }
   const facts = describe(response);
   const { ctx } = input;
+  // Haul asks for `identity`; a server that encodes anyway gets its bytes stored as sent,
+  // never decoded: no expansion (a small answer cannot fill the disk), and a name that
+  // says what the file is. It cannot be resumed: ranges of an encoding are not trusted.
+  const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
+  const encoded = encoding !== 'identity';
   let part: PartFile | null = null;
   let names = input.names;
   if (names) {
@@ -128,7 +151,7 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
   if (!part) {
     // Only a name the user chose is kept as given; job.fileName may be one the engine picked.
     const userName = ctx.job.options.fileName;
-    const wanted =
+    let wanted =
       names?.fileName ??
       (userName
         ? sanitizeFileName(userName)
@@ -137,30 +160,25 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
             url: response.url,
             contentType: facts.contentType,
           }));
-    const reserved = await reservePart(input.folder, wanted);
+    if (encoded && !names && !userName && !isCompressedFile(response, wanted)) {
+      wanted = sanitizeFileName(wanted + (encodedSuffix[encoding] ?? ''));
+    }
+    // The name and the part file are this job's from before the file exists, in SQLite
+    // too: a crash before the first checkpoint comes back to them instead of taking ` (1)`.
+    const reserved = await reservePart(input.folder, wanted, (fileName) =>
+      ctx.saveState(encodeState(claimedState({ fileName, partName: fileName + partSuffix }, response.url)), {
+        fileName,
+      }),
+    );
     part = reserved.part;
     names = { fileName: reserved.fileName, partName: reserved.fileName + partSuffix };
   }
   const { fileName, partName } = names!;
-
-  const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
-  let body: Readable = response.body;
-  let total: number | null;
-  let decoded = false;
-  if (encoding !== 'identity') {
-    if (isCompressedFile(response, fileName)) total = announcedLength(response, true);
-    else {
-      const decoder = decoders[encoding];
-      if (!decoder) {
-        await response.body.dump().catch(() => undefined);
-        await part.close();
-        throw new JobFailure('http', `The server sent the file compressed as "${encoding}", which Haul cannot read.`);
-      }
-      body = pipeline(response.body, decoder(), () => undefined) as unknown as Readable;
-      total = null;
-      decoded = true;
-    }
-  } else total = announcedLength(response);
+  if (encoded) {
+    ctx.log(`The server sent the file encoded as "${encoding}" although Haul asked for it as is; it is saved as sent.`);
+  }
+  const body: Readable = response.body;
+  const total = announcedLength(response, true);
 
   const state: TransferState = {
     fileName,
@@ -170,11 +188,11 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
     etag: facts.etag,
     lastModified: facts.lastModified,
     contentType: facts.contentType,
-    resumable: total !== null && !decoded,
+    resumable: total !== null && !encoded,
     segments: [],
   };
   const segments = wholeFile(total);
-  const ranges = !input.noRanges && encoding === 'identity' && total !== null && acceptsRanges(response);
+  const ranges = !input.noRanges && !encoded && total !== null && acceptsRanges(response);
   return { state, segments, part, ranges, first: { segment: segments[0]!, body, coveredEnd: total }, fromZero: true };
 }
 

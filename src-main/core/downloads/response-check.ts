@@ -17,13 +17,17 @@ export interface KnownFile {
  * - `full`: a 200, the whole file from byte 0 (ranges ignored, or If-Range failed);
  * - `complete`: a 416 saying the file ends where our bytes end (curl treats a 416 on
  *   resume as "already complete"; here only when the sizes prove it);
+ * - `ends`: a 416 whose Content-Range puts the end of the file exactly where our bytes
+ *   end, below the size first announced: the announced size was wrong (seen once, it is
+ *   not a change of file; the download ends there instead of starting over);
  * - `changed`: the file on the server is not the one we have bytes of;
  * - `no-ranges`: the server's ranges cannot be trusted (wrong Content-Range, encoded).
  */
 export type RangeVerdict =
-  | { kind: 'range'; end: number }
+  | { kind: 'range'; end: number; ends?: number }
   | { kind: 'full' }
   | { kind: 'complete' }
+  | { kind: 'ends'; total: number }
   | { kind: 'changed' }
   | { kind: 'no-ranges' };
 
@@ -58,20 +62,27 @@ export function checkRangeResponse(
   if (response.status === 200) return { kind: 'full' };
   const range = parseContentRange(header(response.headers, 'content-range'));
   if (response.status === 416) {
-    if (range && !range.satisfied && range.total === asked.start && known.totalBytes === asked.start) {
-      return { kind: 'complete' };
+    if (range && !range.satisfied && range.total === asked.start && range.total !== null) {
+      if (known.totalBytes === asked.start) return { kind: 'complete' };
+      if (known.totalBytes !== null && range.total < known.totalBytes) return { kind: 'ends', total: range.total };
     }
     return { kind: 'changed' };
   }
   if (isEncoded(response) || !range || !range.satisfied) return { kind: 'no-ranges' };
   if (range.start !== asked.start || (asked.end !== null && range.end > asked.end)) return { kind: 'no-ranges' };
-  if (known.totalBytes !== null && range.total !== null && range.total !== known.totalBytes) {
-    return { kind: 'changed' };
-  }
   if (validatorChanged(response, known)) return { kind: 'changed' };
-  const length = header(response.headers, 'content-length');
-  if (length !== null && Number(length) !== range.end - range.start) return { kind: 'no-ranges' };
-  return { kind: 'range', end: range.end };
+  let ends: number | undefined;
+  if (known.totalBytes !== null && range.total !== null && range.total !== known.totalBytes) {
+    // The same file (its validator matches) that ends before the size first announced:
+    // the announced size was wrong; the file ends where the server now says.
+    const sameFile = strongEtag(known.etag) !== null || known.lastModified !== null;
+    if (!sameFile || range.total > known.totalBytes) return { kind: 'changed' };
+    ends = range.total;
+  }
+  // Content-Range places the bytes; a Content-Length that disagrees (a server that adds to
+  // every length) changes nothing: reading stops at the segment's end, or ends short and
+  // the rest is asked for again.
+  return ends === undefined ? { kind: 'range', end: range.end } : { kind: 'range', end: range.end, ends };
 }
 
 /** The total size a 200 announces, when it can be trusted to count file bytes. */

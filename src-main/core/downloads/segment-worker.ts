@@ -41,6 +41,8 @@ export interface WorkerHost {
   fail(error: unknown): void;
   /** Bytes reached the part file. */
   landed(bytes: number): void;
+  /** The file really ends at `total` (below the announced size). */
+  endAt(total: number): void;
 }
 
 interface OpenAnswer {
@@ -143,10 +145,17 @@ export class SegmentWorker {
       await response.body.dump().catch(() => undefined);
       throw error;
     }
-    if (verdict.kind === 'range') return { body: response.body, coveredEnd: verdict.end };
+    if (verdict.kind === 'range') {
+      if (verdict.ends !== undefined) this.host.endAt(verdict.ends);
+      return { body: response.body, coveredEnd: verdict.end };
+    }
     await response.body.dump().catch(() => undefined);
     if (verdict.kind === 'complete') {
       segment.pos = segment.end ?? segment.pos;
+      return null;
+    }
+    if (verdict.kind === 'ends') {
+      this.host.endAt(verdict.total);
       return null;
     }
     if (verdict.kind === 'changed') throw new RestartNeeded('changed');

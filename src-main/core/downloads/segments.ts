@@ -35,6 +35,14 @@ export function landedPrefix(segments: readonly Segment[]): number {
 }
 
 /** The one segment of a download whose size is `total` (null: unknown). */
+/** Cuts every segment at `total`, the file's real end: nothing past it is asked for. */
+export function clipSegments(segments: Segment[], total: number): void {
+  for (const segment of segments) {
+    if (segment.end === null || segment.end > total) segment.end = Math.max(segment.start, total);
+    if (segment.pos > segment.end) segment.pos = segment.end;
+  }
+}
+
 export function wholeFile(total: number | null): Segment[] {
   return [{ start: 0, end: total, pos: 0 }];
 }

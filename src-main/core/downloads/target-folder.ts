@@ -46,12 +46,20 @@ export function pathInFolder(folder: string, name: string): string {
 
 /**
  * Picks the first free `name`, `name (1)`, ... whose final name and `.part` are both
- * unused, and creates the `.part` exclusively so two downloads never share it.
+ * unused, and creates the `.part` exclusively so two downloads never share it. `claim`
+ * runs (and must record the name durably) before the file is created: a crash between
+ * the two then finds its own name, never an orphan `.part` it does not know about.
  */
-export async function reservePart(folder: string, name: string): Promise<{ fileName: string; part: PartFile }> {
+export async function reservePart(
+  folder: string,
+  name: string,
+  claim: (fileName: string) => void = () => undefined,
+): Promise<{ fileName: string; part: PartFile }> {
   for (let n = 0; n < maxClashes; n += 1) {
     const fileName = numberedName(name, n);
     if (await exists(pathInFolder(folder, fileName))) continue;
+    if (await exists(pathInFolder(folder, fileName + partSuffix))) continue;
+    claim(fileName);
     try {
       const part = await PartFile.create(pathInFolder(folder, fileName + partSuffix));
       return { fileName, part };

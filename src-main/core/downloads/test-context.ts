@@ -12,6 +12,8 @@ export interface TestContext {
   ctx: DownloadContext;
   controller: AbortController;
   states: ResumeState[];
+  /** The states saved durably: all a SIGKILL before the first checkpoint leaves. */
+  durable: ResumeState[];
   progress: DownloadProgress[];
   logs: string[];
   processing: boolean;
@@ -39,6 +41,7 @@ export function makeContext(job: DownloadJob, resumeState: ResumeState | null = 
   const result: TestContext = {
     controller,
     states: [],
+    durable: [],
     progress: [],
     logs: [],
     processing: false,
@@ -47,7 +50,10 @@ export function makeContext(job: DownloadJob, resumeState: ResumeState | null = 
       job,
       signal: controller.signal,
       resumeState,
-      saveState: (state) => result.states.push(structuredClone(state)),
+      saveState: (state, durable) => {
+        result.states.push(structuredClone(state));
+        if (durable) result.durable.push(structuredClone(state));
+      },
       progress: (update) => result.progress.push(update),
       log: (line) => result.logs.push(line),
       enterProcessing: () => {

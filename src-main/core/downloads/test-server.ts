@@ -25,6 +25,8 @@ export interface Faults {
   chunked?: boolean;
   /** Answers a Range request with the whole file gzipped (Content-Encoding: gzip). */
   gzipOnRange?: boolean;
+  /** Answers every request with the whole file gzipped, whatever Accept-Encoding said. */
+  gzipAlways?: boolean;
   /** Answers this status with a short text body instead of the file. */
   status?: number;
   retryAfter?: string;
@@ -171,7 +173,7 @@ export class TestServer {
       res.end();
       return;
     }
-    if (range && faults.gzipOnRange) {
+    if ((range && faults.gzipOnRange) || faults.gzipAlways) {
       data = gzipSync(body);
       headers['content-encoding'] = 'gzip';
     } else if (range) {

@@ -8,7 +8,7 @@ import { establish } from './first-response';
 import type { PartFile } from './part-file';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeState, type TransferState } from './resume-state';
-import { doneBytes, landedPrefix, segmentDone, sortSegments, splitSegment } from './segments';
+import { clipSegments, doneBytes, landedPrefix, segmentDone, sortSegments, splitSegment } from './segments';
 import { SegmentWorker, RestartNeeded, type LiveSegment, type WorkerHost } from './segment-worker';
 
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
@@ -41,6 +41,8 @@ export class Transfer implements WorkerHost {
   private readonly meter = new SpeedMeter();
   private readonly rampMeter = new SpeedMeter();
   private lastRampAt = 0;
+  /** Where the current minimum-speed window started: time and bytes done. */
+  private speedWindow = { at: 0, done: 0 };
   private readonly checkpoints: Checkpoints;
   private ticker: NodeJS.Timeout | null = null;
 
@@ -148,6 +150,7 @@ export class Transfer implements WorkerHost {
     this.rampMeter.reset();
     const now = this.settings.now();
     this.lastRampAt = now;
+    this.speedWindow = { at: now, done: doneBytes(this.segments) };
     this.checkpoints.restart();
     this.ticker = setInterval(() => this.tick(), this.settings.progressIntervalMs);
     try {
@@ -297,6 +300,7 @@ export class Transfer implements WorkerHost {
       }
     }
     const done = doneBytes(this.segments);
+    if (this.tooSlow(now, done)) return;
     this.meter.sample(done, now);
     this.ctx.progress(this.progressFields());
     if (now - this.lastRampAt >= this.settings.rampIntervalMs) {
@@ -306,6 +310,43 @@ export class Transfer implements WorkerHost {
       while (this.workers.size < target && this.spawn());
     }
     this.checkpoints.tick();
+  }
+
+  /**
+   * The server said (in a 416's Content-Range) that the file ends at `total`, below the
+   * size it announced: the file is that long, and the download ends there.
+   */
+  endAt(total: number): void {
+    if (!this.state || this.state.totalBytes === total) return;
+    this.ctx.log(
+      `The server announced ${this.state.totalBytes} bytes but says the file ends at byte ${total}: finishing with ${total} bytes.`,
+    );
+    this.state = { ...this.state, totalBytes: total };
+    clipSegments(this.segments, total);
+  }
+
+  /**
+   * The minimum-speed rule: a server that trickles a byte now and then never trips the
+   * stall timer, but must not hold a download slot for ever. Checked once per window.
+   */
+  private tooSlow(now: number, done: number): boolean {
+    const window = this.settings.minSpeedWindowMs;
+    if (now - this.speedWindow.at < window) return false;
+    const limit = this.ctx.job.options.speedLimit ?? 0;
+    const wanted = limit > 0 ? Math.min(limit, this.settings.minSpeed()) : this.settings.minSpeed();
+    const rate = ((done - this.speedWindow.done) * 1000) / (now - this.speedWindow.at);
+    this.speedWindow = { at: now, done };
+    if (wanted <= 0 || rate >= wanted) return false;
+    const host = this.state ? new URL(this.state.url).host : 'The server';
+    const seconds = Math.round(window / 1000);
+    this.fail(
+      new JobFailure(
+        'stalled',
+        `${host} sent ${Math.round(rate)} bytes/s over ${seconds} s, below the minimum of ${wanted} bytes/s. Haul will try again later.`,
+        { transient: true },
+      ),
+    );
+    return true;
   }
 
   /** Bytes reached the part file: a checkpoint may be due. */

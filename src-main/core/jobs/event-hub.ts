@@ -1,5 +1,6 @@
 import type { Job, JobEvent, Snapshot } from '../../../src-common/contract';
 import type { Clock } from '../clock';
+import { redactJob, redactSnapshot } from './secrets';
 
 /** An event as delivered: `id` increases by one per event fanned out (SSE `id:`). */
 export type SequencedEvent = JobEvent & { id: number };
@@ -19,7 +20,8 @@ export interface EventHubOptions {
 }
 
 function toEvent(type: ChangeType, job: Job, id: number): SequencedEvent {
-  if (job.source === 'download') return { id, event: type, data: { type, job } };
+  // Credentials stay in the core: what goes out carries them redacted.
+  if (job.source === 'download') return { id, event: type, data: { type, job: redactJob(job) } };
   return { id, event: `action_${type}`, data: { type, job } };
 }
 
@@ -116,7 +118,7 @@ export class EventHub {
   }
 
   initEvent(): SequencedEvent {
-    return { id: this.sequence, event: 'init', data: this.options.snapshot() };
+    return { id: this.sequence, event: 'init', data: redactSnapshot(this.options.snapshot()) };
   }
 
   close(): void {

@@ -101,8 +101,8 @@ export class JobCenter {
 
   submit(input: ParsedInput<'downloads.submit'>): CommandOutput<'downloads.submit'> {
     if (input.idempotencyKey) {
-      const first = this.store.byIdempotencyKey(input.idempotencyKey);
-      if (first) return { jobs: this.jobsOfKey(input.idempotencyKey, first), invalid: [] };
+      const replay = this.store.byIdempotencyFamily(input.idempotencyKey);
+      if (replay.length > 0) return { jobs: replay.map((entry) => entry.job as DownloadJob), invalid: [] };
     }
     const { urls, invalid } = parseUrlLines(input.url);
     const refused: InvalidLine[] = [...invalid];
@@ -111,7 +111,7 @@ export class JobCenter {
     const settings = this.options.settings.get();
     let position = this.store.nextPosition();
     const entries: StoredJob[] = [];
-    for (const [index, { line, url }] of urls.entries()) {
+    for (const { line, url } of urls) {
       const existing = this.registry.activeDownloadOf(url);
       const duplicate = seen.has(url)
         ? 'the same URL is on an earlier line'
@@ -128,7 +128,8 @@ export class JobCenter {
       const job = newDownloadJob(input, {
         id: this.uniqueId(newDownloadId),
         url,
-        index,
+        // Keys count the jobs made, not the lines: a skipped line leaves no gap.
+        index: entries.length,
         single: urls.length === 1,
         now,
         position,
@@ -143,15 +144,6 @@ export class JobCenter {
     const jobs = this.registry.addMany(entries) as DownloadJob[];
     this.scheduler.pump();
     return { jobs, invalid: refused.sort((a, b) => a.line - b.line) };
-  }
-
-  private jobsOfKey(key: string, first: StoredJob): DownloadJob[] {
-    const jobs = [first.job as DownloadJob];
-    for (let n = 2; ; n += 1) {
-      const next = this.store.byIdempotencyKey(`${key}#${n}`);
-      if (!next) return jobs;
-      jobs.push(next.job as DownloadJob);
-    }
   }
 
   private uniqueId(make: (random: RandomHex) => string): string {

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { isFinishedStatus, Job, type DownloadJob, type PluginJob, type Snapshot } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
+import { redactText } from './secrets';
 import type { JobStore, StoredJob } from '../store/job-store';
 import type { EventHub } from './event-hub';
 import { nextStatus, type TransitionName } from './transitions';
@@ -199,7 +200,8 @@ export class JobRegistry {
   }
 
   log(id: string, line: string): void {
-    this.store.appendLog(id, this.clock.now(), line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
+    const text = redactText(line);
+    this.store.appendLog(id, this.clock.now(), text.length > 2000 ? `${text.slice(0, 2000)}…` : text);
   }
 
   readLog(id: string): string[] {

@@ -61,8 +61,10 @@ export interface DownloadContext {
   /**
    * Records resume state. The core persists it together with the progress at most about
    * once a second; callers must have flushed the bytes the state describes first.
+   * `durable`: written to SQLite before this returns, with the job's `fileName` (for the
+   * name and part file a job takes before its first byte, which a crash must not orphan).
    */
-  saveState(state: ResumeState): void;
+  saveState(state: ResumeState, durable?: { fileName: string }): void;
   progress(update: DownloadProgress): void;
   log(line: string): void;
   /** The bytes are all there; the job moves to `processing` (verify, rename, hooks). */

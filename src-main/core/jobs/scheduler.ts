@@ -177,7 +177,12 @@ export class Scheduler {
         },
         signal,
         resumeState: registry.stored(id)?.resumeState ?? null,
-        saveState: (state) => registry.saveResumeState(id, state),
+        saveState: (state, durable) => {
+          registry.saveResumeState(id, state);
+          if (!durable) return;
+          registry.update(id, { fileName: durable.fileName });
+          registry.flushProgress();
+        },
         progress: (p) => {
           if (signal.aborted) return;
           const percent = p.totalBytes ? Math.min(99.9, (p.receivedBytes / p.totalBytes) * 100) : 0;

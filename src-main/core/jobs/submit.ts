@@ -44,14 +44,14 @@ export function parseUrlLines(text: string): { urls: UrlLine[]; invalid: Invalid
 
 /**
  * A new download job for one URL of a submission. A file name applies only when one URL
- * was given; the idempotency key of line n > 1 is `key#n`.
+ * was given; the idempotency key of the n-th job made (n > 1) is `key#n`.
  */
 export function newDownloadJob(
   input: ParsedInput<'downloads.submit'>,
   at: {
     id: string;
     url: string;
-    /** 0-based among the submission's accepted URLs. */
+    /** 0-based among the jobs this submission creates. */
     index: number;
     single: boolean;
     now: number;

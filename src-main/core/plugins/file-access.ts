@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { Resource } from '../../../src-common/contract';
 import { HaulError } from '../errors';
+import type { PluginPaths } from './plugin-paths';
 
 /**
  * The library items plugins may reach, by id. The library sits above the plugins in the
@@ -26,26 +27,16 @@ export interface FileTarget {
   resourceId: number | null;
 }
 
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
 /**
  * haul.files: reaches library items (by id) and files under the download folder, nothing
- * else. Paths are checked after resolving symlinks, so a link in the download folder
- * cannot lead out of it.
+ * else. Every path goes through PluginPaths, after resolving symlinks, so a link in the
+ * download folder cannot lead out of it nor into Haul's data folder.
  */
 export class FileAccess {
   constructor(
     private readonly library: ResourceAccess,
-    private readonly downloadDir: string,
+    private readonly paths: PluginPaths,
   ) {}
-
-  private async root(): Promise<string> {
-    await mkdir(this.downloadDir, { recursive: true });
-    return realpath(this.downloadDir);
-  }
 
   /** A resource id, or a path (relative ones are under the download folder). */
   async target(target: unknown): Promise<FileTarget> {
@@ -58,18 +49,12 @@ export class FileAccess {
     if (typeof target !== 'string' || target === '') {
       throw new HaulError('invalid_input', 'files: expected a resource id or a path');
     }
-    const root = await this.root();
-    const wanted = resolve(this.downloadDir, target);
-    let real: string;
+    const real = await this.paths.check(target, 'files');
     try {
-      real = await realpath(wanted);
+      return { path: await realpath(real), resourceId: null };
     } catch {
       throw new HaulError('not_found', `files: ${target} does not exist`);
     }
-    if (!inside(root, real)) {
-      throw new HaulError('forbidden', `files: ${target} is outside the download folder and is not a library item`);
-    }
-    return { path: real, resourceId: null };
   }
 
   async read(target: unknown, options: { encoding?: unknown; maxBytes?: unknown }): Promise<string> {
@@ -124,16 +109,12 @@ export class FileAccess {
     if (typeof destination !== 'string' || destination.trim() === '') {
       throw new HaulError('invalid_input', 'files.move: destination must be a path under the download folder');
     }
-    const root = await this.root();
-    const asFolder = destination.endsWith('/') || destination.endsWith(sep);
-    let wanted = resolve(root, destination);
+    const asFolder = destination.endsWith('/') || destination.endsWith('\\');
+    let wanted = await this.paths.check(destination, 'files.move');
     if (asFolder) wanted = join(wanted, basename(source.path));
-    if (!inside(root, wanted))
-      throw new HaulError('forbidden', `files.move: ${destination} is outside the download folder`);
     await mkdir(dirname(wanted), { recursive: true });
-    if (!inside(root, await realpath(dirname(wanted)))) {
-      throw new HaulError('forbidden', `files.move: ${destination} leads outside the download folder`);
-    }
+    // Checked again once the folders exist: a link created meanwhile cannot lead out.
+    wanted = await this.paths.check(wanted, 'files.move');
     const final = options.overwrite === true ? wanted : await freeName(wanted);
     if (final !== source.path) {
       try {

@@ -1,5 +1,4 @@
-import { SubmitInput, type CommandOutput, type ParsedInput, type PluginPermission } from '../../../src-common/contract';
-import { describeIssues } from '../errors';
+import type { CommandOutput, ParsedInput, PluginPermission } from '../../../src-common/contract';
 import { HaulError } from '../errors';
 import type { FileAccess } from './file-access';
 import { pluginFetch } from './http-access';
@@ -7,11 +6,15 @@ import { hasPermission } from './manifest';
 import type { PluginNotifications } from './notifications';
 import type { PluginInstance } from './plugin-instance';
 import type { PluginJobs } from './plugin-jobs';
+import type { PluginPaths } from './plugin-paths';
+import { checkPluginSubmit } from './plugin-submit';
 import type { PluginStorage } from './plugin-storage';
 
 export interface HostServices {
   jobs: PluginJobs;
   files: FileAccess;
+  /** The one check for every path a plugin names. */
+  paths: PluginPaths;
   storage: PluginStorage;
   notifications: PluginNotifications;
   submit(input: ParsedInput<'downloads.submit'>): CommandOutput<'downloads.submit'>;
@@ -75,9 +78,8 @@ export async function serveHostCall(
       return services.files.move(a, b, options(c));
     case 'downloads.submit': {
       need(instance, 'downloads', 'haul.downloads.submit');
-      const parsed = SubmitInput.safeParse(a);
-      if (!parsed.success) throw new HaulError('invalid_input', `downloads.submit: ${describeIssues(parsed.error)}`);
-      const { jobs, invalid } = services.submit(parsed.data);
+      const input = await checkPluginSubmit(a, instance.source.manifest!.hosts, services.paths);
+      const { jobs, invalid } = services.submit(input);
       return { jobs: jobs.map((job) => ({ id: job.id, url: job.url, status: job.status })), invalid };
     }
     case 'storage.get':

@@ -1,25 +1,49 @@
-import { cp, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, rmSync } from 'node:fs';
+import { cp, lstat, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { HaulError } from '../errors';
 import { readPluginFolder } from './plugin-loader';
-import { readZip, stripCommonFolder, ZipError } from './zip-reader';
+import { readZipFile, stripCommonFolder, ZipError } from './zip-reader';
 
-/** Unpacks a .zip into a new folder under `parent`. */
+/** Unpacks a .zip into a new folder under `parent`; nothing stays behind when it fails. */
 async function unpack(zipPath: string, parent: string): Promise<string> {
   let files: Map<string, Buffer>;
   try {
-    files = stripCommonFolder(readZip(await readFile(zipPath)));
+    files = stripCommonFolder(await readZipFile(zipPath));
   } catch (error) {
     if (error instanceof ZipError) throw new HaulError('invalid_input', `path: ${error.message}`);
     throw error;
   }
-  const dir = await mkdtemp(join(parent, '.unpack-'));
-  for (const [name, content] of files) {
-    const target = join(dir, name);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, content);
+  const dir = await mkdtemp(join(parent, stagingPrefix));
+  try {
+    for (const [name, content] of files) {
+      const target = join(dir, name);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, content);
+    }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new HaulError('invalid_input', `path: the archive cannot be unpacked (${reason})`);
   }
   return dir;
+}
+
+/** Staging folders of an install that never finished (the app was killed meanwhile). */
+const stagingPrefix = '.unpack-';
+/** At start: no install runs yet, so any staging folder is a leftover. */
+export function removeStaleStaging(userDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(userDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(stagingPrefix) || name.startsWith('.copy-')) {
+      rmSync(join(userDir, name), { recursive: true, force: true });
+    }
+  }
 }
 
 /**

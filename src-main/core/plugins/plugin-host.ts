@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type {
   ActionResult,
@@ -12,22 +12,24 @@ import type {
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import type { JobCenter } from '../jobs/job-center';
+import { redactJob } from '../jobs/secrets';
 import type { CompletionHooks } from './completion-hooks';
 import type { ResourceAccess } from './file-access';
 import { matchesContentType, validateParams } from './action-params';
 import { FileAccess } from './file-access';
 import { serveHostCall, type HostServices } from './host-calls';
-import { installPlugin } from './install';
+import { installPlugin, removeStaleStaging } from './install';
 import { effectiveSettings, settingValueProblem } from './manifest';
 import { PluginNotifications } from './notifications';
 import { PluginInstance, defaultLimits, type PluginLimits } from './plugin-instance';
 import type { PluginJobRunner } from '../jobs/runner';
 import { PluginJobs } from './plugin-jobs';
+import { PluginPaths } from './plugin-paths';
 import { scanPlugins, readPluginFolder, type PluginSource } from './plugin-loader';
 import { PluginStateStore } from './plugin-state';
 import { PluginStorage } from './plugin-storage';
 import { describeFailure } from './sandbox-failure';
-import { parseResolverAnswer, submitWithResolvers, type ResolvedLink } from './submit-resolvers';
+import { checkResolvedLinks, parseResolverAnswer, submitWithResolvers, type ResolvedLink } from './submit-resolvers';
 import { defaultWorkerFile } from './worker-client';
 
 export interface PluginHostOptions {
@@ -37,7 +39,10 @@ export interface PluginHostOptions {
   /** Library items, reached by id (the library sits above the plugins). */
   library: ResourceAccess;
   completionHooks: CompletionHooks;
-  downloadDir: string;
+  /** The download folder; a function when the user can change it in the settings. */
+  downloadDir: string | (() => string);
+  /** Haul's data folder: plugins never reach it by path. @default the parent of userDir */
+  dataDir?: string;
   /** Plugins shipped with Haul (resources/plugins). */
   bundledDir?: string;
   /** Plugins the user installed (<dataDir>/plugins). */
@@ -57,6 +62,7 @@ export class PluginHost {
   private readonly state: PluginStateStore;
   private readonly services: HostServices;
   private readonly pluginJobs: PluginJobs;
+  private readonly paths: PluginPaths;
   private nextTask = 1;
   private closed = false;
   /** Settles once every plugin found at start has started or failed. */
@@ -73,9 +79,15 @@ export class PluginHost {
       nextTask: () => this.task(),
       jobSliceMs: () => this.limits.jobMs,
     });
+    const downloadDir = options.downloadDir;
+    this.paths = new PluginPaths({
+      downloadDir: typeof downloadDir === 'string' ? () => downloadDir : downloadDir,
+      dataDir: options.dataDir ?? dirname(options.userDir),
+    });
     this.services = {
       jobs: this.pluginJobs,
-      files: new FileAccess(options.library, options.downloadDir),
+      paths: this.paths,
+      files: new FileAccess(options.library, this.paths),
       storage: new PluginStorage(options.db),
       notifications: this.notifications,
       submit: (input) => options.jobs.submit(input),
@@ -95,6 +107,7 @@ export class PluginHost {
 
   /** Reads both plugin folders and starts every enabled plugin. */
   start(): Promise<void> {
+    removeStaleStaging(this.options.userDir);
     const sources = [...scanPlugins(this.options.bundledDir, true), ...scanPlugins(this.options.userDir, false)];
     for (const source of sources) this.adopt(source);
     const starting = [...this.plugins.values()].filter((p) => p.enabled).map((p) => p.start());
@@ -112,7 +125,7 @@ export class PluginHost {
     const instance = new PluginInstance(source, {
       workerFile: this.options.workerFile ?? defaultWorkerFile(),
       limits: this.limits,
-      downloadDir: this.options.downloadDir,
+      downloadDir: () => this.paths.downloadDir(),
       serve: (plugin, method, args) => serveHostCall(this.services, plugin, method, args),
     });
     const choice = this.state.get(source.name);
@@ -186,6 +199,12 @@ export class PluginHost {
     instance.pushSettings(next);
     this.remember(instance);
     return instance.info();
+  }
+
+  /** The download folder changed in the settings: running plugins see the new one. */
+  downloadDirChanged(): void {
+    const dir = this.paths.downloadDir();
+    for (const instance of this.plugins.values()) instance.pushDownloadDir(dir);
   }
 
   /** Installs a folder or .zip into the user plugin folder and starts it. */
@@ -287,7 +306,8 @@ export class PluginHost {
   /** downloads.submit with every running plugin's haul.resolve in front. */
   async submit(input: Submit): Promise<CommandOutput<'downloads.submit'>> {
     const jobs = this.options.jobs;
-    const replay = input.idempotencyKey !== undefined && jobs.store.byIdempotencyKey(input.idempotencyKey);
+    const replay =
+      input.idempotencyKey !== undefined && jobs.store.byIdempotencyFamily(input.idempotencyKey).length > 0;
     if (replay || this.closed) return jobs.submit(input);
     await this.ready;
     await this.settled();
@@ -309,7 +329,11 @@ export class PluginHost {
           this.limits.resolveMs,
           this.limits.resolveMs,
         );
-        if (answer !== null && answer !== undefined) return parseResolverAnswer(answer);
+        if (answer !== null && answer !== undefined) {
+          const links = parseResolverAnswer(answer);
+          checkResolvedLinks(links, url, instance.source.manifest?.hosts ?? []);
+          return links;
+        }
       } catch (error) {
         // A broken resolver must not cost the user the download: the URL goes on unchanged.
         instance.log('error', `resolve ${url}: ${describeFailure(instance.name, error, this.limits.resolveMs)}`);
@@ -359,7 +383,7 @@ export function asActionResult(value: unknown): ActionResult {
 /** A download's request headers can hold cookies or tokens: hooks get the job without them. */
 function withoutHeaders(job: DownloadJob): DownloadJob {
   const { headers: _headers, ...options } = job.options;
-  return { ...job, options };
+  return redactJob({ ...job, options });
 }
 
 export function userPluginsDir(dataDir: string): string {

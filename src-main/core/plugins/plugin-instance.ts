@@ -41,7 +41,8 @@ const keptLogLines = 500;
 export interface InstanceEnv {
   workerFile: string;
   limits: PluginLimits;
-  downloadDir: string;
+  /** The current download folder, read at each start. */
+  downloadDir(): string;
   serve(instance: PluginInstance, method: string, args: unknown[], reply: boolean): unknown;
 }
 
@@ -101,7 +102,7 @@ export class PluginInstance {
         settings: this.settings,
         memoryBytes: (manifest.memoryMb ?? this.env.limits.memoryMb) * 1024 * 1024,
         sliceMs: this.env.limits.syncMs,
-        downloadDir: this.env.downloadDir,
+        downloadDir: this.env.downloadDir(),
       },
       onRegister: (registration) => this.register(registration),
       onHostCall: (method, args, reply) => this.env.serve(this, method, args, reply),
@@ -178,6 +179,11 @@ export class PluginInstance {
   pushSettings(values: Record<string, string | number | boolean>): void {
     this.settings = values;
     this.client?.updateSettings(values);
+  }
+
+  /** The user chose another download folder: `haul.files.downloadDir` follows. */
+  pushDownloadDir(dir: string): void {
+    this.client?.updateFolders(dir);
   }
 
   log(level: string, line: string): void {

@@ -261,6 +261,10 @@ port.on('message', (message: HostToWorker) => {
     }
     case 'settings':
       return enter(0, defaultSliceMs, () => invoke('settings', message.values, undefined, () => undefined));
+    case 'folders':
+      return enter(0, defaultSliceMs, () =>
+        invoke('folders', { downloadDir: message.downloadDir }, undefined, () => undefined),
+      );
     case 'ping':
       return post({ type: 'pong', id: message.id });
   }

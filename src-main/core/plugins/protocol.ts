@@ -51,6 +51,7 @@ export type HostToWorker =
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: string }
   | { type: 'settings'; values: Record<string, unknown> }
+  | { type: 'folders'; downloadDir: string }
   | { type: 'ping'; id: number };
 
 export type Registration =

@@ -71,7 +71,10 @@ export const sandboxPrelude = String.raw`
       fetch: (url, options) => invoke('http.fetch', [String(url), options || {}]),
     },
     files: {
-      downloadDir,
+      // A getter: the host sends the new folder when the user changes it.
+      get downloadDir() {
+        return downloadDir;
+      },
       read: (target, options) => invoke('files.read', [target, options || {}]),
       hash: (target, algorithm, options) => invoke('files.hash', [target, algorithm || 'sha256', options || {}]),
       move: (target, destination, options) => invoke('files.move', [target, destination, options || {}]),
@@ -125,6 +128,9 @@ export const sandboxPrelude = String.raw`
     switch (op) {
       case 'activate':
         return fn(haul);
+      case 'folders':
+        downloadDir = String(input.downloadDir);
+        return null;
       case 'settings':
         settings = input;
         for (const listener of hooks['settings.changed']) await listener(Object.assign({}, settings));

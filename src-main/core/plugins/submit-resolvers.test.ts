@@ -12,6 +12,7 @@ describe('haul.resolve at submit', () => {
     env = await openPluginCore({
       plugins: {
         album: {
+          manifest: { hosts: ['cdn.example'] },
           code: `export function activate(haul) {
   haul.resolve('https://album.example/*', (url) => [
     { url: url.replace('album', 'cdn') + '/1.jpg', fileName: 'first.jpg', headers: { Referer: url } },
@@ -59,5 +60,24 @@ describe('haul.resolve at submit', () => {
     expect(out.jobs.map((j) => j.url)).toEqual(['https://files.example/z.bin']);
     const log = (await call<{ lines: string[] }>(env.core, 'plugins.log', { name: 'odd' })).lines.join('\n');
     expect(log).toMatch(/the resolver's answer is not usable/);
+  });
+});
+
+describe('an idempotent submit through resolvers', () => {
+  it('replays the resolved jobs instead of making new ones', async () => {
+    env = await openPluginCore({
+      plugins: {
+        mirror: {
+          manifest: { hosts: ['cdn.example'] },
+          code: `export function activate(haul) { haul.resolve('https://share.example/*', (url) => url.replace('share.example', 'cdn.example')); }`,
+        },
+      },
+    });
+    const input = { url: 'https://share.example/a.bin\nhttps://share.example/b.bin', idempotencyKey: 'once' };
+    const first = await call<Submitted>(env.core, 'downloads.submit', input);
+    expect(first.jobs.map((j) => j.url)).toEqual(['https://cdn.example/a.bin', 'https://cdn.example/b.bin']);
+    const again = await call<Submitted>(env.core, 'downloads.submit', input);
+    expect(again.jobs.map((j) => j.id)).toEqual(first.jobs.map((j) => j.id));
+    expect(env.core.jobs.registry.snapshot().jobs).toHaveLength(2);
   });
 });

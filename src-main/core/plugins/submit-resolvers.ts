@@ -3,6 +3,8 @@ import { DownloadOptions, type CommandOutput, type ParsedInput } from '../../../
 import { describeIssues } from '../errors';
 import { HaulError, noLineTaken } from '../errors';
 import { parseUrlLines, type InvalidLine } from '../jobs/submit';
+import { checkPlainName } from './plugin-paths';
+import { checkPluginUrl } from './plugin-submit';
 
 type Submit = ParsedInput<'downloads.submit'>;
 type SubmitOutput = CommandOutput<'downloads.submit'>;
@@ -31,6 +33,18 @@ export function parseResolverAnswer(value: unknown): ResolvedLink[] {
   const parsed = ResolverAnswer.safeParse(value);
   if (!parsed.success) throw new Error(`the resolver's answer is not usable: ${describeIssues(parsed.error)}`);
   return parsed.data;
+}
+
+/**
+ * A resolver leads Haul only where its plugin may go: the host the user submitted, or a
+ * host in its plugin.json `hosts`; names are plain names. Throws on the first that is not.
+ */
+export function checkResolvedLinks(links: ResolvedLink[], submitted: string, hosts: readonly string[]): void {
+  const own = new URL(submitted).host;
+  for (const link of links) {
+    if (new URL(link.url).host !== own) checkPluginUrl(link.url, hosts, 'haul.resolve');
+    if (link.fileName !== undefined) checkPlainName(link.fileName, 'haul.resolve');
+  }
 }
 
 /** Asks the plugins, in order, to resolve one URL; undefined when none takes it. */

@@ -56,16 +56,19 @@ export async function openPluginCore(
     bundled?: boolean;
     limits?: Partial<PluginLimits>;
     pluginTimeoutMs?: number;
+    dataInDownloads?: boolean;
   } = {},
 ): Promise<PluginCore> {
   const dir = tempDir('haul-plugins-');
+  // Data folder inside the download folder: the data folder must stay out of reach anyway.
+  const dataDir = options.dataInDownloads ? join(dir.path, 'dl', '.haul') : dir.path;
   const downloadDir = join(dir.path, 'dl');
   mkdirSync(downloadDir, { recursive: true });
   for (const [name, plugin] of Object.entries(options.plugins ?? {}))
-    writePlugin(join(dir.path, 'plugins'), name, plugin);
+    writePlugin(join(dataDir, 'plugins'), name, plugin);
   const engine = scriptedEngine();
   const core = createCoreWithParts({
-    dataDir: dir.path,
+    dataDir,
     downloadDir,
     runtime: 'headless',
     version: '1.0.0',
@@ -77,7 +80,7 @@ export async function openPluginCore(
   await core.plugins.ready;
   return {
     core,
-    dir: dir.path,
+    dir: dataDir,
     downloadDir,
     engine,
     close: async () => {

@@ -206,6 +206,10 @@ export class WorkerClient {
     this.post({ type: 'settings', values });
   }
 
+  updateFolders(downloadDir: string): void {
+    this.post({ type: 'folders', downloadDir });
+  }
+
   terminate(reason = 'the plugin was stopped'): Promise<void> {
     this.handleExit(reason);
     return this.worker.terminate().then(

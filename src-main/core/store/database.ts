@@ -1,6 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { HaulError } from '../errors';
+import { createPrivateFile } from './private-files';
 import { latestSchemaVersion, migrations, type Migration } from './migrations';
 
 export interface OpenDatabaseOptions {
@@ -16,6 +17,8 @@ export interface OpenDatabaseOptions {
 }
 
 export function openDatabase(options: OpenDatabaseOptions): Database {
+  // SQLite gives -wal and -shm the mode of the main file: 0600 for all three.
+  if (options.file !== ':memory:' && !options.file.startsWith('file:')) createPrivateFile(options.file);
   const db = new BetterSqlite3(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');

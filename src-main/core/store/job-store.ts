@@ -68,6 +68,10 @@ function prepareStatements(db: Database) {
     status: db.prepare<[string], { status: JobStatus }>(`SELECT status FROM jobs WHERE id = ?`),
     live: db.prepare<[], Row>(`SELECT ${rowColumns} FROM jobs WHERE live = 1 ORDER BY created_at, id`),
     byKey: db.prepare<[string], Row>(`SELECT ${rowColumns} FROM jobs WHERE idempotency_key = ?`),
+    // `key`, `key#2`…, `key#r1`…: '$' sorts right after '#', so the range is the family.
+    byKeyFamily: db.prepare<[{ key: string }], Row>(
+      `SELECT ${rowColumns} FROM jobs WHERE idempotency_key = @key OR (idempotency_key >= @key || '#' AND idempotency_key < @key || '$') ORDER BY position, created_at`,
+    ),
     maxPosition: db.prepare<[], { p: number }>(
       `SELECT coalesce(max(position), 0) AS p FROM jobs WHERE source = 'download'`,
     ),
@@ -176,6 +180,11 @@ export class JobStore {
   byIdempotencyKey(key: string): StoredJob | undefined {
     const row = this.statements.byKey.get(key);
     return row && parseRow(row);
+  }
+
+  /** Every job one idempotent submit created, in the order it created them. */
+  byIdempotencyFamily(key: string): StoredJob[] {
+    return this.statements.byKeyFamily.all({ key }).map(parseRow);
   }
 
   nextPosition(): number {

@@ -34,14 +34,14 @@ describe('bundled plugin: link-rules', () => {
       name: 'link-rules',
       values: {
         rules:
-          '# mine\n^https://share\\.example/v/(\\w+)$ => https://cdn.example/$1.mp4 || Referer: https://share.example/ || X-Token: t1\n(broken => x',
+          '# mine\n^https://share\\.example/v/(\\w+)$ => https://share.example/raw/$1.mp4 || Referer: https://share.example/ || X-Source: t1\n(broken => x',
       },
     });
     const out = await call<Submitted>(env.core, 'downloads.submit', { url: 'https://share.example/v/abc' });
     expect(out.jobs).toHaveLength(1);
     expect(out.jobs[0]).toMatchObject({
-      url: 'https://cdn.example/abc.mp4',
-      options: { headers: { Referer: 'https://share.example/', 'X-Token': 't1' } },
+      url: 'https://share.example/raw/abc.mp4',
+      options: { headers: { Referer: 'https://share.example/', 'X-Source': 't1' } },
     });
     const { lines } = await call<{ lines: string[] }>(env.core, 'plugins.log', { name: 'link-rules' });
     expect(lines.join('\n')).toMatch(/rule on line 3 is not a valid pattern/);

@@ -57,6 +57,12 @@ export const settingGroups: FieldGroup[] = [
         kind: { type: 'speed' },
       },
       {
+        key: 'minSpeed',
+        label: 'Minimum speed (bytes/s)',
+        hint: 'A download slower than this over a minute is stopped and retried later, freeing its slot. 0 means no minimum.',
+        kind: { type: 'int', min: 0, max: 1_000_000_000 },
+      },
+      {
         key: 'defaultMaxAttempts',
         label: 'Attempts per download',
         hint: 'Network and server errors are retried up to this many times.',

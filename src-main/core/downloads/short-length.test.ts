@@ -1,0 +1,32 @@
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileSha256, makeContext, randomBody, sha256, tempDir, testEngine, testJob } from './test-context';
+import { TestServer } from './test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(() => server.close());
+
+describe('a server that announces 4 KiB more than it sends, then answers 416', () => {
+  for (const connections of [1, 4]) {
+    it(`ends with the bytes it has after one retry, paying at most 2x (${connections} connection(s))`, async () => {
+      const body = randomBody(4 * 1024 * 1024);
+      const path = `/short-${connections}.bin`;
+      // Throttled, so that the extra connections really take part.
+      server.file(path, body, { lieLength: 4096, rateLimit: 8 * 1024 * 1024 });
+      const dir = await tempDir();
+      const t = makeContext(testJob(server.url(path), dir, { connections }));
+      const from = server.log.length;
+      const outcome = await testEngine()(t.ctx);
+      expect(outcome.totalBytes).toBe(body.length);
+      expect(await fileSha256(outcome.path)).toBe(sha256(body));
+      expect(outcome.sha256).toBe(sha256(body));
+      expect(await readdir(dir)).toEqual([`short-${connections}.bin`]);
+      expect(server.bytesServed(from)).toBeLessThanOrEqual(2 * body.length);
+      expect(server.log.length - from).toBeLessThanOrEqual(12);
+      expect(t.logs.join('\n')).toMatch(/announced \d+ bytes but says the file ends at byte 4194304/);
+    });
+  }
+});
