@@ -119,8 +119,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
 
   app.get('/healthz', async () => ({ ok: true }));
-  const openApi = buildOpenApi(core.info.version);
-  app.get('/v1/openapi.json', async () => ({ ok: true, value: openApi }));
+  // Built on first request: turning every schema into JSON Schema costs about 0.3 s, which
+  // start-up should not pay for a document few clients read.
+  let openApi: ReturnType<typeof buildOpenApi> | undefined;
+  app.get('/v1/openapi.json', async () => ({ ok: true, value: (openApi ??= buildOpenApi(core.info.version)) }));
   registerCommandRoutes(app, core);
   registerQueueRoutes(app, core);
   registerActionRoutes(app, core);
