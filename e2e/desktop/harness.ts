@@ -3,7 +3,7 @@
  * Electron stand-in, and attaches to its window's page the way a user sees it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, expect, type Browser, type Page } from '@playwright/test';
@@ -74,8 +74,10 @@ export async function makeProfile(): Promise<Profile> {
   const home = join(dir, 'home');
   const userData = join(dir, 'user-data');
   mkdirSync(home, { recursive: true });
-  mkdirSync(userData, { recursive: true });
+  // Private, as Haul makes its own data folder: an open one is fixed with a notice on start.
+  mkdirSync(userData, { recursive: true, mode: 0o700 });
   copyFileSync(await templateDatabase(), join(userData, 'haul.db'));
+  chmodSync(join(userData, 'haul.db'), 0o600);
   return {
     home,
     userData,

@@ -1,4 +1,4 @@
-import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedEngine } from '../../test/job-kit';
@@ -40,6 +40,17 @@ describe.skipIf(process.platform === 'win32')('private data folder', () => {
     for (const name of ['haul.db', 'haul.db-wal', 'haul.db-shm', 'api-token']) {
       expect(mode(join(dataDir, name)), name).toBe(0o600);
     }
+    expect(core.info.notices).toEqual([]);
+  });
+
+  it('a folder made open before the first start (as Electron makes it) is made private without a notice', async () => {
+    dir = tempDir();
+    const dataDir = join(dir.path, 'data');
+    mkdirSync(dataDir, { mode: 0o755 });
+    chmodSync(dataDir, 0o755);
+    core = open(dataDir);
+    expect(mode(dataDir)).toBe(0o700);
+    expect(mode(join(dataDir, 'haul.db'))).toBe(0o600);
     expect(core.info.notices).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Owner only: the data folder holds request headers, cookies and the API token. */
@@ -17,6 +17,9 @@ const haulFile = /^(haul\.db(-wal|-shm|\.corrupt-.*)?|api-token|server\.json)$/u
 export function makeDataDirPrivate(dataDir: string, platform: string = process.platform): string[] {
   mkdirSync(dataDir, { recursive: true, mode: privateDirMode });
   if (platform === 'win32') return [];
+  // Before Haul's first start nothing of the user's is in it yet (Electron makes the
+  // folder with the usual mode before Haul runs): made private without a word.
+  const firstStart = !existsSync(join(dataDir, 'haul.db'));
   const opened: string[] = [];
   if ((statSync(dataDir).mode & 0o077) !== 0) {
     chmodSync(dataDir, privateDirMode);
@@ -30,7 +33,7 @@ export function makeDataDirPrivate(dataDir: string, platform: string = process.p
     chmodSync(path, privateFileMode);
     opened.push(entry.name);
   }
-  if (opened.length === 0) return [];
+  if (opened.length === 0 || firstStart) return [];
   return [
     `Haul's data folder ${dataDir} could be read by other users of this computer (${opened.join(', ')}); ` +
       'it is now readable by you only.',
