@@ -1,7 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-/** Debian's Chromium: Playwright's own browser download is not used. */
-const chromium = process.env.HAUL_CHROMIUM ?? '/usr/bin/chromium';
+import { chromiumArgs, chromiumPath } from './e2e/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -17,16 +15,8 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         launchOptions: {
-          executablePath: chromium,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
+          executablePath: chromiumPath,
+          args: [...chromiumArgs],
         },
       },
     },

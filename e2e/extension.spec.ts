@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, expect, test, type BrowserContext, type Download, type Page } from '@playwright/test';
 import type { DownloadJob } from '../src-common/contract';
+import { chromiumArgs, chromiumPath } from './chromium';
 import { startTestSite, type TestSite } from './extension-site';
 import { startHaul, type HaulServer } from './fixtures';
 
@@ -14,7 +15,6 @@ import { startHaul, type HaulServer } from './fixtures';
  */
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'extension', 'dist');
-const executablePath = process.env.HAUL_CHROMIUM ?? '/usr/bin/chromium';
 const shots = join(root, 'test-results', 'screenshots');
 
 test.describe.configure({ mode: 'serial', timeout: 60_000 });
@@ -102,19 +102,10 @@ test.beforeAll(async () => {
   const userDataDir = mkdtempSync(join(tmpdir(), 'haul-chromium-'));
   temp.push(userDataDir);
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
+    executablePath: chromiumPath,
     headless: true,
     acceptDownloads: true,
-    args: [
-      `--disable-extensions-except=${extension}`,
-      `--load-extension=${extension}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: [`--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...chromiumArgs],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   extensionId = new URL(worker.url()).host;

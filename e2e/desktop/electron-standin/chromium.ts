@@ -6,8 +6,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-
-const executablePath = process.env.HAUL_CHROMIUM ?? '/usr/bin/chromium';
+import { chromiumArgs, chromiumPath } from '../../chromium';
 
 let context: Promise<BrowserContext> | undefined;
 let endpoint: string | undefined;
@@ -18,16 +17,11 @@ export function browserContext(profileDir: string): Promise<BrowserContext> {
     // Loaded with the first window: a second instance that only hands over its URLs never needs it.
     const { chromium } = await import('playwright-core');
     const launched = await chromium.launchPersistentContext(profileDir, {
-      executablePath,
+      executablePath: chromiumPath,
       headless: true,
       viewport: null,
       args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
+        ...chromiumArgs,
         // Electron lets file:// pages load their own module scripts; Chromium needs this.
         '--allow-file-access-from-files',
         '--remote-debugging-port=0',
