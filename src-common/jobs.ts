@@ -258,4 +258,11 @@ export type ListInput = z.input<typeof ListInput>;
 
 export const queueNames = ['download', 'plugin'] as const;
 export const QueueCounts = z.record(z.string(), z.number().int());
-export const QueueOverview = z.object({ name: z.enum(queueNames), counts: QueueCounts });
+export const QueueOverview = z.object({
+  name: z.enum(queueNames),
+  /** Jobs per status (every status of the queue, 0 included). */
+  counts: QueueCounts,
+  /** Of the pending ones, those waiting out a retry's backoff (the queues API's `delayed`). */
+  retrying: z.number().int(),
+});
+export type QueueOverview = z.infer<typeof QueueOverview>;

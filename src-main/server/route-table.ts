@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type commands, DownloadJob, type CommandName } from '../../src-common/contract';
+import { type commands, DownloadJob, QueueCounts, type CommandName } from '../../src-common/contract';
+import { queuesApiCounts } from './routes-queues';
 import type { QueryShape } from './query';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -107,8 +108,13 @@ export const commandRoutes: readonly CommandRoute[] = [
     method: 'GET',
     url: '/v1/jobs/queues',
     command: 'jobs.queues',
-    summary: 'Every queue and its job counts by status (queues API).',
+    summary:
+      "Every queue and its job counts by status: the queues API keys (active, waiting, delayed, paused, completed, failed) beside Haul's own.",
     input: 'none',
+    present: (value: z.output<(typeof commands)['jobs.queues']['output']>) => ({
+      queues: value.queues.map((queue) => ({ name: queue.name, counts: queuesApiCounts(queue) })),
+    }),
+    output: z.object({ queues: z.array(z.object({ name: z.string(), counts: QueueCounts })) }),
   },
   {
     method: 'GET',

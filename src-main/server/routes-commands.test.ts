@@ -138,7 +138,12 @@ describe('queues, settings and the rest', () => {
     const res = await api.call('GET', '/v1/jobs/queues');
     const { queues } = res.json().value;
     expect(queues.map((q: { name: string }) => q.name)).toEqual(['download', 'plugin']);
-    expect(queues[0].counts.paused).toBeGreaterThan(0);
+    const { counts } = queues[0];
+    expect(counts.paused).toBeGreaterThan(0);
+    // The queues API's keys beside Haul's own, from the same numbers.
+    expect(counts).toMatchObject({ active: counts.downloading + counts.processing, delayed: 0 });
+    expect(counts.waiting).toBe(counts.pending);
+    expect(queues[1].counts).toMatchObject({ active: 0, waiting: 0, delayed: 0, paused: 0 });
   });
 
   it('reads and changes settings, refusing a bad value by name', async () => {

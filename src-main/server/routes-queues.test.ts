@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClosureRunner } from '../test/closure-runner';
-import { statusesFor } from './routes-queues';
+import { queuesApiCounts, statusesFor } from './routes-queues';
 import { eventually, quickRunner, startTestApi, type TestApi } from './test-support';
 
 let api: TestApi;
@@ -106,5 +106,25 @@ describe('library routes', () => {
     expect((await api.call('GET', '/v1/library?limit=x')).status).toBe(400);
     expect((await api.call('DELETE', `/v1/library/${id}`)).json()).toEqual({ ok: true, value: { removed: true } });
     expect((await api.call('GET', `/v1/library/${id}`)).status).toBe(404);
+  });
+});
+
+describe('queues API counts', () => {
+  it('splits pending into waiting and delayed (in a retry backoff), and names active work', () => {
+    const counts = { pending: 5, downloading: 2, processing: 1, paused: 3, completed: 7, failed: 4, cancelled: 1 };
+    expect(queuesApiCounts({ name: 'download', counts, retrying: 2 })).toEqual({
+      ...counts,
+      active: 3,
+      waiting: 3,
+      delayed: 2,
+    });
+    const plugin = { pending: 1, running: 2, completed: 0, failed: 0, cancelled: 0 };
+    expect(queuesApiCounts({ name: 'plugin', counts: plugin, retrying: 0 })).toEqual({
+      ...plugin,
+      active: 2,
+      waiting: 1,
+      delayed: 0,
+      paused: 0,
+    });
   });
 });

@@ -5,6 +5,7 @@ import {
   queueNames,
   type CommandOutput,
   type Envelope,
+  type QueueOverview,
 } from '../../src-common/contract';
 import type { Core } from '../core/app';
 import { readInteger } from './query';
@@ -31,6 +32,24 @@ export function statusesFor(queue: QueueName, status: string | undefined): reado
     throw new BadRequest('status', `"${wanted}" is not a status of the ${queue} queue (${known})`);
   }
   return mapped;
+}
+
+/**
+ * A queue's counts as the queues API names them (active, waiting, delayed, paused,
+ * completed, failed) beside Haul's own finer ones (pending, downloading, cancelled...).
+ */
+export function queuesApiCounts(queue: QueueOverview): Record<string, number> {
+  const n = (status: string) => queue.counts[status] ?? 0;
+  const active = queue.name === 'download' ? n('downloading') + n('processing') : n('running');
+  return {
+    ...queue.counts,
+    active,
+    waiting: Math.max(0, n('pending') - queue.retrying),
+    delayed: queue.retrying,
+    paused: n('paused'),
+    completed: n('completed'),
+    failed: n('failed'),
+  };
 }
 
 export interface QueueDetail {
@@ -61,7 +80,8 @@ export function registerQueueRoutes(app: FastifyInstance, core: Pick<Core, 'invo
       const overview = await core.invoke('jobs.queues', {});
       if (!overview.ok) return sendEnvelope(reply, overview);
       const { queues } = overview.value as CommandOutput<'jobs.queues'>;
-      const counts = queues.find((q) => q.name === name)?.counts ?? {};
+      const queue = queues.find((q) => q.name === name);
+      const counts = queue ? queuesApiCounts(queue) : {};
 
       let jobs: QueueDetail['jobs'] = [];
       let totalJobs = 0;

@@ -238,6 +238,8 @@ describe('retries', () => {
       message: expect.stringMatching(/^Retrying in 30 s/),
     });
     expect(waiting.notBefore).toBe(t.clock.now() + 30_000);
+    // Counted as pending and, for the queues API, as delayed.
+    expect(t.center.queues().queues[0]).toMatchObject({ counts: { pending: 1 }, retrying: 1 });
     t.clock.advance(29_999);
     expect(t.engine.running()).toHaveLength(0);
     t.clock.advance(1);
@@ -247,6 +249,7 @@ describe('retries', () => {
     t.clock.advance(2000);
     t.engine.running()[0]!.fail(new JobFailure('network', 'connection reset', { transient: true }));
     await settle();
+    expect(t.center.queues().queues[0]).toMatchObject({ retrying: 0 });
     expect(t.center.registry.get(job!.id)).toMatchObject({
       status: 'failed',
       attempts: 3,
@@ -376,8 +379,9 @@ describe('logs and queries', () => {
       {
         name: 'download',
         counts: { pending: 1, downloading: 3, processing: 0, completed: 0, failed: 0, cancelled: 0, paused: 0 },
+        retrying: 0,
       },
-      { name: 'plugin', counts: { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 } },
+      { name: 'plugin', counts: { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 }, retrying: 0 },
     ]);
   });
 });

@@ -353,10 +353,16 @@ export class JobCenter {
       const stored = this.store.counts(source);
       return Object.fromEntries(statuses.map((s) => [s, stored[s as Job['status']] ?? 0]));
     };
+    const now = this.clock.now();
+    const live = this.registry.liveJobs();
+    const retrying = (source: Job['source']) =>
+      live.filter(
+        (s) => s.job.source === source && s.job.status === 'pending' && s.notBefore !== null && s.notBefore > now,
+      ).length;
     return {
       queues: [
-        { name: 'download', counts: counts('download', downloadStatuses) },
-        { name: 'plugin', counts: counts('plugin', pluginStatuses) },
+        { name: 'download', counts: counts('download', downloadStatuses), retrying: retrying('download') },
+        { name: 'plugin', counts: counts('plugin', pluginStatuses), retrying: retrying('plugin') },
       ],
     };
   }
