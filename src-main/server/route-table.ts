@@ -26,13 +26,13 @@ export interface CommandRoute {
   output?: z.ZodType;
 }
 
-const jobAction = (verb: 'cancel' | 'pause' | 'resume' | 'retry', summary: string): CommandRoute => ({
-  method: 'POST',
-  url: `/v1/jobs/${verb}`,
-  command: `jobs.${verb}`,
-  summary,
-  input: 'body',
-});
+type JobVerb = 'cancel' | 'pause' | 'resume' | 'retry';
+
+/** `POST /v1/jobs/<verb>` with `{ id }` (event-stream API), and the path form `/v1/jobs/:id/<verb>` (job-queue API). */
+const jobAction = (verb: JobVerb, summary: string): CommandRoute[] => [
+  { method: 'POST', url: `/v1/jobs/${verb}`, command: `jobs.${verb}`, summary, input: 'body' },
+  { method: 'POST', url: `/v1/jobs/:id/${verb}`, command: `jobs.${verb}`, summary, input: 'none', params: ['id'] },
+];
 
 function pluginRoute(method: Method, verb: string, command: CommandName, summary: string): CommandRoute {
   return {
@@ -62,10 +62,10 @@ export const commandRoutes: readonly CommandRoute[] = [
     summary: 'Submits one URL or several, one per line; each becomes a download job.',
     input: 'body',
   },
-  jobAction('cancel', 'Cancels a job; its partial file is removed.'),
-  jobAction('pause', 'Pauses a download; it resumes from its saved bytes.'),
-  jobAction('resume', 'Queues a paused download again.'),
-  jobAction('retry', 'Runs a failed or cancelled job again.'),
+  ...jobAction('cancel', 'Cancels a job; its partial file is removed.'),
+  ...jobAction('pause', 'Pauses a download; it resumes from its saved bytes.'),
+  ...jobAction('resume', 'Queues a paused download again.'),
+  ...jobAction('retry', 'Runs a failed or cancelled job again.'),
   { method: 'POST', url: '/v1/jobs/move', command: 'jobs.move', summary: 'Moves a queued download.', input: 'body' },
   {
     method: 'POST',

@@ -67,6 +67,20 @@ describe('event-stream API routes', () => {
     expect(badId.status).toBe(400);
     expect(badId.json().error.message).toContain('id');
   });
+
+  it('takes the id in the path too: POST /v1/jobs/:id/pause|resume|cancel|retry', async () => {
+    const [job] = await submit('https://example.com/path-form.bin');
+    const at = (verb: string, id = job!.id) => api.call('POST', `/v1/jobs/${id}/${verb}`);
+    expect((await at('pause')).json()).toMatchObject({ ok: true, value: { id: job!.id, status: 'paused' } });
+    expect((await at('resume')).json().value.status).toMatch(/pending|downloading/);
+    expect((await at('cancel')).json().value.status).toBe('cancelled');
+    expect((await at('pause')).status).toBe(409);
+    expect((await at('retry')).json().value.status).toMatch(/pending|downloading/);
+    expect((await at('pause', '0badf00d')).status).toBe(404);
+    const bad = await at('cancel', 'nope');
+    expect(bad.status).toBe(400);
+    expect(bad.json().error.details).toEqual({ field: 'id' });
+  });
 });
 
 describe('the job-queue and job-package APIs routes', () => {
