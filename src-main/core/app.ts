@@ -130,22 +130,15 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
   const completionHooks = new CompletionHooks();
   const globalLimiter = createRateLimiter(settings.get().speedLimit);
   settings.onChange((next) => globalLimiter.setRate(next.speedLimit));
-  const engine =
-    options.downloadRunner ?? createDownloadEngine({ globalLimiter, minSpeed: () => settings.get().minSpeed });
-  // The default connection count is read at each start, so a settings change applies
-  // to the next download without restarting anything.
-  const downloadRunner: DownloadRunner = (context) =>
-    engine(
-      Object.create(context, {
-        job: {
-          get: () => {
-            const job = context.job;
-            const connections = job.options.connections ?? settings.get().connectionsPerDownload;
-            return { ...job, options: { ...job.options, connections } };
-          },
-        },
-      }) as typeof context,
-    );
+  // Settings the engine reads at each download's start or check, so a change applies to
+  // the next one without restarting anything.
+  const downloadRunner =
+    options.downloadRunner ??
+    createDownloadEngine({
+      globalLimiter,
+      maxConnections: () => settings.get().connectionsPerDownload,
+      minSpeed: () => settings.get().minSpeed,
+    });
   // Plugin jobs run in the plugin host, made just below: the job center reaches it only
   // when a plugin job starts, is retried or ends, all after start-up.
   const pluginRunner: PluginJobRunner = options.pluginJobRunner ?? {

@@ -6,10 +6,8 @@ import {
   type Envelope,
   type ParsedInput,
 } from '../../src-common/contract';
-import { describeIssues, HaulError, invalidInput, toErrorShape } from './errors';
+import { HaulError, invalidInput, toErrorShape } from './errors';
 import { redactOutput } from './jobs/secrets';
-
-export { describeIssues };
 
 /** One handler per contract command, typed from the contract. */
 export type CommandHandlers = {

@@ -3,8 +3,11 @@ import { defaultHashWorkerFile } from './hash-thread';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 
 export interface DownloadEngineOptions {
-  /** Connections per download when the job does not set `connections`. @default 8 */
-  maxConnections?: number;
+  /**
+   * Connections per download when the job does not set `connections`; a function is read
+   * at each download's start (a setting). @default 8
+   */
+  maxConnections?: number | (() => number);
   /** Shared by every download of this engine; change its rate at any time. @default unlimited */
   globalLimiter?: RateLimiter;
   /**
@@ -59,8 +62,9 @@ export interface DownloadEngineOptions {
   hashWorkerFile?: string;
 }
 
-export type EngineSettings = Required<Omit<DownloadEngineOptions, 'proxy' | 'dispatcher'>> & {
+export type EngineSettings = Required<Omit<DownloadEngineOptions, 'proxy' | 'dispatcher' | 'maxConnections'>> & {
   dispatcher: Dispatcher;
+  maxConnections: () => number;
 };
 
 function hasProxyEnv(): boolean {
@@ -83,8 +87,9 @@ export function createDispatcher(options: DownloadEngineOptions, stallTimeoutMs:
 
 export function resolveSettings(options: DownloadEngineOptions): EngineSettings {
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+  const maxConnections = options.maxConnections ?? 8;
   return {
-    maxConnections: Math.max(1, options.maxConnections ?? 8),
+    maxConnections: typeof maxConnections === 'function' ? maxConnections : () => maxConnections,
     globalLimiter: options.globalLimiter ?? createRateLimiter(0),
     stallTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,

@@ -49,6 +49,19 @@ describe('a server that misbehaves', () => {
     expect(served).toBeLessThan(body.length * 1.5);
   });
 
+  it('reads the connection count at each start, so a changed setting applies to the next download', async () => {
+    let setting = 1;
+    const engine = testEngine({ stallTimeoutMs: 5000, maxConnections: () => setting });
+    const body = randomBody(2 * 1024 * 1024);
+    const one = await download('/setting-1.bin', body, { rateLimit: 4 * 1024 * 1024 }, engine);
+    expect(one.result.ok && one.result.value.sha256).toBe(sha256(body));
+    expect(one.requests).toHaveLength(1);
+    setting = 4;
+    const four = await download('/setting-4.bin', body, { rateLimit: 4 * 1024 * 1024 }, engine);
+    expect(four.result.ok && four.result.value.sha256).toBe(sha256(body));
+    expect(four.requests.filter((r) => r.status === 206).length).toBeGreaterThan(0);
+  });
+
   it('opens several connections at once for a large file, before any ramp step', async () => {
     // The ramp never gets to measure here: every extra connection comes from the start.
     const eager = createDownloadEngine({

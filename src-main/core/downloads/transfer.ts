@@ -73,7 +73,7 @@ export class Transfer implements WorkerHost {
   }
 
   private maxConnections(): number {
-    return Math.max(1, this.ctx.job.options.connections ?? this.settings.maxConnections);
+    return Math.max(1, this.ctx.job.options.connections ?? this.settings.maxConnections());
   }
 
   /** Connections to open at once: several for a large file that takes ranges. */
