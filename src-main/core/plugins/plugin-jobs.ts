@@ -103,8 +103,13 @@ export class PluginJobs implements PluginJobRunner {
     return new Promise<Record<string, unknown>>((resolve, reject) => {
       const id = job.id;
       const task = this.options.nextTask();
-      const end = () => this.active.delete(id);
-      this.active.set(id, {
+      // Every step checks it still speaks for this attempt: a plugin that called
+      // haul.job.fail and then returned answers twice, and a retry may start in between.
+      const current = () => this.active.get(id) === entry;
+      const end = () => {
+        if (current()) this.active.delete(id);
+      };
+      const entry: ActiveJob = {
         plugin: instance.name,
         task,
         context,
@@ -116,20 +121,24 @@ export class PluginJobs implements PluginJobRunner {
           end();
           reject(error);
         },
-      });
+      };
+      this.active.set(id, entry);
       context.signal.addEventListener(
         'abort',
         () => {
           // The job core settles the job; stop whatever the sandbox still runs for it.
-          if (this.active.has(id)) instance.interrupt(task);
+          if (current()) instance.interrupt(task);
           end();
         },
         { once: true },
       );
       instance.call(op, task, this.options.jobSliceMs()).then(
-        (value) => this.finish(id, value),
-        (error: unknown) =>
-          this.active.get(id)?.reject(new JobFailure('plugin', describeFailure(instance.name, error))),
+        (value) => {
+          if (current()) this.finish(entry, value);
+        },
+        (error: unknown) => {
+          if (current()) entry.reject(new JobFailure('plugin', describeFailure(instance.name, error)));
+        },
       );
     });
   }
@@ -156,9 +165,7 @@ export class PluginJobs implements PluginJobRunner {
     return { instance, op: { kind: 'action', actionId: job.actionId, params: job.params, resource, jobId: job.id } };
   }
 
-  private finish(id: string, value: unknown): void {
-    const entry = this.active.get(id);
-    if (!entry) return;
+  private finish(entry: ActiveJob, value: unknown): void {
     const result = asResult(value);
     if (result.success === false) {
       entry.reject(
