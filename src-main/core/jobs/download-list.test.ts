@@ -136,10 +136,18 @@ describe('downloads.list against the reference order', () => {
     const names = fc.constantFrom('a.bin', 'B.bin', 'file2.iso', 'file10.iso', 'zeta', 'Movie 1.mkv');
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(names, fc.constantFrom('keep', 'start', 'cancel', 'move'), fc.boolean()), {
-          minLength: 1,
-          maxLength: 12,
-        }),
+        fc.array(
+          fc.tuple(
+            names,
+            fc.constantFrom('keep', 'start', 'cancel', 'move'),
+            fc.boolean(),
+            fc.integer({ min: -1, max: 1 }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
         fc.constantFrom(...downloadSortKeys.filter((k) => k !== 'speed' && k !== 'eta')),
         fc.boolean(),
         fc.subarray([...downloadStatuses]),
@@ -148,10 +156,15 @@ describe('downloads.list against the reference order', () => {
           t = openTestCenter();
           try {
             const added = new Map<string, number>();
-            for (const [name, step, later] of steps) {
+            for (const [name, step, later, priority] of steps) {
               // Some jobs share a creation time: the order they were added breaks the tie.
               if (later) t.clock.advance(1);
-              const [job] = t.center.submit({ url: `https://x.example/${name}`, paused: true, force: true }).jobs;
+              const [job] = t.center.submit({
+                url: `https://x.example/${name}`,
+                paused: true,
+                force: true,
+                priority,
+              }).jobs;
               added.set(job!.id, added.size);
               if (step === 'cancel') t.center.cancel(job!.id);
               if (step === 'move') t.center.move(job!.id, 'top');
