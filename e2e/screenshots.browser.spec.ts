@@ -6,8 +6,9 @@ test('screenshots of every view, light and dark', async ({ page, haul, files }) 
   await page.setViewportSize({ width: 1280, height: 800 });
   await openApp(page, haul);
 
-  // A realistic list: running, paused, failed, completed, and a long name.
-  await addThroughDialog(page, [files.file('ubuntu-24.04.1-desktop-amd64.iso', { size: 60_000_000, rate: 1_500_000 })]);
+  // A realistic list: running, paused, failed, completed, and a long name. The running one
+  // is slow enough (even over several connections) to still run when a busy machine is done adding.
+  await addThroughDialog(page, [files.file('ubuntu-24.04.1-desktop-amd64.iso', { size: 60_000_000, rate: 400_000 })]);
   await addThroughDialog(page, [files.file('holiday-video.mkv', { size: 40_000_000 })], { paused: true });
   await addThroughDialog(page, [`${files.url}/status/404/report-2026.pdf`]);
   await addThroughDialog(page, [files.file('photos.zip', { size: 300_000 })]);
