@@ -43,7 +43,7 @@ describe('regenerating the API token', () => {
   it('through the API closes the old token’s event streams and voids its tickets at once', async () => {
     const { core, server } = await start(60_000);
     const old = core.apiToken();
-    const ticket = async () => (await post(server.port, '/v1/auth/ticket', old)).json().value.ticket as string;
+    const ticket = async () => (await post(server.port, '/v1/auth/ticket', old)).json().ticket as string;
     const byHeader = new SseReader(server.port, '/v1/jobs/events', { Authorization: `Bearer ${old}` });
     const byTicket = new SseReader(server.port, `/v1/jobs/events?ticket=${await ticket()}`, {});
     await eventually(() => byHeader.events.length > 0 && byTicket.events.length > 0, 'both streams to start');
