@@ -5,6 +5,7 @@ import {
   pluginStatuses,
   queueNames,
   type CommandOutput,
+  type Envelope,
   type Job,
   type QueueOverview,
 } from '../../src-common/contract';
@@ -146,6 +147,28 @@ function isQueueName(name: string): name is QueueName {
 
 const detailQuery = ['status', 'page', 'limit'];
 
+/** Pending jobs read at most: the live queue, which the scheduler keeps well below this. */
+const maxPending = 20_000;
+
+/** Every pending job of a queue, oldest first, read a page at a time. */
+async function allPending(core: Pick<Core, 'invoke'>, source: QueueName): Promise<Envelope<Job[]>> {
+  const jobs: Job[] = [];
+  for (let offset = 0; offset < maxPending; offset += 1000) {
+    const listed = await core.invoke('jobs.list', {
+      source,
+      status: 'pending',
+      order: 'createdAt',
+      limit: 1000,
+      offset,
+    });
+    if (!listed.ok) return listed;
+    const page = (listed.value as CommandOutput<'jobs.list'>).jobs;
+    jobs.push(...page);
+    if (page.length < 1000) break;
+  }
+  return { ok: true, value: jobs };
+}
+
 /** GET /v1/jobs/queues/:name?status=&page=&limit= (queues API), built on jobs.queues and jobs.list. */
 export function registerQueueRoutes(app: FastifyInstance, core: Pick<Core, 'invoke'>): void {
   app.get<{ Params: { name: string }; Querystring: Record<string, string | string[]> }>(
@@ -169,7 +192,15 @@ export function registerQueueRoutes(app: FastifyInstance, core: Pick<Core, 'invo
 
       let jobs: Job[] = [];
       let totalJobs = 0;
-      if (statuses.length > 0) {
+      const wanted = query.status || 'failed';
+      if (wanted === 'waiting' || wanted === 'delayed') {
+        // Both are `pending` in SQLite; which one a job is shows only on the job itself.
+        const pending = await allPending(core, name);
+        if (!pending.ok) return sendResult(reply, pending);
+        const matching = pending.value.filter((job) => queuesApiState(job) === wanted);
+        totalJobs = matching.length;
+        jobs = matching.slice((page - 1) * limit, page * limit);
+      } else if (statuses.length > 0) {
         const listed = await core.invoke('jobs.list', {
           source: name,
           status: statuses.join(','),

@@ -27,7 +27,7 @@ export interface SeedServer {
   url: string;
   port: number;
   token: string;
-  /** A URL of the local file server: `files/<name>` answers 2 KiB, `held/<name>` never finishes, `gone/<name>` 404. */
+  /** A URL of the local file server: `files/<name>` answers 2 KiB, `held/<name>` never finishes, `flaky/<name>` 503, anything else 404. */
   fileUrl(path: string): string;
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
   stop(): Promise<void>;
@@ -48,6 +48,10 @@ function startFiles(): Promise<{ server: Server; port: number; held: Set<ServerR
       res.write(fileBytes);
       held.add(res);
       res.on('close', () => held.delete(res));
+    } else if (path.startsWith('/flaky/')) {
+      // A transient failure: retried after a backoff (a minute in these tests, so it stays delayed).
+      res.writeHead(503, { 'Content-Type': 'text/plain' });
+      res.end('busy');
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not here');
