@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { type commands, DownloadJob, QueueCounts, type CommandName } from '../../src-common/contract';
+import { type commands, DownloadJob, Job, QueueCounts, type CommandName } from '../../src-common/contract';
 import { queuesApiCounts } from './routes-queues';
 import type { QueryShape } from './query';
 import { BadRequest } from './reply';
+import { restJob, typeFilter } from './rest-job';
+
+/** A job on the REST routes: Haul's fields and the seeds' `jobId`, `name` and `type` (rest-job.ts). */
+const RestJobShape = Job.and(z.object({ jobId: z.string(), name: z.string(), type: z.string() }));
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -42,6 +46,7 @@ const orderAliases: Record<string, string> = {
  */
 function pageToOffset(input: Record<string, unknown>): Record<string, unknown> {
   const { page, ...rest } = input;
+  if (typeof rest.type === 'string') rest.type = typeFilter(rest.type);
   if (typeof rest.order === 'string') {
     const descending = rest.order.startsWith('-');
     const field = descending ? rest.order.slice(1) : rest.order;
@@ -124,6 +129,11 @@ export const commandRoutes: readonly CommandRoute[] = [
     input: 'query',
     query: { integers: ['limit', 'offset', 'page'] },
     adapt: pageToOffset,
+    present: (value: z.output<(typeof commands)['jobs.list']['output']>) => ({
+      jobs: value.jobs.map(restJob),
+      total: value.total,
+    }),
+    output: z.object({ jobs: z.array(RestJobShape), total: z.number().int() }),
   },
   {
     method: 'DELETE',
@@ -149,9 +159,11 @@ export const commandRoutes: readonly CommandRoute[] = [
     method: 'GET',
     url: '/v1/jobs/:id',
     command: 'jobs.get',
-    summary: 'One job with its log.',
+    summary: 'One job, with its log (the last 500 lines) in `log`.',
     input: 'none',
     params: ['id'],
+    present: (value: z.output<(typeof commands)['jobs.get']['output']>) => ({ ...restJob(value.job), log: value.log }),
+    output: RestJobShape.and(z.object({ log: z.array(z.string()) })),
   },
   {
     method: 'DELETE',

@@ -125,7 +125,14 @@ describe('the job-queue and job-package APIs routes', () => {
   it('gets one job with its log, 404 when unknown', async () => {
     const [job] = await submit('https://example.com/get.bin', { paused: true });
     const res = await api.call('GET', `/v1/jobs/${job!.id}`);
-    expect(res.json()).toMatchObject({ job: { id: job!.id }, log: expect.any(Array) });
+    expect(res.json()).toMatchObject({
+      id: job!.id,
+      jobId: job!.id,
+      name: 'https://example.com/get.bin',
+      type: 'download',
+      status: 'paused',
+      log: expect.any(Array),
+    });
     expect((await api.call('GET', '/v1/jobs/0badf00d')).status).toBe(404);
   });
 

@@ -54,7 +54,7 @@ describe('GET /v1/jobs/ws (job-queue API WebSocket)', () => {
     const before = (await api.call('POST', '/v1/jobs/download/submit', { url: 'https://example.com/first.bin' })).json()
       .jobs[0];
     await eventually(
-      async () => (await api!.call('GET', `/v1/jobs/${before.id}`)).json().job.status === 'completed',
+      async () => (await api!.call('GET', `/v1/jobs/${before.id}`)).json().status === 'completed',
       'the first download to complete',
     );
     const socket = await open(api.server.port, { Authorization: `Bearer ${api.token}` });

@@ -1,17 +1,18 @@
 /**
  * GET /v1/jobs/ws: the job-queue API's WebSocket. Every change of a job is sent as
  * `{ type: "job_update", job }` (on connect, one per job of the live list), a job that
- * leaves the live list as `{ type: "job_removed", job }`. The job carries Haul's fields
- * plus the job-queue API's `jobId` and `name`. Upgrades bypass fastify's hooks, so the
+ * leaves the live list as `{ type: "job_removed", job }`. The job is shown as the REST routes
+ * show it (rest-job.ts). Upgrades bypass fastify's hooks, so the
  * Host, Origin and token (or single-use ticket) checks are made here, in the same order.
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ErrorKind, Job } from '../../src-common/contract';
+import type { ErrorKind } from '../../src-common/contract';
 import type { CoreEvents, SequencedEvent, Subscription } from '../core/app';
 import { tokensMatch } from '../core/api-token';
 import { bearerToken, isAllowedHost, isAllowedOrigin } from './guards';
+import { restJob, type RestJob } from './rest-job';
 import type { TicketStore } from './tickets';
 
 export const socketUrl = '/v1/jobs/ws';
@@ -33,21 +34,15 @@ export interface JobSocketOptions {
   tokenCheckMs?: number;
 }
 
-export type SocketJob = Job & { jobId: string; name: string };
-export type SocketMessage = { type: 'job_update' | 'job_removed'; job: SocketJob };
-
-export function socketJob(job: Job): SocketJob {
-  const name = job.source === 'download' ? (job.fileName ?? job.url) : job.label;
-  return { ...job, jobId: job.id, name };
-}
+export type SocketMessage = { type: 'job_update' | 'job_removed'; job: RestJob };
 
 /** The messages one hub event becomes: a snapshot is one update per job. */
 export function socketMessages(event: SequencedEvent): SocketMessage[] {
   if (event.event === 'init') {
-    return [...event.data.jobs, ...event.data.actionJobs].map((job) => ({ type: 'job_update', job: socketJob(job) }));
+    return [...event.data.jobs, ...event.data.actionJobs].map((job) => ({ type: 'job_update', job: restJob(job) }));
   }
   const type = event.data.type === 'removed' ? 'job_removed' : 'job_update';
-  return [{ type, job: socketJob(event.data.job) }];
+  return [{ type, job: restJob(event.data.job) }];
 }
 
 type Refusal = [status: number, kind: ErrorKind, message: string];

@@ -50,7 +50,7 @@ const submit = async (url: string) => {
   expect(answer.status).toBe(200);
   return expectShape(z.object({ jobs: z.array(DownloadJob) }), answer.body, 'POST /v1/jobs/download/submit').jobs;
 };
-const job = async (id: string) => (await haul.call('GET', `/v1/jobs/${id}`)).body.job;
+const job = async (id: string) => (await haul.call('GET', `/v1/jobs/${id}`)).body;
 
 describe('seed 000: download jobs', () => {
   it('GET /v1/jobs/events starts with init {jobs, actionJobs}', () => {

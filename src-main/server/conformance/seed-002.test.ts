@@ -41,7 +41,7 @@ const submit = async (path: string, extra: Record<string, unknown> = {}) =>
   (await haul.call('POST', '/v1/jobs/download/submit', { url: haul.fileUrl(path), ...extra })).body.jobs[0]
     .id as string;
 const stateOf = async (id: string) =>
-  (await haul.call('GET', `/v1/jobs/${id}`)).body.job as { status: string; attempts: number; error: unknown };
+  (await haul.call('GET', `/v1/jobs/${id}`)).body as { status: string; attempts: number; error: unknown };
 
 beforeAll(async () => {
   haul = await startSeedServer();
