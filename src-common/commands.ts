@@ -9,6 +9,7 @@ import { LibraryListInput, Resource, ResourceId } from './library';
 import { DownloadListInput, DownloadListOutput } from './download-list';
 import { ActionResult, PluginAction, PluginInfo, PluginNotification, PluginSettingValues } from './plugins';
 import { PluginJob } from './jobs';
+import { JobTypesOutput } from './job-types';
 
 export const NoInput = z.object({}).strict();
 
@@ -92,6 +93,8 @@ export const commands = {
     output: z.object({ removed: z.number().int() }),
   },
   'jobs.queues': { input: NoInput, output: z.object({ queues: z.array(QueueOverview) }) },
+  /** The kinds of job Haul runs (downloads, each plugin action, generic types seen) and their groups. */
+  'jobs.types': { input: NoInput, output: JobTypesOutput },
   'library.list': {
     input: LibraryListInput,
     output: z.object({ resources: z.array(Resource), total: z.number().int() }),

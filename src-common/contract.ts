@@ -8,6 +8,7 @@ export * from './errors';
 export * from './settings';
 export * from './jobs';
 export * from './download-list';
+export * from './job-types';
 export * from './library';
 export * from './plugins';
 export * from './commands';

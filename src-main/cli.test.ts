@@ -53,7 +53,7 @@ describe('haul CLI against a running instance', () => {
     const added = await haul(['add', 'https://example.com/one.iso', '--name', 'one.iso', '--data-dir', api.dataDir]);
     expect(added.code).toBe(0);
     const id = /^([0-9a-f]{8}) /.exec(added.out)![1]!;
-    const job = (await api.call('GET', `/v1/jobs/${id}`)).json().value.job;
+    const job = (await api.call('GET', `/v1/jobs/${id}`)).json();
     expect(job).toMatchObject({ url: 'https://example.com/one.iso', fileName: 'one.iso' });
 
     const list = await haul(['list', '--data-dir', api.dataDir]);
@@ -77,7 +77,7 @@ describe('haul CLI against a running instance', () => {
     expect(result.out.split('\n')).toHaveLength(1);
     expect(result.err).toContain('not added: nonsense');
     const id = result.out.slice(0, 8);
-    expect((await api.call('GET', `/v1/jobs/${id}`)).json().value.job.dir).toBe('/home/me/isos');
+    expect((await api.call('GET', `/v1/jobs/${id}`)).json().dir).toBe('/home/me/isos');
   });
 
   it("passes on the core's message for a refused command", async () => {

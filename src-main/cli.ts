@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isEntry, runEntry } from './entry';
-import type { DownloadJob, Envelope } from '../src-common/contract';
+import type { DownloadJob, ErrorShape } from '../src-common/contract';
 import { defaultDataDir } from './core/paths';
 import { instanceFilePath, readInstanceFile } from './server/instance-file';
 import { tokenPath } from './core/api-token';
@@ -111,6 +111,8 @@ export function locateInstance(args: CliArgs): { baseUrl: string; token: string 
   return { baseUrl: `http://127.0.0.1:${port}`, token };
 }
 
+type RestError = { error: ErrorShape };
+
 async function request<T>(
   io: CliIo,
   where: { baseUrl: string; token: string },
@@ -137,19 +139,22 @@ async function request<T>(
     }
     throw new CliFailure(`Could not reach Haul at ${where.baseUrl}: ${code ?? (error as Error).message}`);
   }
-  let envelope: Envelope<T>;
+  let answer: unknown;
   try {
-    envelope = (await response.json()) as Envelope<T>;
+    answer = await response.json();
   } catch {
+    answer = undefined;
+  }
+  // REST routes answer the value bare, or `{ error: { kind, message } }` with the status.
+  if (response.ok && answer !== undefined) return answer as T;
+  const error = (answer as Partial<RestError> | undefined)?.error;
+  if (typeof error?.message !== 'string') {
     throw new CliFailure(`Unexpected answer from ${where.baseUrl} (HTTP ${response.status}): is that Haul?`);
   }
-  if (envelope.ok) return envelope.value;
   if (response.status === 401 || response.status === 403) {
-    throw new CliFailure(
-      `Haul refused the API token (${envelope.error.message}) Is --data-dir the running Haul's folder?`,
-    );
+    throw new CliFailure(`Haul refused the API token (${error.message}) Is --data-dir the running Haul's folder?`);
   }
-  throw new CliFailure(envelope.error.message);
+  throw new CliFailure(error.message);
 }
 
 function describe(job: DownloadJob): string {

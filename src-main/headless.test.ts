@@ -70,7 +70,7 @@ describe('serve', () => {
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ url: 'https://example.com/big.iso' }),
     });
-    const id = submitted.json().value.jobs[0].id as string;
+    const id = submitted.json().jobs[0].id as string;
 
     await serving.stop();
     expect(existsSync(instanceFilePath(dir.path))).toBe(false);

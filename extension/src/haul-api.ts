@@ -1,5 +1,8 @@
-/** Haul's local API as the extension uses it: pairing, submit, job actions. */
-import type { DownloadJob, Envelope, SubmitInput } from '../../src-common/contract';
+/**
+ * Haul's local API as the extension uses it: pairing, submit, job actions. Its REST routes
+ * answer the value bare, or `{ error: { kind, message } }` with the HTTP status.
+ */
+import type { DownloadJob, ErrorShape, SubmitInput } from '../../src-common/contract';
 import type { ExtensionOptions } from './options-store';
 
 /** Why Haul did not take a download: the badge shows it, the browser keeps the file. */
@@ -44,17 +47,18 @@ export async function callHaul<T>(
     // fetch says only "Failed to fetch": nothing more useful to show than where we looked.
     throw new HaulError('offline', `Haul is not running at ${connection.haulUrl}.`);
   }
-  let envelope: Envelope<T> | undefined;
+  let answer: unknown;
   try {
-    envelope = (await response.json()) as Envelope<T>;
+    answer = await response.json();
   } catch {
-    envelope = undefined;
+    answer = undefined;
   }
-  if (envelope?.ok) return envelope.value;
-  const message = envelope?.ok === false ? envelope.error.message : `HTTP ${response.status}`;
+  if (response.ok && answer !== undefined) return answer as T;
+  const error = (answer as { error?: Partial<ErrorShape> } | undefined)?.error;
+  const message = typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`;
   // 401/403: a wrong or replaced token, or an origin Haul no longer knows: pair again.
   const refusal = response.status === 401 || response.status === 403 ? 'unpaired' : 'refused';
-  throw new HaulError(refusal, `Haul refused: ${message}`, envelope?.ok === false ? envelope.error.kind : undefined);
+  throw new HaulError(refusal, `Haul refused: ${message}`, typeof error?.kind === 'string' ? error.kind : undefined);
 }
 
 /** Pairs this extension's origin with Haul; the token proves the user allowed it. */
@@ -67,12 +71,12 @@ export function unpair(connection: Connection): Promise<{ origin: string }> {
 }
 
 export async function submit(connection: Connection, input: SubmitInput): Promise<DownloadJob[]> {
-  const output = await callHaul<{ jobs: DownloadJob[] }>(connection, 'POST', '/v1/rpc/downloads.submit', input);
+  const output = await callHaul<{ jobs: DownloadJob[] }>(connection, 'POST', '/v1/jobs/download/submit', input);
   return output.jobs;
 }
 
 export type JobAction = 'pause' | 'resume' | 'cancel';
 
 export function jobAction(connection: Connection, action: JobAction, id: string): Promise<DownloadJob> {
-  return callHaul(connection, 'POST', `/v1/rpc/jobs.${action}`, { id });
+  return callHaul(connection, 'POST', `/v1/jobs/${encodeURIComponent(id)}/${action}`);
 }

@@ -9,6 +9,7 @@ import type { Subscription } from './jobs/event-hub';
 export type { SequencedEvent, Subscription } from './jobs/event-hub';
 import { JobCenter, type JobCenterOptions } from './jobs/job-center';
 import { redactSnapshot } from './jobs/secrets';
+import { describeJobTypes } from './jobs/job-types';
 import { afterDownload } from './library/after-download';
 import { CompletionHooks } from './plugins/completion-hooks';
 import { Library } from './library/library';
@@ -201,6 +202,13 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     'jobs.clearCompleted': () => ({ removed: jobs.clearCompleted() }),
     'jobs.cleanup': ({ daysOld }) => ({ removed: jobs.cleanup(daysOld) }),
     'jobs.queues': () => jobs.queues(),
+    'jobs.types': () =>
+      describeJobTypes({
+        settings: settings.get(),
+        actions: [...plugins.listActions('resource'), ...plugins.listActions('custom')],
+        pluginTimeoutMs: options.jobs?.pluginTimeoutMs,
+        retryBaseMs: options.jobs?.backoff?.baseMs,
+      }),
     'library.list': (input) => library.list(input),
     'library.get': ({ id }) => library.get(id),
     'library.open': async ({ id }) => {

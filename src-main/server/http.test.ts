@@ -74,6 +74,30 @@ describe('local HTTP API', () => {
     expect(wrong.status).toBe(403);
   });
 
+  it('answers REST routes bare and their errors as { error }, while /v1/rpc keeps the envelope', async () => {
+    const auth = { ...json, Authorization: `Bearer ${token}` };
+    const info = await raw('/v1/info', { headers: auth });
+    expect(JSON.parse(info.body)).toMatchObject({ version: '1.2.3', runtime: 'headless' });
+    expect(JSON.parse(info.body)).not.toHaveProperty('ok');
+    // A refusal by a guard, by a route's reader and by the command: the same bare shape.
+    const refusals = [
+      await raw('/v1/info', { headers: json }),
+      await raw('/v1/jobs?limit=x', { headers: auth }),
+      await raw('/v1/jobs/0badf00d', { headers: auth }),
+      await raw('/v1/nowhere', { headers: auth }),
+    ];
+    expect(refusals.map((r) => r.status)).toEqual([401, 400, 404, 404]);
+    for (const refusal of refusals) {
+      expect(Object.keys(JSON.parse(refusal.body))).toEqual(['error']);
+      expect(JSON.parse(refusal.body).error).toEqual(expect.objectContaining({ kind: expect.any(String) }));
+    }
+    const rpcRefused = await raw('/v1/rpc/jobs.get', { method: 'POST', headers: auth, body: '{"id":"0badf00d"}' });
+    expect(rpcRefused.status).toBe(404);
+    expect(JSON.parse(rpcRefused.body)).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    const rpcUnauthorised = await raw('/v1/rpc/app.info', { method: 'POST', headers: json, body: '{}' });
+    expect(JSON.parse(rpcUnauthorised.body)).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
+  });
+
   it('never accepts the token in the query string', async () => {
     const res = await raw(`/v1/rpc/app.info?token=${token}`, { method: 'POST', headers: json, body: '{}' });
     expect(res.status).toBe(401);

@@ -14,6 +14,8 @@ import { pairUrl, registerPairRoutes } from './routes-pair';
 import { registerQueueRoutes } from './routes-queues';
 import { eventsUrl, registerEventRoutes } from './routes-sse';
 import { TicketStore } from './tickets';
+import { registerJobTypeRoutes } from './routes-job-types';
+import { registerJobSocket } from './routes-ws';
 import { tokensMatch } from '../core/api-token';
 
 export interface ServerOptions {
@@ -31,8 +33,8 @@ export interface ServerOptions {
   allowedOrigins?: readonly string[];
   /** Host names besides loopback that reach us (the --host of --allow-remote). */
   allowedHosts?: readonly string[];
-  /** SSE tuning, for tests. */
-  events?: { maxStreams?: number; heartbeatMs?: number };
+  /** SSE and WebSocket tuning, for tests. */
+  events?: { maxStreams?: number; heartbeatMs?: number; tokenCheckMs?: number };
   tickets?: TicketStore;
 }
 
@@ -122,14 +124,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Built on first request: turning every schema into JSON Schema costs about 0.3 s, which
   // start-up should not pay for a document few clients read.
   let openApi: ReturnType<typeof buildOpenApi> | undefined;
-  app.get('/v1/openapi.json', async () => ({ ok: true, value: (openApi ??= buildOpenApi(core.info.version)) }));
+  app.get('/v1/openapi.json', async () => (openApi ??= buildOpenApi(core.info.version)));
   registerCommandRoutes(app, core);
   registerQueueRoutes(app, core);
   registerActionRoutes(app, core);
   registerPairRoutes(app, core);
+  registerJobTypeRoutes(app, core);
   const streams = registerEventRoutes(app, { hub: core.events, tickets, tokenTag, ...options.events });
-  // A token regenerated through this API takes its streams and tickets with it at once.
-  app.addHook('onResponse', async () => streams.revokeStale());
+  const sockets = registerJobSocket(app.server, {
+    hub: core.events,
+    tickets,
+    token: currentToken,
+    tokenTag,
+    port: () => port,
+    allowedHosts,
+    allowedOrigins: () => [...(options.allowedOrigins ?? []), ...core.settings.get().allowedOrigins],
+    tokenCheckMs: options.events?.tokenCheckMs,
+  });
+  // A token regenerated through this API takes its streams, sockets and tickets with it at once.
+  app.addHook('onResponse', async () => {
+    streams.revokeStale();
+    sockets.revokeStale();
+  });
 
   if (options.staticDir && existsSync(options.staticDir)) {
     await app.register(fastifyStatic, { root: options.staticDir, index: 'index.html', wildcard: false });
@@ -145,6 +161,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () => {
       closing ??= (async () => {
         streams.closeAll();
+        sockets.closeAll();
         await app.close();
       })();
       return closing;

@@ -44,7 +44,7 @@ describe('GET /v1/openapi.json', () => {
     const api = await startTestApi();
     try {
       const res = await api.call('GET', '/v1/openapi.json');
-      expect(res.json()).toMatchObject({ ok: true, value: { openapi: '3.1.0', info: { version: '1.2.3' } } });
+      expect(res.json()).toMatchObject({ openapi: '3.1.0', info: { version: '1.2.3' } });
     } finally {
       await api.close();
     }

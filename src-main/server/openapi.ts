@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { commands, commandNames, ErrorShape, Job, type CommandName } from '../../src-common/contract';
 import { commandRoutes, type Method } from './route-table';
+import { QueuesApiJobShape } from './routes-queues';
+import { ApiJobGroup, ApiJobGroupList, ApiJobType, ApiJobTypeList } from './routes-job-types';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -11,8 +13,10 @@ interface RouteDoc {
   summary: string;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** The envelope's `value`; absent for a non-JSON answer. */
+  /** The answer's body (inside the envelope on /v1/rpc); absent for a non-JSON answer. */
   output?: z.ZodType;
+  /** Answers in the `{ ok, value }` envelope (the RPC routes only). */
+  envelope?: boolean;
   /** Answered without a token. */
   public?: boolean;
   /** Content type of a non-JSON answer. */
@@ -39,7 +43,7 @@ const handWritten: RouteDoc[] = [
     output: z.object({
       name: z.string(),
       counts: z.record(z.string(), z.number().int()),
-      jobs: z.array(Job),
+      jobs: z.array(QueuesApiJobShape),
       pagination: z.object({
         currentPage: z.number(),
         totalPages: z.number(),
@@ -77,8 +81,40 @@ const handWritten: RouteDoc[] = [
     method: 'POST',
     url: '/v1/auth/ticket',
     summary: 'A single-use ticket, valid 60 s, accepted only by GET /v1/jobs/events.',
-    output: z.object({ ticket: z.string(), expiresAt: z.number(), url: z.string() }),
+    output: z.object({ ticket: z.string(), expiresAt: z.number(), url: z.string(), wsUrl: z.string() }),
   },
+  {
+    method: 'GET',
+    url: '/v1/jobs/ws',
+    summary:
+      'WebSocket (job-queue API): each change of a job is a message { type: "job_update", job } (on connect, one per ' +
+      'job of the live list); a job leaving the live list is { type: "job_removed", job }. The job has Haul\'s ' +
+      'fields plus jobId and name. Authorization: Bearer, or ?ticket= from POST /v1/auth/ticket.',
+    query: z.object({ ticket: z.string().optional() }),
+    produces: 'application/websocket',
+  },
+  {
+    method: 'GET',
+    url: '/v1/job-types',
+    summary: 'Job types (job-package API): downloads and each plugin action, with parameters, timeout and retries.',
+    query: z.object({
+      page: z.number().int().min(1).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+    output: ApiJobTypeList,
+  },
+  { method: 'GET', url: '/v1/job-types/:id', summary: 'One job type. Unknown: 404.', output: ApiJobType },
+  {
+    method: 'GET',
+    url: '/v1/job-groups',
+    summary: 'Job groups (job-package API): one per queue, with its capacity.',
+    query: z.object({
+      page: z.number().int().min(1).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+    output: ApiJobGroupList,
+  },
+  { method: 'GET', url: '/v1/job-groups/:id', summary: 'One job group. Unknown: 404.', output: ApiJobGroup },
   {
     method: 'POST',
     url: '/v1/jobs/action/run',
@@ -98,7 +134,11 @@ const handWritten: RouteDoc[] = [
 function commandDocs(): RouteDoc[] {
   const rest = commandRoutes.map((route): RouteDoc => {
     const { input, output } = commands[route.command];
-    const inputObject = input as unknown as z.ZodObject;
+    const plain = input as unknown as z.ZodObject;
+    // A route that also takes the job-package API's `page` says so.
+    const inputObject = route.query?.integers?.includes('page')
+      ? plain.extend({ page: z.number().int().min(1).optional() })
+      : plain;
     return {
       method: route.method,
       url: route.url,
@@ -114,6 +154,7 @@ function commandDocs(): RouteDoc[] {
     summary: `Runs ${name} by name; the transport of the UI in a browser.`,
     body: commands[name].input,
     output: commands[name].output,
+    envelope: true,
   }));
   return [...rest, ...rpc];
 }
@@ -129,19 +170,19 @@ function operation(doc: RouteDoc): JsonSchema {
   const queryParams = Object.entries(query.properties ?? {})
     .filter(([name]) => !pathParams.some((p) => p.name === name))
     .map(([name, s]) => ({ name, in: 'query', required: query.required?.includes(name) ?? false, schema: s }));
+  const body = doc.output ? schema(doc.output, 'output') : {};
   const ok = doc.produces
     ? { content: { [doc.produces]: { schema: { type: 'string' } } } }
     : {
         content: {
           'application/json': {
-            schema: {
-              type: 'object',
-              properties: { ok: { const: true }, value: doc.output ? schema(doc.output, 'output') : {} },
-              required: ['ok', 'value'],
-            },
+            schema: doc.envelope
+              ? { type: 'object', properties: { ok: { const: true }, value: body }, required: ['ok', 'value'] }
+              : body,
           },
         },
       };
+  const error = doc.envelope ? 'ErrorEnvelope' : 'Error';
   return {
     summary: doc.summary,
     ...(doc.public ? { security: [] } : {}),
@@ -153,7 +194,7 @@ function operation(doc: RouteDoc): JsonSchema {
       '200': { description: 'Done', ...ok },
       default: {
         description: 'An error, its kind deciding the status',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${error}` } } },
       },
     },
   };
@@ -172,7 +213,10 @@ export function buildOpenApi(version: string): JsonSchema {
       title: 'Haul local API',
       version,
       description:
-        'Every answer is the envelope { ok, value } or { ok: false, error: { kind, message, details? } }; details name the field at fault and, for a submit of several lines, every refused line.',
+        'REST routes answer their body bare, in the shape of the job API they follow, and errors as ' +
+        "{ error: { kind, message, details? } } with the HTTP status of the kind. /v1/rpc/* (the UI's transport) " +
+        'answers the envelope { ok, value } or { ok: false, error }. details name the field at fault and, for a ' +
+        'submit of several lines, every refused line. An unknown query parameter is a 400 that names it.',
     },
     servers: [{ url: 'http://127.0.0.1:8181' }],
     security: [{ bearer: [] }],
@@ -180,7 +224,10 @@ export function buildOpenApi(version: string): JsonSchema {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'The token in <data-dir>/api-token.' },
       },
-      schemas: { ErrorEnvelope: schema(z.object({ ok: z.literal(false), error: ErrorShape }), 'output') },
+      schemas: {
+        Error: schema(z.object({ error: ErrorShape }), 'output'),
+        ErrorEnvelope: schema(z.object({ ok: z.literal(false), error: ErrorShape }), 'output'),
+      },
     },
     paths,
   };

@@ -49,3 +49,11 @@ export function readInteger(
   }
   return value;
 }
+
+/** A query field a route does not know is refused, named, rather than ignored: a typo must not widen a filter. */
+export function refuseUnknownQuery(query: RawQuery, known: readonly string[]): void {
+  for (const field of Object.keys(query)) {
+    if (!known.includes(field))
+      throw new BadRequest(field, `unknown query parameter (known: ${known.join(', ') || 'none'})`);
+  }
+}

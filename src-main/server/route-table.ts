@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { type commands, DownloadJob, QueueCounts, type CommandName } from '../../src-common/contract';
+import { type commands, DownloadJob, Job, QueueCounts, type CommandName } from '../../src-common/contract';
 import { queuesApiCounts } from './routes-queues';
 import type { QueryShape } from './query';
+import { BadRequest } from './reply';
+import { restJob, typeFilter } from './rest-job';
+
+/** A job on the REST routes: Haul's fields and the seeds' `jobId`, `name` and `type` (rest-job.ts). */
+const RestJobShape = Job.and(z.object({ jobId: z.string(), name: z.string(), type: z.string() }));
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -21,9 +26,37 @@ export interface CommandRoute {
   query?: QueryShape;
   /** Path parameters copied into the input (`:id`). */
   params?: readonly string[];
+  /** Turns another API family's query fields into the command's (`page` into `offset`). */
+  adapt?: (input: Record<string, unknown>) => Record<string, unknown>;
   /** Reshapes the command's value into the API family's own shape, described by `output`. */
   present?: (value: never) => unknown;
   output?: z.ZodType;
+}
+
+/** The job-package API's sort fields, by their names there. */
+const orderAliases: Record<string, string> = {
+  scheduled_at: 'createdAt',
+  updated_at: 'updatedAt',
+  started_at: 'startedAt',
+};
+
+/**
+ * `page` (1-based, the job-package API) becomes `offset` with the page size (@default 100),
+ * and its snake_case sort fields ours; an unknown one still reaches the schema and is refused there.
+ */
+function pageToOffset(input: Record<string, unknown>): Record<string, unknown> {
+  const { page, ...rest } = input;
+  if (typeof rest.type === 'string') rest.type = typeFilter(rest.type);
+  if (typeof rest.order === 'string') {
+    const descending = rest.order.startsWith('-');
+    const field = descending ? rest.order.slice(1) : rest.order;
+    if (field in orderAliases) rest.order = `${descending ? '-' : ''}${orderAliases[field]}`;
+  }
+  if (page === undefined) return rest;
+  if (typeof page !== 'number' || page < 1) throw new BadRequest('page', `must be 1 or more, got ${String(page)}`);
+  if (rest.offset !== undefined) throw new BadRequest('page', 'give page or offset, not both');
+  const limit = typeof rest.limit === 'number' ? rest.limit : 100;
+  return { ...rest, offset: (page - 1) * limit };
 }
 
 type JobVerb = 'cancel' | 'pause' | 'resume' | 'retry';
@@ -94,7 +127,13 @@ export const commandRoutes: readonly CommandRoute[] = [
     command: 'jobs.list',
     summary: 'Lists jobs from history and the live list, filtered and paged (job-queue API).',
     input: 'query',
-    query: { integers: ['limit', 'offset'] },
+    query: { integers: ['limit', 'offset', 'page'] },
+    adapt: pageToOffset,
+    present: (value: z.output<(typeof commands)['jobs.list']['output']>) => ({
+      jobs: value.jobs.map(restJob),
+      total: value.total,
+    }),
+    output: z.object({ jobs: z.array(RestJobShape), total: z.number().int() }),
   },
   {
     method: 'DELETE',
@@ -120,9 +159,11 @@ export const commandRoutes: readonly CommandRoute[] = [
     method: 'GET',
     url: '/v1/jobs/:id',
     command: 'jobs.get',
-    summary: 'One job with its log.',
+    summary: 'One job, with its log (the last 500 lines) in `log`.',
     input: 'none',
     params: ['id'],
+    present: (value: z.output<(typeof commands)['jobs.get']['output']>) => ({ ...restJob(value.job), log: value.log }),
+    output: RestJobShape.and(z.object({ log: z.array(z.string()) })),
   },
   {
     method: 'DELETE',

@@ -10,7 +10,7 @@ afterAll(() => api.close());
 async function submit(url: string, extra: Record<string, unknown> = {}) {
   const res = await api.call('POST', '/v1/jobs/download/submit', { url, ...extra });
   expect(res.status).toBe(200);
-  return res.json().value.jobs as { id: string; status: string; url: string }[];
+  return res.json().jobs as { id: string; status: string; url: string }[];
 }
 
 describe('event-stream API routes', () => {
@@ -20,7 +20,7 @@ describe('event-stream API routes', () => {
       paused: true,
     });
     expect(res.status).toBe(200);
-    const { jobs, invalid } = res.json().value;
+    const { jobs, invalid } = res.json();
     expect(jobs.map((j: { url: string }) => j.url)).toEqual(['https://example.com/a.iso', 'https://example.com/b.iso']);
     expect(jobs.every((j: { id: string }) => /^[0-9a-f]{8}$/.test(j.id))).toBe(true);
     expect(invalid).toEqual([expect.objectContaining({ line: 2, text: 'not a url' })]);
@@ -46,21 +46,21 @@ describe('event-stream API routes', () => {
     const [job] = await submit('https://example.com/queue.bin', { paused: true });
     const res = await api.call('GET', '/v1/jobs/queue');
     expect(res.status).toBe(200);
-    expect(res.json().value.jobs.map((j: { id: string }) => j.id)).toContain(job!.id);
+    expect(res.json().jobs.map((j: { id: string }) => j.id)).toContain(job!.id);
   });
 
   it('pauses, resumes, cancels and retries by id, with 409 for an illegal move and 404 for no such job', async () => {
     const [job] = await submit('https://example.com/lifecycle.bin');
     const paused = await api.call('POST', '/v1/jobs/pause', { id: job!.id });
-    expect(paused.json()).toMatchObject({ ok: true, value: { id: job!.id, status: 'paused' } });
+    expect(paused.json()).toMatchObject({ id: job!.id, status: 'paused' });
     const resumed = await api.call('POST', '/v1/jobs/resume', { id: job!.id });
-    expect(resumed.json().value.status).toMatch(/pending|downloading/);
+    expect(resumed.json().status).toMatch(/pending|downloading/);
     const cancelled = await api.call('POST', '/v1/jobs/cancel', { id: job!.id });
-    expect(cancelled.json().value.status).toBe('cancelled');
+    expect(cancelled.json().status).toBe('cancelled');
     const illegal = await api.call('POST', '/v1/jobs/pause', { id: job!.id });
     expect(illegal.status).toBe(409);
     const retried = await api.call('POST', '/v1/jobs/retry', { id: job!.id });
-    expect(retried.json().value.status).toMatch(/pending|downloading/);
+    expect(retried.json().status).toMatch(/pending|downloading/);
     const missing = await api.call('POST', '/v1/jobs/pause', { id: '0badf00d' });
     expect(missing.status).toBe(404);
     const badId = await api.call('POST', '/v1/jobs/pause', { id: 'nope' });
@@ -71,11 +71,11 @@ describe('event-stream API routes', () => {
   it('takes the id in the path too: POST /v1/jobs/:id/pause|resume|cancel|retry', async () => {
     const [job] = await submit('https://example.com/path-form.bin');
     const at = (verb: string, id = job!.id) => api.call('POST', `/v1/jobs/${id}/${verb}`);
-    expect((await at('pause')).json()).toMatchObject({ ok: true, value: { id: job!.id, status: 'paused' } });
-    expect((await at('resume')).json().value.status).toMatch(/pending|downloading/);
-    expect((await at('cancel')).json().value.status).toBe('cancelled');
+    expect((await at('pause')).json()).toMatchObject({ id: job!.id, status: 'paused' });
+    expect((await at('resume')).json().status).toMatch(/pending|downloading/);
+    expect((await at('cancel')).json().status).toBe('cancelled');
     expect((await at('pause')).status).toBe(409);
-    expect((await at('retry')).json().value.status).toMatch(/pending|downloading/);
+    expect((await at('retry')).json().status).toMatch(/pending|downloading/);
     expect((await at('pause', '0badf00d')).status).toBe(404);
     const bad = await at('cancel', 'nope');
     expect(bad.status).toBe(400);
@@ -89,7 +89,7 @@ describe('the job-queue and job-package APIs routes', () => {
     await submit('https://example.com/list-2.bin', { paused: true });
     const res = await api.call('GET', '/v1/jobs?status=paused&source=download&limit=1&offset=0&order=-createdAt');
     expect(res.status).toBe(200);
-    const { jobs, total } = res.json().value;
+    const { jobs, total } = res.json();
     expect(jobs).toHaveLength(1);
     expect(total).toBeGreaterThanOrEqual(2);
     expect(jobs[0].status).toBe('paused');
@@ -117,7 +117,7 @@ describe('the job-queue and job-package APIs routes', () => {
     await submit(Array.from({ length: 120 }, (_, i) => `https://example.com/page-${i}.bin`).join('\n'), {
       paused: true,
     });
-    const page = (await api.call('GET', '/v1/jobs')).json().value;
+    const page = (await api.call('GET', '/v1/jobs')).json();
     expect(page.total).toBeGreaterThanOrEqual(120);
     expect(page.jobs).toHaveLength(100);
   });
@@ -125,7 +125,14 @@ describe('the job-queue and job-package APIs routes', () => {
   it('gets one job with its log, 404 when unknown', async () => {
     const [job] = await submit('https://example.com/get.bin', { paused: true });
     const res = await api.call('GET', `/v1/jobs/${job!.id}`);
-    expect(res.json()).toMatchObject({ ok: true, value: { job: { id: job!.id }, log: expect.any(Array) } });
+    expect(res.json()).toMatchObject({
+      id: job!.id,
+      jobId: job!.id,
+      name: 'https://example.com/get.bin',
+      type: 'download',
+      status: 'paused',
+      log: expect.any(Array),
+    });
     expect((await api.call('GET', '/v1/jobs/0badf00d')).status).toBe(404);
   });
 
@@ -133,24 +140,24 @@ describe('the job-queue and job-package APIs routes', () => {
     const [job] = await submit('https://example.com/delete.bin', { paused: true });
     expect((await api.call('DELETE', `/v1/jobs/${job!.id}?deleteFile=maybe`)).status).toBe(400);
     const res = await api.call('DELETE', `/v1/jobs/${job!.id}?deleteFile=true`);
-    expect(res.json()).toEqual({ ok: true, value: { removed: true } });
+    expect(res.json()).toEqual({ removed: true });
     expect((await api.call('GET', `/v1/jobs/${job!.id}`)).status).toBe(404);
   });
 
   it('cleans up by age and clears completed jobs', async () => {
     const cleanup = await api.call('DELETE', '/v1/jobs/cleanup?daysOld=30');
-    expect(cleanup.json()).toMatchObject({ ok: true, value: { removed: expect.any(Number) } });
+    expect(cleanup.json()).toMatchObject({ removed: expect.any(Number) });
     expect((await api.call('DELETE', '/v1/jobs/cleanup')).json().error.message).toContain('daysOld');
     expect((await api.call('DELETE', '/v1/jobs/cleanup?daysOld=-3')).status).toBe(400);
     const cleared = await api.call('POST', '/v1/jobs/clearCompleted');
-    expect(cleared.json()).toEqual({ ok: true, value: { removed: 0 } });
+    expect(cleared.json()).toEqual({ removed: 0 });
   });
 });
 
 describe('queues, settings and the rest', () => {
   it('counts every queue by status (queues API)', async () => {
     const res = await api.call('GET', '/v1/jobs/queues');
-    const { queues } = res.json().value;
+    const { queues } = res.json();
     expect(queues.map((q: { name: string }) => q.name)).toEqual(['download', 'plugin']);
     const { counts } = queues[0];
     expect(counts.paused).toBeGreaterThan(0);
@@ -161,16 +168,16 @@ describe('queues, settings and the rest', () => {
   });
 
   it('reads and changes settings, refusing a bad value by name', async () => {
-    expect((await api.call('GET', '/v1/settings')).json().value.maxConcurrentDownloads).toBe(3);
+    expect((await api.call('GET', '/v1/settings')).json().maxConcurrentDownloads).toBe(3);
     const changed = await api.call('PATCH', '/v1/settings', { maxConcurrentDownloads: 5 });
-    expect(changed.json().value.maxConcurrentDownloads).toBe(5);
+    expect(changed.json().maxConcurrentDownloads).toBe(5);
     const bad = await api.call('PATCH', '/v1/settings', { maxConcurrentDownloads: 0 });
     expect(bad.status).toBe(400);
     expect(bad.json().error.message).toContain('maxConcurrentDownloads');
   });
 
   it('answers app info and runs any command through /v1/rpc', async () => {
-    expect((await api.call('GET', '/v1/info')).json().value.version).toBe('1.2.3');
+    expect((await api.call('GET', '/v1/info')).json().version).toBe('1.2.3');
     expect((await api.call('POST', '/v1/rpc/jobs.queues', {})).json().ok).toBe(true);
   });
 

@@ -45,7 +45,7 @@ describe('pairing a browser extension', () => {
     api = await startTestApi();
     const paired = await from(extension, 'POST', '/v1/pair', api.token, {});
     expect(paired.status).toBe(200);
-    expect(paired.json().value.origin).toBe(extension);
+    expect(paired.json().origin).toBe(extension);
     await from(extension, 'POST', '/v1/pair', api.token, {});
     expect(api.core.settings.get().allowedOrigins).toEqual([extension]);
 
@@ -67,7 +67,7 @@ describe('pairing a browser extension', () => {
 
   it('is described in the OpenAPI document', async () => {
     api = await startTestApi();
-    const doc = (await api.call('GET', '/v1/openapi.json')).json().value;
+    const doc = (await api.call('GET', '/v1/openapi.json')).json();
     expect(doc.paths['/v1/pair'].post).toBeDefined();
     expect(doc.paths['/v1/pair'].delete).toBeDefined();
   });

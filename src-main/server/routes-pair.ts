@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../core/app';
 import { isExtensionOrigin } from './guards';
-import { sendEnvelope, sendError } from './reply';
+import { sendError, sendResult, sendValue } from './reply';
 
 export const pairUrl = '/v1/pair';
 
@@ -22,15 +22,15 @@ export function registerPairRoutes(app: FastifyInstance, core: Pick<Core, 'invok
       return sendError(reply, 'invalid_input', 'Pairing is for browser extensions: call it from the extension.');
     }
     const updated = await setOrigins((origins) => (origins.includes(origin) ? origins : [...origins, origin]));
-    if (!updated.ok) return sendEnvelope(reply, updated);
-    return sendEnvelope(reply, { ok: true, value: { origin, version: core.info.version } });
+    if (!updated.ok) return sendResult(reply, updated);
+    return sendValue(reply, { origin, version: core.info.version });
   });
 
   app.delete(pairUrl, async (request, reply) => {
     const origin = request.headers.origin;
     if (!isExtensionOrigin(origin)) return sendError(reply, 'invalid_input', 'Only an extension can unpair itself.');
     const updated = await setOrigins((origins) => origins.filter((o) => o !== origin));
-    if (!updated.ok) return sendEnvelope(reply, updated);
-    return sendEnvelope(reply, { ok: true, value: { origin } });
+    if (!updated.ok) return sendResult(reply, updated);
+    return sendValue(reply, { origin });
   });
 }

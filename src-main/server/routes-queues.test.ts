@@ -12,7 +12,7 @@ beforeAll(async () => {
   await api.call('POST', '/v1/jobs/download/submit', { url: urls });
   await api.call('POST', '/v1/jobs/download/submit', { url: 'https://example.com/later.bin', paused: true });
   await eventually(
-    async () => (await api.call('GET', '/v1/jobs?status=completed')).json().value.total === 5,
+    async () => (await api.call('GET', '/v1/jobs?status=completed')).json().total === 5,
     'five completed downloads',
   );
 });
@@ -22,7 +22,7 @@ describe('GET /v1/jobs/queues/:name (queues API)', () => {
   it('pages the jobs of one status with queues API pagination', async () => {
     const res = await api.call('GET', '/v1/jobs/queues/download?status=completed&page=2&limit=2');
     expect(res.status).toBe(200);
-    const value = res.json().value;
+    const value = res.json();
     expect(value.name).toBe('download');
     expect(value.counts).toMatchObject({ completed: 5, paused: 1 });
     expect(value.jobs).toHaveLength(2);
@@ -31,13 +31,13 @@ describe('GET /v1/jobs/queues/:name (queues API)', () => {
   });
 
   it('defaults to failed, page 1, limit 10', async () => {
-    const value = (await api.call('GET', '/v1/jobs/queues/download')).json().value;
+    const value = (await api.call('GET', '/v1/jobs/queues/download')).json();
     expect(value.jobs).toEqual([]);
     expect(value.pagination).toEqual({ currentPage: 1, totalPages: 0, totalJobs: 0, limit: 10 });
   });
 
   it("maps the queues API's statuses onto ours", async () => {
-    const waiting = (await api.call('GET', '/v1/jobs/queues/download?status=paused')).json().value;
+    const waiting = (await api.call('GET', '/v1/jobs/queues/download?status=paused')).json();
     expect(waiting.jobs.map((j: { url: string }) => j.url)).toEqual(['https://example.com/later.bin']);
     expect(statusesFor('download', 'active')).toEqual(['downloading', 'processing']);
     expect(statusesFor('plugin', 'active')).toEqual(['running']);
@@ -66,7 +66,7 @@ describe('plugin action routes (event-stream API)', () => {
   it('runs a plugin action over HTTP: a bad action is refused with the envelope, not a 500', async () => {
     const res = await api.call('POST', '/v1/jobs/action/run', { pluginName: 'nope', actionId: 'y' });
     expect(res.status).toBe(404);
-    expect(res.json()).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    expect(res.json()).toMatchObject({ error: { kind: 'not_found' } });
     const malformed = await api.call('POST', '/v1/jobs/action/run', { plugin: 'x' });
     expect(malformed.status).toBe(400);
   });
@@ -74,7 +74,7 @@ describe('plugin action routes (event-stream API)', () => {
   it('lists plugins over HTTP', async () => {
     const res = await api.call('GET', '/v1/plugins');
     expect(res.status).toBe(200);
-    expect(res.json()).toMatchObject({ ok: true, value: { plugins: expect.any(Array) } });
+    expect(res.json()).toMatchObject({ plugins: expect.any(Array) });
   });
 
   it('reads a plugin action job by id, 404 for a download or an unknown id, 400 without id', async () => {
@@ -84,8 +84,8 @@ describe('plugin action routes (event-stream API)', () => {
       () => new Promise(() => undefined),
     );
     const res = await api.call('GET', `/v1/jobs/action/job?id=${job.id}`);
-    expect(res.json()).toMatchObject({ ok: true, value: { id: job.id, source: 'plugin', pluginName: 'demo' } });
-    const download = (await api.call('GET', '/v1/jobs/queue')).json().value.jobs[0];
+    expect(res.json()).toMatchObject({ id: job.id, source: 'plugin', pluginName: 'demo' });
+    const download = (await api.call('GET', '/v1/jobs/queue')).json().jobs[0];
     expect((await api.call('GET', `/v1/jobs/action/job?id=${download.id}`)).status).toBe(404);
     expect((await api.call('GET', '/v1/jobs/action/job?id=00000000deadbeef')).status).toBe(404);
     expect((await api.call('GET', '/v1/jobs/action/job')).json().error.message).toContain('id');
@@ -96,15 +96,15 @@ describe('plugin action routes (event-stream API)', () => {
 describe('library routes', () => {
   it('lists, gets and removes the resources of finished downloads, with 400 and 404', async () => {
     const list = (await api.call('GET', '/v1/library?limit=2')).json();
-    expect(list).toMatchObject({ ok: true, value: { total: 5 } });
-    expect(list.value.resources).toHaveLength(2);
-    const id = list.value.resources[0].id as number;
-    expect((await api.call('GET', `/v1/library/${id}`)).json()).toMatchObject({ ok: true, value: { id } });
+    expect(list).toMatchObject({ total: 5 });
+    expect(list.resources).toHaveLength(2);
+    const id = list.resources[0].id as number;
+    expect((await api.call('GET', `/v1/library/${id}`)).json()).toMatchObject({ id });
     expect((await api.call('GET', '/v1/library/abc')).json().error.message).toContain('id');
     expect((await api.call('GET', '/v1/library/0')).status).toBe(400);
     expect((await api.call('GET', '/v1/library/999999')).status).toBe(404);
     expect((await api.call('GET', '/v1/library?limit=x')).status).toBe(400);
-    expect((await api.call('DELETE', `/v1/library/${id}`)).json()).toEqual({ ok: true, value: { removed: true } });
+    expect((await api.call('DELETE', `/v1/library/${id}`)).json()).toEqual({ removed: true });
     expect((await api.call('GET', `/v1/library/${id}`)).status).toBe(404);
   });
 });

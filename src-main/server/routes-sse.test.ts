@@ -20,7 +20,7 @@ const open = (path = '/v1/jobs/events', headers: Record<string, string> = auth()
   new SseReader(api.server.port, path, headers);
 
 async function ticket(): Promise<string> {
-  return (await api.call('POST', '/v1/auth/ticket')).json().value.ticket;
+  return (await api.call('POST', '/v1/auth/ticket')).json().ticket;
 }
 
 describe('GET /v1/jobs/events', () => {
@@ -30,8 +30,9 @@ describe('GET /v1/jobs/events', () => {
     expect(res.headers['content-type']).toContain('text/event-stream');
     await eventually(() => reader.events.length === 1, 'init');
     expect(reader.events[0]).toMatchObject({ event: 'init', data: { jobs: expect.any(Array), actionJobs: [] } });
-    const { jobs } = (await api.call('POST', '/v1/jobs/download/submit', { url: 'https://example.com/sse.bin' })).json()
-      .value;
+    const { jobs } = (
+      await api.call('POST', '/v1/jobs/download/submit', { url: 'https://example.com/sse.bin' })
+    ).json();
     const plugin = plugins.queue(
       api.core.jobs,
       { pluginName: 'demo', actionId: 'a', label: 'A', entityType: 'custom' },
@@ -147,8 +148,7 @@ describe('reconnecting with Last-Event-ID', () => {
     const lastSeen = reader.lastId;
 
     // Missed while away: new jobs and changes to old ones.
-    const { jobs } = (await api.call('POST', '/v1/jobs/download/submit', { url: urls('during'), paused: true })).json()
-      .value;
+    const { jobs } = (await api.call('POST', '/v1/jobs/download/submit', { url: urls('during'), paused: true })).json();
     await api.call('POST', '/v1/jobs/resume', { id: jobs[0].id });
     await api.call('POST', '/v1/jobs/cancel', { id: jobs[1].id });
 

@@ -54,7 +54,7 @@ export function registerEventRoutes(
 
   app.post('/v1/auth/ticket', async () => {
     const { ticket, expiresAt } = options.tickets.issue(tokenTag());
-    return { ok: true, value: { ticket, expiresAt, url: `${eventsUrl}?ticket=${ticket}` } };
+    return { ticket, expiresAt, url: `${eventsUrl}?ticket=${ticket}`, wsUrl: `/v1/jobs/ws?ticket=${ticket}` };
   });
 
   // No HEAD twin: a HEAD request would hold a stream open that can carry no body.

@@ -10,8 +10,9 @@ export interface TicketOptions {
 
 /**
  * Single-use tickets for EventSource clients, which cannot send an Authorization
- * header. A ticket is only issued to a caller holding the token, is good for one
- * stream, and only on the events route: it never stands in for the token elsewhere.
+ * header (nor a WebSocket). A ticket is only issued to a caller holding the token, is good
+ * for one stream, and only on the event routes (SSE and the job WebSocket): it never stands
+ * in for the token elsewhere.
  */
 export class TicketStore {
   /** Ticket -> when it expires and which token (by its tag) it was issued under. */

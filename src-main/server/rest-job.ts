@@ -1,0 +1,22 @@
+import type { Job } from '../../src-common/contract';
+
+/**
+ * A job as the REST routes and the job WebSocket show it: Haul's fields, plus the names the
+ * job-queue and job-package APIs read: `jobId` (the same id), `name` (what the panel shows)
+ * and `type` (the id of its job type in GET /v1/job-types).
+ */
+export type RestJob = Job & { jobId: string; name: string; type: string };
+
+export function jobTypeId(job: Job): string {
+  return job.source === 'download' ? 'download' : `plugin:${job.pluginName}:${job.actionId}`;
+}
+
+export function restJob(job: Job): RestJob {
+  const name = job.source === 'download' ? (job.fileName ?? job.url) : job.label;
+  return { ...job, jobId: job.id, name, type: jobTypeId(job) };
+}
+
+/** `type=plugin:<plugin>:<action>` filters by the action, which is what SQLite keeps of a plugin job's type. */
+export function typeFilter(type: string): string {
+  return /^plugin:[^:]+:(.+)$/.exec(type)?.[1] ?? type;
+}
