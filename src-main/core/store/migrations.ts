@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { Job } from '../../../src-common/contract';
-import { sortColumns } from './sort-columns';
+import { downloadName } from '../../../src-common/contract';
+import { nameSortKey } from './sort-columns';
 
 export interface Migration {
   version: number;
@@ -184,24 +184,35 @@ export const migrations: readonly Migration[] = [
         ALTER TABLE jobs ADD COLUMN size INTEGER;
         ALTER TABLE jobs ADD COLUMN progress REAL NOT NULL DEFAULT 0;
       `);
-      const rows = db.prepare<[], { rowid: number; status: string; data: string }>(
-        `SELECT rowid, status, data FROM jobs`,
+      // One statement over every row: the name key comes from the same function new rows use.
+      db.function('haul_sort_key', { deterministic: true }, (text) =>
+        nameSortKey(typeof text === 'string' ? text : ''),
       );
-      const write = db.prepare<[{ sortName: string; size: number | null; progress: number; rowid: number }]>(
-        `UPDATE jobs SET sort_name = @sortName, size = @size, progress = @progress WHERE rowid = @rowid`,
+      db.function('haul_name_key', { deterministic: true }, (fileName, url, finalUrl) =>
+        nameSortKey(
+          downloadName({
+            fileName: typeof fileName === 'string' ? fileName : null,
+            url: typeof url === 'string' ? url : '',
+            finalUrl: typeof finalUrl === 'string' ? finalUrl : null,
+          }),
+        ),
       );
-      for (const row of rows.all()) {
-        const data = JSON.parse(row.data) as Record<string, unknown>;
-        data.status = row.status;
-        if (data.source === 'download') data.position = 0;
-        const parsed = Job.safeParse(data);
-        // An unreadable row keeps the defaults: it sorts first and is reported when read.
-        if (parsed.success) write.run({ ...sortColumns(parsed.data), rowid: row.rowid });
-      }
       db.exec(`
-        CREATE INDEX jobs_order_name  ON jobs (source, sort_name);
-        CREATE INDEX jobs_order_size  ON jobs (source, size);
-        CREATE INDEX jobs_order_queue ON jobs (source, priority, position);
+        UPDATE jobs SET
+          sort_name = CASE source
+            WHEN 'download' THEN haul_name_key(data ->> '$.fileName', data ->> '$.url', data ->> '$.finalUrl')
+            ELSE haul_sort_key(data ->> '$.label') END,
+          size = CASE WHEN source = 'download' THEN data ->> '$.totalBytes' END,
+          progress = coalesce(data ->> '$.progress', 0)
+      `);
+      // One index per sortable column behind the source, so a page deep in 100,000 rows is
+      // read from an index, not sorted (the row id that breaks ties is in every index).
+      db.exec(`
+        CREATE INDEX jobs_table_added    ON jobs (source, created_at);
+        CREATE INDEX jobs_table_name     ON jobs (source, sort_name);
+        CREATE INDEX jobs_table_size     ON jobs (source, size);
+        CREATE INDEX jobs_table_progress ON jobs (source, progress);
+        CREATE INDEX jobs_table_queue    ON jobs (source, priority DESC, position);
       `);
     },
   },
