@@ -245,6 +245,11 @@ export class PluginHost {
     return instance;
   }
 
+  /** Whether a plugin's worker runs now (diagnostics and tests; it sleeps when idle). */
+  isAwake(name: string): boolean {
+    return this.plugins.get(name)?.awake ?? false;
+  }
+
   logOf(name: string): string[] {
     return this.get(name).logTail();
   }
