@@ -2,7 +2,9 @@
  * `npm run bench -- footprint`: how fast `haul serve` starts and how small it stays idle,
  * beside aria2c (`--enable-rpc`) in the same run.
  * - cold start: spawn to the first 200 from `/healthz` (aria2c: the first JSON-RPC answer),
- *   on a data folder holding 100,000 history rows; each start gets a fresh copy of it.
+ *   on a data folder holding 100,000 history rows that Haul has run on before (so it knows
+ *   its plugins, as after any restart); each start gets a fresh copy of it. The CPU time
+ *   the process used until then is shown too: on a busy machine it varies less.
  * - idle RSS: VmRSS of the process once start-up work is done (the first retention sweep
  *   prunes the history to its caps) and the value has stopped moving.
  * Builds the bundle first (electron-vite) and starts `out/main/headless.js` on plain Node,
@@ -33,20 +35,35 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Resolves with the status code, or 0 when nothing listens yet. */
-function probe(port: number, path: string, body?: string): Promise<number> {
+/** Resolves with the status code and body, or status 0 when nothing listens yet. */
+function fetchText(
+  port: number,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', agent: false, timeout: 1000 },
+      { host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', agent: false, timeout: 1000, headers },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       },
     );
-    req.on('error', () => resolve(0));
+    req.on('error', () => resolve({ status: 0, text: '' }));
     req.on('timeout', () => req.destroy());
     req.end(body);
   });
+}
+
+const probe = async (port: number, path: string, body?: string) => (await fetchText(port, path, body)).status;
+
+/** User + system CPU time of a process so far, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Polls every 5 ms, bounded to 20 s; a failed connect costs the child nothing. */
@@ -91,8 +108,38 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-function prepareHistory(dir: string): string {
-  const file = join(dir, 'history.db');
+function startHaul(dataDir: string, port: number): ChildProcess {
+  const args = ['out/main/headless.js', '--port', String(port), '--data-dir', dataDir];
+  return spawn(process.execPath, [...args, '--download-dir', join(dataDir, 'dl')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/**
+ * A data folder Haul has run on once (its plugins started and what they registered is
+ * remembered), then given 100,000 finished jobs of the last days.
+ */
+async function prepareHistory(dir: string): Promise<string> {
+  const template = join(dir, 'template');
+  mkdirSync(template, { recursive: true, mode: 0o700 });
+  const port = await freePort();
+  const child = startHaul(template, port);
+  try {
+    await msUntilHealthy(child, performance.now(), async () => (await probe(port, '/healthz')) === 200);
+    const token = readFileSync(join(template, 'api-token'), 'utf8').trim();
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    for (let i = 0; ; i += 1) {
+      const answer = await fetchText(port, '/v1/rpc/plugins.list', '{}', auth);
+      const plugins = (JSON.parse(answer.text || '{}') as { value?: { plugins: { state: string }[] } }).value?.plugins;
+      if (plugins && !plugins.some((p) => p.state === 'starting')) break;
+      if (i >= 400) throw new Error('the plugins did not start within 20 s');
+      await sleep(50);
+    }
+  } finally {
+    await stop(child);
+  }
+  const file = join(template, 'haul.db');
   const db = openDatabase({ file });
   const store = new JobStore(db);
   const now = Date.now();
@@ -108,6 +155,7 @@ function prepareHistory(dir: string): string {
 
 interface Run {
   startMs: number;
+  cpuMs: number;
   idleMb: number;
 }
 
@@ -115,16 +163,14 @@ async function runHaul(work: string, history: string, run: number): Promise<Run>
   const dataDir = join(work, `haul-${run}`);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   copyFileSync(history, join(dataDir, 'haul.db'));
+  copyFileSync(join(history, '..', 'api-token'), join(dataDir, 'api-token'));
   const port = await freePort();
-  const args = ['out/main/headless.js', '--port', String(port), '--data-dir', dataDir];
   const started = performance.now();
-  const child = spawn(process.execPath, [...args, '--download-dir', join(dataDir, 'dl')], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = startHaul(dataDir, port);
   try {
     const startMs = await msUntilHealthy(child, started, async () => (await probe(port, '/healthz')) === 200);
-    return { startMs, idleMb: await settledRssMb(child.pid!, 5000) };
+    const cpu = cpuMs(child.pid!);
+    return { startMs, cpuMs: cpu, idleMb: await settledRssMb(child.pid!, 5000) };
   } finally {
     await stop(child);
   }
@@ -143,7 +189,8 @@ async function runAria2c(work: string, run: number): Promise<Run> {
   const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'aria2.getVersion', params: [] });
   try {
     const startMs = await msUntilHealthy(child, started, async () => (await probe(port, '/jsonrpc', call)) === 200);
-    return { startMs, idleMb: await settledRssMb(child.pid!, 2000) };
+    const cpu = cpuMs(child.pid!);
+    return { startMs, cpuMs: cpu, idleMb: await settledRssMb(child.pid!, 2000) };
   } finally {
     await stop(child);
   }
@@ -155,7 +202,7 @@ export async function benchFootprint(): Promise<Row[]> {
   if (build.status !== 0) throw new Error('electron-vite build failed; run `npx electron-vite build` to see why');
   const work = mkdtempSync(join(tmpdir(), 'haul-bench-footprint-'));
   try {
-    const history = prepareHistory(work);
+    const history = await prepareHistory(work);
     const haul: Run[] = [];
     const peer: Run[] = [];
     const hasPeer = existsSync(aria2c);
@@ -179,6 +226,13 @@ export async function benchFootprint(): Promise<Row[]> {
         ok: start <= targets.startMs,
       },
       { measure: '    each start (ms)', value: spread(haul, 'startMs', 0), target: '', ok: undefined },
+      {
+        measure: '    CPU time until healthy (median)',
+        value: `${med(haul, 'cpuMs').toFixed(0)} ms`,
+        peer: peerValue('cpuMs', 'ms', 0),
+        target: '',
+        ok: undefined,
+      },
       {
         measure: `RSS idle after start (median of ${runs})`,
         value: `${idle.toFixed(0)} MB`,

@@ -15,11 +15,12 @@ beforeEach(() => {
 afterEach(() => dir.remove());
 
 describe('database', () => {
-  it('opens with WAL, NORMAL sync and foreign keys on', () => {
+  it('opens with WAL, NORMAL sync, foreign keys on and a 4 MiB page cache', () => {
     const db = openDatabase({ file: join(dir.path, 'a.db') });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-4096);
     db.close();
   });
 

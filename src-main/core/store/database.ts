@@ -25,6 +25,10 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // The page cache stays in memory once filled; better-sqlite3's build allows 16 MB per
+    // connection, which one pass over a large history (pruning it) fills for good. The
+    // indexed reads of the app touch far fewer pages. @default 4 MiB here
+    db.pragma('cache_size = -4096');
     migrate(db, options.migrations ?? migrations);
     return db;
   } catch (error) {
