@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ErrorKind } from '../../src-common/contract';
 import type { Core } from '../core/app';
@@ -13,6 +12,7 @@ import { registerActionRoutes } from './routes-actions';
 import { registerCommandRoutes } from './routes-commands';
 import { pairUrl, registerPairRoutes } from './routes-pair';
 import { registerQueueRoutes } from './routes-queues';
+import { registerStaticFiles } from './static-files';
 import { eventsUrl, registerEventRoutes } from './routes-sse';
 import { TicketStore } from './tickets';
 import { tokensMatch } from '../core/api-token';
@@ -153,9 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // A token regenerated through this API takes its streams and tickets with it at once.
   app.addHook('onResponse', async () => streams.revokeStale());
 
-  if (options.staticDir && existsSync(options.staticDir)) {
-    await app.register(fastifyStatic, { root: options.staticDir, index: 'index.html', wildcard: false });
-  }
+  if (options.staticDir && existsSync(options.staticDir)) registerStaticFiles(app, options.staticDir);
 
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port });
