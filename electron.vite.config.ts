@@ -8,7 +8,7 @@ export default defineConfig({
       outDir: 'out/main',
       // zod is bundled: one tree-shaken module instead of about a hundred files to load at
       // start (its own package is pure ESM, nothing to resolve at run time).
-      externalizeDeps: { exclude: ['zod'] },
+      externalizeDeps: { exclude: ['zod', 'fastify'] },
       rolldownOptions: {
         input: {
           // The Electron entry, and the plain Node entry of `haul serve`.
