@@ -183,7 +183,14 @@ async function runAria2c(work: string, run: number): Promise<Run> {
   const started = performance.now();
   const child = spawn(
     aria2c,
-    ['--enable-rpc', `--rpc-listen-port=${port}`, `--dir=${dir}`, '--no-conf', '--quiet', `--stop-with-process=${process.pid}`],
+    [
+      '--enable-rpc',
+      `--rpc-listen-port=${port}`,
+      `--dir=${dir}`,
+      '--no-conf',
+      '--quiet',
+      `--stop-with-process=${process.pid}`,
+    ],
     { stdio: 'ignore' },
   );
   const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'aria2.getVersion', params: [] });
@@ -211,8 +218,7 @@ export async function benchFootprint(): Promise<Row[]> {
       if (hasPeer) peer.push(await runAria2c(work, i));
     }
     const med = (list: Run[], key: keyof Run) => median(list.map((r) => r[key]));
-    const spread = (list: Run[], key: keyof Run, digits: number) =>
-      list.map((r) => r[key].toFixed(digits)).join(', ');
+    const spread = (list: Run[], key: keyof Run, digits: number) => list.map((r) => r[key].toFixed(digits)).join(', ');
     const start = med(haul, 'startMs');
     const idle = med(haul, 'idleMb');
     const peerValue = (key: keyof Run, unit: string, digits: number) =>

@@ -44,7 +44,13 @@ describe('the UI files', () => {
     const fastify = await app();
     writeFileSync(join(dir.path, 'ui', 'later.txt'), 'late');
     rmSync(join(dir.path, 'ui', 'assets', 'app-1.js'));
-    for (const url of ['/.secret', '/../outside.txt', '/assets/../../outside.txt', '/%2e%2e/outside.txt', '/later.txt']) {
+    for (const url of [
+      '/.secret',
+      '/../outside.txt',
+      '/assets/../../outside.txt',
+      '/%2e%2e/outside.txt',
+      '/later.txt',
+    ]) {
       expect((await fastify.inject(url)).statusCode, url).toBe(404);
     }
     expect((await fastify.inject('/assets/app-1.js')).statusCode).toBe(404);

@@ -17,7 +17,9 @@ const StoredRegistrations = z.array(
 
 /** What activate registers depends on the plugin's code, manifest and settings: these name it. */
 export function registrationKey(manifest: unknown, code: string, settings: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify([manifest, code, settings])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([manifest, code, settings]))
+    .digest('hex');
 }
 
 /**
@@ -41,7 +43,7 @@ export class PluginRegistrations {
     const row = this.read.get(name) as { key: string; registrations: string } | undefined;
     if (row?.key !== key) return undefined;
     try {
-      return StoredRegistrations.parse(JSON.parse(row.registrations)) as Registration[];
+      return StoredRegistrations.parse(JSON.parse(row.registrations));
     } catch {
       return undefined;
     }

@@ -78,7 +78,9 @@ describe('plugin workers run only while there is work', () => {
     expect(core.plugins.isAwake('sleepy')).toBe(false);
     expect(activations(core)).toBe(1);
 
-    const matched = await call<{ jobs: DownloadJob[] }>(core, 'downloads.submit', { url: 'https://sleepy.example/b.bin' });
+    const matched = await call<{ jobs: DownloadJob[] }>(core, 'downloads.submit', {
+      url: 'https://sleepy.example/b.bin',
+    });
     expect(matched.jobs[0]!.url).toBe('https://sleepy.example/b.bin?direct=1');
     expect(activations(core)).toBe(2);
   });

@@ -4,7 +4,12 @@ type Resolver = Extract<Registration, { what: 'resolver' }>;
 
 /** The sandbox's wildcard: `*` is any run of characters, everything else literal. */
 function wildcard(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /**
@@ -14,7 +19,9 @@ function wildcard(glob: string): RegExp {
  */
 export function resolverMayMatch(resolver: Resolver, url: string): boolean {
   try {
-    const matcher = resolver.regex ? new RegExp(resolver.regex.source, resolver.regex.flags) : wildcard(resolver.pattern);
+    const matcher = resolver.regex
+      ? new RegExp(resolver.regex.source, resolver.regex.flags)
+      : wildcard(resolver.pattern);
     return matcher.test(url);
   } catch {
     return true;
