@@ -6,6 +6,9 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // zod is bundled: one tree-shaken module instead of about a hundred files to load at
+      // start (its own package is pure ESM, nothing to resolve at run time).
+      externalizeDeps: { exclude: ['zod', 'fastify'] },
       rolldownOptions: {
         input: {
           // The Electron entry, and the plain Node entry of `haul serve`.

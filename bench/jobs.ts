@@ -19,6 +19,8 @@ import { ClosureRunner } from '../src-main/test/closure-runner';
 export interface Row {
   measure: string;
   value: string;
+  /** The same measure for a peer (aria2c, curl) in the same run, when there is one. */
+  peer?: string;
   target: string;
   ok: boolean | undefined;
 }
@@ -40,7 +42,7 @@ function open(dir: string) {
   return { db, center };
 }
 
-function historyJob(i: number, now: number): DownloadJob {
+export function historyJob(i: number, now: number): DownloadJob {
   const at = now - 1000 * i;
   return downloadJob({
     id: i.toString(16).padStart(8, '0'),
@@ -60,7 +62,7 @@ function historyJob(i: number, now: number): DownloadJob {
   });
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }

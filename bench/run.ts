@@ -1,24 +1,33 @@
 /**
  * `npm run bench [-- part...]`: speed and memory measurements, printed as a table.
- * Parts: jobs, plugins, downloads. Nothing here runs as part of `npm test`.
+ * Parts: jobs, plugins, downloads, footprint. Nothing here runs as part of `npm test`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchFootprint } from './footprint';
 import { benchJobs, type Row } from './jobs';
 import { benchPlugins } from './plugins';
 
+type Column = 'measure' | 'value' | 'peer' | 'target';
+
+/** A Markdown table; the peer column shows only when a row has a peer's value. */
 function table(title: string, rows: Row[]): string {
-  const header: Row = { measure: 'measure', value: 'value', target: 'target', ok: undefined };
+  const header: Row = { measure: 'measure', value: 'value', peer: 'peer', target: 'target', ok: undefined };
   const all = [header, ...rows];
-  const width = (key: 'measure' | 'value' | 'target') => Math.max(...all.map((r) => r[key].length));
+  const columns: Column[] = rows.some((r) => r.peer !== undefined)
+    ? ['measure', 'value', 'peer', 'target']
+    : ['measure', 'value', 'target'];
+  const width = (key: Column) => Math.max(...all.map((r) => (r[key] ?? '').length));
+  const cell = (r: Row, key: Column) =>
+    key === 'value' || key === 'peer' ? (r[key] ?? '').padStart(width(key)) : (r[key] ?? '').padEnd(width(key));
   const line = (r: Row) =>
-    `| ${r.measure.padEnd(width('measure'))} | ${r.value.padStart(width('value'))} | ${r.target.padEnd(width('target'))} | ${
+    `| ${columns.map((key) => cell(r, key)).join(' | ')} | ${
       r === header ? 'met' : r.ok === undefined ? '   ' : r.ok ? 'yes' : 'NO '
     } |`;
   return [
     `\n${title}`,
     line(header),
-    `|${'-'.repeat(width('measure') + 2)}|${'-'.repeat(width('value') + 2)}|${'-'.repeat(width('target') + 2)}|-----|`,
+    `|${columns.map((key) => '-'.repeat(width(key) + 2)).join('|')}|-----|`,
     ...rows.map(line),
   ].join('\n');
 }
@@ -37,3 +46,4 @@ if (wanted('downloads')) {
     console.log('\ndownloads: no benchmark yet');
   }
 }
+if (wanted('footprint')) console.log(table('footprint', await benchFootprint()));

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Checks the built output for mistakes that only show at run time in Electron:
-// a sandboxed preload can require nothing but `electron`, and every entry must exist.
+// a sandboxed preload can require nothing but `electron`, and every entry must exist;
+// and what `haul serve` loads at start.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,29 @@ if (existsSync(preload)) {
   const required = [...readFileSync(preload, 'utf8').matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
   for (const name of required) {
     if (name !== 'electron') problems.push(`out/preload/index.cjs requires '${name}': a sandboxed preload cannot`);
+  }
+}
+
+// What `haul serve` loads before it answers: the static imports from its entry, followed
+// through the bundle's own chunks (an `import()` starts a chunk that loads later).
+// These packages are for work that may never come, and cost start-up time and memory.
+const notAtStart = ['undici', 'ws', '@fastify/static', '@fastify/ajv-compiler', 'ajv'];
+const headless = join(out, 'main/headless.js');
+if (existsSync(headless)) {
+  const seen = new Set();
+  const packages = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || !existsSync(file)) return;
+    seen.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const [, name] of source.matchAll(/^\s*(?:import|export)\b[^'"();]*?["']([^"']+)["']/gm)) {
+      if (name.startsWith('.')) visit(join(dirname(file), name));
+      else packages.add(name);
+    }
+  };
+  visit(headless);
+  for (const name of notAtStart) {
+    if (packages.has(name)) problems.push(`out/main/headless.js loads '${name}' at start; import it where it is used`);
   }
 }
 

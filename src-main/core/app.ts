@@ -13,7 +13,7 @@ import { describeJobTypes } from './jobs/job-types';
 import { afterDownload } from './library/after-download';
 import { CompletionHooks } from './plugins/completion-hooks';
 import { Library } from './library/library';
-import { createDownloadEngine, createRateLimiter } from './downloads/engine';
+import { createRateLimiter } from './downloads/rate-limiter';
 import type { DownloadRunner, PluginJobRunner } from './jobs/runner';
 import { findBundledPluginsDir } from './plugins/bundled-dir';
 import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/plugin-host';
@@ -133,12 +133,19 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
   settings.onChange((next) => globalLimiter.setRate(next.speedLimit));
   // Settings the engine reads at each download's start or check, so a change applies to
   // the next one without restarting anything.
-  const downloadRunner =
+  // The engine (and undici with it) loads when the first download starts, not at start-up.
+  let engine: Promise<DownloadRunner> | undefined;
+  const downloadRunner: DownloadRunner =
     options.downloadRunner ??
-    createDownloadEngine({
-      globalLimiter,
-      maxConnections: () => settings.get().connectionsPerDownload,
-      minSpeed: () => settings.get().minSpeed,
+    (async (context) => {
+      engine ??= import('./downloads/engine').then(({ createDownloadEngine }) =>
+        createDownloadEngine({
+          globalLimiter,
+          maxConnections: () => settings.get().connectionsPerDownload,
+          minSpeed: () => settings.get().minSpeed,
+        }),
+      );
+      return (await engine)(context);
     });
   // Plugin jobs run in the plugin host, made just below: the job center reaches it only
   // when a plugin job starts, is retried or ends, all after start-up.

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ErrorKind } from '../../src-common/contract';
 import type { Core } from '../core/app';
 import { bearerToken, hostForUrl, isAllowedHost, isAllowedOrigin, isExtensionOrigin } from './guards';
@@ -12,6 +12,7 @@ import { registerActionRoutes } from './routes-actions';
 import { registerCommandRoutes } from './routes-commands';
 import { pairUrl, registerPairRoutes } from './routes-pair';
 import { registerQueueRoutes } from './routes-queues';
+import { registerStaticFiles } from './static-files';
 import { eventsUrl, registerEventRoutes } from './routes-sse';
 import { TicketStore } from './tickets';
 import { registerJobTypeRoutes } from './routes-job-types';
@@ -60,9 +61,30 @@ function ticketOf(request: FastifyRequest): string | undefined {
   return typeof ticket === 'string' && ticket.length > 0 ? ticket : undefined;
 }
 
+/**
+ * Fastify loads ajv and fast-json-stringify when it is made (about 0.4 s of start-up), yet
+ * no route declares a JSON schema: the contract's zod schemas check every input. These
+ * load the compilers only if a route with a schema ever asks for one.
+ */
+type Compilers = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+function onFirstUse<T>(module: string): T {
+  // Resolved from fastify itself, which depends on them (they may sit in its own node_modules).
+  const load = () => {
+    const fromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
+    return (fromFastify(module) as () => (...args: unknown[]) => unknown)();
+  };
+  return ((...args: unknown[]) => load()(...args)) as T;
+}
+const lazyCompilers: FastifyServerOptions['schemaController'] = {
+  compilersFactory: {
+    buildValidator: onFirstUse<Compilers['buildValidator']>('@fastify/ajv-compiler'),
+    buildSerializer: onFirstUse<Compilers['buildSerializer']>('@fastify/fast-json-stringify-compiler'),
+  },
+};
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { core, token } = options;
-  const app: FastifyInstance = Fastify({ bodyLimit: 1024 * 1024, logger: false });
+  const app: FastifyInstance = Fastify({ bodyLimit: 1024 * 1024, logger: false, schemaController: lazyCompilers });
   const tickets = options.tickets ?? new TicketStore();
   const currentToken = typeof token === 'function' ? token : () => token;
   // Streams and tickets remember the token they were let in with by this tag.
@@ -147,9 +169,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sockets.revokeStale();
   });
 
-  if (options.staticDir && existsSync(options.staticDir)) {
-    await app.register(fastifyStatic, { root: options.staticDir, index: 'index.html', wildcard: false });
-  }
+  if (options.staticDir && existsSync(options.staticDir)) registerStaticFiles(app, options.staticDir);
 
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port });

@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { HaulError } from '../errors';
 
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -74,6 +73,8 @@ export async function pluginFetch(
   const signal = AbortSignal.timeout(Math.min(Number(options.timeoutMs) || defaultTimeoutMs, 120_000));
 
   let url = checkUrl(target, hosts);
+  // undici loads on a plugin's first fetch, not at start (about 0.2 s and several MB).
+  const { request } = await import('undici');
   for (let hop = 0; ; hop += 1) {
     const response = await request(url, { method: method as 'GET', headers, body, signal });
     const location = response.headers.location;

@@ -25,9 +25,11 @@ import { PluginInstance, defaultLimits, type PluginLimits } from './plugin-insta
 import type { PluginJobRunner } from '../jobs/runner';
 import { PluginJobs } from './plugin-jobs';
 import { PluginPaths } from './plugin-paths';
+import { PluginRegistrations } from './plugin-registrations';
 import { scanPlugins, readPluginFolder, type PluginSource } from './plugin-loader';
 import { PluginStateStore } from './plugin-state';
 import { PluginStorage } from './plugin-storage';
+import { resolverMayMatch } from './resolver-match';
 import { describeFailure } from './sandbox-failure';
 import { checkResolvedLinks, parseResolverAnswer, submitWithResolvers, type ResolvedLink } from './submit-resolvers';
 import { defaultWorkerFile } from './worker-client';
@@ -54,12 +56,16 @@ export interface PluginHostOptions {
 
 type Submit = ParsedInput<'downloads.submit'>;
 
-/** Plugins: loading, lifecycle, actions, hooks and resolvers. Owns one worker per running plugin. */
+/**
+ * Plugins: loading, lifecycle, actions, hooks and resolvers. Owns one worker per plugin
+ * that has work; idle plugins keep no worker (see PluginInstance).
+ */
 export class PluginHost {
   readonly notifications: PluginNotifications;
   readonly limits: PluginLimits;
   private readonly plugins = new Map<string, PluginInstance>();
   private readonly state: PluginStateStore;
+  private readonly registrations: PluginRegistrations;
   private readonly services: HostServices;
   private readonly pluginJobs: PluginJobs;
   private readonly paths: PluginPaths;
@@ -72,6 +78,7 @@ export class PluginHost {
     this.limits = { ...defaultLimits, ...options.limits };
     this.notifications = new PluginNotifications(options.clock);
     this.state = new PluginStateStore(options.db, options.clock);
+    this.registrations = new PluginRegistrations(options.db);
     this.pluginJobs = new PluginJobs({
       jobs: options.jobs,
       find: (name) => this.active(name),
@@ -127,6 +134,9 @@ export class PluginHost {
       limits: this.limits,
       downloadDir: () => this.paths.downloadDir(),
       serve: (plugin, method, args) => serveHostCall(this.services, plugin, method, args),
+      remembered: (key) => this.registrations.get(source.name, key),
+      remember: (key, list) => this.registrations.set(source.name, key, list),
+      holding: () => this.pluginJobs.kept > 0,
     });
     const choice = this.state.get(source.name);
     instance.enabled = choice?.enabled ?? source.manifest?.enabledByDefault ?? true;
@@ -235,6 +245,11 @@ export class PluginHost {
     return instance;
   }
 
+  /** Whether a plugin's worker runs now (diagnostics and tests; it sleeps when idle). */
+  isAwake(name: string): boolean {
+    return this.plugins.get(name)?.awake ?? false;
+  }
+
   logOf(name: string): string[] {
     return this.get(name).logTail();
   }
@@ -322,6 +337,8 @@ export class PluginHost {
 
   private async resolveUrl(plugins: PluginInstance[], url: string): Promise<ResolvedLink[] | undefined> {
     for (const instance of plugins) {
+      // A sleeping plugin is not woken for a URL none of its patterns can match.
+      if (!instance.resolvers.some((resolver) => resolverMayMatch(resolver, url))) continue;
       try {
         const answer = await instance.call(
           { kind: 'resolve', url },

@@ -2,6 +2,7 @@ import type { PluginInfo } from '../../../src-common/contract';
 import { ActionDeclaration } from './action-params';
 import { describeZodIssues, effectiveSettings } from './manifest';
 import type { PluginSource } from './plugin-loader';
+import { registrationKey } from './plugin-registrations';
 import type { CallOp, Registration } from './protocol';
 import { SandboxFailure, WorkerClient } from './worker-client';
 
@@ -21,6 +22,8 @@ export interface PluginLimits {
   graceMs: number;
   /** Starting the worker and running activate. @default 30 s */
   startMs: number;
+  /** A worker with nothing to do for this long is stopped; the next work starts it again. @default 60 s */
+  idleMs: number;
 }
 
 export const defaultLimits: PluginLimits = {
@@ -31,6 +34,7 @@ export const defaultLimits: PluginLimits = {
   memoryMb: 64,
   graceMs: 3000,
   startMs: 30_000,
+  idleMs: 60_000,
 };
 
 /** Crashes within this window count towards giving up on a plugin. */
@@ -44,18 +48,37 @@ export interface InstanceEnv {
   /** The current download folder, read at each start. */
   downloadDir(): string;
   serve(instance: PluginInstance, method: string, args: unknown[], reply: boolean): unknown;
+  /** What activate registered when it last ran under this key (see PluginRegistrations). */
+  remembered(key: string): Registration[] | undefined;
+  remember(key: string, registrations: readonly Registration[]): void;
+  /** True while work held inside some worker waits to run (a haul.startJob function): nobody sleeps then. */
+  holding(): boolean;
 }
 
-/** One plugin: its source, the user's choices, its worker and what it registered. */
+type Resolver = Extract<Registration, { what: 'resolver' }>;
+
+/**
+ * One plugin: its source, the user's choices, its worker and what it registered.
+ * The worker runs only while the plugin has work: at start the plugin is active with what
+ * its activate registered last time (same code and settings), and a call (an action, a
+ * hook, a resolver whose pattern matches) starts the worker; `idleMs` after its last call
+ * it is stopped again. Only a plugin never seen with this code and settings starts its
+ * worker at once, to learn what it registers.
+ */
 export class PluginInstance {
   state: PluginInfo['state'] = 'disabled';
   error: string | null = null;
   enabled = false;
   settings: Record<string, string | number | boolean> = {};
   readonly actions = new Map<string, ActionDeclaration>();
-  readonly resolvers: string[] = [];
+  readonly resolvers: Resolver[] = [];
   readonly hooks = new Set<string>();
+  private registered: Registration[] = [];
   private client: WorkerClient | undefined;
+  private waking: Promise<void> | undefined;
+  /** Calls in flight in the current worker; it sleeps only at zero. */
+  private calls = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly logLines: string[] = [];
   private crashes: number[] = [];
   private starting: Promise<void> | undefined;
@@ -73,25 +96,56 @@ export class PluginInstance {
     return this.source.name;
   }
 
-  /** Starts the worker and runs activate; settles when it is active or has failed. */
+  /** Whether its worker runs now (for tests and diagnostics). */
+  get awake(): boolean {
+    return this.client !== undefined;
+  }
+
+  /**
+   * Makes the plugin active: from what it registered before when that is known, else by
+   * starting the worker and running activate. Settles when it is active or has failed.
+   */
   start(): Promise<void> {
-    this.starting ??= this.spawn().finally(() => (this.starting = undefined));
+    this.starting ??= this.begin().finally(() => (this.starting = undefined));
     return this.starting;
   }
 
-  private async spawn(): Promise<void> {
+  private registrationKey(): string {
+    return registrationKey(this.source.manifest, this.source.code ?? '', this.settings);
+  }
+
+  private async begin(): Promise<void> {
     const { manifest, code } = this.source;
     if (!manifest || code === undefined) {
       this.state = 'error';
       this.error = this.source.error ?? 'the plugin could not be read';
       return;
     }
-    this.actions.clear();
-    this.resolvers.length = 0;
-    this.hooks.clear();
-    this.state = 'starting';
+    const known = this.client ? undefined : this.env.remembered(this.registrationKey());
+    if (!known) return this.spawn();
+    this.apply(known);
+    this.state = 'active';
     this.error = null;
+  }
+
+  /** Starts the worker of an active plugin that sleeps; calls wait for it. */
+  private wake(): Promise<void> {
+    this.waking ??= this.spawn().finally(() => (this.waking = undefined));
+    return this.waking;
+  }
+
+  private async spawn(): Promise<void> {
+    const { manifest, code } = this.source;
+    if (!manifest || code === undefined) return;
+    // Waking keeps the plugin active (its actions stay listed) while activate runs again.
+    if (this.state !== 'active') {
+      this.state = 'starting';
+      this.error = null;
+    }
     const generation = ++this.generation;
+    const key = this.registrationKey();
+    const collected: Registration[] = [];
+    let ready = false;
     const client: WorkerClient = new WorkerClient({
       workerFile: this.env.workerFile,
       graceMs: this.env.limits.graceMs,
@@ -104,14 +158,27 @@ export class PluginInstance {
         sliceMs: this.env.limits.syncMs,
         downloadDir: this.env.downloadDir(),
       },
-      onRegister: (registration) => this.register(registration),
+      onRegister: (registration) => {
+        if (generation !== this.generation) return;
+        if (!ready) return void collected.push(registration);
+        // Registered after activate (in a handler): it counts from now on, and next time.
+        this.register(registration);
+        this.registered.push(registration);
+        this.env.remember(key, this.registered);
+      },
       onHostCall: (method, args, reply) => this.env.serve(this, method, args, reply),
       onExit: (reason) => this.exited(generation, reason),
     });
     this.client = client;
+    this.calls = 0;
     try {
       await client.ready;
-      if (generation === this.generation) this.state = 'active';
+      if (generation !== this.generation) return;
+      ready = true;
+      this.apply(collected);
+      this.env.remember(key, collected);
+      this.state = 'active';
+      this.armIdle();
     } catch (error) {
       if (generation !== this.generation) return;
       this.state = 'error';
@@ -120,6 +187,15 @@ export class PluginInstance {
       this.client = undefined;
       await client.terminate(this.error);
     }
+  }
+
+  /** Replaces what the plugin registered with `list`. */
+  private apply(list: readonly Registration[]): void {
+    this.actions.clear();
+    this.resolvers.length = 0;
+    this.hooks.clear();
+    for (const registration of list) this.register(registration);
+    this.registered = [...list];
   }
 
   private register(registration: Registration): void {
@@ -131,10 +207,28 @@ export class PluginInstance {
       }
       this.actions.set(parsed.data.id, parsed.data);
     } else if (registration.what === 'resolver') {
-      this.resolvers.push(registration.pattern);
+      this.resolvers.push(registration);
     } else {
       this.hooks.add(registration.event);
     }
+  }
+
+  /** (Re)starts the idle countdown of a worker with no call in flight. */
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (!this.client || this.calls > 0) return;
+    this.idleTimer = setTimeout(() => this.sleep(), this.env.limits.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private sleep(): void {
+    if (!this.client || this.calls > 0 || this.state !== 'active') return;
+    if (this.env.holding()) return this.armIdle();
+    const client = this.client;
+    this.client = undefined;
+    this.generation += 1; // its exit is not a crash
+    // terminate() never rejects; nothing waits on a worker that had nothing to do.
+    void client.terminate('it had nothing to do');
   }
 
   /**
@@ -156,6 +250,7 @@ export class PluginInstance {
   }
 
   async stop(state: 'disabled' | 'error' = 'disabled'): Promise<void> {
+    clearTimeout(this.idleTimer);
     this.generation += 1;
     const client = this.client;
     this.client = undefined;
@@ -163,13 +258,25 @@ export class PluginInstance {
     await client?.terminate('the plugin was stopped');
   }
 
-  /** Runs an operation in the sandbox; fails at once when the plugin is not running. */
+  /** Runs an operation in the sandbox, starting a sleeping worker first; fails at once when the plugin is not running. */
   async call(op: CallOp, task: number, sliceMs: number, wallMs?: number): Promise<unknown> {
     if (this.starting) await this.starting;
-    if (this.state !== 'active' || !this.client) {
+    if (this.state === 'active' && !this.client) await this.wake();
+    const client = this.client;
+    if (this.state !== 'active' || !client) {
       throw new SandboxFailure('crashed', `the plugin is not running (${this.error ?? this.state})`);
     }
-    return this.client.call(op, task, sliceMs, wallMs);
+    this.calls += 1;
+    clearTimeout(this.idleTimer);
+    try {
+      return await client.call(op, task, sliceMs, wallMs);
+    } finally {
+      // A call of a worker that has since been replaced does not count for the new one.
+      if (client === this.client) {
+        this.calls -= 1;
+        this.armIdle();
+      }
+    }
   }
 
   interrupt(task: number): void {
@@ -178,7 +285,10 @@ export class PluginInstance {
 
   pushSettings(values: Record<string, string | number | boolean>): void {
     this.settings = values;
-    this.client?.updateSettings(values);
+    if (this.client) this.client.updateSettings(values);
+    // Asleep: activate runs with the new settings, so that what it registers is known.
+    // spawn() never rejects; a failure shows in the plugin's state.
+    else if (this.state === 'active') void this.wake();
   }
 
   /** The user chose another download folder: `haul.files.downloadDir` follows. */

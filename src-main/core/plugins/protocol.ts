@@ -55,7 +55,10 @@ export type HostToWorker =
   | { type: 'ping'; id: number };
 
 export type Registration =
-  { what: 'action'; declaration: unknown } | { what: 'resolver'; pattern: string } | { what: 'hook'; event: string };
+  | { what: 'action'; declaration: unknown }
+  /** `regex` when the pattern was a RegExp; otherwise `pattern` is a wildcard (`*`). */
+  | { what: 'resolver'; pattern: string; regex?: { source: string; flags: string } }
+  | { what: 'hook'; event: string };
 
 export type WorkerToHost =
   | { type: 'ready' }

@@ -65,7 +65,9 @@ export const sandboxPrelude = String.raw`
       if (typeof fn !== 'function') throw new TypeError('haul.resolve: the resolver must be a function');
       const matcher = pattern instanceof RegExp ? pattern : wildcard(String(pattern));
       resolvers.push({ matcher, fn });
-      fire('register', [{ what: 'resolver', pattern: String(pattern) }]);
+      // The host matches URLs itself before it wakes a sleeping worker for them.
+      const regex = pattern instanceof RegExp ? { source: pattern.source, flags: pattern.flags } : undefined;
+      fire('register', [{ what: 'resolver', pattern: String(pattern), regex }]);
     },
     http: {
       fetch: (url, options) => invoke('http.fetch', [String(url), options || {}]),

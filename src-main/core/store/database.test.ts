@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downloadJob } from '../../test/job-fixtures';
 import { tempDir } from '../../test/temp-dir';
-import { openDatabase, openOrRecoverDatabase, schemaVersion } from './database';
+import { closedUncleanly, openDatabase, openOrRecoverDatabase, schemaVersion } from './database';
 import { JobStore } from './job-store';
 import { latestSchemaVersion, migrations } from './migrations';
 
@@ -15,11 +15,12 @@ beforeEach(() => {
 afterEach(() => dir.remove());
 
 describe('database', () => {
-  it('opens with WAL, NORMAL sync and foreign keys on', () => {
+  it('opens with WAL, NORMAL sync, foreign keys on and a 4 MiB page cache', () => {
     const db = openDatabase({ file: join(dir.path, 'a.db') });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-4096);
     db.close();
   });
 
@@ -96,6 +97,37 @@ describe('a damaged database file', () => {
     expect(readFileSync(movedAside!, 'utf8')).toContain('not a database');
     expect(schemaVersion(db)).toBe(latestSchemaVersion);
     db.close();
+  });
+
+  it('after an unclean stop (a -wal file left behind), a damaged page is found and the file moved aside', () => {
+    const file = join(dir.path, 'crashed.db');
+    const db = openDatabase({ file });
+    const store = new JobStore(db);
+    db.transaction(() => {
+      for (let i = 0; i < 500; i += 1) {
+        const job = downloadJob({ id: i.toString(16).padStart(8, '0'), url: `https://x.example/${i}` });
+        store.insert({ job, position: i, live: false, notBefore: null, resumeState: null });
+      }
+    })();
+    db.close();
+    const pageSize = 4096;
+    const bytes = readFileSync(file);
+    expect(bytes.length).toBeGreaterThan(20 * pageSize);
+    // Page 10 becomes garbage, as a torn write in a power cut would leave it.
+    bytes.fill(0xff, 9 * pageSize, 10 * pageSize);
+    writeFileSync(file, bytes);
+    writeFileSync(`${file}-wal`, '');
+    expect(closedUncleanly(file)).toBe(true);
+    const { db: fresh, movedAside } = openOrRecoverDatabase({ file });
+    expect(movedAside).toMatch(/crashed\.db\.corrupt-/);
+    expect(new JobStore(fresh).list({ limit: 1 }).total).toBe(0);
+    fresh.close();
+  });
+
+  it('a cleanly closed file leaves no -wal behind, so its pages are not scanned at start', () => {
+    const file = join(dir.path, 'clean.db');
+    openDatabase({ file }).close();
+    expect(closedUncleanly(file)).toBe(false);
   });
 
   it('a healthy file is left alone', () => {

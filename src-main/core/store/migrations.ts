@@ -216,6 +216,21 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'plugin registrations',
+    up(db) {
+      // What a plugin's activate registered, under a key of its code, manifest and settings:
+      // plugins start without their worker and wake it when work for them arrives.
+      db.exec(`
+        CREATE TABLE plugin_registrations (
+          name          TEXT PRIMARY KEY,
+          key           TEXT NOT NULL,
+          registrations TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -5,9 +5,7 @@
  */
 import type { AppInfo } from '../../../src-common/contract';
 import { run, type Aria2Core } from './gids';
-import { followJobs } from './notifications';
-import { Aria2Rpc } from './rpc';
-import { startTransport, type RunningTransport } from './transport';
+import type { RunningTransport } from './transport';
 
 export interface Aria2EndpointOptions {
   core: Aria2Core;
@@ -46,6 +44,12 @@ export function startAria2Endpoint(options: Aria2EndpointOptions): Aria2Endpoint
   };
 
   const start = async () => {
+    // Off by default: the RPC, its WebSocket server (ws) and its methods load when switched on.
+    const [{ Aria2Rpc }, { startTransport }, { followJobs }] = await Promise.all([
+      import('./rpc'),
+      import('./transport'),
+      import('./notifications'),
+    ]);
     const settings = core.settings.get();
     const port = options.port ?? settings.aria2Port;
     const rpc = new Aria2Rpc({

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DownloadJob } from '../../../src-common/contract';
+import { scriptedEngine } from '../../test/job-kit';
+import { tempDir } from '../../test/temp-dir';
+import { createCoreWithParts, type Core, type CoreParts } from '../app';
+import { call, testLimits, waitFor, writePlugin } from './test-kit';
+
+// Logs each activate, so a test can count how often its worker started.
+const sleepy = `
+export function activate(haul) {
+  haul.log('activated');
+  haul.action({ id: 'tag', label: 'Tag', entity: 'custom', handler: () => ({ success: true, message: 'tagged' }) });
+  haul.action({ id: 'slow', label: 'Slow', entity: 'custom', handler: async () => {
+    await haul.sleep(800);
+    return { success: true, message: 'slept' };
+  } });
+  haul.resolve('https://sleepy.example/*', (url) => ({ url: url + '?direct=1' }));
+}`;
+
+let dir: ReturnType<typeof tempDir> | undefined;
+let core: (Core & CoreParts) | undefined;
+afterEach(async () => {
+  await core?.close();
+  core = undefined;
+  dir?.remove();
+  dir = undefined;
+});
+
+async function open(dataDir: string): Promise<Core & CoreParts> {
+  const downloadDir = join(dataDir, 'dl');
+  mkdirSync(downloadDir, { recursive: true });
+  const opened = createCoreWithParts({
+    dataDir,
+    downloadDir,
+    runtime: 'headless',
+    version: '1.0.0',
+    downloadRunner: scriptedEngine().runner,
+    bundledPluginsDir: join(dataDir, 'no-bundled'),
+    plugins: { limits: { ...testLimits, idleMs: 200 } },
+    jobs: { throttleMs: { download: 0, plugin: 0 } },
+  });
+  await opened.plugins.ready;
+  return opened;
+}
+
+const activations = (c: Core & CoreParts) => c.plugins.logOf('sleepy').filter((l) => l.endsWith('activated')).length;
+const tag = (c: Core & CoreParts, id = 'tag') =>
+  call<{ result: { message: string } }>(c, 'actions.run', { pluginName: 'sleepy', actionId: id });
+
+describe('plugin workers run only while there is work', () => {
+  it('learns what a new plugin registers, then stops its worker when idle; work starts it again', async () => {
+    dir = tempDir('haul-sleep-');
+    writePlugin(join(dir.path, 'plugins'), 'sleepy', { code: sleepy });
+    core = await open(dir.path);
+    expect(activations(core)).toBe(1);
+    await waitFor(() => !core!.plugins.isAwake('sleepy'), 'the idle worker to stop');
+    expect(core.plugins.list().find((p) => p.name === 'sleepy')?.state).toBe('active');
+
+    expect((await tag(core)).result.message).toBe('tagged');
+    expect(activations(core)).toBe(2);
+    await waitFor(() => !core!.plugins.isAwake('sleepy'), 'the worker to stop again');
+
+    // A call that lasts longer than the idle time keeps its worker.
+    expect((await tag(core, 'slow')).result.message).toBe('slept');
+    expect(activations(core)).toBe(3);
+  });
+
+  it('a URL none of its patterns match does not wake it; one that matches does', async () => {
+    dir = tempDir('haul-sleep-');
+    writePlugin(join(dir.path, 'plugins'), 'sleepy', { code: sleepy });
+    core = await open(dir.path);
+    await waitFor(() => !core!.plugins.isAwake('sleepy'), 'the idle worker to stop');
+
+    const other = await call<{ jobs: DownloadJob[] }>(core, 'downloads.submit', { url: 'https://other.example/a.bin' });
+    expect(other.jobs[0]!.url).toBe('https://other.example/a.bin');
+    expect(core.plugins.isAwake('sleepy')).toBe(false);
+    expect(activations(core)).toBe(1);
+
+    const matched = await call<{ jobs: DownloadJob[] }>(core, 'downloads.submit', {
+      url: 'https://sleepy.example/b.bin',
+    });
+    expect(matched.jobs[0]!.url).toBe('https://sleepy.example/b.bin?direct=1');
+    expect(activations(core)).toBe(2);
+  });
+
+  it('after a restart, a plugin seen before is active and offers its actions without starting its worker', async () => {
+    dir = tempDir('haul-sleep-');
+    writePlugin(join(dir.path, 'plugins'), 'sleepy', { code: sleepy });
+    core = await open(dir.path);
+    await core.close();
+
+    core = await open(dir.path);
+    expect(core.plugins.isAwake('sleepy')).toBe(false);
+    expect(activations(core)).toBe(0);
+    const { actions } = await call<{ actions: { id: string }[] }>(core, 'actions.list', { entityType: 'custom' });
+    expect(actions.map((a) => a.id).sort()).toEqual(['slow', 'tag']);
+    expect((await tag(core)).result.message).toBe('tagged');
+    expect(activations(core)).toBe(1);
+  });
+});
