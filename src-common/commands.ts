@@ -8,6 +8,7 @@ import { Job, JobId, JobWithLog, ListInput, QueueOverview, Snapshot, SubmitInput
 import { LibraryListInput, Resource, ResourceId } from './library';
 import { ActionResult, PluginAction, PluginInfo, PluginNotification, PluginSettingValues } from './plugins';
 import { PluginJob } from './jobs';
+import { taskCommands } from './tasks';
 
 export const NoInput = z.object({}).strict();
 
@@ -109,6 +110,7 @@ export const commands = {
   'settings.get': { input: NoInput, output: Settings },
   'settings.update': { input: Settings.partial().strict(), output: Settings },
   ...PluginCommands,
+  ...taskCommands,
 } as const;
 
 export type Commands = typeof commands;

@@ -6,7 +6,9 @@
  */
 export * from './errors';
 export * from './settings';
+export * from './job-base';
 export * from './jobs';
+export * from './tasks';
 export * from './library';
 export * from './plugins';
 export * from './commands';

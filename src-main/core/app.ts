@@ -95,6 +95,10 @@ function desktopOnly(): HaulError {
   return new HaulError('unavailable', 'Opening files works in the desktop app; in a browser, use the download folder.');
 }
 
+function tasksNotYet(): never {
+  throw new HaulError('unavailable', 'Tasks are declared but not served yet.');
+}
+
 export function createCore(options: CoreOptions): Core {
   const { info, commands, events, settings, gids, invoke, apiToken, close } = createCoreWithParts(options);
   return { info, commands, events, settings, gids, invoke, apiToken, close };
@@ -200,6 +204,12 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     'jobs.clearCompleted': () => ({ removed: jobs.clearCompleted() }),
     'jobs.cleanup': ({ daysOld }) => ({ removed: jobs.cleanup(daysOld) }),
     'jobs.queues': () => jobs.queues(),
+    'jobs.create': () => tasksNotYet(),
+    'jobs.start': () => tasksNotYet(),
+    'jobs.progress': () => tasksNotYet(),
+    'jobs.complete': () => tasksNotYet(),
+    'jobs.fail': () => tasksNotYet(),
+    'jobs.suspend': () => tasksNotYet(),
     'library.list': (input) => library.list(input),
     'library.get': ({ id }) => library.get(id),
     'library.open': async ({ id }) => {
