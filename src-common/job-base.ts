@@ -12,6 +12,8 @@ export const jobErrorKinds = [
   'invalid_input',
   'interrupted',
   'plugin',
+  /** A task's creator reported the failure (jobs.fail). */
+  'reported',
   'internal',
 ] as const;
 export const JobError = z.object({
