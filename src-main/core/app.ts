@@ -95,10 +95,6 @@ function desktopOnly(): HaulError {
   return new HaulError('unavailable', 'Opening files works in the desktop app; in a browser, use the download folder.');
 }
 
-function tasksNotYet(): never {
-  throw new HaulError('unavailable', 'Tasks are declared but not served yet.');
-}
-
 export function createCore(options: CoreOptions): Core {
   const { info, commands, events, settings, gids, invoke, apiToken, close } = createCoreWithParts(options);
   return { info, commands, events, settings, gids, invoke, apiToken, close };
@@ -204,12 +200,12 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     'jobs.clearCompleted': () => ({ removed: jobs.clearCompleted() }),
     'jobs.cleanup': ({ daysOld }) => ({ removed: jobs.cleanup(daysOld) }),
     'jobs.queues': () => jobs.queues(),
-    'jobs.create': () => tasksNotYet(),
-    'jobs.start': () => tasksNotYet(),
-    'jobs.progress': () => tasksNotYet(),
-    'jobs.complete': () => tasksNotYet(),
-    'jobs.fail': () => tasksNotYet(),
-    'jobs.suspend': () => tasksNotYet(),
+    'jobs.create': (input) => jobs.tasks.create(input, { kind: 'api' }),
+    'jobs.start': ({ id }) => jobs.tasks.start(id),
+    'jobs.progress': (input) => jobs.tasks.report(input),
+    'jobs.complete': ({ id, result }) => jobs.tasks.complete(id, result),
+    'jobs.fail': ({ id, message, retry }) => jobs.tasks.fail(id, message, retry),
+    'jobs.suspend': ({ id, state }) => jobs.tasks.suspend(id, state),
     'library.list': (input) => library.list(input),
     'library.get': ({ id }) => library.get(id),
     'library.open': async ({ id }) => {
