@@ -24,6 +24,7 @@ import { PluginNotifications } from './notifications';
 import { PluginInstance, defaultLimits, type PluginLimits } from './plugin-instance';
 import type { PluginJobRunner } from '../jobs/runner';
 import { PluginJobs } from './plugin-jobs';
+import { PluginTasks } from './plugin-tasks';
 import { PluginPaths } from './plugin-paths';
 import { scanPlugins, readPluginFolder, type PluginSource } from './plugin-loader';
 import { PluginStateStore } from './plugin-state';
@@ -86,6 +87,7 @@ export class PluginHost {
     });
     this.services = {
       jobs: this.pluginJobs,
+      tasks: new PluginTasks(options.jobs),
       paths: this.paths,
       files: new FileAccess(options.library, this.paths),
       storage: new PluginStorage(options.db),
