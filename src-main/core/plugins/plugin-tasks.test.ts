@@ -41,6 +41,14 @@ export function activate(haul) {
     await haul.sleep(30);
     return { success: true, message: 'ok' };
   }, { async: true });
+  haul.on('job.control', async ({ id, control, status, state }) => {
+    const job = await haul.jobs.get(id);
+    if (control === 'suspend' && status === 'suspending') await job.checkpoint({ at: job.progress });
+    if (control === 'continue' && state) {
+      await job.start();
+      job.log('resumed from ' + JSON.stringify(state));
+    }
+  });
   act('selfCancel', async ({ jobId }) => {
     await haul.job.cancel(jobId);
     await new Promise(() => {});
@@ -99,6 +107,25 @@ describe('haul.createJob and haul.jobs', () => {
     expect(await run(core, 'alpha', 'cancelOwn', { id })).toBe('cancelled/cancel');
     const job = await run<PluginJob>(core, 'alpha', 'selfCancel');
     await waitFor(() => core.jobs.registry.get(job.id).status === 'cancelled', 'the plugin job to cancel itself');
+  });
+
+  it('hears suspend and resume through haul.on("job.control") and goes on from its saved state', async () => {
+    env = await openPluginCore({ plugins: { alpha: { code: code('alpha') } } });
+    const { core } = env;
+    const { id } = JSON.parse(await run(core, 'alpha', 'backup')) as { id: string };
+    await waitFor(() => core.jobs.registry.get(id).progress === 60, 'the last report');
+    expect(await call(core, 'jobs.suspend', { id })).toMatchObject({ status: 'suspending' });
+    const suspended = await waitFor(() => {
+      const job = core.jobs.registry.get(id) as TaskJob;
+      return job.status === 'suspended' ? job : undefined;
+    }, 'the plugin to stop at its checkpoint');
+    expect(suspended.state).toEqual({ at: 60 });
+    await call(core, 'jobs.resume', { id });
+    await waitFor(() => core.jobs.registry.get(id).status === 'running', 'the plugin to start it again');
+    await waitFor(
+      () => core.jobs.getWithLog(id).log.includes('resumed from {"at":60}'),
+      'the plugin to log where it went on from',
+    );
   });
 
   it('keeps the metadata given to haul.job.progress on a plugin job', async () => {

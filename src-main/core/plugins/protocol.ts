@@ -34,7 +34,7 @@ export type CallOp =
       jobId: string | null;
     }
   | { kind: 'resolve'; url: string }
-  | { kind: 'hook'; event: 'download.completed'; payload: unknown }
+  | { kind: 'hook'; event: 'download.completed' | 'job.control'; payload: unknown }
   | { kind: 'job'; callbackId: number; jobId: string };
 
 export type HostToWorker =

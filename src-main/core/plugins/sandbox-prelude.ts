@@ -12,7 +12,7 @@ export const sandboxPrelude = String.raw`
   'use strict';
   const actions = new Map();
   const resolvers = [];
-  const hooks = { 'download.completed': [], 'settings.changed': [] };
+  const hooks = { 'download.completed': [], 'settings.changed': [], 'job.control': [] };
   const callbacks = new Map();
   let nextCallback = 1;
   let settings = {};
