@@ -10,6 +10,7 @@ import { DownloadListInput, DownloadListOutput } from './download-list';
 import { ActionResult, PluginAction, PluginInfo, PluginNotification, PluginSettingValues } from './plugins';
 import { PluginJob } from './jobs';
 import { JobTypesOutput } from './job-types';
+import { taskCommands } from './tasks';
 
 export const NoInput = z.object({}).strict();
 
@@ -115,6 +116,7 @@ export const commands = {
   'settings.get': { input: NoInput, output: Settings },
   'settings.update': { input: Settings.partial().strict(), output: Settings },
   ...PluginCommands,
+  ...taskCommands,
 } as const;
 
 export type Commands = typeof commands;

@@ -14,6 +14,7 @@ import { pairUrl, registerPairRoutes } from './routes-pair';
 import { registerQueueRoutes } from './routes-queues';
 import { registerStaticFiles } from './static-files';
 import { eventsUrl, registerEventRoutes } from './routes-sse';
+import { registerTaskRoutes } from './routes-tasks';
 import { TicketStore } from './tickets';
 import { registerJobTypeRoutes } from './routes-job-types';
 import { registerJobSocket } from './routes-ws';
@@ -148,6 +149,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let openApi: ReturnType<typeof buildOpenApi> | undefined;
   app.get('/v1/openapi.json', async () => (openApi ??= buildOpenApi(core.info.version)));
   registerCommandRoutes(app, core);
+  registerTaskRoutes(app, core);
   registerQueueRoutes(app, core);
   registerActionRoutes(app, core);
   registerPairRoutes(app, core);

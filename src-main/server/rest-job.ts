@@ -8,12 +8,19 @@ import type { Job } from '../../src-common/contract';
 export type RestJob = Job & { jobId: string; name: string; type: string };
 
 export function jobTypeId(job: Job): string {
-  return job.source === 'download' ? 'download' : `plugin:${job.pluginName}:${job.actionId}`;
+  if (job.source === 'download') return 'download';
+  // A task's type is the free-form one its creator gave (job-queue API).
+  return job.source === 'task' ? job.type : `plugin:${job.pluginName}:${job.actionId}`;
+}
+
+/** What the job panel calls a job. */
+export function jobName(job: Job): string {
+  if (job.source === 'download') return job.fileName ?? job.url;
+  return job.source === 'task' ? job.name : job.label;
 }
 
 export function restJob(job: Job): RestJob {
-  const name = job.source === 'download' ? (job.fileName ?? job.url) : job.label;
-  return { ...job, jobId: job.id, name, type: jobTypeId(job) };
+  return { ...job, jobId: job.id, name: jobName(job), type: jobTypeId(job) };
 }
 
 /** `type=plugin:<plugin>:<action>` filters by the action, which is what SQLite keeps of a plugin job's type. */

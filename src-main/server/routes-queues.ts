@@ -12,6 +12,7 @@ import {
 import type { Core } from '../core/app';
 import { readInteger, refuseUnknownQuery } from './query';
 import { BadRequest, sendError, sendResult, sendValue } from './reply';
+import { jobName } from './rest-job';
 
 type QueueName = (typeof queueNames)[number];
 
@@ -108,17 +109,19 @@ export function queuesApiJob(job: Job): QueuesApiJob {
   const data: Record<string, unknown> =
     job.source === 'download'
       ? { url: job.url, dir: job.dir, fileName: job.fileName, options: job.options }
-      : {
-          pluginName: job.pluginName,
-          actionId: job.actionId,
-          entityType: job.entityType,
-          entityId: job.entityId,
-          params: job.params,
-        };
+      : job.source === 'task'
+        ? { description: job.description, creator: job.creator, metadata: job.metadata }
+        : {
+            pluginName: job.pluginName,
+            actionId: job.actionId,
+            entityType: job.entityType,
+            entityId: job.entityId,
+            params: job.params,
+          };
   const reason = job.error?.message ?? null;
   return {
     ...job,
-    name: job.source === 'download' ? (job.fileName ?? job.url) : job.label,
+    name: jobName(job),
     data,
     state: queuesApiState(job),
     failedReason: reason,

@@ -23,6 +23,7 @@ import { JobRegistry } from './registry';
 import { recoverAfterRestart, startRetention, type RetentionOptions } from './retention';
 import type { DownloadRunner, PluginJobRunner } from './runner';
 import { Scheduler, type AfterDownload } from './scheduler';
+import { TaskCenter } from './task-center';
 import { newDownloadJob, parseUrlLines, type InvalidLine } from './submit';
 
 export interface JobCenterOptions {
@@ -41,6 +42,8 @@ export interface JobCenterOptions {
   throttleMs?: { download: number; plugin: number };
   /** Events a subscriber may have waiting before it is resynchronised. @default 100 */
   eventBufferSize?: number;
+  /** After a restart, how long running tasks without a heartbeat wait for their creator. @default 300 */
+  taskRestartGraceSec?: number;
 }
 
 export interface PluginJobSpec {
@@ -59,6 +62,8 @@ export class JobCenter {
   readonly hub: EventHub;
   readonly registry: JobRegistry;
   readonly scheduler: Scheduler;
+  /** Tasks: jobs that scripts and plugins create and drive. */
+  readonly tasks: TaskCenter;
   private readonly random: RandomHex;
   private stopRetention: (() => void) | undefined;
 
@@ -84,6 +89,13 @@ export class JobCenter {
       pluginTimeoutMs: options.pluginTimeoutMs,
       backoff: options.backoff,
     });
+    this.tasks = new TaskCenter({
+      registry: this.registry,
+      clock: this.clock,
+      newId: () => this.uniqueId(newPluginJobId),
+      byIdempotencyKey: (key) => this.store.byIdempotencyKey(key),
+      restartGraceSec: options.taskRestartGraceSec,
+    });
     options.settings.onChange((next) =>
       this.scheduler.setSlots({ download: next.maxConcurrentDownloads, plugin: next.maxConcurrentPluginJobs }),
     );
@@ -93,6 +105,7 @@ export class JobCenter {
   start(): void {
     this.registry.load();
     recoverAfterRestart(this.registry);
+    this.tasks.recover();
     this.stopRetention = startRetention(this.registry, this.store, this.clock, {
       ...this.options.retention,
       expiryDays: () => this.options.settings.get().jobExpiryDays,
@@ -197,6 +210,7 @@ export class JobCenter {
 
   pause(id: string): Job {
     const job = this.registry.get(id);
+    if (job.source === 'task') return this.tasks.pause(id);
     if (job.source !== 'download') throw new HaulError('conflict', 'Plugin jobs cannot be paused; cancel it instead.');
     const paused = this.registry.transition(id, 'pause', { speed: 0, eta: null, message: 'Paused' });
     this.scheduler.stop(id, 'paused');
@@ -205,6 +219,7 @@ export class JobCenter {
 
   resume(id: string): Job {
     const job = this.registry.get(id);
+    if (job.source === 'task') return this.tasks.resume(id);
     if (job.source !== 'download') throw new HaulError('conflict', 'Plugin jobs cannot be paused or resumed.');
     const resumed = this.registry.transition(id, 'resume', { message: 'Queued' }, { notBefore: null });
     this.scheduler.pump();
@@ -213,6 +228,7 @@ export class JobCenter {
 
   cancel(id: string): Job {
     const job = this.registry.get(id);
+    if (job.source === 'task') return this.tasks.cancel(id);
     const patch = job.source === 'download' ? { speed: 0, eta: null, message: 'Cancelled' } : { message: 'Cancelled' };
     const cancelled = this.registry.transition(id, 'cancel', patch, { resumeState: null, notBefore: null });
     this.scheduler.stop(id, 'cancelled');
@@ -222,6 +238,7 @@ export class JobCenter {
 
   retry(id: string): Job {
     const job = this.registry.get(id);
+    if (job.source === 'task') return this.tasks.retry(id);
     if (job.source === 'plugin') {
       const refusal = this.options.pluginRunner.refusal(job);
       if (refusal !== undefined) throw new HaulError('conflict', refusal);
@@ -246,12 +263,10 @@ export class JobCenter {
 
   async remove(id: string, deleteFile = false): Promise<void> {
     const job = this.registry.get(id);
-    if (
-      this.scheduler.isRunning(id) ||
-      ['pending', 'downloading', 'processing', 'paused', 'running'].includes(job.status)
-    ) {
+    if (this.scheduler.isRunning(id) || !isFinishedStatus(job.status)) {
       this.cancel(id);
     }
+    if (job.source === 'task') this.tasks.forget(id);
     const path = job.source === 'download' && typeof job.result?.path === 'string' ? job.result.path : undefined;
     this.registry.delete(id);
     if (deleteFile && path) await rm(path, { force: true });
@@ -338,6 +353,17 @@ export class JobCenter {
     return this.store.deleteFinishedBefore(before);
   }
 
+  /** Deletes the finished tasks of one plugin older than `daysOld` days (haul.jobs.cleanup). */
+  cleanupTasksOf(pluginName: string, daysOld: number): number {
+    const before = this.clock.now() - daysOld * 86_400_000;
+    const mine = (job: Job) =>
+      job.source === 'task' && job.createdBy === 'plugin' && job.creator === pluginName && isFinishedStatus(job.status);
+    for (const { job } of this.registry.liveJobs()) {
+      if (mine(job) && (job.finishedAt ?? job.updatedAt) < before) this.registry.retire(job.id);
+    }
+    return this.store.deleteFinishedTasksOf(pluginName, before);
+  }
+
   list(filter: ListInput): { jobs: Job[]; total: number } {
     this.registry.flushProgress();
     const { jobs, total } = this.store.list(filter);
@@ -374,6 +400,7 @@ export class JobCenter {
 
   async close(): Promise<void> {
     this.stopRetention?.();
+    this.tasks.close();
     await this.scheduler.shutdown();
     this.hub.flush();
     this.registry.flushProgress();

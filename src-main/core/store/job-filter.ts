@@ -49,6 +49,11 @@ export function jobFilter(filter: {
 
 /** What a job's search column holds: what a search box matches, in lower case. */
 export function searchText(job: Job): string {
-  const parts = job.source === 'download' ? [job.url, job.fileName ?? ''] : [job.label, job.pluginName, job.actionId];
+  const parts =
+    job.source === 'download'
+      ? [job.url, job.fileName ?? '']
+      : job.source === 'plugin'
+        ? [job.label, job.pluginName, job.actionId]
+        : [job.name, job.description, job.creator, job.type];
   return parts.join('\n').toLowerCase();
 }

@@ -141,7 +141,7 @@ export class JobStore {
       id: job.id,
       source: job.source,
       status: job.status,
-      type: job.source === 'download' ? 'download' : job.actionId,
+      type: job.source === 'download' ? 'download' : job.source === 'plugin' ? job.actionId : job.type,
       search: searchText(job),
       createdAt: job.createdAt,
       updatedAt: job.updatedAt,
@@ -305,5 +305,16 @@ export class JobStore {
             AND coalesce(finished_at, updated_at) < ? ${options.onlyHistory ? 'AND live = 0' : ''}`,
       )
       .run(before).changes;
+  }
+
+  /** Deletes the finished tasks a plugin created that finished before `before`. */
+  deleteFinishedTasksOf(pluginName: string, before: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM jobs WHERE source = 'task' AND status IN (${finishedSql})
+            AND coalesce(finished_at, updated_at) < ?
+            AND json_extract(data, '$.createdBy') = 'plugin' AND json_extract(data, '$.creator') = ?`,
+      )
+      .run(before, pluginName).changes;
   }
 }

@@ -6,6 +6,11 @@ export interface Migration {
   version: number;
   name: string;
   up(db: Database): void;
+  /**
+   * Runs with foreign keys off (checked before commit): a table rebuild must not cascade
+   * the DROP of the old table into the rows that refer to it.
+   */
+  rebuildsTables?: boolean;
 }
 
 /**
@@ -229,6 +234,53 @@ export const migrations: readonly Migration[] = [
           registrations TEXT NOT NULL
         ) STRICT;
       `);
+    },
+  },
+  {
+    version: 11,
+    name: 'tasks, the third job source',
+    rebuildsTables: true,
+    up(db) {
+      // SQLite cannot change a CHECK in place: the table is rebuilt with the same columns
+      // and rowids (the text index refers to rows by rowid), then its indexes and triggers
+      // are made again from their own definitions.
+      const extras = db
+        .prepare<[], { sql: string }>(
+          `SELECT sql FROM sqlite_schema WHERE tbl_name = 'jobs' AND type IN ('index', 'trigger') AND sql IS NOT NULL`,
+        )
+        .all();
+      db.exec(`
+        CREATE TABLE jobs_next (
+          id              TEXT PRIMARY KEY,
+          source          TEXT NOT NULL CHECK (source IN ('download', 'plugin', 'task')),
+          status          TEXT NOT NULL,
+          type            TEXT NOT NULL,
+          search          TEXT NOT NULL,
+          created_at      INTEGER NOT NULL,
+          updated_at      INTEGER NOT NULL,
+          started_at      INTEGER,
+          finished_at     INTEGER,
+          idempotency_key TEXT UNIQUE,
+          priority        INTEGER NOT NULL DEFAULT 0,
+          position        INTEGER NOT NULL DEFAULT 0,
+          live            INTEGER NOT NULL DEFAULT 1,
+          not_before      INTEGER,
+          data            TEXT NOT NULL,
+          resume_state    TEXT,
+          sort_name       TEXT NOT NULL DEFAULT '',
+          size            INTEGER,
+          progress        REAL NOT NULL DEFAULT 0
+        ) STRICT;
+        INSERT INTO jobs_next (rowid, id, source, status, type, search, created_at, updated_at, started_at,
+                               finished_at, idempotency_key, priority, position, live, not_before, data, resume_state,
+                               sort_name, size, progress)
+          SELECT rowid, id, source, status, type, search, created_at, updated_at, started_at,
+                 finished_at, idempotency_key, priority, position, live, not_before, data, resume_state,
+                 sort_name, size, progress FROM jobs;
+        DROP TABLE jobs;
+        ALTER TABLE jobs_next RENAME TO jobs;
+      `);
+      for (const { sql } of extras) db.exec(sql);
     },
   },
 ];

@@ -14,6 +14,7 @@ export function nameSortKey(name: string): string {
 
 /** The columns the Downloads table sorts by, kept beside the job's JSON. */
 export function sortColumns(job: Job): { sortName: string; size: number | null; progress: number } {
-  if (job.source !== 'download') return { sortName: nameSortKey(job.label), size: null, progress: job.progress };
+  if (job.source === 'plugin') return { sortName: nameSortKey(job.label), size: null, progress: job.progress };
+  if (job.source === 'task') return { sortName: nameSortKey(job.name), size: null, progress: job.progress };
   return { sortName: nameSortKey(downloadName(job)), size: job.totalBytes, progress: job.progress };
 }

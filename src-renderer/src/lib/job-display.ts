@@ -4,7 +4,7 @@ import { downloadName, isFinishedStatus, type Job, type JobStatus } from '../../
 export { downloadName };
 
 export function jobTitle(job: Job): string {
-  return job.source === 'download' ? downloadName(job) : job.label;
+  return job.source === 'download' ? downloadName(job) : job.source === 'plugin' ? job.label : job.name;
 }
 
 export const statusLabels: Record<JobStatus, string> = {
@@ -16,6 +16,9 @@ export const statusLabels: Record<JobStatus, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   paused: 'Paused',
+  suspending: 'Suspending',
+  suspended: 'Suspended',
+  timeout: 'Timed out',
 };
 
 export const isFinished = isFinishedStatus;

@@ -40,7 +40,7 @@ describe('jobs slice', () => {
     store.subscribe((now, before) => {
       if (now.downloads !== before.downloads || now.synced !== before.synced) sets += 1;
     });
-    fake.emit({ event: 'init', data: { jobs: [job], actionJobs: [] } });
+    fake.emit({ event: 'init', data: { jobs: [job], actionJobs: [], tasks: [] } });
     fake.emit({ event: 'updated', data: { type: 'updated', job: { ...job, progress: 50, updatedAt: 2_000 } } });
     expect(store.getState().synced).toBe(false);
     await settle();
@@ -75,6 +75,7 @@ describe('jobs slice', () => {
           downloadJob({ id: 'cccccccc', status: 'completed' }),
         ],
         actionJobs: [],
+        tasks: [],
       },
     });
     await settle();

@@ -60,7 +60,7 @@ async function connected(stored: DownloadJob[], live: DownloadJob[] = []) {
   const core = fakeCore(stored);
   const store = createStore(core.client);
   store.getState().connect();
-  core.emit({ event: 'init', data: { jobs: live, actionJobs: [] } });
+  core.emit({ event: 'init', data: { jobs: live, actionJobs: [], tasks: [] } });
   await settle();
   return { core, store };
 }
@@ -178,7 +178,7 @@ describe('the downloads table, paged by the core', () => {
     core.failOnce();
     const store = createStore(core.client);
     store.getState().connect();
-    core.emit({ event: 'init', data: { jobs: [], actionJobs: [] } });
+    core.emit({ event: 'init', data: { jobs: [], actionJobs: [], tasks: [] } });
     await settle();
     expect(store.getState().tableError?.message).toBe('disk on fire');
     store.getState().refreshTable('now');
