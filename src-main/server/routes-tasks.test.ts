@@ -91,7 +91,7 @@ describe('task routes in the OpenAPI document', () => {
     for (const route of taskRoutes) {
       const op = doc.paths[route.url.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()];
       expect(op, route.url).toBeDefined();
-      expect(op.responses.default.content['application/json'].schema.$ref).toBe('#/components/schemas/BareError');
+      expect(op.responses.default.content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
     }
     const progress = doc.paths['/v1/jobs/{id}/progress']!.post;
     expect(Object.keys(progress.requestBody.content['application/json'].schema.properties)).toEqual([
