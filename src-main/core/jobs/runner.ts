@@ -59,8 +59,8 @@ export interface DownloadContext {
   /** The state saved by the previous attempt, or null on a first start. */
   readonly resumeState: ResumeState | null;
   /**
-   * Records resume state. The core persists it together with the progress at most about
-   * once a second; callers must have flushed the bytes the state describes first.
+   * Records resume state, in SQLite at once (callers keep the rate low: the engine saves
+   * at most every 50 ms per download); callers must have written the bytes it describes.
    * `durable`: written to SQLite before this returns, with the job's `fileName` (for the
    * name and part file a job takes before its first byte, which a crash must not orphan).
    */
