@@ -15,7 +15,7 @@ import { segmentDone, type Segment } from './segments';
 export type LiveSegment = Segment & { owner: SegmentWorker | null };
 
 /** A batch is also written after this long: progress moves on a slow server, and a crash loses little. */
-const batchMs = 100;
+const batchMs = 50;
 /** Answers in a row that may end early, each having brought bytes, before giving up. */
 const maxShortReads = 32;
 
