@@ -121,6 +121,11 @@ const StoredDownloadOptions = DownloadOptions.extend({
   dir: z.string().min(1).optional(),
   fileName: z.string().min(1).max(255).optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  /**
+   * Set by Haul for a download a plugin added: the plugin.json `hosts` every hop (each
+   * redirect too) must be on. Never taken from a submit.
+   */
+  allowedHosts: z.array(z.string()).optional(),
 });
 
 const JobCommon = {

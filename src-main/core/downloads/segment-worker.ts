@@ -137,6 +137,7 @@ export class SegmentWorker {
       range: asked,
       ifRange: ifRangeValue(state),
       userAgent: this.host.settings.userAgent,
+      allowedHosts: this.host.ctx.job.options.allowedHosts,
     });
     let verdict: ReturnType<typeof checkRangeResponse>;
     try {
