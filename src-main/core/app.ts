@@ -138,6 +138,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
       globalLimiter,
       maxConnections: () => settings.get().connectionsPerDownload,
       minSpeed: () => settings.get().minSpeed,
+      trustedCertificates: () => settings.get().trustedCertificates,
     });
   // Plugin jobs run in the plugin host, made just below: the job center reaches it only
   // when a plugin job starts, is retried or ends, all after start-up.

@@ -1,4 +1,4 @@
-import type { DownloadJob, JobError, PluginJob } from '../../../src-common/contract';
+import type { CertificateDetails, DownloadJob, JobError, PluginJob } from '../../../src-common/contract';
 
 /**
  * How a job's work is stopped from outside. The reason is `signal.reason` of the
@@ -17,11 +17,13 @@ export class JobFailure extends Error {
   /** The server's Retry-After, when it sent one. */
   readonly retryAfterMs: number | undefined;
   readonly status: number | undefined;
+  /** The certificate a TLS failure was about, for the user to inspect and maybe trust. */
+  readonly certificate: CertificateDetails | undefined;
 
   constructor(
     kind: JobError['kind'],
     message: string,
-    options: { transient?: boolean; retryAfterMs?: number; status?: number } = {},
+    options: { transient?: boolean; retryAfterMs?: number; status?: number; certificate?: CertificateDetails } = {},
   ) {
     super(message);
     this.name = 'JobFailure';
@@ -29,6 +31,7 @@ export class JobFailure extends Error {
     this.transient = options.transient ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.status = options.status;
+    this.certificate = options.certificate;
   }
 }
 
