@@ -15,7 +15,11 @@ export function TrustedCertificates({ settings }: { settings: Settings }) {
   }
 
   return (
-    <section className="card settings-group" data-testid="settings-certificates" aria-labelledby="certificates-title">
+    <section
+      className="card settings-group trusted-certificates-card"
+      data-testid="settings-certificates"
+      aria-labelledby="certificates-title"
+    >
       <h2 id="certificates-title">Trusted certificates</h2>
       <p className="muted">
         Certificates Haul accepts although it cannot verify them (a NAS or a home lab that signs its own), each for one
