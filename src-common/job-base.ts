@@ -16,11 +16,28 @@ export const jobErrorKinds = [
   'reported',
   'internal',
 ] as const;
+/** A server certificate Haul did not trust, as the user is shown it before trusting it. */
+export const CertificateDetails = z.object({
+  /** `host:port`, the key a trust is kept under. */
+  host: z.string(),
+  /** SHA-256 of the certificate, `AB:CD:…` (32 pairs). */
+  fingerprint256: z.string(),
+  subject: z.string().nullable(),
+  issuer: z.string().nullable(),
+  validFrom: z.string().nullable(),
+  validTo: z.string().nullable(),
+  /** The TLS error (`DEPTH_ZERO_SELF_SIGNED_CERT`, …) or `PIN_MISMATCH` (not the trusted one). */
+  reason: z.string(),
+});
+export type CertificateDetails = z.infer<typeof CertificateDetails>;
+
 export const JobError = z.object({
   kind: z.enum(jobErrorKinds),
   message: z.string(),
   /** HTTP status, when the failure was an answer from the server. */
   status: z.number().int().optional(),
+  /** The certificate a TLS failure was about. */
+  certificate: CertificateDetails.optional(),
 });
 export type JobError = z.infer<typeof JobError>;
 

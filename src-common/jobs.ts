@@ -27,7 +27,7 @@ export function isFinishedStatus(status: JobStatus): status is FinishedStatus {
   return (finishedStatuses as readonly JobStatus[]).includes(status);
 }
 
-export { JobError, jobErrorKinds } from './job-base';
+export { CertificateDetails, JobError, jobErrorKinds } from './job-base';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
 /** Headers that belong to the connection, not the request; refused at submit. */
@@ -105,6 +105,11 @@ const StoredDownloadOptions = DownloadOptions.extend({
   dir: z.string().min(1).optional(),
   fileName: z.string().min(1).max(255).optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  /**
+   * Set by Haul for a download a plugin added: the plugin.json `hosts` every hop (each
+   * redirect too) must be on. Never taken from a submit.
+   */
+  allowedHosts: z.array(z.string()).optional(),
 });
 
 export const DownloadJob = z.object({

@@ -69,5 +69,14 @@ export const Settings = z.object({
     .regex(/^[\x21-\x7e]*$/, 'use printable characters without spaces'),
   /** Web UIs (e.g. AriaNg) that may call the aria2 endpoint from a page, by origin. */
   aria2AllowedOrigins: z.array(z.string().url()),
+  /**
+   * Server certificates trusted one by one (self-signed ones of a NAS or a home lab):
+   * `host:port` -> the SHA-256 fingerprint of that server's certificate. Only that
+   * certificate is accepted for that host and port; nothing else changes. @default {}
+   */
+  trustedCertificates: z.record(
+    z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/, 'use host:port in lower case'),
+    z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'a SHA-256 fingerprint as AB:CD:… (32 pairs)'),
+  ),
 });
 export type Settings = z.infer<typeof Settings>;

@@ -143,6 +143,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
           globalLimiter,
           maxConnections: () => settings.get().connectionsPerDownload,
           minSpeed: () => settings.get().minSpeed,
+          trustedCertificates: () => settings.get().trustedCertificates,
         }),
       );
       return (await engine)(context);

@@ -23,6 +23,7 @@ export const defaultSettings: Settings = {
   aria2Port: 6800,
   aria2Secret: '',
   aria2AllowedOrigins: [],
+  trustedCertificates: {},
 };
 
 /** A new aria2 RPC secret: 128 random bits in hex, so it fits in `token:` as it is. */

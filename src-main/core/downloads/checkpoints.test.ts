@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ResumeState } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
 import { PartFile } from './part-file';
-import type { TransferState } from './resume-state';
+import { bootId } from './boot-id';
+import { decodeState, type TransferState } from './resume-state';
 import { tempDir } from './test-context';
 
 const MiB = 1024 * 1024;
@@ -44,18 +45,59 @@ async function setup(): Promise<{
 }
 
 describe('checkpoints', () => {
-  it('saves once enough bytes landed, before the interval is over', async () => {
+  it('syncs once enough bytes landed, and records written offsets between syncs without one', async () => {
     const { checkpoints, saved, clock, segment, part } = await setup();
+    clock.t = 10;
+    segment.pos = MiB / 2;
+    checkpoints.landed(MiB / 2);
+    expect(saved).toHaveLength(0);
+    // The round's first save is a synced checkpoint.
     clock.t = 60;
     segment.pos = MiB;
-    checkpoints.landed(MiB);
-    await checkpoints.settled();
-    expect(saved).toHaveLength(0);
-    segment.pos = 2 * MiB;
-    checkpoints.landed(MiB);
+    checkpoints.landed(MiB / 2);
     await checkpoints.settled();
     expect(saved).toHaveLength(1);
-    expect(saved[0]!['segments']).toEqual([[0, 16 * MiB, 2 * MiB]]);
+    expect(saved[0]!['segments']).toEqual([[0, 16 * MiB, MiB]]);
+    // Within 50 ms of that: nothing; after: the written offsets, the synced ones unchanged.
+    clock.t = 90;
+    segment.pos = 1.5 * MiB;
+    checkpoints.landed(MiB / 2);
+    expect(saved).toHaveLength(1);
+    clock.t = 120;
+    segment.pos = 1.75 * MiB;
+    checkpoints.landed(MiB / 4);
+    expect(saved).toHaveLength(2);
+    expect(saved[1]!['segments']).toEqual([[0, 16 * MiB, MiB]]);
+    expect(saved[1]!['written']).toMatchObject({ segments: [[0, 16 * MiB, 1.75 * MiB]] });
+    // Two MiB since the last sync: a sync, which records them as synced.
+    clock.t = 130;
+    segment.pos = 3 * MiB;
+    checkpoints.landed(1.25 * MiB);
+    await checkpoints.settled();
+    expect(saved).toHaveLength(3);
+    expect(saved[2]!['segments']).toEqual([[0, 16 * MiB, 3 * MiB]]);
+    await part.close();
+  });
+
+  it('resumes from written offsets in the same boot only; after a restart from synced ones', async () => {
+    const { checkpoints, saved, clock, segment, part } = await setup();
+    for (const [t, pos] of [
+      [60, MiB],
+      [120, 1.5 * MiB],
+    ] as const) {
+      clock.t = t;
+      segment.pos = pos;
+      checkpoints.landed(MiB / 2);
+      await checkpoints.settled();
+    }
+    const state = saved.at(-1)!;
+    const boot = (state['written'] as { boot: string }).boot;
+    expect(boot).toBe(bootId());
+    expect(decodeState(state)?.segments).toEqual([{ start: 0, end: 16 * MiB, pos: 1.5 * MiB }]);
+    expect(decodeState(state, `${boot}-other`)?.segments).toEqual([{ start: 0, end: 16 * MiB, pos: MiB }]);
+    // Written offsets that do not tile the file are not trusted either.
+    const broken = { ...state, written: { boot, segments: [[0, MiB, MiB]] } };
+    expect(decodeState(broken)?.segments).toEqual([{ start: 0, end: 16 * MiB, pos: MiB }]);
     await part.close();
   });
 

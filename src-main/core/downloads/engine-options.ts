@@ -1,6 +1,7 @@
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 import { defaultHashWorkerFile } from './hash-thread';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
+import { pinningConnector, type CertificatePins } from './tls-trust';
 
 export interface DownloadEngineOptions {
   /**
@@ -15,6 +16,12 @@ export interface DownloadEngineOptions {
    * HTTP_PROXY and NO_PROXY from the environment apply.
    */
   proxy?: string | null;
+  /**
+   * Certificates trusted by fingerprint for one `host:port` each (a setting), read at each
+   * new connection. Direct connections only: through a proxy, certificates are verified
+   * as usual. @default none
+   */
+  trustedCertificates?: CertificatePins;
   /** Replaces the undici dispatcher built from the options above (tests, benchmarks). */
   dispatcher?: Dispatcher;
   /** No byte for this long fails the attempt as a transient `stalled`. @default 30_000 */
@@ -62,7 +69,9 @@ export interface DownloadEngineOptions {
   hashWorkerFile?: string;
 }
 
-export type EngineSettings = Required<Omit<DownloadEngineOptions, 'proxy' | 'dispatcher' | 'maxConnections'>> & {
+export type EngineSettings = Required<
+  Omit<DownloadEngineOptions, 'proxy' | 'dispatcher' | 'maxConnections' | 'trustedCertificates'>
+> & {
   dispatcher: Dispatcher;
   maxConnections: () => number;
 };
@@ -82,7 +91,8 @@ export function createDispatcher(options: DownloadEngineOptions, stallTimeoutMs:
   };
   if (options.proxy) return new ProxyAgent({ uri: options.proxy, ...common });
   if (options.proxy === undefined && hasProxyEnv()) return new EnvHttpProxyAgent(common);
-  return new Agent(common);
+  const pins = options.trustedCertificates ?? (() => ({}));
+  return new Agent({ ...common, connect: pinningConnector({ timeout: common.connect.timeout, pins }) });
 }
 
 export function resolveSettings(options: DownloadEngineOptions): EngineSettings {

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { JobFailure } from '../jobs/runner';
+import { UntrustedCertificate } from './tls-trust';
 
 /**
  * Turns what went wrong (an HTTP status, a socket error, a file system error) into the
@@ -83,13 +84,26 @@ const certificateCodes: Record<string, string> = {
 /** A socket or protocol error as a transient failure; anything else passes through. */
 export function networkFailure(error: unknown, host: string): JobFailure {
   if (error instanceof JobFailure) return error;
-  const err = error as (Error & { code?: string; cause?: { code?: string } }) | null;
-  const code = err?.code ?? err?.cause?.code ?? '';
-  const certificate = certificateCodes[code];
-  if (certificate) {
+  const untrusted = error instanceof UntrustedCertificate ? error : null;
+  if (untrusted?.code === 'PIN_MISMATCH') {
     return new JobFailure(
       'network',
-      `The TLS certificate of ${host} ${certificate} (${code}), so the connection cannot be trusted. Haul does not retry this.`,
+      `The TLS certificate of ${untrusted.facts.host} is not the one you trusted for it (it is ${untrusted.facts.fingerprint256}), so Haul did not connect. Trust the new one only if you expected it to change.`,
+      { certificate: untrusted.facts },
+    );
+  }
+  const err = error as (Error & { code?: string; cause?: { code?: string } }) | null;
+  const code = err?.code ?? err?.cause?.code ?? '';
+  const certificate = certificateCodes[code] ?? (untrusted ? 'is not trusted' : undefined);
+  if (certificate) {
+    const where = untrusted?.facts.host ?? host;
+    const advice = untrusted
+      ? ' If you know this server (a NAS, a home lab), check its fingerprint and trust this certificate for it.'
+      : '';
+    return new JobFailure(
+      'network',
+      `The TLS certificate of ${where} ${certificate} (${code}), so the connection cannot be trusted. Haul does not retry this.${advice}`,
+      untrusted ? { certificate: untrusted.facts } : {},
     );
   }
   if (timeoutCodes.has(code)) {

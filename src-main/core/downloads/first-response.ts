@@ -65,6 +65,7 @@ async function resume(input: EstablishInput, given: TransferState): Promise<Esta
       range: asked,
       ifRange: ifRangeValue(saved),
       userAgent: input.userAgent,
+      allowedHosts: input.ctx.job.options.allowedHosts,
     });
     let verdict: ReturnType<typeof checkRangeResponse>;
     try {
@@ -212,6 +213,7 @@ export async function establish(input: EstablishInput): Promise<Established> {
     headers: input.ctx.job.options.headers ?? {},
     signal: input.signal,
     userAgent: input.userAgent,
+    allowedHosts: input.ctx.job.options.allowedHosts,
   });
   const names = input.names ?? (input.saved ? namesOf(input.saved) : null);
   return adopt({ ...input, names, noRanges }, response, null);

@@ -2,6 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import { JobFailure } from '../jobs/runner';
 import { forbiddenHeaders } from '../../../src-common/contract';
 import { networkFailure } from './failures';
+import { hostAllowed } from './host-list';
 import { formatRange } from './segments';
 
 /** Hops followed before giving up. @default 10 */
@@ -32,6 +33,8 @@ export interface OpenOptions {
   /** The validator for If-Range: a strong ETag or a Last-Modified date. */
   ifRange?: string | null;
   userAgent: string;
+  /** Every hop's host must be on this list (a download a plugin added); absent: any host. */
+  allowedHosts?: readonly string[];
 }
 
 /** One header value, the first when repeated. */
@@ -71,7 +74,8 @@ function buildHeaders(options: OpenOptions, url: URL, keepCredentials: boolean):
 
 /**
  * GET `url`, following up to 10 redirects itself so that each hop is checked: http(s)
- * only, no loops, credentials dropped when the origin changes or https falls to http.
+ * only, no loops, on the allowed hosts when there is a list, credentials dropped when
+ * the origin changes or https falls to http.
  * Any status is returned; the caller decides what it means.
  */
 export async function openResponse(startUrl: string, options: OpenOptions): Promise<OpenedResponse> {
@@ -81,6 +85,14 @@ export async function openResponse(startUrl: string, options: OpenOptions): Prom
   const visited = new Set<string>();
   let keepCredentials = true;
   for (let hop = 0; ; hop += 1) {
+    // Before any byte goes out: a listed server must not bounce a plugin's download elsewhere.
+    if (options.allowedHosts && !hostAllowed(url, options.allowedHosts)) {
+      const where = hop === 0 ? 'The address' : 'The server redirected to an address that';
+      throw new JobFailure(
+        'plugin',
+        `${where} is on ${url.host}, which the plugin that added this download may not reach (its hosts: ${options.allowedHosts.join(', ') || 'none'}).`,
+      );
+    }
     visited.add(url.href);
     const target = new URL(url.href);
     target.username = '';

@@ -80,7 +80,8 @@ describe('downloads under SIGKILL', () => {
     for (const [name, body] of bodies) expect(await fileSha256(join(downloads, name)), name).toBe(sha256(body));
     const total = [...bodies.values()].reduce((sum, body) => sum + body.length, 0);
     const served = server.bytesServed(0);
-    // Each kill may cost what arrived since the last saved progress (about a second).
-    expect(served).toBeLessThanOrEqual(3 * total);
+    // Each kill costs what arrived since the written offsets were last saved (about 100 ms):
+    // seven kills in 6 MiB at 6 MiB/s, so far more than the soak's share, yet well below 2x.
+    expect(served).toBeLessThanOrEqual(1.5 * total);
   }, 120_000);
 });

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import type { ResumeState } from '../jobs/runner';
+import { bootId } from './boot-id';
 import type { Segment } from './segments';
+
+const Segments = z.array(z.tuple([z.number().int(), z.number().int(), z.number().int()]));
 
 /**
  * What one attempt leaves for the next: the names, the validators that prove the file
- * did not change, and per segment the bytes already durable on disk. The job core keeps
- * it opaque; it is parsed here, and a state that does not parse is ignored.
+ * did not change, per segment the bytes already durable on disk, and the bytes written
+ * since (durable only while the machine has not restarted). The job core keeps it
+ * opaque; it is parsed here, and a state that does not parse is ignored.
  */
 const SavedState = z.object({
   v: z.literal(1),
@@ -18,8 +22,10 @@ const SavedState = z.object({
   contentType: z.string().nullable(),
   /** False when the bytes cannot be resumed (decoded content, no ranges, no size). */
   resumable: z.boolean(),
-  /** [start, end, pos] per segment. */
-  segments: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int()])),
+  /** [start, end, pos] per segment: bytes synced to disk. */
+  segments: Segments,
+  /** The same for bytes written but maybe not synced, and the boot they were written in. */
+  written: z.object({ boot: z.string(), segments: Segments }).optional(),
 });
 
 export interface TransferState {
@@ -34,7 +40,12 @@ export interface TransferState {
   segments: Segment[];
 }
 
-export function encodeState(state: TransferState): ResumeState {
+function tuples(segments: readonly Segment[]): [number, number, number][] {
+  return segments.filter((s): s is Segment & { end: number } => s.end !== null).map((s) => [s.start, s.end, s.pos]);
+}
+
+/** `written`: offsets whose bytes were written (not synced) in this boot, beyond `state.segments`. */
+export function encodeState(state: TransferState, written?: readonly Segment[]): ResumeState {
   return {
     v: 1,
     fileName: state.fileName,
@@ -45,17 +56,32 @@ export function encodeState(state: TransferState): ResumeState {
     lastModified: state.lastModified,
     contentType: state.contentType,
     resumable: state.resumable,
-    segments: state.segments
-      .filter((s): s is Segment & { end: number } => s.end !== null)
-      .map((s) => [s.start, s.end, s.pos]),
+    segments: tuples(state.segments),
+    ...(written ? { written: { boot: bootId(), segments: tuples(written) } } : {}),
   };
 }
 
-export function decodeState(saved: ResumeState | null): TransferState | null {
+/** Segments that tile [0, total) in order, each position inside its segment. */
+function covers(segments: readonly [number, number, number][], total: number | null): boolean {
+  let expected = 0;
+  for (const [start, end, pos] of segments) {
+    if (start !== expected || end < start || pos < start || pos > end) return false;
+    expected = end;
+  }
+  return expected === total;
+}
+
+/**
+ * The state to resume from. Written-but-unsynced offsets count only in the boot that
+ * wrote them: a killed process leaves its writes in the page cache, a lost system does not.
+ */
+export function decodeState(saved: ResumeState | null, boot = bootId()): TransferState | null {
   const parsed = SavedState.safeParse(saved);
   if (!parsed.success) return null;
-  const { v: _v, segments, ...rest } = parsed.data;
-  return { ...rest, segments: segments.map(([start, end, pos]) => ({ start, end, pos })) };
+  const { v: _v, segments, written, ...rest } = parsed.data;
+  const usable = written && written.boot === boot && covers(written.segments, rest.totalBytes);
+  const trusted = usable ? written.segments : segments;
+  return { ...rest, segments: trusted.map(([start, end, pos]) => ({ start, end, pos })) };
 }
 
 /** A strong ETag, or null: a weak one cannot validate byte ranges. */

@@ -15,7 +15,7 @@ import { segmentDone, type Segment } from './segments';
 export type LiveSegment = Segment & { owner: SegmentWorker | null };
 
 /** A batch is also written after this long: progress moves on a slow server, and a crash loses little. */
-const batchMs = 100;
+const batchMs = 50;
 /** Answers in a row that may end early, each having brought bytes, before giving up. */
 const maxShortReads = 32;
 
@@ -137,6 +137,7 @@ export class SegmentWorker {
       range: asked,
       ifRange: ifRangeValue(state),
       userAgent: this.host.settings.userAgent,
+      allowedHosts: this.host.ctx.job.options.allowedHosts,
     });
     let verdict: ReturnType<typeof checkRangeResponse>;
     try {

@@ -14,6 +14,11 @@ export interface Faults {
   resetAfter?: number;
   /** Stops sending after this many body bytes and keeps the connection open. */
   stallAfter?: number;
+  /** Goes silent for `pauseMs` after this many body bytes, then carries on. */
+  pauseAfter?: number;
+  pauseMs?: number;
+  /** Closes the connection cleanly after this many body bytes: a body shorter than announced. */
+  closeAfter?: number;
   /** Answers Range requests with the whole file, and does not advertise ranges. */
   ignoreRanges?: boolean;
   /** @default 'strong' */
@@ -190,6 +195,7 @@ export class TestServer {
   private async send(res: ServerResponse, data: Buffer, faults: Faults, entry: ServedRequest): Promise<void> {
     const step = faults.rateLimit ? Math.max(1024, Math.floor(faults.rateLimit / 20)) : 64 * 1024;
     let offset = 0;
+    let paused = false;
     while (offset < data.length && !res.destroyed) {
       if (faults.resetAfter !== undefined && offset >= faults.resetAfter) {
         // Let the client read what was sent: Linux drops unread data when the RST lands.
@@ -202,7 +208,21 @@ export class TestServer {
         await new Promise<void>((resolve) => res.once('close', () => resolve()));
         return;
       }
-      const limit = Math.min(faults.resetAfter ?? Infinity, faults.stallAfter ?? Infinity);
+      if (faults.closeAfter !== undefined && offset >= faults.closeAfter) {
+        await sleep(30);
+        res.socket?.destroySoon();
+        return;
+      }
+      if (faults.pauseAfter !== undefined && offset >= faults.pauseAfter && !paused) {
+        paused = true;
+        await sleep(faults.pauseMs ?? 1000);
+      }
+      const limit = Math.min(
+        faults.resetAfter ?? Infinity,
+        faults.stallAfter ?? Infinity,
+        faults.closeAfter ?? Infinity,
+        paused ? Infinity : (faults.pauseAfter ?? Infinity),
+      );
       const size = Math.min(step, data.length - offset, limit - offset);
       const ok = res.write(data.subarray(offset, offset + size));
       entry.bytes += size;

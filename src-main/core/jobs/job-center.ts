@@ -113,7 +113,14 @@ export class JobCenter {
     this.scheduler.pump();
   }
 
-  submit(input: ParsedInput<'downloads.submit'>): CommandOutput<'downloads.submit'> {
+  /**
+   * `allowedHosts`: the hosts every hop of these downloads must be on (a plugin's grant),
+   * kept with each job and checked by the engine on each request and redirect.
+   */
+  submit(
+    input: ParsedInput<'downloads.submit'>,
+    limits: { allowedHosts?: readonly string[] } = {},
+  ): CommandOutput<'downloads.submit'> {
     if (input.idempotencyKey) {
       const replay = this.store.byIdempotencyFamily(input.idempotencyKey);
       if (replay.length > 0) return { jobs: replay.map((entry) => entry.job as DownloadJob), invalid: [] };
@@ -148,6 +155,7 @@ export class JobCenter {
         now,
         position,
         defaults: { maxAttempts: settings.defaultMaxAttempts, dir: settings.downloadDir ?? this.options.downloadDir },
+        allowedHosts: limits.allowedHosts,
       });
       entries.push({ job, position, live: true, notBefore: null, resumeState: null });
       position += 1;

@@ -176,12 +176,16 @@ export class JobRegistry {
     return job;
   }
 
-  /** The engine's resume state: written with the next progress flush; clients never see it. */
+  /**
+   * The engine's resume state, written at once (the engine saves it at most every 50 ms
+   * per download): what a crash resumes from must not wait for the progress flush.
+   * Clients never see it.
+   */
   saveResumeState(id: string, resumeState: Record<string, unknown>): void {
     const current = this.live.get(id);
     if (!current) return;
     this.put(id, { ...current, resumeState });
-    this.markDirty(id);
+    this.store.saveResumeState(id, resumeState);
   }
 
   /** Queue order and priority: written at once, since the user asked for them. */

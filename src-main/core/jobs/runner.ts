@@ -1,4 +1,4 @@
-import type { DownloadJob, JobError, PluginJob } from '../../../src-common/contract';
+import type { CertificateDetails, DownloadJob, JobError, PluginJob } from '../../../src-common/contract';
 
 /**
  * How a job's work is stopped from outside. The reason is `signal.reason` of the
@@ -17,11 +17,13 @@ export class JobFailure extends Error {
   /** The server's Retry-After, when it sent one. */
   readonly retryAfterMs: number | undefined;
   readonly status: number | undefined;
+  /** The certificate a TLS failure was about, for the user to inspect and maybe trust. */
+  readonly certificate: CertificateDetails | undefined;
 
   constructor(
     kind: JobError['kind'],
     message: string,
-    options: { transient?: boolean; retryAfterMs?: number; status?: number } = {},
+    options: { transient?: boolean; retryAfterMs?: number; status?: number; certificate?: CertificateDetails } = {},
   ) {
     super(message);
     this.name = 'JobFailure';
@@ -29,6 +31,7 @@ export class JobFailure extends Error {
     this.transient = options.transient ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.status = options.status;
+    this.certificate = options.certificate;
   }
 }
 
@@ -59,8 +62,8 @@ export interface DownloadContext {
   /** The state saved by the previous attempt, or null on a first start. */
   readonly resumeState: ResumeState | null;
   /**
-   * Records resume state. The core persists it together with the progress at most about
-   * once a second; callers must have flushed the bytes the state describes first.
+   * Records resume state, in SQLite at once (callers keep the rate low: the engine saves
+   * at most every 50 ms per download); callers must have written the bytes it describes.
    * `durable`: written to SQLite before this returns, with the job's `fileName` (for the
    * name and part file a job takes before its first byte, which a crash must not orphan).
    */

@@ -32,6 +32,7 @@ function toJobError(error: unknown): JobError & { transient: boolean; retryAfter
       kind: error.kind,
       message: error.message,
       ...(error.status !== undefined ? { status: error.status } : {}),
+      ...(error.certificate ? { certificate: error.certificate } : {}),
       transient: error.transient,
       retryAfterMs: error.retryAfterMs,
     };
@@ -41,7 +42,12 @@ function toJobError(error: unknown): JobError & { transient: boolean; retryAfter
 }
 
 function stripTransient(error: ReturnType<typeof toJobError>): JobError {
-  return { kind: error.kind, message: error.message, ...(error.status !== undefined ? { status: error.status } : {}) };
+  return {
+    kind: error.kind,
+    message: error.message,
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.certificate ? { certificate: error.certificate } : {}),
+  };
 }
 
 /** Ignores a transition that lost a race (the user paused or cancelled meanwhile). */

@@ -57,6 +57,7 @@ export function newDownloadJob(
     now: number;
     position: number;
     defaults: { maxAttempts: number; dir: string };
+    allowedHosts?: readonly string[];
   },
 ): DownloadJob {
   const fileName = input.fileName && at.single ? input.fileName : undefined;
@@ -95,6 +96,7 @@ export function newDownloadJob(
       ...(input.speedLimit !== undefined ? { speedLimit: input.speedLimit } : {}),
       ...(input.dir ? { dir: input.dir } : {}),
       ...(fileName ? { fileName } : {}),
+      ...(at.allowedHosts ? { allowedHosts: [...at.allowedHosts] } : {}),
     },
   };
 }

@@ -20,7 +20,11 @@ export interface HostServices {
   paths: PluginPaths;
   storage: PluginStorage;
   notifications: PluginNotifications;
-  submit(input: ParsedInput<'downloads.submit'>): CommandOutput<'downloads.submit'>;
+  /** `allowedHosts`: the plugin's hosts, checked on every hop of these downloads. */
+  submit(
+    input: ParsedInput<'downloads.submit'>,
+    limits: { allowedHosts: readonly string[] },
+  ): CommandOutput<'downloads.submit'>;
 }
 
 function need(instance: PluginInstance, permission: PluginPermission, api: string): void {
@@ -102,7 +106,7 @@ export async function serveHostCall(
     case 'downloads.submit': {
       need(instance, 'downloads', 'haul.downloads.submit');
       const input = await checkPluginSubmit(a, instance.source.manifest!.hosts, services.paths);
-      const { jobs, invalid } = services.submit(input);
+      const { jobs, invalid } = services.submit(input, { allowedHosts: instance.source.manifest!.hosts });
       return { jobs: jobs.map((job) => ({ id: job.id, url: job.url, status: job.status })), invalid };
     }
     case 'storage.get':

@@ -1,4 +1,7 @@
+import { hostAllowed } from '../downloads/host-list';
 import { HaulError } from '../errors';
+
+export { hostAllowed } from '../downloads/host-list';
 
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 /** @default 5 MB */
@@ -15,21 +18,6 @@ export interface FetchAnswer {
   body: string;
   /** Parsed, with `responseType: 'json'`. */
   json?: unknown;
-}
-
-/** Whether `url`'s host is one the manifest lists (`host`, `*.domain`, `host:port`). */
-export function hostAllowed(url: URL, patterns: readonly string[]): boolean {
-  const host = url.hostname.toLowerCase();
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return patterns.some((raw) => {
-    const pattern = raw.toLowerCase();
-    const match = /^(.*?)(?::(\d+))?$/.exec(pattern.startsWith('[') ? pattern.replace(/^\[(.*)\]/, '$1') : pattern)!;
-    const [name, wantedPort] = [match[1]!, match[2]];
-    if (wantedPort !== undefined && wantedPort !== port) return false;
-    const bare = host.replace(/^\[|\]$/g, '');
-    if (name.startsWith('*.')) return bare.endsWith(name.slice(1)) && bare.length > name.length - 1;
-    return bare === name;
-  });
 }
 
 function checkUrl(text: string, hosts: readonly string[]): URL {

@@ -100,7 +100,7 @@ export class PluginHost {
       files: new FileAccess(options.library, this.paths),
       storage: new PluginStorage(options.db),
       notifications: this.notifications,
-      submit: (input) => options.jobs.submit(input),
+      submit: (input, limits) => options.jobs.submit(input, limits),
     };
     options.completionHooks.add('plugins', (event) => this.runCompletionHooks(event));
     options.jobs.tasks.onControl((job) => this.tellControl(job));
@@ -348,7 +348,7 @@ export class PluginHost {
     return submitWithResolvers(
       input,
       (url) => this.resolveUrl(resolving, url),
-      (next) => jobs.submit(next),
+      (next, limits) => jobs.submit(next, limits),
     );
   }
 

@@ -27,7 +27,10 @@ const ResolverAnswer = z.union([
     .min(1)
     .max(500),
 ]);
-export type ResolvedLink = z.infer<typeof Link>;
+export type ResolvedLink = z.infer<typeof Link> & {
+  /** Set by the host for a link off the submitted host: where its hops may go. */
+  allowedHosts?: readonly string[];
+};
 
 export function parseResolverAnswer(value: unknown): ResolvedLink[] {
   const parsed = ResolverAnswer.safeParse(value);
@@ -42,7 +45,11 @@ export function parseResolverAnswer(value: unknown): ResolvedLink[] {
 export function checkResolvedLinks(links: ResolvedLink[], submitted: string, hosts: readonly string[]): void {
   const own = new URL(submitted).host;
   for (const link of links) {
-    if (new URL(link.url).host !== own) checkPluginUrl(link.url, hosts, 'haul.resolve');
+    if (new URL(link.url).host !== own) {
+      checkPluginUrl(link.url, hosts, 'haul.resolve');
+      // Where the plugin leads, its redirects stay within the same grant (and the user's host).
+      link.allowedHosts = [...hosts, own];
+    }
     if (link.fileName !== undefined) checkPlainName(link.fileName, 'haul.resolve');
   }
 }
@@ -58,7 +65,7 @@ export type ResolveUrl = (url: string) => Promise<ResolvedLink[] | undefined>;
 export async function submitWithResolvers(
   input: Submit,
   resolve: ResolveUrl,
-  submit: (input: Submit) => SubmitOutput,
+  submit: (input: Submit, limits?: { allowedHosts?: readonly string[] }) => SubmitOutput,
 ): Promise<SubmitOutput> {
   const { urls, invalid } = parseUrlLines(input.url);
   const answers = await Promise.all(urls.map(async (entry) => ({ ...entry, links: await resolve(entry.url) })));
@@ -88,13 +95,16 @@ export async function submitWithResolvers(
   const resolved = answers.flatMap((a) => (a.links ?? []).map((link) => ({ line: a.line, link })));
   resolved.forEach(({ line, link }, index) => {
     attempt(line, link.url, () =>
-      submit({
-        ...input,
-        url: link.url,
-        fileName: link.fileName ?? (resolved.length === 1 && plain.length === 0 ? input.fileName : undefined),
-        headers: link.headers || input.headers ? { ...input.headers, ...link.headers } : undefined,
-        idempotencyKey: input.idempotencyKey ? `${input.idempotencyKey}#r${index + 1}` : undefined,
-      }),
+      submit(
+        {
+          ...input,
+          url: link.url,
+          fileName: link.fileName ?? (resolved.length === 1 && plain.length === 0 ? input.fileName : undefined),
+          headers: link.headers || input.headers ? { ...input.headers, ...link.headers } : undefined,
+          idempotencyKey: input.idempotencyKey ? `${input.idempotencyKey}#r${index + 1}` : undefined,
+        },
+        { allowedHosts: link.allowedHosts },
+      ),
     );
   });
   problems.sort((x, y) => x.line - y.line);

@@ -57,6 +57,8 @@ export async function openPluginCore(
     limits?: Partial<PluginLimits>;
     pluginTimeoutMs?: number;
     dataInDownloads?: boolean;
+    /** The real download engine instead of the scripted one. */
+    realEngine?: boolean;
   } = {},
 ): Promise<PluginCore> {
   const dir = tempDir('haul-plugins-');
@@ -72,7 +74,7 @@ export async function openPluginCore(
     downloadDir,
     runtime: 'headless',
     version: '1.0.0',
-    downloadRunner: engine.runner,
+    downloadRunner: options.realEngine ? undefined : engine.runner,
     bundledPluginsDir: options.bundled ? bundledPluginsDir : join(dir.path, 'no-bundled'),
     plugins: { limits: { ...testLimits, ...options.limits } },
     jobs: { throttleMs: { download: 0, plugin: 0 }, pluginTimeoutMs: options.pluginTimeoutMs },

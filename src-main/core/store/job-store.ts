@@ -72,6 +72,7 @@ function prepareStatements(db: Database) {
              size = @size, progress = @progress, live = @live,
              not_before = @notBefore, data = @data, resume_state = @resumeState
        WHERE id = @id`),
+    resumeState: db.prepare<[string, string]>(`UPDATE jobs SET resume_state = ? WHERE id = ?`),
     get: db.prepare<[string], Row>(`SELECT ${rowColumns} FROM jobs WHERE id = ?`),
     status: db.prepare<[string], { status: JobStatus }>(`SELECT status FROM jobs WHERE id = ?`),
     live: db.prepare<[], Row>(`SELECT ${rowColumns} FROM jobs WHERE live = 1 ORDER BY created_at, id`),
@@ -165,6 +166,11 @@ export class JobStore {
   save(stored: StoredJob): void {
     const result = this.statements.update.run(this.params(stored));
     if (result.changes !== 1) throw new HaulError('not_found', `No job ${stored.job.id}`);
+  }
+
+  /** Only the engine's resume state, at once: a small write, no job row to serialise. */
+  saveResumeState(id: string, resumeState: Record<string, unknown>): void {
+    this.statements.resumeState.run(JSON.stringify(resumeState), id);
   }
 
   get(id: string): StoredJob | undefined {

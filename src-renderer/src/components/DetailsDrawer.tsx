@@ -7,6 +7,7 @@ import { Icon } from './Icon';
 import { FileActions } from './FileActions';
 import { JobActions } from './JobActions';
 import { ProgressBar } from './ProgressBar';
+import { TrustCertificate } from './TrustCertificate';
 
 /** Every field of one job, its error, timeline and log. The log is read with jobs.get. */
 export function DetailsDrawer() {
@@ -116,6 +117,9 @@ function Drawer({ id }: { id: string }) {
               <strong>{job.error.kind}</strong>
               {job.error.status ? ` (HTTP ${job.error.status})` : ''}: {job.error.message}
             </div>
+          )}
+          {job.source === 'download' && job.status === 'failed' && job.error?.certificate && (
+            <TrustCertificate jobId={job.id} certificate={job.error.certificate} />
           )}
           <dl className="facts compact">
             {rows.map(([label, value]) => (

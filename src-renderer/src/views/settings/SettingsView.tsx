@@ -4,6 +4,7 @@ import { useStore } from '../../store/instance';
 import { ApiToken } from './ApiToken';
 import { PairBrowser } from './PairBrowser';
 import { SettingControl } from './SettingControl';
+import { TrustedCertificates } from './TrustedCertificates';
 import { visibleGroups } from './settings-fields';
 import { parseDraft, toDraft, type Draft } from './settings-draft';
 
@@ -25,6 +26,7 @@ export function SettingsView() {
       {!settings && !loadError && <p className="muted">Loading…</p>}
       {/* A fresh form for every saved state, so it always starts from what the core holds. */}
       {settings && <SettingsForm key={JSON.stringify(settings)} settings={settings} />}
+      {settings && <TrustedCertificates settings={settings} />}
     </section>
   );
 }

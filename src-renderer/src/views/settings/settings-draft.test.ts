@@ -25,6 +25,7 @@ const saved: Settings = {
   aria2Port: 6800,
   aria2Secret: 'a1b2c3',
   aria2AllowedOrigins: [],
+  trustedCertificates: {},
 };
 
 describe('settings draft', () => {

@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from './fixtures';
+import { goTo, openApp, row, rpc, screenshotDir } from './ui';
+
+/** A home-lab server: HTTPS with a self-signed certificate, on 127.0.0.1. */
+let nas: Server;
+let fingerprint = '';
+let folder = '';
+const content = Buffer.from('backup from the NAS\n'.repeat(500));
+
+test.beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'haul-e2e-tls-'));
+  const [key, cert] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ].concat(['-days', '2', '-subj', '/CN=nas.home/O=Home lab', '-addext', 'subjectAltName=IP:127.0.0.1']),
+    { stdio: 'ignore' },
+  );
+  const tls = { key: readFileSync(key), cert: readFileSync(cert) };
+  fingerprint = new X509Certificate(tls.cert).fingerprint256;
+  nas = createServer(tls, (_req, res) => res.end(content));
+  await new Promise<void>((resolve) => nas.listen(0, '127.0.0.1', resolve));
+});
+test.afterAll(async () => {
+  await new Promise((resolve) => nas.close(resolve));
+  rmSync(folder, { recursive: true, force: true });
+});
+
+test('a self-signed certificate: the failed job shows it, trusting it for its host (confirmed) completes the retry', async ({
+  page,
+  haul,
+}) => {
+  const host = `127.0.0.1:${(nas.address() as AddressInfo).port}`;
+  await openApp(page, haul);
+  await rpc(haul, 'downloads.submit', { url: `https://${host}/backup.tar` });
+  await expect(row(page, 'backup.tar')).toHaveAttribute('data-status', 'failed');
+  await row(page, 'backup.tar').dblclick();
+  const details = page.getByRole('complementary', { name: /Details of/ });
+  const box = details.getByTestId('untrusted-certificate');
+  await expect(details).toContainText('is self-signed');
+  await expect(box).toContainText(fingerprint);
+  await expect(box).toContainText('nas.home / Home lab');
+  await page.screenshot({ path: `${screenshotDir}/certificate-failed.png` });
+
+  await box.getByRole('button', { name: `Trust this certificate for ${host}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Trust this certificate for ${host}?` });
+  await expect(dialog).toContainText(fingerprint);
+  await page.screenshot({ path: `${screenshotDir}/certificate-confirm.png` });
+  await dialog.getByRole('button', { name: 'Trust and try again' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row(page, 'backup.tar')).toHaveAttribute('data-status', 'completed');
+  expect(readFileSync(join(haul.downloadDir, 'backup.tar')).equals(content)).toBe(true);
+
+  // Settings lists the trust; removing it there makes the next download fail again.
+  await page.getByRole('button', { name: 'Close details' }).click();
+  await goTo(page, 'Settings');
+  const list = page.getByTestId('settings-certificates');
+  await expect(list).toContainText(host);
+  await expect(list).toContainText(fingerprint);
+  await list.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${screenshotDir}/certificate-settings.png` });
+  await list.getByRole('button', { name: `Remove the certificate trusted for ${host}` }).click();
+  await expect(list).toContainText('None.');
+  const after = (await rpc(haul, 'settings.get')) as { value: { trustedCertificates: Record<string, string> } };
+  expect(after.value.trustedCertificates).toEqual({});
+});
