@@ -71,8 +71,10 @@ export async function benchDownloads() {
   const rows = [];
   const push = rows.push.bind(rows);
   // Printed as they come: a long run that fails late still shows what it measured.
-  rows.push = (...added) =>
-    (added.forEach((row) => console.error(`  ${row.measure}: ${row.value}  ${row.sides ?? ''}`)), push(...added));
+  rows.push = (...added) => (
+    added.forEach((row) => console.error(`  ${row.measure}: ${row.value}  ${row.sides ?? ''}`)),
+    push(...added)
+  );
   const files = new Map();
   const haul = await buildHaul(root);
   const add = async (name, size) => {
@@ -122,14 +124,28 @@ export async function benchDownloads() {
       const w = wget ? await toolOnce('/big.bin', {}, 'wget', (u, d) => ['-q', '-O', join(d, 'o'), u]) : null;
       const a = aria ? await toolOnce('/big.bin', {}, 'aria2c', aria8) : null;
       const peers = `${w ? `, wget ${s(w.ms)}` : ''}${a ? `, aria2c -x8 ${s(a.ms)}` : ''}`;
-      rows.push(ratioRow('1 GiB unthrottled, wall: Haul / curl', h.ms, c.ms, 1.25, `Haul ${s(h.ms)}, curl ${s(c.ms)}${peers}`));
+      rows.push(
+        ratioRow('1 GiB unthrottled, wall: Haul / curl', h.ms, c.ms, 1.25, `Haul ${s(h.ms)}, curl ${s(c.ms)}${peers}`),
+      );
       const cpu = (r) => (r ? `${(r.cpuMs / 1000).toFixed(2)}` : '-');
       rows.push(
-        ratioRow('CPU seconds per GiB: Haul / curl', h.cpuMs, c.cpuMs, 2.0, `Haul ${cpu(h)}, curl ${cpu(c)}, wget ${cpu(w)}, aria2c ${cpu(a)}`),
+        ratioRow(
+          'CPU seconds per GiB: Haul / curl',
+          h.cpuMs,
+          c.cpuMs,
+          2.0,
+          `Haul ${cpu(h)}, curl ${cpu(c)}, wget ${cpu(w)}, aria2c ${cpu(a)}`,
+        ),
       );
       const last = h.all.at(-1);
       rows.push(
-        ratioRow('1 GiB: bytes sent by the server / size', Math.max(...h.all.map((r) => r.bytes)), 1024 * MiB, 1.01, `Haul ${h.all.map((r) => r.requests).join('/')} requests, ${last.connections} connections at most; curl ${c.all[0].requests}`),
+        ratioRow(
+          '1 GiB: bytes sent by the server / size',
+          Math.max(...h.all.map((r) => r.bytes)),
+          1024 * MiB,
+          1.01,
+          `Haul ${h.all.map((r) => r.requests).join('/')} requests, ${last.connections} connections at most; curl ${c.all[0].requests}`,
+        ),
       );
     }
 
@@ -140,7 +156,13 @@ export async function benchDownloads() {
         const a = await repeat(runs, () => toolOnce('/mid.bin', query, 'aria2c', aria8));
         const detail = `Haul ${s(h.ms)} (${h.all.at(-1).connections} connections, ${h.all.at(-1).requests} requests), aria2c ${s(a.ms)}`;
         rows.push(ratioRow('256 MiB @ 20 MiB/s per connection: Haul / aria2c -x8', h.ms, a.ms, 0.9, detail));
-      } else rows.push({ measure: '256 MiB @ 20 MiB/s per connection (no aria2c)', value: s(h.ms), target: '', ok: undefined });
+      } else
+        rows.push({
+          measure: '256 MiB @ 20 MiB/s per connection (no aria2c)',
+          value: s(h.ms),
+          target: '',
+          ok: undefined,
+        });
     }
 
     if (parts.includes('c')) {
@@ -168,12 +190,30 @@ export async function benchDownloads() {
       const h = await repeat(runs, viaServe);
       const list = join(work, 'list.txt');
       await writeFile(list, paths.map((p) => `${base}${p}`).join('\n'));
-      const a = aria ? await repeat(runs, () => toolOnce('/', {}, 'aria2c', (u, d) => ['-q', '-j3', '-d', d, '-i', list])) : null;
-      const curlArgs = (u, d) => ['-s', '--parallel', '--parallel-max', '3', '--output-dir', d, ...paths.flatMap((p) => ['-o', p.slice(1), `${base}${p}`])];
+      const a = aria
+        ? await repeat(runs, () => toolOnce('/', {}, 'aria2c', (u, d) => ['-q', '-j3', '-d', d, '-i', list]))
+        : null;
+      const curlArgs = (u, d) => [
+        '-s',
+        '--parallel',
+        '--parallel-max',
+        '3',
+        '--output-dir',
+        d,
+        ...paths.flatMap((p) => ['-o', p.slice(1), `${base}${p}`]),
+      ];
       const c = await repeat(runs, () => toolOnce('/', {}, 'curl', curlArgs));
       const sides = `Haul ${s(h.ms)} (${(h.ms / paths.length).toFixed(1)} ms a file), aria2c ${a ? s(a.ms) : '-'}, curl --parallel ${s(c.ms)}`;
       if (a) rows.push(ratioRow('500 x 64 KiB, one submit: Haul / aria2c -j3', h.ms, a.ms, 1.0, sides));
-      rows.push(ratioRow('500 x 64 KiB (stretch): Haul / curl --parallel 3', h.ms, c.ms, 1.0, `CPU: Haul ${s(h.cpuMs)}, curl ${s(c.cpuMs)}`));
+      rows.push(
+        ratioRow(
+          '500 x 64 KiB (stretch): Haul / curl --parallel 3',
+          h.ms,
+          c.ms,
+          1.0,
+          `CPU: Haul ${s(h.cpuMs)}, curl ${s(c.cpuMs)}`,
+        ),
+      );
     }
 
     if (parts.includes('d')) {
@@ -210,12 +250,22 @@ export async function benchDownloads() {
           one.push(performance.now() - started);
         }
         const p50 = median(one);
-        rows.push({ measure: 'submit over HTTP, one URL, p50 ms', value: p50.toFixed(1), target: '<= 2', ok: p50 <= 2 });
+        rows.push({
+          measure: 'submit over HTTP, one URL, p50 ms',
+          value: p50.toFixed(1),
+          target: '<= 2',
+          ok: p50 <= 2,
+        });
         const urls = Array.from({ length: 10_000 }, (_, i) => `${base}/many-${i}.bin`).join('\n');
         const started = performance.now();
         await rpc(serving, 'downloads.submit', { url: urls, paused: true });
         const ms = performance.now() - started;
-        rows.push({ measure: '10,000 URLs in one submit, ms', value: ms.toFixed(0), target: '<= 1000', ok: ms <= 1000 });
+        rows.push({
+          measure: '10,000 URLs in one submit, ms',
+          value: ms.toFixed(0),
+          target: '<= 1000',
+          ok: ms <= 1000,
+        });
       } finally {
         await serving.stop();
       }
@@ -240,7 +290,12 @@ export async function benchDownloads() {
       const hashOk = (await sha256File(e.paths[0])) === (await sha256File(files.get('/crash.bin').path));
       const extra = server.count('crash').bytes / (200 * MiB) - 1;
       rows.push({ measure: '200 MiB, 10 SIGKILLs: hash right', value: String(hashOk), target: 'true', ok: hashOk });
-      rows.push({ measure: '    extra bytes fetched', value: `${(extra * 100).toFixed(1)}%`, target: '< 5%', ok: extra < 0.05 });
+      rows.push({
+        measure: '    extra bytes fetched',
+        value: `${(extra * 100).toFixed(1)}%`,
+        target: '< 5%',
+        ok: extra < 0.05,
+      });
     }
   } finally {
     server.close();
@@ -264,6 +319,8 @@ async function rpc(serving, command, input) {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const row of await benchDownloads()) {
     const met = row.ok === undefined ? '' : row.ok ? 'yes' : 'NO';
-    console.log(`${row.measure.padEnd(54)} ${row.value.padStart(8)}  ${row.target.padEnd(9)} ${met.padEnd(3)} ${row.sides ?? ''}`);
+    console.log(
+      `${row.measure.padEnd(54)} ${row.value.padStart(8)}  ${row.target.padEnd(9)} ${met.padEnd(3)} ${row.sides ?? ''}`,
+    );
   }
 }

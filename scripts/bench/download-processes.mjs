@@ -114,7 +114,9 @@ export function runTool(command, args) {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const script = '"$@" >/dev/null 2>&1; rc=$?; times >&3; exit $rc';
-    const child = spawn('sh', ['-c', script, 'sh', command, ...args], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    const child = spawn('sh', ['-c', script, 'sh', command, ...args], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    });
     let times = '';
     child.stdio[3].on('data', (d) => (times += d));
     child.on('error', reject);

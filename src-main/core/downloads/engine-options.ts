@@ -38,7 +38,7 @@ export interface DownloadEngineOptions {
    * grows. @default 16 MiB
    */
   initialSegmentBytes?: number;
-  /** How often throughput is measured to decide whether to add connections. @default 250 */
+  /** How often throughput is measured to decide whether more connections pay (a measurement lasts two). @default 100 */
   rampIntervalMs?: number;
   /**
    * Flushed progress is handed to `saveState` at least this often while bytes land.
@@ -97,7 +97,7 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     minSpeedWindowMs: options.minSpeedWindowMs ?? 60_000,
     minSegmentBytes: Math.max(1, options.minSegmentBytes ?? 1 << 20),
     initialSegmentBytes: Math.max(1, options.initialSegmentBytes ?? 16 << 20),
-    rampIntervalMs: options.rampIntervalMs ?? 250,
+    rampIntervalMs: options.rampIntervalMs ?? 100,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 250,
     checkpointBytes: Math.max(1, options.checkpointBytes ?? 2 << 20),
     progressIntervalMs: options.progressIntervalMs ?? 250,
