@@ -6,8 +6,14 @@
  * drops back to the count before the step. A link that one connection fills keeps one.
  */
 
-/** More throughput than this factor counts as growth. @default 1.15 */
+/** More throughput than this factor counts as growth: another step is tried. @default 1.15 */
 const growthFactor = 1.15;
+/**
+ * Less than this factor is no gain: the step is undone. Between the two the count stays:
+ * wrongly dropping connections a throttling server needs costs far more than keeping a
+ * few that a full link does not. @default 1.05
+ */
+const gainFactor = 1.05;
 
 /**
  * Extra connections are tried only when the rest would take longer than this on the
@@ -15,16 +21,29 @@ const growthFactor = 1.15;
  */
 export const payoffMs = 1500;
 
+/**
+ * A settled count is measured again after this long (doubling each time), since what
+ * limited throughput (a busy CPU, another download) may have gone. @default 3000
+ */
+const retryAfterMs = 3000;
+
 export class ConnectionRamp {
   private target = 1;
   /** The count before the last step, and the throughput measured with it. */
   private before = 1;
   private beforeRate = 0;
   private done = false;
-  /** The window after a step holds the new connections' setup: it is not measured. */
-  private skipNext = false;
+  /**
+   * The window after a step holds the new connections' setup, and the first one the
+   * download's start (the first bursts, threads starting): neither is measured.
+   */
+  private skipNext = true;
   /** Where the current measurement window began: bytes received and time. */
   private mark: { received: number; at: number } | null = null;
+  private next: number;
+  private settledAt = 0;
+  private retryMs = retryAfterMs;
+  private lastNow = 0;
 
   /**
    * `trial`: connections tried at once after the first measurement (at least 2).
@@ -35,6 +54,7 @@ export class ConnectionRamp {
     private readonly trial = 2,
     private readonly windowMs = 0,
   ) {
+    this.next = Math.max(2, trial);
     if (max <= 1) this.done = true;
   }
 
@@ -58,7 +78,17 @@ export class ConnectionRamp {
    * new target.
    */
   sample(received: number, now: number, open: number, remaining: number): number {
-    if (this.done) return this.target;
+    this.lastNow = now;
+    if (this.done) {
+      if (this.target >= this.max || now - this.settledAt < this.retryMs) return this.target;
+      // Measure again from the count it settled on, then try one step up.
+      this.done = false;
+      this.beforeRate = 0;
+      this.skipNext = true;
+      this.mark = null;
+      this.next = this.target * 2;
+      this.retryMs *= 2;
+    }
     if (open < this.target || this.mark === null) {
       this.mark = { received, at: now };
       return this.target;
@@ -84,9 +114,10 @@ export class ConnectionRamp {
       if (rate <= 0) return this.target;
       this.beforeRate = rate;
       if ((remaining / rate) * 1000 < payoffMs) return this.settle(1);
-      return this.step(Math.max(2, this.trial));
+      return this.step(this.next);
     }
-    if (rate < this.beforeRate * growthFactor) return this.settle(this.before);
+    if (rate < this.beforeRate * gainFactor) return this.settle(this.before);
+    if (rate < this.beforeRate * growthFactor) return this.settle(this.target);
     if (this.target >= this.max) return this.settle(this.target);
     if ((remaining / rate) * 1000 < payoffMs) return this.settle(this.target);
     this.beforeRate = rate;
@@ -103,6 +134,7 @@ export class ConnectionRamp {
   private settle(count: number): number {
     this.target = count;
     this.done = true;
+    this.settledAt = this.lastNow;
     return count;
   }
 }

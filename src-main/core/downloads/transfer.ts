@@ -15,13 +15,6 @@ import { SegmentWorker, RestartNeeded, type LiveSegment, type WorkerHost } from 
 const maxRounds = 3;
 
 /**
- * While more connections are tried, each takes a piece that lasts about this many ramp
- * windows at its share of the measured speed: small enough that a connection the trial
- * does not keep is free again soon, without cutting its request. @default 3
- */
-const trialWindows = 3;
-
-/**
  * One attempt at getting every byte of a download into its `.part` file: opens the
  * first connection, adds more while throughput grows, steals work for connections that
  * finish early, reports progress and saves flushed state. Ends with all bytes written,
@@ -265,13 +258,9 @@ export class Transfer implements WorkerHost {
    * left (guided self-scheduling), so they all end at about the same time.
    */
   private pieceBytes(): number {
-    const { minSegmentBytes, initialSegmentBytes, rampIntervalMs } = this.settings;
+    const { minSegmentBytes, initialSegmentBytes } = this.settings;
     const connections = Math.max(1, this.ramp.connections);
-    if (this.ramp.trying) {
-      const share = ((this.rampRate / connections) * trialWindows * rampIntervalMs) / 1000;
-      return Math.max(minSegmentBytes, Math.floor(share));
-    }
-    if (connections === 1) return Number.POSITIVE_INFINITY;
+    if (connections === 1 && this.ramp.settled) return Number.POSITIVE_INFINITY;
     const idle = this.segments.reduce((sum, s) => (s.owner === null && s.end !== null ? sum + s.end - s.pos : sum), 0);
     return Math.max(minSegmentBytes, Math.min(initialSegmentBytes, Math.ceil(idle / (2 * connections))));
   }
