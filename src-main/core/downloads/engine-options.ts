@@ -33,9 +33,10 @@ export interface DownloadEngineOptions {
   /** A segment is never split into halves smaller than this. @default 1 MiB */
   minSegmentBytes?: number;
   /**
-   * A download whose size is known and whose server takes ranges opens one connection
-   * per this many bytes at once (up to the maximum), then adds more while throughput
-   * grows. @default 16 MiB
+   * When one connection may not be enough, a download whose size is known and whose
+   * server takes ranges tries one connection per this many bytes of the rest at once (up
+   * to the maximum); also the largest piece one range request asks for while several
+   * connections share the file. @default 16 MiB
    */
   initialSegmentBytes?: number;
   /** How often throughput is measured to decide whether more connections pay (a measurement lasts two). @default 100 */
