@@ -9,10 +9,23 @@ import { benchJobs, type Row } from './jobs';
 import { benchPlugins } from './plugins';
 
 type Column = 'measure' | 'value' | 'peer' | 'target';
+/** A row may carry every side's numbers (`sides`), shown in a last column. */
+type SidedRow = Row & { sides?: string };
 
-/** A Markdown table; the peer column shows only when a row has a peer's value. */
-function table(title: string, rows: Row[]): string {
-  const header: Row = { measure: 'measure', value: 'value', peer: 'peer', target: 'target', ok: undefined };
+/**
+ * A Markdown table; the peer column shows only when a row has a peer's value, the
+ * measured column only when a row has every side's numbers.
+ */
+function table(title: string, rows: SidedRow[]): string {
+  const header: SidedRow = {
+    measure: 'measure',
+    value: 'value',
+    peer: 'peer',
+    target: 'target',
+    ok: undefined,
+    sides: 'measured',
+  };
+  const sided = rows.some((r) => r.sides);
   const all = [header, ...rows];
   const columns: Column[] = rows.some((r) => r.peer !== undefined)
     ? ['measure', 'value', 'peer', 'target']
@@ -20,14 +33,14 @@ function table(title: string, rows: Row[]): string {
   const width = (key: Column) => Math.max(...all.map((r) => (r[key] ?? '').length));
   const cell = (r: Row, key: Column) =>
     key === 'value' || key === 'peer' ? (r[key] ?? '').padStart(width(key)) : (r[key] ?? '').padEnd(width(key));
-  const line = (r: Row) =>
+  const line = (r: SidedRow) =>
     `| ${columns.map((key) => cell(r, key)).join(' | ')} | ${
       r === header ? 'met' : r.ok === undefined ? '   ' : r.ok ? 'yes' : 'NO '
-    } |`;
+    } |${sided ? ` ${r.sides ?? ''} |` : ''}`;
   return [
     `\n${title}`,
     line(header),
-    `|${columns.map((key) => '-'.repeat(width(key) + 2)).join('|')}|-----|`,
+    `|${columns.map((key) => '-'.repeat(width(key) + 2)).join('|')}|-----|${sided ? '---|' : ''}`,
     ...rows.map(line),
   ].join('\n');
 }
@@ -40,7 +53,7 @@ if (wanted('plugins')) console.log(table('plugins', await benchPlugins()));
 if (wanted('downloads')) {
   const script = join(import.meta.dirname, '..', 'scripts', 'bench-downloads.mjs');
   if (existsSync(script)) {
-    const { benchDownloads } = (await import(script)) as { benchDownloads(): Promise<Row[]> };
+    const { benchDownloads } = (await import(script)) as { benchDownloads(): Promise<SidedRow[]> };
     console.log(table('downloads', await benchDownloads()));
   } else {
     console.log('\ndownloads: no benchmark yet');

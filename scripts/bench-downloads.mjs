@@ -1,32 +1,46 @@
 #!/usr/bin/env node
 /**
- * Download engine benchmark (issue 4): Haul against curl and aria2c on the same loopback
- * server in the same run, printed as ratios. Run: `node --import tsx scripts/bench-downloads.mjs`.
- * Haul runs in a child process (so its peak RSS is its own) and times itself from its
- * first request, as the long-running app would; curl and aria2c are timed as processes.
- * The child is bundled with esbuild, dependencies external as electron-vite builds main,
- * and runs on plain Node: tsx's compiler would otherwise be counted in its RSS.
- *   (a) 1 GiB, one connection: Haul / curl <= 1.10
- *   (b) 256 MiB, each connection throttled to 20 MiB/s: Haul <= aria2c -x8 -s8
- *   (c) 500 files of 64 KiB, 3 at a time: Haul <= aria2c -j3
- *   (d) peak RSS of Haul during (a) <= 150 MB
- *   (e) 200 MiB killed (SIGKILL) 10 times at random points: right hash, extra bytes
- * BENCH_DOWNLOADS_PARTS=ab runs only the parts named (profiling one part should not wait
- * for the others); the default runs all. BENCH_DOWNLOADS_CHILD_ARGS adds Node flags to the
- * Haul child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ * Download benchmark (issues 4 and 16): Haul against curl, wget and aria2c on the same
+ * loopback server in the same run, as ratios. `npm run bench -- downloads`, or
+ * `node --import tsx scripts/bench-downloads.mjs`. Parts (BENCH_DOWNLOADS_PARTS, default
+ * all; profiling one part should not wait for the others):
+ *   a  1 GiB unthrottled, default connections: wall and CPU seconds against curl (wget
+ *      and aria2c -x8 beside them), bytes the server sent and requests
+ *   b  256 MiB, each connection throttled to 20 MiB/s: Haul against aria2c -x8
+ *   c  500 files of 64 KiB in one submit to `haul serve`: against aria2c -j3 and
+ *      curl --parallel --parallel-max 3
+ *   d  peak RSS during 1 GiB on 8 connections (throttled per connection so 8 are worth it)
+ *   r  200 MiB with a connection reset at 100 MiB: wall and bytes the server sent
+ *   s  one URL per submit over HTTP (p50 of 200), and 10,000 URLs in one submit
+ *   e  200 MiB killed (SIGKILL) 10 times at random points: right hash, extra bytes
+ * BENCH_DOWNLOADS_RUNS (default 3): runs per timed measure, the median is shown.
+ * BENCH_DOWNLOADS_CHILD_ARGS adds Node flags to Haul, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+ * Wall times on a shared machine are noisy; CPU seconds, bytes and requests are not.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startDownloadServer } from './bench/download-server.mjs';
+import {
+  buildHaul,
+  hasTool,
+  processStats,
+  runEngine,
+  runTool,
+  settleDisk,
+  startServe,
+} from './bench/download-processes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MiB = 1024 * 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const parts = process.env.BENCH_DOWNLOADS_PARTS ?? 'abcdrse';
+const runs = Math.max(1, Number(process.env.BENCH_DOWNLOADS_RUNS ?? 3));
+const median = (values) => [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)];
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 async function makeFile(path, size) {
   const block = randomBytes(16 * MiB);
@@ -46,306 +60,236 @@ async function sha256File(path) {
   return hash.digest('hex');
 }
 
-/** A static server with ranges and an optional per-connection rate (?rate=bytes/s). */
-async function startServer(files) {
-  const stats = { bytes: 0 };
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const file = files.get(url.pathname);
-    if (!file) return res.writeHead(404).end();
-    const rate = Number(url.searchParams.get('rate') ?? 0);
-    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    let start = 0;
-    let end = file.size;
-    const headers = { 'accept-ranges': 'bytes', etag: '"bench"', 'content-type': 'application/octet-stream' };
-    if (range) {
-      start = Number(range[1]);
-      end = range[2] ? Math.min(file.size, Number(range[2]) + 1) : file.size;
-      if (start >= end) return res.writeHead(416, { 'content-range': `bytes */${file.size}` }).end();
-      headers['content-range'] = `bytes ${start}-${end - 1}/${file.size}`;
-    }
-    headers['content-length'] = String(end - start);
-    res.writeHead(range ? 206 : 200, headers);
-    const began = performance.now();
-    let sent = 0;
-    for await (const chunk of createReadStream(file.path, { start, end: end - 1, highWaterMark: 256 * 1024 })) {
-      if (res.destroyed) break;
-      if (!res.write(chunk)) {
-        await new Promise((r) => {
-          const done = () => (res.off('drain', done), res.off('close', done), r());
-          res.on('drain', done);
-          res.on('close', done);
-        });
-      }
-      sent += chunk.length;
-      stats.bytes += chunk.length;
-      if (rate) {
-        const ahead = (sent / rate) * 1000 - (performance.now() - began);
-        if (ahead > 0) await sleep(ahead);
-      }
-    }
-    res.end();
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { server, stats, base: `http://127.0.0.1:${server.address().port}` };
+/** A row: the ratio (Haul / peer) against its target, every side's number beside it. */
+function ratioRow(measure, haul, peer, target, sides) {
+  const value = haul / peer;
+  return { measure, value: value.toFixed(2), target: `<= ${target.toFixed(2)}`, ok: value <= target, sides };
 }
-
-const childSource = (enginePath) => `
-import { createDownloadEngine } from ${JSON.stringify(enginePath)};
-import { writeFileSync, renameSync, readFileSync, existsSync } from 'node:fs';
-const input = JSON.parse(process.argv[2]);
-const engine = createDownloadEngine({ proxy: null, recordOrigin: false });
-const loadState = () => (input.stateFile && existsSync(input.stateFile) ? JSON.parse(readFileSync(input.stateFile, 'utf8')) : null);
-const started = performance.now();
-const queue = [...input.jobs];
-const paths = [];
-async function worker() {
-  for (let job = queue.shift(); job; job = queue.shift()) {
-    const outcome = await engine({
-      job: { url: job.url, dir: job.dir, fileName: null, options: job.options ?? {} },
-      signal: new AbortController().signal,
-      resumeState: loadState(),
-      saveState: (state) => {
-        if (!input.stateFile) return;
-        writeFileSync(input.stateFile + '.tmp', JSON.stringify(state));
-        renameSync(input.stateFile + '.tmp', input.stateFile);
-      },
-      progress: () => {},
-      log: () => {},
-      enterProcessing: () => {},
-    });
-    paths.push(outcome.path);
-  }
-}
-await Promise.all(Array.from({ length: input.concurrency ?? 1 }, worker));
-console.log(JSON.stringify({ ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS, paths }));
-`;
-
-/**
- * Writes the Haul child: an esbuild bundle run by plain Node when esbuild is there (it
- * comes with tsx), else the source run under tsx (then its RSS includes the compiler).
- */
-async function buildChild() {
-  const cache = join(root, 'node_modules', '.cache');
-  await mkdir(cache, { recursive: true });
-  const source = childSource(join(root, 'src-main/core/downloads/engine.ts'));
-  const path = join(cache, 'haul-bench-child.mjs');
-  try {
-    const { build } = await import('esbuild');
-    await build({
-      stdin: { contents: source, resolveDir: root, loader: 'js', sourcefile: 'bench-child.mjs' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      outfile: path,
-      logLevel: 'warning',
-    });
-    // The engine hashes on a worker thread whose entry it looks for next to its bundle.
-    await build({
-      entryPoints: [join(root, 'src-main/core/downloads/hash-worker.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      outfile: join(cache, 'hash-worker.js'),
-      logLevel: 'warning',
-    });
-    return { path, nodeArgs: [] };
-  } catch (error) {
-    console.error(`  (esbuild unavailable, running the child under tsx: ${error.message})`);
-    await writeFile(
-      path,
-      source.replace(/from "(\/[^"]+)"/u, (_, file) => `from ${JSON.stringify(pathToFileURL(file).href)}`),
-    );
-    return { path, nodeArgs: ['--import', 'tsx'] };
-  }
-}
-
-function runHaul(haul, input) {
-  return new Promise((resolvePromise, reject) => {
-    const extra = process.env.BENCH_DOWNLOADS_CHILD_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...haul.nodeArgs, ...extra, haul.path, JSON.stringify(input)], {
-      cwd: root,
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => process.stderr.write(d));
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolvePromise(JSON.parse(out.trim().split('\n').at(-1)));
-      else reject(new Error(`haul child exited with ${code ?? signal}`));
-    });
-    input.onSpawn?.(child);
-  });
-}
-
-/** Runs a tool to completion, timed; async, since the server shares this event loop. */
-function timed(command, args) {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0) resolvePromise(performance.now() - started);
-      else reject(new Error(`${command} failed (${code})`));
-    });
-  });
-}
-
-/**
- * Flushes every dirty page before a timed run. Haul syncs its file before calling it
- * complete; without this it would also wait behind the writeback of the test files and
- * of the previous tool's output, which nobody else pays for.
- */
-function settleDisk() {
-  spawnSync('sync', { stdio: 'ignore' });
-}
-
-function ensureAria2() {
-  if (spawnSync('aria2c', ['--version'], { stdio: 'ignore' }).status === 0) return true;
-  spawnSync('apt-get', ['install', '-y', '-qq', 'aria2'], { stdio: 'ignore' });
-  return spawnSync('aria2c', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-/** Parts to run, from BENCH_DOWNLOADS_PARTS (letters a-e); (d) comes with (a). */
-const parts = process.env.BENCH_DOWNLOADS_PARTS ?? 'abce';
-const runs = (part) => parts.includes(part);
-
-const ratio = (value, target) => ({ value: value.toFixed(2), target, ok: undefined });
 
 export async function benchDownloads() {
   const work = await mkdtemp(join(tmpdir(), 'haul-bench-'));
   const rows = [];
   const push = rows.push.bind(rows);
   // Printed as they come: a long run that fails late still shows what it measured.
-  rows.push = (...added) => (added.forEach((row) => console.error(`  ${row.measure}: ${row.value}`)), push(...added));
+  rows.push = (...added) => (
+    added.forEach((row) => console.error(`  ${row.measure}: ${row.value}  ${row.sides ?? ''}`)),
+    push(...added)
+  );
   const files = new Map();
-  const childPath = await buildChild();
+  const haul = await buildHaul(root);
   const add = async (name, size) => {
     const path = join(work, name);
     await makeFile(path, size);
     files.set(`/${name}`, { path, size });
   };
-  if (runs('a')) await add('big.bin', 1024 * MiB);
-  if (runs('b')) await add('mid.bin', 256 * MiB);
-  if (runs('e')) await add('crash.bin', 200 * MiB);
-  if (runs('c')) for (let i = 0; i < 500; i += 1) await add(`small-${i}.bin`, 64 * 1024);
-  const { server, stats, base } = await startServer(files);
+  if (/[ad]/.test(parts)) await add('big.bin', 1024 * MiB);
+  if (parts.includes('b')) await add('mid.bin', 256 * MiB);
+  if (/[er]/.test(parts)) await add('crash.bin', 200 * MiB);
+  if (parts.includes('c')) for (let i = 0; i < 500; i += 1) await add(`small-${i}.bin`, 64 * 1024);
+  const server = await startDownloadServer(files);
+  const { base } = server;
   const fresh = async (name) => {
     const dir = join(work, name);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     return dir;
   };
+  let key = 0;
+  /** Runs `fn(url)` against a fresh counter; returns its result with the server's count. */
+  const counted = async (path, query, fn) => {
+    key += 1;
+    const url = `${base}${path}?${new URLSearchParams({ ...query, key: `k${key}` })}`;
+    settleDisk();
+    const result = await fn(url);
+    return { ...result, ...server.count(`k${key}`) };
+  };
+  const haulOnce = (path, query, options = {}) =>
+    counted(path, query, async (url) => runEngine(haul, { jobs: [{ url, dir: await fresh('haul'), options }] }));
+  const toolOnce = (path, query, command, args) =>
+    counted(path, query, async (url) => runTool(command, args(url, await fresh(command))));
+  const repeat = async (n, fn) => {
+    const all = [];
+    for (let i = 0; i < n; i += 1) all.push(await fn());
+    return { ms: median(all.map((r) => r.ms)), cpuMs: median(all.map((r) => r.cpuMs)), all };
+  };
+  const aria = hasTool('aria2c', 'aria2');
+  const wget = hasTool('wget');
+  const curl = (url, dir) => ['-s', '-o', join(dir, 'out.bin'), url];
+  const aria8 = (url, dir) => ['-q', '-x8', '-s8', '-k1M', '-d', dir, '-o', 'out.bin', url];
+
   try {
-    if (runs('a')) {
-      // (a) + (d)
-      settleDisk();
-      const curlMs = await timed('curl', ['-s', '-o', join(await fresh('curl-a'), 'big.bin'), `${base}/big.bin`]);
-      settleDisk();
-      const a = await runHaul(childPath, {
-        jobs: [{ url: `${base}/big.bin`, dir: await fresh('haul-a'), options: { connections: 1 } }],
-      });
-      rows.push({
-        measure: '(a) 1 GiB, 1 connection: Haul / curl',
-        ...ratio(a.ms / curlMs, '<= 1.10'),
-        ok: a.ms / curlMs <= 1.1,
-      });
-      rows.push({
-        measure: '    Haul, curl (s)',
-        value: `${(a.ms / 1000).toFixed(2)}, ${(curlMs / 1000).toFixed(2)}`,
-        target: '',
-      });
-      const rss = a.maxRssKb / 1024;
-      rows.push({
-        measure: '(d) peak RSS of Haul during (a), MB',
-        value: rss.toFixed(0),
-        target: '<= 150',
-        ok: rss <= 150,
-      });
+    if (parts.includes('a')) {
+      const h = await repeat(runs, () => haulOnce('/big.bin', {}));
+      const c = await repeat(runs, () => toolOnce('/big.bin', {}, 'curl', curl));
+      const w = wget ? await toolOnce('/big.bin', {}, 'wget', (u, d) => ['-q', '-O', join(d, 'o'), u]) : null;
+      const a = aria ? await toolOnce('/big.bin', {}, 'aria2c', aria8) : null;
+      const peers = `${w ? `, wget ${s(w.ms)}` : ''}${a ? `, aria2c -x8 ${s(a.ms)}` : ''}`;
+      rows.push(
+        ratioRow('1 GiB unthrottled, wall: Haul / curl', h.ms, c.ms, 1.25, `Haul ${s(h.ms)}, curl ${s(c.ms)}${peers}`),
+      );
+      const cpu = (r) => (r ? `${(r.cpuMs / 1000).toFixed(2)}` : '-');
+      rows.push(
+        ratioRow(
+          'CPU seconds per GiB: Haul / curl',
+          h.cpuMs,
+          c.cpuMs,
+          2.0,
+          `Haul ${cpu(h)}, curl ${cpu(c)}, wget ${cpu(w)}, aria2c ${cpu(a)}`,
+        ),
+      );
+      const last = h.all.at(-1);
+      rows.push(
+        ratioRow(
+          '1 GiB: bytes sent by the server / size',
+          Math.max(...h.all.map((r) => r.bytes)),
+          1024 * MiB,
+          1.01,
+          `Haul ${h.all.map((r) => r.requests).join('/')} requests, ${last.connections} connections at most; curl ${c.all[0].requests}`,
+        ),
+      );
     }
 
-    const aria = ensureAria2();
-    if (runs('b')) {
-      // (b)
-      const throttled = `${base}/mid.bin?rate=${20 * MiB}`;
-      settleDisk();
-      const b = await runHaul(childPath, { jobs: [{ url: throttled, dir: await fresh('haul-b') }] });
+    if (parts.includes('b')) {
+      const query = { rate: String(20 * MiB) };
+      const h = await repeat(runs, () => haulOnce('/mid.bin', query));
       if (aria) {
-        settleDisk();
-        const ariaMs = await timed('aria2c', [
-          '-q',
-          '-x8',
-          '-s8',
-          '-k1M',
-          '-d',
-          await fresh('aria-b'),
-          '-o',
-          'mid.bin',
-          throttled,
-        ]);
-        rows.push({
-          measure: '(b) 256 MiB @20 MiB/s/conn: Haul / aria2c -x8',
-          ...ratio(b.ms / ariaMs, '<= 1.00'),
-          ok: b.ms <= ariaMs,
-        });
-        rows.push({
-          measure: '    Haul, aria2c (s)',
-          value: `${(b.ms / 1000).toFixed(2)}, ${(ariaMs / 1000).toFixed(2)}`,
-          target: '',
-        });
+        const a = await repeat(runs, () => toolOnce('/mid.bin', query, 'aria2c', aria8));
+        const detail = `Haul ${s(h.ms)} (${h.all.at(-1).connections} connections, ${h.all.at(-1).requests} requests), aria2c ${s(a.ms)}`;
+        rows.push(ratioRow('256 MiB @ 20 MiB/s per connection: Haul / aria2c -x8', h.ms, a.ms, 0.9, detail));
       } else
-        rows.push({ measure: '(b) Haul (s); aria2c not installable', value: (b.ms / 1000).toFixed(2), target: '' });
+        rows.push({
+          measure: '256 MiB @ 20 MiB/s per connection (no aria2c)',
+          value: s(h.ms),
+          target: '',
+          ok: undefined,
+        });
     }
 
-    if (runs('c')) {
-      // (c)
-      const smallJobs = async (dir) =>
-        [...files.keys()].filter((k) => k.startsWith('/small-')).map((k) => ({ url: base + k, dir }));
-      const c = await runHaul(childPath, { jobs: await smallJobs(await fresh('haul-c')), concurrency: 3 });
-      if (aria) {
-        const list = join(work, 'list.txt');
-        await writeFile(list, (await smallJobs('')).map((j) => j.url).join('\n'));
-        const ariaMs = await timed('aria2c', ['-q', '-j3', '-d', await fresh('aria-c'), '-i', list]);
-        rows.push({
-          measure: '(c) 500 x 64 KiB, 3 at a time: Haul / aria2c -j3',
-          ...ratio(c.ms / ariaMs, '<= 1.00'),
-          ok: c.ms <= ariaMs,
-        });
-        rows.push({
-          measure: '    Haul, aria2c (s)',
-          value: `${(c.ms / 1000).toFixed(2)}, ${(ariaMs / 1000).toFixed(2)}`,
-          target: '',
-        });
-      } else
-        rows.push({ measure: '(c) Haul (s); aria2c not installable', value: (c.ms / 1000).toFixed(2), target: '' });
+    if (parts.includes('c')) {
+      const paths = [...files.keys()].filter((k) => k.startsWith('/small-'));
+      const viaServe = async () => {
+        const dir = await fresh('haul-c');
+        const serving = await startServe(haul, await fresh('haul-c-data'), dir);
+        try {
+          const urls = paths.map((p) => `${base}${p}`).join('\n');
+          settleDisk();
+          const cpuBefore = processStats(serving.pid).cpuMs;
+          const started = performance.now();
+          await rpc(serving, 'downloads.submit', { url: urls, dir });
+          for (let i = 0; i < 6000; i += 1) {
+            const { queues } = await rpc(serving, 'jobs.queues', {});
+            const counts = queues.find((q) => q.name === 'download').counts;
+            if ((counts.completed ?? 0) + (counts.failed ?? 0) >= paths.length) break;
+            await sleep(20);
+          }
+          return { ms: performance.now() - started, cpuMs: processStats(serving.pid).cpuMs - cpuBefore };
+        } finally {
+          await serving.stop();
+        }
+      };
+      const h = await repeat(runs, viaServe);
+      const list = join(work, 'list.txt');
+      await writeFile(list, paths.map((p) => `${base}${p}`).join('\n'));
+      const a = aria
+        ? await repeat(runs, () => toolOnce('/', {}, 'aria2c', (u, d) => ['-q', '-j3', '-d', d, '-i', list]))
+        : null;
+      const curlArgs = (u, d) => [
+        '-s',
+        '--parallel',
+        '--parallel-max',
+        '3',
+        '--output-dir',
+        d,
+        ...paths.flatMap((p) => ['-o', p.slice(1), `${base}${p}`]),
+      ];
+      const c = await repeat(runs, () => toolOnce('/', {}, 'curl', curlArgs));
+      const sides = `Haul ${s(h.ms)} (${(h.ms / paths.length).toFixed(1)} ms a file), aria2c ${a ? s(a.ms) : '-'}, curl --parallel ${s(c.ms)}`;
+      if (a) rows.push(ratioRow('500 x 64 KiB, one submit: Haul / aria2c -j3', h.ms, a.ms, 1.0, sides));
+      rows.push(
+        ratioRow(
+          '500 x 64 KiB (stretch): Haul / curl --parallel 3',
+          h.ms,
+          c.ms,
+          1.0,
+          `CPU: Haul ${s(h.cpuMs)}, curl ${s(c.cpuMs)}`,
+        ),
+      );
     }
 
-    if (runs('e')) {
-      // (e) crash resume: SIGKILL at random points, resume from the last saved state.
+    if (parts.includes('d')) {
+      const query = { rate: String(48 * MiB) };
+      const h = await haulOnce('/big.bin', query, { connections: 8 });
+      const a = aria ? await toolOnce('/big.bin', query, 'aria2c', aria8) : null;
+      const mb = h.maxRssKb / 1024;
+      rows.push({
+        measure: 'peak RSS, 1 GiB on 8 connections, MB',
+        value: mb.toFixed(0),
+        target: '<= 130',
+        ok: mb <= 130,
+        sides: `${h.connections} connections, ${s(h.ms)}${a ? `; aria2c -x8 ${s(a.ms)}` : ''}`,
+      });
+    }
+
+    if (parts.includes('r')) {
+      const query = { reset: String(100 * MiB) };
+      const h = await repeat(runs, () => haulOnce('/crash.bin', query));
+      const a = aria ? await repeat(runs, () => toolOnce('/crash.bin', query, 'aria2c', aria8)) : null;
+      const bytes = Math.max(...h.all.map((r) => r.bytes));
+      const sides = `Haul ${s(h.ms)} ${h.all.at(-1).requests} requests, aria2c ${a ? `${s(a.ms)}, sent/size ${(Math.max(...a.all.map((r) => r.bytes)) / (200 * MiB)).toFixed(3)}` : '-'}`;
+      rows.push(ratioRow('200 MiB, reset at 100 MiB: bytes sent / size', bytes, 200 * MiB, 1.01, sides));
+    }
+
+    if (parts.includes('s')) {
+      const serving = await startServe(haul, await fresh('haul-s-data'), await fresh('haul-s'));
+      try {
+        // Paused: what is measured is taking the job, not downloading it.
+        const one = [];
+        for (let i = 0; i < 200; i += 1) {
+          const started = performance.now();
+          await rpc(serving, 'downloads.submit', { url: `${base}/none-${i}.bin`, paused: true });
+          one.push(performance.now() - started);
+        }
+        const p50 = median(one);
+        rows.push({
+          measure: 'submit over HTTP, one URL, p50 ms',
+          value: p50.toFixed(1),
+          target: '<= 2',
+          ok: p50 <= 2,
+        });
+        const urls = Array.from({ length: 10_000 }, (_, i) => `${base}/many-${i}.bin`).join('\n');
+        const started = performance.now();
+        await rpc(serving, 'downloads.submit', { url: urls, paused: true });
+        const ms = performance.now() - started;
+        rows.push({
+          measure: '10,000 URLs in one submit, ms',
+          value: ms.toFixed(0),
+          target: '<= 1000',
+          ok: ms <= 1000,
+        });
+      } finally {
+        await serving.stop();
+      }
+    }
+
+    if (parts.includes('e')) {
+      // SIGKILL at random points, resume from the last saved state.
       const dir = await fresh('haul-e');
       const stateFile = join(work, 'crash-state.json');
-      const crashUrl = `${base}/crash.bin?rate=${10 * MiB}`;
-      const before = stats.bytes;
+      const crashUrl = `${base}/crash.bin?rate=${10 * MiB}&key=crash`;
       for (let kill = 0; kill < 10; kill += 1) {
         let child;
-        const running = runHaul(childPath, {
-          jobs: [{ url: crashUrl, dir, options: { connections: 4 } }],
-          stateFile,
-          onSpawn: (c) => (child = c),
-        });
+        const jobs = [{ url: crashUrl, dir, options: { connections: 4 } }];
+        const running = runEngine(haul, { jobs, stateFile }, (c) => (child = c));
         running.catch(() => undefined);
-        const target = stats.bytes + Math.random() * 20 * MiB + 2 * MiB;
-        for (let i = 0; i < 3000 && stats.bytes < target; i += 1) await sleep(5);
+        const target = server.total.bytes + Math.random() * 20 * MiB + 2 * MiB;
+        for (let i = 0; i < 3000 && server.total.bytes < target; i += 1) await sleep(5);
         child.kill('SIGKILL');
         await running.catch(() => undefined);
       }
-      const e = await runHaul(childPath, { jobs: [{ url: crashUrl, dir, options: { connections: 4 } }], stateFile });
+      const e = await runEngine(haul, { jobs: [{ url: crashUrl, dir, options: { connections: 4 } }], stateFile });
       const hashOk = (await sha256File(e.paths[0])) === (await sha256File(files.get('/crash.bin').path));
-      const extra = (stats.bytes - before) / (200 * MiB) - 1;
-      rows.push({ measure: '(e) 200 MiB, 10 SIGKILLs: hash right', value: String(hashOk), target: 'true', ok: hashOk });
+      const extra = server.count('crash').bytes / (200 * MiB) - 1;
+      rows.push({ measure: '200 MiB, 10 SIGKILLs: hash right', value: String(hashOk), target: 'true', ok: hashOk });
       rows.push({
         measure: '    extra bytes fetched',
         value: `${(extra * 100).toFixed(1)}%`,
@@ -355,16 +299,28 @@ export async function benchDownloads() {
     }
   } finally {
     server.close();
-    server.closeAllConnections();
     await rm(work, { recursive: true, force: true });
   }
   return rows;
 }
 
+/** One command of Haul's RPC route; throws its error. */
+async function rpc(serving, command, input) {
+  const response = await fetch(`${serving.url}/v1/rpc/${command}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${serving.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const body = await response.json();
+  if (!body.ok) throw new Error(`${command}: ${JSON.stringify(body.error)}`);
+  return body.value;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await benchDownloads();
-  for (const row of rows) {
+  for (const row of await benchDownloads()) {
     const met = row.ok === undefined ? '' : row.ok ? 'yes' : 'NO';
-    console.log(`${row.measure.padEnd(52)} ${row.value.padStart(12)}  ${row.target.padEnd(8)} ${met}`);
+    console.log(
+      `${row.measure.padEnd(54)} ${row.value.padStart(8)}  ${row.target.padEnd(9)} ${met.padEnd(3)} ${row.sides ?? ''}`,
+    );
   }
 }

@@ -1,33 +1,112 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionRamp, initialConnections } from './connection-ramp';
+import { ConnectionRamp, initialConnections, payoffMs } from './connection-ramp';
 
 const MiB = 1024 * 1024;
+/** Bytes that take `ms` at `rate` bytes/s. */
+const lasting = (rate: number, ms: number): number => (rate * ms) / 1000;
+
+/** A ramp past its first window, which is never measured (the download's start). */
+function started(max: number, trial: number): ConnectionRamp {
+  const ramp = new ConnectionRamp(max, trial);
+  expect(ramp.observe(1, 1, 1000 * MiB)).toBe(1);
+  return ramp;
+}
 
 describe('connection ramp', () => {
-  it('opens one connection per 16 MiB of a large file at once, within the maximum', () => {
+  it('tries one connection per 16 MiB of a large file, within the maximum', () => {
     expect(initialConnections(8, 256 * MiB, 16 * MiB)).toBe(8);
     expect(initialConnections(8, 48 * MiB, 16 * MiB)).toBe(3);
     expect(initialConnections(8, 10 * MiB, 16 * MiB)).toBe(1);
     expect(initialConnections(1, 1024 * MiB, 16 * MiB)).toBe(1);
-    expect(initialConnections(8, 0, 16 * MiB)).toBe(1);
   });
 
-  it('starts where it is told and still doubles while throughput grows', () => {
-    const ramp = new ConnectionRamp(8, 2);
-    expect(ramp.connections).toBe(2);
-    expect(ramp.observe(100, 2)).toBe(4);
-    expect(ramp.observe(200, 4)).toBe(8);
+  it('starts on one connection and keeps one when the rest ends soon at that speed', () => {
+    const ramp = started(8, 8);
+    expect(ramp.connections).toBe(1);
+    expect(ramp.observe(100 * MiB, 1, lasting(100 * MiB, payoffMs / 2))).toBe(1);
+    expect(ramp.settled).toBe(true);
+    expect(ramp.observe(1 * MiB, 1, 1000 * MiB)).toBe(1);
   });
 
-  it('stops adding once a step brings no clear gain', () => {
-    const ramp = new ConnectionRamp(8, 2);
-    expect(ramp.observe(100, 2)).toBe(4);
-    expect(ramp.observe(105, 4)).toBe(4);
-    expect(ramp.observe(1000, 4)).toBe(4);
+  it('keeps the trial connections when they raised throughput, then doubles while it pays', () => {
+    const ramp = started(8, 2);
+    expect(ramp.observe(10 * MiB, 1, 1000 * MiB)).toBe(2);
+    // The window right after a step is not measured: the new connections were starting.
+    expect(ramp.observe(11 * MiB, 2, 1000 * MiB)).toBe(2);
+    expect(ramp.observe(20 * MiB, 2, 1000 * MiB)).toBe(4);
+    expect(ramp.observe(20 * MiB, 4, 1000 * MiB)).toBe(4);
+    expect(ramp.observe(40 * MiB, 4, 1000 * MiB)).toBe(8);
+    expect(ramp.observe(40 * MiB, 8, 1000 * MiB)).toBe(8);
+    expect(ramp.observe(80 * MiB, 8, 1000 * MiB)).toBe(8);
+    expect(ramp.settled).toBe(true);
   });
 
-  it('never starts above the maximum or below one', () => {
-    expect(new ConnectionRamp(4, 9).connections).toBe(4);
-    expect(new ConnectionRamp(4, 0).connections).toBe(1);
+  it('drops back to one connection when the trial did not raise throughput', () => {
+    const ramp = started(8, 8);
+    expect(ramp.observe(300 * MiB, 1, 1000 * MiB)).toBe(8);
+    expect(ramp.trying).toBe(true);
+    ramp.observe(0, 8, 1000 * MiB);
+    expect(ramp.observe(310 * MiB, 8, 1000 * MiB)).toBe(1);
+    expect(ramp.settled).toBe(true);
+    expect(ramp.trying).toBe(false);
+  });
+
+  it('drops back to the count before a step that did not pay', () => {
+    const ramp = started(8, 2);
+    ramp.observe(10 * MiB, 1, 1000 * MiB);
+    ramp.observe(0, 2, 1000 * MiB);
+    expect(ramp.observe(20 * MiB, 2, 1000 * MiB)).toBe(4);
+    ramp.observe(0, 4, 1000 * MiB);
+    expect(ramp.observe(20.5 * MiB, 4, 1000 * MiB)).toBe(2);
+  });
+
+  it('keeps a step that brought a little, without trying more', () => {
+    const ramp = started(8, 2);
+    ramp.observe(10 * MiB, 1, 1000 * MiB);
+    ramp.observe(0, 2, 1000 * MiB);
+    expect(ramp.observe(11 * MiB, 2, 1000 * MiB)).toBe(2);
+    expect(ramp.settled).toBe(true);
+  });
+
+  it('waits while a step has not all its connections', () => {
+    const ramp = started(8, 4);
+    expect(ramp.observe(10 * MiB, 1, 1000 * MiB)).toBe(4);
+    expect(ramp.observe(5 * MiB, 2, 1000 * MiB)).toBe(4);
+    expect(ramp.settled).toBe(false);
+  });
+
+  it('never goes above the maximum, and one allowed connection is final', () => {
+    const ramp = started(4, 9);
+    expect(ramp.observe(10 * MiB, 1, 1000 * MiB)).toBe(4);
+    expect(new ConnectionRamp(1, 8).settled).toBe(true);
+  });
+
+  it('measures over whole windows of received bytes, so a bursty server is not misread', () => {
+    const ramp = new ConnectionRamp(8, 4, 100);
+    expect(ramp.sample(0, 0, 1, 100 * MiB)).toBe(1);
+    // The first window (the download's start) is not measured.
+    expect(ramp.sample(50 * MiB, 100, 1, 100 * MiB)).toBe(1);
+    // A burst 10 ms in would look like 100 MiB/s; the window is not over yet.
+    expect(ramp.sample(51 * MiB, 110, 1, 100 * MiB)).toBe(1);
+    // Over the whole window: 1 MiB in 100 ms, 10 MiB/s, so the rest takes 10 s: try 4.
+    expect(ramp.sample(51 * MiB, 200, 1, 100 * MiB)).toBe(4);
+  });
+});
+
+describe('connection ramp, later', () => {
+  it('measures a settled count again after a while, and tries one step up', () => {
+    const ramp = new ConnectionRamp(8, 8, 100);
+    ramp.sample(0, 0, 1, 1000 * MiB);
+    ramp.sample(1 * MiB, 100, 1, 1000 * MiB);
+    expect(ramp.sample(2 * MiB, 200, 1, 1000 * MiB)).toBe(8);
+    ramp.sample(3 * MiB, 300, 8, 1000 * MiB);
+    // Eight brought nothing (a busy CPU, say): back to one.
+    expect(ramp.sample(4 * MiB, 400, 8, 1000 * MiB)).toBe(1);
+    expect(ramp.sample(40 * MiB, 2000, 1, 1000 * MiB)).toBe(1);
+    // Three seconds on, it measures one connection again, then tries two.
+    ramp.sample(50 * MiB, 3500, 1, 1000 * MiB);
+    ramp.sample(60 * MiB, 3600, 1, 1000 * MiB);
+    ramp.sample(70 * MiB, 3700, 1, 1000 * MiB);
+    expect(ramp.sample(80 * MiB, 3800, 1, 1000 * MiB)).toBe(2);
   });
 });

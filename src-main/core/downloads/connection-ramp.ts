@@ -1,54 +1,147 @@
 /**
- * How many connections a download should use. It starts with one (several for a large
- * file) and doubles while each step brings clearly more throughput: that finds servers
- * that throttle each connection, and stops adding load where one connection already
- * fills the pipe.
+ * How many connections a download should use. It starts on one. When the rest of the
+ * file would take long enough at that speed for more connections to pay for their
+ * requests, it tries more at once (the trial); it keeps them only when they clearly
+ * raised throughput, then doubles again while each step keeps paying, and otherwise
+ * drops back to the count before the step. A link that one connection fills keeps one.
  */
 
-/** More throughput than this factor counts as growth. @default 1.15 */
+/** More throughput than this factor counts as growth: another step is tried. @default 1.15 */
 const growthFactor = 1.15;
+/**
+ * Less than this factor is no gain: the step is undone. Between the two the count stays:
+ * wrongly dropping connections a throttling server needs costs far more than keeping a
+ * few that a full link does not. @default 1.05
+ */
+const gainFactor = 1.05;
+
+/**
+ * Extra connections are tried only when the rest would take longer than this on the
+ * connections open: a download about to end does not pay for new requests. @default 1500
+ */
+export const payoffMs = 1500;
+
+/**
+ * A settled count is measured again after this long (doubling each time), since what
+ * limited throughput (a busy CPU, another download) may have gone. @default 3000
+ */
+const retryAfterMs = 3000;
 
 export class ConnectionRamp {
-  private bestRate = 0;
-  private settled = false;
-  private target: number;
+  private target = 1;
+  /** The count before the last step, and the throughput measured with it. */
+  private before = 1;
+  private beforeRate = 0;
+  private done = false;
+  /**
+   * The window after a step holds the new connections' setup, and the first one the
+   * download's start (the first bursts, threads starting): neither is measured.
+   */
+  private skipNext = true;
+  /** Where the current measurement window began: bytes received and time. */
+  private mark: { received: number; at: number } | null = null;
+  private next: number;
+  private settledAt = 0;
+  private retryMs = retryAfterMs;
+  private lastNow = 0;
 
-  /** `initial` connections are opened at once; more only while throughput grows. */
+  /**
+   * `trial`: connections tried at once after the first measurement (at least 2).
+   * `windowMs`: how long each measurement lasts; several of a server's bursts.
+   */
   constructor(
     private readonly max: number,
-    initial = 1,
+    private readonly trial = 2,
+    private readonly windowMs = 0,
   ) {
-    this.target = Math.max(1, Math.min(max, initial));
+    this.next = Math.max(2, trial);
+    if (max <= 1) this.done = true;
   }
 
   get connections(): number {
     return this.target;
   }
 
+  /** True once the count no longer changes by measurement. */
+  get settled(): boolean {
+    return this.done;
+  }
+
+  /** True while a step is being measured: work is handed out in small pieces. */
+  get trying(): boolean {
+    return !this.done && this.target > 1;
+  }
+
   /**
-   * Feeds the throughput (bytes/s) measured over the last window, during which `open`
-   * connections were running. Returns the new target.
+   * Feeds the bytes received so far (a growing counter) at `now`, the connections
+   * running and the bytes still to fetch; measures once a window is over. Returns the
+   * new target.
    */
-  observe(rate: number, open: number): number {
-    if (this.settled || this.target >= this.max) return this.target;
-    // The last step did not get all its connections (nothing left to split): wait.
-    if (open < this.target) return this.target;
-    if (this.bestRate > 0 && rate < this.bestRate * growthFactor) {
-      this.settled = true;
+  sample(received: number, now: number, open: number, remaining: number): number {
+    this.lastNow = now;
+    if (this.done) {
+      if (this.target >= this.max || now - this.settledAt < this.retryMs) return this.target;
+      // Measure again from the count it settled on, then try one step up.
+      this.done = false;
+      this.beforeRate = 0;
+      this.skipNext = true;
+      this.mark = null;
+      this.next = this.target * 2;
+      this.retryMs *= 2;
+    }
+    if (open < this.target || this.mark === null) {
+      this.mark = { received, at: now };
       return this.target;
     }
-    this.bestRate = Math.max(this.bestRate, rate);
-    this.target = Math.min(this.max, this.target * 2);
+    const elapsed = now - this.mark.at;
+    if (elapsed <= 0 || elapsed < this.windowMs) return this.target;
+    const rate = ((received - this.mark.received) * 1000) / elapsed;
+    this.mark = { received, at: now };
+    return this.observe(rate, open, remaining);
+  }
+
+  /**
+   * Feeds the throughput (bytes/s) measured over the last window, during which `open`
+   * connections were running, and the bytes still to fetch. Returns the new target.
+   */
+  observe(rate: number, open: number, remaining: number): number {
+    if (this.done || open < this.target) return this.target;
+    if (this.skipNext) {
+      this.skipNext = false;
+      return this.target;
+    }
+    if (this.beforeRate === 0) {
+      if (rate <= 0) return this.target;
+      this.beforeRate = rate;
+      if ((remaining / rate) * 1000 < payoffMs) return this.settle(1);
+      return this.step(this.next);
+    }
+    if (rate < this.beforeRate * gainFactor) return this.settle(this.before);
+    if (rate < this.beforeRate * growthFactor) return this.settle(this.target);
+    if (this.target >= this.max) return this.settle(this.target);
+    if ((remaining / rate) * 1000 < payoffMs) return this.settle(this.target);
+    this.beforeRate = rate;
+    return this.step(this.target * 2);
+  }
+
+  private step(next: number): number {
+    this.before = this.target;
+    this.target = Math.min(this.max, next);
+    this.skipNext = true;
     return this.target;
+  }
+
+  private settle(count: number): number {
+    this.target = count;
+    this.done = true;
+    this.settledAt = this.lastNow;
+    return count;
   }
 }
 
 /**
- * Connections to open at once for `remaining` bytes of a file whose size is known and
+ * Connections to try at once for `remaining` bytes of a file whose size is known and
  * whose server takes ranges: one per `bytesPerConnection`, at least one, at most `max`.
- * A large file then does not spend its first second ramping up one doubling at a time
- * (a server that throttles each connection loses most there), while a small one still
- * starts on one connection.
  */
 export function initialConnections(max: number, remaining: number, bytesPerConnection: number): number {
   return Math.max(1, Math.min(max, Math.floor(remaining / Math.max(1, bytesPerConnection))));

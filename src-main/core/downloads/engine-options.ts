@@ -40,12 +40,13 @@ export interface DownloadEngineOptions {
   /** A segment is never split into halves smaller than this. @default 1 MiB */
   minSegmentBytes?: number;
   /**
-   * A download whose size is known and whose server takes ranges opens one connection
-   * per this many bytes at once (up to the maximum), then adds more while throughput
-   * grows. @default 16 MiB
+   * When one connection may not be enough, a download whose size is known and whose
+   * server takes ranges tries one connection per this many bytes of the rest at once (up
+   * to the maximum); also the largest piece one range request asks for while several
+   * connections share the file. @default 16 MiB
    */
   initialSegmentBytes?: number;
-  /** How often throughput is measured to decide whether to add connections. @default 250 */
+  /** How often throughput is measured to decide whether more connections pay (a measurement lasts two). @default 100 */
   rampIntervalMs?: number;
   /**
    * Flushed progress is handed to `saveState` at least this often while bytes land.
@@ -107,7 +108,7 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     minSpeedWindowMs: options.minSpeedWindowMs ?? 60_000,
     minSegmentBytes: Math.max(1, options.minSegmentBytes ?? 1 << 20),
     initialSegmentBytes: Math.max(1, options.initialSegmentBytes ?? 16 << 20),
-    rampIntervalMs: options.rampIntervalMs ?? 250,
+    rampIntervalMs: options.rampIntervalMs ?? 100,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 250,
     checkpointBytes: Math.max(1, options.checkpointBytes ?? 2 << 20),
     progressIntervalMs: options.progressIntervalMs ?? 250,

@@ -36,6 +36,8 @@ export interface WorkerHost {
   readonly digest: FileDigest;
   readonly limiter: RateLimiter;
   ranges: boolean;
+  /** Bytes received by every connection. */
+  received: number;
   claim(worker: SegmentWorker): LiveSegment | null;
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean;
   fail(error: unknown): void;
@@ -60,6 +62,8 @@ export class SegmentWorker {
   cursor: number;
   /** Last sign of life from the network; null while waiting on a speed limit or the disk. */
   activeAt: number | null;
+  /** Ended because the ramp dropped back, not for want of work. */
+  retired = false;
 
   constructor(
     private readonly host: WorkerHost,
@@ -243,6 +247,7 @@ export class SegmentWorker {
         if (writer.pending === 0) batchStarted = now;
         this.cursor += chunk.length;
         got += chunk.length;
+        this.host.received += chunk.length;
         await this.write(writer, chunk);
         if (now - batchStarted >= batchMs) await this.flush(writer);
         if (full()) break;

@@ -30,7 +30,7 @@ export function testEngine(overrides: DownloadEngineOptions = {}): DownloadRunne
   return createDownloadEngine({
     proxy: null,
     minSegmentBytes: 64 * 1024,
-    rampIntervalMs: 20,
+    rampIntervalMs: 50,
     progressIntervalMs: 10,
     ...overrides,
   });

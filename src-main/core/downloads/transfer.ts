@@ -15,12 +15,6 @@ import { SegmentWorker, RestartNeeded, type LiveSegment, type WorkerHost } from 
 const maxRounds = 3;
 
 /**
- * Pieces per connection a file is cut into when work is handed out (within the
- * minimum segment size and the initial segment size). @default 4
- */
-const piecesPerConnection = 4;
-
-/**
  * One attempt at getting every byte of a download into its `.part` file: opens the
  * first connection, adds more while throughput grows, steals work for connections that
  * finish early, reports progress and saves flushed state. Ends with all bytes written,
@@ -41,6 +35,13 @@ export class Transfer implements WorkerHost {
   private readonly meter = new SpeedMeter();
   private readonly rampMeter = new SpeedMeter();
   private lastRampAt = 0;
+  private lastProgressAt = 0;
+  /** Throughput of the last ramp window, bytes/s. */
+  private rampRate = 0;
+  /** Bytes received (not yet necessarily written): what the ramp measures. */
+  received = 0;
+  /** Connections that found no more work and are ending, not yet out of `workers`. */
+  private retiring = 0;
   /** Where the current minimum-speed window started: time and bytes done. */
   private speedWindow = { at: 0, done: 0 };
   private readonly checkpoints: Checkpoints;
@@ -56,7 +57,7 @@ export class Transfer implements WorkerHost {
       onFailure: (error) => this.fail(error),
     });
     this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
-    this.ramp = new ConnectionRamp(this.maxConnections());
+    this.ramp = new ConnectionRamp(1);
     this.checkpoints = new Checkpoints(
       settings,
       this,
@@ -76,8 +77,8 @@ export class Transfer implements WorkerHost {
     return Math.max(1, this.ctx.job.options.connections ?? this.settings.maxConnections());
   }
 
-  /** Connections to open at once: several for a large file that takes ranges. */
-  private initialConnections(): number {
+  /** Connections to try at once when one may not be enough: several for a large file. */
+  private trialConnections(): number {
     const total = this.state?.totalBytes ?? null;
     if (!this.ranges || total === null) return 1;
     const remaining = total - doneBytes(this.segments);
@@ -145,20 +146,21 @@ export class Transfer implements WorkerHost {
     body: Readable,
     coveredEnd: number | null,
   ): Promise<'done' | 'changed' | 'no-ranges'> {
-    this.ramp = new ConnectionRamp(this.maxConnections(), this.initialConnections());
+    const ranged = this.ranges && this.state?.totalBytes !== null;
+    const windowMs = 2 * this.settings.rampIntervalMs;
+    this.ramp = new ConnectionRamp(ranged ? this.maxConnections() : 1, this.trialConnections(), windowMs);
     this.meter.reset();
     this.rampMeter.reset();
     const now = this.settings.now();
     this.lastRampAt = now;
+    this.lastProgressAt = now;
     this.speedWindow = { at: now, done: doneBytes(this.segments) };
     this.checkpoints.restart();
-    this.ticker = setInterval(() => this.tick(), this.settings.progressIntervalMs);
+    const { progressIntervalMs, rampIntervalMs } = this.settings;
+    this.ticker = setInterval(() => this.tick(), Math.min(progressIntervalMs, rampIntervalMs));
     try {
-      // Several connections will share the file: the first keeps only the head (and
-      // carries on into the next pieces while nobody else has taken them).
-      if (this.ranges && this.maxConnections() > 1) this.cutPiece(first);
+      // The first connection reads the whole file until the ramp finds that more pay.
       this.start(first, { body, coveredEnd });
-      while (this.workers.size < this.ramp.connections && this.spawn());
       while (this.running.size > 0) {
         await Promise.race(this.running);
         if (this.running.size === 0 && this.error === null && !this.signal.aborted) this.spawn();
@@ -196,6 +198,7 @@ export class Transfer implements WorkerHost {
     segment.owner = worker;
     this.workers.add(worker);
     const task: Promise<void> = worker.run(response).finally(() => {
+      if (worker.retired) this.retiring -= 1;
       this.workers.delete(worker);
       this.running.delete(task);
     });
@@ -217,6 +220,12 @@ export class Transfer implements WorkerHost {
    */
   claim(worker: SegmentWorker | null): LiveSegment | null {
     if (!this.ranges) return null;
+    // The ramp dropped back: a connection whose work is done ends instead.
+    if (worker && this.workers.size - this.retiring > this.ramp.connections) {
+      this.retiring += 1;
+      worker.retired = true;
+      return null;
+    }
     const idle = this.segments.find((s) => s.owner === null && !segmentDone(s));
     if (idle) {
       this.cutPiece(idle);
@@ -242,15 +251,18 @@ export class Transfer implements WorkerHost {
   }
 
   /**
-   * Work is handed out front first and a piece at a time, so the connections advance
-   * together through the file and the hashed prefix follows them instead of waiting for
-   * the whole file. A piece is large enough that a new request per piece costs little.
+   * Work is handed out front first and a piece at a time, each piece one bounded range
+   * request, so a connection never has to be cut short (the server would have sent the
+   * bytes in flight for nothing) and the hashed prefix follows the connections. One
+   * connection takes all that is left; several take pieces that shrink with the work
+   * left (guided self-scheduling), so they all end at about the same time.
    */
   private pieceBytes(): number {
-    const total = this.state?.totalBytes ?? 0;
     const { minSegmentBytes, initialSegmentBytes } = this.settings;
-    const share = Math.floor(total / (this.maxConnections() * piecesPerConnection));
-    return Math.max(minSegmentBytes, Math.min(initialSegmentBytes, share));
+    const connections = Math.max(1, this.ramp.connections);
+    if (connections === 1 && this.ramp.settled) return Number.POSITIVE_INFINITY;
+    const idle = this.segments.reduce((sum, s) => (s.owner === null && s.end !== null ? sum + s.end - s.pos : sum), 0);
+    return Math.max(minSegmentBytes, Math.min(initialSegmentBytes, Math.ceil(idle / (2 * connections))));
   }
 
   /** Leaves `segment` its first piece; the rest becomes unowned work after it. */
@@ -301,15 +313,35 @@ export class Transfer implements WorkerHost {
     }
     const done = doneBytes(this.segments);
     if (this.tooSlow(now, done)) return;
-    this.meter.sample(done, now);
-    this.ctx.progress(this.progressFields());
+    if (now - this.lastProgressAt >= this.settings.progressIntervalMs) {
+      this.lastProgressAt = now;
+      this.meter.sample(done, now);
+      this.ctx.progress(this.progressFields());
+    }
     if (now - this.lastRampAt >= this.settings.rampIntervalMs) {
       this.lastRampAt = now;
-      const rate = this.rampMeter.sample(done, now);
-      const target = this.ramp.observe(rate, this.workers.size);
-      while (this.workers.size < target && this.spawn());
+      this.rampRate = this.rampMeter.sample(this.received, now) || this.rampRate;
+      const open = this.workers.size - this.retiring;
+      const target = this.ramp.sample(this.received, now, open, this.totalBytes() - done);
+      if (target > open) this.makeRoom();
+      while (this.workers.size - this.retiring < target && this.spawn());
     }
     this.checkpoints.tick();
+  }
+
+  /**
+   * Before new connections start: when nothing is left unowned, the connection with the
+   * most left keeps a piece ahead of where it reads and frees the rest, so the newcomers
+   * take work there and it is cut once, at that boundary, instead of at every split.
+   */
+  private makeRoom(): void {
+    if (this.segments.some((s) => s.owner === null && !segmentDone(s))) return;
+    let widest: LiveSegment | null = null;
+    for (const s of this.segments) {
+      if (s.owner === null || s.end === null) continue;
+      if (!widest || s.end - s.owner.cursor > widest.end! - widest.owner!.cursor) widest = s;
+    }
+    if (widest) this.cutPiece(widest);
   }
 
   /**

@@ -1,0 +1,185 @@
+/**
+ * The processes of the download benchmark: Haul's engine in a child of its own, `haul
+ * serve` for the runs that go through the API, and the peers (curl, wget, aria2c). Every
+ * one is measured the same way: wall time, and CPU seconds (user + system, all threads)
+ * from the kernel's accounting of the process.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const engineChild = (enginePath) => `
+import { createDownloadEngine } from ${JSON.stringify(enginePath)};
+import { writeFileSync, renameSync, readFileSync, existsSync } from 'node:fs';
+const input = JSON.parse(process.argv[2]);
+const engine = createDownloadEngine({ proxy: null, recordOrigin: false });
+const loadState = () => (input.stateFile && existsSync(input.stateFile) ? JSON.parse(readFileSync(input.stateFile, 'utf8')) : null);
+const started = performance.now();
+const queue = [...input.jobs];
+const paths = [];
+let connections = 0;
+async function worker() {
+  for (let job = queue.shift(); job; job = queue.shift()) {
+    const outcome = await engine({
+      job: { url: job.url, dir: job.dir, fileName: null, options: job.options ?? {} },
+      signal: new AbortController().signal,
+      resumeState: loadState(),
+      saveState: (state) => {
+        if (!input.stateFile) return;
+        writeFileSync(input.stateFile + '.tmp', JSON.stringify(state));
+        renameSync(input.stateFile + '.tmp', input.stateFile);
+      },
+      progress: (p) => (connections = Math.max(connections, p.connections ?? 0)),
+      log: () => {},
+      enterProcessing: () => {},
+    });
+    paths.push(outcome.path);
+  }
+}
+await Promise.all(Array.from({ length: input.concurrency ?? 1 }, worker));
+const usage = process.resourceUsage();
+console.log(JSON.stringify({
+  ms: performance.now() - started,
+  cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+  maxRssKb: usage.maxRSS,
+  connections,
+  paths,
+}));
+`;
+
+const esbuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external' };
+
+/**
+ * Builds the Haul children with esbuild (dependencies external, as electron-vite builds
+ * main) so they run on plain Node: tsx's compiler would otherwise be in their RSS and CPU.
+ * Falls back to tsx when esbuild is missing.
+ */
+export async function buildHaul(root) {
+  const cache = join(root, 'node_modules', '.cache');
+  await mkdir(cache, { recursive: true });
+  const source = engineChild(join(root, 'src-main/core/downloads/engine.ts'));
+  const engine = join(cache, 'haul-bench-child.mjs');
+  const serve = join(cache, 'haul-bench-serve.mjs');
+  try {
+    const { build } = await import('esbuild');
+    const quiet = { ...esbuildOptions, logLevel: 'warning' };
+    await build({ ...quiet, stdin: { contents: source, resolveDir: root, loader: 'js' }, outfile: engine });
+    // The engine hashes on a worker thread whose entry it looks for next to its bundle.
+    const worker = join(root, 'src-main/core/downloads/hash-worker.ts');
+    await build({ ...quiet, entryPoints: [worker], outfile: join(cache, 'hash-worker.js') });
+    await build({ ...quiet, entryPoints: [join(root, 'src-main/headless.ts')], outfile: serve });
+    return { engine, serve, nodeArgs: [] };
+  } catch (error) {
+    console.error(`  (esbuild unavailable, running Haul under tsx: ${error.message})`);
+    await writeFile(
+      engine,
+      source.replace(/from "(\/[^"]+)"/u, (_, file) => `from ${JSON.stringify(pathToFileURL(file).href)}`),
+    );
+    return { engine, serve: join(root, 'src-main/headless.ts'), nodeArgs: ['--import', 'tsx'] };
+  }
+}
+
+/** Node flags for the Haul children, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+const childArgs = () => process.env.BENCH_DOWNLOADS_CHILD_ARGS?.split(' ').filter(Boolean) ?? [];
+
+/** Runs the engine child to completion: { ms, cpuMs, maxRssKb, connections, paths }. */
+export function runEngine(haul, input, onSpawn) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [...haul.nodeArgs, ...childArgs(), haul.engine, JSON.stringify(input)]);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => process.stderr.write(d));
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolvePromise(JSON.parse(out.trim().split('\n').at(-1)));
+      else reject(new Error(`haul child exited with ${code ?? signal}`));
+    });
+    onSpawn?.(child);
+  });
+}
+
+/** Parses the `times` builtin's second line (children's user and system time). */
+function parseTimes(text) {
+  const line = text.trim().split('\n').at(-1) ?? '';
+  const seconds = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return seconds.length === 2 ? (seconds[0] + seconds[1]) * 1000 : NaN;
+}
+
+/**
+ * Runs a peer to completion: { ms, cpuMs }. Async, since the server shares this event
+ * loop. A shell runs it and reports its CPU time with `times` on a descriptor of its own.
+ */
+export function runTool(command, args) {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const script = '"$@" >/dev/null 2>&1; rc=$?; times >&3; exit $rc';
+    const child = spawn('sh', ['-c', script, 'sh', command, ...args], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    });
+    let times = '';
+    child.stdio[3].on('data', (d) => (times += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      if (code === 0) resolvePromise({ ms, cpuMs: parseTimes(times) });
+      else reject(new Error(`${command} failed (${code})`));
+    });
+  });
+}
+
+/** CPU milliseconds a running process used so far (Linux), and its peak RSS in MB. */
+export function processStats(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second).
+  const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpuMs, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
+}
+
+/** Starts `haul serve` on a free port: { url, token, pid, stop() }. */
+export function startServe(haul, dataDir, downloadDir) {
+  return new Promise((resolvePromise, reject) => {
+    const args = ['--port', '0', '--data-dir', dataDir, '--download-dir', downloadDir];
+    const child = spawn(process.execPath, [...haul.nodeArgs, ...childArgs(), haul.serve, ...args]);
+    let out = '';
+    child.stderr.on('data', (d) => process.stderr.write(d));
+    child.on('exit', (code) => reject(new Error(`haul serve exited with ${code}`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const open = /Open (http:\/\/[^/\s]+)\/#token=(\S+)/.exec(out);
+      if (!open) return;
+      child.stdout.removeAllListeners('data');
+      child.stdout.resume();
+      resolvePromise({
+        url: open[1],
+        token: open[2],
+        pid: child.pid,
+        stop: () =>
+          new Promise((r) => {
+            child.removeAllListeners('exit');
+            child.on('exit', r);
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/** Is the peer there (installing aria2 from apt when missing)? */
+export function hasTool(name, aptPackage) {
+  if (spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0) return true;
+  if (!aptPackage) return false;
+  spawnSync('apt-get', ['install', '-y', '-qq', aptPackage], { stdio: 'ignore' });
+  return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Flushes every dirty page before a timed run. Haul syncs its file before calling it
+ * complete; without this it would also wait behind the writeback of the test files and
+ * of the previous tool's output, which nobody else pays for.
+ */
+export function settleDisk() {
+  spawnSync('sync', { stdio: 'ignore' });
+}
