@@ -9,6 +9,7 @@ import { LibraryListInput, Resource, ResourceId } from './library';
 import { ActionResult, PluginAction, PluginInfo, PluginNotification, PluginSettingValues } from './plugins';
 import { PluginJob } from './jobs';
 import { JobTypesOutput } from './job-types';
+import { taskCommands } from './tasks';
 
 export const NoInput = z.object({}).strict();
 
@@ -112,6 +113,7 @@ export const commands = {
   'settings.get': { input: NoInput, output: Settings },
   'settings.update': { input: Settings.partial().strict(), output: Settings },
   ...PluginCommands,
+  ...taskCommands,
 } as const;
 
 export type Commands = typeof commands;

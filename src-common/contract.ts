@@ -6,8 +6,10 @@
  */
 export * from './errors';
 export * from './settings';
+export * from './job-base';
 export * from './jobs';
 export * from './job-types';
+export * from './tasks';
 export * from './library';
 export * from './plugins';
 export * from './commands';

@@ -1,5 +1,7 @@
-/** Jobs: two sources, one model, one event stream. */
+/** Jobs: three sources (downloads, plugin jobs, tasks), one model, one event stream. */
 import { z } from 'zod';
+import { JobCommon } from './job-base';
+import { TaskJob, taskStatuses, type TaskStatus } from './tasks';
 
 // ---------------------------------------------------------------------------------------
 // Jobs (the event-stream API: two sources, one model, one event stream)
@@ -16,34 +18,16 @@ export const downloadStatuses = [
 export const pluginStatuses = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type DownloadStatus = (typeof downloadStatuses)[number];
 export type PluginStatus = (typeof pluginStatuses)[number];
-export type JobStatus = DownloadStatus | PluginStatus;
-/** The statuses a job ends in; the one list every layer uses. */
-export const finishedStatuses = ['completed', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
+export type JobStatus = DownloadStatus | PluginStatus | TaskStatus;
+export { taskStatuses, type TaskStatus };
+/** The statuses a job ends in; the one list every layer uses (`timeout`: tasks only). */
+export const finishedStatuses = ['completed', 'failed', 'cancelled', 'timeout'] as const satisfies readonly JobStatus[];
 export type FinishedStatus = (typeof finishedStatuses)[number];
 export function isFinishedStatus(status: JobStatus): status is FinishedStatus {
   return (finishedStatuses as readonly JobStatus[]).includes(status);
 }
 
-/** Why a job failed. `transient` ones are retried automatically with backoff. */
-export const jobErrorKinds = [
-  'network',
-  'http',
-  'timeout',
-  'stalled',
-  'disk',
-  'checksum',
-  'invalid_input',
-  'interrupted',
-  'plugin',
-  'internal',
-] as const;
-export const JobError = z.object({
-  kind: z.enum(jobErrorKinds),
-  message: z.string(),
-  /** HTTP status, when the failure was an answer from the server. */
-  status: z.number().int().optional(),
-});
-export type JobError = z.infer<typeof JobError>;
+export { JobError, jobErrorKinds } from './job-base';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
 /** Headers that belong to the connection, not the request; refused at submit. */
@@ -123,21 +107,6 @@ const StoredDownloadOptions = DownloadOptions.extend({
   headers: z.record(z.string(), z.string()).optional(),
 });
 
-const JobCommon = {
-  id: z.string(),
-  progress: z.number().min(0).max(100),
-  message: z.string(),
-  createdAt: z.number(),
-  startedAt: z.number().nullable(),
-  finishedAt: z.number().nullable(),
-  updatedAt: z.number(),
-  attempts: z.number().int(),
-  maxAttempts: z.number().int(),
-  error: JobError.nullable(),
-  result: z.record(z.string(), z.unknown()).nullable(),
-  idempotencyKey: z.string().nullable(),
-};
-
 export const DownloadJob = z.object({
   ...JobCommon,
   source: z.literal('download'),
@@ -175,12 +144,18 @@ export const PluginJob = z.object({
 });
 export type PluginJob = z.infer<typeof PluginJob>;
 
-export type Job = DownloadJob | PluginJob;
-export const Job = z.discriminatedUnion('source', [DownloadJob, PluginJob]);
+export type Job = DownloadJob | PluginJob | TaskJob;
+export const Job = z.discriminatedUnion('source', [DownloadJob, PluginJob, TaskJob]);
+export const jobSources = ['download', 'plugin', 'task'] as const;
 
 export const JobWithLog = z.object({ job: Job, log: z.array(z.string()) });
 
-export const Snapshot = z.object({ jobs: z.array(DownloadJob), actionJobs: z.array(PluginJob) });
+export const Snapshot = z.object({
+  jobs: z.array(DownloadJob),
+  actionJobs: z.array(PluginJob),
+  /** Tasks (scripts' and plugins' own jobs): a third list, so clients of the first two see what they expect. */
+  tasks: z.array(TaskJob),
+});
 export type Snapshot = z.infer<typeof Snapshot>;
 
 /** SSE event names, exactly as the event-stream API names them. */
@@ -192,6 +167,9 @@ export const jobEventNames = [
   'action_added',
   'action_updated',
   'action_removed',
+  'task_added',
+  'task_updated',
+  'task_removed',
 ] as const;
 export type JobEventName = (typeof jobEventNames)[number];
 export type JobEvent =
@@ -200,6 +178,10 @@ export type JobEvent =
   | {
       event: 'action_added' | 'action_updated' | 'action_removed';
       data: { type: 'added' | 'updated' | 'removed'; job: PluginJob };
+    }
+  | {
+      event: 'task_added' | 'task_updated' | 'task_removed';
+      data: { type: 'added' | 'updated' | 'removed'; job: TaskJob };
     };
 
 export const JobId = z.object({ id: z.string().regex(/^[0-9a-f]{8}([0-9a-f]{8})?$/, 'not a job id') }).strict();
@@ -223,7 +205,7 @@ export const SubmitOutput = z.object({
   invalid: z.array(z.object({ line: z.number().int(), text: z.string(), message: z.string() })),
 });
 
-const knownStatuses = [...new Set<string>([...downloadStatuses, ...pluginStatuses])];
+const knownStatuses = [...new Set<string>([...downloadStatuses, ...pluginStatuses, ...taskStatuses])];
 /** The names in a comma-separated status list that are no job status. */
 function unknownStatuses(list: string): string[] {
   return list
@@ -243,8 +225,8 @@ export const ListInput = z
           `unknown status ${unknownStatuses(String(issue.input)).join(', ')} (known: ${knownStatuses.join(', ')})`,
       })
       .optional(),
-    source: z.enum(['download', 'plugin']).optional(),
-    /** The plugin job's action, or `download`. */
+    source: z.enum(jobSources).optional(),
+    /** The plugin job's action, a task's type, or `download`. */
     type: z.string().optional(),
     text: z.string().max(500).optional(),
     /** A time field, `-` first for newest first. @default '-createdAt' */

@@ -205,9 +205,16 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
       describeJobTypes({
         settings: settings.get(),
         actions: [...plugins.listActions('resource'), ...plugins.listActions('custom')],
+        tasks: jobs.list({ source: 'task', limit: 1000 }).jobs.filter((job) => job.source === 'task'),
         pluginTimeoutMs: options.jobs?.pluginTimeoutMs,
         retryBaseMs: options.jobs?.backoff?.baseMs,
       }),
+    'jobs.create': (input) => jobs.tasks.create(input, { kind: 'api' }),
+    'jobs.start': ({ id }) => jobs.tasks.start(id),
+    'jobs.progress': (input) => jobs.tasks.report(input),
+    'jobs.complete': ({ id, result }) => jobs.tasks.complete(id, result),
+    'jobs.fail': ({ id, message, retry }) => jobs.tasks.fail(id, message, retry),
+    'jobs.suspend': ({ id, state }) => jobs.tasks.suspend(id, state),
     'library.list': (input) => library.list(input),
     'library.get': ({ id }) => library.get(id),
     'library.open': async ({ id }) => {

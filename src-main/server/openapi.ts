@@ -3,6 +3,7 @@ import { commands, commandNames, ErrorShape, Job, type CommandName } from '../..
 import { commandRoutes, type Method } from './route-table';
 import { QueuesApiJobShape } from './routes-queues';
 import { ApiJobGroup, ApiJobGroupList, ApiJobType, ApiJobTypeList } from './routes-job-types';
+import { taskRoutes } from './route-table-tasks';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -132,6 +133,16 @@ const handWritten: RouteDoc[] = [
 ];
 
 function commandDocs(): RouteDoc[] {
+  const tasks = taskRoutes.map((route): RouteDoc => ({
+    method: route.method,
+    url: route.url,
+    summary: `${route.summary} (command ${route.command})`,
+    // The id travels in the path.
+    body: route.params?.length
+      ? (commands[route.command].input as unknown as z.ZodObject).omit({ id: true })
+      : commands[route.command].input,
+    output: commands[route.command].output,
+  }));
   const rest = commandRoutes.map((route): RouteDoc => {
     const { input, output } = commands[route.command];
     const plain = input as unknown as z.ZodObject;
@@ -156,7 +167,7 @@ function commandDocs(): RouteDoc[] {
     output: commands[name].output,
     envelope: true,
   }));
-  return [...rest, ...rpc];
+  return [...rest, ...tasks, ...rpc];
 }
 
 function operation(doc: RouteDoc): JsonSchema {

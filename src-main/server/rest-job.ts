@@ -3,15 +3,17 @@ import type { Job } from '../../src-common/contract';
 /**
  * A job as the REST routes and the job WebSocket show it: Haul's fields, plus the names the
  * job-queue and job-package APIs read: `jobId` (the same id), `name` (what the panel shows)
- * and `type` (the id of its job type in GET /v1/job-types).
+ * and `type` (the id of its job type in GET /v1/job-types). A task has its own name and type.
  */
 export type RestJob = Job & { jobId: string; name: string; type: string };
 
 export function jobTypeId(job: Job): string {
-  return job.source === 'download' ? 'download' : `plugin:${job.pluginName}:${job.actionId}`;
+  if (job.source === 'download') return 'download';
+  return job.source === 'plugin' ? `plugin:${job.pluginName}:${job.actionId}` : job.type;
 }
 
 export function restJob(job: Job): RestJob {
+  if (job.source === 'task') return { ...job, jobId: job.id };
   const name = job.source === 'download' ? (job.fileName ?? job.url) : job.label;
   return { ...job, jobId: job.id, name, type: jobTypeId(job) };
 }

@@ -39,7 +39,7 @@ function setup() {
   const live = new Map<string, DownloadJob>();
   const hub = new EventHub({
     clock: new ManualClock(),
-    snapshot: () => ({ jobs: [...live.values()], actionJobs: [] }),
+    snapshot: () => ({ jobs: [...live.values()], actionJobs: [], tasks: [] }),
     bufferSize: 10,
   });
   const add = (id: string) => {

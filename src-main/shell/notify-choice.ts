@@ -38,9 +38,10 @@ export function chooseNotification(
     return undefined;
   }
   if (job.status === 'completed' || job.status === 'failed') {
+    const [title, by] = job.source === 'plugin' ? [job.label, job.pluginName] : [job.name, job.creator];
     return {
-      title: job.status === 'completed' ? `${job.label} finished` : `${job.label} failed`,
-      body: job.status === 'completed' ? job.message || job.pluginName : (job.error?.message ?? job.message),
+      title: job.status === 'completed' ? `${title} finished` : `${title} failed`,
+      body: job.status === 'completed' ? job.message || by : (job.error?.message ?? job.message),
       onClick: { kind: 'show-job', id: job.id },
     };
   }

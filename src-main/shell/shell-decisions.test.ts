@@ -11,7 +11,7 @@ const plugin = pluginJob;
 
 describe('tray', () => {
   it('idle with nothing to do', () => {
-    expect(trayState({ jobs: [], actionJobs: [] })).toEqual({
+    expect(trayState({ jobs: [], actionJobs: [], tasks: [] })).toEqual({
       icon: 'idle',
       tooltip: 'Haul: idle',
       progress: -1,
@@ -27,6 +27,7 @@ describe('tray', () => {
         download({ id: '3', status: 'pending' }),
       ],
       actionJobs: [],
+      tasks: [],
     };
     expect(trayState(snapshot)).toEqual({
       icon: 'active',
@@ -37,7 +38,7 @@ describe('tray', () => {
   });
 
   it('shows the error icon while a failed job is listed', () => {
-    const state = trayState({ jobs: [download({ status: 'failed' })], actionJobs: [plugin({})] });
+    const state = trayState({ jobs: [download({ status: 'failed' })], actionJobs: [plugin({})], tasks: [] });
     expect(state.icon).toBe('error');
     expect(state.tooltip).toBe('Haul: 1 plugin job · some failed');
   });

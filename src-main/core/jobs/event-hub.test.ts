@@ -18,7 +18,7 @@ function drain(subscription: Subscription): SequencedEvent[] {
 }
 
 function hub(clock = new ManualClock()) {
-  return { clock, hub: new EventHub({ clock, snapshot: () => ({ jobs: [], actionJobs: [] }) }) };
+  return { clock, hub: new EventHub({ clock, snapshot: () => ({ jobs: [], actionJobs: [], tasks: [] }) }) };
 }
 
 describe('event hub', () => {
@@ -72,7 +72,11 @@ describe('event hub', () => {
 
   it('skips a slow subscriber and resynchronises it with a fresh init, never blocking others', () => {
     const clock = new ManualClock();
-    const h = new EventHub({ clock, snapshot: () => ({ jobs: [download('x')], actionJobs: [] }), bufferSize: 100 });
+    const h = new EventHub({
+      clock,
+      snapshot: () => ({ jobs: [download('x')], actionJobs: [], tasks: [] }),
+      bufferSize: 100,
+    });
     const slow = h.subscribe();
     const fast = h.subscribe();
     drain(fast);
@@ -104,7 +108,7 @@ describe('event hub', () => {
 
   it('falls back to init when the missed events are no longer held', () => {
     const clock = new ManualClock();
-    const h = new EventHub({ clock, snapshot: () => ({ jobs: [], actionJobs: [] }), replaySize: 3 });
+    const h = new EventHub({ clock, snapshot: () => ({ jobs: [], actionJobs: [], tasks: [] }), replaySize: 3 });
     for (let i = 0; i < 10; i += 1) h.publish('added', download(`j${i}`), true);
     expect(drain(h.subscribe({ lastEventId: 2 })).map((e) => e.event)).toEqual(['init']);
   });

@@ -13,8 +13,8 @@ export interface EventHubOptions {
   snapshot(): Snapshot;
   /** Events a subscriber may have waiting before it counts as slow. @default 100 */
   bufferSize?: number;
-  /** Progress throttle per job. @default { download: 500, plugin: 200 } (event-stream API) */
-  throttleMs?: { download: number; plugin: number };
+  /** Progress throttle per job. @default { download: 500, plugin: 200, task: 200 } (event-stream API; tasks as plugin jobs) */
+  throttleMs?: { download: number; plugin: number; task?: number };
   /** Recent events kept for reconnecting clients (Last-Event-ID). @default 1000 */
   replaySize?: number;
 }
@@ -22,6 +22,7 @@ export interface EventHubOptions {
 function toEvent(type: ChangeType, job: Job, id: number): SequencedEvent {
   // Credentials stay in the core: what goes out carries them redacted.
   if (job.source === 'download') return { id, event: type, data: { type, job: redactJob(job) } };
+  if (job.source === 'task') return { id, event: `task_${type}`, data: { type, job } };
   return { id, event: `action_${type}`, data: { type, job } };
 }
 
@@ -55,7 +56,8 @@ export class EventHub {
   publish(type: ChangeType, job: Job, urgent: boolean): void {
     const { clock } = this.options;
     const pending = this.trailing.get(job.id);
-    const interval = (this.options.throttleMs ?? { download: 500, plugin: 200 })[job.source];
+    const throttle = this.options.throttleMs ?? { download: 500, plugin: 200 };
+    const interval = job.source === 'task' ? (throttle.task ?? throttle.plugin) : throttle[job.source];
     const last = this.lastSent.get(job.id);
     const now = clock.now();
     if (urgent || type !== 'updated' || job.progress >= 100 || last === undefined || now - last >= interval) {

@@ -22,6 +22,7 @@ import { JobRegistry } from './registry';
 import { recoverAfterRestart, startRetention, type RetentionOptions } from './retention';
 import type { DownloadRunner, PluginJobRunner } from './runner';
 import { Scheduler, type AfterDownload } from './scheduler';
+import { TaskCenter } from './task-center';
 import { newDownloadJob, parseUrlLines, type InvalidLine } from './submit';
 
 export interface JobCenterOptions {
@@ -40,6 +41,8 @@ export interface JobCenterOptions {
   throttleMs?: { download: number; plugin: number };
   /** Events a subscriber may have waiting before it is resynchronised. @default 100 */
   eventBufferSize?: number;
+  /** After a restart, how long running tasks without a heartbeat wait for their creator. @default 300 */
+  taskRestartGraceSec?: number;
 }
 
 export interface PluginJobSpec {
@@ -58,6 +61,8 @@ export class JobCenter {
   readonly hub: EventHub;
   readonly registry: JobRegistry;
   readonly scheduler: Scheduler;
+  /** Tasks: jobs that scripts and plugins create and drive. */
+  readonly tasks: TaskCenter;
   private readonly random: RandomHex;
   private stopRetention: (() => void) | undefined;
 
@@ -83,6 +88,13 @@ export class JobCenter {
       pluginTimeoutMs: options.pluginTimeoutMs,
       backoff: options.backoff,
     });
+    this.tasks = new TaskCenter({
+      registry: this.registry,
+      clock: this.clock,
+      newId: () => this.uniqueId(newPluginJobId),
+      byIdempotencyKey: (key) => this.store.byIdempotencyKey(key),
+      restartGraceSec: options.taskRestartGraceSec,
+    });
     options.settings.onChange((next) =>
       this.scheduler.setSlots({ download: next.maxConcurrentDownloads, plugin: next.maxConcurrentPluginJobs }),
     );
@@ -92,6 +104,7 @@ export class JobCenter {
   start(): void {
     this.registry.load();
     recoverAfterRestart(this.registry);
+    this.tasks.recover();
     this.stopRetention = startRetention(this.registry, this.store, this.clock, {
       ...this.options.retention,
       expiryDays: () => this.options.settings.get().jobExpiryDays,
@@ -196,6 +209,7 @@ export class JobCenter {
 
   pause(id: string): Job {
     const job = this.registry.get(id);
+    if (job.source === 'task') return this.tasks.pause(id);
     if (job.source !== 'download') throw new HaulError('conflict', 'Plugin jobs cannot be paused; cancel it instead.');
     const paused = this.registry.transition(id, 'pause', { speed: 0, eta: null, message: 'Paused' });
     this.scheduler.stop(id, 'paused');
@@ -204,6 +218,7 @@ export class JobCenter {
 
   resume(id: string): Job {
     const job = this.registry.get(id);
+    if (job.source === 'task') return this.tasks.resume(id);
     if (job.source !== 'download') throw new HaulError('conflict', 'Plugin jobs cannot be paused or resumed.');
     const resumed = this.registry.transition(id, 'resume', { message: 'Queued' }, { notBefore: null });
     this.scheduler.pump();
@@ -212,6 +227,7 @@ export class JobCenter {
 
   cancel(id: string): Job {
     const job = this.registry.get(id);
+    if (job.source === 'task') return this.tasks.cancel(id);
     const patch = job.source === 'download' ? { speed: 0, eta: null, message: 'Cancelled' } : { message: 'Cancelled' };
     const cancelled = this.registry.transition(id, 'cancel', patch, { resumeState: null, notBefore: null });
     this.scheduler.stop(id, 'cancelled');
@@ -221,6 +237,7 @@ export class JobCenter {
 
   retry(id: string): Job {
     const job = this.registry.get(id);
+    if (job.source === 'task') return this.tasks.retry(id);
     if (job.source === 'plugin') {
       const refusal = this.options.pluginRunner.refusal(job);
       if (refusal !== undefined) throw new HaulError('conflict', refusal);
@@ -245,12 +262,10 @@ export class JobCenter {
 
   async remove(id: string, deleteFile = false): Promise<void> {
     const job = this.registry.get(id);
-    if (
-      this.scheduler.isRunning(id) ||
-      ['pending', 'downloading', 'processing', 'paused', 'running'].includes(job.status)
-    ) {
+    if (this.scheduler.isRunning(id) || !isFinishedStatus(job.status)) {
       this.cancel(id);
     }
+    if (job.source === 'task') this.tasks.forget(id);
     const path = job.source === 'download' && typeof job.result?.path === 'string' ? job.result.path : undefined;
     this.registry.delete(id);
     if (deleteFile && path) await rm(path, { force: true });
@@ -369,6 +384,7 @@ export class JobCenter {
 
   async close(): Promise<void> {
     this.stopRetention?.();
+    this.tasks.close();
     await this.scheduler.shutdown();
     this.hub.flush();
     this.registry.flushProgress();

@@ -1,5 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import { isFinishedStatus, Job, type DownloadJob, type PluginJob, type Snapshot } from '../../../src-common/contract';
+import {
+  isFinishedStatus,
+  Job,
+  type DownloadJob,
+  type PluginJob,
+  type Snapshot,
+  type TaskJob,
+} from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { redactText } from './secrets';
@@ -8,7 +15,8 @@ import type { EventHub } from './event-hub';
 import { nextStatus, type TransitionName } from './transitions';
 
 export type JobPatch = Partial<Omit<DownloadJob, 'id' | 'source' | 'status'>> &
-  Partial<Omit<PluginJob, 'id' | 'source' | 'status'>>;
+  Partial<Omit<PluginJob, 'id' | 'source' | 'status'>> &
+  Partial<Omit<TaskJob, 'id' | 'source' | 'status' | 'type'>>;
 
 export interface TransitionExtras {
   notBefore?: number | null;
@@ -74,11 +82,13 @@ export class JobRegistry {
   snapshot(): Snapshot {
     const jobs: DownloadJob[] = [];
     const actionJobs: PluginJob[] = [];
+    const tasks: TaskJob[] = [];
     for (const { job } of this.live.values()) {
       if (job.source === 'download') jobs.push(job);
-      else actionJobs.push(job);
+      else if (job.source === 'plugin') actionJobs.push(job);
+      else tasks.push(job);
     }
-    return { jobs, actionJobs };
+    return { jobs, actionJobs, tasks };
   }
 
   liveJobs(): StoredJob[] {

@@ -79,9 +79,9 @@ describe('history (the job-management, queues and job-queue APIs)', () => {
     t.center.submit({ url: 'https://a.example/now' });
     expect(t.center.cleanup(7)).toBe(0);
     expect(t.center.cleanup(2)).toBe(1);
-    expect(t.center.list({}).jobs.map((j) => (j.source === 'download' ? j.url : j.label))).toEqual([
-      'https://a.example/now',
-    ]);
+    expect(
+      t.center.list({}).jobs.map((j) => (j.source === 'download' ? j.url : j.source === 'plugin' ? j.label : j.name)),
+    ).toEqual(['https://a.example/now']);
   });
 
   it('clearCompleted takes completed jobs out of the live list only', async () => {

@@ -1,3 +1,4 @@
+import { isFinishedStatus } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import type { JobStore } from '../store/job-store';
 import type { JobRegistry } from './registry';
@@ -36,8 +37,9 @@ export const retentionDefaults: RetentionOptions = {
 export function sweep(registry: JobRegistry, store: JobStore, now: number, options: RetentionOptions): number {
   for (const { job } of registry.liveJobs()) {
     const age = now - (job.finishedAt ?? job.updatedAt);
-    const finished = job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled';
-    if ((finished && age >= options.finishedTtlMs) || (job.status === 'paused' && age >= options.pausedTtlMs)) {
+    const finished = isFinishedStatus(job.status);
+    const resting = job.status === 'paused' || job.status === 'suspended';
+    if ((finished && age >= options.finishedTtlMs) || (resting && age >= options.pausedTtlMs)) {
       registry.retire(job.id);
     }
   }

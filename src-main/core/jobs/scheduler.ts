@@ -1,4 +1,4 @@
-import type { DownloadJob, JobError, PluginJob } from '../../../src-common/contract';
+import type { DownloadJob, Job, JobError, PluginJob } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { retryDelay, type BackoffOptions } from './backoff';
@@ -233,7 +233,7 @@ export class Scheduler {
     }
   }
 
-  private settleFailure(job: DownloadJob | PluginJob, error: unknown): void {
+  private settleFailure(job: Job, error: unknown): void {
     const { registry, clock } = this.options;
     const failure = toJobError(error);
     registry.log(job.id, `attempt ${job.attempts} failed: ${failure.message}`);

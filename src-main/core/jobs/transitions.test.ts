@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { downloadStatuses, pluginStatuses, type Job } from '../../../src-common/contract';
 import { openTestCenter, settle } from '../../test/job-kit';
 import { applyStep, jobStep } from '../../test/job-steps';
-import { downloadTransitions, nextStatus, pluginTransitions } from './transitions';
+import { downloadTransitions, nextStatus, pluginTransitions, taskTransitions } from './transitions';
 
 /** Every (from, to) pair some named transition allows, per source. */
 function legalPairs(table: Record<string, { from: readonly string[]; to: string }>): Set<string> {
@@ -11,7 +11,11 @@ function legalPairs(table: Record<string, { from: readonly string[]; to: string 
   for (const rule of Object.values(table)) for (const from of rule.from) pairs.add(`${from}>${rule.to}`);
   return pairs;
 }
-const legal = { download: legalPairs(downloadTransitions), plugin: legalPairs(pluginTransitions) };
+const legal = {
+  download: legalPairs(downloadTransitions),
+  plugin: legalPairs(pluginTransitions),
+  task: legalPairs(taskTransitions),
+};
 
 describe('transition table', () => {
   it('only names statuses of its own source', () => {

@@ -1,4 +1,4 @@
-import type { DownloadStatus, Job, PluginStatus } from '../../../src-common/contract';
+import type { DownloadStatus, Job, PluginStatus, TaskStatus } from '../../../src-common/contract';
 import { HaulError } from '../errors';
 
 /**
@@ -30,28 +30,57 @@ export const pluginTransitions = {
   interrupt: { from: ['pending', 'running'], to: 'failed' },
 } as const satisfies Record<string, { from: readonly PluginStatus[]; to: PluginStatus }>;
 
+/**
+ * Tasks: the creator drives running and the outcome; any client may pause, suspend,
+ * resume and cancel, which the creator reads in `control`.
+ */
+export const taskTransitions = {
+  /** The creator starts an attempt (a resumed or retried task is started again the same way). */
+  start: { from: ['pending'], to: 'running' },
+  pause: { from: ['pending', 'running'], to: 'paused' },
+  /** Resume of a task paused while running: its creator is still there, waiting. */
+  unpause: { from: ['paused'], to: 'running' },
+  /** Resume of a task paused before it started, or suspended: waits for its creator. */
+  requeue: { from: ['paused', 'suspended'], to: 'pending' },
+  /** Asked to suspend while running: stops at its next checkpoint. */
+  requestSuspend: { from: ['running'], to: 'suspending' },
+  suspend: { from: ['pending', 'paused', 'suspending', 'running'], to: 'suspended' },
+  complete: { from: ['pending', 'running', 'paused', 'suspending'], to: 'completed' },
+  fail: { from: ['pending', 'running', 'paused', 'suspending'], to: 'failed' },
+  /** A failed attempt with retries left: waits `retryDelaySec`, then its creator starts it again. */
+  retryLater: { from: ['running', 'paused', 'suspending'], to: 'pending' },
+  timeout: { from: ['running', 'paused', 'suspending'], to: 'timeout' },
+  cancel: { from: ['pending', 'running', 'paused', 'suspending', 'suspended'], to: 'cancelled' },
+  retry: { from: ['failed', 'cancelled', 'timeout'], to: 'pending' },
+} as const satisfies Record<string, { from: readonly TaskStatus[]; to: TaskStatus }>;
+
 export type DownloadTransition = keyof typeof downloadTransitions;
 export type PluginTransition = keyof typeof pluginTransitions;
-export type TransitionName = DownloadTransition | PluginTransition;
+export type TaskTransition = keyof typeof taskTransitions;
+export type TransitionName = DownloadTransition | PluginTransition | TaskTransition;
 
 const verbs: Partial<Record<TransitionName, string>> = {
   retryLater: 'retry',
   recover: 'recover',
   process: 'process',
+  unpause: 'resume',
+  requeue: 'resume',
+  requestSuspend: 'suspend',
+  timeout: 'time out',
 };
 
 /** The status `name` leads to from `job`'s current status; throws `conflict` when illegal. */
 export function nextStatus(job: Pick<Job, 'source' | 'status' | 'id'>, name: TransitionName): Job['status'] {
   const table: Record<string, { from: readonly string[]; to: string }> =
-    job.source === 'download' ? downloadTransitions : pluginTransitions;
+    job.source === 'download' ? downloadTransitions : job.source === 'plugin' ? pluginTransitions : taskTransitions;
   const rule = table[name];
-  const noun = job.source === 'download' ? 'download' : 'plugin job';
-  if (!rule) throw new HaulError('conflict', `A ${noun} cannot be ${verbs[name] ?? name}d.`);
+  const noun = { download: 'download', plugin: 'plugin job', task: 'task' }[job.source];
+  const verb = verbs[name] ?? name;
+  if (!rule) throw new HaulError('conflict', `A ${noun} cannot be ${verb.endsWith('e') ? `${verb}d` : `${verb}ed`}.`);
   if (!rule.from.includes(job.status)) {
     throw new HaulError(
       'conflict',
-      `Cannot ${verbs[name] ?? name} job ${job.id}: the ${noun} is ${job.status}` +
-        ` (only possible when ${rule.from.join(' or ')}).`,
+      `Cannot ${verb} job ${job.id}: the ${noun} is ${job.status}` + ` (only possible when ${rule.from.join(' or ')}).`,
     );
   }
   return rule.to as Job['status'];

@@ -92,7 +92,12 @@ function prepareStatements(db: Database) {
 }
 
 function searchText(job: Job): string {
-  const parts = job.source === 'download' ? [job.url, job.fileName ?? ''] : [job.label, job.pluginName, job.actionId];
+  const parts =
+    job.source === 'download'
+      ? [job.url, job.fileName ?? '']
+      : job.source === 'plugin'
+        ? [job.label, job.pluginName, job.actionId]
+        : [job.name, job.description, job.creator, job.type];
   return parts.join('\n').toLowerCase();
 }
 
@@ -138,7 +143,7 @@ export class JobStore {
       id: job.id,
       source: job.source,
       status: job.status,
-      type: job.source === 'download' ? 'download' : job.actionId,
+      type: job.source === 'download' ? 'download' : job.source === 'plugin' ? job.actionId : job.type,
       search: searchText(job),
       createdAt: job.createdAt,
       updatedAt: job.updatedAt,

@@ -4,6 +4,11 @@ export interface Migration {
   version: number;
   name: string;
   up(db: Database): void;
+  /**
+   * Runs with foreign keys off (checked before commit): a table rebuild must not cascade
+   * the DROP of the old table into the rows that refer to it.
+   */
+  rebuildsTables?: boolean;
 }
 
 /**
@@ -169,6 +174,48 @@ export const migrations: readonly Migration[] = [
     up(db) {
       // They were also copied into the JSON of each job; two copies can disagree.
       db.exec(`UPDATE jobs SET data = json_remove(data, '$.status', '$.position')`);
+    },
+  },
+  {
+    version: 9,
+    name: 'tasks, the third job source',
+    rebuildsTables: true,
+    up(db) {
+      // SQLite cannot change a CHECK in place: the table is rebuilt with the same columns
+      // and rowids (the text index refers to rows by rowid), then its indexes and triggers
+      // are made again from their own definitions.
+      const extras = db
+        .prepare<[], { sql: string }>(
+          `SELECT sql FROM sqlite_schema WHERE tbl_name = 'jobs' AND type IN ('index', 'trigger') AND sql IS NOT NULL`,
+        )
+        .all();
+      db.exec(`
+        CREATE TABLE jobs_next (
+          id              TEXT PRIMARY KEY,
+          source          TEXT NOT NULL CHECK (source IN ('download', 'plugin', 'task')),
+          status          TEXT NOT NULL,
+          type            TEXT NOT NULL,
+          search          TEXT NOT NULL,
+          created_at      INTEGER NOT NULL,
+          updated_at      INTEGER NOT NULL,
+          started_at      INTEGER,
+          finished_at     INTEGER,
+          idempotency_key TEXT UNIQUE,
+          priority        INTEGER NOT NULL DEFAULT 0,
+          position        INTEGER NOT NULL DEFAULT 0,
+          live            INTEGER NOT NULL DEFAULT 1,
+          not_before      INTEGER,
+          data            TEXT NOT NULL,
+          resume_state    TEXT
+        ) STRICT;
+        INSERT INTO jobs_next (rowid, id, source, status, type, search, created_at, updated_at, started_at,
+                               finished_at, idempotency_key, priority, position, live, not_before, data, resume_state)
+          SELECT rowid, id, source, status, type, search, created_at, updated_at, started_at,
+                 finished_at, idempotency_key, priority, position, live, not_before, data, resume_state FROM jobs;
+        DROP TABLE jobs;
+        ALTER TABLE jobs_next RENAME TO jobs;
+      `);
+      for (const { sql } of extras) db.exec(sql);
     },
   },
 ];

@@ -49,7 +49,7 @@ describe('browser event stream', () => {
       token: () => null,
       snapshot: async () => {
         polls += 1;
-        return { event: 'init', data: { jobs: [], actionJobs: [] } };
+        return { event: 'init', data: { jobs: [], actionJobs: [], tasks: [] } };
       },
       onEvent: () => {},
       onStatus: (status) => statuses.push(status),

@@ -30,6 +30,9 @@ const known: Record<JobEventName, true> = {
   action_added: true,
   action_updated: true,
   action_removed: true,
+  task_added: true,
+  task_updated: true,
+  task_removed: true,
 };
 const names = new Set<string>(Object.keys(known));
 

@@ -57,7 +57,7 @@ function Drawer({ id }: { id: string }) {
         ['Priority', String(job.priority)],
         ['Options', Object.keys(job.options).length ? JSON.stringify(job.options) : '—'],
       );
-    } else {
+    } else if (job.source === 'plugin') {
       rows.push(
         ['Plugin', job.pluginName],
         ['Action', job.actionId],

@@ -21,7 +21,7 @@ export function downloadName(job: Pick<DownloadJob, 'fileName' | 'url' | 'finalU
 }
 
 export function jobTitle(job: Job): string {
-  return job.source === 'download' ? downloadName(job) : job.label;
+  return job.source === 'download' ? downloadName(job) : job.source === 'plugin' ? job.label : job.name;
 }
 
 export const statusLabels: Record<JobStatus, string> = {
@@ -33,6 +33,9 @@ export const statusLabels: Record<JobStatus, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   paused: 'Paused',
+  suspending: 'Suspending',
+  suspended: 'Suspended',
+  timeout: 'Timed out',
 };
 
 export const isFinished = isFinishedStatus;

@@ -42,7 +42,7 @@ describe('history in the downloads table', () => {
     const core = fakeCore([done]);
     const store = createStore(core.client);
     store.getState().connect();
-    core.emit({ event: 'init', data: { jobs: [done], actionJobs: [] } });
+    core.emit({ event: 'init', data: { jobs: [done], actionJobs: [], tasks: [] } });
     await settle(700);
     expect(store.getState().storedCounts).toEqual({});
     core.emit({ event: 'removed', data: { type: 'removed', job: done } });
@@ -58,7 +58,7 @@ describe('history in the downloads table', () => {
     const core = fakeCore([live, old]);
     const store = createStore(core.client);
     store.getState().connect();
-    core.emit({ event: 'init', data: { jobs: [live], actionJobs: [] } });
+    core.emit({ event: 'init', data: { jobs: [live], actionJobs: [], tasks: [] } });
     await settle(700);
     await store.getState().loadMoreHistory();
     expect(store.getState().storedCounts).toEqual({ completed: 1 });
@@ -98,7 +98,7 @@ describe('history in the downloads table', () => {
     ]);
     const store = createStore(core.client);
     store.getState().connect();
-    core.emit({ event: 'init', data: { jobs: [live], actionJobs: [] } });
+    core.emit({ event: 'init', data: { jobs: [live], actionJobs: [], tasks: [] } });
     await settle(700);
     expect(store.getState().storedCounts).toEqual({ paused: 1, cancelled: 1 });
   });

@@ -5,7 +5,7 @@ import { downloadJob, pluginJob } from './test-jobs';
 
 const init = (jobs: DownloadJob[], actionJobs: PluginJob[] = []): JobEvent => ({
   event: 'init',
-  data: { jobs, actionJobs },
+  data: { jobs, actionJobs, tasks: [] },
 });
 const updated = (job: DownloadJob): JobEvent => ({ event: 'updated', data: { type: 'updated', job } });
 

@@ -57,6 +57,8 @@ export function applyJobEvents(state: JobsState, events: readonly JobEvent[]): J
       continue;
     }
     const { type, job } = event.data;
+    // Tasks have no view yet; the job panel keeps to downloads and plugin jobs until it does.
+    if (job.source === 'task') continue;
     if (job.source === 'download') {
       if (type !== 'removed' && unchanged(downloads[job.id], job)) continue;
       if (type === 'removed' && !downloads[job.id]) continue;

@@ -33,7 +33,7 @@ describe('jobs slice', () => {
     const job = downloadJob({ id: 'aaaaaaaa' });
     let sets = 0;
     store.subscribe(() => (sets += 1));
-    fake.emit({ event: 'init', data: { jobs: [job], actionJobs: [] } });
+    fake.emit({ event: 'init', data: { jobs: [job], actionJobs: [], tasks: [] } });
     fake.emit({ event: 'updated', data: { type: 'updated', job: { ...job, progress: 50, updatedAt: 2_000 } } });
     expect(store.getState().synced).toBe(false);
     await settle();
@@ -68,6 +68,7 @@ describe('jobs slice', () => {
           downloadJob({ id: 'cccccccc', status: 'completed' }),
         ],
         actionJobs: [],
+        tasks: [],
       },
     });
     await settle();
