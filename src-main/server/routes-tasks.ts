@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../core/app';
 import { sendResult } from './reply';
+import { restJob } from './rest-job';
 import { taskRoutes } from './route-table-tasks';
 
 /** Registers the task routes: the body (and the path's id) is the command's input; answers bare. */
@@ -17,7 +18,7 @@ export function registerTaskRoutes(app: FastifyInstance, core: Pick<Core, 'invok
           route.params?.length && typeof body === 'object' && body !== null && !Array.isArray(body)
             ? { ...body, id: params.id }
             : body;
-        return sendResult(reply, await core.invoke(route.command, input), undefined, route.okStatus);
+        return sendResult(reply, await core.invoke(route.command, input), restJob, route.okStatus);
       },
     });
   }
