@@ -75,14 +75,11 @@ describe('seed 003: creating and driving a job', () => {
     expect(done).toMatchObject({ status: 'completed', result: { backupFile: '/backups/db.sql.gz' } });
     expect(done.finishedAt).toBeGreaterThanOrEqual(done.startedAt!);
 
-    await eventually(
-      () =>
-        messages.some(
-          (m) =>
-            Update.safeParse(m).success && (m as any).job.jobId === job.jobId && (m as any).job.status === 'completed',
-        ), // eslint-disable-line @typescript-eslint/no-explicit-any
-      'job_update to completed on the WebSocket',
-    );
+    const isDone = (m: unknown) => {
+      const update = Update.safeParse(m);
+      return update.success && update.data.job.jobId === job.jobId && update.data.job.status === 'completed';
+    };
+    await eventually(() => messages.some(isDone), 'job_update to completed on the WebSocket');
     for (const message of messages.filter((m) => (m as { job: { jobId: string } }).job.jobId === job.jobId)) {
       expectShape(Update, message, 'a WebSocket message');
     }
