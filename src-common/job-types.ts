@@ -10,8 +10,8 @@ export const JobTypeInfo = z.object({
   typeId: z.string(),
   name: z.string(),
   description: z.string(),
-  /** The group (queue) its jobs run in. */
-  group: z.enum(queueNames),
+  /** The group its jobs run in: a queue (`download`, `plugin`), or `task` for jobs their creator runs. */
+  group: z.enum([...queueNames, 'task']),
   source: z.string(),
   /** Longest a run may take; 0: no limit (a download is watched for stalls instead). */
   timeoutSec: z.number().int().min(0),
@@ -26,12 +26,12 @@ export const JobTypeInfo = z.object({
 export type JobTypeInfo = z.infer<typeof JobTypeInfo>;
 
 export const JobGroupInfo = z.object({
-  name: z.enum(queueNames),
-  /** The queue its jobs wait in (the same name: each group is one queue). */
-  queue: z.enum(queueNames),
+  name: z.enum([...queueNames, 'task']),
+  /** The queue its jobs wait in (the same name: each group is one queue; tasks wait for their creator). */
+  queue: z.enum([...queueNames, 'task']),
   description: z.string(),
-  /** Jobs of the group that run at once. */
-  capacity: z.number().int().min(1),
+  /** Jobs of the group that run at once; null: no limit (a task runs when its creator runs it). */
+  capacity: z.number().int().min(1).nullable(),
 });
 export type JobGroupInfo = z.infer<typeof JobGroupInfo>;
 

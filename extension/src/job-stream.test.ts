@@ -20,7 +20,7 @@ describe('the event stream', () => {
   it('keeps the live list: init replaces, added and updated set, removed deletes', () => {
     const jobs = new Map<string, DownloadJob>([['old', job('old', 'completed')]]);
     const events: JobEvent[] = [
-      { event: 'init', data: { jobs: [job('a', 'pending')], actionJobs: [] } },
+      { event: 'init', data: { jobs: [job('a', 'pending')], actionJobs: [], tasks: [] } },
       { event: 'added', data: { type: 'added', job: job('b', 'pending') } },
       { event: 'updated', data: { type: 'updated', job: job('a', 'downloading') } },
       { event: 'removed', data: { type: 'removed', job: job('b', 'pending') } },

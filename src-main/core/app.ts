@@ -214,6 +214,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
       describeJobTypes({
         settings: settings.get(),
         actions: [...plugins.listActions('resource'), ...plugins.listActions('custom')],
+        tasks: jobs.list({ source: 'task', limit: 1000 }).jobs.filter((job) => job.source === 'task'),
         pluginTimeoutMs: options.jobs?.pluginTimeoutMs,
         retryBaseMs: options.jobs?.backoff?.baseMs,
       }),

@@ -40,6 +40,28 @@ describe('GET /v1/openapi.json', () => {
     expect(doc.paths['/healthz']!.get.security).toEqual([]);
   });
 
+  it('describes REST answers bare with { error } refusals, and only the RPC routes in the envelope', () => {
+    for (const path of [
+      '/v1/job-types',
+      '/v1/job-groups',
+      '/v1/jobs/ws',
+      '/v1/job-types/{id}',
+      '/v1/job-groups/{id}',
+    ]) {
+      expect(doc.paths[path]?.get, path).toBeDefined();
+    }
+    const types = doc.paths['/v1/job-types']!.get;
+    expect(types.responses['200'].content['application/json'].schema.properties).toHaveProperty('job_types');
+    expect(types.responses.default.content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+    const queue = doc.paths['/v1/jobs/queue']!.get.responses['200'].content['application/json'].schema;
+    expect(queue.properties).toHaveProperty('jobs');
+    const rpc = doc.paths['/v1/rpc/jobs.get']!.post;
+    expect(rpc.responses['200'].content['application/json'].schema.required).toEqual(['ok', 'value']);
+    expect(rpc.responses.default.content['application/json'].schema.$ref).toBe('#/components/schemas/ErrorEnvelope');
+    const detail = doc.paths['/v1/jobs/queues/{name}']!.get.responses['200'].content['application/json'].schema;
+    expect(detail.properties.jobs.items.required).toEqual(expect.arrayContaining(['state', 'failedReason']));
+  });
+
   it('is served behind the token', async () => {
     const api = await startTestApi();
     try {

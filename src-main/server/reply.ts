@@ -37,9 +37,14 @@ export function sendValue(reply: FastifyReply, value: unknown, status = 200) {
 }
 
 /** A command's answer on a REST route: its value bare, or its error as `{ error }`. */
-export function sendResult(reply: FastifyReply, answer: Envelope<unknown>, present?: (value: never) => unknown) {
+export function sendResult(
+  reply: FastifyReply,
+  answer: Envelope<unknown>,
+  present?: (value: never) => unknown,
+  okStatus = 200,
+) {
   if (!answer.ok) return sendError(reply, answer.error.kind, answer.error.message, undefined, answer.error.details);
-  return sendValue(reply, present ? present(answer.value as never) : answer.value);
+  return sendValue(reply, present ? present(answer.value as never) : answer.value, okStatus);
 }
 
 /** The RPC transport's answer: the envelope as the core gave it. */

@@ -62,10 +62,21 @@ function pageToOffset(input: Record<string, unknown>): Record<string, unknown> {
 type JobVerb = 'cancel' | 'pause' | 'resume' | 'retry';
 
 /** `POST /v1/jobs/<verb>` with `{ id }` (event-stream API), and the path form `/v1/jobs/:id/<verb>` (job-queue API). */
-const jobAction = (verb: JobVerb, summary: string): CommandRoute[] => [
-  { method: 'POST', url: `/v1/jobs/${verb}`, command: `jobs.${verb}`, summary, input: 'body' },
-  { method: 'POST', url: `/v1/jobs/:id/${verb}`, command: `jobs.${verb}`, summary, input: 'none', params: ['id'] },
-];
+const jobAction = (verb: JobVerb, summary: string): CommandRoute[] => {
+  const answer = { present: restJob, output: RestJobShape };
+  return [
+    { method: 'POST', url: `/v1/jobs/${verb}`, command: `jobs.${verb}`, summary, input: 'body', ...answer },
+    {
+      method: 'POST',
+      url: `/v1/jobs/:id/${verb}`,
+      command: `jobs.${verb}`,
+      summary,
+      input: 'none',
+      params: ['id'],
+      ...answer,
+    },
+  ];
+};
 
 function pluginRoute(method: Method, verb: string, command: CommandName, summary: string): CommandRoute {
   return {

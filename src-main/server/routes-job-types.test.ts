@@ -47,6 +47,23 @@ describe('GET /v1/job-types (job-package API)', () => {
     expect((await types()).some((t) => t.type_id === 'plugin:checksum:checksum')).toBe(true);
   });
 
+  it('adds each task type seen, described by its newest task', async () => {
+    const create = (body: Record<string, unknown>) => api.call('POST', '/v1/jobs', body);
+    expect((await create({ name: 'Nightly', type: 'backup', source: 'cron', timeoutSec: 60 })).status).toBe(201);
+    const newest = { name: 'Weekly', type: 'backup', source: 'cron', timeoutSec: 600, maxRetries: 2 };
+    expect((await create({ ...newest, retryDelaySec: 30, suspendable: true })).status).toBe(201);
+    const backup = (await types()).find((t) => t.type_id === 'backup')!;
+    expect(backup).toMatchObject({
+      group: 'task',
+      source: 'cron',
+      timeout_sec: 600,
+      max_retries: 2,
+      retry_delay_sec: 30,
+      suspendable: true,
+    });
+    expect(backup.params.required).toEqual(['name']);
+  });
+
   it('pages, answers one type by id, 404 for an unknown one and 400 naming an unknown parameter', async () => {
     const all = await types();
     const page = (await api.call('GET', '/v1/job-types?page=2&limit=1')).json();
@@ -67,10 +84,11 @@ describe('GET /v1/job-groups (job-package API)', () => {
   it('has one group per queue with its capacity from the settings', async () => {
     await api.call('PATCH', '/v1/settings', { maxConcurrentDownloads: 5 });
     const { job_groups: groups, total } = (await api.call('GET', '/v1/job-groups')).json();
-    expect(total).toBe(2);
+    expect(total).toBe(3);
     expect(groups).toEqual([
       { name: 'download', queue_name: 'download', description: expect.any(String), capacity: 5 },
       { name: 'plugin', queue_name: 'plugin', description: expect.any(String), capacity: 3 },
+      { name: 'task', queue_name: 'task', description: expect.any(String), capacity: null },
     ]);
     expect((await api.call('GET', '/v1/job-groups/plugin')).json()).toEqual(groups[1]);
     expect((await api.call('GET', '/v1/job-groups/compute')).status).toBe(404);

@@ -24,7 +24,7 @@ export const ApiJobGroup = z.object({
   name: z.string(),
   queue_name: z.string(),
   description: z.string(),
-  capacity: z.number().int(),
+  capacity: z.number().int().nullable(),
 });
 const pageFields = { page: z.number().int(), limit: z.number().int(), total: z.number().int() };
 export const ApiJobTypeList = z.object({ ...pageFields, job_types: z.array(ApiJobType) });

@@ -11,8 +11,8 @@ import {
 } from '../../src-common/contract';
 import type { Core } from '../core/app';
 import { readInteger, refuseUnknownQuery } from './query';
+import { restJob } from './rest-job';
 import { BadRequest, sendError, sendResult, sendValue } from './reply';
-import { jobName } from './rest-job';
 
 type QueueName = (typeof queueNames)[number];
 
@@ -97,7 +97,10 @@ export function queuesApiState(job: Job): string {
     case 'downloading':
     case 'processing':
     case 'running':
+    case 'suspending':
       return 'active';
+    case 'suspended':
+      return 'paused';
     case 'pending':
       return job.attempts > 0 && job.error !== null ? 'delayed' : 'waiting';
     default:
@@ -105,24 +108,29 @@ export function queuesApiState(job: Job): string {
   }
 }
 
+function dataOf(job: Job): Record<string, unknown> {
+  switch (job.source) {
+    case 'download':
+      return { url: job.url, dir: job.dir, fileName: job.fileName, options: job.options };
+    case 'plugin':
+      return {
+        pluginName: job.pluginName,
+        actionId: job.actionId,
+        entityType: job.entityType,
+        entityId: job.entityId,
+        params: job.params,
+      };
+    default:
+      return { type: job.type, creator: job.creator, metadata: job.metadata };
+  }
+}
+
 export function queuesApiJob(job: Job): QueuesApiJob {
-  const data: Record<string, unknown> =
-    job.source === 'download'
-      ? { url: job.url, dir: job.dir, fileName: job.fileName, options: job.options }
-      : job.source === 'task'
-        ? { description: job.description, creator: job.creator, metadata: job.metadata }
-        : {
-            pluginName: job.pluginName,
-            actionId: job.actionId,
-            entityType: job.entityType,
-            entityId: job.entityId,
-            params: job.params,
-          };
   const reason = job.error?.message ?? null;
   return {
     ...job,
-    name: jobName(job),
-    data,
+    name: restJob(job).name,
+    data: dataOf(job),
     state: queuesApiState(job),
     failedReason: reason,
     timestamp: job.createdAt,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../core/app';
-import { sendResult, sendValue } from './reply';
+import { sendResult } from './reply';
+import { restJob } from './rest-job';
 import { taskRoutes } from './route-table-tasks';
 
 /** Registers the task routes: the body (and the path's id) is the command's input; answers bare. */
@@ -17,8 +18,7 @@ export function registerTaskRoutes(app: FastifyInstance, core: Pick<Core, 'invok
           route.params?.length && typeof body === 'object' && body !== null && !Array.isArray(body)
             ? { ...body, id: params.id }
             : body;
-        const answer = await core.invoke(route.command, input);
-        return answer.ok ? sendValue(reply, answer.value, route.okStatus) : sendResult(reply, answer);
+        return sendResult(reply, await core.invoke(route.command, input), restJob, route.okStatus);
       },
     });
   }

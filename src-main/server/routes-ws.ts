@@ -39,7 +39,10 @@ export type SocketMessage = { type: 'job_update' | 'job_removed'; job: RestJob }
 /** The messages one hub event becomes: a snapshot is one update per job. */
 export function socketMessages(event: SequencedEvent): SocketMessage[] {
   if (event.event === 'init') {
-    return [...event.data.jobs, ...event.data.actionJobs].map((job) => ({ type: 'job_update', job: restJob(job) }));
+    return [...event.data.jobs, ...event.data.actionJobs, ...event.data.tasks].map((job) => ({
+      type: 'job_update',
+      job: restJob(job),
+    }));
   }
   const type = event.data.type === 'removed' ? 'job_removed' : 'job_update';
   return [{ type, job: restJob(event.data.job) }];

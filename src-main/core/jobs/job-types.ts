@@ -1,18 +1,22 @@
 /** The job types and groups Haul runs, described from the contract and the current settings. */
 import { z } from 'zod';
 import {
+  CreateTaskInput,
   SubmitInput,
   type ActionParam,
   type CommandOutput,
   type JobTypeInfo,
   type PluginAction,
   type Settings,
+  type TaskJob,
 } from '../../../src-common/contract';
 
 export interface JobTypeSources {
   settings: Pick<Settings, 'defaultMaxAttempts' | 'maxConcurrentDownloads' | 'maxConcurrentPluginJobs'>;
   /** Every action of the enabled plugins, resource and custom alike. */
   actions: readonly PluginAction[];
+  /** Recent tasks, newest first: each type seen becomes a job type, described by its newest task. */
+  tasks: readonly TaskJob[];
   /** @default 300_000 (5 min) */
   pluginTimeoutMs?: number;
   /** The first retry's delay before backoff doubles it. @default 1000 */
@@ -40,9 +44,27 @@ export function actionParamsSchema(params: readonly ActionParam[]): JsonSchema {
   return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
 }
 
-function downloadSchema(): JsonSchema {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(SubmitInput, { io: 'input', unrepresentable: 'any' });
+function inputSchema(type: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' });
   return schema;
+}
+
+function taskTypes(tasks: readonly TaskJob[]): JobTypeInfo[] {
+  const newest = new Map<string, TaskJob>();
+  for (const task of tasks) if (!newest.has(task.type)) newest.set(task.type, task);
+  const params = inputSchema(CreateTaskInput);
+  return [...newest.values()].map((task) => ({
+    typeId: task.type,
+    name: task.type,
+    description: `Tasks of type "${task.type}", created by ${task.creator} (as its newest task was).`,
+    group: 'task',
+    source: task.creator,
+    timeoutSec: task.timeoutSec ?? 0,
+    maxRetries: Math.max(0, task.maxAttempts - 1),
+    retryDelaySec: task.retryDelaySec,
+    suspendable: task.suspendable,
+    paramsSchema: params,
+  }));
 }
 
 export function describeJobTypes(sources: JobTypeSources): CommandOutput<'jobs.types'> {
@@ -59,7 +81,7 @@ export function describeJobTypes(sources: JobTypeSources): CommandOutput<'jobs.t
     maxRetries: settings.defaultMaxAttempts - 1,
     retryDelaySec,
     suspendable: true,
-    paramsSchema: downloadSchema(),
+    paramsSchema: inputSchema(SubmitInput),
   };
   const actions = sources.actions
     .filter((action) => action.async)
@@ -77,7 +99,7 @@ export function describeJobTypes(sources: JobTypeSources): CommandOutput<'jobs.t
       paramsSchema: actionParamsSchema(action.params),
     }));
   return {
-    types: [download, ...actions],
+    types: [download, ...actions, ...taskTypes(sources.tasks)],
     groups: [
       {
         name: 'download',
@@ -90,6 +112,12 @@ export function describeJobTypes(sources: JobTypeSources): CommandOutput<'jobs.t
         queue: 'plugin',
         description: "Plugins' long-running actions; one at a time per plugin.",
         capacity: settings.maxConcurrentPluginJobs,
+      },
+      {
+        name: 'task',
+        queue: 'task',
+        description: 'Jobs that scripts and plugins create and run themselves, reporting their progress.',
+        capacity: null,
       },
     ],
   };

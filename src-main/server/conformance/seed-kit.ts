@@ -78,7 +78,7 @@ export async function startSeedServer(): Promise<SeedServer> {
   }
   const url = serving.url;
   const token = serving.signInUrl.split('#token=')[1]!;
-  return {
+  const seed: SeedServer = {
     url,
     port: Number(new URL(url).port),
     token,
@@ -103,6 +103,12 @@ export async function startSeedServer(): Promise<SeedServer> {
       dir.remove();
     },
   };
+  // The bundled plugins start in the background; the seeds' plugin routes need them.
+  await eventually(async () => {
+    const { body } = await seed.call('GET', '/v1/actions?entityType=resource');
+    return body.actions.some((action: { pluginName: string }) => action.pluginName === 'checksum');
+  }, 'the bundled plugins to start');
+  return seed;
 }
 
 /** Checks `value` against a schema written from a seed; the failure names each field at fault. */
