@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppInfo, Settings } from './settings';
 import { Job, JobId, JobWithLog, ListInput, QueueOverview, Snapshot, SubmitInput, SubmitOutput } from './jobs';
 import { LibraryListInput, Resource, ResourceId } from './library';
+import { DownloadListInput, DownloadListOutput } from './download-list';
 import { ActionResult, PluginAction, PluginInfo, PluginNotification, PluginSettingValues } from './plugins';
 import { PluginJob } from './jobs';
 import { taskCommands } from './tasks';
@@ -63,6 +64,8 @@ const PluginCommands = {
 export const commands = {
   'app.info': { input: NoInput, output: AppInfo },
   'downloads.submit': { input: SubmitInput, output: SubmitOutput },
+  /** The Downloads table's page: live and finished downloads filtered, searched and sorted together. */
+  'downloads.list': { input: DownloadListInput, output: DownloadListOutput },
   'jobs.snapshot': { input: NoInput, output: Snapshot },
   'jobs.list': { input: ListInput, output: z.object({ jobs: z.array(Job), total: z.number().int() }) },
   'jobs.get': { input: JobId, output: JobWithLog },

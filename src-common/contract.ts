@@ -9,6 +9,7 @@ export * from './settings';
 export * from './job-base';
 export * from './jobs';
 export * from './tasks';
+export * from './download-list';
 export * from './library';
 export * from './plugins';
 export * from './commands';

@@ -183,6 +183,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     // Plugins' haul.resolve run first: one URL may become several direct downloads.
     'downloads.submit': (input) => plugins.submit(input),
     'jobs.snapshot': () => jobs.registry.snapshot(),
+    'downloads.list': (input) => jobs.listDownloads(input),
     'jobs.list': (input) => jobs.list(input),
     'jobs.get': ({ id }) => jobs.getWithLog(id),
     'jobs.cancel': ({ id }) => jobs.cancel(id),

@@ -16,6 +16,7 @@ import { HaulError, noLineTaken } from '../errors';
 import type { SettingsStore } from '../settings';
 import { JobStore, type StoredJob } from '../store/job-store';
 import type { BackoffOptions } from './backoff';
+import { listDownloads } from './download-list';
 import { EventHub } from './event-hub';
 import { cryptoHex, newDownloadId, newPluginJobId, type RandomHex } from './ids';
 import { JobRegistry } from './registry';
@@ -356,6 +357,10 @@ export class JobCenter {
     this.registry.flushProgress();
     const { jobs, total } = this.store.list(filter);
     return { jobs: jobs.map((s) => this.registry.stored(s.job.id)?.job ?? s.job), total };
+  }
+
+  listDownloads(query: ParsedInput<'downloads.list'>): CommandOutput<'downloads.list'> {
+    return listDownloads(this.registry, this.store, query);
   }
 
   getWithLog(id: string): { job: Job; log: string[] } {

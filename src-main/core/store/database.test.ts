@@ -208,3 +208,46 @@ describe('migration 8: status and position in their columns only', () => {
     db.close();
   });
 });
+
+describe('migration 9: the Downloads table sort columns', () => {
+  it('fills name, size and progress from each job, so older jobs sort like new ones', () => {
+    const file = join(dir.path, 'm9.db');
+    const v8 = openDatabase({ file, migrations: migrations.filter((m) => m.version <= 8) });
+    const insert = v8.prepare(
+      `INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, position, data)
+       VALUES (?, 'download', 'completed', 'download', '', 1, 1, 1, ?)`,
+    );
+    const {
+      status: _s,
+      position: _p,
+      ...big
+    } = downloadJob({ id: 'aaaa0001', fileName: 'Disk10.iso', totalBytes: 900 });
+    const {
+      status: _s2,
+      position: _p2,
+      ...small
+    } = downloadJob({
+      id: 'aaaa0002',
+      fileName: null,
+      url: 'https://a.example/disk9.iso',
+      totalBytes: 5,
+      progress: 40,
+    });
+    insert.run(big.id, JSON.stringify(big));
+    insert.run(small.id, JSON.stringify(small));
+    insert.run('aaaa0003', '{"not":"a job"}');
+    v8.close();
+    const db = openDatabase({ file });
+    const rows = db
+      .prepare<[], { id: string; sort_name: string; size: number | null; progress: number }>(
+        `SELECT id, sort_name, size, progress FROM jobs ORDER BY sort_name, id`,
+      )
+      .all();
+    expect(rows.map((r) => [r.id, r.size, r.progress])).toEqual([
+      ['aaaa0003', null, 0],
+      ['aaaa0002', 5, 40],
+      ['aaaa0001', 900, 0],
+    ]);
+    db.close();
+  });
+});

@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { finishedStatuses, Job, type JobStatus, type ListInput } from '../../../src-common/contract';
 import { HaulError } from '../errors';
+import { jobFilter, searchText, type JobFilter } from './job-filter';
+import { sortColumns } from './sort-columns';
 
 /** The finished statuses as an SQL list, from the contract's one list. */
 const finishedSql = finishedStatuses.map((status) => `'${status}'`).join(', ');
@@ -45,6 +47,9 @@ interface WriteParams {
   idempotencyKey: string | null;
   priority: number;
   position: number;
+  sortName: string;
+  size: number | null;
+  progress: number;
   live: number;
   notBefore: number | null;
   data: string;
@@ -56,12 +61,15 @@ function prepareStatements(db: Database) {
   return {
     insert: db.prepare<[WriteParams]>(`
       INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, started_at, finished_at,
-                        idempotency_key, priority, position, live, not_before, data, resume_state)
+                        idempotency_key, priority, position, sort_name, size, progress, live, not_before,
+                        data, resume_state)
       VALUES (@id, @source, @status, @type, @search, @createdAt, @updatedAt, @startedAt, @finishedAt,
-              @idempotencyKey, @priority, @position, @live, @notBefore, @data, @resumeState)`),
+              @idempotencyKey, @priority, @position, @sortName, @size, @progress, @live, @notBefore,
+              @data, @resumeState)`),
     update: db.prepare<[WriteParams]>(`
       UPDATE jobs SET status = @status, search = @search, updated_at = @updatedAt, started_at = @startedAt,
-             finished_at = @finishedAt, priority = @priority, position = @position, live = @live,
+             finished_at = @finishedAt, priority = @priority, position = @position, sort_name = @sortName,
+             size = @size, progress = @progress, live = @live,
              not_before = @notBefore, data = @data, resume_state = @resumeState
        WHERE id = @id`),
     get: db.prepare<[string], Row>(`SELECT ${rowColumns} FROM jobs WHERE id = ?`),
@@ -89,16 +97,6 @@ function prepareStatements(db: Database) {
       `SELECT status, count(*) AS n FROM jobs WHERE source = ? GROUP BY status`,
     ),
   };
-}
-
-function searchText(job: Job): string {
-  const parts =
-    job.source === 'download'
-      ? [job.url, job.fileName ?? '']
-      : job.source === 'plugin'
-        ? [job.label, job.pluginName, job.actionId]
-        : [job.name, job.description, job.creator, job.type];
-  return parts.join('\n').toLowerCase();
 }
 
 function parseRow(row: Row): StoredJob {
@@ -152,6 +150,7 @@ export class JobStore {
       idempotencyKey: job.idempotencyKey,
       priority: job.source === 'download' ? job.priority : 0,
       position: stored.position,
+      ...sortColumns(job),
       live: stored.live ? 1 : 0,
       notBefore: stored.notBefore,
       data: JSON.stringify(rest.source === 'download' ? { ...rest, position: undefined } : rest),
@@ -220,49 +219,37 @@ export class JobStore {
   }
 
   list(filter: ListInput): { jobs: StoredJob[]; total: number } {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
     const statuses = (filter.status ?? '')
       .split(',')
       .map((s) => s.trim())
-      .filter(Boolean);
-    if (statuses.length > 0) {
-      where.push(`status IN (${statuses.map((_, i) => `@status${i}`).join(', ')})`);
-      statuses.forEach((s, i) => (params[`status${i}`] = s));
-    }
-    if (filter.source) {
-      where.push('source = @source');
-      params.source = filter.source;
-    }
-    if (filter.type) {
-      where.push('type = @type');
-      params.type = filter.type;
-    }
-    if (filter.text) {
-      const text = filter.text.toLowerCase();
-      if ([...text].length >= 3) {
-        // The trigram index finds substrings of 3 characters or more; quoted as one phrase.
-        where.push(`rowid IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH @match)`);
-        params.match = `"${text.replaceAll('"', '""')}"`;
-      } else {
-        where.push(`instr(search, @text) > 0`);
-        params.text = text;
-      }
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      .filter(Boolean) as JobStatus[];
     const order = filter.order ?? '-createdAt';
-    const descending = order.startsWith('-');
+    const direction = order.startsWith('-') ? 'DESC' : 'ASC';
     const column = orderColumns[order.replace(/^-/, '') as keyof typeof orderColumns];
-    const direction = descending ? 'DESC' : 'ASC';
+    return this.page(
+      jobFilter({ statuses, source: filter.source, type: filter.type, text: filter.text }),
+      `${column} ${direction}, rowid ${direction}`,
+      filter.limit ?? 100,
+      filter.offset ?? 0,
+    );
+  }
+
+  /**
+   * One page of the jobs `filter` keeps, in `order` (SQL, ending in a unique key so pages
+   * never overlap), and how many it keeps in all.
+   */
+  page(filter: JobFilter, order: string, limit: number, offset: number): { jobs: StoredJob[]; total: number } {
+    const { clause, params } = filter;
     const total =
       this.db.prepare<[typeof params], { n: number }>(`SELECT count(*) AS n FROM jobs ${clause}`).get(params)?.n ?? 0;
-    // Page through the ordering index first, then read the 50 whole rows: reading the
-    // JSON of every skipped row would cost more than the query itself.
+    if (limit === 0) return { jobs: [], total };
+    // Page through the ordering index first, then read the whole rows of the page: reading
+    // the JSON of every skipped row would cost more than the query itself.
     const ids = this.db
       .prepare<[typeof params & { limit: number; offset: number }], { r: number }>(
-        `SELECT rowid AS r FROM jobs ${clause} ORDER BY ${column} ${direction}, rowid ${direction} LIMIT @limit OFFSET @offset`,
+        `SELECT rowid AS r FROM jobs ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
       )
-      .all({ ...params, limit: filter.limit ?? 100, offset: filter.offset ?? 0 });
+      .all({ ...params, limit, offset });
     if (ids.length === 0) return { jobs: [], total };
     const byRowid = new Map(
       this.db

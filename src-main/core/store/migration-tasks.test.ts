@@ -19,18 +19,18 @@ const schemaOf = (db: ReturnType<typeof openDatabase>) =>
       .all() as { type: string; name: string }[]
   ).map((r) => `${r.type}:${r.name}`);
 
-describe('migration 9: tasks, the third job source', () => {
+describe('migration 10: tasks, the third job source', () => {
   it('accepts task jobs and keeps every row, log line, gid, index and trigger', () => {
     const file = join(dir.path, 'm9.db');
-    const v8 = openDatabase({ file, migrations: migrations.filter((m) => m.version <= 8) });
-    const before = schemaOf(v8);
-    v8.prepare(
+    const v9 = openDatabase({ file, migrations: migrations.filter((m) => m.version <= 9) });
+    const before = schemaOf(v9);
+    v9.prepare(
       `INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, idempotency_key, data)
        VALUES ('aaaa0001', 'download', 'completed', 'download', 'https://x.example/kept-file.iso', 1, 1, 'k1', '{}')`,
     ).run();
-    v8.prepare(`INSERT INTO job_logs (job_id, seq, at, line) VALUES ('aaaa0001', 1, 1, 'done')`).run();
-    v8.prepare(`INSERT INTO aria2_gids (gid, job_id) VALUES ('0123456789abcdef', 'aaaa0001')`).run();
-    v8.close();
+    v9.prepare(`INSERT INTO job_logs (job_id, seq, at, line) VALUES ('aaaa0001', 1, 1, 'done')`).run();
+    v9.prepare(`INSERT INTO aria2_gids (gid, job_id) VALUES ('0123456789abcdef', 'aaaa0001')`).run();
+    v9.close();
 
     const db = openDatabase({ file });
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);

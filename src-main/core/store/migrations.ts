@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { Job } from '../../../src-common/contract';
+import { sortColumns } from './sort-columns';
 
 export interface Migration {
   version: number;
@@ -178,6 +180,38 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 9,
+    name: 'download table sort columns',
+    up(db) {
+      // The Downloads table sorts by name, size and progress in SQL, over live and finished
+      // jobs together; the name column holds a natural-order key (see sort-columns.ts).
+      db.exec(`
+        ALTER TABLE jobs ADD COLUMN sort_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE jobs ADD COLUMN size INTEGER;
+        ALTER TABLE jobs ADD COLUMN progress REAL NOT NULL DEFAULT 0;
+      `);
+      const rows = db.prepare<[], { rowid: number; status: string; data: string }>(
+        `SELECT rowid, status, data FROM jobs`,
+      );
+      const write = db.prepare<[{ sortName: string; size: number | null; progress: number; rowid: number }]>(
+        `UPDATE jobs SET sort_name = @sortName, size = @size, progress = @progress WHERE rowid = @rowid`,
+      );
+      for (const row of rows.all()) {
+        const data = JSON.parse(row.data) as Record<string, unknown>;
+        data.status = row.status;
+        if (data.source === 'download') data.position = 0;
+        const parsed = Job.safeParse(data);
+        // An unreadable row keeps the defaults: it sorts first and is reported when read.
+        if (parsed.success) write.run({ ...sortColumns(parsed.data), rowid: row.rowid });
+      }
+      db.exec(`
+        CREATE INDEX jobs_order_name  ON jobs (source, sort_name);
+        CREATE INDEX jobs_order_size  ON jobs (source, size);
+        CREATE INDEX jobs_order_queue ON jobs (source, priority, position);
+      `);
+    },
+  },
+  {
+    version: 10,
     name: 'tasks, the third job source',
     rebuildsTables: true,
     up(db) {
@@ -206,12 +240,17 @@ export const migrations: readonly Migration[] = [
           live            INTEGER NOT NULL DEFAULT 1,
           not_before      INTEGER,
           data            TEXT NOT NULL,
-          resume_state    TEXT
+          resume_state    TEXT,
+          sort_name       TEXT NOT NULL DEFAULT '',
+          size            INTEGER,
+          progress        REAL NOT NULL DEFAULT 0
         ) STRICT;
         INSERT INTO jobs_next (rowid, id, source, status, type, search, created_at, updated_at, started_at,
-                               finished_at, idempotency_key, priority, position, live, not_before, data, resume_state)
+                               finished_at, idempotency_key, priority, position, live, not_before, data, resume_state,
+                               sort_name, size, progress)
           SELECT rowid, id, source, status, type, search, created_at, updated_at, started_at,
-                 finished_at, idempotency_key, priority, position, live, not_before, data, resume_state FROM jobs;
+                 finished_at, idempotency_key, priority, position, live, not_before, data, resume_state,
+                 sort_name, size, progress FROM jobs;
         DROP TABLE jobs;
         ALTER TABLE jobs_next RENAME TO jobs;
       `);

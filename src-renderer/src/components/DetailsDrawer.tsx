@@ -16,7 +16,7 @@ export function DetailsDrawer() {
 }
 
 function Drawer({ id }: { id: string }) {
-  const live = useStore((s) => s.downloads[id] ?? s.actions[id] ?? s.history[id]);
+  const live = useStore((s) => s.downloads[id] ?? s.actions[id] ?? s.tableRows[id]);
   const client = useStore((s) => s.client);
   const close = useStore((s) => s.showDetails);
   const [fetched, setFetched] = useState<{ job: Job; log: string[] }>();

@@ -1,5 +1,5 @@
 import { downloadName } from '../lib/job-display';
-import { downloadOf } from '../store/history-slice';
+import { downloadOf } from '../store/table-slice';
 import { useStore } from '../store/instance';
 import { ConfirmRemove } from './ConfirmRemove';
 

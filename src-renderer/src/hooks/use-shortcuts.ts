@@ -1,7 +1,6 @@
 import { useEffect } from 'react';
 import { extractUrls } from '../lib/extract-urls';
 import { useStore } from '../store/instance';
-import { selectVisibleIds } from '../views/downloads/DownloadsTable';
 
 /** Typing in a field, or a dialog open: the keys belong to that, not to the list. */
 function busyTarget(target: EventTarget | null): boolean {
@@ -24,7 +23,7 @@ export function useShortcuts(): void {
       const mod = event.ctrlKey || event.metaKey;
       if (mod && event.key.toLowerCase() === 'a') {
         event.preventDefault();
-        state.select(selectVisibleIds(state));
+        void state.allRowIds().then((ids) => state.select(ids));
       } else if (event.key === 'Delete' && state.selection.length > 0) {
         event.preventDefault();
         state.askRemove(state.selection);

@@ -1,24 +1,7 @@
-import {
-  isFinishedStatus,
-  visibleName,
-  type DownloadJob,
-  type Job,
-  type JobStatus,
-} from '../../../src-common/contract';
+import { downloadName, isFinishedStatus, type Job, type JobStatus } from '../../../src-common/contract';
 
-/** What the user calls a download: its file name, else the last part of its URL. */
-export function downloadName(job: Pick<DownloadJob, 'fileName' | 'url' | 'finalUrl'>): string {
-  // Hidden characters (a bidi override in a URL) never reach the screen, even before the
-  // engine has named the file.
-  if (job.fileName) return visibleName(job.fileName);
-  try {
-    const url = new URL(job.finalUrl ?? job.url);
-    const last = url.pathname.split('/').filter(Boolean).pop();
-    return last ? visibleName(decodeURIComponent(last)) || url.hostname : url.hostname;
-  } catch {
-    return job.url;
-  }
-}
+/** What the user calls a download; the core sorts its Name column by the same name. */
+export { downloadName };
 
 export function jobTitle(job: Job): string {
   return job.source === 'download' ? downloadName(job) : job.source === 'plugin' ? job.label : job.name;

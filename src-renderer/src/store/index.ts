@@ -1,10 +1,10 @@
 import { create } from 'zustand';
 import type { HaulClient } from '../api/client';
-import { createHistorySlice } from './history-slice';
 import { createJobsSlice } from './jobs-slice';
 import { createLibrarySlice } from './library-slice';
 import { createPluginsSlice } from './plugins-slice';
 import { createSettingsSlice } from './settings-slice';
+import { createTableSlice } from './table-slice';
 import type { State } from './types';
 import { createUiSlice } from './ui-slice';
 
@@ -23,7 +23,7 @@ export function createStore(client: HaulClient) {
       else set({ infoError: result.error });
     },
     ...createJobsSlice(set, get, api),
-    ...createHistorySlice(set, get, api),
+    ...createTableSlice(set, get, api),
     ...createLibrarySlice(set, get, api),
     ...createPluginsSlice(set, get, api),
     ...createSettingsSlice(set, get, api),

@@ -1,8 +1,9 @@
 import type { CommandOutput, DownloadJob, Envelope, JobEvent, SubmitInput } from '../../../src-common/contract';
 import type { StreamStatus } from '../api/event-stream';
 import { allowedActions } from '../lib/job-display';
-import { absorbRetired, downloadOf } from './history-slice';
 import { applyJobEvents, emptyJobs, type JobsState } from './jobs-reducer';
+import type { SortKey } from './table-query';
+import { downloadOf, type StatusMove } from './table-slice';
 import type { Slice } from './types';
 
 export type JobCommand = 'jobs.pause' | 'jobs.resume' | 'jobs.retry' | 'jobs.cancel';
@@ -46,22 +47,42 @@ function nextFrame(run: () => void): void {
   setTimeout(once, 100);
 }
 
+/** The fields each sort reads: a change in one of them may move the row. */
+const sortFields: Record<SortKey, readonly (keyof DownloadJob)[]> = {
+  queue: ['priority', 'position'],
+  name: ['fileName', 'finalUrl'],
+  size: ['totalBytes'],
+  progress: ['progress'],
+  speed: ['speed'],
+  eta: ['eta'],
+  status: [],
+  added: [],
+};
+
 /**
- * What a batch means for history: the jobs retention took out of the live list (a `removed`
- * the user did not ask for), and whether the per-status counts moved.
+ * What a batch means for the table: the jobs retention took out of the live list (a
+ * `removed` the user did not ask for), and whether rows may have come, gone or moved.
  */
-function readBatch(events: readonly JobEvent[], live: JobsState['downloads'], removing: Set<string>) {
+function readBatch(events: readonly JobEvent[], live: JobsState['downloads'], removing: Set<string>, sort: SortKey) {
   const retired: DownloadJob[] = [];
-  let recount = false;
+  const statusMoves: StatusMove[] = [];
+  let moved = false;
   for (const event of events) {
-    if (event.event === 'init' || event.event === 'added') recount = true;
-    else if (event.event === 'updated') recount ||= live[event.data.job.id]?.status !== event.data.job.status;
-    else if (event.event === 'removed') {
-      recount = true;
-      if (!removing.delete(event.data.job.id)) retired.push(event.data.job);
+    if (event.event === 'init') moved = true;
+    else if (event.event === 'added') {
+      moved = true;
+      statusMoves.push({ to: event.data.job.status });
+    } else if (event.event === 'removed') {
+      moved = true;
+      if (!removing.delete(event.data.job.id) && event.data.job.source === 'download') retired.push(event.data.job);
+    } else if (event.data.job.source === 'download') {
+      const before = live[event.data.job.id];
+      const after = event.data.job;
+      if (before && before.status !== after.status) statusMoves.push({ from: before.status, to: after.status });
+      moved ||= !before || before.status !== after.status || sortFields[sort].some((f) => before[f] !== after[f]);
     }
   }
-  return { retired, recount };
+  return { retired, statusMoves, moved };
 }
 
 export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
@@ -80,14 +101,18 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
         const events = queue;
         queue = [];
         const state = get();
-        const { retired, recount } = readBatch(events, state.downloads, removing);
+        const { retired, statusMoves, moved } = readBatch(events, state.downloads, removing, state.sort.key);
         const next = applyJobEvents({ downloads: state.downloads, actions: state.actions }, events);
         const synced = state.synced || events.some((e) => e.event === 'init');
         if (next.downloads !== state.downloads || next.actions !== state.actions || synced !== state.synced) {
-          // One set: a retired row moves from live to history without a frame in between.
-          set({ downloads: next.downloads, actions: next.actions, synced, ...absorbRetired(state, retired) });
+          // Before the live job goes: its row shows the job's last state without a frame in between.
+          state.keepRows(retired);
+          // The tabs count the change in the same frame as the row shows it; the read that
+          // follows brings the core's own counts.
+          state.countMoves(statusMoves);
+          set({ downloads: next.downloads, actions: next.actions, synced });
         }
-        if (recount) state.recountHistory();
+        if (moved) state.refreshTable(events.some((e) => e.event === 'init') ? 'now' : 'soon');
       };
       enqueue = (event) => {
         if (queue.push(event) === 1) nextFrame(flush);
@@ -115,21 +140,18 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
     },
     async removeJobs(ids, deleteFile) {
       const { client, reportError } = get();
-      const wereLive = new Set(ids.filter((id) => get().downloads[id]));
-      const removed: DownloadJob[] = [];
       await Promise.all(
         ids.map(async (id) => {
-          const job = downloadOf(get(), id);
-          if (wereLive.has(id)) removing.add(id);
+          const live = get().downloads[id] !== undefined;
+          if (live) removing.add(id);
           const answer = await client.invoke('jobs.remove', { id, deleteFile });
           if (!answer.ok) {
             removing.delete(id);
             return reportError(`Could not remove ${id}`, answer.error);
           }
-          if (job) removed.push(job);
         }),
       );
-      get().forgetHistory(removed, wereLive);
+      get().refreshTable('now');
       const gone = new Set(ids);
       set({ selection: get().selection.filter((id) => !gone.has(id)) });
     },

@@ -71,9 +71,19 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   panelCollapsed: false,
   notices: [],
   setView: (view) => set({ view }),
-  setTab: (tab) => set({ tab, selection: [], anchor: undefined }),
-  setSearch: (search) => set({ search }),
-  setSort: (sort) => set({ sort }),
+  // The table's query changed: the core reads it again (table-slice).
+  setTab: (tab) => {
+    set({ tab, selection: [], anchor: undefined });
+    get().refreshTable('now');
+  },
+  setSearch: (search) => {
+    set({ search });
+    get().refreshTable('now');
+  },
+  setSort: (sort) => {
+    set({ sort });
+    get().refreshTable('now');
+  },
   select: (ids, anchor) => set({ selection: ids, anchor: anchor ?? ids[ids.length - 1] }),
   openAdd: (urls = '') => set({ addDraft: { urls, open: true } }),
   closeAdd: () => set({ addDraft: undefined }),

@@ -1,30 +1,23 @@
-import { useShallow } from 'zustand/react/shallow';
-import type { State } from '../store';
 import { useStore } from '../store/instance';
 import { memoizeLast, statusTabs, tabCounts } from '../store/table-query';
-import { DownloadsTable, selectVisibleIds } from './downloads/DownloadsTable';
+import { DownloadsTable } from './downloads/DownloadsTable';
 import { DownloadsToolbar, TableFilters } from './downloads/DownloadsToolbar';
-import { HistoryFoot, useHistoryPaging } from './downloads/HistoryFoot';
 import { RowMenu } from './downloads/RowMenu';
+import { TableFoot } from './downloads/TableFoot';
 
-const counts = memoizeLast((downloads: State['downloads'], stored: State['storedCounts']) =>
-  tabCounts(downloads, stored),
-);
+const counts = memoizeLast(tabCounts);
 
 function EmptyState() {
-  const synced = useStore((s) => s.synced);
-  const hasAny = useStore((s) => Object.keys(s.downloads).length > 0 || Object.keys(s.history).length > 0);
+  const ready = useStore((s) => s.tableReady);
+  const failed = useStore((s) => s.tableError !== undefined);
+  const hasAny = useStore((s) => counts(s.tableCounts).all > 0);
   const search = useStore((s) => s.search);
   const openAdd = useStore((s) => s.openAdd);
-  const historyPending = useStore((s) => !s.historyDone && s.historyError === undefined);
-  const historyFailed = useStore((s) => s.historyError !== undefined);
-  // Nothing shows yet: older downloads may still fill this tab or match this search.
-  useHistoryPaging(true);
-  if (!synced || historyPending) return <p className="empty muted">Loading downloads…</p>;
+  if (failed && !ready) return <TableFoot />;
+  if (!ready) return <p className="empty muted">Loading downloads…</p>;
   if (hasAny) {
     return <p className="empty muted">{search ? `No download matches “${search}”.` : 'No downloads in this tab.'}</p>;
   }
-  if (historyFailed) return <HistoryFoot />;
   return (
     <div className="empty empty-first" data-testid="downloads-empty">
       <h2>No downloads yet</h2>
@@ -41,8 +34,8 @@ function EmptyState() {
 export function DownloadsView() {
   const tab = useStore((s) => s.tab);
   const setTab = useStore((s) => s.setTab);
-  const tabCount = useStore(useShallow((s) => counts(s.downloads, s.storedCounts)));
-  const visible = useStore((s) => selectVisibleIds(s).length);
+  const tabCount = useStore((s) => counts(s.tableCounts));
+  const visible = useStore((s) => s.tableIds.length);
   const streamStatus = useStore((s) => s.streamStatus);
   const streamMessage = useStore((s) => s.streamMessage);
 

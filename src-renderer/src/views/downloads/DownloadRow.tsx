@@ -4,7 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatAdded, formatBytes, formatEta, formatPercent, formatSpeed } from '../../lib/format';
 import { downloadName, fileKind, statusLabels } from '../../lib/job-display';
 import { useRenderCount } from '../../lib/render-count';
-import { downloadOf } from '../../store/history-slice';
+import { downloadOf } from '../../store/table-slice';
 import { useStore } from '../../store/instance';
 
 interface Props {
@@ -75,3 +75,20 @@ export const DownloadRow = memo(function DownloadRow({ id, index, start, selecte
     </div>
   );
 });
+
+/** A row whose page is on its way from the core: its place in the list, without content yet. */
+export function PendingRow({ index, start }: { index: number; start: number }) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-busy="true"
+      className="row row-pending"
+      style={{ transform: `translateY(${start}px)` }}
+    >
+      <div role="gridcell" className="cell cell-name">
+        <span className="pending-bar" />
+      </div>
+    </div>
+  );
+}

@@ -1,11 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useRef, type KeyboardEvent, type MouseEvent } from 'react';
-import { useShallow } from 'zustand/react/shallow';
-import type { State } from '../../store';
+import { useCallback, useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useStore } from '../../store/instance';
-import { memoizeLast, visibleIds, type SortKey, type TableQuery } from '../../store/table-query';
-import { DownloadRow } from './DownloadRow';
-import { HistoryFoot, historyPrefetchRows, useHistoryPaging } from './HistoryFoot';
+import type { SortKey } from '../../store/table-query';
+import { DownloadRow, PendingRow } from './DownloadRow';
+import { TableFoot } from './TableFoot';
 
 const rowHeight = 44;
 
@@ -19,19 +17,9 @@ const columns: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'added', label: 'Added', numeric: true },
 ];
 
-const select = memoizeLast(visibleIds);
-let lastQuery: TableQuery | undefined;
-/** Keeps one query object while tab, search and sort stay the same, so the memo holds. */
-export function selectVisibleIds(s: State): string[] {
-  if (!lastQuery || lastQuery.tab !== s.tab || lastQuery.search !== s.search || lastQuery.sort !== s.sort) {
-    lastQuery = { tab: s.tab, search: s.search, sort: s.sort };
-  }
-  return select(s.downloads, s.history, lastQuery);
-}
-
 /** The downloads, virtualized: only the rows in view (plus a few) exist in the DOM. */
 export function DownloadsTable() {
-  const ids = useStore(useShallow(selectVisibleIds));
+  const ids = useStore((s) => s.tableIds);
   const selection = useStore((s) => s.selection);
   const sort = useStore((s) => s.sort);
   const setSort = useStore((s) => s.setSort);
@@ -46,14 +34,22 @@ export function DownloadsTable() {
     overscan: 12,
   });
   const items = virtualizer.getVirtualItems();
-  useHistoryPaging((items[items.length - 1]?.index ?? -1) >= ids.length - historyPrefetchRows);
+  const from = items[0]?.index ?? 0;
+  const to = items[items.length - 1]?.index ?? 0;
+  // The rows in view (with the overscan) are read from the core where no page holds them yet.
+  useEffect(() => useStore.getState().showRows(from, to), [from, to, ids]);
 
   const onPick = useCallback((id: string, event: MouseEvent) => {
     const { selection: current, anchor, select: choose } = useStore.getState();
-    const order = selectVisibleIds(useStore.getState());
+    const order = useStore.getState().tableIds;
     if (event.shiftKey && anchor) {
       const [a, b] = [order.indexOf(anchor), order.indexOf(id)].sort((x, y) => x - y);
-      if (a! >= 0) return choose(order.slice(a, b! + 1), anchor);
+      // Rows of the range not read yet are not selected: only rows on screen can be.
+      if (a! >= 0)
+        return choose(
+          order.slice(a, b! + 1).filter((x) => x !== undefined),
+          anchor,
+        );
     }
     if (event.ctrlKey || event.metaKey) {
       return choose(current.includes(id) ? current.filter((x) => x !== id) : [...current, id], id);
@@ -117,7 +113,9 @@ export function DownloadsTable() {
       <div className="table-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} data-testid="downloads-body">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
-            const id = ids[item.index]!;
+            const id = ids[item.index];
+            if (id === undefined)
+              return <PendingRow key={`pending-${item.index}`} index={item.index} start={item.start} />;
             return (
               <DownloadRow
                 key={id}
@@ -131,7 +129,7 @@ export function DownloadsTable() {
             );
           })}
         </div>
-        <HistoryFoot />
+        <TableFoot />
       </div>
     </div>
   );

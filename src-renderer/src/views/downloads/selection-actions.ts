@@ -2,7 +2,7 @@ import type { DownloadJob } from '../../../../src-common/contract';
 import { resourceOf } from '../../components/FileActions';
 import { allowedActions } from '../../lib/job-display';
 import type { JobCommand } from '../../store/jobs-slice';
-import { downloadOf } from '../../store/history-slice';
+import { downloadOf } from '../../store/table-slice';
 import { useStore } from '../../store/instance';
 
 type Verb = 'pause' | 'resume' | 'retry' | 'cancel';
