@@ -13,6 +13,7 @@ import { registerCommandRoutes } from './routes-commands';
 import { pairUrl, registerPairRoutes } from './routes-pair';
 import { registerQueueRoutes } from './routes-queues';
 import { eventsUrl, registerEventRoutes } from './routes-sse';
+import { registerTaskRoutes } from './routes-tasks';
 import { TicketStore } from './tickets';
 import { tokensMatch } from '../core/api-token';
 
@@ -124,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let openApi: ReturnType<typeof buildOpenApi> | undefined;
   app.get('/v1/openapi.json', async () => ({ ok: true, value: (openApi ??= buildOpenApi(core.info.version)) }));
   registerCommandRoutes(app, core);
+  registerTaskRoutes(app, core);
   registerQueueRoutes(app, core);
   registerActionRoutes(app, core);
   registerPairRoutes(app, core);

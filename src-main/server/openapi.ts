@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commands, commandNames, ErrorShape, Job, type CommandName } from '../../src-common/contract';
 import { commandRoutes, type Method } from './route-table';
+import { taskRoutes } from './route-table-tasks';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -17,6 +18,8 @@ interface RouteDoc {
   public?: boolean;
   /** Content type of a non-JSON answer. */
   produces?: string;
+  /** Answers the value itself and errors as `{ error }`, not the envelope. */
+  bare?: boolean;
 }
 
 const schema = (type: z.ZodType, io: 'input' | 'output'): JsonSchema => {
@@ -96,6 +99,17 @@ const handWritten: RouteDoc[] = [
 ];
 
 function commandDocs(): RouteDoc[] {
+  const tasks = taskRoutes.map((route): RouteDoc => ({
+    method: route.method,
+    url: route.url,
+    summary: `${route.summary} (command ${route.command})`,
+    // The id travels in the path.
+    body: route.params?.length
+      ? (commands[route.command].input as unknown as z.ZodObject).omit({ id: true })
+      : commands[route.command].input,
+    output: commands[route.command].output,
+    bare: true,
+  }));
   const rest = commandRoutes.map((route): RouteDoc => {
     const { input, output } = commands[route.command];
     const inputObject = input as unknown as z.ZodObject;
@@ -115,7 +129,7 @@ function commandDocs(): RouteDoc[] {
     body: commands[name].input,
     output: commands[name].output,
   }));
-  return [...rest, ...rpc];
+  return [...rest, ...tasks, ...rpc];
 }
 
 function operation(doc: RouteDoc): JsonSchema {
@@ -131,17 +145,19 @@ function operation(doc: RouteDoc): JsonSchema {
     .map(([name, s]) => ({ name, in: 'query', required: query.required?.includes(name) ?? false, schema: s }));
   const ok = doc.produces
     ? { content: { [doc.produces]: { schema: { type: 'string' } } } }
-    : {
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              properties: { ok: { const: true }, value: doc.output ? schema(doc.output, 'output') : {} },
-              required: ['ok', 'value'],
+    : doc.bare
+      ? { content: { 'application/json': { schema: doc.output ? schema(doc.output, 'output') : {} } } }
+      : {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { ok: { const: true }, value: doc.output ? schema(doc.output, 'output') : {} },
+                required: ['ok', 'value'],
+              },
             },
           },
-        },
-      };
+        };
   return {
     summary: doc.summary,
     ...(doc.public ? { security: [] } : {}),
@@ -153,7 +169,11 @@ function operation(doc: RouteDoc): JsonSchema {
       '200': { description: 'Done', ...ok },
       default: {
         description: 'An error, its kind deciding the status',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+        content: {
+          'application/json': {
+            schema: { $ref: `#/components/schemas/${doc.bare ? 'BareError' : 'ErrorEnvelope'}` },
+          },
+        },
       },
     },
   };
@@ -180,7 +200,10 @@ export function buildOpenApi(version: string): JsonSchema {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'The token in <data-dir>/api-token.' },
       },
-      schemas: { ErrorEnvelope: schema(z.object({ ok: z.literal(false), error: ErrorShape }), 'output') },
+      schemas: {
+        ErrorEnvelope: schema(z.object({ ok: z.literal(false), error: ErrorShape }), 'output'),
+        BareError: schema(z.object({ error: ErrorShape }), 'output'),
+      },
     },
     paths,
   };
