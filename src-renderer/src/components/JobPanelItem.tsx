@@ -7,10 +7,11 @@ import { FileActions } from './FileActions';
 import { JobActions } from './JobActions';
 import { autoDismissed, autoDismissMs } from './panel-jobs';
 import { ProgressBar } from './ProgressBar';
+import { TaskIcon } from './TaskIcon';
 
 /** One job in the panel. Subscribes to its own job only, so others' progress costs it nothing. */
 export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
-  const job = useStore((s) => s.downloads[id] ?? s.actions[id]);
+  const job = useStore((s) => s.downloads[id] ?? s.actions[id] ?? s.tasks[id]);
   const dismiss = useStore((s) => s.dismiss);
   const showDetails = useStore((s) => s.showDetails);
   const status = job?.status;
@@ -29,7 +30,7 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
 
   let detail: string;
   if (job.status === 'failed') detail = job.error?.message ?? job.message;
-  else if (job.source === 'plugin' || isFinished(job.status)) {
+  else if (job.source !== 'download' || isFinished(job.status)) {
     detail = job.source === 'download' && done ? formatBytes(job.totalBytes ?? job.receivedBytes) : job.message;
   } else if (job.status === 'downloading') {
     const size = job.totalBytes
@@ -41,11 +42,20 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
   return (
     <li className={`panel-item status-${job.status}`} data-testid={`panel-job-${id}`} data-status={job.status}>
       <span className="panel-icon">
-        <Icon name={job.source === 'plugin' ? 'plugin' : fileKind(name)} size={18} />
+        {job.source === 'task' ? (
+          <TaskIcon svg={job.iconSvg} />
+        ) : (
+          <Icon name={job.source === 'plugin' ? 'plugin' : fileKind(name)} size={18} />
+        )}
       </span>
       <div className="panel-main">
         <div className="panel-line">
-          <button type="button" className="panel-title link-button" title={name} onClick={() => showDetails(id)}>
+          <button
+            type="button"
+            className="panel-title link-button"
+            title={job.source === 'task' && job.description ? `${name}\n${job.description}` : name}
+            onClick={() => showDetails(id)}
+          >
             {name}
           </button>
           <span className="panel-percent">{formatPercent(job.progress, done)}</span>
