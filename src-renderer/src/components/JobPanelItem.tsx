@@ -29,7 +29,7 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
   const indeterminate = job.source === 'download' && job.status === 'downloading' && job.totalBytes === null;
 
   let detail: string;
-  if (job.status === 'failed') detail = job.error?.message ?? job.message;
+  if (job.status === 'failed' || job.status === 'timeout') detail = job.error?.message ?? job.message;
   else if (job.source !== 'download' || isFinished(job.status)) {
     detail = job.source === 'download' && done ? formatBytes(job.totalBytes ?? job.receivedBytes) : job.message;
   } else if (job.status === 'downloading') {
@@ -37,7 +37,9 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
       ? `${formatBytes(job.receivedBytes)} of ${formatBytes(job.totalBytes)}`
       : formatBytes(job.receivedBytes);
     detail = `${size} · ${formatSpeed(job.speed)} · ${formatEta(job.eta)} left`;
-  } else detail = job.message && job.message !== statusLabels[job.status] ? job.message : '';
+  } else detail = job.message;
+  // "Running · Running" says nothing twice.
+  if (detail === statusLabels[job.status]) detail = '';
 
   return (
     <li className={`panel-item status-${job.status}`} data-testid={`panel-job-${id}`} data-status={job.status}>
@@ -79,7 +81,7 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
           label={`${name} progress`}
           indeterminate={indeterminate}
         />
-        <div className={`panel-detail${job.status === 'failed' ? ' error' : ''}`} title={detail}>
+        <div className={`panel-detail${job.status === 'failed' || job.status === 'timeout' ? ' error' : ''}`} title={detail}>
           {job.status !== 'downloading' && (
             <span className="status-word">
               {statusLabels[job.status]}
