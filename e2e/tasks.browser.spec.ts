@@ -74,6 +74,15 @@ test('a task created over REST shows in the Jobs view and the panel; pause reach
     start: true,
   });
 
+  // Waiting for its creator, with a name and words too long for one line.
+  const waiting = await rest(haul, '/v1/jobs', {
+    name: 'Synchronise the shared team calendar with every member of the extended project group, twice',
+    description: `Reads ${'https://calendar.example/very/long/path/segment/'.repeat(6)} and writes it back`,
+    source: 'calendar-sync',
+    metadata: { unbroken: 'x'.repeat(400), emptyText: '', list: [1, 2, 3] },
+  });
+  await expect(card(page, waiting.id)).toHaveAttribute('data-status', 'pending');
+
   const item = card(page, task.id);
   await expect(item).toHaveAttribute('data-status', 'running');
   await expect(item).toContainText('Copies new photos to the NAS');

@@ -37,7 +37,9 @@ function ActiveCount({ of }: { of: 'downloads' | 'jobs' }) {
       for (const job of Object.values(s.downloads))
         if (job.status === 'downloading' || job.status === 'pending') n += 1;
     } else {
-      for (const job of [...Object.values(s.tasks), ...Object.values(s.actions)]) if (job.status === 'running') n += 1;
+      for (const job of [...Object.values(s.tasks), ...Object.values(s.actions)]) {
+        if (job.status === 'running' || job.status === 'pending') n += 1;
+      }
     }
     return n;
   });

@@ -37,9 +37,9 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
       ? `${formatBytes(job.receivedBytes)} of ${formatBytes(job.totalBytes)}`
       : formatBytes(job.receivedBytes);
     detail = `${size} · ${formatSpeed(job.speed)} · ${formatEta(job.eta)} left`;
-  } else detail = job.message;
-  // "Running · Running" says nothing twice.
-  if (detail === statusLabels[job.status]) detail = '';
+  } else detail = job.message && job.message !== statusLabels[job.status] ? job.message : '';
+  // A task's message is often its status word: "Running · Running" says nothing twice.
+  if (job.source === 'task' && detail === statusLabels[job.status]) detail = '';
 
   return (
     <li className={`panel-item status-${job.status}`} data-testid={`panel-job-${id}`} data-status={job.status}>

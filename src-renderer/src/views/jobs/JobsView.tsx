@@ -40,6 +40,13 @@ export function JobsView() {
   const [source, setSource] = useState<'task' | 'plugin'>('task');
   const [page, setPage] = useState(0);
   const history = useJobHistory(source, page, liveKey);
+  const tasks = useStore((s) => s.tasks);
+  const actions = useStore((s) => s.actions);
+  // Until the next page arrives, a job the live list has again (retried, resumed) is shown
+  // once, up there; one still in the live list shows its live record.
+  const finished = history.jobs
+    .map((job) => tasks[job.id] ?? actions[job.id] ?? job)
+    .filter((job) => isFinished(job.status));
   const pages = Math.max(1, Math.ceil(history.total / historyPageSize));
   const first = page * historyPageSize + 1;
 
@@ -90,9 +97,9 @@ export function JobsView() {
         </p>
       )}
       {!history.error && !history.loading && history.total === 0 && <p className="muted">Nothing finished yet.</p>}
-      {history.jobs.length > 0 && (
+      {finished.length > 0 && (
         <ul className="job-cards" aria-label="Finished jobs">
-          {history.jobs.map((job) => (
+          {finished.map((job) => (
             <JobCard key={job.id} job={job} />
           ))}
         </ul>
