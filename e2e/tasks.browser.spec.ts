@@ -112,6 +112,14 @@ test('a task created over REST shows in the Jobs view and the panel; pause reach
   await expect(inPanel.getByTestId('task-icon')).toBeVisible();
   await expect(inPanel.getByRole('button', { name: `Pause ${name}` })).toBeVisible();
 
+  // Its details from the panel: what it is, who made it, its metadata.
+  await inPanel.getByRole('button', { name, exact: true }).click();
+  const drawer = page.getByRole('complementary', { name: `Details of ${name}` });
+  await expect(drawer).toContainText('Copies new photos to the NAS');
+  await expect(drawer).toContainText('backup.sh');
+  await expect(drawer).toContainText('/home/ana/Pictures');
+  await drawer.getByRole('button', { name: 'Close details' }).click();
+
   // Progress reported over REST moves both bars, and the merged metadata shows.
   const answer = await rest(haul, `/v1/jobs/${task.id}/progress`, {
     progress: 40,
