@@ -141,6 +141,8 @@ export const PluginJob = z.object({
   entityType: z.enum(['resource', 'custom']),
   entityId: z.number().int().nullable(),
   params: z.record(z.string(), z.unknown()),
+  /** Details the plugin reported with haul.job.progress, merged (absent until it reports any). */
+  metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type PluginJob = z.infer<typeof PluginJob>;
 

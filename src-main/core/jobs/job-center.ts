@@ -353,6 +353,17 @@ export class JobCenter {
     return this.store.deleteFinishedBefore(before);
   }
 
+  /** Deletes the finished tasks of one plugin older than `daysOld` days (haul.jobs.cleanup). */
+  cleanupTasksOf(pluginName: string, daysOld: number): number {
+    const before = this.clock.now() - daysOld * 86_400_000;
+    const mine = (job: Job) =>
+      job.source === 'task' && job.createdBy === 'plugin' && job.creator === pluginName && isFinishedStatus(job.status);
+    for (const { job } of this.registry.liveJobs()) {
+      if (mine(job) && (job.finishedAt ?? job.updatedAt) < before) this.registry.retire(job.id);
+    }
+    return this.store.deleteFinishedTasksOf(pluginName, before);
+  }
+
   list(filter: ListInput): { jobs: Job[]; total: number } {
     this.registry.flushProgress();
     const { jobs, total } = this.store.list(filter);

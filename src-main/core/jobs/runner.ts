@@ -89,7 +89,8 @@ export interface PluginJobContext {
   readonly job: Readonly<PluginJob>;
   /** Aborted on cancel, timeout or shutdown. */
   readonly signal: AbortSignal;
-  progress(percent: number, message?: string): void;
+  /** `metadata` is merged into the job's (a key set to null is removed). */
+  progress(percent: number, message?: string, metadata?: Record<string, unknown>): void;
   log(line: string): void;
 }
 

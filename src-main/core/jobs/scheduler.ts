@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { retryDelay, type BackoffOptions } from './backoff';
 import type { JobRegistry } from './registry';
+import { mergeMetadata } from './task-center';
 import { JobFailure, type DownloadOutcome, type DownloadRunner, type PluginJobRunner, type StopReason } from './runner';
 
 /** What happens after a download's bytes are verified: hooks, then the library resource. */
@@ -282,10 +283,15 @@ export class Scheduler {
       this.options.pluginRunner.run({
         job,
         signal: controller.signal,
-        progress: (percent, message) => {
+        progress: (percent, message, metadata) => {
           if (controller.signal.aborted) return;
           const clamped = Math.max(0, Math.min(100, Number.isFinite(percent) ? percent : 0));
-          registry.update(id, { progress: clamped, ...(message !== undefined ? { message } : {}) });
+          const current = registry.get(id) as PluginJob;
+          registry.update(id, {
+            progress: clamped,
+            ...(message !== undefined ? { message } : {}),
+            ...(metadata ? { metadata: mergeMetadata(current.metadata ?? {}, metadata) } : {}),
+          });
         },
         log: (line) => registry.log(id, line),
       }),

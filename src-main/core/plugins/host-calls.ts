@@ -6,12 +6,15 @@ import { hasPermission } from './manifest';
 import type { PluginNotifications } from './notifications';
 import type { PluginInstance } from './plugin-instance';
 import type { PluginJobs } from './plugin-jobs';
+import type { PluginTasks } from './plugin-tasks';
 import type { PluginPaths } from './plugin-paths';
 import { checkPluginSubmit } from './plugin-submit';
 import type { PluginStorage } from './plugin-storage';
 
 export interface HostServices {
   jobs: PluginJobs;
+  /** haul.createJob and haul.jobs.*: the plugin's own tasks. */
+  tasks: PluginTasks;
   files: FileAccess;
   /** The one check for every path a plugin names. */
   paths: PluginPaths;
@@ -40,7 +43,7 @@ export async function serveHostCall(
   method: string,
   args: unknown[],
 ): Promise<unknown> {
-  const [a, b, c] = args;
+  const [a, b, c, d] = args;
   const name = instance.name;
   switch (method) {
     case 'log':
@@ -49,7 +52,27 @@ export async function serveHostCall(
     case 'startJob':
       return services.jobs.startJob(instance, a, b);
     case 'job.progress':
-      return services.jobs.progress(instance, a, b, c);
+      return services.jobs.progress(instance, a, b, c, d);
+    case 'job.cancel':
+      return services.tasks.cancel(instance, a);
+    case 'tasks.create':
+      return services.tasks.create(instance, a);
+    case 'tasks.start':
+      return services.tasks.start(instance, a);
+    case 'tasks.progress':
+      return services.tasks.progress(instance, a, b, c, d);
+    case 'tasks.complete':
+      return services.tasks.complete(instance, a, b);
+    case 'tasks.fail':
+      return services.tasks.fail(instance, a, b);
+    case 'tasks.suspend':
+      return services.tasks.suspend(instance, a, b);
+    case 'tasks.get':
+      return services.tasks.get(instance, a);
+    case 'tasks.list':
+      return services.tasks.list(instance);
+    case 'tasks.cleanup':
+      return services.tasks.cleanup(instance, a);
     case 'job.complete':
       return services.jobs.complete(instance, a, b);
     case 'job.fail':

@@ -8,6 +8,7 @@ import type {
   PluginAction,
   PluginInfo,
   Resource,
+  TaskJob,
 } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
@@ -24,6 +25,7 @@ import { PluginNotifications } from './notifications';
 import { PluginInstance, defaultLimits, type PluginLimits } from './plugin-instance';
 import type { PluginJobRunner } from '../jobs/runner';
 import { PluginJobs } from './plugin-jobs';
+import { PluginTasks } from './plugin-tasks';
 import { PluginPaths } from './plugin-paths';
 import { scanPlugins, readPluginFolder, type PluginSource } from './plugin-loader';
 import { PluginStateStore } from './plugin-state';
@@ -86,6 +88,7 @@ export class PluginHost {
     });
     this.services = {
       jobs: this.pluginJobs,
+      tasks: new PluginTasks(options.jobs),
       paths: this.paths,
       files: new FileAccess(options.library, this.paths),
       storage: new PluginStorage(options.db),
@@ -93,6 +96,20 @@ export class PluginHost {
       submit: (input) => options.jobs.submit(input),
     };
     options.completionHooks.add('plugins', (event) => this.runCompletionHooks(event));
+    options.jobs.tasks.onControl((job) => this.tellControl(job));
+  }
+
+  /** haul.on('job.control'): a plugin hears what was asked of its tasks (pause, resume, suspend, cancel, end). */
+  private tellControl(job: TaskJob): void {
+    if (job.createdBy !== 'plugin') return;
+    const instance = this.active(job.creator);
+    if (!instance?.hooks.has('job.control')) return;
+    const { id, status, control, state, retryAt } = job;
+    const op = { kind: 'hook', event: 'job.control', payload: { id, status, control, state, retryAt } } as const;
+    // Not awaited: the change is already recorded; a listener that fails is only logged.
+    void instance.call(op, this.task(), this.limits.hookMs, this.limits.hookMs).catch((error: unknown) => {
+      instance.log('warn', `job.control: ${describeFailure(instance.name, error, this.limits.hookMs)}`);
+    });
   }
 
   /** What the job core runs plugin jobs with. */

@@ -186,10 +186,29 @@ export class PluginJobs implements PluginJobRunner {
     return undefined;
   }
 
-  progress(instance: PluginInstance, jobId: unknown, percent: unknown, message: unknown): void {
-    const entry = this.own(instance, jobId, 'progress');
+  /**
+   * haul.job.progress(jobId, percent, message?, metadata?); an object in place of the
+   * message is the metadata. Metadata is merged into the job's and shown with it.
+   */
+  progress(instance: PluginInstance, jobId: unknown, percent: unknown, message: unknown, metadata?: unknown): void {
+    const isObject = (value: unknown): value is Record<string, unknown> =>
+      typeof value === 'object' && value !== null && !Array.isArray(value);
+    const details = isObject(message) ? message : isObject(metadata) ? metadata : undefined;
     const text = typeof message === 'string' ? message.slice(0, 500) : undefined;
-    entry?.context.progress(Number(percent), text);
+    const task = typeof jobId === 'string' ? this.options.jobs.registry.stored(jobId)?.job : undefined;
+    if (task?.source === 'task' && task.createdBy === 'plugin' && task.creator === instance.name) {
+      // The same call works for the plugin's own tasks (haul.createJob).
+      const input = { id: task.id, progress: Number(percent), ...(text ? { message: text } : {}) };
+      this.options.jobs.tasks.report({ ...input, ...(details ? { metadata: details } : {}) });
+      return;
+    }
+    const entry = this.own(instance, jobId, 'progress');
+    if (details && JSON.stringify(details).length > 64_000) {
+      instance.log('warn', 'haul.job.progress: metadata larger than 64000 characters of JSON was dropped');
+      entry?.context.progress(Number(percent), text);
+      return;
+    }
+    entry?.context.progress(Number(percent), text, details);
   }
 
   /** Progress reported by the host itself (hashing) on behalf of a plugin's job. */
@@ -208,6 +227,11 @@ export class PluginJobs implements PluginJobRunner {
   }
 
   log(instance: PluginInstance, jobId: unknown, line: unknown): void {
+    const task = typeof jobId === 'string' ? this.options.jobs.registry.stored(jobId)?.job : undefined;
+    if (task?.source === 'task' && task.createdBy === 'plugin' && task.creator === instance.name) {
+      this.options.jobs.registry.log(task.id, String(line).slice(0, 2000));
+      return;
+    }
     const entry = this.own(instance, jobId, 'log');
     entry?.context.log(String(line).slice(0, 2000));
   }

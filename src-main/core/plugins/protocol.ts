@@ -34,7 +34,7 @@ export type CallOp =
       jobId: string | null;
     }
   | { kind: 'resolve'; url: string }
-  | { kind: 'hook'; event: 'download.completed'; payload: unknown }
+  | { kind: 'hook'; event: 'download.completed' | 'job.control'; payload: unknown }
   | { kind: 'job'; callbackId: number; jobId: string };
 
 export type HostToWorker =
@@ -72,6 +72,16 @@ export const hostMethods = [
   'log',
   'startJob',
   'job.progress',
+  'job.cancel',
+  'tasks.create',
+  'tasks.start',
+  'tasks.progress',
+  'tasks.complete',
+  'tasks.fail',
+  'tasks.suspend',
+  'tasks.get',
+  'tasks.list',
+  'tasks.cleanup',
   'job.complete',
   'job.fail',
   'job.log',

@@ -12,7 +12,7 @@ export const sandboxPrelude = String.raw`
   'use strict';
   const actions = new Map();
   const resolvers = [];
-  const hooks = { 'download.completed': [], 'settings.changed': [] };
+  const hooks = { 'download.completed': [], 'settings.changed': [], 'job.control': [] };
   const callbacks = new Map();
   let nextCallback = 1;
   let settings = {};
@@ -29,6 +29,29 @@ export const sandboxPrelude = String.raw`
     }
   };
   const fire = (method, args) => send(method, json(args));
+  // A task's handle (haul.createJob): each call answers the task's control, which it also keeps.
+  const taskHandle = (first) => {
+    const id = first.id;
+    const handle = { id };
+    const take = (job) => {
+      for (const key of ['status', 'control', 'progress', 'state', 'metadata', 'retryAt']) handle[key] = job[key];
+      return job.control;
+    };
+    take(first);
+    const ask = (method, args) => invoke(method, [id].concat(args)).then(take);
+    handle.start = () => ask('tasks.start', []);
+    handle.updateProgress = (progress, metadata, options) =>
+      ask('tasks.progress', [typeof progress === 'number' ? progress : null, metadata || null, options || {}]);
+    handle.checkpoint = (state, progress) =>
+      ask('tasks.progress', [typeof progress === 'number' ? progress : null, null, { state }]);
+    handle.complete = (result) => ask('tasks.complete', [result === undefined ? null : result]);
+    handle.fail = (message) => ask('tasks.fail', [text(message)]);
+    handle.suspend = (state) => ask('tasks.suspend', [state || null]);
+    handle.cancel = () => invoke('job.cancel', [id]).then(() => ask('tasks.get', []));
+    handle.refresh = () => ask('tasks.get', []);
+    handle.log = (line) => fire('job.log', [id, text(line)]);
+    return handle;
+  };
   const wildcard = (glob) =>
     new RegExp('^' + glob.split('*').map((part) => part.replace(/[.+?^$\{\}()|[\]\\/]/g, '\\$&')).join('.*') + '$');
 
@@ -47,8 +70,18 @@ export const sandboxPrelude = String.raw`
       callbacks.set(id, fn);
       return invoke('startJob', [String(label), id]);
     },
+    createJob(spec) {
+      if (!spec || typeof spec !== 'object') throw new TypeError('haul.createJob: expects an object');
+      return invoke('tasks.create', [spec]).then(taskHandle);
+    },
+    jobs: {
+      get: (id) => invoke('tasks.get', [String(id)]).then(taskHandle),
+      mine: () => invoke('tasks.list', []).then((list) => list.map(taskHandle)),
+      cleanup: (days) => invoke('tasks.cleanup', [days]),
+    },
     job: {
-      progress: (jobId, percent, message) => fire('job.progress', [jobId, percent, message]),
+      progress: (jobId, percent, message, metadata) => fire('job.progress', [jobId, percent, message, metadata]),
+      cancel: (jobId) => invoke('job.cancel', [jobId]),
       complete: (jobId, result) => fire('job.complete', [jobId, result]),
       fail: (jobId, message) => fire('job.fail', [jobId, text(message)]),
       log: (jobId, line) => fire('job.log', [jobId, text(line)]),
@@ -99,7 +132,7 @@ export const sandboxPrelude = String.raw`
     warn: (...args) => fire('log', ['warn', args.map(text).join(' ')]),
     sleep: (ms) => invoke('sleep', [Number(ms) || 0]),
   };
-  for (const part of [haul.job, haul.http, haul.files, haul.downloads, haul.storage, haul.settings]) Object.freeze(part);
+  for (const part of [haul.job, haul.jobs, haul.http, haul.files, haul.downloads, haul.storage, haul.settings]) Object.freeze(part);
   Object.freeze(haul);
 
   async function runResolvers(url) {

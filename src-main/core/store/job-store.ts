@@ -306,4 +306,15 @@ export class JobStore {
       )
       .run(before).changes;
   }
+
+  /** Deletes the finished tasks a plugin created that finished before `before`. */
+  deleteFinishedTasksOf(pluginName: string, before: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM jobs WHERE source = 'task' AND status IN (${finishedSql})
+            AND coalesce(finished_at, updated_at) < ?
+            AND json_extract(data, '$.createdBy') = 'plugin' AND json_extract(data, '$.creator') = ?`,
+      )
+      .run(before, pluginName).changes;
+  }
 }
