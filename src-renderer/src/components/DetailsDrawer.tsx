@@ -64,6 +64,7 @@ function Drawer({ id }: { id: string }) {
         ['Action', job.actionId],
         ['Target', `${job.entityType} ${job.entityId ?? ''}`],
       );
+      for (const line of metadataLines(job.metadata).lines) rows.push([line.key, line.full ?? line.value]);
     } else {
       rows.push(['Description', job.description || '—'], ['Type', job.type], ['Created by', job.creator]);
       for (const line of metadataLines(job.metadata).lines) rows.push([line.key, line.full ?? line.value]);

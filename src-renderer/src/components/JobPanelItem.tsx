@@ -81,7 +81,10 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
           label={`${name} progress`}
           indeterminate={indeterminate}
         />
-        <div className={`panel-detail${job.status === 'failed' || job.status === 'timeout' ? ' error' : ''}`} title={detail}>
+        <div
+          className={`panel-detail${job.status === 'failed' || job.status === 'timeout' ? ' error' : ''}`}
+          title={detail}
+        >
           {job.status !== 'downloading' && (
             <span className="status-word">
               {statusLabels[job.status]}

@@ -90,6 +90,12 @@ describe('job event reducer', () => {
     expect(next.tasks[t.id]!.metadata).toEqual({ file: 'b.jpg' });
     const asked = applyJobEvents(state, [init([], [], [{ ...t, control: 'cancel' }])]);
     expect(asked.tasks[t.id]!.control).toBe('cancel');
+    const p = pluginJob({ metadata: { step: 1 } });
+    const withPlugin = applyJobEvents(emptyJobs, [init([], [p])]);
+    const moved = applyJobEvents(withPlugin, [
+      { event: 'action_updated', data: { type: 'updated', job: { ...p, metadata: { step: 2 } } } },
+    ]);
+    expect(moved.actions[p.id]!.metadata).toEqual({ step: 2 });
   });
 
   it('does not touch an earlier state while applying several events to one source', () => {

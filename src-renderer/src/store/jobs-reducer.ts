@@ -25,10 +25,10 @@ function unchanged(prev: Job | undefined, next: Job): boolean {
       prev.position === next.position
     );
   }
-  if (prev.source === 'task' && next.source === 'task') {
-    // Metadata and control change without a status change; a report always moves updatedAt,
-    // but a snapshot may carry a copy: compare what the screen shows.
-    return prev.control === next.control && JSON.stringify(prev.metadata) === JSON.stringify(next.metadata);
+  if (prev.source === 'task' && next.source === 'task' && prev.control !== next.control) return false;
+  if (prev.source !== 'download' && next.source !== 'download') {
+    // A report may change only the metadata; a snapshot carries copies: compare what the screen shows.
+    return JSON.stringify(prev.metadata) === JSON.stringify(next.metadata);
   }
   return true;
 }

@@ -77,7 +77,7 @@ export const JobCard = memo(function JobCard({ job }: { job: WorkJob }) {
             {message}
           </p>
         )}
-        {job.source === 'task' && <Metadata metadata={job.metadata} />}
+        {job.metadata && <Metadata metadata={job.metadata} />}
       </div>
     </li>
   );
