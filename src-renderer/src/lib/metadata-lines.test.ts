@@ -8,6 +8,7 @@ describe('metadata lines', () => {
       done: 42,
       compress: true,
       nothing: null,
+      blank: '',
       tables: ['users', 'posts'],
       nested: { a: { b: 1 } },
     });
@@ -16,6 +17,7 @@ describe('metadata lines', () => {
       ['done', '42'],
       ['compress', 'true'],
       ['nothing', '—'],
+      ['blank', '(empty)'],
       ['tables', '["users","posts"]'],
       ['nested', '{"a":{"b":1}}'],
     ]);

@@ -13,7 +13,7 @@ export interface MetadataLine {
 }
 
 function stringify(value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return value === '' ? '(empty)' : value;
   if (value === null || value === undefined) return '—';
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   try {
