@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import type { HaulServer } from './fixtures';
-import { goTo, openApp, panelItem, progressOf, shoot } from './ui';
+import { downloadAll, goTo, openApp, panelItem, progressOf, rpc, shoot } from './ui';
 
 interface Task {
   id: string;
@@ -169,4 +169,25 @@ test('a task created over REST shows in the Jobs view and the panel; pause reach
   await expect(failed).toContainText('ffmpeg exited with 1');
   await failed.getByRole('button', { name: 'Retry Convert holiday video' }).click();
   await expect(card(page, other.id)).toHaveAttribute('data-status', 'pending');
+});
+
+test('a plugin job shows in the Jobs view, and once finished under Plugin jobs', async ({ page, haul, files }) => {
+  await openApp(page, haul);
+  await downloadAll(page, [files.file('sum-me.bin', { size: 200_000 })], ['sum-me.bin']);
+  const listed = (await rpc(haul, 'library.list', {})) as { value: { resources: { id: number }[] } };
+  const resourceId = listed.value.resources[0]!.id;
+  await goTo(page, 'Jobs');
+  const run = (await rpc(haul, 'actions.run', {
+    pluginName: 'checksum',
+    actionId: 'checksum',
+    resourceId,
+    params: { algorithm: 'sha256' },
+  })) as { value: { kind: string; job: { id: string } } };
+  expect(run.value.kind).toBe('job');
+  await page.getByRole('tab', { name: 'Plugin jobs' }).click();
+  const finished = page.getByRole('list', { name: 'Finished jobs' }).getByTestId(`job-card-${run.value.job.id}`);
+  await expect(finished).toHaveAttribute('data-status', 'completed');
+  await expect(finished).toContainText('Compute checksum');
+  await expect(finished).toContainText('by checksum');
+  await expect(finished.getByRole('button', { name: /^(Pause|Suspend)/ })).toHaveCount(0);
 });
