@@ -145,7 +145,7 @@ export class TaskCenter {
   }
 
   private book(id: string): Bookkeeping {
-    return (this.options.registry.stored(id)?.resumeState ?? {});
+    return this.options.registry.stored(id)?.resumeState ?? {};
   }
 
   private move(id: string, name: TaskTransition, patch: JobPatch = {}, book?: Bookkeeping, notBefore?: number | null) {
@@ -326,7 +326,7 @@ export class TaskCenter {
         this.options.registry.log(job.id, `Haul restarted: waiting ${wait / 1000} s for ${job.creator} to report`);
         const updated = this.options.registry.update(job.id, { lastReportAt: now }) as TaskJob;
         this.armHeartbeat(updated, wait);
-        this.armDeadline(updated, (resumeState ?? {}));
+        this.armDeadline(updated, resumeState ?? {});
       } else if (job.status === 'pending' && job.retryAt !== null) {
         this.armRetry(job);
       }
