@@ -191,3 +191,26 @@ test('a plugin job shows in the Jobs view, and once finished under Plugin jobs',
   await expect(finished).toContainText('by checksum');
   await expect(finished.getByRole('button', { name: /^(Pause|Suspend)/ })).toHaveCount(0);
 });
+
+test('finished tasks come a page at a time', async ({ page, haul }) => {
+  await openApp(page, haul);
+  for (let i = 0; i < 22; i += 1) {
+    const task = await rest(haul, '/v1/jobs', { name: `Export part ${i}`, type: 'export', start: true });
+    await rest(haul, `/v1/jobs/${task.id}/complete`, {});
+  }
+  const listed = (await rpc(haul, 'jobs.list', { source: 'task', status: 'completed,failed,cancelled,timeout' })) as {
+    value: { total: number };
+  };
+  const total = listed.value.total;
+  expect(total).toBeGreaterThan(20);
+  await goTo(page, 'Jobs');
+  const pager = page.getByRole('navigation', { name: 'Pages of finished jobs' });
+  const finished = page.getByRole('list', { name: 'Finished jobs' }).getByRole('listitem');
+  await expect(pager).toContainText(`1–20 of ${total}`);
+  await expect(finished).toHaveCount(20);
+  await expect(finished.first()).toContainText('Export part');
+  await pager.getByRole('button', { name: 'Older' }).click();
+  await expect(pager).toContainText(`21–${total} of ${total}`);
+  await expect(finished).toHaveCount(total - 20);
+  await expect(pager.getByRole('button', { name: 'Older' })).toBeDisabled();
+});
