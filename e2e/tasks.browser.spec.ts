@@ -214,3 +214,20 @@ test('finished tasks come a page at a time', async ({ page, haul }) => {
   await expect(finished).toHaveCount(total - 20);
   await expect(pager.getByRole('button', { name: 'Older' })).toBeDisabled();
 });
+
+test('Suspend asks a suspendable task to stop at its next checkpoint; Resume hands it back', async ({ page, haul }) => {
+  await openApp(page, haul);
+  await goTo(page, 'Jobs');
+  const name = 'Re-encode the archive';
+  const task = await rest(haul, '/v1/jobs', { name, suspendable: true, start: true });
+  const item = card(page, task.id);
+  await expect(item).toHaveAttribute('data-status', 'running');
+  await item.getByRole('button', { name: `Suspend ${name}` }).click();
+  await expect(item).toHaveAttribute('data-status', 'suspending');
+  // The creator's next report is its checkpoint: it is told to suspend, and is suspended.
+  const answer = await rest(haul, `/v1/jobs/${task.id}/progress`, { progress: 30, state: { offset: 300 } });
+  expect(answer.control).toBe('suspend');
+  await expect(item).toHaveAttribute('data-status', 'suspended');
+  await item.getByRole('button', { name: `Resume ${name}` }).click();
+  await expect(item).toHaveAttribute('data-status', 'pending');
+});
