@@ -59,7 +59,10 @@ export async function rpc(haul: HaulServer, command: string, input: object = {})
 }
 
 /** Opens a section from the sidebar and waits for its heading. */
-export async function goTo(page: Page, view: 'Downloads' | 'Library' | 'Plugins' | 'Queues' | 'Settings' | 'About') {
+export async function goTo(
+  page: Page,
+  view: 'Downloads' | 'Jobs' | 'Library' | 'Plugins' | 'Queues' | 'Settings' | 'About',
+) {
   await page.getByRole('navigation').getByRole('button', { name: view }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(view === 'About' ? 'About' : view);
 }

@@ -14,6 +14,7 @@ import type { View } from './store';
 import { useStore } from './store/instance';
 import { AboutView } from './views/AboutView';
 import { DownloadsView } from './views/DownloadsView';
+import { JobsView } from './views/jobs/JobsView';
 import { LibraryView } from './views/library/LibraryView';
 import { PluginsView } from './views/plugins/PluginsView';
 import { QueuesView } from './views/QueuesView';
@@ -21,6 +22,7 @@ import { SettingsView } from './views/settings/SettingsView';
 
 const views: { id: View; label: string; icon: IconName }[] = [
   { id: 'downloads', label: 'Downloads', icon: 'download' },
+  { id: 'jobs', label: 'Jobs', icon: 'task' },
   { id: 'library', label: 'Library', icon: 'folder' },
   { id: 'plugins', label: 'Plugins', icon: 'puzzle' },
   { id: 'queues', label: 'Queues', icon: 'queue' },
@@ -28,10 +30,17 @@ const views: { id: View; label: string; icon: IconName }[] = [
   { id: 'about', label: 'About', icon: 'about' },
 ];
 
-function ActiveCount() {
+function ActiveCount({ of }: { of: 'downloads' | 'jobs' }) {
   const active = useStore((s) => {
     let n = 0;
-    for (const job of Object.values(s.downloads)) if (job.status === 'downloading' || job.status === 'pending') n += 1;
+    if (of === 'downloads') {
+      for (const job of Object.values(s.downloads))
+        if (job.status === 'downloading' || job.status === 'pending') n += 1;
+    } else {
+      for (const job of [...Object.values(s.tasks), ...Object.values(s.actions)]) {
+        if (job.status === 'running' || job.status === 'pending') n += 1;
+      }
+    }
     return n;
   });
   return active > 0 ? <span className="nav-count">{active}</span> : null;
@@ -84,13 +93,14 @@ export function App() {
           >
             <Icon name={item.icon} />
             <span>{item.label}</span>
-            {item.id === 'downloads' && <ActiveCount />}
+            {(item.id === 'downloads' || item.id === 'jobs') && <ActiveCount of={item.id} />}
           </button>
         ))}
       </nav>
       <main className="content">
         <StartupNotices />
         {view === 'downloads' && <DownloadsView />}
+        {view === 'jobs' && <JobsView />}
         {view === 'library' && <LibraryView />}
         {view === 'plugins' && <PluginsView />}
         {view === 'queues' && <QueuesView />}

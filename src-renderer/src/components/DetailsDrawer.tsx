@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ErrorShape, Job } from '../../../src-common/contract';
 import { formatBytes, formatDateTime, formatEta, formatSpeed } from '../lib/format';
 import { jobTitle, statusLabels } from '../lib/job-display';
+import { metadataLines } from '../lib/metadata-lines';
 import { useStore } from '../store/instance';
 import { Icon } from './Icon';
 import { FileActions } from './FileActions';
@@ -17,7 +18,7 @@ export function DetailsDrawer() {
 }
 
 function Drawer({ id }: { id: string }) {
-  const live = useStore((s) => s.downloads[id] ?? s.actions[id] ?? s.tableRows[id]);
+  const live = useStore((s) => s.downloads[id] ?? s.actions[id] ?? s.tasks[id] ?? s.tableRows[id]);
   const client = useStore((s) => s.client);
   const close = useStore((s) => s.showDetails);
   const [fetched, setFetched] = useState<{ job: Job; log: string[] }>();
@@ -64,6 +65,10 @@ function Drawer({ id }: { id: string }) {
         ['Action', job.actionId],
         ['Target', `${job.entityType} ${job.entityId ?? ''}`],
       );
+      for (const line of metadataLines(job.metadata).lines) rows.push([line.key, line.full ?? line.value]);
+    } else {
+      rows.push(['Description', job.description || '—'], ['Type', job.type], ['Created by', job.creator]);
+      for (const line of metadataLines(job.metadata).lines) rows.push([line.key, line.full ?? line.value]);
     }
     rows.push(
       ['Attempts', `${job.attempts} of ${job.maxAttempts}`],
@@ -122,8 +127,9 @@ function Drawer({ id }: { id: string }) {
             <TrustCertificate jobId={job.id} certificate={job.error.certificate} />
           )}
           <dl className="facts compact">
-            {rows.map(([label, value]) => (
-              <div key={label} className="fact">
+            {rows.map(([label, value], index) => (
+              // A task's metadata keys may repeat a field's label: the place keeps keys unique.
+              <div key={`${index}:${label}`} className="fact">
                 <dt>{label}</dt>
                 <dd>{value}</dd>
               </div>

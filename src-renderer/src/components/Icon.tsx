@@ -34,6 +34,8 @@ const paths = {
   plugin: 'M13 3L5 14h6l-1 7 8-11h-6z',
   open: 'M14 4h6v6M20 4l-9 9M18 14v6H4V6h6',
   run: 'M5 12h11M12 6l6 6-6 6',
+  task: 'M10 6h10M10 12h10M10 18h10M4 6l1.5 1.5L8 5M4 12l1.5 1.5L8 11M4 18h.01',
+  suspend: 'M12 3v8M6.3 6.3a8 8 0 1 0 11.4 0',
 } as const;
 
 export type IconName = keyof typeof paths | FileKind;

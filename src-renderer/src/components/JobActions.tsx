@@ -31,6 +31,17 @@ export function JobActions({ job, name }: { job: Job; name: string }) {
           <Icon name="play" />
         </button>
       )}
+      {can.suspend && (
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Suspend ${name}`}
+          title="Suspend (stop at the next checkpoint, resume later from there)"
+          onClick={() => void run('jobs.suspend', [job.id])}
+        >
+          <Icon name="suspend" />
+        </button>
+      )}
       {can.retry && (
         <button
           type="button"

@@ -8,27 +8,32 @@ import { Icon } from './Icon';
 import { JobPanelItem } from './JobPanelItem';
 import { capPanelIds, isRunning, overallProgress, panelJobIds } from './panel-jobs';
 
-let memo: { d: unknown; a: unknown; x: unknown; ids: string[] } | undefined;
+let memo: { d: unknown; a: unknown; t: unknown; x: unknown; ids: string[] } | undefined;
 /** Recomputed only when a job record or the dismissed set changes. */
 function selectPanelIds(s: State): string[] {
-  if (memo && memo.d === s.downloads && memo.a === s.actions && memo.x === s.dismissed) return memo.ids;
-  const ids = panelJobIds(s.downloads, s.actions, s.dismissed, s.sessionStart, Date.now());
-  memo = { d: s.downloads, a: s.actions, x: s.dismissed, ids };
+  if (memo && memo.d === s.downloads && memo.a === s.actions && memo.t === s.tasks && memo.x === s.dismissed) {
+    return memo.ids;
+  }
+  const ids = panelJobIds([s.downloads, s.actions, s.tasks], s.dismissed, s.sessionStart, Date.now());
+  memo = { d: s.downloads, a: s.actions, t: s.tasks, x: s.dismissed, ids };
   return ids;
 }
+
+/** A live job of any source. */
+const liveJob = (s: State, id: string) => s.downloads[id] ?? s.actions[id] ?? s.tasks[id];
 
 let shownMemo: { all: string[]; shown: string[] } | undefined;
 /** The items listed: at most `panelLimit`, so a huge queue costs the panel nothing. */
 function selectShownIds(s: State): string[] {
   const all = selectPanelIds(s);
   if (shownMemo?.all === all) return shownMemo.shown;
-  const shown = capPanelIds(all, (id) => s.downloads[id]?.status === 'paused');
+  const shown = capPanelIds(all, (id) => liveJob(s, id)?.status === 'paused');
   shownMemo = { all, shown };
   return shown;
 }
 
 function selectSummary(s: State): { active: number; paused: number; percent: number } {
-  const jobs = selectPanelIds(s).map((id) => s.downloads[id] ?? s.actions[id]!);
+  const jobs = selectPanelIds(s).map((id) => liveJob(s, id)!);
   return {
     active: jobs.filter(isRunning).length,
     paused: jobs.filter((j) => j.status === 'paused').length,
@@ -81,7 +86,7 @@ export function JobPanel() {
   const finishedIds = () => {
     const s = useStore.getState();
     return selectPanelIds(s).filter((id) => {
-      const job = s.downloads[id] ?? s.actions[id];
+      const job = liveJob(s, id);
       return job && isFinished(job.status);
     });
   };

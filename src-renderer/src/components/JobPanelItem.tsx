@@ -7,10 +7,11 @@ import { FileActions } from './FileActions';
 import { JobActions } from './JobActions';
 import { autoDismissed, autoDismissMs } from './panel-jobs';
 import { ProgressBar } from './ProgressBar';
+import { TaskIcon } from './TaskIcon';
 
 /** One job in the panel. Subscribes to its own job only, so others' progress costs it nothing. */
 export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
-  const job = useStore((s) => s.downloads[id] ?? s.actions[id]);
+  const job = useStore((s) => s.downloads[id] ?? s.actions[id] ?? s.tasks[id]);
   const dismiss = useStore((s) => s.dismiss);
   const showDetails = useStore((s) => s.showDetails);
   const status = job?.status;
@@ -28,8 +29,8 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
   const indeterminate = job.source === 'download' && job.status === 'downloading' && job.totalBytes === null;
 
   let detail: string;
-  if (job.status === 'failed') detail = job.error?.message ?? job.message;
-  else if (job.source === 'plugin' || isFinished(job.status)) {
+  if (job.status === 'failed' || job.status === 'timeout') detail = job.error?.message ?? job.message;
+  else if (job.source !== 'download' || isFinished(job.status)) {
     detail = job.source === 'download' && done ? formatBytes(job.totalBytes ?? job.receivedBytes) : job.message;
   } else if (job.status === 'downloading') {
     const size = job.totalBytes
@@ -37,15 +38,26 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
       : formatBytes(job.receivedBytes);
     detail = `${size} · ${formatSpeed(job.speed)} · ${formatEta(job.eta)} left`;
   } else detail = job.message && job.message !== statusLabels[job.status] ? job.message : '';
+  // A task's message is often its status word: "Running · Running" says nothing twice.
+  if (job.source === 'task' && detail === statusLabels[job.status]) detail = '';
 
   return (
     <li className={`panel-item status-${job.status}`} data-testid={`panel-job-${id}`} data-status={job.status}>
       <span className="panel-icon">
-        <Icon name={job.source === 'plugin' ? 'plugin' : fileKind(name)} size={18} />
+        {job.source === 'task' ? (
+          <TaskIcon svg={job.iconSvg} />
+        ) : (
+          <Icon name={job.source === 'plugin' ? 'plugin' : fileKind(name)} size={18} />
+        )}
       </span>
       <div className="panel-main">
         <div className="panel-line">
-          <button type="button" className="panel-title link-button" title={name} onClick={() => showDetails(id)}>
+          <button
+            type="button"
+            className="panel-title link-button"
+            title={job.source === 'task' && job.description ? `${name}\n${job.description}` : name}
+            onClick={() => showDetails(id)}
+          >
             {name}
           </button>
           <span className="panel-percent">{formatPercent(job.progress, done)}</span>
@@ -69,7 +81,10 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
           label={`${name} progress`}
           indeterminate={indeterminate}
         />
-        <div className={`panel-detail${job.status === 'failed' ? ' error' : ''}`} title={detail}>
+        <div
+          className={`panel-detail${job.status === 'failed' || job.status === 'timeout' ? ' error' : ''}`}
+          title={detail}
+        >
           {job.status !== 'downloading' && (
             <span className="status-word">
               {statusLabels[job.status]}

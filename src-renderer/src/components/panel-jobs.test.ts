@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downloadJob, pluginJob } from '../store/test-jobs';
+import { downloadJob, pluginJob, taskJob } from '../store/test-jobs';
 import { capPanelIds, overallProgress, panelJobIds } from './panel-jobs';
 
 const byId = <T extends { id: string }>(jobs: T[]) => Object.fromEntries(jobs.map((j) => [j.id, j]));
@@ -15,7 +15,7 @@ describe('job panel contents', () => {
   const actions = byId([pluginJob({ id: '1111111111111111', status: 'running', createdAt: 13_500 })]);
 
   it('shows both sources newest first, without history from before the session', () => {
-    expect(panelJobIds(downloads, actions, {}, start, 14_000)).toEqual([
+    expect(panelJobIds([downloads, actions], {}, start, 14_000)).toEqual([
       'dddddddd',
       '1111111111111111',
       'bbbbbbbb',
@@ -24,9 +24,9 @@ describe('job panel contents', () => {
   });
 
   it('lets a completed job go after 5 s but keeps a failure until dismissed', () => {
-    const later = panelJobIds(downloads, actions, {}, start, 60_000);
+    const later = panelJobIds([downloads, actions], {}, start, 60_000);
     expect(later).toEqual(['dddddddd', '1111111111111111', 'aaaaaaaa']);
-    expect(panelJobIds(downloads, actions, { dddddddd: true }, start, 60_000)).not.toContain('dddddddd');
+    expect(panelJobIds([downloads, actions], { dddddddd: true }, start, 60_000)).not.toContain('dddddddd');
   });
 
   it('sums bytes for the pill when every size is known, else averages percentages', () => {
@@ -46,5 +46,22 @@ describe('job panel contents', () => {
     const paused = (id: string) => id.startsWith('p');
     expect(capPanelIds(ids, paused, 3)).toEqual(['p1', 'r1', 'r2']);
     expect(capPanelIds(ids, paused, 10)).toEqual(ids);
+  });
+});
+
+describe('tasks in the job panel', () => {
+  it('lists tasks beside downloads and plugin jobs, and keeps a timed-out task until dismissed', () => {
+    const downloads = byId([downloadJob({ id: 'aaaaaaaa', status: 'downloading', createdAt: 11_000 })]);
+    const tasks = byId([
+      taskJob({ id: '2222222222222222', status: 'paused', createdAt: 12_000 }),
+      taskJob({ id: '3333333333333333', status: 'timeout', createdAt: 13_000, finishedAt: 14_000 }),
+      taskJob({ id: '4444444444444444', status: 'cancelled', createdAt: 13_500, finishedAt: 14_000 }),
+    ]);
+    expect(panelJobIds([downloads, {}, tasks], {}, 10_000, 60_000)).toEqual([
+      '3333333333333333',
+      '2222222222222222',
+      'aaaaaaaa',
+    ]);
+    expect(overallProgress([taskJob({ progress: 60 }), taskJob({ status: 'paused', progress: 0 })])).toBe(60);
   });
 });

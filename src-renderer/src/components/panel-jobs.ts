@@ -1,4 +1,4 @@
-import type { DownloadJob, Job, PluginJob } from '../../../src-common/contract';
+import type { DownloadJob, Job } from '../../../src-common/contract';
 import { isFinished } from '../lib/job-display';
 
 /** Finished jobs that leave the panel by themselves; a failure waits for the user. */
@@ -6,12 +6,11 @@ export const autoDismissMs = 5000;
 export const autoDismissed = (job: Pick<Job, 'status'>) => job.status === 'completed' || job.status === 'cancelled';
 
 /**
- * The panel's jobs, newest first: everything still going, plus what finished during this
+ * The panel's jobs of every source (downloads, plugin jobs, tasks), newest first: everything still going, plus what finished during this
  * session and was not dismissed. Jobs that finished before the window opened are history.
  */
 export function panelJobIds(
-  downloads: Record<string, DownloadJob>,
-  actions: Record<string, PluginJob>,
+  sources: readonly Record<string, Job>[],
   dismissed: Record<string, true>,
   sessionStart: number,
   now: number,
@@ -26,8 +25,7 @@ export function panelJobIds(
     }
     shown.push(job);
   };
-  for (const job of Object.values(downloads)) consider(job);
-  for (const job of Object.values(actions)) consider(job);
+  for (const jobs of sources) for (const job of Object.values(jobs)) consider(job);
   shown.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
   return shown.map((job) => job.id);
 }

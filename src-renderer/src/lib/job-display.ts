@@ -23,14 +23,19 @@ export const statusLabels: Record<JobStatus, string> = {
 
 export const isFinished = isFinishedStatus;
 
-/** The commands that fit a job's status; mirrors the core's transition table. */
-export function allowedActions(job: Pick<Job, 'source' | 'status'>) {
+/** The commands that fit a job's status and capabilities; mirrors the core's transition tables. */
+export function allowedActions(job: Pick<Job, 'source' | 'status'> & { suspendable?: boolean }) {
   const { status } = job;
   const download = job.source === 'download';
+  const task = job.source === 'task';
   return {
-    pause: download && (status === 'pending' || status === 'downloading'),
-    resume: download && status === 'paused',
-    retry: status === 'failed' || status === 'cancelled',
+    pause:
+      (download && (status === 'pending' || status === 'downloading')) ||
+      (task && (status === 'pending' || status === 'running')),
+    resume: (download && status === 'paused') || (task && (status === 'paused' || status === 'suspended')),
+    /** Only a task created `suspendable`; a suspending one is already on its way. */
+    suspend: task && job.suspendable === true && (status === 'pending' || status === 'running' || status === 'paused'),
+    retry: status === 'failed' || status === 'cancelled' || status === 'timeout',
     cancel: !isFinished(status),
     move: download && (status === 'pending' || status === 'paused'),
   };

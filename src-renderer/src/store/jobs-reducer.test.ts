@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { DownloadJob, JobEvent, PluginJob } from '../../../src-common/contract';
+import type { DownloadJob, JobEvent, PluginJob, TaskJob } from '../../../src-common/contract';
 import { applyJobEvents, emptyJobs } from './jobs-reducer';
-import { downloadJob, pluginJob } from './test-jobs';
+import { downloadJob, pluginJob, taskJob } from './test-jobs';
 
-const init = (jobs: DownloadJob[], actionJobs: PluginJob[] = []): JobEvent => ({
+const init = (jobs: DownloadJob[], actionJobs: PluginJob[] = [], tasks: TaskJob[] = []): JobEvent => ({
   event: 'init',
-  data: { jobs, actionJobs, tasks: [] },
+  data: { jobs, actionJobs, tasks },
+});
+const task = (type: 'added' | 'updated' | 'removed', job: TaskJob): JobEvent => ({
+  event: `task_${type}`,
+  data: { type, job },
 });
 const updated = (job: DownloadJob): JobEvent => ({ event: 'updated', data: { type: 'updated', job } });
 
@@ -59,5 +63,48 @@ describe('job event reducer', () => {
     const state = applyJobEvents(emptyJobs, [init([])]);
     const job = downloadJob({ id: 'cccccccc' });
     expect(applyJobEvents(state, [{ event: 'removed', data: { type: 'removed', job } }])).toBe(state);
+  });
+
+  it('keeps live tasks from init and the task events, apart from the other sources', () => {
+    const t = taskJob({ id: '1111111111111111' });
+    let state = applyJobEvents(emptyJobs, [init([downloadJob()], [pluginJob()], [t])]);
+    expect(state.tasks['1111111111111111']).toBe(t);
+    const before = state;
+    const u = taskJob({ id: '2222222222222222', createdAt: 2_000 });
+    state = applyJobEvents(state, [task('added', u)]);
+    expect(Object.keys(state.tasks).sort()).toEqual(['1111111111111111', '2222222222222222']);
+    expect(state.downloads).toBe(before.downloads);
+    expect(state.actions).toBe(before.actions);
+    expect(before.tasks['2222222222222222']).toBeUndefined();
+
+    const paused = { ...u, status: 'paused' as const, control: 'pause' as const, updatedAt: 2_500 };
+    state = applyJobEvents(state, [task('updated', paused), task('removed', t)]);
+    expect(state.tasks).toEqual({ '2222222222222222': paused });
+  });
+
+  it('takes a task whose metadata or control changed even with the same time and status', () => {
+    const t = taskJob({ metadata: { file: 'a.jpg' } });
+    const state = applyJobEvents(emptyJobs, [init([], [], [t])]);
+    expect(applyJobEvents(state, [task('updated', { ...t, metadata: { file: 'a.jpg' } })])).toBe(state);
+    const next = applyJobEvents(state, [task('updated', { ...t, metadata: { file: 'b.jpg' } })]);
+    expect(next.tasks[t.id]!.metadata).toEqual({ file: 'b.jpg' });
+    const asked = applyJobEvents(state, [init([], [], [{ ...t, control: 'cancel' }])]);
+    expect(asked.tasks[t.id]!.control).toBe('cancel');
+    const p = pluginJob({ metadata: { step: 1 } });
+    const withPlugin = applyJobEvents(emptyJobs, [init([], [p])]);
+    const moved = applyJobEvents(withPlugin, [
+      { event: 'action_updated', data: { type: 'updated', job: { ...p, metadata: { step: 2 } } } },
+    ]);
+    expect(moved.actions[p.id]!.metadata).toEqual({ step: 2 });
+  });
+
+  it('does not touch an earlier state while applying several events to one source', () => {
+    const a = taskJob({ id: 'aaaaaaaaaaaaaaaa' });
+    const b = taskJob({ id: 'bbbbbbbbbbbbbbbb' });
+    const state = applyJobEvents(emptyJobs, [init([])]);
+    const snapshot = JSON.stringify(state);
+    const next = applyJobEvents(state, [task('added', a), task('added', b), task('removed', a)]);
+    expect(JSON.stringify(state)).toBe(snapshot);
+    expect(Object.keys(next.tasks)).toEqual(['bbbbbbbbbbbbbbbb']);
   });
 });

@@ -1,12 +1,14 @@
-import type { DownloadJob, Job, JobEvent, PluginJob } from '../../../src-common/contract';
+import type { DownloadJob, Job, JobEvent, PluginJob, TaskJob } from '../../../src-common/contract';
 
 /** The live jobs as the renderer caches them: one record per source, keyed by id. */
 export interface JobsState {
   downloads: Record<string, DownloadJob>;
   actions: Record<string, PluginJob>;
+  /** Scripts' and plugins' own jobs (source `task`). */
+  tasks: Record<string, TaskJob>;
 }
 
-export const emptyJobs: JobsState = { downloads: {}, actions: {} };
+export const emptyJobs: JobsState = { downloads: {}, actions: {}, tasks: {} };
 
 /**
  * True when `next` carries nothing new for the screen. Lets a snapshot (init, or the
@@ -22,6 +24,11 @@ function unchanged(prev: Job | undefined, next: Job): boolean {
       prev.priority === next.priority &&
       prev.position === next.position
     );
+  }
+  if (prev.source === 'task' && next.source === 'task' && prev.control !== next.control) return false;
+  if (prev.source !== 'download' && next.source !== 'download') {
+    // A report may change only the metadata; a snapshot carries copies: compare what the screen shows.
+    return JSON.stringify(prev.metadata) === JSON.stringify(next.metadata);
   }
   return true;
 }
@@ -40,45 +47,35 @@ function replaceAll<T extends Job>(prev: Record<string, T>, jobs: readonly T[]):
   return same ? prev : next;
 }
 
+type Key = keyof JobsState;
+const keyOf = { download: 'downloads', plugin: 'actions', task: 'tasks' } as const satisfies Record<Job['source'], Key>;
+
 /**
  * Applies a batch of events in order. Returns the same record objects when nothing in
  * them changed, so selectors that depend on one source do not fire for the other.
  */
 export function applyJobEvents(state: JobsState, events: readonly JobEvent[]): JobsState {
-  let { downloads, actions } = state;
-  let downloadsCopied = false;
-  let actionsCopied = false;
+  const next: JobsState = { ...state };
+  const copied = new Set<Key>();
   for (const event of events) {
     if (event.event === 'init') {
-      downloads = replaceAll(downloads, event.data.jobs);
-      actions = replaceAll(actions, event.data.actionJobs);
-      downloadsCopied = downloads !== state.downloads;
-      actionsCopied = actions !== state.actions;
+      next.downloads = replaceAll(next.downloads, event.data.jobs);
+      next.actions = replaceAll(next.actions, event.data.actionJobs);
+      next.tasks = replaceAll(next.tasks, event.data.tasks);
+      // A snapshot's records are fresh objects (or the old ones): never mutated below.
+      copied.clear();
       continue;
     }
     const { type, job } = event.data;
-    // Tasks have no view yet; the job panel keeps to downloads and plugin jobs until it does.
-    if (job.source === 'task') continue;
-    if (job.source === 'download') {
-      if (type !== 'removed' && unchanged(downloads[job.id], job)) continue;
-      if (type === 'removed' && !downloads[job.id]) continue;
-      if (!downloadsCopied) {
-        downloads = { ...downloads };
-        downloadsCopied = true;
-      }
-      if (type === 'removed') delete downloads[job.id];
-      else downloads[job.id] = job;
-    } else {
-      if (type !== 'removed' && unchanged(actions[job.id], job)) continue;
-      if (type === 'removed' && !actions[job.id]) continue;
-      if (!actionsCopied) {
-        actions = { ...actions };
-        actionsCopied = true;
-      }
-      if (type === 'removed') delete actions[job.id];
-      else actions[job.id] = job;
-    }
+    const key = keyOf[job.source];
+    const record = next[key] as Record<string, Job>;
+    if (type === 'removed' ? !record[job.id] : unchanged(record[job.id], job)) continue;
+    const target = copied.has(key) ? record : { ...record };
+    if (type === 'removed') delete target[job.id];
+    else target[job.id] = job;
+    (next as Record<Key, Record<string, Job>>)[key] = target;
+    copied.add(key);
   }
-  if (downloads === state.downloads && actions === state.actions) return state;
-  return { downloads, actions };
+  const same = (Object.keys(keyOf) as Job['source'][]).every((source) => next[keyOf[source]] === state[keyOf[source]]);
+  return same ? state : next;
 }

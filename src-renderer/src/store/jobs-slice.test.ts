@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../src-common/contract';
 import type { HaulClient, JobEventListener } from '../api/client';
 import { createStore } from './index';
-import { downloadJob } from './test-jobs';
+import { downloadJob, taskJob } from './test-jobs';
 
 /**
  * A client that answers every command with `answer` and lets the test push events. The
@@ -93,5 +93,22 @@ describe('jobs slice', () => {
     await store.getState().removeJobs(['aaaaaaaa'], true);
     expect(fake.calls).toEqual([['jobs.remove', { id: 'aaaaaaaa', deleteFile: true }]]);
     expect(store.getState().selection).toEqual(['bbbbbbbb']);
+  });
+
+  it('keeps live tasks from the stream and sends their controls through the client', async () => {
+    const fake = fakeClient(() => ({ ok: true, value: {} }));
+    const store = createStore(fake.client);
+    const off = store.getState().connect();
+    const t = taskJob({ id: 'abcdefabcdef0123', suspendable: true });
+    fake.emit({ event: 'init', data: { jobs: [], actionJobs: [], tasks: [t] } });
+    fake.emit({ event: 'task_updated', data: { type: 'updated', job: { ...t, progress: 70, updatedAt: 5_000 } } });
+    await settle();
+    expect(store.getState().tasks[t.id]!.progress).toBe(70);
+    fake.emit({ event: 'task_removed', data: { type: 'removed', job: t } });
+    await settle();
+    expect(store.getState().tasks).toEqual({});
+    await store.getState().runJobCommand('jobs.suspend', [t.id]);
+    expect(fake.calls.at(-1)).toEqual(['jobs.suspend', { id: t.id }]);
+    off();
   });
 });

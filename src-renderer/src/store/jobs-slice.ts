@@ -6,7 +6,7 @@ import type { SortKey } from './table-query';
 import { downloadOf, type StatusMove } from './table-slice';
 import type { Slice } from './types';
 
-export type JobCommand = 'jobs.pause' | 'jobs.resume' | 'jobs.retry' | 'jobs.cancel';
+export type JobCommand = 'jobs.pause' | 'jobs.resume' | 'jobs.retry' | 'jobs.cancel' | 'jobs.suspend';
 type MoveTo = 'top' | 'up' | 'down' | 'bottom';
 
 const verbs: Record<JobCommand, string> = {
@@ -14,6 +14,7 @@ const verbs: Record<JobCommand, string> = {
   'jobs.resume': 'resume',
   'jobs.retry': 'retry',
   'jobs.cancel': 'cancel',
+  'jobs.suspend': 'suspend',
 };
 
 export interface JobsSlice extends JobsState {
@@ -102,15 +103,17 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
         queue = [];
         const state = get();
         const { retired, statusMoves, moved } = readBatch(events, state.downloads, removing, state.sort.key);
-        const next = applyJobEvents({ downloads: state.downloads, actions: state.actions }, events);
+        const next = applyJobEvents({ downloads: state.downloads, actions: state.actions, tasks: state.tasks }, events);
         const synced = state.synced || events.some((e) => e.event === 'init');
-        if (next.downloads !== state.downloads || next.actions !== state.actions || synced !== state.synced) {
+        const changed =
+          next.downloads !== state.downloads || next.actions !== state.actions || next.tasks !== state.tasks;
+        if (changed || synced !== state.synced) {
           // Before the live job goes: its row shows the job's last state without a frame in between.
           state.keepRows(retired);
           // The tabs count the change in the same frame as the row shows it; the read that
           // follows brings the core's own counts.
           state.countMoves(statusMoves);
-          set({ downloads: next.downloads, actions: next.actions, synced });
+          set({ downloads: next.downloads, actions: next.actions, tasks: next.tasks, synced });
         }
         if (moved) state.refreshTable(events.some((e) => e.event === 'init') ? 'now' : 'soon');
       };

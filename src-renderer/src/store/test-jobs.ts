@@ -1,4 +1,4 @@
-import type { DownloadJob, PluginJob } from '../../../src-common/contract';
+import type { DownloadJob, PluginJob, TaskJob } from '../../../src-common/contract';
 
 /** Builders for unit tests: a plausible job with only the fields a test cares about set. */
 export function downloadJob(fields: Partial<DownloadJob> = {}): DownloadJob {
@@ -56,6 +56,41 @@ export function pluginJob(fields: Partial<PluginJob> = {}): PluginJob {
     entityType: 'resource',
     entityId: 1,
     params: {},
+    ...fields,
+  };
+}
+
+export function taskJob(fields: Partial<TaskJob> = {}): TaskJob {
+  return {
+    id: 'fedcba9876543210',
+    source: 'task',
+    status: 'running',
+    progress: 25,
+    message: 'Running',
+    createdAt: 1_000,
+    startedAt: 1_000,
+    finishedAt: null,
+    updatedAt: 1_000,
+    attempts: 1,
+    maxAttempts: 1,
+    error: null,
+    result: null,
+    idempotencyKey: null,
+    name: 'Nightly backup',
+    description: 'Copies the photos to the NAS',
+    type: 'backup',
+    creator: 'backup.sh',
+    createdBy: 'api',
+    iconSvg: null,
+    metadata: {},
+    suspendable: false,
+    timeoutSec: null,
+    retryDelaySec: 0,
+    heartbeatSec: null,
+    lastReportAt: 1_000,
+    retryAt: null,
+    control: 'continue',
+    state: null,
     ...fields,
   };
 }

@@ -2,7 +2,7 @@ import type { ErrorShape } from '../../../src-common/contract';
 import type { Slice } from './types';
 import type { Sort, StatusTab } from './table-query';
 
-export type View = 'downloads' | 'library' | 'plugins' | 'queues' | 'settings' | 'about';
+export type View = 'downloads' | 'jobs' | 'library' | 'plugins' | 'queues' | 'settings' | 'about';
 
 export interface Notice {
   id: number;
