@@ -7,7 +7,7 @@
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { ErrorKind } from '../../src-common/contract';
 import type { CoreEvents, SequencedEvent, Subscription } from '../core/app';
 import { tokensMatch } from '../core/api-token';
@@ -63,7 +63,12 @@ export function registerJobSocket(
   server: Server,
   options: JobSocketOptions,
 ): { closeAll(): void; revokeStale(): void } {
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // ws loads with the first socket, not at start (scripts/check-build.mjs holds start to that).
+  let sockets: Promise<WebSocketServer> | undefined;
+  const socketServer = () =>
+    (sockets ??= import('ws').then(
+      ({ WebSocketServer: Server }) => new Server({ noServer: true, maxPayload: 64 * 1024 }),
+    ));
   const open = new Map<WebSocket, { subscription: Subscription; tag: string }>();
   const maxSockets = options.maxSockets ?? 64;
 
@@ -113,17 +118,19 @@ export function registerJobSocket(
     const refusal = check(req, url);
     if (refusal) return refuse(socket, ...refusal);
     const tag = options.tokenTag();
-    sockets.handleUpgrade(req, socket, head, (ws) => {
-      const subscription = options.hub.subscribe();
-      open.set(ws, { subscription, tag });
-      ws.on('close', () => {
-        subscription.close();
-        open.delete(ws);
-      });
-      ws.on('error', () => ws.terminate());
-      // Clients only listen; anything they send is ignored.
-      void follow(ws, subscription).finally(() => subscription.close());
-    });
+    void socketServer().then((wss) =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const subscription = options.hub.subscribe();
+        open.set(ws, { subscription, tag });
+        ws.on('close', () => {
+          subscription.close();
+          open.delete(ws);
+        });
+        ws.on('error', () => ws.terminate());
+        // Clients only listen; anything they send is ignored.
+        void follow(ws, subscription).finally(() => subscription.close());
+      }),
+    );
   });
 
   const revokeStale = (): void => {
@@ -145,7 +152,7 @@ export function registerJobSocket(
         ws.terminate();
       }
       open.clear();
-      sockets.close();
+      void sockets?.then((wss) => wss.close());
     },
     revokeStale,
   };
