@@ -1,47 +1,24 @@
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from '../src-main/test/self-signed';
 import { expect, test } from './fixtures';
 import { goTo, openApp, row, rpc, screenshotDir } from './ui';
 
 /** A home-lab server: HTTPS with a self-signed certificate, on 127.0.0.1. */
 let nas: Server;
 let fingerprint = '';
-let folder = '';
 const content = Buffer.from('backup from the NAS\n'.repeat(500));
 
 test.beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'haul-e2e-tls-'));
-  const [key, cert] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ].concat(['-days', '2', '-subj', '/CN=nas.home/O=Home lab', '-addext', 'subjectAltName=IP:127.0.0.1']),
-    { stdio: 'ignore' },
-  );
-  const tls = { key: readFileSync(key), cert: readFileSync(cert) };
-  fingerprint = new X509Certificate(tls.cert).fingerprint256;
+  const { fingerprint: made, ...tls } = selfSignedCertificate('/CN=nas.home/O=Home lab');
+  fingerprint = made;
   nas = createServer(tls, (_req, res) => res.end(content));
   await new Promise<void>((resolve) => nas.listen(0, '127.0.0.1', resolve));
 });
 test.afterAll(async () => {
   await new Promise((resolve) => nas.close(resolve));
-  rmSync(folder, { recursive: true, force: true });
 });
 
 test('a self-signed certificate: the failed job shows it, trusting it for its host (confirmed) completes the retry', async ({

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createCipheriv, createHash, randomInt } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDownloadChild } from '../../test/run-download-child';
 import { tempDir } from '../../test/temp-dir';
 import { fileSha256, sha256 } from './test-context';
 import { TestServer, type Faults } from './test-server';
@@ -15,8 +15,8 @@ import { TestServer, type Faults } from './test-server';
  * same files, kill moments and faults (drawn in request order).
  */
 const seed = Number(process.env['HAUL_SOAK_SEED'] ?? randomInt(2 ** 31));
-const root = resolve(__dirname, '../../..');
-const child = join(root, 'src-main/test/download-child.ts');
+/** One life of the download child, killed `killAfterMs` after READY (null: at DONE). */
+const run = (args: string[], killAfterMs: number | null) => runDownloadChild(args, killAfterMs, 60_000);
 const MiB = 1024 * 1024;
 /** Downloads in the soak. */
 const files = 20;
@@ -65,35 +65,6 @@ afterAll(async () => {
   await server.close();
   dir.remove();
 });
-
-/** Runs the child; SIGKILLs it `killAfterMs` after READY, or once it prints DONE when null. */
-function run(args: string[], killAfterMs: number | null): Promise<{ acks: string[]; done: boolean }> {
-  return new Promise((resolvePromise, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { cwd: root, stdio: 'pipe' });
-    let out = '';
-    let err = '';
-    let killer: NodeJS.Timeout | undefined;
-    const guard = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-    proc.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (killAfterMs !== null && !killer && out.includes('READY\n')) {
-        killer = setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
-      }
-      if (killAfterMs === null && out.includes('DONE\n')) proc.kill('SIGKILL');
-    });
-    proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    proc.on('exit', (code, signal) => {
-      clearTimeout(guard);
-      clearTimeout(killer);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited by itself (${code}):\n${err}`));
-      else
-        resolvePromise({
-          acks: [...out.matchAll(/^ACK ([0-9a-f]+)$/gm)].map((m) => m[1]!),
-          done: out.includes('DONE\n'),
-        });
-    });
-  });
-}
 
 describe('crash and fault soak', () => {
   it('after random SIGKILLs and server faults every acknowledged job completes with its bytes, at <= 1.15x', async () => {

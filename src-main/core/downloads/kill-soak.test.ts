@@ -1,14 +1,14 @@
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDownloadChild } from '../../test/run-download-child';
 import { tempDir } from '../../test/temp-dir';
 import { fileSha256, randomBody, sha256 } from './test-context';
 import { TestServer } from './test-server';
 
-const root = resolve(__dirname, '../../..');
-const child = join(root, 'src-main/test/download-child.ts');
+/** One life of the download child, killed `killAfterMs` after READY (null: at DONE). */
+const run = (args: string[], killAfterMs: number | null) => runDownloadChild(args, killAfterMs, 45_000);
 const dir = tempDir('haul-kill-');
 let server: TestServer;
 beforeAll(async () => {
@@ -18,35 +18,6 @@ afterAll(async () => {
   await server.close();
   dir.remove();
 });
-
-/** Runs the child; kills it `killAfterMs` after READY, or waits for DONE when null. */
-function run(args: string[], killAfterMs: number | null): Promise<{ acks: string[]; done: boolean }> {
-  return new Promise((resolvePromise, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { cwd: root, stdio: 'pipe' });
-    let out = '';
-    let err = '';
-    let killer: NodeJS.Timeout | undefined;
-    const guard = setTimeout(() => proc.kill('SIGKILL'), 45_000);
-    proc.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (killAfterMs !== null && !killer && out.includes('READY\n')) {
-        killer = setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
-      }
-      if (killAfterMs === null && out.includes('DONE\n')) proc.kill('SIGKILL');
-    });
-    proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    proc.on('exit', (code, signal) => {
-      clearTimeout(guard);
-      clearTimeout(killer);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited by itself (${code}):\n${err}`));
-      else
-        resolvePromise({
-          acks: [...out.matchAll(/^ACK ([0-9a-f]+)$/gm)].map((m) => m[1]!),
-          done: out.includes('DONE\n'),
-        });
-    });
-  });
-}
 
 describe('downloads under SIGKILL', () => {
   it('every acknowledged download completes with the right bytes: no orphan .part, no ` (n)` copy', async () => {

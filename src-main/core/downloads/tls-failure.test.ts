@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../test/self-signed';
 import { JobFailure } from '../jobs/runner';
 import { fileSha256, makeContext, sha256, tempDir, testEngine, testJob } from './test-context';
 
@@ -20,35 +17,9 @@ let handshakes = 0;
 const hostOf = (server: Server): string => `127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 beforeAll(async () => {
-  const dir = await tempDir();
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
   // A self-signed certificate, as a NAS or a home lab serves.
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=nas.home',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  const tls = { key: readFileSync(key), cert: readFileSync(cert) };
-  fingerprint = new X509Certificate(tls.cert).fingerprint256;
+  const { fingerprint: made, ...tls } = selfSignedCertificate('/CN=nas.home');
+  fingerprint = made;
   other = createServer(tls, (_req, res) => {
     requests.other += 1;
     res.end(body);
