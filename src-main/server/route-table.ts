@@ -4,9 +4,10 @@ import { queuesApiCounts } from './routes-queues';
 import type { QueryShape } from './query';
 import { BadRequest } from './reply';
 import { restJob, typeFilter } from './rest-job';
+import { SeedJobFields } from './seed-job-package';
 
 /** A job on the REST routes: Haul's fields and the seeds' `jobId`, `name` and `type` (rest-job.ts). */
-const RestJobShape = Job.and(z.object({ jobId: z.string(), name: z.string(), type: z.string() }));
+const RestJobShape = Job.and(z.object({ jobId: z.string(), name: z.string(), type: z.string() })).and(SeedJobFields);
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 

@@ -56,8 +56,11 @@ export const SeedJobFields = z.object({
   retry_delay_sec: z.number().int().nullable(),
   retries: z.number().int(),
   idempotency_key: z.string().nullable(),
-  /** The create body's `params`, as a JSON string (the seed keeps them so). */
-  params: z.string().nullable(),
+  /**
+   * A task's create `params`, as a JSON string (the seed keeps them so); a plugin job keeps
+   * Haul's own `params`, the action's parameters as an object; null for downloads.
+   */
+  params: z.union([z.string(), z.record(z.string(), z.unknown())]).nullable(),
 });
 export type SeedJobFields = z.infer<typeof SeedJobFields>;
 
@@ -75,7 +78,7 @@ export function seedJobFields(job: Job): SeedJobFields {
     retry_delay_sec: task ? task.retryDelaySec : null,
     retries: Math.max(0, job.attempts - 1),
     idempotency_key: job.idempotencyKey,
-    params: params ?? null,
+    params: job.source === 'plugin' ? job.params : (params ?? null),
   };
 }
 

@@ -30,6 +30,21 @@ const Job = z.object({
   result: z.unknown(),
 });
 
+// The seed's Job fields Haul answers beside its own, under the seed's names.
+const SeedJob = Job.extend({
+  scheduled_at: z.number().int(),
+  updated_at: z.number().int(),
+  started_at: z.number().int().nullable(),
+  eta: z.number().nullable(),
+  progress_details: z.string().nullable(),
+  timeout_sec: z.number().int().nullable(),
+  max_retries: z.number().int().min(0),
+  retry_delay_sec: z.number().int().nullable(),
+  retries: z.number().int().min(0),
+  idempotency_key: z.string().nullable(),
+  params: z.string().nullable(),
+});
+
 let haul: SeedServer;
 beforeAll(async () => {
   haul = await startSeedServer();
@@ -165,8 +180,44 @@ describe('seed 004: jobs', () => {
     expectError(await haul.call('POST', '/v1/jobs', params), 400, 'invalid_input', 'params');
     expectError(await haul.call('POST', '/v1/jobs', { type: 'benchmark', timeout_sec: 0 }), 400, 'invalid_input');
   });
-  it.todo(
-    'job fields under the seed names: scheduled_at, updated_at, started_at, eta, progress_details, timeout_sec, max_retries, retry_delay_sec, retries, idempotency_key, params',
-  );
+  it('answers the job fields under the seed names, times in unix milliseconds', async () => {
+    const before = Date.now();
+    const created = await haul.call('POST', '/v1/jobs', {
+      type: 'dataset',
+      idempotency_key: 'fields-1',
+      params: { rows: 10 },
+      timeout_sec: 300,
+      max_retries: 2,
+      retry_delay_sec: 0,
+    });
+    const job = expectShape(SeedJob, created.body, 'POST /v1/jobs');
+    expect(job).toMatchObject({
+      started_at: null,
+      eta: null,
+      timeout_sec: 300,
+      max_retries: 2,
+      retry_delay_sec: 0,
+      retries: 0,
+      idempotency_key: 'fields-1',
+    });
+    expect(JSON.parse(job.params!)).toEqual({ rows: 10 });
+    expect(job.scheduled_at).toBeGreaterThanOrEqual(before);
+    expect(job.scheduled_at).toBeLessThanOrEqual(Date.now());
+    await haul.call('POST', `/v1/jobs/${job.id}/start`);
+    await haul.call('POST', `/v1/jobs/${job.id}/progress`, { progress: 30, message: 'Reading rows' });
+    await haul.call('POST', `/v1/jobs/${job.id}/fail`, { message: 'disk full' });
+    await haul.call('POST', `/v1/jobs/${job.id}/start`);
+    const read = expectShape(SeedJob, (await haul.call('GET', `/v1/jobs/${job.id}`)).body, 'GET /v1/jobs/{id}');
+    expect(read.retries).toBe(1);
+    expect(read.started_at).toBeGreaterThanOrEqual(job.scheduled_at);
+    expect(read.updated_at).toBeGreaterThanOrEqual(read.started_at!);
+    expect(read.progress_details).toEqual(expect.any(String));
+    const listed = (await haul.call('GET', '/v1/jobs?status=running&limit=100')).body.jobs;
+    expectShape(z.array(SeedJob), listed, 'GET /v1/jobs');
+    // A job created with Haul's names answers the seed's too; null where it has none.
+    const haulBody = { source: 'seed-004', name: 'Plain', type: 'benchmark' };
+    const plain = expectShape(SeedJob, (await haul.call('POST', '/v1/jobs', haulBody)).body, 'POST /v1/jobs');
+    expect(plain).toMatchObject({ params: null, idempotency_key: null, timeout_sec: null, max_retries: 0 });
+  });
   it.todo('statuses the seed has and Haul does not: initializing, waiting, resuming, canceling, locked, skipped');
 });
