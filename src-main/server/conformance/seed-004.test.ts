@@ -134,7 +134,7 @@ describe('seed 004: jobs', () => {
   });
 
   it('refuses unknown statuses, order fields and parameters, naming them', async () => {
-    expectError(await haul.call('GET', '/v1/jobs?status=waiting,canceled'), 400, 'invalid_input', 'waiting, canceled');
+    expectError(await haul.call('GET', '/v1/jobs?status=queued,done'), 400, 'invalid_input', 'queued, done');
     expectError(await haul.call('GET', '/v1/jobs?order=-eta'), 400, 'invalid_input', 'order');
     expectError(await haul.call('GET', '/v1/jobs?tenant=x'), 400, 'invalid_input', 'tenant');
     expectError(await haul.call('GET', '/v1/jobs?page=0'), 400, 'invalid_input', 'page');
@@ -219,5 +219,27 @@ describe('seed 004: jobs', () => {
     const plain = expectShape(SeedJob, (await haul.call('POST', '/v1/jobs', haulBody)).body, 'POST /v1/jobs');
     expect(plain).toMatchObject({ params: null, idempotency_key: null, timeout_sec: null, max_retries: 0 });
   });
-  it.todo('statuses the seed has and Haul does not: initializing, waiting, resuming, canceling, locked, skipped');
+  it("filters by the seed's status names: waiting is Haul's pending, canceled its cancelled", async () => {
+    const waiting = await create({ name: 'Waits', type: 'statuses' });
+    const cancelled = await create({ name: 'Stops', type: 'statuses' });
+    expect((await verb(cancelled.id, 'cancel')).body.status).toBe('cancelled');
+    const ids = async (status: string) => {
+      const answer = await haul.call('GET', `/v1/jobs?type=statuses&status=${status}`);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return (answer.body.jobs as { id: string }[]).map((job) => job.id);
+    };
+    expect(await ids('waiting')).toEqual([waiting.id]);
+    expect(await ids('waiting')).toEqual(await ids('pending'));
+    expect(await ids('canceled')).toEqual([cancelled.id]);
+    expect(await ids('waiting,canceled')).toEqual([cancelled.id, waiting.id]);
+  });
+
+  it('refuses the seed statuses Haul never produces, naming them', async () => {
+    for (const status of ['initializing', 'resuming', 'canceling', 'locked', 'skipped']) {
+      const answer = await haul.call('GET', `/v1/jobs?status=running,${status}`);
+      expectError(answer, 400, 'invalid_input', `never puts a job in status ${status}`);
+      expect(answer.body.error.details).toEqual({ field: 'status' });
+    }
+    expectError(await haul.call('GET', '/v1/jobs?status=locked,skipped'), 400, 'invalid_input', 'locked, skipped');
+  });
 });
