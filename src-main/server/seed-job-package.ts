@@ -43,6 +43,17 @@ export function createBodyFromSeed(body: unknown): unknown {
   return input;
 }
 
+/** The seed's create fields, for the OpenAPI document: what `createBodyFromSeed` takes. */
+export const SeedCreateFields = z.object({
+  /** The same as `idempotencyKey`. */
+  idempotency_key: z.string().min(1).max(200).optional(),
+  /** Kept as `metadata.params`; answered again as `params`, a JSON string. */
+  params: z.unknown().optional(),
+  timeout_sec: z.number().int().min(1).optional(),
+  max_retries: z.number().int().min(0).optional(),
+  retry_delay_sec: z.number().int().min(0).optional(),
+});
+
 /** The seed's job fields: times in unix milliseconds, null where Haul has no value. */
 export const SeedJobFields = z.object({
   scheduled_at: z.number(),
