@@ -133,7 +133,7 @@ const handWritten: RouteDoc[] = [
   { method: 'GET', url: '/v1/openapi.json', summary: 'This document.', output: z.record(z.string(), z.unknown()) },
 ];
 
-/** `POST /v1/jobs` takes Haul's create fields or the job-package API's; `name` then defaults to `type`. */
+/** `POST /v1/jobs` takes Haul's create fields or the job-package API's, with which `name` defaults to `type`. */
 function createBody(): z.ZodType {
   const haul = commands['jobs.create'].input as unknown as z.ZodObject;
   return haul.partial({ name: true }).extend(SeedCreateFields.shape);

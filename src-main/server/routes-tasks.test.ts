@@ -65,8 +65,7 @@ describe('task routes (bare answers)', () => {
     const missing = await api.call('POST', '/v1/jobs/0123456789abcdef/complete', {});
     expect(missing.status).toBe(404);
     expect(missing.json().error.kind).toBe('not_found');
-    // Without a type to default to (the job-package body), a name is required.
-    const noName = await api.call('POST', '/v1/jobs', { description: 'backup' });
+    const noName = await api.call('POST', '/v1/jobs', { type: 'backup' });
     expect(noName.status).toBe(400);
     expect(noName.json().error.details).toEqual({ field: 'name' });
   });

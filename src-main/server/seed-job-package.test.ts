@@ -45,6 +45,8 @@ describe('the job-package create body', () => {
       metadata: { params: null },
     });
     expect(createBodyFromSeed('text')).toBe('text');
+    // Without any of the seed's own fields, it is Haul's body: no name is made up.
+    expect(createBodyFromSeed({ type: 'backup' })).toEqual({ type: 'backup' });
   });
 
   it('refuses one field under both names, naming the seed one', () => {

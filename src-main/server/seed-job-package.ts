@@ -17,14 +17,16 @@ const createFieldNames = {
 
 /**
  * The seed's body `{ type, idempotency_key, params, timeout_sec, max_retries,
- * retry_delay_sec }` as Haul's `jobs.create` input. `name` defaults to `type` (the seed
- * has no display name per job); `params` is kept as `metadata.params`, shown beside the
+ * retry_delay_sec }` as Haul's `jobs.create` input. In a body that uses any of those
+ * names, `name` defaults to `type` (the seed has no display name per job); `params` is kept as `metadata.params`, shown beside the
  * job and answered again as the seed's `params`. A body giving one field under both
  * names is refused, naming it, rather than picking one.
  */
 export function createBodyFromSeed(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const input: Record<string, unknown> = { ...body };
+  // Only a body in the seed's words gets a default name: Haul's own (and the job-queue API's) requires one.
+  const inSeedWords = 'params' in input || Object.keys(createFieldNames).some((name) => name in input);
   for (const [seedName, haulName] of Object.entries(createFieldNames)) {
     if (!(seedName in input)) continue;
     if (haulName in input) throw new BadRequest(seedName, `give ${seedName} or ${haulName}, not both`);
@@ -39,7 +41,7 @@ export function createBodyFromSeed(body: unknown): unknown {
     input.metadata = { ...(isObject ? metadata : {}), params: input.params };
     delete input.params;
   }
-  if (input.name === undefined && typeof input.type === 'string') input.name = input.type;
+  if (inSeedWords && input.name === undefined && typeof input.type === 'string') input.name = input.type;
   return input;
 }
 
