@@ -62,6 +62,23 @@ describe('GET /v1/openapi.json', () => {
     expect(detail.properties.jobs.items.required).toEqual(expect.arrayContaining(['state', 'failedReason']));
   });
 
+  it("describes POST /v1/jobs with the job-package body and the seed's job fields in every task answer", () => {
+    const create = doc.paths['/v1/jobs']!.post;
+    const body = create.requestBody.content['application/json'].schema;
+    expect(body.properties).toHaveProperty('name');
+    expect(body.required ?? []).not.toContain('name');
+    for (const field of ['idempotency_key', 'params', 'timeout_sec', 'max_retries', 'retry_delay_sec']) {
+      expect(body.properties, field).toHaveProperty(field);
+    }
+    expect(body.additionalProperties).toBe(false);
+    const answer = JSON.stringify(create.responses['201'] ?? create.responses['200']);
+    for (const field of ['jobId', 'scheduled_at', 'started_at', 'progress_details', 'retries', 'idempotency_key']) {
+      expect(answer, field).toContain(`"${field}"`);
+    }
+    const list = JSON.stringify(doc.paths['/v1/jobs']!.get.responses['200']);
+    expect(list).toContain('"scheduled_at"');
+  });
+
   it('is served behind the token', async () => {
     const api = await startTestApi();
     try {

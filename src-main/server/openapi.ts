@@ -4,6 +4,7 @@ import { commandRoutes, type Method } from './route-table';
 import { QueuesApiJobShape } from './routes-queues';
 import { ApiJobGroup, ApiJobGroupList, ApiJobType, ApiJobTypeList } from './routes-job-types';
 import { taskRoutes } from './route-table-tasks';
+import { SeedCreateFields, SeedJobFields } from './seed-job-package';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -132,6 +133,12 @@ const handWritten: RouteDoc[] = [
   { method: 'GET', url: '/v1/openapi.json', summary: 'This document.', output: z.record(z.string(), z.unknown()) },
 ];
 
+/** `POST /v1/jobs` takes Haul's create fields or the job-package API's, with which `name` defaults to `type`. */
+function createBody(): z.ZodType {
+  const haul = commands['jobs.create'].input as unknown as z.ZodObject;
+  return haul.partial({ name: true }).extend(SeedCreateFields.shape);
+}
+
 function commandDocs(): RouteDoc[] {
   const tasks = taskRoutes.map((route): RouteDoc => ({
     method: route.method,
@@ -140,8 +147,11 @@ function commandDocs(): RouteDoc[] {
     // The id travels in the path.
     body: route.params?.length
       ? (commands[route.command].input as unknown as z.ZodObject).omit({ id: true })
-      : commands[route.command].input,
-    output: commands[route.command].output,
+      : route.command === 'jobs.create'
+        ? createBody()
+        : commands[route.command].input,
+    // As restJob answers it: the task, its `jobId` and the job-package API's fields.
+    output: commands[route.command].output.and(z.object({ jobId: z.string() })).and(SeedJobFields),
   }));
   const rest = commandRoutes.map((route): RouteDoc => {
     const { input, output } = commands[route.command];

@@ -1,11 +1,13 @@
 import type { Job } from '../../src-common/contract';
+import { seedJobFields, type SeedJobFields } from './seed-job-package';
 
 /**
  * A job as the REST routes and the job WebSocket show it: Haul's fields, plus the names the
  * job-queue and job-package APIs read: `jobId` (the same id), `name` (what the panel shows)
  * and `type` (the id of its job type in GET /v1/job-types). A task has its own name and type.
+ * The job-package API's snake_case fields come beside them (seed-job-package.ts).
  */
-export type RestJob = Job & { jobId: string; name: string; type: string };
+export type RestJob = Job & SeedJobFields & { jobId: string; name: string; type: string };
 
 export function jobTypeId(job: Job): string {
   if (job.source === 'download') return 'download';
@@ -13,9 +15,11 @@ export function jobTypeId(job: Job): string {
 }
 
 export function restJob(job: Job): RestJob {
-  if (job.source === 'task') return { ...job, jobId: job.id };
+  // Haul's own fields win where the seed's name is taken: a download's `eta`, a plugin job's `params`.
+  const seed = seedJobFields(job);
+  if (job.source === 'task') return { ...seed, ...job, jobId: job.id };
   const name = job.source === 'download' ? (job.fileName ?? job.url) : job.label;
-  return { ...job, jobId: job.id, name, type: jobTypeId(job) };
+  return { ...seed, ...job, jobId: job.id, name, type: jobTypeId(job) };
 }
 
 /** `type=plugin:<plugin>:<action>` filters by the action, which is what SQLite keeps of a plugin job's type. */

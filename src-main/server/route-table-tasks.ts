@@ -27,7 +27,9 @@ export const taskRoutes: readonly TaskRoute[] = [
     command: 'jobs.create',
     summary:
       'Creates a task: a job the caller runs and reports on (job-queue API). `start: true` starts it at once; ' +
-      'the same `idempotencyKey` answers the first task. Answers 201 with the task.',
+      'the same `idempotencyKey` answers the first task. Answers 201 with the task. Also takes the job-package ' +
+      "API's body: `type`, `idempotency_key`, `params` (kept as `metadata.params`), `timeout_sec`, `max_retries`, " +
+      '`retry_delay_sec`; with any of them `name` defaults to `type`; one field under both names is a 400 naming it.',
     input: 'body',
     okStatus: 201,
   },

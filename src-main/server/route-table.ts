@@ -4,9 +4,10 @@ import { queuesApiCounts } from './routes-queues';
 import type { QueryShape } from './query';
 import { BadRequest } from './reply';
 import { restJob, typeFilter } from './rest-job';
+import { SeedJobFields, statusFilterFromSeed } from './seed-job-package';
 
 /** A job on the REST routes: Haul's fields and the seeds' `jobId`, `name` and `type` (rest-job.ts). */
-const RestJobShape = Job.and(z.object({ jobId: z.string(), name: z.string(), type: z.string() }));
+const RestJobShape = Job.and(z.object({ jobId: z.string(), name: z.string(), type: z.string() })).and(SeedJobFields);
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -47,6 +48,7 @@ const orderAliases: Record<string, string> = {
 function pageToOffset(input: Record<string, unknown>): Record<string, unknown> {
   const { page, ...rest } = input;
   if (typeof rest.type === 'string') rest.type = typeFilter(rest.type);
+  if (typeof rest.status === 'string') rest.status = statusFilterFromSeed(rest.status);
   if (typeof rest.order === 'string') {
     const descending = rest.order.startsWith('-');
     const field = descending ? rest.order.slice(1) : rest.order;

@@ -101,7 +101,7 @@ describe('the job-queue and job-package APIs routes', () => {
       ['source=ftp', 'source'],
       ['colour=red', 'colour'],
       ['limit=1&limit=2', 'limit'],
-      ['status=waiting,canceled', 'status'],
+      ['status=queued,done', 'status'],
     ]) {
       const bad = await api.call('GET', `/v1/jobs?${query}`);
       expect(bad.status, query).toBe(400);
@@ -110,10 +110,10 @@ describe('the job-queue and job-package APIs routes', () => {
   });
 
   it('names the unknown statuses, and pages 100 jobs when no limit is given', async () => {
-    const bad = await api.call('GET', '/v1/jobs?status=paused,waiting,canceled');
+    const bad = await api.call('GET', '/v1/jobs?status=paused,queued,done');
     expect(bad.status).toBe(400);
     expect(bad.json().error).toMatchObject({ kind: 'invalid_input', details: { field: 'status' } });
-    expect(bad.json().error.message).toMatch(/^status: unknown status waiting, canceled \(known: pending, /);
+    expect(bad.json().error.message).toMatch(/^status: unknown status queued, done \(known: pending, /);
     await submit(Array.from({ length: 120 }, (_, i) => `https://example.com/page-${i}.bin`).join('\n'), {
       paused: true,
     });

@@ -3,6 +3,7 @@ import type { Core } from '../core/app';
 import { sendResult } from './reply';
 import { restJob } from './rest-job';
 import { taskRoutes } from './route-table-tasks';
+import { createBodyFromSeed } from './seed-job-package';
 
 /** Registers the task routes: the body (and the path's id) is the command's input; answers bare. */
 export function registerTaskRoutes(app: FastifyInstance, core: Pick<Core, 'invoke'>): void {
@@ -11,7 +12,8 @@ export function registerTaskRoutes(app: FastifyInstance, core: Pick<Core, 'invok
       method: route.method,
       url: route.url,
       handler: async (request, reply) => {
-        const body = request.body ?? {};
+        // The create route also takes the job-package API's body, its names mapped to Haul's.
+        const body = route.command === 'jobs.create' ? createBodyFromSeed(request.body ?? {}) : (request.body ?? {});
         const params = (request.params ?? {}) as Record<string, string>;
         // A body that is not an object is left for the schema to refuse, field named.
         const input =

@@ -30,6 +30,21 @@ const Job = z.object({
   result: z.unknown(),
 });
 
+// The seed's Job fields Haul answers beside its own, under the seed's names.
+const SeedJob = Job.extend({
+  scheduled_at: z.number().int(),
+  updated_at: z.number().int(),
+  started_at: z.number().int().nullable(),
+  eta: z.number().nullable(),
+  progress_details: z.string().nullable(),
+  timeout_sec: z.number().int().nullable(),
+  max_retries: z.number().int().min(0),
+  retry_delay_sec: z.number().int().nullable(),
+  retries: z.number().int().min(0),
+  idempotency_key: z.string().nullable(),
+  params: z.string().nullable(),
+});
+
 let haul: SeedServer;
 beforeAll(async () => {
   haul = await startSeedServer();
@@ -119,15 +134,112 @@ describe('seed 004: jobs', () => {
   });
 
   it('refuses unknown statuses, order fields and parameters, naming them', async () => {
-    expectError(await haul.call('GET', '/v1/jobs?status=waiting,canceled'), 400, 'invalid_input', 'waiting, canceled');
+    expectError(await haul.call('GET', '/v1/jobs?status=queued,done'), 400, 'invalid_input', 'queued, done');
     expectError(await haul.call('GET', '/v1/jobs?order=-eta'), 400, 'invalid_input', 'order');
     expectError(await haul.call('GET', '/v1/jobs?tenant=x'), 400, 'invalid_input', 'tenant');
     expectError(await haul.call('GET', '/v1/jobs?page=0'), 400, 'invalid_input', 'page');
   });
 
-  it.todo("POST /v1/jobs with the seed's body { type, idempotency_key, params } (Haul asks for name, idempotencyKey)");
-  it.todo(
-    'job fields under the seed names: scheduled_at, updated_at, started_at, eta, progress_details, timeout_sec, max_retries, retry_delay_sec, retries, idempotency_key, params',
-  );
-  it.todo('statuses the seed has and Haul does not: initializing, waiting, resuming, canceling, locked, skipped');
+  it("POST /v1/jobs takes the seed's body { type, idempotency_key, params, timeout_sec, max_retries, retry_delay_sec }", async () => {
+    const body = {
+      type: 'benchmark_llm',
+      idempotency_key: '4b3c1f6e-0d5a-4f7b-9a61-2f0e8d7c6b5a',
+      params: { model: 'small', runs: 3 },
+      timeout_sec: 600,
+      max_retries: 2,
+      retry_delay_sec: 7,
+    };
+    const answer = await haul.call('POST', '/v1/jobs', body);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    const job = expectShape(Job, answer.body, 'POST /v1/jobs (seed body)');
+    expect(answer.body).toMatchObject({
+      type: 'benchmark_llm',
+      name: 'benchmark_llm',
+      idempotencyKey: body.idempotency_key,
+      timeoutSec: 600,
+      maxAttempts: 3,
+      retryDelaySec: 7,
+      metadata: { params: body.params },
+    });
+    // The same key, under either name, answers the first job.
+    const again = await haul.call('POST', '/v1/jobs', { ...body, params: { other: true } });
+    expect(again.body.id).toBe(job.id);
+    const haulName = await haul.call('POST', '/v1/jobs', { name: 'x', idempotencyKey: body.idempotency_key });
+    expect(haulName.body.id).toBe(job.id);
+    const fresh = await haul.call('POST', '/v1/jobs', { type: 'benchmark_llm', idempotency_key: 'another-key' });
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.id).not.toBe(job.id);
+  });
+
+  it('refuses a create body that gives one field under both names, naming it', async () => {
+    const both = { type: 'benchmark', idempotency_key: 'k1', idempotencyKey: 'k1' };
+    expectError(await haul.call('POST', '/v1/jobs', both), 400, 'invalid_input', 'idempotency_key');
+    const retries = { type: 'benchmark', max_retries: 1, maxRetries: 1 };
+    expectError(await haul.call('POST', '/v1/jobs', retries), 400, 'invalid_input', 'max_retries');
+    const params = { type: 'benchmark', params: {}, metadata: { params: 1 } };
+    expectError(await haul.call('POST', '/v1/jobs', params), 400, 'invalid_input', 'params');
+    expectError(await haul.call('POST', '/v1/jobs', { type: 'benchmark', timeout_sec: 0 }), 400, 'invalid_input');
+  });
+  it('answers the job fields under the seed names, times in unix milliseconds', async () => {
+    const before = Date.now();
+    const created = await haul.call('POST', '/v1/jobs', {
+      type: 'dataset',
+      idempotency_key: 'fields-1',
+      params: { rows: 10 },
+      timeout_sec: 300,
+      max_retries: 2,
+      retry_delay_sec: 0,
+    });
+    const job = expectShape(SeedJob, created.body, 'POST /v1/jobs');
+    expect(job).toMatchObject({
+      started_at: null,
+      eta: null,
+      timeout_sec: 300,
+      max_retries: 2,
+      retry_delay_sec: 0,
+      retries: 0,
+      idempotency_key: 'fields-1',
+    });
+    expect(JSON.parse(job.params!)).toEqual({ rows: 10 });
+    expect(job.scheduled_at).toBeGreaterThanOrEqual(before);
+    expect(job.scheduled_at).toBeLessThanOrEqual(Date.now());
+    await haul.call('POST', `/v1/jobs/${job.id}/start`);
+    await haul.call('POST', `/v1/jobs/${job.id}/progress`, { progress: 30, message: 'Reading rows' });
+    await haul.call('POST', `/v1/jobs/${job.id}/fail`, { message: 'disk full' });
+    await haul.call('POST', `/v1/jobs/${job.id}/start`);
+    const read = expectShape(SeedJob, (await haul.call('GET', `/v1/jobs/${job.id}`)).body, 'GET /v1/jobs/{id}');
+    expect(read.retries).toBe(1);
+    expect(read.started_at).toBeGreaterThanOrEqual(job.scheduled_at);
+    expect(read.updated_at).toBeGreaterThanOrEqual(read.started_at!);
+    expect(read.progress_details).toEqual(expect.any(String));
+    const listed = (await haul.call('GET', '/v1/jobs?status=running&limit=100')).body.jobs;
+    expectShape(z.array(SeedJob), listed, 'GET /v1/jobs');
+    // A job created with Haul's names answers the seed's too; null where it has none.
+    const haulBody = { source: 'seed-004', name: 'Plain', type: 'benchmark' };
+    const plain = expectShape(SeedJob, (await haul.call('POST', '/v1/jobs', haulBody)).body, 'POST /v1/jobs');
+    expect(plain).toMatchObject({ params: null, idempotency_key: null, timeout_sec: null, max_retries: 0 });
+  });
+  it("filters by the seed's status names: waiting is Haul's pending, canceled its cancelled", async () => {
+    const waiting = await create({ name: 'Waits', type: 'statuses' });
+    const cancelled = await create({ name: 'Stops', type: 'statuses' });
+    expect((await verb(cancelled.id, 'cancel')).body.status).toBe('cancelled');
+    const ids = async (status: string) => {
+      const answer = await haul.call('GET', `/v1/jobs?type=statuses&status=${status}`);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return (answer.body.jobs as { id: string }[]).map((job) => job.id);
+    };
+    expect(await ids('waiting')).toEqual([waiting.id]);
+    expect(await ids('waiting')).toEqual(await ids('pending'));
+    expect(await ids('canceled')).toEqual([cancelled.id]);
+    expect(await ids('waiting,canceled')).toEqual([cancelled.id, waiting.id]);
+  });
+
+  it('refuses the seed statuses Haul never produces, naming them', async () => {
+    for (const status of ['initializing', 'resuming', 'canceling', 'locked', 'skipped']) {
+      const answer = await haul.call('GET', `/v1/jobs?status=running,${status}`);
+      expectError(answer, 400, 'invalid_input', `never puts a job in status ${status}`);
+      expect(answer.body.error.details).toEqual({ field: 'status' });
+    }
+    expectError(await haul.call('GET', '/v1/jobs?status=locked,skipped'), 400, 'invalid_input', 'locked, skipped');
+  });
 });
