@@ -16,6 +16,7 @@ import { registerStaticFiles } from './static-files';
 import { eventsUrl, registerEventRoutes } from './routes-sse';
 import { registerTaskRoutes } from './routes-tasks';
 import { registerSeed003Routes } from './routes-seed-003';
+import { registerSeed001Routes } from './routes-seed-001';
 import { TicketStore } from './tickets';
 import { registerJobTypeRoutes } from './routes-job-types';
 import { registerJobSocket } from './routes-ws';
@@ -159,6 +160,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerPairRoutes(app, core);
   registerJobTypeRoutes(app, core);
   registerSeed003Routes(app, core);
+  registerSeed001Routes(app, core);
   const streams = registerEventRoutes(app, { hub: core.events, tickets, tokenTag, ...options.events });
   const sockets = registerJobSocket(app.server, {
     hub: core.events,

@@ -7,8 +7,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { CommandName, CommandOutput, Envelope, Job } from '../../src-common/contract';
+import type { Job } from '../../src-common/contract';
 import type { Core } from '../core/app';
+import { invokeTyped } from './invoke-typed';
 import { queryToInput, refuseUnknownQuery } from './query';
 import { BadRequest, sendError, sendValue } from './reply';
 import { restJob } from './rest-job';
@@ -102,15 +103,6 @@ function haulStatuses(raw: unknown): string | undefined {
     );
   }
   return names.flatMap((name) => seedStatuses[name as SeedStatus]).join(',') || undefined;
-}
-
-/** A command's answer, typed by its contract output (the facade's `invoke` answers `unknown`). */
-export async function invokeTyped<C extends CommandName>(
-  core: Pick<Core, 'invoke'>,
-  command: C,
-  input: unknown,
-): Promise<Envelope<CommandOutput<C>>> {
-  return (await core.invoke(command, input)) as Envelope<CommandOutput<C>>;
 }
 
 export function registerSeed003Routes(app: FastifyInstance, core: Pick<Core, 'invoke'>): void {
