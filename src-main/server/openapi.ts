@@ -4,11 +4,12 @@ import { commandRoutes, type Method } from './route-table';
 import { QueuesApiJobShape } from './routes-queues';
 import { ApiJobGroup, ApiJobGroupList, ApiJobType, ApiJobTypeList } from './routes-job-types';
 import { taskRoutes } from './route-table-tasks';
+import { seedRouteDocs } from './openapi-seeds';
 
 type JsonSchema = Record<string, unknown>;
 
 /** A route described by hand: the ones that are not a single command (SSE, tickets, the queues API's detail). */
-interface RouteDoc {
+export interface RouteDoc {
   method: Method;
   url: string;
   summary: string;
@@ -214,7 +215,7 @@ function operation(doc: RouteDoc): JsonSchema {
 /** The OpenAPI 3.1 description of the whole API, generated from the contract's zod schemas. */
 export function buildOpenApi(version: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const doc of [...handWritten, ...commandDocs()]) {
+  for (const doc of [...handWritten, ...commandDocs(), ...seedRouteDocs]) {
     const path = doc.url.replace(/:(\w+)/g, '{$1}');
     (paths[path] ??= {})[doc.method.toLowerCase()] = operation(doc);
   }
