@@ -9,7 +9,7 @@ import { seedRouteDocs } from './openapi-seeds';
 type JsonSchema = Record<string, unknown>;
 
 /** A route described by hand: the ones that are not a single command (SSE, tickets, the queues API's detail). */
-export interface RouteDoc {
+interface RouteDoc {
   method: Method;
   url: string;
   summary: string;
