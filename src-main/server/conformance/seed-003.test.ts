@@ -182,6 +182,9 @@ describe('seed 003: the seed paths under /api/v1/jobs', () => {
     const { data } = expectShape(ok(z.array(ApiJob)), answer.body, 'GET /api/v1/jobs');
     expect(data.map((j) => j.jobId)).toEqual([mine.jobId]);
     expect(data[0]).toMatchObject({ source: 'shop-sync', status: 'running' });
+    // Haul's own list names the same filter `creator` (its `source` is the kind of job).
+    const byCreator = (await haul.call('GET', '/v1/jobs?creator=shop-sync')).body.jobs;
+    expect(byCreator.map((j: { id: string }) => j.id)).toEqual([mine.jobId]);
     const bySource = (await haul.call('GET', '/api/v1/jobs?source=other-plugin')).body.data;
     expect(bySource.map((j: { name: string }) => j.name)).toEqual(['Import B']);
     expect((await haul.call('GET', '/api/v1/jobs?limit=1')).body.data).toHaveLength(1);
