@@ -1,7 +1,7 @@
 /**
  * Seed 001 (job management): list, read with its output, cancel and delete jobs, against
- * `haul serve`. Haul serves these under /v1/jobs with its own field names; the `it.todo`
- * cases name what a client written for the seed's own paths and names still misses.
+ * `haul serve`: under /v1/jobs with Haul's own field names, and at the seed's own paths
+ * (/api/jobs...) with the seed's fields.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
