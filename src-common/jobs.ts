@@ -233,6 +233,8 @@ export const ListInput = z
       })
       .optional(),
     source: z.enum(jobSources).optional(),
+    /** A task's creator (the job-queue API's `source`) or a plugin job's plugin. */
+    creator: z.string().min(1).max(100).optional(),
     /** The plugin job's action, a task's type, or `download`. */
     type: z.string().optional(),
     text: z.string().max(500).optional(),

@@ -15,6 +15,8 @@ import { registerQueueRoutes } from './routes-queues';
 import { registerStaticFiles } from './static-files';
 import { eventsUrl, registerEventRoutes } from './routes-sse';
 import { registerTaskRoutes } from './routes-tasks';
+import { registerSeed003Routes } from './routes-seed-003';
+import { registerSeed001Routes } from './routes-seed-001';
 import { TicketStore } from './tickets';
 import { registerJobTypeRoutes } from './routes-job-types';
 import { registerJobSocket } from './routes-ws';
@@ -51,8 +53,11 @@ const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
+/** Haul's API under /v1/, and the seeds' own paths under /api/ (seeds 001 and 003). */
+const tokenPrefixes = ['/v1/', '/api/'];
 function needsToken(request: FastifyRequest): boolean {
-  return request.url.startsWith('/v1/') || (request.routeOptions.url ?? '').startsWith('/v1/');
+  const route = request.routeOptions.url ?? '';
+  return tokenPrefixes.some((prefix) => request.url.startsWith(prefix) || route.startsWith(prefix));
 }
 
 /** A `?ticket=` stands in for the token on the event stream only, and only once. */
@@ -154,6 +159,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerActionRoutes(app, core);
   registerPairRoutes(app, core);
   registerJobTypeRoutes(app, core);
+  registerSeed003Routes(app, core);
+  registerSeed001Routes(app, core);
   const streams = registerEventRoutes(app, { hub: core.events, tickets, tokenTag, ...options.events });
   const sockets = registerJobSocket(app.server, {
     hub: core.events,

@@ -79,6 +79,35 @@ describe('GET /v1/openapi.json', () => {
     expect(list).toContain('"scheduled_at"');
   });
 
+  it("describes the seeds' own paths in their shapes", () => {
+    for (const [method, path] of [
+      ['get', '/api/v1/jobs'],
+      ['post', '/api/v1/jobs'],
+      ['get', '/api/v1/jobs/{jobId}'],
+      ['delete', '/api/v1/jobs/cleanup'],
+      ['get', '/api/jobs'],
+      ['get', '/api/jobs/{id}'],
+      ['post', '/api/jobs/{id}/cancel'],
+      ['delete', '/api/jobs/{id}'],
+      ['get', '/api/admin/users/{userId}/jobs'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+    const list = doc.paths['/api/v1/jobs']!.get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'status',
+      'type',
+      'source',
+      'limit',
+      'offset',
+    ]);
+    const listed = list.responses['200'].content['application/json'].schema;
+    expect(listed.required).toEqual(['success', 'data']);
+    expect(listed.properties.data.items.required).toEqual(expect.arrayContaining(['jobId', 'source', 'createdAt']));
+    const one = doc.paths['/api/jobs/{id}']!.get.responses['200'].content['application/json'].schema;
+    expect(one.required).toEqual(expect.arrayContaining(['user_id', 'urls', 'output', 'return_code', 'created_at']));
+  });
+
   it('is served behind the token', async () => {
     const api = await startTestApi();
     try {

@@ -5,6 +5,7 @@ import { QueuesApiJobShape } from './routes-queues';
 import { ApiJobGroup, ApiJobGroupList, ApiJobType, ApiJobTypeList } from './routes-job-types';
 import { taskRoutes } from './route-table-tasks';
 import { SeedCreateFields, SeedJobFields } from './seed-job-package';
+import { seedRouteDocs } from './openapi-seeds';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -224,7 +225,7 @@ function operation(doc: RouteDoc): JsonSchema {
 /** The OpenAPI 3.1 description of the whole API, generated from the contract's zod schemas. */
 export function buildOpenApi(version: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const doc of [...handWritten, ...commandDocs()]) {
+  for (const doc of [...handWritten, ...commandDocs(), ...seedRouteDocs]) {
     const path = doc.url.replace(/:(\w+)/g, '{$1}');
     (paths[path] ??= {})[doc.method.toLowerCase()] = operation(doc);
   }

@@ -221,6 +221,16 @@ describe('commands', () => {
     expect(t.center.registry.readLog(job!.id)).toEqual([]);
     await expect(t.center.remove(job!.id)).rejects.toMatchObject({ kind: 'not_found' });
   });
+
+  it('remove right after cancel, while the download is still stopping, deletes it', async () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    expect(t.engine.running()).toHaveLength(1);
+    t.center.cancel(job!.id);
+    expect(t.center.scheduler.isRunning(job!.id)).toBe(true);
+    await t.center.remove(job!.id);
+    expect(t.center.store.get(job!.id)).toBeUndefined();
+  });
 });
 
 describe('retries', () => {

@@ -271,8 +271,11 @@ export class JobCenter {
 
   async remove(id: string, deleteFile = false): Promise<void> {
     const job = this.registry.get(id);
-    if (this.scheduler.isRunning(id) || !isFinishedStatus(job.status)) {
+    if (!isFinishedStatus(job.status)) {
       this.cancel(id);
+    } else if (this.scheduler.isRunning(id)) {
+      // Cancelled a moment ago and still stopping: cancelling again would be refused.
+      this.scheduler.stop(id, 'cancelled');
     }
     if (job.source === 'task') this.tasks.forget(id);
     const path = job.source === 'download' && typeof job.result?.path === 'string' ? job.result.path : undefined;

@@ -11,6 +11,7 @@ export function jobFilter(filter: {
   statuses?: readonly JobStatus[];
   source?: Job['source'];
   type?: string;
+  creator?: string;
   text?: string;
   exclude?: readonly string[];
 }): JobFilter {
@@ -28,6 +29,11 @@ export function jobFilter(filter: {
   if (filter.type) {
     where.push('type = @type');
     params.type = filter.type;
+  }
+  if (filter.creator) {
+    // A task keeps its creator, a plugin job its plugin, in the row's JSON.
+    where.push(`coalesce(json_extract(data, '$.creator'), json_extract(data, '$.pluginName')) = @creator`);
+    params.creator = filter.creator;
   }
   if (filter.text) {
     const text = filter.text.toLowerCase();

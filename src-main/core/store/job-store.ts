@@ -233,7 +233,7 @@ export class JobStore {
     const direction = order.startsWith('-') ? 'DESC' : 'ASC';
     const column = orderColumns[order.replace(/^-/, '') as keyof typeof orderColumns];
     return this.page(
-      jobFilter({ statuses, source: filter.source, type: filter.type, text: filter.text }),
+      jobFilter({ statuses, source: filter.source, type: filter.type, creator: filter.creator, text: filter.text }),
       `${column} ${direction}, rowid ${direction}`,
       filter.limit ?? 100,
       filter.offset ?? 0,

@@ -132,7 +132,80 @@ describe('seed 003: listing and cleanup', () => {
     expectError(await haul.call('GET', '/v1/jobs?author=me'), 400, 'invalid_input', 'author');
     expectError(await haul.call('POST', '/v1/jobs', { type: 'import' }), 400, 'invalid_input', 'name');
   });
+});
 
-  it.todo('GET /v1/jobs?source=<plugin or theme name> filters by creator (Haul reads source as the kind of job)');
-  it.todo('GET /api/v1/jobs answers { success: true, data: [...] } as the seed writes it (Haul: { jobs, total })');
+// The seed's own paths and shapes: `{ success, data }`, `source` the creator, createdAt "YYYY-MM-DD HH:MM:SS".
+const seedTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+const ApiJob = z.object({
+  id: z.string(),
+  jobId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  type: z.string(),
+  status,
+  progress: z.number().min(0).max(100),
+  iconSvg: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  errorMessage: z.string().nullable(),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  source: z.string(),
+  createdAt: seedTime,
+  startedAt: seedTime.nullable(),
+  completedAt: seedTime.nullable(),
+});
+const ok = <T extends z.ZodType>(data: T) => z.object({ success: z.literal(true), data });
+
+describe('seed 003: the seed paths under /api/v1/jobs', () => {
+  it('POST /api/v1/jobs creates a job from the seed body; GET /api/v1/jobs/:jobId reads it', async () => {
+    const body = {
+      name: 'Export Users',
+      type: 'export',
+      description: 'Exporting all users to CSV',
+      source: 'admin-ui',
+    };
+    const created = await haul.call('POST', '/api/v1/jobs', body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const job = expectShape(ok(ApiJob), created.body, 'POST /api/v1/jobs').data;
+    expect(job).toMatchObject({ ...body, status: 'pending', progress: 0 });
+    const read = await haul.call('GET', `/api/v1/jobs/${job.jobId}`);
+    expect(expectShape(ok(ApiJob), read.body, 'GET /api/v1/jobs/:jobId').data).toEqual(job);
+    expectError(await haul.call('GET', '/api/v1/jobs/0badf00d'), 404, 'not_found');
+    expectError(await haul.call('POST', '/api/v1/jobs', { type: 'export' }), 400, 'invalid_input', 'name');
+  });
+
+  it('GET /api/v1/jobs answers { success: true, data } filtered by status, type, source (the creator) and limit', async () => {
+    const mine = await create({ name: 'Import A', type: 'import', source: 'shop-sync' });
+    await step(mine.jobId, 'start');
+    await create({ name: 'Import B', type: 'import', source: 'other-plugin' });
+    const answer = await haul.call('GET', '/api/v1/jobs?status=running&type=import&source=shop-sync&limit=50');
+    expect(answer.status).toBe(200);
+    const { data } = expectShape(ok(z.array(ApiJob)), answer.body, 'GET /api/v1/jobs');
+    expect(data.map((j) => j.jobId)).toEqual([mine.jobId]);
+    expect(data[0]).toMatchObject({ source: 'shop-sync', status: 'running' });
+    // Haul's own list names the same filter `creator` (its `source` is the kind of job).
+    const byCreator = (await haul.call('GET', '/v1/jobs?creator=shop-sync')).body.jobs;
+    expect(byCreator.map((j: { id: string }) => j.id)).toEqual([mine.jobId]);
+    const bySource = (await haul.call('GET', '/api/v1/jobs?source=other-plugin')).body.data;
+    expect(bySource.map((j: { name: string }) => j.name)).toEqual(['Import B']);
+    expect((await haul.call('GET', '/api/v1/jobs?limit=1')).body.data).toHaveLength(1);
+    expectError(await haul.call('GET', '/api/v1/jobs?status=queued'), 400, 'invalid_input', 'queued');
+    expectError(await haul.call('GET', '/api/v1/jobs?author=me'), 400, 'invalid_input', 'author');
+  });
+
+  it('DELETE /api/v1/jobs/cleanup?daysOld=N removes finished jobs older than N days', async () => {
+    const done = await create({ name: 'Short', type: 'process', source: 'script' });
+    await step(done.jobId, 'start');
+    await step(done.jobId, 'complete');
+    const kept = await haul.call('DELETE', '/api/v1/jobs/cleanup?daysOld=30');
+    expect(expectShape(ok(z.object({ removed: z.number() })), kept.body, 'cleanup').data.removed).toBe(0);
+    const answer = await haul.call('DELETE', '/api/v1/jobs/cleanup?daysOld=0');
+    expect(expectShape(ok(z.object({ removed: z.number() })), answer.body, 'cleanup').data.removed).toBeGreaterThan(0);
+    expectError(await haul.call('GET', `/api/v1/jobs/${done.jobId}`), 404, 'not_found');
+    expectError(await haul.call('DELETE', '/api/v1/jobs/cleanup?daysOld=old'), 400, 'invalid_input', 'daysOld');
+  });
+
+  it('asks for the token like every route', async () => {
+    const answer = await fetch(`${haul.url}/api/v1/jobs`);
+    expect(answer.status).toBe(401);
+  });
 });
