@@ -30,12 +30,12 @@ post() {
   printf '%s' "$answer"
 }
 
-# One field of a task answer: the task is flat JSON at the top, its id first.
+# One string field of a task answer (its last occurrence on the line: jobId comes last).
 field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$2" | head -n 1; }
 
 # Every report is also a heartbeat: Haul fails the task as stalled after 60 s of silence.
 task="$(post /v1/jobs "{\"name\":\"$name\",\"type\":\"example\",\"source\":\"job-script.sh\",\"heartbeatSec\":60,\"start\":true,\"metadata\":{\"steps\":$steps}}")"
-id="$(sed -n 's/^{"id":"\([0-9a-f]*\)".*/\1/p' <<<"$task")"
+id="$(field jobId "$task")"
 echo "task $id"
 trap 'post "/v1/jobs/$id/fail" "{\"message\":\"step $step failed\"}" >/dev/null || true' ERR
 
