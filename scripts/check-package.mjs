@@ -181,9 +181,11 @@ const mainFiles = [...new Set([...ownFiles, ...[...inAsar].map((p) => p)])]
   .map((p) => p.slice(1));
 const unresolved = [];
 for (const file of mainFiles) {
-  const source = read(file);
+  // Block comments left out: bundled libraries quote imports in their docs (`import('../x')`);
+  // a specifier has no space or comma (a list of strings after the word "from" is not one).
+  const source = read(file).replace(/\/\*[\s\S]*?\*\//g, '');
   const specifiers = [
-    ...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s*)["']([^"']+)["']/gm),
+    ...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s*)["']([^"'\s,]+)["']/gm),
   ];
   for (const [, specifier] of specifiers) {
     if (builtins.has(specifier) || specifier === 'electron') continue;

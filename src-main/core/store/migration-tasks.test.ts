@@ -24,10 +24,12 @@ describe('migration 11: tasks, the third job source', () => {
     const file = join(dir.path, 'm9.db');
     const v10 = openDatabase({ file, migrations: migrations.filter((m) => m.version <= 10) });
     const before = schemaOf(v10);
-    v10.prepare(
-      `INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, idempotency_key, data)
+    v10
+      .prepare(
+        `INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, idempotency_key, data)
        VALUES ('aaaa0001', 'download', 'completed', 'download', 'https://x.example/kept-file.iso', 1, 1, 'k1', '{}')`,
-    ).run();
+      )
+      .run();
     v10.prepare(`INSERT INTO job_logs (job_id, seq, at, line) VALUES ('aaaa0001', 1, 1, 'done')`).run();
     v10.prepare(`INSERT INTO aria2_gids (gid, job_id) VALUES ('0123456789abcdef', 'aaaa0001')`).run();
     v10.close();
