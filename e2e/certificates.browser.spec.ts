@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { selfSignedCertificate } from '../src-main/test/self-signed';
 import { expect, test } from './fixtures';
-import { goTo, openApp, row, rpc, screenshotDir } from './ui';
+import { goTo, openApp, row, rpc, shoot } from './ui';
 
 /** A home-lab server: HTTPS with a self-signed certificate, on 127.0.0.1. */
 let nas: Server;
@@ -35,12 +35,12 @@ test('a self-signed certificate: the failed job shows it, trusting it for its ho
   await expect(details).toContainText('is self-signed');
   await expect(box).toContainText(fingerprint);
   await expect(box).toContainText('nas.home / Home lab');
-  await page.screenshot({ path: `${screenshotDir}/certificate-failed.png` });
+  await shoot(page, 'certificate-failed');
 
   await box.getByRole('button', { name: `Trust this certificate for ${host}` }).click();
   const dialog = page.getByRole('dialog', { name: `Trust this certificate for ${host}?` });
   await expect(dialog).toContainText(fingerprint);
-  await page.screenshot({ path: `${screenshotDir}/certificate-confirm.png` });
+  await shoot(page, 'certificate-confirm');
   await dialog.getByRole('button', { name: 'Trust and try again' }).click();
   await expect(dialog).toBeHidden();
   await expect(row(page, 'backup.tar')).toHaveAttribute('data-status', 'completed');
@@ -53,7 +53,7 @@ test('a self-signed certificate: the failed job shows it, trusting it for its ho
   await expect(list).toContainText(host);
   await expect(list).toContainText(fingerprint);
   await list.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: `${screenshotDir}/certificate-settings.png` });
+  await shoot(page, 'certificate-settings');
   await list.getByRole('button', { name: `Remove the certificate trusted for ${host}` }).click();
   await expect(list).toContainText('None.');
   const after = (await rpc(haul, 'settings.get')) as { value: { trustedCertificates: Record<string, string> } };
