@@ -70,6 +70,11 @@ export const commands = {
   'jobs.snapshot': { input: NoInput, output: Snapshot },
   'jobs.list': { input: ListInput, output: z.object({ jobs: z.array(Job), total: z.number().int() }) },
   'jobs.get': { input: JobId, output: JobWithLog },
+  /** The logs of several jobs at once (the last 500 lines each); an id Haul does not know has none. */
+  'jobs.logs': {
+    input: z.object({ ids: z.array(z.string().max(100)).min(1).max(1000) }).strict(),
+    output: z.object({ logs: z.record(z.string(), z.array(z.string())) }),
+  },
   'jobs.cancel': { input: JobId, output: Job },
   'jobs.pause': { input: JobId, output: Job },
   'jobs.resume': { input: JobId, output: Job },

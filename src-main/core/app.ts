@@ -195,6 +195,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     'downloads.list': (input) => jobs.listDownloads(input),
     'jobs.list': (input) => jobs.list(input),
     'jobs.get': ({ id }) => jobs.getWithLog(id),
+    'jobs.logs': ({ ids }) => jobs.logs(ids),
     'jobs.cancel': ({ id }) => jobs.cancel(id),
     'jobs.pause': ({ id }) => jobs.pause(id),
     'jobs.resume': ({ id }) => jobs.resume(id),

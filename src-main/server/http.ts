@@ -17,6 +17,7 @@ import { eventsUrl, registerEventRoutes } from './routes-sse';
 import { registerTaskRoutes } from './routes-tasks';
 import { registerSeed003Routes } from './routes-seed-003';
 import { registerSeed001Routes } from './routes-seed-001';
+import { registerSeed004Routes } from './routes-seed-004';
 import { TicketStore } from './tickets';
 import { registerJobTypeRoutes } from './routes-job-types';
 import { registerJobSocket } from './routes-ws';
@@ -45,6 +46,8 @@ export interface ServerOptions {
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
+  /** Every route it answers (HEAD routes aside), as `GET /v1/jobs/:id`: what the OpenAPI document must describe. */
+  readonly routes: readonly string[];
   close(): Promise<void>;
 }
 
@@ -53,10 +56,16 @@ const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-/** Haul's API under /v1/, and the seeds' own paths under /api/ (seeds 001 and 003). */
+/**
+ * Haul's API under /v1/, and the seeds' own paths: under /api/ (seeds 001 and 003) and the
+ * job-package API's /jobs, /job-types and /job-groups (seed 004).
+ */
 const tokenPrefixes = ['/v1/', '/api/'];
+const tokenRoots = ['/jobs', '/job-types', '/job-groups'];
 function needsToken(request: FastifyRequest): boolean {
   const route = request.routeOptions.url ?? '';
+  const path = request.url.split('?')[0]!;
+  if (tokenRoots.some((root) => [path, route].some((url) => url === root || url.startsWith(`${root}/`)))) return true;
   return tokenPrefixes.some((prefix) => request.url.startsWith(prefix) || route.startsWith(prefix));
 }
 
@@ -91,6 +100,10 @@ const lazyCompilers: FastifyServerOptions['schemaController'] = {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { core, token } = options;
   const app: FastifyInstance = Fastify({ bodyLimit: 1024 * 1024, logger: false, schemaController: lazyCompilers });
+  const routes: string[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+  });
   const tickets = options.tickets ?? new TicketStore();
   const currentToken = typeof token === 'function' ? token : () => token;
   // Streams and tickets remember the token they were let in with by this tag.
@@ -161,6 +174,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerJobTypeRoutes(app, core);
   registerSeed003Routes(app, core);
   registerSeed001Routes(app, core);
+  registerSeed004Routes(app, core);
   const streams = registerEventRoutes(app, { hub: core.events, tickets, tokenTag, ...options.events });
   const sockets = registerJobSocket(app.server, {
     hub: core.events,
@@ -187,6 +201,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://${hostForUrl(host)}:${port}`,
     port,
+    routes,
     close: () => {
       closing ??= (async () => {
         streams.closeAll();

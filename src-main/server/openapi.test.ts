@@ -25,6 +25,30 @@ describe('GET /v1/openapi.json', () => {
     ]);
   });
 
+  it('describes every route the server answers, static files aside', async () => {
+    const api = await startTestApi();
+    try {
+      const missing = api.server.routes
+        .map((route) => route.split(' ') as [string, string])
+        .filter(([, url]) => url !== '/v1/rpc/:command') // a path per command, checked above
+        .filter(
+          ([, url]) =>
+            url.startsWith('/v1/') || url.startsWith('/api/') || url.startsWith('/job') || url === '/healthz',
+        )
+        .filter(([method, url]) => !doc.paths[url.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()]);
+      expect(missing).toEqual([]);
+      expect(api.server.routes).toContain('GET /jobs/:id');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('says 201 where a route answers 201', () => {
+    for (const path of ['/v1/jobs', '/api/v1/jobs', '/jobs']) {
+      expect(Object.keys(doc.paths[path]!.post.responses), path).toEqual(['201', 'default']);
+    }
+  });
+
   it("takes its shapes from the contract's zod schemas", () => {
     const submit = doc.paths['/v1/jobs/download/submit']!.post;
     const body = submit.requestBody.content['application/json'].schema;

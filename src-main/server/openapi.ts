@@ -4,7 +4,7 @@ import { commandRoutes, type Method } from './route-table';
 import { QueuesApiJobShape } from './routes-queues';
 import { ApiJobGroup, ApiJobGroupList, ApiJobType, ApiJobTypeList } from './routes-job-types';
 import { taskRoutes } from './route-table-tasks';
-import { SeedCreateFields, SeedJobFields } from './seed-job-package';
+import { createBodyDoc, SeedJobFields } from './seed-job-package';
 import { seedRouteDocs } from './openapi-seeds';
 
 type JsonSchema = Record<string, unknown>;
@@ -24,6 +24,8 @@ interface RouteDoc {
   public?: boolean;
   /** Content type of a non-JSON answer. */
   produces?: string;
+  /** The status of a success. @default 200 */
+  okStatus?: number;
 }
 
 const schema = (type: z.ZodType, io: 'input' | 'output'): JsonSchema => {
@@ -134,12 +136,6 @@ const handWritten: RouteDoc[] = [
   { method: 'GET', url: '/v1/openapi.json', summary: 'This document.', output: z.record(z.string(), z.unknown()) },
 ];
 
-/** `POST /v1/jobs` takes Haul's create fields or the job-package API's, with which `name` defaults to `type`. */
-function createBody(): z.ZodType {
-  const haul = commands['jobs.create'].input as unknown as z.ZodObject;
-  return haul.partial({ name: true }).extend(SeedCreateFields.shape);
-}
-
 function commandDocs(): RouteDoc[] {
   const tasks = taskRoutes.map((route): RouteDoc => ({
     method: route.method,
@@ -149,10 +145,11 @@ function commandDocs(): RouteDoc[] {
     body: route.params?.length
       ? (commands[route.command].input as unknown as z.ZodObject).omit({ id: true })
       : route.command === 'jobs.create'
-        ? createBody()
+        ? createBodyDoc()
         : commands[route.command].input,
     // As restJob answers it: the task, its `jobId` and the job-package API's fields.
     output: commands[route.command].output.and(z.object({ jobId: z.string() })).and(SeedJobFields),
+    okStatus: route.okStatus,
   }));
   const rest = commandRoutes.map((route): RouteDoc => {
     const { input, output } = commands[route.command];
@@ -213,7 +210,7 @@ function operation(doc: RouteDoc): JsonSchema {
       ? { requestBody: { required: false, content: { 'application/json': { schema: schema(doc.body, 'input') } } } }
       : {}),
     responses: {
-      '200': { description: 'Done', ...ok },
+      [String(doc.okStatus ?? 200)]: { description: doc.okStatus === 201 ? 'Created' : 'Done', ...ok },
       default: {
         description: 'An error, its kind deciding the status',
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${error}` } } },

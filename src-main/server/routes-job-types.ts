@@ -59,21 +59,28 @@ function page<T>(items: T[], query: Query): { page: number; limit: number; total
   return { page: number, limit, total: items.length, items: items.slice((number - 1) * limit, number * limit) };
 }
 
-/** GET /v1/job-types[/:id] and /v1/job-groups[/:id] (job-package API), built on `jobs.types`. */
+/**
+ * GET /job-types[/:id] and /job-groups[/:id] (job-package API), built on `jobs.types`: at the
+ * seed's own paths and under /v1 beside Haul's other routes.
+ */
 export function registerJobTypeRoutes(app: FastifyInstance, core: Pick<Core, 'invoke'>): void {
+  for (const prefix of ['/v1', '']) registerAt(app, core, prefix);
+}
+
+function registerAt(app: FastifyInstance, core: Pick<Core, 'invoke'>, prefix: string): void {
   const read = async () => {
     const answer = await core.invoke('jobs.types', {});
     return answer.ok ? { ok: true as const, value: answer.value as CommandOutput<'jobs.types'> } : answer;
   };
 
-  app.get<{ Querystring: Query }>('/v1/job-types', async (request, reply) => {
+  app.get<{ Querystring: Query }>(`${prefix}/job-types`, async (request, reply) => {
     const answer = await read();
     if (!answer.ok) return sendResult(reply, answer);
     const { items, ...paging } = page(answer.value.types.map(apiType), request.query ?? {});
     return sendValue(reply, { ...paging, job_types: items });
   });
 
-  app.get<{ Params: { id: string }; Querystring: Query }>('/v1/job-types/:id', async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: Query }>(`${prefix}/job-types/:id`, async (request, reply) => {
     refuseUnknownQuery(request.query ?? {}, []);
     const answer = await read();
     if (!answer.ok) return sendResult(reply, answer);
@@ -82,14 +89,14 @@ export function registerJobTypeRoutes(app: FastifyInstance, core: Pick<Core, 'in
     return sendValue(reply, apiType(type));
   });
 
-  app.get<{ Querystring: Query }>('/v1/job-groups', async (request, reply) => {
+  app.get<{ Querystring: Query }>(`${prefix}/job-groups`, async (request, reply) => {
     const answer = await read();
     if (!answer.ok) return sendResult(reply, answer);
     const { items, ...paging } = page(answer.value.groups.map(apiGroup), request.query ?? {});
     return sendValue(reply, { ...paging, job_groups: items });
   });
 
-  app.get<{ Params: { id: string }; Querystring: Query }>('/v1/job-groups/:id', async (request, reply) => {
+  app.get<{ Params: { id: string }; Querystring: Query }>(`${prefix}/job-groups/:id`, async (request, reply) => {
     refuseUnknownQuery(request.query ?? {}, []);
     const answer = await read();
     if (!answer.ok) return sendResult(reply, answer);

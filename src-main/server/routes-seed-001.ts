@@ -62,6 +62,7 @@ export const Seed001Job = z.object({
 });
 export type Seed001Job = z.infer<typeof Seed001Job>;
 export const Seed001JobWithOutput = Seed001Job.extend({ output: z.array(z.string()).max(outputLines) });
+export type Seed001JobWithOutput = z.infer<typeof Seed001JobWithOutput>;
 
 export function seed001Job(job: Job): Seed001Job {
   const status = seed001Status(job.status);
@@ -79,11 +80,24 @@ export function seed001Job(job: Job): Seed001Job {
 
 type Core001 = Pick<Core, 'invoke'>;
 
-/** Every job, newest first (the seed lists all; 1000, the list's most, bounds one answer). */
+/**
+ * Every job, newest first, each with its `output` as the seed's job structure has it (the
+ * seed lists all; 1000, the list's most, bounds one answer).
+ */
 async function listJobs(core: Core001) {
   const answer = await invokeTyped(core, 'jobs.list', { limit: 1000 });
-  return answer.ok ? { ok: true as const, value: answer.value.jobs.map(seed001Job) } : answer;
+  if (!answer.ok || answer.value.jobs.length === 0) return answer.ok ? { ok: true as const, value: [] } : answer;
+  const ids = answer.value.jobs.map((job) => job.id);
+  const logs = await invokeTyped(core, 'jobs.logs', { ids });
+  if (!logs.ok) return logs;
+  const value = answer.value.jobs.map((job) => withOutput(job, logs.value.logs[job.id] ?? []));
+  return { ok: true as const, value };
 }
+
+const withOutput = (job: Job, log: string[]): Seed001JobWithOutput => ({
+  ...seed001Job(job),
+  output: log.slice(-outputLines),
+});
 
 export function registerSeed001Routes(app: FastifyInstance, core: Core001): void {
   app.get('/api/jobs', async (request, reply) => {
@@ -97,7 +111,7 @@ export function registerSeed001Routes(app: FastifyInstance, core: Core001): void
     const { id } = request.params as { id: string };
     const answer = await invokeTyped(core, 'jobs.get', { id });
     if (!answer.ok) return sendError(reply, answer.error.kind, answer.error.message);
-    return sendValue(reply, { ...seed001Job(answer.value.job), output: answer.value.log.slice(-outputLines) });
+    return sendValue(reply, withOutput(answer.value.job, answer.value.log));
   });
 
   app.post('/api/jobs/:id/cancel', async (request, reply) => {

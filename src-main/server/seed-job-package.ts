@@ -4,7 +4,7 @@
  * Haul's own names keep working beside them.
  */
 import { z } from 'zod';
-import type { Job } from '../../src-common/contract';
+import { CreateTaskInput, type Job } from '../../src-common/contract';
 import { BadRequest } from './reply';
 
 /** The seed's create fields and the Haul field each one is. */
@@ -20,13 +20,15 @@ const createFieldNames = {
  * retry_delay_sec }` as Haul's `jobs.create` input. In a body that uses any of those
  * names, `name` defaults to `type` (the seed has no display name per job); `params` is kept as `metadata.params`, shown beside the
  * job and answered again as the seed's `params`. A body giving one field under both
- * names is refused, naming it, rather than picking one.
+ * names is refused, naming it, rather than picking one. On the seed's own path (`seedPath`)
+ * every body is in its words.
  */
-export function createBodyFromSeed(body: unknown): unknown {
+export function createBodyFromSeed(body: unknown, options: { seedPath?: boolean } = {}): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const input: Record<string, unknown> = { ...body };
   // Only a body in the seed's words gets a default name: Haul's own (and the job-queue API's) requires one.
-  const inSeedWords = 'params' in input || Object.keys(createFieldNames).some((name) => name in input);
+  const inSeedWords =
+    options.seedPath === true || 'params' in input || Object.keys(createFieldNames).some((name) => name in input);
   for (const [seedName, haulName] of Object.entries(createFieldNames)) {
     if (!(seedName in input)) continue;
     if (haulName in input) throw new BadRequest(seedName, `give ${seedName} or ${haulName}, not both`);
@@ -55,6 +57,11 @@ export const SeedCreateFields = z.object({
   max_retries: z.number().int().min(0).optional(),
   retry_delay_sec: z.number().int().min(0).optional(),
 });
+
+/** What `POST /v1/jobs` and `POST /jobs` take, for the OpenAPI document: Haul's create fields or the seed's. */
+export function createBodyDoc(): z.ZodType {
+  return CreateTaskInput.partial({ name: true }).extend(SeedCreateFields.shape);
+}
 
 /** The seed's job fields: times in unix milliseconds, null where Haul has no value. */
 export const SeedJobFields = z.object({

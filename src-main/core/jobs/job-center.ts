@@ -389,6 +389,10 @@ export class JobCenter {
     return { job: this.registry.get(id), log: this.registry.readLog(id) };
   }
 
+  logs(ids: readonly string[]): { logs: Record<string, string[]> } {
+    return { logs: Object.fromEntries(ids.map((id) => [id, this.registry.readLog(id)])) };
+  }
+
   queues(): CommandOutput<'jobs.queues'> {
     this.registry.flushProgress();
     const counts = (source: Job['source'], statuses: readonly string[]) => {

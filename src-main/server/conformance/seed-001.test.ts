@@ -81,10 +81,13 @@ describe('seed 001: the seed paths under /api/jobs', () => {
     await eventually(async () => (await haul.call('GET', `/v1/jobs/${failed}`)).body.status === 'failed', 'failed');
   });
 
-  it('GET /api/jobs lists jobs with the seed fields; queued where Haul says pending or paused', async () => {
+  it('GET /api/jobs lists jobs with the seed fields and output; queued where Haul says pending or paused', async () => {
     const answer = await haul.call('GET', '/api/jobs');
     expect(answer.status).toBe(200);
-    const jobs = expectShape(z.array(SeedJob), answer.body, 'GET /api/jobs');
+    const jobs = expectShape(z.array(SeedJobWithOutput), answer.body, 'GET /api/jobs');
+    const failedOutput = (await haul.call('GET', `/v1/jobs/${failed}`)).body.log;
+    expect(failedOutput.length).toBeGreaterThan(0);
+    expect(jobs.find((j) => j.id === failed)!.output).toEqual(failedOutput.slice(-500));
     const done = jobs.find((j) => j.id === finished)!;
     expect(done).toMatchObject({ status: 'completed', return_code: 0, user_id: 'local' });
     expect(done.urls).toEqual([haul.fileUrl('files/finished.bin')]);
@@ -118,7 +121,7 @@ describe('seed 001: the seed paths under /api/jobs', () => {
 
   it('GET /api/admin/users/<id>/jobs: the one local user has every job; any other user is unknown', async () => {
     const answer = await haul.call('GET', '/api/admin/users/local/jobs');
-    const jobs = expectShape(z.array(SeedJob), answer.body, 'admin list');
+    const jobs = expectShape(z.array(SeedJobWithOutput), answer.body, 'admin list');
     expect(jobs.map((j) => j.id)).toEqual((await haul.call('GET', '/api/jobs')).body.map((j: { id: string }) => j.id));
     expectError(await haul.call('GET', '/api/admin/users/alice/jobs'), 404, 'not_found', 'alice');
   });
