@@ -11,7 +11,7 @@ export const JobTypeInfo = z.object({
   name: z.string(),
   description: z.string(),
   /** The group its jobs run in: a queue (`download`, `plugin`), or `task` for jobs their creator runs. */
-  group: z.enum([...queueNames, 'task']),
+  group: z.enum(queueNames),
   source: z.string(),
   /** Longest a run may take; 0: no limit (a download is watched for stalls instead). */
   timeoutSec: z.number().int().min(0),
@@ -26,9 +26,9 @@ export const JobTypeInfo = z.object({
 export type JobTypeInfo = z.infer<typeof JobTypeInfo>;
 
 export const JobGroupInfo = z.object({
-  name: z.enum([...queueNames, 'task']),
+  name: z.enum(queueNames),
   /** The queue its jobs wait in (the same name: each group is one queue; tasks wait for their creator). */
-  queue: z.enum([...queueNames, 'task']),
+  queue: z.enum(queueNames),
   description: z.string(),
   /** Jobs of the group that run at once; null: no limit (a task runs when its creator runs it). */
   capacity: z.number().int().min(1).nullable(),

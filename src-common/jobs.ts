@@ -247,7 +247,8 @@ export const ListInput = z
   .strict();
 export type ListInput = z.input<typeof ListInput>;
 
-export const queueNames = ['download', 'plugin'] as const;
+/** One queue per job source: downloads and plugin jobs run in Haul's slots, tasks in their creators. */
+export const queueNames = ['download', 'plugin', 'task'] as const;
 export const QueueCounts = z.record(z.string(), z.number().int());
 export const QueueOverview = z.object({
   name: z.enum(queueNames),

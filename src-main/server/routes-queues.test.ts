@@ -126,5 +126,13 @@ describe('queues API counts', () => {
       delayed: 0,
       paused: 0,
     });
+    const task = { pending: 2, running: 1, suspending: 1, paused: 1, suspended: 2, completed: 3 };
+    expect(queuesApiCounts({ name: 'task', counts: task, retrying: 1 })).toMatchObject({
+      active: 2,
+      waiting: 1,
+      delayed: 1,
+      paused: 3,
+      completed: 3,
+    });
   });
 });

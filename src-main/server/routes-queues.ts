@@ -4,6 +4,7 @@ import {
   downloadStatuses,
   pluginStatuses,
   queueNames,
+  taskStatuses,
   type CommandOutput,
   type Envelope,
   type Job,
@@ -23,8 +24,19 @@ type QueueName = (typeof queueNames)[number];
 const seedStatuses: Record<QueueName, Record<string, readonly string[]>> = {
   download: { active: ['downloading', 'processing'], waiting: ['pending'], delayed: ['pending'] },
   plugin: { active: ['running'], waiting: ['pending'], delayed: ['pending'], paused: [] },
+  // A suspended task waits for the user like a paused one.
+  task: {
+    active: ['running', 'suspending'],
+    waiting: ['pending'],
+    delayed: ['pending'],
+    paused: ['paused', 'suspended'],
+  },
 };
-const ownStatuses: Record<QueueName, readonly string[]> = { download: downloadStatuses, plugin: pluginStatuses };
+const ownStatuses: Record<QueueName, readonly string[]> = {
+  download: downloadStatuses,
+  plugin: pluginStatuses,
+  task: taskStatuses,
+};
 
 /** The statuses a `status=` value stands for in a queue; the queues API's default is `failed`. */
 export function statusesFor(queue: QueueName, status: string | undefined): readonly string[] {
@@ -43,13 +55,15 @@ export function statusesFor(queue: QueueName, status: string | undefined): reado
  */
 export function queuesApiCounts(queue: QueueOverview): Record<string, number> {
   const n = (status: string) => queue.counts[status] ?? 0;
-  const active = queue.name === 'download' ? n('downloading') + n('processing') : n('running');
+  const sum = (statuses: readonly string[] | undefined, fallback: string) =>
+    (statuses ?? [fallback]).reduce((total, status) => total + n(status), 0);
+  const seed = seedStatuses[queue.name];
   return {
     ...queue.counts,
-    active,
+    active: sum(seed.active, 'running'),
     waiting: Math.max(0, n('pending') - queue.retrying),
     delayed: queue.retrying,
-    paused: n('paused'),
+    paused: sum(seed.paused, 'paused'),
     completed: n('completed'),
     failed: n('failed'),
   };

@@ -116,7 +116,8 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     for await (const event of subscription) {
       if (event.event === 'init') {
         statuses.clear();
-        for (const job of [...event.data.jobs, ...event.data.actionJobs]) statuses.set(job.id, job.status);
+        for (const job of [...event.data.jobs, ...event.data.actionJobs, ...event.data.tasks])
+          statuses.set(job.id, job.status);
       } else if (event.data.type === 'removed') {
         statuses.delete(event.data.job.id);
       } else {

@@ -9,7 +9,7 @@ export interface NotificationChoice {
 
 /**
  * Whether a job's change deserves a desktop notification: a download that completed or
- * failed, a plugin job that ended. Only the change into the final status counts, so a
+ * failed, a plugin job or task that ended (a task also by its timeout). Only the change into the final status counts, so a
  * replayed or repeated update never notifies twice.
  */
 export function chooseNotification(
@@ -37,10 +37,11 @@ export function chooseNotification(
     }
     return undefined;
   }
-  if (job.status === 'completed' || job.status === 'failed') {
+  if (job.status === 'completed' || job.status === 'failed' || job.status === 'timeout') {
     const [title, by] = job.source === 'plugin' ? [job.label, job.pluginName] : [job.name, job.creator];
+    const ended = { completed: 'finished', failed: 'failed', timeout: 'timed out' }[job.status];
     return {
-      title: job.status === 'completed' ? `${title} finished` : `${title} failed`,
+      title: `${title} ${ended}`,
       body: job.status === 'completed' ? job.message || by : (job.error?.message ?? job.message),
       onClick: { kind: 'show-job', id: job.id },
     };

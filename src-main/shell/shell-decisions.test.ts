@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src-common/contract';
-import { downloadJob, pluginJob } from '../test/job-fixtures';
+import { downloadJob, pluginJob, taskJob } from '../test/job-fixtures';
 import { urlsFromArgs, urlsFromLink } from './launch-urls';
 import { chooseNotification } from './notify-choice';
 import { clipboardOffer, isOpenableExternally, needsConfirmationToOpen } from './open-safety';
@@ -43,6 +43,15 @@ describe('tray', () => {
     expect(state.tooltip).toBe('Haul: 1 plugin job · some failed');
   });
 
+  it('counts running tasks and shows the error icon for a failed or timed-out one', () => {
+    const running = taskJob({ status: 'running' });
+    const state = trayState({ jobs: [], actionJobs: [], tasks: [running, taskJob({ status: 'suspending' })] });
+    expect(state).toMatchObject({ icon: 'active', tooltip: 'Haul: 2 tasks' });
+    const ended = trayState({ jobs: [], actionJobs: [], tasks: [running, taskJob({ status: 'timeout' })] });
+    expect(ended).toMatchObject({ icon: 'error', tooltip: 'Haul: 1 task · some failed' });
+    expect(trayState({ jobs: [], actionJobs: [], tasks: [taskJob({ status: 'paused' })] }).icon).toBe('idle');
+  });
+
   it('formats speeds', () => {
     expect(formatSpeed(0)).toBe('0 B/s');
     expect(formatSpeed(870_000)).toBe('870 kB/s');
@@ -51,6 +60,17 @@ describe('tray', () => {
 });
 
 describe('notifications', () => {
+  it('a task that ends says how: finished, failed or timed out', () => {
+    const ended = (status: 'completed' | 'failed' | 'timeout') =>
+      chooseNotification('running', taskJob({ status, message: 'Done', error: null }), true)?.title;
+    expect([ended('completed'), ended('failed'), ended('timeout')]).toEqual([
+      'Backup finished',
+      'Backup failed',
+      'Backup timed out',
+    ]);
+    expect(chooseNotification('running', taskJob({ status: 'paused' }), true)).toBeUndefined();
+  });
+
   it('a completed download opens its file; a failed one the job', () => {
     const done = download({ status: 'completed', result: { path: '/d/f.iso' } });
     expect(chooseNotification('processing', done, true)).toEqual({

@@ -22,15 +22,18 @@ export function formatSpeed(bytesPerSecond: number): string {
 }
 
 /**
- * What the tray shows for the current jobs: e.g. "2 downloading · 45% · 3.2 MB/s".
- * The error icon stays while a failed job is in the live list.
+ * What the tray shows for the current jobs: e.g. "2 downloading · 45% · 3.2 MB/s · 1 task".
+ * The error icon stays while a failed (or timed-out) job is in the live list.
  */
 export function trayState(snapshot: Snapshot): TrayState {
   const active = snapshot.jobs.filter((j) => j.status === 'downloading' || j.status === 'processing');
   const queued = snapshot.jobs.filter((j) => j.status === 'pending').length;
   const failed =
-    snapshot.jobs.some((j) => j.status === 'failed') || snapshot.actionJobs.some((j) => j.status === 'failed');
+    snapshot.jobs.some((j) => j.status === 'failed') ||
+    snapshot.actionJobs.some((j) => j.status === 'failed') ||
+    snapshot.tasks.some((j) => j.status === 'failed' || j.status === 'timeout');
   const running = snapshot.actionJobs.filter((j) => j.status === 'running').length;
+  const tasks = snapshot.tasks.filter((j) => j.status === 'running' || j.status === 'suspending').length;
 
   const sized = active.filter((j) => j.totalBytes);
   const total = sized.reduce((sum, j) => sum + (j.totalBytes ?? 0), 0);
@@ -46,10 +49,11 @@ export function trayState(snapshot: Snapshot): TrayState {
   }
   if (queued > 0) parts.push(`${queued} queued`);
   if (running > 0) parts.push(`${running} plugin job${running === 1 ? '' : 's'}`);
+  if (tasks > 0) parts.push(`${tasks} task${tasks === 1 ? '' : 's'}`);
   if (failed) parts.push('some failed');
 
   return {
-    icon: failed ? 'error' : active.length > 0 || running > 0 ? 'active' : 'idle',
+    icon: failed ? 'error' : active.length > 0 || running > 0 || tasks > 0 ? 'active' : 'idle',
     tooltip: parts.length > 0 ? `Haul: ${parts.join(' · ')}` : 'Haul: idle',
     progress,
     badge: active.length > 0 ? String(active.length) : '',

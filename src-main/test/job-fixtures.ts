@@ -1,4 +1,4 @@
-import type { DownloadJob, PluginJob } from '../../src-common/contract';
+import type { DownloadJob, PluginJob, TaskJob } from '../../src-common/contract';
 
 /** A download job with every field filled, for tests that need one shape to vary. */
 export function downloadJob(patch: Partial<DownloadJob> = {}): DownloadJob {
@@ -56,6 +56,41 @@ export function pluginJob(patch: Partial<PluginJob> = {}): PluginJob {
     entityType: 'resource',
     entityId: 1,
     params: {},
+    ...patch,
+  };
+}
+
+export function taskJob(patch: Partial<TaskJob> = {}): TaskJob {
+  return {
+    id: 'b'.repeat(16),
+    source: 'task',
+    status: 'running',
+    progress: 0,
+    message: '',
+    createdAt: 0,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: 0,
+    attempts: 1,
+    maxAttempts: 1,
+    error: null,
+    result: null,
+    idempotencyKey: null,
+    name: 'Backup',
+    description: '',
+    type: 'backup',
+    creator: 'backup.sh',
+    createdBy: 'api',
+    iconSvg: null,
+    metadata: {},
+    suspendable: false,
+    timeoutSec: null,
+    retryDelaySec: 0,
+    heartbeatSec: null,
+    lastReportAt: 0,
+    retryAt: null,
+    control: 'continue',
+    state: null,
     ...patch,
   };
 }

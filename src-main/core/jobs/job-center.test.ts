@@ -392,6 +392,21 @@ describe('logs and queries', () => {
         retrying: 0,
       },
       { name: 'plugin', counts: { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 }, retrying: 0 },
+      {
+        name: 'task',
+        counts: {
+          pending: 0,
+          running: 0,
+          paused: 0,
+          suspending: 0,
+          suspended: 0,
+          completed: 0,
+          failed: 0,
+          cancelled: 0,
+          timeout: 0,
+        },
+        retrying: 0,
+      },
     ]);
   });
 });

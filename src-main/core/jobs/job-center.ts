@@ -4,6 +4,7 @@ import {
   downloadStatuses,
   isFinishedStatus,
   pluginStatuses,
+  taskStatuses,
   type CommandOutput,
   type DownloadJob,
   type Job,
@@ -409,6 +410,7 @@ export class JobCenter {
       queues: [
         { name: 'download', counts: counts('download', downloadStatuses), retrying: retrying('download') },
         { name: 'plugin', counts: counts('plugin', pluginStatuses), retrying: retrying('plugin') },
+        { name: 'task', counts: counts('task', taskStatuses), retrying: retrying('task') },
       ],
     };
   }

@@ -72,6 +72,24 @@ describe('seed 002: GET /v1/jobs/queues', () => {
     expect(queues.map((q) => q.name)).toContain('plugin');
   });
 
+  it('has a queue for tasks, counted and paged like the others', async () => {
+    const task = async (body: Record<string, unknown>) =>
+      (await haul.call('POST', '/v1/jobs', { name: 'Queued task', type: 'queue-test', ...body })).body.id as string;
+    const running = await task({ start: true });
+    const paused = await task({ start: true });
+    expect((await haul.call('POST', `/v1/jobs/${paused}/pause`)).status).toBe(200);
+    await task({});
+    const retrying = await task({ start: true, maxRetries: 2, retryDelaySec: 600 });
+    await haul.call('POST', `/v1/jobs/${retrying}/fail`, { message: 'try later' });
+    const { queues } = expectShape(Queues, (await haul.call('GET', '/v1/jobs/queues')).body, 'queues');
+    const tasks = queues.find((q) => q.name === 'task')!;
+    expect(tasks.counts).toMatchObject({ active: 1, paused: 1, waiting: 1, delayed: 1 });
+    const active = (await haul.call('GET', '/v1/jobs/queues/task?status=active')).body;
+    expect(active.jobs.map((j: { id: string }) => j.id)).toEqual([running]);
+    const delayed = (await haul.call('GET', '/v1/jobs/queues/task?status=delayed')).body;
+    expect(delayed.jobs.map((j: { id: string; state: string }) => [j.id, j.state])).toEqual([[retrying, 'delayed']]);
+  });
+
   it('is refused without the token (401) and with a wrong one (403)', async () => {
     expectError(await haul.call('GET', '/v1/jobs/queues', undefined, { Authorization: '' }), 401, 'unauthorized');
     expectError(await haul.call('GET', '/v1/jobs/queues', undefined, { Authorization: 'Bearer x' }), 403, 'forbidden');

@@ -6,7 +6,7 @@ import { useStore } from '../store/instance';
 import type { State } from '../store';
 import { Icon } from './Icon';
 import { JobPanelItem } from './JobPanelItem';
-import { capPanelIds, isRunning, overallProgress, panelJobIds } from './panel-jobs';
+import { capPanelIds, hiddenCounts, isRunning, overallProgress, panelJobIds } from './panel-jobs';
 
 let memo: { d: unknown; a: unknown; t: unknown; x: unknown; ids: string[] } | undefined;
 /** Recomputed only when a job record or the dismissed set changes. */
@@ -32,6 +32,16 @@ function selectShownIds(s: State): string[] {
   return shown;
 }
 
+let hiddenMemo: { all: string[]; hidden: { downloads: number; jobs: number } } | undefined;
+/** The panel's jobs left out of the list, by the view that shows them: downloads, or plugin jobs and tasks. */
+function selectHidden(s: State): { downloads: number; jobs: number } {
+  const all = selectPanelIds(s);
+  if (hiddenMemo?.all === all) return hiddenMemo.hidden;
+  const hidden = hiddenCounts(all, selectShownIds(s), (id) => id in s.downloads);
+  hiddenMemo = { all, hidden };
+  return hidden;
+}
+
 function selectSummary(s: State): { active: number; paused: number; percent: number } {
   const jobs = selectPanelIds(s).map((id) => liveJob(s, id)!);
   return {
@@ -55,7 +65,7 @@ function summaryLabel({ active, paused, percent }: ReturnType<typeof selectSumma
  */
 export function JobPanel() {
   const ids = useStore(useShallow(selectShownIds));
-  const more = useStore((s) => selectPanelIds(s).length - selectShownIds(s).length);
+  const more = useStore(useShallow(selectHidden));
   const setView = useStore((s) => s.setView);
   const summary = useStore(useShallow(selectSummary));
   const collapsed = useStore((s) => s.panelCollapsed);
@@ -152,9 +162,14 @@ export function JobPanel() {
           ))}
         </ul>
       )}
-      {more > 0 && (
+      {more.downloads > 0 && (
         <button type="button" className="text-button panel-more" onClick={() => setView('downloads')}>
-          {more.toLocaleString()} more in Downloads
+          {more.downloads.toLocaleString()} more in Downloads
+        </button>
+      )}
+      {more.jobs > 0 && (
+        <button type="button" className="text-button panel-more" onClick={() => setView('jobs')}>
+          {more.jobs.toLocaleString()} more in Jobs
         </button>
       )}
       {dropping && ids.length > 0 && <div className="panel-drop-hint">Drop to download at once</div>}

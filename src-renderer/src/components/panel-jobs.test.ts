@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downloadJob, pluginJob, taskJob } from '../store/test-jobs';
-import { capPanelIds, overallProgress, panelJobIds } from './panel-jobs';
+import { capPanelIds, hiddenCounts, overallProgress, panelJobIds } from './panel-jobs';
 
 const byId = <T extends { id: string }>(jobs: T[]) => Object.fromEntries(jobs.map((j) => [j.id, j]));
 
@@ -63,5 +63,32 @@ describe('tasks in the job panel', () => {
       'aaaaaaaa',
     ]);
     expect(overallProgress([taskJob({ progress: 60 }), taskJob({ status: 'paused', progress: 0 })])).toBe(60);
+  });
+});
+
+describe('the line under a full panel', () => {
+  it('counts the jobs left out by the view that lists them: downloads apart from tasks and plugin jobs', () => {
+    const downloads = Array.from({ length: 40 }, (_, i) => downloadJob({ id: `d${i}`, createdAt: 1000 + i }));
+    const tasks = Array.from({ length: 30 }, (_, i) => taskJob({ id: `t${i}`, createdAt: 2000 + i }));
+    const all = panelJobIds([byId(downloads), {}, byId(tasks)], {}, 0, 3000);
+    const shown = capPanelIds(all, () => false, 50);
+    // Newest first: the 30 tasks and the 20 newest downloads are listed; 20 downloads are left.
+    expect(hiddenCounts(all, shown, (id) => id.startsWith('d'))).toEqual({ downloads: 20, jobs: 0 });
+    const older = panelJobIds(
+      [byId(downloads.map((d) => ({ ...d, createdAt: d.createdAt + 5000 }))), {}, byId(tasks)],
+      {},
+      0,
+      9000,
+    );
+    expect(
+      hiddenCounts(
+        older,
+        capPanelIds(older, () => false, 50),
+        (id) => id.startsWith('d'),
+      ),
+    ).toEqual({
+      downloads: 0,
+      jobs: 20,
+    });
   });
 });

@@ -43,6 +43,25 @@ export function capPanelIds(ids: readonly string[], isPaused: (id: string) => bo
   return ids.filter((id) => keep.has(id));
 }
 
+/**
+ * The panel's jobs left out of its list, counted by the view that lists them: downloads in
+ * Downloads, plugin jobs and tasks in Jobs.
+ */
+export function hiddenCounts(
+  all: readonly string[],
+  shown: readonly string[],
+  isDownload: (id: string) => boolean,
+): { downloads: number; jobs: number } {
+  const listed = new Set(shown);
+  const hidden = { downloads: 0, jobs: 0 };
+  for (const id of all) {
+    if (listed.has(id)) continue;
+    if (isDownload(id)) hidden.downloads += 1;
+    else hidden.jobs += 1;
+  }
+  return hidden;
+}
+
 /** Waiting or working: what the pill counts as running. Paused jobs are counted apart. */
 export const isRunning = (job: Pick<Job, 'status'>) => !isFinished(job.status) && job.status !== 'paused';
 

@@ -5,7 +5,7 @@ import { useStore } from '../store/instance';
 
 type Queues = CommandOutput<'jobs.queues'>['queues'];
 
-const queueTitles = { download: 'Downloads', plugin: 'Plugin jobs' } as const;
+const queueTitles = { download: 'Downloads', plugin: 'Plugin jobs', task: 'Tasks' } as const;
 
 /**
  * Counts per status per queue (queues API). Read with jobs.queues, again whenever the job
@@ -15,6 +15,7 @@ export function QueuesView() {
   const client = useStore((s) => s.client);
   const downloads = useStore((s) => s.downloads);
   const actions = useStore((s) => s.actions);
+  const tasks = useStore((s) => s.tasks);
   const slots = useStore((s) => s.settings);
   const [queues, setQueues] = useState<Queues>();
   const [error, setError] = useState<ErrorShape>();
@@ -34,7 +35,7 @@ export function QueuesView() {
       current = false;
       clearTimeout(timer);
     };
-  }, [client, downloads, actions]);
+  }, [client, downloads, actions, tasks]);
 
   return (
     <section className="view" aria-labelledby="queues-title">
@@ -50,7 +51,13 @@ export function QueuesView() {
         {queues?.map((queue) => {
           const entries = Object.entries(queue.counts);
           const total = entries.reduce((sum, [, n]) => sum + n, 0);
-          const limit = queue.name === 'download' ? slots?.maxConcurrentDownloads : slots?.maxConcurrentPluginJobs;
+          // Tasks run in their creators, not in Haul's slots.
+          const limit =
+            queue.name === 'download'
+              ? slots?.maxConcurrentDownloads
+              : queue.name === 'plugin'
+                ? slots?.maxConcurrentPluginJobs
+                : undefined;
           return (
             <div key={queue.name} className="card queue-card" data-testid={`queue-${queue.name}`}>
               <h2>{queueTitles[queue.name]}</h2>
