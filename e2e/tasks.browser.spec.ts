@@ -231,3 +231,27 @@ test('Suspend asks a suspendable task to stop at its next checkpoint; Resume han
   await item.getByRole('button', { name: `Resume ${name}` }).click();
   await expect(item).toHaveAttribute('data-status', 'pending');
 });
+
+test('the Queues view counts tasks; a panel full of tasks points to the Jobs view', async ({ page, haul }) => {
+  test.setTimeout(60_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openApp(page, haul);
+  // More running tasks than the panel lists (50): the rest are counted under it.
+  const made: Task[] = [];
+  for (let i = 0; i < 53; i += 1) {
+    made.push(await rest(haul, '/v1/jobs', { name: `Overflow task ${i}`, type: 'overflow', start: true }));
+  }
+  const more = page.getByRole('button', { name: /more in Jobs/ });
+  await expect(more).toBeVisible();
+  await expect.poll(async () => Number(/\d+/.exec((await more.textContent()) ?? '')?.[0])).toBeGreaterThanOrEqual(3);
+  await expect(page.getByRole('button', { name: /more in Downloads/ })).toHaveCount(0);
+  await more.click();
+  await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeVisible();
+
+  await goTo(page, 'Queues');
+  const queue = page.getByTestId('queue-task');
+  await expect(queue.getByRole('heading', { name: 'Tasks' })).toBeVisible();
+  await expect(queue.locator('.count-cell', { hasText: 'Running' }).locator('dd')).not.toHaveText('0');
+  await shoot(page, 'queues-tasks');
+  for (const task of made) await rest(haul, `/v1/jobs/${task.id}/cancel`, {});
+});
