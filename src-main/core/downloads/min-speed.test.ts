@@ -23,9 +23,8 @@ describe('the minimum-speed rule', () => {
     expect(failure).toBeInstanceOf(JobFailure);
     expect(failure.kind).toBe('stalled');
     expect(failure.transient).toBe(true);
-    expect(failure.message).toMatch(
-      /bytes\/s over 2 s, below the minimum of 4096 bytes\/s\. Haul will try again later/,
-    );
+    // Whether Haul tries again is the job's to say (its attempts left), not the failure's.
+    expect(failure.message).toMatch(/bytes\/s over 2 s, below the minimum of 4096 bytes\/s\.$/);
     // The part file stays for the retry, which resumes.
     expect(await readdir(dir)).toEqual(['trickle.bin.part']);
     // The rule is a setting: turned off, the same server is left alone (until it is cut here).

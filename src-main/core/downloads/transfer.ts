@@ -374,7 +374,7 @@ export class Transfer implements WorkerHost {
     this.fail(
       new JobFailure(
         'stalled',
-        `${host} sent ${Math.round(rate)} bytes/s over ${seconds} s, below the minimum of ${wanted} bytes/s. Haul will try again later.`,
+        `${host} sent ${Math.round(rate)} bytes/s over ${seconds} s, below the minimum of ${wanted} bytes/s.`,
         { transient: true },
       ),
     );
