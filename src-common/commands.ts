@@ -49,6 +49,11 @@ const PluginCommands = {
         actionId: z.string().min(1).max(100),
         resourceId: z.number().int().positive().optional(),
         params: z.record(z.string(), z.unknown()).optional(),
+        /**
+         * For an action that queues a job: a second run with the same key answers the first
+         * job. A sync action answers at once and makes no job, so there is nothing to repeat.
+         */
+        idempotencyKey: z.string().min(1).max(200).optional(),
       })
       .strict(),
     output: z.discriminatedUnion('kind', [

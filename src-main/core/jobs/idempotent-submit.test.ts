@@ -37,4 +37,11 @@ describe('an idempotent submit', () => {
       other.jobs.map((j) => j.id),
     );
   });
+
+  it('a key another kind of job holds is a conflict naming that job, not that job answered as a download', () => {
+    t = openTestCenter();
+    const task = t.center.tasks.create({ name: 'Backup', idempotencyKey: 'shared' }, { kind: 'api' });
+    expect(() => t!.center.submit({ url: 'https://a.example/x', idempotencyKey: 'shared' })).toThrow(task.id);
+    expect(t.center.registry.liveJobs()).toHaveLength(1);
+  });
 });

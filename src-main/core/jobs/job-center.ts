@@ -54,6 +54,7 @@ export interface PluginJobSpec {
   entityType: PluginJob['entityType'];
   entityId?: number | null;
   params?: Record<string, unknown>;
+  idempotencyKey?: string;
 }
 
 /** The job center: one model, one scheduler and one event stream for both sources. */
@@ -123,8 +124,10 @@ export class JobCenter {
     limits: { allowedHosts?: readonly string[] } = {},
   ): CommandOutput<'downloads.submit'> {
     if (input.idempotencyKey) {
-      const replay = this.store.byIdempotencyFamily(input.idempotencyKey);
-      if (replay.length > 0) return { jobs: replay.map((entry) => entry.job as DownloadJob), invalid: [] };
+      const replay = this.store.byIdempotencyFamily(input.idempotencyKey).map((entry) => entry.job);
+      const other = replay.find((job) => job.source !== 'download');
+      if (other) throw new HaulError('conflict', `The idempotency key is already used by job ${other.id}.`);
+      if (replay.length > 0) return { jobs: replay as DownloadJob[], invalid: [] };
     }
     const { urls, invalid } = parseUrlLines(input.url);
     const refused: InvalidLine[] = [...invalid];
@@ -182,6 +185,12 @@ export class JobCenter {
    * runner must know about it (a haul.startJob's function).
    */
   createPluginJob(spec: PluginJobSpec, bind?: (job: PluginJob) => void): PluginJob {
+    if (spec.idempotencyKey) {
+      const earlier = this.store.byIdempotencyKey(spec.idempotencyKey)?.job;
+      const same = earlier?.source === 'plugin' && earlier.pluginName === spec.pluginName;
+      if (earlier && same && earlier.actionId === spec.actionId) return this.registry.get(earlier.id) as PluginJob;
+      if (earlier) throw new HaulError('conflict', `The idempotency key is already used by job ${earlier.id}.`);
+    }
     const now = this.clock.now();
     const job: PluginJob = {
       id: this.uniqueId(newPluginJobId),
@@ -197,7 +206,7 @@ export class JobCenter {
       maxAttempts: 1,
       error: null,
       result: null,
-      idempotencyKey: null,
+      idempotencyKey: spec.idempotencyKey ?? null,
       pluginName: spec.pluginName,
       actionId: spec.actionId,
       label: spec.label,

@@ -319,7 +319,9 @@ export class PluginHost {
       }
     }
     const params = validateParams(action.params, input.params ?? {});
-    if (action.async) return { kind: 'job', job: this.pluginJobs.runAction(instance, action, resource, params) };
+    if (action.async) {
+      return { kind: 'job', job: this.pluginJobs.runAction(instance, action, resource, params, input.idempotencyKey) };
+    }
     try {
       const value = await instance.call(
         { kind: 'action', actionId: action.id, params, resource, jobId: null },

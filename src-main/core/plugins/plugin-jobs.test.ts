@@ -66,6 +66,34 @@ describe('plugin jobs', () => {
     expect(kept(core)).toBe(0);
   });
 
+  it('an action run with an idempotency key queues one job; the same key answers it again', async () => {
+    env = await openPluginCore({ plugins: { w: { code: worker('v1') } } });
+    const { core } = env;
+    const run = (idempotencyKey: string, actionId = 'work') =>
+      core.invoke('actions.run', { pluginName: 'w', actionId, idempotencyKey });
+    const first = await run('nightly-1');
+    const again = await run('nightly-1');
+    expect(first.ok && again.ok).toBe(true);
+    const id = (first as { value: { job: PluginJob } }).value.job.id;
+    expect((again as { value: { job: PluginJob } }).value.job).toMatchObject({ id, idempotencyKey: 'nightly-1' });
+    await waitFor(() => statusOf(core, id).status === 'completed', 'the job to complete');
+    // Finished, it is still the answer: the key names that run, not a running one.
+    expect(((await run('nightly-1')) as { value: { job: PluginJob } }).value.job).toMatchObject({
+      id,
+      status: 'completed',
+    });
+    const other = (await run('nightly-2')) as { value: { job: PluginJob } };
+    expect(other.value.job.id).not.toBe(id);
+    const download = await call<{ jobs: { id: string }[] }>(core, 'downloads.submit', {
+      url: 'https://a.example/f.iso',
+      idempotencyKey: 'taken',
+      paused: true,
+    });
+    const clash = await run('taken');
+    expect(clash).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+    expect(!clash.ok && clash.error.message).toContain(download.jobs[0]!.id);
+  });
+
   it('a retry after the plugin was reloaded runs the plugin as it is now', async () => {
     env = await openPluginCore({ plugins: { w: { code: worker('v1') } } });
     const { core } = env;

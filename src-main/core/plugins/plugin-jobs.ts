@@ -54,6 +54,7 @@ export class PluginJobs implements PluginJobRunner {
     action: ActionDeclaration,
     resource: Resource | null,
     params: Record<string, unknown>,
+    idempotencyKey?: string,
   ): PluginJob {
     return this.options.jobs.createPluginJob({
       pluginName: instance.name,
@@ -62,6 +63,7 @@ export class PluginJobs implements PluginJobRunner {
       entityType: action.entity,
       entityId: resource?.id ?? null,
       params,
+      idempotencyKey,
     });
   }
 
