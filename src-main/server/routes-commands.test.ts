@@ -158,7 +158,7 @@ describe('queues, settings and the rest', () => {
   it('counts every queue by status (queues API)', async () => {
     const res = await api.call('GET', '/v1/jobs/queues');
     const { queues } = res.json();
-    expect(queues.map((q: { name: string }) => q.name)).toEqual(['download', 'plugin']);
+    expect(queues.map((q: { name: string }) => q.name)).toEqual(['download', 'plugin', 'task']);
     const { counts } = queues[0];
     expect(counts.paused).toBeGreaterThan(0);
     // The queues API's keys beside Haul's own, from the same numbers.
