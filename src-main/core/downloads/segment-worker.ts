@@ -7,7 +7,7 @@ import { openResponse } from './http-request';
 import type { PartFile } from './part-file';
 import { grantSize, type RateLimiter } from './rate-limiter';
 import { checkRangeResponse } from './response-check';
-import { SegmentWriter } from './segment-writer';
+import { batchBytesFor, SegmentWriter } from './segment-writer';
 import { ifRangeValue, type TransferState } from './resume-state';
 import { segmentDone, type Segment } from './segments';
 
@@ -38,6 +38,8 @@ export interface WorkerHost {
   ranges: boolean;
   /** Bytes received by every connection. */
   received: number;
+  /** Connections open now. */
+  readonly connections: number;
   claim(worker: SegmentWorker): LiveSegment | null;
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean;
   fail(error: unknown): void;
@@ -223,7 +225,13 @@ export class SegmentWorker {
    */
   private async stream(answer: OpenAnswer): Promise<{ got: number; error: unknown }> {
     const segment = this.segment;
-    const writer = new SegmentWriter(this.host.part!, this.host.digest, segment, (bytes) => this.host.landed(bytes));
+    const writer = new SegmentWriter(
+      this.host.part!,
+      this.host.digest,
+      segment,
+      (bytes) => this.host.landed(bytes),
+      batchBytesFor(this.host.connections),
+    );
     this.cursor = segment.pos;
     let got = 0;
     let batchStarted = this.now();

@@ -2,11 +2,18 @@ import type { FileDigest } from './file-digest';
 import type { PartFile } from './part-file';
 import type { Segment } from './segments';
 
+/** Bytes gathered before one positioned write, when the caller does not say. @default 512 KiB */
+export const batchBytes = 512 * 1024;
+
 /**
- * Bytes gathered before one positioned write: on a fast link 1 GiB is about a thousand
- * write calls. A slow link writes sooner (see the worker's time limit). @default 1 MiB
+ * The batch of one connection among `connections`: few write calls when one or two
+ * connections carry the file (2 MiB each), a bounded total when many share it (4 MiB
+ * over all, at least 256 KiB each). A slow link writes sooner (the worker's time limit).
  */
-export const batchBytes = 1024 * 1024;
+export function batchBytesFor(connections: number): number {
+  const share = Math.floor((4 * 1024 * 1024) / Math.max(1, connections));
+  return Math.min(2 * 1024 * 1024, Math.max(256 * 1024, share));
+}
 
 /**
  * Writes one connection may have at the disk while it keeps reading. Reading never waits
@@ -39,6 +46,7 @@ export class SegmentWriter {
     private readonly digest: FileDigest,
     private readonly segment: Segment,
     private readonly onLanded: (bytes: number) => void,
+    private readonly batch = batchBytes,
   ) {
     this.at = segment.pos;
   }
@@ -57,7 +65,7 @@ export class SegmentWriter {
     if (chunk.length === 0) return null;
     this.chunks.push(chunk);
     this.gathered += chunk.length;
-    return this.gathered >= batchBytes ? this.flush() : null;
+    return this.gathered >= this.batch ? this.flush() : null;
   }
 
   /**

@@ -70,6 +70,10 @@ export class Transfer implements WorkerHost {
     return this.internal.signal;
   }
 
+  get connections(): number {
+    return this.workers.size;
+  }
+
   private maxConnections(): number {
     return Math.max(1, this.ctx.job.options.connections ?? this.settings.maxConnections());
   }
