@@ -11,6 +11,16 @@ export type HashAlgorithm = 'sha256' | 'sha1' | 'md5';
  */
 const readBackBytes = 512 * 1024;
 
+/** Bytes offered during a read-back that may wait in memory for it to reach them. @default 8 MiB */
+const maxWaitingBytes = 8 * 1024 * 1024;
+
+/** A batch offered while a read-back ran, to be hashed from memory when it gets there. */
+interface Waiting {
+  position: number;
+  chunks: readonly Buffer[];
+  bytes: number;
+}
+
 export interface DigestOptions {
   /** A read-back failed; called once. */
   onFailure?(error: unknown): void;
@@ -22,7 +32,9 @@ export interface DigestOptions {
  * from the memory they arrived in, in the same pass that hands them to the disk (SHA-256
  * costs about 0.8 s per GiB here, less than handing each batch to another thread did).
  * Bytes that landed ahead of the prefix (other connections' pieces, a resumed file) are
- * read back from the part file, through one reused buffer, once the prefix reaches them.
+ * read back from the part file, through one reused buffer, once the prefix reaches them;
+ * bytes offered meanwhile that continue where the read-back stops wait for it in memory,
+ * so hashing returns to the write's pass instead of reading everything back from then on.
  */
 export class FileDigest {
   private hashes: Hash[] | null = null;
@@ -32,6 +44,9 @@ export class FileDigest {
   private target = 0;
   private reading: Promise<void> | null = null;
   private scratch: Buffer | null = null;
+  /** In file order, each starting where the one before ends. */
+  private waiting: Waiting[] = [];
+  private waitingBytes = 0;
   /** Bumped when the hashed bytes are thrown away: a read-back of the old file stops. */
   private generation = 0;
   private failure: unknown = null;
@@ -61,15 +76,26 @@ export class FileDigest {
   }
 
   /**
-   * Offers bytes about to be written at `position`, in order. They are hashed now when
-   * they continue the hashed prefix and no read-back is running; otherwise they are read
-   * back later, once landed. A write that then fails fails the attempt, and the next
-   * attempt hashes what the part file holds.
+   * Offers bytes about to be written at `position` (they must not change). They are
+   * hashed now when they continue the hashed prefix; kept for a running read-back when
+   * they continue where it stops; otherwise read back later, once landed. A write that
+   * then fails fails the attempt, and the next attempt hashes what the part file holds.
    */
   wrote(chunks: readonly Buffer[], position: number): void {
-    if (position !== this.hashed || this.reading !== null || this.failure !== null) return;
-    for (const chunk of chunks) this.update(chunk);
-    if (this.hashed > this.target) this.target = this.hashed;
+    if (this.failure !== null) return;
+    if (this.reading === null) {
+      if (position !== this.hashed) return;
+      for (const chunk of chunks) this.update(chunk);
+      if (this.hashed > this.target) this.target = this.hashed;
+      return;
+    }
+    const last = this.waiting.at(-1);
+    if (position !== (last ? last.position + last.bytes : Math.max(this.target, this.hashed))) return;
+    let bytes = 0;
+    for (const chunk of chunks) bytes += chunk.length;
+    if (this.waitingBytes + bytes > maxWaitingBytes) return;
+    this.waiting.push({ position, chunks, bytes });
+    this.waitingBytes += bytes;
   }
 
   /**
@@ -90,14 +116,27 @@ export class FileDigest {
   private async readBack(part: PartFile, generation: number): Promise<void> {
     // Its own reference: after a reset a read of the old file may still be filling it.
     const scratch = (this.scratch ??= Buffer.allocUnsafeSlow(readBackBytes));
-    while (this.hashed < this.target) {
+    for (;;) {
       const at = this.hashed;
-      const want = Math.min(readBackBytes, this.target - at);
-      const read = await part.read(scratch.subarray(0, want), at);
+      const head = this.waiting[0];
+      if (head && head.position <= at) {
+        this.waiting.shift();
+        this.waitingBytes -= head.bytes;
+        // Read from disk already (it landed and the read-back went past it), or next.
+        if (head.position === at) for (const chunk of head.chunks) this.update(chunk);
+        continue;
+      }
+      if (at >= this.target) break;
+      // Reads stop where a waiting batch starts: it is hashed from memory instead.
+      const until = head ? Math.min(head.position, this.target) : this.target;
+      const read = await part.read(scratch.subarray(0, Math.min(readBackBytes, until - at)), at);
       if (generation !== this.generation) return;
       if (read === 0) throw new Error(`The partial file ends at ${at} of ${this.target} bytes.`);
       this.update(scratch.subarray(0, read));
     }
+    // Batches past a gap: read back once they land.
+    this.waiting = [];
+    this.waitingBytes = 0;
   }
 
   /** Forgets every hashed byte, after the file was emptied (or before it is closed). */
@@ -108,6 +147,8 @@ export class FileDigest {
     this.target = 0;
     this.reading = null;
     this.scratch = null;
+    this.waiting = [];
+    this.waitingBytes = 0;
     this.failure = null;
   }
 

@@ -75,10 +75,28 @@ describe('hashing in file order as bytes land', () => {
     digest.wrote([a.subarray(0, 1000), a.subarray(1000)], 0);
     await part.write([a], 0);
     digest.follow(part, 2 * batchBytes);
-    // Offered while the read-back runs: left to the read-back, never hashed twice.
+    // Offered while the read-back runs, where it stops: hashed once, in its turn.
     digest.wrote([c], 2 * batchBytes);
     await part.write([c], 2 * batchBytes);
     expect((await digest.finish(part, body.length)).sha256).toBe(sha256(body));
+    await part.close();
+  });
+
+  it('hashes a batch offered during a read-back from memory when it continues where the read-back stops', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'm.part'));
+    const body = randomBody(2 * batchBytes + 5);
+    const landed = body.subarray(0, 2 * batchBytes);
+    await part.write([landed], 0);
+    const digest = new FileDigest(undefined);
+    digest.follow(part, landed.length);
+    // Still in the air (never lands in this test): only memory can supply it.
+    digest.wrote([body.subarray(landed.length)], landed.length);
+    expect((await digest.finish(part, body.length)).sha256).toBe(sha256(body));
+    // Offered off the read-back's end: ignored, so the file (too short) decides.
+    const other = new FileDigest(undefined);
+    other.follow(part, landed.length);
+    other.wrote([body.subarray(landed.length + 1)], landed.length + 1);
+    await expect(other.finish(part, body.length)).rejects.toThrow(/ends at/u);
     await part.close();
   });
 
