@@ -11,8 +11,8 @@ export type HashAlgorithm = 'sha256' | 'sha1' | 'md5';
  */
 const readBackBytes = 512 * 1024;
 
-/** Bytes offered during a read-back that may wait in memory for it to reach them. @default 8 MiB */
-const maxWaitingBytes = 8 * 1024 * 1024;
+/** Bytes offered during a read-back that may wait in memory for it to reach them. @default 4 MiB */
+const maxWaitingBytes = 4 * 1024 * 1024;
 
 /** A batch offered while a read-back ran, to be hashed from memory when it gets there. */
 interface Waiting {
