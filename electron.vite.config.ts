@@ -18,8 +18,6 @@ export default defineConfig({
           cli: resolve(__dirname, 'src-main/cli.ts'),
           // A plugin's sandbox runs in a worker thread started from this file.
           'plugin-worker': resolve(__dirname, 'src-main/core/plugins/plugin-worker.ts'),
-          // Downloads are hashed in a worker thread started from this file.
-          'hash-worker': resolve(__dirname, 'src-main/core/downloads/hash-worker.ts'),
         },
       },
     },

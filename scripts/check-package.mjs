@@ -112,8 +112,8 @@ for (const [, asset] of html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)) {
   check(`renderer asset ${asset}`, present(`out/renderer/${asset}`));
 }
 
-// Worker threads and QuickJS load from disk: these must be outside the archive.
-for (const path of ['out/main/plugin-worker.js', 'out/main/hash-worker.js']) {
+// The plugin worker thread and QuickJS load from disk: these must be outside the archive.
+for (const path of ['out/main/plugin-worker.js']) {
   check(`${path} is unpacked`, existsSync(join(unpacked, path)));
 }
 check(

@@ -66,9 +66,6 @@ export async function buildHaul(root) {
     const { build } = await import('esbuild');
     const quiet = { ...esbuildOptions, logLevel: 'warning' };
     await build({ ...quiet, stdin: { contents: source, resolveDir: root, loader: 'js' }, outfile: engine });
-    // The engine hashes on a worker thread whose entry it looks for next to its bundle.
-    const worker = join(root, 'src-main/core/downloads/hash-worker.ts');
-    await build({ ...quiet, entryPoints: [worker], outfile: join(cache, 'hash-worker.js') });
     await build({ ...quiet, entryPoints: [join(root, 'src-main/headless.ts')], outfile: serve });
     return { engine, serve, nodeArgs: [] };
   } catch (error) {

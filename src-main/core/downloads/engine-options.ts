@@ -1,5 +1,4 @@
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
-import { defaultHashWorkerFile } from './hash-thread';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { pinningConnector, type CertificatePins } from './tls-trust';
 
@@ -66,8 +65,6 @@ export interface DownloadEngineOptions {
   recordOrigin?: boolean;
   /** Milliseconds, monotonic. @default performance.now */
   now?: () => number;
-  /** The hashing thread's entry file. @default hash-worker beside the engine or its bundle */
-  hashWorkerFile?: string;
 }
 
 export type EngineSettings = Required<
@@ -115,7 +112,6 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     userAgent: options.userAgent ?? 'Haul/0.1',
     recordOrigin: options.recordOrigin ?? true,
     now: options.now ?? (() => performance.now()),
-    hashWorkerFile: options.hashWorkerFile ?? defaultHashWorkerFile(),
     dispatcher: options.dispatcher ?? createDispatcher(options, stallTimeoutMs),
   };
 }

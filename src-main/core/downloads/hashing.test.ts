@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobFailure } from '../jobs/runner';
-import { batchBytes } from './batch-pool';
 import { createDownloadEngine } from './engine';
 import { FileDigest } from './file-digest';
-import { defaultHashWorkerFile, HashThread } from './hash-thread';
 import { PartFile } from './part-file';
+import { batchBytes } from './segment-writer';
 import { makeContext, randomBody, settle, sha256, tempDir, testJob, waitFor } from './test-context';
 import { TestServer } from './test-server';
 
@@ -29,7 +26,7 @@ const options = {
 };
 const engine = createDownloadEngine(options);
 
-describe('hashing on the hashing thread', () => {
+describe('hashing in file order as bytes land', () => {
   it('equals the sha256 of the file for a segmented download with steals', async () => {
     const body = randomBody(3 * 1024 * 1024 + 12345);
     server.file('/steal.bin', body, { rateLimit: 1024 * 1024 });
@@ -62,37 +59,72 @@ describe('hashing on the hashing thread', () => {
     expect(outcome.sha256).toBe(sha256(body));
   });
 
-  it('fails the attempt as a transient error when the hashing thread crashes, without hanging', async () => {
-    const dir = await tempDir();
-    const crashing = join(dir, 'crashing-hash-worker.mjs');
-    await writeFile(
-      crashing,
-      "import { parentPort } from 'node:worker_threads';\n" +
-        "parentPort.on('message', (m) => { if (m.type === 'update') process.exit(3); });\n",
-    );
-    const body = randomBody(2 * 1024 * 1024);
-    server.file('/crash-hash.bin', body);
-    const crashEngine = createDownloadEngine({ ...options, hashWorkerFile: crashing });
-    const t = makeContext(testJob(server.url('/crash-hash.bin'), dir, { connections: 1 }));
-    const result = await settle(crashEngine(t.ctx));
-    expect(result.ok).toBe(false);
-    const error = (result as { error: unknown }).error;
-    expect(error).toBeInstanceOf(JobFailure);
-    expect(error).toMatchObject({ kind: 'internal', transient: true });
-    expect((error as JobFailure).message).toMatch(/thread that hashes downloads stopped \(it exited with code 3\)/u);
+  it('hashes bytes offered in any order exactly once, in file order', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'o.part'));
+    const body = randomBody(3 * batchBytes + 99);
+    const [a, b, c] = [
+      body.subarray(0, batchBytes),
+      body.subarray(batchBytes, 2 * batchBytes),
+      body.subarray(2 * batchBytes),
+    ];
+    const digest = new FileDigest(undefined);
+    // Another connection's piece lands first: not the prefix, so it waits for a read-back.
+    await part.write([b], batchBytes);
+    digest.wrote([b], batchBytes);
+    // The prefix arrives in two chunks and is hashed from memory.
+    digest.wrote([a.subarray(0, 1000), a.subarray(1000)], 0);
+    await part.write([a], 0);
+    digest.follow(part, 2 * batchBytes);
+    // Offered while the read-back runs, where it stops: hashed once, in its turn.
+    digest.wrote([c], 2 * batchBytes);
+    await part.write([c], 2 * batchBytes);
+    expect((await digest.finish(part, body.length)).sha256).toBe(sha256(body));
+    await part.close();
   });
 
-  it('rejects a digest whose thread died, and the next digest gets a fresh thread', async () => {
-    const part = await PartFile.create(join(await tempDir(), 'd.part'));
-    const body = randomBody(2 * batchBytes);
+  it('hashes a batch offered during a read-back from memory when it continues where the read-back stops', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'm.part'));
+    const body = randomBody(2 * batchBytes + 5);
+    const landed = body.subarray(0, 2 * batchBytes);
+    await part.write([landed], 0);
+    const digest = new FileDigest(undefined);
+    digest.follow(part, landed.length);
+    // Still in the air (never lands in this test): only memory can supply it.
+    digest.wrote([body.subarray(landed.length)], landed.length);
+    expect((await digest.finish(part, body.length)).sha256).toBe(sha256(body));
+    // Offered off the read-back's end: ignored, so the file (too short) decides.
+    const other = new FileDigest(undefined);
+    other.follow(part, landed.length);
+    other.wrote([body.subarray(landed.length + 1)], landed.length + 1);
+    await expect(other.finish(part, body.length)).rejects.toThrow(/ends at/u);
+    await part.close();
+  });
+
+  it('hashes what the file holds when bytes past its real end were offered', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'e.part'));
+    const body = randomBody(batchBytes + 500);
     await part.write([body], 0);
+    const digest = new FileDigest(undefined);
+    digest.wrote([body], 0);
+    // The server then said the file ends earlier; the part file is cut there.
+    const total = batchBytes;
+    await part.truncate(total);
+    expect((await digest.finish(part, total)).sha256).toBe(sha256(body.subarray(0, total)));
+    await part.close();
+  });
+
+  it('fails the attempt when a read-back finds fewer bytes than landed, and a fresh digest recovers', async () => {
+    const path = join(await tempDir(), 'd.part');
+    const part = await PartFile.create(path);
+    const body = randomBody(2 * batchBytes);
+    await part.write([body.subarray(0, batchBytes)], 0);
     const failures: unknown[] = [];
     const digest = new FileDigest(undefined, { onFailure: (error) => failures.push(error) });
-    digest.follow(part, batchBytes);
-    await HashThread.for(defaultHashWorkerFile()).terminate();
-    await expect(digest.finish(part, body.length)).rejects.toMatchObject({ kind: 'internal', transient: true });
+    await expect(digest.finish(part, body.length)).rejects.toThrow(/ends at/u);
     expect(failures).toHaveLength(1);
+    await part.write([body.subarray(batchBytes)], batchBytes);
     const again = new FileDigest(undefined);
+    again.follow(part, batchBytes);
     expect((await again.finish(part, body.length)).sha256).toBe(sha256(body));
     await part.close();
   });

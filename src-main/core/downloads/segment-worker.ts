@@ -7,7 +7,7 @@ import { openResponse } from './http-request';
 import type { PartFile } from './part-file';
 import { grantSize, type RateLimiter } from './rate-limiter';
 import { checkRangeResponse } from './response-check';
-import { SegmentWriter } from './segment-writer';
+import { batchBytesFor, SegmentWriter } from './segment-writer';
 import { ifRangeValue, type TransferState } from './resume-state';
 import { segmentDone, type Segment } from './segments';
 
@@ -38,6 +38,8 @@ export interface WorkerHost {
   ranges: boolean;
   /** Bytes received by every connection. */
   received: number;
+  /** Connections open now. */
+  readonly connections: number;
   claim(worker: SegmentWorker): LiveSegment | null;
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean;
   fail(error: unknown): void;
@@ -64,6 +66,11 @@ export class SegmentWorker {
   activeAt: number | null;
   /** Ended because the ramp dropped back, not for want of work. */
   retired = false;
+  /**
+   * Received bytes not yet paid for under the speed limits. They are paid a grant at a
+   * time rather than per chunk; what is owed carries over to the connection's next answer.
+   */
+  private owed = 0;
 
   constructor(
     private readonly host: WorkerHost,
@@ -172,10 +179,17 @@ export class SegmentWorker {
     return null;
   }
 
-  /** Null when no speed limit applies: the read loop then skips an await per chunk. */
-  private throttle(bytes: number): Promise<void> | null {
-    if (this.host.limiter.rate === 0 && this.host.settings.globalLimiter.rate === 0) return null;
-    return this.waitForLimits(bytes);
+  /** Pays for `bytes` once a grant's worth is owed; null when nothing is to wait for. */
+  private payLimits(bytes: number): Promise<void> | null {
+    const own = this.host.limiter.rate;
+    const global = this.host.settings.globalLimiter.rate;
+    if (own === 0 && global === 0) return null;
+    this.owed += bytes;
+    const rate = own === 0 ? global : global === 0 ? own : Math.min(own, global);
+    if (this.owed < grantSize(rate, 64 * 1024)) return null;
+    const owed = this.owed;
+    this.owed = 0;
+    return this.waitForLimits(owed);
   }
 
   /** Waits for the speed limits, in small grants so connections take turns. */
@@ -196,19 +210,10 @@ export class SegmentWorker {
   }
 
   /** Waiting on the disk (a full write queue) is not a network stall. */
-  private async write(writer: SegmentWriter, chunk: Buffer): Promise<void> {
+  private async waitForDisk(waiting: Promise<void>): Promise<void> {
     this.activeAt = null;
     try {
-      await writer.add(chunk);
-    } finally {
-      this.activeAt = this.now();
-    }
-  }
-
-  private async flush(writer: SegmentWriter): Promise<void> {
-    this.activeAt = null;
-    try {
-      await writer.flush();
+      await waiting;
     } finally {
       this.activeAt = this.now();
     }
@@ -220,7 +225,13 @@ export class SegmentWorker {
    */
   private async stream(answer: OpenAnswer): Promise<{ got: number; error: unknown }> {
     const segment = this.segment;
-    const writer = new SegmentWriter(this.host.part!, this.host.digest, segment, (bytes) => this.host.landed(bytes));
+    const writer = new SegmentWriter(
+      this.host.part!,
+      this.host.digest,
+      segment,
+      (bytes) => this.host.landed(bytes),
+      batchBytesFor(this.host.connections),
+    );
     this.cursor = segment.pos;
     let got = 0;
     let batchStarted = this.now();
@@ -242,14 +253,14 @@ export class SegmentWorker {
             break;
           }
         }
-        const limited = this.throttle(chunk.length);
+        const limited = this.payLimits(chunk.length);
         if (limited) await limited;
         if (writer.pending === 0) batchStarted = now;
         this.cursor += chunk.length;
         got += chunk.length;
         this.host.received += chunk.length;
-        await this.write(writer, chunk);
-        if (now - batchStarted >= batchMs) await this.flush(writer);
+        const waiting = writer.add(chunk) ?? (now - batchStarted >= batchMs ? writer.flush() : null);
+        if (waiting) await this.waitForDisk(waiting);
         if (full()) break;
       }
     } catch (caught) {

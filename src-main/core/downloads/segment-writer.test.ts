@@ -53,8 +53,7 @@ describe('segment writer', () => {
     await part.close();
     const segment = { start: 0, end: 4 * batchBytes, pos: 0 };
     const writer = new SegmentWriter(part, new FileDigest(undefined), segment, () => undefined);
-    const error = await writer
-      .add(randomBody(2 * batchBytes))
+    const error = await Promise.resolve(writer.add(randomBody(2 * batchBytes)))
       .then(() => writer.drain())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);

@@ -1,26 +1,39 @@
-import { batchBytes, giveBack, takeBuffer } from './batch-pool';
 import type { FileDigest } from './file-digest';
 import type { PartFile } from './part-file';
 import type { Segment } from './segments';
 
-export { batchBytes } from './batch-pool';
+/** Bytes gathered before one positioned write, when the caller does not say. @default 512 KiB */
+export const batchBytes = 512 * 1024;
+
+/**
+ * The batch of one connection among `connections`: few write calls when one or two
+ * connections carry the file (2 MiB each), a bounded total when many share it (4 MiB
+ * over all, at least 256 KiB each). A slow link writes sooner (the worker's time limit).
+ */
+export function batchBytesFor(connections: number): number {
+  const share = Math.floor((4 * 1024 * 1024) / Math.max(1, connections));
+  return Math.min(2 * 1024 * 1024, Math.max(256 * 1024, share));
+}
 
 /**
  * Writes one connection may have at the disk while it keeps reading. Reading never waits
  * for each write (that halves throughput on a fast link) yet memory stays bounded:
- * at most this many batches per connection. @default 4
+ * a connection holds at most this many batches plus the one it gathers. @default 2
  */
-const maxQueuedWrites = 4;
+const maxQueuedWrites = 2;
 
 const ignore = (): undefined => undefined;
 
 /**
- * Turns a connection's bytes into positioned writes of its segment. Writes overlap with
- * reading, but the segment's `pos` (and the file digest) only move past a batch once it
- * and every batch before it have landed: `pos` never counts a byte still in the air.
+ * Turns a connection's bytes into positioned writes of its segment. The socket's chunks
+ * are written as they arrived, a batch of them per `writev`, and hashed in the same pass
+ * (while the write runs) when they continue the file's hashed prefix: no copy, no
+ * allocation per chunk. Writes overlap with reading, but the segment's `pos` only moves
+ * past a batch once it and every batch before it have landed: `pos` never counts a byte
+ * still in the air.
  */
 export class SegmentWriter {
-  private batch: Buffer | null = null;
+  private chunks: Buffer[] = [];
   private gathered = 0;
   /** File offset of the first gathered byte. */
   private at: number;
@@ -33,6 +46,7 @@ export class SegmentWriter {
     private readonly digest: FileDigest,
     private readonly segment: Segment,
     private readonly onLanded: (bytes: number) => void,
+    private readonly batch = batchBytes,
   ) {
     this.at = segment.pos;
   }
@@ -43,48 +57,46 @@ export class SegmentWriter {
   }
 
   /**
-   * Copies `chunk` into the current batch; writes full batches as it goes. Copying keeps
-   * memory flat: the socket's buffers die young instead of waiting for the disk, and the
-   * batch goes to the disk (and then to the hashing thread) as one buffer.
+   * Takes `chunk`, which must not change afterwards (a socket's chunks never do). Null
+   * when the caller may go on reading at once; else a promise to wait for first (the
+   * batch went to the disk and too many writes are queued).
    */
-  async add(chunk: Buffer): Promise<void> {
-    let from = 0;
-    while (from < chunk.length) {
-      this.batch ??= takeBuffer();
-      const copied = chunk.copy(this.batch, this.gathered, from);
-      this.gathered += copied;
-      from += copied;
-      if (this.gathered === batchBytes) await this.flush();
-    }
+  add(chunk: Buffer): Promise<void> | null {
+    if (chunk.length === 0) return null;
+    this.chunks.push(chunk);
+    this.gathered += chunk.length;
+    return this.gathered >= this.batch ? this.flush() : null;
   }
 
   /**
-   * Hands the gathered bytes to the disk. Resolves at once unless too many writes are
-   * queued, then after the oldest has landed; rejects when a write failed.
+   * Hands the gathered bytes to the disk. Null unless too many writes are queued; then
+   * resolves once the oldest has landed, or rejects when a write failed.
    */
-  async flush(): Promise<void> {
-    if (this.batch && this.gathered > 0) {
-      const { batch, at, segment, digest, onLanded } = this;
-      const bytes = batch.subarray(0, this.gathered);
-      const end = at + this.gathered;
-      this.batch = null;
+  flush(): Promise<void> | null {
+    if (this.gathered > 0) {
+      const { chunks, at, segment, onLanded } = this;
+      const bytes = this.gathered;
+      const end = at + bytes;
+      this.chunks = [];
       this.gathered = 0;
       this.at = end;
-      const write = this.part.write([bytes], at);
+      const write = this.part.write(chunks, at);
       write.catch(ignore);
+      // Hashed while the write runs on the thread pool.
+      this.digest.wrote(chunks, at);
       // In file order: a later batch that lands first waits for the earlier ones.
       this.landed = Promise.all([this.landed, write]).then(() => {
         segment.pos = Math.max(segment.pos, end);
-        if (!digest.wrote(bytes, at)) giveBack(batch);
-        onLanded(bytes.length);
+        onLanded(bytes);
       });
       this.landed.catch(ignore);
       this.queue.push(this.landed);
     }
+    return this.queue.length > maxQueuedWrites ? this.makeRoom() : null;
+  }
+
+  private async makeRoom(): Promise<void> {
     while (this.queue.length > maxQueuedWrites) await this.queue.shift();
-    // The hashing thread is far behind: wait rather than pile batches up for it.
-    const room = this.digest.room();
-    if (room) await room;
   }
 
   /** Writes what is gathered and waits until every write has landed. */

@@ -52,10 +52,7 @@ export class Transfer implements WorkerHost {
     readonly settings: EngineSettings,
     readonly folder: string,
   ) {
-    this.digest = new FileDigest(ctx.job.options.checksum, {
-      workerFile: settings.hashWorkerFile,
-      onFailure: (error) => this.fail(error),
-    });
+    this.digest = new FileDigest(ctx.job.options.checksum, { onFailure: (error) => this.fail(error) });
     this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
     this.ramp = new ConnectionRamp(1);
     this.checkpoints = new Checkpoints(
@@ -71,6 +68,10 @@ export class Transfer implements WorkerHost {
 
   get signal(): AbortSignal {
     return this.internal.signal;
+  }
+
+  get connections(): number {
+    return this.workers.size;
   }
 
   private maxConnections(): number {
