@@ -91,6 +91,19 @@ describe('connection ramp', () => {
     // Over the whole window: 1 MiB in 100 ms, 10 MiB/s, so the rest takes 10 s: try 4.
     expect(ramp.sample(51 * MiB, 200, 1, 100 * MiB)).toBe(4);
   });
+
+  it('started when the first answer opened, measures the first window and decides after one window', () => {
+    const ramp = new ConnectionRamp(8, 8, 200);
+    ramp.start(0, 1000);
+    expect(ramp.sample(2 * MiB, 1100, 1, 254 * MiB)).toBe(1);
+    // 4 MiB in 200 ms: 20 MiB/s, the rest would take 12 s: the trial starts at once.
+    expect(ramp.sample(4 * MiB, 1200, 1, 252 * MiB)).toBe(8);
+    // A fast link: 100 MiB in the first window, the rest ends within the payoff: one connection.
+    const fast = new ConnectionRamp(8, 8, 200);
+    fast.start(0, 0);
+    expect(fast.sample(100 * MiB, 200, 1, 100 * MiB)).toBe(1);
+    expect(fast.settled).toBe(true);
+  });
 });
 
 describe('connection ramp, later', () => {

@@ -34,8 +34,8 @@ export class ConnectionRamp {
   private beforeRate = 0;
   private done = false;
   /**
-   * The window after a step holds the new connections' setup, and the first one the
-   * download's start (the first bursts, threads starting): neither is measured.
+   * The window after a step holds the new connections' setup, and a first window whose
+   * start is unknown holds part of the download's start: neither is measured.
    */
   private skipNext = true;
   /** Where the current measurement window began: bytes received and time. */
@@ -56,6 +56,18 @@ export class ConnectionRamp {
   ) {
     this.next = Math.max(2, trial);
     if (max <= 1) this.done = true;
+  }
+
+  /**
+   * Starts measuring at the moment the download's first answer opened, with the bytes
+   * received so far: the first window is then measured, not skipped, so a slow server is
+   * found out within one window. Only the first window after a sample without a start
+   * is skipped, since it would hold an unknown share of the start.
+   */
+  start(received: number, now: number): void {
+    this.mark = { received, at: now };
+    this.lastNow = now;
+    this.skipNext = false;
   }
 
   get connections(): number {

@@ -153,6 +153,7 @@ export class Transfer implements WorkerHost {
     this.meter.reset();
     this.rampMeter.reset();
     const now = this.settings.now();
+    this.ramp.start(this.received, now);
     this.lastRampAt = now;
     this.lastProgressAt = now;
     this.speedWindow = { at: now, done: doneBytes(this.segments) };
