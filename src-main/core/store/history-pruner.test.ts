@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobStatus } from '../../../src-common/contract';
+import type { DownloadStatus } from '../../../src-common/contract';
 import { downloadJob } from '../../test/job-fixtures';
 import { openDatabase } from './database';
 import { HistoryPruner, type PruneOptions } from './history-pruner';
@@ -20,13 +20,19 @@ function open(): { store: JobStore; pruner: HistoryPruner } {
 let next = 0;
 function add(
   store: JobStore,
-  status: JobStatus,
+  status: DownloadStatus | 'timeout',
   finishedAt: number | null,
   options: { live?: boolean; updatedAt?: number } = {},
 ): string {
   next += 1;
   const id = next.toString(16).padStart(8, '0');
-  const job = downloadJob({ id, status, finishedAt, updatedAt: options.updatedAt ?? finishedAt ?? now });
+  // `timeout` is a task's status; the pruner sees only the status column, whatever the source.
+  const job = downloadJob({
+    id,
+    status: status as DownloadStatus,
+    finishedAt,
+    updatedAt: options.updatedAt ?? finishedAt ?? now,
+  });
   store.insert({ job, position: next, live: options.live ?? false, notBefore: null, resumeState: null });
   return id;
 }
