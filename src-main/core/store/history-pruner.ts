@@ -8,7 +8,7 @@ export interface PruneOptions {
   keepFailed: number;
   /** Finished history older than this (epoch ms) goes, caps or not. */
   expireBefore: number;
-  /** At most this many rows go per call, so one call never blocks for long. @default 500 */
+  /** At most this many rows go per call, so one call never blocks for long. @default 1000 */
   batch?: number;
 }
 
@@ -83,7 +83,7 @@ export class HistoryPruner {
 
   /** Deletes at most one batch; answers how many rows went (a full batch: more may be left). */
   prune(options: PruneOptions): number {
-    const batch = Math.max(1, options.batch ?? 500);
+    const batch = Math.max(1, options.batch ?? 1000);
     return this.db.transaction(() => {
       const cutOffs = (this.cutOffs ??= {
         completed: this.cutOffOf('completed', options.keepCompleted),
