@@ -19,7 +19,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -276,15 +276,26 @@ export async function benchDownloads() {
       const dir = await fresh('haul-e');
       const stateFile = join(work, 'crash-state.json');
       const crashUrl = `${base}/crash.bin?rate=${10 * MiB}&key=crash`;
+      // Bytes the saved state says are on disk (the written offsets where there are some).
+      const recorded = async () => {
+        const state = JSON.parse(await readFile(stateFile, 'utf8').catch(() => 'null'));
+        const segments = state?.written?.segments ?? state?.segments ?? [];
+        return segments.reduce((sum, [start, , pos]) => sum + pos - start, 0);
+      };
       for (let kill = 0; kill < 10; kill += 1) {
         let child;
         const jobs = [{ url: crashUrl, dir, options: { connections: 4 } }];
+        const before = { sent: server.count('crash').bytes, recorded: await recorded() };
         const running = runEngine(haul, { jobs, stateFile }, (c) => (child = c));
         running.catch(() => undefined);
         const target = server.total.bytes + Math.random() * 20 * MiB + 2 * MiB;
         for (let i = 0; i < 3000 && server.total.bytes < target; i += 1) await sleep(5);
         child.kill('SIGKILL');
         await running.catch(() => undefined);
+        // What this life cost again: sent by the server but not in the saved state.
+        const sent = (server.count('crash').bytes - before.sent) / MiB;
+        const saved = ((await recorded()) - before.recorded) / MiB;
+        console.error(`    kill ${kill}: sent ${sent.toFixed(2)} MiB, recorded ${saved.toFixed(2)} MiB`);
       }
       const e = await runEngine(haul, { jobs: [{ url: crashUrl, dir, options: { connections: 4 } }], stateFile });
       const hashOk = (await sha256File(e.paths[0])) === (await sha256File(files.get('/crash.bin').path));

@@ -47,35 +47,52 @@ async function setup(): Promise<{
 describe('checkpoints', () => {
   it('syncs once enough bytes landed, and records written offsets between syncs without one', async () => {
     const { checkpoints, saved, clock, segment, part } = await setup();
-    clock.t = 10;
+    clock.t = 5;
     segment.pos = MiB / 2;
     checkpoints.landed(MiB / 2);
     expect(saved).toHaveLength(0);
-    // The round's first save is a synced checkpoint.
-    clock.t = 60;
+    // 10 ms on: the written offsets, and the round's first sync is asked for.
+    clock.t = 10;
     segment.pos = MiB;
     checkpoints.landed(MiB / 2);
+    expect(saved).toHaveLength(1);
+    expect(saved[0]!['written']).toMatchObject({ segments: [[0, 16 * MiB, MiB]] });
+    // Before that sync ends, no byte of the round counts as durable.
+    expect(saved[0]!['segments']).toEqual([[0, 16 * MiB, 0]]);
     await checkpoints.settled();
-    expect(saved).toHaveLength(1);
-    expect(saved[0]!['segments']).toEqual([[0, 16 * MiB, MiB]]);
-    // Within 50 ms of that: nothing; after: the written offsets, the synced ones unchanged.
-    clock.t = 90;
-    segment.pos = 1.5 * MiB;
-    checkpoints.landed(MiB / 2);
-    expect(saved).toHaveLength(1);
-    clock.t = 120;
-    segment.pos = 1.75 * MiB;
-    checkpoints.landed(MiB / 4);
     expect(saved).toHaveLength(2);
     expect(saved[1]!['segments']).toEqual([[0, 16 * MiB, MiB]]);
-    expect(saved[1]!['written']).toMatchObject({ segments: [[0, 16 * MiB, 1.75 * MiB]] });
+    // Within 10 ms of the last mark: nothing; after: the written offsets, the synced ones unchanged.
+    clock.t = 15;
+    segment.pos = 1.5 * MiB;
+    checkpoints.landed(MiB / 2);
+    expect(saved).toHaveLength(2);
+    clock.t = 20;
+    segment.pos = 1.75 * MiB;
+    checkpoints.landed(MiB / 4);
+    expect(saved).toHaveLength(3);
+    expect(saved[2]!['segments']).toEqual([[0, 16 * MiB, MiB]]);
+    expect(saved[2]!['written']).toMatchObject({ segments: [[0, 16 * MiB, 1.75 * MiB]] });
     // Two MiB since the last sync: a sync, which records them as synced.
     clock.t = 130;
     segment.pos = 3 * MiB;
     checkpoints.landed(1.25 * MiB);
     await checkpoints.settled();
-    expect(saved).toHaveLength(3);
-    expect(saved[2]!['segments']).toEqual([[0, 16 * MiB, 3 * MiB]]);
+    expect(saved).toHaveLength(4);
+    expect(saved[3]!['segments']).toEqual([[0, 16 * MiB, 3 * MiB]]);
+    await part.close();
+  });
+
+  it('a mark made before the round is synced resumes a kill from its bytes, a system crash from zero', async () => {
+    const { checkpoints, saved, clock, segment, part } = await setup();
+    clock.t = 10;
+    segment.pos = MiB;
+    checkpoints.landed(MiB);
+    const early = saved[0]!;
+    const boot = (early['written'] as { boot: string }).boot;
+    expect(decodeState(early)?.segments).toEqual([{ start: 0, end: 16 * MiB, pos: MiB }]);
+    expect(decodeState(early, `${boot}-other`)?.segments).toEqual([{ start: 0, end: 16 * MiB, pos: 0 }]);
+    await checkpoints.settled();
     await part.close();
   });
 

@@ -48,13 +48,15 @@ export interface DownloadEngineOptions {
   /** How often throughput is measured to decide whether more connections pay (a measurement lasts two). @default 100 */
   rampIntervalMs?: number;
   /**
-   * Flushed progress is handed to `saveState` at least this often while bytes land.
-   * Each save follows a sync of the part file. @default 250
+   * The part file is synced and its durable progress handed to `saveState` at least this
+   * often while bytes land. Between syncs the written offsets are saved without a sync
+   * (see Checkpoints), which is what a killed process resumes from; a sync only guards
+   * against a system crash and stalls the writes behind it. @default 1000
    */
   checkpointIntervalMs?: number;
   /**
-   * ...and also once this many bytes landed since the last save (at most every 50 ms),
-   * so a crash on a fast link loses little. @default 2 MiB
+   * ...and also once this many bytes landed since the last sync (at most every 50 ms),
+   * so a system crash on a fast link loses little. @default 32 MiB
    */
   checkpointBytes?: number;
   /** `progress` is called at most this often. @default 250 */
@@ -106,8 +108,8 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     minSegmentBytes: Math.max(1, options.minSegmentBytes ?? 1 << 20),
     initialSegmentBytes: Math.max(1, options.initialSegmentBytes ?? 16 << 20),
     rampIntervalMs: options.rampIntervalMs ?? 100,
-    checkpointIntervalMs: options.checkpointIntervalMs ?? 250,
-    checkpointBytes: Math.max(1, options.checkpointBytes ?? 2 << 20),
+    checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
+    checkpointBytes: Math.max(1, options.checkpointBytes ?? 32 << 20),
     progressIntervalMs: options.progressIntervalMs ?? 250,
     userAgent: options.userAgent ?? 'Haul/0.1',
     recordOrigin: options.recordOrigin ?? true,

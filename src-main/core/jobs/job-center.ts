@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '../clock';
 import { HaulError, noLineTaken } from '../errors';
 import type { SettingsStore } from '../settings';
 import { JobStore, type StoredJob } from '../store/job-store';
+import { HistoryPruner } from '../store/history-pruner';
 import type { BackoffOptions } from './backoff';
 import { listDownloads } from './download-list';
 import { EventHub } from './event-hub';
@@ -108,7 +109,7 @@ export class JobCenter {
     this.registry.load();
     recoverAfterRestart(this.registry);
     this.tasks.recover();
-    this.stopRetention = startRetention(this.registry, this.store, this.clock, {
+    this.stopRetention = startRetention(this.registry, new HistoryPruner(this.options.db), this.clock, {
       ...this.options.retention,
       expiryDays: () => this.options.settings.get().jobExpiryDays,
     });

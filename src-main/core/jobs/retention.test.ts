@@ -120,7 +120,7 @@ describe('restart', () => {
 
 describe('a large history backlog', () => {
   it('is pruned a batch at a time across sweeps, down to the caps', () => {
-    t = openTestCenter({ retention: { keepCompleted: 100, keepFailed: 10 } });
+    t = openTestCenter({ retention: { keepCompleted: 100, keepFailed: 10, pruneBatch: 2000 } });
     const now = t.clock.now();
     t.db.transaction(() => {
       for (let i = 1; i <= 5000; i += 1) {
@@ -144,9 +144,10 @@ describe('a large history backlog', () => {
       t.clock.advance(sweeps === 0 ? 2000 : 20);
       sizes.push(before - t.center.list({ limit: 1 }).total);
     }
-    expect(sizes.slice(0, 3)).toEqual([2000, 2000, 900]);
+    expect(sizes.slice(0, 4)).toEqual([2000, 2000, 900, 0]);
     expect(t.center.list({ limit: 1 }).total).toBe(100);
     // The newest 100 are the ones kept.
     expect(t.center.list({ order: '-finishedAt', limit: 1 }).jobs[0]!.id).toBe('00000001');
+    expect(t.center.list({ order: 'finishedAt', limit: 1 }).jobs[0]!.id).toBe((100).toString(16).padStart(8, '0'));
   });
 });

@@ -269,40 +269,6 @@ export class JobStore {
     return { jobs: rows.map(parseRow), total };
   }
 
-  /**
-   * History caps (queues API) and expiry (job-management API), for jobs no longer in the live list:
-   * keeps the newest `keepCompleted` completed and `keepFailed` failed or cancelled, and
-   * deletes finished jobs that finished before `expireBefore`, a batch at a time: the
-   * caller calls again while a call removes anything.
-   */
-  pruneHistory(options: {
-    keepCompleted: number;
-    keepFailed: number;
-    expireBefore: number;
-    /** At most this many rows go per category and call, so one call never blocks for long. */
-    batch?: number;
-  }): number {
-    const batch = options.batch ?? 2000;
-    const capped = (statuses: string, keep: number) =>
-      this.db
-        .prepare(
-          `DELETE FROM jobs WHERE id IN (
-             SELECT id FROM jobs WHERE live = 0 AND status IN (${statuses})
-              ORDER BY finished_at DESC, id DESC LIMIT ? OFFSET ?)`,
-        )
-        .run(batch, keep).changes;
-    let removed = capped(`'completed'`, options.keepCompleted);
-    removed += capped(`'failed', 'cancelled'`, options.keepFailed);
-    removed += this.db
-      .prepare(
-        `DELETE FROM jobs WHERE id IN (
-           SELECT id FROM jobs WHERE live = 0 AND status IN (${finishedSql})
-              AND coalesce(finished_at, updated_at) < ? LIMIT ?)`,
-      )
-      .run(options.expireBefore, batch).changes;
-    return removed;
-  }
-
   /** Deletes finished jobs older than `before`; active and paused jobs are never touched. */
   deleteFinishedBefore(before: number, options: { onlyHistory?: boolean } = {}): number {
     return this.db
