@@ -10,7 +10,7 @@ import {
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { redactText } from './secrets';
-import type { JobStore, StoredJob } from '../store/job-store';
+import { isIdClash, type JobStore, type StoredJob } from '../store/job-store';
 import type { EventHub } from './event-hub';
 import { nextStatus, type TransitionName } from './transitions';
 
@@ -22,6 +22,16 @@ export interface TransitionExtras {
   notBefore?: number | null;
   resumeState?: Record<string, unknown> | null;
   position?: number;
+}
+
+export interface AddOptions {
+  newId?: () => string;
+  /**
+   * The jobs were made by one builder from one input the door already parsed, and differ
+   * only in values the builder sets (id, URL, position, key): the first is parsed with
+   * the contract's schema, which checks the shape they share. @default false
+   */
+  alike?: boolean;
 }
 
 const activeStatuses = new Set(['pending', 'downloading', 'processing', 'paused']);
@@ -110,24 +120,43 @@ export class JobRegistry {
     return this.live.has(id);
   }
 
-  add(stored: StoredJob): Job {
-    const job = Job.parse(stored.job);
-    const entry = { ...stored, job, live: true };
-    this.store.insert(entry);
-    this.put(job.id, entry);
-    this.hub.publish('added', job, true);
-    return job;
+  /** Adds a new job; `newId` as in addMany. */
+  add(stored: StoredJob, newId?: () => string): Job {
+    return this.addMany([stored], { newId })[0]!;
   }
 
-  /** Adds several jobs in one transaction: all are stored before any is announced. */
-  addMany(entries: StoredJob[]): Job[] {
-    const parsed = entries.map((stored) => ({ ...stored, job: Job.parse(stored.job), live: true }));
-    this.db.transaction(() => parsed.forEach((entry) => this.store.insert(entry)))();
+  /**
+   * Adds several jobs in one transaction: all are stored before any is announced. Ids
+   * are random and not looked up first: `newId` names a job again when the insert finds
+   * its id taken (one in four billion for a download's 8 hex digits).
+   */
+  addMany(entries: StoredJob[], options: AddOptions = {}): Job[] {
+    const { newId, alike = false } = options;
+    const first = entries[0] && Job.parse(entries[0].job);
+    const parsed = entries.map((stored, i) => ({
+      ...stored,
+      job: i === 0 ? first! : alike ? stored.job : Job.parse(stored.job),
+      live: true,
+    }));
+    this.db.transaction(() => this.store.insertMany(parsed, (entry) => this.insertFresh(entry, newId)))();
     for (const entry of parsed) {
       this.put(entry.job.id, entry);
       this.hub.publish('added', entry.job, true);
     }
     return parsed.map((entry) => entry.job);
+  }
+
+  private insertFresh(entry: StoredJob, newId: (() => string) | undefined): void {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        this.store.insert(entry);
+        return;
+      } catch (error) {
+        if (!newId || !isIdClash(error)) throw error;
+        if (attempt >= 10) throw new HaulError('internal', 'Could not find a free job id.');
+        entry.job = { ...entry.job, id: newId() };
+      }
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { finishedStatuses, Job, type JobStatus, type ListInput } from '../../../src-common/contract';
 import { HaulError } from '../errors';
 import { jobFilter, searchText, type JobFilter } from './job-filter';
@@ -56,16 +56,44 @@ interface WriteParams {
   resumeState: string | null;
 }
 
+/** The columns an insert writes, in the order of `insertValues`. */
+const insertColumns = `id, source, status, type, search, created_at, updated_at, started_at, finished_at,
+  idempotency_key, priority, position, sort_name, size, progress, live, not_before, data, resume_state`;
+
+function insertValues(p: WriteParams): unknown[] {
+  return [
+    p.id,
+    p.source,
+    p.status,
+    p.type,
+    p.search,
+    p.createdAt,
+    p.updatedAt,
+    p.startedAt,
+    p.finishedAt,
+    p.idempotencyKey,
+    p.priority,
+    p.position,
+    p.sortName,
+    p.size,
+    p.progress,
+    p.live,
+    p.notBefore,
+    p.data,
+    p.resumeState,
+  ];
+}
+
+/**
+ * Rows per INSERT statement. The text index's trigger makes each statement a savepoint,
+ * and FTS5 writes its pending terms out at every savepoint: one row per statement costs
+ * a segment per row (about 0.1 ms), sixty rows per statement share one.
+ */
+const insertChunk = 60;
+
 /** Every fixed statement, typed by what it binds and what its rows hold. */
 function prepareStatements(db: Database) {
   return {
-    insert: db.prepare<[WriteParams]>(`
-      INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, started_at, finished_at,
-                        idempotency_key, priority, position, sort_name, size, progress, live, not_before,
-                        data, resume_state)
-      VALUES (@id, @source, @status, @type, @search, @createdAt, @updatedAt, @startedAt, @finishedAt,
-              @idempotencyKey, @priority, @position, @sortName, @size, @progress, @live, @notBefore,
-              @data, @resumeState)`),
     update: db.prepare<[WriteParams]>(`
       UPDATE jobs SET status = @status, search = @search, updated_at = @updatedAt, started_at = @startedAt,
              finished_at = @finishedAt, priority = @priority, position = @position, sort_name = @sortName,
@@ -98,6 +126,11 @@ function prepareStatements(db: Database) {
       `SELECT status, count(*) AS n FROM jobs WHERE source = ? GROUP BY status`,
     ),
   };
+}
+
+/** True when an insert failed only because its job id is taken: a new id will do. */
+export function isIdClash(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 function parseRow(row: Row): StoredJob {
@@ -159,8 +192,49 @@ export class JobStore {
     };
   }
 
+  /** Adds a job. An id already taken fails with `SQLITE_CONSTRAINT_PRIMARYKEY` (see isIdClash). */
   insert(stored: StoredJob): void {
-    this.statements.insert.run(this.params(stored));
+    this.insertStatement(1).run(insertValues(this.params(stored)));
+  }
+
+  /**
+   * Adds jobs, several rows per statement. When a statement fails (an id already taken),
+   * nothing of it stays and its rows are inserted one by one through `insertOne`, which
+   * may rename a job and try again. Callers own the transaction.
+   */
+  insertMany(entries: readonly StoredJob[], insertOne: (entry: StoredJob) => void = (e) => this.insert(e)): void {
+    for (let from = 0; from < entries.length; from += insertChunk) {
+      const chunk = entries.slice(from, from + insertChunk);
+      if (chunk.length === 1) {
+        insertOne(chunk[0]!);
+        continue;
+      }
+      try {
+        this.insertStatement(chunk.length).run(chunk.flatMap((entry) => insertValues(this.params(entry))));
+      } catch (error) {
+        if (!isIdClash(error)) throw error;
+        for (const entry of chunk) insertOne(entry);
+      }
+    }
+  }
+
+  private readonly inserts = new Map<number, Statement<unknown[]>>();
+
+  private insertStatement(rows: number): Statement<unknown[]> {
+    let statement = this.inserts.get(rows);
+    if (!statement) {
+      const row = `(${insertColumns
+        .split(',')
+        .map(() => '?')
+        .join(', ')})`;
+      statement = this.db.prepare<unknown[]>(
+        `INSERT INTO jobs (${insertColumns}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`,
+      );
+      // Two sizes are in use at a time at most (full chunks and the rest): keep those.
+      if (this.inserts.size >= 4) this.inserts.clear();
+      this.inserts.set(rows, statement);
+    }
+    return statement;
   }
 
   save(stored: StoredJob): void {
