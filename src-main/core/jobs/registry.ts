@@ -49,7 +49,8 @@ export class JobRegistry {
   private readonly live = new Map<string, StoredJob>();
   /** Active downloads by URL, for the duplicate check at submit. */
   private readonly activeUrls = new Map<string, string>();
-  private readonly dirty = new Set<string>();
+  /** Jobs changed in memory only, each with what SQLite holds for it. */
+  private readonly dirty = new Map<string, StoredJob>();
   private flushTimer: unknown;
 
   constructor(
@@ -168,6 +169,7 @@ export class JobRegistry {
     const updated = this.db.transaction(() => {
       const current = this.live.get(id) ?? this.store.get(id);
       if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
+      const written = this.dirty.get(id) ?? current;
       const to = nextStatus({ ...current.job, status: this.store.statusOf(id) ?? current.job.status }, name);
       const finished = isFinishedStatus(to);
       const job = Job.parse({
@@ -185,7 +187,7 @@ export class JobRegistry {
         notBefore: extras.notBefore !== undefined ? extras.notBefore : current.notBefore,
         resumeState: extras.resumeState !== undefined ? extras.resumeState : current.resumeState,
       };
-      this.store.save(entry);
+      this.store.save(entry, written);
       return entry;
     })();
     this.put(id, updated);
@@ -200,7 +202,7 @@ export class JobRegistry {
     if (!current) return undefined;
     const job = { ...current.job, ...patch, updatedAt: this.clock.now() } as Job;
     this.put(id, { ...current, job });
-    this.markDirty(id);
+    this.markDirty(id, current);
     this.hub.publish('updated', job, false);
     return job;
   }
@@ -232,7 +234,8 @@ export class JobRegistry {
           updatedAt: now,
         };
         const entry = { ...current, job, position: change.position };
-        this.store.save(entry);
+        this.store.save(entry, this.dirty.get(change.id) ?? current);
+        this.dirty.delete(change.id);
         return entry;
       }),
     )();
@@ -256,7 +259,7 @@ export class JobRegistry {
     const current = this.live.get(id);
     if (!current) return;
     this.flushProgress();
-    this.store.save({ ...current, live: false });
+    this.store.save({ ...current, live: false }, current);
     this.drop(id);
     this.hub.publish('removed', current.job, true);
   }
@@ -270,8 +273,9 @@ export class JobRegistry {
     if (current) this.hub.publish('removed', current.job, true);
   }
 
-  private markDirty(id: string): void {
-    this.dirty.add(id);
+  /** `written`: the job as it was before this change (what SQLite holds, unless dirty already). */
+  private markDirty(id: string, written: StoredJob): void {
+    if (!this.dirty.has(id)) this.dirty.set(id, written);
     if (this.flushTimer === undefined) {
       this.flushTimer = this.clock.setTimeout(() => {
         this.flushTimer = undefined;
@@ -287,12 +291,12 @@ export class JobRegistry {
       this.flushTimer = undefined;
     }
     if (this.dirty.size === 0) return;
-    const ids = [...this.dirty];
+    const changed = [...this.dirty];
     this.dirty.clear();
     this.db.transaction(() => {
-      for (const id of ids) {
+      for (const [id, written] of changed) {
         const entry = this.live.get(id);
-        if (entry) this.store.save(entry);
+        if (entry) this.store.save(entry, written);
       }
     })();
   }

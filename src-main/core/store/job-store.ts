@@ -91,15 +91,34 @@ function insertValues(p: WriteParams): unknown[] {
  */
 const insertChunk = 60;
 
+/**
+ * The columns a save may change. SQLite rewrites the entry of every index over a column
+ * an UPDATE sets, whatever its value: a save names only the columns that changed, so a
+ * progress flush does not rewrite the status and queue indexes, nor a transition the
+ * name, size and queue ones.
+ */
+const updatable = [
+  ['status', 'status'],
+  ['search', 'search'],
+  ['updated_at', 'updatedAt'],
+  ['started_at', 'startedAt'],
+  ['finished_at', 'finishedAt'],
+  ['priority', 'priority'],
+  ['position', 'position'],
+  ['sort_name', 'sortName'],
+  ['size', 'size'],
+  ['progress', 'progress'],
+  ['live', 'live'],
+  ['not_before', 'notBefore'],
+  ['data', 'data'],
+  ['resume_state', 'resumeState'],
+] as const satisfies readonly (readonly [string, keyof WriteParams])[];
+
+const allColumns = (1 << updatable.length) - 1;
+
 /** Every fixed statement, typed by what it binds and what its rows hold. */
 function prepareStatements(db: Database) {
   return {
-    update: db.prepare<[WriteParams]>(`
-      UPDATE jobs SET status = @status, search = @search, updated_at = @updatedAt, started_at = @startedAt,
-             finished_at = @finishedAt, priority = @priority, position = @position, sort_name = @sortName,
-             size = @size, progress = @progress, live = @live,
-             not_before = @notBefore, data = @data, resume_state = @resumeState
-       WHERE id = @id`),
     resumeState: db.prepare<[string, string]>(`UPDATE jobs SET resume_state = ? WHERE id = ?`),
     get: db.prepare<[string], Row>(`SELECT ${rowColumns} FROM jobs WHERE id = ?`),
     status: db.prepare<[string], { status: JobStatus }>(`SELECT status FROM jobs WHERE id = ?`),
@@ -168,7 +187,8 @@ export class JobStore {
     this.statements = prepareStatements(db);
   }
 
-  private params(stored: StoredJob): WriteParams {
+  /** `withData` false: the JSON columns are left empty (a row compared, not written). */
+  private params(stored: StoredJob, withData = true): WriteParams {
     const { job } = stored;
     const { status: _status, ...rest } = job;
     return {
@@ -187,8 +207,8 @@ export class JobStore {
       ...sortColumns(job),
       live: stored.live ? 1 : 0,
       notBefore: stored.notBefore,
-      data: JSON.stringify(rest.source === 'download' ? { ...rest, position: undefined } : rest),
-      resumeState: stored.resumeState === null ? null : JSON.stringify(stored.resumeState),
+      data: withData ? JSON.stringify(rest.source === 'download' ? { ...rest, position: undefined } : rest) : '',
+      resumeState: withData && stored.resumeState !== null ? JSON.stringify(stored.resumeState) : null,
     };
   }
 
@@ -237,9 +257,42 @@ export class JobStore {
     return statement;
   }
 
-  save(stored: StoredJob): void {
-    const result = this.statements.update.run(this.params(stored));
+  /**
+   * Writes a job. `previous`: the job as SQLite holds it now (what the caller last wrote
+   * or read); then only the columns that differ from it are written. Without it, all.
+   */
+  save(stored: StoredJob, previous?: StoredJob): void {
+    const params = this.params(stored);
+    let columns = allColumns;
+    if (previous && previous.job.id === stored.job.id) {
+      const before = this.params(previous, false);
+      columns = 0;
+      updatable.forEach(([, key], bit) => {
+        // The JSON is compared as objects would be: it is rewritten with every change.
+        const same =
+          key === 'data'
+            ? false
+            : key === 'resumeState'
+              ? stored.resumeState === previous.resumeState
+              : params[key] === before[key];
+        if (!same) columns |= 1 << bit;
+      });
+    }
+    const result = this.updateStatement(columns).run(params);
     if (result.changes !== 1) throw new HaulError('not_found', `No job ${stored.job.id}`);
+  }
+
+  private readonly updates = new Map<number, Statement<[WriteParams]>>();
+
+  private updateStatement(columns: number): Statement<[WriteParams]> {
+    let statement = this.updates.get(columns);
+    if (!statement) {
+      const set = updatable.filter((_, bit) => columns & (1 << bit)).map(([column, key]) => `${column} = @${key}`);
+      // A few dozen sets of columns occur (one per kind of change): each is prepared once.
+      statement = this.db.prepare<[WriteParams]>(`UPDATE jobs SET ${set.join(', ') || 'id = id'} WHERE id = @id`);
+      this.updates.set(columns, statement);
+    }
+    return statement;
   }
 
   /** Only the engine's resume state, at once: a small write, no job row to serialise. */
