@@ -388,7 +388,7 @@ export class JobCenter {
   }
 
   queues(): CommandOutput<'jobs.queues'> {
-    this.registry.flushProgress();
+    // Counts read the status column, which every transition writes at once: no flush needed.
     const counts = (source: Job['source'], statuses: readonly string[]) => {
       const stored = this.store.counts(source);
       return Object.fromEntries(statuses.map((s) => [s, stored[s as Job['status']] ?? 0]));

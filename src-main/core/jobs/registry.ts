@@ -219,6 +219,20 @@ export class JobRegistry {
     this.store.saveResumeState(id, resumeState);
   }
 
+  /**
+   * Resume state and fields held in memory (`patch`, e.g. the name a download took), in
+   * SQLite before this returns, in one transaction: what a crash must find.
+   */
+  saveDurably(id: string, resumeState: Record<string, unknown>, patch: JobPatch): void {
+    const current = this.live.get(id);
+    if (!current) return;
+    const entry = { ...current, resumeState, job: { ...current.job, ...patch, updatedAt: this.clock.now() } as Job };
+    this.db.transaction(() => this.store.save(entry, this.dirty.get(id) ?? current))();
+    this.put(id, entry);
+    this.dirty.delete(id);
+    this.hub.publish('updated', entry.job, false);
+  }
+
   /** Queue order and priority: written at once, since the user asked for them. */
   reorder(changes: { id: string; position: number; priority?: number }[]): void {
     const now = this.clock.now();

@@ -185,10 +185,8 @@ export class Scheduler {
         signal,
         resumeState: registry.stored(id)?.resumeState ?? null,
         saveState: (state, durable) => {
-          registry.saveResumeState(id, state);
-          if (!durable) return;
-          registry.update(id, { fileName: durable.fileName });
-          registry.flushProgress();
+          if (durable) registry.saveDurably(id, state, { fileName: durable.fileName });
+          else registry.saveResumeState(id, state);
         },
         progress: (p) => {
           if (signal.aborted) return;
