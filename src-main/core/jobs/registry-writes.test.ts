@@ -45,4 +45,30 @@ describe('the registry writes what changed', () => {
     t.center.registry.retire(id);
     expect(t.center.store.get(id)).toMatchObject({ live: false, job: { status: 'completed' } });
   });
+
+  it('processing is held in memory and written with the outcome; every check sees it meanwhile', async () => {
+    t = openTestCenter();
+    const [a, b] = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs;
+    const events = t.center.hub.subscribe();
+    events.poll();
+    const [first, second] = t.engine.running();
+    const column = (id: string) => t!.db.prepare(`SELECT status FROM jobs WHERE id = ?`).pluck().get(id);
+    first!.context.enterProcessing();
+    expect(t.center.registry.get(a!.id).status).toBe('processing');
+    expect(events.poll()?.data).toMatchObject({ type: 'updated', job: { id: a!.id, status: 'processing' } });
+    // A crash now finds it downloading: recovery resumes it from its saved bytes either way.
+    expect(column(a!.id)).toBe('downloading');
+    expect(() => t!.center.pause(a!.id)).toThrow(/is processing/);
+    first!.succeed();
+    await settle();
+    expect(column(a!.id)).toBe('completed');
+    expect(t.center.store.get(a!.id)?.job).toMatchObject({ status: 'completed', message: 'Completed' });
+
+    second!.context.enterProcessing();
+    t.center.registry.flushProgress();
+    expect(column(b!.id)).toBe('processing');
+    t.center.cancel(b!.id);
+    await settle();
+    expect(column(b!.id)).toBe('cancelled');
+  });
 });

@@ -162,15 +162,26 @@ export class JobRegistry {
 
   /**
    * Applies the named transition: refused with `conflict` unless the table allows it
-   * from the status stored in SQLite right now.
+   * from the status stored in SQLite right now (or held in memory, see `held`).
+   * `held`: the change is written with the job's next write (its next transition, or the
+   * progress flush within a second) instead of in a transaction of its own. Only for a
+   * status a crash may lose: one that recovery treats like the status before it.
    */
-  transition(id: string, name: TransitionName, patch: JobPatch = {}, extras: TransitionExtras = {}): Job {
+  transition(
+    id: string,
+    name: TransitionName,
+    patch: JobPatch = {},
+    extras: TransitionExtras = {},
+    options: { held?: boolean } = {},
+  ): Job {
     const now = this.clock.now();
-    const updated = this.db.transaction(() => {
+    const change = () => {
       const current = this.live.get(id) ?? this.store.get(id);
       if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
-      const written = this.dirty.get(id) ?? current;
-      const to = nextStatus({ ...current.job, status: this.store.statusOf(id) ?? current.job.status }, name);
+      const written = this.dirty.get(id);
+      // A job changed in memory only may hold a status SQLite does not have yet.
+      const status = written ? current.job.status : (this.store.statusOf(id) ?? current.job.status);
+      const to = nextStatus({ ...current.job, status }, name);
       const finished = isFinishedStatus(to);
       const job = Job.parse({
         ...current.job,
@@ -187,6 +198,17 @@ export class JobRegistry {
         notBefore: extras.notBefore !== undefined ? extras.notBefore : current.notBefore,
         resumeState: extras.resumeState !== undefined ? extras.resumeState : current.resumeState,
       };
+      return { entry, written: written ?? current };
+    };
+    if (options.held && this.live.has(id)) {
+      const { entry, written } = change();
+      this.put(id, entry);
+      this.markDirty(id, written);
+      this.hub.publish('updated', entry.job, true);
+      return entry.job;
+    }
+    const updated = this.db.transaction(() => {
+      const { entry, written } = change();
       this.store.save(entry, written);
       return entry;
     })();

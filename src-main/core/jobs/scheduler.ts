@@ -205,12 +205,18 @@ export class Scheduler {
           });
         },
         log: (line) => registry.log(id, line),
+        // Held: written with `complete` a moment later. A crash in between finds the job
+        // downloading, which recovery resumes exactly as it would a processing one.
         enterProcessing: () => {
-          if (!signal.aborted) registry.transition(id, 'process', { message: 'Verifying…', speed: 0, eta: null });
+          if (!signal.aborted) {
+            registry.transition(id, 'process', { message: 'Verifying…', speed: 0, eta: null }, {}, { held: true });
+          }
         },
       });
       if (signal.aborted) return;
-      if (registry.get(id).status === 'downloading') registry.transition(id, 'process', { message: 'Processing…' });
+      if (registry.get(id).status === 'downloading') {
+        registry.transition(id, 'process', { message: 'Processing…' }, {}, { held: true });
+      }
       const current = registry.get(id) as DownloadJob;
       const after = afterDownload ? await afterDownload(current, outcome) : {};
       if (signal.aborted) return;
