@@ -47,6 +47,8 @@ export const progressFlushMs = 1000;
  */
 export class JobRegistry {
   private readonly live = new Map<string, StoredJob>();
+  /** Live jobs waiting for a slot (status pending), for the scheduler. */
+  private readonly pending = new Set<string>();
   /** Active downloads by URL, for the duplicate check at submit. */
   private readonly activeUrls = new Map<string, string>();
   /** Jobs changed in memory only, each with what SQLite holds for it. */
@@ -71,6 +73,8 @@ export class JobRegistry {
     this.live.set(id, entry);
     const { job } = entry;
     if (job.source === 'download' && activeStatuses.has(job.status)) this.activeUrls.set(job.url, id);
+    if (job.status === 'pending') this.pending.add(id);
+    else this.pending.delete(id);
   }
 
   private drop(id: string): void {
@@ -78,6 +82,7 @@ export class JobRegistry {
     if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id)
       this.activeUrls.delete(previous.url);
     this.live.delete(id);
+    this.pending.delete(id);
   }
 
   /** The id of the live download fetching `url` that is not finished, if any. */
@@ -104,6 +109,16 @@ export class JobRegistry {
 
   liveJobs(): StoredJob[] {
     return [...this.live.values()];
+  }
+
+  /** The live jobs whose status is pending: a queue of any length is not scanned whole. */
+  pendingJobs(): StoredJob[] {
+    const out: StoredJob[] = [];
+    for (const id of this.pending) {
+      const entry = this.live.get(id);
+      if (entry) out.push(entry);
+    }
+    return out;
   }
 
   /** A job from the live list, else from history. */
