@@ -55,11 +55,16 @@ export function jobFilter(filter: {
 
 /** What a job's search column holds: what a search box matches, in lower case. */
 export function searchText(job: Job): string {
+  if (job.source === 'download') {
+    const url = job.url.toLowerCase();
+    const name = (job.fileName ?? '').toLowerCase();
+    // A name taken from the URL adds nothing to find: left out, the column (and its text
+    // index entry) does not change when a download learns its name, as most do.
+    return url.includes(name) ? url : `${url}\n${name}`;
+  }
   const parts =
-    job.source === 'download'
-      ? [job.url, job.fileName ?? '']
-      : job.source === 'plugin'
-        ? [job.label, job.pluginName, job.actionId]
-        : [job.name, job.description, job.creator, job.type];
+    job.source === 'plugin'
+      ? [job.label, job.pluginName, job.actionId]
+      : [job.name, job.description, job.creator, job.type];
   return parts.join('\n').toLowerCase();
 }

@@ -5,6 +5,7 @@ import { downloadJob } from '../../test/job-fixtures';
 import { tempDir } from '../../test/temp-dir';
 import { watchColumns } from '../../test/watch-columns';
 import { openDatabase } from './database';
+import { searchText } from './job-filter';
 import { JobStore, type StoredJob } from './job-store';
 
 let dir: ReturnType<typeof tempDir> | undefined;
@@ -52,6 +53,36 @@ describe('saving a job', () => {
     store.save(withState);
     expect(seen().sort()).toEqual(['data', 'data', 'queue', 'status']);
     expect(row()).toMatchObject({ progress: 40, status: 'downloading', not_before: 9 });
+    db.close();
+  });
+});
+
+describe('the search text of a download', () => {
+  it('changes with the name only when the name is not already in the URL', () => {
+    const job = downloadJob({ url: 'https://A.example/files/Report%202026.PDF?x=1', fileName: null });
+    expect(searchText(job)).toBe('https://a.example/files/report%202026.pdf?x=1');
+    expect(searchText({ ...job, fileName: 'Report%202026.pdf' })).toBe(searchText(job));
+    expect(searchText({ ...job, fileName: 'Report 2026.pdf' })).toBe(
+      'https://a.example/files/report%202026.pdf?x=1\nreport 2026.pdf',
+    );
+  });
+
+  it('finds a download by its name either way, through the index and through the short-text scan', () => {
+    dir = tempDir();
+    const db = openDatabase({ file: join(dir.path, 'h.db') });
+    const store = new JobStore(db);
+    store.insert(stored(downloadJob({ id: 'aaaa0001', url: 'https://a.example/get?id=7', fileName: 'Annual.pdf' })));
+    store.insert(
+      stored(downloadJob({ id: 'aaaa0002', url: 'https://a.example/x/Annual.pdf', fileName: 'Annual.pdf' })),
+    );
+    const found = (text: string) =>
+      store
+        .list({ text })
+        .jobs.map((s) => s.job.id)
+        .sort();
+    expect(found('annual.pdf')).toEqual(['aaaa0001', 'aaaa0002']);
+    expect(found('id=7')).toEqual(['aaaa0001']);
+    expect(found('x/')).toEqual(['aaaa0002']);
     db.close();
   });
 });
