@@ -388,7 +388,9 @@ export class JobCenter {
   }
 
   queues(): CommandOutput<'jobs.queues'> {
-    // Counts read the status column, which every transition writes at once: no flush needed.
+    // Counts read the status column: only statuses held in memory need writing first,
+    // not the progress of every running download.
+    this.registry.flushHeldStatuses();
     const counts = (source: Job['source'], statuses: readonly string[]) => {
       const stored = this.store.counts(source);
       return Object.fromEntries(statuses.map((s) => [s, stored[s as Job['status']] ?? 0]));

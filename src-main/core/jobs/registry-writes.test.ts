@@ -64,8 +64,10 @@ describe('the registry writes what changed', () => {
     expect(column(a!.id)).toBe('completed');
     expect(t.center.store.get(a!.id)?.job).toMatchObject({ status: 'completed', message: 'Completed' });
 
+    second!.context.progress({ receivedBytes: 5, totalBytes: 100, speed: 5, connections: 1 });
     second!.context.enterProcessing();
-    t.center.registry.flushProgress();
+    const counts = t.center.queues().queues.find((q) => q.name === 'download')!.counts;
+    expect(counts).toMatchObject({ processing: 1, completed: 1 });
     expect(column(b!.id)).toBe('processing');
     t.center.cancel(b!.id);
     await settle();

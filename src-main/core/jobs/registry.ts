@@ -335,6 +335,16 @@ export class JobRegistry {
     }
   }
 
+  /** Writes the jobs whose status is held in memory only (see transition's `held`). */
+  flushHeldStatuses(): void {
+    const held = [...this.dirty].filter(([id, written]) => this.live.get(id)?.job.status !== written.job.status);
+    if (held.length === 0) return;
+    this.db.transaction(() => {
+      for (const [id, written] of held) this.store.save(this.live.get(id)!, written);
+    })();
+    for (const [id] of held) this.dirty.delete(id);
+  }
+
   /** Writes every pending progress update in one transaction. */
   flushProgress(): void {
     if (this.flushTimer !== undefined) {
