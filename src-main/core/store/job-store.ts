@@ -1,21 +1,14 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { finishedStatuses, Job, type JobStatus, type ListInput } from '../../../src-common/contract';
 import { HaulError } from '../errors';
-import { jobFilter, searchText, type JobFilter } from './job-filter';
-import { sortColumns } from './sort-columns';
+import { jobFilter, type JobFilter } from './job-filter';
+import type { StoredJob } from './stored-job';
+import { allColumns, changedColumns, insertChunk, insertValues, writeParams, WriteStatements } from './job-writes';
 
 /** The finished statuses as an SQL list, from the contract's one list. */
 const finishedSql = finishedStatuses.map((status) => `'${status}'`).join(', ');
 
-/** A job as kept in SQLite: the job itself and the scheduler's bookkeeping beside it. */
-export interface StoredJob {
-  job: Job;
-  position: number;
-  live: boolean;
-  /** Not to be started before this time (retry backoff). */
-  notBefore: number | null;
-  resumeState: Record<string, unknown> | null;
-}
+export type { StoredJob } from './stored-job';
 
 /** Lines of log kept per job (job-management API). */
 export const logLimit = 500;
@@ -32,85 +25,6 @@ interface Row {
 
 /** The columns a StoredJob is read from. */
 const rowColumns = `id, status, data, position, live, not_before, resume_state`;
-
-/** What a write binds: the job's columns, named as in the SQL. */
-interface WriteParams {
-  id: string;
-  source: Job['source'];
-  status: JobStatus;
-  type: string;
-  search: string;
-  createdAt: number;
-  updatedAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  idempotencyKey: string | null;
-  priority: number;
-  position: number;
-  sortName: string;
-  size: number | null;
-  progress: number;
-  live: number;
-  notBefore: number | null;
-  data: string;
-  resumeState: string | null;
-}
-
-/** The columns an insert writes, in the order of `insertValues`. */
-const insertColumns = `id, source, status, type, search, created_at, updated_at, started_at, finished_at,
-  idempotency_key, priority, position, sort_name, size, progress, live, not_before, data, resume_state`;
-
-function insertValues(p: WriteParams): unknown[] {
-  return [
-    p.id,
-    p.source,
-    p.status,
-    p.type,
-    p.search,
-    p.createdAt,
-    p.updatedAt,
-    p.startedAt,
-    p.finishedAt,
-    p.idempotencyKey,
-    p.priority,
-    p.position,
-    p.sortName,
-    p.size,
-    p.progress,
-    p.live,
-    p.notBefore,
-    p.data,
-    p.resumeState,
-  ];
-}
-
-/** Rows per INSERT statement: one statement and one trigger program for many rows. */
-const insertChunk = 60;
-
-/**
- * The columns a save may change. SQLite rewrites the entry of every index over a column
- * an UPDATE sets, whatever its value: a save names only the columns that changed, so a
- * progress flush does not rewrite the status and queue indexes, nor a transition the
- * name, size and queue ones.
- */
-const updatable = [
-  ['status', 'status'],
-  ['search', 'search'],
-  ['updated_at', 'updatedAt'],
-  ['started_at', 'startedAt'],
-  ['finished_at', 'finishedAt'],
-  ['priority', 'priority'],
-  ['position', 'position'],
-  ['sort_name', 'sortName'],
-  ['size', 'size'],
-  ['progress', 'progress'],
-  ['live', 'live'],
-  ['not_before', 'notBefore'],
-  ['data', 'data'],
-  ['resume_state', 'resumeState'],
-] as const satisfies readonly (readonly [string, keyof WriteParams])[];
-
-const allColumns = (1 << updatable.length) - 1;
 
 /** Every fixed statement, typed by what it binds and what its rows hold. */
 function prepareStatements(db: Database) {
@@ -183,34 +97,11 @@ const orderColumns = {
 /** All SQL about jobs and their logs. Callers own the transactions. */
 export class JobStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly writes: WriteStatements;
 
   constructor(private readonly db: Database) {
     this.statements = prepareStatements(db);
-  }
-
-  /** `withData` false: the JSON columns are left empty (a row compared, not written). */
-  private params(stored: StoredJob, withData = true): WriteParams {
-    const { job } = stored;
-    const { status: _status, ...rest } = job;
-    return {
-      id: job.id,
-      source: job.source,
-      status: job.status,
-      type: job.source === 'download' ? 'download' : job.source === 'plugin' ? job.actionId : job.type,
-      search: searchText(job),
-      createdAt: job.createdAt,
-      updatedAt: job.updatedAt,
-      startedAt: job.startedAt,
-      finishedAt: job.finishedAt,
-      idempotencyKey: job.idempotencyKey,
-      priority: job.source === 'download' ? job.priority : 0,
-      position: stored.position,
-      ...sortColumns(job),
-      live: stored.live ? 1 : 0,
-      notBefore: stored.notBefore,
-      data: withData ? JSON.stringify(rest.source === 'download' ? { ...rest, position: undefined } : rest) : '',
-      resumeState: withData && stored.resumeState !== null ? JSON.stringify(stored.resumeState) : null,
-    };
+    this.writes = new WriteStatements(db);
   }
 
   /**
@@ -227,7 +118,7 @@ export class JobStore {
 
   /** Adds a job. An id already taken fails with `SQLITE_CONSTRAINT_PRIMARYKEY` (see isIdClash). */
   insert(stored: StoredJob): void {
-    this.insertStatement(1).run(insertValues(this.params(stored)));
+    this.writes.insert(1).run(insertValues(writeParams(stored)));
   }
 
   /**
@@ -243,7 +134,7 @@ export class JobStore {
         continue;
       }
       try {
-        this.insertStatement(chunk.length).run(chunk.flatMap((entry) => insertValues(this.params(entry))));
+        this.writes.insert(chunk.length).run(chunk.flatMap((entry) => insertValues(writeParams(entry))));
       } catch (error) {
         if (!isIdClash(error)) throw error;
         for (const entry of chunk) insertOne(entry);
@@ -251,61 +142,16 @@ export class JobStore {
     }
   }
 
-  private readonly inserts = new Map<number, Statement<unknown[]>>();
-
-  private insertStatement(rows: number): Statement<unknown[]> {
-    let statement = this.inserts.get(rows);
-    if (!statement) {
-      const row = `(${insertColumns
-        .split(',')
-        .map(() => '?')
-        .join(', ')})`;
-      statement = this.db.prepare<unknown[]>(
-        `INSERT INTO jobs (${insertColumns}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`,
-      );
-      // Two sizes are in use at a time at most (full chunks and the rest): keep those.
-      if (this.inserts.size >= 4) this.inserts.clear();
-      this.inserts.set(rows, statement);
-    }
-    return statement;
-  }
-
   /**
    * Writes a job. `previous`: the job as SQLite holds it now (what the caller last wrote
    * or read); then only the columns that differ from it are written. Without it, all.
    */
   save(stored: StoredJob, previous?: StoredJob): void {
-    const params = this.params(stored);
-    let columns = allColumns;
-    if (previous && previous.job.id === stored.job.id) {
-      const before = this.params(previous, false);
-      columns = 0;
-      updatable.forEach(([, key], bit) => {
-        // The JSON is compared as objects would be: it is rewritten with every change.
-        const same =
-          key === 'data'
-            ? false
-            : key === 'resumeState'
-              ? stored.resumeState === previous.resumeState
-              : params[key] === before[key];
-        if (!same) columns |= 1 << bit;
-      });
-    }
-    const result = this.updateStatement(columns).run(params);
+    const params = writeParams(stored);
+    const columns =
+      previous && previous.job.id === stored.job.id ? changedColumns(stored, params, previous) : allColumns;
+    const result = this.writes.update(columns).run(params);
     if (result.changes !== 1) throw new HaulError('not_found', `No job ${stored.job.id}`);
-  }
-
-  private readonly updates = new Map<number, Statement<[WriteParams]>>();
-
-  private updateStatement(columns: number): Statement<[WriteParams]> {
-    let statement = this.updates.get(columns);
-    if (!statement) {
-      const set = updatable.filter((_, bit) => columns & (1 << bit)).map(([column, key]) => `${column} = @${key}`);
-      // A few dozen sets of columns occur (one per kind of change): each is prepared once.
-      statement = this.db.prepare<[WriteParams]>(`UPDATE jobs SET ${set.join(', ') || 'id = id'} WHERE id = @id`);
-      this.updates.set(columns, statement);
-    }
-    return statement;
   }
 
   /** Only the engine's resume state, at once: a small write, no job row to serialise. */
