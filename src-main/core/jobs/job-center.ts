@@ -95,7 +95,7 @@ export class JobCenter {
     this.tasks = new TaskCenter({
       registry: this.registry,
       clock: this.clock,
-      newId: () => this.uniqueId(newPluginJobId),
+      newId: () => newPluginJobId(this.random),
       byIdempotencyKey: (key) => this.store.byIdempotencyKey(key),
       restartGraceSec: options.taskRestartGraceSec,
     });
@@ -152,7 +152,7 @@ export class JobCenter {
       }
       seen.add(url);
       const job = newDownloadJob(input, {
-        id: this.uniqueId(newDownloadId),
+        id: newDownloadId(this.random),
         url,
         // Keys count the jobs made, not the lines: a skipped line leaves no gap.
         index: entries.length,
@@ -168,17 +168,12 @@ export class JobCenter {
     if (entries.length === 0) {
       throw noLineTaken('url', refused);
     }
-    const jobs = this.registry.addMany(entries) as DownloadJob[];
+    const jobs = this.registry.addMany(entries, {
+      newId: () => newDownloadId(this.random),
+      alike: true,
+    }) as DownloadJob[];
     this.scheduler.pump();
     return { jobs, invalid: refused.sort((a, b) => a.line - b.line) };
-  }
-
-  private uniqueId(make: (random: RandomHex) => string): string {
-    for (let i = 0; i < 10; i += 1) {
-      const id = make(this.random);
-      if (!this.registry.isLive(id) && !this.store.get(id)) return id;
-    }
-    throw new HaulError('internal', 'Could not find a free job id.');
   }
 
   /**
@@ -194,7 +189,7 @@ export class JobCenter {
     }
     const now = this.clock.now();
     const job: PluginJob = {
-      id: this.uniqueId(newPluginJobId),
+      id: newPluginJobId(this.random),
       source: 'plugin',
       status: 'pending',
       progress: 0,
@@ -215,8 +210,11 @@ export class JobCenter {
       entityId: spec.entityId ?? null,
       params: spec.params ?? {},
     };
-    bind?.(job);
-    const added = this.registry.add({ job, position: 0, live: true, notBefore: null, resumeState: null });
+    // Stored first: the insert may give it another id when this one is taken.
+    const added = this.registry.add({ job, position: 0, live: true, notBefore: null, resumeState: null }, () =>
+      newPluginJobId(this.random),
+    );
+    bind?.(added as PluginJob);
     this.scheduler.pump();
     return added as PluginJob;
   }
@@ -405,7 +403,9 @@ export class JobCenter {
   }
 
   queues(): CommandOutput<'jobs.queues'> {
-    this.registry.flushProgress();
+    // Counts read the status column: only statuses held in memory need writing first,
+    // not the progress of every running download.
+    this.registry.flushHeldStatuses();
     const counts = (source: Job['source'], statuses: readonly string[]) => {
       const stored = this.store.counts(source);
       return Object.fromEntries(statuses.map((s) => [s, stored[s as Job['status']] ?? 0]));

@@ -10,7 +10,7 @@ import {
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { redactText } from './secrets';
-import type { JobStore, StoredJob } from '../store/job-store';
+import { isIdClash, type JobStore, type StoredJob } from '../store/job-store';
 import type { EventHub } from './event-hub';
 import { nextStatus, type TransitionName } from './transitions';
 
@@ -22,6 +22,16 @@ export interface TransitionExtras {
   notBefore?: number | null;
   resumeState?: Record<string, unknown> | null;
   position?: number;
+}
+
+export interface AddOptions {
+  newId?: () => string;
+  /**
+   * The jobs were made by one builder from one input the door already parsed, and differ
+   * only in values the builder sets (id, URL, position, key): the first is parsed with
+   * the contract's schema, which checks the shape they share. @default false
+   */
+  alike?: boolean;
 }
 
 const activeStatuses = new Set(['pending', 'downloading', 'processing', 'paused']);
@@ -37,9 +47,12 @@ export const progressFlushMs = 1000;
  */
 export class JobRegistry {
   private readonly live = new Map<string, StoredJob>();
+  /** Live jobs waiting for a slot (status pending), for the scheduler. */
+  private readonly pending = new Set<string>();
   /** Active downloads by URL, for the duplicate check at submit. */
   private readonly activeUrls = new Map<string, string>();
-  private readonly dirty = new Set<string>();
+  /** Jobs changed in memory only, each with what SQLite holds for it. */
+  private readonly dirty = new Map<string, StoredJob>();
   private flushTimer: unknown;
 
   constructor(
@@ -60,6 +73,8 @@ export class JobRegistry {
     this.live.set(id, entry);
     const { job } = entry;
     if (job.source === 'download' && activeStatuses.has(job.status)) this.activeUrls.set(job.url, id);
+    if (job.status === 'pending') this.pending.add(id);
+    else this.pending.delete(id);
   }
 
   private drop(id: string): void {
@@ -67,6 +82,7 @@ export class JobRegistry {
     if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id)
       this.activeUrls.delete(previous.url);
     this.live.delete(id);
+    this.pending.delete(id);
   }
 
   /** The id of the live download fetching `url` that is not finished, if any. */
@@ -95,6 +111,16 @@ export class JobRegistry {
     return [...this.live.values()];
   }
 
+  /** The live jobs whose status is pending: a queue of any length is not scanned whole. */
+  pendingJobs(): StoredJob[] {
+    const out: StoredJob[] = [];
+    for (const id of this.pending) {
+      const entry = this.live.get(id);
+      if (entry) out.push(entry);
+    }
+    return out;
+  }
+
   /** A job from the live list, else from history. */
   stored(id: string): StoredJob | undefined {
     return this.live.get(id) ?? this.store.get(id);
@@ -110,19 +136,25 @@ export class JobRegistry {
     return this.live.has(id);
   }
 
-  add(stored: StoredJob): Job {
-    const job = Job.parse(stored.job);
-    const entry = { ...stored, job, live: true };
-    this.store.insert(entry);
-    this.put(job.id, entry);
-    this.hub.publish('added', job, true);
-    return job;
+  /** Adds a new job; `newId` as in addMany. */
+  add(stored: StoredJob, newId?: () => string): Job {
+    return this.addMany([stored], { newId })[0]!;
   }
 
-  /** Adds several jobs in one transaction: all are stored before any is announced. */
-  addMany(entries: StoredJob[]): Job[] {
-    const parsed = entries.map((stored) => ({ ...stored, job: Job.parse(stored.job), live: true }));
-    this.db.transaction(() => parsed.forEach((entry) => this.store.insert(entry)))();
+  /**
+   * Adds several jobs in one transaction: all are stored before any is announced. Ids
+   * are random and not looked up first: `newId` names a job again when the insert finds
+   * its id taken (one in four billion for a download's 8 hex digits).
+   */
+  addMany(entries: StoredJob[], options: AddOptions = {}): Job[] {
+    const { newId, alike = false } = options;
+    const first = entries[0] && Job.parse(entries[0].job);
+    const parsed = entries.map((stored, i) => ({
+      ...stored,
+      job: i === 0 ? first! : alike ? stored.job : Job.parse(stored.job),
+      live: true,
+    }));
+    this.db.transaction(() => this.store.insertMany(parsed, (entry) => this.insertFresh(entry, newId)))();
     for (const entry of parsed) {
       this.put(entry.job.id, entry);
       this.hub.publish('added', entry.job, true);
@@ -130,16 +162,41 @@ export class JobRegistry {
     return parsed.map((entry) => entry.job);
   }
 
+  private insertFresh(entry: StoredJob, newId: (() => string) | undefined): void {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        this.store.insert(entry);
+        return;
+      } catch (error) {
+        if (!newId || !isIdClash(error)) throw error;
+        if (attempt >= 10) throw new HaulError('internal', 'Could not find a free job id.');
+        entry.job = { ...entry.job, id: newId() };
+      }
+    }
+  }
+
   /**
    * Applies the named transition: refused with `conflict` unless the table allows it
-   * from the status stored in SQLite right now.
+   * from the status stored in SQLite right now (or held in memory, see `held`).
+   * `held`: the change is written with the job's next write (its next transition, or the
+   * progress flush within a second) instead of in a transaction of its own. Only for a
+   * status a crash may lose: one that recovery treats like the status before it.
    */
-  transition(id: string, name: TransitionName, patch: JobPatch = {}, extras: TransitionExtras = {}): Job {
+  transition(
+    id: string,
+    name: TransitionName,
+    patch: JobPatch = {},
+    extras: TransitionExtras = {},
+    options: { held?: boolean } = {},
+  ): Job {
     const now = this.clock.now();
-    const updated = this.db.transaction(() => {
+    const change = () => {
       const current = this.live.get(id) ?? this.store.get(id);
       if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
-      const to = nextStatus({ ...current.job, status: this.store.statusOf(id) ?? current.job.status }, name);
+      const written = this.dirty.get(id);
+      // A job changed in memory only may hold a status SQLite does not have yet.
+      const status = written ? current.job.status : (this.store.statusOf(id) ?? current.job.status);
+      const to = nextStatus({ ...current.job, status }, name);
       const finished = isFinishedStatus(to);
       const job = Job.parse({
         ...current.job,
@@ -156,7 +213,18 @@ export class JobRegistry {
         notBefore: extras.notBefore !== undefined ? extras.notBefore : current.notBefore,
         resumeState: extras.resumeState !== undefined ? extras.resumeState : current.resumeState,
       };
-      this.store.save(entry);
+      return { entry, written: written ?? current };
+    };
+    if (options.held && this.live.has(id)) {
+      const { entry, written } = change();
+      this.put(id, entry);
+      this.markDirty(id, written);
+      this.hub.publish('updated', entry.job, true);
+      return entry.job;
+    }
+    const updated = this.db.transaction(() => {
+      const { entry, written } = change();
+      this.store.save(entry, written);
       return entry;
     })();
     this.put(id, updated);
@@ -171,7 +239,7 @@ export class JobRegistry {
     if (!current) return undefined;
     const job = { ...current.job, ...patch, updatedAt: this.clock.now() } as Job;
     this.put(id, { ...current, job });
-    this.markDirty(id);
+    this.markDirty(id, current);
     this.hub.publish('updated', job, false);
     return job;
   }
@@ -186,6 +254,20 @@ export class JobRegistry {
     if (!current) return;
     this.put(id, { ...current, resumeState });
     this.store.saveResumeState(id, resumeState);
+  }
+
+  /**
+   * Resume state and fields held in memory (`patch`, e.g. the name a download took), in
+   * SQLite before this returns, in one transaction: what a crash must find.
+   */
+  saveDurably(id: string, resumeState: Record<string, unknown>, patch: JobPatch): void {
+    const current = this.live.get(id);
+    if (!current) return;
+    const entry = { ...current, resumeState, job: { ...current.job, ...patch, updatedAt: this.clock.now() } as Job };
+    this.db.transaction(() => this.store.save(entry, this.dirty.get(id) ?? current))();
+    this.put(id, entry);
+    this.dirty.delete(id);
+    this.hub.publish('updated', entry.job, false);
   }
 
   /** Queue order and priority: written at once, since the user asked for them. */
@@ -203,7 +285,8 @@ export class JobRegistry {
           updatedAt: now,
         };
         const entry = { ...current, job, position: change.position };
-        this.store.save(entry);
+        this.store.save(entry, this.dirty.get(change.id) ?? current);
+        this.dirty.delete(change.id);
         return entry;
       }),
     )();
@@ -227,7 +310,7 @@ export class JobRegistry {
     const current = this.live.get(id);
     if (!current) return;
     this.flushProgress();
-    this.store.save({ ...current, live: false });
+    this.store.save({ ...current, live: false }, current);
     this.drop(id);
     this.hub.publish('removed', current.job, true);
   }
@@ -241,14 +324,25 @@ export class JobRegistry {
     if (current) this.hub.publish('removed', current.job, true);
   }
 
-  private markDirty(id: string): void {
-    this.dirty.add(id);
+  /** `written`: the job as it was before this change (what SQLite holds, unless dirty already). */
+  private markDirty(id: string, written: StoredJob): void {
+    if (!this.dirty.has(id)) this.dirty.set(id, written);
     if (this.flushTimer === undefined) {
       this.flushTimer = this.clock.setTimeout(() => {
         this.flushTimer = undefined;
         this.flushProgress();
       }, progressFlushMs);
     }
+  }
+
+  /** Writes the jobs whose status is held in memory only (see transition's `held`). */
+  flushHeldStatuses(): void {
+    const held = [...this.dirty].filter(([id, written]) => this.live.get(id)?.job.status !== written.job.status);
+    if (held.length === 0) return;
+    this.db.transaction(() => {
+      for (const [id, written] of held) this.store.save(this.live.get(id)!, written);
+    })();
+    for (const [id] of held) this.dirty.delete(id);
   }
 
   /** Writes every pending progress update in one transaction. */
@@ -258,12 +352,12 @@ export class JobRegistry {
       this.flushTimer = undefined;
     }
     if (this.dirty.size === 0) return;
-    const ids = [...this.dirty];
+    const changed = [...this.dirty];
     this.dirty.clear();
     this.db.transaction(() => {
-      for (const id of ids) {
+      for (const [id, written] of changed) {
         const entry = this.live.get(id);
-        if (entry) this.store.save(entry);
+        if (entry) this.store.save(entry, written);
       }
     })();
   }

@@ -2,6 +2,7 @@ import type { DownloadJob, Job, JobError, PluginJob } from '../../../src-common/
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { retryDelay, type BackoffOptions } from './backoff';
+import type { StoredJob } from '../store/job-store';
 import type { JobRegistry } from './registry';
 import { mergeMetadata } from './task-center';
 import { JobFailure, type DownloadOutcome, type DownloadRunner, type PluginJobRunner, type StopReason } from './runner';
@@ -48,6 +49,26 @@ function stripTransient(error: ReturnType<typeof toJobError>): JobError {
     ...(error.status !== undefined ? { status: error.status } : {}),
     ...(error.certificate ? { certificate: error.certificate } : {}),
   };
+}
+
+/** Downloads start by priority (higher first), then queue position. */
+function runsBefore(a: StoredJob, b: StoredJob): boolean {
+  const byPriority = (b.job as DownloadJob).priority - (a.job as DownloadJob).priority;
+  return byPriority < 0 || (byPriority === 0 && a.position < b.position);
+}
+
+/** The first `count` of `entries` in queue order (count is a few slots, entries a queue). */
+function firstInQueue(entries: readonly StoredJob[], count: number): StoredJob[] {
+  const best: StoredJob[] = [];
+  if (count <= 0) return best;
+  for (const entry of entries) {
+    if (best.length === count && !runsBefore(entry, best[count - 1]!)) continue;
+    let at = best.length === count ? count - 1 : best.length;
+    while (at > 0 && runsBefore(entry, best[at - 1]!)) at -= 1;
+    best.splice(at, 0, entry);
+    if (best.length > count) best.pop();
+  }
+  return best;
 }
 
 /** Ignores a transition that lost a race (the user paused or cancelled meanwhile). */
@@ -102,17 +123,19 @@ export class Scheduler {
     if (busy.download >= this.slots.download && busy.plugin >= this.slots.plugin) return;
     const now = clock.now();
     let nextWake = Infinity;
-    const live = registry.liveJobs();
+    const live = registry.pendingJobs();
 
-    const downloads = live
-      .filter((s) => s.job.source === 'download' && s.job.status === 'pending' && !this.running.has(s.job.id))
-      .sort((a, b) => (b.job as DownloadJob).priority - (a.job as DownloadJob).priority || a.position - b.position);
-    for (const entry of downloads) {
-      if (busy.download >= this.slots.download) break;
+    // Only as many as there are free slots are wanted: picked, not the whole queue sorted.
+    const ready: StoredJob[] = [];
+    for (const entry of live) {
+      if (entry.job.source !== 'download' || this.running.has(entry.job.id)) continue;
       if (entry.notBefore !== null && entry.notBefore > now) {
         nextWake = Math.min(nextWake, entry.notBefore);
         continue;
       }
+      ready.push(entry);
+    }
+    for (const entry of firstInQueue(ready, this.slots.download - busy.download)) {
       busy.download += 1;
       this.startDownload(entry.job as DownloadJob);
     }
@@ -185,10 +208,8 @@ export class Scheduler {
         signal,
         resumeState: registry.stored(id)?.resumeState ?? null,
         saveState: (state, durable) => {
-          registry.saveResumeState(id, state);
-          if (!durable) return;
-          registry.update(id, { fileName: durable.fileName });
-          registry.flushProgress();
+          if (durable) registry.saveDurably(id, state, { fileName: durable.fileName });
+          else registry.saveResumeState(id, state);
         },
         progress: (p) => {
           if (signal.aborted) return;
@@ -207,12 +228,18 @@ export class Scheduler {
           });
         },
         log: (line) => registry.log(id, line),
+        // Held: written with `complete` a moment later. A crash in between finds the job
+        // downloading, which recovery resumes exactly as it would a processing one.
         enterProcessing: () => {
-          if (!signal.aborted) registry.transition(id, 'process', { message: 'Verifying…', speed: 0, eta: null });
+          if (!signal.aborted) {
+            registry.transition(id, 'process', { message: 'Verifying…', speed: 0, eta: null }, {}, { held: true });
+          }
         },
       });
       if (signal.aborted) return;
-      if (registry.get(id).status === 'downloading') registry.transition(id, 'process', { message: 'Processing…' });
+      if (registry.get(id).status === 'downloading') {
+        registry.transition(id, 'process', { message: 'Processing…' }, {}, { held: true });
+      }
       const current = registry.get(id) as DownloadJob;
       const after = afterDownload ? await afterDownload(current, outcome) : {};
       if (signal.aborted) return;

@@ -130,7 +130,9 @@ export class TaskCenter {
       state: null,
     };
     const book: Bookkeeping = start && job.timeoutSec ? { deadlineAt: now + job.timeoutSec * 1000 } : {};
-    const added = registry.add({ job, position: 0, live: true, notBefore: null, resumeState: { ...book } }) as TaskJob;
+    const added = registry.add({ job, position: 0, live: true, notBefore: null, resumeState: { ...book } }, () =>
+      this.options.newId(),
+    ) as TaskJob;
     if (start) this.armRunning(added, book);
     return added;
   }

@@ -200,7 +200,8 @@ describe('migration 6: job text search index', () => {
         .run(id, search);
     insert('a', 'https://files.example/before-upgrade.zip');
     v5.close();
-    const db = openDatabase({ file });
+    // Up to the migration that made the index fed in batches (see migration 12's test).
+    const db = openDatabase({ file, migrations: migrations.filter((m) => m.version <= 11) });
     const find = (text: string) =>
       (
         db
@@ -217,6 +218,54 @@ describe('migration 6: job text search index', () => {
     expect(find('renamed')).toEqual(['b']);
     db.prepare(`DELETE FROM jobs WHERE id = 'a'`).run();
     expect(find('upgrade')).toEqual([]);
+    db.close();
+  });
+});
+
+describe('migration 12: the text index fed in batches', () => {
+  it('keeps indexed rows in step at once and new or changed ones until the next text search', () => {
+    const file = join(dir.path, 'm12.db');
+    const v11 = openDatabase({ file, migrations: migrations.filter((m) => m.version <= 11) });
+    const raw = (db: typeof v11, id: string, search: string) =>
+      db
+        .prepare(
+          `INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, data) VALUES (?, 'download', 'pending', 'download', ?, 1, 1, ?)`,
+        )
+        .run(id, search, JSON.stringify(downloadJob({ id })));
+    raw(v11, 'a', 'https://a.example/indexed-before.iso');
+    raw(v11, 'b', 'https://a.example/second-before.iso');
+    v11.close();
+    const db = openDatabase({ file });
+    const store = new JobStore(db);
+    const indexed = (text: string) =>
+      db.prepare(`SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?`).pluck().all(`"${text}"`).length;
+    const found = (text: string) => store.list({ text }).jobs.map((s) => s.job.id);
+    const check = () => db.prepare(`INSERT INTO jobs_search (jobs_search) VALUES ('integrity-check')`).run();
+
+    raw(db, 'c', 'https://a.example/added-after.iso');
+    raw(db, 'd', 'https://a.example/gone-soon.iso');
+    expect(indexed('added-after')).toBe(0);
+    // Rows indexed before: changed and deleted in the index at once.
+    db.prepare(`UPDATE jobs SET search = 'https://a.example/renamed.iso' WHERE id = 'a'`).run();
+    db.prepare(`DELETE FROM jobs WHERE id = 'b'`).run();
+    expect(indexed('indexed-before') + indexed('second-before')).toBe(0);
+    // Rows waiting: changed and deleted without touching the index.
+    db.prepare(`UPDATE jobs SET search = 'https://a.example/added-renamed.iso' WHERE id = 'c'`).run();
+    db.prepare(`DELETE FROM jobs WHERE id = 'd'`).run();
+    check();
+    expect(db.prepare(`SELECT count(*) FROM jobs_search_pending`).pluck().get()).toBe(2);
+    expect(found('renamed')).toEqual(expect.arrayContaining(['a', 'c']));
+    expect(found('added-after')).toEqual([]);
+    expect(found('gone-soon')).toEqual([]);
+    expect(db.prepare(`SELECT count(*) FROM jobs_search_pending`).pluck().get()).toBe(0);
+    check();
+    db.prepare(`UPDATE jobs SET search = 'https://a.example/third.iso' WHERE id = 'c'`).run();
+    expect(found('third')).toEqual(['c']);
+    expect(found('added-renamed')).toEqual([]);
+    db.prepare(`DELETE FROM jobs WHERE id = 'c'`).run();
+    check();
+    expect(found('third')).toEqual([]);
+    expect(store.indexPending()).toBe(0);
     db.close();
   });
 });

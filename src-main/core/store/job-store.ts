@@ -1,21 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import { finishedStatuses, Job, type JobStatus, type ListInput } from '../../../src-common/contract';
 import { HaulError } from '../errors';
-import { jobFilter, searchText, type JobFilter } from './job-filter';
-import { sortColumns } from './sort-columns';
+import { jobFilter, type JobFilter } from './job-filter';
+import type { StoredJob } from './stored-job';
+import { allColumns, changedColumns, insertChunk, insertValues, writeParams, WriteStatements } from './job-writes';
 
 /** The finished statuses as an SQL list, from the contract's one list. */
 const finishedSql = finishedStatuses.map((status) => `'${status}'`).join(', ');
 
-/** A job as kept in SQLite: the job itself and the scheduler's bookkeeping beside it. */
-export interface StoredJob {
-  job: Job;
-  position: number;
-  live: boolean;
-  /** Not to be started before this time (retry backoff). */
-  notBefore: number | null;
-  resumeState: Record<string, unknown> | null;
-}
+export type { StoredJob } from './stored-job';
 
 /** Lines of log kept per job (job-management API). */
 export const logLimit = 500;
@@ -33,46 +26,15 @@ interface Row {
 /** The columns a StoredJob is read from. */
 const rowColumns = `id, status, data, position, live, not_before, resume_state`;
 
-/** What a write binds: the job's columns, named as in the SQL. */
-interface WriteParams {
-  id: string;
-  source: Job['source'];
-  status: JobStatus;
-  type: string;
-  search: string;
-  createdAt: number;
-  updatedAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  idempotencyKey: string | null;
-  priority: number;
-  position: number;
-  sortName: string;
-  size: number | null;
-  progress: number;
-  live: number;
-  notBefore: number | null;
-  data: string;
-  resumeState: string | null;
-}
-
 /** Every fixed statement, typed by what it binds and what its rows hold. */
 function prepareStatements(db: Database) {
   return {
-    insert: db.prepare<[WriteParams]>(`
-      INSERT INTO jobs (id, source, status, type, search, created_at, updated_at, started_at, finished_at,
-                        idempotency_key, priority, position, sort_name, size, progress, live, not_before,
-                        data, resume_state)
-      VALUES (@id, @source, @status, @type, @search, @createdAt, @updatedAt, @startedAt, @finishedAt,
-              @idempotencyKey, @priority, @position, @sortName, @size, @progress, @live, @notBefore,
-              @data, @resumeState)`),
-    update: db.prepare<[WriteParams]>(`
-      UPDATE jobs SET status = @status, search = @search, updated_at = @updatedAt, started_at = @startedAt,
-             finished_at = @finishedAt, priority = @priority, position = @position, sort_name = @sortName,
-             size = @size, progress = @progress, live = @live,
-             not_before = @notBefore, data = @data, resume_state = @resumeState
-       WHERE id = @id`),
     resumeState: db.prepare<[string, string]>(`UPDATE jobs SET resume_state = ? WHERE id = ?`),
+    indexPending: db.prepare<[]>(
+      `INSERT INTO jobs_search (rowid, search)
+       SELECT j.rowid, j.search FROM jobs_search_pending p JOIN jobs j ON j.rowid = p.job_rowid`,
+    ),
+    clearPending: db.prepare<[]>(`DELETE FROM jobs_search_pending`),
     get: db.prepare<[string], Row>(`SELECT ${rowColumns} FROM jobs WHERE id = ?`),
     status: db.prepare<[string], { status: JobStatus }>(`SELECT status FROM jobs WHERE id = ?`),
     live: db.prepare<[], Row>(`SELECT ${rowColumns} FROM jobs WHERE live = 1 ORDER BY created_at, id`),
@@ -98,6 +60,11 @@ function prepareStatements(db: Database) {
       `SELECT status, count(*) AS n FROM jobs WHERE source = ? GROUP BY status`,
     ),
   };
+}
+
+/** True when an insert failed only because its job id is taken: a new id will do. */
+export function isIdClash(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 function parseRow(row: Row): StoredJob {
@@ -130,41 +97,60 @@ const orderColumns = {
 /** All SQL about jobs and their logs. Callers own the transactions. */
 export class JobStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly writes: WriteStatements;
 
   constructor(private readonly db: Database) {
     this.statements = prepareStatements(db);
+    this.writes = new WriteStatements(db);
   }
 
-  private params(stored: StoredJob): WriteParams {
-    const { job } = stored;
-    const { status: _status, ...rest } = job;
-    return {
-      id: job.id,
-      source: job.source,
-      status: job.status,
-      type: job.source === 'download' ? 'download' : job.source === 'plugin' ? job.actionId : job.type,
-      search: searchText(job),
-      createdAt: job.createdAt,
-      updatedAt: job.updatedAt,
-      startedAt: job.startedAt,
-      finishedAt: job.finishedAt,
-      idempotencyKey: job.idempotencyKey,
-      priority: job.source === 'download' ? job.priority : 0,
-      position: stored.position,
-      ...sortColumns(job),
-      live: stored.live ? 1 : 0,
-      notBefore: stored.notBefore,
-      data: JSON.stringify(rest.source === 'download' ? { ...rest, position: undefined } : rest),
-      resumeState: stored.resumeState === null ? null : JSON.stringify(stored.resumeState),
-    };
+  /**
+   * Adds the rows waiting in jobs_search_pending to the text index, in one statement
+   * (one index segment for all of them; see migration 12). Returns how many.
+   */
+  indexPending(): number {
+    return this.db.transaction(() => {
+      const { changes } = this.statements.indexPending.run();
+      if (changes > 0) this.statements.clearPending.run();
+      return changes;
+    })();
   }
 
+  /** Adds a job. An id already taken fails with `SQLITE_CONSTRAINT_PRIMARYKEY` (see isIdClash). */
   insert(stored: StoredJob): void {
-    this.statements.insert.run(this.params(stored));
+    this.writes.insert(1).run(insertValues(writeParams(stored)));
   }
 
-  save(stored: StoredJob): void {
-    const result = this.statements.update.run(this.params(stored));
+  /**
+   * Adds jobs, several rows per statement. When a statement fails (an id already taken),
+   * nothing of it stays and its rows are inserted one by one through `insertOne`, which
+   * may rename a job and try again. Callers own the transaction.
+   */
+  insertMany(entries: readonly StoredJob[], insertOne: (entry: StoredJob) => void = (e) => this.insert(e)): void {
+    for (let from = 0; from < entries.length; from += insertChunk) {
+      const chunk = entries.slice(from, from + insertChunk);
+      if (chunk.length === 1) {
+        insertOne(chunk[0]!);
+        continue;
+      }
+      try {
+        this.writes.insert(chunk.length).run(chunk.flatMap((entry) => insertValues(writeParams(entry))));
+      } catch (error) {
+        if (!isIdClash(error)) throw error;
+        for (const entry of chunk) insertOne(entry);
+      }
+    }
+  }
+
+  /**
+   * Writes a job. `previous`: the job as SQLite holds it now (what the caller last wrote
+   * or read); then only the columns that differ from it are written. Without it, all.
+   */
+  save(stored: StoredJob, previous?: StoredJob): void {
+    const params = writeParams(stored);
+    const columns =
+      previous && previous.job.id === stored.job.id ? changedColumns(stored, params, previous) : allColumns;
+    const result = this.writes.update(columns).run(params);
     if (result.changes !== 1) throw new HaulError('not_found', `No job ${stored.job.id}`);
   }
 
@@ -246,6 +232,7 @@ export class JobStore {
    */
   page(filter: JobFilter, order: string, limit: number, offset: number): { jobs: StoredJob[]; total: number } {
     const { clause, params } = filter;
+    if (filter.usesTextIndex) this.indexPending();
     const total =
       this.db.prepare<[typeof params], { n: number }>(`SELECT count(*) AS n FROM jobs ${clause}`).get(params)?.n ?? 0;
     if (limit === 0) return { jobs: [], total };

@@ -34,7 +34,7 @@ describe('migration 11: tasks, the third job source', () => {
     v10.prepare(`INSERT INTO aria2_gids (gid, job_id) VALUES ('0123456789abcdef', 'aaaa0001')`).run();
     v10.close();
 
-    const db = openDatabase({ file });
+    const db = openDatabase({ file, migrations: migrations.filter((m) => m.version <= 11) });
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(schemaOf(db)).toEqual(before);
     expect(db.prepare(`SELECT count(*) AS n FROM job_logs`).get()).toEqual({ n: 1 });

@@ -283,6 +283,38 @@ export const migrations: readonly Migration[] = [
       for (const { sql } of extras) db.exec(sql);
     },
   },
+  {
+    version: 12,
+    name: 'job text search index fed in batches',
+    up(db) {
+      // Feeding the trigram index one row per transaction cost a new index segment per row
+      // (about 0.3 ms, half of a one-URL submit's SQLite time). New and changed rows are
+      // listed in jobs_search_pending instead, and the job store indexes the list in one
+      // statement before any text search (see JobStore.indexPending). A row on the list is
+      // not in the index, so its change or deletion leaves the index alone.
+      db.exec(`
+        CREATE TABLE jobs_search_pending (job_rowid INTEGER PRIMARY KEY) STRICT;
+        DROP TRIGGER jobs_search_insert;
+        DROP TRIGGER jobs_search_update;
+        DROP TRIGGER jobs_search_delete;
+        CREATE TRIGGER jobs_search_insert AFTER INSERT ON jobs BEGIN
+          INSERT OR IGNORE INTO jobs_search_pending (job_rowid) VALUES (new.rowid);
+        END;
+        CREATE TRIGGER jobs_search_update AFTER UPDATE OF search ON jobs WHEN old.search IS NOT new.search BEGIN
+          INSERT INTO jobs_search (jobs_search, rowid, search)
+            SELECT 'delete', old.rowid, old.search
+             WHERE NOT EXISTS (SELECT 1 FROM jobs_search_pending WHERE job_rowid = old.rowid);
+          INSERT OR IGNORE INTO jobs_search_pending (job_rowid) VALUES (new.rowid);
+        END;
+        CREATE TRIGGER jobs_search_delete AFTER DELETE ON jobs BEGIN
+          INSERT INTO jobs_search (jobs_search, rowid, search)
+            SELECT 'delete', old.rowid, old.search
+             WHERE NOT EXISTS (SELECT 1 FROM jobs_search_pending WHERE job_rowid = old.rowid);
+          DELETE FROM jobs_search_pending WHERE job_rowid = old.rowid;
+        END;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

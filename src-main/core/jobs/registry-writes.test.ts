@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
+import { watchColumns } from '../../test/watch-columns';
+
+let t: TestCenter | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+describe('the registry writes what changed', () => {
+  it('progress held in memory, then a transition: SQLite ends with exactly the live job', async () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/f.iso' }).jobs;
+    const id = job!.id;
+    const attempt = t.engine.running()[0]!;
+    const seen = watchColumns(t.db);
+    const row = () => t!.db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id);
+    const same = () => {
+      t!.center.registry.flushProgress();
+      const live = t!.center.registry.stored(id)!;
+      expect(t!.center.store.get(id)).toEqual(live);
+      // Every column too (the sort and filter ones are not read back into the job).
+      const written = row();
+      t!.center.store.save(live);
+      expect(written).toEqual(row());
+    };
+    attempt.context.progress({ receivedBytes: 10, totalBytes: 100, speed: 5, connections: 1, fileName: 'f.iso' });
+    attempt.context.saveState({ v: 1, at: 10 });
+    attempt.context.progress({ receivedBytes: 50, totalBytes: 100, speed: 5, connections: 1 });
+    t.center.registry.flushProgress();
+    expect(seen()).not.toContain('status');
+    same();
+    attempt.context.progress({ receivedBytes: 60, totalBytes: 100, speed: 5, connections: 1 });
+    t.center.pause(id);
+    await settle();
+    same();
+    expect(t.center.store.get(id)?.job).toMatchObject({ status: 'paused', receivedBytes: 60, fileName: 'f.iso' });
+    t.center.resume(id);
+    t.engine.running()[0]!.context.progress({ receivedBytes: 70, totalBytes: 100, speed: 5, connections: 1 });
+    t.engine.running()[0]!.succeed();
+    await settle();
+    same();
+    expect(t.center.store.get(id)).toMatchObject({ resumeState: null, job: { status: 'completed', progress: 100 } });
+    t.center.registry.retire(id);
+    expect(t.center.store.get(id)).toMatchObject({ live: false, job: { status: 'completed' } });
+  });
+
+  it('processing is held in memory and written with the outcome; every check sees it meanwhile', async () => {
+    t = openTestCenter();
+    const [a, b] = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs;
+    const events = t.center.hub.subscribe();
+    events.poll();
+    const [first, second] = t.engine.running();
+    const column = (id: string) => t!.db.prepare(`SELECT status FROM jobs WHERE id = ?`).pluck().get(id);
+    first!.context.enterProcessing();
+    expect(t.center.registry.get(a!.id).status).toBe('processing');
+    expect(events.poll()?.data).toMatchObject({ type: 'updated', job: { id: a!.id, status: 'processing' } });
+    // A crash now finds it downloading: recovery resumes it from its saved bytes either way.
+    expect(column(a!.id)).toBe('downloading');
+    expect(() => t!.center.pause(a!.id)).toThrow(/is processing/);
+    first!.succeed();
+    await settle();
+    expect(column(a!.id)).toBe('completed');
+    expect(t.center.store.get(a!.id)?.job).toMatchObject({ status: 'completed', message: 'Completed' });
+
+    second!.context.progress({ receivedBytes: 5, totalBytes: 100, speed: 5, connections: 1 });
+    second!.context.enterProcessing();
+    const counts = t.center.queues().queues.find((q) => q.name === 'download')!.counts;
+    expect(counts).toMatchObject({ processing: 1, completed: 1 });
+    expect(column(b!.id)).toBe('processing');
+    t.center.cancel(b!.id);
+    await settle();
+    expect(column(b!.id)).toBe('cancelled');
+  });
+});

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DownloadJob } from '../../../src-common/contract';
+import { downloadJob } from '../../test/job-fixtures';
+import { tempDir } from '../../test/temp-dir';
+import { watchColumns } from '../../test/watch-columns';
+import { openDatabase } from './database';
+import { searchText } from './job-filter';
+import { JobStore, type StoredJob } from './job-store';
+
+let dir: ReturnType<typeof tempDir> | undefined;
+afterEach(() => {
+  dir?.remove();
+  dir = undefined;
+});
+
+const stored = (job: DownloadJob, extra: Partial<Omit<StoredJob, 'job'>> = {}): StoredJob & { job: DownloadJob } => ({
+  job,
+  position: job.position,
+  live: true,
+  notBefore: null,
+  resumeState: null,
+  ...extra,
+});
+
+describe('saving a job', () => {
+  it('given what SQLite holds, writes only the columns that changed, and reads back the same job', () => {
+    dir = tempDir();
+    const db = openDatabase({ file: join(dir.path, 'h.db') });
+    const store = new JobStore(db);
+    const first = stored(downloadJob({ id: 'aaaa0001', status: 'pending', position: 3 }));
+    store.insert(first);
+    const seen = watchColumns(db);
+
+    const progressed = stored({ ...first.job, progress: 40, receivedBytes: 400, updatedAt: 5 });
+    store.save(progressed, first);
+    expect(seen()).toEqual(['data']);
+    const started = stored({ ...progressed.job, status: 'downloading', startedAt: 6, updatedAt: 6 });
+    store.save(started, progressed);
+    expect(seen().sort()).toEqual(['data', 'status']);
+    expect(store.get('aaaa0001')).toEqual(started);
+    const row = () => db.prepare(`SELECT * FROM jobs WHERE id = ?`).get('aaaa0001');
+    const narrow = row();
+    store.save(started);
+    expect(row()).toEqual(narrow);
+    seen();
+
+    const state = { v: 1, name: 'x' };
+    const withState = { ...started, resumeState: state, notBefore: 9 };
+    store.save(withState, started);
+    expect(store.get('aaaa0001')).toEqual(withState);
+    // Without what SQLite holds, everything is written.
+    store.save(withState);
+    expect(seen().sort()).toEqual(['data', 'data', 'queue', 'status']);
+    expect(row()).toMatchObject({ progress: 40, status: 'downloading', not_before: 9 });
+    db.close();
+  });
+});
+
+describe('the search text of a download', () => {
+  it('changes with the name only when the name is not already in the URL', () => {
+    const job = downloadJob({ url: 'https://A.example/files/Report%202026.PDF?x=1', fileName: null });
+    expect(searchText(job)).toBe('https://a.example/files/report%202026.pdf?x=1');
+    expect(searchText({ ...job, fileName: 'Report%202026.pdf' })).toBe(searchText(job));
+    expect(searchText({ ...job, fileName: 'Report 2026.pdf' })).toBe(
+      'https://a.example/files/report%202026.pdf?x=1\nreport 2026.pdf',
+    );
+  });
+
+  it('finds a download by its name either way, through the index and through the short-text scan', () => {
+    dir = tempDir();
+    const db = openDatabase({ file: join(dir.path, 'h.db') });
+    const store = new JobStore(db);
+    store.insert(stored(downloadJob({ id: 'aaaa0001', url: 'https://a.example/get?id=7', fileName: 'Annual.pdf' })));
+    store.insert(
+      stored(downloadJob({ id: 'aaaa0002', url: 'https://a.example/x/Annual.pdf', fileName: 'Annual.pdf' })),
+    );
+    const found = (text: string) =>
+      store
+        .list({ text })
+        .jobs.map((s) => s.job.id)
+        .sort();
+    expect(found('annual.pdf')).toEqual(['aaaa0001', 'aaaa0002']);
+    expect(found('id=7')).toEqual(['aaaa0001']);
+    expect(found('x/')).toEqual(['aaaa0002']);
+    db.close();
+  });
+});
