@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { JobFailure, type DownloadContext, type DownloadOutcome, type DownloadRunner } from '../jobs/runner';
 import { resolveSettings, type DownloadEngineOptions, type EngineSettings } from './engine-options';
 import { finishDownload } from './finish';
+import { alreadyPublished } from './published';
 import { resolveFolder } from './target-folder';
 import { Transfer } from './transfer';
 
@@ -42,6 +43,11 @@ async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): P
 async function runOnce(ctx: DownloadContext, settings: EngineSettings): Promise<DownloadOutcome> {
   if (ctx.signal.aborted) throw ctx.signal.reason;
   const folder = await resolveFolder(ctx.job.dir);
+  const published = await alreadyPublished(ctx, folder);
+  if (published) {
+    ctx.enterProcessing();
+    return published;
+  }
   const transfer = new Transfer(ctx, settings, folder);
   try {
     await transfer.run();

@@ -4,6 +4,7 @@ import { detectType, magicLength } from './magic-bytes';
 import { mediaType } from './name-from-response';
 import { recordOrigin } from './origin-xattr';
 import { encodeState } from './resume-state';
+import { withPublishing } from './published';
 import { publish } from './target-folder';
 import type { Transfer } from './transfer';
 
@@ -44,6 +45,9 @@ export async function finishDownload(
   await part.close();
   if (ctx.signal.aborted) throw ctx.signal.reason;
 
+  // Recorded before the rename: a stop between it and the job's `completed` finds the file.
+  const publishing = { fileName: state.fileName, sha256: digests.sha256, totalBytes, finalUrl: state.url, contentType };
+  ctx.saveState(withPublishing(encodeState({ ...state, segments: transfer.segments }), publishing));
   const fileName = await publish(transfer.folder, state.partName, state.fileName);
   const path = join(transfer.folder, fileName);
   if (options.recordOrigin) await recordOrigin(path, state.url);

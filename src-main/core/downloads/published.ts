@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, unlink } from 'node:fs/promises';
+import { z } from 'zod';
+import type { DownloadContext, DownloadOutcome } from '../jobs/runner';
+import { numberedName } from './file-name';
+import { pathInFolder } from './target-folder';
+
+/**
+ * What the resume state records just before the part file takes its final name: a
+ * process killed between that rename and the job's `completed` finds, on its next
+ * attempt, the file it already published, instead of downloading it again as `name (1)`.
+ */
+const Publishing = z.object({
+  partName: z.string().min(1),
+  publishing: z.object({
+    fileName: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    totalBytes: z.number().int().nonnegative(),
+    finalUrl: z.string(),
+    contentType: z.string().nullable(),
+  }),
+});
+export type Publishing = z.infer<typeof Publishing>['publishing'];
+
+/** The state to save before publishing: the attempt's state with what it is about to publish. */
+export function withPublishing(state: Record<string, unknown>, publishing: Publishing): Record<string, unknown> {
+  return { ...state, publishing };
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const statOrNull = (path: string) => lstat(path).catch(() => null);
+
+/** Numbered names looked at: the first free one ends the search. */
+const maxNumbered = 100;
+
+/**
+ * The outcome of an earlier attempt that published its file and was stopped before the
+ * job recorded it: the file under the recorded name holds exactly the recorded bytes
+ * (size and SHA-256). A part file still linked to it (stopped between the link and the
+ * unlink) is removed. Null when there is nothing of the kind, or the name now holds
+ * another file: the attempt then goes on as usual.
+ */
+export async function alreadyPublished(ctx: DownloadContext, folder: string): Promise<DownloadOutcome | null> {
+  const parsed = Publishing.safeParse(ctx.resumeState);
+  if (!parsed.success) return null;
+  const { partName, publishing } = parsed.data;
+  const partPath = pathInFolder(folder, partName);
+  const part = await statOrNull(partPath);
+  // Publishing takes the name, or `name (n)` when another file holds it.
+  for (let n = 0; n < maxNumbered; n += 1) {
+    const fileName = numberedName(publishing.fileName, n);
+    const path = pathInFolder(folder, fileName);
+    const final = await statOrNull(path);
+    if (!final) return null;
+    if (!final.isFile() || final.size !== publishing.totalBytes) continue;
+    // With the part still there, only the file linked to it is this job's.
+    if (part && (part.ino !== final.ino || part.dev !== final.dev)) continue;
+    if ((await sha256Of(path)) !== publishing.sha256) continue;
+    if (part) await unlink(partPath);
+    ctx.log(`${fileName} was already in place from the last attempt; nothing to download again.`);
+    return { ...outcomeOf(publishing), path, fileName };
+  }
+  return null;
+}
+
+function outcomeOf(publishing: Publishing): Omit<DownloadOutcome, 'path' | 'fileName'> {
+  return {
+    totalBytes: publishing.totalBytes,
+    finalUrl: publishing.finalUrl,
+    contentType: publishing.contentType,
+    sha256: publishing.sha256,
+  };
+}
