@@ -95,14 +95,27 @@ describe('connection ramp', () => {
   it('started when the first answer opened, measures the first window and decides after one window', () => {
     const ramp = new ConnectionRamp(8, 8, 200);
     ramp.start(0, 1000);
-    expect(ramp.sample(2 * MiB, 1100, 1, 254 * MiB)).toBe(1);
-    // 4 MiB in 200 ms: 20 MiB/s, the rest would take 12 s: the trial starts at once.
-    expect(ramp.sample(4 * MiB, 1200, 1, 252 * MiB)).toBe(8);
+    // 4 MiB in 100 ms: 40 MiB/s, the rest would take 5 s, not six times the payoff: wait.
+    expect(ramp.sample(4 * MiB, 1100, 1, 200 * MiB)).toBe(1);
+    expect(ramp.sample(8 * MiB, 1200, 1, 196 * MiB)).toBe(8);
     // A fast link: 100 MiB in the first window, the rest ends within the payoff: one connection.
     const fast = new ConnectionRamp(8, 8, 200);
     fast.start(0, 0);
+    expect(fast.sample(10 * MiB, 100, 1, 100 * MiB)).toBe(1);
     expect(fast.sample(100 * MiB, 200, 1, 100 * MiB)).toBe(1);
     expect(fast.settled).toBe(true);
+  });
+
+  it('decides at half the first window when the link is clearly slow for the file left', () => {
+    const ramp = new ConnectionRamp(8, 8, 200);
+    ramp.start(0, 1000);
+    expect(ramp.sample(1 * MiB, 1050, 1, 255 * MiB)).toBe(1);
+    // 2 MiB in 100 ms: 20 MiB/s, the rest would take 12.7 s, over six times the payoff.
+    expect(ramp.sample(2 * MiB, 1100, 1, 254 * MiB)).toBe(8);
+    // The trial itself is measured over whole windows, after one skipped for its setup.
+    expect(ramp.sample(3 * MiB, 1200, 8, 253 * MiB)).toBe(8);
+    expect(ramp.sample(4 * MiB, 1300, 8, 252 * MiB)).toBe(8);
+    expect(ramp.trying).toBe(true);
   });
 });
 

@@ -22,6 +22,12 @@ const gainFactor = 1.05;
 export const payoffMs = 1500;
 
 /**
+ * A first window may end at half its length when the rest of the file would take this
+ * many times the payoff at its speed. @default 6
+ */
+const slowFactor = 6;
+
+/**
  * A settled count is measured again after this long (doubling each time), since what
  * limited throughput (a busy CPU, another download) may have gone. @default 3000
  */
@@ -43,6 +49,7 @@ export class ConnectionRamp {
   private next: number;
   private settledAt = 0;
   private retryMs = retryAfterMs;
+  private firstWindow = false;
   private lastNow = 0;
 
   /**
@@ -68,6 +75,7 @@ export class ConnectionRamp {
     this.mark = { received, at: now };
     this.lastNow = now;
     this.skipNext = false;
+    this.firstWindow = true;
   }
 
   get connections(): number {
@@ -106,9 +114,13 @@ export class ConnectionRamp {
       return this.target;
     }
     const elapsed = now - this.mark.at;
-    if (elapsed <= 0 || elapsed < this.windowMs) return this.target;
+    if (elapsed <= 0) return this.target;
+    if (elapsed < this.windowMs) {
+      if (!this.clearlySlow(received - this.mark.received, elapsed, remaining)) return this.target;
+    }
     const rate = ((received - this.mark.received) * 1000) / elapsed;
     this.mark = { received, at: now };
+    this.firstWindow = false;
     return this.observe(rate, open, remaining);
   }
 
@@ -134,6 +146,17 @@ export class ConnectionRamp {
     if ((remaining / rate) * 1000 < payoffMs) return this.settle(this.target);
     this.beforeRate = rate;
     return this.step(this.target * 2);
+  }
+
+  /**
+   * After half of the first window from the first answer: true when the rest would take
+   * so long at this speed (`slowFactor` times the payoff) that waiting out the window could
+   * not change the decision to try more connections. A link that is only somewhat slow, or
+   * still starting, is measured over the whole window.
+   */
+  private clearlySlow(bytes: number, elapsed: number, remaining: number): boolean {
+    if (!this.firstWindow || elapsed < this.windowMs / 2 || bytes <= 0) return false;
+    return (remaining / bytes) * elapsed > slowFactor * payoffMs;
   }
 
   private step(next: number): number {
