@@ -48,10 +48,25 @@ function isCompressedFile(response: OpenedResponse, name: string): boolean {
 
 /** Resumes from saved segments: asks for the first missing bytes with If-Range. */
 async function resume(input: EstablishInput, given: TransferState): Promise<Established | 'fresh' | 'no-ranges'> {
-  let saved = given;
+  const saved = given;
   if (!saved.resumable || saved.totalBytes === null || input.noRanges) return 'fresh';
   const part = await PartFile.reopen(pathInFolder(input.folder, saved.partName));
   if (!part) return 'fresh';
+  try {
+    return await resumeWith(input, { ...saved, totalBytes: saved.totalBytes }, part);
+  } catch (error) {
+    // A request that failed (a network error, a stop) must not leave the file open.
+    await part.close();
+    throw error;
+  }
+}
+
+async function resumeWith(
+  input: EstablishInput,
+  given: TransferState & { totalBytes: number },
+  part: PartFile,
+): Promise<Established | 'fresh' | 'no-ranges'> {
+  let saved = given;
   const segments = restoreSegments(saved.segments, saved.totalBytes, await part.size());
   if (!segments) return keepPart(part, 'fresh');
   for (let guard = 0; guard <= segments.length; guard += 1) {
