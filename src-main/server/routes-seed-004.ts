@@ -91,7 +91,8 @@ export function seed004Job(job: Job, now = Date.now()): Seed004Job {
   const task = job.source === 'task' ? job : null;
   const details = job.source === 'task' ? job.description : job.source === 'download' ? job.url : job.label;
   const running = job.status === 'downloading' && job.source === 'download';
-  const answer: Seed004Job = {
+  // `omitempty` in the seed: an undefined field is left out when the answer is serialized.
+  return {
     id: job.id,
     tenant_id: nilUuid,
     user_id: nilUuid,
@@ -114,8 +115,6 @@ export function seed004Job(job: Job, now = Date.now()): Seed004Job {
     result: jsonText(job.result),
     params: jsonText(paramsOf(job)),
   };
-  // `omitempty` in the seed: an absent field is left out, not sent as null.
-  return JSON.parse(JSON.stringify(answer)) as Seed004Job;
 }
 
 /** The seed's `order` fields and Haul's; `-` first for newest first. */

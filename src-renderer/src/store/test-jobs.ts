@@ -34,6 +34,19 @@ export function downloadJob(fields: Partial<DownloadJob> = {}): DownloadJob {
   };
 }
 
+/** Times and attempts of a job that started once, at 1000, with no retries. */
+const startedOnce = {
+  createdAt: 1_000,
+  startedAt: 1_000,
+  finishedAt: null,
+  updatedAt: 1_000,
+  attempts: 1,
+  maxAttempts: 1,
+  error: null,
+  result: null,
+  idempotencyKey: null,
+};
+
 export function pluginJob(fields: Partial<PluginJob> = {}): PluginJob {
   return {
     id: '0123456789abcdef',
@@ -41,15 +54,7 @@ export function pluginJob(fields: Partial<PluginJob> = {}): PluginJob {
     status: 'running',
     progress: 10,
     message: 'Working',
-    createdAt: 1_000,
-    startedAt: 1_000,
-    finishedAt: null,
-    updatedAt: 1_000,
-    attempts: 1,
-    maxAttempts: 1,
-    error: null,
-    result: null,
-    idempotencyKey: null,
+    ...startedOnce,
     pluginName: 'checksum',
     actionId: 'sha256',
     label: 'Compute SHA-256',
@@ -67,15 +72,7 @@ export function taskJob(fields: Partial<TaskJob> = {}): TaskJob {
     status: 'running',
     progress: 25,
     message: 'Running',
-    createdAt: 1_000,
-    startedAt: 1_000,
-    finishedAt: null,
-    updatedAt: 1_000,
-    attempts: 1,
-    maxAttempts: 1,
-    error: null,
-    result: null,
-    idempotencyKey: null,
+    ...startedOnce,
     name: 'Nightly backup',
     description: 'Copies the photos to the NAS',
     type: 'backup',
