@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { AnswerBody } from './answer-body';
 import type { Dispatcher } from 'undici';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { partSuffix, sanitizeFileName } from './file-name';
@@ -18,7 +18,7 @@ export interface Established {
   /** Extra connections may ask for ranges. */
   ranges: boolean;
   /** The answer the first connection reads; null when every byte is already there. */
-  first: { segment: Segment; body: Readable; coveredEnd: number | null } | null;
+  first: { segment: Segment; body: AnswerBody; coveredEnd: number | null } | null;
   /** The part file was emptied: hashing starts over. */
   fromZero: boolean;
 }
@@ -193,7 +193,7 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
   if (encoded) {
     ctx.log(`The server sent the file encoded as "${encoding}" although Haul asked for it as is; it is saved as sent.`);
   }
-  const body: Readable = response.body;
+  const body = response.body;
   const total = announcedLength(response, true);
 
   const state: TransferState = {

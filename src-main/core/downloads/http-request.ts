@@ -1,9 +1,10 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { JobFailure } from '../jobs/runner';
 import { forbiddenHeaders } from '../../../src-common/contract';
 import { networkFailure } from './failures';
 import { hostAllowed } from './host-list';
 import { formatRange } from './segments';
+import { dispatchGet, type AnswerBody, type DispatchedAnswer } from './answer-body';
 
 /** Hops followed before giving up. @default 10 */
 export const maxRedirects = 10;
@@ -13,11 +14,11 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 // after starting on https.
 const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
 
-export type ResponseBody = Dispatcher.ResponseData['body'];
+export type ResponseBody = AnswerBody;
 
 export interface OpenedResponse {
   status: number;
-  headers: Dispatcher.ResponseData['headers'];
+  headers: DispatchedAnswer['headers'];
   body: ResponseBody;
   /** The URL that answered, after redirects. */
   url: string;
@@ -98,14 +99,14 @@ export async function openResponse(startUrl: string, options: OpenOptions): Prom
     target.username = '';
     target.password = '';
     target.hash = '';
-    let response: Dispatcher.ResponseData;
+    let response: DispatchedAnswer;
     try {
-      response = await request(target, {
-        method: 'GET',
-        headers: buildHeaders(options, url, keepCredentials),
-        signal: options.signal,
-        dispatcher: options.dispatcher,
-      });
+      response = await dispatchGet(
+        options.dispatcher,
+        target,
+        buildHeaders(options, url, keepCredentials),
+        options.signal,
+      );
     } catch (error) {
       if (options.signal.aborted) throw options.signal.reason;
       throw networkFailure(error, url.host);
@@ -114,7 +115,7 @@ export async function openResponse(startUrl: string, options: OpenOptions): Prom
     if (!redirectStatuses.has(response.statusCode) || location === null) {
       return { status: response.statusCode, headers: response.headers, body: response.body, url: target.href };
     }
-    await response.body.dump().catch(() => undefined);
+    await response.body.dump();
     let next: URL;
     try {
       next = new URL(location, url);

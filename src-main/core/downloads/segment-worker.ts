@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { AnswerBody } from './answer-body';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import type { EngineSettings } from './engine-options';
 import { networkFailure } from './failures';
@@ -50,7 +50,7 @@ export interface WorkerHost {
 }
 
 interface OpenAnswer {
-  body: Readable;
+  body: AnswerBody;
   /** Where the answer's bytes end (exclusive), when known. */
   coveredEnd: number | null;
 }
@@ -221,10 +221,13 @@ export class SegmentWorker {
 
   /**
    * Reads one answer into the part file until the segment is full or the answer ends.
-   * Received bytes are always written, even when the answer fails midway.
+   * Chunks are handled as the parser delivers them, with no stream in between; the answer
+   * is paused while the connection waits for the disk or a speed limit. Received bytes
+   * are always written, even when the answer fails midway.
    */
   private async stream(answer: OpenAnswer): Promise<{ got: number; error: unknown }> {
     const segment = this.segment;
+    const { body } = answer;
     const writer = new SegmentWriter(
       this.host.part!,
       this.host.digest,
@@ -235,39 +238,69 @@ export class SegmentWorker {
     this.cursor = segment.pos;
     let got = 0;
     let batchStarted = this.now();
-    let error: unknown = null;
+    let error: unknown;
     const full = (): boolean =>
       segment.end !== null && this.cursor >= segment.end && !this.host.absorbNext(segment, answer.coveredEnd);
 
     try {
-      for await (const raw of answer.body) {
-        const now = this.now();
-        this.activeAt = now;
-        let chunk = raw as Buffer;
-        if (full()) break;
-        // A chunk that runs past the segment carries on into the next one when it can be
-        // absorbed; only then is the rest cut off (it must never be dropped mid-stream).
-        while (segment.end !== null && chunk.length > segment.end - this.cursor) {
-          if (!this.host.absorbNext(segment, answer.coveredEnd)) {
-            chunk = chunk.subarray(0, segment.end - this.cursor);
-            break;
-          }
-        }
-        const limited = this.payLimits(chunk.length);
-        if (limited) await limited;
-        if (writer.pending === 0) batchStarted = now;
-        this.cursor += chunk.length;
-        got += chunk.length;
-        this.host.received += chunk.length;
-        const waiting = writer.add(chunk) ?? (now - batchStarted >= batchMs ? writer.flush() : null);
-        if (waiting) await this.waitForDisk(waiting);
-        if (full()) break;
-      }
-    } catch (caught) {
-      if (this.host.signal.aborted && !(caught instanceof JobFailure)) error = this.host.signal.reason;
-      else error = caught;
+      error = await new Promise<unknown>((resolve) => {
+        let done = false;
+        const finish = (outcome: unknown): void => {
+          if (done) return;
+          done = true;
+          body.destroy();
+          resolve(outcome);
+        };
+        const hold = (limited: Promise<void> | null, waiting: Promise<void> | null, ended: boolean): void => {
+          body.pause();
+          const waited = async (): Promise<void> => {
+            try {
+              if (limited) await limited;
+            } finally {
+              // Awaited even when the limit failed: a failed write is never left unhandled.
+              if (waiting) await this.waitForDisk(waiting);
+            }
+          };
+          waited().then(
+            () => (ended || full() ? finish(null) : body.resume()),
+            (caught: unknown) => finish(caught),
+          );
+        };
+        body.read({
+          onData: (raw) => {
+            if (done) return;
+            try {
+              const now = this.now();
+              this.activeAt = now;
+              let chunk = raw;
+              if (full()) return finish(null);
+              // A chunk that runs past the segment carries on into the next one when it can be
+              // absorbed; only then is the rest cut off (it must never be dropped mid-stream).
+              while (segment.end !== null && chunk.length > segment.end - this.cursor) {
+                if (!this.host.absorbNext(segment, answer.coveredEnd)) {
+                  chunk = chunk.subarray(0, segment.end - this.cursor);
+                  break;
+                }
+              }
+              const limited = this.payLimits(chunk.length);
+              if (writer.pending === 0) batchStarted = now;
+              this.cursor += chunk.length;
+              got += chunk.length;
+              this.host.received += chunk.length;
+              const waiting = writer.add(chunk) ?? (now - batchStarted >= batchMs ? writer.flush() : null);
+              const ended = full();
+              if (limited || waiting) hold(limited, waiting, ended);
+              else if (ended) finish(null);
+            } catch (caught) {
+              finish(caught);
+            }
+          },
+          onEnd: finish,
+        });
+      });
+      if (error !== null && this.host.signal.aborted && !(error instanceof JobFailure)) error = this.host.signal.reason;
     } finally {
-      answer.body.destroy();
+      body.destroy();
       await writer.drain();
     }
     if (this.host.signal.aborted) throw this.host.signal.reason;

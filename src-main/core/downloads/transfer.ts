@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { AnswerBody } from './answer-body';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
 import { ConnectionRamp, initialConnections, SpeedMeter } from './connection-ramp';
@@ -144,7 +144,7 @@ export class Transfer implements WorkerHost {
 
   private async round(
     first: LiveSegment,
-    body: Readable,
+    body: AnswerBody,
     coveredEnd: number | null,
   ): Promise<'done' | 'changed' | 'no-ranges'> {
     const ranged = this.ranges && this.state?.totalBytes !== null;
@@ -195,7 +195,7 @@ export class Transfer implements WorkerHost {
     await this.checkpoints.settled();
   }
 
-  private start(segment: LiveSegment, response?: { body: Readable; coveredEnd: number | null }): void {
+  private start(segment: LiveSegment, response?: { body: AnswerBody; coveredEnd: number | null }): void {
     const worker = new SegmentWorker(this, segment, this.settings.now());
     segment.owner = worker;
     this.workers.add(worker);

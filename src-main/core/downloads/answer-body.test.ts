@@ -1,0 +1,164 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dispatchGet, type AnswerBody } from './answer-body';
+import { randomBody, sha256 } from './test-context';
+
+const MiB = 1024 * 1024;
+
+interface Served {
+  url: URL;
+  /** Body bytes the server managed to hand to the socket, and whether each answer finished. */
+  answers: { sent: number; finished: boolean; closed: Promise<void> }[];
+}
+
+const open: { server: Server; agent: Agent }[] = [];
+afterEach(async () => {
+  for (const { server, agent } of open.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await agent.close();
+  }
+});
+
+/** Serves `body` in 64 KiB writes, waiting for the socket's drain like a real server. */
+async function serve(body: Buffer): Promise<Served & { agent: Agent }> {
+  const answers: Served['answers'] = [];
+  const server = createServer((req, res: ServerResponse) => {
+    const answer = { sent: 0, finished: false, closed: new Promise<void>((r) => res.on('close', r)) };
+    answers.push(answer);
+    res.writeHead(200, { 'content-length': String(body.length) });
+    const next = (): void => {
+      while (answer.sent < body.length && !res.destroyed) {
+        const chunk = body.subarray(answer.sent, answer.sent + 64 * 1024);
+        answer.sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', next);
+      }
+      if (!res.destroyed) res.end(() => (answer.finished = true));
+    };
+    next();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const agent = new Agent();
+  open.push({ server, agent });
+  const { port } = server.address() as AddressInfo;
+  return { url: new URL(`http://127.0.0.1:${port}/file`), answers, agent };
+}
+
+/** Reads a body to its end, pausing now and then; resolves with the bytes and the end's error. */
+function readAll(body: AnswerBody, pauseEvery = 0): Promise<{ bytes: Buffer; error: unknown }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let count = 0;
+    body.read({
+      onData(chunk) {
+        chunks.push(chunk);
+        count += 1;
+        if (pauseEvery > 0 && count % pauseEvery === 0) {
+          body.pause();
+          setTimeout(() => body.resume(), 1);
+        }
+      },
+      onEnd: (error) => resolve({ bytes: Buffer.concat(chunks), error }),
+    });
+  });
+}
+
+describe('answer body', () => {
+  it('delivers every byte in order, also when the reader pauses and resumes', async () => {
+    const body = randomBody(3 * MiB + 777);
+    const served = await serve(body);
+    for (const pauseEvery of [0, 3]) {
+      const answer = await dispatchGet(served.agent, served.url, {}, new AbortController().signal);
+      expect(answer.statusCode).toBe(200);
+      expect(answer.headers['content-length']).toBe(String(body.length));
+      const { bytes, error } = await readAll(answer.body, pauseEvery);
+      expect(error).toBeNull();
+      expect(sha256(bytes)).toBe(sha256(body));
+    }
+  });
+
+  it('holds the socket until a reader comes, without losing what arrived meanwhile', async () => {
+    const body = randomBody(4 * MiB);
+    const served = await serve(body);
+    const answer = await dispatchGet(served.agent, served.url, {}, new AbortController().signal);
+    await new Promise((r) => setTimeout(r, 100));
+    // Paused: the server is held back by the socket buffers, far short of the file.
+    expect(served.answers[0]!.sent).toBeLessThan(body.length);
+    const { bytes } = await readAll(answer.body);
+    expect(sha256(bytes)).toBe(sha256(body));
+  });
+
+  it('ends the body with the signal reason when aborted midway, and closes the connection', async () => {
+    const body = randomBody(32 * MiB);
+    const served = await serve(body);
+    const controller = new AbortController();
+    const answer = await dispatchGet(served.agent, served.url, {}, controller.signal);
+    const reason = new Error('stopped by the user');
+    let received = 0;
+    const ended = new Promise<unknown>((resolve) => {
+      answer.body.read({
+        onData(chunk) {
+          received += chunk.length;
+          if (received >= MiB && !controller.signal.aborted) controller.abort(reason);
+        },
+        onEnd: resolve,
+      });
+    });
+    expect(await ended).toBe(reason);
+    await served.answers[0]!.closed;
+    expect(served.answers[0]!.finished).toBe(false);
+    expect(received).toBeLessThan(body.length);
+  });
+
+  it('stops delivering and cuts the answer when destroyed', async () => {
+    const body = randomBody(32 * MiB);
+    const served = await serve(body);
+    const answer = await dispatchGet(served.agent, served.url, {}, new AbortController().signal);
+    let received = 0;
+    let afterDestroy = 0;
+    let ends = 0;
+    let destroyed = false;
+    answer.body.read({
+      onData(chunk) {
+        if (destroyed) afterDestroy += 1;
+        received += chunk.length;
+        if (received >= MiB) {
+          destroyed = true;
+          answer.body.destroy();
+        }
+      },
+      onEnd: () => (ends += 1),
+    });
+    await served.answers[0]!.closed;
+    expect(served.answers[0]!.finished).toBe(false);
+    expect(afterDestroy).toBe(0);
+    expect(ends).toBe(0);
+  });
+
+  it('rejects with the signal reason when aborted before the answer', async () => {
+    const served = await serve(randomBody(1024));
+    const controller = new AbortController();
+    const reason = new Error('gone');
+    controller.abort(reason);
+    await expect(dispatchGet(served.agent, served.url, {}, controller.signal)).rejects.toBe(reason);
+    const late = new AbortController();
+    const pending = dispatchGet(served.agent, served.url, {}, late.signal);
+    late.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it('dumps a short body by reading it to its end, and cuts a long one', async () => {
+    const short = await serve(randomBody(10_000));
+    const answer = await dispatchGet(short.agent, short.url, {}, new AbortController().signal);
+    await answer.body.dump();
+    await short.answers[0]!.closed;
+    expect(short.answers[0]!.finished).toBe(true);
+    const long = await serve(randomBody(64 * MiB));
+    const cut = await dispatchGet(long.agent, long.url, {}, new AbortController().signal);
+    await cut.body.dump();
+    await long.answers[0]!.closed;
+    expect(long.answers[0]!.finished).toBe(false);
+  });
+});
