@@ -136,3 +136,36 @@ describe('connection ramp, later', () => {
     expect(ramp.sample(80 * MiB, 3800, 1, 1000 * MiB)).toBe(2);
   });
 });
+
+describe('connection ramp, bound by its own CPU', () => {
+  it('adds no connection while the main thread was busy for the whole window', () => {
+    const busy = new ConnectionRamp(8, 8, 200);
+    busy.start(0, 0);
+    // Slow for the file left, but the thread was busy: the link is not what limits it.
+    expect(busy.sample(2 * MiB, 100, 1, 1000 * MiB, 1)).toBe(1);
+    expect(busy.sample(4 * MiB, 200, 1, 1000 * MiB, 0.95)).toBe(1);
+    expect(busy.settled).toBe(true);
+    // The same window with the thread mostly waiting is a slow link: the trial starts.
+    const idle = new ConnectionRamp(8, 8, 200);
+    idle.start(0, 0);
+    expect(idle.sample(2 * MiB, 100, 1, 1000 * MiB, 0.2)).toBe(8);
+  });
+
+  it('waits for the whole first window while the thread is busy starting up', () => {
+    const ramp = new ConnectionRamp(8, 8, 200);
+    ramp.start(0, 0);
+    // Busy in the first half (the engine starting), then waiting on a slow server.
+    expect(ramp.sample(1 * MiB, 100, 1, 1000 * MiB, 1)).toBe(1);
+    expect(ramp.settled).toBe(false);
+    expect(ramp.sample(2 * MiB, 200, 1, 1000 * MiB, 0.1)).toBe(8);
+  });
+
+  it('keeps a step that paid but takes no further one once the thread is the limit', () => {
+    const ramp = new ConnectionRamp(8, 2, 100);
+    ramp.start(0, 0);
+    expect(ramp.sample(1 * MiB, 100, 1, 1000 * MiB, 0.3)).toBe(2);
+    ramp.sample(2 * MiB, 200, 2, 1000 * MiB, 0.5);
+    expect(ramp.sample(4 * MiB, 300, 2, 1000 * MiB, 0.97)).toBe(2);
+    expect(ramp.settled).toBe(true);
+  });
+});

@@ -28,6 +28,14 @@ export const payoffMs = 1500;
 const slowFactor = 6;
 
 /**
+ * The share of a window the main thread was busy from which Haul's own CPU, not the
+ * server or the network, is taken to be the limit: more connections would only add work
+ * (requests, reading back bytes that land ahead of the hashed prefix), so none are added.
+ * @default 0.9
+ */
+const cpuBoundShare = 0.9;
+
+/**
  * A settled count is measured again after this long (doubling each time), since what
  * limited throughput (a busy CPU, another download) may have gone. @default 3000
  */
@@ -51,6 +59,8 @@ export class ConnectionRamp {
   private retryMs = retryAfterMs;
   private firstWindow = false;
   private lastNow = 0;
+  /** Milliseconds of the current window the main thread was busy. */
+  private busyMs = 0;
 
   /**
    * `trial`: connections tried at once after the first measurement (at least 2).
@@ -74,6 +84,7 @@ export class ConnectionRamp {
   start(received: number, now: number): void {
     this.mark = { received, at: now };
     this.lastNow = now;
+    this.busyMs = 0;
     this.skipNext = false;
     this.firstWindow = true;
   }
@@ -94,10 +105,11 @@ export class ConnectionRamp {
 
   /**
    * Feeds the bytes received so far (a growing counter) at `now`, the connections
-   * running and the bytes still to fetch; measures once a window is over. Returns the
-   * new target.
+   * running, the bytes still to fetch and the share of the time since the last call the
+   * main thread was busy (0 to 1); measures once a window is over. Returns the new target.
    */
-  sample(received: number, now: number, open: number, remaining: number): number {
+  sample(received: number, now: number, open: number, remaining: number, busy = 0): number {
+    this.busyMs += Math.min(1, Math.max(0, busy)) * Math.max(0, now - this.lastNow);
     this.lastNow = now;
     if (this.done) {
       if (this.target >= this.max || now - this.settledAt < this.retryMs) return this.target;
@@ -111,24 +123,28 @@ export class ConnectionRamp {
     }
     if (open < this.target || this.mark === null) {
       this.mark = { received, at: now };
+      this.busyMs = 0;
       return this.target;
     }
     const elapsed = now - this.mark.at;
     if (elapsed <= 0) return this.target;
+    const share = this.busyMs / elapsed;
     if (elapsed < this.windowMs) {
-      if (!this.clearlySlow(received - this.mark.received, elapsed, remaining)) return this.target;
+      if (!this.clearlySlow(received - this.mark.received, elapsed, remaining, share)) return this.target;
     }
     const rate = ((received - this.mark.received) * 1000) / elapsed;
     this.mark = { received, at: now };
+    this.busyMs = 0;
     this.firstWindow = false;
-    return this.observe(rate, open, remaining);
+    return this.observe(rate, open, remaining, share);
   }
 
   /**
    * Feeds the throughput (bytes/s) measured over the last window, during which `open`
-   * connections were running, and the bytes still to fetch. Returns the new target.
+   * connections were running, the bytes still to fetch and the share of the window the
+   * main thread was busy. Returns the new target.
    */
-  observe(rate: number, open: number, remaining: number): number {
+  observe(rate: number, open: number, remaining: number, busy = 0): number {
     if (this.done || open < this.target) return this.target;
     if (this.skipNext) {
       this.skipNext = false;
@@ -138,12 +154,14 @@ export class ConnectionRamp {
       if (rate <= 0) return this.target;
       this.beforeRate = rate;
       if ((remaining / rate) * 1000 < payoffMs) return this.settle(1);
+      if (busy >= cpuBoundShare) return this.settle(this.target);
       return this.step(this.next);
     }
     if (rate < this.beforeRate * gainFactor) return this.settle(this.before);
     if (rate < this.beforeRate * growthFactor) return this.settle(this.target);
     if (this.target >= this.max) return this.settle(this.target);
     if ((remaining / rate) * 1000 < payoffMs) return this.settle(this.target);
+    if (busy >= cpuBoundShare) return this.settle(this.target);
     this.beforeRate = rate;
     return this.step(this.target * 2);
   }
@@ -154,8 +172,9 @@ export class ConnectionRamp {
    * not change the decision to try more connections. A link that is only somewhat slow, or
    * still starting, is measured over the whole window.
    */
-  private clearlySlow(bytes: number, elapsed: number, remaining: number): boolean {
-    if (!this.firstWindow || elapsed < this.windowMs / 2 || bytes <= 0) return false;
+  private clearlySlow(bytes: number, elapsed: number, remaining: number, busy: number): boolean {
+    // A busy main thread is still starting (or is the limit): the whole window decides.
+    if (!this.firstWindow || elapsed < this.windowMs / 2 || bytes <= 0 || busy >= cpuBoundShare) return false;
     return (remaining / bytes) * elapsed > slowFactor * payoffMs;
   }
 

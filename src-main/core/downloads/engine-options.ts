@@ -67,6 +67,12 @@ export interface DownloadEngineOptions {
   recordOrigin?: boolean;
   /** Milliseconds, monotonic. @default performance.now */
   now?: () => number;
+  /**
+   * Milliseconds the main thread has been busy (`active`) and waiting (`idle`) so far:
+   * a download adds no connection while its own work keeps the thread busy, since the
+   * limit is then Haul's CPU, not the server. @default performance.eventLoopUtilization
+   */
+  loopTime?: () => { active: number; idle: number };
 }
 
 export type EngineSettings = Required<
@@ -114,6 +120,7 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     userAgent: options.userAgent ?? 'Haul/0.1',
     recordOrigin: options.recordOrigin ?? true,
     now: options.now ?? (() => performance.now()),
+    loopTime: options.loopTime ?? (() => performance.eventLoopUtilization()),
     dispatcher: options.dispatcher ?? createDispatcher(options, stallTimeoutMs),
   };
 }

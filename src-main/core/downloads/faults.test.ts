@@ -81,6 +81,20 @@ describe('a server that misbehaves', () => {
     expect(extra).toBeLessThanOrEqual(rate / 20);
   });
 
+  it('adds no connection to a throttled download while its own CPU is the limit', async () => {
+    const body = randomBody(4 * 1024 * 1024);
+    server.file('/busy.bin', body, { rateLimit: 1024 * 1024 });
+    const t = makeContext(testJob(server.url('/busy.bin'), await tempDir(), { connections: 4 }));
+    const from = server.log.length;
+    // The main thread reported busy all the time: more connections could not help.
+    let clock = 0;
+    const busy = (): { active: number; idle: number } => ({ active: (clock += 50), idle: 0 });
+    const outcome = await testEngine({ stallTimeoutMs: 10_000, loopTime: busy })(t.ctx);
+    expect(outcome.sha256).toBe(sha256(body));
+    expect(server.log.slice(from)).toHaveLength(1);
+    expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBe(1);
+  });
+
   it('keeps one connection and one request when the download ends before more would pay', async () => {
     const body = randomBody(4 * 1024 * 1024);
     server.file('/one.bin', body);

@@ -46,6 +46,8 @@ export class Transfer implements WorkerHost {
   private speedWindow = { at: 0, done: 0 };
   private readonly checkpoints: Checkpoints;
   private ticker: NodeJS.Timeout | null = null;
+  /** The main thread's busy and idle time at the last ramp sample. */
+  private loopAt = { active: 0, idle: 0 };
 
   constructor(
     readonly ctx: DownloadContext,
@@ -154,6 +156,7 @@ export class Transfer implements WorkerHost {
     this.rampMeter.reset();
     const now = this.settings.now();
     this.ramp.start(this.received, now);
+    this.loopAt = this.settings.loopTime();
     this.lastRampAt = now;
     this.lastProgressAt = now;
     this.speedWindow = { at: now, done: doneBytes(this.segments) };
@@ -324,11 +327,20 @@ export class Transfer implements WorkerHost {
       this.lastRampAt = now;
       this.rampRate = this.rampMeter.sample(this.received, now) || this.rampRate;
       const open = this.workers.size - this.retiring;
-      const target = this.ramp.sample(this.received, now, open, this.totalBytes() - done);
+      const target = this.ramp.sample(this.received, now, open, this.totalBytes() - done, this.busyShare());
       if (target > open) this.makeRoom();
       while (this.workers.size - this.retiring < target && this.spawn());
     }
     this.checkpoints.tick();
+  }
+
+  /** The share of the time since the last call that the main thread was busy. */
+  private busyShare(): number {
+    const { active, idle } = this.settings.loopTime();
+    const busy = active - this.loopAt.active;
+    const total = busy + idle - this.loopAt.idle;
+    this.loopAt = { active, idle };
+    return total > 0 ? busy / total : 0;
   }
 
   /**
