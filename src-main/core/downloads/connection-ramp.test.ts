@@ -144,11 +144,22 @@ describe('connection ramp, bound by its own CPU', () => {
     // Slow for the file left, but the thread was busy: the link is not what limits it.
     expect(busy.sample(2 * MiB, 100, 1, 1000 * MiB, 1)).toBe(1);
     expect(busy.sample(4 * MiB, 200, 1, 1000 * MiB, 0.95)).toBe(1);
+    expect(busy.settled).toBe(false);
+    // A second busy window: Haul's CPU is the limit, the count settles.
+    expect(busy.sample(8 * MiB, 400, 1, 1000 * MiB, 0.92)).toBe(1);
     expect(busy.settled).toBe(true);
-    // The same window with the thread mostly waiting is a slow link: the trial starts.
+    expect(busy.sample(10 * MiB, 600, 1, 1000 * MiB, 0.3)).toBe(1);
+    // The same first window with the thread mostly waiting is a slow link at once.
     const idle = new ConnectionRamp(8, 8, 200);
     idle.start(0, 0);
     expect(idle.sample(2 * MiB, 100, 1, 1000 * MiB, 0.2)).toBe(8);
+  });
+
+  it('forgives one busy window at the start: the engine warming up on a slow server', () => {
+    const ramp = new ConnectionRamp(8, 8, 200);
+    ramp.start(0, 0);
+    expect(ramp.sample(4 * MiB, 200, 1, 1000 * MiB, 0.97)).toBe(1);
+    expect(ramp.sample(8 * MiB, 400, 1, 1000 * MiB, 0.4)).toBe(8);
   });
 
   it('waits for the whole first window while the thread is busy starting up', () => {

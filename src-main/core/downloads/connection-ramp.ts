@@ -61,6 +61,8 @@ export class ConnectionRamp {
   private lastNow = 0;
   /** Milliseconds of the current window the main thread was busy. */
   private busyMs = 0;
+  /** A busy window was already forgiven (the first may hold the engine's start). */
+  private busyOnce = false;
 
   /**
    * `trial`: connections tried at once after the first measurement (at least 2).
@@ -152,9 +154,16 @@ export class ConnectionRamp {
     }
     if (this.beforeRate === 0) {
       if (rate <= 0) return this.target;
-      this.beforeRate = rate;
       if ((remaining / rate) * 1000 < payoffMs) return this.settle(1);
-      if (busy >= cpuBoundShare) return this.settle(this.target);
+      if (busy >= cpuBoundShare) {
+        // The download's first window may be busy with the engine starting: one more.
+        if (!this.busyOnce) {
+          this.busyOnce = true;
+          return this.target;
+        }
+        return this.settle(this.target);
+      }
+      this.beforeRate = rate;
       return this.step(this.next);
     }
     if (rate < this.beforeRate * gainFactor) return this.settle(this.before);
