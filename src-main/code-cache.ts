@@ -24,7 +24,8 @@ interface Loaded {
   script: Script;
   file: string;
   hash: Buffer;
-  /** The cache was missing, stale or refused: worth writing. */
+  cached: boolean;
+  /** The cache was missing, stale or refused and is not written yet. */
   stale: boolean;
 }
 
@@ -39,6 +40,8 @@ function readCache(file: string, hash: Buffer): Buffer | undefined {
 
 export interface CachedProgram<T> {
   readonly exports: T;
+  /** Each file run so far, and whether its code came from the cache. */
+  files(): { file: string; cached: boolean }[];
   /** Writes the caches that were missing or stale, with every function compiled so far. */
   save(): void;
 }
@@ -63,7 +66,8 @@ export function requireWithCodeCache<T>(entry: string): CachedProgram<T> {
     });
     const module = { exports: {} as unknown };
     // Registered before it runs, so files requiring each other see one instance, as in Node.
-    loaded.set(file, { module, script, file, hash, stale: !cachedData || script.cachedDataRejected === true });
+    const cached = cachedData !== undefined && script.cachedDataRejected !== true;
+    loaded.set(file, { module, script, file, hash, cached, stale: !cached });
     const nodeRequire = createRequire(file);
     const require = Object.assign(
       (id: string) => (id.startsWith('./') || id.startsWith('../') ? load(resolve(dirname(file), id)) : nodeRequire(id)),
@@ -82,6 +86,7 @@ export function requireWithCodeCache<T>(entry: string): CachedProgram<T> {
   const exports = load(entry) as T;
   return {
     exports,
+    files: () => [...loaded.values()].map(({ file, cached }) => ({ file, cached })),
     save() {
       for (const item of loaded.values()) {
         if (!item.stale) continue;
