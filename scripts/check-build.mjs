@@ -28,7 +28,8 @@ if (existsSync(preload)) {
 // start-up time and memory.
 const notAtStart = ['undici', 'ws', '@fastify/static', '@fastify/ajv-compiler', 'ajv'];
 const headless = join(out, 'main/headless.js');
-if (!existsSync(join(out, 'main/serve.cjs'))) problems.push('missing out/main/serve.cjs (the program headless.js runs)');
+if (!existsSync(join(out, 'main/serve.cjs')))
+  problems.push('missing out/main/serve.cjs (the program headless.js runs)');
 if (existsSync(headless)) {
   const seen = new Set();
   const packages = new Set();

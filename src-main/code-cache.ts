@@ -70,7 +70,8 @@ export function requireWithCodeCache<T>(entry: string): CachedProgram<T> {
     loaded.set(file, { module, script, file, hash, cached, stale: !cached });
     const nodeRequire = createRequire(file);
     const require = Object.assign(
-      (id: string) => (id.startsWith('./') || id.startsWith('../') ? load(resolve(dirname(file), id)) : nodeRequire(id)),
+      (id: string) =>
+        id.startsWith('./') || id.startsWith('../') ? load(resolve(dirname(file), id)) : nodeRequire(id),
       { resolve: nodeRequire.resolve, cache: nodeRequire.cache },
     );
     (script.runInThisContext() as (...args: unknown[]) => void).call(

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireWithCodeCache } from './code-cache';
 import { isEntry, runEntry } from './entry';
+import { compactWhenIdle } from './idle-compact';
 import type * as Program from './serve';
 
 /** How long after start the code caches are written: start-up's functions are compiled by then. */
@@ -17,12 +18,13 @@ export async function runServe(argv: string[]): Promise<void> {
   const built = join(dirname(fileURLToPath(import.meta.url)), 'serve.cjs');
   if (!existsSync(built)) {
     await (await import('./serve')).runServe(argv);
-    return;
+  } else {
+    const program = requireWithCodeCache<typeof Program>(built);
+    await program.exports.runServe(argv);
+    // `save` never throws: a cache is an optimisation.
+    setTimeout(() => program.save(), saveCacheAfterMs).unref();
   }
-  const program = requireWithCodeCache<typeof Program>(built);
-  await program.exports.runServe(argv);
-  // Not awaited: a cache is an optimisation and `save` never throws.
-  setTimeout(() => program.save(), saveCacheAfterMs).unref();
+  compactWhenIdle();
 }
 
 if (isEntry(import.meta.url)) runEntry(() => runServe(process.argv.slice(2)));
