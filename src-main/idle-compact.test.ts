@@ -16,23 +16,28 @@ async function busyFor(ms: number): Promise<void> {
 }
 
 describe('compactWhenIdle', () => {
-  it('collects once the process is idle, then stops looking', async () => {
+  it('collects once the process turns idle after a stretch of work, and again after the next', async () => {
     let collections = 0;
-    const watcher = compactWhenIdle({ checkMs: 40, collect: () => (collections += 1) });
+    const watcher = compactWhenIdle({ checkMs: 100, workMs: 50, collect: () => (collections += 1) });
     try {
       await sleep(400);
+      expect(collections).toBe(0); // idle, but no work since the start
+      await busyFor(600);
+      await sleep(500);
       expect(collections).toBe(1);
+      await busyFor(600);
+      await sleep(500);
+      expect(collections).toBe(2);
     } finally {
       watcher.cancel();
     }
   });
 
-  it('does not collect while the process is busy, and gives up after its checks', async () => {
+  it('does not collect while the process is busy', async () => {
     let collections = 0;
-    const watcher = compactWhenIdle({ checkMs: 40, maxChecks: 3, collect: () => (collections += 1) });
+    const watcher = compactWhenIdle({ checkMs: 100, workMs: 50, collect: () => (collections += 1) });
     try {
-      await busyFor(300);
-      await sleep(300);
+      await busyFor(600);
       expect(collections).toBe(0);
     } finally {
       watcher.cancel();
