@@ -61,7 +61,8 @@ export function requireWithCodeCache<T>(entry: string): CachedProgram<T> {
     const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
       filename: file,
       cachedData,
-      // `import()` in the program (of packages loaded on first use) resolves as in any module.
+      // The build turns `import()` into require (this option is experimental on Node 20 and
+      // warns when used); one left over still resolves as in any module instead of failing.
       importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
     const module = { exports: {} as unknown };
