@@ -11,8 +11,11 @@ import { isEntry, runEntry } from './entry';
 import { compactWhenIdle } from './idle-compact';
 import type * as Program from './serve';
 
-/** How long after start the code caches are written: start-up's functions are compiled by then. */
-const saveCacheAfterMs = 1000;
+/**
+ * The code caches are written as soon as the server listens: start-up's functions are all
+ * compiled by then, and a short first run (started, then stopped) still leaves them.
+ */
+const saveCacheAfterMs = 0;
 
 export async function runServe(argv: string[]): Promise<void> {
   const built = join(dirname(fileURLToPath(import.meta.url)), 'serve.cjs');
