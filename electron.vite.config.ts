@@ -1,9 +1,42 @@
-import { resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { build } from 'rolldown';
+
+/**
+ * `haul serve`'s program again as CommonJS (out/main/serve.cjs and its chunks), made from
+ * the ES module output just written: headless.js compiles it with V8's code cache, which
+ * Node 20 offers for scripts only (see src-main/code-cache.ts). Packages and built-ins
+ * stay outside as in the ES build; dynamic imports stay chunks loaded when first used.
+ */
+function serveAsCommonJs(): Plugin {
+  return {
+    name: 'haul:serve-commonjs',
+    apply: 'build',
+    async writeBundle(output) {
+      const dir = output.dir!;
+      await build({
+        input: { serve: join(dir, 'serve.js') },
+        external: (id) => !id.startsWith('.') && !isAbsolute(id),
+        platform: 'node',
+        logLevel: 'warn',
+        output: {
+          dir,
+          format: 'cjs',
+          entryFileNames: '[name].cjs',
+          chunkFileNames: 'chunks/serve-[name]-[hash].cjs',
+          // `import('ws')` becomes a require: a script's import() needs an experimental vm flag.
+          dynamicImportInCjs: false,
+        },
+      });
+    },
+  };
+}
 
 export default defineConfig({
   main: {
+    plugins: [serveAsCommonJs()],
     build: {
       outDir: 'out/main',
       // zod is bundled: one tree-shaken module instead of about a hundred files to load at
@@ -20,6 +53,8 @@ export default defineConfig({
           // The Electron entry, and the plain Node entry of `haul serve`.
           index: resolve(__dirname, 'src-main/index.ts'),
           headless: resolve(__dirname, 'src-main/headless.ts'),
+          // Its program, made into CommonJS after the build (serveAsCommonJs).
+          serve: resolve(__dirname, 'src-main/serve.ts'),
           // `haul add|list|...`: a client of the running instance.
           cli: resolve(__dirname, 'src-main/cli.ts'),
           // A plugin's sandbox runs in a worker thread started from this file.

@@ -21,11 +21,15 @@ if (existsSync(preload)) {
   }
 }
 
-// What `haul serve` loads before it answers: the static imports from its entry, followed
-// through the bundle's own chunks (an `import()` starts a chunk that loads later).
-// These packages are for work that may never come, and cost start-up time and memory.
+// What `haul serve` loads before it answers: the static imports from its entry and from
+// the CommonJS copy of its program that the entry runs (serve.cjs: its requires at the top
+// level), followed through the bundle's own chunks (an `import()` or a require inside a
+// function loads later). These packages are for work that may never come, and cost
+// start-up time and memory.
 const notAtStart = ['undici', 'ws', '@fastify/static', '@fastify/ajv-compiler', 'ajv'];
 const headless = join(out, 'main/headless.js');
+if (!existsSync(join(out, 'main/serve.cjs')))
+  problems.push('missing out/main/serve.cjs (the program headless.js runs)');
 if (existsSync(headless)) {
   const seen = new Set();
   const packages = new Set();
@@ -33,12 +37,16 @@ if (existsSync(headless)) {
     if (seen.has(file) || !existsSync(file)) return;
     seen.add(file);
     const source = readFileSync(file, 'utf8');
-    for (const [, name] of source.matchAll(/^\s*(?:import|export)\b[^'"();]*?["']([^"']+)["']/gm)) {
+    const imports = file.endsWith('.cjs')
+      ? /^(?:(?:const|let|var) [\w$]+ = )?require\("([^"]+)"\)/gm
+      : /^\s*(?:import|export)\b[^'"();]*?["']([^"']+)["']/gm;
+    for (const [, name] of source.matchAll(imports)) {
       if (name.startsWith('.')) visit(join(dirname(file), name));
       else packages.add(name);
     }
   };
   visit(headless);
+  visit(join(out, 'main/serve.cjs'));
   for (const name of notAtStart) {
     if (packages.has(name)) problems.push(`out/main/headless.js loads '${name}' at start; import it where it is used`);
   }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { z } from 'zod';
-import { serve, type Serving } from '../../headless';
+import { serve, type Serving } from '../../serve';
 import { tempDir } from '../../test/temp-dir';
 import { eventually } from '../test-support';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore } from './core/app';
-import { parseServeOptions, remoteHostNames, serve } from './headless';
+import { parseServeOptions, remoteHostNames, serve } from './serve';
 import { instanceFilePath, readInstanceFile, writeInstanceFile } from './server/instance-file';
 import { heldRunner, raw } from './server/test-support';
 import { tokenPath } from './core/api-token';
