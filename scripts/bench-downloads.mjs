@@ -134,7 +134,7 @@ export async function benchDownloads() {
           h.cpuMs,
           c.cpuMs,
           2.0,
-          `Haul ${cpu(h)}, curl ${cpu(c)}, wget ${cpu(w)}, aria2c ${cpu(a)}`,
+          `Haul ${cpu(h)} (+${(median(h.all.map((r) => r.startCpuMs)) / 1000).toFixed(2)} loading the engine), curl ${cpu(c)}, wget ${cpu(w)}, aria2c ${cpu(a)}`,
         ),
       );
       const last = h.all.at(-1);
