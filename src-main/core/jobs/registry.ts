@@ -181,11 +181,14 @@ export class JobRegistry {
    * `held`: the change is written with the job's next write (its next transition, or the
    * progress flush within a second) instead of in a transaction of its own. Only for a
    * status a crash may lose: one that recovery treats like the status before it.
+   * `patch` given as a function is called inside the transaction, once the change is
+   * known to be legal: what it writes (a library resource) commits with the change, or
+   * not at all.
    */
   transition(
     id: string,
     name: TransitionName,
-    patch: JobPatch = {},
+    patch: JobPatch | (() => JobPatch) = {},
     extras: TransitionExtras = {},
     options: { held?: boolean } = {},
   ): Job {
@@ -198,12 +201,13 @@ export class JobRegistry {
       const status = written ? current.job.status : (this.store.statusOf(id) ?? current.job.status);
       const to = nextStatus({ ...current.job, status }, name);
       const finished = isFinishedStatus(to);
+      const fields = typeof patch === 'function' ? patch() : patch;
       const job = Job.parse({
         ...current.job,
-        ...patch,
+        ...fields,
         status: to,
         updatedAt: now,
-        startedAt: patch.startedAt !== undefined ? patch.startedAt : current.job.startedAt,
+        startedAt: fields.startedAt !== undefined ? fields.startedAt : current.job.startedAt,
         finishedAt: finished ? now : null,
       });
       const entry: StoredJob = {

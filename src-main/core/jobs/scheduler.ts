@@ -7,11 +7,22 @@ import type { JobRegistry } from './registry';
 import { mergeMetadata } from './task-center';
 import { JobFailure, type DownloadOutcome, type DownloadRunner, type PluginJobRunner, type StopReason } from './runner';
 
-/** What happens after a download's bytes are verified: hooks, then the library resource. */
+/** Where a finished download ended up: its library resource, and its path and name after hooks. */
+export interface AfterDownloadResult {
+  resourceId?: number | null;
+  path?: string;
+  fileName?: string;
+}
+
+/**
+ * What happens after a download's bytes are verified: the library resource, then hooks.
+ * `record`: the writes left to make (the resource, when no hook has to see it first),
+ * made in the transaction that completes the job.
+ */
 export type AfterDownload = (
   job: DownloadJob,
   outcome: DownloadOutcome,
-) => Promise<{ resourceId?: number | null; path?: string; fileName?: string }>;
+) => Promise<AfterDownloadResult & { record?: () => AfterDownloadResult }>;
 
 export interface SchedulerOptions {
   registry: JobRegistry;
@@ -179,6 +190,9 @@ export class Scheduler {
     const { registry, clock } = this.options;
     const id = queued.id;
     const controller = new AbortController();
+    // Held: written with the name the download takes before its first byte (or with its
+    // failure, or the progress flush within a second). A crash before that finds the job
+    // pending, as recovery would have made it; only the attempt is not counted.
     const job = registry.transition(
       id,
       'start',
@@ -191,6 +205,7 @@ export class Scheduler {
         eta: null,
       },
       { notBefore: null },
+      { held: true },
     ) as DownloadJob;
     this.track(job, controller, this.runDownload(job, controller.signal));
   }
@@ -243,24 +258,23 @@ export class Scheduler {
       const current = registry.get(id) as DownloadJob;
       const after = afterDownload ? await afterDownload(current, outcome) : {};
       if (signal.aborted) return;
-      registry.transition(
-        id,
-        'complete',
-        {
-          progress: 100,
-          receivedBytes: outcome.totalBytes,
-          totalBytes: outcome.totalBytes,
-          fileName: after.fileName ?? outcome.fileName,
-          finalUrl: outcome.finalUrl,
-          speed: 0,
-          eta: null,
-          connections: 0,
-          resourceId: after.resourceId ?? null,
-          message: 'Completed',
-          result: { path: after.path ?? outcome.path, contentType: outcome.contentType, sha256: outcome.sha256 },
-        },
-        { resumeState: null },
-      );
+      const completed = (where: AfterDownloadResult) => ({
+        progress: 100,
+        receivedBytes: outcome.totalBytes,
+        totalBytes: outcome.totalBytes,
+        fileName: where.fileName ?? outcome.fileName,
+        finalUrl: outcome.finalUrl,
+        speed: 0,
+        eta: null,
+        connections: 0,
+        resourceId: where.resourceId ?? null,
+        message: 'Completed',
+        result: { path: where.path ?? outcome.path, contentType: outcome.contentType, sha256: outcome.sha256 },
+      });
+      const { record } = after;
+      registry.transition(id, 'complete', record ? () => completed(record()) : completed(after), {
+        resumeState: null,
+      });
     } catch (error) {
       if (signal.aborted) return;
       this.settleFailure(registry.get(id), error);
