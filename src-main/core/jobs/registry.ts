@@ -339,14 +339,19 @@ export class JobRegistry {
     }
   }
 
-  /** Writes the jobs whose status is held in memory only (see transition's `held`). */
-  flushHeldStatuses(): void {
-    const held = [...this.dirty].filter(([id, written]) => this.live.get(id)?.job.status !== written.job.status);
-    if (held.length === 0) return;
-    this.db.transaction(() => {
-      for (const [id, written] of held) this.store.save(this.live.get(id)!, written);
-    })();
-    for (const [id] of held) this.dirty.delete(id);
+  /**
+   * The jobs whose status is held in memory only (see transition's `held`): the status
+   * SQLite has for each and the one it holds now. Counts read from the status column are
+   * corrected with these instead of writing them first.
+   */
+  heldStatuses(): { source: Job['source']; written: Job['status']; now: Job['status'] }[] {
+    const held: { source: Job['source']; written: Job['status']; now: Job['status'] }[] = [];
+    for (const [id, written] of this.dirty) {
+      const now = this.live.get(id)?.job.status;
+      if (now !== undefined && now !== written.job.status)
+        held.push({ source: written.job.source, written: written.job.status, now });
+    }
+    return held;
   }
 
   /** Writes every pending progress update in one transaction. */
