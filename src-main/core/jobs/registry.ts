@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { redactText } from './secrets';
 import { isIdClash, type JobStore, type StoredJob } from '../store/job-store';
+import { DownloadQueue } from './download-queue';
 import type { EventHub } from './event-hub';
 import { nextStatus, type TransitionName } from './transitions';
 
@@ -47,8 +48,10 @@ export const progressFlushMs = 1000;
  */
 export class JobRegistry {
   private readonly live = new Map<string, StoredJob>();
-  /** Live jobs waiting for a slot (status pending), for the scheduler. */
+  /** Live jobs other than downloads waiting for a slot (status pending), for the scheduler. */
   private readonly pending = new Set<string>();
+  /** Live downloads waiting for a slot, in the order they start. */
+  private readonly queue = new DownloadQueue();
   /** Active downloads by URL, for the duplicate check at submit. */
   private readonly activeUrls = new Map<string, string>();
   /** Jobs changed in memory only, each with what SQLite holds for it. */
@@ -73,8 +76,11 @@ export class JobRegistry {
     this.live.set(id, entry);
     const { job } = entry;
     if (job.source === 'download' && activeStatuses.has(job.status)) this.activeUrls.set(job.url, id);
-    if (job.status === 'pending') this.pending.add(id);
-    else this.pending.delete(id);
+    if (job.status !== 'pending') {
+      this.pending.delete(id);
+      this.queue.delete(id);
+    } else if (job.source === 'download') this.queue.set(id, job.priority, entry.position);
+    else this.pending.add(id);
   }
 
   private drop(id: string): void {
@@ -83,6 +89,7 @@ export class JobRegistry {
       this.activeUrls.delete(previous.url);
     this.live.delete(id);
     this.pending.delete(id);
+    this.queue.delete(id);
   }
 
   /** The id of the live download fetching `url` that is not finished, if any. */
@@ -111,7 +118,15 @@ export class JobRegistry {
     return [...this.live.values()];
   }
 
-  /** The live jobs whose status is pending: a queue of any length is not scanned whole. */
+  /** The pending downloads in the order they start (priority, then position); stop early at will. */
+  *pendingDownloads(): Generator<StoredJob> {
+    for (const id of this.queue.ids()) {
+      const entry = this.live.get(id);
+      if (entry) yield entry;
+    }
+  }
+
+  /** The live jobs other than downloads whose status is pending. */
   pendingJobs(): StoredJob[] {
     const out: StoredJob[] = [];
     for (const id of this.pending) {

@@ -62,26 +62,6 @@ function stripTransient(error: ReturnType<typeof toJobError>): JobError {
   };
 }
 
-/** Downloads start by priority (higher first), then queue position. */
-function runsBefore(a: StoredJob, b: StoredJob): boolean {
-  const byPriority = (b.job as DownloadJob).priority - (a.job as DownloadJob).priority;
-  return byPriority < 0 || (byPriority === 0 && a.position < b.position);
-}
-
-/** The first `count` of `entries` in queue order (count is a few slots, entries a queue). */
-function firstInQueue(entries: readonly StoredJob[], count: number): StoredJob[] {
-  const best: StoredJob[] = [];
-  if (count <= 0) return best;
-  for (const entry of entries) {
-    if (best.length === count && !runsBefore(entry, best[count - 1]!)) continue;
-    let at = best.length === count ? count - 1 : best.length;
-    while (at > 0 && runsBefore(entry, best[at - 1]!)) at -= 1;
-    best.splice(at, 0, entry);
-    if (best.length > count) best.pop();
-  }
-  return best;
-}
-
 /** Ignores a transition that lost a race (the user paused or cancelled meanwhile). */
 function quietly(action: () => void): void {
   try {
@@ -134,22 +114,25 @@ export class Scheduler {
     if (busy.download >= this.slots.download && busy.plugin >= this.slots.plugin) return;
     const now = clock.now();
     let nextWake = Infinity;
-    const live = registry.pendingJobs();
-
-    // Only as many as there are free slots are wanted: picked, not the whole queue sorted.
+    // The queue is kept in start order: read as far as the free slots need, no further.
+    // A waiting job further down needs no wake-up: the slots are full until one frees.
     const ready: StoredJob[] = [];
-    for (const entry of live) {
-      if (entry.job.source !== 'download' || this.running.has(entry.job.id)) continue;
+    const free = this.slots.download - busy.download;
+    for (const entry of free > 0 ? registry.pendingDownloads() : []) {
+      if (ready.length >= free) break;
+      if (this.running.has(entry.job.id)) continue;
       if (entry.notBefore !== null && entry.notBefore > now) {
         nextWake = Math.min(nextWake, entry.notBefore);
         continue;
       }
       ready.push(entry);
     }
-    for (const entry of firstInQueue(ready, this.slots.download - busy.download)) {
+    for (const entry of ready) {
       busy.download += 1;
       this.startDownload(entry.job as DownloadJob);
     }
+
+    const live = registry.pendingJobs();
 
     const plugins = live
       .filter((s) => s.job.source === 'plugin' && s.job.status === 'pending' && !this.running.has(s.job.id))
