@@ -14,8 +14,17 @@ export function isInside(folder: string, path: string): boolean {
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
-/** The real path of the target folder, created when missing. */
+/**
+ * The real path of the target folder, created when missing. The folder is looked up
+ * first and created only when it is not there: one file system call for each download
+ * into a folder that exists, instead of two.
+ */
 export async function resolveFolder(dir: string): Promise<string> {
+  try {
+    return await realpath(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw diskFailure(error, dir) ?? error;
+  }
   try {
     await mkdir(dir, { recursive: true });
     return await realpath(dir);
@@ -57,8 +66,12 @@ export async function reservePart(
 ): Promise<{ fileName: string; part: PartFile }> {
   for (let n = 0; n < maxClashes; n += 1) {
     const fileName = numberedName(name, n);
-    if (await exists(pathInFolder(folder, fileName))) continue;
-    if (await exists(pathInFolder(folder, fileName + partSuffix))) continue;
+    // Both names are looked up at once: one wait for the disk, not two.
+    const taken = await Promise.all([
+      exists(pathInFolder(folder, fileName)),
+      exists(pathInFolder(folder, fileName + partSuffix)),
+    ]);
+    if (taken[0] || taken[1]) continue;
     claim(fileName);
     try {
       const part = await PartFile.create(pathInFolder(folder, fileName + partSuffix));

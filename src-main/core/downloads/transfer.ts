@@ -185,7 +185,9 @@ export class Transfer implements WorkerHost {
     const open = this.segments.find((s) => !segmentDone(s));
     if (open && open.end === null) return 'done';
     if (open) return 'no-ranges';
-    await this.checkpoint(true);
+    // No checkpoint of its own: the processing step syncs and records the finished file
+    // with what it is about to publish. One still running must not save after that.
+    await this.checkpoints.settled();
     return 'done';
   }
 

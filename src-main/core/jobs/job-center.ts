@@ -403,11 +403,16 @@ export class JobCenter {
   }
 
   queues(): CommandOutput<'jobs.queues'> {
-    // Counts read the status column: only statuses held in memory need writing first,
-    // not the progress of every running download.
-    this.registry.flushHeldStatuses();
+    // Counts read the status column, corrected for the statuses held in memory (a start
+    // or processing step not written yet): a poll writes nothing.
+    const held = this.registry.heldStatuses();
     const counts = (source: Job['source'], statuses: readonly string[]) => {
       const stored = this.store.counts(source);
+      for (const change of held) {
+        if (change.source !== source) continue;
+        stored[change.written] = (stored[change.written] ?? 0) - 1;
+        stored[change.now] = (stored[change.now] ?? 0) + 1;
+      }
       return Object.fromEntries(statuses.map((s) => [s, stored[s as Job['status']] ?? 0]));
     };
     const now = this.clock.now();

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
 import { watchColumns } from '../../test/watch-columns';
@@ -14,6 +15,8 @@ describe('the registry writes what changed', () => {
     const [job] = t.center.submit({ url: 'https://a.example/f.iso' }).jobs;
     const id = job!.id;
     const attempt = t.engine.running()[0]!;
+    // The held start goes out first: what follows is progress alone.
+    t.center.registry.flushProgress();
     const seen = watchColumns(t.db);
     const row = () => t!.db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id);
     const same = () => {
@@ -56,8 +59,9 @@ describe('the registry writes what changed', () => {
     first!.context.enterProcessing();
     expect(t.center.registry.get(a!.id).status).toBe('processing');
     expect(events.poll()?.data).toMatchObject({ type: 'updated', job: { id: a!.id, status: 'processing' } });
-    // A crash now finds it downloading: recovery resumes it from its saved bytes either way.
-    expect(column(a!.id)).toBe('downloading');
+    // Start and processing are both held: a crash now finds it pending, which resumes
+    // from its saved bytes as a recovered downloading or processing job would.
+    expect(column(a!.id)).toBe('pending');
     expect(() => t!.center.pause(a!.id)).toThrow(/is processing/);
     first!.succeed();
     await settle();
@@ -67,10 +71,46 @@ describe('the registry writes what changed', () => {
     second!.context.progress({ receivedBytes: 5, totalBytes: 100, speed: 5, connections: 1 });
     second!.context.enterProcessing();
     const counts = t.center.queues().queues.find((q) => q.name === 'download')!.counts;
-    expect(counts).toMatchObject({ processing: 1, completed: 1 });
-    expect(column(b!.id)).toBe('processing');
+    expect(counts).toMatchObject({ pending: 0, downloading: 0, processing: 1, completed: 1 });
+    // The poll wrote nothing: its counts are corrected for the statuses held in memory.
+    expect(column(b!.id)).toBe('pending');
     t.center.cancel(b!.id);
     await settle();
     expect(column(b!.id)).toBe('cancelled');
+  });
+
+  it('a start is held in memory and written with the name the download takes', async () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/f.iso' }).jobs;
+    const id = job!.id;
+    const attempt = t.engine.running()[0]!;
+    const row = () =>
+      t!.db.prepare<[string], { status: string; data: string }>(`SELECT status, data FROM jobs WHERE id = ?`).get(id)!;
+    expect(t.center.registry.get(id)).toMatchObject({ status: 'downloading', attempts: 1 });
+    expect(row().status).toBe('pending');
+    // Every check sees the status held in memory.
+    expect(() => t!.center.registry.transition(id, 'start')).toThrow(/is downloading/);
+    attempt.context.saveState({ v: 1, claimed: true }, { fileName: 'f.iso' });
+    expect(row().status).toBe('downloading');
+    expect(JSON.parse(row().data)).toMatchObject({ attempts: 1, fileName: 'f.iso' });
+    expect(t.center.store.get(id)?.resumeState).toEqual({ v: 1, claimed: true });
+  });
+
+  it('a crash while the start is held finds the job pending, and it starts again', async () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/f.iso' }).jobs;
+    const id = job!.id;
+    expect(t.center.registry.get(id).status).toBe('downloading');
+    // No close: what a killed process leaves is what SQLite has.
+    const file = t.file;
+    const again = openTestCenter({ dir: { path: join(file, '..'), remove: () => undefined } });
+    try {
+      await settle();
+      // Attempt 1 again: the start that was lost is not counted.
+      expect(again.center.registry.get(id)).toMatchObject({ status: 'downloading', attempts: 1 });
+      expect(again.engine.running()).toHaveLength(1);
+    } finally {
+      await again.close();
+    }
   });
 });

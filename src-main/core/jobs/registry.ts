@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { redactText } from './secrets';
 import { isIdClash, type JobStore, type StoredJob } from '../store/job-store';
+import { DownloadQueue } from './download-queue';
 import type { EventHub } from './event-hub';
 import { nextStatus, type TransitionName } from './transitions';
 
@@ -47,8 +48,10 @@ export const progressFlushMs = 1000;
  */
 export class JobRegistry {
   private readonly live = new Map<string, StoredJob>();
-  /** Live jobs waiting for a slot (status pending), for the scheduler. */
+  /** Live jobs other than downloads waiting for a slot (status pending), for the scheduler. */
   private readonly pending = new Set<string>();
+  /** Live downloads waiting for a slot, in the order they start. */
+  private readonly queue = new DownloadQueue();
   /** Active downloads by URL, for the duplicate check at submit. */
   private readonly activeUrls = new Map<string, string>();
   /** Jobs changed in memory only, each with what SQLite holds for it. */
@@ -73,8 +76,11 @@ export class JobRegistry {
     this.live.set(id, entry);
     const { job } = entry;
     if (job.source === 'download' && activeStatuses.has(job.status)) this.activeUrls.set(job.url, id);
-    if (job.status === 'pending') this.pending.add(id);
-    else this.pending.delete(id);
+    if (job.status !== 'pending') {
+      this.pending.delete(id);
+      this.queue.delete(id);
+    } else if (job.source === 'download') this.queue.set(id, job.priority, entry.position);
+    else this.pending.add(id);
   }
 
   private drop(id: string): void {
@@ -83,6 +89,7 @@ export class JobRegistry {
       this.activeUrls.delete(previous.url);
     this.live.delete(id);
     this.pending.delete(id);
+    this.queue.delete(id);
   }
 
   /** The id of the live download fetching `url` that is not finished, if any. */
@@ -111,7 +118,15 @@ export class JobRegistry {
     return [...this.live.values()];
   }
 
-  /** The live jobs whose status is pending: a queue of any length is not scanned whole. */
+  /** The pending downloads in the order they start (priority, then position); stop early at will. */
+  *pendingDownloads(): Generator<StoredJob> {
+    for (const id of this.queue.ids()) {
+      const entry = this.live.get(id);
+      if (entry) yield entry;
+    }
+  }
+
+  /** The live jobs other than downloads whose status is pending. */
   pendingJobs(): StoredJob[] {
     const out: StoredJob[] = [];
     for (const id of this.pending) {
@@ -181,11 +196,14 @@ export class JobRegistry {
    * `held`: the change is written with the job's next write (its next transition, or the
    * progress flush within a second) instead of in a transaction of its own. Only for a
    * status a crash may lose: one that recovery treats like the status before it.
+   * `patch` given as a function is called inside the transaction, once the change is
+   * known to be legal: what it writes (a library resource) commits with the change, or
+   * not at all.
    */
   transition(
     id: string,
     name: TransitionName,
-    patch: JobPatch = {},
+    patch: JobPatch | (() => JobPatch) = {},
     extras: TransitionExtras = {},
     options: { held?: boolean } = {},
   ): Job {
@@ -198,12 +216,13 @@ export class JobRegistry {
       const status = written ? current.job.status : (this.store.statusOf(id) ?? current.job.status);
       const to = nextStatus({ ...current.job, status }, name);
       const finished = isFinishedStatus(to);
+      const fields = typeof patch === 'function' ? patch() : patch;
       const job = Job.parse({
         ...current.job,
-        ...patch,
+        ...fields,
         status: to,
         updatedAt: now,
-        startedAt: patch.startedAt !== undefined ? patch.startedAt : current.job.startedAt,
+        startedAt: fields.startedAt !== undefined ? fields.startedAt : current.job.startedAt,
         finishedAt: finished ? now : null,
       });
       const entry: StoredJob = {
@@ -335,14 +354,19 @@ export class JobRegistry {
     }
   }
 
-  /** Writes the jobs whose status is held in memory only (see transition's `held`). */
-  flushHeldStatuses(): void {
-    const held = [...this.dirty].filter(([id, written]) => this.live.get(id)?.job.status !== written.job.status);
-    if (held.length === 0) return;
-    this.db.transaction(() => {
-      for (const [id, written] of held) this.store.save(this.live.get(id)!, written);
-    })();
-    for (const [id] of held) this.dirty.delete(id);
+  /**
+   * The jobs whose status is held in memory only (see transition's `held`): the status
+   * SQLite has for each and the one it holds now. Counts read from the status column are
+   * corrected with these instead of writing them first.
+   */
+  heldStatuses(): { source: Job['source']; written: Job['status']; now: Job['status'] }[] {
+    const held: { source: Job['source']; written: Job['status']; now: Job['status'] }[] = [];
+    for (const [id, written] of this.dirty) {
+      const now = this.live.get(id)?.job.status;
+      if (now !== undefined && now !== written.job.status)
+        held.push({ source: written.job.source, written: written.job.status, now });
+    }
+    return held;
   }
 
   /** Writes every pending progress update in one transaction. */

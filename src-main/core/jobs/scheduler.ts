@@ -7,11 +7,22 @@ import type { JobRegistry } from './registry';
 import { mergeMetadata } from './task-center';
 import { JobFailure, type DownloadOutcome, type DownloadRunner, type PluginJobRunner, type StopReason } from './runner';
 
-/** What happens after a download's bytes are verified: hooks, then the library resource. */
+/** Where a finished download ended up: its library resource, and its path and name after hooks. */
+export interface AfterDownloadResult {
+  resourceId?: number | null;
+  path?: string;
+  fileName?: string;
+}
+
+/**
+ * What happens after a download's bytes are verified: the library resource, then hooks.
+ * `record`: the writes left to make (the resource, when no hook has to see it first),
+ * made in the transaction that completes the job.
+ */
 export type AfterDownload = (
   job: DownloadJob,
   outcome: DownloadOutcome,
-) => Promise<{ resourceId?: number | null; path?: string; fileName?: string }>;
+) => Promise<AfterDownloadResult & { record?: () => AfterDownloadResult }>;
 
 export interface SchedulerOptions {
   registry: JobRegistry;
@@ -49,26 +60,6 @@ function stripTransient(error: ReturnType<typeof toJobError>): JobError {
     ...(error.status !== undefined ? { status: error.status } : {}),
     ...(error.certificate ? { certificate: error.certificate } : {}),
   };
-}
-
-/** Downloads start by priority (higher first), then queue position. */
-function runsBefore(a: StoredJob, b: StoredJob): boolean {
-  const byPriority = (b.job as DownloadJob).priority - (a.job as DownloadJob).priority;
-  return byPriority < 0 || (byPriority === 0 && a.position < b.position);
-}
-
-/** The first `count` of `entries` in queue order (count is a few slots, entries a queue). */
-function firstInQueue(entries: readonly StoredJob[], count: number): StoredJob[] {
-  const best: StoredJob[] = [];
-  if (count <= 0) return best;
-  for (const entry of entries) {
-    if (best.length === count && !runsBefore(entry, best[count - 1]!)) continue;
-    let at = best.length === count ? count - 1 : best.length;
-    while (at > 0 && runsBefore(entry, best[at - 1]!)) at -= 1;
-    best.splice(at, 0, entry);
-    if (best.length > count) best.pop();
-  }
-  return best;
 }
 
 /** Ignores a transition that lost a race (the user paused or cancelled meanwhile). */
@@ -123,22 +114,25 @@ export class Scheduler {
     if (busy.download >= this.slots.download && busy.plugin >= this.slots.plugin) return;
     const now = clock.now();
     let nextWake = Infinity;
-    const live = registry.pendingJobs();
-
-    // Only as many as there are free slots are wanted: picked, not the whole queue sorted.
+    // The queue is kept in start order: read as far as the free slots need, no further.
+    // A waiting job further down needs no wake-up: the slots are full until one frees.
     const ready: StoredJob[] = [];
-    for (const entry of live) {
-      if (entry.job.source !== 'download' || this.running.has(entry.job.id)) continue;
+    const free = this.slots.download - busy.download;
+    for (const entry of free > 0 ? registry.pendingDownloads() : []) {
+      if (ready.length >= free) break;
+      if (this.running.has(entry.job.id)) continue;
       if (entry.notBefore !== null && entry.notBefore > now) {
         nextWake = Math.min(nextWake, entry.notBefore);
         continue;
       }
       ready.push(entry);
     }
-    for (const entry of firstInQueue(ready, this.slots.download - busy.download)) {
+    for (const entry of ready) {
       busy.download += 1;
       this.startDownload(entry.job as DownloadJob);
     }
+
+    const live = registry.pendingJobs();
 
     const plugins = live
       .filter((s) => s.job.source === 'plugin' && s.job.status === 'pending' && !this.running.has(s.job.id))
@@ -179,6 +173,9 @@ export class Scheduler {
     const { registry, clock } = this.options;
     const id = queued.id;
     const controller = new AbortController();
+    // Held: written with the name the download takes before its first byte (or with its
+    // failure, or the progress flush within a second). A crash before that finds the job
+    // pending, as recovery would have made it; only the attempt is not counted.
     const job = registry.transition(
       id,
       'start',
@@ -191,6 +188,7 @@ export class Scheduler {
         eta: null,
       },
       { notBefore: null },
+      { held: true },
     ) as DownloadJob;
     this.track(job, controller, this.runDownload(job, controller.signal));
   }
@@ -243,24 +241,23 @@ export class Scheduler {
       const current = registry.get(id) as DownloadJob;
       const after = afterDownload ? await afterDownload(current, outcome) : {};
       if (signal.aborted) return;
-      registry.transition(
-        id,
-        'complete',
-        {
-          progress: 100,
-          receivedBytes: outcome.totalBytes,
-          totalBytes: outcome.totalBytes,
-          fileName: after.fileName ?? outcome.fileName,
-          finalUrl: outcome.finalUrl,
-          speed: 0,
-          eta: null,
-          connections: 0,
-          resourceId: after.resourceId ?? null,
-          message: 'Completed',
-          result: { path: after.path ?? outcome.path, contentType: outcome.contentType, sha256: outcome.sha256 },
-        },
-        { resumeState: null },
-      );
+      const completed = (where: AfterDownloadResult) => ({
+        progress: 100,
+        receivedBytes: outcome.totalBytes,
+        totalBytes: outcome.totalBytes,
+        fileName: where.fileName ?? outcome.fileName,
+        finalUrl: outcome.finalUrl,
+        speed: 0,
+        eta: null,
+        connections: 0,
+        resourceId: where.resourceId ?? null,
+        message: 'Completed',
+        result: { path: where.path ?? outcome.path, contentType: outcome.contentType, sha256: outcome.sha256 },
+      });
+      const { record } = after;
+      registry.transition(id, 'complete', record ? () => completed(record()) : completed(after), {
+        resumeState: null,
+      });
     } catch (error) {
       if (signal.aborted) return;
       this.settleFailure(registry.get(id), error);

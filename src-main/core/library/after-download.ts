@@ -9,16 +9,29 @@ export function afterDownload(
   log: (jobId: string, line: string) => void,
 ): AfterDownload {
   return async (job, outcome) => {
-    const resource = library.add({
-      jobId: job.id,
-      path: outcome.path,
-      name: outcome.fileName,
-      size: outcome.totalBytes,
-      contentType: outcome.contentType,
-      sha256: outcome.sha256,
-      sourceUrl: outcome.finalUrl || job.url,
-    });
-    for (const hook of hooks.list()) {
+    const add = () =>
+      library.add({
+        jobId: job.id,
+        path: outcome.path,
+        name: outcome.fileName,
+        size: outcome.totalBytes,
+        contentType: outcome.contentType,
+        sha256: outcome.sha256,
+        sourceUrl: outcome.finalUrl || job.url,
+      });
+    const registered = hooks.list();
+    // No hook has to see the resource first: it is written with the job's `completed`,
+    // in one transaction, and a job that cannot complete leaves no resource behind.
+    if (registered.length === 0) {
+      return {
+        record: () => {
+          const resource = add();
+          return { resourceId: resource.id, path: resource.path, fileName: resource.name };
+        },
+      };
+    }
+    const resource = add();
+    for (const hook of registered) {
       try {
         await hook.run({ job, resource: library.get(resource.id) });
       } catch (error) {

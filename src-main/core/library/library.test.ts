@@ -51,6 +51,32 @@ describe('library', () => {
     });
   });
 
+  it('the resource is written in the transaction that completes the job, or not at all', async () => {
+    const [job] = core.jobs.submit({ url: 'https://files.example/a.bin' }).jobs;
+    const id = job!.id;
+    engine.running()[0]!.context.enterProcessing();
+    const resource = {
+      jobId: id,
+      path: '/x/a.bin',
+      name: 'a.bin',
+      size: 1,
+      contentType: null,
+      sha256: null,
+      sourceUrl: null,
+    };
+    expect(() =>
+      core.jobs.registry.transition(id, 'complete', () => {
+        core.library.add(resource);
+        throw new Error('the completion failed after the resource was added');
+      }),
+    ).toThrow(/completion failed/);
+    expect(core.library.list({}).total).toBe(0);
+    expect(core.jobs.registry.get(id).status).toBe('processing');
+    core.jobs.registry.transition(id, 'complete', () => ({ resourceId: core.library.add(resource).id }));
+    const done = core.jobs.store.get(id)!.job;
+    expect(done).toMatchObject({ status: 'completed', resourceId: core.library.list({}).resources[0]!.id });
+  });
+
   it('lists newest first, filtered by text and content type', async () => {
     await download('a.pdf');
     core.jobs.registry.flushProgress();
