@@ -26,6 +26,15 @@ describe('an idempotent submit', () => {
     expect(t.center.registry.liveJobs()).toHaveLength(4);
   });
 
+  it('replays the jobs as they are now, not as SQLite last had them', () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/live.bin', idempotencyKey: 'now' }).jobs;
+    // Started at once, and the start is held in memory until the download has a name.
+    expect(t.center.store.get(job!.id)?.job.status).toBe('pending');
+    const [again] = t.center.submit({ url: 'https://a.example/live.bin', idempotencyKey: 'now' }).jobs;
+    expect(again).toMatchObject({ id: job!.id, status: 'downloading' });
+  });
+
   it('keys of another submit that share a prefix stay apart', () => {
     t = openTestCenter();
     const one = t.center.submit({ url: 'https://a.example/x\nhttps://a.example/y', idempotencyKey: 'k' });

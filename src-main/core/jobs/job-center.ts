@@ -125,7 +125,10 @@ export class JobCenter {
     limits: { allowedHosts?: readonly string[] } = {},
   ): CommandOutput<'downloads.submit'> {
     if (input.idempotencyKey) {
-      const replay = this.store.byIdempotencyFamily(input.idempotencyKey).map((entry) => entry.job);
+      // As they are now: a live job's status and progress may be held in memory, unwritten.
+      const replay = this.store
+        .byIdempotencyFamily(input.idempotencyKey)
+        .map(({ job }) => this.registry.stored(job.id)?.job ?? job);
       const other = replay.find((job) => job.source !== 'download');
       if (other) throw new HaulError('conflict', `The idempotency key is already used by job ${other.id}.`);
       if (replay.length > 0) return { jobs: replay as DownloadJob[], invalid: [] };
