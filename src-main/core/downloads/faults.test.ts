@@ -12,7 +12,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const engine = testEngine({ stallTimeoutMs: 400 });
+/** For the stall test alone: the server runs in this process, so load can starve it. */
+const quickStallEngine = testEngine({ stallTimeoutMs: 400 });
 /** For tests that are not about stalls: a busy machine must not trip the stall timer. */
 const patientEngine = testEngine({ stallTimeoutMs: 5000 });
 
@@ -20,7 +21,7 @@ async function download(
   path: string,
   body: Buffer,
   faults: Parameters<TestServer['file']>[2],
-  use: typeof engine = engine,
+  use: typeof patientEngine = patientEngine,
 ) {
   server.file(path, body, faults);
   const dir = await tempDir();
@@ -41,7 +42,7 @@ describe('a server that misbehaves', () => {
   it('splits across several connections when each one is throttled', async () => {
     const body = randomBody(2 * 1024 * 1024);
     // Slow enough (4 s on one connection) that more connections pay for their requests.
-    const { result, requests } = await download('/throttled.bin', body, { rateLimit: 512 * 1024 }, patientEngine);
+    const { result, requests } = await download('/throttled.bin', body, { rateLimit: 512 * 1024 });
     expect(result.ok && result.value.sha256).toBe(sha256(body));
     expect(requests.filter((r) => r.status === 206).length).toBeGreaterThan(0);
     // Each byte came once, give or take what an early-stopped connection had in flight.
@@ -117,7 +118,7 @@ describe('a server that misbehaves', () => {
 
   it('fails a stalled transfer as transient "stalled"', async () => {
     const body = randomBody(512 * 1024);
-    const { result } = await download('/stall.bin', body, { stallAfter: 100 * 1024 });
+    const { result } = await download('/stall.bin', body, { stallAfter: 100 * 1024 }, quickStallEngine);
     const failure = expectFailure(result);
     expect(failure.kind).toBe('stalled');
     expect(failure.transient).toBe(true);
@@ -190,7 +191,7 @@ describe('redirects', () => {
     server.redirect('/chain/2', server.url('/chain/3'), 307);
     server.redirect('/chain/3', '/chain/end.bin', 308);
     const dir = await tempDir();
-    const outcome = await engine(makeContext(testJob(server.url('/chain/1'), dir)).ctx);
+    const outcome = await patientEngine(makeContext(testJob(server.url('/chain/1'), dir)).ctx);
     expect(outcome.finalUrl).toBe(server.url('/chain/end.bin'));
     expect(outcome.fileName).toBe('end.bin');
     expect(await fileSha256(outcome.path)).toBe(sha256(body));
@@ -199,20 +200,20 @@ describe('redirects', () => {
   it('refuses a loop', async () => {
     server.redirect('/loop/a', '/loop/b');
     server.redirect('/loop/b', '/loop/a');
-    const result = await settle(engine(makeContext(testJob(server.url('/loop/a'), await tempDir())).ctx));
+    const result = await settle(patientEngine(makeContext(testJob(server.url('/loop/a'), await tempDir())).ctx));
     expect(expectFailure(result)).toMatchObject({ kind: 'http', transient: false });
     expect(expectFailure(result).message).toMatch(/loop/);
   });
 
   it('refuses more than 10 hops', async () => {
     for (let i = 0; i < 12; i += 1) server.redirect(`/hops/${i}`, `/hops/${i + 1}`);
-    const result = await settle(engine(makeContext(testJob(server.url('/hops/0'), await tempDir())).ctx));
+    const result = await settle(patientEngine(makeContext(testJob(server.url('/hops/0'), await tempDir())).ctx));
     expect(expectFailure(result).message).toMatch(/more than 10/);
   });
 
   it('refuses a redirect to file:', async () => {
     server.redirect('/to-file', 'file:///etc/passwd');
-    const result = await settle(engine(makeContext(testJob(server.url('/to-file'), await tempDir())).ctx));
+    const result = await settle(patientEngine(makeContext(testJob(server.url('/to-file'), await tempDir())).ctx));
     expect(expectFailure(result)).toMatchObject({ kind: 'http', transient: false });
     expect(expectFailure(result).message).toMatch(/file: address/);
   });
@@ -226,11 +227,11 @@ describe('redirects', () => {
       server.redirect('/cred/cross', other.url('/elsewhere.bin'));
       const headers = { Authorization: 'Bearer secret', Cookie: 'session=1', Referer: 'https://example.org/' };
       const from = server.log.length;
-      await engine(makeContext(testJob(server.url('/cred/same'), await tempDir(), { headers })).ctx);
+      await patientEngine(makeContext(testJob(server.url('/cred/same'), await tempDir(), { headers })).ctx);
       const same = server.log.slice(from).find((r) => r.path === '/same.bin')!;
       expect(same.headers['authorization']).toBe('Bearer secret');
       expect(same.headers['cookie']).toBe('session=1');
-      await engine(makeContext(testJob(server.url('/cred/cross'), await tempDir(), { headers })).ctx);
+      await patientEngine(makeContext(testJob(server.url('/cred/cross'), await tempDir(), { headers })).ctx);
       const cross = other.log.find((r) => r.path === '/elsewhere.bin')!;
       expect(cross.headers['authorization']).toBeUndefined();
       expect(cross.headers['cookie']).toBeUndefined();

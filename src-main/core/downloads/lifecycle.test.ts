@@ -148,7 +148,9 @@ describe('pause, resume, cancel', () => {
     const pos = (state['segments'] as number[][])[0]![2]!;
     expect(pos).toBe(200 * 1024);
     const from = server.log.length;
-    const outcome = await stalling(makeContext(testJob(server.url('/stall-once.bin'), dir), state).ctx);
+    // The resume is not about stalls: a busy machine must not trip a 300 ms timer here.
+    const patient = createDownloadEngine({ proxy: null, stallTimeoutMs: 5000, progressIntervalMs: 10 });
+    const outcome = await patient(makeContext(testJob(server.url('/stall-once.bin'), dir), state).ctx);
     expect(await fileSha256(outcome.path)).toBe(sha256(body));
     expect(server.bytesServed(from)).toBe(body.length - pos);
   });
