@@ -1,6 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Checksum } from '../../../src-common/contract';
-import { HashThread } from './hash-worker';
 import type { PartFile } from './part-file';
 
 export type HashAlgorithm = 'sha256' | 'sha1' | 'md5';
@@ -22,20 +21,9 @@ interface Waiting {
   bytes: number;
 }
 
-/**
- * Files at least this large are hashed on a thread of their own, which reads them back
- * from the page cache once bytes land: the main thread is what bounds one fast
- * connection, and the hash is the largest part of its work. Smaller files are not worth
- * starting a thread for.
- * @default 64 MiB
- */
-const threadFromBytes = 64 * 1024 * 1024;
-
 export interface DigestOptions {
-  /** A read-back or the hashing thread failed; called once. */
+  /** A read-back failed; called once. */
   onFailure?(error: unknown): void;
-  /** Size from which a file is hashed on its own thread; Infinity for never. @default 64 MiB */
-  threadFromBytes?: number;
 }
 
 /**
@@ -62,8 +50,6 @@ export class FileDigest {
   /** Bumped when the hashed bytes are thrown away: a read-back of the old file stops. */
   private generation = 0;
   private failure: unknown = null;
-  /** Set while a thread hashes this file: then the main thread hashes nothing. */
-  private thread: HashThread | null = null;
   private readonly algorithms: HashAlgorithm[];
 
   constructor(
@@ -96,7 +82,7 @@ export class FileDigest {
    * then fails fails the attempt, and the next attempt hashes what the part file holds.
    */
   wrote(chunks: readonly Buffer[], position: number): void {
-    if (this.failure !== null || this.thread !== null) return;
+    if (this.failure !== null) return;
     if (this.reading === null) {
       if (position !== this.hashed) return;
       for (const chunk of chunks) this.update(chunk);
@@ -118,7 +104,6 @@ export class FileDigest {
    */
   follow(part: PartFile, end: number): void {
     if (end > this.target) this.target = end;
-    if (this.thread !== null) return this.thread.advance(this.target);
     if (this.target <= this.hashed || this.reading !== null || this.failure !== null) return;
     const generation = this.generation;
     this.reading = this.readBack(part, generation)
@@ -154,26 +139,8 @@ export class FileDigest {
     this.waitingBytes = 0;
   }
 
-  /**
-   * The file `part` will be `total` bytes (null: not known). A large one is hashed on a
-   * thread from here on, when nothing is hashed yet and a thread is free; the thread
-   * reads back every byte once it has landed, resumed bytes included.
-   */
-  expect(part: PartFile, total: number | null): void {
-    const from = this.options.threadFromBytes ?? threadFromBytes;
-    if (total === null || total < from || this.thread !== null) return;
-    if (this.hashed > 0 || this.reading !== null || this.failure !== null) return;
-    const generation = this.generation;
-    this.thread = HashThread.start(part.path, this.algorithms, {
-      onFailure: (error) => this.fail(error, generation),
-    });
-    if (this.thread !== null) this.thread.advance(this.target);
-  }
-
   /** Forgets every hashed byte, after the file was emptied (or before it is closed). */
   reset(): void {
-    this.thread?.stop();
-    this.thread = null;
     this.generation += 1;
     this.hashes = null;
     this.hashed = 0;
@@ -187,12 +154,6 @@ export class FileDigest {
 
   /** Hashes the rest of the file from disk and returns the hex digests. */
   async finish(part: PartFile, total: number): Promise<{ sha256: string; checksum: string | null }> {
-    if (this.thread !== null && this.failure === null) {
-      const { hashed, digests } = await this.thread.finish(total);
-      // Past the end (the file turned out shorter): hashed again from disk below.
-      if (hashed === total) return this.digests(digests);
-      this.reset();
-    }
     // Bytes past the end were hashed (the file turned out shorter): start over from disk.
     if (this.hashed > total) this.reset();
     this.target = Math.min(this.target, total);
@@ -203,11 +164,9 @@ export class FileDigest {
     }
     if (this.failure !== null) throw this.failure;
     if (this.hashed !== total) throw new Error(`Hashed ${this.hashed} of ${total} bytes.`);
-    return this.digests(this.live().map((hash) => hash.digest('hex')));
-  }
-
-  private digests([sha256 = '', extra]: string[]): { sha256: string; checksum: string | null } {
+    const [sha256 = '', extra] = this.live().map((hash) => hash.digest('hex'));
     this.reset();
-    return { sha256, checksum: this.checksum ? (extra ?? sha256) : null };
+    const checksum = this.checksum ? (extra ?? sha256) : null;
+    return { sha256, checksum };
   }
 }

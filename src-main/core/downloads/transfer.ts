@@ -120,7 +120,6 @@ export class Transfer implements WorkerHost {
       this.ranges = start.ranges;
       this.segments = start.segments.map((s) => ({ ...s, owner: null }));
       if (start.fromZero) this.digest.reset();
-      this.digest.expect(start.part, start.state.totalBytes);
       // A resumed file's bytes are hashed from disk while the rest downloads.
       this.digest.follow(start.part, landedPrefix(this.segments));
       this.ctx.progress({ ...this.progressFields(), fileName: start.state.fileName, finalUrl: start.state.url });
