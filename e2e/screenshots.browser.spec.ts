@@ -2,7 +2,7 @@ import { expect, test } from './fixtures';
 import { addThroughDialog, goTo, libraryRow, openApp, row, rpc, scrollToEnd, shoot } from './ui';
 
 test('screenshots of every view, light and dark', async ({ page, haul, files }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 800 });
   await openApp(page, haul);
 
@@ -77,7 +77,14 @@ test('screenshots of every view, light and dark', async ({ page, haul, files }) 
   await shoot(page, 'library-action-result');
   await action.getByRole('button', { name: 'Close' }).click();
 
-  await page.getByRole('checkbox', { name: 'Select every file shown' }).check();
+  // Three files this test made (the shared server's library may hold more than a bulk
+  // action takes at once, depending on what earlier tests left).
+  for (const name of ['photos.zip', 'ok.bin', 'other.bin']) {
+    // ok.bin and other.bin may still wait for a download slot.
+    await expect(libraryRow(page, name)).toBeVisible({ timeout: 30_000 });
+    await page.getByRole('checkbox', { name: `Select ${name}`, exact: true }).check();
+  }
+  await expect(page.getByRole('region', { name: 'Selected files' })).toContainText('3 files selected');
   await shoot(page, 'library-selection');
   await page.getByRole('button', { name: 'Plugin actions for the selected files' }).click();
   await page.getByRole('menuitem', { name: /Compute checksum/ }).click();
@@ -116,10 +123,11 @@ test('screenshots of every view, light and dark', async ({ page, haul, files }) 
   await rpc(haul, 'jobs.pauseAll');
 });
 
-test('screenshot of the first run, before any download', async ({ browser, haul }) => {
+test('screenshot of a search that matches no download', async ({ browser, haul, files }) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  // A fresh window sees the jobs earlier tests left; filter to a search with no match.
+  // At least one download, whatever earlier tests left (a failed test restarts the server).
+  await rpc(haul, 'downloads.submit', { url: files.file('search-probe.bin'), force: true });
   await openApp(page, haul);
   await page.getByRole('searchbox', { name: 'Search downloads' }).fill('nothing-matches-this');
   await expect(page.getByText('No download matches')).toBeVisible();
