@@ -106,8 +106,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const tickets = options.tickets ?? new TicketStore();
   const currentToken = typeof token === 'function' ? token : () => token;
-  // Streams and tickets remember the token they were let in with by this tag.
-  const tokenTag = (): string => createHash('sha256').update(currentToken()).digest('base64url');
+  // Streams and tickets remember the token they were let in with by this tag. Read after
+  // every response (to notice a regenerated token): hashed again only when the token changed.
+  let tagged: { token: string; tag: string } | undefined;
+  const tokenTag = (): string => {
+    const token = currentToken();
+    if (tagged?.token !== token) tagged = { token, tag: createHash('sha256').update(token).digest('base64url') };
+    return tagged.tag;
+  };
   const allowedHosts = options.allowedHosts ?? [];
   let port = options.port ?? 8181;
 
@@ -139,13 +145,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!tokensMatch(given, currentToken())) return sendError(reply, 'forbidden', 'Wrong API token.');
   });
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // Callback hooks, not async ones: run for every answer, they need no promise of their own.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
       reply.header('Content-Security-Policy', contentSecurityPolicy);
     }
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
@@ -187,9 +194,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tokenCheckMs: options.events?.tokenCheckMs,
   });
   // A token regenerated through this API takes its streams, sockets and tickets with it at once.
-  app.addHook('onResponse', async () => {
+  app.addHook('onResponse', (_request, _reply, done) => {
     streams.revokeStale();
     sockets.revokeStale();
+    done();
   });
 
   if (options.staticDir && existsSync(options.staticDir)) registerStaticFiles(app, options.staticDir);
