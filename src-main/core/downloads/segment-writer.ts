@@ -7,13 +7,12 @@ export const batchBytes = 512 * 1024;
 
 /**
  * The batch of one connection among `connections`: few write calls when one or two
- * connections carry the file (2 MiB each), a bounded total when more share it (2 MiB over
- * all, at least 256 KiB each: what many connections hold adds to the peak memory). A slow
- * link writes sooner (`batchAgeMs`).
+ * connections carry the file (2 MiB each), a bounded total when many share it (4 MiB
+ * over all, at least 256 KiB each). A slow link writes sooner (`batchAgeMs`).
  */
 export function batchBytesFor(connections: number): number {
-  if (connections <= 2) return 2 * 1024 * 1024;
-  return Math.max(256 * 1024, Math.floor((2 * 1024 * 1024) / connections));
+  const share = Math.floor((4 * 1024 * 1024) / Math.max(1, connections));
+  return Math.min(2 * 1024 * 1024, Math.max(256 * 1024, share));
 }
 
 /**
