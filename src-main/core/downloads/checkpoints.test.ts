@@ -56,7 +56,8 @@ async function setup(
     (error) => {
       throw error;
     },
-    schedule,
+    // Timers run only when a test runs them: the clock is the test's too.
+    schedule ?? manualSchedule().schedule,
   );
   checkpoints.restart();
   return { checkpoints, saved, clock, segment, part };
