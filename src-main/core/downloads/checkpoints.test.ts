@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResumeState } from '../jobs/runner';
-import { Checkpoints } from './checkpoints';
+import { Checkpoints, type Schedule } from './checkpoints';
 import { PartFile } from './part-file';
 import { bootId } from './boot-id';
 import { decodeState, type TransferState } from './resume-state';
@@ -9,7 +9,24 @@ import { tempDir } from './test-context';
 
 const MiB = 1024 * 1024;
 
-async function setup(): Promise<{
+/** Timers run by hand: `due` holds what is scheduled, `cancelled` counts cancels. */
+function manualSchedule(): { schedule: Schedule; due: { fn: () => void; ms: number }[]; cancelled: number } {
+  const box = { due: [] as { fn: () => void; ms: number }[], cancelled: 0, schedule: null as unknown as Schedule };
+  box.schedule = (fn, ms) => {
+    const entry = { fn, ms };
+    box.due.push(entry);
+    return () => {
+      box.cancelled += 1;
+      box.due = box.due.filter((e) => e !== entry);
+    };
+  };
+  return box;
+}
+
+async function setup(
+  schedule?: Schedule,
+  pos = 0,
+): Promise<{
   checkpoints: Checkpoints;
   saved: ResumeState[];
   clock: { t: number };
@@ -18,7 +35,7 @@ async function setup(): Promise<{
 }> {
   const part = await PartFile.create(join(await tempDir(), 'c.part'));
   await part.write([Buffer.alloc(64, 1)], 0);
-  const segment = { start: 0, end: 16 * MiB, pos: 0 };
+  const segment = { start: 0, end: 16 * MiB, pos };
   const state: TransferState = {
     fileName: 'c',
     partName: 'c.part',
@@ -39,6 +56,8 @@ async function setup(): Promise<{
     (error) => {
       throw error;
     },
+    // Timers run only when a test runs them: the clock is the test's too.
+    schedule ?? manualSchedule().schedule,
   );
   checkpoints.restart();
   return { checkpoints, saved, clock, segment, part };
@@ -147,6 +166,67 @@ describe('checkpoints', () => {
     await checkpoints.settled();
     expect(saved.length).toBeLessThanOrEqual(2);
     expect(saved.at(-1)!['segments']).toEqual([[0, 16 * MiB, 16 * MiB]]);
+    await part.close();
+  });
+
+  it('marks bytes that landed too soon after the last mark once the gap is over, and nothing after stop', async () => {
+    const timers = manualSchedule();
+    const { checkpoints, saved, clock, segment, part } = await setup(timers.schedule);
+    clock.t = 10;
+    segment.pos = MiB;
+    checkpoints.landed(MiB);
+    await checkpoints.settled();
+    const marks = saved.length;
+    // 3 ms later: too soon, so a mark is due in the 7 ms left of the gap.
+    clock.t = 13;
+    segment.pos = 1.25 * MiB;
+    checkpoints.landed(MiB / 4);
+    expect(saved).toHaveLength(marks);
+    expect(timers.due.map((d) => d.ms)).toEqual([7]);
+    // More bytes in the same gap: still one mark due.
+    clock.t = 15;
+    segment.pos = 1.5 * MiB;
+    checkpoints.landed(MiB / 4);
+    expect(timers.due).toHaveLength(1);
+    // Nothing else lands: the timer records them.
+    clock.t = 20;
+    timers.due.shift()!.fn();
+    expect(saved).toHaveLength(marks + 1);
+    expect(saved.at(-1)!['written']).toMatchObject({ segments: [[0, 16 * MiB, 1.5 * MiB]] });
+    // A stopped round schedules nothing and a timer already due records nothing.
+    clock.t = 22;
+    segment.pos = 1.75 * MiB;
+    checkpoints.landed(MiB / 4);
+    const pending = timers.due.shift()!;
+    checkpoints.stop();
+    pending.fn();
+    clock.t = 40;
+    checkpoints.landed(MiB / 4);
+    expect(saved).toHaveLength(marks + 1);
+    expect(timers.due).toHaveLength(0);
+    await part.close();
+  });
+
+  it('before its first sync, a resumed round claims what the earlier attempt synced and no more', async () => {
+    const timers = manualSchedule();
+    const { checkpoints, saved, clock, segment, part } = await setup(timers.schedule, 3 * MiB);
+    // The saved state synced 2 MiB; the part file (segment) holds 3 MiB written since.
+    checkpoints.restart([{ start: 0, end: 16 * MiB, pos: 2 * MiB }]);
+    clock.t = 10;
+    segment.pos = 4 * MiB;
+    checkpoints.landed(MiB);
+    const early = saved[0]!;
+    expect(early['segments']).toEqual([[0, 16 * MiB, 2 * MiB]]);
+    const boot = (early['written'] as { boot: string }).boot;
+    expect(decodeState(early, `${boot}-other`)?.segments).toEqual([{ start: 0, end: 16 * MiB, pos: 2 * MiB }]);
+    await checkpoints.settled();
+    // A claim the round's bytes do not back (a part file found shorter) claims nothing.
+    checkpoints.restart([{ start: 0, end: 16 * MiB, pos: 8 * MiB }]);
+    clock.t = 30;
+    segment.pos = 4.5 * MiB;
+    checkpoints.landed(MiB / 2);
+    expect(saved.at(-1)!['segments']).toEqual([[0, 16 * MiB, 0]]);
+    await checkpoints.settled();
     await part.close();
   });
 });

@@ -13,6 +13,16 @@ const minGapMs = 50;
  */
 const markGapMs = 10;
 
+/** Runs `fn` once after `ms`; answers a function that cancels it. */
+export type Schedule = (fn: () => void, ms: number) => () => void;
+
+const realSchedule: Schedule = (fn, ms) => {
+  const timer = setTimeout(fn, ms);
+  // A mark never keeps the process alive on its own.
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
 export interface CheckpointPolicy {
   /** Milliseconds, monotonic. */
   now(): number;
@@ -50,40 +60,82 @@ export class Checkpoints {
   private savedBytes = -1;
   /** Offsets covered by this round's last sync; null before its first. */
   private synced: Segment[] | null = null;
+  /** Before the round's first sync: what an earlier attempt synced and this round kept. */
+  private durable: Segment[] | null = null;
   private lastMarkAt = 0;
   private markedBytes = -1;
   private firstSyncAsked = false;
+  /** Cancels the mark due for bytes that landed within 10 ms of the last one. */
+  private cancelMark: (() => void) | null = null;
+  /** The round is over: nothing more is recorded until the next restart. */
+  private stopped = false;
 
   constructor(
     private readonly policy: CheckpointPolicy,
     private readonly source: CheckpointSource,
     private readonly save: (state: ResumeState) => void,
     private readonly fail: (error: unknown) => void,
+    private readonly schedule: Schedule = realSchedule,
   ) {}
 
-  /** A round begins: the clock starts now. */
-  restart(): void {
+  /**
+   * A round begins: the clock starts now. `durable`: offsets an earlier attempt synced
+   * (its saved state's), claimed as synced until this round's first sync, as far as the
+   * round's own segments still hold those bytes; null when the round starts from zero.
+   */
+  restart(durable: readonly Segment[] | null = null): void {
+    this.durable = durable && provenBy(durable, this.source.segments);
     this.lastAt = this.policy.now();
     this.lastMarkAt = this.lastAt;
     this.unsaved = 0;
     this.synced = null;
     this.firstSyncAsked = false;
+    this.stopped = false;
+    this.unschedule();
+  }
+
+  /**
+   * The round ended (its bytes are all in, or it failed): no mark is made after this, so
+   * none can overwrite what the caller records next. Syncs already asked for still run.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.unschedule();
+  }
+
+  private unschedule(): void {
+    this.cancelMark?.();
+    this.cancelMark = null;
   }
 
   /** Bytes reached the part file (not yet durable). */
   landed(bytes: number): void {
     this.unsaved += bytes;
     const now = this.policy.now();
+    if (this.stopped) return;
     if (this.unsaved >= this.policy.checkpointBytes && now - this.lastAt >= minGapMs) this.request();
     else if (now - this.lastMarkAt >= markGapMs) this.mark(now);
+    // Too soon after the last mark: these bytes are marked when the gap is over, even if
+    // nothing else lands by then (the last batch before a pause or a kill).
+    else if (this.cancelMark === null) {
+      this.cancelMark = this.schedule(
+        () => {
+          this.cancelMark = null;
+          if (!this.stopped) this.mark(this.policy.now());
+        },
+        markGapMs - (now - this.lastMarkAt),
+      );
+    }
   }
 
   /**
    * Records the written offsets now, beside the synced ones. Until the round's first sync
-   * ends (asked for here), nothing of this round is known to be durable: the synced side
-   * then claims no byte, so only a system crash in that window costs the bytes before it.
+   * ends (asked for here), nothing this round wrote is known to be durable: the synced
+   * side then claims what an earlier attempt synced, so a system crash in that window
+   * costs this round's bytes only.
    */
   private mark(now: number): void {
+    this.unschedule();
     this.lastMarkAt = now;
     const { state, part } = this.source;
     if (!state || !part) return;
@@ -95,7 +147,7 @@ export class Checkpoints {
     const done = doneBytes(written);
     if (done === this.markedBytes) return;
     this.markedBytes = done;
-    const synced = this.synced ?? written.map((s) => ({ ...s, pos: s.start }));
+    const synced = this.synced ?? this.durable ?? written.map((s) => ({ ...s, pos: s.start }));
     this.save(encodeState({ ...state, segments: synced }, written));
   }
 
@@ -139,4 +191,16 @@ export class Checkpoints {
   async settled(): Promise<void> {
     await this.chain.catch(() => undefined);
   }
+}
+
+/**
+ * `durable` with each position kept only where `done` still holds every byte before it
+ * (a part file found shorter at resume holds fewer); else the segment claims nothing.
+ */
+function provenBy(durable: readonly Segment[], done: readonly Segment[]): Segment[] {
+  return durable.map((d) => {
+    let held = 0;
+    for (const s of done) held += Math.max(0, Math.min(s.pos, d.pos) - Math.max(s.start, d.start));
+    return { start: d.start, end: d.end, pos: held === d.pos - d.start ? d.pos : d.start };
+  });
 }

@@ -84,6 +84,12 @@ export function decodeState(saved: ResumeState | null, boot = bootId()): Transfe
   return { ...rest, segments: trusted.map(([start, end, pos]) => ({ start, end, pos })) };
 }
 
+/** The offsets a saved state says are synced, whichever boot wrote it; null when it does not parse. */
+export function syncedSegments(saved: ResumeState | null): Segment[] | null {
+  const parsed = SavedState.safeParse(saved);
+  return parsed.success ? parsed.data.segments.map(([start, end, pos]) => ({ start, end, pos })) : null;
+}
+
 /** A strong ETag, or null: a weak one cannot validate byte ranges. */
 export function strongEtag(etag: string | null): string | null {
   return etag && !etag.startsWith('W/') ? etag : null;

@@ -14,8 +14,6 @@ import { segmentDone, type Segment } from './segments';
 /** A segment and the worker writing it, if any. */
 export type LiveSegment = Segment & { owner: SegmentWorker | null };
 
-/** A batch is also written after this long: progress moves on a slow server, and a crash loses little. */
-const batchMs = 50;
 /** Answers in a row that may end early, each having brought bytes, before giving up. */
 const maxShortReads = 32;
 
@@ -237,7 +235,6 @@ export class SegmentWorker {
     );
     this.cursor = segment.pos;
     let got = 0;
-    let batchStarted = this.now();
     let error: unknown;
     const full = (): boolean =>
       segment.end !== null && this.cursor >= segment.end && !this.host.absorbNext(segment, answer.coveredEnd);
@@ -283,11 +280,10 @@ export class SegmentWorker {
                 }
               }
               const limited = this.payLimits(chunk.length);
-              if (writer.pending === 0) batchStarted = now;
               this.cursor += chunk.length;
               got += chunk.length;
               this.host.received += chunk.length;
-              const waiting = writer.add(chunk) ?? (now - batchStarted >= batchMs ? writer.flush() : null);
+              const waiting = writer.add(chunk);
               const ended = full();
               if (limited || waiting) hold(limited, waiting, ended);
               else if (ended) finish(null);

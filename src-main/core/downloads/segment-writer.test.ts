@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FileDigest } from './file-digest';
 import { PartFile } from './part-file';
 import { batchBytes, SegmentWriter } from './segment-writer';
-import { randomBody, sha256, tempDir } from './test-context';
+import { randomBody, sha256, tempDir, waitFor } from './test-context';
 
 describe('segment writer', () => {
   it('writes every byte at its offset and moves pos only past bytes already in the file', async () => {
@@ -58,5 +58,53 @@ describe('segment writer', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(segment.pos).toBe(0);
+  });
+
+  it('writes a batch that stopped growing once it is old enough, without waiting for more bytes', async () => {
+    const path = join(await tempDir(), 'a.part');
+    const part = await PartFile.create(path);
+    const body = randomBody(100_000);
+    const segment = { start: 0, end: 4 * batchBytes, pos: 0 };
+    let landed = 0;
+    const writer = new SegmentWriter(
+      part,
+      new FileDigest(undefined),
+      segment,
+      (bytes) => (landed += bytes),
+      batchBytes,
+      5,
+    );
+    expect(writer.add(body.subarray(0, 60_000))).toBeNull();
+    expect(writer.add(body.subarray(60_000))).toBeNull();
+    expect(writer.pending).toBe(100_000);
+    // Far below the batch size, and nothing more comes: the age alone sends it to the disk.
+    const reached = await waitFor(() => landed === 100_000);
+    expect(reached).toBe(true);
+    expect(writer.pending).toBe(0);
+    expect(segment.pos).toBe(100_000);
+    expect((await readFile(path)).equals(body)).toBe(true);
+    await writer.drain();
+    await part.close();
+  });
+
+  it('counts only writes still in the air against the queue, after many written for their age', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'q.part'));
+    const segment = { start: 0, end: 16 * batchBytes, pos: 0 };
+    let landed = 0;
+    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, (b) => (landed += b), 4096, 1);
+    for (let i = 1; i <= 20; i += 1) {
+      expect(writer.add(randomBody(100))).toBeNull();
+      expect(await waitFor(() => landed === i * 100)).toBe(true);
+    }
+    // Every earlier write has landed: a full batch goes out without making the reader wait.
+    expect(writer.add(randomBody(4096))).toBeNull();
+    // Three full batches at once: the third waits for room.
+    expect(writer.add(randomBody(4096))).toBeNull();
+    const third = writer.add(randomBody(4096));
+    expect(third).not.toBeNull();
+    await third;
+    await writer.drain();
+    expect(segment.pos).toBe(2000 + 3 * 4096);
+    await part.close();
   });
 });

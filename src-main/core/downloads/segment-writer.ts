@@ -8,7 +8,7 @@ export const batchBytes = 512 * 1024;
 /**
  * The batch of one connection among `connections`: few write calls when one or two
  * connections carry the file (2 MiB each), a bounded total when many share it (4 MiB
- * over all, at least 256 KiB each). A slow link writes sooner (the worker's time limit).
+ * over all, at least 256 KiB each). A slow link writes sooner (`batchAgeMs`).
  */
 export function batchBytesFor(connections: number): number {
   const share = Math.floor((4 * 1024 * 1024) / Math.max(1, connections));
@@ -21,6 +21,14 @@ export function batchBytesFor(connections: number): number {
  * a connection holds at most this many batches plus the one it gathers. @default 2
  */
 const maxQueuedWrites = 2;
+
+/**
+ * Gathered bytes are written at the latest this long after the first of them came, even
+ * when no more come: a connection waiting on a slow or bursty server does not hold what
+ * it already received, which a killed process would fetch again. On a fast link the byte
+ * limit comes first and this never fires. @default 10
+ */
+export const batchAgeMs = 10;
 
 const ignore = (): undefined => undefined;
 
@@ -37,9 +45,10 @@ export class SegmentWriter {
   private gathered = 0;
   /** File offset of the first gathered byte. */
   private at: number;
-  /** One promise per queued write, oldest first; each settles after those before it. */
+  /** One promise per write not yet settled, oldest first; each settles after those before it. */
   private queue: Promise<void>[] = [];
   private landed: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly part: PartFile,
@@ -47,6 +56,7 @@ export class SegmentWriter {
     private readonly segment: Segment,
     private readonly onLanded: (bytes: number) => void,
     private readonly batch = batchBytes,
+    private readonly ageMs = batchAgeMs,
   ) {
     this.at = segment.pos;
   }
@@ -63,9 +73,23 @@ export class SegmentWriter {
    */
   add(chunk: Buffer): Promise<void> | null {
     if (chunk.length === 0) return null;
+    if (this.gathered === 0 && this.timer === null) {
+      this.timer = setTimeout(() => this.overdue(), this.ageMs);
+      this.timer.unref();
+    }
     this.chunks.push(chunk);
     this.gathered += chunk.length;
     return this.gathered >= this.batch ? this.flush() : null;
+  }
+
+  /**
+   * The batch waited long enough: it goes to the disk. The bytes were already counted
+   * against the write queue's bound, so no wait is imposed here; the next `add` that
+   * finds the queue full makes the reader wait.
+   */
+  private overdue(): void {
+    this.timer = null;
+    this.write();
   }
 
   /**
@@ -73,6 +97,15 @@ export class SegmentWriter {
    * resolves once the oldest has landed, or rejects when a write failed.
    */
   flush(): Promise<void> | null {
+    this.write();
+    return this.queue.length > maxQueuedWrites ? this.makeRoom() : null;
+  }
+
+  private write(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (this.gathered > 0) {
       const { chunks, at, segment, onLanded } = this;
       const bytes = this.gathered;
@@ -91,18 +124,19 @@ export class SegmentWriter {
       });
       this.landed.catch(ignore);
       this.queue.push(this.landed);
+      // Writes settle in order, so the one settling is always the oldest in the queue.
+      const settled = (): void => void this.queue.shift();
+      this.landed.then(settled, settled);
     }
-    return this.queue.length > maxQueuedWrites ? this.makeRoom() : null;
   }
 
   private async makeRoom(): Promise<void> {
-    while (this.queue.length > maxQueuedWrites) await this.queue.shift();
+    while (this.queue.length > maxQueuedWrites) await this.queue[0];
   }
 
   /** Writes what is gathered and waits until every write has landed. */
   async drain(): Promise<void> {
     await this.flush();
-    this.queue = [];
     await this.landed;
   }
 }

@@ -7,8 +7,16 @@ import { FileDigest } from './file-digest';
 import { establish } from './first-response';
 import type { PartFile } from './part-file';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
-import { decodeState, type TransferState } from './resume-state';
-import { clipSegments, doneBytes, landedPrefix, segmentDone, sortSegments, splitSegment } from './segments';
+import { decodeState, syncedSegments, type TransferState } from './resume-state';
+import {
+  clipSegments,
+  doneBytes,
+  landedPrefix,
+  segmentDone,
+  sortSegments,
+  splitSegment,
+  type Segment,
+} from './segments';
 import { SegmentWorker, RestartNeeded, type LiveSegment, type WorkerHost } from './segment-worker';
 
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
@@ -125,7 +133,9 @@ export class Transfer implements WorkerHost {
       this.ctx.progress({ ...this.progressFields(), fileName: start.state.fileName, finalUrl: start.state.url });
       if (!start.first) return;
       const first = this.segments.find((s) => s.start === start.first?.segment.start) ?? this.segments[0]!;
-      const outcome = await this.round(first, start.first.body, start.first.coveredEnd);
+      // What the saved state proved durable stays so until this round's first sync.
+      const durable = round === 0 && !start.fromZero ? syncedSegments(this.ctx.resumeState) : null;
+      const outcome = await this.round(first, start.first.body, start.first.coveredEnd, durable);
       if (outcome === 'done') return;
       reason = outcome;
       noRanges ||= outcome === 'no-ranges';
@@ -148,6 +158,7 @@ export class Transfer implements WorkerHost {
     first: LiveSegment,
     body: AnswerBody,
     coveredEnd: number | null,
+    durable: Segment[] | null,
   ): Promise<'done' | 'changed' | 'no-ranges'> {
     const ranged = this.ranges && this.state?.totalBytes !== null;
     const windowMs = 2 * this.settings.rampIntervalMs;
@@ -160,7 +171,7 @@ export class Transfer implements WorkerHost {
     this.lastRampAt = now;
     this.lastProgressAt = now;
     this.speedWindow = { at: now, done: doneBytes(this.segments) };
-    this.checkpoints.restart();
+    this.checkpoints.restart(durable);
     const { progressIntervalMs, rampIntervalMs } = this.settings;
     this.ticker = setInterval(() => this.tick(), Math.min(progressIntervalMs, rampIntervalMs));
     try {
@@ -187,6 +198,7 @@ export class Transfer implements WorkerHost {
     if (open) return 'no-ranges';
     // No checkpoint of its own: the processing step syncs and records the finished file
     // with what it is about to publish. One still running must not save after that.
+    this.checkpoints.stop();
     await this.checkpoints.settled();
     return 'done';
   }
@@ -197,6 +209,7 @@ export class Transfer implements WorkerHost {
     this.internal = internal;
     if (this.ctx.signal.aborted) internal.abort(this.ctx.signal.reason);
     else this.ctx.signal.addEventListener('abort', () => internal.abort(this.ctx.signal.reason), { once: true });
+    this.checkpoints.stop();
     await this.checkpoints.settled();
   }
 
@@ -413,6 +426,7 @@ export class Transfer implements WorkerHost {
     this.internal.abort(this.error ?? this.ctx.signal.reason);
     while (this.running.size > 0) await Promise.allSettled(this.running);
     if (this.ticker) clearInterval(this.ticker);
+    this.checkpoints.stop();
     await this.checkpoints.settled();
   }
 
