@@ -194,13 +194,12 @@ export class Transfer implements WorkerHost {
     if (this.error !== null) throw this.error;
     if (this.signal.aborted) throw this.signal.reason;
     const open = this.segments.find((s) => !segmentDone(s));
-    if (open && open.end === null) return 'done';
-    if (open) return 'no-ranges';
     // No checkpoint of its own: the processing step syncs and records the finished file
-    // with what it is about to publish. One still running must not save after that.
+    // with what it is about to publish, and a next round closes this part file first. One
+    // still running or due (a delayed mark) must not sync or save after that.
     this.checkpoints.stop();
     await this.checkpoints.settled();
-    return 'done';
+    return open && open.end !== null ? 'no-ranges' : 'done';
   }
 
   /** After a restart, the internal controller is spent: a fresh one, still tied to ctx. */
