@@ -145,7 +145,7 @@ export async function benchDownloads() {
           Math.max(...h.all.map((r) => r.bytes)),
           1024 * MiB,
           1.01,
-          `Haul ${h.all.map((r) => r.requests).join('/')} requests, ${last.connections} connections at most; curl ${c.all[0].requests}`,
+          `Haul ${h.all.map((r) => r.requests).join('/')} requests, ${last.connections} connection${last.connections === 1 ? '' : 's'} at most; curl ${c.all[0].requests}`,
         ),
       );
     }
