@@ -31,6 +31,20 @@ describe('download engine: plain downloads', () => {
     expect(await readdir(dir)).toEqual(['data.bin']);
   });
 
+  it('downloads small files one after another on one kept-alive connection', async () => {
+    const bodies = [1, 2, 3, 4, 5].map((n) => randomBody(n * 10_000));
+    bodies.forEach((body, n) => server.file(`/small/${n}.bin`, body));
+    const dir = await tempDir();
+    const before = server.connections;
+    for (const [n, body] of bodies.entries()) {
+      const outcome = await engine(makeContext(testJob(server.url(`/small/${n}.bin`), dir)).ctx);
+      expect(outcome.sha256).toBe(sha256(body));
+    }
+    // One new connection at most (an earlier test's may still be open for reuse); before,
+    // each file's answer was cut at its last byte and closed its connection.
+    expect(server.connections - before).toBeLessThanOrEqual(1);
+  });
+
   it('fails a 404 permanently with a clear message', async () => {
     const dir = await tempDir();
     const t = makeContext(testJob(server.url('/nothing-here'), dir));

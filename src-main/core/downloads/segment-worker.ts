@@ -239,13 +239,17 @@ export class SegmentWorker {
     const full = (): boolean =>
       segment.end !== null && this.cursor >= segment.end && !this.host.absorbNext(segment, answer.coveredEnd);
 
+    // Every byte of the answer is in: only its end is to come, and the connection then
+    // serves the next request (closing it would cost a new connection per small file).
+    const whole = (): boolean => answer.coveredEnd !== null && this.cursor >= answer.coveredEnd;
+    let done = false;
     try {
       error = await new Promise<unknown>((resolve) => {
-        let done = false;
         const finish = (outcome: unknown): void => {
           if (done) return;
           done = true;
-          body.destroy();
+          if (outcome === null && whole()) void body.dump();
+          else body.destroy();
           resolve(outcome);
         };
         const hold = (limited: Promise<void> | null, waiting: Promise<void> | null, ended: boolean): void => {
@@ -296,7 +300,8 @@ export class SegmentWorker {
       });
       if (error !== null && this.host.signal.aborted && !(error instanceof JobFailure)) error = this.host.signal.reason;
     } finally {
-      body.destroy();
+      // Ended by finish() above unless reading could not start.
+      if (!done) body.destroy();
       await writer.drain();
     }
     if (this.host.signal.aborted) throw this.host.signal.reason;
