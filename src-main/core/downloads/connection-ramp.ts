@@ -1,7 +1,8 @@
 /**
  * How many connections a download should use. It starts on one. When the rest of the
  * file would take long enough at that speed for more connections to pay for their
- * requests, it tries more at once (the trial); it keeps them only when they clearly
+ * requests, it tries more at once (the trial), measured against a warm rate: one that
+ * no longer rises on its own; it keeps them only when they clearly
  * raised throughput, then doubles again while each step keeps paying, and otherwise
  * drops back to the count before the step. A link that one connection fills keeps one.
  */
@@ -63,6 +64,13 @@ export class ConnectionRamp {
   private busyMs = 0;
   /** A busy window was already forgiven (the first may hold the engine's start). */
   private busyOnce = false;
+  /**
+   * From `start()` until the rate stops rising on its own: TCP's slow start and code
+   * running for the first time make a download's first windows slower than the link.
+   */
+  private warming = false;
+  /** The best rate measured while warming up. */
+  private warmRate = 0;
 
   /**
    * `trial`: connections tried at once after the first measurement (at least 2).
@@ -89,6 +97,8 @@ export class ConnectionRamp {
     this.busyMs = 0;
     this.skipNext = false;
     this.firstWindow = true;
+    this.warming = true;
+    this.warmRate = 0;
   }
 
   get connections(): number {
@@ -159,11 +169,22 @@ export class ConnectionRamp {
         // The download's first window may be busy with the engine starting: one more.
         if (!this.busyOnce) {
           this.busyOnce = true;
+          this.warmRate = Math.max(this.warmRate, rate);
           return this.target;
         }
         return this.settle(this.target);
       }
-      this.beforeRate = rate;
+      // On a link clearly slow for the file left, the warm-up is too small to matter.
+      if ((remaining / rate) * 1000 > slowFactor * payoffMs) this.warming = false;
+      if (this.warming) {
+        // Still rising on its own: a step measured against this window would be credited
+        // with the rest of the warm-up and look like a gain.
+        const rising = this.warmRate === 0 || rate >= this.warmRate * growthFactor;
+        this.warmRate = Math.max(this.warmRate, rate);
+        if (rising) return this.target;
+        this.warming = false;
+      }
+      this.beforeRate = Math.max(rate, this.warmRate);
       return this.step(this.next);
     }
     if (rate < this.beforeRate * gainFactor) return this.settle(this.before);
