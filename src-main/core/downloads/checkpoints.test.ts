@@ -66,12 +66,12 @@ async function setup(
 describe('checkpoints', () => {
   it('syncs once enough bytes landed, and records written offsets between syncs without one', async () => {
     const { checkpoints, saved, clock, segment, part } = await setup();
-    clock.t = 5;
+    clock.t = 2;
     segment.pos = MiB / 2;
     checkpoints.landed(MiB / 2);
     expect(saved).toHaveLength(0);
-    // 10 ms on: the written offsets, and the round's first sync is asked for.
-    clock.t = 10;
+    // 5 ms on: the written offsets, and the round's first sync is asked for.
+    clock.t = 5;
     segment.pos = MiB;
     checkpoints.landed(MiB / 2);
     expect(saved).toHaveLength(1);
@@ -81,12 +81,12 @@ describe('checkpoints', () => {
     await checkpoints.settled();
     expect(saved).toHaveLength(2);
     expect(saved[1]!['segments']).toEqual([[0, 16 * MiB, MiB]]);
-    // Within 10 ms of the last mark: nothing; after: the written offsets, the synced ones unchanged.
-    clock.t = 15;
+    // Within 5 ms of the last mark: nothing; after: the written offsets, the synced ones unchanged.
+    clock.t = 8;
     segment.pos = 1.5 * MiB;
     checkpoints.landed(MiB / 2);
     expect(saved).toHaveLength(2);
-    clock.t = 20;
+    clock.t = 10;
     segment.pos = 1.75 * MiB;
     checkpoints.landed(MiB / 4);
     expect(saved).toHaveLength(3);
@@ -177,24 +177,24 @@ describe('checkpoints', () => {
     checkpoints.landed(MiB);
     await checkpoints.settled();
     const marks = saved.length;
-    // 3 ms later: too soon, so a mark is due in the 7 ms left of the gap.
+    // 3 ms later: too soon, so a mark is due in the 2 ms left of the gap.
     clock.t = 13;
     segment.pos = 1.25 * MiB;
     checkpoints.landed(MiB / 4);
     expect(saved).toHaveLength(marks);
-    expect(timers.due.map((d) => d.ms)).toEqual([7]);
+    expect(timers.due.map((d) => d.ms)).toEqual([2]);
     // More bytes in the same gap: still one mark due.
-    clock.t = 15;
+    clock.t = 14;
     segment.pos = 1.5 * MiB;
     checkpoints.landed(MiB / 4);
     expect(timers.due).toHaveLength(1);
     // Nothing else lands: the timer records them.
-    clock.t = 20;
+    clock.t = 15;
     timers.due.shift()!.fn();
     expect(saved).toHaveLength(marks + 1);
     expect(saved.at(-1)!['written']).toMatchObject({ segments: [[0, 16 * MiB, 1.5 * MiB]] });
     // A stopped round schedules nothing and a timer already due records nothing.
-    clock.t = 22;
+    clock.t = 17;
     segment.pos = 1.75 * MiB;
     checkpoints.landed(MiB / 4);
     const pending = timers.due.shift()!;

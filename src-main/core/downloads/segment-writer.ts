@@ -26,9 +26,9 @@ const maxQueuedWrites = 2;
  * Gathered bytes are written at the latest this long after the first of them came, even
  * when no more come: a connection waiting on a slow or bursty server does not hold what
  * it already received, which a killed process would fetch again. On a fast link the byte
- * limit comes first and this never fires. @default 10
+ * limit comes first and this never fires. @default 5
  */
-export const batchAgeMs = 10;
+export const batchAgeMs = 5;
 
 const ignore = (): undefined => undefined;
 
