@@ -161,4 +161,23 @@ describe('answer body', () => {
     await long.answers[0]!.closed;
     expect(long.answers[0]!.finished).toBe(false);
   });
+
+  it('cuts a dumped body whose end does not come in time, closing its connection', async () => {
+    // Every byte of a chunked body, but never its last chunk.
+    let closed!: Promise<void>;
+    const server = createServer((_req, res) => {
+      closed = new Promise<void>((r) => res.on('close', r));
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write(randomBody(1000));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const agent = new Agent();
+    open.push({ server, agent });
+    const { port } = server.address() as AddressInfo;
+    const answer = await dispatchGet(agent, new URL(`http://127.0.0.1:${port}/`), {}, new AbortController().signal);
+    const started = performance.now();
+    await answer.body.dump(100);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+    await closed;
+  });
 });

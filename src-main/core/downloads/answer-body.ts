@@ -10,6 +10,12 @@ export interface BodyReader {
 
 /** Bytes `dump()` reads to keep the connection before it closes it instead. @default 256 KiB */
 const dumpLimit = 256 * 1024;
+/**
+ * How long `dump()` waits for the end before it closes the connection instead: a server
+ * that never ends its answer (a chunked body without its last chunk) must not hold a
+ * connection for good. @default 1000
+ */
+const dumpWaitMs = 1000;
 
 /**
  * The body of one answer, read straight from undici's dispatch handler: a chunk goes from
@@ -109,24 +115,31 @@ export class AnswerBody {
 
   /**
    * Reads a short body to its end so the connection can serve the next request; a long
-   * one is cut instead. Never rejects.
+   * one, or one whose end does not come within `waitMs`, is cut instead. Never rejects.
    */
-  dump(): Promise<void> {
+  dump(waitMs = dumpWaitMs): Promise<void> {
     if (this.outcome !== null && this.queued.length === 0) {
       this.destroy();
       return Promise.resolve();
     }
     return new Promise((resolve) => {
       let bytes = 0;
+      const cut = (): void => {
+        clearTimeout(timer);
+        this.destroy();
+        resolve();
+      };
+      const timer = setTimeout(cut, waitMs);
+      timer.unref();
       this.read({
         onData: (chunk) => {
           bytes += chunk.length;
-          if (bytes > dumpLimit) {
-            this.destroy();
-            resolve();
-          }
+          if (bytes > dumpLimit) cut();
         },
-        onEnd: () => resolve(),
+        onEnd: () => {
+          clearTimeout(timer);
+          resolve();
+        },
       });
     });
   }
