@@ -7,16 +7,28 @@ import type { DownloadJob, Resource } from '../../../src-common/contract';
  */
 export type CompletionHook = (event: { job: DownloadJob; resource: Resource }) => Promise<void> | void;
 
-export class CompletionHooks {
-  private readonly hooks = new Set<{ name: string; run: CompletionHook }>();
+interface Entry {
+  name: string;
+  run: CompletionHook;
+  wanted: () => boolean;
+}
 
-  add(name: string, run: CompletionHook): () => void {
-    const entry = { name, run };
+export class CompletionHooks {
+  private readonly hooks = new Set<Entry>();
+
+  /**
+   * `wanted` says whether the hook has anything to do now; a hook that does not is not
+   * run, and the download's resource is then written with its `completed` in one step.
+   * @default () => true
+   */
+  add(name: string, run: CompletionHook, wanted: () => boolean = () => true): () => void {
+    const entry = { name, run, wanted };
     this.hooks.add(entry);
     return () => this.hooks.delete(entry);
   }
 
+  /** The hooks that have work for a download finishing now. */
   list(): { name: string; run: CompletionHook }[] {
-    return [...this.hooks];
+    return [...this.hooks].filter((hook) => hook.wanted());
   }
 }

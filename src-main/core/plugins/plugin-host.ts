@@ -102,7 +102,11 @@ export class PluginHost {
       notifications: this.notifications,
       submit: (input, limits) => options.jobs.submit(input, limits),
     };
-    options.completionHooks.add('plugins', (event) => this.runCompletionHooks(event));
+    options.completionHooks.add(
+      'plugins',
+      (event) => this.runCompletionHooks(event),
+      () => this.hasCompletionHooks(),
+    );
     options.jobs.tasks.onControl((job) => this.tellControl(job));
   }
 
@@ -376,6 +380,15 @@ export class PluginHost {
       }
     }
     return undefined;
+  }
+
+  /** True while a plugin listens to download.completed, or may once it has started. */
+  private hasCompletionHooks(): boolean {
+    for (const p of this.plugins.values()) {
+      if (!p.enabled) continue;
+      if (p.state === 'starting' || (p.state === 'active' && p.hooks.has('download.completed'))) return true;
+    }
+    return false;
   }
 
   private async runCompletionHooks(event: { job: DownloadJob; resource: Resource }): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadJob } from '../../../src-common/contract';
@@ -28,15 +28,18 @@ afterEach(async () => {
   dir = undefined;
 });
 
+let engine = scriptedEngine();
+
 async function open(dataDir: string): Promise<Core & CoreParts> {
   const downloadDir = join(dataDir, 'dl');
   mkdirSync(downloadDir, { recursive: true });
+  engine = scriptedEngine();
   const opened = createCoreWithParts({
     dataDir,
     downloadDir,
     runtime: 'headless',
     version: '1.0.0',
-    downloadRunner: scriptedEngine().runner,
+    downloadRunner: engine.runner,
     bundledPluginsDir: join(dataDir, 'no-bundled'),
     plugins: { limits: { ...testLimits, idleMs: 200 } },
     jobs: { throttleMs: { download: 0, plugin: 0 } },
@@ -98,5 +101,47 @@ describe('plugin workers run only while there is work', () => {
     expect(actions.map((a) => a.id).sort()).toEqual(['slow', 'tag']);
     expect((await tag(core)).result.message).toBe('tagged');
     expect(activations(core)).toBe(1);
+  });
+});
+
+const listener = `
+export function activate(haul) {
+  haul.on('download.completed', ({ resource }) => { haul.log('heard ' + resource.name); });
+}`;
+
+/** Finishes one download through the scripted engine and waits for its end. */
+async function finishOne(c: Core & CoreParts, name: string): Promise<DownloadJob> {
+  const [job] = c.jobs.submit({ url: `https://files.example/${name}` }).jobs;
+  const path = join(dir!.path, 'dl', name);
+  writeFileSync(path, 'content');
+  engine.running()[0]!.succeed({ path, fileName: name, totalBytes: 7, contentType: null, sha256: null });
+  return waitFor(() => {
+    const now = c.jobs.registry.get(job!.id) as DownloadJob;
+    return now.status === 'completed' && now;
+  }, `${name} to complete`);
+}
+
+describe('completion hooks run only when a plugin listens', () => {
+  it('no plugin listening: no hook runs and the resource comes with the completion', async () => {
+    dir = tempDir('haul-sleep-');
+    writePlugin(join(dir.path, 'plugins'), 'sleepy', { code: sleepy });
+    core = await open(dir.path);
+    expect(core.completionHooks.list()).toEqual([]);
+    const job = await finishOne(core, 'quiet.bin');
+    expect(core.library.get((job as { resourceId: number }).resourceId).name).toBe('quiet.bin');
+  });
+
+  it('a plugin listening to download.completed hears each download, and stops when disabled', async () => {
+    dir = tempDir('haul-sleep-');
+    writePlugin(join(dir.path, 'plugins'), 'listener', { code: listener });
+    core = await open(dir.path);
+    expect(core.completionHooks.list().map((h) => h.name)).toEqual(['plugins']);
+    await finishOne(core, 'heard.bin');
+    expect(core.plugins.logOf('listener').some((l) => l.endsWith('heard heard.bin'))).toBe(true);
+
+    await call(core, 'plugins.disable', { name: 'listener' });
+    expect(core.completionHooks.list()).toEqual([]);
+    await finishOne(core, 'unheard.bin');
+    expect(core.plugins.logOf('listener').some((l) => l.endsWith('heard unheard.bin'))).toBe(false);
   });
 });
