@@ -53,6 +53,8 @@ async function runOnce(ctx: DownloadContext, settings: EngineSettings): Promise<
     await transfer.run();
   } catch (error) {
     return stop(ctx, transfer, error);
+  } finally {
+    transfer.release();
   }
   ctx.enterProcessing();
   try {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
@@ -80,6 +81,26 @@ describe('a server that misbehaves', () => {
     // throttled server's step of rate / 20 bytes.
     const extra = served.reduce((sum, r) => sum + r.bytes, 0) - body.length;
     expect(extra).toBeLessThanOrEqual(rate / 20);
+  });
+
+  it('raises no listener-leak warning on eight connections, and leaves no listener on the job signal', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const body = randomBody(16 * 1024 * 1024);
+      server.file('/eight.bin', body, { rateLimit: 1024 * 1024 });
+      const t = makeContext(testJob(server.url('/eight.bin'), await tempDir(), { connections: 8 }));
+      const outcome = await testEngine({ stallTimeoutMs: 10_000 })(t.ctx);
+      expect(outcome.sha256).toBe(sha256(body));
+      expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBe(8);
+      // Emitted on the next tick after the listener that crossed the limit.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+      expect(getEventListeners(t.ctx.signal, 'abort')).toHaveLength(0);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('adds no connection to a throttled download while its own CPU is the limit', async () => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { AnswerBody } from './answer-body';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
@@ -35,7 +36,7 @@ export class Transfer implements WorkerHost {
   ranges = false;
   readonly digest: FileDigest;
   readonly limiter: RateLimiter;
-  private internal = new AbortController();
+  private internal: AbortController;
   private readonly workers = new Set<SegmentWorker>();
   private readonly running = new Set<Promise<void>>();
   private error: unknown = null;
@@ -71,9 +72,28 @@ export class Transfer implements WorkerHost {
       (state) => ctx.saveState(state),
       (error) => this.fail(error),
     );
-    const stop = (): void => this.internal.abort(ctx.signal.reason);
-    if (ctx.signal.aborted) stop();
-    else ctx.signal.addEventListener('abort', stop, { once: true });
+    this.internal = this.newController();
+    if (ctx.signal.aborted) this.stopOnAbort();
+    else ctx.signal.addEventListener('abort', this.stopOnAbort, { once: true });
+  }
+
+  /** Aborts whichever internal controller is current. */
+  private readonly stopOnAbort = (): void => this.internal.abort(this.ctx.signal.reason);
+
+  /**
+   * Each connection listens to the internal signal while its request is open and while
+   * it waits for the speed limit. Workers are at most the connections plus as many
+   * retiring, so past this bound a listener would be a leak worth Node's warning.
+   */
+  private newController(): AbortController {
+    const controller = new AbortController();
+    setMaxListeners(4 * this.maxConnections() + 4, controller.signal);
+    return controller;
+  }
+
+  /** The transfer is over: the job's signal no longer holds it. */
+  release(): void {
+    this.ctx.signal.removeEventListener('abort', this.stopOnAbort);
   }
 
   get signal(): AbortSignal {
@@ -204,10 +224,9 @@ export class Transfer implements WorkerHost {
 
   /** After a restart, the internal controller is spent: a fresh one, still tied to ctx. */
   private async resetAbort(): Promise<void> {
-    const internal = new AbortController();
-    this.internal = internal;
-    if (this.ctx.signal.aborted) internal.abort(this.ctx.signal.reason);
-    else this.ctx.signal.addEventListener('abort', () => internal.abort(this.ctx.signal.reason), { once: true });
+    // The listener added at construction aborts whichever controller is current.
+    this.internal = this.newController();
+    if (this.ctx.signal.aborted) this.stopOnAbort();
     this.checkpoints.stop();
     await this.checkpoints.settled();
   }
