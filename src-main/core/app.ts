@@ -18,6 +18,7 @@ import type { DownloadRunner, PluginJobRunner } from './jobs/runner';
 import { findBundledPluginsDir } from './plugins/bundled-dir';
 import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/plugin-host';
 import { SettingsStore } from './settings';
+import { Checkpointer } from './store/checkpointer';
 import { openOrRecoverDatabase, schemaVersion } from './store/database';
 import { GidStore } from './store/gid-store';
 import { makeDataDirPrivate } from './store/private-files';
@@ -104,10 +105,9 @@ export function createCore(options: CoreOptions): Core {
 /** The core and the parts behind it: for tests and benchmarks that drive the parts directly. */
 export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
   const notices = makeDataDirPrivate(options.dataDir);
-  const { db, movedAside } = openOrRecoverDatabase({
-    file: join(options.dataDir, 'haul.db'),
-    nativeBinding: options.nativeBinding,
-  });
+  const dbFile = join(options.dataDir, 'haul.db');
+  const { db, movedAside } = openOrRecoverDatabase({ file: dbFile, nativeBinding: options.nativeBinding });
+  const checkpointer = new Checkpointer(db, { file: dbFile, nativeBinding: options.nativeBinding });
   if (movedAside) {
     notices.push(
       `The job database was damaged and has been moved aside to ${movedAside}; Haul started with a fresh one.`,
@@ -163,6 +163,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     pluginRunner,
     afterDownload: afterDownload(library, completionHooks, (id, line) => jobs.registry.log(id, line)),
     clock: options.clock,
+    onWrite: () => checkpointer.active(),
     ...options.jobs,
   });
   const plugins = new PluginHost({
@@ -283,6 +284,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
       // Jobs first: running plugin jobs stop as `shutdown` (resumable state), not as crashes.
       await jobs.close();
       await plugins.close();
+      await checkpointer.close();
       db.close();
     },
   };

@@ -46,6 +46,8 @@ export interface JobCenterOptions {
   eventBufferSize?: number;
   /** After a restart, how long running tasks without a heartbeat wait for their creator. @default 300 */
   taskRestartGraceSec?: number;
+  /** Called at each status change written to SQLite: the jobs are busy writing. */
+  onWrite?: () => void;
 }
 
 export interface PluginJobSpec {
@@ -80,7 +82,7 @@ export class JobCenter {
       throttleMs: options.throttleMs,
       bufferSize: options.eventBufferSize,
     });
-    this.registry = new JobRegistry(options.db, this.store, this.hub, this.clock);
+    this.registry = new JobRegistry(options.db, this.store, this.hub, this.clock, options.onWrite);
     const settings = options.settings.get();
     this.scheduler = new Scheduler({
       registry: this.registry,

@@ -63,6 +63,8 @@ export class JobRegistry {
     private readonly store: JobStore,
     private readonly hub: EventHub,
     private readonly clock: Clock,
+    /** Called at each status change: the jobs are busy writing. */
+    private readonly onWrite: () => void = () => undefined,
   ) {}
 
   private put(id: string, given: StoredJob): void {
@@ -213,6 +215,7 @@ export class JobRegistry {
     options: { held?: boolean } = {},
   ): Job {
     const now = this.clock.now();
+    this.onWrite();
     const change = () => {
       const current = this.live.get(id) ?? this.store.get(id);
       if (!current) throw new HaulError('not_found', `No job with id ${id}.`);

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Checkpointer } from './checkpointer';
+import { openDatabase } from './database';
+
+const open: Database[] = [];
+afterEach(() => {
+  for (const db of open.splice(0)) if (db.open) db.close();
+});
+
+async function freshDatabase(): Promise<{ db: Database; file: string }> {
+  const file = join(await mkdtemp(join(tmpdir(), 'haul-ckpt-')), 'haul.db');
+  const db = openDatabase({ file });
+  open.push(db);
+  db.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+  return { db, file };
+}
+
+/** About 2 pages a commit, each in a commit of its own as the jobs write. */
+function writeCommits(db: Database, count: number): void {
+  const insert = db.prepare('INSERT INTO blobs (body) VALUES (?)');
+  for (let i = 0; i < count; i += 1) insert.run(Buffer.alloc(6000, i));
+}
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The status changes of a handful of small files in a row. */
+function burst(checkpointer: Checkpointer): void {
+  for (let i = 0; i < 20; i += 1) checkpointer.active();
+}
+
+const autocheckpoint = (db: Database): number => db.pragma('wal_autocheckpoint', { simple: true }) as number;
+
+describe('the checkpoint worker', () => {
+  it('starts on a burst of status changes, copies the WAL back from its own thread, and the WAL goes at close', async () => {
+    const { db, file } = await freshDatabase();
+    const copied: number[] = [];
+    const checkpointer = new Checkpointer(db, { file, intervalMs: 20, onCheckpoint: (r) => copied.push(r.copied) });
+    // A few status changes (one large download) leave the checkpoints where they were.
+    for (let i = 0; i < 19; i += 1) checkpointer.active();
+    expect(checkpointer.running).toBe(false);
+    expect(autocheckpoint(db)).toBe(1000);
+    checkpointer.active();
+    expect(checkpointer.running).toBe(true);
+    // The main connection leaves the checkpoints to the worker unless it falls far behind.
+    expect(autocheckpoint(db)).toBe(10_000);
+    writeCommits(db, 400);
+    await until(() => copied.some((n) => n > 0));
+    expect(db.prepare('SELECT count(*) AS n FROM blobs').get()).toEqual({ n: 400 });
+
+    await checkpointer.close();
+    expect(checkpointer.running).toBe(false);
+    db.close();
+    // The main connection closed last: SQLite removed the WAL, as after any clean stop.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const reopened = openDatabase({ file });
+    open.push(reopened);
+    expect(reopened.prepare('SELECT count(*) AS n FROM blobs').get()).toEqual({ n: 400 });
+  });
+
+  it('stops after a quiet spell, gives the checkpoints back to the main connection, and starts again on work', async () => {
+    const { db, file } = await freshDatabase();
+    const checkpointer = new Checkpointer(db, { file, intervalMs: 10, idleTicks: 3 });
+    burst(checkpointer);
+    writeCommits(db, 50);
+    await until(() => !checkpointer.running);
+    expect(autocheckpoint(db)).toBe(1000);
+    burst(checkpointer);
+    expect(checkpointer.running).toBe(true);
+    await checkpointer.close();
+  });
+
+  it('leaves the checkpoints to the main connection when the worker cannot start, and does not try again', async () => {
+    const { db, file } = await freshDatabase();
+    const checkpointer = new Checkpointer(db, { file, module: join(tmpdir(), 'no-such-module.js') });
+    burst(checkpointer);
+    expect(checkpointer.running).toBe(true);
+    await until(() => !checkpointer.running);
+    expect(autocheckpoint(db)).toBe(1000);
+    burst(checkpointer);
+    expect(checkpointer.running).toBe(false);
+    writeCommits(db, 10);
+    await checkpointer.close();
+  });
+});
