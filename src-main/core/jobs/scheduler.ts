@@ -38,6 +38,19 @@ export interface SchedulerOptions {
 
 type Stop = StopReason | 'timeout';
 
+interface RunningWork {
+  controller: AbortController;
+  settled: Promise<void>;
+  source: 'download' | 'plugin';
+  pluginName?: string;
+  /**
+   * A download whose bytes are all in (syncing, hashing, renaming) no longer holds its
+   * slot: the slots are for transfers, and the next download starts while the disk
+   * finishes this one. At most as many as the slots are processing so at once.
+   */
+  processing?: boolean;
+}
+
 function toJobError(error: unknown): JobError & { transient: boolean; retryAfterMs?: number } {
   if (error instanceof JobFailure) {
     return {
@@ -77,10 +90,7 @@ function quietly(action: () => void): void {
  * failures with backoff, and stops work through AbortSignals.
  */
 export class Scheduler {
-  private readonly running = new Map<
-    string,
-    { controller: AbortController; settled: Promise<void>; source: 'download' | 'plugin'; pluginName?: string }
-  >();
+  private readonly running = new Map<string, RunningWork>();
   private wakeTimer: unknown;
   private wakeAt = Infinity;
   private stopped = false;
@@ -106,10 +116,14 @@ export class Scheduler {
     // A slot stays taken until its work has settled, even if the job was removed meanwhile.
     const busy = { download: 0, plugin: 0 };
     const busyPlugins = new Set<string>();
+    let processing = 0;
     for (const run of this.running.values()) {
-      busy[run.source] += 1;
+      if (run.processing) processing += 1;
+      else busy[run.source] += 1;
       if (run.pluginName !== undefined) busyPlugins.add(run.pluginName);
     }
+    // Processing beyond one slot's worth each takes a slot again: the disk is the limit then.
+    busy.download += Math.max(0, processing - this.slots.download);
     // The common case under load: every slot taken, nothing to look at.
     if (busy.download >= this.slots.download && busy.plugin >= this.slots.plugin) return;
     const now = clock.now();
@@ -157,6 +171,13 @@ export class Scheduler {
       this.wakeAt = Infinity;
       this.pump();
     }, at - this.options.clock.now());
+  }
+
+  private releaseSlot(id: string): void {
+    const run = this.running.get(id);
+    if (!run || run.processing) return;
+    run.processing = true;
+    this.pump();
   }
 
   private track(job: DownloadJob | PluginJob, controller: AbortController, work: Promise<void>): void {
@@ -231,6 +252,7 @@ export class Scheduler {
         enterProcessing: () => {
           if (!signal.aborted) {
             registry.transition(id, 'process', { message: 'Verifying…', speed: 0, eta: null }, {}, { held: true });
+            this.releaseSlot(id);
           }
         },
       });

@@ -77,7 +77,7 @@ export const settingGroups: FieldGroup[] = [
       {
         key: 'maxConcurrentDownloads',
         label: 'Downloads at once',
-        hint: 'How many downloads run at the same time; the rest wait in order.',
+        hint: 'How many downloads transfer at the same time; the rest wait in order. One being verified and saved no longer takes a place.',
         kind: { type: 'int', min: 1, max: 20 },
       },
       {
