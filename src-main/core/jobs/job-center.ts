@@ -46,7 +46,7 @@ export interface JobCenterOptions {
   eventBufferSize?: number;
   /** After a restart, how long running tasks without a heartbeat wait for their creator. @default 300 */
   taskRestartGraceSec?: number;
-  /** Called at each status change written to SQLite: the jobs are busy writing. */
+  /** Called at each status change (held in memory or committed): the jobs are busy writing. */
   onWrite?: () => void;
 }
 
