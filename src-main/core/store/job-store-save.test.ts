@@ -57,6 +57,46 @@ describe('saving a job', () => {
   });
 });
 
+describe("the columns made from a job's text", () => {
+  it('follow a new name and are left alone by a change of status', () => {
+    dir = tempDir();
+    const db = openDatabase({ file: join(dir.path, 'h.db') });
+    const store = new JobStore(db);
+    const row = () =>
+      db.prepare(`SELECT search, sort_name AS sortName FROM jobs WHERE id = ?`).get('aaaa0001') as {
+        search: string;
+        sortName: string;
+      };
+    const first = stored(
+      downloadJob({ id: 'aaaa0001', status: 'pending', url: 'https://a.example/get?id=7', fileName: null }),
+    );
+    store.insert(first);
+    expect(row()).toEqual({ search: 'https://a.example/get?id=7', sortName: 'get' });
+    const seen = watchColumns(db);
+    db.exec(`CREATE TEMP TRIGGER seen_text AFTER UPDATE OF search, sort_name ON jobs
+      BEGIN INSERT INTO seen VALUES ('text'); END;`);
+
+    const named = stored({ ...first.job, fileName: 'Part 7.pdf', updatedAt: 5 });
+    store.save(named, first);
+    expect(row()).toEqual({
+      search: 'https://a.example/get?id=7\npart 7.pdf',
+      sortName: `part ${'7'.padStart(20, '0')}.pdf`,
+    });
+    expect(seen().sort()).toEqual(['data', 'text']);
+    const started = stored({ ...named.job, status: 'downloading', updatedAt: 6 });
+    store.save(started, named);
+    expect(seen().sort()).toEqual(['data', 'status']);
+    const renamed = stored({ ...started.job, finalUrl: 'https://b.example/Other.pdf', fileName: null, updatedAt: 7 });
+    store.save(renamed, started);
+    expect(seen().sort()).toEqual(['data', 'text']);
+    expect(row()).toEqual({ search: 'https://a.example/get?id=7', sortName: 'other.pdf' });
+    const redirected = stored({ ...renamed.job, finalUrl: 'https://c.example/Third.pdf', updatedAt: 8 });
+    store.save(redirected, renamed);
+    expect(row()).toEqual({ search: 'https://a.example/get?id=7', sortName: 'third.pdf' });
+    db.close();
+  });
+});
+
 describe('the search text of a download', () => {
   it('changes with the name only when the name is not already in the URL', () => {
     const job = downloadJob({ url: 'https://A.example/files/Report%202026.PDF?x=1', fileName: null });

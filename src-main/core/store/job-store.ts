@@ -59,6 +59,9 @@ function prepareStatements(db: Database) {
     counts: db.prepare<[Job['source']], { status: JobStatus; n: number }>(
       `SELECT status, count(*) AS n FROM jobs WHERE source = ? GROUP BY status`,
     ),
+    countsBySource: db.prepare<[], { source: Job['source']; status: JobStatus; n: number }>(
+      `SELECT source, status, count(*) AS n FROM jobs GROUP BY source, status`,
+    ),
   };
 }
 
@@ -147,9 +150,9 @@ export class JobStore {
    * or read); then only the columns that differ from it are written. Without it, all.
    */
   save(stored: StoredJob, previous?: StoredJob): void {
-    const params = writeParams(stored);
-    const columns =
-      previous && previous.job.id === stored.job.id ? changedColumns(stored, params, previous) : allColumns;
+    const same = previous && previous.job.id === stored.job.id ? previous : undefined;
+    const params = writeParams(stored, true, same);
+    const columns = same ? changedColumns(stored, params, same) : allColumns;
     const result = this.writes.update(columns).run(params);
     if (result.changes !== 1) throw new HaulError('not_found', `No job ${stored.job.id}`);
   }
@@ -207,6 +210,13 @@ export class JobStore {
   counts(source: Job['source']): Partial<Record<JobStatus, number>> {
     const counts: Partial<Record<JobStatus, number>> = {};
     for (const row of this.statements.counts.all(source)) counts[row.status] = row.n;
+    return counts;
+  }
+
+  /** The counts of every source, in one read. */
+  countsBySource(): Record<Job['source'], Partial<Record<JobStatus, number>>> {
+    const counts: Record<Job['source'], Partial<Record<JobStatus, number>>> = { download: {}, plugin: {}, task: {} };
+    for (const row of this.statements.countsBySource.all()) counts[row.source][row.status] = row.n;
     return counts;
   }
 

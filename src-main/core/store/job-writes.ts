@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Job, JobStatus } from '../../../src-common/contract';
 import { searchText } from './job-filter';
 import type { StoredJob } from './stored-job';
-import { sortColumns } from './sort-columns';
+import { sortName } from './sort-columns';
 
 /** What a write binds: the job's columns, named as in the SQL. */
 export interface WriteParams {
@@ -83,16 +83,53 @@ const updatable = [
 
 export const allColumns = (1 << updatable.length) - 1;
 
-/** `withData` false: the JSON columns are left empty (a row compared, not written). */
-export function writeParams(stored: StoredJob, withData = true): WriteParams {
+interface TextColumns {
+  search: string;
+  sortName: string;
+}
+
+/**
+ * The columns made from a job's text, by job object. A job object is replaced, never
+ * changed; a save computes the job it replaces again (to compare), and most changes keep
+ * the text (a status, progress), so the columns are taken over from the job before. Each
+ * costs a regular expression pass, and the name of a download not named yet a URL parse.
+ */
+const textColumnsOf = new WeakMap<Job, TextColumns>();
+
+function sameText(a: Job, b: Job): boolean {
+  if (a.source === 'download' && b.source === 'download')
+    return a.url === b.url && a.fileName === b.fileName && a.finalUrl === b.finalUrl;
+  if (a.source === 'plugin' && b.source === 'plugin')
+    return a.label === b.label && a.pluginName === b.pluginName && a.actionId === b.actionId;
+  if (a.source === 'task' && b.source === 'task')
+    return a.name === b.name && a.description === b.description && a.creator === b.creator && a.type === b.type;
+  return false;
+}
+
+function textColumns(job: Job, before?: Job): TextColumns {
+  let text = textColumnsOf.get(job);
+  if (text) return text;
+  // The job before is compared with this one anyway: its columns are needed either way.
+  const known = before && textColumns(before);
+  text = known && sameText(job, before) ? known : { search: searchText(job), sortName: sortName(job) };
+  textColumnsOf.set(job, text);
+  return text;
+}
+
+/**
+ * `withData` false: the JSON columns are left empty (a row compared, not written).
+ * `before`: the job this one replaces, whose text columns it may share.
+ */
+export function writeParams(stored: StoredJob, withData = true, before?: StoredJob): WriteParams {
   const { job } = stored;
   const { status: _status, ...rest } = job;
+  const text = textColumns(job, before?.job);
   return {
     id: job.id,
     source: job.source,
     status: job.status,
     type: job.source === 'download' ? 'download' : job.source === 'plugin' ? job.actionId : job.type,
-    search: searchText(job),
+    search: text.search,
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
     startedAt: job.startedAt,
@@ -100,7 +137,9 @@ export function writeParams(stored: StoredJob, withData = true): WriteParams {
     idempotencyKey: job.idempotencyKey,
     priority: job.source === 'download' ? job.priority : 0,
     position: stored.position,
-    ...sortColumns(job),
+    sortName: text.sortName,
+    size: job.source === 'download' ? job.totalBytes : null,
+    progress: job.progress,
     live: stored.live ? 1 : 0,
     notBefore: stored.notBefore,
     data: withData ? JSON.stringify(rest.source === 'download' ? { ...rest, position: undefined } : rest) : '',

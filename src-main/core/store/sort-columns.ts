@@ -12,9 +12,9 @@ export function nameSortKey(name: string): string {
   return name.toLowerCase().replace(/\d+/gu, (digits) => digits.replace(/^0+(?=\d)/u, '').padStart(digitWidth, '0'));
 }
 
-/** The columns the Downloads table sorts by, kept beside the job's JSON. */
-export function sortColumns(job: Job): { sortName: string; size: number | null; progress: number } {
-  if (job.source === 'plugin') return { sortName: nameSortKey(job.label), size: null, progress: job.progress };
-  if (job.source === 'task') return { sortName: nameSortKey(job.name), size: null, progress: job.progress };
-  return { sortName: nameSortKey(downloadName(job)), size: job.totalBytes, progress: job.progress };
+/** The sort key of the name the Downloads table shows (size and progress sort as they are). */
+export function sortName(job: Job): string {
+  if (job.source === 'plugin') return nameSortKey(job.label);
+  if (job.source === 'task') return nameSortKey(job.name);
+  return nameSortKey(downloadName(job));
 }
