@@ -411,8 +411,9 @@ export class JobCenter {
     // Counts read the status column, corrected for the statuses held in memory (a start
     // or processing step not written yet): a poll writes nothing.
     const held = this.registry.heldStatuses();
+    const bySource = this.store.countsBySource();
     const counts = (source: Job['source'], statuses: readonly string[]) => {
-      const stored = this.store.counts(source);
+      const stored = bySource[source];
       for (const change of held) {
         if (change.source !== source) continue;
         stored[change.written] = (stored[change.written] ?? 0) - 1;
@@ -420,17 +421,12 @@ export class JobCenter {
       }
       return Object.fromEntries(statuses.map((s) => [s, stored[s as Job['status']] ?? 0]));
     };
-    const now = this.clock.now();
-    const live = this.registry.liveJobs();
-    const retrying = (source: Job['source']) =>
-      live.filter(
-        (s) => s.job.source === source && s.job.status === 'pending' && s.notBefore !== null && s.notBefore > now,
-      ).length;
+    const retrying = this.registry.retryingCounts(this.clock.now());
     return {
       queues: [
-        { name: 'download', counts: counts('download', downloadStatuses), retrying: retrying('download') },
-        { name: 'plugin', counts: counts('plugin', pluginStatuses), retrying: retrying('plugin') },
-        { name: 'task', counts: counts('task', taskStatuses), retrying: retrying('task') },
+        { name: 'download', counts: counts('download', downloadStatuses), retrying: retrying.download },
+        { name: 'plugin', counts: counts('plugin', pluginStatuses), retrying: retrying.plugin },
+        { name: 'task', counts: counts('task', taskStatuses), retrying: retrying.task },
       ],
     };
   }

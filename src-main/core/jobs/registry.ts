@@ -116,6 +116,15 @@ export class JobRegistry {
     return { jobs, actionJobs, tasks };
   }
 
+  /** Per source, the pending jobs waiting for a retry (`notBefore` after `now`): one pass, no copy. */
+  retryingCounts(now: number): Record<Job['source'], number> {
+    const counts = { download: 0, plugin: 0, task: 0 };
+    for (const { job, notBefore } of this.live.values()) {
+      if (job.status === 'pending' && notBefore !== null && notBefore > now) counts[job.source] += 1;
+    }
+    return counts;
+  }
+
   liveJobs(): StoredJob[] {
     return [...this.live.values()];
   }
