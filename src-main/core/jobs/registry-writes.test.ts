@@ -79,7 +79,7 @@ describe('the registry writes what changed', () => {
     expect(column(b!.id)).toBe('cancelled');
   });
 
-  it('a start is held in memory and written with the name the download takes', async () => {
+  it('a start stays held when the download records its name; its next write takes both', async () => {
     t = openTestCenter();
     const [job] = t.center.submit({ url: 'https://a.example/f.iso' }).jobs;
     const id = job!.id;
@@ -90,10 +90,37 @@ describe('the registry writes what changed', () => {
     expect(row().status).toBe('pending');
     // Every check sees the status held in memory.
     expect(() => t!.center.registry.transition(id, 'start')).toThrow(/is downloading/);
+    const seen = watchColumns(t.db);
     attempt.context.saveState({ v: 1, claimed: true }, { fileName: 'f.iso' });
-    expect(row().status).toBe('downloading');
-    expect(JSON.parse(row().data)).toMatchObject({ attempts: 1, fileName: 'f.iso' });
+    // The name and the resume state are in SQLite at once; the start's columns are not rewritten.
     expect(t.center.store.get(id)?.resumeState).toEqual({ v: 1, claimed: true });
+    expect(JSON.parse(row().data)).toMatchObject({ fileName: 'f.iso', attempts: 0 });
+    expect(row().status).toBe('pending');
+    expect(seen()).toEqual(['data']);
+    expect(t.center.registry.get(id)).toMatchObject({ status: 'downloading', attempts: 1, fileName: 'f.iso' });
+    expect(t.center.queues().queues[0]!.counts).toMatchObject({ pending: 0, downloading: 1 });
+    // The progress flush (or the next transition) writes the held start.
+    t.center.registry.flushProgress();
+    expect(row().status).toBe('downloading');
+    expect(JSON.parse(row().data)).toMatchObject({ fileName: 'f.iso', attempts: 1 });
+    expect(t.center.store.get(id)).toEqual(t.center.registry.stored(id));
+  });
+
+  it('a crash after the name was recorded finds the job pending with it, and resumes with its state', async () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/f.iso' }).jobs;
+    const id = job!.id;
+    t.engine.running()[0]!.context.saveState({ v: 1, claimed: true }, { fileName: 'f.iso' });
+    // No close: what a killed process leaves is what SQLite has.
+    const again = openTestCenter({ dir: { path: join(t.file, '..'), remove: () => undefined } });
+    try {
+      await settle();
+      expect(again.center.registry.get(id)).toMatchObject({ status: 'downloading', attempts: 1, fileName: 'f.iso' });
+      const [attempt] = again.engine.running();
+      expect(attempt?.context.resumeState).toEqual({ v: 1, claimed: true });
+    } finally {
+      await again.close();
+    }
   });
 
   it('a crash while the start is held finds the job pending, and it starts again', async () => {

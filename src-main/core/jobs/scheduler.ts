@@ -194,9 +194,10 @@ export class Scheduler {
     const { registry, clock } = this.options;
     const id = queued.id;
     const controller = new AbortController();
-    // Held: written with the name the download takes before its first byte (or with its
-    // failure, or the progress flush within a second). A crash before that finds the job
-    // pending, as recovery would have made it; only the attempt is not counted.
+    // Held: written with the job's next transition (its completion, failure or stop) or the
+    // progress flush within a second; the name the download takes is written at once
+    // without it. A crash before that finds the job pending, as recovery would have made
+    // it, with that name and its resume state; only the attempt is not counted.
     const job = registry.transition(
       id,
       'start',
