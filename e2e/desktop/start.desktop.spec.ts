@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { addThroughDialog, goTo, panelItem, screenshotDir } from '../ui';
+import { addThroughDialog, goTo, panelItem, row, screenshotDir } from '../ui';
 import { expect, test } from './desktop-fixtures';
 
 test('starts: one isolated window with the renderer, the tray, the menu and the haul:// protocol', async ({
@@ -50,6 +50,10 @@ test('the window in light and dark, with downloads and a link handed over from o
   ]);
   await expect(panelItem(app.page, 'photos.zip')).toHaveAttribute('data-status', 'completed');
   await expect(panelItem(app.page, 'ubuntu-24.04.1-desktop-amd64.iso')).toHaveAttribute('data-status', 'downloading');
+  // The table reads its rows again up to 400 ms after an event: the picture waits for it.
+  for (const name of ['photos.zip', 'report-2026.pdf', 'ubuntu-24.04.1-desktop-amd64.iso']) {
+    await expect(row(app.page, name)).toBeVisible();
+  }
   await shootThemes(app.page, 'desktop-downloads');
 
   const link = files.file('linked-file.pdf');
