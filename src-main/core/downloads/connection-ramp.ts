@@ -28,6 +28,11 @@ export const payoffMs = 1500;
  */
 const slowFactor = 6;
 
+/** True when the rest, at `rate` bytes a second, would take `slowFactor` times the payoff. */
+function clearlySlowAt(rate: number, remaining: number): boolean {
+  return (remaining / rate) * 1000 > slowFactor * payoffMs;
+}
+
 /**
  * The share of a window the main thread was busy from which Haul's own CPU, not the
  * server or the network, is taken to be the limit: more connections would only add work
@@ -175,7 +180,7 @@ export class ConnectionRamp {
         return this.settle(this.target);
       }
       // On a link clearly slow for the file left, the warm-up is too small to matter.
-      if ((remaining / rate) * 1000 > slowFactor * payoffMs) this.warming = false;
+      if (clearlySlowAt(rate, remaining)) this.warming = false;
       if (this.warming) {
         // Still rising on its own: a step measured against this window would be credited
         // with the rest of the warm-up and look like a gain.
@@ -205,7 +210,7 @@ export class ConnectionRamp {
   private clearlySlow(bytes: number, elapsed: number, remaining: number, busy: number): boolean {
     // A busy main thread is still starting (or is the limit): the whole window decides.
     if (!this.firstWindow || elapsed < this.windowMs / 2 || bytes <= 0 || busy >= cpuBoundShare) return false;
-    return (remaining / bytes) * elapsed > slowFactor * payoffMs;
+    return clearlySlowAt((bytes * 1000) / elapsed, remaining);
   }
 
   private step(next: number): number {
