@@ -45,6 +45,13 @@ export interface DownloadEngineOptions {
    * connections share the file. @default 16 MiB
    */
   initialSegmentBytes?: number;
+  /**
+   * A new download whose answer announces at most this many bytes holds them in memory
+   * while they come, and its name, part file and write wait for the processing step,
+   * which frees the download's slot sooner. 0: every answer goes to a part file as it
+   * comes. @default 256 KiB
+   */
+  heldAnswerBytes?: number;
   /** How often throughput is measured to decide whether more connections pay (a measurement lasts two). @default 100 */
   rampIntervalMs?: number;
   /**
@@ -113,6 +120,7 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     minSpeedWindowMs: options.minSpeedWindowMs ?? 60_000,
     minSegmentBytes: Math.max(1, options.minSegmentBytes ?? 1 << 20),
     initialSegmentBytes: Math.max(1, options.initialSegmentBytes ?? 16 << 20),
+    heldAnswerBytes: Math.max(0, options.heldAnswerBytes ?? 256 << 10),
     rampIntervalMs: options.rampIntervalMs ?? 100,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
     checkpointBytes: Math.max(1, options.checkpointBytes ?? 32 << 20),

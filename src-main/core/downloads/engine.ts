@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { JobFailure, type DownloadContext, type DownloadOutcome, type DownloadRunner } from '../jobs/runner';
 import { resolveSettings, type DownloadEngineOptions, type EngineSettings } from './engine-options';
-import { finishDownload } from './finish';
+import { finishDownload, finishHeld } from './finish';
 import { alreadyPublished } from './published';
 import { resolveFolder } from './target-folder';
 import { Transfer } from './transfer';
@@ -58,7 +58,9 @@ async function runOnce(ctx: DownloadContext, settings: EngineSettings): Promise<
   }
   ctx.enterProcessing();
   try {
-    return await finishDownload(ctx, transfer, { recordOrigin: settings.recordOrigin });
+    const options = { recordOrigin: settings.recordOrigin };
+    const { held } = transfer;
+    return await (held ? finishHeld(ctx, transfer, held, options) : finishDownload(ctx, transfer, options));
   } catch (error) {
     return stop(ctx, transfer, error);
   }

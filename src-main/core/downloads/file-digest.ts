@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Checksum } from '../../../src-common/contract';
-import type { PartFile } from './part-file';
+import type { PartBytes } from './part-file';
 
 export type HashAlgorithm = 'sha256' | 'sha1' | 'md5';
 
@@ -102,7 +102,7 @@ export class FileDigest {
    * Bytes [0, `end`) are in the part file: whatever of them is not hashed yet is read
    * back and hashed, in the background and in file order.
    */
-  follow(part: PartFile, end: number): void {
+  follow(part: PartBytes, end: number): void {
     if (end > this.target) this.target = end;
     if (this.target <= this.hashed || this.reading !== null || this.failure !== null) return;
     const generation = this.generation;
@@ -113,7 +113,7 @@ export class FileDigest {
       });
   }
 
-  private async readBack(part: PartFile, generation: number): Promise<void> {
+  private async readBack(part: PartBytes, generation: number): Promise<void> {
     // Its own reference: after a reset a read of the old file may still be filling it.
     const scratch = (this.scratch ??= Buffer.allocUnsafeSlow(readBackBytes));
     for (;;) {
@@ -153,7 +153,7 @@ export class FileDigest {
   }
 
   /** Hashes the rest of the file from disk and returns the hex digests. */
-  async finish(part: PartFile, total: number): Promise<{ sha256: string; checksum: string | null }> {
+  async finish(part: PartBytes, total: number): Promise<{ sha256: string; checksum: string | null }> {
     // Bytes past the end were hashed (the file turned out shorter): start over from disk.
     if (this.hashed > total) this.reset();
     this.target = Math.min(this.target, total);

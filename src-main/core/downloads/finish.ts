@@ -1,12 +1,28 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JobFailure, type DownloadContext, type DownloadOutcome } from '../jobs/runner';
+import { partSuffix } from './file-name';
+import { claimPart } from './first-response';
 import { detectType, magicLength } from './magic-bytes';
 import { mediaType } from './name-from-response';
 import { recordOrigin } from './origin-xattr';
+import type { MemoryPart } from './part-file';
 import { encodeState } from './resume-state';
-import { withPublishing } from './published';
+import { withPublishing, type Publishing } from './published';
 import { publish } from './target-folder';
 import type { Transfer } from './transfer';
+
+/** Throws a `checksum` failure, after `forget`, when the user's checksum does not match. */
+function checkChecksum(ctx: DownloadContext, checksum: string | null, forget: () => void): void {
+  const expected = ctx.job.options.checksum;
+  if (!expected || checksum === expected.value.toLowerCase()) return;
+  forget();
+  throw new JobFailure(
+    'checksum',
+    `The file's ${expected.algorithm} is ${checksum}, but ${expected.value.toLowerCase()} was expected. ` +
+      'The download is damaged or not the file you meant; it was not saved under its name.',
+  );
+}
 
 /**
  * The processing step, once every byte is in the part file: verify the checksum, hash,
@@ -30,17 +46,11 @@ export async function finishDownload(
   if (size > totalBytes) await part.truncate(totalBytes);
 
   const digests = await transfer.digest.finish(part, totalBytes);
-  const expected = ctx.job.options.checksum;
-  if (expected && digests.checksum !== expected.value.toLowerCase()) {
+  checkChecksum(ctx, digests.checksum, () => {
     // Forget the bytes: a retry must download again, not verify the same bytes forever.
     for (const segment of transfer.segments) segment.pos = segment.start;
     ctx.saveState(encodeState({ ...state, segments: transfer.segments }));
-    throw new JobFailure(
-      'checksum',
-      `The file's ${expected.algorithm} is ${digests.checksum}, but ${expected.value.toLowerCase()} was expected. ` +
-        'The download is damaged or not the file you meant; it was not saved under its name.',
-    );
-  }
+  });
 
   const contentType = detectType(head) ?? mediaType(state.contentType);
   await part.close();
@@ -50,6 +60,59 @@ export async function finishDownload(
   const publishing = { fileName: state.fileName, sha256: digests.sha256, totalBytes, finalUrl: state.url, contentType };
   ctx.saveState(withPublishing(encodeState({ ...state, segments: transfer.segments }), publishing));
   const fileName = await publish(transfer.folder, state.partName, state.fileName);
+  const path = join(transfer.folder, fileName);
+  if (options.recordOrigin) await recordOrigin(path, state.url);
+  return { path, fileName, totalBytes, finalUrl: state.url, contentType, sha256: digests.sha256 };
+}
+
+/**
+ * The processing step of a small answer held in memory: its hash and type are known
+ * before anything is written, so the name is claimed together with what is to be
+ * published, in one commit, and the file is written, synced and published once. A crash
+ * after that commit finds both: the file in place (see alreadyPublished), or else the
+ * answer starts over under that name. The part file is this step's alone, removed when
+ * the step fails before publishing: held bytes are never resumed from a part file.
+ */
+export async function finishHeld(
+  ctx: DownloadContext,
+  transfer: Transfer,
+  held: MemoryPart,
+  options: { recordOrigin: boolean },
+): Promise<DownloadOutcome> {
+  const { state } = transfer;
+  if (!state) throw new JobFailure('internal', 'The download finished without a state.');
+  const totalBytes = transfer.totalBytes();
+  if (totalBytes > held.bytes.length) {
+    throw new JobFailure('internal', `Memory holds ${held.bytes.length} of ${totalBytes} bytes.`);
+  }
+  const bytes = held.bytes.subarray(0, totalBytes);
+  const digests = await transfer.digest.finish(held, totalBytes);
+  checkChecksum(ctx, digests.checksum, () => undefined);
+  const contentType = detectType(bytes.subarray(0, magicLength)) ?? mediaType(state.contentType);
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+
+  const publishing = (fileName: string): Publishing => ({
+    fileName,
+    sha256: digests.sha256,
+    totalBytes,
+    finalUrl: state.url,
+    contentType,
+  });
+  const { fileName: claimed, part } = await claimPart(ctx, transfer.folder, state.fileName, state.url, publishing);
+  let fileName: string;
+  try {
+    try {
+      await part.write([bytes], 0);
+      await part.sync();
+    } finally {
+      await part.close();
+    }
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    fileName = await publish(transfer.folder, claimed + partSuffix, claimed);
+  } catch (error) {
+    await rm(part.path, { force: true }).catch(() => undefined);
+    throw error;
+  }
   const path = join(transfer.folder, fileName);
   if (options.recordOrigin) await recordOrigin(path, state.url);
   return { path, fileName, totalBytes, finalUrl: state.url, contentType, sha256: digests.sha256 };

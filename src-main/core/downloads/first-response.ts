@@ -4,17 +4,19 @@ import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { partSuffix, sanitizeFileName } from './file-name';
 import { header, openResponse, type OpenedResponse } from './http-request';
 import { chooseFileName, mediaType } from './name-from-response';
-import { PartFile } from './part-file';
+import { MemoryPart, PartFile } from './part-file';
 import { acceptsRanges, announcedLength, checkRangeResponse, describe, failUnlessSuccess } from './response-check';
 import { encodeState, ifRangeValue, type TransferState } from './resume-state';
 import { clipSegments, restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
+import { withPublishing, type Publishing } from './published';
 import { pathInFolder, reservePart } from './target-folder';
 
 /** Where a round of transfer starts: the file, its segments, and one open answer. */
 export interface Established {
   state: TransferState;
   segments: Segment[];
-  part: PartFile;
+  /** Memory for a small new answer: its names are then wanted, not yet claimed. */
+  part: PartFile | MemoryPart;
   /** Extra connections may ask for ranges. */
   ranges: boolean;
   /** The answer the first connection reads; null when every byte is already there. */
@@ -35,6 +37,8 @@ export interface EstablishInput {
   names: { fileName: string; partName: string } | null;
   /** Never send Range: the server proved its ranges unusable. */
   noRanges: boolean;
+  /** A new answer announcing at most this many bytes is held in memory (0: never). */
+  holdUpTo: number;
 }
 
 /** The suffix that says what a file holds when it is stored as the server encoded it. */
@@ -129,6 +133,25 @@ async function keepPart<T>(part: PartFile, result: T): Promise<T> {
   return result;
 }
 
+/**
+ * Reserves the first free name like `wanted` and creates its part file. The name and the
+ * part file are the job's from before the file exists, in SQLite too: a crash before the
+ * first checkpoint comes back to them instead of taking ` (1)`. With `publishing`, the
+ * same commit records what the file will be published as.
+ */
+export function claimPart(
+  ctx: DownloadContext,
+  folder: string,
+  wanted: string,
+  url: string,
+  publishing?: (fileName: string) => Publishing,
+): Promise<{ fileName: string; part: PartFile }> {
+  return reservePart(folder, wanted, (fileName) => {
+    const state = encodeState(claimedState({ fileName, partName: fileName + partSuffix }, url));
+    ctx.saveState(publishing ? withPublishing(state, publishing(fileName)) : state, { fileName });
+  });
+}
+
 /** A state that owns the names and nothing else yet: resumed, it starts from byte 0. */
 function claimedState(names: { fileName: string; partName: string }, url: string): TransferState {
   return {
@@ -158,7 +181,8 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
   // says what the file is. It cannot be resumed: ranges of an encoding are not trusted.
   const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
   const encoded = encoding !== 'identity';
-  let part: PartFile | null = null;
+  const total = announcedLength(response, true);
+  let part: PartFile | MemoryPart | null = null;
   let names = input.names;
   if (names) {
     part = existing ?? (await PartFile.reopen(pathInFolder(input.folder, names.partName)));
@@ -179,22 +203,21 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
     if (encoded && !names && !userName && !isCompressedFile(response, wanted)) {
       wanted = sanitizeFileName(wanted + (encodedSuffix[encoding] ?? ''));
     }
-    // The name and the part file are this job's from before the file exists, in SQLite
-    // too: a crash before the first checkpoint comes back to them instead of taking ` (1)`.
-    const reserved = await reservePart(input.folder, wanted, (fileName) =>
-      ctx.saveState(encodeState(claimedState({ fileName, partName: fileName + partSuffix }, response.url)), {
-        fileName,
-      }),
-    );
-    part = reserved.part;
-    names = { fileName: reserved.fileName, partName: reserved.fileName + partSuffix };
+    if (!names && !encoded && total !== null && total <= input.holdUpTo) {
+      // Claimed with what it publishes once every byte is in (see finishHeld).
+      part = new MemoryPart(total);
+      names = { fileName: wanted, partName: wanted + partSuffix };
+    } else {
+      const reserved = await claimPart(ctx, input.folder, wanted, response.url);
+      part = reserved.part;
+      names = { fileName: reserved.fileName, partName: reserved.fileName + partSuffix };
+    }
   }
   const { fileName, partName } = names!;
   if (encoded) {
     ctx.log(`The server sent the file encoded as "${encoding}" although Haul asked for it as is; it is saved as sent.`);
   }
   const body = response.body;
-  const total = announcedLength(response, true);
 
   const state: TransferState = {
     fileName,

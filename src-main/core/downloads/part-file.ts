@@ -5,12 +5,65 @@ import { diskFailure } from './failures';
 // Never follow a symbolic link planted where the partial file goes (0 where unsupported).
 const noFollow = constants.O_NOFOLLOW ?? 0;
 
+/** Where a connection's bytes go and the hash reads them back from: a part file, or memory. */
+export interface PartBytes {
+  /** Writes `chunks` back to back from `position`, all of them. */
+  write(chunks: readonly Buffer[], position: number): Promise<void>;
+  read(buffer: Buffer, position: number): Promise<number>;
+}
+
+/**
+ * A small answer's bytes, held in memory while they come (see `heldAnswerBytes`): no
+ * part file, no name claimed and no write until every byte is in; the processing step
+ * then claims the name and writes the file once. Held bytes are not durable, so nothing
+ * records them; an answer still coming after a checkpoint interval moves to a part file
+ * (`spill`), so a stop or a crash never costs more than that interval's bytes.
+ */
+export class MemoryPart implements PartBytes {
+  readonly bytes: Buffer;
+  /** Bytes [0, extent) hold every byte written so far (and zeros in any gap). */
+  private extent = 0;
+  /** Set once the bytes moved to a part file: what comes next goes there, after them. */
+  private moved: { file: PartFile; written: Promise<void> } | null = null;
+
+  constructor(size: number) {
+    this.bytes = Buffer.alloc(size);
+  }
+
+  write(chunks: readonly Buffer[], position: number): Promise<void> {
+    const moved = this.moved;
+    if (moved) return moved.written.then(() => moved.file.write(chunks, position));
+    let at = position;
+    for (const chunk of chunks) {
+      if (at + chunk.length > this.bytes.length) {
+        return Promise.reject(new Error(`A write past the ${this.bytes.length} bytes held in memory.`));
+      }
+      at += chunk.copy(this.bytes, at);
+    }
+    this.extent = Math.max(this.extent, at);
+    return Promise.resolve();
+  }
+
+  read(buffer: Buffer, position: number): Promise<number> {
+    const moved = this.moved;
+    if (moved) return moved.written.then(() => moved.file.read(buffer, position));
+    return Promise.resolve(this.bytes.copy(buffer, 0, Math.min(position, this.extent), this.extent));
+  }
+
+  /** Writes the held bytes to `file`; every write after this call goes there too. */
+  spill(file: PartFile): Promise<void> {
+    const written = file.write([this.bytes.subarray(0, this.extent)], 0);
+    this.moved = { file, written };
+    return written;
+  }
+}
+
 /**
  * The `.part` file: positioned writes from any number of connections, and a sync that
  * makes written bytes durable before their offsets are recorded. File system errors
  * come out as `disk` failures.
  */
-export class PartFile {
+export class PartFile implements PartBytes {
   private writes = 0;
 
   private constructor(
@@ -43,7 +96,6 @@ export class PartFile {
     throw diskFailure(error, this.path) ?? error;
   }
 
-  /** Writes `chunks` back to back from `position`, all of them. */
   async write(chunks: readonly Buffer[], position: number): Promise<void> {
     let offset = position;
     let pending = chunks.filter((chunk) => chunk.length > 0);

@@ -4,7 +4,7 @@ import type { EngineSettings } from './engine-options';
 import { networkFailure } from './failures';
 import type { FileDigest } from './file-digest';
 import { openResponse } from './http-request';
-import type { PartFile } from './part-file';
+import type { PartBytes } from './part-file';
 import { grantSize, type RateLimiter } from './rate-limiter';
 import { checkRangeResponse } from './response-check';
 import { batchBytesFor, SegmentWriter } from './segment-writer';
@@ -30,7 +30,8 @@ export interface WorkerHost {
   readonly settings: EngineSettings;
   readonly ctx: DownloadContext;
   readonly state: TransferState | null;
-  readonly part: PartFile | null;
+  /** Where the bytes go: the part file, or memory for a small answer. */
+  readonly sink: PartBytes | null;
   readonly digest: FileDigest;
   readonly limiter: RateLimiter;
   ranges: boolean;
@@ -227,7 +228,7 @@ export class SegmentWorker {
     const segment = this.segment;
     const { body } = answer;
     const writer = new SegmentWriter(
-      this.host.part!,
+      this.host.sink!,
       this.host.digest,
       segment,
       (bytes) => this.host.landed(bytes),

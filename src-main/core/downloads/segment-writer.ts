@@ -1,5 +1,5 @@
 import type { FileDigest } from './file-digest';
-import type { PartFile } from './part-file';
+import type { PartBytes } from './part-file';
 import type { Segment } from './segments';
 
 /** Bytes gathered before one positioned write, when the caller does not say. @default 512 KiB */
@@ -51,7 +51,7 @@ export class SegmentWriter {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly part: PartFile,
+    private readonly part: PartBytes,
     private readonly digest: FileDigest,
     private readonly segment: Segment,
     private readonly onLanded: (bytes: number) => void,

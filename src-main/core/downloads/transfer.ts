@@ -1,12 +1,14 @@
 import { setMaxListeners } from 'node:events';
+import { rm } from 'node:fs/promises';
 import type { AnswerBody } from './answer-body';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
 import { ConnectionRamp, initialConnections, SpeedMeter } from './connection-ramp';
 import type { EngineSettings } from './engine-options';
 import { FileDigest } from './file-digest';
-import { establish } from './first-response';
-import type { PartFile } from './part-file';
+import { partSuffix } from './file-name';
+import { claimPart, establish } from './first-response';
+import { MemoryPart, type PartBytes, type PartFile } from './part-file';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeState, syncedSegments, type TransferState } from './resume-state';
 import {
@@ -32,6 +34,12 @@ const maxRounds = 3;
 export class Transfer implements WorkerHost {
   state: TransferState | null = null;
   part: PartFile | null = null;
+  /** A small answer's bytes, held instead of a part file; its names are not claimed yet. */
+  held: MemoryPart | null = null;
+  /** When the bytes began to be held. */
+  private heldSince = 0;
+  /** The held bytes moving to a part file. */
+  private spilling: Promise<void> | null = null;
   segments: LiveSegment[] = [];
   ranges = false;
   readonly digest: FileDigest;
@@ -96,6 +104,10 @@ export class Transfer implements WorkerHost {
     this.ctx.signal.removeEventListener('abort', this.stopOnAbort);
   }
 
+  get sink(): PartBytes | null {
+    return this.part ?? this.held;
+  }
+
   get signal(): AbortSignal {
     return this.internal.signal;
   }
@@ -128,11 +140,14 @@ export class Transfer implements WorkerHost {
     let noRanges = false;
     let reason = '';
     for (let round = 0; round < maxRounds; round += 1) {
-      const names = this.state ? { fileName: this.state.fileName, partName: this.state.partName } : null;
+      // Names held in memory were never claimed: a later round looks for free ones again.
+      const names = this.state && !this.held ? { fileName: this.state.fileName, partName: this.state.partName } : null;
       // A later round starts from zero: stop reading back the old bytes before closing.
       if (round > 0) this.digest.reset();
       await this.part?.close();
       this.part = null;
+      this.held = null;
+      this.spilling = null;
       const start = await establish({
         ctx: this.ctx,
         folder: this.folder,
@@ -142,9 +157,13 @@ export class Transfer implements WorkerHost {
         saved: round === 0 ? saved : null,
         names,
         noRanges,
+        holdUpTo: this.settings.heldAnswerBytes,
       });
       this.state = start.state;
-      this.part = start.part;
+      if (start.part instanceof MemoryPart) {
+        this.held = start.part;
+        this.heldSince = this.settings.now();
+      } else this.part = start.part;
       this.ranges = start.ranges;
       this.segments = start.segments.map((s) => ({ ...s, owner: null }));
       if (start.fromZero) this.digest.reset();
@@ -204,6 +223,7 @@ export class Transfer implements WorkerHost {
     } finally {
       clearInterval(this.ticker);
       this.ticker = null;
+      await this.spilling;
     }
     if (this.error instanceof RestartNeeded) {
       const kind = this.error.kind;
@@ -364,7 +384,29 @@ export class Transfer implements WorkerHost {
       if (target > open) this.makeRoom();
       while (this.workers.size - this.retiring < target && this.spawn());
     }
+    if (this.held && this.spilling === null && now - this.heldSince >= this.settings.checkpointIntervalMs) {
+      this.spilling = this.spill(this.held).catch((error: unknown) => this.fail(error));
+    }
     this.checkpoints.tick();
+  }
+
+  /**
+   * A held answer still coming after a checkpoint interval goes to a part file, as if it
+   * had been too large to hold: its name is claimed, the bytes so far are written, and
+   * from then on it is checkpointed and resumable like any other download.
+   */
+  private async spill(held: MemoryPart): Promise<void> {
+    const { fileName, part } = await claimPart(this.ctx, this.folder, this.state!.fileName, this.state!.url);
+    try {
+      await held.spill(part);
+    } catch (error) {
+      await part.close();
+      await rm(part.path, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    this.state = { ...this.state!, fileName, partName: fileName + partSuffix };
+    this.part = part;
+    this.held = null;
   }
 
   /** The share of the time since the last call that the main thread was busy. */
@@ -431,7 +473,8 @@ export class Transfer implements WorkerHost {
   /** Bytes reached the part file: a checkpoint may be due. */
   landed(bytes: number): void {
     this.checkpoints.landed(bytes);
-    if (this.part) this.digest.follow(this.part, landedPrefix(this.segments));
+    const sink = this.sink;
+    if (sink) this.digest.follow(sink, landedPrefix(this.segments));
   }
 
   /** Syncs the part file, then records the offsets that were written before the sync. */
@@ -443,6 +486,7 @@ export class Transfer implements WorkerHost {
   async settle(): Promise<void> {
     this.internal.abort(this.error ?? this.ctx.signal.reason);
     while (this.running.size > 0) await Promise.allSettled(this.running);
+    await this.spilling;
     if (this.ticker) clearInterval(this.ticker);
     this.checkpoints.stop();
     await this.checkpoints.settled();

@@ -1,0 +1,155 @@
+import { readdirSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DownloadContext } from '../jobs/runner';
+import {
+  fileSha256,
+  makeContext,
+  randomBody,
+  settle,
+  sha256,
+  tempDir,
+  testEngine,
+  testJob,
+  waitFor,
+} from './test-context';
+import { TestServer } from './test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const engine = testEngine({ checkpointIntervalMs: 200 });
+const served = (path: string) => server.log.filter((r) => r.path === path);
+
+/** The job's folder as it was at each durable save. */
+function watchClaims(ctx: DownloadContext, dir: string): { ctx: DownloadContext; folders: string[][] } {
+  const folders: string[][] = [];
+  return {
+    folders,
+    ctx: {
+      ...ctx,
+      saveState: (state, durable) => {
+        if (durable) folders.push(readdirSync(dir));
+        ctx.saveState(state, durable);
+      },
+    },
+  };
+}
+
+describe('a small answer held in memory until its bytes are in', () => {
+  it('claims its name once, with what it publishes, before any file of it exists', async () => {
+    const body = randomBody(100 * 1024);
+    server.file('/held/one.bin', body);
+    const dir = await tempDir();
+    const t = makeContext(testJob(server.url('/held/one.bin'), dir));
+    const watched = watchClaims(t.ctx, dir);
+    const outcome = await engine(watched.ctx);
+    expect(outcome).toMatchObject({ fileName: 'one.bin', totalBytes: body.length, sha256: sha256(body) });
+    expect(await fileSha256(join(dir, 'one.bin'))).toBe(sha256(body));
+    expect(await readdir(dir)).toEqual(['one.bin']);
+    // One save in all: the claim, durable, with the publishing record, and no file yet.
+    expect(t.states).toHaveLength(1);
+    expect(t.durable).toHaveLength(1);
+    expect(t.durable[0]).toMatchObject({
+      fileName: 'one.bin',
+      partName: 'one.bin.part',
+      publishing: { fileName: 'one.bin', totalBytes: body.length, sha256: sha256(body) },
+    });
+    expect(watched.folders).toEqual([[]]);
+  });
+
+  it('after a crash past the claim, finds the published file, or fetches again under the claimed name', async () => {
+    const body = randomBody(64 * 1024);
+    server.file('/held/crash.bin', body);
+    const dir = await tempDir();
+    const job = testJob(server.url('/held/crash.bin'), dir);
+    const first = makeContext(job);
+    const outcome = await engine(first.ctx);
+    const claim = first.durable[0]!;
+    // Killed after publishing, before the job recorded `completed`: nothing is fetched.
+    const before = served('/held/crash.bin').length;
+    expect(await engine(makeContext(job, claim).ctx)).toEqual(outcome);
+    expect(served('/held/crash.bin')).toHaveLength(before);
+    // Killed before publishing, with a part file half written: fetched again, same name.
+    await writeFile(join(dir, 'crash.bin'), 'not this'); // the name is now someone else's
+    await writeFile(join(dir, 'crash.bin.part'), body.subarray(0, 1000));
+    const again = await engine(makeContext(job, claim).ctx);
+    expect(served('/held/crash.bin')).toHaveLength(before + 1);
+    expect(again.fileName).toBe('crash (1).bin');
+    expect(await fileSha256(join(dir, 'crash (1).bin'))).toBe(sha256(body));
+    expect((await readdir(dir)).sort()).toEqual(['crash (1).bin', 'crash.bin']);
+  });
+
+  it('moves to a part file once it takes longer than a checkpoint interval, and resumes from there', async () => {
+    const body = randomBody(200 * 1024);
+    server.file('/held/slow.bin', body, { rateLimit: 100 * 1024 });
+    const dir = await tempDir();
+    const job = testJob(server.url('/held/slow.bin'), dir);
+    const t = makeContext(job);
+    const running = settle(engine(t.ctx));
+    const resumable = () => {
+      const segments = t.lastState()?.['segments'] as [number, number, number][] | undefined;
+      return (segments?.[0]?.[2] ?? 0) > 0;
+    };
+    expect(await waitFor(resumable, 300)).toBe(true);
+    t.controller.abort('paused');
+    expect((await running).ok).toBe(false);
+    expect(await readdir(dir)).toEqual(['slow.bin.part']);
+    // The claim holds the name only: nothing is published until the bytes are all in.
+    expect(t.durable).toHaveLength(1);
+    expect(t.durable[0]).not.toHaveProperty('publishing');
+
+    server.file('/held/slow.bin', body);
+    const outcome = await engine(makeContext(job, t.lastState()).ctx);
+    expect(outcome.sha256).toBe(sha256(body));
+    expect(served('/held/slow.bin').at(-1)!.range).toMatch(/^bytes=[1-9]\d*-/);
+    expect(await readdir(dir)).toEqual(['slow.bin']);
+  });
+
+  it('a stop while the bytes are held leaves no file and saves nothing', async () => {
+    server.file('/held/stopped.bin', randomBody(200 * 1024), { rateLimit: 50 * 1024 });
+    const dir = await tempDir();
+    const t = makeContext(testJob(server.url('/held/stopped.bin'), dir));
+    const running = settle(testEngine({ checkpointIntervalMs: 60_000 })(t.ctx));
+    expect(await waitFor(() => (t.progress.at(-1)?.receivedBytes ?? 0) > 0)).toBe(true);
+    t.controller.abort('paused');
+    expect(await running).toEqual({ ok: false, error: 'paused' });
+    expect(await readdir(dir)).toEqual([]);
+    expect(t.states).toEqual([]);
+  });
+
+  it('fails a checksum mismatch without leaving a file', async () => {
+    server.file('/held/bad.bin', randomBody(5000));
+    const dir = await tempDir();
+    const t = makeContext(
+      testJob(server.url('/held/bad.bin'), dir, { checksum: { algorithm: 'md5', value: 'AB'.repeat(16) } }),
+    );
+    const result = await settle(engine(t.ctx));
+    expect(result.ok === false && result.error).toMatchObject({ kind: 'checksum', transient: false });
+    expect(await readdir(dir)).toEqual([]);
+    expect(t.states).toEqual([]);
+  });
+
+  it('leaves larger answers, and every answer when turned off, to the part file as it comes', async () => {
+    const body = randomBody(64 * 1024);
+    server.file('/held/off.bin', body);
+    const dir = await tempDir();
+    const t = makeContext(testJob(server.url('/held/off.bin'), dir));
+    await testEngine({ heldAnswerBytes: 0 })(t.ctx);
+    // The claim (name only) comes first, then the state with what is published.
+    expect(t.durable).toHaveLength(1);
+    expect(t.durable[0]).not.toHaveProperty('publishing');
+    expect(t.states.at(-1)).toMatchObject({ publishing: { fileName: 'off.bin', sha256: sha256(body) } });
+
+    server.file('/held/large.bin', randomBody(257 * 1024));
+    const large = makeContext(testJob(server.url('/held/large.bin'), await tempDir()));
+    await testEngine()(large.ctx);
+    expect(large.durable[0]).not.toHaveProperty('publishing');
+  });
+});
