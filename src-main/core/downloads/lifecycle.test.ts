@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobFailure } from '../jobs/runner';
@@ -300,5 +300,20 @@ describe('names and the target folder', () => {
     server.file('/n/deep.bin', randomBody(10));
     const outcome = await engine(makeContext(testJob(server.url('/n/deep.bin'), dir)).ctx);
     expect(outcome.path).toBe(join(dir, 'deep.bin'));
+  });
+
+  it('makes the folder again when it went away since the last download into it', async () => {
+    const dir = join(await tempDir(), 'gone');
+    server.file('/n/again.bin', randomBody(10));
+    // Larger than an answer held in memory: its part file is made while it downloads.
+    server.file('/n/again-large.bin', randomBody(300 * 1024));
+    await engine(makeContext(testJob(server.url('/n/again.bin'), dir)).ctx);
+    for (const path of ['/n/again.bin', '/n/again-large.bin']) {
+      // Within a second the folder's real path is reused rather than looked up again.
+      await rm(dir, { recursive: true });
+      const outcome = await engine(makeContext(testJob(server.url(path), dir)).ctx);
+      expect(outcome.path).toBe(join(dir, path.slice(3)));
+      expect(await readdir(dir)).toEqual([path.slice(3)]);
+    }
   });
 });

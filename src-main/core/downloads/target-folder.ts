@@ -17,11 +17,29 @@ export function isInside(folder: string, path: string): boolean {
 }
 
 /**
+ * How long a folder's real path is reused: a burst of downloads into one folder looks it
+ * up once, not once each (a lookup waits for the file thread pool, which the syncs of
+ * finishing downloads keep busy). A folder removed meanwhile is made again where the
+ * part file is created (see reservePart). @default 1000
+ */
+const folderReuseMs = 1000;
+const resolvedFolders = new Map<string, { path: string; at: number }>();
+
+/**
  * The real path of the target folder, created when missing. The folder is looked up
  * first and created only when it is not there: one file system call for each download
- * into a folder that exists, instead of two.
+ * into a folder that exists, instead of two, and none for the next ones within a second.
  */
-export async function resolveFolder(dir: string): Promise<string> {
+export async function resolveFolder(dir: string, now = performance.now()): Promise<string> {
+  const known = resolvedFolders.get(dir);
+  if (known && now - known.at < folderReuseMs) return known.path;
+  const path = await lookUpFolder(dir);
+  for (const [key, entry] of resolvedFolders) if (now - entry.at >= folderReuseMs) resolvedFolders.delete(key);
+  resolvedFolders.set(dir, { path, at: now });
+  return path;
+}
+
+async function lookUpFolder(dir: string): Promise<string> {
   try {
     return await realpath(dir);
   } catch (error) {
@@ -66,27 +84,35 @@ export function pathInFolder(folder: string, name: string): string {
  * Picks the first free `name`, `name (1)`, ... whose final name and `.part` are both
  * unused, and creates the `.part` exclusively so two downloads never share it. `claim`
  * runs (and must record the name durably) before the file is created: a crash between
- * the two then finds its own name, never an orphan `.part` it does not know about.
+ * the two then finds its own name, never an orphan `.part` it does not know about. The
+ * `.part` is not looked up first: its exclusive creation fails when it is taken, and the
+ * next name is claimed then (a second commit, only when names clash).
  */
 export async function reservePart(
   folder: string,
   name: string,
   claim: (fileName: string) => void = () => undefined,
 ): Promise<{ fileName: string; part: PartFile }> {
+  let remade = false;
   for (let n = 0; n < maxClashes; n += 1) {
     const fileName = numberedName(name, n);
-    // Both names are looked up at once: one wait for the disk, not two.
-    const taken = await Promise.all([
-      exists(pathInFolder(folder, fileName)),
-      exists(pathInFolder(folder, fileName + partSuffix)),
-    ]);
-    if (taken[0] || taken[1]) continue;
+    if (await exists(pathInFolder(folder, fileName))) continue;
     claim(fileName);
     try {
       const part = await PartFile.create(pathInFolder(folder, fileName + partSuffix));
       return { fileName, part };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code === 'ENOENT' && !remade) {
+        // The folder went away since it was looked up: made again, as a first lookup would.
+        remade = true;
+        await mkdir(folder, { recursive: true }).catch((made: unknown) => {
+          throw diskFailure(made, folder) ?? made;
+        });
+        n -= 1;
+        continue;
+      }
       throw diskFailure(error, folder) ?? error;
     }
   }
