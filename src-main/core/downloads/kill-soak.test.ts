@@ -55,4 +55,29 @@ describe('downloads under SIGKILL', () => {
     // seven kills in 6 MiB at 6 MiB/s, so far more than the soak's share, yet well below 2x.
     expect(served).toBeLessThanOrEqual(1.5 * total);
   }, 120_000);
+
+  it('small answers held in memory, and slow ones moved to a part file, survive kills the same way', async () => {
+    const bodies = new Map<string, Buffer>();
+    for (let i = 0; i < 24; i += 1) {
+      // Two slow ones (2 s each) outlast the one-second hold and go to a part file.
+      const slow = i < 2;
+      const body = randomBody(slow ? 200 * 1024 + i * 4099 : 16 * 1024 + i * 9973);
+      bodies.set(`small-${i}.bin`, body);
+      server.file(`/held/small-${i}.bin`, body, { rateLimit: slow ? 100 * 1024 : 512 * 1024 });
+    }
+    const urls = [...bodies.keys()].map((name) => server.url(`/held/${name}`)).join(' ');
+    const base = join(dir.path, 'held');
+    const downloads = join(base, 'downloads');
+    const args = (mode: string) => [base, downloads, mode, urls];
+    const first = await run(args('submit'), 40);
+    expect(first.acks).toHaveLength(24);
+    for (const at of [15, 300, 1200, 60, 1500, 250]) await run(args('resume'), at);
+    const last = await run(args('resume'), null);
+    expect(last.done).toBe(true);
+    expect(readdirSync(downloads).sort()).toEqual([...bodies.keys()].sort());
+    for (const [name, body] of bodies) expect(await fileSha256(join(downloads, name)), name).toBe(sha256(body));
+    // The slow ones were resumed from their part files, not fetched again from zero.
+    const resumed = server.log.filter((r) => /^\/held\/small-[01]\.bin$/.test(r.path) && r.range !== null);
+    expect(resumed.length).toBeGreaterThan(0);
+  }, 120_000);
 });
