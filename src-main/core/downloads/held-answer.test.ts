@@ -136,6 +136,16 @@ describe('a small answer held in memory until its bytes are in', () => {
     expect(t.states).toEqual([]);
   });
 
+  it.each([256 * 1024, 0])('publishes an empty answer as an empty file (held up to %i bytes)', async (held) => {
+    server.file('/held/empty.txt', Buffer.alloc(0));
+    const dir = await tempDir();
+    const t = makeContext(testJob(server.url('/held/empty.txt'), dir));
+    const outcome = await testEngine({ heldAnswerBytes: held })(t.ctx);
+    expect(outcome).toMatchObject({ fileName: 'empty.txt', totalBytes: 0, sha256: sha256(Buffer.alloc(0)) });
+    expect(await readdir(dir)).toEqual(['empty.txt']);
+    expect(await fileSha256(outcome.path)).toBe(sha256(Buffer.alloc(0)));
+  });
+
   it('leaves larger answers, and every answer when turned off, to the part file as it comes', async () => {
     const body = randomBody(64 * 1024);
     server.file('/held/off.bin', body);
