@@ -112,6 +112,28 @@ describe('a small answer held in memory until its bytes are in', () => {
     expect(await readdir(dir)).toEqual(['slow.bin']);
   });
 
+  it('a stop while the claimed file is written leaves no file, and the next attempt takes the same name', async () => {
+    const body = randomBody(80 * 1024);
+    server.file('/held/paused.bin', body);
+    const dir = await tempDir();
+    const job = testJob(server.url('/held/paused.bin'), dir);
+    const t = makeContext(job);
+    // Paused the moment the name is claimed: the part file is then written and synced.
+    const ctx: DownloadContext = {
+      ...t.ctx,
+      saveState: (state, durable) => {
+        t.ctx.saveState(state, durable);
+        if (durable) t.controller.abort('paused');
+      },
+    };
+    expect(await settle(engine(ctx))).toEqual({ ok: false, error: 'paused' });
+    expect(await readdir(dir)).toEqual([]);
+    const again = await engine(makeContext(job, t.lastState()).ctx);
+    expect(again.fileName).toBe('paused.bin');
+    expect(await fileSha256(join(dir, 'paused.bin'))).toBe(sha256(body));
+    expect(await readdir(dir)).toEqual(['paused.bin']);
+  });
+
   it('a stop while the bytes are held leaves no file and saves nothing', async () => {
     server.file('/held/stopped.bin', randomBody(200 * 1024), { rateLimit: 50 * 1024 });
     const dir = await tempDir();
