@@ -30,7 +30,8 @@ const resolvedFolders = new Map<string, { path: string; at: number }>();
  * first and created only when it is not there: one file system call for each download
  * into a folder that exists, instead of two, and none for the next ones within a second.
  */
-export async function resolveFolder(dir: string, now = performance.now()): Promise<string> {
+export async function resolveFolder(dir: string): Promise<string> {
+  const now = performance.now();
   const known = resolvedFolders.get(dir);
   if (known && now - known.at < folderReuseMs) return known.path;
   const path = await lookUpFolder(dir);
