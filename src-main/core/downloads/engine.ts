@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { JobFailure, type DownloadContext, type DownloadOutcome, type DownloadRunner } from '../jobs/runner';
 import { resolveSettings, type DownloadEngineOptions, type EngineSettings } from './engine-options';
 import { finishDownload, finishHeld } from './finish';
@@ -23,8 +22,7 @@ async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): P
   if (ctx.signal.aborted) {
     const reason: unknown = ctx.signal.reason;
     if (reason === 'cancelled') {
-      await transfer.part?.close();
-      if (transfer.part) await rm(transfer.part.path, { force: true }).catch(() => undefined);
+      await transfer.part?.discard();
     } else {
       await transfer.checkpoint(true).catch(() => undefined);
       await transfer.part?.close();
@@ -32,11 +30,9 @@ async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): P
     throw reason;
   }
   await transfer.checkpoint(true).catch(() => undefined);
-  await transfer.part?.close();
   // Bytes that cannot be resumed are of no use to the next attempt: leave nothing behind.
-  if (transfer.part && transfer.state?.resumable === false) {
-    await rm(transfer.part.path, { force: true }).catch(() => undefined);
-  }
+  if (transfer.state?.resumable === false) await transfer.part?.discard();
+  else await transfer.part?.close();
   throw asFailure(error);
 }
 

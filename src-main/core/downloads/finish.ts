@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JobFailure, type DownloadContext, type DownloadOutcome } from '../jobs/runner';
 import { partSuffix } from './file-name';
@@ -101,16 +100,13 @@ export async function finishHeld(
   const { fileName: claimed, part } = await claimPart(ctx, transfer.folder, state.fileName, state.url, publishing);
   let fileName: string;
   try {
-    try {
-      await part.write([bytes], 0);
-      await part.sync();
-    } finally {
-      await part.close();
-    }
+    await part.write([bytes], 0);
+    await part.sync();
+    await part.close();
     if (ctx.signal.aborted) throw ctx.signal.reason;
     fileName = await publish(transfer.folder, claimed + partSuffix, claimed);
   } catch (error) {
-    await rm(part.path, { force: true }).catch(() => undefined);
+    await part.discard();
     throw error;
   }
   const path = join(transfer.folder, fileName);

@@ -27,17 +27,13 @@ afterAll(async () => {
 const engine = testEngine({ checkpointIntervalMs: 200 });
 const served = (path: string) => server.log.filter((r) => r.path === path);
 
-/** The job's folder as it was at each durable save. */
-function watchClaims(ctx: DownloadContext, dir: string): { ctx: DownloadContext; folders: string[][] } {
-  const folders: string[][] = [];
+/** `ctx`, calling `after` once each durable save is made. */
+function afterDurableSaves(ctx: DownloadContext, after: () => void): DownloadContext {
   return {
-    folders,
-    ctx: {
-      ...ctx,
-      saveState: (state, durable) => {
-        if (durable) folders.push(readdirSync(dir));
-        ctx.saveState(state, durable);
-      },
+    ...ctx,
+    saveState: (state, durable) => {
+      ctx.saveState(state, durable);
+      if (durable) after();
     },
   };
 }
@@ -48,8 +44,9 @@ describe('a small answer held in memory until its bytes are in', () => {
     server.file('/held/one.bin', body);
     const dir = await tempDir();
     const t = makeContext(testJob(server.url('/held/one.bin'), dir));
-    const watched = watchClaims(t.ctx, dir);
-    const outcome = await engine(watched.ctx);
+    // The folder as it was at each durable save.
+    const folders: string[][] = [];
+    const outcome = await engine(afterDurableSaves(t.ctx, () => folders.push(readdirSync(dir))));
     expect(outcome).toMatchObject({ fileName: 'one.bin', totalBytes: body.length, sha256: sha256(body) });
     expect(await fileSha256(join(dir, 'one.bin'))).toBe(sha256(body));
     expect(await readdir(dir)).toEqual(['one.bin']);
@@ -61,7 +58,7 @@ describe('a small answer held in memory until its bytes are in', () => {
       partName: 'one.bin.part',
       publishing: { fileName: 'one.bin', totalBytes: body.length, sha256: sha256(body) },
     });
-    expect(watched.folders).toEqual([[]]);
+    expect(folders).toEqual([[]]);
   });
 
   it('after a crash past the claim, finds the published file, or fetches again under the claimed name', async () => {
@@ -119,13 +116,7 @@ describe('a small answer held in memory until its bytes are in', () => {
     const job = testJob(server.url('/held/paused.bin'), dir);
     const t = makeContext(job);
     // Paused the moment the name is claimed: the part file is then written and synced.
-    const ctx: DownloadContext = {
-      ...t.ctx,
-      saveState: (state, durable) => {
-        t.ctx.saveState(state, durable);
-        if (durable) t.controller.abort('paused');
-      },
-    };
+    const ctx = afterDurableSaves(t.ctx, () => t.controller.abort('paused'));
     expect(await settle(engine(ctx))).toEqual({ ok: false, error: 'paused' });
     expect(await readdir(dir)).toEqual([]);
     const again = await engine(makeContext(job, t.lastState()).ctx);

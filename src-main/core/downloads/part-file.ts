@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { diskFailure } from './failures';
 
 // Never follow a symbolic link planted where the partial file goes (0 where unsupported).
@@ -151,5 +151,11 @@ export class PartFile implements PartBytes {
 
   async close(): Promise<void> {
     await this.handle.close().catch(() => undefined);
+  }
+
+  /** Closes and removes the file: its bytes are of no use to any next attempt. */
+  async discard(): Promise<void> {
+    await this.close();
+    await rm(this.path, { force: true }).catch(() => undefined);
   }
 }

@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { rm } from 'node:fs/promises';
 import type { AnswerBody } from './answer-body';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
@@ -400,8 +399,7 @@ export class Transfer implements WorkerHost {
     try {
       await held.spill(part);
     } catch (error) {
-      await part.close();
-      await rm(part.path, { force: true }).catch(() => undefined);
+      await part.discard();
       throw error;
     }
     this.state = { ...this.state!, fileName, partName: fileName + partSuffix };
