@@ -1,29 +1,58 @@
+import { setFlagsFromString } from 'node:v8';
+import { foldCase, lowerAscii } from './fold-case';
 import type { Registration } from './protocol';
 
 type Resolver = Extract<Registration, { what: 'resolver' }>;
 
+// A plugin's pattern runs on the main thread only in V8's linear-time engine (the `l`
+// flag, behind this flag in Node 20): backtracking on a pattern like /(a+)+$/ would stop
+// every download and the API for as long as the plugin wants. The sandbox, which has a
+// time limit, still runs the pattern as written.
+setFlagsFromString('--enable-experimental-regexp-engine');
+
 /** The sandbox's wildcard: `*` is any run of characters, everything else literal. */
-function wildcard(glob: string): RegExp {
-  return new RegExp(
-    `^${glob
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
-      .join('.*')}$`,
-  );
+function wildcard(glob: string): string {
+  return `^${glob
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('.*')}$`;
+}
+
+interface Prefilter {
+  regex: RegExp;
+  /** Tested against the URL with A-Z lowercased: a pattern with `i`, rewritten by foldCase. */
+  lowered: boolean;
+}
+
+/** Each resolver's compiled prefilter; null when no linear-time form exists. */
+const prefilters = new WeakMap<Resolver, Prefilter | null>();
+
+function prefilterOf(resolver: Resolver): Prefilter | null {
+  const { source, flags } = resolver.regex ?? { source: wildcard(resolver.pattern), flags: '' };
+  // `u` and `v` change what escapes and classes mean; `g`, `y` and `d` do not matter to a test.
+  if (/[uv]/.test(flags)) return null;
+  const lowered = flags.includes('i');
+  const linear = lowered ? foldCase(source) : source;
+  if (linear === null) return null;
+  try {
+    return { regex: new RegExp(linear, `${flags.replace(/[^ms]/g, '')}l`), lowered };
+  } catch {
+    // Look-arounds and back references have no linear-time form.
+    return null;
+  }
 }
 
 /**
  * Whether `url` may reach the resolver, checked on the main thread so a sleeping plugin
- * is woken only for URLs it asked for. A pattern this side cannot read counts as a match:
- * the sandbox then decides, as it always did.
+ * is woken only for URLs it asked for. In linear time whatever the pattern; a pattern
+ * that has no linear-time form counts as a match, and the sandbox decides.
  */
 export function resolverMayMatch(resolver: Resolver, url: string): boolean {
-  try {
-    const matcher = resolver.regex
-      ? new RegExp(resolver.regex.source, resolver.regex.flags)
-      : wildcard(resolver.pattern);
-    return matcher.test(url);
-  } catch {
-    return true;
+  let prefilter = prefilters.get(resolver);
+  if (prefilter === undefined) {
+    prefilter = prefilterOf(resolver);
+    prefilters.set(resolver, prefilter);
   }
+  if (!prefilter) return true;
+  return prefilter.regex.test(prefilter.lowered ? lowerAscii(url) : url);
 }
