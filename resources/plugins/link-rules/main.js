@@ -38,9 +38,20 @@ export function applyRules(rules, url) {
 }
 
 export function activate(haul) {
-  let rules = parseRules(haul.settings.get('rules'), haul.warn);
-  haul.on('settings.changed', (settings) => {
-    rules = parseRules(settings.rules, haul.warn);
-  });
-  haul.resolve(/^https?:\/\//i, (url) => applyRules(rules, url));
+  let rules = [];
+  // One resolver a rule, with the rule's own pattern: Haul checks the patterns before it
+  // starts this plugin, so a URL no rule matches never wakes it. A pattern registered
+  // once stays registered until the plugin restarts; every resolver applies the current
+  // rules, so an old one can only cost a wake-up, never a wrong link.
+  const registered = new Set();
+  const use = (text) => {
+    rules = parseRules(text, haul.warn);
+    for (const { pattern } of rules) {
+      if (registered.has(String(pattern))) continue;
+      registered.add(String(pattern));
+      haul.resolve(pattern, (url) => applyRules(rules, url));
+    }
+  };
+  use(haul.settings.get('rules'));
+  haul.on('settings.changed', (settings) => use(settings.rules));
 }

@@ -31,7 +31,6 @@ import { PluginRegistrations } from './plugin-registrations';
 import { scanPlugins, readPluginFolder, type PluginSource } from './plugin-loader';
 import { PluginStateStore } from './plugin-state';
 import { PluginStorage } from './plugin-storage';
-import { resolverMayMatch } from './resolver-match';
 import { describeFailure } from './sandbox-failure';
 import { checkResolvedLinks, parseResolverAnswer, submitWithResolvers, type ResolvedLink } from './submit-resolvers';
 import { defaultWorkerFile } from './worker-client';
@@ -349,7 +348,7 @@ export class PluginHost {
     if (replay || this.closed) return jobs.submit(input);
     await this.ready;
     await this.settled();
-    const resolving = [...this.plugins.values()].filter((p) => this.active(p.name) && p.resolvers.length > 0);
+    const resolving = [...this.plugins.values()].filter((p) => this.active(p.name) && p.resolves);
     if (resolving.length === 0) return jobs.submit(input);
     return submitWithResolvers(
       input,
@@ -361,7 +360,7 @@ export class PluginHost {
   private async resolveUrl(plugins: PluginInstance[], url: string): Promise<ResolvedLink[] | undefined> {
     for (const instance of plugins) {
       // A sleeping plugin is not woken for a URL none of its patterns can match.
-      if (!instance.resolvers.some((resolver) => resolverMayMatch(resolver, url))) continue;
+      if (!instance.mayResolve(url)) continue;
       try {
         const answer = await instance.call(
           { kind: 'resolve', url },

@@ -4,6 +4,7 @@ import { describeZodIssues, effectiveSettings } from './manifest';
 import type { PluginSource } from './plugin-loader';
 import { registrationKey } from './plugin-registrations';
 import type { CallOp, Registration } from './protocol';
+import { resolverMayMatch } from './resolver-match';
 import { SandboxFailure, WorkerClient } from './worker-client';
 
 /** The sandbox's limits. Tests shorten them; the defaults are the event-stream API's. */
@@ -74,6 +75,12 @@ export class PluginInstance {
   readonly resolvers: Resolver[] = [];
   readonly hooks = new Set<string>();
   private registered: Registration[] = [];
+  /**
+   * Settings went to a running worker: what it registers from them in its
+   * settings.changed handler may not have reached the host yet, so every URL may match
+   * until a worker started with the current settings has registered.
+   */
+  private resolversStale = false;
   private client: WorkerClient | undefined;
   private waking: Promise<void> | undefined;
   /** Calls in flight in the current worker; it sleeps only at zero. */
@@ -94,6 +101,16 @@ export class PluginInstance {
 
   get name(): string {
     return this.source.name;
+  }
+
+  /** Whether this plugin may resolve some URL (see `resolversStale`). */
+  get resolves(): boolean {
+    return this.resolversStale || this.resolvers.length > 0;
+  }
+
+  /** Whether `url` may reach one of its resolvers: checked before its worker is woken. */
+  mayResolve(url: string): boolean {
+    return this.resolversStale || this.resolvers.some((resolver) => resolverMayMatch(resolver, url));
   }
 
   /** Whether its worker runs now (for tests and diagnostics). */
@@ -144,6 +161,7 @@ export class PluginInstance {
     }
     const generation = ++this.generation;
     const key = this.registrationKey();
+    const settings = this.settings;
     const collected: Registration[] = [];
     let ready = false;
     const client: WorkerClient = new WorkerClient({
@@ -176,6 +194,7 @@ export class PluginInstance {
       if (generation !== this.generation) return;
       ready = true;
       this.apply(collected);
+      if (this.settings === settings) this.resolversStale = false;
       this.env.remember(key, collected);
       this.state = 'active';
       this.armIdle();
@@ -285,7 +304,10 @@ export class PluginInstance {
 
   pushSettings(values: Record<string, string | number | boolean>): void {
     this.settings = values;
-    if (this.client) this.client.updateSettings(values);
+    if (this.client) {
+      this.client.updateSettings(values);
+      this.resolversStale = true;
+    }
     // Asleep: activate runs with the new settings, so that what it registers is known.
     // spawn() never rejects; a failure shows in the plugin's state.
     else if (this.state === 'active') void this.wake();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DownloadJob } from '../../../../src-common/contract';
-import { call, openPluginCore, type PluginCore } from '../test-kit';
+import { call, openPluginCore, waitFor, type PluginCore } from '../test-kit';
 
 let env: PluginCore;
 beforeEach(async () => {
@@ -54,5 +54,32 @@ describe('bundled plugin: link-rules', () => {
     });
     expect(out.jobs.map((j) => j.url)).toEqual(['https://files.example/b.bin']);
     expect(out.invalid).toMatchObject([{ line: 1, message: expect.stringMatching(/already in the list/) }]);
+  });
+
+  it('a URL no rule matches does not start the plugin; one a rule matches does', async () => {
+    await env.close();
+    env = await openPluginCore({ bundled: true, limits: { idleMs: 150 } });
+    await waitFor(() => !env.core.plugins.isAwake('link-rules'), 'the first worker to go idle');
+    const plain = await call<Submitted>(env.core, 'downloads.submit', {
+      url: 'https://files.example/a.bin\nhttps://dropbox.com.files.example/b.bin?dl=0',
+    });
+    expect(plain.jobs.map((j) => j.url)).toEqual([
+      'https://files.example/a.bin',
+      'https://dropbox.com.files.example/b.bin?dl=0',
+    ]);
+    expect(env.core.plugins.isAwake('link-rules')).toBe(false);
+    const page = await call<Submitted>(env.core, 'downloads.submit', { url: 'HTTPS://GitHub.com/o/r/blob/main/c.txt' });
+    expect(page.jobs.map((j) => j.url)).toEqual(['https://raw.githubusercontent.com/o/r/main/c.txt']);
+  });
+
+  it('a rule added while the worker runs applies to the very next URL', async () => {
+    await call(env.core, 'downloads.submit', { url: 'https://github.com/o/r/blob/main/d.txt' });
+    expect(env.core.plugins.isAwake('link-rules')).toBe(true);
+    await call(env.core, 'plugins.updateSettings', {
+      name: 'link-rules',
+      values: { rules: '^https://mirror\\.example/v/(.+)$ => https://mirror.example/raw/$1' },
+    });
+    const out = await call<Submitted>(env.core, 'downloads.submit', { url: 'https://mirror.example/v/e.iso' });
+    expect(out.jobs.map((j) => j.url)).toEqual(['https://mirror.example/raw/e.iso']);
   });
 });
