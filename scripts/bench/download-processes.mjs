@@ -73,6 +73,10 @@ export async function buildHaul(root) {
     const quiet = { ...esbuildOptions, logLevel: 'warning' };
     await build({ ...quiet, stdin: { contents: source, resolveDir: root, loader: 'js' }, outfile: engine });
     await build({ ...quiet, entryPoints: [join(root, 'src-main/headless.ts')], outfile: serve });
+    // Beside the serve bundle, where it looks for it: without it the bundled plugins
+    // (link-rules resolves submitted URLs) would fail to start and cost nothing.
+    const worker = join(root, 'src-main/core/plugins/plugin-worker.ts');
+    await build({ ...quiet, entryPoints: [worker], outfile: join(cache, 'plugin-worker.js') });
     return { engine, serve, nodeArgs: [] };
   } catch (error) {
     console.error(`  (esbuild unavailable, running Haul under tsx: ${error.message})`);
