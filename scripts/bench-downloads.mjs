@@ -157,6 +157,30 @@ export async function benchDownloads() {
       rows.push(
         ratioRow('1 GiB unthrottled, wall: Haul / curl', h.ms, c.ms, 1.25, `Haul ${s(h.ms)}, curl ${s(c.ms)}${peers}`),
       );
+      // Haul calls a download complete once its file is on disk; curl leaves its bytes in
+      // the page cache. The same guarantee from curl: the file synced once curl ends. And
+      // what the disk alone needs for a durable gigabyte, without any network.
+      const durable = await repeat(runs, () =>
+        toolOnce('/big.bin', {}, 'sh', (u, d) => [
+          '-c',
+          'curl -s -o "$1" "$2" && sync "$1"',
+          'sh',
+          join(d, 'out.bin'),
+          u,
+        ]),
+      );
+      const disk = await repeat(runs, async () => {
+        settleDisk();
+        const of = join(await fresh('dd'), 'out.bin');
+        return runTool('dd', ['if=/dev/zero', `of=${of}`, 'bs=1M', 'count=1024', 'conv=fdatasync']);
+      });
+      rows.push({
+        measure: '1 GiB on disk at the end: Haul / curl, then sync',
+        value: (h.ms / durable.ms).toFixed(2),
+        target: '',
+        ok: undefined,
+        sides: `curl, then sync ${s(durable.ms)}; the disk alone (dd, conv=fdatasync) ${s(disk.ms)}`,
+      });
       const cpu = (r) => (r ? `${(r.cpuMs / 1000).toFixed(2)}` : '-');
       rows.push(
         ratioRow(
