@@ -1,7 +1,6 @@
-import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { pinningConnector, type CertificatePins } from './tls-trust';
-import { Agent, proxyAgents } from './undici-parts';
 
 export interface DownloadEngineOptions {
   /**
@@ -103,8 +102,8 @@ export function createDispatcher(options: DownloadEngineOptions, stallTimeoutMs:
     // Bodies are read at the pace of the speed limit; the engine watches stalls itself.
     bodyTimeout: 0,
   };
-  if (options.proxy) return new (proxyAgents().ProxyAgent)({ uri: options.proxy, ...common });
-  if (options.proxy === undefined && hasProxyEnv()) return new (proxyAgents().EnvHttpProxyAgent)(common);
+  if (options.proxy) return new ProxyAgent({ uri: options.proxy, ...common });
+  if (options.proxy === undefined && hasProxyEnv()) return new EnvHttpProxyAgent(common);
   const pins = options.trustedCertificates ?? (() => ({}));
   return new Agent({ ...common, connect: pinningConnector({ timeout: common.connect.timeout, pins }) });
 }
