@@ -354,6 +354,7 @@ export class PluginHost {
       input,
       (url) => this.resolveUrl(resolving, url),
       (next, limits) => jobs.submit(next, limits),
+      (url) => resolving.some((instance) => instance.mayResolve(url)),
     );
   }
 

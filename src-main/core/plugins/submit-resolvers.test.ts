@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadJob } from '../../../src-common/contract';
 import { call, openPluginCore, type PluginCore } from './test-kit';
+import { submitWithResolvers } from './submit-resolvers';
 
 let env: PluginCore | undefined;
 afterEach(() => env?.close());
@@ -79,5 +80,42 @@ describe('an idempotent submit through resolvers', () => {
     const again = await call<Submitted>(env.core, 'downloads.submit', input);
     expect(again.jobs.map((j) => j.id)).toEqual(first.jobs.map((j) => j.id));
     expect(env.core.jobs.registry.snapshot().jobs).toHaveLength(2);
+  });
+});
+
+describe('submitWithResolvers', () => {
+  type Input = Parameters<typeof submitWithResolvers>[0];
+  const output = { jobs: [], invalid: [] };
+
+  it('asks no resolver about a URL no pattern may take, and passes the submit through as it came', async () => {
+    const asked: string[] = [];
+    const submitted: Input[] = [];
+    const input: Input = { url: 'https://a.example/1\nhttps://b.example/2' };
+    const out = await submitWithResolvers(
+      input,
+      (url) => {
+        asked.push(url);
+        return Promise.resolve(undefined);
+      },
+      (next) => {
+        submitted.push(next);
+        return output;
+      },
+      (url) => url.startsWith('https://b.example/'),
+    );
+    expect(out).toBe(output);
+    expect(asked).toEqual(['https://b.example/2']);
+    expect(submitted).toEqual([input]);
+
+    asked.length = 0;
+    submitted.length = 0;
+    await submitWithResolvers(
+      input,
+      (url) => Promise.resolve(void asked.push(url)),
+      (next) => (submitted.push(next), output),
+      () => false,
+    );
+    expect(asked).toEqual([]);
+    expect(submitted[0]).toBe(input);
   });
 });

@@ -66,9 +66,15 @@ export async function submitWithResolvers(
   input: Submit,
   resolve: ResolveUrl,
   submit: (input: Submit, limits?: { allowedHosts?: readonly string[] }) => SubmitOutput,
+  /** Whether some resolver's pattern may take the URL: the others are not asked at all. */
+  mayResolve: (url: string) => boolean = () => true,
 ): Promise<SubmitOutput> {
   const { urls, invalid } = parseUrlLines(input.url);
-  const answers = await Promise.all(urls.map(async (entry) => ({ ...entry, links: await resolve(entry.url) })));
+  // Most submits match no pattern: they go through as they are, without a call per URL.
+  if (!urls.some((entry) => mayResolve(entry.url))) return submit(input);
+  const answers = await Promise.all(
+    urls.map(async (entry) => ({ ...entry, links: mayResolve(entry.url) ? await resolve(entry.url) : undefined })),
+  );
   if (answers.every((a) => a.links === undefined)) return submit(input);
 
   const problems: InvalidLine[] = [...invalid];
