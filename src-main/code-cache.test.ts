@@ -115,4 +115,16 @@ describe('requireWithCodeCache', () => {
     expect(next.answer).toBe(42);
     expect(next.files[0]).toEqual({ file: entry, cached: false });
   });
+
+  it('a program that sets Haul’s V8 flags as it runs still finds its cache at the next start', () => {
+    // As resolver-match.ts does when the plugins load: the caches are written after it.
+    const entry = writeProgram();
+    writeFileSync(
+      entry,
+      `require('node:v8').setFlagsFromString('--enable-experimental-regexp-engine');\n${readFileSync(entry, 'utf8')}`,
+    );
+    expect(startInChild(entry).files[0]).toEqual({ file: entry, cached: false });
+    expect(startInChild(entry).files[0]).toEqual({ file: entry, cached: true });
+    expect(startInChild(entry).files[0]).toEqual({ file: entry, cached: true });
+  });
 });

@@ -16,6 +16,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Script, constants } from 'node:vm';
+import { setRuntimeFlags } from './core/runtime-flags';
 
 const hashBytes = 32;
 
@@ -51,6 +52,9 @@ export interface CachedProgram<T> {
  * code caches; packages and built-ins load as usual.
  */
 export function requireWithCodeCache<T>(entry: string): CachedProgram<T> {
+  // The flags the program sets as it runs, set before the first compile: a cache is
+  // taken only under the flags it was written with.
+  setRuntimeFlags();
   const loaded = new Map<string, Loaded>();
   const load = (file: string): unknown => {
     const known = loaded.get(file);

@@ -1,14 +1,14 @@
-import { setFlagsFromString } from 'node:v8';
 import { foldCase, lowerAscii } from './fold-case';
 import type { Registration } from './protocol';
+import { setRuntimeFlags } from '../runtime-flags';
 
 type Resolver = Extract<Registration, { what: 'resolver' }>;
 
 // A plugin's pattern runs on the main thread only in V8's linear-time engine (the `l`
-// flag, behind this flag in Node 20): backtracking on a pattern like /(a+)+$/ would stop
+// flag, behind a V8 flag in Node 20): backtracking on a pattern like /(a+)+$/ would stop
 // every download and the API for as long as the plugin wants. The sandbox, which has a
 // time limit, still runs the pattern as written.
-setFlagsFromString('--enable-experimental-regexp-engine');
+setRuntimeFlags();
 
 /** The sandbox's wildcard: `*` is any run of characters, everything else literal. */
 function wildcard(glob: string): string {
