@@ -27,6 +27,14 @@ afterAll(async () => {
 const engine = testEngine({ checkpointIntervalMs: 200 });
 const served = (path: string) => server.log.filter((r) => r.path === path);
 
+/** A file of `size` random bytes served at `/held/<name>`, and a job downloading it into a new folder. */
+async function heldFile(name: string, size: number, options: Parameters<TestServer['file']>[2] = {}) {
+  const body = randomBody(size);
+  server.file(`/held/${name}`, body, options);
+  const dir = await tempDir();
+  return { body, dir, job: testJob(server.url(`/held/${name}`), dir) };
+}
+
 /** `ctx`, calling `after` once each durable save is made. */
 function afterDurableSaves(ctx: DownloadContext, after: () => void): DownloadContext {
   return {
@@ -40,10 +48,8 @@ function afterDurableSaves(ctx: DownloadContext, after: () => void): DownloadCon
 
 describe('a small answer held in memory until its bytes are in', () => {
   it('claims its name once, with what it publishes, before any file of it exists', async () => {
-    const body = randomBody(100 * 1024);
-    server.file('/held/one.bin', body);
-    const dir = await tempDir();
-    const t = makeContext(testJob(server.url('/held/one.bin'), dir));
+    const { body, dir, job } = await heldFile('one.bin', 100 * 1024);
+    const t = makeContext(job);
     // The folder as it was at each durable save.
     const folders: string[][] = [];
     const outcome = await engine(afterDurableSaves(t.ctx, () => folders.push(readdirSync(dir))));
@@ -62,10 +68,7 @@ describe('a small answer held in memory until its bytes are in', () => {
   });
 
   it('after a crash past the claim, finds the published file, or fetches again under the claimed name', async () => {
-    const body = randomBody(64 * 1024);
-    server.file('/held/crash.bin', body);
-    const dir = await tempDir();
-    const job = testJob(server.url('/held/crash.bin'), dir);
+    const { body, dir, job } = await heldFile('crash.bin', 64 * 1024);
     const first = makeContext(job);
     const outcome = await engine(first.ctx);
     const claim = first.durable[0]!;
@@ -84,10 +87,7 @@ describe('a small answer held in memory until its bytes are in', () => {
   });
 
   it('moves to a part file once it takes longer than a checkpoint interval, and resumes from there', async () => {
-    const body = randomBody(200 * 1024);
-    server.file('/held/slow.bin', body, { rateLimit: 100 * 1024 });
-    const dir = await tempDir();
-    const job = testJob(server.url('/held/slow.bin'), dir);
+    const { body, dir, job } = await heldFile('slow.bin', 200 * 1024, { rateLimit: 100 * 1024 });
     const t = makeContext(job);
     const running = settle(engine(t.ctx));
     const resumable = () => {
@@ -110,10 +110,7 @@ describe('a small answer held in memory until its bytes are in', () => {
   });
 
   it('a stop while the claimed file is written leaves no file, and the next attempt takes the same name', async () => {
-    const body = randomBody(80 * 1024);
-    server.file('/held/paused.bin', body);
-    const dir = await tempDir();
-    const job = testJob(server.url('/held/paused.bin'), dir);
+    const { body, dir, job } = await heldFile('paused.bin', 80 * 1024);
     const t = makeContext(job);
     // Paused the moment the name is claimed: the part file is then written and synced.
     const ctx = afterDurableSaves(t.ctx, () => t.controller.abort('paused'));
@@ -126,9 +123,8 @@ describe('a small answer held in memory until its bytes are in', () => {
   });
 
   it('a stop while the bytes are held leaves no file and saves nothing', async () => {
-    server.file('/held/stopped.bin', randomBody(200 * 1024), { rateLimit: 50 * 1024 });
-    const dir = await tempDir();
-    const t = makeContext(testJob(server.url('/held/stopped.bin'), dir));
+    const { dir, job } = await heldFile('stopped.bin', 200 * 1024, { rateLimit: 50 * 1024 });
+    const t = makeContext(job);
     const running = settle(testEngine({ checkpointIntervalMs: 60_000 })(t.ctx));
     expect(await waitFor(() => (t.progress.at(-1)?.receivedBytes ?? 0) > 0)).toBe(true);
     t.controller.abort('paused');
@@ -150,9 +146,8 @@ describe('a small answer held in memory until its bytes are in', () => {
   });
 
   it.each([256 * 1024, 0])('publishes an empty answer as an empty file (held up to %i bytes)', async (held) => {
-    server.file('/held/empty.txt', Buffer.alloc(0));
-    const dir = await tempDir();
-    const t = makeContext(testJob(server.url('/held/empty.txt'), dir));
+    const { dir, job } = await heldFile('empty.txt', 0);
+    const t = makeContext(job);
     const outcome = await testEngine({ heldAnswerBytes: held })(t.ctx);
     expect(outcome).toMatchObject({ fileName: 'empty.txt', totalBytes: 0, sha256: sha256(Buffer.alloc(0)) });
     expect(await readdir(dir)).toEqual(['empty.txt']);
@@ -160,18 +155,15 @@ describe('a small answer held in memory until its bytes are in', () => {
   });
 
   it('leaves larger answers, and every answer when turned off, to the part file as it comes', async () => {
-    const body = randomBody(64 * 1024);
-    server.file('/held/off.bin', body);
-    const dir = await tempDir();
-    const t = makeContext(testJob(server.url('/held/off.bin'), dir));
+    const { body, job } = await heldFile('off.bin', 64 * 1024);
+    const t = makeContext(job);
     await testEngine({ heldAnswerBytes: 0 })(t.ctx);
     // The claim (name only) comes first, then the state with what is published.
     expect(t.durable).toHaveLength(1);
     expect(t.durable[0]).not.toHaveProperty('publishing');
     expect(t.states.at(-1)).toMatchObject({ publishing: { fileName: 'off.bin', sha256: sha256(body) } });
 
-    server.file('/held/large.bin', randomBody(257 * 1024));
-    const large = makeContext(testJob(server.url('/held/large.bin'), await tempDir()));
+    const large = makeContext((await heldFile('large.bin', 257 * 1024)).job);
     await testEngine()(large.ctx);
     expect(large.durable[0]).not.toHaveProperty('publishing');
   });
