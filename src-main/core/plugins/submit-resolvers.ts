@@ -71,9 +71,10 @@ export async function submitWithResolvers(
 ): Promise<SubmitOutput> {
   const { urls, invalid } = parseUrlLines(input.url);
   // Most submits match no pattern: they go through as they are, without a call per URL.
-  if (!urls.some((entry) => mayResolve(entry.url))) return submit(input);
+  const asked = urls.map((entry) => mayResolve(entry.url));
+  if (!asked.includes(true)) return submit(input);
   const answers = await Promise.all(
-    urls.map(async (entry) => ({ ...entry, links: mayResolve(entry.url) ? await resolve(entry.url) : undefined })),
+    urls.map(async (entry, index) => ({ ...entry, links: asked[index] ? await resolve(entry.url) : undefined })),
   );
   if (answers.every((a) => a.links === undefined)) return submit(input);
 
