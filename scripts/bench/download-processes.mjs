@@ -138,14 +138,18 @@ export function runTool(command, args) {
   });
 }
 
-/** CPU milliseconds a running process used so far (Linux), and its peak RSS in MB. */
+/** CPU milliseconds a running process used so far (Linux), its RSS and peak RSS in MB. */
 export function processStats(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second).
   const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuMs, peakRssMb: hwm ? Number(hwm[1]) / 1024 : NaN };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (field) => {
+    const found = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+    return found ? Number(found[1]) / 1024 : NaN;
+  };
+  return { cpuMs, rssMb: mb('VmRSS'), peakRssMb: mb('VmHWM') };
 }
 
 /** Starts `haul serve` on a free port: { url, token, pid, stop() }. */
