@@ -232,22 +232,29 @@ export class PluginInstance {
     }
   }
 
-  /** (Re)starts the idle countdown of a worker with no call in flight. */
-  private armIdle(): void {
+  /**
+   * (Re)starts the idle countdown of a worker with no call in flight. A worker that got
+   * new settings while it ran is replaced sooner: once its settings.changed handler has had
+   * its synchronous slice and it has nothing to do, another starts and runs activate with
+   * them. Until then every URL goes through the plugin (`resolversStale`).
+   */
+  private armIdle(idleMs = this.resolversStale ? this.env.limits.syncMs : this.env.limits.idleMs): void {
     clearTimeout(this.idleTimer);
     if (!this.client || this.calls > 0) return;
-    this.idleTimer = setTimeout(() => this.sleep(), this.env.limits.idleMs);
+    this.idleTimer = setTimeout(() => this.sleep(), idleMs);
     this.idleTimer.unref();
   }
 
   private sleep(): void {
     if (!this.client || this.calls > 0 || this.state !== 'active') return;
-    if (this.env.holding()) return this.armIdle();
+    if (this.env.holding()) return this.armIdle(this.env.limits.idleMs);
     const client = this.client;
     this.client = undefined;
     this.generation += 1; // its exit is not a crash
     // terminate() never rejects; nothing waits on a worker that had nothing to do.
-    void client.terminate('it had nothing to do');
+    void client.terminate(this.resolversStale ? 'its settings changed' : 'it had nothing to do');
+    // spawn() never rejects; a failure shows in the plugin's state.
+    if (this.resolversStale) void this.wake();
   }
 
   /**
@@ -307,6 +314,7 @@ export class PluginInstance {
     if (this.client) {
       this.client.updateSettings(values);
       this.resolversStale = true;
+      this.armIdle();
     }
     // Asleep: activate runs with the new settings, so that what it registers is known.
     // spawn() never rejects; a failure shows in the plugin's state.

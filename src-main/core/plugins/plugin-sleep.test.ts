@@ -30,7 +30,7 @@ afterEach(async () => {
 
 let engine = scriptedEngine();
 
-async function open(dataDir: string): Promise<Core & CoreParts> {
+async function open(dataDir: string, idleMs = 200): Promise<Core & CoreParts> {
   const downloadDir = join(dataDir, 'dl');
   mkdirSync(downloadDir, { recursive: true });
   engine = scriptedEngine();
@@ -41,7 +41,7 @@ async function open(dataDir: string): Promise<Core & CoreParts> {
     version: '1.0.0',
     downloadRunner: engine.runner,
     bundledPluginsDir: join(dataDir, 'no-bundled'),
-    plugins: { limits: { ...testLimits, idleMs: 200 } },
+    plugins: { limits: { ...testLimits, idleMs } },
     jobs: { throttleMs: { download: 0, plugin: 0 } },
   });
   await opened.plugins.ready;
@@ -86,6 +86,34 @@ describe('plugin workers run only while there is work', () => {
     });
     expect(matched.jobs[0]!.url).toBe('https://sleepy.example/b.bin?direct=1');
     expect(activations(core)).toBe(2);
+  });
+
+  it('settings saved while its worker runs: once idle it starts again and registers from them', async () => {
+    dir = tempDir('haul-sleep-');
+    // Registers from its settings in activate only, with no settings.changed handler.
+    writePlugin(join(dir.path, 'plugins'), 'tuned', {
+      manifest: { settings: [{ key: 'host', label: 'Host', type: 'string', default: 'a.example' }] },
+      code: `
+export function activate(haul) {
+  const host = haul.settings.get('host');
+  haul.log('activated for ' + host);
+  haul.resolve('https://' + host + '/*', (url) => ({ url: url + '?via=' + host }));
+}`,
+    });
+    // Idle for a minute, as in the app: the worker does not go to sleep during the test.
+    core = await open(dir.path, 60_000);
+    const submit = async (url: string) =>
+      (await call<{ jobs: DownloadJob[] }>(core!, 'downloads.submit', { url })).jobs;
+    expect((await submit('https://a.example/1.bin'))[0]!.url).toBe('https://a.example/1.bin?via=a.example');
+    expect(core.plugins.isAwake('tuned')).toBe(true);
+
+    await call(core, 'plugins.updateSettings', { name: 'tuned', values: { host: 'b.example' } });
+    await waitFor(
+      () => core!.plugins.logOf('tuned').some((l) => l.endsWith('activated for b.example')),
+      'a worker started with the new settings',
+    );
+    expect((await submit('https://b.example/2.bin'))[0]!.url).toBe('https://b.example/2.bin?via=b.example');
+    expect((await submit('https://a.example/3.bin'))[0]!.url).toBe('https://a.example/3.bin');
   });
 
   it('after a restart, a plugin seen before is active and offers its actions without starting its worker', async () => {
