@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
@@ -14,25 +14,160 @@ export function originUrl(url: string): string {
   }
 }
 
+export interface OriginRecorderOptions {
+  /** A file whose attribute is not set by then is given up, and the tool started again. @default 5000 */
+  timeoutMs?: number;
+  /** The tool ends after this long with nothing to record. @default 10000 */
+  idleMs?: number;
+}
+
 /**
- * Records where a file came from in `user.xdg.origin.url`, as browsers do on Linux.
- * Best effort without a native module: `setfattr` when installed; any failure (no
- * tool, a file system without user xattrs, another OS) is silently skipped.
+ * A path in the form `setfattr --restore` reads on a `# file:` line: backslashes and
+ * control characters as octal escapes (a newline would end the line), the rest as is.
+ */
+function dumpPath(path: string): string {
+  let text = '';
+  for (const char of path) {
+    const code = char.charCodeAt(0);
+    text += char === '\\' || code < 0x20 || code === 0x7f ? `\\${code.toString(8).padStart(3, '0')}` : char;
+  }
+  return text;
+}
+
+function dumpEntry(path: string, name: string, value: string): string {
+  // In hex, a value needs no quoting and is never read as hex or base64 by mistake.
+  return `# file: ${dumpPath(path)}\n${name}=0x${Buffer.from(value).toString('hex')}\n\n`;
+}
+
+/**
+ * The file named after each entry: none can exist under /proc, so setfattr reports it
+ * on its error output once it has handled everything before it. That line is the
+ * answer `--restore` otherwise never gives.
+ */
+const markPrefix = '/proc/haul-origin-mark-';
+const markPattern = /: \/proc\/haul-origin-mark-(\d+): /gu;
+
+interface Pending {
+  mark: number;
+  since: number;
+  done(): void;
+}
+
+/**
+ * Records where files came from in `user.xdg.origin.url`, as browsers do on Linux, with
+ * `setfattr` (no native module). Starting a process costs Haul several milliseconds of
+ * CPU, three times a small file's whole download, so one `setfattr --restore` runs while
+ * files complete and takes each one as a line of its input; it ends when idle.
+ * Without following links (`-h`): a file replaced by a symbolic link gets nothing. A
+ * failure (a file gone, a file system without user attributes) skips that file silently.
+ */
+export class OriginRecorder {
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private pending: Pending[] = [];
+  private marks = 0;
+  private errors = '';
+  private timer: NodeJS.Timeout | null = null;
+  /** How many times the tool was started (for tests). */
+  starts = 0;
+
+  private readonly timeoutMs: number;
+  private readonly idleMs: number;
+
+  constructor(
+    private readonly tool: string,
+    options: OriginRecorderOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.idleMs = options.idleMs ?? 10_000;
+  }
+
+  /** Settles once the attribute is set, or given up. */
+  record(path: string, value: string): Promise<void> {
+    return new Promise((resolve) => {
+      const child = this.child ?? this.start();
+      const mark = ++this.marks;
+      this.pending.push({ mark, since: Date.now(), done: resolve });
+      child.stdin.write(
+        dumpEntry(path, 'user.xdg.origin.url', value) + dumpEntry(`${markPrefix}${mark}`, 'user.x', ''),
+      );
+      this.arm();
+    });
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    this.starts += 1;
+    const child = spawn(this.tool, ['-h', '--restore=-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = child;
+    this.errors = '';
+    child.stdout.resume();
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      if (child !== this.child) return;
+      // Only whole lines: a mark's number may be split between two reads.
+      const lines = (this.errors + text).split('\n');
+      this.errors = lines.pop() ?? '';
+      let last = 0;
+      for (const match of lines.join('\n').matchAll(markPattern)) last = Math.max(last, Number(match[1]));
+      if (last > 0) this.settle(last);
+    });
+    const ended = (): void => {
+      if (child !== this.child) return;
+      this.child = null;
+      this.settle(Number.POSITIVE_INFINITY);
+    };
+    child.once('error', ended);
+    child.once('close', ended);
+    // A tool that ends before reading everything breaks the pipe: `close` settles the rest.
+    child.stdin.on('error', () => undefined);
+    // Haul's exit does not wait for it; its input closing ends it.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?(): void }).unref?.();
+    return child;
+  }
+
+  /** Every file up to `mark` is done with. */
+  private settle(mark: number): void {
+    while (this.pending.length > 0 && this.pending[0]!.mark <= mark) this.pending.shift()!.done();
+    this.arm();
+  }
+
+  /** Waits for the oldest file's answer, or, with none to wait for, for the idle time to end. */
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const child = this.child;
+    if (!child) return;
+    const oldest = this.pending[0];
+    const wait = oldest ? oldest.since + this.timeoutMs - Date.now() : this.idleMs;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        // Stuck (a hung file system): what it still has is given up, its `close` says so.
+        if (this.pending.length > 0) return void child.kill('SIGKILL');
+        // Idle: the next file starts another.
+        this.child = null;
+        child.stdin.end();
+      },
+      Math.max(0, wait),
+    );
+    this.timer.unref();
+  }
+}
+
+let recorder: Promise<OriginRecorder | null> | undefined;
+
+/**
+ * Records `url` (without credentials) as where the file at `path` came from, on Linux
+ * where `setfattr` is installed; elsewhere nothing. Settles once recorded or skipped.
  */
 export async function recordOrigin(path: string, url: string): Promise<void> {
   if (process.platform !== 'linux') return;
   const value = originUrl(url);
-  // setfattr reads values starting with 0x/0s as hex/base64; a URL never does.
   if (!/^https?:/iu.test(value)) return;
   // Looked up once: starting a process that is not there still costs a fork per file.
-  const tool = await (setfattr ??= findOnPath('setfattr'));
-  if (tool === null) return;
-  await new Promise<void>((resolve) => {
-    execFile(tool, ['-n', 'user.xdg.origin.url', '-v', value, '--', path], { timeout: 2_000 }, () => resolve());
-  });
+  recorder ??= findOnPath('setfattr').then((tool) => (tool === null ? null : new OriginRecorder(tool)));
+  await (await recorder)?.record(path, value);
 }
-
-let setfattr: Promise<string | null> | undefined;
 
 /** The first executable `name` on PATH, or null. */
 export async function findOnPath(name: string, path = process.env.PATH ?? ''): Promise<string | null> {
