@@ -18,7 +18,7 @@ import { startServer, type RunningServer } from '../server/http';
 import { removeInstanceFile, writeInstanceFile } from '../server/instance-file';
 import { registerIpc } from './ipc';
 import { urlsFromArgs, urlsFromLink } from './launch-urls';
-import { chooseNotification } from './notify-choice';
+import { chooseNotification, notificationBurst } from './notify-choice';
 import { clipboardOffer, needsConfirmationToOpen } from './open-safety';
 import { createShowRequests } from './show-requests';
 import { createTray } from './tray';
@@ -109,6 +109,18 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     }, 250);
   };
 
+  const notifications = notificationBurst((choice) => {
+    if (!Notification.isSupported()) return;
+    const notification = new Notification({ title: choice.title, body: choice.body });
+    const onClick = choice.onClick;
+    notification.on('click', () => {
+      if (onClick.kind === 'show-file') return shell.showItemInFolder(onClick.path);
+      showWindow();
+      if (window && onClick.kind === 'show-job') showRequests.send(window.webContents, { kind: 'job', id: onClick.id });
+    });
+    notification.show();
+  });
+
   // Notifications and the tray follow the job stream; only status changes notify.
   const statuses = new Map<string, Job['status']>();
   const subscription = core.events.subscribe();
@@ -124,16 +136,7 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
         const job = event.data.job;
         const choice = chooseNotification(statuses.get(job.id), job, core.settings.get().notifications);
         statuses.set(job.id, job.status);
-        if (choice && Notification.isSupported()) {
-          const notification = new Notification({ title: choice.title, body: choice.body });
-          const onClick = choice.onClick;
-          notification.on('click', () => {
-            if (onClick.kind === 'show-file') return shell.showItemInFolder(onClick.path);
-            showWindow();
-            if (window) showRequests.send(window.webContents, { kind: 'job', id: onClick.id });
-          });
-          notification.show();
-        }
+        if (choice) notifications.add(choice);
       }
       scheduleTrayUpdate();
     }

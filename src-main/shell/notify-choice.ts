@@ -4,7 +4,7 @@ export interface NotificationChoice {
   title: string;
   body: string;
   /** What a click on it does. */
-  onClick: { kind: 'show-file'; path: string } | { kind: 'show-job'; id: string };
+  onClick: { kind: 'show-file'; path: string } | { kind: 'show-job'; id: string } | { kind: 'show-window' };
 }
 
 /**
@@ -47,4 +47,63 @@ export function chooseNotification(
     };
   }
   return undefined;
+}
+
+/** Names a summary lists before "and N more". @default 3 */
+const namesShown = 3;
+
+/** Several downloads that ended alike, as one notification; any other as it is. */
+function summarize(held: NotificationChoice[]): NotificationChoice[] {
+  const groups = new Map<string, NotificationChoice[]>();
+  for (const choice of held) groups.set(choice.title, [...(groups.get(choice.title) ?? []), choice]);
+  const out: NotificationChoice[] = [];
+  for (const [title, group] of groups) {
+    const summary = { 'Download complete': 'downloads complete', 'Download failed': 'downloads failed' }[title];
+    if (group.length === 1 || !summary) {
+      out.push(...group);
+      continue;
+    }
+    // A failed download's body is "name: why"; the summary lists names only.
+    const names = group.map((choice) => (title === 'Download failed' ? choice.body.split(': ')[0]! : choice.body));
+    const more = names.length - namesShown;
+    out.push({
+      title: `${group.length} ${summary}`,
+      body: more > 0 ? `${names.slice(0, namesShown).join(', ')} and ${more} more` : names.join(', '),
+      onClick: { kind: 'show-window' },
+    });
+  }
+  return out;
+}
+
+/**
+ * Notifications for a burst of jobs ending (500 small files complete within seconds):
+ * the first shows at once; what ends in the `windowMs` after it is held and shown when
+ * that window closes, downloads that ended alike as one ("12 downloads complete"), and a
+ * new window opens while they keep coming. One download alone notifies as before.
+ */
+export function notificationBurst(
+  show: (choice: NotificationChoice) => void,
+  windowMs = 2000,
+): { add(choice: NotificationChoice): void } {
+  let held: NotificationChoice[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const open = (): void => {
+    timer = setTimeout(close, windowMs);
+    timer.unref();
+  };
+  const close = (): void => {
+    timer = undefined;
+    if (held.length === 0) return;
+    const shown = summarize(held);
+    held = [];
+    for (const choice of shown) show(choice);
+    open();
+  };
+  return {
+    add(choice) {
+      if (timer) return void held.push(choice);
+      show(choice);
+      open();
+    },
+  };
 }
