@@ -5,6 +5,8 @@ export interface NotificationChoice {
   body: string;
   /** What a click on it does. */
   onClick: { kind: 'show-file'; path: string } | { kind: 'show-job'; id: string } | { kind: 'show-window' };
+  /** A download's file name, which a summary of several lists. */
+  name?: string;
 }
 
 /**
@@ -26,6 +28,7 @@ export function chooseNotification(
         title: 'Download complete',
         body: name,
         onClick: path ? { kind: 'show-file', path } : { kind: 'show-job', id: job.id },
+        name,
       };
     }
     if (job.status === 'failed') {
@@ -33,6 +36,7 @@ export function chooseNotification(
         title: 'Download failed',
         body: `${name}: ${job.error?.message ?? job.message}`,
         onClick: { kind: 'show-job', id: job.id },
+        name,
       };
     }
     return undefined;
@@ -52,19 +56,28 @@ export function chooseNotification(
 /** Names a summary lists before "and N more". @default 3 */
 const namesShown = 3;
 
+/** What several downloads that ended alike are shown as. */
+const summaries = new Map([
+  ['Download complete', 'downloads complete'],
+  ['Download failed', 'downloads failed'],
+]);
+
 /** Several downloads that ended alike, as one notification; any other as it is. */
 function summarize(held: NotificationChoice[]): NotificationChoice[] {
   const groups = new Map<string, NotificationChoice[]>();
-  for (const choice of held) groups.set(choice.title, [...(groups.get(choice.title) ?? []), choice]);
+  for (const choice of held) {
+    const group = groups.get(choice.title);
+    if (group) group.push(choice);
+    else groups.set(choice.title, [choice]);
+  }
   const out: NotificationChoice[] = [];
   for (const [title, group] of groups) {
-    const summary = { 'Download complete': 'downloads complete', 'Download failed': 'downloads failed' }[title];
+    const summary = summaries.get(title);
     if (group.length === 1 || !summary) {
       out.push(...group);
       continue;
     }
-    // A failed download's body is "name: why"; the summary lists names only.
-    const names = group.map((choice) => (title === 'Download failed' ? choice.body.split(': ')[0]! : choice.body));
+    const names = group.map((choice) => choice.name ?? choice.body);
     const more = names.length - namesShown;
     out.push({
       title: `${group.length} ${summary}`,

@@ -77,6 +77,7 @@ describe('notifications', () => {
       title: 'Download complete',
       body: 'f.iso',
       onClick: { kind: 'show-file', path: '/d/f.iso' },
+      name: 'f.iso',
     });
     const failed = download({ status: 'failed', error: { kind: 'http', message: '404' } });
     expect(chooseNotification('downloading', failed, true)).toMatchObject({
@@ -169,11 +170,11 @@ describe('a burst of notifications', () => {
     try {
       const shown: NotificationChoice[] = [];
       const burst = notificationBurst((choice) => shown.push(choice), 2000);
-      for (const name of ['a.bin', 'b.bin', 'c.bin']) burst.add(failed(name));
+      for (const name of ['a.bin', 'b: notes.txt', 'c.bin']) burst.add(failed(name));
       vi.advanceTimersByTime(2000);
       expect(shown.map((n) => [n.title, n.body])).toEqual([
         ['Download failed', 'a.bin: 404'],
-        ['2 downloads failed', 'b.bin, c.bin'],
+        ['2 downloads failed', 'b: notes.txt, c.bin'],
       ]);
     } finally {
       vi.useRealTimers();
