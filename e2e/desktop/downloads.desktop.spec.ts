@@ -112,3 +112,33 @@ test('pause, resume, cancel and retry from the job panel go over IPC; a failure 
     .poll(async () => (await app.state()).notifications.filter((n) => n.title === 'Download failed').length)
     .toBe(2);
 });
+
+test('twelve downloads finishing together notify a few times, not once a file; the summary shows the window', async ({
+  desktop,
+  files,
+}) => {
+  const app = await desktop.launch();
+  const names = Array.from({ length: 12 }, (_, i) => `burst-${i}.bin`);
+  await addThroughDialog(
+    app.page,
+    names.map((name) => files.file(name, { size: 20_000 })),
+  );
+  for (const name of names) await expect(panelItem(app.page, name)).toHaveAttribute('data-status', 'completed');
+
+  const completions = async () =>
+    (await app.state()).notifications.filter((n) => /^(Download complete|\d+ downloads complete)$/.test(n.title));
+  const counted = async () =>
+    (await completions()).reduce((sum, n) => sum + (Number(/^\d+/.exec(n.title)?.[0]) || 1), 0);
+  // Each download counted once, the last ones when their window of 2 s closes.
+  await expect.poll(counted, { timeout: 10_000 }).toBe(12);
+  const shown = await completions();
+  expect(shown.length).toBeLessThan(6);
+  const summary = shown.find((n) => /^\d+ downloads complete$/.test(n.title));
+  expect(summary?.body).toMatch(/^burst-\d+\.bin, burst-\d+\.bin(, burst-\d+\.bin( and \d+ more)?)?$/);
+
+  const shellCalls = (await app.state()).shell.length;
+  await app.control('clickNotification', { id: summary!.id });
+  const state = await app.state();
+  expect(state.shell).toHaveLength(shellCalls);
+  expect(state.windows[0]).toMatchObject({ visible: true, focused: true });
+});
