@@ -62,7 +62,10 @@ const summaries = new Map([
   ['Download failed', 'downloads failed'],
 ]);
 
-/** Several downloads that ended alike, as one notification; any other as it is. */
+/**
+ * Jobs that ended alike (the same title), as one notification: "12 downloads complete",
+ * or for plugin jobs and tasks "Checksum finished (12)"; one alone as it is.
+ */
 function summarize(held: NotificationChoice[]): NotificationChoice[] {
   const groups = new Map<string, NotificationChoice[]>();
   for (const choice of held) {
@@ -72,15 +75,15 @@ function summarize(held: NotificationChoice[]): NotificationChoice[] {
   }
   const out: NotificationChoice[] = [];
   for (const [title, group] of groups) {
-    const summary = summaries.get(title);
-    if (group.length === 1 || !summary) {
-      out.push(...group);
+    if (group.length === 1) {
+      out.push(group[0]!);
       continue;
     }
+    const summary = summaries.get(title);
     const names = group.map((choice) => choice.name ?? choice.body);
     const more = names.length - namesShown;
     out.push({
-      title: `${group.length} ${summary}`,
+      title: summary ? `${group.length} ${summary}` : `${title} (${group.length})`,
       body: more > 0 ? `${names.slice(0, namesShown).join(', ')} and ${more} more` : names.join(', '),
       onClick: { kind: 'show-window' },
     });
@@ -91,8 +94,8 @@ function summarize(held: NotificationChoice[]): NotificationChoice[] {
 /**
  * Notifications for a burst of jobs ending (500 small files complete within seconds):
  * the first shows at once; what ends in the `windowMs` after it is held and shown when
- * that window closes, downloads that ended alike as one ("12 downloads complete"), and a
- * new window opens while they keep coming. One download alone notifies as before.
+ * that window closes, jobs that ended alike as one ("12 downloads complete"), and a new
+ * window opens while they keep coming. One download alone notifies as before.
  */
 export function notificationBurst(
   show: (choice: NotificationChoice) => void,

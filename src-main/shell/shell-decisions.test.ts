@@ -165,6 +165,25 @@ describe('a burst of notifications', () => {
     }
   });
 
+  it('plugin jobs that ended alike in one window: one notification with their count', () => {
+    vi.useFakeTimers();
+    try {
+      const shown: NotificationChoice[] = [];
+      const burst = notificationBurst((choice) => shown.push(choice), 2000);
+      const checked = (message: string) =>
+        chooseNotification('running', plugin({ status: 'completed', message }), true)!;
+      for (const message of ['a ok', 'b ok', 'c ok', 'd ok', 'e ok']) burst.add(checked(message));
+      vi.advanceTimersByTime(2000);
+      expect(shown.map((n) => [n.title, n.body])).toEqual([
+        ['Checksum finished', 'a ok'],
+        ['Checksum finished (4)', 'b ok, c ok, d ok and 1 more'],
+      ]);
+      expect(shown[1]!.onClick).toEqual({ kind: 'show-window' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('several failures in one window: one notification naming them', () => {
     vi.useFakeTimers();
     try {
