@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '../../src-common/contract';
 import { downloadJob, pluginJob, taskJob } from '../test/job-fixtures';
 import { urlsFromArgs, urlsFromLink } from './launch-urls';
@@ -116,88 +116,67 @@ describe('a burst of notifications', () => {
       download({ status: 'failed', fileName: name, error: { kind: 'http', message: '404' } }),
       true,
     )!;
+  let shown: NotificationChoice[] = [];
+  let burst: ReturnType<typeof notificationBurst>;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    shown = [];
+    burst = notificationBurst((choice) => shown.push(choice), 2000);
+  });
+  afterEach(() => vi.useRealTimers());
 
   it('one download alone notifies at once, as before', () => {
-    vi.useFakeTimers();
-    try {
-      const shown: NotificationChoice[] = [];
-      const burst = notificationBurst((choice) => shown.push(choice), 2000);
-      burst.add(completed('a.iso'));
-      expect(shown).toEqual([completed('a.iso')]);
-      vi.advanceTimersByTime(5000);
-      burst.add(completed('b.iso'));
-      expect(shown).toEqual([completed('a.iso'), completed('b.iso')]);
-    } finally {
-      vi.useRealTimers();
-    }
+    burst.add(completed('a.iso'));
+    expect(shown).toEqual([completed('a.iso')]);
+    vi.advanceTimersByTime(5000);
+    burst.add(completed('b.iso'));
+    expect(shown).toEqual([completed('a.iso'), completed('b.iso')]);
   });
 
   it('500 downloads ending within seconds notify a few times, not 500', () => {
-    vi.useFakeTimers();
-    try {
-      const shown: NotificationChoice[] = [];
-      const burst = notificationBurst((choice) => shown.push(choice), 2000);
-      // One every 10 ms for 5 s, two of them failed.
-      for (let i = 0; i < 500; i += 1) {
-        burst.add(i === 100 || i === 300 ? failed(`f${i}.bin`) : completed(`f${i}.bin`));
-        vi.advanceTimersByTime(10);
-      }
-      vi.advanceTimersByTime(5000);
-      expect(shown[0]).toEqual(completed('f0.bin'));
-      expect(shown.slice(1).map((n) => n.title)).toEqual([
-        '198 downloads complete',
-        'Download failed',
-        '199 downloads complete',
-        'Download failed',
-        '100 downloads complete',
-      ]);
-      expect(shown[1]).toEqual({
-        title: '198 downloads complete',
-        body: 'f1.bin, f2.bin, f3.bin and 195 more',
-        onClick: { kind: 'show-window' },
-      });
-      // A failure alone in its window keeps its reason and opens its job.
-      expect(shown[2]).toEqual(failed('f100.bin'));
-      const counted = shown.slice(1).reduce((sum, n) => sum + (Number(/^\d+/.exec(n.title)?.[0]) || 1), 1);
-      expect(counted).toBe(500);
-    } finally {
-      vi.useRealTimers();
+    // One every 10 ms for 5 s, two of them failed.
+    for (let i = 0; i < 500; i += 1) {
+      burst.add(i === 100 || i === 300 ? failed(`f${i}.bin`) : completed(`f${i}.bin`));
+      vi.advanceTimersByTime(10);
     }
+    vi.advanceTimersByTime(5000);
+    expect(shown[0]).toEqual(completed('f0.bin'));
+    expect(shown.slice(1).map((n) => n.title)).toEqual([
+      '198 downloads complete',
+      'Download failed',
+      '199 downloads complete',
+      'Download failed',
+      '100 downloads complete',
+    ]);
+    expect(shown[1]).toEqual({
+      title: '198 downloads complete',
+      body: 'f1.bin, f2.bin, f3.bin and 195 more',
+      onClick: { kind: 'show-window' },
+    });
+    // A failure alone in its window keeps its reason and opens its job.
+    expect(shown[2]).toEqual(failed('f100.bin'));
+    const counted = shown.slice(1).reduce((sum, n) => sum + (Number(/^\d+/.exec(n.title)?.[0]) || 1), 1);
+    expect(counted).toBe(500);
   });
 
   it('plugin jobs that ended alike in one window: one notification with their count', () => {
-    vi.useFakeTimers();
-    try {
-      const shown: NotificationChoice[] = [];
-      const burst = notificationBurst((choice) => shown.push(choice), 2000);
-      const checked = (message: string) =>
-        chooseNotification('running', plugin({ status: 'completed', message }), true)!;
-      for (const message of ['a ok', 'b ok', 'c ok', 'd ok', 'e ok']) burst.add(checked(message));
-      vi.advanceTimersByTime(2000);
-      expect(shown.map((n) => [n.title, n.body])).toEqual([
-        ['Checksum finished', 'a ok'],
-        ['Checksum finished (4)', 'b ok, c ok, d ok and 1 more'],
-      ]);
-      expect(shown[1]!.onClick).toEqual({ kind: 'show-window' });
-    } finally {
-      vi.useRealTimers();
-    }
+    const checked = (message: string) => chooseNotification('running', plugin({ status: 'completed', message }), true)!;
+    for (const message of ['a ok', 'b ok', 'c ok', 'd ok', 'e ok']) burst.add(checked(message));
+    vi.advanceTimersByTime(2000);
+    expect(shown.map((n) => [n.title, n.body])).toEqual([
+      ['Checksum finished', 'a ok'],
+      ['Checksum finished (4)', 'b ok, c ok, d ok and 1 more'],
+    ]);
+    expect(shown[1]!.onClick).toEqual({ kind: 'show-window' });
   });
 
   it('several failures in one window: one notification naming them', () => {
-    vi.useFakeTimers();
-    try {
-      const shown: NotificationChoice[] = [];
-      const burst = notificationBurst((choice) => shown.push(choice), 2000);
-      for (const name of ['a.bin', 'b: notes.txt', 'c.bin']) burst.add(failed(name));
-      vi.advanceTimersByTime(2000);
-      expect(shown.map((n) => [n.title, n.body])).toEqual([
-        ['Download failed', 'a.bin: 404'],
-        ['2 downloads failed', 'b: notes.txt, c.bin'],
-      ]);
-    } finally {
-      vi.useRealTimers();
-    }
+    for (const name of ['a.bin', 'b: notes.txt', 'c.bin']) burst.add(failed(name));
+    vi.advanceTimersByTime(2000);
+    expect(shown.map((n) => [n.title, n.body])).toEqual([
+      ['Download failed', 'a.bin: 404'],
+      ['2 downloads failed', 'b: notes.txt, c.bin'],
+    ]);
   });
 });
 
