@@ -137,6 +137,8 @@ test('twelve downloads finishing together notify a few times, not once a file; t
   expect(summary?.body).toMatch(/^burst-\d+\.bin, burst-\d+\.bin(, burst-\d+\.bin( and \d+ more)?)?$/);
 
   const shellCalls = (await app.state()).shell.length;
+  await app.control('hideWindow', {});
+  expect((await app.state()).windows[0]).toMatchObject({ visible: false });
   await app.control('clickNotification', { id: summary!.id });
   const state = await app.state();
   expect(state.shell).toHaveLength(shellCalls);

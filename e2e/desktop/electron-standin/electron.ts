@@ -55,6 +55,8 @@ onControl('setDialogResponse', ({ response }) => setDialogResponse(Number(respon
 onControl('askPermission', ({ permission }) => askPermission(String(permission)));
 onControl('loadURL', ({ window: id, url }) => window(id).loadURL(String(url)));
 onControl('closeWindow', ({ window: id }) => window(id).close());
+// As the user minimising it to the tray, or the OS hiding it.
+onControl('hideWindow', ({ window: id }) => window(id).hide());
 onControl('quit', () => app.quit());
 
 export {
