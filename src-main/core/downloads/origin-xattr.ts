@@ -1,4 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
@@ -47,6 +48,9 @@ function dumpEntry(path: string, name: string, value: string): string {
 const markPrefix = '/proc/haul-origin-mark-';
 const markPattern = /: \/proc\/haul-origin-mark-(\d+): /gu;
 
+/** The running tool: its input and its error output are pipes. */
+type Tool = ChildProcessByStdio<Writable, null, Readable>;
+
 interface Pending {
   mark: number;
   since: number;
@@ -62,7 +66,7 @@ interface Pending {
  * failure (a file gone, a file system without user attributes) skips that file silently.
  */
 export class OriginRecorder {
-  private child: ChildProcessWithoutNullStreams | null = null;
+  private child: Tool | null = null;
   private pending: Pending[] = [];
   private marks = 0;
   private errors = '';
@@ -94,12 +98,12 @@ export class OriginRecorder {
     });
   }
 
-  private start(): ChildProcessWithoutNullStreams {
+  private start(): Tool {
     this.starts += 1;
-    const child = spawn(this.tool, ['-h', '--restore=-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // It writes nothing on its output; its error output carries the marks.
+    const child = spawn(this.tool, ['-h', '--restore=-'], { stdio: ['pipe', 'ignore', 'pipe'] });
     this.child = child;
     this.errors = '';
-    child.stdout.resume();
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
       if (child !== this.child) return;
@@ -121,7 +125,7 @@ export class OriginRecorder {
     child.stdin.on('error', () => undefined);
     // Haul's exit does not wait for it; its input closing ends it.
     child.unref();
-    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?(): void }).unref?.();
+    for (const stream of [child.stdin, child.stderr]) (stream as { unref?(): void }).unref?.();
     return child;
   }
 
