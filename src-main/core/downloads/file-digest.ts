@@ -80,22 +80,24 @@ export class FileDigest {
    * hashed now when they continue the hashed prefix; kept for a running read-back when
    * they continue where it stops; otherwise read back later, once landed. A write that
    * then fails fails the attempt, and the next attempt hashes what the part file holds.
+   * True when it kept `chunks` (they must stay readable until the read-back takes them).
    */
-  wrote(chunks: readonly Buffer[], position: number): void {
-    if (this.failure !== null) return;
+  wrote(chunks: readonly Buffer[], position: number): boolean {
+    if (this.failure !== null) return false;
     if (this.reading === null) {
-      if (position !== this.hashed) return;
+      if (position !== this.hashed) return false;
       for (const chunk of chunks) this.update(chunk);
       if (this.hashed > this.target) this.target = this.hashed;
-      return;
+      return false;
     }
     const last = this.waiting.at(-1);
-    if (position !== (last ? last.position + last.bytes : Math.max(this.target, this.hashed))) return;
+    if (position !== (last ? last.position + last.bytes : Math.max(this.target, this.hashed))) return false;
     let bytes = 0;
     for (const chunk of chunks) bytes += chunk.length;
-    if (this.waitingBytes + bytes > maxWaitingBytes) return;
+    if (this.waitingBytes + bytes > maxWaitingBytes) return false;
     this.waiting.push({ position, chunks, bytes });
     this.waitingBytes += bytes;
+    return true;
   }
 
   /**

@@ -7,7 +7,7 @@ import { openResponse } from './http-request';
 import type { PartBytes } from './part-file';
 import { grantSize, type RateLimiter } from './rate-limiter';
 import { checkRangeResponse } from './response-check';
-import { batchBytesFor, SegmentWriter } from './segment-writer';
+import { batchAgeMs, batchBytesFor, SegmentWriter } from './segment-writer';
 import { ifRangeValue, type TransferState } from './resume-state';
 import { segmentDone, type Segment } from './segments';
 
@@ -233,6 +233,9 @@ export class SegmentWorker {
       segment,
       (bytes) => this.host.landed(bytes),
       batchBytesFor(this.host.connections),
+      batchAgeMs,
+      // The body's chunks come straight from the socket and are read here only.
+      true,
     );
     this.cursor = segment.pos;
     let got = 0;

@@ -107,4 +107,56 @@ describe('segment writer', () => {
     expect(segment.pos).toBe(2000 + 3 * 4096);
     await part.close();
   });
+
+  it('frees the chunks it owns once they are on disk and hashed', async () => {
+    const path = join(await tempDir(), 'r.part');
+    const part = await PartFile.create(path);
+    // Socket reads: each chunk a buffer of its own.
+    const chunks = Array.from({ length: 40 }, () => Buffer.from(randomBody(64 * 1024)));
+    const body = Buffer.concat(chunks);
+    const segment = { start: 0, end: body.length, pos: 0 };
+    const digest = new FileDigest(undefined);
+    const writer = new SegmentWriter(part, digest, segment, () => undefined, batchBytes, 5, true);
+    for (const chunk of chunks) await writer.add(chunk);
+    await writer.drain();
+    expect(chunks.every((chunk) => chunk.length === 0)).toBe(true);
+    expect((await readFile(path)).equals(body)).toBe(true);
+    expect((await digest.finish(part, body.length)).sha256).toBe(sha256(body));
+    await part.close();
+  });
+
+  it('keeps the chunks the hash still waits for: hashed from memory, not read back', async () => {
+    const path = join(await tempDir(), 'k.part');
+    const part = await PartFile.create(path);
+    const ahead = randomBody(4 * batchBytes);
+    const chunks = Array.from({ length: 24 }, () => Buffer.from(randomBody(64 * 1024)));
+    const body = Buffer.concat([ahead, ...chunks]);
+    // Another connection's bytes landed first: the hash reads them back from the file
+    // (slowly: not before this connection's writes have all landed) ...
+    await part.write([ahead], 0);
+    let open = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let readBack = 0;
+    const slowRead = {
+      write: () => Promise.resolve(),
+      read: async (into: Buffer, at: number) => {
+        await gate;
+        const read = await part.read(into, at);
+        readBack += read;
+        return read;
+      },
+    };
+    const digest = new FileDigest(undefined);
+    digest.follow(slowRead, ahead.length);
+    // ... and this connection's, which continue them, wait in memory for that read-back.
+    const segment = { start: ahead.length, end: body.length, pos: ahead.length };
+    const writer = new SegmentWriter(part, digest, segment, () => undefined, batchBytes, 5, true);
+    for (const chunk of chunks) await writer.add(chunk);
+    await writer.drain();
+    open();
+    expect((await digest.finish(part, body.length)).sha256).toBe(sha256(body));
+    expect(readBack).toBe(ahead.length);
+    expect((await readFile(path)).equals(body)).toBe(true);
+    await part.close();
+  });
 });

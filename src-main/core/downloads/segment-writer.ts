@@ -1,3 +1,4 @@
+import { releaseChunks } from './chunk-release';
 import type { FileDigest } from './file-digest';
 import type { PartBytes } from './part-file';
 import type { Segment } from './segments';
@@ -57,6 +58,8 @@ export class SegmentWriter {
     private readonly onLanded: (bytes: number) => void,
     private readonly batch = batchBytes,
     private readonly ageMs = batchAgeMs,
+    /** Chunks are the socket's own, nobody else's to read: freed once written. */
+    private readonly release = false,
   ) {
     this.at = segment.pos;
   }
@@ -67,7 +70,8 @@ export class SegmentWriter {
   }
 
   /**
-   * Takes `chunk`, which must not change afterwards (a socket's chunks never do). Null
+   * Takes `chunk`, which must not change afterwards (a socket's chunks never do), and with
+   * `release` must not be read by anyone else once written (it may be freed then). Null
    * when the caller may go on reading at once; else a promise to wait for first (the
    * batch went to the disk and too many writes are queued).
    */
@@ -116,10 +120,12 @@ export class SegmentWriter {
       const write = this.part.write(chunks, at);
       write.catch(ignore);
       // Hashed while the write runs on the thread pool.
-      this.digest.wrote(chunks, at);
+      const kept = this.digest.wrote(chunks, at);
       // In file order: a later batch that lands first waits for the earlier ones.
       this.landed = Promise.all([this.landed, write]).then(() => {
         segment.pos = Math.max(segment.pos, end);
+        // On disk and hashed: their memory goes now, not at V8's next collection.
+        if (this.release && !kept) releaseChunks(chunks);
         onLanded(bytes);
       });
       this.landed.catch(ignore);
