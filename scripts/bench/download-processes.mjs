@@ -10,10 +10,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const engineChild = (enginePath) => `
+const engineChild = (enginePath, flagsPath) => `
 import { createDownloadEngine } from ${JSON.stringify(enginePath)};
+import { setRuntimeFlags } from ${JSON.stringify(flagsPath)};
 import { writeFileSync, renameSync, readFileSync, existsSync } from 'node:fs';
 const input = JSON.parse(process.argv[2]);
+// The V8 flags the app sets as it starts, before it downloads anything.
+setRuntimeFlags();
 const engine = createDownloadEngine({ proxy: null, recordOrigin: false });
 const loadState = () => (input.stateFile && existsSync(input.stateFile) ? JSON.parse(readFileSync(input.stateFile, 'utf8')) : null);
 // Wall time and CPU are both counted from here: loading the engine is start-up, which
@@ -65,7 +68,10 @@ const esbuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 
 export async function buildHaul(root) {
   const cache = join(root, 'node_modules', '.cache');
   await mkdir(cache, { recursive: true });
-  const source = engineChild(join(root, 'src-main/core/downloads/engine.ts'));
+  const source = engineChild(
+    join(root, 'src-main/core/downloads/engine.ts'),
+    join(root, 'src-main/core/runtime-flags.ts'),
+  );
   const engine = join(cache, 'haul-bench-child.mjs');
   const serve = join(cache, 'haul-bench-serve.mjs');
   try {
@@ -82,7 +88,7 @@ export async function buildHaul(root) {
     console.error(`  (esbuild unavailable, running Haul under tsx: ${error.message})`);
     await writeFile(
       engine,
-      source.replace(/from "(\/[^"]+)"/u, (_, file) => `from ${JSON.stringify(pathToFileURL(file).href)}`),
+      source.replace(/from "(\/[^"]+)"/gu, (_, file) => `from ${JSON.stringify(pathToFileURL(file).href)}`),
     );
     return { engine, serve: join(root, 'src-main/headless.ts'), nodeArgs: ['--import', 'tsx'] };
   }
