@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireWithCodeCache } from './code-cache';
 import { isEntry, runEntry } from './entry';
+import { setRuntimeFlags } from './core/runtime-flags';
 import { compactWhenIdle } from './idle-compact';
 import type * as Program from './serve';
 
@@ -18,6 +19,8 @@ import type * as Program from './serve';
 const saveCacheAfterMs = 0;
 
 export async function runServe(argv: string[]): Promise<void> {
+  // Before the program loads: its start-up would grow the young generation otherwise.
+  setRuntimeFlags();
   const built = join(dirname(fileURLToPath(import.meta.url)), 'serve.cjs');
   if (!existsSync(built)) {
     await (await import('./serve')).runServe(argv);

@@ -61,11 +61,17 @@ console.log(JSON.stringify({
 const esbuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external' };
 
 /**
- * Builds the Haul children with esbuild (dependencies external, as electron-vite builds
- * main) so they run on plain Node: tsx's compiler would otherwise be in their RSS and CPU.
- * Falls back to tsx when esbuild is missing.
+ * Builds what the benchmark runs: `haul serve` is the built program a user runs
+ * (`out/main/headless.js` from `electron-vite build`, with its code cache and its plugins'
+ * worker), and the engine alone is a child of its own, bundled with esbuild
+ * (dependencies external, as electron-vite builds main) so it runs on plain Node: tsx's
+ * compiler would otherwise be in its RSS and CPU. Falls back to tsx when esbuild is
+ * missing.
  */
 export async function buildHaul(root) {
+  const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
+  if (built.status !== 0) throw new Error('electron-vite build failed; run `npx electron-vite build` to see why');
+  const serve = join(root, 'out/main/headless.js');
   const cache = join(root, 'node_modules', '.cache');
   await mkdir(cache, { recursive: true });
   const source = engineChild(
@@ -73,24 +79,18 @@ export async function buildHaul(root) {
     join(root, 'src-main/core/runtime-flags.ts'),
   );
   const engine = join(cache, 'haul-bench-child.mjs');
-  const serve = join(cache, 'haul-bench-serve.mjs');
   try {
     const { build } = await import('esbuild');
     const quiet = { ...esbuildOptions, logLevel: 'warning' };
     await build({ ...quiet, stdin: { contents: source, resolveDir: root, loader: 'js' }, outfile: engine });
-    await build({ ...quiet, entryPoints: [join(root, 'src-main/headless.ts')], outfile: serve });
-    // Beside the serve bundle, where it looks for it: without it the bundled plugins
-    // (link-rules resolves submitted URLs) would fail to start and cost nothing.
-    const worker = join(root, 'src-main/core/plugins/plugin-worker.ts');
-    await build({ ...quiet, entryPoints: [worker], outfile: join(cache, 'plugin-worker.js') });
-    return { engine, serve, nodeArgs: [] };
+    return { engine, serve, engineArgs: [] };
   } catch (error) {
-    console.error(`  (esbuild unavailable, running Haul under tsx: ${error.message})`);
+    console.error(`  (esbuild unavailable, running the engine under tsx: ${error.message})`);
     await writeFile(
       engine,
       source.replace(/from "(\/[^"]+)"/gu, (_, file) => `from ${JSON.stringify(pathToFileURL(file).href)}`),
     );
-    return { engine, serve: join(root, 'src-main/headless.ts'), nodeArgs: ['--import', 'tsx'] };
+    return { engine, serve, engineArgs: ['--import', 'tsx'] };
   }
 }
 
@@ -103,7 +103,7 @@ const childArgs = () => process.env.BENCH_DOWNLOADS_CHILD_ARGS?.split(' ').filte
  */
 export function runEngine(haul, input, onSpawn) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...haul.nodeArgs, ...childArgs(), haul.engine, JSON.stringify(input)]);
+    const child = spawn(process.execPath, [...haul.engineArgs, ...childArgs(), haul.engine, JSON.stringify(input)]);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => process.stderr.write(d));
@@ -162,7 +162,7 @@ export function processStats(pid) {
 export function startServe(haul, dataDir, downloadDir) {
   return new Promise((resolvePromise, reject) => {
     const args = ['--port', '0', '--data-dir', dataDir, '--download-dir', downloadDir];
-    const child = spawn(process.execPath, [...haul.nodeArgs, ...childArgs(), haul.serve, ...args]);
+    const child = spawn(process.execPath, [...childArgs(), haul.serve, ...args]);
     let out = '';
     child.stderr.on('data', (d) => process.stderr.write(d));
     child.on('exit', (code) => reject(new Error(`haul serve exited with ${code}`)));
