@@ -10,6 +10,12 @@ import { setFlagsFromString } from 'node:v8';
  *   lives. With received chunks freed once written (downloads/chunk-release.ts) the more
  *   frequent scavenges cost 2-8% more CPU on a gigabyte; see docs/performance.md. Only
  *   while running does V8 keep it at 1: given on the command line it is raised to 2.
+ * - WebAssembly run by its baseline compiler only (Liftoff), never tiered up to TurboFan:
+ *   undici's HTTP parser and the plugins' QuickJS are each one giant function, whose
+ *   optimizing compile took 10 MB (the parser) and about 30 MB (QuickJS) of memory on a
+ *   V8 thread, which glibc then kept, and hundreds of milliseconds of CPU. Code inside a
+ *   plugin runs about half as fast once warm; plugins' work is short (the bundled ones
+ *   leave hashing and files to the host).
  *
  * V8 takes a code cache only under the flags it was made with. A flag set while the
  * program runs is in effect when its caches are written, but not yet when the next start
@@ -19,4 +25,5 @@ import { setFlagsFromString } from 'node:v8';
 export function setRuntimeFlags(): void {
   setFlagsFromString('--enable-experimental-regexp-engine');
   setFlagsFromString('--semi-space-growth-factor=1');
+  setFlagsFromString('--liftoff-only');
 }
