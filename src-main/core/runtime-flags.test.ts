@@ -2,6 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+/** Runs `script` (an ES module, TypeScript imports allowed) in a fresh Node; its output, parsed. */
+function runInChild<T>(script: string, nodeFlags: string[] = []): T {
+  const child = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (child.status !== 0) throw new Error(`the child failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as T;
+}
+
 /**
  * The young generation's size before and after a load whose objects survive a few
  * collections (what makes V8 grow it), in a fresh process: V8 never shrinks it while busy,
@@ -21,12 +31,7 @@ function youngGrowth(withFlags: boolean): { before: number; after: number } {
     '}',
     'console.log(JSON.stringify({ before, after: young(), kept: kept.length }));',
   ].join('\n');
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (child.status !== 0) throw new Error(`the child failed: ${child.stderr}`);
-  return JSON.parse(child.stdout) as { before: number; after: number };
+  return runInChild(script);
 }
 
 /**
@@ -59,13 +64,7 @@ function wasmTieredUp(withFlags: boolean, calls: number): boolean {
     '}',
     'console.log(JSON.stringify(tiered));',
   ].join('\n');
-  const child = spawnSync(
-    process.execPath,
-    ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', script],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
-  if (child.status !== 0) throw new Error(`the child failed: ${child.stderr}`);
-  return JSON.parse(child.stdout) as boolean;
+  return runInChild(script, ['--allow-natives-syntax']);
 }
 
 describe('runtime flags', () => {
