@@ -17,12 +17,20 @@ function runInChild<T>(script: string, nodeFlags: string[] = []): T {
  * collections (what makes V8 grow it), in a fresh process: V8 never shrinks it while busy,
  * so this test's own process would tell nothing.
  */
-function youngGrowth(withFlags: boolean): { before: number; after: number } {
+function youngGrowth(
+  withFlags: boolean,
+  worker: 'none' | 'kept' | 'not kept' = 'none',
+): { before: number; after: number } {
   const script = [
     `import { getHeapSpaceStatistics } from 'node:v8';`,
-    `import { setRuntimeFlags } from ${JSON.stringify(join(import.meta.dirname, 'runtime-flags.ts'))};`,
+    `import { Worker } from 'node:worker_threads';`,
+    `import { keepRuntimeFlags, setRuntimeFlags } from ${JSON.stringify(join(import.meta.dirname, 'runtime-flags.ts'))};`,
     `const young = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;`,
     withFlags ? 'setRuntimeFlags();' : '',
+    // A worker thread started afterwards, as the checkpointer and each plugin are.
+    worker === 'none' ? '' : `const worker = new Worker('setTimeout(() => {}, 20)', { eval: true });`,
+    worker === 'kept' ? 'keepRuntimeFlags(worker);' : '',
+    worker === 'none' ? '' : `await new Promise((resolve) => worker.once('exit', resolve));`,
     'const before = young();',
     'let kept = [];',
     'for (let i = 0; i < 3_000_000; i += 1) {',
@@ -79,5 +87,12 @@ describe('runtime flags', () => {
   it('run WebAssembly on its baseline compiler only: a hot loop is never tiered up', () => {
     expect(wasmTieredUp(false, 200)).toBe(true);
     expect(wasmTieredUp(true, 200)).toBe(false);
+  });
+
+  it('stay in force after a worker thread starts, whose heap set-up resets the growth factor', () => {
+    const reset = youngGrowth(true, 'not kept');
+    expect(reset.after).toBeGreaterThan(reset.before * 4);
+    const kept = youngGrowth(true, 'kept');
+    expect(kept.after).toBeLessThanOrEqual(kept.before * 2);
   });
 });

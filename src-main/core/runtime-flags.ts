@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * V8 flags Haul sets while it runs:
@@ -26,4 +27,15 @@ export function setRuntimeFlags(): void {
   setFlagsFromString('--enable-experimental-regexp-engine');
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--liftoff-only');
+}
+
+/**
+ * Sets the flags again once `worker` runs: V8 raises the growth factor to its minimum of
+ * 2 for the whole process whenever it sets up a new isolate's heap, as each worker thread
+ * has (the checkpointer, every plugin), and the young generation then grew to 32 MB at the
+ * next burst of work. Right after `new Worker` is too early: its isolate is made on its
+ * own thread.
+ */
+export function keepRuntimeFlags(worker: Worker): void {
+  worker.once('online', setRuntimeFlags);
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { keepRuntimeFlags } from '../runtime-flags';
 
 /** What the main connection checkpoints by itself while no worker does. SQLite's default. */
 const ownCheckpointPages = 1000;
@@ -124,6 +125,7 @@ export class Checkpointer {
         stdout: false,
         stderr: false,
       });
+      keepRuntimeFlags(worker);
     } catch {
       this.failed = true;
       return;
