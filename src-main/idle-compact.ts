@@ -6,8 +6,7 @@
  * (a grown young generation and garbage nobody collected). A full collection of a heap
  * this size takes about 10 ms; the check every half second costs nothing measurable.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { builtinUnderFlag } from './core/runtime-flags';
 
 export interface IdleCompactOptions {
   /** How often the CPU used is looked at. @default 500 */
@@ -22,9 +21,7 @@ export interface IdleCompactOptions {
 
 /** V8's `gc`, reached without starting Node with --expose-gc (a new context gets it). */
 export function fullCollection(): void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  setFlagsFromString('--no-expose-gc');
+  const gc = builtinUnderFlag('expose-gc', 'gc') as () => void;
   gc();
 }
 

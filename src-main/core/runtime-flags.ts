@@ -1,16 +1,18 @@
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Worker } from 'node:worker_threads';
 
 /**
  * V8 flags Haul sets while it runs:
  * - the linear-time regexp engine (the `l` flag), which checks plugins' patterns on the
  *   main thread (plugins/resolver-match.ts);
- * - a young generation that keeps its first size (1 MB semi-spaces) instead of doubling
- *   up to 16 MB when many objects survive: start-up and every download with several
- *   connections grew it to its largest, 32 MB of RSS kept for as long as the process
- *   lives. With received chunks freed once written (downloads/chunk-release.ts) the more
- *   frequent scavenges cost 2-8% more CPU on a gigabyte; see docs/performance.md. Only
- *   while running does V8 keep it at 1: given on the command line it is raised to 2.
+ * - a young generation that keeps the size it has when this is called (2-4 MB after
+ *   Node's own start) instead of doubling up to 32 MB when many objects survive:
+ *   start-up and every download with several connections grew it to its largest, kept
+ *   for as long as the process lives. With received chunks freed once written
+ *   (downloads/chunk-release.ts) the more frequent scavenges cost 2-8% more CPU on a
+ *   gigabyte; see docs/performance.md. Only while running does V8 keep the growth
+ *   factor at 1: given on the command line it is raised to 2.
  * - WebAssembly run by its baseline compiler only (Liftoff), never tiered up to TurboFan:
  *   undici's HTTP parser and the plugins' QuickJS are each one giant function, whose
  *   optimizing compile took 10 MB (the parser) and about 30 MB (QuickJS) of memory on a
@@ -38,4 +40,20 @@ export function setRuntimeFlags(): void {
  */
 export function keepRuntimeFlags(worker: Worker): void {
   worker.once('online', setRuntimeFlags);
+}
+
+/**
+ * The value of `expression` in a fresh context made while V8 `flag` is on: how a builtin
+ * that V8 installs only under a flag (`gc` with --expose-gc) is reached without starting
+ * Node with that flag. It works on this context's objects too (one isolate). The flag is
+ * turned off again at once, since a code cache is taken only under the flags it was made
+ * with.
+ */
+export function builtinUnderFlag(flag: string, expression: string): unknown {
+  setFlagsFromString(`--${flag}`);
+  try {
+    return runInNewContext(expression);
+  } finally {
+    setFlagsFromString(`--no-${flag}`);
+  }
 }

@@ -1,5 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { builtinUnderFlag } from '../runtime-flags';
 
 type Transfer = (this: ArrayBuffer, length?: number) => ArrayBuffer;
 
@@ -9,24 +8,17 @@ const minReleasedBytes = 16 * 1024;
 let transfer: Transfer | null | undefined;
 
 /**
- * `ArrayBuffer.prototype.transfer`: built in from Node 22 and in Electron. Node 20 ships
- * it behind a V8 flag that applies to contexts made after it is set, so the function is
- * taken from a fresh context (it works on this context's buffers too: one isolate), and
- * the flag is unset at once (a code cache is taken only under the flags it was made
- * with), as idle-compact.ts does for `gc`. Null when neither gives it: chunks are then
- * freed by the collector as before.
+ * `ArrayBuffer.prototype.transfer`: built in from Node 22 and in Electron; Node 20 has it
+ * behind a V8 flag. Null when neither gives it: chunks are then freed by the collector.
  */
 function findTransfer(): Transfer | null {
   const own = (ArrayBuffer.prototype as { transfer?: Transfer }).transfer;
   if (typeof own === 'function') return own;
   try {
-    setFlagsFromString('--harmony-rab-gsab-transfer');
-    const found: unknown = runInNewContext('ArrayBuffer.prototype.transfer');
+    const found = builtinUnderFlag('harmony-rab-gsab-transfer', 'ArrayBuffer.prototype.transfer');
     return typeof found === 'function' ? (found as Transfer) : null;
   } catch {
     return null;
-  } finally {
-    setFlagsFromString('--no-harmony-rab-gsab-transfer');
   }
 }
 

@@ -7,7 +7,7 @@ import { openResponse } from './http-request';
 import type { PartBytes } from './part-file';
 import { grantSize, type RateLimiter } from './rate-limiter';
 import { checkRangeResponse } from './response-check';
-import { batchAgeMs, batchBytesFor, SegmentWriter } from './segment-writer';
+import { batchBytesFor, SegmentWriter } from './segment-writer';
 import { ifRangeValue, type TransferState } from './resume-state';
 import { segmentDone, type Segment } from './segments';
 
@@ -232,10 +232,8 @@ export class SegmentWorker {
       this.host.digest,
       segment,
       (bytes) => this.host.landed(bytes),
-      batchBytesFor(this.host.connections),
-      batchAgeMs,
       // The body's chunks come straight from the socket and are read here only.
-      true,
+      { batch: batchBytesFor(this.host.connections), release: true },
     );
     this.cursor = segment.pos;
     let got = 0;

@@ -66,14 +66,10 @@ describe('segment writer', () => {
     const body = randomBody(100_000);
     const segment = { start: 0, end: 4 * batchBytes, pos: 0 };
     let landed = 0;
-    const writer = new SegmentWriter(
-      part,
-      new FileDigest(undefined),
-      segment,
-      (bytes) => (landed += bytes),
-      batchBytes,
-      5,
-    );
+    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, (bytes) => (landed += bytes), {
+      batch: batchBytes,
+      ageMs: 5,
+    });
     expect(writer.add(body.subarray(0, 60_000))).toBeNull();
     expect(writer.add(body.subarray(60_000))).toBeNull();
     expect(writer.pending).toBe(100_000);
@@ -91,7 +87,10 @@ describe('segment writer', () => {
     const part = await PartFile.create(join(await tempDir(), 'q.part'));
     const segment = { start: 0, end: 16 * batchBytes, pos: 0 };
     let landed = 0;
-    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, (b) => (landed += b), 4096, 1);
+    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, (b) => (landed += b), {
+      batch: 4096,
+      ageMs: 1,
+    });
     for (let i = 1; i <= 20; i += 1) {
       expect(writer.add(randomBody(100))).toBeNull();
       expect(await waitFor(() => landed === i * 100)).toBe(true);
@@ -116,7 +115,7 @@ describe('segment writer', () => {
     const body = Buffer.concat(chunks);
     const segment = { start: 0, end: body.length, pos: 0 };
     const digest = new FileDigest(undefined);
-    const writer = new SegmentWriter(part, digest, segment, () => undefined, batchBytes, 5, true);
+    const writer = new SegmentWriter(part, digest, segment, () => undefined, { release: true });
     for (const chunk of chunks) await writer.add(chunk);
     await writer.drain();
     expect(chunks.every((chunk) => chunk.length === 0)).toBe(true);
@@ -150,7 +149,7 @@ describe('segment writer', () => {
     digest.follow(slowRead, ahead.length);
     // ... and this connection's, which continue them, wait in memory for that read-back.
     const segment = { start: ahead.length, end: body.length, pos: ahead.length };
-    const writer = new SegmentWriter(part, digest, segment, () => undefined, batchBytes, 5, true);
+    const writer = new SegmentWriter(part, digest, segment, () => undefined, { release: true });
     for (const chunk of chunks) await writer.add(chunk);
     await writer.drain();
     open();

@@ -33,6 +33,15 @@ export const batchAgeMs = 5;
 
 const ignore = (): undefined => undefined;
 
+export interface SegmentWriterOptions {
+  /** Bytes gathered before a write. @default batchBytes */
+  batch?: number;
+  /** How long gathered bytes may wait for more. @default batchAgeMs */
+  ageMs?: number;
+  /** The chunks are the socket's own, nobody else's to read: freed once written. @default false */
+  release?: boolean;
+}
+
 /**
  * Turns a connection's bytes into positioned writes of its segment. The socket's chunks
  * are written as they arrived, a batch of them per `writev`, and hashed in the same pass
@@ -50,18 +59,21 @@ export class SegmentWriter {
   private queue: Promise<void>[] = [];
   private landed: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  private readonly batch: number;
+  private readonly ageMs: number;
+  private readonly release: boolean;
 
   constructor(
     private readonly part: PartBytes,
     private readonly digest: FileDigest,
     private readonly segment: Segment,
     private readonly onLanded: (bytes: number) => void,
-    private readonly batch = batchBytes,
-    private readonly ageMs = batchAgeMs,
-    /** Chunks are the socket's own, nobody else's to read: freed once written. */
-    private readonly release = false,
+    options: SegmentWriterOptions = {},
   ) {
     this.at = segment.pos;
+    this.batch = options.batch ?? batchBytes;
+    this.ageMs = options.ageMs ?? batchAgeMs;
+    this.release = options.release ?? false;
   }
 
   /** Bytes received but not yet handed to the disk. */
