@@ -44,12 +44,16 @@ function writeProgram(answer = 42): string {
  * A start in a process of its own: V8 keeps what it compiled for the life of a process, so
  * a second load in the same one would not read the cache at all.
  */
-function startInChild(entry: string): { answer: number; files: { file: string; cached: boolean }[] } {
+function startInChild(
+  entry: string,
+  { later = false } = {},
+): { answer: number; files: { file: string; cached: boolean }[] } {
   const script = [
     `import { requireWithCodeCache } from ${JSON.stringify(join(import.meta.dirname, 'code-cache.ts'))};`,
     `const program = requireWithCodeCache(${JSON.stringify(entry)});`,
     'const answer = program.exports.answer();',
     'program.save();',
+    later ? 'await program.exports.later();' : '',
     'console.log(JSON.stringify({ answer, files: program.files() }));',
   ].join('\n');
   const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -87,6 +91,27 @@ describe('requireWithCodeCache', () => {
         { file: join(dir.path, 'chunks', 'chunk.cjs'), cached: true },
       ],
     });
+  });
+
+  it('writes the cache of a chunk first required after the save once its first use is over', async () => {
+    const entry = writeProgram();
+    const later = join(dir.path, 'chunks', 'later.cjs');
+    const program = requireWithCodeCache<Program>(entry, { lateSaveMs: 50 });
+    program.exports.answer();
+    program.save();
+    const startCache = readFileSync(`${entry}.v8cache`);
+    await expect(program.exports.later()).resolves.toBe('same chunk');
+    // Not at once: the first use of the chunk is still compiling what it runs.
+    expect(existsSync(`${later}.v8cache`)).toBe(false);
+    await expect.poll(() => existsSync(`${later}.v8cache`), { timeout: 5000 }).toBe(true);
+    // The entry's cache was written again too, with the function that loaded the chunk.
+    expect(readFileSync(`${entry}.v8cache`).equals(startCache)).toBe(false);
+
+    expect(startInChild(entry, { later: true }).files).toEqual([
+      { file: entry, cached: true },
+      { file: join(dir.path, 'chunks', 'chunk.cjs'), cached: true },
+      { file: later, cached: true },
+    ]);
   });
 
   it('never runs a stale cache: a rebuilt file of the same length compiles from its source', () => {

@@ -43,19 +43,49 @@ export interface CachedProgram<T> {
   readonly exports: T;
   /** Each file run so far, and whether its code came from the cache. */
   files(): { file: string; cached: boolean }[];
-  /** Writes the caches that were missing or stale, with every function compiled so far. */
+  /**
+   * Writes the caches that were missing or stale, with every function compiled so far.
+   * A file first required after this (a chunk loaded when first used, such as the download
+   * engine and undici at the first download) has its cache written `lateSaveMs` after it
+   * loaded, with what that first use compiled.
+   */
   save(): void;
 }
+
+/**
+ * How long after a chunk loads late its cache is written: the first use of a chunk (the
+ * first download) compiles most of what later ones run. @default 10000
+ */
+const defaultLateSaveMs = 10_000;
 
 /**
  * Runs `entry` and the files it requires by relative path (the bundle's own chunks) with
  * code caches; packages and built-ins load as usual.
  */
-export function requireWithCodeCache<T>(entry: string): CachedProgram<T> {
+export function requireWithCodeCache<T>(
+  entry: string,
+  { lateSaveMs = defaultLateSaveMs }: { lateSaveMs?: number } = {},
+): CachedProgram<T> {
   // The flags the program sets as it runs, set before the first compile: a cache is
   // taken only under the flags it was written with.
   setRuntimeFlags();
   const loaded = new Map<string, Loaded>();
+  let saved = false;
+  let lateSave: NodeJS.Timeout | undefined;
+  const save = (): void => {
+    saved = true;
+    for (const item of loaded.values()) {
+      if (!item.stale) continue;
+      item.stale = false;
+      const temporary = `${item.file}.v8cache.${process.pid}`;
+      try {
+        writeFileSync(temporary, Buffer.concat([item.hash, item.script.createCachedData()]), { mode: 0o644 });
+        renameSync(temporary, `${item.file}.v8cache`);
+      } catch {
+        rmSync(temporary, { force: true });
+      }
+    }
+  };
   const load = (file: string): unknown => {
     const known = loaded.get(file);
     if (known) return known.module.exports;
@@ -73,6 +103,15 @@ export function requireWithCodeCache<T>(entry: string): CachedProgram<T> {
     // Registered before it runs, so files requiring each other see one instance, as in Node.
     const cached = cachedData !== undefined && script.cachedDataRejected !== true;
     loaded.set(file, { module, script, file, hash, cached, stale: !cached });
+    if (saved && !cached && !lateSave) {
+      lateSave = setTimeout(() => {
+        lateSave = undefined;
+        // The files loaded at start are written again too, with the functions that first use
+        // ran in them. Once per build: at the next start every file comes from its cache.
+        for (const item of loaded.values()) item.stale = true;
+        save();
+      }, lateSaveMs).unref();
+    }
     const nodeRequire = createRequire(file);
     const require = Object.assign(
       (id: string) =>
@@ -93,18 +132,6 @@ export function requireWithCodeCache<T>(entry: string): CachedProgram<T> {
   return {
     exports,
     files: () => [...loaded.values()].map(({ file, cached }) => ({ file, cached })),
-    save() {
-      for (const item of loaded.values()) {
-        if (!item.stale) continue;
-        item.stale = false;
-        const temporary = `${item.file}.v8cache.${process.pid}`;
-        try {
-          writeFileSync(temporary, Buffer.concat([item.hash, item.script.createCachedData()]), { mode: 0o644 });
-          renameSync(temporary, `${item.file}.v8cache`);
-        } catch {
-          rmSync(temporary, { force: true });
-        }
-      }
-    },
+    save,
   };
 }

@@ -14,7 +14,9 @@ import type * as Program from './serve';
 
 /**
  * The code caches are written as soon as the server listens: start-up's functions are all
- * compiled by then, and a short first run (started, then stopped) still leaves them.
+ * compiled by then, and a short first run (started, then stopped) still leaves them. The
+ * chunks loaded at the first download (the engine and undici) have theirs written after it
+ * (see CachedProgram.save).
  */
 const saveCacheAfterMs = 0;
 
