@@ -1,6 +1,20 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Worker } from 'node:worker_threads';
+
+/**
+ * The flags setRuntimeFlags sets (below). V8's flags are the process's, but V8 raises the
+ * growth factor to its minimum of 2 for the whole process whenever it sets up a new
+ * isolate's heap, as each worker thread has: each of Haul's worker programs (the
+ * checkpointer, every plugin) sets these again as its first step, from its own thread.
+ * Setting them from the main thread once the worker was `online` came too late at
+ * start-up: the event waits for the main thread to be idle, and by then loading the
+ * program had grown the young generation to 16-32 MB.
+ */
+export const runtimeFlags: readonly string[] = [
+  '--enable-experimental-regexp-engine',
+  '--semi-space-growth-factor=1',
+  '--liftoff-only',
+];
 
 /**
  * V8 flags Haul sets while it runs:
@@ -26,20 +40,7 @@ import type { Worker } from 'node:worker_threads';
  * (src-main/code-cache.ts) therefore sets these before it compiles anything.
  */
 export function setRuntimeFlags(): void {
-  setFlagsFromString('--enable-experimental-regexp-engine');
-  setFlagsFromString('--semi-space-growth-factor=1');
-  setFlagsFromString('--liftoff-only');
-}
-
-/**
- * Sets the flags again once `worker` runs: V8 raises the growth factor to its minimum of
- * 2 for the whole process whenever it sets up a new isolate's heap, as each worker thread
- * has (the checkpointer, every plugin), and the young generation then grew to 32 MB at the
- * next burst of work. Right after `new Worker` is too early: its isolate is made on its
- * own thread.
- */
-export function keepRuntimeFlags(worker: Worker): void {
-  worker.once('online', setRuntimeFlags);
+  for (const flag of runtimeFlags) setFlagsFromString(flag);
 }
 
 /**

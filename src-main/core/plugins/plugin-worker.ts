@@ -13,8 +13,12 @@ import {
   type QuickJSHandle,
   type QuickJSRuntime,
 } from 'quickjs-emscripten';
+import { setRuntimeFlags } from '../runtime-flags';
 import type { CallOp, FailureReason, HostToWorker, WorkerFailure, WorkerInit, WorkerToHost } from './protocol';
 import { sandboxPrelude } from './sandbox-prelude';
+
+// First: this thread's start reset V8's flags for the whole process (see runtime-flags.ts).
+setRuntimeFlags();
 
 /** QuickJS's own recursion limit, well inside the worker's native stack. */
 const maxStackBytes = 512 * 1024;

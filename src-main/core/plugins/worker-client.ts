@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CallOp, HostToWorker, Registration, WorkerFailure, WorkerInit, WorkerToHost } from './protocol';
-import { keepRuntimeFlags } from '../runtime-flags';
 
 /** A failure of sandboxed code or of its worker, with why it stopped. */
 export class SandboxFailure extends Error {
@@ -74,7 +73,6 @@ export class WorkerClient {
       stdout: false,
       stderr: false,
     });
-    keepRuntimeFlags(this.worker);
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {

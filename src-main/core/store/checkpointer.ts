@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
-import { keepRuntimeFlags } from '../runtime-flags';
+import { runtimeFlags } from '../runtime-flags';
 
 /** What the main connection checkpoints by itself while no worker does. SQLite's default. */
 const ownCheckpointPages = 1000;
@@ -23,6 +23,8 @@ const closeWaitMs = 5000;
  */
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
+// First: this thread's start reset V8's flags for the whole process (see runtime-flags.ts).
+for (const flag of workerData.runtimeFlags) require('node:v8').setFlagsFromString(flag);
 const Database = require(workerData.module);
 const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
 db.pragma('busy_timeout = 1000');
@@ -121,11 +123,11 @@ export class Checkpointer {
           intervalMs: this.options.intervalMs ?? 200,
           idleTicks: this.options.idleTicks ?? 25,
           report: this.options.onCheckpoint !== undefined,
+          runtimeFlags,
         },
         stdout: false,
         stderr: false,
       });
-      keepRuntimeFlags(worker);
     } catch {
       this.failed = true;
       return;
