@@ -31,7 +31,8 @@ function runInChild<T>(script: string, nodeFlags: string[] = []): T {
 /** A worker thread started after the flags, as Haul starts its own. */
 type Started = 'none' | 'a plain worker' | 'the checkpointer' | 'a plugin';
 
-const workerStarts: Record<Exclude<Started, 'none'>, string[]> = {
+/** The lines that start `started` (its imports among them); files go in `folder`. */
+const workerStarts = (folder: string): Record<Exclude<Started, 'none'>, string[]> => ({
   'a plain worker': [
     `import { Worker } from 'node:worker_threads';`,
     `const worker = new Worker('setInterval(() => {}, 1000)', { eval: true });`,
@@ -40,7 +41,7 @@ const workerStarts: Record<Exclude<Started, 'none'>, string[]> = {
   'the checkpointer': [
     `import Database from ${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))};`,
     `import { Checkpointer } from ${JSON.stringify(join(import.meta.dirname, 'store', 'checkpointer.ts'))};`,
-    `const file = join(mkdtempSync(join(tmpdir(), 'haul-flags-')), 'haul.db');`,
+    `const file = join(${JSON.stringify(folder)}, 'haul.db');`,
     `const db = new Database(file);`,
     `db.pragma('journal_mode = WAL');`,
     `const copied = [];`,
@@ -50,12 +51,12 @@ const workerStarts: Record<Exclude<Started, 'none'>, string[]> = {
   ],
   'a plugin': [
     `import { WorkerClient, defaultWorkerFile } from ${JSON.stringify(join(import.meta.dirname, 'plugins', 'worker-client.ts'))};`,
-    `const init = { name: 'p', code: 'export function activate() {}', settings: {}, memoryBytes: 64 * 1024 * 1024, sliceMs: 5000, downloadDir: tmpdir() };`,
+    `const init = { name: 'p', code: 'export function activate() {}', settings: {}, memoryBytes: 64 * 1024 * 1024, sliceMs: 5000, downloadDir: ${JSON.stringify(folder)} };`,
     `const hooks = { onRegister() {}, onHostCall() {}, onExit() {} };`,
     `const client = new WorkerClient({ workerFile: defaultWorkerFile(), init, graceMs: 1000, startMs: 60_000, ...hooks });`,
     `await client.ready;`,
   ],
-};
+});
 
 /**
  * The young generation's size before and after a load whose objects survive a few
@@ -64,16 +65,15 @@ const workerStarts: Record<Exclude<Started, 'none'>, string[]> = {
  * load, and has run by then (the main thread has been idle since it started).
  */
 function youngGrowth(withFlags: boolean, started: Started = 'none'): { before: number; after: number } {
+  const lines = started === 'none' ? [] : workerStarts(dir.path)[started];
   const script = [
-    `import { mkdtempSync } from 'node:fs';`,
-    `import { tmpdir } from 'node:os';`,
     `import { join } from 'node:path';`,
     `import { getHeapSpaceStatistics } from 'node:v8';`,
-    ...(started === 'none' ? [] : workerStarts[started].filter((line) => line.startsWith('import '))),
+    ...lines.filter((line) => line.startsWith('import ')),
     `import { setRuntimeFlags } from ${JSON.stringify(join(import.meta.dirname, 'runtime-flags.ts'))};`,
     `const young = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;`,
     withFlags ? 'setRuntimeFlags();' : '',
-    ...(started === 'none' ? [] : workerStarts[started].filter((line) => !line.startsWith('import '))),
+    ...lines.filter((line) => !line.startsWith('import ')),
     'const before = young();',
     'let kept = [];',
     'for (let i = 0; i < 3_000_000; i += 1) {',
