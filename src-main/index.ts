@@ -32,11 +32,7 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
-      const [{ createCore }, { openDownloadedFile, startDesktop }, { electronSqliteBinding }] = await Promise.all([
-        import('./core/app'),
-        import('./shell/desktop'),
-        import('./shell/native-binding'),
-      ]);
+      const { createCore, electronSqliteBinding, openDownloadedFile, startDesktop } = await import('./desktop-program');
       const resourcesDir = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
       const core = createCore({
         dataDir: app.getPath('userData'),
