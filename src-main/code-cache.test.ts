@@ -114,6 +114,19 @@ describe('requireWithCodeCache', () => {
     ]);
   });
 
+  it("writes a late chunk's cache as the process exits when that comes before the delay", () => {
+    const entry = writeProgram();
+    const later = join(dir.path, 'chunks', 'later.cjs');
+    // The child saves at start, loads the chunk later, and ends at once (the delay is 10 s).
+    expect(startInChild(entry, { later: true }).files).toEqual([
+      { file: entry, cached: false },
+      { file: join(dir.path, 'chunks', 'chunk.cjs'), cached: false },
+      { file: later, cached: false },
+    ]);
+    expect(existsSync(`${later}.v8cache`)).toBe(true);
+    expect(startInChild(entry, { later: true }).files.every((f) => f.cached)).toBe(true);
+  });
+
   it('never runs a stale cache: a rebuilt file of the same length compiles from its source', () => {
     const entry = writeProgram(42);
     requireWithCodeCache<Program>(entry).save();

@@ -47,7 +47,7 @@ export interface CachedProgram<T> {
    * Writes the caches that were missing or stale, with every function compiled so far.
    * A file first required after this (a chunk loaded when first used, such as the download
    * engine and undici at the first download) has its cache written `lateSaveMs` after it
-   * loaded, with what that first use compiled.
+   * loaded, with what that first use compiled, or when the process exits before then.
    */
   save(): void;
 }
@@ -104,13 +104,19 @@ export function requireWithCodeCache<T>(
     const cached = cachedData !== undefined && script.cachedDataRejected !== true;
     loaded.set(file, { module, script, file, hash, cached, stale: !cached });
     if (saved && !cached && !lateSave) {
-      lateSave = setTimeout(() => {
+      const saveLate = (): void => {
+        clearTimeout(lateSave);
         lateSave = undefined;
+        process.off('exit', saveLate);
         // The files loaded at start are written again too, with the functions that first use
         // ran in them. Once per build: at the next start every file comes from its cache.
         for (const item of loaded.values()) item.stale = true;
         save();
-      }, lateSaveMs).unref();
+      };
+      lateSave = setTimeout(saveLate, lateSaveMs).unref();
+      // A process that ends sooner (a short `haul serve`, stopped after one download) writes
+      // them as it exits: its next start would compile that chunk from source again.
+      process.once('exit', saveLate);
     }
     const nodeRequire = createRequire(file);
     const require = Object.assign(
