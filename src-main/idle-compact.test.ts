@@ -18,7 +18,7 @@ async function busyFor(ms: number): Promise<void> {
 describe('compactWhenIdle', () => {
   it('collects once the process turns idle after a stretch of work, and again after the next', async () => {
     let collections = 0;
-    const watcher = compactWhenIdle({ checkMs: 100, workMs: 50, collect: () => (collections += 1) });
+    const watcher = compactWhenIdle({ checkMs: 100, idleCheckMs: 150, workMs: 50, collect: () => (collections += 1) });
     try {
       await sleep(400);
       expect(collections).toBe(0); // idle, but no work since the start
@@ -33,9 +33,30 @@ describe('compactWhenIdle', () => {
     }
   });
 
+  it('looks rarely while nothing happens, often once work is seen', async () => {
+    let checks = 0;
+    const cpuUsage = () => {
+      checks += 1;
+      return process.cpuUsage();
+    };
+    const watcher = compactWhenIdle({ checkMs: 50, idleCheckMs: 500, workMs: 50, collect: () => undefined, cpuUsage });
+    try {
+      checks = 0;
+      await sleep(1100);
+      // Every 500 ms, not every 50 ms.
+      expect(checks).toBeLessThanOrEqual(3);
+      await busyFor(600);
+      checks = 0;
+      await busyFor(400);
+      expect(checks).toBeGreaterThanOrEqual(5);
+    } finally {
+      watcher.cancel();
+    }
+  });
+
   it('does not collect while the process is busy', async () => {
     let collections = 0;
-    const watcher = compactWhenIdle({ checkMs: 100, workMs: 50, collect: () => (collections += 1) });
+    const watcher = compactWhenIdle({ checkMs: 100, idleCheckMs: 150, workMs: 50, collect: () => (collections += 1) });
     try {
       await busyFor(600);
       expect(collections).toBe(0);
