@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { CoreEvents, Subscription } from '../core/app';
+import { repeatWhile } from './repeat-while';
 import { sendError } from './reply';
 import { parseLastEventId, streamEvents } from './sse-stream';
 import type { TicketStore } from './tickets';
@@ -49,8 +50,8 @@ export function registerEventRoutes(
       end(res, entry.subscription);
     }
   };
-  const checker = setInterval(revokeStale, options.tokenCheckMs ?? 1000);
-  checker.unref();
+  // Only while a stream is open: a ticket of an older token is refused when redeemed anyway.
+  const checker = repeatWhile(revokeStale, () => open.size > 0, options.tokenCheckMs ?? 1000);
 
   app.post('/v1/auth/ticket', async () => {
     const { ticket, expiresAt } = options.tickets.issue(tokenTag());
@@ -82,13 +83,14 @@ export function registerEventRoutes(
       res.write('retry: 2000\n\n');
       const subscription = options.hub.subscribe({ lastEventId });
       open.set(res, { subscription, tag: tokenTag() });
+      checker.arm();
       void streamEvents(subscription, res, heartbeatMs).finally(() => open.delete(res));
     },
   );
 
   return {
     closeAll() {
-      clearInterval(checker);
+      checker.stop();
       for (const [res, { subscription }] of open) end(res, subscription);
       open.clear();
     },

@@ -11,6 +11,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { ErrorKind } from '../../src-common/contract';
 import type { CoreEvents, SequencedEvent, Subscription } from '../core/app';
 import { tokensMatch } from '../core/api-token';
+import { repeatWhile } from './repeat-while';
 import { bearerToken, isAllowedHost, isAllowedOrigin } from './guards';
 import { restJob, type RestJob } from './rest-job';
 import type { TicketStore } from './tickets';
@@ -122,6 +123,7 @@ export function registerJobSocket(
       wss.handleUpgrade(req, socket, head, (ws) => {
         const subscription = options.hub.subscribe();
         open.set(ws, { subscription, tag });
+        checker.arm();
         ws.on('close', () => {
           subscription.close();
           open.delete(ws);
@@ -141,12 +143,11 @@ export function registerJobSocket(
       end(ws, entry.subscription);
     }
   };
-  const checker = setInterval(revokeStale, options.tokenCheckMs ?? 1000);
-  checker.unref();
+  const checker = repeatWhile(revokeStale, () => open.size > 0, options.tokenCheckMs ?? 1000);
 
   return {
     closeAll() {
-      clearInterval(checker);
+      checker.stop();
       for (const [ws, { subscription }] of open) {
         subscription.close();
         ws.terminate();

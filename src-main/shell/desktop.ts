@@ -16,6 +16,7 @@ import type { Core } from '../core/app';
 import { startAria2Endpoint } from '../server/aria2/endpoint';
 import { startServer, type RunningServer } from '../server/http';
 import { removeInstanceFile, writeInstanceFile } from '../server/instance-file';
+import { repeatWhile } from '../server/repeat-while';
 import { registerIpc } from './ipc';
 import { urlsFromArgs, urlsFromLink } from './launch-urls';
 import { chooseNotification, notificationBurst } from './notify-choice';
@@ -152,9 +153,17 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     notification.on('click', () => handleUrls([url]));
     notification.show();
   };
-  const clipboardTimer = setInterval(() => {
-    offerFromClipboard().catch((error: unknown) => console.warn('haul: could not read the clipboard', error));
-  }, 1500);
+  // Polled only while the setting is on: otherwise nothing wakes the app every 1.5 s.
+  const clipboardPoll = repeatWhile(
+    () =>
+      void offerFromClipboard().catch((error: unknown) => console.warn('haul: could not read the clipboard', error)),
+    () => core.settings.get().watchClipboard,
+    1500,
+  );
+  if (core.settings.get().watchClipboard) clipboardPoll.arm();
+  const unfollowClipboard = core.settings.onChange((next) => {
+    if (next.watchClipboard) clipboardPoll.arm();
+  });
 
   // The local API, when enabled, for the CLI and browser extensions.
   let server: RunningServer | undefined;
@@ -203,7 +212,8 @@ export function startDesktop(options: DesktopOptions): { handleUrls(urls: string
     closing = true;
     // app.exit() below closes the window without its 'close' event: keep its place now.
     saveBounds();
-    clearInterval(clipboardTimer);
+    unfollowClipboard();
+    clipboardPoll.stop();
     showRequests.stop();
     clearTimeout(trayTimer);
     subscription.close();
