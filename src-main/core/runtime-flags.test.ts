@@ -14,8 +14,7 @@ afterAll(() => dir.remove());
 
 /**
  * Runs `script` (an ES module, TypeScript imports allowed, imports by absolute path) in a
- * fresh Node; its output, parsed. From a file, not `-e`: with `--input-type=module` Node
- * would run the checkpointer's eval'd worker program as a module too.
+ * fresh Node, from a file; its output, parsed.
  */
 function runInChild<T>(script: string, nodeFlags: string[] = []): T {
   const file = join(dir.path, `child-${(children += 1)}.mjs`);

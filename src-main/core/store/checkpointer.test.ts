@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Checkpointer } from './checkpointer';
+import { Checkpointer, withoutInputType } from './checkpointer';
 import { openDatabase } from './database';
 
 const open: Database[] = [];
@@ -91,5 +92,41 @@ describe('the checkpoint worker', () => {
     expect(checkpointer.running).toBe(false);
     writeCommits(db, 10);
     await checkpointer.close();
+  });
+});
+
+describe('the checkpoint worker in a process run with --input-type=module', () => {
+  it('still starts: its CommonJS program is not taken for a module', () => {
+    const script = [
+      `import { Checkpointer } from ${JSON.stringify(join(import.meta.dirname, 'checkpointer.ts'))};`,
+      `import { openDatabase } from ${JSON.stringify(join(import.meta.dirname, 'database.ts'))};`,
+      `import { mkdtempSync } from 'node:fs'; import { tmpdir } from 'node:os'; import { join } from 'node:path';`,
+      `const file = join(mkdtempSync(join(tmpdir(), 'haul-ckpt-')), 'haul.db');`,
+      'const db = openDatabase({ file });',
+      "db.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');",
+      'let copied = 0;',
+      'const checkpointer = new Checkpointer(db, { file, intervalMs: 20, onCheckpoint: (r) => (copied += r.copied) });',
+      'for (let i = 0; i < 20; i += 1) checkpointer.active();',
+      "const insert = db.prepare('INSERT INTO blobs (body) VALUES (?)');",
+      'for (let i = 0; i < 200; i += 1) insert.run(Buffer.alloc(6000, i));',
+      'for (let i = 0; i < 250 && copied === 0; i += 1) await new Promise((r) => setTimeout(r, 20));',
+      'await checkpointer.close(); db.close();',
+      'console.log(JSON.stringify({ copied }));',
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.status, child.stderr).toBe(0);
+    const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { copied: number };
+    expect(result.copied).toBeGreaterThan(0);
+  });
+
+  it('keeps every other flag', () => {
+    expect(withoutInputType(['--cpu-prof', '--input-type=module', '--max-old-space-size=100'])).toEqual([
+      '--cpu-prof',
+      '--max-old-space-size=100',
+    ]);
+    expect(withoutInputType(['--input-type', 'module', '--trace-gc'])).toEqual(['--trace-gc']);
   });
 });

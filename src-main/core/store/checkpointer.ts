@@ -56,6 +56,16 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/** Node's flags without `--input-type`, in either form (`=module` or a separate value). */
+export function withoutInputType(flags: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < flags.length; i += 1) {
+    if (flags[i] === '--input-type') i += 1;
+    else if (!flags[i]!.startsWith('--input-type=')) kept.push(flags[i]!);
+  }
+  return kept;
+}
+
 export interface CheckpointerOptions {
   /** The database file (not `:memory:`). */
   file: string;
@@ -116,6 +126,9 @@ export class Checkpointer {
     try {
       worker = new Worker(workerSource, {
         eval: true,
+        // The program is CommonJS: run from `node --input-type=module`, an eval'd worker
+        // would take it as a module (and find no require) with that flag.
+        execArgv: withoutInputType(process.execArgv),
         workerData: {
           file: this.options.file,
           nativeBinding: this.options.nativeBinding,
