@@ -34,10 +34,12 @@ describe('compactWhenIdle', () => {
   });
 
   it('looks rarely while nothing happens, often once work is seen', async () => {
+    // The process's CPU time as the watcher sees it: still while idle, rising while at work.
+    let cpuMs = 0;
     let checks = 0;
     const cpuUsage = () => {
       checks += 1;
-      return process.cpuUsage();
+      return { user: cpuMs * 1000, system: 0 };
     };
     const watcher = compactWhenIdle({ checkMs: 50, idleCheckMs: 500, workMs: 50, collect: () => undefined, cpuUsage });
     try {
@@ -45,10 +47,15 @@ describe('compactWhenIdle', () => {
       await sleep(1100);
       // Every 500 ms, not every 50 ms.
       expect(checks).toBeLessThanOrEqual(3);
-      await busyFor(600);
-      checks = 0;
-      await busyFor(400);
-      expect(checks).toBeGreaterThanOrEqual(5);
+      const work = setInterval(() => (cpuMs += 10), 10);
+      try {
+        await sleep(600); // the next look sees the work
+        checks = 0;
+        await sleep(400);
+        expect(checks).toBeGreaterThanOrEqual(5);
+      } finally {
+        clearInterval(work);
+      }
     } finally {
       watcher.cancel();
     }

@@ -14,7 +14,7 @@ export interface IdleCompactOptions {
   checkMs?: number;
   /** How often it is looked at otherwise: an idle process is not woken twice a second. @default 5000 */
   idleCheckMs?: number;
-  /** Idle: under this share of one core during a whole check. @default 0.05 */
+  /** Idle: under this share of one core for `checkMs` (that much CPU time, however long a look waited). @default 0.05 */
   idleShare?: number;
   /** CPU time (ms) used since the last collection that makes the next idle check collect. @default 1000 */
   workMs?: number;
