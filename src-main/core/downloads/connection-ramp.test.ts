@@ -115,6 +115,7 @@ describe('connection ramp', () => {
   it('keeps one connection on a fast link whose first windows were slow only from warming up', () => {
     // Measured on the 1 GiB bench: one connection at 158, 182, 340, then 350 MiB/s warm;
     // eight brought 267 MiB/s. Measured against 182, eight looked like a gain and stayed.
+    // (The thread was 74-82% busy there, which now rules out the trial itself: see below.)
     const ramp = new ConnectionRamp(8, 8, 200);
     ramp.start(0, 0);
     let received = 0;
@@ -123,15 +124,42 @@ describe('connection ramp', () => {
       return ramp.sample(received, at, open, 1024 * MiB - received, busy);
     };
     expect(window(158, 200, 1, 0.98)).toBe(1);
-    expect(window(182, 400, 1, 0.82)).toBe(1);
-    expect(window(340, 600, 1, 0.82)).toBe(1);
+    expect(window(182, 400, 1, 0.6)).toBe(1);
+    expect(window(340, 600, 1, 0.6)).toBe(1);
     expect(ramp.settled).toBe(false);
     // No longer rising on its own for two windows: the baseline, and a step against it.
-    expect(window(350, 800, 1, 0.8)).toBe(1);
-    expect(window(345, 1000, 1, 0.8)).toBe(8);
+    expect(window(350, 800, 1, 0.6)).toBe(1);
+    expect(window(345, 1000, 1, 0.6)).toBe(8);
     expect(window(250, 1200, 8, 0.75)).toBe(8);
     expect(window(267, 1400, 8, 0.74)).toBe(1);
     expect(ramp.settled).toBe(true);
+  });
+
+  it('tries no more connections from a window the main thread was two-thirds busy for', () => {
+    // Busier, the thread could carry at most 1.5 times the rate: on loopback under load
+    // such trials of 8 connections were dropped again (or kept by a noisy window).
+    const run = (busy: number): ConnectionRamp => {
+      const ramp = new ConnectionRamp(8, 8, 200);
+      ramp.start(0, 0);
+      let received = 0;
+      for (const [mibs, at] of [
+        [300, 200],
+        [350, 400],
+        [345, 600],
+        [348, 800],
+      ] as const) {
+        received += lasting(mibs * MiB, 200);
+        ramp.sample(received, at, 1, 1024 * MiB - received, busy);
+      }
+      return ramp;
+    };
+    const busy = run(0.7);
+    expect(busy.connections).toBe(1);
+    expect(busy.settled).toBe(true);
+    // Measured again later, as any settled count.
+    const waiting = run(0.6);
+    expect(waiting.connections).toBe(8);
+    expect(waiting.settled).toBe(false);
   });
 
   it('waits for two windows no faster before the warm-up counts as over: one may be noise', () => {
@@ -142,7 +170,7 @@ describe('connection ramp', () => {
     let received = 0;
     const window = (mibs: number, at: number, open: number): number => {
       received += lasting(mibs * MiB, 200);
-      return ramp.sample(received, at, open, 1024 * MiB - received, 0.7);
+      return ramp.sample(received, at, open, 1024 * MiB - received, 0.5);
     };
     expect(window(241, 200, 1)).toBe(1);
     expect(window(221, 400, 1)).toBe(1);
@@ -224,9 +252,9 @@ describe('connection ramp, bound by its own CPU', () => {
       const ramp = new ConnectionRamp(8, 8, 200);
       ramp.start(0, 0);
       const at = (ms: number) => lasting(240 * MiB, ms);
-      ramp.sample(at(200), 200, 1, 1000 * MiB, 0.67);
-      ramp.sample(at(400), 400, 1, 1000 * MiB, 0.7);
-      expect(ramp.sample(at(600), 600, 1, 1000 * MiB, 0.7)).toBe(8);
+      ramp.sample(at(200), 200, 1, 1000 * MiB, 0.6);
+      ramp.sample(at(400), 400, 1, 1000 * MiB, 0.6);
+      expect(ramp.sample(at(600), 600, 1, 1000 * MiB, 0.6)).toBe(8);
       ramp.sample(at(800), 800, 8, 1000 * MiB, stepBusy);
       ramp.sample(at(800) + lasting(stepRate * MiB, 200), 1000, 8, 1000 * MiB, stepBusy);
       return ramp;

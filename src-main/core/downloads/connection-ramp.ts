@@ -53,6 +53,15 @@ const cpuBoundShare = 0.9;
 const busyGainFactor = 1.5;
 
 /**
+ * A trial starts only from a window in which the main thread was busy for less than this
+ * share: busier, the thread could carry at most 1 / share of the rate, so the step would
+ * have to gain what it cannot (busyGainFactor) or stay with the thread still waiting,
+ * which on loopback under load meant trials of 8 connections dropped again, about half a
+ * second of CPU and 1% more bytes a gigabyte. @default 1 / busyGainFactor
+ */
+const trialBusyShare = 1 / busyGainFactor;
+
+/**
  * Windows in a row, not faster than the best before, after which a download counts as
  * warmed up: with one, a noisy window (241 then 221 MiB/s) ended the warm-up of a
  * connection that reached 350-480 MiB/s a second later. @default 2
@@ -211,6 +220,7 @@ export class ConnectionRamp {
         if (this.flatWindows < warmFlatWindows) return this.target;
         this.warming = false;
       }
+      if (busy >= trialBusyShare) return this.settle(this.target);
       this.beforeRate = Math.max(rate, this.warmRate);
       return this.step(this.next);
     }
