@@ -54,10 +54,13 @@ const busyGainFactor = 1.5;
 
 /**
  * A trial starts only from a window in which the main thread was busy for less than this
- * share: busier, the thread could carry at most 1 / share of the rate, so the step would
- * have to gain what it cannot (busyGainFactor) or stay with the thread still waiting,
- * which on loopback under load meant trials of 8 connections dropped again, about half a
- * second of CPU and 1% more bytes a gigabyte. @default 1 / busyGainFactor
+ * share, when the download is the only one moving bytes (so the busy time is its own):
+ * busier, the thread could carry at most 1 / share of the rate, so the step would have to
+ * gain what it cannot (busyGainFactor) or stay with the thread still waiting, which on
+ * loopback under load meant trials of 8 connections dropped again (or kept by a noisy
+ * window), about half a second of CPU and 1% more bytes a gigabyte. Beside other
+ * downloads the thread's time is not this one's: the rules of the step decide, as before.
+ * @default 1 / busyGainFactor
  */
 const trialBusyShare = 1 / busyGainFactor;
 
@@ -153,9 +156,10 @@ export class ConnectionRamp {
   /**
    * Feeds the bytes received so far (a growing counter) at `now`, the connections
    * running, the bytes still to fetch and the share of the time since the last call the
-   * main thread was busy (0 to 1); measures once a window is over. Returns the new target.
+   * main thread was busy (0 to 1), and whether this download was the only one moving
+   * bytes; measures once a window is over. Returns the new target.
    */
-  sample(received: number, now: number, open: number, remaining: number, busy = 0): number {
+  sample(received: number, now: number, open: number, remaining: number, busy = 0, alone = true): number {
     this.busyMs += Math.min(1, Math.max(0, busy)) * Math.max(0, now - this.lastNow);
     this.lastNow = now;
     if (this.done) {
@@ -183,15 +187,16 @@ export class ConnectionRamp {
     this.mark = { received, at: now };
     this.busyMs = 0;
     this.firstWindow = false;
-    return this.observe(rate, open, remaining, share);
+    return this.observe(rate, open, remaining, share, alone);
   }
 
   /**
    * Feeds the throughput (bytes/s) measured over the last window, during which `open`
-   * connections were running, the bytes still to fetch and the share of the window the
-   * main thread was busy. Returns the new target.
+   * connections were running, the bytes still to fetch, the share of the window the main
+   * thread was busy and whether the download was the only one moving bytes. Returns the
+   * new target.
    */
-  observe(rate: number, open: number, remaining: number, busy = 0): number {
+  observe(rate: number, open: number, remaining: number, busy = 0, alone = true): number {
     if (this.done || open < this.target) return this.target;
     if (this.skipNext) {
       this.skipNext = false;
@@ -220,7 +225,7 @@ export class ConnectionRamp {
         if (this.flatWindows < warmFlatWindows) return this.target;
         this.warming = false;
       }
-      if (busy >= trialBusyShare) return this.settle(this.target);
+      if (alone && busy >= trialBusyShare) return this.settle(this.target);
       this.beforeRate = Math.max(rate, this.warmRate);
       return this.step(this.next);
     }

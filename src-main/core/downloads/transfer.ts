@@ -25,6 +25,12 @@ import { SegmentWorker, RestartNeeded, type LiveSegment, type WorkerHost } from 
 const maxRounds = 3;
 
 /**
+ * Transfers moving bytes in this process now. With one, the main thread's busy share is
+ * that download's own, which the ramp may read as its CPU cost (see ConnectionRamp).
+ */
+let movingTransfers = 0;
+
+/**
  * One attempt at getting every byte of a download into its `.part` file: opens the
  * first connection, adds more while throughput grows, steals work for connections that
  * finish early, reports progress and saves flushed state. Ends with all bytes written,
@@ -212,6 +218,7 @@ export class Transfer implements WorkerHost {
     this.checkpoints.restart(durable);
     const { progressIntervalMs, rampIntervalMs } = this.settings;
     this.ticker = setInterval(() => this.tick(), Math.min(progressIntervalMs, rampIntervalMs));
+    movingTransfers += 1;
     try {
       // The first connection reads the whole file until the ramp finds that more pay.
       this.start(first, { body, coveredEnd });
@@ -220,6 +227,7 @@ export class Transfer implements WorkerHost {
         if (this.running.size === 0 && this.error === null && !this.signal.aborted) this.spawn();
       }
     } finally {
+      movingTransfers -= 1;
       clearInterval(this.ticker);
       this.ticker = null;
       await this.spilling;
@@ -379,7 +387,8 @@ export class Transfer implements WorkerHost {
       this.lastRampAt = now;
       this.rampRate = this.rampMeter.sample(this.received, now) || this.rampRate;
       const open = this.workers.size - this.retiring;
-      const target = this.ramp.sample(this.received, now, open, this.totalBytes() - done, this.busyShare());
+      const alone = movingTransfers === 1;
+      const target = this.ramp.sample(this.received, now, open, this.totalBytes() - done, this.busyShare(), alone);
       if (target > open) this.makeRoom();
       while (this.workers.size - this.retiring < target && this.spawn());
     }
