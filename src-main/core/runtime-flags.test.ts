@@ -118,6 +118,24 @@ function wasmTieredUp(withFlags: boolean, calls: number): boolean {
   return runInChild(script, ['--allow-natives-syntax']);
 }
 
+/**
+ * How many calls of a small function with a loop run before V8 has optimized it with
+ * TurboFan, in a fresh process; compiled on the main thread, so the count is exact.
+ */
+function callsBeforeOptimized(withFlags: boolean): number {
+  const script = [
+    `import { setRuntimeFlags } from ${JSON.stringify(join(import.meta.dirname, 'runtime-flags.ts'))};`,
+    withFlags ? 'setRuntimeFlags();' : '',
+    'function work(a) { let s = 0; for (let i = 0; i < 20; i += 1) s += (a * i) % 7; return s; }',
+    // Bit 6 of V8's optimization status: the function runs TurboFan code.
+    `const optimized = new Function('f', 'return (%GetOptimizationStatus(f) & 64) !== 0;');`,
+    'let calls = 0;',
+    'while (calls < 100_000 && !optimized(work)) calls += work(calls) >= 0 ? 1 : 0;',
+    'console.log(JSON.stringify(calls));',
+  ].join('\n');
+  return runInChild(script, ['--allow-natives-syntax', '--no-concurrent-recompilation']);
+}
+
 describe('runtime flags', () => {
   it('keep the young generation at its size under a load that grows it otherwise', () => {
     const grown = youngGrowth(false);
@@ -130,6 +148,15 @@ describe('runtime flags', () => {
   it('run WebAssembly on its baseline compiler only: a hot loop is never tiered up', () => {
     expect(wasmTieredUp(false, 200)).toBe(true);
     expect(wasmTieredUp(true, 200)).toBe(false);
+  });
+
+  it('let a function run four times as much before TurboFan optimizes it', () => {
+    const byDefault = callsBeforeOptimized(false);
+    const withFlags = callsBeforeOptimized(true);
+    expect(byDefault).toBeGreaterThan(0);
+    expect(byDefault).toBeLessThan(100_000);
+    expect(withFlags).toBeGreaterThan(byDefault * 3);
+    expect(withFlags).toBeLessThan(byDefault * 5);
   });
 
   it('are reset by a worker thread’s start, and set again by Haul’s own workers as they start', () => {
