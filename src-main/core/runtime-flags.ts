@@ -39,7 +39,9 @@ export const runtimeFlags: readonly string[] = [
  *   process V8 made 109 optimized compiles on its threads, a fifth of Haul's CPU, for
  *   functions that ran a few hundred times; a function that stays hot (a long download's
  *   chunk path, a big submit's loop) is still optimized within its first few hundred
- *   calls. See docs/performance.md.
+ *   calls. See docs/performance.md. The desktop app's Electron has a newer V8, whose
+ *   default is 132 KiB (with Maglev, a tier of its own budget, before TurboFan): there
+ *   the same value is twice the default.
  *
  * V8 takes a code cache only under the flags it was made with. A flag set while the
  * program runs is in effect when its caches are written, but not yet when the next start
