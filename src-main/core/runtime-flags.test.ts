@@ -129,8 +129,11 @@ function callsBeforeOptimized(withFlags: boolean): number {
     'function work(a) { let s = 0; for (let i = 0; i < 20; i += 1) s += (a * i) % 7; return s; }',
     // Bit 6 of V8's optimization status: the function runs TurboFan code.
     `const optimized = new Function('f', 'return (%GetOptimizationStatus(f) & 64) !== 0;');`,
+    // The results are summed so that no call can be left out as unused.
     'let calls = 0;',
-    'while (calls < 100_000 && !optimized(work)) calls += work(calls) >= 0 ? 1 : 0;',
+    'let sum = 0;',
+    'for (; calls < 100_000 && !optimized(work); calls += 1) sum += work(calls);',
+    'if (sum < 0) throw new Error("unreachable");',
     'console.log(JSON.stringify(calls));',
   ].join('\n');
   return runInChild(script, ['--allow-natives-syntax', '--no-concurrent-recompilation']);

@@ -1,20 +1,23 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Checkpointer, withoutInputType } from './checkpointer';
 import { openDatabase } from './database';
+import { tempDir } from '../../test/temp-dir';
 
 const open: Database[] = [];
+const folders: ReturnType<typeof tempDir>[] = [];
 afterEach(() => {
   for (const db of open.splice(0)) if (db.open) db.close();
+  for (const folder of folders.splice(0)) folder.remove();
 });
 
 async function freshDatabase(): Promise<{ db: Database; file: string }> {
-  const file = join(await mkdtemp(join(tmpdir(), 'haul-ckpt-')), 'haul.db');
+  const folder = tempDir('haul-ckpt-');
+  folders.push(folder);
+  const file = join(folder.path, 'haul.db');
   const db = openDatabase({ file });
   open.push(db);
   db.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
@@ -83,7 +86,7 @@ describe('the checkpoint worker', () => {
 
   it('leaves the checkpoints to the main connection when the worker cannot start, and does not try again', async () => {
     const { db, file } = await freshDatabase();
-    const checkpointer = new Checkpointer(db, { file, module: join(tmpdir(), 'no-such-module.js') });
+    const checkpointer = new Checkpointer(db, { file, module: join(file, '..', 'no-such-module.js') });
     burst(checkpointer);
     expect(checkpointer.running).toBe(true);
     await until(() => !checkpointer.running);
@@ -100,8 +103,10 @@ describe('the checkpoint worker in a process run with --input-type=module', () =
     const script = [
       `import { Checkpointer } from ${JSON.stringify(join(import.meta.dirname, 'checkpointer.ts'))};`,
       `import { openDatabase } from ${JSON.stringify(join(import.meta.dirname, 'database.ts'))};`,
-      `import { mkdtempSync } from 'node:fs'; import { tmpdir } from 'node:os'; import { join } from 'node:path';`,
-      `const file = join(mkdtempSync(join(tmpdir(), 'haul-ckpt-')), 'haul.db');`,
+      `import { tempDir } from ${JSON.stringify(join(import.meta.dirname, '..', '..', 'test', 'temp-dir.ts'))};`,
+      `import { join } from 'node:path';`,
+      "const folder = tempDir('haul-ckpt-');",
+      "const file = join(folder.path, 'haul.db');",
       'const db = openDatabase({ file });',
       "db.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');",
       'let copied = 0;',
@@ -111,6 +116,7 @@ describe('the checkpoint worker in a process run with --input-type=module', () =
       'for (let i = 0; i < 200; i += 1) insert.run(Buffer.alloc(6000, i));',
       'for (let i = 0; i < 250 && copied === 0; i += 1) await new Promise((r) => setTimeout(r, 20));',
       'await checkpointer.close(); db.close();',
+      'folder.remove();',
       'console.log(JSON.stringify({ copied }));',
     ].join('\n');
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
