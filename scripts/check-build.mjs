@@ -47,10 +47,20 @@ if (existsSync(headless)) {
   };
   visit(headless);
   visit(join(out, 'main/serve.cjs'));
-  // A package the build bundles (undici, for its code cache) is a chunk named after it.
+  // A package the build bundles (undici, for its code cache) is a chunk named after it,
+  // or, for the parts of undici the engine loads file by file, a chunk named after one of
+  // them: found by a string only undici's core holds (a diagnostics channel's name).
+  const marks = { undici: 'undici:request:create' };
   const chunks = [...seen].map((file) => file.split('/').at(-1));
+  const holds = (file, mark) =>
+    mark !== undefined && readFileSync(join(out, 'main/chunks', file), 'utf8').includes(mark);
   for (const name of notAtStart) {
-    const chunk = chunks.find((file) => file.startsWith(`${name}-`) || file.startsWith(`serve-${name}-`));
+    const chunk = chunks.find(
+      (file) =>
+        file.startsWith(`${name}-`) ||
+        file.startsWith(`serve-${name}-`) ||
+        (existsSync(join(out, 'main/chunks', file)) && holds(file, marks[name])),
+    );
     if (packages.has(name) || chunk) {
       problems.push(
         `out/main/headless.js loads '${name}' at start${chunk ? ` (${chunk})` : ''}; import it where it is used`,

@@ -1,4 +1,5 @@
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici-parts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { pinningConnector, type CertificatePins } from './tls-trust';
 

@@ -1,5 +1,6 @@
 import type { PeerCertificate, TLSSocket } from 'node:tls';
-import { buildConnector } from 'undici';
+import type { buildConnector as BuildConnector } from 'undici';
+import { buildConnector } from './undici-parts';
 
 /**
  * Certificates the user trusts one at a time: `host:port` -> the SHA-256 fingerprint of
@@ -77,7 +78,7 @@ export function judge(
  * handshake completes without rejecting, then `judge` accepts or destroys the socket in
  * the connect callback, which undici waits for before it writes the request.
  */
-export function pinningConnector(options: { timeout: number; pins: CertificatePins }): buildConnector.connector {
+export function pinningConnector(options: { timeout: number; pins: CertificatePins }): BuildConnector.connector {
   const connect = buildConnector({ timeout: options.timeout, rejectUnauthorized: false });
   return (target, callback) => {
     connect(target, (error, socket) => {
