@@ -1,4 +1,5 @@
 import { JobFailure, type DownloadContext, type DownloadOutcome, type DownloadRunner } from '../jobs/runner';
+import { primeAllocator } from './chunk-release';
 import { resolveSettings, type DownloadEngineOptions, type EngineSettings } from './engine-options';
 import { finishDownload, finishHeld } from './finish';
 import { alreadyPublished } from './published';
@@ -68,6 +69,7 @@ async function runOnce(ctx: DownloadContext, settings: EngineSettings): Promise<
  * verified. Failures throw a JobFailure; a stop rejects with the signal's reason.
  */
 export function createDownloadEngine(options: DownloadEngineOptions = {}): DownloadRunner {
+  primeAllocator();
   const settings = resolveSettings(options);
   return (ctx) => runOnce(ctx, settings);
 }
