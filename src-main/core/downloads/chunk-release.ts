@@ -55,14 +55,14 @@ let primed = false;
  * Keeps glibc's malloc from giving memory back to the system and mapping it in again at
  * every turn of a download. By default it returns the free top of its heap once 128 KiB
  * lie there and maps each block of 128 KiB or more on its own: a gigabyte's 64 KiB socket
- * chunks, each freed once written, then cost 60,000-200,000 page faults (about a sixth of
- * the engine's CPU for it, half of that in the kernel). glibc raises both thresholds by
- * itself when a mapped block larger than the threshold is freed (to its size, and the
- * trim threshold to twice that), as `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_`
- * would, which a running process cannot set: one block of 4 MiB, made and freed at once,
- * does that (2 MiB was not enough). It keeps up to 8 MiB of freed memory for reuse. With
- * other allocators (macOS, Windows, musl, Electron's own) it is one allocation, freed.
- * Once per process.
+ * chunks, each freed once written, then cost 60,000-200,000 page faults: 0.4-0.7 s of the
+ * kernel's time in the engine's 2.6-3.4 s of CPU for the gigabyte. glibc raises both by
+ * itself when a mapped block larger than the mmap threshold is freed (that one to its
+ * size, the trim threshold to twice it), as `MALLOC_MMAP_THRESHOLD_` and
+ * `MALLOC_TRIM_THRESHOLD_` would, which a running process cannot set: one block of 4 MiB,
+ * made and freed at once, does that (2 MiB was not enough). It keeps up to 8 MiB of freed
+ * memory for reuse. With other allocators (macOS, Windows, musl, Electron's own) it is one
+ * allocation, freed. Once per process.
  */
 export function primeAllocator(): void {
   if (primed) return;
