@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { requireWithCodeCache } from './code-cache';
 import { tempDir } from './test/temp-dir';
+import { runModuleScript } from './test/module-script';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -56,10 +56,7 @@ function startInChild(
     later ? 'await program.exports.later();' : '',
     'console.log(JSON.stringify({ answer, files: program.files() }));',
   ].join('\n');
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const child = runModuleScript(script, 30_000);
   if (child.status !== 0) throw new Error(`the child failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as { answer: number; files: { file: string; cached: boolean }[] };
 }

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { releaseChunks } from './chunk-release';
+import { runModuleScript } from '../../test/module-script';
 
 /** A chunk as a socket read gives it: a buffer of its own, filled. */
 function socketChunk(bytes = 64 * 1024): Buffer {
@@ -62,10 +62,7 @@ function faultsOfPrimedTurnover(): number {
     'for (let i = 0; i < 50; i += 1) round();',
     'console.log(faults() - before);',
   ].join('\n');
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const child = runModuleScript(script);
   expect(child.status, child.stderr).toBe(0);
   return Number(child.stdout.trim().split('\n').at(-1));
 }

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldCase, lowerAscii } from './fold-case';
 import { resolverMayMatch } from './resolver-match';
+import { runModuleScript } from '../../test/module-script';
 
 // V8's linear-time engine, enabled by importing resolver-match.ts (eslint does not know the flag).
 const linearTime = 'l';
@@ -112,10 +112,7 @@ describe('resolverMayMatch', () => {
         resolverMayMatch({ what: 'resolver', pattern: '*a*a*a*a*a*a*a*a*a*a*a*b' }, long),
       ];
       console.log(JSON.stringify(answers));`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const child = runModuleScript(script);
     expect(child.signal, 'the check ran past its deadline').toBeNull();
     expect(child.stderr).toBe('');
     expect(JSON.parse(child.stdout)).toEqual([false, false, false]);

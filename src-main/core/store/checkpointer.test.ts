@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -6,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Checkpointer, withoutInputType } from './checkpointer';
 import { openDatabase } from './database';
 import { tempDir } from '../../test/temp-dir';
+import { runModuleScript } from '../../test/module-script';
 
 const open: Database[] = [];
 const folders: ReturnType<typeof tempDir>[] = [];
@@ -119,10 +119,7 @@ describe('the checkpoint worker in a process run with --input-type=module', () =
       'folder.remove();',
       'console.log(JSON.stringify({ copied }));',
     ].join('\n');
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const child = runModuleScript(script);
     expect(child.status, child.stderr).toBe(0);
     const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { copied: number };
     expect(result.copied).toBeGreaterThan(0);
