@@ -51,20 +51,23 @@ if (existsSync(headless)) {
   // or, for the parts of undici the engine loads file by file, a chunk named after one of
   // them: found by a string only undici's core holds (a diagnostics channel's name).
   const marks = { undici: 'undici:request:create' };
+  const chunkDir = join(out, 'main/chunks');
+  const scripts = existsSync(chunkDir) ? readdirSync(chunkDir).filter((file) => /\.c?js$/.test(file)) : [];
+  // Each chunk read once: the chunks that hold each mark.
+  const holders = Object.fromEntries(
+    Object.entries(marks).map(([name, mark]) => [
+      name,
+      new Set(scripts.filter((file) => readFileSync(join(chunkDir, file), 'utf8').includes(mark))),
+    ]),
+  );
   const chunks = [...seen].map((file) => file.split('/').at(-1));
-  const holds = (file, mark) =>
-    mark !== undefined && readFileSync(join(out, 'main/chunks', file), 'utf8').includes(mark);
   for (const name of notAtStart) {
     const chunk = chunks.find(
-      (file) =>
-        file.startsWith(`${name}-`) ||
-        file.startsWith(`serve-${name}-`) ||
-        (existsSync(join(out, 'main/chunks', file)) && holds(file, marks[name])),
+      (file) => file.startsWith(`${name}-`) || file.startsWith(`serve-${name}-`) || holders[name]?.has(file),
     );
     // A mark no chunk holds any more (undici renamed its channel) would find nothing.
-    const mark = marks[name];
-    if (mark !== undefined && !readdirSync(join(out, 'main/chunks')).some((file) => holds(file, mark))) {
-      problems.push(`no chunk of the build holds '${mark}': update how check-build.mjs finds ${name}`);
+    if (holders[name]?.size === 0) {
+      problems.push(`no chunk of the build holds '${marks[name]}': update how check-build.mjs finds ${name}`);
     }
     if (packages.has(name) || chunk) {
       problems.push(
