@@ -14,7 +14,8 @@
  *   s  one URL per submit over HTTP (p50 of 200), and 10,000 URLs in one submit; both the
  *      median of `runs` starts
  *   e  200 MiB killed (SIGKILL) 10 times at random points: right hash, extra bytes
- * BENCH_DOWNLOADS_RUNS (default 3): runs per timed measure, the median is shown.
+ * BENCH_DOWNLOADS_RUNS (default 3): runs per timed measure, the median is shown; Haul and
+ * the peers it is compared with take turns, one run each a round.
  * BENCH_DOWNLOADS_CHILD_ARGS adds Node flags to Haul, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
  * Wall times on a shared machine are noisy; CPU seconds, bytes and requests are not.
  */
@@ -140,10 +141,17 @@ export async function benchDownloads() {
     counted(path, query, async (url) => runEngine(haul, { jobs: [{ url, dir: await fresh('haul'), options }] }));
   const toolOnce = (path, query, command, args) =>
     counted(path, query, async (url) => runTool(command, args(url, await fresh(command))));
-  const repeat = async (n, fn) => {
-    const all = [];
-    for (let i = 0; i < n; i += 1) all.push(await fn());
-    return { ms: median(all.map((r) => r.ms)), cpuMs: median(all.map((r) => r.cpuMs)), all };
+  const summary = (all) => ({ ms: median(all.map((r) => r.ms)), cpuMs: median(all.map((r) => r.cpuMs)), all });
+  const repeat = async (n, fn) => (await inTurn(n, [fn]))[0];
+  /**
+   * Runs each of `fns` once a round, in turn, `n` rounds: the speed of this shared
+   * machine drifts by half within minutes, and a ratio of two sides run one after the
+   * other would carry that drift. Null entries are skipped (a peer not installed).
+   */
+  const inTurn = async (n, fns) => {
+    const all = fns.map(() => []);
+    for (let i = 0; i < n; i += 1) for (const [k, fn] of fns.entries()) if (fn) all[k].push(await fn());
+    return all.map((results, k) => (fns[k] ? summary(results) : null));
   };
   const aria = hasTool('aria2c', 'aria2');
   const wget = hasTool('wget');
@@ -152,8 +160,7 @@ export async function benchDownloads() {
 
   try {
     if (parts.includes('a')) {
-      const h = await repeat(runs, () => haulOnce('/big.bin', {}));
-      const c = await repeat(runs, () => toolOnce('/big.bin', {}, 'curl', curl));
+      const [h, c] = await inTurn(runs, [() => haulOnce('/big.bin', {}), () => toolOnce('/big.bin', {}, 'curl', curl)]);
       const w = wget ? await toolOnce('/big.bin', {}, 'wget', (u, d) => ['-q', '-O', join(d, 'o'), u]) : null;
       const a = aria ? await toolOnce('/big.bin', {}, 'aria2c', aria8) : null;
       const peers = `${w ? `, wget ${s(w.ms)}` : ''}${a ? `, aria2c -x8 ${s(a.ms)}` : ''}`;
@@ -208,9 +215,11 @@ export async function benchDownloads() {
 
     if (parts.includes('b')) {
       const query = { rate: String(20 * MiB) };
-      const h = await repeat(runs, () => haulOnce('/mid.bin', query));
-      if (aria) {
-        const a = await repeat(runs, () => toolOnce('/mid.bin', query, 'aria2c', aria8));
+      const [h, a] = await inTurn(runs, [
+        () => haulOnce('/mid.bin', query),
+        aria ? () => toolOnce('/mid.bin', query, 'aria2c', aria8) : null,
+      ]);
+      if (a) {
         const detail = `Haul ${s(h.ms)} (${h.all.at(-1).connections} connections, ${h.all.at(-1).requests} requests), aria2c ${s(a.ms)}`;
         rows.push(ratioRow('256 MiB @ 20 MiB/s per connection: Haul / aria2c -x8', h.ms, a.ms, 0.9, detail));
       } else
@@ -244,12 +253,8 @@ export async function benchDownloads() {
           await serving.stop();
         }
       };
-      const h = await repeat(runs, viaServe);
       const list = join(work, 'list.txt');
       await writeFile(list, paths.map((p) => `${base}${p}`).join('\n'));
-      const a = aria
-        ? await repeat(runs, () => toolOnce('/', {}, 'aria2c', (u, d) => ['-q', '-j3', '-d', d, '-i', list]))
-        : null;
       const curlArgs = (u, d) => [
         '-s',
         '--parallel',
@@ -259,7 +264,11 @@ export async function benchDownloads() {
         d,
         ...paths.flatMap((p) => ['-o', p.slice(1), `${base}${p}`]),
       ];
-      const c = await repeat(runs, () => toolOnce('/', {}, 'curl', curlArgs));
+      const [h, a, c] = await inTurn(runs, [
+        viaServe,
+        aria ? () => toolOnce('/', {}, 'aria2c', (u, d) => ['-q', '-j3', '-d', d, '-i', list]) : null,
+        () => toolOnce('/', {}, 'curl', curlArgs),
+      ]);
       const sides = `Haul ${s(h.ms)} (${(h.ms / paths.length).toFixed(1)} ms a file), aria2c ${a ? s(a.ms) : '-'}, curl --parallel ${s(c.ms)}`;
       if (a) rows.push(ratioRow('500 x 64 KiB, one submit: Haul / aria2c -j3', h.ms, a.ms, 1.0, sides));
       rows.push(
@@ -311,8 +320,10 @@ export async function benchDownloads() {
 
     if (parts.includes('r')) {
       const query = { reset: String(100 * MiB) };
-      const h = await repeat(runs, () => haulOnce('/crash.bin', query));
-      const a = aria ? await repeat(runs, () => toolOnce('/crash.bin', query, 'aria2c', aria8)) : null;
+      const [h, a] = await inTurn(runs, [
+        () => haulOnce('/crash.bin', query),
+        aria ? () => toolOnce('/crash.bin', query, 'aria2c', aria8) : null,
+      ]);
       const bytes = Math.max(...h.all.map((r) => r.bytes));
       const sides = `Haul ${s(h.ms)} ${h.all.at(-1).requests} requests, aria2c ${a ? `${s(a.ms)}, sent/size ${(Math.max(...a.all.map((r) => r.bytes)) / (200 * MiB)).toFixed(3)}` : '-'}`;
       rows.push(ratioRow('200 MiB, reset at 100 MiB: bytes sent / size', bytes, 200 * MiB, 1.01, sides));
