@@ -21,6 +21,16 @@ describe('part file', () => {
     expect((await readFile(path)).length).toBe(body.length);
   });
 
+  it('closes after a call fs refused before it started', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'x.part'));
+    await expect(part.read(Buffer.alloc(4), 1.5)).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    const closed = await Promise.race([
+      part.close().then(() => 'closed'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1000)),
+    ]);
+    expect(closed).toBe('closed');
+  });
+
   it('reopens a part file with its bytes, and finds none where it is gone', async () => {
     const dir = await tempDir();
     const first = await PartFile.create(join(dir, 'r.part'));

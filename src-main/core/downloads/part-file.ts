@@ -119,12 +119,21 @@ export class PartFile implements PartBytes {
         return;
       }
       this.running += 1;
-      start((error, value) => {
+      const over = (): void => {
         this.running -= 1;
         if (this.running === 0) this.idle?.();
-        if (error) reject(error);
-        else resolve(value as T);
-      });
+      };
+      try {
+        start((error, value) => {
+          over();
+          if (error) reject(error);
+          else resolve(value as T);
+        });
+      } catch (error) {
+        // Refused before it started (an argument fs rejects at once): nothing runs.
+        over();
+        reject(error);
+      }
     });
   }
 
