@@ -21,7 +21,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -126,6 +126,8 @@ export async function benchDownloads() {
     }
     const data = await fresh(name);
     await cp(template, data, { recursive: true });
+    // As the template's first start left it: the copy's own folder is made with the default mode.
+    await chmod(data, 0o700);
     return startServe(haul, data, downloadDir);
   };
   let key = 0;
