@@ -72,7 +72,7 @@ describe('priming the allocator', () => {
   // is one allocation, freed, with nothing here to measure.
   it.skipIf(glibc === undefined)('stops glibc from mapping freed chunks in again at every turn', () => {
     // 50 rounds of 6 MiB are 76,800 pages: without priming, a fresh process faulted 3,400-
-    // 45,000 of them in again (how many depends on what its start happened to free).
+    // 68,000 of them in again (how many depends on what its start happened to free).
     expect(faultsOfPrimedTurnover()).toBeLessThan(2_000);
   });
 });

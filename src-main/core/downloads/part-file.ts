@@ -61,8 +61,9 @@ export class MemoryPart implements PartBytes {
 
 /**
  * A part file's calls go through fs's callback API, not `fs/promises`: a small file makes
- * five of them (and two more on its names, see target-folder.ts), and through a
- * `FileHandle` each cost about a third more of the main thread.
+ * four of them (and three more on its names: the free-name lstat, the link and the
+ * unlink, see target-folder.ts), and through a `FileHandle` each cost about a third more
+ * of the main thread.
  */
 const openFile = promisify(open);
 const closeFile = promisify(close);
