@@ -1,9 +1,24 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
 import { watchColumns } from '../../test/watch-columns';
 
 let t: TestCenter | undefined;
+
+/** Runs the promise callbacks that are due, but no later turn of the event loop. */
+async function microtasks(): Promise<void> {
+  for (let i = 0; i < 50; i += 1) await Promise.resolve();
+}
+
+/** The statuses a subscription was told of since the last call, per job. */
+function told(events: ReturnType<TestCenter['center']['hub']['subscribe']>): Record<string, string[]> {
+  const seen: Record<string, string[]> = {};
+  for (let event = events.poll(); event; event = events.poll()) {
+    const job = (event.data as { job?: { id: string; status: string } }).job;
+    if (job) (seen[job.id] ??= []).push(job.status);
+  }
+  return seen;
+}
 afterEach(async () => {
   await t?.dispose();
   t = undefined;
@@ -77,6 +92,68 @@ describe('the registry writes what changed', () => {
     t.center.cancel(b!.id);
     await settle();
     expect(column(b!.id)).toBe('cancelled');
+  });
+
+  it('completions of one turn commit together, and none is seen before its commit', async () => {
+    t = openTestCenter();
+    const ids = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs.map((j) => j.id);
+    const events = t.center.hub.subscribe();
+    told(events);
+    const column = (id: string) => t!.db.prepare(`SELECT status FROM jobs WHERE id = ?`).pluck().get(id);
+    const transactions = vi.spyOn(t.db, 'transaction');
+    for (const attempt of t.engine.running()) attempt.succeed();
+    await microtasks();
+    // Both wait for the end of the turn: not in memory, not in SQLite, not told.
+    for (const id of ids) {
+      expect(t.center.registry.get(id).status).toBe('processing');
+      expect(column(id)).toBe('pending');
+    }
+    expect(Object.values(told(events)).flat()).not.toContain('completed');
+    expect(transactions).not.toHaveBeenCalled();
+    await settle();
+    expect(transactions).toHaveBeenCalledTimes(1);
+    for (const id of ids) {
+      expect(column(id)).toBe('completed');
+      expect(t.center.store.get(id)).toEqual(t.center.registry.stored(id));
+    }
+    const seen = told(events);
+    expect(ids.map((id) => seen[id]?.at(-1))).toEqual(['completed', 'completed']);
+  });
+
+  it('a completion refused at its commit fails alone: the others of its turn commit', async () => {
+    t = openTestCenter();
+    const [a, b] = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs;
+    const column = (id: string) => t!.db.prepare(`SELECT status FROM jobs WHERE id = ?`).pluck().get(id);
+    for (const attempt of t.engine.running()) attempt.succeed();
+    await microtasks();
+    // Cancelled while its completion waits for the turn's end: the completion is refused.
+    t.center.cancel(a!.id);
+    await settle();
+    expect(t.center.registry.get(a!.id).status).toBe('cancelled');
+    expect(column(a!.id)).toBe('cancelled');
+    expect(t.center.registry.get(b!.id).status).toBe('completed');
+    expect(column(b!.id)).toBe('completed');
+    expect(t.center.store.get(b!.id)).toEqual(t.center.registry.stored(b!.id));
+  });
+
+  it('a crash before the completions of a turn commit finds the jobs as they were, and they run again', async () => {
+    t = openTestCenter();
+    const ids = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs.map((j) => j.id);
+    for (const attempt of t.engine.running()) attempt.succeed();
+    await microtasks();
+    // Killed before the turn ends: this process never commits, and what it leaves is
+    // what SQLite has.
+    const commit = vi.spyOn(t.center.registry, 'commitGrouped').mockImplementation(() => undefined);
+    const again = openTestCenter({ dir: { path: join(t.file, '..'), remove: () => undefined } });
+    try {
+      await settle();
+      for (const id of ids) expect(again.center.registry.get(id)).toMatchObject({ status: 'downloading', attempts: 1 });
+      expect(again.engine.running()).toHaveLength(2);
+    } finally {
+      await again.close();
+      commit.mockRestore();
+      t.center.registry.commitGrouped();
+    }
   });
 
   it('a start stays held when the download records its name; its next write takes both', async () => {

@@ -57,6 +57,16 @@ export class JobRegistry {
   /** Jobs changed in memory only, each with what SQLite holds for it. */
   private readonly dirty = new Map<string, StoredJob>();
   private flushTimer: unknown;
+  /** Transitions waiting for their shared commit (see transitionSoon). */
+  private readonly grouped: {
+    id: string;
+    name: TransitionName;
+    patch: JobPatch | (() => JobPatch);
+    extras: TransitionExtras;
+    resolve: (job: Job) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  private groupTimer: ReturnType<typeof setImmediate> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -223,37 +233,8 @@ export class JobRegistry {
     extras: TransitionExtras = {},
     options: { held?: boolean } = {},
   ): Job {
-    const now = this.clock.now();
     this.onWrite();
-    const change = () => {
-      const current = this.live.get(id) ?? this.store.get(id);
-      if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
-      const written = this.dirty.get(id);
-      // A job changed in memory only may hold a status SQLite does not have yet.
-      const status = written ? current.job.status : (this.store.statusOf(id) ?? current.job.status);
-      const to = nextStatus({ ...current.job, status }, name);
-      const finished = isFinishedStatus(to);
-      const fields = typeof patch === 'function' ? patch() : patch;
-      // Not parsed again: the job was valid, the patch is typed and what came from outside
-      // in it (a task's report, a plugin's result) was checked at the door. A parse here
-      // cost about 130 µs a transition in a running process (cold, between other work).
-      const job = {
-        ...current.job,
-        ...fields,
-        status: to,
-        updatedAt: now,
-        startedAt: fields.startedAt !== undefined ? fields.startedAt : current.job.startedAt,
-        finishedAt: finished ? now : null,
-      } as Job;
-      const entry: StoredJob = {
-        job,
-        position: extras.position ?? current.position,
-        live: true,
-        notBefore: extras.notBefore !== undefined ? extras.notBefore : current.notBefore,
-        resumeState: extras.resumeState !== undefined ? extras.resumeState : current.resumeState,
-      };
-      return { entry, written: written ?? current };
-    };
+    const change = () => this.change(id, name, patch, extras, this.clock.now());
     if (options.held && this.live.has(id)) {
       const { entry, written } = change();
       this.put(id, entry);
@@ -270,6 +251,108 @@ export class JobRegistry {
     this.dirty.delete(id);
     this.hub.publish('updated', updated.job, true);
     return updated.job;
+  }
+
+  /**
+   * `transition`, for the completions of downloads: the calls of one turn of the event
+   * loop commit together once the turn's I/O callbacks are done (with three downloads at
+   * a time, a burst of small files finishes two or three a turn). One transaction for
+   * them all; when one is refused or throws, it is undone and each commits or fails on
+   * its own. Until that commit nothing of a call is in memory, emitted or answered: a
+   * crash before it finds the job as it was (a finished download's recovery then finds
+   * its published file, see downloads/published.ts), never a completion anyone saw. Each
+   * is checked and made with its job as it is at the commit. A commit writes each page
+   * its changes touch once, and completions side by side touch the same pages: the
+   * newest entries of the indexes of status, times and progress, the library's table and
+   * indexes (in a burst of small files, what SQLite writes to its WAL fell by half).
+   */
+  transitionSoon(
+    id: string,
+    name: TransitionName,
+    patch: JobPatch | (() => JobPatch) = {},
+    extras: TransitionExtras = {},
+  ): Promise<Job> {
+    return new Promise((resolve, reject) => {
+      this.grouped.push({ id, name, patch, extras, resolve, reject });
+      this.groupTimer ??= setImmediate(() => this.commitGrouped());
+    });
+  }
+
+  /** Commits the transitions `transitionSoon` holds, at once. */
+  commitGrouped(): void {
+    if (this.groupTimer !== undefined) clearImmediate(this.groupTimer);
+    this.groupTimer = undefined;
+    const batch = this.grouped.splice(0);
+    if (batch.length === 0) return;
+    const now = this.clock.now();
+    for (let i = 0; i < batch.length; i += 1) this.onWrite();
+    let entries: StoredJob[];
+    try {
+      // No savepoint for each: SQLite first copies the pages a savepoint's statements
+      // change to a statement journal, a temporary file, and that wrote about as much as
+      // sharing the commit saved.
+      entries = this.db.transaction(() =>
+        batch.map(({ id, name, patch, extras }) => {
+          const { entry, written } = this.change(id, name, patch, extras, now);
+          this.store.save(entry, written);
+          return entry;
+        }),
+      )();
+    } catch {
+      // One was refused or failed, and nothing was written: each commits, or fails, alone.
+      for (const { id, name, patch, extras, resolve, reject } of batch) {
+        try {
+          resolve(this.transition(id, name, patch, extras));
+        } catch (error) {
+          reject(error);
+        }
+      }
+      return;
+    }
+    batch.forEach(({ id, resolve }, i) => {
+      const entry = entries[i]!;
+      this.put(id, entry);
+      this.dirty.delete(id);
+      this.hub.publish('updated', entry.job, true);
+      resolve(entry.job);
+    });
+  }
+
+  /** A transition's new entry, checked against the table; `written`: what SQLite holds. */
+  private change(
+    id: string,
+    name: TransitionName,
+    patch: JobPatch | (() => JobPatch),
+    extras: TransitionExtras,
+    now: number,
+  ): { entry: StoredJob; written: StoredJob } {
+    const current = this.live.get(id) ?? this.store.get(id);
+    if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
+    const written = this.dirty.get(id);
+    // A job changed in memory only may hold a status SQLite does not have yet.
+    const status = written ? current.job.status : (this.store.statusOf(id) ?? current.job.status);
+    const to = nextStatus({ ...current.job, status }, name);
+    const finished = isFinishedStatus(to);
+    const fields = typeof patch === 'function' ? patch() : patch;
+    // Not parsed again: the job was valid, the patch is typed and what came from outside
+    // in it (a task's report, a plugin's result) was checked at the door. A parse here
+    // cost about 130 µs a transition in a running process (cold, between other work).
+    const job = {
+      ...current.job,
+      ...fields,
+      status: to,
+      updatedAt: now,
+      startedAt: fields.startedAt !== undefined ? fields.startedAt : current.job.startedAt,
+      finishedAt: finished ? now : null,
+    } as Job;
+    const entry: StoredJob = {
+      job,
+      position: extras.position ?? current.position,
+      live: true,
+      notBefore: extras.notBefore !== undefined ? extras.notBefore : current.notBefore,
+      resumeState: extras.resumeState !== undefined ? extras.resumeState : current.resumeState,
+    };
+    return { entry, written: written ?? current };
   }
 
   /** Progress and other non-status fields: in memory now, in SQLite within a second. */
@@ -398,8 +481,9 @@ export class JobRegistry {
     return held;
   }
 
-  /** Writes every pending progress update in one transaction. */
+  /** Writes every pending progress update in one transaction (and the grouped transitions first). */
   flushProgress(): void {
+    this.commitGrouped();
     if (this.flushTimer !== undefined) {
       this.clock.clearTimeout(this.flushTimer);
       this.flushTimer = undefined;

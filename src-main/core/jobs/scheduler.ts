@@ -287,7 +287,7 @@ export class Scheduler {
         result: { path: where.path ?? outcome.path, contentType: outcome.contentType, sha256: outcome.sha256 },
       });
       const { record } = after;
-      registry.transition(id, 'complete', record ? () => completed(record()) : completed(after), {
+      await registry.transitionSoon(id, 'complete', record ? () => completed(record()) : completed(after), {
         resumeState: null,
       });
     } catch (error) {
