@@ -120,6 +120,20 @@ describe('the registry writes what changed', () => {
     expect(ids.map((id) => seen[id]?.at(-1))).toEqual(['completed', 'completed']);
   });
 
+  it('downloads waiting for their completions to commit hold no slot: the next ones start', async () => {
+    t = openTestCenter();
+    const urls = [1, 2, 3, 4, 5].map((n) => `https://a.example/${n}.iso`).join('\n');
+    const ids = t.center.submit({ url: urls }).jobs.map((j) => j.id);
+    const first = t.engine.running();
+    expect(first).toHaveLength(3);
+    for (const attempt of first) attempt.succeed();
+    await microtasks();
+    expect(ids.slice(0, 3).map((id) => t!.center.registry.get(id).status)).toEqual(Array(3).fill('processing'));
+    expect(t.engine.running().map((a) => a.context.job.id)).toEqual(ids.slice(3));
+    await settle();
+    expect(ids.slice(0, 3).map((id) => t!.center.registry.get(id).status)).toEqual(Array(3).fill('completed'));
+  });
+
   it('a completion refused at its commit fails alone: the others of its turn commit', async () => {
     t = openTestCenter();
     const [a, b] = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs;

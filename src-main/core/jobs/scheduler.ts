@@ -50,6 +50,11 @@ interface RunningWork {
    * once; past that each takes a slot again.
    */
   processing?: boolean;
+  /**
+   * Its completion waits for the shared commit at the end of the event loop's turn (see
+   * transitionSoon): no transfer and no disk work left, so it counts as neither.
+   */
+  committing?: boolean;
 }
 
 /**
@@ -127,6 +132,7 @@ export class Scheduler {
     const busyPlugins = new Set<string>();
     let processing = 0;
     for (const run of this.running.values()) {
+      if (run.committing) continue;
       if (run.processing) processing += 1;
       else busy[run.source] += 1;
       if (run.pluginName !== undefined) busyPlugins.add(run.pluginName);
@@ -287,6 +293,11 @@ export class Scheduler {
         result: { path: where.path ?? outcome.path, contentType: outcome.contentType, sha256: outcome.sha256 },
       });
       const { record } = after;
+      const run = this.running.get(id);
+      if (run) {
+        run.committing = true;
+        this.pump();
+      }
       await registry.transitionSoon(id, 'complete', record ? () => completed(record()) : completed(after), {
         resumeState: null,
       });
