@@ -25,6 +25,14 @@ export interface TransitionExtras {
   position?: number;
 }
 
+/** A named transition asked for one job. */
+interface Transition {
+  id: string;
+  name: TransitionName;
+  patch: JobPatch | (() => JobPatch);
+  extras: TransitionExtras;
+}
+
 export interface AddOptions {
   newId?: () => string;
   /**
@@ -57,16 +65,9 @@ export class JobRegistry {
   /** Jobs changed in memory only, each with what SQLite holds for it. */
   private readonly dirty = new Map<string, StoredJob>();
   private flushTimer: unknown;
-  /** Transitions waiting for their shared commit (see transitionSoon). */
-  private readonly grouped: {
-    id: string;
-    name: TransitionName;
-    patch: JobPatch | (() => JobPatch);
-    extras: TransitionExtras;
-    resolve: (job: Job) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
-  private groupTimer: ReturnType<typeof setImmediate> | undefined;
+  /** Transitions waiting for their shared commit (see transitionSoon), with their callers. */
+  private readonly grouped: (Transition & { resolve: (job: Job) => void; reject: (error: unknown) => void })[] = [];
+  private groupCommit: ReturnType<typeof setImmediate> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -234,23 +235,16 @@ export class JobRegistry {
     options: { held?: boolean } = {},
   ): Job {
     this.onWrite();
-    const change = () => this.change(id, name, patch, extras, this.clock.now());
+    const call = { id, name, patch, extras };
+    const now = this.clock.now();
     if (options.held && this.live.has(id)) {
-      const { entry, written } = change();
+      const { entry, written } = this.change(call, now);
       this.put(id, entry);
       this.markDirty(id, written);
       this.hub.publish('updated', entry.job, true);
       return entry.job;
     }
-    const updated = this.db.transaction(() => {
-      const { entry, written } = change();
-      this.store.save(entry, written);
-      return entry;
-    })();
-    this.put(id, updated);
-    this.dirty.delete(id);
-    this.hub.publish('updated', updated.job, true);
-    return updated.job;
+    return this.committed(id, this.db.transaction(() => this.save(call, now))());
   }
 
   /**
@@ -274,14 +268,14 @@ export class JobRegistry {
   ): Promise<Job> {
     return new Promise((resolve, reject) => {
       this.grouped.push({ id, name, patch, extras, resolve, reject });
-      this.groupTimer ??= setImmediate(() => this.commitGrouped());
+      this.groupCommit ??= setImmediate(() => this.commitGrouped());
     });
   }
 
   /** Commits the transitions `transitionSoon` holds, at once. */
   commitGrouped(): void {
-    if (this.groupTimer !== undefined) clearImmediate(this.groupTimer);
-    this.groupTimer = undefined;
+    if (this.groupCommit !== undefined) clearImmediate(this.groupCommit);
+    this.groupCommit = undefined;
     const batch = this.grouped.splice(0);
     if (batch.length === 0) return;
     const now = this.clock.now();
@@ -291,41 +285,38 @@ export class JobRegistry {
       // No savepoint for each: SQLite first copies the pages a savepoint's statements
       // change to a statement journal, a temporary file, and that wrote about as much as
       // sharing the commit saved.
-      entries = this.db.transaction(() =>
-        batch.map(({ id, name, patch, extras }) => {
-          const { entry, written } = this.change(id, name, patch, extras, now);
-          this.store.save(entry, written);
-          return entry;
-        }),
-      )();
+      entries = this.db.transaction(() => batch.map((call) => this.save(call, now)))();
     } catch {
       // One was refused or failed, and nothing was written: each commits, or fails, alone.
-      for (const { id, name, patch, extras, resolve, reject } of batch) {
+      for (const call of batch) {
         try {
-          resolve(this.transition(id, name, patch, extras));
+          call.resolve(this.committed(call.id, this.db.transaction(() => this.save(call, now))()));
         } catch (error) {
-          reject(error);
+          call.reject(error);
         }
       }
       return;
     }
-    batch.forEach(({ id, resolve }, i) => {
-      const entry = entries[i]!;
-      this.put(id, entry);
-      this.dirty.delete(id);
-      this.hub.publish('updated', entry.job, true);
-      resolve(entry.job);
-    });
+    batch.forEach((call, i) => call.resolve(this.committed(call.id, entries[i]!)));
+  }
+
+  /** Makes a transition's change and writes it; call inside a transaction. */
+  private save(call: Transition, now: number): StoredJob {
+    const { entry, written } = this.change(call, now);
+    this.store.save(entry, written);
+    return entry;
+  }
+
+  /** A committed change: the live list and the event stream take it. */
+  private committed(id: string, entry: StoredJob): Job {
+    this.put(id, entry);
+    this.dirty.delete(id);
+    this.hub.publish('updated', entry.job, true);
+    return entry.job;
   }
 
   /** A transition's new entry, checked against the table; `written`: what SQLite holds. */
-  private change(
-    id: string,
-    name: TransitionName,
-    patch: JobPatch | (() => JobPatch),
-    extras: TransitionExtras,
-    now: number,
-  ): { entry: StoredJob; written: StoredJob } {
+  private change({ id, name, patch, extras }: Transition, now: number): { entry: StoredJob; written: StoredJob } {
     const current = this.live.get(id) ?? this.store.get(id);
     if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
     const written = this.dirty.get(id);
