@@ -11,8 +11,9 @@ import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { redactText } from './secrets';
 import { isIdClash, type JobStore, type StoredJob } from '../store/job-store';
-import { DownloadQueue } from './download-queue';
 import type { EventHub } from './event-hub';
+import { HeldWrites, type HeldStatus } from './held-writes';
+import { LiveJobs } from './live-jobs';
 import { nextStatus, type TransitionName } from './transitions';
 
 export type JobPatch = Partial<Omit<DownloadJob, 'id' | 'source' | 'status'>> &
@@ -43,11 +44,6 @@ export interface AddOptions {
   alike?: boolean;
 }
 
-const activeStatuses = new Set(['pending', 'downloading', 'processing', 'paused']);
-
-/** How often progress held in memory is written to SQLite. @default 1000 */
-export const progressFlushMs = 1000;
-
 /**
  * The live jobs and the one way to change them. Every status change is a named
  * transition: checked against the table inside a transaction, written, then emitted.
@@ -55,16 +51,9 @@ export const progressFlushMs = 1000;
  * batches about once a second, never per chunk.
  */
 export class JobRegistry {
-  private readonly live = new Map<string, StoredJob>();
-  /** Live jobs other than downloads waiting for a slot (status pending), for the scheduler. */
-  private readonly pending = new Set<string>();
-  /** Live downloads waiting for a slot, in the order they start. */
-  private readonly queue = new DownloadQueue();
-  /** Active downloads by URL, for the duplicate check at submit. */
-  private readonly activeUrls = new Map<string, string>();
+  private readonly live = new LiveJobs();
   /** Jobs changed in memory only, each with what SQLite holds for it. */
-  private readonly dirty = new Map<string, StoredJob>();
-  private flushTimer: unknown;
+  private readonly held: HeldWrites;
   /** Transitions waiting for their shared commit (see transitionSoon), with their callers. */
   private readonly grouped: (Transition & { resolve: (job: Job) => void; reject: (error: unknown) => void })[] = [];
   private groupCommit: ReturnType<typeof setImmediate> | undefined;
@@ -76,86 +65,41 @@ export class JobRegistry {
     private readonly clock: Clock,
     /** Called at each status change: the jobs are busy writing. */
     private readonly onWrite: () => void = () => undefined,
-  ) {}
-
-  private put(id: string, given: StoredJob): void {
-    const entry =
-      given.job.source === 'download' && given.job.position !== given.position
-        ? { ...given, job: { ...given.job, position: given.position } }
-        : given;
-    const previous = this.live.get(id)?.job;
-    if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id)
-      this.activeUrls.delete(previous.url);
-    this.live.set(id, entry);
-    const { job } = entry;
-    if (job.source === 'download' && activeStatuses.has(job.status)) this.activeUrls.set(job.url, id);
-    if (job.status !== 'pending') {
-      this.pending.delete(id);
-      this.queue.delete(id);
-    } else if (job.source === 'download') this.queue.set(id, job.priority, entry.position);
-    else this.pending.add(id);
-  }
-
-  private drop(id: string): void {
-    const previous = this.live.get(id)?.job;
-    if (previous?.source === 'download' && this.activeUrls.get(previous.url) === id)
-      this.activeUrls.delete(previous.url);
-    this.live.delete(id);
-    this.pending.delete(id);
-    this.queue.delete(id);
+  ) {
+    this.held = new HeldWrites(db, store, this.live, clock, () => this.flushProgress());
   }
 
   /** The id of the live download fetching `url` that is not finished, if any. */
   activeDownloadOf(url: string): string | undefined {
-    return this.activeUrls.get(url);
+    return this.live.activeDownloadOf(url);
   }
 
   /** Reads the live list from SQLite. */
   load(): void {
-    for (const stored of this.store.loadLive()) this.put(stored.job.id, stored);
+    for (const stored of this.store.loadLive()) this.live.put(stored);
   }
 
   snapshot(): Snapshot {
-    const jobs: DownloadJob[] = [];
-    const actionJobs: PluginJob[] = [];
-    const tasks: TaskJob[] = [];
-    for (const { job } of this.live.values()) {
-      if (job.source === 'download') jobs.push(job);
-      else if (job.source === 'plugin') actionJobs.push(job);
-      else tasks.push(job);
-    }
-    return { jobs, actionJobs, tasks };
+    return this.live.snapshot();
   }
 
-  /** Per source, the pending jobs waiting for a retry (`notBefore` after `now`): one pass, no copy. */
+  /** See LiveJobs.retryingCounts. */
   retryingCounts(now: number): Record<Job['source'], number> {
-    const counts = { download: 0, plugin: 0, task: 0 };
-    for (const { job, notBefore } of this.live.values()) {
-      if (job.status === 'pending' && notBefore !== null && notBefore > now) counts[job.source] += 1;
-    }
-    return counts;
+    return this.live.retryingCounts(now);
   }
 
   liveJobs(): StoredJob[] {
-    return [...this.live.values()];
+    return this.live.all();
   }
 
   /** The pending downloads in the order they start (priority, then position); stop early at will. */
-  *pendingDownloads(): Generator<StoredJob> {
-    for (const id of this.queue.ids()) {
-      const entry = this.live.get(id);
-      if (entry) yield entry;
-    }
+  pendingDownloads(): Generator<StoredJob> {
+    return this.live.pendingDownloads();
   }
 
   /** The live jobs other than downloads whose status is pending. */
   pendingJobs(): StoredJob[] {
-    const out: StoredJob[] = [];
-    for (const id of this.pending) {
-      const entry = this.live.get(id);
-      if (entry) out.push(entry);
-    }
-    return out;
+    return this.live.pendingJobs();
   }
 
   /** A job from the live list, else from history. */
@@ -198,7 +142,7 @@ export class JobRegistry {
     if (parsed.length === 1) insert();
     else this.db.transaction(insert)();
     for (const entry of parsed) {
-      this.put(entry.job.id, entry);
+      this.live.put(entry);
       this.hub.publish('added', entry.job, true);
     }
     return parsed.map((entry) => entry.job);
@@ -239,8 +183,8 @@ export class JobRegistry {
     const now = this.clock.now();
     if (options.held && this.live.has(id)) {
       const { entry, written } = this.change(call, now);
-      this.put(id, entry);
-      this.markDirty(id, written);
+      this.live.put(entry);
+      this.held.hold(id, written);
       this.hub.publish('updated', entry.job, true);
       return entry.job;
     }
@@ -309,8 +253,8 @@ export class JobRegistry {
 
   /** A committed change: the live list and the event stream take it. */
   private committed(id: string, entry: StoredJob): Job {
-    this.put(id, entry);
-    this.dirty.delete(id);
+    this.live.put(entry);
+    this.held.forget(id);
     this.hub.publish('updated', entry.job, true);
     return entry.job;
   }
@@ -319,7 +263,7 @@ export class JobRegistry {
   private change({ id, name, patch, extras }: Transition, now: number): { entry: StoredJob; written: StoredJob } {
     const current = this.live.get(id) ?? this.store.get(id);
     if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
-    const written = this.dirty.get(id);
+    const written = this.held.written(id);
     // A job changed in memory only may hold a status SQLite does not have yet.
     const status = written ? current.job.status : (this.store.statusOf(id) ?? current.job.status);
     const to = nextStatus({ ...current.job, status }, name);
@@ -351,8 +295,8 @@ export class JobRegistry {
     const current = this.live.get(id);
     if (!current) return undefined;
     const job = { ...current.job, ...patch, updatedAt: this.clock.now() } as Job;
-    this.put(id, { ...current, job });
-    this.markDirty(id, current);
+    this.live.put({ ...current, job });
+    this.held.hold(id, current);
     this.hub.publish('updated', job, false);
     return job;
   }
@@ -365,7 +309,7 @@ export class JobRegistry {
   saveResumeState(id: string, resumeState: Record<string, unknown>): void {
     const current = this.live.get(id);
     if (!current) return;
-    this.put(id, { ...current, resumeState });
+    this.live.put({ ...current, resumeState });
     this.store.saveResumeState(id, resumeState);
   }
 
@@ -380,15 +324,15 @@ export class JobRegistry {
     const current = this.live.get(id);
     if (!current) return;
     const entry = { ...current, resumeState, job: { ...current.job, ...patch, updatedAt: this.clock.now() } as Job };
-    const written = this.dirty.get(id);
+    const written = this.held.written(id);
     if (written) {
       const durable: StoredJob = { ...written, resumeState, job: { ...written.job, ...patch } };
       this.store.save(durable, written);
-      this.dirty.set(id, durable);
+      this.held.wrote(id, durable);
     } else {
       this.store.save(entry, current);
     }
-    this.put(id, entry);
+    this.live.put(entry);
     this.hub.publish('updated', entry.job, false);
   }
 
@@ -407,13 +351,13 @@ export class JobRegistry {
           updatedAt: now,
         };
         const entry = { ...current, job, position: change.position };
-        this.store.save(entry, this.dirty.get(change.id) ?? current);
-        this.dirty.delete(change.id);
+        this.store.save(entry, this.held.written(change.id) ?? current);
+        this.held.forget(change.id);
         return entry;
       }),
     )();
     for (const entry of entries) {
-      this.put(entry.job.id, entry);
+      this.live.put(entry);
       this.hub.publish('updated', entry.job, true);
     }
   }
@@ -433,60 +377,27 @@ export class JobRegistry {
     if (!current) return;
     this.flushProgress();
     this.store.save({ ...current, live: false }, current);
-    this.drop(id);
+    this.live.drop(id);
     this.hub.publish('removed', current.job, true);
   }
 
   /** Deletes a job and its log for good. */
   delete(id: string): void {
     const current = this.live.get(id);
-    this.dirty.delete(id);
+    this.held.forget(id);
     if (!this.store.delete(id) && !current) throw new HaulError('not_found', `No job with id ${id}.`);
-    this.drop(id);
+    this.live.drop(id);
     if (current) this.hub.publish('removed', current.job, true);
   }
 
-  /** `written`: the job as it was before this change (what SQLite holds, unless dirty already). */
-  private markDirty(id: string, written: StoredJob): void {
-    if (!this.dirty.has(id)) this.dirty.set(id, written);
-    if (this.flushTimer === undefined) {
-      this.flushTimer = this.clock.setTimeout(() => {
-        this.flushTimer = undefined;
-        this.flushProgress();
-      }, progressFlushMs);
-    }
+  /** See HeldWrites.statuses. */
+  heldStatuses(): HeldStatus[] {
+    return this.held.statuses();
   }
 
-  /**
-   * The jobs whose status is held in memory only (see transition's `held`): the status
-   * SQLite has for each and the one it holds now. Counts read from the status column are
-   * corrected with these instead of writing them first.
-   */
-  heldStatuses(): { source: Job['source']; written: Job['status']; now: Job['status'] }[] {
-    const held: { source: Job['source']; written: Job['status']; now: Job['status'] }[] = [];
-    for (const [id, written] of this.dirty) {
-      const now = this.live.get(id)?.job.status;
-      if (now !== undefined && now !== written.job.status)
-        held.push({ source: written.job.source, written: written.job.status, now });
-    }
-    return held;
-  }
-
-  /** Writes every pending progress update in one transaction (and the grouped transitions first). */
+  /** Writes every change held in memory in one transaction (and the grouped transitions first). */
   flushProgress(): void {
     this.commitGrouped();
-    if (this.flushTimer !== undefined) {
-      this.clock.clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
-    }
-    if (this.dirty.size === 0) return;
-    const changed = [...this.dirty];
-    this.dirty.clear();
-    this.db.transaction(() => {
-      for (const [id, written] of changed) {
-        const entry = this.live.get(id);
-        if (entry) this.store.save(entry, written);
-      }
-    })();
+    this.held.flush();
   }
 }

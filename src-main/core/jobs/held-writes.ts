@@ -1,0 +1,92 @@
+import type { Database } from 'better-sqlite3';
+import type { Job } from '../../../src-common/contract';
+import type { Clock } from '../clock';
+import type { JobStore, StoredJob } from '../store/job-store';
+import type { LiveJobs } from './live-jobs';
+
+/** How often changes held in memory are written to SQLite. @default 1000 */
+export const progressFlushMs = 1000;
+
+/** A held job's status as SQLite has it and as the live list has it now. */
+export interface HeldStatus {
+  source: Job['source'];
+  written: Job['status'];
+  now: Job['status'];
+}
+
+/**
+ * The jobs changed in memory only (progress, and the statuses a transition may hold),
+ * each with what SQLite holds for it, so a write of the job changes only the columns
+ * that differ. All are written within `progressFlushMs` of the first change, in one
+ * transaction, or sooner with the job's next write.
+ */
+export class HeldWrites {
+  private readonly jobs = new Map<string, StoredJob>();
+  private timer: unknown;
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: JobStore,
+    private readonly live: LiveJobs,
+    private readonly clock: Clock,
+    /** Called when the flush is due, instead of `flush`: the owner may write more first. */
+    private readonly due: () => void,
+  ) {}
+
+  /** What SQLite holds for `id`, when the job has changes held in memory. */
+  written(id: string): StoredJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** `written`: the job as SQLite holds it before this change (kept when one is held already). */
+  hold(id: string, written: StoredJob): void {
+    if (!this.jobs.has(id)) this.jobs.set(id, written);
+    if (this.timer === undefined) {
+      this.timer = this.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.due();
+      }, progressFlushMs);
+    }
+  }
+
+  /** SQLite now holds `written` for `id`, with the live job's other changes still held. */
+  wrote(id: string, written: StoredJob): void {
+    this.jobs.set(id, written);
+  }
+
+  /** The job was written whole (or deleted): nothing of it is held. */
+  forget(id: string): void {
+    this.jobs.delete(id);
+  }
+
+  /**
+   * The held jobs whose status SQLite does not have yet: counts read from the status
+   * column are corrected with these instead of writing them first.
+   */
+  statuses(): HeldStatus[] {
+    const held: HeldStatus[] = [];
+    for (const [id, written] of this.jobs) {
+      const now = this.live.get(id)?.job.status;
+      if (now !== undefined && now !== written.job.status)
+        held.push({ source: written.job.source, written: written.job.status, now });
+    }
+    return held;
+  }
+
+  /** Writes every held job as the live list has it, in one transaction. */
+  flush(): void {
+    if (this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.jobs.size === 0) return;
+    const changed = [...this.jobs];
+    this.jobs.clear();
+    this.db.transaction(() => {
+      for (const [id, written] of changed) {
+        const entry = this.live.get(id);
+        if (entry) this.store.save(entry, written);
+      }
+    })();
+  }
+}
