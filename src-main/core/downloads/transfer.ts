@@ -10,16 +10,10 @@ import { claimPart, establish } from './first-response';
 import { MemoryPart, type PartBytes, type PartFile } from './part-file';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeState, syncedSegments, type TransferState } from './resume-state';
-import {
-  clipSegments,
-  doneBytes,
-  landedPrefix,
-  segmentDone,
-  sortSegments,
-  splitSegment,
-  type Segment,
-} from './segments';
+import type { Segment } from './segments';
+import { SlowServerRules } from './slow-server';
 import { SegmentWorker, RestartNeeded, type LiveSegment, type WorkerHost } from './segment-worker';
+import { WorkPlan } from './work-plan';
 
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
 const maxRounds = 3;
@@ -45,7 +39,8 @@ export class Transfer implements WorkerHost {
   private heldSince = 0;
   /** The held bytes moving to a part file. */
   private spilling: Promise<void> | null = null;
-  segments: LiveSegment[] = [];
+  /** Who fetches which bytes of the file. */
+  readonly plan: WorkPlan<SegmentWorker>;
   ranges = false;
   readonly digest: FileDigest;
   readonly limiter: RateLimiter;
@@ -64,8 +59,7 @@ export class Transfer implements WorkerHost {
   received = 0;
   /** Connections that found no more work and are ending, not yet out of `workers`. */
   private retiring = 0;
-  /** Where the current minimum-speed window started: time and bytes done. */
-  private speedWindow = { at: 0, done: 0 };
+  private readonly slow: SlowServerRules;
   private readonly checkpoints: Checkpoints;
   private ticker: NodeJS.Timeout | null = null;
   /** The main thread's busy and idle time at the last ramp sample. */
@@ -79,6 +73,8 @@ export class Transfer implements WorkerHost {
     this.digest = new FileDigest(ctx.job.options.checksum, { onFailure: (error) => this.fail(error) });
     this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
     this.ramp = new ConnectionRamp(1);
+    this.plan = new WorkPlan(settings, () => this.ramp);
+    this.slow = new SlowServerRules(settings, () => ctx.job.options.speedLimit ?? 0);
     this.checkpoints = new Checkpoints(
       settings,
       this,
@@ -109,6 +105,10 @@ export class Transfer implements WorkerHost {
     this.ctx.signal.removeEventListener('abort', this.stopOnAbort);
   }
 
+  get segments(): LiveSegment[] {
+    return this.plan.segments;
+  }
+
   get sink(): PartBytes | null {
     return this.part ?? this.held;
   }
@@ -129,7 +129,7 @@ export class Transfer implements WorkerHost {
   private trialConnections(): number {
     const total = this.state?.totalBytes ?? null;
     if (!this.ranges || total === null) return 1;
-    const remaining = total - doneBytes(this.segments);
+    const remaining = total - this.plan.done();
     return initialConnections(this.maxConnections(), remaining, this.settings.initialSegmentBytes);
   }
 
@@ -170,10 +170,10 @@ export class Transfer implements WorkerHost {
         this.heldSince = this.settings.now();
       } else this.part = start.part;
       this.ranges = start.ranges;
-      this.segments = start.segments.map((s) => ({ ...s, owner: null }));
+      this.plan.reset(start.segments);
       if (start.fromZero) this.digest.reset();
       // A resumed file's bytes are hashed from disk while the rest downloads.
-      this.digest.follow(start.part, landedPrefix(this.segments));
+      this.digest.follow(start.part, this.plan.landed());
       this.ctx.progress({ ...this.progressFields(), fileName: start.state.fileName, finalUrl: start.state.url });
       if (!start.first) return;
       const first = this.segments.find((s) => s.start === start.first?.segment.start) ?? this.segments[0]!;
@@ -214,7 +214,7 @@ export class Transfer implements WorkerHost {
     this.loopAt = this.settings.loopTime();
     this.lastRampAt = now;
     this.lastProgressAt = now;
-    this.speedWindow = { at: now, done: doneBytes(this.segments) };
+    this.slow.restart(now, this.plan.done());
     this.checkpoints.restart(durable);
     const { progressIntervalMs, rampIntervalMs } = this.settings;
     this.ticker = setInterval(() => this.tick(), Math.min(progressIntervalMs, rampIntervalMs));
@@ -240,7 +240,7 @@ export class Transfer implements WorkerHost {
     }
     if (this.error !== null) throw this.error;
     if (this.signal.aborted) throw this.signal.reason;
-    const open = this.segments.find((s) => !segmentDone(s));
+    const open = this.plan.unfinished();
     // No checkpoint of its own: the processing step syncs and records the finished file
     // with what it is about to publish, and a next round closes this part file first. One
     // still running or due (a delayed mark) must not sync or save after that.
@@ -279,10 +279,7 @@ export class Transfer implements WorkerHost {
     return true;
   }
 
-  /**
-   * The next piece of work: an unowned unfinished segment, else the second half of the
-   * largest one still being fetched. Null when nothing is worth splitting.
-   */
+  /** The next piece of work (see WorkPlan.take), or null: none, or the connection is to end. */
   claim(worker: SegmentWorker | null): LiveSegment | null {
     if (!this.ranges) return null;
     // The ramp dropped back: a connection whose work is done ends instead.
@@ -291,73 +288,16 @@ export class Transfer implements WorkerHost {
       worker.retired = true;
       return null;
     }
-    const idle = this.segments.find((s) => s.owner === null && !segmentDone(s));
-    if (idle) {
-      this.cutPiece(idle);
-      idle.owner = worker;
-      return idle;
-    }
-    let victim: LiveSegment | null = null;
-    let most = 0;
-    for (const s of this.segments) {
-      if (s.owner === null || s.end === null) continue;
-      const left = s.end - s.owner.cursor;
-      if (left > most) {
-        most = left;
-        victim = s;
-      }
-    }
-    if (!victim?.owner) return null;
-    const tail = splitSegment(victim, this.settings.minSegmentBytes, victim.owner.cursor - victim.pos);
-    if (!tail) return null;
-    const live: LiveSegment = { ...tail, owner: worker };
-    this.segments = sortSegments([...this.segments, live]);
-    return live;
+    return this.plan.take(worker);
   }
 
-  /**
-   * Work is handed out front first and a piece at a time, each piece one bounded range
-   * request, so a connection never has to be cut short (the server would have sent the
-   * bytes in flight for nothing) and the hashed prefix follows the connections. One
-   * connection takes all that is left; several take pieces that shrink with the work
-   * left (guided self-scheduling), so they all end at about the same time.
-   */
-  private pieceBytes(): number {
-    const { minSegmentBytes, initialSegmentBytes } = this.settings;
-    const connections = Math.max(1, this.ramp.connections);
-    if (connections === 1 && this.ramp.settled) return Number.POSITIVE_INFINITY;
-    const idle = this.segments.reduce((sum, s) => (s.owner === null && s.end !== null ? sum + s.end - s.pos : sum), 0);
-    return Math.max(minSegmentBytes, Math.min(initialSegmentBytes, Math.ceil(idle / (2 * connections))));
-  }
-
-  /** Leaves `segment` its first piece; the rest becomes unowned work after it. */
-  private cutPiece(segment: LiveSegment): void {
-    const piece = this.pieceBytes();
-    const from = segment.owner?.cursor ?? segment.pos;
-    if (segment.end === null || segment.end - from < piece + this.settings.minSegmentBytes) return;
-    const rest: LiveSegment = { start: from + piece, end: segment.end, pos: from + piece, owner: null };
-    segment.end = rest.start;
-    this.segments = sortSegments([...this.segments, rest]);
-  }
-
-  /**
-   * Lets a connection whose answer runs past its segment carry on into the next one
-   * when nobody has started that yet: no new request, no wasted bytes.
-   */
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean {
-    if (segment.end === null || coveredEnd === null) return false;
-    const index = this.segments.indexOf(segment);
-    const next = this.segments[index + 1];
-    if (!next || next.owner !== null || next.start !== segment.end || next.pos !== next.start) return false;
-    if (next.end === null || next.end > coveredEnd) return false;
-    segment.end = next.end;
-    this.segments.splice(index + 1, 1);
-    return true;
+    return this.plan.absorbNext(segment, coveredEnd);
   }
 
   private progressFields(): { receivedBytes: number; totalBytes: number | null; connections: number; speed: number } {
     return {
-      receivedBytes: doneBytes(this.segments),
+      receivedBytes: this.plan.done(),
       totalBytes: this.state?.totalBytes ?? null,
       connections: this.workers.size,
       speed: this.meter.speed,
@@ -368,16 +308,9 @@ export class Transfer implements WorkerHost {
     const now = this.settings.now();
     const limit = this.ctx.job.options.speedLimit ?? 0;
     if (limit !== this.limiter.rate) this.limiter.setRate(limit);
-    for (const worker of this.workers) {
-      if (worker.activeAt !== null && now - worker.activeAt > this.settings.stallTimeoutMs) {
-        const seconds = Math.round(this.settings.stallTimeoutMs / 100) / 10;
-        const host = this.state ? new URL(this.state.url).host : 'The server';
-        this.fail(new JobFailure('stalled', `${host} sent no data for ${seconds} s.`, { transient: true }));
-        return;
-      }
-    }
-    const done = doneBytes(this.segments);
-    if (this.tooSlow(now, done)) return;
+    const done = this.plan.done();
+    const slow = this.slow.check(now, done, this.workers, this.host);
+    if (slow) return this.fail(slow);
     if (now - this.lastProgressAt >= this.settings.progressIntervalMs) {
       this.lastProgressAt = now;
       this.meter.sample(done, now);
@@ -389,7 +322,7 @@ export class Transfer implements WorkerHost {
       const open = this.workers.size - this.retiring;
       const alone = movingTransfers === 1;
       const target = this.ramp.sample(this.received, now, open, this.totalBytes() - done, this.busyShare(), alone);
-      if (target > open) this.makeRoom();
+      if (target > open) this.plan.makeRoom();
       while (this.workers.size - this.retiring < target && this.spawn());
     }
     if (this.held && this.spilling === null && now - this.heldSince >= this.settings.checkpointIntervalMs) {
@@ -426,21 +359,6 @@ export class Transfer implements WorkerHost {
   }
 
   /**
-   * Before new connections start: when nothing is left unowned, the connection with the
-   * most left keeps a piece ahead of where it reads and frees the rest, so the newcomers
-   * take work there and it is cut once, at that boundary, instead of at every split.
-   */
-  private makeRoom(): void {
-    if (this.segments.some((s) => s.owner === null && !segmentDone(s))) return;
-    let widest: LiveSegment | null = null;
-    for (const s of this.segments) {
-      if (s.owner === null || s.end === null) continue;
-      if (!widest || s.end - s.owner.cursor > widest.end! - widest.owner!.cursor) widest = s;
-    }
-    if (widest) this.cutPiece(widest);
-  }
-
-  /**
    * The server said (in a 416's Content-Range) that the file ends at `total`, below the
    * size it announced: the file is that long, and the download ends there.
    */
@@ -450,38 +368,17 @@ export class Transfer implements WorkerHost {
       `The server announced ${this.state.totalBytes} bytes but says the file ends at byte ${total}: finishing with ${total} bytes.`,
     );
     this.state = { ...this.state, totalBytes: total };
-    clipSegments(this.segments, total);
+    this.plan.clip(total);
   }
 
-  /**
-   * The minimum-speed rule: a server that trickles a byte now and then never trips the
-   * stall timer, but must not hold a download slot for ever. Checked once per window.
-   */
-  private tooSlow(now: number, done: number): boolean {
-    const window = this.settings.minSpeedWindowMs;
-    if (now - this.speedWindow.at < window) return false;
-    const limit = this.ctx.job.options.speedLimit ?? 0;
-    const wanted = limit > 0 ? Math.min(limit, this.settings.minSpeed()) : this.settings.minSpeed();
-    const rate = ((done - this.speedWindow.done) * 1000) / (now - this.speedWindow.at);
-    this.speedWindow = { at: now, done };
-    if (wanted <= 0 || rate >= wanted) return false;
-    const host = this.state ? new URL(this.state.url).host : 'The server';
-    const seconds = Math.round(window / 1000);
-    this.fail(
-      new JobFailure(
-        'stalled',
-        `${host} sent ${Math.round(rate)} bytes/s over ${seconds} s, below the minimum of ${wanted} bytes/s.`,
-        { transient: true },
-      ),
-    );
-    return true;
-  }
+  /** The server's name for messages. */
+  private readonly host = (): string => (this.state ? new URL(this.state.url).host : 'The server');
 
   /** Bytes reached the part file: a checkpoint may be due. */
   landed(bytes: number): void {
     this.checkpoints.landed(bytes);
     const sink = this.sink;
-    if (sink) this.digest.follow(sink, landedPrefix(this.segments));
+    if (sink) this.digest.follow(sink, this.plan.landed());
   }
 
   /** Syncs the part file, then records the offsets that were written before the sync. */
@@ -501,6 +398,6 @@ export class Transfer implements WorkerHost {
 
   /** The total once every byte is in: the announced size, or where the stream ended. */
   totalBytes(): number {
-    return this.state?.totalBytes ?? doneBytes(this.segments);
+    return this.state?.totalBytes ?? this.plan.done();
   }
 }

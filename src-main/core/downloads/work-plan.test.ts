@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { WorkPlan, type Pace } from './work-plan';
+
+const MiB = 1024 * 1024;
+const sizes = { minSegmentBytes: 1 * MiB, initialSegmentBytes: 16 * MiB };
+
+/** A connection as the plan sees it: where its next byte goes. */
+class Connection {
+  constructor(public cursor: number) {}
+}
+
+function planFor(total: number, pace: Pace): WorkPlan<Connection> {
+  const plan = new WorkPlan<Connection>(sizes, () => pace);
+  plan.reset([{ start: 0, end: total, pos: 0 }]);
+  return plan;
+}
+
+const ranges = (plan: WorkPlan<Connection>) => plan.segments.map((s) => [s.start / MiB, s.end! / MiB]);
+
+describe('WorkPlan', () => {
+  it('gives a download settled on one connection the whole file, uncut', () => {
+    const plan = planFor(256 * MiB, { connections: 1, settled: true });
+    const first = plan.take(new Connection(0));
+    expect([first?.start, first?.end]).toEqual([0, 256 * MiB]);
+    expect(plan.segments).toHaveLength(1);
+  });
+
+  it('hands several connections pieces front first that shrink with the work left', () => {
+    const plan = planFor(64 * MiB, { connections: 4, settled: false });
+    const pieces: number[] = [];
+    let next = 0;
+    for (let i = 0; i < 40; i += 1) {
+      const connection = new Connection(next);
+      const piece = plan.take(connection);
+      if (!piece || piece.owner !== connection || plan.segments.every((s) => s.owner !== null)) break;
+      expect(piece.start).toBe(next);
+      pieces.push((piece.end! - piece.start) / MiB);
+      next = piece.end!;
+      connection.cursor = piece.end!;
+      piece.pos = piece.end!;
+    }
+    // A quarter of the rest for each of four connections at first, then smaller.
+    expect(pieces[0]).toBe(8);
+    for (let i = 1; i < pieces.length; i += 1) expect(pieces[i]).toBeLessThanOrEqual(pieces[i - 1]!);
+    expect(Math.min(...pieces)).toBeGreaterThanOrEqual(1);
+    // Every byte belongs to exactly one segment, in file order.
+    const all = ranges(plan);
+    expect(all[0]![0]).toBe(0);
+    for (let i = 1; i < all.length; i += 1) expect(all[i]![0]).toBe(all[i - 1]![1]);
+    expect(all.at(-1)![1]).toBe(64);
+  });
+
+  it('splits what is left of the busiest connection when nothing is unowned', () => {
+    const plan = planFor(100 * MiB, { connections: 2, settled: true });
+    const a = new Connection(0);
+    plan.segments[0]!.owner = a;
+    a.cursor = 20 * MiB;
+    const b = new Connection(0);
+    const stolen = plan.take(b);
+    // Half of the 80 MiB still to come, from the end: the donor keeps reading where it is.
+    expect([stolen!.start / MiB, stolen!.end! / MiB, stolen!.owner]).toEqual([60, 100, b]);
+    expect(ranges(plan)).toEqual([
+      [0, 60],
+      [60, 100],
+    ]);
+  });
+
+  it('lets an answer carry on into the next segment only when nobody started it and the answer covers it', () => {
+    const plan = new WorkPlan<Connection>(sizes, () => ({ connections: 2, settled: false }));
+    plan.reset([
+      { start: 0, end: 10 * MiB, pos: 0 },
+      { start: 10 * MiB, end: 20 * MiB, pos: 10 * MiB },
+      { start: 20 * MiB, end: 30 * MiB, pos: 20 * MiB },
+    ]);
+    const [first, second, third] = plan.segments;
+    first!.owner = new Connection(0);
+    // The answer ends before the next segment does: not absorbed.
+    expect(plan.absorbNext(first!, 15 * MiB)).toBe(false);
+    third!.owner = new Connection(20 * MiB);
+    expect(plan.absorbNext(first!, 30 * MiB)).toBe(true);
+    expect(ranges(plan)).toEqual([
+      [0, 20],
+      [20, 30],
+    ]);
+    expect(plan.segments).not.toContain(second);
+    // The next one is owned by another connection: not absorbed.
+    expect(plan.absorbNext(first!, 30 * MiB)).toBe(false);
+  });
+
+  it('frees the rest of the widest connection before new ones start, cut once ahead of its reader', () => {
+    const plan = planFor(64 * MiB, { connections: 4, settled: false });
+    const reader = new Connection(4 * MiB);
+    plan.segments[0]!.owner = reader;
+    plan.makeRoom();
+    const [kept, freed] = plan.segments;
+    expect(kept!.owner).toBe(reader);
+    expect(freed!.owner).toBeNull();
+    expect(freed!.start).toBe(kept!.end);
+    expect(freed!.end).toBe(64 * MiB);
+    // The reader keeps a piece ahead of where it reads, sized as a piece of the work left.
+    expect(kept!.end! - reader.cursor).toBeGreaterThanOrEqual(sizes.minSegmentBytes);
+    expect(kept!.end! - reader.cursor).toBeLessThanOrEqual(sizes.initialSegmentBytes);
+    // Unowned work already there: nothing more is cut.
+    plan.makeRoom();
+    expect(plan.segments).toHaveLength(2);
+  });
+
+  it('counts the bytes in, the prefix without a gap, and clips at a shorter end', () => {
+    const plan = new WorkPlan<Connection>(sizes, () => ({ connections: 2, settled: false }));
+    plan.reset([
+      { start: 0, end: 10 * MiB, pos: 10 * MiB },
+      { start: 10 * MiB, end: 20 * MiB, pos: 12 * MiB },
+      { start: 20 * MiB, end: 30 * MiB, pos: 25 * MiB },
+    ]);
+    expect(plan.done()).toBe(17 * MiB);
+    expect(plan.landed()).toBe(12 * MiB);
+    expect(plan.unfinished()?.start).toBe(10 * MiB);
+    plan.clip(22 * MiB);
+    expect(plan.segments.every((s) => s.end === null || s.end <= 22 * MiB)).toBe(true);
+  });
+});

@@ -1,0 +1,147 @@
+import {
+  clipSegments,
+  doneBytes,
+  landedPrefix,
+  segmentDone,
+  sortSegments,
+  splitSegment,
+  type Segment,
+} from './segments';
+
+/** The connections a download runs now, as its ramp has them. */
+export interface Pace {
+  connections: number;
+  /** True once the count no longer changes by measurement. */
+  settled: boolean;
+}
+
+/** Who fetches a segment: where the next byte it receives goes in the file. */
+export interface Owner {
+  readonly cursor: number;
+}
+
+/** A segment and the connection fetching it, if any. */
+export type OwnedSegment<O extends Owner> = Segment & { owner: O | null };
+
+/**
+ * How a file's bytes are shared among its connections: the segments in file order, each
+ * owned by the connection fetching it or by none. Work is handed out front first and a
+ * piece at a time, each piece one bounded range request, so a connection never has to
+ * be cut short (the server would have sent the bytes in flight for nothing) and the
+ * hashed prefix follows the connections.
+ */
+export class WorkPlan<O extends Owner> {
+  segments: OwnedSegment<O>[] = [];
+
+  constructor(
+    private readonly sizes: { minSegmentBytes: number; initialSegmentBytes: number },
+    private readonly pace: () => Pace,
+  ) {}
+
+  /** A new round's segments, none of them owned. */
+  reset(segments: Segment[]): void {
+    this.segments = segments.map((s) => ({ ...s, owner: null }));
+  }
+
+  /** Bytes in the file from every segment. */
+  done(): number {
+    return doneBytes(this.segments);
+  }
+
+  /** The bytes from the start of the file up to the first gap. */
+  landed(): number {
+    return landedPrefix(this.segments);
+  }
+
+  /** A segment with bytes still to come, if any. */
+  unfinished(): OwnedSegment<O> | undefined {
+    return this.segments.find((s) => !segmentDone(s));
+  }
+
+  /**
+   * The next piece of work for `worker`: an unowned unfinished segment, else the second
+   * half of the largest one still being fetched. Null when nothing is worth splitting.
+   */
+  take(worker: O | null): OwnedSegment<O> | null {
+    const idle = this.segments.find((s) => s.owner === null && !segmentDone(s));
+    if (idle) {
+      this.cutPiece(idle);
+      idle.owner = worker;
+      return idle;
+    }
+    let victim: OwnedSegment<O> | null = null;
+    let most = 0;
+    for (const s of this.segments) {
+      if (s.owner === null || s.end === null) continue;
+      const left = s.end - s.owner.cursor;
+      if (left > most) {
+        most = left;
+        victim = s;
+      }
+    }
+    if (!victim?.owner) return null;
+    const tail = splitSegment(victim, this.sizes.minSegmentBytes, victim.owner.cursor - victim.pos);
+    if (!tail) return null;
+    const live: OwnedSegment<O> = { ...tail, owner: worker };
+    this.segments = sortSegments([...this.segments, live]);
+    return live;
+  }
+
+  /**
+   * One connection takes all that is left; several take pieces that shrink with the work
+   * left (guided self-scheduling), so they all end at about the same time.
+   */
+  private pieceBytes(): number {
+    const { minSegmentBytes, initialSegmentBytes } = this.sizes;
+    const pace = this.pace();
+    const connections = Math.max(1, pace.connections);
+    if (connections === 1 && pace.settled) return Number.POSITIVE_INFINITY;
+    const idle = this.segments.reduce((sum, s) => (s.owner === null && s.end !== null ? sum + s.end - s.pos : sum), 0);
+    return Math.max(minSegmentBytes, Math.min(initialSegmentBytes, Math.ceil(idle / (2 * connections))));
+  }
+
+  /** Leaves `segment` its first piece; the rest becomes unowned work after it. */
+  private cutPiece(segment: OwnedSegment<O>): void {
+    const piece = this.pieceBytes();
+    const from = segment.owner?.cursor ?? segment.pos;
+    if (segment.end === null || segment.end - from < piece + this.sizes.minSegmentBytes) return;
+    const rest: OwnedSegment<O> = { start: from + piece, end: segment.end, pos: from + piece, owner: null };
+    segment.end = rest.start;
+    this.segments = sortSegments([...this.segments, rest]);
+  }
+
+  /**
+   * Lets a connection whose answer runs past its segment carry on into the next one
+   * when nobody has started that yet: no new request, no wasted bytes.
+   */
+  absorbNext(segment: OwnedSegment<O>, coveredEnd: number | null): boolean {
+    if (segment.end === null || coveredEnd === null) return false;
+    const index = this.segments.indexOf(segment);
+    const next = this.segments[index + 1];
+    if (!next || next.owner !== null || next.start !== segment.end || next.pos !== next.start) return false;
+    if (next.end === null || next.end > coveredEnd) return false;
+    segment.end = next.end;
+    this.segments.splice(index + 1, 1);
+    return true;
+  }
+
+  /**
+   * Before new connections start: when nothing is left unowned, the connection with the
+   * most left keeps a piece ahead of where it reads and frees the rest, so the newcomers
+   * take work there and it is cut once, at that boundary, instead of at every split.
+   */
+  makeRoom(): void {
+    if (this.segments.some((s) => s.owner === null && !segmentDone(s))) return;
+    let widest: OwnedSegment<O> | null = null;
+    for (const s of this.segments) {
+      if (s.owner === null || s.end === null) continue;
+      if (!widest || s.end - s.owner.cursor > widest.end! - widest.owner!.cursor) widest = s;
+    }
+    if (widest) this.cutPiece(widest);
+  }
+
+  /** The file ends at `total`: no segment reaches past it. */
+  clip(total: number): void {
+    clipSegments(this.segments, total);
+  }
+}
