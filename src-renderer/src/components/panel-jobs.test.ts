@@ -23,6 +23,24 @@ describe('job panel contents', () => {
     ]);
   });
 
+  it("keeps one submit's downloads in the order they were given, which is the order they start", () => {
+    // Ids are random: an order by id would shuffle the batch.
+    const batch = byId([
+      downloadJob({ id: 'f0000000', status: 'pending', createdAt: 20_000, position: 3 }),
+      downloadJob({ id: '10000000', status: 'downloading', createdAt: 20_000, position: 1 }),
+      downloadJob({ id: 'c0000000', status: 'pending', createdAt: 20_000, position: 4 }),
+      downloadJob({ id: '90000000', status: 'downloading', createdAt: 20_000, position: 2 }),
+      downloadJob({ id: '30000000', status: 'pending', createdAt: 19_000, position: 0 }),
+    ]);
+    expect(panelJobIds([batch], {}, start, 21_000)).toEqual([
+      '10000000',
+      '90000000',
+      'f0000000',
+      'c0000000',
+      '30000000',
+    ]);
+  });
+
   it('lets a completed job go after 5 s but keeps a failure until dismissed', () => {
     const later = panelJobIds([downloads, actions], {}, start, 60_000);
     expect(later).toEqual(['dddddddd', '1111111111111111', 'aaaaaaaa']);

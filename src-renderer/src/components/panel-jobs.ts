@@ -6,6 +6,15 @@ export const autoDismissMs = 5000;
 export const autoDismissed = (job: Pick<Job, 'status'>) => job.status === 'completed' || job.status === 'cancelled';
 
 /**
+ * Jobs made at the same moment (one submit of many URLs) in the order they were given,
+ * which for downloads is also the order they start; others by id, so the order holds still.
+ */
+function sameMoment(a: Job, b: Job): number {
+  if (a.source === 'download' && b.source === 'download' && a.position !== b.position) return a.position - b.position;
+  return a.id < b.id ? 1 : -1;
+}
+
+/**
  * The panel's jobs of every source (downloads, plugin jobs, tasks), newest first: everything still going, plus what finished during this
  * session and was not dismissed. Jobs that finished before the window opened are history.
  */
@@ -26,7 +35,7 @@ export function panelJobIds(
     shown.push(job);
   };
   for (const jobs of sources) for (const job of Object.values(jobs)) consider(job);
-  shown.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+  shown.sort((a, b) => b.createdAt - a.createdAt || sameMoment(a, b));
   return shown.map((job) => job.id);
 }
 
