@@ -197,6 +197,32 @@ describe('connection ramp', () => {
 });
 
 describe('connection ramp, later', () => {
+  it('tries no more connections while the disk holds the download back, and again once it does not', () => {
+    // One connection at 210 MiB/s, its writes queued up for `waitMs` of each 200 ms window:
+    // the thread mostly idle, yet more connections would only wait for the same disk.
+    const ramp = new ConnectionRamp(8, 8, 200);
+    ramp.start(0, 0);
+    let received = 0;
+    let at = 0;
+    /** The most connections asked for over `count` windows. */
+    const windows = (count: number, waitMs: number): number => {
+      let most = 0;
+      for (let i = 0; i < count; i += 1) {
+        at += 200;
+        received += lasting(210 * MiB, 200);
+        most = Math.max(most, ramp.sample(received, at, ramp.connections, 4096 * MiB - received, 0.4, true, waitMs));
+      }
+      return most;
+    };
+    expect(windows(4, 100)).toBe(1);
+    expect(ramp.settled).toBe(true);
+    // Measured again three seconds on, the disk still the limit: still one.
+    expect(windows(20, 100)).toBe(1);
+    // The disk keeps up (a few milliseconds of waiting a window): at the next measurement,
+    // six seconds on, one step up is tried.
+    expect(windows(35, 5)).toBe(2);
+  });
+
   it('measures a settled count again after a while, and tries one step up', () => {
     const ramp = new ConnectionRamp(8, 8, 100);
     ramp.sample(0, 0, 1, 1000 * MiB);

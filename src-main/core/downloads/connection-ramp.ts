@@ -4,7 +4,8 @@
  * requests, it tries more at once (the trial), measured against a warm rate: one that
  * no longer rises on its own; it keeps them only when they clearly
  * raised throughput, then doubles again while each step keeps paying, and otherwise
- * drops back to the count before the step. A link that one connection fills keeps one.
+ * drops back to the count before the step. A link, or a disk, that one connection fills
+ * keeps one.
  */
 
 /** More throughput than this factor counts as growth: another step is tried. @default 1.15 */
@@ -65,6 +66,17 @@ const busyGainFactor = 1.5;
 const trialBusyShare = 1 / busyGainFactor;
 
 /**
+ * The share of a window the connections spent waiting for the disk (their writes queued
+ * up), summed over them, from which the disk is taken to be the limit: no trial starts,
+ * since more connections would only fill the same queue, and each one dropped again is cut
+ * with a socket's worth of bytes in flight. With this disk's writes held to 200 MB/s, one
+ * connection waited 99-167 ms of each 200-300 ms window, and trials of 8 connections,
+ * dropped again, cost 10-11 requests and 0.4-0.5% of a gigabyte; on the disk at full speed
+ * the waits were 0-13 ms a window. @default 0.2
+ */
+const diskBoundShare = 0.2;
+
+/**
  * Windows in a row, not faster than the best before, after which a download counts as
  * warmed up: with one, a noisy window (241 then 221 MiB/s) ended the warm-up of a
  * connection that reached 350-480 MiB/s a second later. @default 2
@@ -97,6 +109,8 @@ export class ConnectionRamp {
   private lastNow = 0;
   /** Milliseconds of the current window the main thread was busy. */
   private busyMs = 0;
+  /** Milliseconds of the current window the connections waited for the disk, summed. */
+  private diskMs = 0;
   /** A busy window was already forgiven (the first may hold the engine's start). */
   private busyOnce = false;
   /**
@@ -132,6 +146,7 @@ export class ConnectionRamp {
     this.mark = { received, at: now };
     this.lastNow = now;
     this.busyMs = 0;
+    this.diskMs = 0;
     this.skipNext = false;
     this.firstWindow = true;
     this.warming = true;
@@ -156,11 +171,21 @@ export class ConnectionRamp {
   /**
    * Feeds the bytes received so far (a growing counter) at `now`, the connections
    * running, the bytes still to fetch and the share of the time since the last call the
-   * main thread was busy (0 to 1), and whether this download was the only one moving
-   * bytes; measures once a window is over. Returns the new target.
+   * main thread was busy (0 to 1), whether this download was the only one moving bytes,
+   * and the milliseconds its connections waited for the disk since the last call (summed
+   * over them); measures once a window is over. Returns the new target.
    */
-  sample(received: number, now: number, open: number, remaining: number, busy = 0, alone = true): number {
+  sample(
+    received: number,
+    now: number,
+    open: number,
+    remaining: number,
+    busy = 0,
+    alone = true,
+    diskWaitMs = 0,
+  ): number {
     this.busyMs += Math.min(1, Math.max(0, busy)) * Math.max(0, now - this.lastNow);
+    this.diskMs += Math.max(0, diskWaitMs);
     this.lastNow = now;
     if (this.done) {
       if (this.target >= this.max || now - this.settledAt < this.retryMs) return this.target;
@@ -175,6 +200,7 @@ export class ConnectionRamp {
     if (open < this.target || this.mark === null) {
       this.mark = { received, at: now };
       this.busyMs = 0;
+      this.diskMs = 0;
       return this.target;
     }
     const elapsed = now - this.mark.at;
@@ -184,19 +210,21 @@ export class ConnectionRamp {
       if (!this.clearlySlow(received - this.mark.received, elapsed, remaining, share)) return this.target;
     }
     const rate = ((received - this.mark.received) * 1000) / elapsed;
+    const disk = this.diskMs / (elapsed * Math.max(1, open));
     this.mark = { received, at: now };
     this.busyMs = 0;
+    this.diskMs = 0;
     this.firstWindow = false;
-    return this.observe(rate, open, remaining, share, alone);
+    return this.observe(rate, open, remaining, share, alone, disk);
   }
 
   /**
    * Feeds the throughput (bytes/s) measured over the last window, during which `open`
    * connections were running, the bytes still to fetch, the share of the window the main
-   * thread was busy and whether the download was the only one moving bytes. Returns the
-   * new target.
+   * thread was busy, whether the download was the only one moving bytes, and the share of
+   * the window its connections waited for the disk. Returns the new target.
    */
-  observe(rate: number, open: number, remaining: number, busy = 0, alone = true): number {
+  observe(rate: number, open: number, remaining: number, busy = 0, alone = true, disk = 0): number {
     if (this.done || open < this.target) return this.target;
     if (this.skipNext) {
       this.skipNext = false;
@@ -225,6 +253,7 @@ export class ConnectionRamp {
         if (this.flatWindows < warmFlatWindows) return this.target;
         this.warming = false;
       }
+      if (disk >= diskBoundShare) return this.settle(this.target);
       if (alone && busy >= trialBusyShare) return this.settle(this.target);
       this.beforeRate = Math.max(rate, this.warmRate);
       return this.step(this.next);

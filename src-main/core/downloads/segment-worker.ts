@@ -37,6 +37,8 @@ export interface WorkerHost {
   ranges: boolean;
   /** Bytes received by every connection. */
   received: number;
+  /** Milliseconds connections spent waiting for the disk, summed; the host takes and resets it. */
+  diskWaitMs: number;
   /** Connections open now. */
   readonly connections: number;
   claim(worker: SegmentWorker): LiveSegment | null;
@@ -211,10 +213,12 @@ export class SegmentWorker {
   /** Waiting on the disk (a full write queue) is not a network stall. */
   private async waitForDisk(waiting: Promise<void>): Promise<void> {
     this.activeAt = null;
+    const since = this.now();
     try {
       await waiting;
     } finally {
       this.activeAt = this.now();
+      this.host.diskWaitMs += this.activeAt - since;
     }
   }
 

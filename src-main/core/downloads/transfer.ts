@@ -57,6 +57,8 @@ export class Transfer implements WorkerHost {
   private rampRate = 0;
   /** Bytes received (not yet necessarily written): what the ramp measures. */
   received = 0;
+  /** Connections' waits for the disk since the last ramp sample, ms summed over them. */
+  diskWaitMs = 0;
   /** Connections that found no more work and are ending, not yet out of `workers`. */
   private retiring = 0;
   private readonly slow: SlowServerRules;
@@ -213,6 +215,7 @@ export class Transfer implements WorkerHost {
     this.ramp.start(this.received, now);
     this.loopAt = this.settings.loopTime();
     this.lastRampAt = now;
+    this.diskWaitMs = 0;
     this.lastProgressAt = now;
     this.slow.restart(now, this.plan.done());
     this.checkpoints.restart(durable);
@@ -321,7 +324,9 @@ export class Transfer implements WorkerHost {
       this.rampRate = this.rampMeter.sample(this.received, now) || this.rampRate;
       const open = this.workers.size - this.retiring;
       const alone = movingTransfers === 1;
-      const target = this.ramp.sample(this.received, now, open, this.totalBytes() - done, this.busyShare(), alone);
+      const remaining = this.totalBytes() - done;
+      const target = this.ramp.sample(this.received, now, open, remaining, this.busyShare(), alone, this.diskWaitMs);
+      this.diskWaitMs = 0;
       if (target > open) this.plan.makeRoom();
       while (this.workers.size - this.retiring < target && this.spawn());
     }
