@@ -15,18 +15,21 @@ import {
 import { systemClock, type Clock } from '../clock';
 import { HaulError, noLineTaken } from '../errors';
 import type { SettingsStore } from '../settings';
-import { JobStore, type StoredJob } from '../store/job-store';
+import { JobStore } from '../store/job-store';
 import { HistoryPruner } from '../store/history-pruner';
 import type { BackoffOptions } from './backoff';
 import { listDownloads } from './download-list';
 import { EventHub } from './event-hub';
 import { cryptoHex, newDownloadId, newPluginJobId, type RandomHex } from './ids';
+import { newPluginJob, type PluginJobSpec } from './plugin-job';
 import { JobRegistry } from './registry';
 import { recoverAfterRestart, startRetention, type RetentionOptions } from './retention';
 import type { DownloadRunner, PluginJobRunner } from './runner';
 import { Scheduler, type AfterDownload } from './scheduler';
 import { TaskCenter } from './task-center';
-import { newDownloadJob, parseUrlLines, type InvalidLine } from './submit';
+import { parseUrlLines, submittedDownloads } from './submit';
+
+export type { PluginJobSpec } from './plugin-job';
 
 export interface JobCenterOptions {
   db: Database;
@@ -48,16 +51,6 @@ export interface JobCenterOptions {
   taskRestartGraceSec?: number;
   /** Called at each status change (held in memory or committed): the jobs are busy writing. */
   onWrite?: () => void;
-}
-
-export interface PluginJobSpec {
-  pluginName: string;
-  actionId: string;
-  label: string;
-  entityType: PluginJob['entityType'];
-  entityId?: number | null;
-  params?: Record<string, unknown>;
-  idempotencyKey?: string;
 }
 
 /** The job center: one model, one scheduler and one event stream for both sources. */
@@ -135,44 +128,23 @@ export class JobCenter {
       if (other) throw new HaulError('conflict', `The idempotency key is already used by job ${other.id}.`);
       if (replay.length > 0) return { jobs: replay as DownloadJob[], invalid: [] };
     }
-    const { urls, invalid } = parseUrlLines(input.url);
-    const refused: InvalidLine[] = [...invalid];
-    const seen = new Set<string>();
-    const now = this.clock.now();
     const settings = this.options.settings.get();
-    let position = this.store.nextPosition();
-    const entries: StoredJob[] = [];
-    for (const { line, url } of urls) {
-      const existing = this.registry.activeDownloadOf(url);
-      const duplicate = seen.has(url)
-        ? 'the same URL is on an earlier line'
-        : existing
-          ? `already in the list as job ${existing}`
-          : undefined;
-      if (duplicate && !input.force) {
-        const message = `${duplicate}; submit with force to download it again`;
-        if (urls.length === 1 && invalid.length === 0) throw new HaulError('conflict', `This URL is ${message}.`);
-        refused.push({ line, text: url, message });
-        continue;
-      }
-      seen.add(url);
-      const job = newDownloadJob(input, {
-        id: newDownloadId(this.random),
-        url,
-        // Keys count the jobs made, not the lines: a skipped line leaves no gap.
-        index: entries.length,
-        single: urls.length === 1,
-        now,
-        position,
-        defaults: { maxAttempts: settings.defaultMaxAttempts, dir: settings.downloadDir ?? this.options.downloadDir },
-        allowedHosts: limits.allowedHosts,
-      });
-      entries.push({ job, position, live: true, notBefore: null, resumeState: null });
-      position += 1;
-    }
-    if (entries.length === 0) {
-      throw noLineTaken('url', refused);
-    }
+    const { jobs: made, refused } = submittedDownloads(input, parseUrlLines(input.url), {
+      now: this.clock.now(),
+      firstPosition: this.store.nextPosition(),
+      newId: () => newDownloadId(this.random),
+      activeDownloadOf: (url) => this.registry.activeDownloadOf(url),
+      defaults: { maxAttempts: settings.defaultMaxAttempts, dir: settings.downloadDir ?? this.options.downloadDir },
+      allowedHosts: limits.allowedHosts,
+    });
+    if (made.length === 0) throw noLineTaken('url', refused);
+    const entries = made.map((job) => ({
+      job,
+      position: job.position,
+      live: true,
+      notBefore: null,
+      resumeState: null,
+    }));
     const jobs = this.registry.addMany(entries, {
       newId: () => newDownloadId(this.random),
       alike: true,
@@ -192,29 +164,7 @@ export class JobCenter {
       if (earlier && same && earlier.actionId === spec.actionId) return this.registry.get(earlier.id) as PluginJob;
       if (earlier) throw new HaulError('conflict', `The idempotency key is already used by job ${earlier.id}.`);
     }
-    const now = this.clock.now();
-    const job: PluginJob = {
-      id: newPluginJobId(this.random),
-      source: 'plugin',
-      status: 'pending',
-      progress: 0,
-      message: 'Queued',
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: now,
-      attempts: 0,
-      maxAttempts: 1,
-      error: null,
-      result: null,
-      idempotencyKey: spec.idempotencyKey ?? null,
-      pluginName: spec.pluginName,
-      actionId: spec.actionId,
-      label: spec.label,
-      entityType: spec.entityType,
-      entityId: spec.entityId ?? null,
-      params: spec.params ?? {},
-    };
+    const job = newPluginJob(spec, newPluginJobId(this.random), this.clock.now());
     // Stored first: the insert may give it another id when this one is taken.
     const added = this.registry.add({ job, position: 0, live: true, notBefore: null, resumeState: null }, () =>
       newPluginJobId(this.random),

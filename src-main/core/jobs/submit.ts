@@ -1,4 +1,5 @@
 import type { DownloadJob, ParsedInput } from '../../../src-common/contract';
+import { HaulError } from '../errors';
 
 export interface UrlLine {
   line: number;
@@ -42,24 +43,74 @@ export function parseUrlLines(text: string): { urls: UrlLine[]; invalid: Invalid
   return { urls, invalid };
 }
 
+/** Where a new download job stands among those of its submission. */
+export interface NewDownloadAt {
+  id: string;
+  url: string;
+  /** 0-based among the jobs this submission creates. */
+  index: number;
+  single: boolean;
+  now: number;
+  position: number;
+  defaults: { maxAttempts: number; dir: string };
+  allowedHosts?: readonly string[];
+}
+
+/**
+ * The download jobs a submission's URLs become, in line order from `firstPosition`, and
+ * the lines refused: a URL on an earlier line, or one that an unfinished download in the
+ * live list fetches already (`activeDownloadOf`), unless the input says `force`. A lone
+ * URL refused that way is a `conflict` of its own. `refused` starts with `lines.invalid`.
+ */
+export function submittedDownloads(
+  input: ParsedInput<'downloads.submit'>,
+  lines: { urls: UrlLine[]; invalid: InvalidLine[] },
+  at: Pick<NewDownloadAt, 'now' | 'defaults' | 'allowedHosts'> & {
+    firstPosition: number;
+    newId: () => string;
+    activeDownloadOf: (url: string) => string | undefined;
+  },
+): { jobs: DownloadJob[]; refused: InvalidLine[] } {
+  const { urls, invalid } = lines;
+  const refused: InvalidLine[] = [...invalid];
+  const seen = new Set<string>();
+  const jobs: DownloadJob[] = [];
+  for (const { line, url } of urls) {
+    const existing = at.activeDownloadOf(url);
+    const duplicate = seen.has(url)
+      ? 'the same URL is on an earlier line'
+      : existing
+        ? `already in the list as job ${existing}`
+        : undefined;
+    if (duplicate && !input.force) {
+      const message = `${duplicate}; submit with force to download it again`;
+      if (urls.length === 1 && invalid.length === 0) throw new HaulError('conflict', `This URL is ${message}.`);
+      refused.push({ line, text: url, message });
+      continue;
+    }
+    seen.add(url);
+    jobs.push(
+      newDownloadJob(input, {
+        id: at.newId(),
+        url,
+        // Keys count the jobs made, not the lines: a skipped line leaves no gap.
+        index: jobs.length,
+        single: urls.length === 1,
+        now: at.now,
+        position: at.firstPosition + jobs.length,
+        defaults: at.defaults,
+        allowedHosts: at.allowedHosts,
+      }),
+    );
+  }
+  return { jobs, refused };
+}
+
 /**
  * A new download job for one URL of a submission. A file name applies only when one URL
  * was given; the idempotency key of the n-th job made (n > 1) is `key#n`.
  */
-export function newDownloadJob(
-  input: ParsedInput<'downloads.submit'>,
-  at: {
-    id: string;
-    url: string;
-    /** 0-based among the jobs this submission creates. */
-    index: number;
-    single: boolean;
-    now: number;
-    position: number;
-    defaults: { maxAttempts: number; dir: string };
-    allowedHosts?: readonly string[];
-  },
-): DownloadJob {
+export function newDownloadJob(input: ParsedInput<'downloads.submit'>, at: NewDownloadAt): DownloadJob {
   const fileName = input.fileName && at.single ? input.fileName : undefined;
   const key = input.idempotencyKey;
   return {
