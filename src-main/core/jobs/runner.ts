@@ -110,3 +110,29 @@ export interface PluginJobRunner {
   /** An attempt ended, or the job was cancelled or removed: forget what was kept for it. May repeat. */
   release(jobId: string): void;
 }
+
+/** A failure as the job records it, with whether a retry may help and after how long. */
+export function toJobError(error: unknown): JobError & { transient: boolean; retryAfterMs?: number } {
+  if (error instanceof JobFailure) {
+    return {
+      kind: error.kind,
+      message: error.message,
+      ...(error.status !== undefined ? { status: error.status } : {}),
+      ...(error.certificate ? { certificate: error.certificate } : {}),
+      transient: error.transient,
+      retryAfterMs: error.retryAfterMs,
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'internal', message: `Unexpected error: ${message}`, transient: false };
+}
+
+/** The job's error as it is kept, without the retry hints. */
+export function stripTransient(error: ReturnType<typeof toJobError>): JobError {
+  return {
+    kind: error.kind,
+    message: error.message,
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.certificate ? { certificate: error.certificate } : {}),
+  };
+}

@@ -1,11 +1,19 @@
-import type { DownloadJob, Job, JobError, PluginJob } from '../../../src-common/contract';
+import type { DownloadJob, Job, PluginJob } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import { retryDelay, type BackoffOptions } from './backoff';
 import type { StoredJob } from '../store/job-store';
 import type { JobRegistry } from './registry';
 import { mergeMetadata } from './task-center';
-import { JobFailure, type DownloadOutcome, type DownloadRunner, type PluginJobRunner, type StopReason } from './runner';
+import {
+  JobFailure,
+  stripTransient,
+  toJobError,
+  type DownloadOutcome,
+  type DownloadRunner,
+  type PluginJobRunner,
+  type StopReason,
+} from './runner';
 
 /** Where a finished download ended up: its library resource, and its path and name after hooks. */
 export interface AfterDownloadResult {
@@ -64,30 +72,6 @@ interface RunningWork {
  * the bound keeps a slow disk from piling up work (and held bytes, at most 256 KiB each).
  */
 const processingPerSlot = 4;
-
-function toJobError(error: unknown): JobError & { transient: boolean; retryAfterMs?: number } {
-  if (error instanceof JobFailure) {
-    return {
-      kind: error.kind,
-      message: error.message,
-      ...(error.status !== undefined ? { status: error.status } : {}),
-      ...(error.certificate ? { certificate: error.certificate } : {}),
-      transient: error.transient,
-      retryAfterMs: error.retryAfterMs,
-    };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'internal', message: `Unexpected error: ${message}`, transient: false };
-}
-
-function stripTransient(error: ReturnType<typeof toJobError>): JobError {
-  return {
-    kind: error.kind,
-    message: error.message,
-    ...(error.status !== undefined ? { status: error.status } : {}),
-    ...(error.certificate ? { certificate: error.certificate } : {}),
-  };
-}
 
 /** Ignores a transition that lost a race (the user paused or cancelled meanwhile). */
 function quietly(action: () => void): void {
