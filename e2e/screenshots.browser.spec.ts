@@ -134,3 +134,25 @@ test('screenshot of a search that matches no download', async ({ browser, haul, 
   await shoot(page, 'downloads-no-match');
   await context.close();
 });
+
+test('screenshot of the panel with one submit of many files, in the order given', async ({ browser, haul, files }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await openApp(page, haul);
+  // Slow enough that the first ones are still downloading while the rest wait for a slot.
+  const names = Array.from({ length: 8 }, (_, i) => `batch-${i}.jpg`);
+  await rpc(haul, 'downloads.submit', {
+    url: names.map((name) => files.file(name, { size: 20_000_000, rate: 400_000 })).join('\n'),
+  });
+  const items = page.getByTestId('job-panel').locator('.panel-list > li');
+  await expect(items.first()).toContainText('batch-0.jpg');
+  await expect(page.getByTestId('job-panel').locator('[data-status="downloading"]').first()).toBeVisible();
+  await expect(row(page, 'batch-7.jpg')).toBeVisible();
+  await page.waitForTimeout(1500);
+  // Made at the same moment with random ids: the panel keeps the order of the lines.
+  const shown = (await items.locator('.panel-title').allInnerTexts()).filter((text) => text.startsWith('batch-'));
+  expect(shown).toEqual(names.slice(0, shown.length));
+  await shoot(page, 'panel-batch');
+  await rpc(haul, 'jobs.pauseAll');
+  await context.close();
+});
