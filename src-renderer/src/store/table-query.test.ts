@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoizeLast, tabCounts } from './table-query';
+import { emptyTable, memoizeLast, tabCounts } from './table-query';
 import { tableQuery } from './table-slice';
 
 describe('downloads table query', () => {
@@ -25,6 +25,19 @@ describe('downloads table query', () => {
       failed: 3,
     });
     expect(tabCounts({})).toEqual({ all: 0, active: 0, paused: 0, completed: 0, failed: 0 });
+  });
+
+  it('shows an empty table as waiting while its tab counts downloads the next read will bring', () => {
+    const counts = tabCounts({ pending: 8 });
+    const at = (tab: 'all' | 'completed', search = '') =>
+      emptyTable({ ready: true, failed: false, counts, tab, search });
+    // A submit's events moved the counts; the rows are not read yet.
+    expect(at('all')).toBe('loading');
+    expect(at('completed')).toBe('tab-empty');
+    expect(at('all', 'nothing')).toBe('no-match');
+    expect(emptyTable({ ready: true, failed: false, counts: tabCounts({}), tab: 'all', search: '' })).toBe('first');
+    expect(emptyTable({ ready: false, failed: true, counts, tab: 'all', search: '' })).toBe('error');
+    expect(emptyTable({ ready: false, failed: false, counts, tab: 'completed', search: '' })).toBe('loading');
   });
 
   it('recomputes only when an input object changes', () => {

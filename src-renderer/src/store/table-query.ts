@@ -43,3 +43,21 @@ export function memoizeLast<Args extends unknown[], R>(compute: (...args: Args) 
     return last as R;
   };
 }
+
+/**
+ * What the Downloads view shows in place of rows. The counts follow events at once and the
+ * rows come with the next read (within 0.4 s), so a tab whose count says it holds downloads
+ * is waiting for them, not empty; with a search (the counts ignore it) no rows means no match.
+ */
+export function emptyTable(state: {
+  ready: boolean;
+  failed: boolean;
+  counts: Record<StatusTab, number>;
+  tab: StatusTab;
+  search: string;
+}): 'error' | 'loading' | 'no-match' | 'tab-empty' | 'first' {
+  if (state.failed && !state.ready) return 'error';
+  if (state.counts.all === 0) return state.ready ? 'first' : 'loading';
+  if (state.search !== '') return state.ready ? 'no-match' : 'loading';
+  return state.ready && state.counts[state.tab] === 0 ? 'tab-empty' : 'loading';
+}

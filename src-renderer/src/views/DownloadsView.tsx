@@ -1,5 +1,5 @@
 import { useStore } from '../store/instance';
-import { memoizeLast, statusTabs, tabCounts } from '../store/table-query';
+import { emptyTable, memoizeLast, statusTabs, tabCounts } from '../store/table-query';
 import { DownloadsTable } from './downloads/DownloadsTable';
 import { DownloadsToolbar, TableFilters } from './downloads/DownloadsToolbar';
 import { RowMenu } from './downloads/RowMenu';
@@ -10,14 +10,15 @@ const counts = memoizeLast(tabCounts);
 function EmptyState() {
   const ready = useStore((s) => s.tableReady);
   const failed = useStore((s) => s.tableError !== undefined);
-  const hasAny = useStore((s) => counts(s.tableCounts).all > 0);
+  const tabCount = useStore((s) => counts(s.tableCounts));
+  const tab = useStore((s) => s.tab);
   const search = useStore((s) => s.search);
   const openAdd = useStore((s) => s.openAdd);
-  if (failed && !ready) return <TableFoot />;
-  if (!ready) return <p className="empty muted">Loading downloads…</p>;
-  if (hasAny) {
-    return <p className="empty muted">{search ? `No download matches “${search}”.` : 'No downloads in this tab.'}</p>;
-  }
+  const shown = emptyTable({ ready, failed, counts: tabCount, tab, search });
+  if (shown === 'error') return <TableFoot />;
+  if (shown === 'loading') return <p className="empty muted">Loading downloads…</p>;
+  if (shown === 'no-match') return <p className="empty muted">No download matches “{search}”.</p>;
+  if (shown === 'tab-empty') return <p className="empty muted">No downloads in this tab.</p>;
   return (
     <div className="empty empty-first" data-testid="downloads-empty">
       <h2>No downloads yet</h2>
