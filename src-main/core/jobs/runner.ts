@@ -129,10 +129,6 @@ export function toJobError(error: unknown): JobError & { transient: boolean; ret
 
 /** The job's error as it is kept, without the retry hints. */
 export function stripTransient(error: ReturnType<typeof toJobError>): JobError {
-  return {
-    kind: error.kind,
-    message: error.message,
-    ...(error.status !== undefined ? { status: error.status } : {}),
-    ...(error.certificate ? { certificate: error.certificate } : {}),
-  };
+  const { transient: _transient, retryAfterMs: _retryAfterMs, ...kept } = error;
+  return kept;
 }
