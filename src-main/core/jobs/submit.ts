@@ -44,7 +44,7 @@ export function parseUrlLines(text: string): { urls: UrlLine[]; invalid: Invalid
 }
 
 /** Where a new download job stands among those of its submission. */
-export interface NewDownloadAt {
+interface NewDownloadAt {
   id: string;
   url: string;
   /** 0-based among the jobs this submission creates. */
@@ -110,7 +110,7 @@ export function submittedDownloads(
  * A new download job for one URL of a submission. A file name applies only when one URL
  * was given; the idempotency key of the n-th job made (n > 1) is `key#n`.
  */
-export function newDownloadJob(input: ParsedInput<'downloads.submit'>, at: NewDownloadAt): DownloadJob {
+function newDownloadJob(input: ParsedInput<'downloads.submit'>, at: NewDownloadAt): DownloadJob {
   const fileName = input.fileName && at.single ? input.fileName : undefined;
   const key = input.idempotencyKey;
   return {
