@@ -1,4 +1,5 @@
 import type { DownloadJob, Resource } from '../../../src-common/contract';
+import { redactJob } from '../jobs/secrets';
 
 /**
  * Runs in a download's processing step once the file is verified and in place. A hook
@@ -31,4 +32,10 @@ export class CompletionHooks {
   list(): { name: string; run: CompletionHook }[] {
     return [...this.hooks].filter((hook) => hook.wanted());
   }
+}
+
+/** A download's request headers can hold cookies or tokens: plugins' hooks get the job without them. */
+export function jobForHooks(job: DownloadJob): DownloadJob {
+  const { headers: _headers, ...options } = job.options;
+  return redactJob({ ...job, options });
 }

@@ -1,7 +1,6 @@
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type {
-  ActionResult,
   CommandOutput,
   DownloadJob,
   ParsedInput,
@@ -13,10 +12,10 @@ import type {
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import type { JobCenter } from '../jobs/job-center';
-import { redactJob } from '../jobs/secrets';
-import type { CompletionHooks } from './completion-hooks';
+import { jobForHooks, type CompletionHooks } from './completion-hooks';
 import type { ResourceAccess } from './file-access';
 import { matchesContentType, validateParams } from './action-params';
+import { actionResource, asActionResult, listedAction } from './plugin-actions';
 import { FileAccess } from './file-access';
 import { serveHostCall, type HostServices } from './host-calls';
 import { installPlugin, removeStaleStaging } from './install';
@@ -282,19 +281,7 @@ export class PluginHost {
       for (const action of instance.actions.values()) {
         if (action.entity !== entityType) continue;
         if (resource && !matchesContentType(action.filters.contentTypes, resource.contentType)) continue;
-        actions.push({
-          pluginName: instance.name,
-          id: action.id,
-          label: action.label,
-          entity: action.entity,
-          description: action.description,
-          icon: action.icon,
-          contentTypes: action.filters.contentTypes,
-          params: action.params,
-          async: action.async,
-          confirm: action.confirm,
-          bulkMax: action.bulkMax,
-        });
+        actions.push(listedAction(instance.name, action));
       }
     }
     return actions;
@@ -309,18 +296,7 @@ export class PluginHost {
     }
     const action = instance.actions.get(input.actionId);
     if (!action) throw new HaulError('not_found', `Plugin ${instance.name} has no action ${input.actionId}.`);
-    let resource: Resource | null = null;
-    if (action.entity === 'resource') {
-      if (input.resourceId === undefined)
-        throw new HaulError('invalid_input', 'resourceId: this action needs a library item');
-      resource = this.options.library.get(input.resourceId);
-      if (!matchesContentType(action.filters.contentTypes, resource.contentType)) {
-        throw new HaulError(
-          'invalid_input',
-          `resourceId: ${action.label} does not apply to ${resource.contentType ?? 'unknown'} files`,
-        );
-      }
-    }
+    const resource = actionResource(action, input.resourceId, this.options.library);
     const params = validateParams(action.params, input.params ?? {});
     if (action.async) {
       return { kind: 'job', job: this.pluginJobs.runAction(instance, action, resource, params, input.idempotencyKey) };
@@ -400,7 +376,7 @@ export class PluginHost {
         // The resource as it is now: an earlier plugin may have moved it.
         const resource = this.options.library.get(event.resource.id);
         await instance.call(
-          { kind: 'hook', event: 'download.completed', payload: { job: withoutHeaders(event.job), resource } },
+          { kind: 'hook', event: 'download.completed', payload: { job: jobForHooks(event.job), resource } },
           this.task(),
           this.limits.hookMs,
           this.limits.hookMs,
@@ -418,21 +394,6 @@ export class PluginHost {
     this.closed = true;
     await Promise.all([...this.plugins.values()].map((p) => p.stop()));
   }
-}
-
-/** A sync handler's answer as { success, message, data }; a bare value counts as success. */
-export function asActionResult(value: unknown): ActionResult {
-  if (value !== null && typeof value === 'object' && typeof (value as { success?: unknown }).success === 'boolean') {
-    const v = value as { success: boolean; message?: unknown; data?: unknown };
-    return { success: v.success, message: typeof v.message === 'string' ? v.message : '', data: v.data ?? null };
-  }
-  return { success: true, message: '', data: value ?? null };
-}
-
-/** A download's request headers can hold cookies or tokens: hooks get the job without them. */
-function withoutHeaders(job: DownloadJob): DownloadJob {
-  const { headers: _headers, ...options } = job.options;
-  return redactJob({ ...job, options });
 }
 
 export function userPluginsDir(dataDir: string): string {
