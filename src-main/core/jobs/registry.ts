@@ -23,7 +23,6 @@ export type JobPatch = Partial<Omit<DownloadJob, 'id' | 'source' | 'status'>> &
 export interface TransitionExtras {
   notBefore?: number | null;
   resumeState?: Record<string, unknown> | null;
-  position?: number;
 }
 
 /** A named transition asked for one job. */
@@ -282,7 +281,7 @@ export class JobRegistry {
     } as Job;
     const entry: StoredJob = {
       job,
-      position: extras.position ?? current.position,
+      position: current.position,
       live: true,
       notBefore: extras.notBefore !== undefined ? extras.notBefore : current.notBefore,
       resumeState: extras.resumeState !== undefined ? extras.resumeState : current.resumeState,
