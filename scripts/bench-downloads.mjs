@@ -19,23 +19,26 @@
  * BENCH_DOWNLOADS_CHILD_ARGS adds Node flags to Haul, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
  * Wall times on a shared machine are noisy; CPU seconds, bytes and requests are not.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { request } from 'undici';
-import { startDownloadServer } from './bench/download-server.mjs';
+import { killRows, sha256File } from './bench/download-kills.mjs';
 import {
   buildHaul,
   hasTool,
   processStats,
+  rpc,
   runEngine,
   runTool,
   settleDisk,
   startServe,
 } from './bench/download-processes.mjs';
+import { startDownloadServer } from './bench/download-server.mjs';
+import { submitRows } from './bench/download-submits.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MiB = 1024 * 1024;
@@ -57,12 +60,6 @@ async function makeFile(path, size) {
     left -= chunk.length;
   }
   await new Promise((r) => out.end(r));
-}
-
-async function sha256File(path) {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk);
-  return hash.digest('hex');
 }
 
 /** A row: the ratio (Haul / peer) against its target, every side's number beside it. */
@@ -332,108 +329,32 @@ export async function benchDownloads() {
     }
 
     if (parts.includes('s')) {
-      // Medians of `runs` starts, each on a fresh copy of the returning data folder: 200
-      // one-URL submits, then 10,000 URLs in one. Paused: what is measured is taking the
-      // job, not downloading it.
-      const submits = async () => {
-        const serving = await startReturning('haul-s-data', await fresh('haul-s'));
-        try {
-          const one = [];
-          const cpuBefore = processStats(serving.pid).cpuMs;
-          for (let i = 0; i < 200; i += 1) {
-            const started = performance.now();
-            await rpc(serving, 'downloads.submit', { url: `${base}/none-${i}.bin`, paused: true });
-            one.push(performance.now() - started);
-          }
-          const cpuMs = (processStats(serving.pid).cpuMs - cpuBefore) / one.length;
-          const urls = Array.from({ length: 10_000 }, (_, i) => `${base}/many-${i}.bin`).join('\n');
-          const started = performance.now();
-          await rpc(serving, 'downloads.submit', { url: urls, paused: true });
-          const manyMs = performance.now() - started;
-          return { p50: median(one), p90: [...one].sort((x, y) => x - y)[Math.floor(one.length * 0.9)], cpuMs, manyMs };
-        } finally {
-          await serving.stop();
-        }
-      };
-      const all = [];
-      for (let i = 0; i < runs; i += 1) all.push(await submits());
-      const p50 = median(all.map((r) => r.p50));
-      const each = (pick, digits) => all.map((r) => pick(r).toFixed(digits)).join(', ');
-      rows.push({
-        measure: 'submit over HTTP, one URL, p50 ms',
-        value: p50.toFixed(1),
-        target: '<= 2',
-        ok: p50 <= 2,
-        sides: `each start ${each((r) => r.p50, 1)}; p90 ${median(all.map((r) => r.p90)).toFixed(1)} ms; haul serve ${median(all.map((r) => r.cpuMs)).toFixed(2)} ms of CPU a submit; client: undici request, kept-alive`,
-      });
-      const manyMs = median(all.map((r) => r.manyMs));
-      rows.push({
-        measure: '10,000 URLs in one submit, ms',
-        value: manyMs.toFixed(0),
-        target: '<= 1000',
-        ok: manyMs <= 1000,
-        sides: `each start ${each((r) => r.manyMs, 0)}`,
-      });
+      rows.push(...(await submitRows(runs, base, async () => startReturning('haul-s-data', await fresh('haul-s')))));
     }
 
     if (parts.includes('e')) {
-      // SIGKILL at random points, resume from the last saved state.
-      const dir = await fresh('haul-e');
-      const stateFile = join(work, 'crash-state.json');
-      const crashUrl = `${base}/crash.bin?rate=${10 * MiB}&key=crash`;
-      // Bytes the saved state says are on disk (the written offsets where there are some).
-      const recorded = async () => {
-        const state = JSON.parse(await readFile(stateFile, 'utf8').catch(() => 'null'));
-        const segments = state?.written?.segments ?? state?.segments ?? [];
-        return segments.reduce((sum, [start, , pos]) => sum + pos - start, 0);
+      const expected = await sha256File(files.get('/crash.bin').path);
+      const kills = {
+        haul,
+        server,
+        url: `${base}/crash.bin?rate=${10 * MiB}&key=crash`,
+        key: 'crash',
+        size: 200 * MiB,
       };
-      for (let kill = 0; kill < 10; kill += 1) {
-        let child;
-        const jobs = [{ url: crashUrl, dir, options: { connections: 4 } }];
-        const before = { sent: server.count('crash').bytes, recorded: await recorded() };
-        const running = runEngine(haul, { jobs, stateFile }, (c) => (child = c));
-        running.catch(() => undefined);
-        const target = server.total.bytes + Math.random() * 20 * MiB + 2 * MiB;
-        for (let i = 0; i < 3000 && server.total.bytes < target; i += 1) await sleep(5);
-        child.kill('SIGKILL');
-        await running.catch(() => undefined);
-        // What this life cost again: sent by the server but not in the saved state.
-        const sent = (server.count('crash').bytes - before.sent) / MiB;
-        const saved = ((await recorded()) - before.recorded) / MiB;
-        console.error(`    kill ${kill}: sent ${sent.toFixed(2)} MiB, recorded ${saved.toFixed(2)} MiB`);
-      }
-      const e = await runEngine(haul, { jobs: [{ url: crashUrl, dir, options: { connections: 4 } }], stateFile });
-      const hashOk = (await sha256File(e.paths[0])) === (await sha256File(files.get('/crash.bin').path));
-      const extra = server.count('crash').bytes / (200 * MiB) - 1;
-      rows.push({ measure: '200 MiB, 10 SIGKILLs: hash right', value: String(hashOk), target: 'true', ok: hashOk });
-      rows.push({
-        measure: '    extra bytes fetched',
-        value: `${(extra * 100).toFixed(1)}%`,
-        target: '< 5%',
-        ok: extra < 0.05,
-      });
+      rows.push(
+        ...(await killRows({
+          ...kills,
+          dir: await fresh('haul-e'),
+          stateFile: join(work, 'crash-state.json'),
+          expected,
+        })),
+      );
     }
   } finally {
     server.close();
     await rm(work, { recursive: true, force: true });
   }
   return rows;
-}
-
-/** One command of Haul's RPC route; throws its error. */
-/**
- * One RPC call over a kept-alive connection. undici's `request` rather than `fetch`: fetch
- * costs the client about 1.5 ms of CPU a call here, which would sit in every submit's time.
- */
-async function rpc(serving, command, input) {
-  const response = await request(`${serving.url}/v1/rpc/${command}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${serving.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = await response.body.json();
-  if (!body.ok) throw new Error(`${command}: ${JSON.stringify(body.error)}`);
-  return body.value;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
