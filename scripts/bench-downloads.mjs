@@ -145,11 +145,19 @@ export async function benchDownloads() {
   /**
    * Runs each of `fns` once a round, in turn, `n` rounds: the speed of this shared
    * machine drifts by half within minutes, and a ratio of two sides run one after the
-   * other would carry that drift. Null entries are skipped (a peer not installed).
+   * other would carry that drift. The order turns by one each round: what a run costs
+   * the kernel here depends on the run before it (see docs/performance.md, "The
+   * gigabyte's CPU on this VM"), so no side always follows the same one. Null entries
+   * are skipped (a peer not installed).
    */
   const inTurn = async (n, fns) => {
     const all = fns.map(() => []);
-    for (let i = 0; i < n; i += 1) for (const [k, fn] of fns.entries()) if (fn) all[k].push(await fn());
+    for (let i = 0; i < n; i += 1) {
+      for (let j = 0; j < fns.length; j += 1) {
+        const k = (i + j) % fns.length;
+        if (fns[k]) all[k].push(await fns[k]());
+      }
+    }
     return all.map((results, k) => (fns[k] ? summary(results) : null));
   };
   const aria = hasTool('aria2c', 'aria2');
