@@ -19,8 +19,12 @@ export function toErrorShape(error: unknown): ErrorShape {
   if (error instanceof HaulError) {
     return { kind: error.kind, message: error.message, ...(error.details ? { details: error.details } : {}) };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'internal', message: `Unexpected error: ${message}` };
+  return { kind: 'internal', message: unexpectedMessage(error) };
+}
+
+/** What the user is told of an error nothing expected (a bug): its own message, marked as such. */
+export function unexpectedMessage(error: unknown): string {
+  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** Names the first offending field, e.g. `url: Invalid URL`, so the user knows what to fix. */

@@ -1,4 +1,5 @@
 import type { CertificateDetails, DownloadJob, JobError, PluginJob } from '../../../src-common/contract';
+import { unexpectedMessage } from '../errors';
 
 /**
  * How a job's work is stopped from outside. The reason is `signal.reason` of the
@@ -123,8 +124,7 @@ export function toJobError(error: unknown): JobError & { transient: boolean; ret
       retryAfterMs: error.retryAfterMs,
     };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'internal', message: `Unexpected error: ${message}`, transient: false };
+  return { kind: 'internal', message: unexpectedMessage(error), transient: false };
 }
 
 /** The job's error as it is kept, without the retry hints. */
