@@ -37,7 +37,11 @@ export interface DownloadEngineOptions {
   minSpeedWindowMs?: number;
   /** @default 30_000 */
   connectTimeoutMs?: number;
-  /** A segment is never split into halves smaller than this. @default 1 MiB */
+  /**
+   * The largest the smallest piece gets: a segment is never split into halves smaller
+   * than the smallest piece, which follows the link (twice a connection's rate times the
+   * request round trip, at least 64 KiB) up to this. @default 1 MiB
+   */
   minSegmentBytes?: number;
   /**
    * When one connection may not be enough, a download whose size is known and whose

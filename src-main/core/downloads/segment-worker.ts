@@ -41,6 +41,8 @@ export interface WorkerHost {
   diskWaitMs: number;
   /** Connections open now. */
   readonly connections: number;
+  /** A request of this download was answered `ms` after it was sent. */
+  answered(ms: number): void;
   claim(worker: SegmentWorker): LiveSegment | null;
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean;
   fail(error: unknown): void;
@@ -140,7 +142,8 @@ export class SegmentWorker {
   private async open(): Promise<OpenAnswer | null> {
     const segment = this.segment;
     const state = this.host.state!;
-    this.activeAt = this.now();
+    const sent = this.now();
+    this.activeAt = sent;
     const asked = { start: segment.pos, end: segment.end };
     const response = await openResponse(state.url, {
       dispatcher: this.host.settings.dispatcher,
@@ -151,6 +154,7 @@ export class SegmentWorker {
       userAgent: this.host.settings.userAgent,
       allowedHosts: this.host.ctx.job.options.allowedHosts,
     });
+    this.host.answered(this.now() - sent);
     let verdict: ReturnType<typeof checkRangeResponse>;
     try {
       verdict = checkRangeResponse(response, asked, state);

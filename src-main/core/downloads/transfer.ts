@@ -13,7 +13,7 @@ import { decodeState, syncedSegments, type TransferState } from './resume-state'
 import type { Segment } from './segments';
 import { SlowServerRules } from './slow-server';
 import { SegmentWorker, RestartNeeded, type LiveSegment, type WorkerHost } from './segment-worker';
-import { WorkPlan } from './work-plan';
+import { smallestPiece, WorkPlan } from './work-plan';
 
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
 const maxRounds = 3;
@@ -55,6 +55,8 @@ export class Transfer implements WorkerHost {
   private lastProgressAt = 0;
   /** Throughput of the last ramp window, bytes/s. */
   private rampRate = 0;
+  /** The quickest answer to a connection's request so far, in milliseconds. */
+  private roundTripMs = Number.POSITIVE_INFINITY;
   /** Bytes received (not yet necessarily written): what the ramp measures. */
   received = 0;
   /** Connections' waits for the disk since the last ramp sample, ms summed over them. */
@@ -75,7 +77,11 @@ export class Transfer implements WorkerHost {
     this.digest = new FileDigest(ctx.job.options.checksum, { onFailure: (error) => this.fail(error) });
     this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
     this.ramp = new ConnectionRamp(1);
-    this.plan = new WorkPlan(settings, () => this.ramp);
+    this.plan = new WorkPlan(settings, () => ({
+      connections: this.ramp.connections,
+      settled: this.ramp.settled,
+      smallestPiece: smallestPiece(this.rampRate, this.workers.size - this.retiring, this.roundTripMs),
+    }));
     this.slow = new SlowServerRules(settings, () => ctx.job.options.speedLimit ?? 0);
     this.checkpoints = new Checkpoints(
       settings,
@@ -121,6 +127,10 @@ export class Transfer implements WorkerHost {
 
   get connections(): number {
     return this.workers.size;
+  }
+
+  answered(ms: number): void {
+    this.roundTripMs = Math.min(this.roundTripMs, ms);
   }
 
   private maxConnections(): number {

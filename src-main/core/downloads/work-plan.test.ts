@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkPlan, type Pace } from './work-plan';
+import { smallestPiece, WorkPlan, type Pace } from './work-plan';
 
 const MiB = 1024 * 1024;
 const sizes = { minSegmentBytes: 1 * MiB, initialSegmentBytes: 16 * MiB };
@@ -117,5 +117,34 @@ describe('WorkPlan', () => {
     expect(plan.unfinished()?.start).toBe(10 * MiB);
     plan.clip(22 * MiB);
     expect(plan.segments.every((s) => s.end === null || s.end <= 22 * MiB)).toBe(true);
+  });
+
+  it("splits a connection's last 1.5 MiB when the link's smallest piece allows it, and not under the setting's alone", () => {
+    const tail = (pace: Pace) => {
+      const plan = planFor(100 * MiB, pace);
+      const a = new Connection(0);
+      plan.segments[0]!.owner = a;
+      a.cursor = 98.5 * MiB;
+      return plan.take(new Connection(0));
+    };
+    // Halves of 0.75 MiB: under the setting's 1 MiB, nothing to take.
+    expect(tail({ connections: 2, settled: true })).toBeNull();
+    expect(tail({ connections: 2, settled: true, smallestPiece: null })).toBeNull();
+    const stolen = tail({ connections: 2, settled: true, smallestPiece: 256 * 1024 });
+    expect([stolen!.start / MiB, stolen!.end! / MiB]).toEqual([99.25, 100]);
+    // The link's size never goes past the setting's.
+    expect(tail({ connections: 2, settled: true, smallestPiece: 4 * MiB })).toBeNull();
+  });
+
+  it('sizes the smallest piece at twice what one connection receives in a round trip, at least 64 KiB', () => {
+    // 8 connections at 20 MiB/s each, answers in 10 ms: 0.4 MiB.
+    expect(smallestPiece(160 * MiB, 8, 10)).toBe(Math.round(0.4 * MiB));
+    // Loopback, a millisecond: the floor.
+    expect(smallestPiece(160 * MiB, 8, 1)).toBe(64 * 1024);
+    // 100 ms round trips at 10 MiB/s a connection: 2 MiB (the setting caps it in the plan).
+    expect(smallestPiece(80 * MiB, 8, 100)).toBe(2 * MiB);
+    // Not known yet: none.
+    expect(smallestPiece(0, 8, 10)).toBeNull();
+    expect(smallestPiece(160 * MiB, 8, Number.POSITIVE_INFINITY)).toBeNull();
   });
 });

@@ -13,6 +13,26 @@ export interface Pace {
   connections: number;
   /** True once the count no longer changes by measurement. */
   settled: boolean;
+  /** The smallest piece worth a request on this link now (see smallestPiece); the setting's when absent. */
+  smallestPiece?: number | null;
+}
+
+/** No piece is made smaller than this, however fast the round trip. @default 64 KiB */
+const floorPieceBytes = 64 * 1024;
+
+/**
+ * The smallest piece worth a request for connections receiving `bytesPerSecond` in all,
+ * whose requests take `roundTripMs` to answer. Near a file's end the pieces shrink to the
+ * smallest size after about twice as many pieces as connections, whatever that size: a
+ * smaller one shortens the wait for the last piece (its time at one connection's rate) and
+ * adds requests (about 2 x connections x ln(larger / smaller) more, each a round trip the
+ * connection idles); the two balance at twice one connection's rate times the round trip.
+ * At least 64 KiB; null while the rate or the round trip is not known.
+ */
+export function smallestPiece(bytesPerSecond: number, connections: number, roundTripMs: number): number | null {
+  if (!(bytesPerSecond > 0) || !Number.isFinite(roundTripMs) || roundTripMs < 0) return null;
+  const perConnection = bytesPerSecond / Math.max(1, connections);
+  return Math.max(floorPieceBytes, Math.round((2 * perConnection * roundTripMs) / 1000));
 }
 
 /** Who fetches a segment: where the next byte it receives goes in the file. */
@@ -80,7 +100,7 @@ export class WorkPlan<O extends Owner> {
       }
     }
     if (!victim?.owner) return null;
-    const tail = splitSegment(victim, this.sizes.minSegmentBytes, victim.owner.cursor - victim.pos);
+    const tail = splitSegment(victim, this.smallest(), victim.owner.cursor - victim.pos);
     if (!tail) return null;
     const live: OwnedSegment<O> = { ...tail, owner: worker };
     this.segments = sortSegments([...this.segments, live]);
@@ -92,19 +112,24 @@ export class WorkPlan<O extends Owner> {
    * left (guided self-scheduling), so they all end at about the same time.
    */
   private pieceBytes(): number {
-    const { minSegmentBytes, initialSegmentBytes } = this.sizes;
     const pace = this.pace();
     const connections = Math.max(1, pace.connections);
     if (connections === 1 && pace.settled) return Number.POSITIVE_INFINITY;
     const idle = this.segments.reduce((sum, s) => (s.owner === null && s.end !== null ? sum + s.end - s.pos : sum), 0);
-    return Math.max(minSegmentBytes, Math.min(initialSegmentBytes, Math.ceil(idle / (2 * connections))));
+    return Math.max(this.smallest(), Math.min(this.sizes.initialSegmentBytes, Math.ceil(idle / (2 * connections))));
+  }
+
+  /** The smallest piece: the link's (see smallestPiece) up to the setting's `minSegmentBytes`. */
+  private smallest(): number {
+    const link = this.pace().smallestPiece;
+    return link == null ? this.sizes.minSegmentBytes : Math.min(this.sizes.minSegmentBytes, link);
   }
 
   /** Leaves `segment` its first piece; the rest becomes unowned work after it. */
   private cutPiece(segment: OwnedSegment<O>): void {
     const piece = this.pieceBytes();
     const from = segment.owner?.cursor ?? segment.pos;
-    if (segment.end === null || segment.end - from < piece + this.sizes.minSegmentBytes) return;
+    if (segment.end === null || segment.end - from < piece + this.smallest()) return;
     const rest: OwnedSegment<O> = { start: from + piece, end: segment.end, pos: from + piece, owner: null };
     segment.end = rest.start;
     this.segments = sortSegments([...this.segments, rest]);
