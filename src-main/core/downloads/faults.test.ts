@@ -83,6 +83,23 @@ describe('a server that misbehaves', () => {
     expect(extra).toBeLessThanOrEqual(rate / 20);
   });
 
+  it('ends a throttled download in pieces below the 1 MiB setting when answers come within milliseconds', async () => {
+    const body = randomBody(8 * 1024 * 1024);
+    server.file('/quick-answers.bin', body, { rateLimit: 2 * 1024 * 1024 });
+    const t = makeContext(testJob(server.url('/quick-answers.bin'), await tempDir(), { connections: 4 }));
+    const from = server.log.length;
+    const outcome = await testEngine({ stallTimeoutMs: 10_000, minSegmentBytes: 1024 * 1024 })(t.ctx);
+    expect(outcome.sha256).toBe(sha256(body));
+    // The link's smallest piece, about twice a connection's rate (2 MiB/s) times a round
+    // trip of milliseconds: the 64 KiB floor, well under the setting.
+    const sizes = server.log
+      .slice(from)
+      .map((r) => /^bytes=(\d+)-(\d+)$/u.exec(r.range ?? ''))
+      .filter((m) => m !== null)
+      .map((m) => Number(m[2]) + 1 - Number(m[1]));
+    expect(Math.min(...sizes)).toBeLessThan(512 * 1024);
+  });
+
   it('raises no listener-leak warning on eight connections, and leaves no listener on the job signal', async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error): void => void warnings.push(warning);
