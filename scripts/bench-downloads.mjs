@@ -15,7 +15,8 @@
  *      median of `runs` starts
  *   e  200 MiB killed (SIGKILL) 10 times at random points: right hash, extra bytes
  * BENCH_DOWNLOADS_RUNS (default 3): runs per timed measure, the median is shown; Haul and
- * the peers it is compared with take turns, one run each a round.
+ * the peers it is compared with take turns, one run each a round, the order turning by one
+ * each round.
  * BENCH_DOWNLOADS_CHILD_ARGS adds Node flags to Haul, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
  * Wall times on a shared machine are noisy; CPU seconds, bytes and requests are not.
  */
