@@ -1,5 +1,6 @@
 import type { PluginJob } from '../../src-common/contract';
-import type { JobCenter, PluginJobSpec } from '../core/jobs/job-center';
+import type { JobCenter } from '../core/jobs/job-center';
+import type { PluginJobSpec } from '../core/jobs/plugin-job';
 import type { PluginJobContext, PluginJobRunner } from '../core/jobs/runner';
 
 export type TestPluginRun = (context: PluginJobContext) => Promise<Record<string, unknown> | void>;

@@ -29,8 +29,6 @@ import { Scheduler, type AfterDownload } from './scheduler';
 import { TaskCenter } from './task-center';
 import { parseUrlLines, submittedDownloads } from './submit';
 
-export type { PluginJobSpec } from './plugin-job';
-
 export interface JobCenterOptions {
   db: Database;
   settings: SettingsStore;
