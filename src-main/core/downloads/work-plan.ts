@@ -100,7 +100,7 @@ export class WorkPlan<O extends Owner> {
       }
     }
     if (!victim?.owner) return null;
-    const tail = splitSegment(victim, this.smallest(), victim.owner.cursor - victim.pos);
+    const tail = splitSegment(victim, this.smallest(this.pace()), victim.owner.cursor - victim.pos);
     if (!tail) return null;
     const live: OwnedSegment<O> = { ...tail, owner: worker };
     this.segments = sortSegments([...this.segments, live]);
@@ -111,25 +111,25 @@ export class WorkPlan<O extends Owner> {
    * One connection takes all that is left; several take pieces that shrink with the work
    * left (guided self-scheduling), so they all end at about the same time.
    */
-  private pieceBytes(): number {
-    const pace = this.pace();
+  private pieceBytes(pace: Pace): number {
     const connections = Math.max(1, pace.connections);
     if (connections === 1 && pace.settled) return Number.POSITIVE_INFINITY;
     const idle = this.segments.reduce((sum, s) => (s.owner === null && s.end !== null ? sum + s.end - s.pos : sum), 0);
-    return Math.max(this.smallest(), Math.min(this.sizes.initialSegmentBytes, Math.ceil(idle / (2 * connections))));
+    return Math.max(this.smallest(pace), Math.min(this.sizes.initialSegmentBytes, Math.ceil(idle / (2 * connections))));
   }
 
   /** The smallest piece: the link's (see smallestPiece) up to the setting's `minSegmentBytes`. */
-  private smallest(): number {
-    const link = this.pace().smallestPiece;
+  private smallest(pace: Pace): number {
+    const link = pace.smallestPiece;
     return link == null ? this.sizes.minSegmentBytes : Math.min(this.sizes.minSegmentBytes, link);
   }
 
   /** Leaves `segment` its first piece; the rest becomes unowned work after it. */
   private cutPiece(segment: OwnedSegment<O>): void {
-    const piece = this.pieceBytes();
+    const pace = this.pace();
+    const piece = this.pieceBytes(pace);
     const from = segment.owner?.cursor ?? segment.pos;
-    if (segment.end === null || segment.end - from < piece + this.smallest()) return;
+    if (segment.end === null || segment.end - from < piece + this.smallest(pace)) return;
     const rest: OwnedSegment<O> = { start: from + piece, end: segment.end, pos: from + piece, owner: null };
     segment.end = rest.start;
     this.segments = sortSegments([...this.segments, rest]);
