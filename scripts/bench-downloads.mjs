@@ -31,6 +31,7 @@ import { killRows, sha256File } from './bench/download-kills.mjs';
 import {
   buildHaul,
   hasTool,
+  median,
   processStats,
   rpc,
   runEngine,
@@ -46,7 +47,6 @@ const MiB = 1024 * 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const parts = process.env.BENCH_DOWNLOADS_PARTS ?? 'abcdrse';
 const runs = Math.max(1, Number(process.env.BENCH_DOWNLOADS_RUNS ?? 3));
-const median = (values) => [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)];
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 /** How long part d waits after the download before it reads what `haul serve` keeps. */
 const idleAfterMs = 5000;

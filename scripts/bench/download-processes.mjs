@@ -220,3 +220,6 @@ export async function rpc(serving, command, input) {
   if (!body.ok) throw new Error(`${command}: ${JSON.stringify(body.error)}`);
   return body.value;
 }
+
+/** The middle value (the lower of the two middle ones for an even count). */
+export const median = (values) => [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)];

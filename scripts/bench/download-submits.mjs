@@ -4,9 +4,7 @@
  * submits, then 10,000 URLs in one. Paused: what is measured is taking the job, not
  * downloading it.
  */
-import { processStats, rpc } from './download-processes.mjs';
-
-const median = (values) => [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)];
+import { median, processStats, rpc } from './download-processes.mjs';
 
 async function submitsOnce(serving, base) {
   const one = [];
