@@ -29,6 +29,27 @@ export const payoffMs = 1500;
  */
 const slowFactor = 6;
 
+/**
+ * A first window may end before its half when it is clearly slow and steady, measured in
+ * two parts: from its start to its first sample, taken at this share of the window (the
+ * part holds the start: a server's first burst, or TCP's slow start), then from there
+ * on, at least twice this share, no faster than the first part by `growthFactor` and
+ * measured alone. Sampled at a twentieth of the window and then every eighth, a steady
+ * window ends 0.175 of the way in instead of 0.5; one still speeding up waits for half.
+ * On a server sending 20 MiB/s a connection, each millisecond of the first window on one
+ * connection costs 7/8 of a millisecond of the download on eight. @default 0.05
+ */
+export const startPartShare = 0.05;
+
+/**
+ * The most of a first window's steady part (see startPartShare) the main thread may have
+ * been busy: ended early, the window must show the link holding the rate down, not Haul's
+ * own start (code running for the first time, a collection). Downloading a gigabyte on
+ * loopback, the thread was busy for 54-100% of each 25 ms early in the first window; on a
+ * server sending 20 MiB/s a connection, 9-13%. @default 0.5
+ */
+const steadyBusyShare = 0.5;
+
 /** True when the rest, at `rate` bytes a second, would take `slowFactor` times the payoff. */
 function clearlySlowAt(rate: number, remaining: number): boolean {
   return (remaining / rate) * 1000 > slowFactor * payoffMs;
@@ -106,6 +127,8 @@ export class ConnectionRamp {
   private settledAt = 0;
   private retryMs = retryAfterMs;
   private firstWindow = false;
+  /** The first window's first sample, where its start ends (see startPartShare). */
+  private look: { received: number; at: number; busyMs: number } | null = null;
   private lastNow = 0;
   /** Milliseconds of the current window the main thread was busy. */
   private busyMs = 0;
@@ -149,6 +172,7 @@ export class ConnectionRamp {
     this.diskMs = 0;
     this.skipNext = false;
     this.firstWindow = true;
+    this.look = null;
     this.warming = true;
     this.warmRate = 0;
     this.flatWindows = 0;
@@ -161,6 +185,11 @@ export class ConnectionRamp {
   /** True once the count no longer changes by measurement. */
   get settled(): boolean {
     return this.done;
+  }
+
+  /** True while the first window is measured: it may end early, so it is sampled often. */
+  get looking(): boolean {
+    return this.firstWindow && !this.done;
   }
 
   /** True while a step is being measured: work is handed out in small pieces. */
@@ -206,10 +235,12 @@ export class ConnectionRamp {
     const elapsed = now - this.mark.at;
     if (elapsed <= 0) return this.target;
     const share = this.busyMs / elapsed;
+    let rate = ((received - this.mark.received) * 1000) / elapsed;
     if (elapsed < this.windowMs) {
-      if (!this.clearlySlow(received - this.mark.received, elapsed, remaining, share)) return this.target;
+      rate = this.clearlySlowRate(received, now, remaining, share);
+      if (this.firstWindow && this.look === null) this.look = { received, at: now, busyMs: this.busyMs };
+      if (rate === 0) return this.target;
     }
-    const rate = ((received - this.mark.received) * 1000) / elapsed;
     const disk = this.diskMs / (elapsed * Math.max(1, open));
     this.mark = { received, at: now };
     this.busyMs = 0;
@@ -269,15 +300,38 @@ export class ConnectionRamp {
   }
 
   /**
-   * After half of the first window from the first answer: true when the rest would take
-   * so long at this speed (`slowFactor` times the payoff) that waiting out the window could
-   * not change the decision to try more connections. A link that is only somewhat slow, or
+   * After half of the first window from the first answer, or earlier when its rate is
+   * steady (see startPartShare): the rate measured, when the rest would take so long at it
+   * (`slowFactor` times the payoff) that waiting out the window could not change the
+   * decision to try more connections; otherwise 0. A link that is only somewhat slow, or
    * still starting, is measured over the whole window.
    */
-  private clearlySlow(bytes: number, elapsed: number, remaining: number, busy: number): boolean {
+  private clearlySlowRate(received: number, now: number, remaining: number, busy: number): number {
+    const mark = this.mark!;
+    const elapsed = now - mark.at;
     // A busy main thread is still starting (or is the limit): the whole window decides.
-    if (!this.firstWindow || elapsed < this.windowMs / 2 || bytes <= 0 || busy >= cpuBoundShare) return false;
-    return clearlySlowAt((bytes * 1000) / elapsed, remaining);
+    if (!this.firstWindow || received <= mark.received || busy >= cpuBoundShare) return 0;
+    const whole = elapsed >= this.windowMs / 2;
+    const rate = whole ? ((received - mark.received) * 1000) / elapsed : this.steadyRate(received, now);
+    return rate > 0 && clearlySlowAt(rate, remaining) ? rate : 0;
+  }
+
+  /**
+   * The first window's rate since its first sample (bytes/s) when it is no faster than the
+   * part before by `growthFactor`; 0 while the link may still be speeding up, when a part
+   * is too short to say (see startPartShare), or when the main thread was too busy in it
+   * (see steadyBusyShare).
+   */
+  private steadyRate(received: number, now: number): number {
+    const mark = this.mark!;
+    const look = this.look;
+    const part = this.windowMs * startPartShare;
+    // At half its length: the first sample's timer runs on a clock that may be behind this one.
+    if (look === null || look.at - mark.at < part / 2 || now - look.at < 2 * part) return 0;
+    if (this.busyMs - look.busyMs >= (now - look.at) * steadyBusyShare) return 0;
+    const before = (look.received - mark.received) / (look.at - mark.at);
+    const since = (received - look.received) / (now - look.at);
+    return since < before * growthFactor ? since * 1000 : 0;
   }
 
   private step(next: number): number {

@@ -2,7 +2,17 @@ import { getEventListeners } from 'node:events';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
-import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testJob, testEngine } from './test-context';
+import {
+  fileSha256,
+  makeContext,
+  randomBody,
+  settle,
+  sha256,
+  tempDir,
+  testJob,
+  testEngine,
+  waitFor,
+} from './test-context';
 import { TestServer } from './test-server';
 
 let server: TestServer;
@@ -98,6 +108,23 @@ describe('a server that misbehaves', () => {
       .filter((m) => m !== null)
       .map((m) => Number(m[2]) + 1 - Number(m[1]));
     expect(Math.min(...sizes)).toBeLessThan(512 * 1024);
+  });
+
+  it('opens more connections well before half the first window when a slow server sends at a steady rate', async () => {
+    const asked: number[] = [];
+    server.file('/steady.bin', randomBody(16 * 1024 * 1024), () => {
+      asked.push(performance.now());
+      return { rateLimit: 1024 * 1024 };
+    });
+    const t = makeContext(testJob(server.url('/steady.bin'), await tempDir(), { connections: 4 }));
+    // Windows of 2 s: a steady first window is decided 0.35 s in (its start ends at 0.1 s,
+    // then it is sampled every 0.25 s), any other after 1 s.
+    const run = settle(testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 1000 })(t.ctx));
+    expect(await waitFor(() => asked.length > 1, 300)).toBe(true);
+    t.controller.abort();
+    expect((await run).ok).toBe(false);
+    expect(asked[1]! - asked[0]!).toBeGreaterThan(300);
+    expect(asked[1]! - asked[0]!).toBeLessThan(800);
   });
 
   it('raises no listener-leak warning on eight connections, and leaves no listener on the job signal', async () => {

@@ -2,12 +2,13 @@ import { setMaxListeners } from 'node:events';
 import type { AnswerBody } from './answer-body';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
-import { ConnectionRamp, initialConnections, SpeedMeter } from './connection-ramp';
+import { initialConnections, SpeedMeter } from './connection-ramp';
 import type { EngineSettings } from './engine-options';
 import { FileDigest } from './file-digest';
 import { partSuffix } from './file-name';
 import { claimPart, establish } from './first-response';
 import { MemoryPart, type PartBytes, type PartFile } from './part-file';
+import { RampFeed } from './ramp-feed';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { decodeState, syncedSegments, type TransferState } from './resume-state';
 import type { Segment } from './segments';
@@ -17,12 +18,6 @@ import { smallestPiece, WorkPlan } from './work-plan';
 
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
 const maxRounds = 3;
-
-/**
- * Transfers moving bytes in this process now. With one, the main thread's busy share is
- * that download's own, which the ramp may read as its CPU cost (see ConnectionRamp).
- */
-let movingTransfers = 0;
 
 /**
  * One attempt at getting every byte of a download into its `.part` file: opens the
@@ -48,13 +43,10 @@ export class Transfer implements WorkerHost {
   private readonly workers = new Set<SegmentWorker>();
   private readonly running = new Set<Promise<void>>();
   private error: unknown = null;
-  private ramp: ConnectionRamp;
+  /** This round's connection ramp; before the first, one that keeps one connection. */
+  private feed: RampFeed;
   private readonly meter = new SpeedMeter();
-  private readonly rampMeter = new SpeedMeter();
-  private lastRampAt = 0;
   private lastProgressAt = 0;
-  /** Throughput of the last ramp window, bytes/s. */
-  private rampRate = 0;
   /** The quickest answer to a connection's request so far, in milliseconds. */
   private roundTripMs = Number.POSITIVE_INFINITY;
   /** Bytes received (not yet necessarily written): what the ramp measures. */
@@ -66,8 +58,6 @@ export class Transfer implements WorkerHost {
   private readonly slow: SlowServerRules;
   private readonly checkpoints: Checkpoints;
   private ticker: NodeJS.Timeout | null = null;
-  /** The main thread's busy and idle time at the last ramp sample. */
-  private loopAt = { active: 0, idle: 0 };
 
   constructor(
     readonly ctx: DownloadContext,
@@ -76,11 +66,11 @@ export class Transfer implements WorkerHost {
   ) {
     this.digest = new FileDigest(ctx.job.options.checksum, { onFailure: (error) => this.fail(error) });
     this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
-    this.ramp = new ConnectionRamp(1);
+    this.feed = new RampFeed(settings, 1, 1, 0);
     this.plan = new WorkPlan(settings, () => ({
-      connections: this.ramp.connections,
-      settled: this.ramp.settled,
-      smallestPiece: smallestPiece(this.rampRate, this.workers.size - this.retiring, this.roundTripMs),
+      connections: this.feed.ramp.connections,
+      settled: this.feed.ramp.settled,
+      smallestPiece: smallestPiece(this.feed.rate, this.workers.size - this.retiring, this.roundTripMs),
     }));
     this.slow = new SlowServerRules(settings, () => ctx.job.options.speedLimit ?? 0);
     this.checkpoints = new Checkpoints(
@@ -217,21 +207,16 @@ export class Transfer implements WorkerHost {
     durable: Segment[] | null,
   ): Promise<'done' | 'changed' | 'no-ranges'> {
     const ranged = this.ranges && this.state?.totalBytes !== null;
-    const windowMs = 2 * this.settings.rampIntervalMs;
-    this.ramp = new ConnectionRamp(ranged ? this.maxConnections() : 1, this.trialConnections(), windowMs);
+    this.feed = new RampFeed(this.settings, ranged ? this.maxConnections() : 1, this.trialConnections(), this.received);
     this.meter.reset();
-    this.rampMeter.reset();
     const now = this.settings.now();
-    this.ramp.start(this.received, now);
-    this.loopAt = this.settings.loopTime();
-    this.lastRampAt = now;
     this.diskWaitMs = 0;
     this.lastProgressAt = now;
     this.slow.restart(now, this.plan.done());
     this.checkpoints.restart(durable);
     const { progressIntervalMs, rampIntervalMs } = this.settings;
     this.ticker = setInterval(() => this.tick(), Math.min(progressIntervalMs, rampIntervalMs));
-    movingTransfers += 1;
+    this.feed.begin((at) => this.sampleRamp(at));
     try {
       // The first connection reads the whole file until the ramp finds that more pay.
       this.start(first, { body, coveredEnd });
@@ -240,7 +225,7 @@ export class Transfer implements WorkerHost {
         if (this.running.size === 0 && this.error === null && !this.signal.aborted) this.spawn();
       }
     } finally {
-      movingTransfers -= 1;
+      this.feed.stop();
       clearInterval(this.ticker);
       this.ticker = null;
       await this.spilling;
@@ -296,7 +281,7 @@ export class Transfer implements WorkerHost {
   claim(worker: SegmentWorker | null): LiveSegment | null {
     if (!this.ranges) return null;
     // The ramp dropped back: a connection whose work is done ends instead.
-    if (worker && this.workers.size - this.retiring > this.ramp.connections) {
+    if (worker && this.workers.size - this.retiring > this.feed.ramp.connections) {
       this.retiring += 1;
       worker.retired = true;
       return null;
@@ -329,21 +314,21 @@ export class Transfer implements WorkerHost {
       this.meter.sample(done, now);
       this.ctx.progress(this.progressFields());
     }
-    if (now - this.lastRampAt >= this.settings.rampIntervalMs) {
-      this.lastRampAt = now;
-      this.rampRate = this.rampMeter.sample(this.received, now) || this.rampRate;
-      const open = this.workers.size - this.retiring;
-      const alone = movingTransfers === 1;
-      const remaining = this.totalBytes() - done;
-      const target = this.ramp.sample(this.received, now, open, remaining, this.busyShare(), alone, this.diskWaitMs);
-      this.diskWaitMs = 0;
-      if (target > open) this.plan.makeRoom();
-      while (this.workers.size - this.retiring < target && this.spawn());
-    }
+    if (this.feed.due(now)) this.sampleRamp(now);
     if (this.held && this.spilling === null && now - this.heldSince >= this.settings.checkpointIntervalMs) {
       this.spilling = this.spill(this.held).catch((error: unknown) => this.fail(error));
     }
     this.checkpoints.tick();
+  }
+
+  /** Feeds the ramp the bytes received so far; opens the connections it asks for. */
+  private sampleRamp(now: number): void {
+    const open = this.workers.size - this.retiring;
+    const remaining = this.totalBytes() - this.plan.done();
+    const target = this.feed.sample(now, this.received, open, remaining, this.diskWaitMs);
+    this.diskWaitMs = 0;
+    if (target > open) this.plan.makeRoom();
+    while (this.workers.size - this.retiring < target && this.spawn());
   }
 
   /**
@@ -362,15 +347,6 @@ export class Transfer implements WorkerHost {
     this.state = { ...this.state!, fileName, partName: fileName + partSuffix };
     this.part = part;
     this.held = null;
-  }
-
-  /** The share of the time since the last call that the main thread was busy. */
-  private busyShare(): number {
-    const { active, idle } = this.settings.loopTime();
-    const busy = active - this.loopAt.active;
-    const total = busy + idle - this.loopAt.idle;
-    this.loopAt = { active, idle };
-    return total > 0 ? busy / total : 0;
   }
 
   /**
@@ -407,6 +383,7 @@ export class Transfer implements WorkerHost {
     while (this.running.size > 0) await Promise.allSettled(this.running);
     await this.spilling;
     if (this.ticker) clearInterval(this.ticker);
+    this.feed.stop();
     this.checkpoints.stop();
     await this.checkpoints.settled();
   }

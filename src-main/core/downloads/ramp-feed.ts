@@ -1,0 +1,93 @@
+import { ConnectionRamp, SpeedMeter, startPartShare } from './connection-ramp';
+import type { EngineSettings } from './engine-options';
+
+/**
+ * Transfers moving bytes in this process now. With one, the main thread's busy share is
+ * that download's own, which the ramp may read as its CPU cost (see ConnectionRamp).
+ */
+let movingTransfers = 0;
+
+/**
+ * A transfer round's connection ramp and what it measures besides the bytes: the main
+ * thread's busy share since the last sample, whether this is the only transfer moving
+ * bytes, and the throughput between samples (which sizes the plan's smallest piece).
+ */
+export class RampFeed {
+  readonly ramp: ConnectionRamp;
+  /** Throughput between the last two samples, bytes/s; the one before when it was 0. */
+  rate = 0;
+  private readonly meter = new SpeedMeter();
+  private lastAt: number;
+  /** The main thread's busy and idle time at the last sample. */
+  private loopAt: { active: number; idle: number };
+  private looker: NodeJS.Timeout | null = null;
+  private moving = false;
+
+  /** Starts measuring at once: `received` bytes so far, from now. */
+  constructor(
+    private readonly settings: EngineSettings,
+    max: number,
+    trial: number,
+    received: number,
+  ) {
+    this.ramp = new ConnectionRamp(max, trial, 2 * settings.rampIntervalMs);
+    this.lastAt = settings.now();
+    this.ramp.start(received, this.lastAt);
+    this.loopAt = settings.loopTime();
+  }
+
+  /**
+   * The round moves bytes: counted among the moving transfers until `stop`. Its first
+   * window may end early (see startPartShare), so `sample` is called where its start
+   * ends and then at each eighth of a window until that window ends; the ramp interval
+   * does the rest.
+   */
+  begin(sample: (now: number) => void): void {
+    movingTransfers += 1;
+    this.moving = true;
+    const windowMs = 2 * this.settings.rampIntervalMs;
+    const look = (): void => {
+      if (!this.ramp.looking) return this.stopLooking();
+      sample(this.settings.now());
+      this.looker = setTimeout(look, windowMs / 8);
+    };
+    this.looker = setTimeout(look, windowMs * startPartShare);
+  }
+
+  stop(): void {
+    this.stopLooking();
+    if (this.moving) movingTransfers -= 1;
+    this.moving = false;
+  }
+
+  /** True when a ramp interval has passed since the last sample. */
+  due(now: number): boolean {
+    return now - this.lastAt >= this.settings.rampIntervalMs;
+  }
+
+  /**
+   * Feeds the ramp the bytes received so far, the connections open, the bytes still to
+   * fetch and the connections' waits for the disk since the last sample; returns the
+   * connections it asks for.
+   */
+  sample(now: number, received: number, open: number, remaining: number, diskWaitMs: number): number {
+    this.lastAt = now;
+    this.rate = this.meter.sample(received, now) || this.rate;
+    const alone = movingTransfers === 1;
+    return this.ramp.sample(received, now, open, remaining, this.busyShare(), alone, diskWaitMs);
+  }
+
+  private stopLooking(): void {
+    if (this.looker) clearTimeout(this.looker);
+    this.looker = null;
+  }
+
+  /** The share of the time since the last call that the main thread was busy. */
+  private busyShare(): number {
+    const { active, idle } = this.settings.loopTime();
+    const busy = active - this.loopAt.active;
+    const total = busy + idle - this.loopAt.idle;
+    this.loopAt = { active, idle };
+    return total > 0 ? busy / total : 0;
+  }
+}
