@@ -51,7 +51,8 @@ export class RampFeed {
       sample(this.settings.now());
       this.looker = setTimeout(look, windowMs / 8);
     };
-    this.looker = setTimeout(look, windowMs * startPartShare);
+    // A ramp with one connection to give (a small file, no ranges) has nothing to look at.
+    if (this.ramp.looking) this.looker = setTimeout(look, windowMs * startPartShare);
   }
 
   stop(): void {
