@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ResumeState } from '../jobs/runner';
 import { Checkpoints, type Schedule } from './checkpoints';
 import { PartFile } from './part-file';
@@ -227,6 +227,30 @@ describe('checkpoints', () => {
     checkpoints.landed(MiB / 2);
     expect(saved.at(-1)!['segments']).toEqual([[0, 16 * MiB, 0]]);
     await checkpoints.settled();
+    await part.close();
+  });
+
+  it('syncs once more near the end, so the last sync has little left to write', async () => {
+    const { checkpoints, clock, segment, part } = await setup(undefined, 14 * MiB);
+    const syncs = vi.spyOn(part, 'sync');
+    // The round's first mark asks for its first sync.
+    clock.t = 10;
+    segment.pos = 14 * MiB + MiB / 8;
+    checkpoints.landed(MiB / 8);
+    await checkpoints.settled();
+    expect(syncs).toHaveBeenCalledTimes(1);
+    // 1.7 MiB since, under the 2 MiB that ask for a sync, but 0.2 MiB left of the file.
+    clock.t = 100;
+    segment.pos = 15.8 * MiB;
+    checkpoints.landed(15.8 * MiB - (14 * MiB + MiB / 8));
+    await checkpoints.settled();
+    expect(syncs).toHaveBeenCalledTimes(2);
+    // The last bytes: too few since that sync for another.
+    clock.t = 200;
+    segment.pos = 16 * MiB;
+    checkpoints.landed(0.2 * MiB);
+    await checkpoints.settled();
+    expect(syncs).toHaveBeenCalledTimes(2);
     await part.close();
   });
 });
