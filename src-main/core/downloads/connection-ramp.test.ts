@@ -195,57 +195,91 @@ describe('connection ramp', () => {
     expect(ramp.trying).toBe(true);
   });
 
-  it('decides early in the first window when a clearly slow link is also steady', () => {
+  /**
+   * The targets a ramp of eight (200 ms windows) answers for the first window of a 256 MiB
+   * download: each sample is [MiB received, ms since the first answer, busy share].
+   */
+  const firstWindow = (samples: [number, number, number?][]): number[] => {
     const ramp = new ConnectionRamp(8, 8, 200);
     ramp.start(0, 1000);
-    expect(ramp.sample(0.5 * MiB, 1025, 1, 255.5 * MiB)).toBe(1);
+    return samples.map(([mib, ms, busy]) => ramp.sample(mib * MiB, 1000 + ms, 1, (256 - mib) * MiB, busy ?? 0));
+  };
+
+  it('decides early in the first window when a clearly slow link is also steady', () => {
     // 20 MiB/s in each half of the first 50 ms: not rising, so the rest of the window
     // could not show a link fast enough to keep one connection.
-    expect(ramp.sample(1 * MiB, 1050, 1, 255 * MiB)).toBe(8);
+    expect(
+      firstWindow([
+        [0.5, 25],
+        [1, 50],
+      ]),
+    ).toEqual([1, 8]);
     // A server's first burst (1 MiB in 10 ms, then 20 MiB/s) is no trend, and the rate
     // since it (not 57 MiB/s over all 35 ms) is what the connection gets.
-    const burst = new ConnectionRamp(8, 8, 200);
-    burst.start(0, 1000);
-    expect(burst.sample(1 * MiB, 1010, 1, 255 * MiB)).toBe(1);
-    expect(burst.sample(1.5 * MiB, 1035, 1, 254.5 * MiB)).toBe(8);
+    expect(
+      firstWindow([
+        [1, 10],
+        [1.5, 35],
+      ]),
+    ).toEqual([1, 8]);
   });
 
   it('waits for half the first window when the rate is still rising, or for a first look', () => {
-    // 10, 30, then 40 MiB/s: clearly slow so far, but speeding up.
-    const rising = new ConnectionRamp(8, 8, 200);
-    rising.start(0, 1000);
-    expect(rising.sample(0.25 * MiB, 1025, 1, 255.75 * MiB)).toBe(1);
-    expect(rising.sample(1 * MiB, 1050, 1, 255 * MiB)).toBe(1);
-    expect(rising.sample(2 * MiB, 1075, 1, 254 * MiB)).toBe(1);
-    // At half the window, 26 MiB/s over it is clearly slow whatever the trend.
-    expect(rising.sample(2.6 * MiB, 1100, 1, 253.4 * MiB)).toBe(8);
+    // 10, 30, then 40 MiB/s: clearly slow so far, but speeding up. At half the window,
+    // 26 MiB/s over it is clearly slow whatever the trend.
+    expect(
+      firstWindow([
+        [0.25, 25],
+        [1, 50],
+        [2, 75],
+        [2.6, 100],
+      ]),
+    ).toEqual([1, 1, 1, 8]);
     // A first sample at a quarter has nothing to compare with.
-    const once = new ConnectionRamp(8, 8, 200);
-    once.start(0, 1000);
-    expect(once.sample(1 * MiB, 1050, 1, 255 * MiB)).toBe(1);
+    expect(firstWindow([[1, 50]])).toEqual([1]);
     // Parts too short to say: 15 ms since the first sample (at least 20), then 4 ms before
     // it (at least 5).
-    const short = new ConnectionRamp(8, 8, 200);
-    short.start(0, 1000);
-    expect(short.sample(0.8 * MiB, 1040, 1, 255.2 * MiB)).toBe(1);
-    expect(short.sample(0.9 * MiB, 1055, 1, 255.1 * MiB)).toBe(1);
-    const early = new ConnectionRamp(8, 8, 200);
-    early.start(0, 1000);
-    expect(early.sample(0.1 * MiB, 1004, 1, 255.9 * MiB)).toBe(1);
-    expect(early.sample(0.7 * MiB, 1034, 1, 255.3 * MiB)).toBe(1);
+    expect(
+      firstWindow([
+        [0.8, 40],
+        [0.9, 55],
+      ]),
+    ).toEqual([1, 1]);
+    expect(
+      firstWindow([
+        [0.1, 4],
+        [0.7, 34],
+      ]),
+    ).toEqual([1, 1]);
     // A steady link that one connection could finish soon enough keeps waiting.
-    const fast = new ConnectionRamp(8, 8, 200);
-    fast.start(0, 1000);
-    expect(fast.sample(5 * MiB, 1025, 1, 251 * MiB)).toBe(1);
-    expect(fast.sample(10 * MiB, 1050, 1, 246 * MiB)).toBe(1);
-    expect(fast.looking).toBe(true);
+    expect(
+      firstWindow([
+        [5, 25],
+        [10, 50],
+      ]),
+    ).toEqual([1, 1]);
     // The steady part slow while the main thread was busy for most of it: Haul's own start
-    // may be what held it down.
-    const busy = new ConnectionRamp(8, 8, 200);
-    busy.start(0, 1000);
-    expect(busy.sample(0.5 * MiB, 1025, 1, 255.5 * MiB, 0.2)).toBe(1);
-    expect(busy.sample(1 * MiB, 1050, 1, 255 * MiB, 0.6)).toBe(1);
-    expect(busy.sample(1.5 * MiB, 1075, 1, 254.5 * MiB, 0.1)).toBe(8);
+    // may be what held it down; with the thread idle again, the part since is steady.
+    expect(
+      firstWindow([
+        [0.5, 25, 0.2],
+        [1, 50, 0.6],
+        [1.5, 75, 0.1],
+      ]),
+    ).toEqual([1, 1, 8]);
+  });
+
+  it('samples the first window often only while it lasts', () => {
+    const ramp = new ConnectionRamp(8, 8, 200);
+    ramp.start(0, 1000);
+    expect(ramp.looking).toBe(true);
+    ramp.sample(5 * MiB, 1025, 1, 251 * MiB);
+    ramp.sample(40 * MiB, 1200, 1, 216 * MiB);
+    expect(ramp.looking).toBe(false);
+    // One connection to give: nothing to look at.
+    const one = new ConnectionRamp(1);
+    one.start(0, 1000);
+    expect(one.looking).toBe(false);
   });
 });
 
