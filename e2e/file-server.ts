@@ -6,9 +6,10 @@ export interface FileServer {
   url: string;
   /**
    * A URL of a generated file. `size` bytes, sent at about `rate` bytes a second
-   * (0: as fast as possible). Same name and size: same bytes, so ranges line up.
+   * (0: as fast as possible), answered after `answerAfterMs`. Same name and size: same
+   * bytes, so ranges line up.
    */
-  file(name: string, options?: { size?: number; rate?: number }): string;
+  file(name: string, options?: { size?: number; rate?: number; answerAfterMs?: number }): string;
   /** Every request for a generated file, in order: its name and Range header. */
   requests: { name: string; range?: string }[];
   close(): Promise<void>;
@@ -81,7 +82,10 @@ export async function startFileServer(): Promise<FileServer> {
     });
     const size = Number(url.searchParams.get('size') ?? 64 * 1024);
     const rate = Number(url.searchParams.get('rate') ?? 0);
-    send(req, res, size, rate).catch(() => res.destroy());
+    const answerAfterMs = Math.min(10_000, Number(url.searchParams.get('after') ?? 0));
+    sleep(answerAfterMs)
+      .then(() => send(req, res, size, rate))
+      .catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -91,6 +95,7 @@ export async function startFileServer(): Promise<FileServer> {
     requests,
     file: (name, options = {}) => {
       const query = new URLSearchParams({ size: String(options.size ?? 64 * 1024), rate: String(options.rate ?? 0) });
+      if (options.answerAfterMs) query.set('after', String(options.answerAfterMs));
       return `${url}/files/${encodeURIComponent(name)}?${query}`;
     },
     close: () =>

@@ -30,6 +30,35 @@ test('progress shows in the table and the panel, and a finished job leaves the p
   await expect(tableRow).toBeVisible();
 });
 
+test('a download whose size arrives shows its own progress at once, not the stripe shrinking', async ({
+  page,
+  haul,
+  files,
+}) => {
+  await openApp(page, haul);
+  // Answered after a second: until then the size is unknown and the bars show a stripe.
+  await addThroughDialog(page, [files.file('late-size.bin', { size: 60_000_000, rate: 600_000, answerAfterMs: 1000 })]);
+  // Read on the first frame that shows the size, within the width's 0.4 s transition: the
+  // fill is the file's share (about 0.1%), not the stripe's 30% on its way down.
+  const measured = await page.waitForFunction(
+    () => {
+      const bars = [...document.querySelectorAll('[role=progressbar]')].filter((bar) =>
+        bar.getAttribute('aria-label')?.startsWith('late-size.bin'),
+      );
+      const row = bars.map((bar) => bar.closest('[role=row]')).find(Boolean);
+      if (!row?.textContent?.includes('MB')) return null;
+      return bars.map(
+        (bar) => bar.firstElementChild!.getBoundingClientRect().width / bar.getBoundingClientRect().width,
+      );
+    },
+    undefined,
+    { polling: 'raf', timeout: 10_000 },
+  );
+  const shares = (await measured.jsonValue())!;
+  expect(shares.length).toBeGreaterThan(0);
+  for (const share of shares) expect(share).toBeLessThan(0.05);
+});
+
 test('pause, resume, cancel and retry work from the table and from the panel', async ({ page, haul, files }) => {
   await openApp(page, haul);
   const name = 'controls.bin';

@@ -20,7 +20,14 @@ export function ProgressBar({ value, status, label, indeterminate }: Props) {
       aria-valuemax={100}
       aria-valuenow={indeterminate ? undefined : Math.round(clamped)}
     >
-      <div className="progress-fill" style={{ width: indeterminate ? undefined : `${clamped}%` }} />
+      {/* A new element when the total becomes known: the stripe's width must not shrink to
+          the first value through the width's transition, which showed a download at 0% as
+          a fifth done for the transition's 0.4 s. */}
+      <div
+        key={indeterminate ? 'stripe' : 'fill'}
+        className="progress-fill"
+        style={{ width: indeterminate ? undefined : `${clamped}%` }}
+      />
     </div>
   );
 }
