@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici-parts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { pinningConnector, type CertificatePins } from './tls-trust';
+import { processThreadClock } from './main-thread-time';
 
 export interface DownloadEngineOptions {
   /**
@@ -82,7 +83,8 @@ export interface DownloadEngineOptions {
   /**
    * Milliseconds the main thread has been busy (`active`) and waiting (`idle`) so far:
    * a download adds no connection while its own work keeps the thread busy, since the
-   * limit is then Haul's CPU, not the server. @default performance.eventLoopUtilization
+   * limit is then Haul's CPU, not the server. @default the event loop's utilization, or
+   * the thread's CPU time where Node does not run the loop (see main-thread-time.ts)
    */
   loopTime?: () => { active: number; idle: number };
 }
@@ -133,7 +135,7 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     userAgent: options.userAgent ?? 'Haul/0.1',
     recordOrigin: options.recordOrigin ?? true,
     now: options.now ?? (() => performance.now()),
-    loopTime: options.loopTime ?? (() => performance.eventLoopUtilization()),
+    loopTime: options.loopTime ?? processThreadClock(),
     dispatcher: options.dispatcher ?? createDispatcher(options, stallTimeoutMs),
   };
 }

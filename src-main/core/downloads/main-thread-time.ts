@@ -1,0 +1,62 @@
+/** Milliseconds the main thread has been busy (`active`) and not (`idle`), cumulative. */
+export interface ThreadTime {
+  active: number;
+  idle: number;
+}
+
+/** What the runtime offers to tell the main thread's busy time. */
+export interface ThreadTimeSources {
+  /** True once Node's own event loop runs, so its utilization is measured. */
+  loopStarted: () => boolean;
+  /** The event loop's busy and idle time (`performance.eventLoopUtilization`). */
+  loopUtilization: () => ThreadTime;
+  /** This thread's CPU time in microseconds, where the runtime has it (Node 22.15, 23.9). */
+  threadCpu?: () => { user: number; system: number };
+  /** Milliseconds, monotonic. */
+  now: () => number;
+}
+
+/**
+ * The main thread's busy time from the source that works in this process, chosen at the
+ * first reading and kept (the readings are subtracted from each other, so they must all
+ * come from one clock).
+ *
+ * Node measures its event loop's idle time only where Node runs the loop itself: `node`
+ * and `haul serve`. In Electron's main process Chromium's message loop runs and Node's
+ * loop is stepped from it, its start is never marked, and the utilization reads 0 busy
+ * and 0 idle for good: the connection ramp would never see a busy thread there. The
+ * thread's own CPU time stands in then: all it ran, Chromium's tasks included, which is
+ * what keeps a download's bytes waiting. Where neither exists, nothing reads as busy.
+ */
+export function mainThreadClock(sources: ThreadTimeSources): () => ThreadTime {
+  let read: (() => ThreadTime) | null = null;
+  const fromCpu = (threadCpu: () => { user: number; system: number }): (() => ThreadTime) => {
+    const since = sources.now();
+    const used = (): number => {
+      const { user, system } = threadCpu();
+      return (user + system) / 1000;
+    };
+    const base = used();
+    return () => {
+      const active = used() - base;
+      return { active, idle: Math.max(0, sources.now() - since - active) };
+    };
+  };
+  return () => {
+    read ??= sources.loopStarted() || !sources.threadCpu ? sources.loopUtilization : fromCpu(sources.threadCpu);
+    return read();
+  };
+}
+
+type ThreadCpuUsage = () => { user: number; system: number };
+
+/** The main thread's clock of this process (see mainThreadClock). */
+export function processThreadClock(): () => ThreadTime {
+  const threadCpu = (process as { threadCpuUsage?: ThreadCpuUsage }).threadCpuUsage;
+  return mainThreadClock({
+    loopStarted: () => performance.nodeTiming.loopStart > 0,
+    loopUtilization: () => performance.eventLoopUtilization(),
+    threadCpu: threadCpu ? () => threadCpu.call(process) : undefined,
+    now: () => performance.now(),
+  });
+}
