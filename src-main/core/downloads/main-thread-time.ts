@@ -21,12 +21,14 @@ export interface ThreadTimeSources {
  * first reading and kept (the readings are subtracted from each other, so they must all
  * come from one clock).
  *
- * Node measures its event loop's idle time only where Node runs the loop itself: `node`
- * and `haul serve`. In Electron's main process Chromium's message loop runs and Node's
- * loop is stepped from it, its start is never marked, and the utilization reads 0 busy
- * and 0 idle for good: the connection ramp would never see a busy thread there. The
- * thread's own CPU time stands in then: all it ran, Chromium's tasks included, which is
- * what keeps a download's bytes waiting. Where neither exists, nothing reads as busy.
+ * Node's utilization reads 0 busy and 0 idle until the loop's start is marked, which Node
+ * does where it runs the loop itself (`node`, `haul serve`). Electron's main process runs
+ * Chromium's message loop and steps Node's from it; its source (shell/common/
+ * node_bindings.cc) marks no loop start and turns on no idle-time metrics, so the
+ * connection ramp would never see a busy thread there. The thread's own CPU time stands
+ * in then (Electron 45 runs Node 24, which has it): all the thread ran, Chromium's tasks
+ * included, which is what keeps a download's bytes waiting. Where neither is there,
+ * nothing reads as busy.
  */
 export function mainThreadClock(sources: ThreadTimeSources): () => ThreadTime {
   let read: (() => ThreadTime) | null = null;
