@@ -4,14 +4,17 @@ export interface ThreadTime {
   idle: number;
 }
 
+/** This thread's CPU time so far, microseconds (`process.threadCpuUsage`). */
+type ThreadCpuUsage = () => { user: number; system: number };
+
 /** What the runtime offers to tell the main thread's busy time. */
 export interface ThreadTimeSources {
   /** True once Node's own event loop runs, so its utilization is measured. */
   loopStarted: () => boolean;
   /** The event loop's busy and idle time (`performance.eventLoopUtilization`). */
   loopUtilization: () => ThreadTime;
-  /** This thread's CPU time in microseconds, where the runtime has it (Node 22.15, 23.9). */
-  threadCpu?: () => { user: number; system: number };
+  /** Where the runtime has it: Node 22.15 and 23.9 on. */
+  threadCpu?: ThreadCpuUsage;
   /** Milliseconds, monotonic. */
   now: () => number;
 }
@@ -32,7 +35,7 @@ export interface ThreadTimeSources {
  */
 export function mainThreadClock(sources: ThreadTimeSources): () => ThreadTime {
   let read: (() => ThreadTime) | null = null;
-  const fromCpu = (threadCpu: () => { user: number; system: number }): (() => ThreadTime) => {
+  const fromCpu = (threadCpu: ThreadCpuUsage): (() => ThreadTime) => {
     const since = sources.now();
     const used = (): number => {
       const { user, system } = threadCpu();
@@ -49,8 +52,6 @@ export function mainThreadClock(sources: ThreadTimeSources): () => ThreadTime {
     return read();
   };
 }
-
-type ThreadCpuUsage = () => { user: number; system: number };
 
 /** The main thread's clock of this process (see mainThreadClock). */
 export function processThreadClock(): () => ThreadTime {
