@@ -1,15 +1,21 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveSettings } from './engine-options';
-import { mainThreadClock, processThreadClock, type ThreadTime, type ThreadTimeSources } from './main-thread-time';
+import {
+  mainThreadClock,
+  measuresLoop,
+  processThreadClock,
+  type ThreadTime,
+  type ThreadTimeSources,
+} from './main-thread-time';
 import { RampFeed } from './ramp-feed';
 
 const MiB = 1024 * 1024;
 
 /** A runtime whose clocks the test moves: wall time, the thread's CPU and the loop's own. */
-function runtime({ loopStarted, threadCpu }: { loopStarted: boolean; threadCpu: boolean }) {
-  const state = { now: 0, cpuMs: 0, loopStarted, loop: { active: 0, idle: 0 } };
+function runtime({ loopMeasured, threadCpu }: { loopMeasured: boolean; threadCpu: boolean }) {
+  const state = { now: 0, cpuMs: 0, loopMeasured, loop: { active: 0, idle: 0 } };
   const sources: ThreadTimeSources = {
-    loopStarted: () => state.loopStarted,
+    loopMeasured: () => state.loopMeasured,
     loopUtilization: () => ({ ...state.loop }),
     threadCpu: threadCpu ? () => ({ user: state.cpuMs * 700, system: state.cpuMs * 300 }) : undefined,
     now: () => state.now,
@@ -23,15 +29,15 @@ describe('the main thread clock', () => {
   });
 
   it("reads the event loop's utilization where Node runs the loop", () => {
-    const { state, sources } = runtime({ loopStarted: true, threadCpu: true });
+    const { state, sources } = runtime({ loopMeasured: true, threadCpu: true });
     const clock = mainThreadClock(sources);
     state.loop = { active: 12, idle: 30 };
     state.cpuMs = 99;
     expect(clock()).toEqual({ active: 12, idle: 30 });
   });
 
-  it("reads the thread's CPU time where the loop's start is never marked, as in Electron's main process", () => {
-    const { state, sources } = runtime({ loopStarted: false, threadCpu: true });
+  it("reads the thread's CPU time where Node does not measure its loop, as in Electron's main process", () => {
+    const { state, sources } = runtime({ loopMeasured: false, threadCpu: true });
     state.now = 1000;
     state.cpuMs = 400;
     const clock = mainThreadClock(sources);
@@ -43,10 +49,10 @@ describe('the main thread clock', () => {
   });
 
   it('keeps the clock it started with, so readings can be subtracted', () => {
-    const { state, sources } = runtime({ loopStarted: false, threadCpu: true });
+    const { state, sources } = runtime({ loopMeasured: false, threadCpu: true });
     const clock = mainThreadClock(sources);
     clock();
-    state.loopStarted = true;
+    state.loopMeasured = true;
     state.loop = { active: 5000, idle: 5000 };
     state.now = 50;
     state.cpuMs = 20;
@@ -54,10 +60,19 @@ describe('the main thread clock', () => {
   });
 
   it('reads nothing as busy where neither is there', () => {
-    const { state, sources } = runtime({ loopStarted: false, threadCpu: false });
+    const { state, sources } = runtime({ loopMeasured: false, threadCpu: false });
     const clock = mainThreadClock(sources);
     state.now = 100;
     expect(clock()).toEqual({ active: 0, idle: 0 });
+  });
+
+  it('tells a measured loop by its marked start and its idle time', () => {
+    // Before the loop starts, as Node reports it.
+    expect(measuresLoop({ loopStart: -1, idleTime: 0 })).toBe(false);
+    // A start marked without idle-time metrics: the utilization would read a full thread.
+    expect(measuresLoop({ loopStart: 120, idleTime: 0 })).toBe(false);
+    expect(measuresLoop({ loopStart: 120, idleTime: 4.5 })).toBe(true);
+    expect(measuresLoop(performance.nodeTiming)).toBe(true);
   });
 
   it("measures this process's main thread", () => {
@@ -73,7 +88,7 @@ describe('the main thread clock', () => {
     vi.useFakeTimers();
     /** When a 20 MiB/s download of 256 MiB first tries more connections, in ms; null: not in 400 ms. */
     const trialAt = (busyShare: number, clockOf: (sources: ThreadTimeSources) => () => ThreadTime) => {
-      const { state, sources } = runtime({ loopStarted: false, threadCpu: true });
+      const { state, sources } = runtime({ loopMeasured: false, threadCpu: true });
       const start = Date.now();
       const settings = resolveSettings({ now: () => Date.now(), loopTime: clockOf(sources) });
       const feed = new RampFeed(settings, 8, 8, 0);
