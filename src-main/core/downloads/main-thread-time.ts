@@ -30,9 +30,10 @@ export interface ThreadTimeSources {
  * steps Node's from it; its source (shell/common/node_bindings.cc) marks no loop start
  * and turns on no idle-time metrics, so the connection ramp would never see a busy thread
  * there (and, with the start marked but no idle time, would see it always busy). The
- * thread's own CPU time stands in then (Electron 45 runs Node 24, which has it): all the
- * thread ran, Chromium's tasks included, which is what keeps a download's bytes waiting.
- * Where neither is there, nothing reads as busy.
+ * thread's own CPU time stands in then (Electron 45 declares Node 24's types, and Node has
+ * it from 22.15): all the thread ran, Chromium's tasks included, which is what keeps a
+ * download's bytes waiting. Where neither is there, nothing reads as busy. Not run in
+ * Electron here (no Electron binary on the development machine).
  */
 export function mainThreadClock(sources: ThreadTimeSources): () => ThreadTime {
   let read: (() => ThreadTime) | null = null;
