@@ -2,9 +2,11 @@
  * The loopback file server of the download benchmark. Every peer downloads from it in
  * the same run; it counts, per run key, the requests it answered and the body bytes it
  * handed to the socket, so over-fetch is measured where it costs: at the server.
- * Query parameters: `rate` (bytes/s per connection), `reset` (the first answer that
- * reaches this file offset is cut there with a TCP reset, once per key) and `key`
- * (which counter the request adds to; one per peer and run).
+ * Query parameters: `rate` (bytes/s of each answer, and so of each connection, which
+ * carries one answer at a time: an answer's first 256 KiB piece goes at once, and after
+ * each piece, the last too, it waits until the rate allows what it sent), `reset` (the
+ * first answer that reaches this file offset is cut there with a TCP reset, once per
+ * key) and `key` (which counter the request adds to; one per peer and run).
  */
 import { createReadStream } from 'node:fs';
 import { createServer } from 'node:http';
