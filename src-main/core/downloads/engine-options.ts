@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici-parts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter';
 import { pinningConnector, type CertificatePins } from './tls-trust';
-import { processThreadClock } from './main-thread-time';
+import { processThreadClock, type ThreadTime } from './main-thread-time';
 
 export interface DownloadEngineOptions {
   /**
@@ -86,7 +86,7 @@ export interface DownloadEngineOptions {
    * limit is then Haul's CPU, not the server. @default the event loop's utilization, or
    * the thread's CPU time where Node does not run the loop (see main-thread-time.ts)
    */
-  loopTime?: () => { active: number; idle: number };
+  loopTime?: () => ThreadTime;
 }
 
 export type EngineSettings = Required<
