@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SlabPool, slabBytes } from './aligned-slabs';
 import { PartFile } from './part-file';
 import { randomBody, sha256, tempDir } from './test-context';
 
@@ -45,5 +46,91 @@ describe('part file', () => {
     expect(head.toString()).toBe('byte');
     await again!.close();
     expect(await PartFile.reopen(join(dir, 'gone.part'))).toBeNull();
+  });
+
+  describe.runIf(process.platform === 'linux')('direct writes', () => {
+    /** The flags of every descriptor this process has open on `path` (from /proc). */
+    async function openFlags(path: string): Promise<number[]> {
+      const flags: number[] = [];
+      for (const fd of await readdir('/proc/self/fd')) {
+        const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+        if (target !== path) continue;
+        const info = await readFile(`/proc/self/fdinfo/${fd}`, 'utf8').catch(() => '');
+        const octal = /^flags:\s+(\d+)/mu.exec(info)?.[1];
+        if (octal) flags.push(parseInt(octal, 8));
+      }
+      return flags;
+    }
+    const O_DIRECT = 0o40000;
+
+    it('write unaligned writes from many connections at once, each byte where it belongs', async () => {
+      const path = join(await tempDir(), 'd.part');
+      const part = await PartFile.create(path);
+      const body = randomBody(9 * 1024 * 1024 + 777);
+      // Four connections' segments at odd boundaries, each written in odd-sized batches
+      // of odd-sized chunks, all at once.
+      const segments = [
+        [0, 1_000_001],
+        [1_000_001, 4_194_305],
+        [4_194_305, 6_000_000],
+        [6_000_000, body.length],
+      ] as const;
+      const writes: Promise<void>[] = [];
+      for (const [s, [start, end]] of segments.entries()) {
+        for (let at = start; at < end;) {
+          const batch = Math.min(700_001 + s * 131_072, end - at);
+          const chunks: Buffer[] = [];
+          for (let c = at; c < at + batch; c += 65_521) chunks.push(body.subarray(c, Math.min(c + 65_521, at + batch)));
+          writes.push(part.write(chunks, at));
+          at += batch;
+        }
+      }
+      await Promise.all(writes);
+      expect((await openFlags(path)).some((flags) => (flags & O_DIRECT) !== 0)).toBe(true);
+      const back = Buffer.alloc(1000);
+      expect(await part.read(back, 4_194_000)).toBe(1000);
+      expect(back.equals(body.subarray(4_194_000, 4_195_000))).toBe(true);
+      await part.sync();
+      await part.close();
+      expect(await openFlags(path)).toEqual([]);
+      expect(sha256(await readFile(path))).toBe(sha256(body));
+    });
+
+    it('are not made for small writes, nor when not wanted', async () => {
+      const dir = await tempDir();
+      const small = await PartFile.create(join(dir, 's.part'));
+      await small.write([randomBody(64 * 1024 + 100)], 100);
+      expect(await openFlags(join(dir, 's.part'))).toHaveLength(1);
+      await small.close();
+      const body = randomBody(4 * 1024 * 1024);
+      const cached = await PartFile.create(join(dir, 'c.part'), { direct: false });
+      await cached.write([body], 0);
+      expect((await openFlags(join(dir, 'c.part'))).map((flags) => flags & O_DIRECT)).toEqual([0]);
+      await cached.close();
+      expect(sha256(await readFile(join(dir, 'c.part')))).toBe(sha256(body));
+    });
+
+    it('fall back to the page cache for good where the kernel refuses them', async () => {
+      // Memory off the alignment: the kernel refuses the direct write (EINVAL).
+      class Unaligned extends SlabPool {
+        taken = 0;
+        override take(): Buffer {
+          this.taken += 1;
+          return Buffer.alloc(slabBytes + 1).subarray(1);
+        }
+        override give(): void {}
+      }
+      const slabs = new Unaligned();
+      const path = join(await tempDir(), 'u.part');
+      const part = await PartFile.create(path, { slabs });
+      const body = randomBody(3 * 1024 * 1024);
+      await part.write([body.subarray(0, 1024 * 1024)], 0);
+      const taken = slabs.taken;
+      expect(taken).toBe(4);
+      await part.write([body.subarray(1024 * 1024)], 1024 * 1024);
+      expect(slabs.taken).toBe(taken);
+      await part.close();
+      expect(sha256(await readFile(path))).toBe(sha256(body));
+    });
   });
 });

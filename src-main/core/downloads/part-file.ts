@@ -1,6 +1,7 @@
 import { close, constants, fdatasync, fstat, ftruncate, open, read, writev, type Stats } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { copyToSlabs, directAlignment, slabPool, type SlabPool } from './aligned-slabs';
 import { diskFailure } from './failures';
 
 // Never follow a symbolic link planted where the partial file goes (0 where unsupported).
@@ -70,9 +71,47 @@ const closeFile = promisify(close);
 
 type Done<T> = (error: NodeJS.ErrnoException | null, value?: T) => void;
 
+/** Linux's flag for writes that bypass the page cache; undefined elsewhere. */
+const directFlag: number | undefined = process.platform === 'linux' ? constants.O_DIRECT : undefined;
+
+/** A write's aligned middle shorter than this goes through the page cache. @default 64 KiB */
+const minDirectBytes = 64 * 1024;
+
+export interface PartFileOptions {
+  /**
+   * Write the aligned middle of large writes past the page cache (Linux). The kernel's
+   * copy of written bytes into the page cache was the largest CPU cost of a fast download
+   * where measured (docs/performance.md); a direct write hands the disk the bytes without
+   * it. A write's
+   * unaligned ends, and everything where the file system refuses, go through the page
+   * cache as before. @default true where the platform has it
+   */
+  direct?: boolean;
+  /** Where the aligned memory comes from. @default slabPool */
+  slabs?: SlabPool;
+}
+
+/** The bytes [from, to) of `chunks` laid end to end, as views of them. */
+function cut(chunks: readonly Buffer[], from: number, to: number): Buffer[] {
+  const views: Buffer[] = [];
+  let at = 0;
+  for (const chunk of chunks) {
+    const start = Math.max(from - at, 0);
+    const end = Math.min(to - at, chunk.length);
+    if (end > start) views.push(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+    at += chunk.length;
+    if (at >= to) break;
+  }
+  return views;
+}
+
+const alignDown = (n: number): number => n - (n % directAlignment);
+const alignUp = (n: number): number => alignDown(n + directAlignment - 1);
+
 /**
  * The `.part` file: positioned writes from any number of connections, and a sync that
- * makes written bytes durable before their offsets are recorded. File system errors
+ * makes written bytes durable before their offsets are recorded. Large writes go past
+ * the page cache through a second descriptor (`PartFileOptions.direct`). File system errors
  * come out as `disk` failures. Closing waits for the calls still running on the
  * descriptor, and none starts after it (a descriptor closed under a running write could
  * be another file's by the time the write runs), as a `FileHandle` does.
@@ -83,22 +122,34 @@ export class PartFile implements PartBytes {
   private running = 0;
   private idle: (() => void) | null = null;
   private closing: Promise<void> | null = null;
+  /**
+   * The descriptor for direct writes, opened at the first write that has a large enough
+   * middle; null when it could not be opened.
+   */
+  private direct: Promise<number | null> | null = null;
+  /** Direct writes are not wanted, or the kernel refused one: all go through the page cache. */
+  private directOff: boolean;
+  private readonly slabs: SlabPool;
 
   private constructor(
     private readonly fd: number,
     readonly path: string,
-  ) {}
+    options: PartFileOptions,
+  ) {
+    this.directOff = directFlag === undefined || options.direct === false;
+    this.slabs = options.slabs ?? slabPool;
+  }
 
   /** Creates the file; fails with EEXIST when anything (a link too) has that name. */
-  static async create(path: string): Promise<PartFile> {
+  static async create(path: string, options: PartFileOptions = {}): Promise<PartFile> {
     const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | noFollow;
-    return new PartFile(await openFile(path, flags, 0o644), path);
+    return new PartFile(await openFile(path, flags, 0o644), path, options);
   }
 
   /** Opens an existing partial file for resume; null when it is gone. */
-  static async reopen(path: string): Promise<PartFile | null> {
+  static async reopen(path: string, options: PartFileOptions = {}): Promise<PartFile | null> {
     try {
-      const part = new PartFile(await openFile(path, constants.O_RDWR | noFollow), path);
+      const part = new PartFile(await openFile(path, constants.O_RDWR | noFollow), path, options);
       let isFile = false;
       try {
         isFile = (await part.call<Stats>((done) => fstat(part.fd, done))).isFile();
@@ -112,18 +163,27 @@ export class PartFile implements PartBytes {
     }
   }
 
-  /** Runs one call on the descriptor, counted so that `close` waits for it. */
-  private call<T>(start: (done: Done<T>) => void): Promise<T> {
+  private closed(): Error {
+    return Object.assign(new Error(`${this.path} is already closed.`), { code: 'EBADF' });
+  }
+
+  private over(): void {
+    this.running -= 1;
+    if (this.running === 0) this.idle?.();
+  }
+
+  /**
+   * Runs one call on the descriptor, counted so that `close` waits for it. `within` a
+   * write that started before `close`, it runs even once `close` was asked.
+   */
+  private call<T>(start: (done: Done<T>) => void, within = false): Promise<T> {
     return new Promise((resolve, reject) => {
-      if (this.closing) {
-        reject(Object.assign(new Error(`${this.path} is already closed.`), { code: 'EBADF' }));
+      if (this.closing && !within) {
+        reject(this.closed());
         return;
       }
       this.running += 1;
-      const over = (): void => {
-        this.running -= 1;
-        if (this.running === 0) this.idle?.();
-      };
+      const over = (): void => this.over();
       try {
         start((error, value) => {
           over();
@@ -142,25 +202,86 @@ export class PartFile implements PartBytes {
     throw diskFailure(error, this.path) ?? error;
   }
 
-  async write(chunks: readonly Buffer[], position: number): Promise<void> {
+  /**
+   * Writes `chunks` from `position`. A large write's aligned middle is copied into aligned
+   * memory and written directly; its two ends (under `directAlignment` each) go through
+   * the page cache, so direct and cached writes never share a block of the file. Counted
+   * as one call from start to end, so that `close` waits for all of it.
+   */
+  write(chunks: readonly Buffer[], position: number): Promise<void> {
+    if (this.closing) return Promise.reject(this.closed());
+    this.running += 1;
+    return this.writeNow(chunks, position).finally(() => this.over());
+  }
+
+  private async writeNow(chunks: readonly Buffer[], position: number): Promise<void> {
+    let total = 0;
+    for (const chunk of chunks) total += chunk.length;
+    const from = alignUp(position) - position;
+    const to = alignDown(position + total) - position;
+    if (to - from < minDirectBytes || this.directOff || (await this.directDescriptor()) === null) {
+      await this.writeCached(chunks, position);
+      return;
+    }
+    const slabs = copyToSlabs(chunks, from, to, this.slabs);
+    // Every part runs to its end before the slabs go back: a write still running reads them.
+    const results = await Promise.allSettled([
+      this.writeCached(cut(chunks, 0, from), position),
+      this.writeDirect(slabs, position + from),
+      this.writeCached(cut(chunks, to, total), position + to),
+    ]);
+    this.slabs.give(slabs);
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
+  }
+
+  /**
+   * The descriptor for direct writes, opened on first use through /proc/self/fd: the file
+   * this part file has open, whatever its name points at by now. Null where that or the
+   * direct flag is refused (a file system without direct writes, no /proc).
+   */
+  private directDescriptor(): Promise<number | null> {
+    this.direct ??= this.call<number>(
+      (done) => open(`/proc/self/fd/${this.fd}`, constants.O_WRONLY | directFlag!, done),
+      true,
+    ).catch(() => null);
+    return this.direct;
+  }
+
+  /** Writes aligned `slabs` directly from `position`; through the page cache where the kernel refuses. */
+  private async writeDirect(slabs: readonly Buffer[], position: number): Promise<void> {
+    const fd = this.directOff ? null : await this.directDescriptor();
+    let rest = slabs;
+    let at = position;
+    if (fd !== null) {
+      this.writes += 1;
+      try {
+        const written = await this.call<number>((done) => writev(fd, slabs, position, done), true);
+        let total = 0;
+        for (const slab of slabs) total += slab.length;
+        // A short write: the rest through the page cache.
+        rest = cut(slabs, written, total);
+        at += written;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EINVAL') this.fail(error);
+        // The kernel does not take direct writes here (alignment, file system): stop trying.
+        // The descriptor stays open until `close`: a write queued on it may not have run yet.
+        this.directOff = true;
+      }
+    }
+    if (rest.length > 0) await this.writeCached(rest, at);
+  }
+
+  private async writeCached(chunks: readonly Buffer[], position: number): Promise<void> {
     let offset = position;
     let pending = chunks.filter((chunk) => chunk.length > 0);
+    if (pending.length === 0) return;
     this.writes += 1;
     try {
       while (pending.length > 0) {
-        const bytesWritten = await this.call<number>((done) => writev(this.fd, pending, offset, done));
+        const bytesWritten = await this.call<number>((done) => writev(this.fd, pending, offset, done), true);
         offset += bytesWritten;
         // A short write is legal: continue with what is left.
-        let skip = bytesWritten;
-        const rest: Buffer[] = [];
-        for (const chunk of pending) {
-          if (skip >= chunk.length) skip -= chunk.length;
-          else {
-            rest.push(skip > 0 ? chunk.subarray(skip) : chunk);
-            skip = 0;
-          }
-        }
-        pending = rest;
+        pending = cut(pending, bytesWritten, Infinity);
       }
     } catch (error) {
       this.fail(error);
@@ -198,6 +319,8 @@ export class PartFile implements PartBytes {
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+      const direct = await this.direct;
+      if (direct !== null && direct !== undefined) await closeFile(direct).catch(() => undefined);
       await closeFile(this.fd).catch(() => undefined);
     })();
     return this.closing;
