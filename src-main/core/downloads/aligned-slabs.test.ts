@@ -58,9 +58,9 @@ describe('aligned slabs', () => {
     // Still lent: nothing is let go.
     expect(pool.held).toBe(32);
     pool.give([again]);
-    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(200);
     pool.give([pool.take()]);
-    vi.advanceTimersByTime(1999);
+    vi.advanceTimersByTime(249);
     expect(pool.held).toBe(32);
     vi.advanceTimersByTime(1);
     expect(pool.held).toBe(0);

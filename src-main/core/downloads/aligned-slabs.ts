@@ -11,8 +11,12 @@ export const slabBytes = 256 * 1024;
 /** Slabs carved out of one piece of memory. @default 32 (8 MiB) */
 const slabsPerArena = 32;
 
-/** How long slabs stay after the last one came back, for the next write. @default 2000 */
-const keepIdleMs = 2000;
+/**
+ * How long slabs stay after the last one came back, for the next write: less than the
+ * half second after which `haul serve` collects once it turns idle (idle-compact.ts), so
+ * that collection frees them. @default 250
+ */
+const keepIdleMs = 250;
 
 /** A WebAssembly page: the unit a WebAssembly.Memory is sized in. */
 const wasmPage = 64 * 1024;
