@@ -11,6 +11,11 @@ const noFollow = constants.O_NOFOLLOW ?? 0;
 export interface PartBytes {
   /** Writes `chunks` back to back from `position`, all of them. */
   write(chunks: readonly Buffer[], position: number): Promise<void>;
+  /**
+   * Like `write`, but copies `chunks` before it returns, so the caller may free them at
+   * once; null where this write would not copy them (then `write` is the call).
+   */
+  writeCopy?(chunks: readonly Buffer[], position: number): Promise<void> | null;
   read(buffer: Buffer, position: number): Promise<number>;
 }
 
@@ -203,32 +208,47 @@ export class PartFile implements PartBytes {
   }
 
   /**
-   * Writes `chunks` from `position`. A large write's aligned middle is copied into aligned
-   * memory and written directly; its two ends (under `directAlignment` each) go through
-   * the page cache, so direct and cached writes never share a block of the file. Counted
-   * as one call from start to end, so that `close` waits for all of it.
+   * Writes `chunks` from `position`: a large write as `writeCopy` does, the rest through
+   * the page cache. Counted as one call from start to end, so that `close` waits for all
+   * of it.
    */
   write(chunks: readonly Buffer[], position: number): Promise<void> {
+    const copy = this.writeCopy(chunks, position);
+    if (copy) return copy;
     if (this.closing) return Promise.reject(this.closed());
     this.running += 1;
-    return this.writeNow(chunks, position).finally(() => this.over());
+    return this.writeCached(chunks, position).finally(() => this.over());
   }
 
-  private async writeNow(chunks: readonly Buffer[], position: number): Promise<void> {
+  /**
+   * A large write, copied before this returns: its aligned middle into aligned memory,
+   * written directly, and its two ends (under `directAlignment` each) through the page
+   * cache, so direct and cached writes never share a block of the file. Null for a write
+   * too small, or with direct writes off.
+   */
+  writeCopy(chunks: readonly Buffer[], position: number): Promise<void> | null {
+    if (this.directOff || this.closing) return null;
     let total = 0;
     for (const chunk of chunks) total += chunk.length;
     const from = alignUp(position) - position;
     const to = alignDown(position + total) - position;
-    if (to - from < minDirectBytes || this.directOff || (await this.directDescriptor()) === null) {
-      await this.writeCached(chunks, position);
-      return;
-    }
+    if (to - from < minDirectBytes) return null;
+    const head = Buffer.concat(cut(chunks, 0, from));
+    const tail = Buffer.concat(cut(chunks, to, total));
     const slabs = copyToSlabs(chunks, from, to, this.slabs);
+    this.running += 1;
+    return this.writeCopied(head, slabs, tail, position).finally(() => this.over());
+  }
+
+  private async writeCopied(head: Buffer, slabs: readonly Buffer[], tail: Buffer, position: number): Promise<void> {
+    const middle = position + head.length;
+    let end = middle;
+    for (const slab of slabs) end += slab.length;
     // Every part runs to its end before the slabs go back: a write still running reads them.
     const results = await Promise.allSettled([
-      this.writeCached(cut(chunks, 0, from), position),
-      this.writeDirect(slabs, position + from),
-      this.writeCached(cut(chunks, to, total), position + to),
+      this.writeCached([head], position),
+      this.writeDirect(slabs, middle),
+      this.writeCached([tail], end),
     ]);
     this.slabs.give(slabs);
     for (const result of results) if (result.status === 'rejected') throw result.reason;
@@ -243,7 +263,10 @@ export class PartFile implements PartBytes {
     this.direct ??= this.call<number>(
       (done) => open(`/proc/self/fd/${this.fd}`, constants.O_WRONLY | directFlag!, done),
       true,
-    ).catch(() => null);
+    ).catch(() => {
+      this.directOff = true;
+      return null;
+    });
     return this.direct;
   }
 

@@ -124,6 +124,26 @@ describe('segment writer', () => {
     await part.close();
   });
 
+  it.runIf(process.platform === 'linux')('frees the chunks a part file copied at once, before they land', async () => {
+    const path = join(await tempDir(), 'p.part');
+    const part = await PartFile.create(path);
+    const chunks = Array.from({ length: 24 }, () => Buffer.from(randomBody(64 * 1024)));
+    const body = Buffer.concat(chunks);
+    const segment = { start: 0, end: body.length, pos: 0 };
+    const digest = new FileDigest(undefined);
+    const writer = new SegmentWriter(part, digest, segment, () => undefined, { release: true, batch: 512 * 1024 });
+    for (const chunk of chunks.slice(0, 8)) expect(writer.add(chunk)).toBeNull();
+    // The batch went to the part file, which copied it for a direct write: freed, not landed.
+    expect(chunks.slice(0, 8).every((chunk) => chunk.length === 0)).toBe(true);
+    expect(segment.pos).toBe(0);
+    for (const chunk of chunks.slice(8)) await writer.add(chunk);
+    await writer.drain();
+    expect(segment.pos).toBe(body.length);
+    expect((await readFile(path)).equals(body)).toBe(true);
+    expect((await digest.finish(part, body.length)).sha256).toBe(sha256(body));
+    await part.close();
+  });
+
   it('keeps the chunks the hash still waits for: hashed from memory, not read back', async () => {
     const path = join(await tempDir(), 'k.part');
     const part = await PartFile.create(path);

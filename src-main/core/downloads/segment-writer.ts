@@ -38,7 +38,10 @@ export interface SegmentWriterOptions {
   batch?: number;
   /** How long gathered bytes may wait for more. @default batchAgeMs */
   ageMs?: number;
-  /** The chunks are the socket's own, nobody else's to read: freed once written. @default false */
+  /**
+   * The chunks are the socket's own, nobody else's to read: freed once written, or once
+   * the part file copied them (`PartBytes.writeCopy`). @default false
+   */
   release?: boolean;
 }
 
@@ -129,15 +132,19 @@ export class SegmentWriter {
       this.chunks = [];
       this.gathered = 0;
       this.at = end;
-      const write = this.part.write(chunks, at);
+      // A part file may copy a large batch (into aligned memory for a direct write).
+      const copy = this.part.writeCopy?.(chunks, at) ?? null;
+      const write = copy ?? this.part.write(chunks, at);
       write.catch(ignore);
       // Hashed while the write runs on the thread pool.
       const kept = this.digest.wrote(chunks, at);
+      // Copied (or on disk) and hashed: their memory goes now, not at V8's next collection.
+      const release = this.release && !kept;
+      if (release && copy) releaseChunks(chunks);
       // In file order: a later batch that lands first waits for the earlier ones.
       this.landed = Promise.all([this.landed, write]).then(() => {
         segment.pos = Math.max(segment.pos, end);
-        // On disk and hashed: their memory goes now, not at V8's next collection.
-        if (this.release && !kept) releaseChunks(chunks);
+        if (release && !copy) releaseChunks(chunks);
         onLanded(bytes);
       });
       this.landed.catch(ignore);
