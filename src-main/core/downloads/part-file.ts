@@ -79,6 +79,9 @@ type Done<T> = (error: NodeJS.ErrnoException | null, value?: T) => void;
 /** Linux's flag for writes that bypass the page cache; undefined elsewhere. */
 const directFlag: number | undefined = process.platform === 'linux' ? constants.O_DIRECT : undefined;
 
+/** What a file system that does not take a direct write answers. */
+const refusals = new Set(['EINVAL', 'EOPNOTSUPP', 'ENOTSUP']);
+
 /** A write's aligned middle shorter than this goes through the page cache. @default 64 KiB */
 const minDirectBytes = 64 * 1024;
 
@@ -87,9 +90,8 @@ export interface PartFileOptions {
    * Write the aligned middle of large writes past the page cache (Linux). The kernel's
    * copy of written bytes into the page cache was the largest CPU cost of a fast download
    * where measured (docs/performance.md); a direct write hands the disk the bytes without
-   * it. A write's
-   * unaligned ends, and everything where the file system refuses, go through the page
-   * cache as before. @default true where the platform has it
+   * it. A write's unaligned ends, and everything where the file system refuses, go
+   * through the page cache as before. @default true where the platform has it
    */
   direct?: boolean;
   /** Where the aligned memory comes from. @default slabPool */
@@ -116,9 +118,9 @@ const alignUp = (n: number): number => alignDown(n + directAlignment - 1);
 /**
  * The `.part` file: positioned writes from any number of connections, and a sync that
  * makes written bytes durable before their offsets are recorded. Large writes go past
- * the page cache through a second descriptor (`PartFileOptions.direct`). File system errors
- * come out as `disk` failures. Closing waits for the calls still running on the
- * descriptor, and none starts after it (a descriptor closed under a running write could
+ * the page cache through a second descriptor (`PartFileOptions.direct`). File system
+ * errors come out as `disk` failures. Closing waits for the calls still running on the
+ * descriptors, and none starts after it (a descriptor closed under a running write could
  * be another file's by the time the write runs), as a `FileHandle` does.
  */
 export class PartFile implements PartBytes {
@@ -285,7 +287,7 @@ export class PartFile implements PartBytes {
         rest = cut(slabs, written, total);
         at += written;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EINVAL') this.fail(error);
+        if (!refusals.has((error as NodeJS.ErrnoException).code ?? '')) this.fail(error);
         // The kernel does not take direct writes here (alignment, file system): stop trying.
         // The descriptor stays open until `close`: a write queued on it may not have run yet.
         this.directOff = true;
