@@ -209,6 +209,23 @@ describe('checksums and processing', () => {
   });
 });
 
+describe('a reader that pauses the answer', () => {
+  it('loses no byte and no connection when it pauses right after a batch went to the disk', async () => {
+    // A speed limit pauses the answer inside the call that handed the disk a batch, which
+    // the part file copies for a direct write; the parser, paused there, still reads the
+    // chunk that call delivered.
+    const body = randomBody(24 * 1024 * 1024);
+    server.file('/paused.bin', body);
+    const from = server.log.length;
+    const t = makeContext(
+      testJob(server.url('/paused.bin'), await tempDir(), { connections: 1, speedLimit: 96 * 1024 * 1024 }),
+    );
+    const outcome = await engine(t.ctx);
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+    expect(server.log.slice(from).map((request) => request.range)).toEqual([null]);
+  });
+});
+
 describe('speed limits while running', () => {
   it('applies a per-download limit changed while the download runs', async () => {
     const body = randomBody(256 * 1024);

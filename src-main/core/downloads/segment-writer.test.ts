@@ -133,7 +133,10 @@ describe('segment writer', () => {
     const digest = new FileDigest(undefined);
     const writer = new SegmentWriter(part, digest, segment, () => undefined, { release: true, batch: 512 * 1024 });
     for (const chunk of chunks.slice(0, 8)) expect(writer.add(chunk)).toBeNull();
-    // The batch went to the part file, which copied it for a direct write: freed, not landed.
+    // The batch went to the part file, which copied it for a direct write: freed once the
+    // call that delivered the last chunk is over, not once it landed.
+    expect(chunks[7]!.length).toBe(64 * 1024);
+    await Promise.resolve();
     expect(chunks.slice(0, 8).every((chunk) => chunk.length === 0)).toBe(true);
     expect(segment.pos).toBe(0);
     for (const chunk of chunks.slice(8)) await writer.add(chunk);

@@ -140,7 +140,9 @@ export class SegmentWriter {
       const kept = this.digest.wrote(chunks, at);
       // Copied (or on disk) and hashed: their memory goes now, not at V8's next collection.
       const release = this.release && !kept;
-      if (release && copy) releaseChunks(chunks);
+      // Not before the call that delivered the last chunk is over: undici's parser, paused
+      // by this reader, still cuts what it has not parsed from that chunk.
+      if (release && copy) queueMicrotask(() => releaseChunks(chunks));
       // In file order: a later batch that lands first waits for the earlier ones.
       this.landed = Promise.all([this.landed, write]).then(() => {
         segment.pos = Math.max(segment.pos, end);
