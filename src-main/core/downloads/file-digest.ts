@@ -83,21 +83,31 @@ export class FileDigest {
    * True when it kept `chunks` (they must stay readable until the read-back takes them).
    */
   wrote(chunks: readonly Buffer[], position: number): boolean {
-    if (this.failure !== null) return false;
-    if (this.reading === null) {
-      if (position !== this.hashed) return false;
+    let bytes = 0;
+    for (const chunk of chunks) bytes += chunk.length;
+    const from = this.fromMemory(position, bytes);
+    if (from === 'now') {
       for (const chunk of chunks) this.update(chunk);
       if (this.hashed > this.target) this.target = this.hashed;
       return false;
     }
-    const last = this.waiting.at(-1);
-    if (position !== (last ? last.position + last.bytes : Math.max(this.target, this.hashed))) return false;
-    let bytes = 0;
-    for (const chunk of chunks) bytes += chunk.length;
-    if (this.waitingBytes + bytes > maxWaitingBytes) return false;
+    if (from === null) return false;
     this.waiting.push({ position, chunks, bytes });
     this.waitingBytes += bytes;
     return true;
+  }
+
+  /**
+   * How `bytes` bytes offered at `position` would be hashed: from memory now, from memory
+   * once the running read-back gets there (`wait`), or null: read back from the part file
+   * once they landed.
+   */
+  fromMemory(position: number, bytes: number): 'now' | 'wait' | null {
+    if (this.failure !== null) return null;
+    if (this.reading === null) return position === this.hashed ? 'now' : null;
+    const last = this.waiting.at(-1);
+    if (position !== (last ? last.position + last.bytes : Math.max(this.target, this.hashed))) return null;
+    return this.waitingBytes + bytes > maxWaitingBytes ? null : 'wait';
   }
 
   /**

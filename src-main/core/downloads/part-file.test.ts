@@ -81,7 +81,7 @@ describe('part file', () => {
           const batch = Math.min(700_001 + s * 131_072, end - at);
           const chunks: Buffer[] = [];
           for (let c = at; c < at + batch; c += 65_521) chunks.push(body.subarray(c, Math.min(c + 65_521, at + batch)));
-          writes.push(part.write(chunks, at));
+          writes.push(part.writeCopy(chunks, at) ?? part.write(chunks, at));
           at += batch;
         }
       }
@@ -96,18 +96,35 @@ describe('part file', () => {
       expect(sha256(await readFile(path))).toBe(sha256(body));
     });
 
-    it('are not made for small writes, nor when not wanted', async () => {
+    it('are not made for small writes, nor when not wanted, nor by `write`', async () => {
       const dir = await tempDir();
       const small = await PartFile.create(join(dir, 's.part'));
-      await small.write([randomBody(64 * 1024 + 100)], 100);
+      expect(small.writeCopy([randomBody(64 * 1024 + 100)], 100)).toBeNull();
+      await small.write([randomBody(8 * 1024 * 1024)], 0);
       expect(await openFlags(join(dir, 's.part'))).toHaveLength(1);
       await small.close();
       const body = randomBody(4 * 1024 * 1024);
       const cached = await PartFile.create(join(dir, 'c.part'), { direct: false });
+      expect(cached.writeCopy([body], 0)).toBeNull();
       await cached.write([body], 0);
       expect((await openFlags(join(dir, 'c.part'))).map((flags) => flags & O_DIRECT)).toEqual([0]);
       await cached.close();
       expect(sha256(await readFile(join(dir, 'c.part')))).toBe(sha256(body));
+    });
+
+    it("are over before the file closes, and the copy is the caller's to free at once", async () => {
+      const path = join(await tempDir(), 'w.part');
+      const part = await PartFile.create(path);
+      const body = randomBody(6 * 1024 * 1024 + 5);
+      const chunks = [Buffer.from(body.subarray(0, 3_000_001)), Buffer.from(body.subarray(3_000_001))];
+      const order: string[] = [];
+      const write = part.writeCopy(chunks, 0)!.then(() => order.push('write'));
+      for (const chunk of chunks) chunk.fill(0);
+      const closed = part.close().then(() => order.push('close'));
+      await Promise.all([write, closed]);
+      expect(order).toEqual(['write', 'close']);
+      expect(sha256(await readFile(path))).toBe(sha256(body));
+      expect(await openFlags(path)).toEqual([]);
     });
 
     it('fall back to the page cache for good where the kernel refuses them', async () => {
@@ -124,9 +141,10 @@ describe('part file', () => {
       const path = join(await tempDir(), 'u.part');
       const part = await PartFile.create(path, { slabs });
       const body = randomBody(3 * 1024 * 1024);
-      await part.write([body.subarray(0, 1024 * 1024)], 0);
+      await part.writeCopy([body.subarray(0, 1024 * 1024)], 0);
       const taken = slabs.taken;
       expect(taken).toBe(4);
+      expect(part.writeCopy([body.subarray(1024 * 1024)], 1024 * 1024)).toBeNull();
       await part.write([body.subarray(1024 * 1024)], 1024 * 1024);
       expect(slabs.taken).toBe(taken);
       await part.close();

@@ -13,7 +13,8 @@ export interface PartBytes {
   write(chunks: readonly Buffer[], position: number): Promise<void>;
   /**
    * Like `write`, but copies `chunks` before it returns, so the caller may free them at
-   * once; null where this write would not copy them (then `write` is the call).
+   * once, and may write them past the page cache; null where this write would not copy
+   * them (then `write` is the call).
    */
   writeCopy?(chunks: readonly Buffer[], position: number): Promise<void> | null;
   read(buffer: Buffer, position: number): Promise<number>;
@@ -209,14 +210,8 @@ export class PartFile implements PartBytes {
     throw diskFailure(error, this.path) ?? error;
   }
 
-  /**
-   * Writes `chunks` from `position`: a large write as `writeCopy` does, the rest through
-   * the page cache. Counted as one call from start to end, so that `close` waits for all
-   * of it.
-   */
+  /** Writes `chunks` from `position` through the page cache. */
   write(chunks: readonly Buffer[], position: number): Promise<void> {
-    const copy = this.writeCopy(chunks, position);
-    if (copy) return copy;
     if (this.closing) return Promise.reject(this.closed());
     this.running += 1;
     return this.writeCached(chunks, position).finally(() => this.over());
@@ -226,7 +221,8 @@ export class PartFile implements PartBytes {
    * A large write, copied before this returns: its aligned middle into aligned memory,
    * written directly, and its two ends (under `directAlignment` each) through the page
    * cache, so direct and cached writes never share a block of the file. Null for a write
-   * too small, or with direct writes off.
+   * too small, or with direct writes off. Each call is counted until it is over, so that
+   * `close` waits for all of it.
    */
   writeCopy(chunks: readonly Buffer[], position: number): Promise<void> | null {
     if (this.directOff || this.closing) return null;

@@ -147,6 +147,23 @@ describe('segment writer', () => {
     await part.close();
   });
 
+  it('writes bytes the hash will read back through the page cache, not copied', async () => {
+    const path = join(await tempDir(), 'a.part');
+    const part = await PartFile.create(path);
+    const chunks = Array.from({ length: 8 }, () => Buffer.from(randomBody(64 * 1024)));
+    // Another connection's segment, ahead of the hashed prefix (which is at 0).
+    const segment = { start: 4 * 1024 * 1024, end: 4 * 1024 * 1024 + 8 * 64 * 1024, pos: 4 * 1024 * 1024 };
+    const digest = new FileDigest(undefined);
+    const writer = new SegmentWriter(part, digest, segment, () => undefined, { release: true, batch: 512 * 1024 });
+    for (const chunk of chunks) expect(writer.add(chunk)).toBeNull();
+    await Promise.resolve();
+    // Not copied: the chunks themselves are being written, and kept until they landed.
+    expect(chunks.every((chunk) => chunk.length === 64 * 1024)).toBe(true);
+    await writer.drain();
+    expect(chunks.every((chunk) => chunk.length === 0)).toBe(true);
+    await part.close();
+  });
+
   it('keeps the chunks the hash still waits for: hashed from memory, not read back', async () => {
     const path = join(await tempDir(), 'k.part');
     const part = await PartFile.create(path);

@@ -132,8 +132,10 @@ export class SegmentWriter {
       this.chunks = [];
       this.gathered = 0;
       this.at = end;
-      // A part file may copy a large batch (into aligned memory for a direct write).
-      const copy = this.part.writeCopy?.(chunks, at) ?? null;
+      // A part file may copy a large batch into aligned memory for a direct write, which
+      // leaves nothing in the page cache: only for bytes the hash will not read back.
+      const readBack = this.digest.fromMemory(at, bytes) === null;
+      const copy = readBack ? null : (this.part.writeCopy?.(chunks, at) ?? null);
       const write = copy ?? this.part.write(chunks, at);
       write.catch(ignore);
       // Hashed while the write runs on the thread pool.
