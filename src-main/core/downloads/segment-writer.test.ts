@@ -6,6 +6,21 @@ import { PartFile } from './part-file';
 import { batchBytes, SegmentWriter } from './segment-writer';
 import { randomBody, sha256, tempDir, waitFor } from './test-context';
 
+/**
+ * A writer that owns its chunks (socket reads: each chunk a buffer of its own), `count`
+ * of 64 KiB, for a segment from `start`.
+ */
+async function owningWriter(name: string, count: number, start = 0, batch?: number) {
+  const path = join(await tempDir(), name);
+  const part = await PartFile.create(path);
+  const chunks = Array.from({ length: count }, () => Buffer.from(randomBody(64 * 1024)));
+  const body = Buffer.concat(chunks);
+  const segment = { start, end: start + body.length, pos: start };
+  const digest = new FileDigest(undefined);
+  const writer = new SegmentWriter(part, digest, segment, () => undefined, { release: true, batch });
+  return { path, part, chunks, body, segment, digest, writer };
+}
+
 describe('segment writer', () => {
   it('writes every byte at its offset and moves pos only past bytes already in the file', async () => {
     const path = join(await tempDir(), 'w.part');
@@ -108,14 +123,7 @@ describe('segment writer', () => {
   });
 
   it('frees the chunks it owns once they are on disk and hashed', async () => {
-    const path = join(await tempDir(), 'r.part');
-    const part = await PartFile.create(path);
-    // Socket reads: each chunk a buffer of its own.
-    const chunks = Array.from({ length: 40 }, () => Buffer.from(randomBody(64 * 1024)));
-    const body = Buffer.concat(chunks);
-    const segment = { start: 0, end: body.length, pos: 0 };
-    const digest = new FileDigest(undefined);
-    const writer = new SegmentWriter(part, digest, segment, () => undefined, { release: true });
+    const { path, part, chunks, body, digest, writer } = await owningWriter('r.part', 40);
     for (const chunk of chunks) await writer.add(chunk);
     await writer.drain();
     expect(chunks.every((chunk) => chunk.length === 0)).toBe(true);
@@ -125,13 +133,7 @@ describe('segment writer', () => {
   });
 
   it.runIf(process.platform === 'linux')('frees the chunks a part file copied at once, before they land', async () => {
-    const path = join(await tempDir(), 'p.part');
-    const part = await PartFile.create(path);
-    const chunks = Array.from({ length: 24 }, () => Buffer.from(randomBody(64 * 1024)));
-    const body = Buffer.concat(chunks);
-    const segment = { start: 0, end: body.length, pos: 0 };
-    const digest = new FileDigest(undefined);
-    const writer = new SegmentWriter(part, digest, segment, () => undefined, { release: true, batch: 512 * 1024 });
+    const { path, part, chunks, body, segment, digest, writer } = await owningWriter('p.part', 24, 0, 512 * 1024);
     for (const chunk of chunks.slice(0, 8)) expect(writer.add(chunk)).toBeNull();
     // The batch went to the part file, which copied it for a direct write: freed once the
     // call that delivered the last chunk is over, not once it landed.
@@ -148,13 +150,8 @@ describe('segment writer', () => {
   });
 
   it('writes bytes the hash will read back through the page cache, not copied', async () => {
-    const path = join(await tempDir(), 'a.part');
-    const part = await PartFile.create(path);
-    const chunks = Array.from({ length: 8 }, () => Buffer.from(randomBody(64 * 1024)));
     // Another connection's segment, ahead of the hashed prefix (which is at 0).
-    const segment = { start: 4 * 1024 * 1024, end: 4 * 1024 * 1024 + 8 * 64 * 1024, pos: 4 * 1024 * 1024 };
-    const digest = new FileDigest(undefined);
-    const writer = new SegmentWriter(part, digest, segment, () => undefined, { release: true, batch: 512 * 1024 });
+    const { part, chunks, writer } = await owningWriter('a.part', 8, 4 * 1024 * 1024, 512 * 1024);
     for (const chunk of chunks) expect(writer.add(chunk)).toBeNull();
     await Promise.resolve();
     // Not copied: the chunks themselves are being written, and kept until they landed.
