@@ -7,7 +7,7 @@ import { openResponse } from './http-request';
 import type { PartBytes } from './part-file';
 import { grantSize, type RateLimiter } from './rate-limiter';
 import { checkRangeResponse } from './response-check';
-import { batchBytesFor, SegmentWriter } from './segment-writer';
+import { batchBytesFor, queuedWritesFor, SegmentWriter } from './segment-writer';
 import { ifRangeValue, type TransferState } from './resume-state';
 import { segmentDone, type Segment } from './segments';
 
@@ -241,7 +241,11 @@ export class SegmentWorker {
       segment,
       (bytes) => this.host.landed(bytes),
       // The body's chunks come straight from the socket and are read here only.
-      { batch: batchBytesFor(this.host.connections), release: true },
+      {
+        batch: batchBytesFor(this.host.connections),
+        queue: queuedWritesFor(this.host.connections),
+        release: true,
+      },
     );
     this.cursor = segment.pos;
     let got = 0;

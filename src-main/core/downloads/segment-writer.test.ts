@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileDigest } from './file-digest';
 import { PartFile } from './part-file';
-import { batchBytes, SegmentWriter } from './segment-writer';
+import { batchBytes, queuedWritesFor, SegmentWriter } from './segment-writer';
 import { randomBody, sha256, tempDir, waitFor } from './test-context';
 
 /**
@@ -119,6 +119,23 @@ describe('segment writer', () => {
     await third;
     await writer.drain();
     expect(segment.pos).toBe(2000 + 3 * 4096);
+    await part.close();
+  });
+
+  it('queues three writes for one or two connections, two for more', async () => {
+    expect([1, 2, 3, 8].map(queuedWritesFor)).toEqual([3, 3, 2, 2]);
+    const part = await PartFile.create(join(await tempDir(), 'three.part'));
+    const segment = { start: 0, end: 4 * 4096, pos: 0 };
+    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, () => undefined, {
+      batch: 4096,
+      queue: queuedWritesFor(1),
+    });
+    for (let i = 0; i < 3; i += 1) expect(writer.add(randomBody(4096))).toBeNull();
+    const fourth = writer.add(randomBody(4096));
+    expect(fourth).not.toBeNull();
+    await fourth;
+    await writer.drain();
+    expect(segment.pos).toBe(4 * 4096);
     await part.close();
   });
 

@@ -17,11 +17,23 @@ export function batchBytesFor(connections: number): number {
 }
 
 /**
- * Writes one connection may have at the disk while it keeps reading. Reading never waits
- * for each write (that halves throughput on a fast link) yet memory stays bounded:
- * a connection holds at most this many batches plus the one it gathers. @default 2
+ * Writes one connection may have at the disk while it keeps reading, when the caller does
+ * not say. Reading never waits for each write (that halves throughput on a fast link) yet
+ * memory stays bounded: a connection holds at most this many batches plus the one it
+ * gathers. @default 2
  */
 const maxQueuedWrites = 2;
+
+/**
+ * The writes one connection among `connections` may have queued: three when one or two
+ * carry the file (a fast link, 2 MiB batches written directly, see part-file.ts), where
+ * with two the gigabyte's reader waited 0.6 s for the disk and with three took 0.2-0.3 s
+ * less, CPU the same; two when more share it, whose memory the peak row counts
+ * (docs/performance.md).
+ */
+export function queuedWritesFor(connections: number): number {
+  return connections <= 2 ? 3 : maxQueuedWrites;
+}
 
 /**
  * Gathered bytes are written at the latest this long after the first of them came, even
@@ -38,6 +50,8 @@ export interface SegmentWriterOptions {
   batch?: number;
   /** How long gathered bytes may wait for more. @default batchAgeMs */
   ageMs?: number;
+  /** Writes queued before the reader waits. @default 2 */
+  queue?: number;
   /**
    * The chunks are the socket's own, nobody else's to read: freed once written, or once
    * the part file copied them (`PartBytes.writeCopy`). @default false
@@ -64,6 +78,7 @@ export class SegmentWriter {
   private timer: NodeJS.Timeout | null = null;
   private readonly batch: number;
   private readonly ageMs: number;
+  private readonly maxQueued: number;
   private readonly release: boolean;
 
   constructor(
@@ -76,6 +91,7 @@ export class SegmentWriter {
     this.at = segment.pos;
     this.batch = options.batch ?? batchBytes;
     this.ageMs = options.ageMs ?? batchAgeMs;
+    this.maxQueued = options.queue ?? maxQueuedWrites;
     this.release = options.release ?? false;
   }
 
@@ -117,7 +133,7 @@ export class SegmentWriter {
    */
   flush(): Promise<void> | null {
     this.write();
-    return this.queue.length > maxQueuedWrites ? this.makeRoom() : null;
+    return this.queue.length > this.maxQueued ? this.makeRoom() : null;
   }
 
   private write(): void {
@@ -160,7 +176,7 @@ export class SegmentWriter {
   }
 
   private async makeRoom(): Promise<void> {
-    while (this.queue.length > maxQueuedWrites) await this.queue[0];
+    while (this.queue.length > this.maxQueued) await this.queue[0];
   }
 
   /** Writes what is gathered and waits until every write has landed. */
