@@ -35,8 +35,8 @@ const Memory = (
  * multiple of `directAlignment` is aligned. Were it not on some runtime, the kernel
  * refuses the write (EINVAL) and the part file writes through the page cache instead.
  *
- * The memory is handed back to the system once every slab has been idle `keepIdleMs`:
- * nothing stays after the downloads are over.
+ * The pool lets go of its memory once every slab has been idle `keepIdleMs`, and the
+ * next collection frees it: nothing stays after the downloads are over.
  */
 export class SlabPool {
   private free: Buffer[] = [];

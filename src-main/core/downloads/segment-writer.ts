@@ -26,9 +26,9 @@ const maxQueuedWrites = 2;
 
 /**
  * The writes one connection among `connections` may have queued: three when one or two
- * carry the file (a fast link, 2 MiB batches written directly, see part-file.ts), where
- * with two the gigabyte's reader waited 0.6 s for the disk and with three took 0.2-0.3 s
- * less, CPU the same; two when more share it, whose memory the peak row counts
+ * carry the file (2 MiB batches, the hash's written directly, see part-file.ts), where
+ * with two the gigabyte's reader waited 0.6 s for the disk and with three 0.2-0.3 s less,
+ * CPU the same; two when more share it, whose memory the peak row counts
  * (docs/performance.md).
  */
 export function queuedWritesFor(connections: number): number {
