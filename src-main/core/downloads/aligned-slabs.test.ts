@@ -33,6 +33,20 @@ describe('aligned slabs', () => {
     );
   });
 
+  it('gives back what it took when the pool cannot grow', () => {
+    class Short extends SlabPool {
+      takes = 0;
+      override take(): Buffer {
+        this.takes += 1;
+        if (this.takes > 2) throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+        return super.take();
+      }
+    }
+    const pool = new Short();
+    expect(() => copyToSlabs([randomBytes(1024 * 1024)], 0, 1024 * 1024, pool)).toThrow(RangeError);
+    expect(pool.inUse).toBe(0);
+  });
+
   it('lends slabs whose memory starts on an aligned address', () => {
     // A direct write of a slab succeeds only if it is aligned: part-file.test.ts writes
     // them. Here: every slab is a view at a multiple of the alignment into its memory.

@@ -94,10 +94,21 @@ export const slabPool = new SlabPool();
 /**
  * Copies `chunks` from byte `from` to byte `to` of their concatenation into slabs taken
  * from `pool`, each filled but maybe the last. Returns the slabs, each cut to the bytes
- * it holds.
+ * it holds. Throws when the pool cannot grow (V8 reserves 10 GiB of address space for
+ * each WebAssembly.Memory, which a limit on it can refuse), having given back what it took.
  */
 export function copyToSlabs(chunks: readonly Buffer[], from: number, to: number, pool: SlabPool = slabPool): Buffer[] {
   const slabs: Buffer[] = [];
+  try {
+    copyInto(slabs, chunks, from, to, pool);
+  } catch (error) {
+    pool.give(slabs);
+    throw error;
+  }
+  return slabs;
+}
+
+function copyInto(slabs: Buffer[], chunks: readonly Buffer[], from: number, to: number, pool: SlabPool): void {
   let slab: Buffer | null = null;
   let filled = 0;
   let at = 0;
@@ -108,8 +119,8 @@ export function copyToSlabs(chunks: readonly Buffer[], from: number, to: number,
     let i = start;
     while (i < end) {
       if (slab === null || filled === slab.length) {
-        if (slab !== null) slabs.push(slab);
         slab = pool.take();
+        slabs.push(slab);
         filled = 0;
       }
       const copied = chunk.copy(slab, filled, i, end);
@@ -118,6 +129,5 @@ export function copyToSlabs(chunks: readonly Buffer[], from: number, to: number,
     }
     if (at >= to) break;
   }
-  if (slab !== null) slabs.push(slab.subarray(0, filled));
-  return slabs;
+  if (slab !== null) slabs[slabs.length - 1] = slab.subarray(0, filled);
 }

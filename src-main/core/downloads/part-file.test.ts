@@ -127,6 +127,25 @@ describe('part file', () => {
       expect(await openFlags(path)).toEqual([]);
     });
 
+    it('fall back to the page cache for good where no aligned memory can be had', async () => {
+      class Exhausted extends SlabPool {
+        override take(): Buffer {
+          throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+        }
+      }
+      const slabs = new Exhausted();
+      const path = join(await tempDir(), 'e.part');
+      const part = await PartFile.create(path, { slabs });
+      const body = randomBody(2 * 1024 * 1024);
+      expect(part.writeCopy([body.subarray(0, 1024 * 1024)], 0)).toBeNull();
+      expect(slabs.inUse).toBe(0);
+      await part.write([body.subarray(0, 1024 * 1024)], 0);
+      expect(part.writeCopy([body.subarray(1024 * 1024)], 1024 * 1024)).toBeNull();
+      await part.write([body.subarray(1024 * 1024)], 1024 * 1024);
+      await part.close();
+      expect(sha256(await readFile(path))).toBe(sha256(body));
+    });
+
     it('fall back to the page cache for good where the kernel refuses them', async () => {
       // Memory off the alignment: the kernel refuses the direct write (EINVAL).
       class Unaligned extends SlabPool {

@@ -233,7 +233,14 @@ export class PartFile implements PartBytes {
     if (to - from < minDirectBytes) return null;
     const head = Buffer.concat(cut(chunks, 0, from));
     const tail = Buffer.concat(cut(chunks, to, total));
-    const slabs = copyToSlabs(chunks, from, to, this.slabs);
+    let slabs: Buffer[];
+    try {
+      slabs = copyToSlabs(chunks, from, to, this.slabs);
+    } catch {
+      // No aligned memory to be had (see copyToSlabs): this file writes through the cache.
+      this.directOff = true;
+      return null;
+    }
     this.running += 1;
     return this.writeCopied(head, slabs, tail, position).finally(() => this.over());
   }
