@@ -242,17 +242,21 @@ export class PartFile implements PartBytes {
       return null;
     }
     this.running += 1;
-    return this.writeCopied(head, slabs, tail, position).finally(() => this.over());
+    return this.writeCopied(head, slabs, tail, position, position + to).finally(() => this.over());
   }
 
-  private async writeCopied(head: Buffer, slabs: readonly Buffer[], tail: Buffer, position: number): Promise<void> {
-    const middle = position + head.length;
-    let end = middle;
-    for (const slab of slabs) end += slab.length;
+  /** Writes `head` at `position`, the slabs after it and `tail` at `end`. */
+  private async writeCopied(
+    head: Buffer,
+    slabs: readonly Buffer[],
+    tail: Buffer,
+    position: number,
+    end: number,
+  ): Promise<void> {
     // Every part runs to its end before the slabs go back: a write still running reads them.
     const results = await Promise.allSettled([
       this.writeCached([head], position),
-      this.writeDirect(slabs, middle),
+      this.writeDirect(slabs, position + head.length),
       this.writeCached([tail], end),
     ]);
     this.slabs.give(slabs);
@@ -284,10 +288,8 @@ export class PartFile implements PartBytes {
       this.writes += 1;
       try {
         const written = await this.call<number>((done) => writev(fd, slabs, position, done), true);
-        let total = 0;
-        for (const slab of slabs) total += slab.length;
         // A short write: the rest through the page cache.
-        rest = cut(slabs, written, total);
+        rest = cut(slabs, written, Infinity);
         at += written;
       } catch (error) {
         if (!refusals.has((error as NodeJS.ErrnoException).code ?? '')) this.fail(error);
