@@ -91,6 +91,20 @@ export class SlabPool {
 /** The process's slabs, shared by every part file. */
 export const slabPool = new SlabPool();
 
+/** The bytes [from, to) of `chunks` laid end to end, as views of them (no copy). */
+export function cutChunks(chunks: readonly Buffer[], from: number, to: number): Buffer[] {
+  const views: Buffer[] = [];
+  let at = 0;
+  for (const chunk of chunks) {
+    const start = Math.max(from - at, 0);
+    const end = Math.min(to - at, chunk.length);
+    if (end > start) views.push(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+    at += chunk.length;
+    if (at >= to) break;
+  }
+  return views;
+}
+
 /**
  * Copies `chunks` from byte `from` to byte `to` of their concatenation into slabs taken
  * from `pool`, each filled but maybe the last. Returns the slabs, each cut to the bytes
@@ -100,7 +114,7 @@ export const slabPool = new SlabPool();
 export function copyToSlabs(chunks: readonly Buffer[], from: number, to: number, pool: SlabPool = slabPool): Buffer[] {
   const slabs: Buffer[] = [];
   try {
-    copyInto(slabs, chunks, from, to, pool);
+    copyInto(slabs, cutChunks(chunks, from, to), pool);
   } catch (error) {
     pool.give(slabs);
     throw error;
@@ -108,26 +122,21 @@ export function copyToSlabs(chunks: readonly Buffer[], from: number, to: number,
   return slabs;
 }
 
-function copyInto(slabs: Buffer[], chunks: readonly Buffer[], from: number, to: number, pool: SlabPool): void {
+function copyInto(slabs: Buffer[], views: readonly Buffer[], pool: SlabPool): void {
   let slab: Buffer | null = null;
   let filled = 0;
-  let at = 0;
-  for (const chunk of chunks) {
-    const start = Math.max(from - at, 0);
-    const end = Math.min(to - at, chunk.length);
-    at += chunk.length;
-    let i = start;
-    while (i < end) {
+  for (const view of views) {
+    let i = 0;
+    while (i < view.length) {
       if (slab === null || filled === slab.length) {
         slab = pool.take();
         slabs.push(slab);
         filled = 0;
       }
-      const copied = chunk.copy(slab, filled, i, end);
+      const copied = view.copy(slab, filled, i);
       filled += copied;
       i += copied;
     }
-    if (at >= to) break;
   }
   if (slab !== null) slabs[slabs.length - 1] = slab.subarray(0, filled);
 }

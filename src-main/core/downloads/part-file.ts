@@ -1,7 +1,7 @@
 import { close, constants, fdatasync, fstat, ftruncate, open, read, writev, type Stats } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { copyToSlabs, directAlignment, slabPool, type SlabPool } from './aligned-slabs';
+import { copyToSlabs, cutChunks, directAlignment, slabPool, type SlabPool } from './aligned-slabs';
 import { diskFailure } from './failures';
 
 // Never follow a symbolic link planted where the partial file goes (0 where unsupported).
@@ -97,20 +97,6 @@ export interface PartFileOptions {
   direct?: boolean;
   /** Where the aligned memory comes from. @default slabPool */
   slabs?: SlabPool;
-}
-
-/** The bytes [from, to) of `chunks` laid end to end, as views of them. */
-function cut(chunks: readonly Buffer[], from: number, to: number): Buffer[] {
-  const views: Buffer[] = [];
-  let at = 0;
-  for (const chunk of chunks) {
-    const start = Math.max(from - at, 0);
-    const end = Math.min(to - at, chunk.length);
-    if (end > start) views.push(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
-    at += chunk.length;
-    if (at >= to) break;
-  }
-  return views;
 }
 
 const alignDown = (n: number): number => n - (n % directAlignment);
@@ -231,8 +217,8 @@ export class PartFile implements PartBytes {
     const from = alignUp(position) - position;
     const to = alignDown(position + total) - position;
     if (to - from < minDirectBytes) return null;
-    const head = Buffer.concat(cut(chunks, 0, from));
-    const tail = Buffer.concat(cut(chunks, to, total));
+    const head = Buffer.concat(cutChunks(chunks, 0, from));
+    const tail = Buffer.concat(cutChunks(chunks, to, total));
     let slabs: Buffer[];
     try {
       slabs = copyToSlabs(chunks, from, to, this.slabs);
@@ -289,7 +275,7 @@ export class PartFile implements PartBytes {
       try {
         const written = await this.call<number>((done) => writev(fd, slabs, position, done), true);
         // A short write: the rest through the page cache.
-        rest = cut(slabs, written, Infinity);
+        rest = cutChunks(slabs, written, Infinity);
         at += written;
       } catch (error) {
         if (!refusals.has((error as NodeJS.ErrnoException).code ?? '')) this.fail(error);
@@ -311,7 +297,7 @@ export class PartFile implements PartBytes {
         const bytesWritten = await this.call<number>((done) => writev(this.fd, pending, offset, done), true);
         offset += bytesWritten;
         // A short write is legal: continue with what is left.
-        pending = cut(pending, bytesWritten, Infinity);
+        pending = cutChunks(pending, bytesWritten, Infinity);
       }
     } catch (error) {
       this.fail(error);
