@@ -2,6 +2,8 @@ import { getEventListeners } from 'node:events';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
+import { decodeState } from './resume-state';
+import { doneBytes } from './segments';
 import {
   fileSha256,
   makeContext,
@@ -188,6 +190,16 @@ describe('a server that misbehaves', () => {
     expect(failure.kind).toBe('stalled');
     expect(failure.transient).toBe(true);
     expect(failure.message).toMatch(/sent no data/);
+  });
+
+  it('shows a failed download with the bytes its part file keeps, not its last report', async () => {
+    const body = randomBody(1024 * 1024);
+    const engine = testEngine({ stallTimeoutMs: 400, progressIntervalMs: 60_000, heldAnswerBytes: 0 });
+    const { result, t } = await download('/stall-kept.bin', body, { stallAfter: 300 * 1024 }, engine);
+    expect(expectFailure(result).kind).toBe('stalled');
+    const kept = doneBytes(decodeState(t.lastState())!.segments);
+    expect(kept).toBeGreaterThan(0);
+    expect(t.progress.at(-1)).toMatchObject({ receivedBytes: kept, totalBytes: body.length });
   });
 
   it('downloads on one connection when the server ignores ranges', async () => {

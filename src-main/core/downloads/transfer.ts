@@ -236,7 +236,11 @@ export class Transfer implements WorkerHost {
       await this.resetAbort();
       return kind;
     }
-    if (this.error !== null) throw this.error;
+    if (this.error !== null) {
+      // The job shows what its part file keeps for the next attempt, not the last report.
+      if (this.part) this.ctx.progress(this.progressFields());
+      throw this.error;
+    }
     if (this.signal.aborted) throw this.signal.reason;
     const open = this.plan.unfinished();
     // No checkpoint of its own: the processing step syncs and records the finished file
