@@ -75,6 +75,25 @@ describe('segment writer', () => {
     expect(segment.pos).toBe(0);
   });
 
+  it('refuses the next chunk once a write failed, even with no write left in the queue', async () => {
+    const full = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    const writes: number[] = [];
+    const part = {
+      write: (_chunks: readonly Buffer[], position: number) => (writes.push(position), Promise.reject(full)),
+      read: () => Promise.resolve(0),
+    };
+    const segment = { start: 0, end: 64 * batchBytes, pos: 0 };
+    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, () => undefined, { queue: 8 });
+    expect(writer.add(randomBody(batchBytes))).toBeNull();
+    await waitFor(() => writes.length === 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const refused = await Promise.resolve(writer.add(randomBody(batchBytes))).catch((e: unknown) => e);
+    expect(refused).toBe(full);
+    expect(writes).toEqual([0]);
+    await expect(writer.drain()).rejects.toBe(full);
+    expect(segment.pos).toBe(0);
+  });
+
   it('writes a batch that stopped growing once it is old enough, without waiting for more bytes', async () => {
     const path = join(await tempDir(), 'a.part');
     const part = await PartFile.create(path);

@@ -80,6 +80,12 @@ export class SegmentWriter {
   private readonly ageMs: number;
   private readonly maxQueued: number;
   private readonly release: boolean;
+  /**
+   * The first write that failed. The next chunk is refused with it: a write that fails at
+   * once (a full disk) leaves the queue empty, and the connection would otherwise read the
+   * rest of its piece, the whole file on one connection, for nothing.
+   */
+  private failed: { error: unknown } | null = null;
 
   constructor(
     private readonly part: PartBytes,
@@ -107,6 +113,7 @@ export class SegmentWriter {
    * batch went to the disk and too many writes are queued).
    */
   add(chunk: Buffer): Promise<void> | null {
+    if (this.failed) return Promise.reject(this.failed.error);
     if (chunk.length === 0) return null;
     if (this.gathered === 0 && this.timer === null) {
       this.timer = setTimeout(() => this.overdue(), this.ageMs);
@@ -153,7 +160,7 @@ export class SegmentWriter {
       const readBack = this.digest.fromMemory(at, bytes) === null;
       const copy = readBack ? null : (this.part.writeCopy?.(chunks, at) ?? null);
       const write = copy ?? this.part.write(chunks, at);
-      write.catch(ignore);
+      write.catch((error: unknown) => void (this.failed ??= { error }));
       // Hashed while the write runs on the thread pool.
       const kept = this.digest.wrote(chunks, at);
       // Copied (or on disk) and hashed: their memory goes now, not at V8's next collection.
