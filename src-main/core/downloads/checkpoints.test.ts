@@ -1,9 +1,11 @@
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { ResumeState } from '../jobs/runner';
 import { Checkpoints, type Schedule } from './checkpoints';
 import { PartFile } from './part-file';
 import { bootId } from './boot-id';
+import { JobFailure } from '../jobs/runner';
 import { decodeState, type TransferState } from './resume-state';
 import { tempDir } from './test-context';
 
@@ -64,6 +66,17 @@ async function setup(
 }
 
 describe('checkpoints', () => {
+  it('refuses to record a checkpoint of a part file deleted meanwhile', async () => {
+    const { checkpoints, saved, segment, part } = await setup();
+    segment.pos = 64;
+    await unlink(part.path);
+    const error = await checkpoints.run(true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobFailure);
+    expect(error).toMatchObject({ kind: 'disk', message: expect.stringMatching(/partial file was deleted/) });
+    expect(saved).toHaveLength(0);
+    await part.close();
+  });
+
   it('syncs once enough bytes landed, and records written offsets between syncs without one', async () => {
     const { checkpoints, saved, clock, segment, part } = await setup();
     clock.t = 2;

@@ -201,6 +201,8 @@ export class Checkpoints {
       const done = doneBytes(segments);
       if (!force && done === this.savedBytes) return;
       await part.sync();
+      // A part file deleted meanwhile keeps taking bytes that nobody will find: stop now.
+      await part.ensureLinked();
       this.synced = segments;
       // Bytes that landed during the sync are written, not yet synced.
       this.save(encodeState({ ...state, segments }, this.copy()));

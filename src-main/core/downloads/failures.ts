@@ -59,6 +59,16 @@ export function diskFailure(error: unknown, where: string): JobFailure | null {
   });
 }
 
+/**
+ * The part file was deleted while it downloaded (by hand, or with its folder): its bytes
+ * went with it, so the next attempt starts over. Not retried on its own: someone chose it.
+ */
+export class PartGone extends JobFailure {
+  constructor(path: string) {
+    super('disk', `The partial file was deleted (${path}). Resume to download the file again.`);
+  }
+}
+
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 const stallCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 

@@ -311,6 +311,25 @@ describe('names and the target folder', () => {
     expect((result as { error: Error }).error.message).toMatch(/not a folder|does not exist/);
   });
 
+  it('stops soon with a clear "disk" error when the part file is deleted while it downloads', async () => {
+    const body = randomBody(4 * 1024 * 1024);
+    server.file('/n/deleted.bin', body, { rateLimit: 2 * 1024 * 1024 });
+    const dir = await tempDir();
+    const t = makeContext(testJob(server.url('/n/deleted.bin'), dir, { connections: 1 }));
+    const from = server.log.length;
+    const running = settle(engine(t.ctx));
+    expect(await waitFor(() => server.bytesServed(from) >= 256 * 1024)).toBe(true);
+    await rm(join(dir, 'deleted.bin.part'));
+    const result = await running;
+    expect(result.ok === false && result.error).toMatchObject({ kind: 'disk', transient: false });
+    expect((result as { error: Error }).error.message).toMatch(/partial file was deleted.*deleted\.bin\.part/);
+    // Stopped at the next checkpoint, not at the end of the file (2 MiB a second).
+    expect(server.bytesServed(from)).toBeLessThan(body.length / 2);
+    expect(await readdir(dir)).toEqual([]);
+    // Nothing is kept: the job shows none of the file as there.
+    expect(t.progress.at(-1)).toMatchObject({ receivedBytes: 0 });
+  });
+
   it('creates a missing folder', async () => {
     const dir = join(await tempDir(), 'a', 'b');
     await mkdir(join(dir, '..'), { recursive: true });

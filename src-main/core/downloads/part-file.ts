@@ -2,7 +2,7 @@ import { close, constants, fdatasync, fstat, ftruncate, open, read, writev, type
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { copyToSlabs, cutChunks, directAlignment, slabPool, type SlabPool } from './aligned-slabs';
-import { diskFailure } from './failures';
+import { diskFailure, PartGone } from './failures';
 
 // Never follow a symbolic link planted where the partial file goes (0 where unsupported).
 const noFollow = constants.O_NOFOLLOW ?? 0;
@@ -313,6 +313,12 @@ export class PartFile implements PartBytes {
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** Throws `PartGone` when the file no longer has a name: deleted, or its folder was. */
+  async ensureLinked(): Promise<void> {
+    const { nlink } = await this.call<Stats>((done) => fstat(this.fd, done));
+    if (nlink === 0) throw new PartGone(this.path);
   }
 
   async size(): Promise<number> {

@@ -3,7 +3,7 @@ import { mkdir, realpath, rename } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join, relative, isAbsolute, sep } from 'node:path';
 import { JobFailure } from '../jobs/runner';
-import { diskFailure } from './failures';
+import { diskFailure, PartGone } from './failures';
 import { numberedName, partSuffix, sanitizeFileName } from './file-name';
 import { PartFile } from './part-file';
 
@@ -139,6 +139,8 @@ export async function publish(folder: string, partName: string, name: string): P
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue;
+      // The part file, or its folder with it, was deleted since its last checkpoint.
+      if (code === 'ENOENT') throw new PartGone(partPath);
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') {
         throw diskFailure(error, folder) ?? error;
       }

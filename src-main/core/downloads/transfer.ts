@@ -4,6 +4,7 @@ import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
 import { initialConnections, SpeedMeter } from './connection-ramp';
 import type { EngineSettings } from './engine-options';
+import { PartGone } from './failures';
 import { FileDigest } from './file-digest';
 import { partSuffix } from './file-name';
 import { claimPart, establish } from './first-response';
@@ -238,7 +239,8 @@ export class Transfer implements WorkerHost {
     }
     if (this.error !== null) {
       // The job shows what its part file keeps for the next attempt, not the last report.
-      if (this.part) this.ctx.progress(this.progressFields());
+      const kept = this.error instanceof PartGone ? { receivedBytes: 0 } : {};
+      if (this.part) this.ctx.progress({ ...this.progressFields(), ...kept });
       throw this.error;
     }
     if (this.signal.aborted) throw this.signal.reason;
