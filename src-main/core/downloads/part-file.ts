@@ -124,6 +124,8 @@ export class PartFile implements PartBytes {
   /** Direct writes are not wanted, or the kernel refused one: all go through the page cache. */
   private directOff: boolean;
   private readonly slabs: SlabPool;
+  /** An `ensureLinked` call saw the file with a name. */
+  private named = false;
 
   private constructor(
     private readonly fd: number,
@@ -315,10 +317,15 @@ export class PartFile implements PartBytes {
     }
   }
 
-  /** Throws `PartGone` when the file no longer has a name: deleted, or its folder was. */
+  /**
+   * Throws `PartGone` when the file lost its name (deleted, or its folder was) since an
+   * earlier call saw it named. Only then: a file system that reports no links at all
+   * (some FUSE ones say 0) never has a file taken for deleted.
+   */
   async ensureLinked(): Promise<void> {
     const { nlink } = await this.call<Stats>((done) => fstat(this.fd, done));
-    if (nlink === 0) throw new PartGone(this.path);
+    if (nlink > 0) this.named = true;
+    else if (this.named) throw new PartGone(this.path);
   }
 
   async size(): Promise<number> {
