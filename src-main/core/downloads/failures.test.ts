@@ -42,6 +42,10 @@ describe('failures', () => {
     expect(failure).toBeInstanceOf(JobFailure);
     expect(failure).toMatchObject({ kind: 'disk', transient: false });
     expect(failure!.message).toMatch(/^The disk is full \(\/downloads\/x\.part\)\. The partial file was kept/);
+    // Before a part file exists, none is said to be kept.
+    expect(diskFailure(error, '/downloads', false)!.message).toBe(
+      'The disk is full (/downloads). Fix this and try again.',
+    );
     expect(diskFailure(new Error('other'), 'x')).toBeNull();
   });
 });

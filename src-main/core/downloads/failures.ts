@@ -50,13 +50,16 @@ const diskCodes: Record<string, string> = {
   EMFILE: 'Too many open files',
 };
 
-/** A file system error as a `disk` failure, naming where; null for other errors. */
-export function diskFailure(error: unknown, where: string): JobFailure | null {
+/**
+ * A file system error as a `disk` failure, naming where; null for other errors. `kept`:
+ * the download's part file is there for the next attempt; false before it was made
+ * (the folder's checks, the name's, the file's creation), when there is none to speak of.
+ */
+export function diskFailure(error: unknown, where: string, kept = true): JobFailure | null {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (!code || !(code in diskCodes)) return null;
-  return new JobFailure('disk', `${diskCodes[code]} (${where}). The partial file was kept: fix this and resume.`, {
-    transient: code === 'EMFILE',
-  });
+  const next = kept ? 'The partial file was kept: fix this and resume.' : 'Fix this and try again.';
+  return new JobFailure('disk', `${diskCodes[code]} (${where}). ${next}`, { transient: code === 'EMFILE' });
 }
 
 /**

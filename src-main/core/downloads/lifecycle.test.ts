@@ -309,6 +309,8 @@ describe('names and the target folder', () => {
     );
     expect(result.ok === false && result.error).toMatchObject({ kind: 'disk' });
     expect((result as { error: Error }).error.message).toMatch(/not a folder|does not exist/);
+    // No part file was made: none is said to be kept.
+    expect((result as { error: Error }).error.message).toMatch(/\. Fix this and try again\.$/);
   });
 
   it('stops soon with a clear "disk" error when the part file is deleted while it downloads', async () => {

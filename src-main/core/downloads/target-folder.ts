@@ -44,13 +44,13 @@ async function lookUpFolder(dir: string): Promise<string> {
   try {
     return await realpath(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw diskFailure(error, dir) ?? error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw diskFailure(error, dir, false) ?? error;
   }
   try {
     await mkdir(dir, { recursive: true });
     return await realpath(dir);
   } catch (error) {
-    throw diskFailure(error, dir) ?? error;
+    throw diskFailure(error, dir, false) ?? error;
   }
 }
 
@@ -69,7 +69,7 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw diskFailure(error, path) ?? error;
+    throw diskFailure(error, path, false) ?? error;
   }
 }
 
@@ -111,12 +111,12 @@ export async function reservePart(
         // The folder went away since it was looked up: made again, as a first lookup would.
         remade = true;
         await mkdir(folder, { recursive: true }).catch((made: unknown) => {
-          throw diskFailure(made, folder) ?? made;
+          throw diskFailure(made, folder, false) ?? made;
         });
         n -= 1;
         continue;
       }
-      throw diskFailure(error, folder) ?? error;
+      throw diskFailure(error, folder, false) ?? error;
     }
   }
   throw new JobFailure('disk', `Too many files named like ${name} in ${folder}.`);
