@@ -48,4 +48,12 @@ describe('failures', () => {
     );
     expect(diskFailure(new Error('other'), 'x')).toBeNull();
   });
+
+  it('says a file too large for the file system (EFBIG) needs another disk', async () => {
+    const failure = diskFailure(Object.assign(new Error('file too large'), { code: 'EFBIG' }), '/usb/x.part');
+    expect(failure).toMatchObject({ kind: 'disk', transient: false });
+    expect(failure!.message).toBe(
+      "The file is too large for this folder's file system, FAT32 perhaps, which keeps files under 4 GiB (/usb/x.part). Download it into a folder on another disk.",
+    );
+  });
 });

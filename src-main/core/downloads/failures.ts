@@ -48,6 +48,11 @@ const diskCodes: Record<string, string> = {
   ENOENT: 'The folder does not exist',
   ELOOP: 'A symbolic link is in the way',
   EMFILE: 'Too many open files',
+  EFBIG: "The file is too large for this folder's file system, FAT32 perhaps, which keeps files under 4 GiB",
+  ENAMETOOLONG: 'The path is too long',
+  EIO: 'The disk reported an error reading or writing',
+  ENODEV: 'The disk is gone',
+  ENXIO: 'The disk is gone',
 };
 
 /**
@@ -58,7 +63,13 @@ const diskCodes: Record<string, string> = {
 export function diskFailure(error: unknown, where: string, kept = true): JobFailure | null {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (!code || !(code in diskCodes)) return null;
-  const next = kept ? 'The partial file was kept: fix this and resume.' : 'Fix this and try again.';
+  // Nothing to fix in place when the file system caps a file's size.
+  const next =
+    code === 'EFBIG'
+      ? 'Download it into a folder on another disk.'
+      : kept
+        ? 'The partial file was kept: fix this and resume.'
+        : 'Fix this and try again.';
   return new JobFailure('disk', `${diskCodes[code]} (${where}). ${next}`, { transient: code === 'EMFILE' });
 }
 
