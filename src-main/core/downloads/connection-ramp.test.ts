@@ -224,6 +224,20 @@ describe('connection ramp', () => {
     ).toEqual([1, 8]);
   });
 
+  it('decides early on a steady link wherever more connections pay, not only on a clearly slow one', () => {
+    // 128 MiB at 20 MiB/s a connection: the rest takes 6.3 s, under six times the payoff
+    // but over it. Steady, so the warm-up is over: eight are tried now, not 0.7 s later.
+    const ramp = new ConnectionRamp(8, 8, 200);
+    ramp.start(0, 1000);
+    expect(ramp.sample(1 * MiB, 1010, 1, 127 * MiB)).toBe(1);
+    expect(ramp.sample(1.5 * MiB, 1035, 1, 126.5 * MiB)).toBe(8);
+    // The same link with a file one connection ends within the payoff: one connection.
+    const short = new ConnectionRamp(8, 8, 200);
+    short.start(0, 1000);
+    expect(short.sample(1 * MiB, 1010, 1, 23 * MiB)).toBe(1);
+    expect(short.sample(1.5 * MiB, 1035, 1, 22.5 * MiB)).toBe(1);
+  });
+
   it('waits for half the first window when the rate is still rising, or for a first look', () => {
     // 10, 30, then 40 MiB/s: clearly slow so far, but speeding up. At half the window,
     // 26 MiB/s over it is clearly slow whatever the trend.
