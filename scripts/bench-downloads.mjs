@@ -6,7 +6,8 @@
  * all; profiling one part should not wait for the others):
  *   a  1 GiB unthrottled, default connections: wall and CPU seconds against curl (wget
  *      and aria2c -x8 beside them), bytes the server sent and requests
- *   b  256 MiB, each connection throttled to 20 MiB/s: Haul against aria2c -x8
+ *   b  256 MiB, each connection throttled to 20 MiB/s: Haul against aria2c -x8 (and 128
+ *      and 64 MiB, no target)
  *   c  500 files of 64 KiB in one submit to `haul serve`: against aria2c -j3 and
  *      curl --parallel --parallel-max 3
  *   d  peak RSS during 1 GiB on 8 connections (throttled per connection so 8 are worth it)
@@ -88,7 +89,8 @@ export async function benchDownloads() {
     files.set(`/${name}`, { path, size });
   };
   if (/[ad]/.test(parts)) await add('big.bin', 1024 * MiB);
-  if (parts.includes('b')) await add('mid.bin', 256 * MiB);
+  if (parts.includes('b'))
+    for (const size of [256, 128, 64]) await add(size === 256 ? 'mid.bin' : `mid${size}.bin`, size * MiB);
   if (/[er]/.test(parts)) await add('crash.bin', 200 * MiB);
   if (parts.includes('c')) for (let i = 0; i < 500; i += 1) await add(`small-${i}.bin`, 64 * 1024);
   const server = await startDownloadServer(files);
@@ -96,7 +98,7 @@ export async function benchDownloads() {
   // One untimed read of each large file through the server: the first timed run (Haul's)
   // would otherwise meet a server whose code has not run yet, which the peers after it do not.
   for (const [path, file] of files) {
-    if (file.size < 100 * MiB) continue;
+    if (file.size < 64 * MiB) continue;
     const answer = await request(`${base}${path}?key=warm-up`);
     for await (const chunk of answer.body) void chunk;
   }
@@ -240,6 +242,22 @@ export async function benchDownloads() {
           target: '',
           ok: undefined,
         });
+      // Smaller files on the same server, no target: the first window's decision is a larger
+      // share of their time, and fewer connections pay for their requests.
+      for (const size of aria ? [128, 64] : []) {
+        const path = `/mid${size}.bin`;
+        const [hs, as] = await inTurn(runs, [
+          () => haulOnce(path, query),
+          () => toolOnce(path, query, 'aria2c', aria8),
+        ]);
+        rows.push({
+          measure: `${size} MiB @ 20 MiB/s per connection: Haul / aria2c -x8`,
+          value: (hs.ms / as.ms).toFixed(2),
+          target: '',
+          ok: undefined,
+          sides: `Haul ${s(hs.ms)} (${hs.all.at(-1).connections} connections, ${hs.all.at(-1).requests} requests), aria2c ${s(as.ms)}`,
+        });
+      }
     }
 
     if (parts.includes('c')) {
