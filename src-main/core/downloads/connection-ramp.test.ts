@@ -225,17 +225,17 @@ describe('connection ramp', () => {
   });
 
   it('decides early on a steady link wherever more connections pay, not only on a clearly slow one', () => {
-    // 128 MiB at 20 MiB/s a connection: the rest takes 6.3 s, under six times the payoff
-    // but over it. Steady, so the warm-up is over: eight are tried now, not 0.7 s later.
-    const ramp = new ConnectionRamp(8, 8, 200);
-    ramp.start(0, 1000);
-    expect(ramp.sample(1 * MiB, 1010, 1, 127 * MiB)).toBe(1);
-    expect(ramp.sample(1.5 * MiB, 1035, 1, 126.5 * MiB)).toBe(8);
-    // The same link with a file one connection ends within the payoff: one connection.
-    const short = new ConnectionRamp(8, 8, 200);
-    short.start(0, 1000);
-    expect(short.sample(1 * MiB, 1010, 1, 23 * MiB)).toBe(1);
-    expect(short.sample(1.5 * MiB, 1035, 1, 22.5 * MiB)).toBe(1);
+    // A server's first burst, then 20 MiB/s, for a file of `size` MiB.
+    const steady = (size: number): number[] => {
+      const ramp = new ConnectionRamp(8, 8, 200);
+      ramp.start(0, 1000);
+      return [ramp.sample(MiB, 1010, 1, (size - 1) * MiB), ramp.sample(1.5 * MiB, 1035, 1, (size - 1.5) * MiB)];
+    };
+    // 128 MiB: the rest takes 6.3 s, under six times the payoff but over it. Steady, so the
+    // warm-up is over: eight are tried now, not 0.7 s later.
+    expect(steady(128)).toEqual([1, 8]);
+    // 24 MiB: one connection ends it within the payoff.
+    expect(steady(24)).toEqual([1, 1]);
   });
 
   it('waits for half the first window when the rate is still rising, or for a first look', () => {
