@@ -1,9 +1,26 @@
+import type * as Fs from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JobFailure } from '../jobs/runner';
 import { publish } from './target-folder';
 import { tempDir } from './test-context';
+
+/** What the next `unlink` answers instead of running, when set. */
+const unlinkFails: { code: string | null } = { code: null };
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof Fs>();
+  const unlink = (path: string, done: (error: NodeJS.ErrnoException | null) => void): void => {
+    const code = unlinkFails.code;
+    if (code === null) return fs.unlink(path, done);
+    unlinkFails.code = null;
+    const failure = Object.assign(new Error(`${code}: ${path}`), { code });
+    // ENOENT: the name is gone, as another process would have made it; else refused.
+    if (code === 'ENOENT') fs.unlink(path, () => done(failure));
+    else setImmediate(() => done(failure));
+  };
+  return { ...fs, unlink };
+});
 
 describe('publish', () => {
   it('gives the finished part file its name, numbered when the name is taken', async () => {
@@ -12,6 +29,22 @@ describe('publish', () => {
     await writeFile(join(dir, 'a.bin.part'), 'ours');
     expect(await publish(dir, 'a.bin.part', 'a.bin')).toBe('a (1).bin');
     expect((await readdir(dir)).sort()).toEqual(['a (1).bin', 'a.bin']);
+  });
+
+  it('is done once the link is made, even when the part file name went meanwhile', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'c.bin.part'), 'ours');
+    unlinkFails.code = 'ENOENT';
+    expect(await publish(dir, 'c.bin.part', 'c.bin')).toBe('c.bin');
+    expect(await readdir(dir)).toEqual(['c.bin']);
+  });
+
+  it('fails, and links no second name, when the part file cannot be unlinked after the link', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'd.bin.part'), 'ours');
+    unlinkFails.code = 'EPERM';
+    await expect(publish(dir, 'd.bin.part', 'd.bin')).rejects.toMatchObject({ kind: 'disk' });
+    expect((await readdir(dir)).sort()).toEqual(['d.bin', 'd.bin.part']);
   });
 
   it('says the part file was deleted, not that the folder is missing, when it is gone', async () => {

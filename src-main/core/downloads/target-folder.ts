@@ -132,12 +132,17 @@ export async function publish(folder: string, partName: string, name: string): P
   for (let n = 0; n < maxClashes; n += 1) {
     const fileName = numberedName(name, n);
     const finalPath = pathInFolder(folder, fileName);
+    let linked = false;
     try {
       await link(partPath, finalPath);
+      linked = true;
       await unlink(partPath);
       return fileName;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      // Published: the part file's name went meanwhile, as the unlink would have made it.
+      if (linked && code === 'ENOENT') return fileName;
+      if (linked) throw diskFailure(error, folder) ?? error;
       if (code === 'EEXIST') continue;
       // The part file, or its folder with it, was deleted since its last checkpoint.
       if (code === 'ENOENT') throw new PartGone(partPath);
@@ -150,6 +155,7 @@ export async function publish(folder: string, partName: string, name: string): P
       await rename(partPath, finalPath);
       return fileName;
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PartGone(partPath);
       throw diskFailure(error, folder) ?? error;
     }
   }
