@@ -63,14 +63,15 @@ const diskCodes: Record<string, string> = {
 export function diskFailure(error: unknown, where: string, kept = true): JobFailure | null {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (!code || !(code in diskCodes)) return null;
+  return new JobFailure('disk', `${diskCodes[code]} (${where}). ${diskNextStep(code, kept)}`, {
+    transient: code === 'EMFILE',
+  });
+}
+
+function diskNextStep(code: string, kept: boolean): string {
   // Nothing to fix in place when the file system caps a file's size.
-  const next =
-    code === 'EFBIG'
-      ? 'Download it into a folder on another disk.'
-      : kept
-        ? 'The partial file was kept: fix this and resume.'
-        : 'Fix this and try again.';
-  return new JobFailure('disk', `${diskCodes[code]} (${where}). ${next}`, { transient: code === 'EMFILE' });
+  if (code === 'EFBIG') return 'Download it into a folder on another disk.';
+  return kept ? 'The partial file was kept: fix this and resume.' : 'Fix this and try again.';
 }
 
 /**
