@@ -1,5 +1,5 @@
 import { memo, useEffect } from 'react';
-import { formatBytes, formatEta, formatPercent, formatSpeed } from '../lib/format';
+import { formatBytes, formatPercent, formatTransfer } from '../lib/format';
 import { fileKind, isFinished, jobTitle, statusLabels } from '../lib/job-display';
 import { useStore } from '../store/instance';
 import { Icon } from './Icon';
@@ -32,12 +32,8 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
   if (job.status === 'failed' || job.status === 'timeout') detail = job.error?.message ?? job.message;
   else if (job.source !== 'download' || isFinished(job.status)) {
     detail = job.source === 'download' && done ? formatBytes(job.totalBytes ?? job.receivedBytes) : job.message;
-  } else if (job.status === 'downloading') {
-    const size = job.totalBytes
-      ? `${formatBytes(job.receivedBytes)} of ${formatBytes(job.totalBytes)}`
-      : formatBytes(job.receivedBytes);
-    detail = `${size} · ${formatSpeed(job.speed)} · ${formatEta(job.eta)} left`;
-  } else detail = job.message && job.message !== statusLabels[job.status] ? job.message : '';
+  } else if (job.status === 'downloading') detail = formatTransfer(job);
+  else detail = job.message && job.message !== statusLabels[job.status] ? job.message : '';
   // A task's message is often its status word: "Running · Running" says nothing twice.
   if (job.source === 'task' && detail === statusLabels[job.status]) detail = '';
 
@@ -60,7 +56,7 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
           >
             {name}
           </button>
-          <span className="panel-percent">{formatPercent(job.progress, done)}</span>
+          <span className="panel-percent">{indeterminate ? '' : formatPercent(job.progress, done)}</span>
           <span className="panel-actions">
             <JobActions job={job} name={name} />
             <FileActions job={job} name={name} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatEta, formatPercent, formatSpeed } from './format';
+import { formatBytes, formatEta, formatPercent, formatSpeed, formatTransfer } from './format';
 
 describe('formatting', () => {
   it('formats sizes in binary units', () => {
@@ -24,5 +24,16 @@ describe('formatting', () => {
   it('never claims 100% before the job is done', () => {
     expect(formatPercent(99.9, false)).toBe('99%');
     expect(formatPercent(100, true)).toBe('100%');
+  });
+
+  it('leaves out what a running download does not know yet', () => {
+    const mb = 1024 * 1024;
+    expect(formatTransfer({ receivedBytes: 2.3 * mb, totalBytes: 8.6 * mb, speed: mb, eta: 7 })).toBe(
+      '2.3 MB of 8.6 MB · 1.0 MB/s · 7s left',
+    );
+    expect(formatTransfer({ receivedBytes: 0, totalBytes: null, speed: 0, eta: null })).toBe('0 B');
+    expect(formatTransfer({ receivedBytes: 3 * mb, totalBytes: null, speed: 2 * mb, eta: null })).toBe(
+      '3.0 MB · 2.0 MB/s',
+    );
   });
 });

@@ -50,3 +50,24 @@ export function formatPercent(progress: number, done: boolean): string {
   const rounded = Math.floor(progress);
   return `${done ? 100 : Math.min(99, rounded)}%`;
 }
+
+/**
+ * A running download's line: "2.3 MB of 8.6 MB · 1.0 MB/s · 7s left". What is not known
+ * yet (the size, a speed before the first bytes, the time left) is left out, not dashed.
+ */
+export function formatTransfer(job: {
+  receivedBytes: number;
+  totalBytes: number | null;
+  speed: number;
+  eta: number | null;
+}): string {
+  const parts = [
+    job.totalBytes
+      ? `${formatBytes(job.receivedBytes)} of ${formatBytes(job.totalBytes)}`
+      : formatBytes(job.receivedBytes),
+  ];
+  if (job.speed > 0) parts.push(formatSpeed(job.speed));
+  const eta = formatEta(job.eta);
+  if (eta !== '—') parts.push(`${eta} left`);
+  return parts.join(' · ');
+}

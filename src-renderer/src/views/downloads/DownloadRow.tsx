@@ -29,6 +29,7 @@ export const DownloadRow = memo(function DownloadRow({ id, index, start, selecte
   const name = downloadName(job);
   const done = job.status === 'completed';
   const active = job.status === 'downloading';
+  const sizeUnknown = active && job.totalBytes === null;
   const size = job.totalBytes ?? (done ? job.receivedBytes : null);
 
   return (
@@ -56,9 +57,9 @@ export const DownloadRow = memo(function DownloadRow({ id, index, start, selecte
           value={done ? 100 : job.progress}
           status={job.status}
           label={`${name} progress`}
-          indeterminate={active && job.totalBytes === null}
+          indeterminate={sizeUnknown}
         />
-        <span className="num percent">{formatPercent(job.progress, done)}</span>
+        <span className="num percent">{sizeUnknown ? '—' : formatPercent(job.progress, done)}</span>
       </div>
       <div role="gridcell" className="cell num">
         {active ? formatSpeed(job.speed) : '—'}
