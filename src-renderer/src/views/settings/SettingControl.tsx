@@ -1,11 +1,11 @@
 import { useId } from 'react';
-import { speedUnits, type FieldSpec } from './settings-fields';
+import { speedUnits, unitKey, type FieldSpec } from './settings-fields';
 import type { Draft } from './settings-draft';
 
 interface Props {
   field: FieldSpec;
   draft: Draft;
-  /** `speedUnit` is the speed field's unit; every other key is a setting's. */
+  /** A setting's key, or `unitKey(key)` for a speed field's unit. */
   onChange(key: string, value: string | boolean): void;
   /** What is wrong with it: the form's own check or the core's refusal. */
   problem?: string;
@@ -111,8 +111,8 @@ export function SettingControl({ field, draft, onChange, problem, defaultFolder 
           />
           <select
             aria-label={`${field.label} unit`}
-            value={draft.speedUnit}
-            onChange={(e) => onChange('speedUnit', e.target.value)}
+            value={String(draft[unitKey(key)])}
+            onChange={(e) => onChange(unitKey(key), e.target.value)}
           >
             {Object.keys(speedUnits).map((unit) => (
               <option key={unit}>{unit}</option>

@@ -38,23 +38,30 @@ describe('settings draft', () => {
   it('shows speeds from 1 MB/s in MB/s when one decimal is exact, else in KB/s', () => {
     expect(toDraft({ ...saved, speedLimit: 2 * 1024 * 1024 }, fields)).toMatchObject({
       speedLimit: '2',
-      speedUnit: 'MB/s',
+      'speedLimit:unit': 'MB/s',
     });
     expect(toDraft({ ...saved, speedLimit: 1536 * 1024 }, fields)).toMatchObject({
       speedLimit: '1.5',
-      speedUnit: 'MB/s',
+      'speedLimit:unit': 'MB/s',
     });
     expect(toDraft({ ...saved, speedLimit: 300 * 1024 }, fields)).toMatchObject({
       speedLimit: '300',
-      speedUnit: 'KB/s',
+      'speedLimit:unit': 'KB/s',
     });
+  });
+
+  it('keeps a unit for each speed: the limit in MB/s, the minimum in KB/s', () => {
+    const draft = toDraft({ ...saved, speedLimit: 2 * 1024 * 1024 }, fields);
+    expect(draft).toMatchObject({ speedLimit: '2', 'speedLimit:unit': 'MB/s', minSpeed: '1', 'minSpeed:unit': 'KB/s' });
+    const { changes } = parseDraft({ ...draft, minSpeed: '0.5', 'minSpeed:unit': 'MB/s' }, saved, fields);
+    expect(changes).toEqual({ speedLimit: 2 * 1024 * 1024, minSpeed: 512 * 1024 });
   });
 
   it('turns units back into bytes a second, an empty folder into null, lines into a list', () => {
     const draft = {
       ...toDraft({ ...saved, downloadDir: '/old' }, fields),
       speedLimit: '1.5',
-      speedUnit: 'MB/s' as const,
+      'speedLimit:unit': 'MB/s',
       downloadDir: '  ',
       allowedOrigins: ' https://a.example \n\nchrome-extension://abc\n',
       notifications: false,

@@ -1,8 +1,11 @@
 import type { Settings } from '../../../../src-common/contract';
-import { speedUnits, type FieldSpec, type SpeedUnit } from './settings-fields';
+import { speedUnits, unitKey, type FieldSpec, type SpeedUnit } from './settings-fields';
 
-/** What the form holds while the user types: text for text boxes, booleans for switches. */
-export type Draft = Record<string, string | boolean> & { speedUnit: SpeedUnit };
+/**
+ * What the form holds while the user types: text for text boxes, booleans for switches,
+ * and each speed field's unit under `unitKey(key)`.
+ */
+export type Draft = Record<string, string | boolean>;
 
 /** Speeds of 1 MB/s and more read back in MB/s when one decimal says it exactly. */
 function speedDraft(bytes: number): { value: string; unit: SpeedUnit } {
@@ -12,8 +15,7 @@ function speedDraft(bytes: number): { value: string; unit: SpeedUnit } {
 }
 
 export function toDraft(settings: Settings, fields: FieldSpec[]): Draft {
-  const draft: Record<string, string | boolean> = {};
-  let speedUnit: SpeedUnit = 'KB/s';
+  const draft: Draft = {};
   for (const { key, kind } of fields) {
     const value = settings[key];
     if (kind.type === 'boolean') draft[key] = value === true;
@@ -22,10 +24,10 @@ export function toDraft(settings: Settings, fields: FieldSpec[]): Draft {
     else if (kind.type === 'speed') {
       const speed = speedDraft(Number(value));
       draft[key] = speed.value;
-      speedUnit = speed.unit;
+      draft[unitKey(key)] = speed.unit;
     } else draft[key] = String(value);
   }
-  return { ...draft, speedUnit };
+  return draft;
 }
 
 export interface ParsedDraft {
@@ -57,7 +59,9 @@ function parseField(field: FieldSpec, draft: Draft): { value?: unknown; problem?
     case 'speed': {
       const amount = Number(text);
       if (text === '' || !Number.isFinite(amount) || amount < 0) return { problem: 'Enter 0 or a positive number.' };
-      return { value: Math.round(amount * speedUnits[draft.speedUnit]) };
+      const unit = draft[unitKey(field.key)];
+      const perUnit = unit === 'MB/s' ? speedUnits['MB/s'] : speedUnits['KB/s'];
+      return { value: Math.round(amount * perUnit) };
     }
     case 'int': {
       // The range is the core's to judge, so its message is the one the user reads.

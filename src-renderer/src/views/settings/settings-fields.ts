@@ -33,6 +33,11 @@ export interface FieldGroup {
 export const speedUnits = { 'KB/s': 1024, 'MB/s': 1024 * 1024 } as const;
 export type SpeedUnit = keyof typeof speedUnits;
 
+/** The draft's key for a speed field's unit. */
+export function unitKey(key: keyof Settings): string {
+  return `${key}:unit`;
+}
+
 export const settingGroups: FieldGroup[] = [
   {
     id: 'downloads',
@@ -58,9 +63,9 @@ export const settingGroups: FieldGroup[] = [
       },
       {
         key: 'minSpeed',
-        label: 'Minimum speed (bytes/s)',
+        label: 'Minimum speed',
         hint: 'A download slower than this over a minute is stopped and retried later, freeing its slot. 0 means no minimum.',
-        kind: { type: 'int', min: 0, max: 1_000_000_000 },
+        kind: { type: 'speed' },
       },
       {
         key: 'defaultMaxAttempts',
