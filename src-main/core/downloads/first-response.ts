@@ -95,10 +95,6 @@ async function resumeWith(
       throw error;
     }
     if (verdict.kind === 'range') {
-      if (verdict.ends !== undefined) {
-        saved = { ...saved, totalBytes: verdict.ends };
-        clipSegments(segments, verdict.ends);
-      }
       const state = { ...saved, url: response.url };
       return {
         state,

@@ -21,10 +21,11 @@ export interface KnownFile {
  *   end, below the size first announced: the announced size was wrong (seen once, it is
  *   not a change of file; the download ends there instead of starting over);
  * - `changed`: the file on the server is not the one we have bytes of;
- * - `no-ranges`: the server's ranges cannot be trusted (wrong Content-Range, encoded).
+ * - `no-ranges`: the server's ranges cannot be trusted (wrong Content-Range or size,
+ *   encoded, refused inside the file): the rest comes from one plain request.
  */
 export type RangeVerdict =
-  | { kind: 'range'; end: number; ends?: number }
+  | { kind: 'range'; end: number }
   | { kind: 'full' }
   | { kind: 'complete' }
   | { kind: 'ends'; total: number }
@@ -44,10 +45,20 @@ export function failUnlessSuccess(response: OpenedResponse): void {
   throw new JobFailure('http', `The server answered ${statusText(status)} instead of the file.`, { status });
 }
 
+/** An entity tag without its weak marker: weak comparison (RFC 9110, 8.8.3.2). */
+function opaqueTag(etag: string): string {
+  return etag.startsWith('W/') ? etag.slice(2) : etag;
+}
+
+/**
+ * The answer names another version of the file. Any entity tag, weak ones too, names a
+ * version: a weak tag cannot prove two answers' bytes equal, but a different one proves
+ * them different.
+ */
 function validatorChanged(response: OpenedResponse, known: KnownFile): boolean {
   const etag = header(response.headers, 'etag');
-  const knownEtag = strongEtag(known.etag);
-  if (knownEtag) return etag !== null && etag !== knownEtag;
+  if (known.etag !== null && etag !== null) return opaqueTag(etag) !== opaqueTag(known.etag);
+  if (strongEtag(known.etag) !== null) return false;
   const lastModified = header(response.headers, 'last-modified');
   return known.lastModified !== null && lastModified !== null && lastModified !== known.lastModified;
 }
@@ -61,28 +72,36 @@ export function checkRangeResponse(
   failUnlessSuccess(response);
   if (response.status === 200) return { kind: 'full' };
   const range = parseContentRange(header(response.headers, 'content-range'));
-  if (response.status === 416) {
-    if (range && !range.satisfied && range.total === asked.start && range.total !== null) {
-      if (known.totalBytes === asked.start) return { kind: 'complete' };
-      if (known.totalBytes !== null && range.total < known.totalBytes) return { kind: 'ends', total: range.total };
-    }
-    return { kind: 'changed' };
-  }
+  if (response.status === 416) return unsatisfied(range, asked.start, known);
   if (isEncoded(response) || !range || !range.satisfied) return { kind: 'no-ranges' };
   if (range.start !== asked.start || (asked.end !== null && range.end > asked.end)) return { kind: 'no-ranges' };
   if (validatorChanged(response, known)) return { kind: 'changed' };
-  let ends: number | undefined;
   if (known.totalBytes !== null && range.total !== null && range.total !== known.totalBytes) {
-    // The same file (its validator matches) that ends before the size first announced:
-    // the announced size was wrong; the file ends where the server now says.
-    const sameFile = strongEtag(known.etag) !== null || known.lastModified !== null;
-    if (!sameFile || range.total > known.totalBytes) return { kind: 'changed' };
-    ends = range.total;
+    // The same version (or none is named) in another size. A smaller size is believed
+    // only once a 416 at that offset proves it (`ends`); trusted at once it cut files
+    // short when a server's ranges, not its first length, were wrong.
+    if (range.total > known.totalBytes || (known.etag === null && known.lastModified === null)) {
+      return { kind: 'no-ranges' };
+    }
   }
   // Content-Range places the bytes; a Content-Length that disagrees (a server that adds to
   // every length) changes nothing: reading stops at the segment's end, or ends short and
   // the rest is asked for again.
-  return ends === undefined ? { kind: 'range', end: range.end } : { kind: 'range', end: range.end, ends };
+  return { kind: 'range', end: range.end };
+}
+
+/**
+ * A 416: the file ends where our bytes end (`complete`, or `ends` below the size first
+ * announced), another size names another file, and a refusal inside the file as we
+ * know it means its ranges are broken.
+ */
+function unsatisfied(range: ReturnType<typeof parseContentRange>, start: number, known: KnownFile): RangeVerdict {
+  if (range && !range.satisfied && range.total === start && range.total !== null) {
+    if (known.totalBytes === start) return { kind: 'complete' };
+    if (known.totalBytes !== null && range.total < known.totalBytes) return { kind: 'ends', total: range.total };
+  }
+  if (range && !range.satisfied && range.total !== null && range.total !== known.totalBytes) return { kind: 'changed' };
+  return { kind: 'no-ranges' };
 }
 
 /** The total size a 200 announces, when it can be trusted to count file bytes. */
