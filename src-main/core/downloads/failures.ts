@@ -37,6 +37,29 @@ export function failureFromStatus(status: number, retryAfter?: string | null): J
   });
 }
 
+/**
+ * A refusal (401, 403, 410) from the address a redirect led to. Such addresses are often
+ * signed and expire within minutes, while the address the download was given still
+ * works: worth another attempt, which asks that address again and resumes.
+ */
+export function refusedAfterRedirect(failure: JobFailure, original: string, answered: string): JobFailure {
+  const { status } = failure;
+  if (failure.kind !== 'http' || failure.transient || (status !== 401 && status !== 403 && status !== 410)) {
+    return failure;
+  }
+  const asked = new URL(original);
+  const host = asked.host;
+  asked.username = '';
+  asked.password = '';
+  asked.hash = '';
+  if (asked.href === new URL(answered).href) return failure;
+  return new JobFailure(
+    'http',
+    `The server answered ${statusText(status)} at the address ${host} redirected to, which may have expired. The next attempt asks ${host} again.`,
+    { transient: true, status },
+  );
+}
+
 const diskCodes: Record<string, string> = {
   ENOSPC: 'The disk is full',
   EDQUOT: 'The disk quota is exceeded',

@@ -1,7 +1,7 @@
 import type { AnswerBody } from './answer-body';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import type { EngineSettings } from './engine-options';
-import { networkFailure } from './failures';
+import { networkFailure, refusedAfterRedirect } from './failures';
 import type { FileDigest } from './file-digest';
 import { openResponse } from './http-request';
 import type { PartBytes } from './part-file';
@@ -14,8 +14,11 @@ import { segmentDone, type Segment } from './segments';
 /** A segment and the worker writing it, if any. */
 export type LiveSegment = Segment & { owner: SegmentWorker | null };
 
-/** Answers in a row that may end early, each having brought bytes, before giving up. */
+/** Answers in a row that end early, each having brought bytes, before giving up. */
 const maxShortReads = 32;
+
+/** An answer that ends early having brought this much is progress: the count starts again. */
+const progressBytes = 256 * 1024;
 
 /** A restart from zero is needed: the file changed, or its ranges cannot be trusted. */
 export class RestartNeeded extends Error {
@@ -46,6 +49,11 @@ export interface WorkerHost {
   claim(worker: SegmentWorker): LiveSegment | null;
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean;
   fail(error: unknown): void;
+  /**
+   * The connection failed with `error`: true when the download goes on without it (other
+   * connections still bring bytes), false when the error ends the download.
+   */
+  spare(worker: SegmentWorker, error: unknown): boolean;
   /** Bytes reached the part file. */
   landed(bytes: number): void;
   /** The file really ends at `total` (below the announced size). */
@@ -69,6 +77,14 @@ export class SegmentWorker {
   activeAt: number | null;
   /** Ended because the ramp dropped back, not for want of work. */
   retired = false;
+  /** Why the transfer stopped this connection alone (it stalled while others did not). */
+  dropped: unknown = null;
+  /** A request of its own is out and no byte of its answer has come yet. */
+  unanswered = false;
+  /** Stops this connection's requests alone; made at its first request of its own. */
+  private own: { controller: AbortController; signal: AbortSignal } | null = null;
+  /** Ends the answer being read, with the reason as its error. */
+  private interrupt: ((reason: unknown) => void) | null = null;
   /**
    * Received bytes not yet paid for under the speed limits. They are paid a grant at a
    * time rather than per chunk; what is owed carries over to the connection's next answer.
@@ -90,6 +106,7 @@ export class SegmentWorker {
     try {
       for (;;) {
         if (this.host.signal.aborted) return;
+        if (this.dropped !== null) throw this.dropped;
         if (segmentDone(this.segment)) {
           this.segment.owner = null;
           const next = this.host.claim(this);
@@ -103,8 +120,10 @@ export class SegmentWorker {
           if (!current && this.segment.owner !== this) return;
           if (!current) continue;
         }
+        const { coveredEnd } = current;
         const { got, error } = await this.stream(current);
         current = null;
+        if (this.dropped !== null) throw this.dropped;
         const segment = this.segment;
         if (segmentDone(segment)) continue;
         // A stream of unknown length that ended cleanly is the whole file.
@@ -112,17 +131,45 @@ export class SegmentWorker {
           segment.end = segment.pos;
           continue;
         }
-        if (!this.host.state?.resumable || segment.end === null) throw networkFailure(error, this.host.ctx.job.url);
-        shortReads += 1;
-        if (got === 0) throw error === null ? this.shortFailure() : networkFailure(error, this.host.state.url);
+        if (!this.host.state?.resumable || segment.end === null) {
+          throw networkFailure(error, this.serverName());
+        }
+        // Every byte its Content-Range promised (a server that caps each answer): not short.
+        if (error === null && coveredEnd !== null && this.cursor >= coveredEnd && got > 0) continue;
+        shortReads = got >= progressBytes ? 0 : shortReads + 1;
+        if (got === 0) throw error === null ? this.shortFailure() : networkFailure(error, this.serverName());
         if (shortReads > maxShortReads) throw this.shortFailure();
         this.host.ctx.log(`The answer ended at byte ${segment.pos} of ${segment.end}: asking for the rest.`);
       }
     } catch (error) {
-      if (!this.host.signal.aborted) this.host.fail(error);
+      if (!this.host.signal.aborted && !this.host.spare(this, error)) this.host.fail(error);
     } finally {
       if (this.segment.owner === this) this.segment.owner = null;
     }
+  }
+
+  /** Stops this connection alone: its answer ends, and `run` ends with `reason`. */
+  drop(reason: unknown): void {
+    if (this.dropped !== null) return;
+    this.dropped = reason;
+    // No sign of life is expected from it any more.
+    this.activeAt = null;
+    this.own?.controller.abort(reason);
+    this.interrupt?.(reason);
+  }
+
+  /** The transfer's signal, joined by this connection's own so it can be stopped alone. */
+  private requestSignal(): AbortSignal {
+    if (!this.own) {
+      const controller = new AbortController();
+      this.own = { controller, signal: AbortSignal.any([this.host.signal, controller.signal]) };
+    }
+    return this.own.signal;
+  }
+
+  /** The server's name for messages: the host of the address answering. */
+  private serverName(): string {
+    return new URL(this.host.state?.url ?? this.host.ctx.job.url).host;
   }
 
   private shortFailure(): JobFailure {
@@ -144,11 +191,12 @@ export class SegmentWorker {
     const state = this.host.state!;
     const sent = this.now();
     this.activeAt = sent;
+    this.unanswered = true;
     const asked = { start: segment.pos, end: segment.end };
     const response = await openResponse(state.url, {
       dispatcher: this.host.settings.dispatcher,
       headers: this.host.ctx.job.options.headers ?? {},
-      signal: this.host.signal,
+      signal: this.requestSignal(),
       range: asked,
       ifRange: ifRangeValue(state),
       userAgent: this.host.settings.userAgent,
@@ -160,10 +208,9 @@ export class SegmentWorker {
       verdict = checkRangeResponse(response, asked, state);
     } catch (error) {
       await response.body.dump().catch(() => undefined);
-      throw error;
+      throw error instanceof JobFailure ? refusedAfterRedirect(error, this.host.ctx.job.url, response.url) : error;
     }
     if (verdict.kind === 'range') {
-      if (verdict.ends !== undefined) this.host.endAt(verdict.ends);
       return { body: response.body, coveredEnd: verdict.end };
     }
     await response.body.dump().catch(() => undefined);
@@ -262,6 +309,7 @@ export class SegmentWorker {
         const finish = (outcome: unknown): void => {
           if (done) return;
           done = true;
+          this.interrupt = null;
           if (outcome === null && whole()) void body.dump();
           else body.destroy();
           resolve(outcome);
@@ -281,12 +329,14 @@ export class SegmentWorker {
             (caught: unknown) => finish(caught),
           );
         };
+        this.interrupt = finish;
         body.read({
           onData: (raw) => {
             if (done) return;
             try {
               const now = this.now();
               this.activeAt = now;
+              this.unanswered = false;
               let chunk = raw;
               if (full()) return finish(null);
               // A chunk that runs past the segment carries on into the next one when it can be

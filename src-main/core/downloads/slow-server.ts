@@ -22,24 +22,28 @@ export class SlowServerRules {
     this.window = { at: now, done };
   }
 
-  /**
-   * The failure to end the download with, or null. `connections`: each one's last sign
-   * of life (`activeAt`, null while it waits for a speed limit or the disk). `host`: the
-   * server's name for the message. The minimum speed is checked once a window.
-   */
-  check(
-    now: number,
-    done: number,
-    connections: Iterable<{ activeAt: number | null }>,
-    host: () => string,
-  ): JobFailure | null {
-    const { stallTimeoutMs, minSpeedWindowMs } = this.settings;
-    for (const { activeAt } of connections) {
-      if (activeAt !== null && now - activeAt > stallTimeoutMs) {
-        const seconds = Math.round(stallTimeoutMs / 100) / 10;
-        return new JobFailure('stalled', `${host()} sent no data for ${seconds} s.`, { transient: true });
-      }
+  /** The connections that have sent nothing for the stall timeout (not those waiting, `activeAt` null). */
+  stalled<C extends { activeAt: number | null }>(now: number, connections: Iterable<C>): C[] {
+    const { stallTimeoutMs } = this.settings;
+    const stalled: C[] = [];
+    for (const connection of connections) {
+      if (connection.activeAt !== null && now - connection.activeAt > stallTimeoutMs) stalled.push(connection);
     }
+    return stalled;
+  }
+
+  /** The failure of a stalled connection; `host`: the server's name for the message. */
+  stallFailure(host: () => string): JobFailure {
+    const seconds = Math.round(this.settings.stallTimeoutMs / 100) / 10;
+    return new JobFailure('stalled', `${host()} sent no data for ${seconds} s.`, { transient: true });
+  }
+
+  /**
+   * The failure to end the download with when it is below the minimum speed, checked once
+   * a window; null otherwise. `host`: the server's name for the message.
+   */
+  check(now: number, done: number, host: () => string): JobFailure | null {
+    const { minSpeedWindowMs } = this.settings;
     if (now - this.window.at < minSpeedWindowMs) return null;
     const limit = this.speedLimit();
     const wanted = limit > 0 ? Math.min(limit, this.settings.minSpeed()) : this.settings.minSpeed();
@@ -47,9 +51,11 @@ export class SlowServerRules {
     this.window = { at: now, done };
     if (wanted <= 0 || rate >= wanted) return null;
     const seconds = Math.round(minSpeedWindowMs / 1000);
+    // A trickle reads as what it is: "0.3 bytes/s", not "0".
+    const sent = rate >= 10 ? Math.round(rate) : Math.round(rate * 10) / 10;
     return new JobFailure(
       'stalled',
-      `${host()} sent ${Math.round(rate)} bytes/s over ${seconds} s, below the minimum of ${wanted} bytes/s.`,
+      `${host()} sent ${sent} bytes/s over ${seconds} s, below the minimum of ${wanted} bytes/s.`,
       { transient: true },
     );
   }

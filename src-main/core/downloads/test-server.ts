@@ -38,6 +38,22 @@ export interface Faults {
   contentDisposition?: string;
   /** @default 'application/octet-stream' */
   contentType?: string;
+  /** Serves these bytes instead of the route's file: another version of it. */
+  body?: Buffer;
+  /** The ETag header as given, instead of `etag`'s. */
+  etagValue?: string;
+  /** Content-Range's total is off by this many bytes (the bytes and their length are right). */
+  totalDelta?: number;
+  /** Answers every Range request 416, with the file's size. */
+  refuseRanges?: boolean;
+  /** A 206 carries at most this many bytes, with a Content-Range that says so. */
+  capRange?: number;
+  /** At most this many answers of the route at once; one more gets `overLimit`. */
+  maxConcurrent?: number;
+  /** The status a request beyond `maxConcurrent` gets. @default 503 */
+  overLimit?: number;
+  /** Never answers: the request waits until the client gives up. */
+  hold?: boolean;
 }
 
 export interface ServedRequest {
@@ -58,6 +74,8 @@ interface Route {
   location?: string;
   redirectStatus?: number;
   served: number;
+  /** Answers of the route being sent now. */
+  active: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,11 +113,11 @@ export class TestServer {
   }
 
   file(path: string, body: Buffer, faults: FaultPlan = {}): void {
-    this.routes.set(path, { body, faults, served: 0 });
+    this.routes.set(path, { body, faults, served: 0, active: 0 });
   }
 
   redirect(path: string, location: string, status = 302): void {
-    this.routes.set(path, { location, redirectStatus: status, served: 0 });
+    this.routes.set(path, { location, redirectStatus: status, served: 0, active: 0 });
   }
 
   /** Body bytes sent since `from` (an index into the log). */
@@ -135,7 +153,13 @@ export class TestServer {
       const extra: Record<string, string> = faults.retryAfter ? { 'retry-after': faults.retryAfter } : {};
       return this.answer(res, entry, faults.status, extra);
     }
-    await this.serveFile(req, res, route.body!, faults, index, entry);
+    if (faults.hold) return new Promise<void>((resolve) => res.once('close', () => resolve()));
+    if (faults.maxConcurrent !== undefined) {
+      if (route.active >= faults.maxConcurrent) return this.answer(res, entry, faults.overLimit ?? 503, {});
+    }
+    route.active += 1;
+    res.once('close', () => (route.active -= 1));
+    await this.serveFile(req, res, faults.body ?? route.body!, faults, index, entry);
   }
 
   private answer(res: ServerResponse, entry: ServedRequest, status: number, headers: Record<string, string>): void {
@@ -155,13 +179,14 @@ export class TestServer {
     const headers: Record<string, string> = { 'content-type': faults.contentType ?? 'application/octet-stream' };
     const etagMode = faults.etag ?? 'strong';
     const etag =
-      etagMode === 'strong'
+      faults.etagValue ??
+      (etagMode === 'strong'
         ? '"v1"'
         : etagMode === 'weak'
           ? 'W/"v1"'
           : etagMode === 'per-request'
             ? `"r${index}"`
-            : null;
+            : null);
     if (etag) headers['etag'] = etag;
     if (faults.lastModified) headers['last-modified'] = faults.lastModified;
     if (faults.contentDisposition !== undefined) headers['content-disposition'] = faults.contentDisposition;
@@ -172,7 +197,7 @@ export class TestServer {
     const range = faults.ignoreRanges || !validatorOk ? null : parseRange(req.headers.range, body.length);
     let status = 200;
     let data = body;
-    if (range === 'bad') {
+    if (range === 'bad' || (range && faults.refuseRanges)) {
       entry.status = 416;
       res.writeHead(416, { 'content-range': `bytes */${body.length}` });
       res.end();
@@ -183,8 +208,9 @@ export class TestServer {
       headers['content-encoding'] = 'gzip';
     } else if (range) {
       status = 206;
-      data = body.subarray(range.start, range.end);
-      headers['content-range'] = `bytes ${range.start}-${range.end - 1}/${body.length}`;
+      const end = Math.min(range.end, range.start + (faults.capRange ?? Infinity));
+      data = body.subarray(range.start, end);
+      headers['content-range'] = `bytes ${range.start}-${end - 1}/${body.length + (faults.totalDelta ?? 0)}`;
     }
     if (!faults.chunked) headers['content-length'] = String(data.length + (faults.lieLength ?? 0));
     entry.status = status;

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { AnswerBody } from './answer-body';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
+import { ConnectionLimits } from './connection-limits';
 import { initialConnections, SpeedMeter } from './connection-ramp';
 import type { EngineSettings } from './engine-options';
 import { PartGone } from './failures';
@@ -56,6 +57,7 @@ export class Transfer implements WorkerHost {
   diskWaitMs = 0;
   /** Connections that found no more work and are ending, not yet out of `workers`. */
   private retiring = 0;
+  private readonly limits: ConnectionLimits;
   private readonly slow: SlowServerRules;
   private readonly checkpoints: Checkpoints;
   private ticker: NodeJS.Timeout | null = null;
@@ -74,6 +76,7 @@ export class Transfer implements WorkerHost {
       smallestPiece: smallestPiece(this.feed.rate, this.workers.size - this.retiring, this.roundTripMs),
     }));
     this.slow = new SlowServerRules(settings, () => ctx.job.options.speedLimit ?? 0);
+    this.limits = new ConnectionLimits(settings.stallTimeoutMs, (line) => ctx.log(line));
     this.checkpoints = new Checkpoints(
       settings,
       this,
@@ -134,6 +137,11 @@ export class Transfer implements WorkerHost {
     if (!this.ranges || total === null) return 1;
     const remaining = total - this.plan.done();
     return initialConnections(this.maxConnections(), remaining, this.settings.initialSegmentBytes);
+  }
+
+  /** The download goes on without `worker`, which failed (see ConnectionLimits). */
+  spare(worker: SegmentWorker, error: unknown): boolean {
+    return this.ranges && this.limits.spare(worker, error, this.workers);
   }
 
   /** Records the first fatal error and stops every connection. */
@@ -214,6 +222,7 @@ export class Transfer implements WorkerHost {
     this.diskWaitMs = 0;
     this.lastProgressAt = now;
     this.slow.restart(now, this.plan.done());
+    this.limits.restart(now, this.received);
     this.checkpoints.restart(durable);
     const { progressIntervalMs, rampIntervalMs } = this.settings;
     this.ticker = setInterval(() => this.tick(), Math.min(progressIntervalMs, rampIntervalMs));
@@ -287,12 +296,17 @@ export class Transfer implements WorkerHost {
   claim(worker: SegmentWorker | null): LiveSegment | null {
     if (!this.ranges) return null;
     // The ramp dropped back: a connection whose work is done ends instead.
-    if (worker && this.workers.size - this.retiring > this.feed.ramp.connections) {
+    if (worker && this.workers.size - this.retiring > this.allowed()) {
       this.retiring += 1;
       worker.retired = true;
       return null;
     }
     return this.plan.take(worker);
+  }
+
+  /** Connections the ramp wants, within what the server takes. */
+  private allowed(): number {
+    return Math.min(this.feed.ramp.connections, this.limits.ceiling);
   }
 
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean {
@@ -313,7 +327,11 @@ export class Transfer implements WorkerHost {
     const limit = this.ctx.job.options.speedLimit ?? 0;
     if (limit !== this.limiter.rate) this.limiter.setRate(limit);
     const done = this.plan.done();
-    const slow = this.slow.check(now, done, this.workers, this.host);
+    const stalled = this.slow.stalled(now, this.workers);
+    const failure = (): JobFailure => this.slow.stallFailure(this.host);
+    const stall = this.limits.stalls(now, this.received, stalled, this.workers, failure, this.ranges);
+    if (stall) return this.fail(stall);
+    const slow = this.slow.check(now, done, this.host);
     if (slow) return this.fail(slow);
     if (now - this.lastProgressAt >= this.settings.progressIntervalMs) {
       this.lastProgressAt = now;
@@ -331,7 +349,10 @@ export class Transfer implements WorkerHost {
   private sampleRamp(now: number): void {
     const open = this.workers.size - this.retiring;
     const remaining = this.totalBytes() - this.plan.done();
-    const target = this.feed.sample(now, this.received, open, remaining, this.diskWaitMs);
+    const target = Math.min(
+      this.feed.sample(now, this.received, open, remaining, this.diskWaitMs),
+      this.limits.ceiling,
+    );
     this.diskWaitMs = 0;
     if (target > open) this.plan.makeRoom();
     while (this.workers.size - this.retiring < target && this.spawn());

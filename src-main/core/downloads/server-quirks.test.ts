@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobFailure } from '../jobs/runner';
+import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testEngine, testJob } from './test-context';
+import { TestServer, type Faults } from './test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterAll(() => server.close());
+
+/** A busy machine must not trip the stall timer in tests that are not about it. */
+const engine = testEngine({ stallTimeoutMs: 5000 });
+const mib = 1024 * 1024;
+/** Throttled (4 s for 2 MiB on one connection), so that the ramp opens more connections. */
+const throttled: Faults = { rateLimit: mib / 2 };
+
+async function download(path: string, body: Buffer, faults: Parameters<TestServer['file']>[2], use = engine) {
+  server.file(path, body, faults);
+  const dir = await tempDir();
+  const t = makeContext(testJob(server.url(path), dir, { connections: 4 }));
+  const from = server.log.length;
+  const result = await settle(use(t.ctx));
+  return { result, t, dir, requests: server.log.slice(from) };
+}
+
+/** The file on disk and the reported hash are both `expected`'s. */
+async function expectFile(result: Awaited<ReturnType<typeof download>>['result'], expected: Buffer) {
+  if (!result.ok) throw result.error;
+  expect(result.value.totalBytes).toBe(expected.length);
+  expect(result.value.sha256).toBe(sha256(expected));
+  expect(await fileSha256(result.value.path)).toBe(sha256(expected));
+}
+
+/** Range requests after the first answer get `later` (the first is a plain, throttled 200). */
+const rangesGet =
+  (later: Faults): Parameters<TestServer['file']>[2] =>
+  (index, request) =>
+    index > 0 && request.headers.range ? { ...throttled, ...later } : throttled;
+
+describe('a server whose range answers cannot be taken at their word', () => {
+  it('never mixes two versions of a file whose weak ETag changes', async () => {
+    const first = randomBody(2 * mib);
+    const second = randomBody(2 * mib);
+    const { result, t, requests } = await download('/weak-change.bin', first, (index) =>
+      index === 0 ? { ...throttled, etag: 'weak' } : { ...throttled, body: second, etagValue: 'W/"v2"' },
+    );
+    expect(requests.some((r) => r.range !== null)).toBe(true);
+    expect(t.logs.join('\n')).toMatch(/changed on the server/u);
+    await expectFile(result, second);
+  });
+
+  it('does not cut the file short when range answers say it is smaller than the first answer did', async () => {
+    const body = randomBody(2 * mib);
+    const { result, requests } = await download('/smaller-total.bin', body, rangesGet({ totalDelta: -1000 }));
+    expect(requests.some((r) => r.status === 206)).toBe(true);
+    await expectFile(result, body);
+  });
+
+  it('finishes on one connection when range answers say the file is larger', async () => {
+    const body = randomBody(2 * mib);
+    const { result, t } = await download('/larger-total.bin', body, rangesGet({ totalDelta: 1000 }));
+    await expectFile(result, body);
+    expect(t.logs.join('\n')).toMatch(/one connection/u);
+  });
+
+  it('finishes on one connection when every range inside the file is refused with 416', async () => {
+    const body = randomBody(2 * mib);
+    const { result, requests } = await download('/refused-ranges.bin', body, rangesGet({ refuseRanges: true }));
+    expect(requests.some((r) => r.status === 416)).toBe(true);
+    await expectFile(result, body);
+  });
+
+  it('asks again from where an answer ended when each range answer is capped, however many it takes', async () => {
+    const body = randomBody(2 * mib);
+    server.file('/capped.bin', body, (index) => (index === 0 ? { closeAfter: 64 * 1024 } : { capRange: 16 * 1024 }));
+    const dir = await tempDir();
+    const t = makeContext(testJob(server.url('/capped.bin'), dir, { connections: 1 }));
+    const from = server.log.length;
+    const result = await settle(engine(t.ctx));
+    // Far more than the 32 short answers in a row a connection may have.
+    expect(server.log.length - from).toBeGreaterThan(100);
+    await expectFile(result, body);
+  });
+});
+
+describe('a server that limits how many connections a client opens', () => {
+  it.each([503, 429])('goes on with the connections it takes when it answers %i to more', async (status) => {
+    const body = randomBody(2 * mib);
+    const { result, t, requests } = await download(`/limit-${status}.bin`, body, {
+      ...throttled,
+      maxConcurrent: 2,
+      overLimit: status,
+    });
+    const refused = requests.filter((r) => r.status === status).length;
+    expect(refused).toBeGreaterThan(0);
+    // Refused once each, the extra connections are not asked for again.
+    expect(refused).toBeLessThanOrEqual(3);
+    expect(t.logs.join('\n')).toMatch(new RegExp(`${status}.*going on with [1-3]\\.`, 'u'));
+    await expectFile(result, body);
+  });
+
+  it('ends a connection the server leaves unanswered while the others bring bytes', async () => {
+    const body = randomBody(2 * mib);
+    const { result, t, requests } = await download(
+      '/hold.bin',
+      body,
+      (index) => (index === 1 ? { hold: true } : throttled),
+      testEngine({ stallTimeoutMs: 800 }),
+    );
+    expect(requests[1]!.range).not.toBeNull();
+    await expectFile(result, body);
+    expect(t.logs.join('\n')).toMatch(/(sent no data for 0\.8 s|stopped sending data).*going on with/u);
+  });
+
+  it('carries on with the first connection when every extra one is refused, and fails when it is refused too', async () => {
+    const body = randomBody(2 * mib);
+    const { result } = await download('/limit-all.bin', body, rangesGet({ status: 503 }));
+    await expectFile(result, body);
+    const cut = await download('/limit-cut.bin', body, (index) =>
+      index === 0 ? { ...throttled, closeAfter: mib / 2 } : { status: 503 },
+    );
+    expect(cut.result.ok).toBe(false);
+    expect((cut.result as { error: unknown }).error).toMatchObject({ kind: 'http', status: 503 });
+  });
+});
+
+describe('a signed address a redirect led to', () => {
+  it('is refused as worth another attempt, which asks the original address again and resumes', async () => {
+    const body = randomBody(2 * mib);
+    server.redirect('/release.bin', '/signed.bin');
+    // The signature expires after the first answer: later requests there are refused.
+    server.file('/signed.bin', body, (index) => (index === 0 ? { closeAfter: mib } : { status: 403 }));
+    const dir = await tempDir();
+    const t = makeContext(testJob(server.url('/release.bin'), dir, { connections: 1 }));
+    const first = await settle(engine(t.ctx));
+    expect(first.ok).toBe(false);
+    const failure = (first as { error: unknown }).error as JobFailure;
+    expect(failure).toBeInstanceOf(JobFailure);
+    expect(failure).toMatchObject({ kind: 'http', status: 403, transient: true });
+    expect(failure.message).toMatch(/redirected to, which may have expired/u);
+
+    // A fresh signature at the next attempt.
+    server.file('/signed.bin', body, {});
+    const from = server.log.length;
+    const again = makeContext(testJob(server.url('/release.bin'), dir, { connections: 1 }), t.lastState());
+    const second = await settle(engine(again.ctx));
+    await expectFile(second, body);
+    expect(server.log[from]!.path).toBe('/release.bin');
+    expect(server.bytesServed(from)).toBeLessThan(body.length);
+  });
+});
