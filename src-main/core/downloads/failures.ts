@@ -103,7 +103,7 @@ function diskNextStep(code: string, kept: boolean): string {
  */
 export class PartGone extends JobFailure {
   constructor(path: string) {
-    super('disk', `The partial file was deleted (${path}). Resume to download the file again.`);
+    super('disk', `The partial file was deleted (${path}). Retry to download the file again.`);
   }
 }
 

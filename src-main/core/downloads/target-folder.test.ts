@@ -53,7 +53,7 @@ describe('publish', () => {
     expect(error).toBeInstanceOf(JobFailure);
     expect(error).toMatchObject({ kind: 'disk', transient: false });
     expect((error as Error).message).toBe(
-      `The partial file was deleted (${join(dir, 'b.bin.part')}). Resume to download the file again.`,
+      `The partial file was deleted (${join(dir, 'b.bin.part')}). Retry to download the file again.`,
     );
     // Deleted with its folder: the same.
     await rm(dir, { recursive: true });

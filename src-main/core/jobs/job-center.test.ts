@@ -185,7 +185,39 @@ describe('commands', () => {
     t.center.resume(job!.id);
     const second = t.engine.running()[0]!;
     expect(second.context.resumeState).toEqual({ segments: [[0, 500]] });
-    expect(second.context.job.attempts).toBe(2);
+    // A pause is not a failed attempt: the resumed download has all its attempts again.
+    expect(second.context.job.attempts).toBe(1);
+  });
+
+  it('removes the partial file a stopped download kept once no attempt will come: cancelled or removed', async () => {
+    const discarded: [string, unknown][] = [];
+    t = openTestCenter({
+      discardPart: async (job, state) => {
+        discarded.push([job.id, state]);
+      },
+    });
+    const [paused, failed, running] = submitMany(3);
+    for (const job of [paused, failed, running]) {
+      t.engine
+        .running()
+        .find((a) => a.context.job.id === job!.id)!
+        .context.saveState({ part: job!.id });
+    }
+    t.center.pause(paused!.id);
+    t.engine
+      .running()
+      .find((a) => a.context.job.id === failed!.id)!
+      .fail(new JobFailure('http', 'The server answered 404 Not Found', { status: 404 }));
+    await settle();
+    t.center.cancel(paused!.id);
+    await t.center.remove(failed!.id);
+    // A running download's engine removes its own file when it is stopped.
+    t.center.cancel(running!.id);
+    await settle();
+    expect(discarded).toEqual([
+      [paused!.id, { part: paused!.id }],
+      [failed!.id, { part: failed!.id }],
+    ]);
   });
 
   it('cancel stops with reason "cancelled" and drops the resume state', async () => {

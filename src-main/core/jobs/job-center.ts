@@ -24,7 +24,7 @@ import { cryptoHex, newDownloadId, newPluginJobId, type RandomHex } from './ids'
 import { newPluginJob, type PluginJobSpec } from './plugin-job';
 import { JobRegistry } from './registry';
 import { recoverAfterRestart, startRetention, type RetentionOptions } from './retention';
-import type { DownloadRunner, PluginJobRunner } from './runner';
+import type { DownloadRunner, PluginJobRunner, ResumeState } from './runner';
 import { Scheduler, type AfterDownload } from './scheduler';
 import { TaskCenter } from './task-center';
 import { parseUrlLines, submittedDownloads } from './submit';
@@ -49,6 +49,11 @@ export interface JobCenterOptions {
   taskRestartGraceSec?: number;
   /** Called at each status change (held in memory or committed): the jobs are busy writing. */
   onWrite?: () => void;
+  /**
+   * Removes the partial file a stopped download kept for its next attempt, once none will
+   * come (cancelled or removed while not running; a running one's engine removes it).
+   */
+  discardPart?: (job: DownloadJob, resumeState: ResumeState) => Promise<void>;
 }
 
 /** The job center: one model, one scheduler and one event stream for both sources. */
@@ -182,7 +187,7 @@ export class JobCenter {
     const job = this.registry.get(id);
     if (job.source === 'task') return this.tasks.pause(id);
     if (job.source !== 'download') throw new HaulError('conflict', 'Plugin jobs cannot be paused; cancel it instead.');
-    const paused = this.registry.transition(id, 'pause', { speed: 0, eta: null, message: 'Paused' });
+    const paused = this.registry.transition(id, 'pause', { speed: 0, eta: null, connections: 0, message: 'Paused' });
     this.scheduler.stop(id, 'paused');
     return paused;
   }
@@ -191,7 +196,8 @@ export class JobCenter {
     const job = this.registry.get(id);
     if (job.source === 'task') return this.tasks.resume(id);
     if (job.source !== 'download') throw new HaulError('conflict', 'Plugin jobs cannot be paused or resumed.');
-    const resumed = this.registry.transition(id, 'resume', { message: 'Queued' }, { notBefore: null });
+    // A pause is not a failed attempt: the resumed download has its attempts again.
+    const resumed = this.registry.transition(id, 'resume', { message: 'Queued', attempts: 0 }, { notBefore: null });
     this.scheduler.pump();
     return resumed;
   }
@@ -199,9 +205,14 @@ export class JobCenter {
   cancel(id: string): Job {
     const job = this.registry.get(id);
     if (job.source === 'task') return this.tasks.cancel(id);
-    const patch = job.source === 'download' ? { speed: 0, eta: null, message: 'Cancelled' } : { message: 'Cancelled' };
+    const patch =
+      job.source === 'download'
+        ? { speed: 0, eta: null, connections: 0, message: 'Cancelled' }
+        : { message: 'Cancelled' };
+    const kept = this.scheduler.isRunning(id) ? null : this.registry.stored(id)?.resumeState;
     const cancelled = this.registry.transition(id, 'cancel', patch, { resumeState: null, notBefore: null });
     this.scheduler.stop(id, 'cancelled');
+    if (job.source === 'download' && kept) void this.discardPart(job, kept);
     if (job.source === 'plugin') this.options.pluginRunner.release(id);
     return cancelled;
   }
@@ -241,8 +252,22 @@ export class JobCenter {
     }
     if (job.source === 'task') this.tasks.forget(id);
     const path = job.source === 'download' && typeof job.result?.path === 'string' ? job.result.path : undefined;
+    // A failed download keeps its partial file for a retry that will not come now.
+    const kept = isFinishedStatus(job.status) && !this.scheduler.isRunning(id) && this.registry.stored(id)?.resumeState;
     this.registry.delete(id);
+    if (job.source === 'download' && kept) await this.discardPart(job, kept);
     if (deleteFile && path) await rm(path, { force: true });
+  }
+
+  private async discardPart(job: DownloadJob, state: ResumeState): Promise<void> {
+    try {
+      await this.options.discardPart?.(job, state);
+    } catch (error) {
+      // Removed with its job, the log too: nobody is left to tell.
+      if (this.registry.stored(job.id)) {
+        this.registry.log(job.id, `The partial file could not be removed: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** Moves a queued download within the download queue (top, up, down, bottom). */

@@ -92,7 +92,14 @@ export function recoverAfterRestart(registry: JobRegistry): { recovered: number;
   let interrupted = 0;
   for (const { job } of registry.liveJobs()) {
     if (job.source === 'download' && (job.status === 'downloading' || job.status === 'processing')) {
-      registry.transition(job.id, 'recover', { speed: 0, eta: null, message: 'Resuming after restart' });
+      // The attempt the restart cut short did not fail: it is not counted against the job.
+      registry.transition(job.id, 'recover', {
+        speed: 0,
+        eta: null,
+        connections: 0,
+        attempts: Math.max(0, job.attempts - 1),
+        message: 'Resuming after restart',
+      });
       recovered += 1;
     } else if (job.source === 'plugin' && (job.status === 'running' || job.status === 'pending')) {
       registry.transition(job.id, 'interrupt', {

@@ -305,6 +305,7 @@ export class Scheduler {
             error: stripTransient(failure),
             speed: 0,
             eta: null,
+            connections: 0,
             message: `Retrying in ${Math.ceil(delay / 1000)} s (attempt ${job.attempts} of ${job.maxAttempts}): ${failure.message}`,
           },
           { notBefore: clock.now() + delay },
@@ -315,7 +316,7 @@ export class Scheduler {
         registry.transition(job.id, 'fail', {
           error: stripTransient(failure),
           message: gaveUp ? `${sentence} Gave up after ${job.attempts} attempts.` : failure.message,
-          ...(job.source === 'download' ? { speed: 0, eta: null } : {}),
+          ...(job.source === 'download' ? { speed: 0, eta: null, connections: 0 } : {}),
         });
       }
     });
