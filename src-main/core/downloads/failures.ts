@@ -94,7 +94,7 @@ export function diskFailure(error: unknown, where: string, kept = true): JobFail
 function diskNextStep(code: string, kept: boolean): string {
   // Nothing to fix in place when the file system caps a file's size.
   if (code === 'EFBIG') return 'Download it into a folder on another disk.';
-  return kept ? 'The partial file was kept: fix this and resume.' : 'Fix this and try again.';
+  return kept ? 'The partial file was kept: fix this and retry.' : 'Fix this and try again.';
 }
 
 /**
