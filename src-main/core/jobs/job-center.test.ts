@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadJob, Job } from '../../../src-common/contract';
 import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
@@ -229,6 +232,24 @@ describe('commands', () => {
     expect(attempt.context.signal.reason).toBe('cancelled');
     await settle();
     expect(t.center.registry.stored(job!.id)).toMatchObject({ job: { status: 'cancelled' }, resumeState: null });
+  });
+
+  it('cancelled while its file is being published: the job says cancelled, and the file goes too', async () => {
+    let open = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    t = openTestCenter({ afterDownload: async () => (await gate, {}) });
+    const path = join(mkdtempSync(join(tmpdir(), 'haul-publish-')), 'done.bin');
+    writeFileSync(path, 'the whole file');
+    const [job] = submitMany(1);
+    const attempt = t.engine.running()[0]!;
+    attempt.context.enterProcessing();
+    attempt.succeed({ path });
+    await settle();
+    t.center.cancel(job!.id);
+    open();
+    for (let i = 0; i < 100 && existsSync(path); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(t.center.registry.get(job!.id).status).toBe('cancelled');
+    expect(existsSync(path)).toBe(false);
   });
 
   it('refuses illegal commands with conflict and says why', async () => {

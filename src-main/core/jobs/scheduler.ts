@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { DownloadJob, Job, PluginJob } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
@@ -256,13 +257,13 @@ export class Scheduler {
           }
         },
       });
-      if (signal.aborted) return;
+      if (signal.aborted) return await unpublish(signal, outcome.path);
       if (registry.get(id).status === 'downloading') {
         registry.transition(id, 'process', { message: 'Processing…' }, {}, { held: true });
       }
       const current = registry.get(id) as DownloadJob;
       const after = afterDownload ? await afterDownload(current, outcome) : {};
-      if (signal.aborted) return;
+      if (signal.aborted) return await unpublish(signal, after.path ?? outcome.path);
       const completed = (where: AfterDownloadResult) => ({
         progress: 100,
         receivedBytes: outcome.totalBytes,
@@ -393,4 +394,12 @@ export class Scheduler {
     });
     await Promise.race([Promise.allSettled(settled), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
+}
+
+/**
+ * A download cancelled while its finished file was being published: the job says
+ * cancelled, so the file goes too (a pause keeps it, and the next attempt finds it).
+ */
+async function unpublish(signal: AbortSignal, path: string): Promise<void> {
+  if (signal.reason === 'cancelled') await rm(path, { force: true });
 }
