@@ -203,7 +203,11 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     'jobs.resume': ({ id }) => jobs.resume(id),
     'jobs.retry': ({ id }) => jobs.retry(id),
     'jobs.remove': async ({ id, deleteFile }) => {
+      const job = jobs.registry.get(id);
+      const resourceId = deleteFile && job.source === 'download' ? job.resourceId : null;
       await jobs.remove(id, deleteFile);
+      // Its file deleted, the library entry would point at nothing.
+      if (resourceId != null && library.has(resourceId)) await library.remove(resourceId);
       return { removed: true as const };
     },
     'jobs.move': ({ id, to }) => ({ order: jobs.move(id, to) }),

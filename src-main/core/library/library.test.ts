@@ -113,4 +113,13 @@ describe('library', () => {
     expect(existsSync(join(dir.path, 'dl', 'gone.bin'))).toBe(false);
     expect(() => core.library.get(keptId)).toThrow(/No library item/);
   });
+
+  it("removing a job with its file removes the file's library entry; without it, the entry stays", async () => {
+    const kept = await download('stays.bin');
+    const gone = await download('deleted.bin');
+    await core.invoke('jobs.remove', { id: kept.id, deleteFile: false });
+    await core.invoke('jobs.remove', { id: gone.id, deleteFile: true });
+    expect(existsSync(join(dir.path, 'dl', 'deleted.bin'))).toBe(false);
+    expect(core.library.list({}).resources.map((r) => r.name)).toEqual(['stays.bin']);
+  });
 });

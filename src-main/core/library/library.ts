@@ -93,6 +93,10 @@ export class Library {
     return { resources: rows.map(toResource), total };
   }
 
+  has(id: number): boolean {
+    return this.statements.get.get(id) !== undefined;
+  }
+
   async remove(id: number, deleteFile = false): Promise<void> {
     const resource = this.get(id);
     this.statements.delete.run(id);
