@@ -202,8 +202,8 @@ export class ConnectionRamp {
    * Feeds the bytes received so far (a growing counter) at `now`, the connections
    * running, the bytes still to fetch and the share of the time since the last call the
    * main thread was busy (0 to 1), whether this download was the only one moving bytes,
-   * and the milliseconds its connections waited for the disk since the last call (summed
-   * over them); measures once a window is over. Returns the new target.
+   * and the milliseconds its connections waited for the disk or a speed limit since the
+   * last call (summed over them); measures once a window is over. Returns the new target.
    */
   sample(
     received: number,

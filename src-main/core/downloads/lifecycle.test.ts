@@ -241,6 +241,18 @@ describe('speed limits while running', () => {
     expect(await fileSha256(outcome.path)).toBe(sha256(body));
   });
 
+  it('opens no more connections while a speed limit, not the link, holds the download back', async () => {
+    // Four seconds at the limit: long enough that the ramp would try more connections.
+    const body = randomBody(2 * 1024 * 1024);
+    server.file('/one-under-limit.bin', body);
+    const from = server.log.length;
+    const t = makeContext(testJob(server.url('/one-under-limit.bin'), await tempDir(), { speedLimit: 512 * 1024 }));
+    const outcome = await testEngine()(t.ctx);
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+    expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBe(1);
+    expect(server.log.length - from).toBe(1);
+  });
+
   it('applies a global limit changed while downloads run', async () => {
     const body = randomBody(128 * 1024);
     server.file('/global-relimit.bin', body);

@@ -40,8 +40,8 @@ export interface WorkerHost {
   ranges: boolean;
   /** Bytes received by every connection. */
   received: number;
-  /** Milliseconds connections spent waiting for the disk, summed; the host takes and resets it. */
-  diskWaitMs: number;
+  /** A connection waited `ms` for the disk or a speed limit: the link did not hold it back. */
+  heldBack(ms: number): void;
   /** Connections open now. */
   readonly connections: number;
   /** A request of this download was answered `ms` after it was sent. */
@@ -248,6 +248,7 @@ export class SegmentWorker {
   private async waitForLimits(bytes: number): Promise<void> {
     const limiters = [this.host.limiter, this.host.settings.globalLimiter].filter((l) => l.rate > 0);
     this.activeAt = null;
+    const since = this.now();
     try {
       let left = bytes;
       while (left > 0) {
@@ -258,6 +259,7 @@ export class SegmentWorker {
       }
     } finally {
       this.activeAt = this.now();
+      this.host.heldBack(this.activeAt - since);
     }
   }
 
@@ -269,7 +271,7 @@ export class SegmentWorker {
       await waiting;
     } finally {
       this.activeAt = this.now();
-      this.host.diskWaitMs += this.activeAt - since;
+      this.host.heldBack(this.activeAt - since);
     }
   }
 

@@ -33,6 +33,16 @@ describe('SlowServerRules', () => {
     expect(failure?.message).toBe('files.example sent 100 bytes/s over 60 s, below the minimum of 1000 bytes/s.');
   });
 
+  it('does not blame the server for a window a speed limit or the disk held the download back', () => {
+    const rules = new SlowServerRules(settings, () => 0);
+    rules.restart(0, 0);
+    rules.heldBack(15_000);
+    expect(rules.check(60_000, 6_000, host)).toBeNull();
+    // The next window, held less than a quarter of it: judged.
+    rules.heldBack(14_000);
+    expect(rules.check(120_000, 12_000, host)?.message).toMatch(/sent 100 bytes\/s/u);
+  });
+
   it("asks no more than the user's own speed limit, and nothing with no minimum set", () => {
     const limited = new SlowServerRules(settings, () => 400);
     limited.restart(0, 0);

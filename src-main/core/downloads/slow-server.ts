@@ -8,8 +8,8 @@ import type { EngineSettings } from './engine-options';
  * hold a slot for ever. Both failures are transient: the retry rules decide what follows.
  */
 export class SlowServerRules {
-  /** Where the current minimum-speed window started: time and bytes done. */
-  private window = { at: 0, done: 0 };
+  /** Where the current minimum-speed window started (time, bytes done), and the waits in it. */
+  private window = { at: 0, done: 0, heldMs: 0 };
 
   constructor(
     private readonly settings: Pick<EngineSettings, 'stallTimeoutMs' | 'minSpeed' | 'minSpeedWindowMs'>,
@@ -19,7 +19,12 @@ export class SlowServerRules {
 
   /** A new round starts measuring from here. */
   restart(now: number, done: number): void {
-    this.window = { at: now, done };
+    this.window = { at: now, done, heldMs: 0 };
+  }
+
+  /** Connections waited `ms` for the disk or a speed limit (summed over them). */
+  heldBack(ms: number): void {
+    this.window.heldMs += ms;
   }
 
   /** The connections that have sent nothing for the stall timeout (not those waiting, `activeAt` null). */
@@ -48,8 +53,11 @@ export class SlowServerRules {
     const limit = this.speedLimit();
     const wanted = limit > 0 ? Math.min(limit, this.settings.minSpeed()) : this.settings.minSpeed();
     const rate = ((done - this.window.done) * 1000) / (now - this.window.at);
-    this.window = { at: now, done };
-    if (wanted <= 0 || rate >= wanted) return null;
+    // Held back for a quarter of the window or more, by a speed limit (the user's or all
+    // downloads' together) or the disk: the server is not the one that was slow.
+    const held = this.window.heldMs * 4 >= now - this.window.at;
+    this.window = { at: now, done, heldMs: 0 };
+    if (wanted <= 0 || rate >= wanted || held) return null;
     const seconds = Math.round(minSpeedWindowMs / 1000);
     // A trickle reads as what it is: "0.3 bytes/s", not "0".
     const sent = rate >= 10 ? Math.round(rate) : Math.round(rate * 10) / 10;

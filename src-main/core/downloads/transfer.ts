@@ -53,8 +53,8 @@ export class Transfer implements WorkerHost {
   private roundTripMs = Number.POSITIVE_INFINITY;
   /** Bytes received (not yet necessarily written): what the ramp measures. */
   received = 0;
-  /** Connections' waits for the disk since the last ramp sample, ms summed over them. */
-  diskWaitMs = 0;
+  /** Connections' waits for the disk or a speed limit since the last ramp sample, ms summed. */
+  private heldMs = 0;
   /** Connections that found no more work and are ending, not yet out of `workers`. */
   private retiring = 0;
   private readonly limits: ConnectionLimits;
@@ -219,7 +219,7 @@ export class Transfer implements WorkerHost {
     this.feed = new RampFeed(this.settings, ranged ? this.maxConnections() : 1, this.trialConnections(), this.received);
     this.meter.reset();
     const now = this.settings.now();
-    this.diskWaitMs = 0;
+    this.heldMs = 0;
     this.lastProgressAt = now;
     this.slow.restart(now, this.plan.done());
     this.limits.restart(now, this.received);
@@ -349,11 +349,8 @@ export class Transfer implements WorkerHost {
   private sampleRamp(now: number): void {
     const open = this.workers.size - this.retiring;
     const remaining = this.totalBytes() - this.plan.done();
-    const target = Math.min(
-      this.feed.sample(now, this.received, open, remaining, this.diskWaitMs),
-      this.limits.ceiling,
-    );
-    this.diskWaitMs = 0;
+    const target = Math.min(this.feed.sample(now, this.received, open, remaining, this.heldMs), this.limits.ceiling);
+    this.heldMs = 0;
     if (target > open) this.plan.makeRoom();
     while (this.workers.size - this.retiring < target && this.spawn());
   }
@@ -391,6 +388,15 @@ export class Transfer implements WorkerHost {
 
   /** The server's name for messages. */
   private readonly host = (): string => (this.state ? new URL(this.state.url).host : 'The server');
+
+  /**
+   * Neither the ramp (no connection is tried while something else holds the download back)
+   * nor the minimum speed (the server is not too slow) count such waits against the link.
+   */
+  heldBack(ms: number): void {
+    this.heldMs += ms;
+    this.slow.heldBack(ms);
+  }
 
   /** Bytes reached the part file: a checkpoint may be due. */
   landed(bytes: number): void {
