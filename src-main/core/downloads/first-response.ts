@@ -5,7 +5,14 @@ import { partSuffix, sanitizeFileName } from './file-name';
 import { header, openResponse, type OpenedResponse } from './http-request';
 import { chooseFileName, mediaType } from './name-from-response';
 import { MemoryPart, PartFile } from './part-file';
-import { acceptsRanges, announcedLength, checkRangeResponse, describe, failUnlessSuccess } from './response-check';
+import {
+  acceptsRanges,
+  announcedLength,
+  checkRangeResponse,
+  describe,
+  failUnlessSuccess,
+  wholeFileAnswer,
+} from './response-check';
 import { encodeState, ifRangeValue, type TransferState } from './resume-state';
 import { clipSegments, restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
 import { withPublishing, type Publishing } from './published';
@@ -164,7 +171,7 @@ function claimedState(names: { fileName: string; partName: string }, url: string
 
 /** Takes a 200 as the start of the whole file: names it, empties or creates the part. */
 async function adopt(input: EstablishInput, response: OpenedResponse, existing: PartFile | null): Promise<Established> {
-  if (response.status !== 200) {
+  if (!wholeFileAnswer(response)) {
     await existing?.close();
     await response.body.dump().catch(() => undefined);
     failUnlessSuccess(response);

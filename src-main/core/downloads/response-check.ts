@@ -104,6 +104,17 @@ function unsatisfied(range: ReturnType<typeof parseContentRange>, start: number,
   return { kind: 'no-ranges' };
 }
 
+/**
+ * The answer to a plain request is the whole file: a 200, or a 206 whose Content-Range
+ * covers every byte (servers that always answer with a range; curl takes them too).
+ */
+export function wholeFileAnswer(response: OpenedResponse): boolean {
+  if (response.status === 200) return true;
+  if (response.status !== 206 || isEncoded(response)) return false;
+  const range = parseContentRange(header(response.headers, 'content-range'));
+  return !!range && range.satisfied && range.start === 0 && range.end === range.total;
+}
+
 /** The total size a 200 announces, when it can be trusted to count file bytes. */
 export function announcedLength(response: OpenedResponse, evenIfEncoded = false): number | null {
   if (isEncoded(response) && !evenIfEncoded) return null;

@@ -71,6 +71,13 @@ describe('a server whose range answers cannot be taken at their word', () => {
     await expectFile(result, body);
   });
 
+  it('takes a 206 that covers the whole file as the answer to a plain request', async () => {
+    const body = randomBody(256 * 1024);
+    const { result, requests } = await download('/always-206.bin', body, { alwaysRange: true });
+    expect(requests[0]).toMatchObject({ range: null, status: 206 });
+    await expectFile(result, body);
+  });
+
   it('asks again from where an answer ended when each range answer is capped, however many it takes', async () => {
     const body = randomBody(2 * mib);
     server.file('/capped.bin', body, (index) => (index === 0 ? { closeAfter: 64 * 1024 } : { capRange: 16 * 1024 }));

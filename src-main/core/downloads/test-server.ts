@@ -54,6 +54,8 @@ export interface Faults {
   overLimit?: number;
   /** Never answers: the request waits until the client gives up. */
   hold?: boolean;
+  /** Answers a plain request with a 206 whose Content-Range covers the whole file. */
+  alwaysRange?: boolean;
 }
 
 export interface ServedRequest {
@@ -206,6 +208,9 @@ export class TestServer {
     if ((range && faults.gzipOnRange) || faults.gzipAlways) {
       data = gzipSync(body);
       headers['content-encoding'] = 'gzip';
+    } else if (!range && faults.alwaysRange) {
+      status = 206;
+      headers['content-range'] = `bytes 0-${body.length - 1}/${body.length}`;
     } else if (range) {
       status = 206;
       const end = Math.min(range.end, range.start + (faults.capRange ?? Infinity));
