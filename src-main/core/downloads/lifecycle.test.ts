@@ -253,6 +253,17 @@ describe('speed limits while running', () => {
     expect(server.log.length - from).toBe(1);
   });
 
+  it('does not blame the server for the seconds a speed limit makes the download wait', async () => {
+    const body = randomBody(128 * 1024);
+    server.file('/paid-later.bin', body);
+    // The first answer brings more than a second's worth at once; paying for it waits
+    // through whole minimum-speed windows with no byte coming.
+    const strict = testEngine({ minSpeed: () => 16 * 1024, minSpeedWindowMs: 400 });
+    const t = makeContext(testJob(server.url('/paid-later.bin'), await tempDir(), { speedLimit: 32 * 1024 }));
+    const outcome = await strict(t.ctx);
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+  });
+
   it('applies a global limit changed while downloads run', async () => {
     const body = randomBody(128 * 1024);
     server.file('/global-relimit.bin', body);

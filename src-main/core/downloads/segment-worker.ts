@@ -40,8 +40,6 @@ export interface WorkerHost {
   ranges: boolean;
   /** Bytes received by every connection. */
   received: number;
-  /** A connection waited `ms` for the disk or a speed limit: the link did not hold it back. */
-  heldBack(ms: number): void;
   /** Connections open now. */
   readonly connections: number;
   /** A request of this download was answered `ms` after it was sent. */
@@ -85,6 +83,10 @@ export class SegmentWorker {
   private own: { controller: AbortController; signal: AbortSignal } | null = null;
   /** Ends the answer being read, with the reason as its error. */
   private interrupt: ((reason: unknown) => void) | null = null;
+  /** When the wait for the disk or a speed limit going on now began (or was last taken). */
+  private heldSince: number | null = null;
+  /** Milliseconds of such waits not yet taken by the transfer. */
+  private heldMs = 0;
   /**
    * Received bytes not yet paid for under the speed limits. They are paid a grant at a
    * time rather than per chunk; what is owed carries over to the connection's next answer.
@@ -248,7 +250,7 @@ export class SegmentWorker {
   private async waitForLimits(bytes: number): Promise<void> {
     const limiters = [this.host.limiter, this.host.settings.globalLimiter].filter((l) => l.rate > 0);
     this.activeAt = null;
-    const since = this.now();
+    this.heldSince = this.now();
     try {
       let left = bytes;
       while (left > 0) {
@@ -258,21 +260,39 @@ export class SegmentWorker {
         left -= grant;
       }
     } finally {
-      this.activeAt = this.now();
-      this.host.heldBack(this.activeAt - since);
+      this.endHold();
     }
   }
 
   /** Waiting on the disk (a full write queue) is not a network stall. */
   private async waitForDisk(waiting: Promise<void>): Promise<void> {
     this.activeAt = null;
-    const since = this.now();
+    this.heldSince = this.now();
     try {
       await waiting;
     } finally {
-      this.activeAt = this.now();
-      this.host.heldBack(this.activeAt - since);
+      this.endHold();
     }
+  }
+
+  private endHold(): void {
+    this.activeAt = this.now();
+    if (this.heldSince !== null) this.heldMs += this.activeAt - this.heldSince;
+    this.heldSince = null;
+  }
+
+  /**
+   * Milliseconds this connection waited for the disk or a speed limit since the last
+   * call, a wait still going on included: the link did not hold it back then.
+   */
+  takeHeld(now: number): number {
+    let ms = this.heldMs;
+    this.heldMs = 0;
+    if (this.heldSince !== null) {
+      ms += Math.max(0, now - this.heldSince);
+      this.heldSince = now;
+    }
+    return ms;
   }
 
   /**

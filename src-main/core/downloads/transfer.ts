@@ -327,6 +327,7 @@ export class Transfer implements WorkerHost {
     const limit = this.ctx.job.options.speedLimit ?? 0;
     if (limit !== this.limiter.rate) this.limiter.setRate(limit);
     const done = this.plan.done();
+    this.gatherHeld(now);
     const stalled = this.slow.stalled(now, this.workers);
     const failure = (): JobFailure => this.slow.stallFailure(this.host);
     const stall = this.limits.stalls(now, this.received, stalled, this.workers, failure, this.ranges);
@@ -345,8 +346,21 @@ export class Transfer implements WorkerHost {
     this.checkpoints.tick();
   }
 
+  /**
+   * Takes the connections' waits for the disk or a speed limit: neither the ramp (no
+   * connection is tried while something else holds the download back) nor the minimum
+   * speed count them against the link.
+   */
+  private gatherHeld(now: number): void {
+    let held = 0;
+    for (const worker of this.workers) held += worker.takeHeld(now);
+    this.heldMs += held;
+    this.slow.heldBack(held);
+  }
+
   /** Feeds the ramp the bytes received so far; opens the connections it asks for. */
   private sampleRamp(now: number): void {
+    this.gatherHeld(now);
     const open = this.workers.size - this.retiring;
     const remaining = this.totalBytes() - this.plan.done();
     const target = Math.min(this.feed.sample(now, this.received, open, remaining, this.heldMs), this.limits.ceiling);
@@ -388,15 +402,6 @@ export class Transfer implements WorkerHost {
 
   /** The server's name for messages. */
   private readonly host = (): string => (this.state ? new URL(this.state.url).host : 'The server');
-
-  /**
-   * Neither the ramp (no connection is tried while something else holds the download back)
-   * nor the minimum speed (the server is not too slow) count such waits against the link.
-   */
-  heldBack(ms: number): void {
-    this.heldMs += ms;
-    this.slow.heldBack(ms);
-  }
 
   /** Bytes reached the part file: a checkpoint may be due. */
   landed(bytes: number): void {
