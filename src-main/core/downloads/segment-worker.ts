@@ -227,9 +227,10 @@ export class SegmentWorker {
     if (verdict.kind === 'changed') throw new RestartNeeded('changed');
     // The server does not really do ranges: leave the segment for a connection whose
     // answer already covers it, or for a restart on one connection.
-    this.host.ranges = false;
     segment.owner = null;
-    this.host.ctx.log('The server does not honour range requests: continuing on one connection.');
+    // Said once, by the first connection to find it.
+    if (this.host.ranges) this.host.ctx.log('The server does not honour range requests: continuing on one connection.');
+    this.host.ranges = false;
     return null;
   }
 

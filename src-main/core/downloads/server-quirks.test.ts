@@ -61,7 +61,8 @@ describe('a server whose range answers cannot be taken at their word', () => {
     const body = randomBody(2 * mib);
     const { result, t } = await download('/larger-total.bin', body, rangesGet({ totalDelta: 1000 }));
     await expectFile(result, body);
-    expect(t.logs.join('\n')).toMatch(/one connection/u);
+    // Said once, however many connections found it.
+    expect(t.logs.filter((line) => /does not honour range requests/u.test(line))).toHaveLength(1);
   });
 
   it('finishes on one connection when every range inside the file is refused with 416', async () => {
