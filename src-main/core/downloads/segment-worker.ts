@@ -47,6 +47,8 @@ export interface WorkerHost {
   claim(worker: SegmentWorker): LiveSegment | null;
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean;
   fail(error: unknown): void;
+  /** The server's name for messages: the host of the address answering. */
+  serverName(): string;
   /**
    * The connection failed with `error`: true when the download goes on without it (other
    * connections still bring bytes), false when the error ends the download.
@@ -134,12 +136,12 @@ export class SegmentWorker {
           continue;
         }
         if (!this.host.state?.resumable || segment.end === null) {
-          throw networkFailure(error, this.serverName());
+          throw networkFailure(error, this.host.serverName());
         }
         // Every byte its Content-Range promised (a server that caps each answer): not short.
         if (error === null && coveredEnd !== null && this.cursor >= coveredEnd && got > 0) continue;
         shortReads = got >= progressBytes ? 0 : shortReads + 1;
-        if (got === 0) throw error === null ? this.shortFailure() : networkFailure(error, this.serverName());
+        if (got === 0) throw error === null ? this.shortFailure() : networkFailure(error, this.host.serverName());
         if (shortReads > maxShortReads) throw this.shortFailure();
         this.host.ctx.log(`The answer ended at byte ${segment.pos} of ${segment.end}: asking for the rest.`);
       }
@@ -167,11 +169,6 @@ export class SegmentWorker {
       this.own = { controller, signal: AbortSignal.any([this.host.signal, controller.signal]) };
     }
     return this.own.signal;
-  }
-
-  /** The server's name for messages: the host of the address answering. */
-  private serverName(): string {
-    return new URL(this.host.state?.url ?? this.host.ctx.job.url).host;
   }
 
   private shortFailure(): JobFailure {

@@ -329,10 +329,10 @@ export class Transfer implements WorkerHost {
     const done = this.plan.done();
     this.gatherHeld(now);
     const stalled = this.slow.stalled(now, this.workers);
-    const failure = (): JobFailure => this.slow.stallFailure(this.host);
+    const failure = (): JobFailure => this.slow.stallFailure(this.serverName);
     const stall = this.limits.stalls(now, this.received, stalled, this.workers, failure, this.ranges);
     if (stall) return this.fail(stall);
-    const slow = this.slow.check(now, done, this.host);
+    const slow = this.slow.check(now, done, this.serverName);
     if (slow) return this.fail(slow);
     if (now - this.lastProgressAt >= this.settings.progressIntervalMs) {
       this.lastProgressAt = now;
@@ -401,7 +401,7 @@ export class Transfer implements WorkerHost {
   }
 
   /** The server's name for messages. */
-  private readonly host = (): string => (this.state ? new URL(this.state.url).host : 'The server');
+  readonly serverName = (): string => new URL(this.state?.url ?? this.ctx.job.url).host;
 
   /** Bytes reached the part file: a checkpoint may be due. */
   landed(bytes: number): void {
