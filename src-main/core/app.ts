@@ -164,7 +164,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     afterDownload: afterDownload(library, completionHooks, (id, line) => jobs.registry.log(id, line)),
     clock: options.clock,
     onWrite: () => checkpointer.active(),
-    discardPart: async (job, state) => (await import('./downloads/leftover-part')).discardLeftoverPart(job.dir, state),
+    discardPart: async (dir, state) => (await import('./downloads/leftover-part')).discardLeftoverPart(dir, state),
     ...options.jobs,
   });
   const plugins = new PluginHost({

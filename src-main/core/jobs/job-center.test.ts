@@ -195,8 +195,8 @@ describe('commands', () => {
   it('removes the partial file a stopped download kept once no attempt will come: cancelled or removed', async () => {
     const discarded: [string, unknown][] = [];
     t = openTestCenter({
-      discardPart: async (job, state) => {
-        discarded.push([job.id, state]);
+      discardPart: async (dir, state) => {
+        discarded.push([dir, state]);
       },
     });
     const [paused, failed, running] = submitMany(3);
@@ -218,8 +218,8 @@ describe('commands', () => {
     t.center.cancel(running!.id);
     await settle();
     expect(discarded).toEqual([
-      [paused!.id, { part: paused!.id }],
-      [failed!.id, { part: failed!.id }],
+      [paused!.dir, { part: paused!.id }],
+      [failed!.dir, { part: failed!.id }],
     ]);
   });
 

@@ -16,7 +16,7 @@ import { systemClock, type Clock } from '../clock';
 import { HaulError, noLineTaken } from '../errors';
 import type { SettingsStore } from '../settings';
 import { JobStore } from '../store/job-store';
-import { HistoryPruner } from '../store/history-pruner';
+import { HistoryPruner, type LeftoverPart } from '../store/history-pruner';
 import type { BackoffOptions } from './backoff';
 import { listDownloads } from './download-list';
 import { EventHub } from './event-hub';
@@ -50,10 +50,11 @@ export interface JobCenterOptions {
   /** Called at each status change (held in memory or committed): the jobs are busy writing. */
   onWrite?: () => void;
   /**
-   * Removes the partial file a stopped download kept for its next attempt, once none will
-   * come (cancelled or removed while not running; a running one's engine removes it).
+   * Removes the partial file a stopped download kept in `dir` for its next attempt, once
+   * none will come: cancelled or removed while not running (a running one's engine
+   * removes it), or deleted from the history.
    */
-  discardPart?: (job: DownloadJob, resumeState: ResumeState) => Promise<void>;
+  discardPart?: (dir: string, resumeState: ResumeState) => Promise<void>;
 }
 
 /** The job center: one model, one scheduler and one event stream for both sources. */
@@ -107,7 +108,8 @@ export class JobCenter {
     this.registry.load();
     recoverAfterRestart(this.registry);
     this.tasks.recover();
-    this.stopRetention = startRetention(this.registry, new HistoryPruner(this.options.db), this.clock, {
+    const pruner = new HistoryPruner(this.options.db, (parts) => void this.discardLeftovers(parts));
+    this.stopRetention = startRetention(this.registry, pruner, this.clock, {
       ...this.options.retention,
       expiryDays: () => this.options.settings.get().jobExpiryDays,
     });
@@ -261,7 +263,7 @@ export class JobCenter {
 
   private async discardPart(job: DownloadJob, state: ResumeState): Promise<void> {
     try {
-      await this.options.discardPart?.(job, state);
+      await this.options.discardPart?.(job.dir, state);
     } catch (error) {
       // Removed with its job, the log too: nobody is left to tell.
       if (this.registry.stored(job.id)) {
@@ -348,7 +350,17 @@ export class JobCenter {
         this.registry.retire(job.id);
       }
     }
-    return this.store.deleteFinishedBefore(before);
+    const { removed, leftovers } = this.store.deleteFinishedBefore(before);
+    void this.discardLeftovers(leftovers);
+    return removed;
+  }
+
+  /** The partial files of downloads deleted from the history, one after another. */
+  private async discardLeftovers(parts: readonly LeftoverPart[]): Promise<void> {
+    for (const { dir, resumeState } of parts) {
+      // Nobody is left to tell of a file that could not go: its job is gone.
+      await this.options.discardPart?.(dir, resumeState).catch(() => undefined);
+    }
   }
 
   /** Deletes the finished tasks of one plugin older than `daysOld` days (haul.jobs.cleanup). */

@@ -84,6 +84,39 @@ describe('history (the job-management, queues and job-queue APIs)', () => {
     ).toEqual(['https://a.example/now']);
   });
 
+  it("a failed download's partial file goes when its history row does: by the caps, by expiry and by cleanup", async () => {
+    const discarded: [string, unknown][] = [];
+    t = openTestCenter({
+      retention: { keepFailed: 1 },
+      discardPart: async (dir, state) => {
+        discarded.push([dir, state]);
+      },
+    });
+    t.settings.update({ maxConcurrentDownloads: 10, jobExpiryDays: 30 });
+    const jobs = t.center.submit({ url: [1, 2, 3, 4].map((i) => `https://a.example/${i}`).join('\n') }).jobs;
+    for (const [i, attempt] of t.engine.running().entries()) {
+      t.clock.advance(1000);
+      attempt.context.saveState({ part: i });
+      // The last one completes: its state is dropped with its success.
+      if (i < 3) attempt.fail(new JobFailure('http', '404'));
+      else attempt.succeed();
+      await settle();
+    }
+    // Out of the live list, then the cap keeps the newest failed one only.
+    t.clock.advance(hour + 5 * 60_000);
+    await settle();
+    expect(discarded).toEqual([
+      [jobs[0]!.dir, { part: 0 }],
+      [jobs[1]!.dir, { part: 1 }],
+    ]);
+    expect(t.center.list({ status: 'failed' }).jobs.map((j) => j.id)).toEqual([jobs[2]!.id]);
+    t.clock.advance(24 * hour);
+    expect(t.center.cleanup(1)).toBe(2);
+    await settle();
+    expect(discarded).toHaveLength(3);
+    expect(discarded[2]).toEqual([jobs[2]!.dir, { part: 2 }]);
+  });
+
   it('clearCompleted takes completed jobs out of the live list only', async () => {
     t = openTestCenter();
     t.center.submit({ url: 'https://a.example/1\nhttps://a.example/2' });

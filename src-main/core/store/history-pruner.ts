@@ -1,5 +1,30 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { finishedStatuses } from '../../../src-common/contract';
+import type { ResumeState } from '../jobs/runner';
+
+/** A deleted download's partial file, kept for a retry that cannot come now. */
+export interface LeftoverPart {
+  dir: string;
+  resumeState: ResumeState;
+}
+
+/**
+ * What a DELETE of jobs hands back, one value a row: null for most, the folder and resume
+ * state of a download that kept its partial file.
+ */
+export const leftoverReturning = `RETURNING CASE WHEN source = 'download' AND resume_state IS NOT NULL
+  THEN json_object('dir', json_extract(data, '$.dir'), 'resumeState', json(resume_state)) END`;
+
+/** The partial files among the values `leftoverReturning` gave. */
+export function leftoverParts(values: readonly (string | null)[]): LeftoverPart[] {
+  const parts: LeftoverPart[] = [];
+  for (const value of values) {
+    if (value === null) continue;
+    const part = JSON.parse(value) as Partial<LeftoverPart>;
+    if (typeof part.dir === 'string' && part.resumeState) parts.push(part as LeftoverPart);
+  }
+  return parts;
+}
 
 export interface PruneOptions {
   /** The newest this many completed jobs of the history are kept. */
@@ -40,11 +65,15 @@ const finishedSql = finishedStatuses.map((status) => `'${status}'`).join(', ');
 export class HistoryPruner {
   private cutOffs: Record<Category, CutOff | null> | null = null;
   private readonly findCutOff: Record<Category, Statement<[number], CutOff>>;
-  private readonly deleteOlder: Record<Category, Statement<[CutOff & { n: number }]>>;
-  private readonly deleteAll: Record<Category, Statement<[{ n: number }]>>;
-  private readonly deleteExpired: Statement<[{ before: number; n: number }]>;
+  private readonly deleteOlder: Record<Category, Statement<[CutOff & { n: number }], string | null>>;
+  private readonly deleteAll: Record<Category, Statement<[{ n: number }], string | null>>;
+  private readonly deleteExpired: Statement<[{ before: number; n: number }], string | null>;
 
-  constructor(private readonly db: Database) {
+  /** `onLeftovers`: the partial files of the downloads a call deleted, after its commit. */
+  constructor(
+    private readonly db: Database,
+    private readonly onLeftovers: (parts: LeftoverPart[]) => void = () => undefined,
+  ) {
     const statements = <T>(make: (statuses: string) => T): Record<Category, T> => ({
       completed: make(statusesOf.completed),
       failed: make(statusesOf.failed),
@@ -57,50 +86,60 @@ export class HistoryPruner {
     );
     // SQLite orders NULL first: a finished job without a finish time counts as the oldest.
     this.deleteOlder = statements((statuses) =>
-      db.prepare<[CutOff & { n: number }]>(
-        `DELETE FROM jobs WHERE rowid IN (
+      db
+        .prepare<[CutOff & { n: number }], string | null>(
+          `DELETE FROM jobs WHERE rowid IN (
            SELECT rowid FROM jobs WHERE live = 0 AND status IN (${statuses})
               AND (CASE WHEN @f IS NULL THEN finished_at IS NULL AND rowid < @r
                         ELSE finished_at IS NULL OR finished_at < @f OR (finished_at = @f AND rowid < @r) END)
-            LIMIT @n)`,
-      ),
+            LIMIT @n) ${leftoverReturning}`,
+        )
+        .pluck(),
     );
     this.deleteAll = statements((statuses) =>
-      db.prepare<[{ n: number }]>(
-        `DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs WHERE live = 0 AND status IN (${statuses}) LIMIT @n)`,
-      ),
+      db
+        .prepare<[{ n: number }], string | null>(
+          `DELETE FROM jobs WHERE rowid IN (SELECT rowid FROM jobs WHERE live = 0 AND status IN (${statuses}) LIMIT @n)
+            ${leftoverReturning}`,
+        )
+        .pluck(),
     );
     // Two ranges of the same index instead of a scan of `coalesce(...)` over every row.
-    this.deleteExpired = db.prepare(
-      `DELETE FROM jobs WHERE rowid IN (
+    this.deleteExpired = db
+      .prepare<[{ before: number; n: number }], string | null>(
+        `DELETE FROM jobs WHERE rowid IN (
          SELECT rowid FROM jobs WHERE live = 0 AND status IN (${finishedSql}) AND finished_at < @before
          UNION ALL
          SELECT rowid FROM jobs WHERE live = 0 AND status IN (${finishedSql}) AND finished_at IS NULL
             AND updated_at < @before
-         LIMIT @n)`,
-    );
+         LIMIT @n) ${leftoverReturning}`,
+      )
+      .pluck();
   }
 
   /** Deletes at most one batch; answers how many rows went (a full batch: more may be left). */
   prune(options: PruneOptions): number {
     const batch = Math.max(1, options.batch ?? 1000);
-    return this.db.transaction(() => {
+    const deleted = this.db.transaction(() => {
       const cutOffs = (this.cutOffs ??= {
         completed: this.cutOffOf('completed', options.keepCompleted),
         failed: this.cutOffOf('failed', options.keepFailed),
       });
-      let removed = this.deleteExpired.run({ before: options.expireBefore, n: batch }).changes;
+      const values = this.deleteExpired.all({ before: options.expireBefore, n: batch });
       for (const category of ['completed', 'failed'] as const) {
-        const left = batch - removed;
+        const left = batch - values.length;
         if (left <= 0) break;
         const keep = category === 'completed' ? options.keepCompleted : options.keepFailed;
         const cutOff = cutOffs[category];
-        if (keep <= 0) removed += this.deleteAll[category].run({ n: left }).changes;
-        else if (cutOff) removed += this.deleteOlder[category].run({ ...cutOff, n: left }).changes;
+        if (keep <= 0) values.push(...this.deleteAll[category].all({ n: left }));
+        else if (cutOff) values.push(...this.deleteOlder[category].all({ ...cutOff, n: left }));
       }
-      if (removed === 0) this.cutOffs = null;
-      return removed;
+      if (values.length === 0) this.cutOffs = null;
+      return values;
     })();
+    const parts = leftoverParts(deleted);
+    if (parts.length > 0) this.onLeftovers(parts);
+    return deleted.length;
   }
 
   /** The oldest row the cap keeps, or null when the category is within its cap. */

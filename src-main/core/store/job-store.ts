@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { finishedStatuses, Job, type JobStatus, type ListInput } from '../../../src-common/contract';
 import { HaulError } from '../errors';
+import { leftoverParts, leftoverReturning, type LeftoverPart } from './history-pruner';
 import { jobFilter, type JobFilter } from './job-filter';
 import type { StoredJob } from './stored-job';
 import { allColumns, changedColumns, insertChunk, insertValues, writeParams, WriteStatements } from './job-writes';
@@ -266,14 +267,19 @@ export class JobStore {
     return { jobs: rows.map(parseRow), total };
   }
 
-  /** Deletes finished jobs older than `before`; active and paused jobs are never touched. */
-  deleteFinishedBefore(before: number, options: { onlyHistory?: boolean } = {}): number {
-    return this.db
-      .prepare(
-        `DELETE FROM jobs WHERE status IN (${finishedSql})
-            AND coalesce(finished_at, updated_at) < ? ${options.onlyHistory ? 'AND live = 0' : ''}`,
+  /**
+   * Deletes finished jobs older than `before`; active and paused jobs are never touched.
+   * Answers how many went, and the partial files the deleted downloads had kept.
+   */
+  deleteFinishedBefore(before: number): { removed: number; leftovers: LeftoverPart[] } {
+    const values = this.db
+      .prepare<[number], string | null>(
+        `DELETE FROM jobs WHERE status IN (${finishedSql}) AND coalesce(finished_at, updated_at) < ?
+          ${leftoverReturning}`,
       )
-      .run(before).changes;
+      .pluck()
+      .all(before);
+    return { removed: values.length, leftovers: leftoverParts(values) };
   }
 
   /** Deletes the finished tasks a plugin created that finished before `before`. */
