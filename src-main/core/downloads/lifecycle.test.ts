@@ -253,6 +253,21 @@ describe('speed limits while running', () => {
     expect(server.log.length - from).toBe(1);
   });
 
+  it('under a low limit the bytes on disk grow a grant at a time, not a socket read at once', async () => {
+    // 40 KiB/s: a grant is a quarter second's worth, 10 KiB. A socket read on loopback is
+    // up to 64 KiB, which would land at once and then show no progress for over a second.
+    const body = randomBody(100 * 1024);
+    server.file('/low-limit.bin', body);
+    const t = makeContext(testJob(server.url('/low-limit.bin'), await tempDir(), { speedLimit: 40 * 1024 }));
+    const outcome = await engine(t.ctx);
+    expect(await fileSha256(outcome.path)).toBe(sha256(body));
+    // From nothing, through each report, to the whole file. Reports come every 10 ms and
+    // grants every 250 ms: two grants may land between two reports, never more.
+    const seen = [0, ...t.progress.map((p) => p.receivedBytes ?? 0), body.length];
+    const steps = seen.slice(1).map((bytes, i) => bytes - seen[i]!);
+    expect(Math.max(...steps)).toBeLessThanOrEqual(20 * 1024);
+  });
+
   it('does not blame the server for the seconds a speed limit makes the download wait', async () => {
     const body = randomBody(128 * 1024);
     server.file('/paid-later.bin', body);

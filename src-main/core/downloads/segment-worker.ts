@@ -231,17 +231,33 @@ export class SegmentWorker {
     return null;
   }
 
-  /** Pays for `bytes` once a grant's worth is owed; null when nothing is to wait for. */
-  private payLimits(bytes: number): Promise<void> | null {
+  /** The bytes one grant of the speed limits covers; 0 when no limit applies. */
+  private limitGrant(): number {
     const own = this.host.limiter.rate;
     const global = this.host.settings.globalLimiter.rate;
-    if (own === 0 && global === 0) return null;
+    if (own === 0 && global === 0) return 0;
+    return grantSize(own === 0 ? global : global === 0 ? own : Math.min(own, global), 64 * 1024);
+  }
+
+  /** Pays for `bytes` once a grant's worth is owed; null when nothing is to wait for. */
+  private payLimits(bytes: number): Promise<void> | null {
+    const grant = this.limitGrant();
+    if (grant === 0) return null;
     this.owed += bytes;
-    const rate = own === 0 ? global : global === 0 ? own : Math.min(own, global);
-    if (this.owed < grantSize(rate, 64 * 1024)) return null;
+    if (this.owed < grant) return null;
     const owed = this.owed;
     this.owed = 0;
     return this.waitForLimits(owed);
+  }
+
+  /** Waits for a speed limit's payment, then for room at the disk. */
+  private async settle(limited: Promise<void> | null, waiting: Promise<void> | null): Promise<void> {
+    try {
+      if (limited) await limited;
+    } finally {
+      // Awaited even when the limit failed: a failed write is never left unhandled.
+      if (waiting) await this.waitForDisk(waiting);
+    }
   }
 
   /** Waits for the speed limits, in small grants so connections take turns. */
@@ -334,20 +350,47 @@ export class SegmentWorker {
           else body.destroy();
           resolve(outcome);
         };
-        const hold = (limited: Promise<void> | null, waiting: Promise<void> | null, ended: boolean): void => {
+        const hold = (work: Promise<void>, ended: boolean): void => {
           body.pause();
-          const waited = async (): Promise<void> => {
-            try {
-              if (limited) await limited;
-            } finally {
-              // Awaited even when the limit failed: a failed write is never left unhandled.
-              if (waiting) await this.waitForDisk(waiting);
-            }
-          };
-          waited().then(
+          work.then(
             () => (ended || full() ? finish(null) : body.resume()),
             (caught: unknown) => finish(caught),
           );
+        };
+        // A chunk that runs past the segment carries on into the next one when it can be
+        // absorbed; only then is the rest cut off (it must never be dropped mid-stream).
+        const clip = (chunk: Buffer): Buffer => {
+          while (segment.end !== null && chunk.length > segment.end - this.cursor) {
+            if (!this.host.absorbNext(segment, answer.coveredEnd)) {
+              return chunk.subarray(0, Math.max(0, segment.end - this.cursor));
+            }
+          }
+          return chunk;
+        };
+        /** Counts and gathers `chunk`; what to wait for before reading on, if anything. */
+        const take = (chunk: Buffer): { limited: Promise<void> | null; waiting: Promise<void> | null } => {
+          const limited = this.payLimits(chunk.length);
+          this.cursor += chunk.length;
+          got += chunk.length;
+          this.host.received += chunk.length;
+          return { limited, waiting: writer.add(chunk) };
+        };
+        /**
+         * Under a speed limit, a socket read larger than a grant (64 KiB or more on a fast
+         * link, seconds of traffic at a low limit) is taken a grant at a time, each after
+         * the one before was paid for: the bytes on disk, and the progress shown, then grow
+         * at the limit instead of a read at once and nothing while it is paid for.
+         */
+        const takeInGrants = async (chunk: Buffer): Promise<void> => {
+          let rest = chunk;
+          while (rest.length > 0 && !done) {
+            // The limit may change, or be lifted, while the chunk is paid for.
+            const piece = clip(rest.subarray(0, this.limitGrant() || rest.length));
+            if (piece.length === 0) return;
+            rest = rest.subarray(piece.length);
+            const { limited, waiting } = take(piece);
+            await this.settle(limited, waiting);
+          }
         };
         this.interrupt = finish;
         body.read({
@@ -357,23 +400,13 @@ export class SegmentWorker {
               const now = this.now();
               this.activeAt = now;
               this.unanswered = false;
-              let chunk = raw;
               if (full()) return finish(null);
-              // A chunk that runs past the segment carries on into the next one when it can be
-              // absorbed; only then is the rest cut off (it must never be dropped mid-stream).
-              while (segment.end !== null && chunk.length > segment.end - this.cursor) {
-                if (!this.host.absorbNext(segment, answer.coveredEnd)) {
-                  chunk = chunk.subarray(0, segment.end - this.cursor);
-                  break;
-                }
-              }
-              const limited = this.payLimits(chunk.length);
-              this.cursor += chunk.length;
-              got += chunk.length;
-              this.host.received += chunk.length;
-              const waiting = writer.add(chunk);
+              const chunk = clip(raw);
+              const grant = this.limitGrant();
+              if (grant > 0 && chunk.length > grant) return hold(takeInGrants(chunk), false);
+              const { limited, waiting } = take(chunk);
               const ended = full();
-              if (limited || waiting) hold(limited, waiting, ended);
+              if (limited || waiting) hold(this.settle(limited, waiting), ended);
               else if (ended) finish(null);
             } catch (caught) {
               finish(caught);
