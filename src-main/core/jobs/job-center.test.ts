@@ -348,6 +348,35 @@ describe('retries', () => {
     expect(t.center.getWithLog(job!.id).log).toHaveLength(3);
   });
 
+  it('does not count an attempt that got further than any before it; one that did not counts', async () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/signed', maxAttempts: 2 }).jobs;
+    const expired = () => new JobFailure('http', 'The server answered 403 Forbidden', { transient: true, status: 403 });
+    /** Runs the next attempt to `bytes`, then fails it as an expired link does. */
+    const attemptTo = async (bytes: number) => {
+      t.clock.advance(2000); // past any backoff
+      const attempt = t.engine.running()[0]!;
+      attempt.context.progress({ receivedBytes: bytes, totalBytes: 1000, speed: 10, connections: 1 });
+      attempt.fail(expired());
+      await settle();
+      return t.center.registry.get(job!.id);
+    };
+    // Each attempt brings bytes no attempt before had: the count starts again each time.
+    for (const bytes of [300, 600, 900]) {
+      expect(await attemptTo(bytes)).toMatchObject({ status: 'pending', attempts: 0, message: /^Retrying in 1 s: / });
+    }
+    // No further than 900: counted, then the attempts run out.
+    expect(await attemptTo(900)).toMatchObject({ status: 'pending', attempts: 1, message: /\(attempt 1 of 2\)/ });
+    expect(await attemptTo(850)).toMatchObject({ status: 'failed', attempts: 2, message: /Gave up after 2 attempts/ });
+    // A download with one attempt gets one, headway or not.
+    const [once] = t.center.submit({ url: 'https://a.example/once', maxAttempts: 1 }).jobs;
+    const attempt = t.engine.running()[0]!;
+    attempt.context.progress({ receivedBytes: 500, totalBytes: 1000, speed: 10, connections: 1 });
+    attempt.fail(expired());
+    await settle();
+    expect(t.center.registry.get(once!.id)).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+
   it('never retries a permanent failure', async () => {
     t = openTestCenter();
     const [job] = submitMany(1);
