@@ -59,11 +59,12 @@ describe('downloads under SIGKILL', () => {
   it('small answers held in memory, and slow ones moved to a part file, survive kills the same way', async () => {
     const bodies = new Map<string, Buffer>();
     for (let i = 0; i < 24; i += 1) {
-      // Two slow ones (2 s each) outlast the one-second hold and go to a part file.
+      // Two slow ones (4 s each) outlast the one-second hold and go to a part file; the kills
+      // at 1.2 and 1.5 s find them there even when a loaded machine starts them late.
       const slow = i < 2;
       const body = randomBody(slow ? 200 * 1024 + i * 4099 : 16 * 1024 + i * 9973);
       bodies.set(`small-${i}.bin`, body);
-      server.file(`/held/small-${i}.bin`, body, { rateLimit: slow ? 100 * 1024 : 512 * 1024 });
+      server.file(`/held/small-${i}.bin`, body, { rateLimit: slow ? 50 * 1024 : 512 * 1024 });
     }
     const urls = [...bodies.keys()].map((name) => server.url(`/held/${name}`)).join(' ');
     const base = join(dir.path, 'held');
