@@ -1,11 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { finishedStatuses } from '../../../src-common/contract';
-import type { ResumeState } from '../jobs/runner';
 
 /** A deleted download's partial file, kept for a retry that cannot come now. */
 export interface LeftoverPart {
   dir: string;
-  resumeState: ResumeState;
+  /** The download's resume state, as the jobs layer keeps it. */
+  resumeState: Record<string, unknown>;
 }
 
 /**
