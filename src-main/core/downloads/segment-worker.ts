@@ -5,7 +5,8 @@ import { networkFailure, refusedAfterRedirect } from './failures';
 import type { FileDigest } from './file-digest';
 import { openResponse } from './http-request';
 import type { PartBytes } from './part-file';
-import { grantSize, type RateLimiter } from './rate-limiter';
+import { LimitPayment } from './limit-payment';
+import type { RateLimiter } from './rate-limiter';
 import { checkRangeResponse } from './response-check';
 import { batchBytesFor, queuedWritesFor, SegmentWriter } from './segment-writer';
 import { ifRangeValue, type TransferState } from './resume-state';
@@ -89,11 +90,8 @@ export class SegmentWorker {
   private heldSince: number | null = null;
   /** Milliseconds of such waits not yet taken by the transfer. */
   private heldMs = 0;
-  /**
-   * Received bytes not yet paid for under the speed limits. They are paid a grant at a
-   * time rather than per chunk; what is owed carries over to the connection's next answer.
-   */
-  private owed = 0;
+  /** What this connection owes the speed limits. */
+  private readonly payment: LimitPayment;
 
   constructor(
     private readonly host: WorkerHost,
@@ -102,6 +100,7 @@ export class SegmentWorker {
   ) {
     this.cursor = segment.pos;
     this.activeAt = now;
+    this.payment = new LimitPayment([host.limiter, host.settings.globalLimiter]);
   }
 
   async run(first?: OpenAnswer): Promise<void> {
@@ -231,23 +230,10 @@ export class SegmentWorker {
     return null;
   }
 
-  /** The bytes one grant of the speed limits covers; 0 when no limit applies. */
-  private limitGrant(): number {
-    const own = this.host.limiter.rate;
-    const global = this.host.settings.globalLimiter.rate;
-    if (own === 0 && global === 0) return 0;
-    return grantSize(own === 0 ? global : global === 0 ? own : Math.min(own, global), 64 * 1024);
-  }
-
   /** Pays for `bytes` once a grant's worth is owed; null when nothing is to wait for. */
   private payLimits(bytes: number): Promise<void> | null {
-    const grant = this.limitGrant();
-    if (grant === 0) return null;
-    this.owed += bytes;
-    if (this.owed < grant) return null;
-    const owed = this.owed;
-    this.owed = 0;
-    return this.waitForLimits(owed);
+    const payment = this.payment.owe(bytes, this.host.signal);
+    return payment && this.held(payment);
   }
 
   /** Waits for a speed limit's payment, then for room at the disk. */
@@ -256,30 +242,12 @@ export class SegmentWorker {
       if (limited) await limited;
     } finally {
       // Awaited even when the limit failed: a failed write is never left unhandled.
-      if (waiting) await this.waitForDisk(waiting);
+      if (waiting) await this.held(waiting);
     }
   }
 
-  /** Waits for the speed limits, in small grants so connections take turns. */
-  private async waitForLimits(bytes: number): Promise<void> {
-    const limiters = [this.host.limiter, this.host.settings.globalLimiter].filter((l) => l.rate > 0);
-    this.activeAt = null;
-    this.heldSince = this.now();
-    try {
-      let left = bytes;
-      while (left > 0) {
-        const rate = Math.min(...limiters.map((l) => l.rate || Number.POSITIVE_INFINITY));
-        const grant = Math.min(left, grantSize(Number.isFinite(rate) ? rate : 0, 64 * 1024));
-        for (const limiter of limiters) await limiter.take(grant, this.host.signal);
-        left -= grant;
-      }
-    } finally {
-      this.endHold();
-    }
-  }
-
-  /** Waiting on the disk (a full write queue) is not a network stall. */
-  private async waitForDisk(waiting: Promise<void>): Promise<void> {
+  /** Waits for the disk or a speed limit: not a network stall, and counted as held. */
+  private async held(waiting: Promise<void>): Promise<void> {
     this.activeAt = null;
     this.heldSince = this.now();
     try {
@@ -385,7 +353,7 @@ export class SegmentWorker {
           let rest = chunk;
           while (rest.length > 0 && !done) {
             // The limit may change, or be lifted, while the chunk is paid for.
-            const piece = clip(rest.subarray(0, this.limitGrant() || rest.length));
+            const piece = clip(rest.subarray(0, this.payment.grant() || rest.length));
             if (piece.length === 0) return;
             rest = rest.subarray(piece.length);
             const { limited, waiting } = take(piece);
@@ -402,7 +370,7 @@ export class SegmentWorker {
               this.unanswered = false;
               if (full()) return finish(null);
               const chunk = clip(raw);
-              const grant = this.limitGrant();
+              const grant = this.payment.grant();
               if (grant > 0 && chunk.length > grant) return hold(takeInGrants(chunk), false);
               const { limited, waiting } = take(chunk);
               const ended = full();
