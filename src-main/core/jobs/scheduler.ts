@@ -2,13 +2,14 @@ import { rm } from 'node:fs/promises';
 import type { DownloadJob, Job, PluginJob } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
-import { retryDelay, type BackoffOptions } from './backoff';
+import type { BackoffOptions } from './backoff';
+import { failureOutcome } from './failure-outcome';
+import { Headway } from './headway';
 import type { StoredJob } from '../store/job-store';
 import type { JobRegistry } from './registry';
 import { mergeMetadata } from './task-center';
 import {
   JobFailure,
-  stripTransient,
   toJobError,
   type DownloadOutcome,
   type DownloadRunner,
@@ -90,11 +91,7 @@ function quietly(action: () => void): void {
  */
 export class Scheduler {
   private readonly running = new Map<string, RunningWork>();
-  /**
-   * The most bytes a download had at the end of any of its attempts since it was started,
-   * resumed or retried by hand: an attempt that fails beyond that made headway.
-   */
-  private readonly furthest = new Map<string, number>();
+  private readonly headway = new Headway();
   private wakeTimer: unknown;
   private wakeAt = Infinity;
   private stopped = false;
@@ -217,7 +214,7 @@ export class Scheduler {
       { notBefore: null },
       { held: true },
     ) as DownloadJob;
-    if (!this.furthest.has(id)) this.furthest.set(id, queued.receivedBytes);
+    this.headway.started(queued);
     this.track(job, controller, this.runDownload(job, controller.signal));
   }
 
@@ -289,7 +286,7 @@ export class Scheduler {
         run.committing = true;
         this.pump();
       }
-      this.furthest.delete(id);
+      this.headway.forget(id);
       await registry.transitionSoon(id, 'complete', record ? () => completed(record()) : completed(after), {
         resumeState: null,
       });
@@ -303,50 +300,16 @@ export class Scheduler {
     const { registry, clock } = this.options;
     const failure = toJobError(error);
     registry.log(job.id, `attempt ${job.attempts} failed: ${failure.message}`);
-    // An attempt that got further than any before it is not held against the download: a
-    // long download whose signed links expire every few minutes, or whose link drops now
-    // and then, goes on while it makes headway. The mark only rises, so this ends.
-    const headway = job.source === 'download' && failure.transient && job.maxAttempts > 1 && this.madeHeadway(job);
+    // An attempt that got further than any before it is not counted (see Headway).
+    const headway = job.source === 'download' && failure.transient && job.maxAttempts > 1 && this.headway.made(job);
     if (headway) registry.log(job.id, `it got further than any before, to ${job.receivedBytes} bytes: not counted`);
-    quietly(() => {
-      if (job.source === 'download' && failure.transient && (headway || job.attempts < job.maxAttempts)) {
-        const delay = retryDelay(headway ? 1 : job.attempts, failure.retryAfterMs, this.options.backoff);
-        const wait = `Retrying in ${Math.ceil(delay / 1000)} s`;
-        registry.transition(
-          job.id,
-          'retryLater',
-          {
-            error: stripTransient(failure),
-            speed: 0,
-            eta: null,
-            connections: 0,
-            // The next attempt is the first of a new count.
-            ...(headway ? { attempts: 0 } : {}),
-            message: headway
-              ? `${wait}: ${failure.message}`
-              : `${wait} (attempt ${job.attempts} of ${job.maxAttempts}): ${failure.message}`,
-          },
-          { notBefore: clock.now() + delay },
-        );
-      } else {
-        this.furthest.delete(job.id);
-        const gaveUp = failure.transient && job.attempts > 1;
-        const sentence = /[.!?]$/.test(failure.message) ? failure.message : `${failure.message}.`;
-        registry.transition(job.id, 'fail', {
-          error: stripTransient(failure),
-          message: gaveUp ? `${sentence} Gave up after ${job.attempts} attempts.` : failure.message,
-          ...(job.source === 'download' ? { speed: 0, eta: null, connections: 0 } : {}),
-        });
-      }
-    });
-  }
-
-  /** Whether the download ends this attempt with more bytes than any attempt before; marks it. */
-  private madeHeadway(job: DownloadJob): boolean {
-    const before = this.furthest.get(job.id);
-    if (before === undefined || job.receivedBytes <= before) return false;
-    this.furthest.set(job.id, job.receivedBytes);
-    return true;
+    const outcome = failureOutcome(job, failure, headway, this.options.backoff);
+    if (!outcome.retry) this.headway.forget(job.id);
+    quietly(() =>
+      outcome.retry
+        ? registry.transition(job.id, 'retryLater', outcome.patch, { notBefore: clock.now() + outcome.delay })
+        : registry.transition(job.id, 'fail', outcome.patch),
+    );
   }
 
   private startPluginJob(queued: PluginJob): void {
@@ -407,8 +370,7 @@ export class Scheduler {
 
   /** Stops a running job's work; the caller makes the matching transition. */
   stop(id: string, reason: StopReason): void {
-    // Paused, cancelled or retried by hand: a later start counts headway afresh.
-    this.furthest.delete(id);
+    this.headway.forget(id);
     this.running.get(id)?.controller.abort(reason);
   }
 

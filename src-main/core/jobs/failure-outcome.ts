@@ -1,0 +1,45 @@
+import type { Job } from '../../../src-common/contract';
+import { retryDelay, type BackoffOptions } from './backoff';
+import type { JobPatch } from './registry';
+import { stripTransient, type toJobError } from './runner';
+
+type Failure = ReturnType<typeof toJobError>;
+
+/** What a failed attempt leads to: a download's retry after `delay` ms, or the job's end. */
+export type FailureOutcome = { retry: true; delay: number; patch: JobPatch } | { retry: false; patch: JobPatch };
+
+/**
+ * A transient failure of a download is retried with backoff while attempts are left.
+ * `headway`: the attempt got further than any before it, so it is not counted and the
+ * next attempt is the first of a new count (see Headway).
+ */
+export function failureOutcome(job: Job, failure: Failure, headway: boolean, backoff?: BackoffOptions): FailureOutcome {
+  const error = stripTransient(failure);
+  if (job.source === 'download' && failure.transient && (headway || job.attempts < job.maxAttempts)) {
+    const delay = retryDelay(headway ? 1 : job.attempts, failure.retryAfterMs, backoff);
+    const wait = `Retrying in ${Math.ceil(delay / 1000)} s`;
+    const count = headway ? '' : ` (attempt ${job.attempts} of ${job.maxAttempts})`;
+    return {
+      retry: true,
+      delay,
+      patch: {
+        error,
+        speed: 0,
+        eta: null,
+        connections: 0,
+        ...(headway ? { attempts: 0 } : {}),
+        message: `${wait}${count}: ${failure.message}`,
+      },
+    };
+  }
+  const gaveUp = failure.transient && job.attempts > 1;
+  const sentence = /[.!?]$/.test(failure.message) ? failure.message : `${failure.message}.`;
+  return {
+    retry: false,
+    patch: {
+      error,
+      message: gaveUp ? `${sentence} Gave up after ${job.attempts} attempts.` : failure.message,
+      ...(job.source === 'download' ? { speed: 0, eta: null, connections: 0 } : {}),
+    },
+  };
+}
