@@ -214,13 +214,39 @@ describe('commands', () => {
     await settle();
     t.center.cancel(paused!.id);
     await t.center.remove(failed!.id);
-    // A running download's engine removes its own file when it is stopped.
+    // A running one's engine removes the part it has open; the one its state names goes
+    // too once the attempt has stopped (it may have been cancelled before opening it).
     t.center.cancel(running!.id);
     await settle();
-    expect(discarded).toEqual([
-      [paused!.dir, { part: paused!.id }],
-      [failed!.dir, { part: failed!.id }],
-    ]);
+    expect(discarded).toHaveLength(3);
+    expect(discarded).toEqual(
+      expect.arrayContaining([
+        [paused!.dir, { part: paused!.id }],
+        [failed!.dir, { part: failed!.id }],
+        [running!.dir, { part: running!.id }],
+      ]),
+    );
+  });
+
+  it('a retry right after a cancel starts once the cancelled part is gone, so it keeps its name', async () => {
+    let finish = (): void => undefined;
+    const removing = new Promise<void>((resolve) => (finish = resolve));
+    t = openTestCenter({ discardPart: () => removing });
+    const [job] = submitMany(1);
+    t.engine.running()[0]!.context.saveState({ part: job!.id });
+    t.center.pause(job!.id);
+    await settle();
+    t.center.resume(job!.id);
+    // Cancelled while the resumed attempt's request is still out, then retried at once.
+    t.center.cancel(job!.id);
+    await settle();
+    t.center.retry(job!.id);
+    await settle();
+    expect(t.engine.running()).toHaveLength(0);
+    finish();
+    await settle();
+    expect(t.engine.running()).toHaveLength(1);
+    expect(t.engine.running()[0]!.context.resumeState).toBeNull();
   });
 
   it('cancel stops with reason "cancelled" and drops the resume state', async () => {

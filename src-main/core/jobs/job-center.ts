@@ -211,10 +211,12 @@ export class JobCenter {
       job.source === 'download'
         ? { speed: 0, eta: null, connections: 0, message: 'Cancelled' }
         : { message: 'Cancelled' };
-    const kept = this.scheduler.isRunning(id) ? null : this.registry.stored(id)?.resumeState;
+    // A running attempt removes the part it has open; one cancelled before it opened the
+    // part (its request still out) leaves it: removed here once the attempt has stopped.
+    const kept = job.source === 'download' ? this.registry.stored(id)?.resumeState : null;
     const cancelled = this.registry.transition(id, 'cancel', patch, { resumeState: null, notBefore: null });
     this.scheduler.stop(id, 'cancelled');
-    if (job.source === 'download' && kept) void this.discardPart(job, kept);
+    if (job.source === 'download' && kept) this.scheduler.afterStop(id, () => this.discardPart(job, kept));
     if (job.source === 'plugin') this.options.pluginRunner.release(id);
     return cancelled;
   }

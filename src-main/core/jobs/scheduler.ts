@@ -92,6 +92,8 @@ function quietly(action: () => void): void {
 export class Scheduler {
   private readonly running = new Map<string, RunningWork>();
   private readonly headway = new Headway();
+  /** Jobs whose leftovers are being removed: none starts again before that is done. */
+  private readonly clearing = new Map<string, Promise<void>>();
   private wakeTimer: unknown;
   private wakeAt = Infinity;
   private stopped = false;
@@ -136,7 +138,7 @@ export class Scheduler {
     const free = this.slots.download - busy.download;
     for (const entry of free > 0 ? registry.pendingDownloads() : []) {
       if (ready.length >= free) break;
-      if (this.running.has(entry.job.id)) continue;
+      if (this.running.has(entry.job.id) || this.clearing.has(entry.job.id)) continue;
       if (entry.notBefore !== null && entry.notBefore > now) {
         nextWake = Math.min(nextWake, entry.notBefore);
         continue;
@@ -372,6 +374,24 @@ export class Scheduler {
   stop(id: string, reason: StopReason): void {
     this.headway.forget(id);
     this.running.get(id)?.controller.abort(reason);
+  }
+
+  /**
+   * Runs `cleanup` once the job's attempt, if one runs, has settled; the job does not
+   * start again before it is done (a retry right after a cancel must not find the part
+   * file the cancel is removing, and take a numbered name beside it).
+   */
+  afterStop(id: string, cleanup: () => Promise<void>): void {
+    const attempt = this.running.get(id)?.settled ?? Promise.resolve();
+    const done: Promise<void> = attempt
+      .catch(() => undefined)
+      .then(cleanup)
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.clearing.get(id) === done) this.clearing.delete(id);
+        this.pump();
+      });
+    this.clearing.set(id, done);
   }
 
   /** Stops everything (quit): partial downloads are kept for resume on the next start. */
