@@ -51,8 +51,8 @@ export interface JobCenterOptions {
   onWrite?: () => void;
   /**
    * Removes the partial file a stopped download kept in `dir` for its next attempt, once
-   * none will come: cancelled or removed while not running (a running one's engine
-   * removes it), or deleted from the history.
+   * none will come: cancelled (once its attempt, if one ran, has stopped), removed, or
+   * deleted from the history.
    */
   discardPart?: (dir: string, resumeState: ResumeState) => Promise<void>;
 }
