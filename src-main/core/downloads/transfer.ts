@@ -246,13 +246,13 @@ export class Transfer implements WorkerHost {
       await this.resetAbort();
       return kind;
     }
-    if (this.error !== null) {
-      // The job shows what its part file keeps for the next attempt, not the last report.
+    if (this.error !== null || this.signal.aborted) {
+      // The job shows what its part file keeps for the next attempt (a pause's too), not
+      // the last report.
       const kept = this.error instanceof PartGone ? { receivedBytes: 0 } : {};
       if (this.part) this.ctx.progress({ ...this.progressFields(), ...kept });
-      throw this.error;
+      throw this.error ?? this.signal.reason;
     }
-    if (this.signal.aborted) throw this.signal.reason;
     const open = this.plan.unfinished();
     // No checkpoint of its own: the processing step syncs and records the finished file
     // with what it is about to publish, and a next round closes this part file first. One

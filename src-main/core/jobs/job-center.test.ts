@@ -228,6 +228,25 @@ describe('commands', () => {
     );
   });
 
+  it('a paused download shows the bytes its stopped attempt reports last, and stays paused', async () => {
+    t = openTestCenter();
+    const [job] = submitMany(1);
+    const attempt = t.engine.running()[0]!;
+    attempt.context.progress({ receivedBytes: 400, totalBytes: 1000, speed: 100, connections: 2 });
+    t.center.pause(job!.id);
+    // The engine reports what its part keeps as it stops.
+    attempt.context.progress({ receivedBytes: 550, totalBytes: 1000, speed: 120, connections: 2 });
+    await settle();
+    expect(t.center.registry.get(job!.id)).toMatchObject({
+      status: 'paused',
+      receivedBytes: 550,
+      progress: 55,
+      speed: 0,
+      connections: 0,
+      message: 'Paused',
+    });
+  });
+
   it('a retry right after a cancel starts once the cancelled part is gone, so it keeps its name', async () => {
     let finish = (): void => undefined;
     const removing = new Promise<void>((resolve) => (finish = resolve));

@@ -237,8 +237,13 @@ export class Scheduler {
           else registry.saveResumeState(id, state);
         },
         progress: (p) => {
-          if (signal.aborted) return;
           const percent = p.totalBytes ? Math.min(99.9, (p.receivedBytes / p.totalBytes) * 100) : 0;
+          const progress = Math.round(percent * 10) / 10;
+          if (signal.aborted) {
+            // Paused: the job shows the bytes its part keeps, not the last report before.
+            if (signal.reason === 'paused') registry.update(id, { receivedBytes: p.receivedBytes, progress });
+            return;
+          }
           const eta = p.totalBytes && p.speed > 0 ? Math.ceil((p.totalBytes - p.receivedBytes) / p.speed) : null;
           registry.update(id, {
             receivedBytes: p.receivedBytes,
@@ -246,7 +251,7 @@ export class Scheduler {
             speed: p.speed,
             eta,
             connections: p.connections,
-            progress: Math.round(percent * 10) / 10,
+            progress,
             ...(p.fileName !== undefined ? { fileName: p.fileName } : {}),
             ...(p.finalUrl !== undefined ? { finalUrl: p.finalUrl } : {}),
             message: p.message ?? 'Downloading',
