@@ -207,7 +207,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
       const resourceId = deleteFile && job.source === 'download' ? job.resourceId : null;
       await jobs.remove(id, deleteFile);
       // Its file deleted, the library entry would point at nothing.
-      if (resourceId != null && library.has(resourceId)) await library.remove(resourceId);
+      if (resourceId != null) library.forget(resourceId);
       return { removed: true as const };
     },
     'jobs.move': ({ id, to }) => ({ order: jobs.move(id, to) }),

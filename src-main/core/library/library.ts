@@ -93,8 +93,9 @@ export class Library {
     return { resources: rows.map(toResource), total };
   }
 
-  has(id: number): boolean {
-    return this.statements.get.get(id) !== undefined;
+  /** Drops the entry of a file that is gone, if there is one; the file is not touched. */
+  forget(id: number): void {
+    this.statements.delete.run(id);
   }
 
   async remove(id: number, deleteFile = false): Promise<void> {
