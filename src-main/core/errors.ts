@@ -19,6 +19,10 @@ export function toErrorShape(error: unknown): ErrorShape {
   if (error instanceof HaulError) {
     return { kind: error.kind, message: error.message, ...(error.details ? { details: error.details } : {}) };
   }
+  if (cannotSave(error)) {
+    const next = isFull(error) ? 'Free some space and try again.' : 'Check the disk and try again.';
+    return { kind: 'unavailable', message: `${cannotSaveMessage(error)} ${next}` };
+  }
   return { kind: 'internal', message: unexpectedMessage(error) };
 }
 
@@ -47,4 +51,22 @@ export function noLineTaken(field: string, problems: readonly { line: number; te
   const first = lines[0];
   const message = first ? `${field}: line ${first.line}: ${first.message}` : `${field}: nothing given`;
   return new HaulError('invalid_input', message, { field, lines });
+}
+
+/**
+ * SQLite could not write Haul's database: the disk that holds it is full, or failing. The
+ * same write may succeed later; nothing in the database is damaged by the refusal.
+ */
+export function cannotSave(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
+}
+
+/** What `cannotSave` errors tell the user. */
+export function cannotSaveMessage(error: unknown): string {
+  return `Haul could not save to its database: the disk that holds it ${isFull(error) ? 'is full' : 'reported an error'}.`;
+}
+
+function isFull(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_FULL';
 }

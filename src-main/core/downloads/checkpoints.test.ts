@@ -28,6 +28,7 @@ function manualSchedule(): { schedule: Schedule; due: { fn: () => void; ms: numb
 async function setup(
   schedule?: Schedule,
   pos = 0,
+  record: { save?: (state: ResumeState) => void; fail?: (error: unknown) => void } = {},
 ): Promise<{
   checkpoints: Checkpoints;
   saved: ResumeState[];
@@ -54,10 +55,11 @@ async function setup(
   const checkpoints = new Checkpoints(
     { now: () => clock.t, checkpointIntervalMs: 250, checkpointBytes: 2 * MiB },
     { state, part, segments: [segment] },
-    (s) => saved.push(s),
-    (error) => {
-      throw error;
-    },
+    record.save ?? ((s) => saved.push(s)),
+    record.fail ??
+      ((error) => {
+        throw error;
+      }),
     // Timers run only when a test runs them: the clock is the test's too.
     schedule ?? manualSchedule().schedule,
   );
@@ -150,6 +152,33 @@ describe('checkpoints', () => {
     // Written offsets that do not tile the file are not trusted either.
     const broken = { ...state, written: { boot, segments: [[0, MiB, MiB]] } };
     expect(decodeState(broken)?.segments).toEqual([{ start: 0, end: 16 * MiB, pos: MiB }]);
+    await part.close();
+  });
+
+  it("hands a refused save of a timer's mark to `fail`, where a throw would end the process", async () => {
+    const timers = manualSchedule();
+    const failures: unknown[] = [];
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const refuse = () => {
+      throw full;
+    };
+    const { checkpoints, clock, segment, part } = await setup(timers.schedule, 0, {
+      save: refuse,
+      fail: (error) => failures.push(error),
+    });
+    clock.t = 10;
+    segment.pos = 1000;
+    checkpoints.landed(1000);
+    await checkpoints.settled();
+    failures.length = 0;
+    // Within 5 ms of that mark: the next is made by the timer.
+    clock.t = 12;
+    segment.pos = 2000;
+    checkpoints.landed(1000);
+    expect(timers.due).toHaveLength(1);
+    clock.t = 15;
+    expect(() => timers.due[0]!.fn()).not.toThrow();
+    expect(failures).toEqual([full]);
     await part.close();
   });
 

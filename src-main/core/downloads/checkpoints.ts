@@ -170,7 +170,12 @@ export class Checkpoints {
     if (done === this.markedBytes) return;
     this.markedBytes = done;
     const synced = this.synced ?? this.durable ?? written.map((s) => ({ ...s, pos: s.start }));
-    this.save(encodeState({ ...state, segments: synced }, written));
+    try {
+      this.save(encodeState({ ...state, segments: synced }, written));
+    } catch (error) {
+      // Also from a timer, where a throw would end the process: the download fails instead.
+      this.fail(error);
+    }
   }
 
   private copy(): Segment[] {

@@ -1,6 +1,8 @@
+import { cannotSave } from '../errors';
 import { JobFailure, type DownloadContext, type DownloadOutcome, type DownloadRunner } from '../jobs/runner';
 import { primeAllocator } from './chunk-release';
 import { resolveSettings, type DownloadEngineOptions, type EngineSettings } from './engine-options';
+import { DiskFailure } from './failures';
 import { finishDownload, finishHeld } from './finish';
 import { alreadyPublished } from './published';
 import { resolveFolder } from './target-folder';
@@ -11,6 +13,8 @@ export { createRateLimiter, type RateLimiter } from './rate-limiter';
 
 function asFailure(error: unknown): unknown {
   if (error instanceof JobFailure) return error;
+  // Its database refused a write: the job center words and retries that (see toJobError).
+  if (cannotSave(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new JobFailure('internal', `Unexpected error in the download engine: ${message}`);
 }
@@ -32,8 +36,11 @@ async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): P
   }
   await transfer.checkpoint(true).catch(() => undefined);
   // Bytes that cannot be resumed are of no use to the next attempt: leave nothing behind.
-  if (transfer.state?.resumable === false) await transfer.part?.discard();
-  else await transfer.part?.close();
+  if (transfer.state?.resumable === false) {
+    await transfer.part?.discard();
+    throw error instanceof DiskFailure ? error.withoutPart() : asFailure(error);
+  }
+  await transfer.part?.close();
   throw asFailure(error);
 }
 

@@ -78,17 +78,31 @@ const diskCodes: Record<string, string> = {
   ENXIO: 'The disk is gone',
 };
 
+/** A file system error of the download's folder or file, as the user is told of it. */
+export class DiskFailure extends JobFailure {
+  constructor(
+    readonly code: string,
+    readonly where: string,
+    kept: boolean,
+  ) {
+    super('disk', `${diskCodes[code]} (${where}). ${diskNextStep(code, kept)}`, { transient: code === 'EMFILE' });
+  }
+
+  /** The same failure once its part file was removed (a download that cannot resume). */
+  withoutPart(): DiskFailure {
+    return new DiskFailure(this.code, this.where, false);
+  }
+}
+
 /**
  * A file system error as a `disk` failure, naming where; null for other errors. `kept`:
  * the download's part file is there for the next attempt; false before it was made
  * (the folder's checks, the name's, the file's creation), when there is none to speak of.
  */
-export function diskFailure(error: unknown, where: string, kept = true): JobFailure | null {
+export function diskFailure(error: unknown, where: string, kept = true): DiskFailure | null {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (!code || !(code in diskCodes)) return null;
-  return new JobFailure('disk', `${diskCodes[code]} (${where}). ${diskNextStep(code, kept)}`, {
-    transient: code === 'EMFILE',
-  });
+  return new DiskFailure(code, where, kept);
 }
 
 function diskNextStep(code: string, kept: boolean): string {

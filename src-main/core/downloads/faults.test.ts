@@ -1,7 +1,9 @@
 import { getEventListeners } from 'node:events';
 import { readdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobFailure } from '../jobs/runner';
+import { diskFailure } from './failures';
+import { PartFile } from './part-file';
 import { decodeState } from './resume-state';
 import { doneBytes } from './segments';
 import {
@@ -251,6 +253,27 @@ describe('a server that misbehaves', () => {
     const body = randomBody(700 * 1024);
     const { result } = await download('/chunked.bin', body, { chunked: true });
     expect(result.ok && result.value).toMatchObject({ sha256: sha256(body), totalBytes: body.length });
+  });
+
+  it('says no partial file was kept when the disk fills under a download that cannot resume', async () => {
+    const full = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    // As the part file words a write the disk refused (see PartFile.fail).
+    function refuse(this: PartFile): Promise<void> {
+      return Promise.reject(diskFailure(full, this.path));
+    }
+    const writes = [
+      vi.spyOn(PartFile.prototype, 'write').mockImplementation(refuse),
+      vi.spyOn(PartFile.prototype, 'writeCopy').mockImplementation(refuse),
+    ];
+    try {
+      const { result, dir } = await download('/chunked-full.bin', randomBody(4 * 1024 * 1024), { chunked: true });
+      const failure = expectFailure(result);
+      expect(failure.kind).toBe('disk');
+      expect(failure.message).toBe(`The disk is full (${dir}/chunked-full.bin.part). Fix this and try again.`);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      for (const write of writes) write.mockRestore();
+    }
   });
 
   it('keeps bytes right when a range request is answered gzipped', async () => {

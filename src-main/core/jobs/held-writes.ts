@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Job } from '../../../src-common/contract';
 import type { Clock } from '../clock';
+import { cannotSave, cannotSaveMessage } from '../errors';
 import type { JobStore, StoredJob } from '../store/job-store';
 import type { LiveJobs } from './live-jobs';
 
@@ -23,6 +24,8 @@ export interface HeldStatus {
 export class HeldWrites {
   private readonly jobs = new Map<string, StoredJob>();
   private timer: unknown;
+  /** Since SQLite refused a write (its disk full): until a flush goes through again. */
+  private refusing = false;
 
   constructor(
     private readonly db: Database,
@@ -73,7 +76,20 @@ export class HeldWrites {
     return held;
   }
 
-  /** Writes every held job as the live list has it, in one transaction. */
+  /**
+   * SQLite refused a write of a job (see cannotSave): the caller holds the change here
+   * instead. Said once, until a flush goes through again.
+   */
+  refused(error: unknown): void {
+    if (this.refusing) return;
+    this.refusing = true;
+    console.warn(`haul: ${cannotSaveMessage(error)} Changes are kept in memory and saved once it can write again.`);
+  }
+
+  /**
+   * Writes every held job as the live list has it, in one transaction. When SQLite cannot
+   * write, they stay held and the next flush, within `progressFlushMs`, tries again.
+   */
   flush(): void {
     if (this.timer !== undefined) {
       this.clock.clearTimeout(this.timer);
@@ -82,11 +98,26 @@ export class HeldWrites {
     if (this.jobs.size === 0) return;
     const changed = [...this.jobs];
     this.jobs.clear();
-    this.db.transaction(() => {
-      for (const [id, written] of changed) {
-        const entry = this.live.get(id);
-        if (entry) this.store.save(entry, written);
-      }
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const [id, written] of changed) {
+          const entry = this.live.get(id);
+          if (entry) this.store.save(entry, written);
+        }
+      })();
+    } catch (error) {
+      if (!cannotSave(error)) throw error;
+      this.refused(error);
+      for (const [id, written] of changed) this.hold(id, written);
+      return;
+    }
+    this.accepted();
+  }
+
+  /** SQLite took a write: said once after `refused`. */
+  accepted(): void {
+    if (!this.refusing) return;
+    this.refusing = false;
+    console.warn('haul: the database can be written again; changes kept in memory are saved within a second.');
   }
 }

@@ -8,7 +8,7 @@ import {
   type TaskJob,
 } from '../../../src-common/contract';
 import type { Clock } from '../clock';
-import { HaulError } from '../errors';
+import { cannotSave, HaulError } from '../errors';
 import { redactText } from './secrets';
 import { isIdClash, type JobStore, type StoredJob } from '../store/job-store';
 import type { EventHub } from './event-hub';
@@ -166,6 +166,9 @@ export class JobRegistry {
    * `held`: the change is written with the job's next write (its next transition, or the
    * progress flush within a second) instead of in a transaction of its own. Only for a
    * status a crash may lose: one that recovery treats like the status before it.
+   * `orHold`: when SQLite cannot be written (its disk is full), the change is held as
+   * with `held` and written once it can be; for the work's own transitions, which have
+   * no one to answer (a user's change is refused instead, and told why).
    * `patch` given as a function is called inside the transaction, once the change is
    * known to be legal: what it writes (a library resource) commits with the change, or
    * not at all.
@@ -175,19 +178,35 @@ export class JobRegistry {
     name: TransitionName,
     patch: JobPatch | (() => JobPatch) = {},
     extras: TransitionExtras = {},
-    options: { held?: boolean } = {},
+    options: { held?: boolean; orHold?: boolean } = {},
   ): Job {
     this.onWrite();
     const call = { id, name, patch, extras };
     const now = this.clock.now();
-    if (options.held && this.live.has(id)) {
-      const { entry, written } = this.change(call, now);
-      this.live.put(entry);
-      this.held.hold(id, written);
-      this.hub.publish('updated', entry.job, true);
-      return entry.job;
+    if (options.held && this.live.has(id)) return this.hold(call, now);
+    return this.commit(call, now, options.orHold ?? false);
+  }
+
+  /** The change in memory and the event stream now, in SQLite with the job's next write. */
+  private hold(call: Transition, now: number): Job {
+    const { entry, written } = this.change(call, now);
+    this.live.put(entry);
+    this.held.hold(call.id, written);
+    this.hub.publish('updated', entry.job, true);
+    return entry.job;
+  }
+
+  /** The change in a transaction of its own; held instead when `orHold` and SQLite cannot be written. */
+  private commit(call: Transition, now: number, orHold: boolean): Job {
+    try {
+      const job = this.committed(call.id, this.db.transaction(() => this.save(call, now))());
+      this.held.accepted();
+      return job;
+    } catch (error) {
+      if (!orHold || !cannotSave(error) || !this.live.has(call.id)) throw error;
+      this.held.refused(error);
+      return this.hold(call, now);
     }
-    return this.committed(id, this.db.transaction(() => this.save(call, now))());
   }
 
   /**
@@ -202,6 +221,8 @@ export class JobRegistry {
    * its changes touch once, and completions side by side touch the same pages: the
    * newest entries of the indexes of status, times and progress, the library's table and
    * indexes (in a burst of small files, what SQLite writes to its WAL fell by half).
+   * When SQLite cannot be written, a completion is held as with `orHold`: a crash before
+   * it is written finds the job downloading, and its recovery finds the published file.
    */
   transitionSoon(
     id: string,
@@ -233,13 +254,14 @@ export class JobRegistry {
       // One was refused or failed, and nothing was written: each commits, or fails, alone.
       for (const call of batch) {
         try {
-          call.resolve(this.committed(call.id, this.db.transaction(() => this.save(call, now))()));
+          call.resolve(this.commit(call, now, true));
         } catch (error) {
           call.reject(error);
         }
       }
       return;
     }
+    this.held.accepted();
     batch.forEach((call, i) => call.resolve(this.committed(call.id, entries[i]!)));
   }
 
@@ -309,12 +331,18 @@ export class JobRegistry {
     const current = this.live.get(id);
     if (!current) return;
     this.live.put({ ...current, resumeState });
-    this.store.saveResumeState(id, resumeState);
+    try {
+      this.store.saveResumeState(id, resumeState);
+    } catch (error) {
+      if (!cannotSave(error)) throw error;
+      this.held.refused(error);
+      this.held.hold(id, current);
+    }
   }
 
   /**
    * The resume state and `patch` (e.g. the name a download took), in SQLite before this
-   * returns: what a crash must find. Changes held in memory (a download's start) stay
+   * returns: what a crash must find (held, as any change, when SQLite cannot be written). Changes held in memory (a download's start) stay
    * held, written with the job's next write: the status, start time and update time are
    * in six indexes, and rewriting their entries here as well as at the next transition
    * made this write three times as costly (about 270 against 90 µs).
@@ -324,12 +352,19 @@ export class JobRegistry {
     if (!current) return;
     const entry = { ...current, resumeState, job: { ...current.job, ...patch, updatedAt: this.clock.now() } as Job };
     const written = this.held.written(id);
-    if (written) {
-      const durable: StoredJob = { ...written, resumeState, job: { ...written.job, ...patch } };
-      this.store.save(durable, written);
-      this.held.wrote(id, durable);
-    } else {
-      this.store.save(entry, current);
+    try {
+      if (written) {
+        const durable: StoredJob = { ...written, resumeState, job: { ...written.job, ...patch } };
+        this.store.save(durable, written);
+        this.held.wrote(id, durable);
+      } else {
+        this.store.save(entry, current);
+      }
+    } catch (error) {
+      // Written with the job's next write, like the rest of a job SQLite cannot take now.
+      if (!cannotSave(error)) throw error;
+      this.held.refused(error);
+      this.held.hold(id, written ?? current);
     }
     this.live.put(entry);
     this.hub.publish('updated', entry.job, false);
@@ -363,7 +398,13 @@ export class JobRegistry {
 
   log(id: string, line: string): void {
     const text = redactText(line);
-    this.store.appendLog(id, this.clock.now(), text.length > 2000 ? `${text.slice(0, 2000)}…` : text);
+    try {
+      this.store.appendLog(id, this.clock.now(), text.length > 2000 ? `${text.slice(0, 2000)}…` : text);
+    } catch (error) {
+      // A log line is not worth holding: dropped while SQLite cannot be written.
+      if (!cannotSave(error)) throw error;
+      this.held.refused(error);
+    }
   }
 
   readLog(id: string): string[] {
@@ -375,7 +416,9 @@ export class JobRegistry {
     const current = this.live.get(id);
     if (!current) return;
     this.flushProgress();
-    this.store.save({ ...current, live: false }, current);
+    // What SQLite holds: a flush it refused leaves the job's changes held.
+    this.store.save({ ...current, live: false }, this.held.written(id) ?? current);
+    this.held.forget(id);
     this.live.drop(id);
     this.hub.publish('removed', current.job, true);
   }

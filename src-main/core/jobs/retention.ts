@@ -1,5 +1,6 @@
 import { isFinishedStatus } from '../../../src-common/contract';
 import type { Clock } from '../clock';
+import { cannotSave } from '../errors';
 import type { HistoryPruner } from '../store/history-pruner';
 import type { JobRegistry } from './registry';
 
@@ -73,7 +74,13 @@ export function startRetention(
   const options = { ...retentionDefaults, ...overrides };
   let timer: unknown;
   const tick = () => {
-    const pruned = sweep(registry, pruner, clock.now(), options);
+    let pruned = 0;
+    try {
+      pruned = sweep(registry, pruner, clock.now(), options);
+    } catch (error) {
+      // Its disk full: the next sweep does what this one could not.
+      if (!cannotSave(error)) throw error;
+    }
     // A large backlog (after an upgrade, or a shorter expiry) goes in batches with the
     // event loop free in between, instead of one long stop.
     timer = clock.setTimeout(tick, pruned > 0 ? 20 : options.sweepEveryMs);
@@ -93,19 +100,31 @@ export function recoverAfterRestart(registry: JobRegistry): { recovered: number;
   for (const { job } of registry.liveJobs()) {
     if (job.source === 'download' && (job.status === 'downloading' || job.status === 'processing')) {
       // The attempt the restart cut short did not fail: it is not counted against the job.
-      registry.transition(job.id, 'recover', {
-        speed: 0,
-        eta: null,
-        connections: 0,
-        attempts: Math.max(0, job.attempts - 1),
-        message: 'Resuming after restart',
-      });
+      registry.transition(
+        job.id,
+        'recover',
+        {
+          speed: 0,
+          eta: null,
+          connections: 0,
+          attempts: Math.max(0, job.attempts - 1),
+          message: 'Resuming after restart',
+        },
+        {},
+        { orHold: true },
+      );
       recovered += 1;
     } else if (job.source === 'plugin' && (job.status === 'running' || job.status === 'pending')) {
-      registry.transition(job.id, 'interrupt', {
-        error: { kind: 'interrupted', message: 'Haul stopped while this job was running. Retry it to run it again.' },
-        message: 'Interrupted by a restart',
-      });
+      registry.transition(
+        job.id,
+        'interrupt',
+        {
+          error: { kind: 'interrupted', message: 'Haul stopped while this job was running. Retry it to run it again.' },
+          message: 'Interrupted by a restart',
+        },
+        {},
+        { orHold: true },
+      );
       interrupted += 1;
     }
   }

@@ -1,5 +1,5 @@
 import type { CertificateDetails, DownloadJob, JobError, PluginJob } from '../../../src-common/contract';
-import { unexpectedMessage } from '../errors';
+import { cannotSave, cannotSaveMessage, unexpectedMessage } from '../errors';
 
 /**
  * How a job's work is stopped from outside. The reason is `signal.reason` of the
@@ -124,6 +124,8 @@ export function toJobError(error: unknown): JobError & { transient: boolean; ret
       retryAfterMs: error.retryAfterMs,
     };
   }
+  // Its database could not be written (a full disk): worth another attempt once it can.
+  if (cannotSave(error)) return { kind: 'disk', message: cannotSaveMessage(error), transient: true };
   return { kind: 'internal', message: unexpectedMessage(error), transient: false };
 }
 

@@ -314,8 +314,14 @@ export class Scheduler {
     if (!outcome.retry) this.headway.forget(job.id);
     quietly(() =>
       outcome.retry
-        ? registry.transition(job.id, 'retryLater', outcome.patch, { notBefore: clock.now() + outcome.delay })
-        : registry.transition(job.id, 'fail', outcome.patch),
+        ? registry.transition(
+            job.id,
+            'retryLater',
+            outcome.patch,
+            { notBefore: clock.now() + outcome.delay },
+            { orHold: true },
+          )
+        : registry.transition(job.id, 'fail', outcome.patch, {}, { orHold: true }),
     );
   }
 
@@ -323,11 +329,13 @@ export class Scheduler {
     const { registry, clock } = this.options;
     const id = queued.id;
     const controller = new AbortController();
-    const job = registry.transition(id, 'start', {
-      attempts: queued.attempts + 1,
-      startedAt: queued.startedAt ?? clock.now(),
-      error: null,
-    }) as PluginJob;
+    const job = registry.transition(
+      id,
+      'start',
+      { attempts: queued.attempts + 1, startedAt: queued.startedAt ?? clock.now(), error: null },
+      {},
+      { orHold: true },
+    ) as PluginJob;
     const timeoutMs = this.options.pluginTimeoutMs ?? 5 * 60_000;
     const timer = clock.setTimeout(() => controller.abort('timeout' satisfies Stop), timeoutMs);
     const stopped = new Promise<never>((_, reject) =>
@@ -355,7 +363,9 @@ export class Scheduler {
       .then((result) => {
         // A plugin's own summary ("SHA-256 matches") says more than a generic word.
         const message = typeof result?.message === 'string' && result.message ? result.message.slice(0, 500) : 'Done';
-        quietly(() => registry.transition(id, 'complete', { progress: 100, result: result ?? {}, message }));
+        quietly(() =>
+          registry.transition(id, 'complete', { progress: 100, result: result ?? {}, message }, {}, { orHold: true }),
+        );
       })
       .catch((error: unknown) => {
         const reason = controller.signal.reason as Stop | undefined;

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
+import { toErrorShape } from '../errors';
+import { JobFailure } from './runner';
+
+let t: TestCenter | undefined;
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await t?.dispose();
+  t = undefined;
+});
+
+/** What better-sqlite3 throws when the disk that holds the database is full. */
+function fullDisk(): Error {
+  return Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+}
+
+/** Every write of a job refused as on a full disk, until the returned function is called. */
+function fillDisk(center: TestCenter['center']): () => void {
+  const store = center.store;
+  const refuse = () => {
+    throw fullDisk();
+  };
+  const spies = [
+    vi.spyOn(store, 'save').mockImplementation(refuse),
+    vi.spyOn(store, 'saveResumeState').mockImplementation(refuse),
+    vi.spyOn(store, 'appendLog').mockImplementation(refuse),
+    vi.spyOn(store, 'insertMany').mockImplementation(refuse),
+  ];
+  return () => spies.forEach((spy) => spy.mockRestore());
+}
+
+describe('a full disk under the database', () => {
+  it("holds the work's own changes in memory and saves them once SQLite writes again", async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    t = openTestCenter({ backoff: { baseMs: 1000, maxMs: 1000 } });
+    const [job] = t.center.submit({ url: 'https://a.example/f.iso', maxAttempts: 3 }).jobs;
+    const id = job!.id;
+    t.center.registry.flushProgress();
+    const free = fillDisk(t.center);
+
+    const attempt = t.engine.running()[0]!;
+    attempt.context.progress({ receivedBytes: 40, totalBytes: 100, speed: 5, connections: 1, fileName: 'f.iso' });
+    attempt.context.saveState({ v: 1, at: 40 });
+    t.clock.advance(1000);
+    attempt.fail(new JobFailure('network', 'connection reset', { transient: true }));
+    await settle();
+
+    // Nothing thrown to the process: the job moved on in memory, and was told once.
+    expect(t.center.registry.get(id)).toMatchObject({ status: 'pending', receivedBytes: 40 });
+    expect(t.center.registry.get(id).message).toMatch(/^Retrying in 1 s: connection reset/);
+    expect(t.center.store.get(id)?.job.status).toBe('downloading');
+    expect(warn.mock.calls.filter(([line]) => String(line).includes('could not save'))).toHaveLength(1);
+
+    free();
+    t.clock.advance(1000);
+    await settle();
+    t.center.registry.flushProgress();
+    // SQLite holds what the live list holds, resume state included.
+    const live = t.center.registry.stored(id)!;
+    expect(t.center.store.get(id)).toEqual(live);
+    expect(live.resumeState).toEqual({ v: 1, at: 40 });
+    expect(warn.mock.calls.some(([line]) => String(line).includes('written again'))).toBe(true);
+  });
+
+  it("refuses a user's change and a new job with a clear error, and loses neither", async () => {
+    t = openTestCenter();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const [job] = t.center.submit({ url: 'https://a.example/f.iso' }).jobs;
+    const id = job!.id;
+    t.center.registry.flushProgress();
+    const free = fillDisk(t.center);
+
+    const refusals = [() => t!.center.pause(id), () => t!.center.submit({ url: 'https://a.example/g.iso' })];
+    for (const refused of refusals) {
+      let error: unknown;
+      try {
+        refused();
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(toErrorShape(error)).toEqual({
+        kind: 'unavailable',
+        message: 'Haul could not save to its database: the disk that holds it is full. Free some space and try again.',
+      });
+    }
+    expect(t.center.registry.get(id).status).toBe('downloading');
+    expect(t.center.registry.liveJobs()).toHaveLength(1);
+
+    free();
+    t.center.pause(id);
+    await settle();
+    expect(t.center.store.get(id)?.job.status).toBe('paused');
+  });
+
+  it('completes a download that finishes while the disk is full, in SQLite once it has room', async () => {
+    t = openTestCenter();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const [job] = t.center.submit({ url: 'https://a.example/f.iso' }).jobs;
+    const id = job!.id;
+    t.center.registry.flushProgress();
+    const free = fillDisk(t.center);
+    t.engine.running()[0]!.succeed({ totalBytes: 100 });
+    await settle();
+    expect(t.center.registry.get(id).status).toBe('completed');
+    expect(t.center.store.get(id)?.job.status).toBe('downloading');
+
+    free();
+    t.clock.advance(1000);
+    expect(t.center.store.get(id)?.job).toMatchObject({ status: 'completed', receivedBytes: 100 });
+  });
+});
