@@ -88,6 +88,28 @@ describe('migration 2: jobs', () => {
   });
 });
 
+describe('a database its disk cannot take more of', () => {
+  it('refuses to open with what to do, and leaves the file where it is', () => {
+    const file = join(dir.path, 'full.db');
+    openDatabase({ file }).close();
+    // SQLite's own page cap stands in for a full disk: the migration's writes get SQLITE_FULL.
+    const filling = {
+      version: latestSchemaVersion + 1,
+      name: 'fills the disk',
+      up(db: BetterSqlite3.Database) {
+        db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+        db.exec('CREATE TABLE filler (bytes BLOB); INSERT INTO filler VALUES (randomblob(1000000))');
+      },
+    };
+    expect(() => openOrRecoverDatabase({ file, migrations: [...migrations, filling] })).toThrow(
+      `Haul cannot open its database ${file}: the disk that holds it is full. Free some space and start Haul again.`,
+    );
+    const db = openDatabase({ file });
+    expect(schemaVersion(db)).toBe(latestSchemaVersion);
+    db.close();
+  });
+});
+
 describe('a damaged database file', () => {
   it('is moved aside with a timestamp and replaced by a fresh one', () => {
     const file = join(dir.path, 'broken.db');

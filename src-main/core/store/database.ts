@@ -1,6 +1,7 @@
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, renameSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { HaulError } from '../errors';
+import { cannotSave, HaulError } from '../errors';
 import { createPrivateFile } from './private-files';
 import { latestSchemaVersion, migrations, type Migration } from './migrations';
 
@@ -106,6 +107,7 @@ export function openOrRecoverDatabase(options: OpenDatabaseOptions & { now?: () 
     if (!suspect || db.pragma('quick_check', { simple: true }) === 'ok') return { db, movedAside: undefined };
     db.close();
   } catch (error) {
+    if (cannotSave(error)) throw cannotOpen(options.file, error);
     if (!isUnreadable(error)) throw error;
   }
   const stamp = new Date(options.now?.() ?? Date.now()).toISOString().replace(/[:.]/g, '-');
@@ -115,4 +117,21 @@ export function openOrRecoverDatabase(options: OpenDatabaseOptions & { now?: () 
     if (existsSync(options.file + suffix)) renameSync(options.file + suffix, movedAside + suffix);
   }
   return { db: openDatabase(options), movedAside };
+}
+
+/**
+ * SQLite could not write as it opened the file (its -wal and -shm files, a migration):
+ * a full disk says only "disk I/O error", so the free space is looked at to say which.
+ */
+function cannotOpen(file: string, error: unknown): HaulError {
+  let full = (error as { code?: unknown }).code === 'SQLITE_FULL';
+  try {
+    full ||= statfsSync(dirname(file)).bavail === 0;
+  } catch {
+    // The folder cannot be looked at either: the disk's error stands.
+  }
+  const why = full
+    ? 'the disk that holds it is full. Free some space'
+    : 'the disk that holds it reported an error. Check it';
+  return new HaulError('unavailable', `Haul cannot open its database ${file}: ${why} and start Haul again.`);
 }
