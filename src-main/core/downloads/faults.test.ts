@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { readdir } from 'node:fs/promises';
+import { readdir, statfs } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobFailure } from '../jobs/runner';
 import { diskFailure } from './failures';
@@ -253,6 +253,22 @@ describe('a server that misbehaves', () => {
     const body = randomBody(700 * 1024);
     const { result } = await download('/chunked.bin', body, { chunked: true });
     expect(result.ok && result.value).toMatchObject({ sha256: sha256(body), totalBytes: body.length });
+  });
+
+  it("refuses a file larger than its folder's free space before writing a byte of it", async () => {
+    const dir = await tempDir();
+    const disk = await statfs(dir);
+    const free = disk.bavail * disk.bsize;
+    // The server announces more bytes than the disk has free.
+    server.file('/too-large.bin', randomBody(64 * 1024), { lieLength: free + 1024 ** 3 });
+    const t = makeContext(testJob(server.url('/too-large.bin'), dir));
+    const failure = expectFailure(await settle(patientEngine(t.ctx)));
+    expect(failure.kind).toBe('disk');
+    expect(failure.transient).toBe(false);
+    expect(failure.message).toMatch(
+      /^Not enough free space in .*: the file is [\d.]+ [KMGT]B and [\d.]+ [KMGT]B are free\. Free some space and retry\.$/,
+    );
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('says no partial file was kept when the disk fills under a download that cannot resume', async () => {

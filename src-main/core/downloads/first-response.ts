@@ -16,7 +16,7 @@ import {
 import { encodeState, ifRangeValue, type TransferState } from './resume-state';
 import { clipSegments, restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
 import { withPublishing, type Publishing } from './published';
-import { pathInFolder, reservePart } from './target-folder';
+import { ensureRoom, pathInFolder, reservePart } from './target-folder';
 
 /** Where a round of transfer starts: the file, its segments, and one open answer. */
 export interface Established {
@@ -185,6 +185,12 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
   const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
   const encoded = encoding !== 'identity';
   const total = announcedLength(response, true);
+  if (!input.names && total !== null) {
+    await ensureRoom(input.folder, total).catch(async (error: unknown) => {
+      await response.body.dump().catch(() => undefined);
+      throw error;
+    });
+  }
   let part: PartFile | MemoryPart | null = null;
   let names = input.names;
   if (names) {

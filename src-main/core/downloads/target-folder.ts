@@ -1,7 +1,8 @@
 import { link as linkCallback, lstat as lstatCallback, unlink as unlinkCallback } from 'node:fs';
-import { mkdir, realpath, rename } from 'node:fs/promises';
+import { mkdir, realpath, rename, statfs } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join, relative, isAbsolute, sep } from 'node:path';
+import { formatBytes } from '../../../src-common/format-bytes';
 import { JobFailure } from '../jobs/runner';
 import { diskFailure, PartGone } from './failures';
 import { numberedName, partSuffix, sanitizeFileName } from './file-name';
@@ -14,6 +15,34 @@ const maxClashes = 1000;
 export function isInside(folder: string, path: string): boolean {
   const rel = relative(folder, path);
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+}
+
+/**
+ * Files under this size are not measured against the free space first: one fills a disk
+ * for no longer than it takes to fail, and the look would cost each small file of a burst
+ * a file system call. @default 16 MiB
+ */
+const roomCheckedFrom = 16 * 1024 * 1024;
+
+/**
+ * Refuses a new download of `bytes` into `folder` when its disk has less free: it would
+ * fill the disk for every other program first, and fail anyway. Not retried on its own:
+ * the user frees space, or picks another folder. A disk that cannot be asked passes.
+ */
+export async function ensureRoom(folder: string, bytes: number): Promise<void> {
+  if (bytes < roomCheckedFrom) return;
+  let free: number;
+  try {
+    const disk = await statfs(folder);
+    free = disk.bavail * disk.bsize;
+  } catch {
+    return;
+  }
+  if (free >= bytes) return;
+  throw new JobFailure(
+    'disk',
+    `Not enough free space in ${folder}: the file is ${formatBytes(bytes)} and ${formatBytes(free)} are free. Free some space and retry.`,
+  );
 }
 
 /**

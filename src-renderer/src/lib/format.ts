@@ -1,19 +1,8 @@
 /** Human-readable sizes and durations for the table and the panel. */
 
-const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+import { formatBytes } from '../../../src-common/format-bytes';
 
-/** 1536 -> "1.5 KB"; binary multiples, as file managers show them. */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${units[unit]}`;
-}
+export { formatBytes };
 
 export function formatSpeed(bytesPerSecond: number): string {
   return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '—';
