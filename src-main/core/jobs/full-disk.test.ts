@@ -110,4 +110,18 @@ describe('a full disk under the database', () => {
     t.clock.advance(1000);
     expect(t.center.store.get(id)?.job).toMatchObject({ status: 'completed', receivedBytes: 100 });
   });
+
+  it("fails a silent task on its heartbeat's timer while the disk is full, and saves that later", () => {
+    t = openTestCenter();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const job = t.center.tasks.create({ name: 'Backup', heartbeatSec: 10, start: true }, { kind: 'api' });
+    t.center.registry.flushProgress();
+    const free = fillDisk(t.center);
+    // The timer's transition must not throw out of the clock (in the app: out of the process).
+    expect(() => t!.clock.advance(10_500)).not.toThrow();
+    expect(t.center.registry.get(job.id)).toMatchObject({ status: 'failed', error: { kind: 'stalled' } });
+    free();
+    t.clock.advance(1000);
+    expect(t.center.store.get(job.id)?.job).toMatchObject({ status: 'failed', error: { kind: 'stalled' } });
+  });
 });

@@ -150,13 +150,22 @@ export class TaskCenter {
     return this.options.registry.stored(id)?.resumeState ?? {};
   }
 
-  private move(id: string, name: TaskTransition, patch: JobPatch = {}, book?: Bookkeeping, notBefore?: number | null) {
+  /** `orHold`: a timer's own transition, held in memory when SQLite cannot be written (see JobRegistry). */
+  private move(
+    id: string,
+    name: TaskTransition,
+    patch: JobPatch = {},
+    book?: Bookkeeping,
+    notBefore?: number | null,
+    orHold = false,
+  ) {
     const to = taskTransitions[name].to;
     const job = this.options.registry.transition(
       id,
       name,
       { ...patch, control: controlOf(to) },
       { ...(book ? { resumeState: { ...book } } : {}), ...(notBefore !== undefined ? { notBefore } : {}) },
+      { orHold },
     ) as TaskJob;
     if (to !== 'running' && to !== 'suspending') this.timers.clear(id, 'heartbeat');
     if (to !== 'running' && to !== 'suspending') this.timers.clear(id, 'deadline');
@@ -351,7 +360,7 @@ export class TaskCenter {
         const current = this.get(job.id);
         if (current.status !== 'running' && current.status !== 'suspending') return;
         const message = `No report from ${current.creator} for ${Math.round(waitMs / 1000)} s: the task stalled.`;
-        this.move(job.id, 'fail', { error: { kind: 'stalled', message }, message }, {});
+        this.move(job.id, 'fail', { error: { kind: 'stalled', message }, message }, {}, undefined, true);
       }),
     );
   }
@@ -362,7 +371,7 @@ export class TaskCenter {
     this.timers.arm(job.id, 'deadline', book.deadlineAt, () =>
       this.quietly(() => {
         const message = `Ran longer than its ${limit} s time limit.`;
-        this.move(job.id, 'timeout', { error: { kind: 'timeout', message }, message }, {});
+        this.move(job.id, 'timeout', { error: { kind: 'timeout', message }, message }, {}, undefined, true);
       }),
     );
   }
