@@ -127,11 +127,24 @@ describe('choosing a name', () => {
     expect(chooseFileName({ disposition: null, url: 'https://x.org/a.tar', contentType: 'image/png' })).toBe('a.tar');
   });
 
+  it("never makes a hidden file of a server's name", () => {
+    const named = (disposition: string | null, url = 'https://x.org/get') =>
+      chooseFileName({ disposition, url, contentType: null });
+    expect(named('attachment; filename=".bashrc"')).toBe('bashrc');
+    expect(named(`attachment; filename*=UTF-8''%E2%80%8B..%20.profile`)).toBe('profile');
+    expect(named(null, 'https://x.org/.ssh%2Fauthorized_keys')).toBe('ssh_authorized_keys');
+    expect(named('attachment; filename="..."', 'https://x.org/.env')).toBe('env');
+    expect(named('attachment; filename="..."', 'https://x.org/...')).toBe('download');
+    // A dot inside the name stays.
+    expect(named('attachment; filename="archive.tar.gz"')).toBe('archive.tar.gz');
+  });
+
   it('survives any Content-Disposition header', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (header) => {
         const name = chooseFileName({ disposition: header, url: 'http://h/x', contentType: null });
         expect(name).not.toMatch(/[/\\]/u);
+        expect(name).not.toMatch(/^\./u);
         expect(name.length).toBeGreaterThan(0);
       }),
     );

@@ -77,6 +77,17 @@ export function nameFromUrl(url: string): string | null {
 }
 
 /**
+ * A server's name, cleaned, and shown: leading dots go, since a hidden file is one the
+ * user does not see arrive and one a shell or a desktop may read at start (`.bashrc`,
+ * `.profile`, in a home folder chosen for downloads). A name the user typed keeps them.
+ */
+function serverName(raw: string | null): string | null {
+  const cleaned = raw && cleanFileName(raw);
+  // Cleaned first: an invisible character in front must not shield the dot.
+  return cleaned && cleanFileName(cleaned.replace(/^[.\s]+/u, ''));
+}
+
+/**
  * The safe name for a response: Content-Disposition, else the URL path, else `download`;
  * an extension from Content-Type when the name has none.
  */
@@ -85,9 +96,7 @@ export function chooseFileName(input: {
   url: string;
   contentType: string | null | undefined;
 }): string {
-  const fromHeader = nameFromDisposition(input.disposition);
-  const fromUrl = nameFromUrl(input.url);
-  let name = (fromHeader && cleanFileName(fromHeader)) ?? (fromUrl && cleanFileName(fromUrl)) ?? 'download';
+  let name = serverName(nameFromDisposition(input.disposition)) ?? serverName(nameFromUrl(input.url)) ?? 'download';
   const ext = extensionByType[mediaType(input.contentType) ?? ''];
   if (ext && splitExtension(name).ext === '') name = sanitizeFileName(name + ext);
   return name;
