@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { DownloadJob } from '../../../src-common/contract';
 import { raw } from '../test-support';
+import { toErrorBody } from './errors';
 import { answer, startHaul, type Target } from './test-targets';
 
 const secret = 'refusals-secret';
@@ -147,5 +148,15 @@ describe('one job for every client', () => {
     ]);
     const status = (await haul.rpc.call('tellStatus', gid, ['status', 'errorCode'])) as Record<string, string>;
     expect(status).toEqual({ status: 'error', errorCode: '6' });
+  });
+});
+
+describe('a full disk under the database', () => {
+  it("is answered in aria2's shape with the core's words, not SQLite's", () => {
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    expect(toErrorBody(full)).toEqual({
+      code: 1,
+      message: 'Haul could not save to its database: the disk that holds it is full. Free some space and try again.',
+    });
   });
 });
