@@ -51,13 +51,18 @@ describe('jobs slice', () => {
     expect(fake.subscribed()).toBe(false);
   });
 
-  it('shows every refused command with the core’s message', async () => {
+  it('shows every refused command with the core’s message, naming the job as the user knows it', async () => {
     const fake = fakeClient(() => ({ ok: false, error: { kind: 'conflict', message: 'the download is completed' } }));
     const store = createStore(fake.client);
+    store.getState().connect();
+    const job = downloadJob({ id: 'aaaaaaaa', fileName: 'report.pdf' });
+    fake.emit({ event: 'init', data: { jobs: [job], actionJobs: [], tasks: [] } });
+    await settle();
+    // A job not at hand (gone from the list meanwhile) is named by its id.
     await store.getState().runJobCommand('jobs.pause', ['aaaaaaaa', 'bbbbbbbb']);
     const messages = store.getState().notices.map((n) => n.message);
     expect(messages).toEqual([
-      'Could not pause aaaaaaaa: the download is completed',
+      'Could not pause report.pdf: the download is completed',
       'Could not pause bbbbbbbb: the download is completed',
     ]);
   });

@@ -1,10 +1,10 @@
 import type { CommandOutput, DownloadJob, Envelope, JobEvent, SubmitInput } from '../../../src-common/contract';
 import type { StreamStatus } from '../api/event-stream';
-import { allowedActions } from '../lib/job-display';
+import { allowedActions, jobTitle } from '../lib/job-display';
 import { applyJobEvents, emptyJobs, type JobsState } from './jobs-reducer';
 import type { SortKey } from './table-query';
 import { downloadOf, type StatusMove } from './table-slice';
-import type { Slice } from './types';
+import type { Slice, State } from './types';
 
 export type JobCommand = 'jobs.pause' | 'jobs.resume' | 'jobs.retry' | 'jobs.cancel' | 'jobs.suspend';
 type MoveTo = 'top' | 'up' | 'down' | 'bottom';
@@ -130,7 +130,7 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
       await Promise.all(
         ids.map(async (id) => {
           const answer = await client.invoke(command, { id });
-          if (!answer.ok) reportError(`Could not ${verbs[command]} ${id}`, answer.error);
+          if (!answer.ok) reportError(`Could not ${verbs[command]} ${titleOf(get(), id)}`, answer.error);
         }),
       );
     },
@@ -150,7 +150,7 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
           const answer = await client.invoke('jobs.remove', { id, deleteFile });
           if (!answer.ok) {
             removing.delete(id);
-            return reportError(`Could not remove ${id}`, answer.error);
+            return reportError(`Could not remove ${titleOf(get(), id)}`, answer.error);
           }
         }),
       );
@@ -160,7 +160,7 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
     },
     async moveJob(id, to) {
       const answer = await get().client.invoke('jobs.move', { id, to });
-      if (!answer.ok) get().reportError(`Could not move ${id}`, answer.error);
+      if (!answer.ok) get().reportError(`Could not move ${titleOf(get(), id)}`, answer.error);
     },
     async resync() {
       const answer = await get().client.invoke('jobs.snapshot', {});
@@ -173,3 +173,9 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
     },
   };
 };
+
+/** A job as the user knows it, for a message: its name, or its id when it is not at hand. */
+function titleOf(s: Pick<State, 'downloads' | 'tableRows' | 'actions' | 'tasks'>, id: string): string {
+  const job = downloadOf(s, id) ?? s.actions[id] ?? s.tasks[id];
+  return job ? jobTitle(job) : id;
+}
