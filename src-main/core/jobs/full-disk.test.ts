@@ -31,6 +31,16 @@ function fillDisk(center: TestCenter['center']): () => void {
   return () => spies.forEach((spy) => spy.mockRestore());
 }
 
+/** A center with one download running, its start saved, and then the disk full. */
+function downloadOnFullDisk(): { t: TestCenter; id: string; free: () => void } {
+  const opened = openTestCenter();
+  t = opened;
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const [job] = opened.center.submit({ url: 'https://a.example/f.iso' }).jobs;
+  opened.center.registry.flushProgress();
+  return { t: opened, id: job!.id, free: fillDisk(opened.center) };
+}
+
 describe('a full disk under the database', () => {
   it("holds the work's own changes in memory and saves them once SQLite writes again", async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -65,14 +75,9 @@ describe('a full disk under the database', () => {
   });
 
   it("refuses a user's change and a new job with a clear error, and loses neither", async () => {
-    t = openTestCenter();
-    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const [job] = t.center.submit({ url: 'https://a.example/f.iso' }).jobs;
-    const id = job!.id;
-    t.center.registry.flushProgress();
-    const free = fillDisk(t.center);
+    const { t: c, id, free } = downloadOnFullDisk();
 
-    const refusals = [() => t!.center.pause(id), () => t!.center.submit({ url: 'https://a.example/g.iso' })];
+    const refusals = [() => c.center.pause(id), () => c.center.submit({ url: 'https://a.example/g.iso' })];
     for (const refused of refusals) {
       let error: unknown;
       try {
@@ -85,30 +90,25 @@ describe('a full disk under the database', () => {
         message: 'Haul could not save to its database: the disk that holds it is full. Free some space and try again.',
       });
     }
-    expect(t.center.registry.get(id).status).toBe('downloading');
-    expect(t.center.registry.liveJobs()).toHaveLength(1);
+    expect(c.center.registry.get(id).status).toBe('downloading');
+    expect(c.center.registry.liveJobs()).toHaveLength(1);
 
     free();
-    t.center.pause(id);
+    c.center.pause(id);
     await settle();
-    expect(t.center.store.get(id)?.job.status).toBe('paused');
+    expect(c.center.store.get(id)?.job.status).toBe('paused');
   });
 
   it('completes a download that finishes while the disk is full, in SQLite once it has room', async () => {
-    t = openTestCenter();
-    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const [job] = t.center.submit({ url: 'https://a.example/f.iso' }).jobs;
-    const id = job!.id;
-    t.center.registry.flushProgress();
-    const free = fillDisk(t.center);
-    t.engine.running()[0]!.succeed({ totalBytes: 100 });
+    const { t: c, id, free } = downloadOnFullDisk();
+    c.engine.running()[0]!.succeed({ totalBytes: 100 });
     await settle();
-    expect(t.center.registry.get(id).status).toBe('completed');
-    expect(t.center.store.get(id)?.job.status).toBe('downloading');
+    expect(c.center.registry.get(id).status).toBe('completed');
+    expect(c.center.store.get(id)?.job.status).toBe('downloading');
 
     free();
-    t.clock.advance(1000);
-    expect(t.center.store.get(id)?.job).toMatchObject({ status: 'completed', receivedBytes: 100 });
+    c.clock.advance(1000);
+    expect(c.center.store.get(id)?.job).toMatchObject({ status: 'completed', receivedBytes: 100 });
   });
 
   it("fails a silent task on its heartbeat's timer while the disk is full, and saves that later", () => {
