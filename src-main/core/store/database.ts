@@ -2,7 +2,7 @@ import { existsSync, renameSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { cannotSave, HaulError } from '../errors';
-import { createPrivateFile } from './private-files';
+import { createPrivateFile, dataFolderTrouble } from './private-files';
 import { latestSchemaVersion, migrations, type Migration } from './migrations';
 
 export interface OpenDatabaseOptions {
@@ -107,8 +107,7 @@ export function openOrRecoverDatabase(options: OpenDatabaseOptions & { now?: () 
     if (!suspect || db.pragma('quick_check', { simple: true }) === 'ok') return { db, movedAside: undefined };
     db.close();
   } catch (error) {
-    if (cannotSave(error)) throw cannotOpen(options.file, error);
-    if (!isUnreadable(error)) throw error;
+    if (!isUnreadable(error)) throw cannotOpen(options.file, error) ?? error;
   }
   const stamp = new Date(options.now?.() ?? Date.now()).toISOString().replace(/[:.]/g, '-');
   const movedAside = `${options.file}.corrupt-${stamp}`;
@@ -119,12 +118,15 @@ export function openOrRecoverDatabase(options: OpenDatabaseOptions & { now?: () 
   return { db: openDatabase(options), movedAside };
 }
 
-/**
- * SQLite could not write as it opened the file (its -wal and -shm files, a migration):
- * a full disk says only "disk I/O error", so the free space is looked at to say which.
- */
-function cannotOpen(file: string, error: unknown): HaulError {
-  let full = (error as { code?: unknown }).code === 'SQLITE_FULL';
+/** An error opening the database that the user can fix, worded as such; null for others. */
+function cannotOpen(file: string, error: unknown): HaulError | null {
+  const trouble = dataFolderTrouble(error);
+  if (trouble) return new HaulError('unavailable', `Haul cannot use its data folder ${dirname(file)}: ${trouble}.`);
+  if (!cannotSave(error)) return null;
+  const code = (error as { code?: unknown }).code;
+  // A full disk says only "disk I/O error" as SQLite makes the -wal and -shm files: the
+  // free space tells which.
+  let full = code === 'SQLITE_FULL';
   try {
     full ||= statfsSync(dirname(file)).bavail === 0;
   } catch {

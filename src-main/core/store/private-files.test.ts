@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedEngine } from '../../test/job-kit';
 import { tempDir } from '../../test/temp-dir';
 import { createCore, type Core } from '../app';
+import { openOrRecoverDatabase } from './database';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 let dir: ReturnType<typeof tempDir> | undefined;
@@ -73,6 +74,21 @@ describe.skipIf(process.platform === 'win32')('private data folder', () => {
     expect(core.info.notices).toHaveLength(1);
     expect(core.info.notices[0]).toMatch(
       /could be read by other users .*the folder itself, haul\.db.*server\.json.*readable by you only/,
+    );
+  });
+});
+
+describe('a data folder Haul cannot use', () => {
+  it('is refused at start with the reason and what to do, for the folder and for its database', () => {
+    dir = tempDir();
+    const blocker = join(dir.path, 'not-a-folder');
+    writeFileSync(blocker, 'a file where the data folder would go');
+    const dataDir = join(blocker, 'data');
+    expect(() => open(dataDir)).toThrow(
+      `Haul cannot use its data folder ${dataDir}: a file is in its path. Fix that, or start Haul with another data folder (haul serve --data-dir).`,
+    );
+    expect(() => openOrRecoverDatabase({ file: join(dataDir, 'haul.db') })).toThrow(
+      `Haul cannot use its data folder ${dataDir}: a file is in its path.`,
     );
   });
 });

@@ -1,5 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { HaulError } from '../errors';
 
 /** Owner only: the data folder holds request headers, cookies and the API token. */
 export const privateDirMode = 0o700;
@@ -15,6 +16,36 @@ const haulFile = /^(haul\.db(-wal|-shm|\.corrupt-.*)?|api-token|server\.json)$/u
  * Does nothing on Windows, where these modes do not describe who may read a file.
  */
 export function makeDataDirPrivate(dataDir: string, platform: string = process.platform): string[] {
+  try {
+    return makePrivate(dataDir, platform);
+  } catch (error) {
+    const trouble = dataFolderTrouble(error);
+    if (!trouble) throw error;
+    throw new HaulError('unavailable', `Haul cannot use its data folder ${dataDir}: ${trouble}.`);
+  }
+}
+
+const troubles: Record<string, string> = {
+  EROFS: 'it is on a read-only disk',
+  EACCES: 'this user may not write there',
+  EPERM: 'this user may not write there',
+  ENOTDIR: 'a file is in its path',
+  // mkdir's answer on some read-only file systems, where the folder cannot be made.
+  ENOENT: 'it cannot be made there',
+  SQLITE_READONLY: 'it cannot be written',
+};
+
+/**
+ * What keeps Haul from using its data folder, with what to do, for the errors a user can
+ * fix; undefined for others.
+ */
+export function dataFolderTrouble(error: unknown): string | undefined {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  const trouble = troubles[code] ?? (code.startsWith('SQLITE_READONLY') ? troubles.SQLITE_READONLY : undefined);
+  return trouble && `${trouble}. Fix that, or start Haul with another data folder (haul serve --data-dir)`;
+}
+
+function makePrivate(dataDir: string, platform: string): string[] {
   mkdirSync(dataDir, { recursive: true, mode: privateDirMode });
   if (platform === 'win32') return [];
   // Before Haul's first start nothing of the user's is in it yet (Electron makes the
