@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { JobFailure, type DownloadContext, type DownloadOutcome } from '../jobs/runner';
+import { DiskFailure } from './failures';
 import { partSuffix } from './file-name';
 import { claimPart } from './first-response';
 import { detectType, magicLength } from './magic-bytes';
@@ -107,7 +108,8 @@ export async function finishHeld(
     fileName = await publish(transfer.folder, claimed + partSuffix, claimed);
   } catch (error) {
     await part.discard();
-    throw error;
+    // The bytes were in memory only: no partial file is left for a retry to find.
+    throw error instanceof DiskFailure ? error.withoutPart() : error;
   }
   const path = join(transfer.folder, fileName);
   if (options.recordOrigin) await recordOrigin(path, state.url);

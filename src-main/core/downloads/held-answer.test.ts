@@ -1,8 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DownloadContext } from '../jobs/runner';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DownloadContext, JobFailure } from '../jobs/runner';
+import { diskFailure } from './failures';
+import { PartFile } from './part-file';
 import {
   fileSha256,
   makeContext,
@@ -47,6 +49,26 @@ function afterDurableSaves(ctx: DownloadContext, after: () => void): DownloadCon
 }
 
 describe('a small answer held in memory until its bytes are in', () => {
+  it('says no partial file was kept when the disk refuses its bytes at the end', async () => {
+    const { body, dir, job } = await heldFile('full.bin', 100 * 1024);
+    const full = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    const write = vi.spyOn(PartFile.prototype, 'write').mockImplementation(function (this: PartFile) {
+      return Promise.reject(diskFailure(full, this.path));
+    });
+    try {
+      const result = await settle(engine(makeContext(job).ctx));
+      expect(result.ok).toBe(false);
+      const failure = (result as { error: JobFailure }).error;
+      expect(failure.message).toBe(`The disk is full (${dir}/full.bin.part). Fix this and try again.`);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      write.mockRestore();
+    }
+    // With room again, the next attempt has it all.
+    const outcome = await engine(makeContext(job).ctx);
+    expect(outcome.sha256).toBe(sha256(body));
+  });
+
   it('claims its name once, with what it publishes, before any file of it exists', async () => {
     const { body, dir, job } = await heldFile('one.bin', 100 * 1024);
     const t = makeContext(job);
