@@ -1,29 +1,16 @@
 import type { Database } from 'better-sqlite3';
-import {
-  isFinishedStatus,
-  Job,
-  type DownloadJob,
-  type PluginJob,
-  type Snapshot,
-  type TaskJob,
-} from '../../../src-common/contract';
+import { Job, type Snapshot } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { cannotSave, HaulError } from '../errors';
 import { redactText } from './secrets';
 import { isIdClash, type JobStore, type StoredJob } from '../store/job-store';
 import type { EventHub } from './event-hub';
+import { GroupedCommits } from './grouped-commits';
 import { HeldWrites, type HeldStatus } from './held-writes';
 import { LiveJobs } from './live-jobs';
-import { nextStatus, type TransitionName } from './transitions';
+import { movedEntry, nextStatus, type JobPatch, type TransitionExtras, type TransitionName } from './transitions';
 
-export type JobPatch = Partial<Omit<DownloadJob, 'id' | 'source' | 'status'>> &
-  Partial<Omit<PluginJob, 'id' | 'source' | 'status'>> &
-  Partial<Omit<TaskJob, 'id' | 'source' | 'status' | 'type'>>;
-
-export interface TransitionExtras {
-  notBefore?: number | null;
-  resumeState?: Record<string, unknown> | null;
-}
+export type { JobPatch, TransitionExtras } from './transitions';
 
 /** A named transition asked for one job. */
 interface Transition {
@@ -53,9 +40,11 @@ export class JobRegistry {
   private readonly live = new LiveJobs();
   /** Jobs changed in memory only, each with what SQLite holds for it. */
   private readonly held: HeldWrites;
-  /** Transitions waiting for their shared commit (see transitionSoon), with their callers. */
-  private readonly grouped: (Transition & { resolve: (job: Job) => void; reject: (error: unknown) => void })[] = [];
-  private groupCommit: ReturnType<typeof setImmediate> | undefined;
+  /** Transitions waiting for their shared commit (see transitionSoon). */
+  private readonly grouped = new GroupedCommits<Transition>(
+    (calls) => this.commitTogether(calls),
+    (call) => this.commit(call, this.clock.now(), true),
+  );
 
   constructor(
     private readonly db: Database,
@@ -230,39 +219,19 @@ export class JobRegistry {
     patch: JobPatch | (() => JobPatch) = {},
     extras: TransitionExtras = {},
   ): Promise<Job> {
-    return new Promise((resolve, reject) => {
-      this.grouped.push({ id, name, patch, extras, resolve, reject });
-      this.groupCommit ??= setImmediate(() => this.commitGrouped());
-    });
+    return this.grouped.add({ id, name, patch, extras });
   }
 
-  /** Commits the transitions `transitionSoon` holds, at once. */
-  commitGrouped(): void {
-    if (this.groupCommit !== undefined) clearImmediate(this.groupCommit);
-    this.groupCommit = undefined;
-    const batch = this.grouped.splice(0);
-    if (batch.length === 0) return;
+  /** The grouped transitions in one transaction; throws, having written nothing, when one fails. */
+  private commitTogether(calls: Transition[]): Job[] {
     const now = this.clock.now();
-    for (let i = 0; i < batch.length; i += 1) this.onWrite();
-    let entries: StoredJob[];
-    try {
-      // No savepoint for each: SQLite first copies the pages a savepoint's statements
-      // change to a statement journal, a temporary file, and that wrote about as much as
-      // sharing the commit saved.
-      entries = this.db.transaction(() => batch.map((call) => this.save(call, now)))();
-    } catch {
-      // One was refused or failed, and nothing was written: each commits, or fails, alone.
-      for (const call of batch) {
-        try {
-          call.resolve(this.commit(call, now, true));
-        } catch (error) {
-          call.reject(error);
-        }
-      }
-      return;
-    }
+    for (let i = 0; i < calls.length; i += 1) this.onWrite();
+    // No savepoint for each: SQLite first copies the pages a savepoint's statements change
+    // to a statement journal, a temporary file, and that wrote about as much as sharing
+    // the commit saved.
+    const entries = this.db.transaction(() => calls.map((call) => this.save(call, now)))();
     this.held.accepted();
-    batch.forEach((call, i) => call.resolve(this.committed(call.id, entries[i]!)));
+    return calls.map((call, i) => this.committed(call.id, entries[i]!));
   }
 
   /** Makes a transition's change and writes it; call inside a transaction. */
@@ -288,26 +257,7 @@ export class JobRegistry {
     // A job changed in memory only may hold a status SQLite does not have yet.
     const status = written ? current.job.status : (this.store.statusOf(id) ?? current.job.status);
     const to = nextStatus({ ...current.job, status }, name);
-    const finished = isFinishedStatus(to);
-    const fields = typeof patch === 'function' ? patch() : patch;
-    // Not parsed again: the job was valid, the patch is typed and what came from outside
-    // in it (a task's report, a plugin's result) was checked at the door. A parse here
-    // cost about 130 µs a transition in a running process (cold, between other work).
-    const job = {
-      ...current.job,
-      ...fields,
-      status: to,
-      updatedAt: now,
-      startedAt: fields.startedAt !== undefined ? fields.startedAt : current.job.startedAt,
-      finishedAt: finished ? now : null,
-    } as Job;
-    const entry: StoredJob = {
-      job,
-      position: current.position,
-      live: true,
-      notBefore: extras.notBefore !== undefined ? extras.notBefore : current.notBefore,
-      resumeState: extras.resumeState !== undefined ? extras.resumeState : current.resumeState,
-    };
+    const entry = movedEntry(current, to, typeof patch === 'function' ? patch() : patch, extras, now);
     return { entry, written: written ?? current };
   }
 
@@ -331,12 +281,17 @@ export class JobRegistry {
     const current = this.live.get(id);
     if (!current) return;
     this.live.put({ ...current, resumeState });
+    this.writeOrHold(id, current, () => this.store.saveResumeState(id, resumeState));
+  }
+
+  /** Runs `write`; when SQLite cannot be written, the job's change is held instead (see HeldWrites). */
+  private writeOrHold(id: string, written: StoredJob, write: () => void): void {
     try {
-      this.store.saveResumeState(id, resumeState);
+      write();
     } catch (error) {
       if (!cannotSave(error)) throw error;
       this.held.refused(error);
-      this.held.hold(id, current);
+      this.held.hold(id, written);
     }
   }
 
@@ -352,20 +307,12 @@ export class JobRegistry {
     if (!current) return;
     const entry = { ...current, resumeState, job: { ...current.job, ...patch, updatedAt: this.clock.now() } as Job };
     const written = this.held.written(id);
-    try {
-      if (written) {
-        const durable: StoredJob = { ...written, resumeState, job: { ...written.job, ...patch } };
-        this.store.save(durable, written);
-        this.held.wrote(id, durable);
-      } else {
-        this.store.save(entry, current);
-      }
-    } catch (error) {
-      // Written with the job's next write, like the rest of a job SQLite cannot take now.
-      if (!cannotSave(error)) throw error;
-      this.held.refused(error);
-      this.held.hold(id, written ?? current);
-    }
+    this.writeOrHold(id, written ?? current, () => {
+      if (!written) return this.store.save(entry, current);
+      const durable: StoredJob = { ...written, resumeState, job: { ...written.job, ...patch } };
+      this.store.save(durable, written);
+      this.held.wrote(id, durable);
+    });
     this.live.put(entry);
     this.hub.publish('updated', entry.job, false);
   }
@@ -439,7 +386,7 @@ export class JobRegistry {
 
   /** Writes every change held in memory in one transaction (and the grouped transitions first). */
   flushProgress(): void {
-    this.commitGrouped();
+    this.grouped.commit();
     this.held.flush();
   }
 }
