@@ -7,15 +7,8 @@ import { failureOutcome } from './failure-outcome';
 import { Headway } from './headway';
 import type { StoredJob } from '../store/job-store';
 import type { JobRegistry } from './registry';
-import { mergeMetadata } from './task-center';
-import {
-  JobFailure,
-  toJobError,
-  type DownloadOutcome,
-  type DownloadRunner,
-  type PluginJobRunner,
-  type StopReason,
-} from './runner';
+import { runPluginAttempt } from './plugin-attempt';
+import { toJobError, type DownloadOutcome, type DownloadRunner, type PluginJobRunner, type StopReason } from './runner';
 
 /** Where a finished download ended up: its library resource, and its path and name after hooks. */
 export interface AfterDownloadResult {
@@ -45,8 +38,6 @@ export interface SchedulerOptions {
   pluginTimeoutMs?: number;
   backoff?: BackoffOptions;
 }
-
-type Stop = StopReason | 'timeout';
 
 interface RunningWork {
   controller: AbortController;
@@ -326,7 +317,7 @@ export class Scheduler {
   }
 
   private startPluginJob(queued: PluginJob): void {
-    const { registry, clock } = this.options;
+    const { registry, clock, pluginRunner } = this.options;
     const id = queued.id;
     const controller = new AbortController();
     const job = registry.transition(
@@ -337,52 +328,22 @@ export class Scheduler {
       { orHold: true },
     ) as PluginJob;
     const timeoutMs = this.options.pluginTimeoutMs ?? 5 * 60_000;
-    const timer = clock.setTimeout(() => controller.abort('timeout' satisfies Stop), timeoutMs);
-    const stopped = new Promise<never>((_, reject) =>
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
+    const work = runPluginAttempt({ registry, clock, pluginRunner, timeoutMs }, job, controller).then((end) => {
+      if (end.ended === 'failed') return this.settleFailure(registry.get(id), end.failure);
+      if (end.ended === 'stopped') return;
+      const { result } = end;
+      // A plugin's own summary ("SHA-256 matches") says more than a generic word.
+      const message = typeof result?.message === 'string' && result.message ? result.message.slice(0, 500) : 'Done';
+      quietly(() =>
+        registry.transition(id, 'complete', { progress: 100, result: result ?? {}, message }, {}, { orHold: true }),
+      );
+    });
+    // A completion that throws (not a refusal) is the job's failure, never an unhandled rejection.
+    this.track(
+      job,
+      controller,
+      work.catch((error: unknown) => this.settleFailure(registry.get(id), error)),
     );
-    stopped.catch(() => undefined);
-    const work = Promise.race([
-      this.options.pluginRunner.run({
-        job,
-        signal: controller.signal,
-        progress: (percent, message, metadata) => {
-          if (controller.signal.aborted) return;
-          const clamped = Math.max(0, Math.min(100, Number.isFinite(percent) ? percent : 0));
-          const current = registry.get(id) as PluginJob;
-          registry.update(id, {
-            progress: clamped,
-            ...(message !== undefined ? { message } : {}),
-            ...(metadata ? { metadata: mergeMetadata(current.metadata ?? {}, metadata) } : {}),
-          });
-        },
-        log: (line) => registry.log(id, line),
-      }),
-      stopped,
-    ])
-      .then((result) => {
-        // A plugin's own summary ("SHA-256 matches") says more than a generic word.
-        const message = typeof result?.message === 'string' && result.message ? result.message.slice(0, 500) : 'Done';
-        quietly(() =>
-          registry.transition(id, 'complete', { progress: 100, result: result ?? {}, message }, {}, { orHold: true }),
-        );
-      })
-      .catch((error: unknown) => {
-        const reason = controller.signal.reason as Stop | undefined;
-        if (controller.signal.aborted && reason !== 'timeout') return;
-        const failure =
-          reason === 'timeout'
-            ? new JobFailure('timeout', `Timed out after ${Math.round(timeoutMs / 1000)} s.`)
-            : error instanceof JobFailure
-              ? error
-              : new JobFailure('plugin', error instanceof Error ? error.message : String(error));
-        this.settleFailure(registry.get(id), failure);
-      })
-      .finally(() => {
-        clock.clearTimeout(timer);
-        this.options.pluginRunner.release(id);
-      });
-    this.track(job, controller, work);
   }
 
   /** Stops a running job's work; the caller makes the matching transition. */
