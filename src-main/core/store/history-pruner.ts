@@ -49,7 +49,8 @@ const statusesOf: Record<Category, string> = {
   completed: `'completed'`,
   failed: `'failed', 'cancelled'`,
 };
-const finishedSql = finishedStatuses.map((status) => `'${status}'`).join(', ');
+/** The finished statuses as an SQL list, from the contract's one list. */
+export const finishedSql = finishedStatuses.map((status) => `'${status}'`).join(', ');
 
 /**
  * Prunes the history (rows no longer in the live list) to its caps and its age limit, a

@@ -1,13 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import { finishedStatuses, Job, type JobStatus, type ListInput } from '../../../src-common/contract';
+import { Job, type JobStatus, type ListInput } from '../../../src-common/contract';
 import { HaulError } from '../errors';
-import { leftoverParts, leftoverReturning, type LeftoverPart } from './history-pruner';
+import { finishedSql, leftoverParts, leftoverReturning, type LeftoverPart } from './history-pruner';
 import { jobFilter, type JobFilter } from './job-filter';
 import type { StoredJob } from './stored-job';
 import { allColumns, changedColumns, insertChunk, insertValues, writeParams, WriteStatements } from './job-writes';
-
-/** The finished statuses as an SQL list, from the contract's one list. */
-const finishedSql = finishedStatuses.map((status) => `'${status}'`).join(', ');
 
 export type { StoredJob } from './stored-job';
 
