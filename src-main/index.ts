@@ -1,7 +1,7 @@
 /** Electron entry: the core plus the desktop shell. */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, shell } from 'electron';
+import { app, dialog, shell } from 'electron';
 import { version } from '../package.json';
 import { setRuntimeFlags } from './core/runtime-flags';
 import { urlsFromArgs, urlsFromLink } from './shell/launch-urls';
@@ -60,7 +60,9 @@ if (!app.requestSingleInstanceLock()) {
       if (pending.length > 0) desktop.handleUrls(pending.splice(0));
     })
     .catch((error: unknown) => {
+      // Started from a desktop icon, nobody reads the console: the reason is shown.
       console.error(error);
+      dialog.showErrorBox('Haul could not start', error instanceof Error ? error.message : String(error));
       app.exit(1);
     });
 }

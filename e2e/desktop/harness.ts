@@ -210,7 +210,10 @@ export class DesktopApp {
   }
 }
 
-/** A second `haul` launch with these arguments: it hands them over and exits. */
+/**
+ * A `haul` launch expected to end by itself: a second one (it hands its arguments over
+ * and exits), or one that cannot start.
+ */
 export async function secondLaunch(profile: Profile, args: string[]): Promise<{ code: number | null; output: string }> {
   const child = await spawnApp(profile, args, false);
   let output = '';

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { addThroughDialog, goTo, panelItem, row, screenshotDir } from '../ui';
 import { expect, test } from './desktop-fixtures';
@@ -108,4 +109,17 @@ test("our page only: navigation away is stopped, new windows go to the browser, 
   await expect.poll(() => app.page.url()).toBe(foreign);
   const answer = await app.invoke('jobs.list');
   expect(answer).toEqual({ ok: false, error: { kind: 'forbidden', message: 'This page may not call Haul.' } });
+});
+
+test('a data folder Haul cannot use: an error box says why, and the app exits', async ({ desktop }) => {
+  const { userData } = desktop.profile;
+  // The database's path leads through a file, where no database can be made.
+  writeFileSync(join(userData, 'blocker'), 'not a folder');
+  rmSync(join(userData, 'haul.db'));
+  symlinkSync(join(userData, 'blocker', 'haul.db'), join(userData, 'haul.db'));
+  const { code, output } = await desktop.secondLaunch([]);
+  expect(code).toBe(1);
+  expect(output).toContain(
+    `[error box] Haul could not start: Haul cannot use its data folder ${userData}: a file is in its path.`,
+  );
 });

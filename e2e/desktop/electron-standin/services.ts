@@ -27,8 +27,10 @@ export const dialog = {
     recorded.dialogs.push({ method: 'showOpenDialog', message: options.title });
     return Promise.resolve({ canceled: true, filePaths: [] });
   },
+  /** Also on stderr: the app may exit right after it, with no one left to ask for the record. */
   showErrorBox(title: string, content: string): void {
     recorded.dialogs.push({ method: 'showErrorBox', message: `${title}: ${content}` });
+    process.stderr.write(`[error box] ${title}: ${content}\n`);
   },
 };
 
