@@ -56,6 +56,8 @@ describe('what Haul is given', () => {
   it('keeps the last segment of a browser path as the file name', () => {
     expect(baseName('/home/me/Downloads/a b.zip')).toBe('a b.zip');
     expect(baseName('C:\\Users\\me\\Downloads\\setup.exe')).toBe('setup.exe');
+    expect(baseName('/home/me/Downloads/.bashrc')).toBe('bashrc');
+    expect(baseName('/home/me/Downloads/ ..')).toBeUndefined();
     expect(baseName('')).toBeUndefined();
     expect(baseName(undefined)).toBeUndefined();
   });

@@ -15,9 +15,17 @@ export async function cookieHeader(url: string, options: ExtensionOptions): Prom
   return header || undefined;
 }
 
-/** The last segment of a browser path (`/home/a/Downloads/x.zip` or `C:\...\x.zip`). */
+/**
+ * The last segment of a browser path (`/home/a/Downloads/x.zip` or `C:\...\x.zip`). The
+ * name may be the page's (a link's `download` attribute), so leading dots go, as they do
+ * from a server's name in Haul: it never makes a hidden file.
+ */
 export function baseName(path: string | undefined): string | undefined {
-  const name = path?.split(/[\\/]/).pop()?.trim();
+  const name = path
+    ?.split(/[\\/]/)
+    .pop()
+    ?.replace(/^[.\s]+/u, '')
+    .trim();
   return name ? name : undefined;
 }
 
