@@ -1,10 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import {
-  downloadStatuses,
   isFinishedStatus,
-  pluginStatuses,
-  taskStatuses,
   type CommandOutput,
   type DownloadJob,
   type Job,
@@ -22,6 +19,8 @@ import { listDownloads } from './download-list';
 import { EventHub } from './event-hub';
 import { cryptoHex, newDownloadId, newPluginJobId, type RandomHex } from './ids';
 import { newPluginJob, type PluginJobSpec } from './plugin-job';
+import { queueCounts } from './queue-counts';
+import { queueAfterMove, type QueueMove } from './queue-move';
 import { JobRegistry } from './registry';
 import { recoverAfterRestart, startRetention, type RetentionOptions } from './retention';
 import type { DownloadRunner, PluginJobRunner, ResumeState } from './runner';
@@ -275,32 +274,11 @@ export class JobCenter {
   }
 
   /** Moves a queued download within the download queue (top, up, down, bottom). */
-  move(id: string, to: 'top' | 'up' | 'down' | 'bottom'): string[] {
-    const queue = this.registry
-      .liveJobs()
-      .filter((s) => s.job.source === 'download' && (s.job.status === 'pending' || s.job.status === 'paused'))
-      .sort((a, b) => (b.job as DownloadJob).priority - (a.job as DownloadJob).priority || a.position - b.position);
-    const index = queue.findIndex((s) => s.job.id === id);
-    if (index < 0) throw new HaulError('conflict', `Job ${id} is not waiting in the download queue.`);
-    const [entry] = queue.splice(index, 1);
-    const target = {
-      top: 0,
-      up: Math.max(0, index - 1),
-      down: Math.min(queue.length, index + 1),
-      bottom: queue.length,
-    }[to];
-    queue.splice(target, 0, entry!);
-    const neighbour = queue[target + 1] ?? queue[target - 1];
-    const base = this.store.firstPosition();
-    this.registry.reorder(
-      queue.map((s, i) => ({
-        id: s.job.id,
-        position: base + i,
-        ...(s.job.id === id && neighbour ? { priority: (neighbour.job as DownloadJob).priority } : {}),
-      })),
-    );
+  move(id: string, to: QueueMove): string[] {
+    const queue = queueAfterMove(this.registry, id, to, this.store.firstPosition());
+    this.registry.reorder(queue);
     this.scheduler.pump();
-    return queue.map((s) => s.job.id);
+    return queue.map((place) => place.id);
   }
 
   /** A download's own speed limit, in bytes per second (0: none); applies while it runs. */
@@ -395,27 +373,7 @@ export class JobCenter {
   }
 
   queues(): CommandOutput<'jobs.queues'> {
-    // Counts read the status column, corrected for the statuses held in memory (a start
-    // or processing step not written yet): a poll writes nothing.
-    const held = this.registry.heldStatuses();
-    const bySource = this.store.countsBySource();
-    const counts = (source: Job['source'], statuses: readonly string[]) => {
-      const stored = bySource[source];
-      for (const change of held) {
-        if (change.source !== source) continue;
-        stored[change.written] = (stored[change.written] ?? 0) - 1;
-        stored[change.now] = (stored[change.now] ?? 0) + 1;
-      }
-      return Object.fromEntries(statuses.map((s) => [s, stored[s as Job['status']] ?? 0]));
-    };
-    const retrying = this.registry.retryingCounts(this.clock.now());
-    return {
-      queues: [
-        { name: 'download', counts: counts('download', downloadStatuses), retrying: retrying.download },
-        { name: 'plugin', counts: counts('plugin', pluginStatuses), retrying: retrying.plugin },
-        { name: 'task', counts: counts('task', taskStatuses), retrying: retrying.task },
-      ],
-    };
+    return queueCounts(this.registry, this.store, this.clock.now());
   }
 
   async close(): Promise<void> {
