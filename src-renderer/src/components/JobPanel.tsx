@@ -6,7 +6,7 @@ import { useStore } from '../store/instance';
 import type { State } from '../store';
 import { Icon } from './Icon';
 import { JobPanelItem } from './JobPanelItem';
-import { capPanelIds, hiddenCounts, isRunning, overallProgress, panelJobIds } from './panel-jobs';
+import { capPanelIds, hiddenCounts, panelCounts, panelJobIds, panelSummary, type PanelCounts } from './panel-jobs';
 
 let memo: { d: unknown; a: unknown; t: unknown; x: unknown; ids: string[] } | undefined;
 /** Recomputed only when a job record or the dismissed set changes. */
@@ -42,21 +42,8 @@ function selectHidden(s: State): { downloads: number; jobs: number } {
   return hidden;
 }
 
-function selectSummary(s: State): { active: number; paused: number; percent: number } {
-  const jobs = selectPanelIds(s).map((id) => liveJob(s, id)!);
-  return {
-    active: jobs.filter(isRunning).length,
-    paused: jobs.filter((j) => j.status === 'paused').length,
-    percent: Math.floor(overallProgress(jobs)),
-  };
-}
-
-function summaryLabel({ active, paused, percent }: ReturnType<typeof selectSummary>, any: boolean): string {
-  const parts = [];
-  if (active > 0) parts.push(`${active} running · ${percent}%`);
-  if (paused > 0) parts.push(`${paused} paused`);
-  if (parts.length > 0) return parts.join(' · ');
-  return any ? 'All done' : 'No jobs';
+function selectSummary(s: State): PanelCounts {
+  return panelCounts(selectPanelIds(s).map((id) => liveJob(s, id)!));
 }
 
 /**
@@ -102,7 +89,7 @@ export function JobPanel() {
   };
 
   const dropProps = { onDragOver, onDragLeave: () => setDropping(false), onDrop: (e: DragEvent) => void onDrop(e) };
-  const label = summaryLabel(summary, ids.length > 0);
+  const label = panelSummary(summary, ids.length > 0);
 
   if (collapsed) {
     return (
@@ -115,7 +102,7 @@ export function JobPanel() {
           onClick={() => setCollapsed(false)}
         >
           <span
-            className="pill-ring"
+            className={`pill-ring${summary.active === 0 && summary.failed > 0 ? ' failed' : ''}`}
             style={{ ['--p' as string]: `${summary.active > 0 ? summary.percent : 100}` }}
             aria-hidden="true"
           />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downloadJob, pluginJob, taskJob } from '../store/test-jobs';
-import { capPanelIds, hiddenCounts, overallProgress, panelJobIds } from './panel-jobs';
+import { capPanelIds, hiddenCounts, overallProgress, panelCounts, panelJobIds, panelSummary } from './panel-jobs';
 
 const byId = <T extends { id: string }>(jobs: T[]) => Object.fromEntries(jobs.map((j) => [j.id, j]));
 
@@ -108,5 +108,19 @@ describe('the line under a full panel', () => {
       downloads: 0,
       jobs: 20,
     });
+  });
+});
+
+describe("the panel's summary line", () => {
+  const summary = (jobs: Parameters<typeof panelCounts>[0]) => panelSummary(panelCounts(jobs), jobs.length > 0);
+
+  it('says what runs, what is paused and what failed, and "All done" only when nothing waits', () => {
+    const running = downloadJob({ status: 'downloading', totalBytes: 1000, receivedBytes: 250 });
+    const failed = downloadJob({ status: 'failed' });
+    expect(summary([running, downloadJob({ status: 'paused' }), failed])).toBe('1 running · 25% · 1 paused · 1 failed');
+    // A failure waits for the user: the collapsed pill must not read as if all went well.
+    expect(summary([downloadJob({ status: 'completed' }), failed, taskJob({ status: 'failed' })])).toBe('2 failed');
+    expect(summary([downloadJob({ status: 'completed' }), downloadJob({ status: 'cancelled' })])).toBe('All done');
+    expect(summary([])).toBe('No jobs');
   });
 });

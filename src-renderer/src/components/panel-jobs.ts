@@ -86,3 +86,34 @@ export function overallProgress(jobs: readonly Job[]): number {
   }
   return active.reduce((sum, job) => sum + job.progress, 0) / active.length;
 }
+
+/** What the panel's header (and the collapsed pill) counts. */
+export interface PanelCounts {
+  active: number;
+  paused: number;
+  /** Failed and not dismissed: they wait for the user's retry or dismissal. */
+  failed: number;
+  percent: number;
+}
+
+export function panelCounts(jobs: readonly Job[]): PanelCounts {
+  return {
+    active: jobs.filter(isRunning).length,
+    paused: jobs.filter((j) => j.status === 'paused').length,
+    failed: jobs.filter((j) => j.status === 'failed').length,
+    percent: Math.floor(overallProgress(jobs)),
+  };
+}
+
+/**
+ * The header's one line: what runs and how far, what is paused, what failed. "All done"
+ * only when nothing in the panel waits for anything, a failure included.
+ */
+export function panelSummary({ active, paused, failed, percent }: PanelCounts, any: boolean): string {
+  const parts = [];
+  if (active > 0) parts.push(`${active} running · ${percent}%`);
+  if (paused > 0) parts.push(`${paused} paused`);
+  if (failed > 0) parts.push(`${failed} failed`);
+  if (parts.length > 0) return parts.join(' · ');
+  return any ? 'All done' : 'No jobs';
+}
