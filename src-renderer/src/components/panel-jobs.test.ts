@@ -119,7 +119,7 @@ describe("the panel's summary line", () => {
     const failed = downloadJob({ status: 'failed' });
     expect(summary([running, downloadJob({ status: 'paused' }), failed])).toBe('1 running · 25% · 1 paused · 1 failed');
     // A failure waits for the user: the collapsed pill must not read as if all went well.
-    expect(summary([downloadJob({ status: 'completed' }), failed, taskJob({ status: 'failed' })])).toBe('2 failed');
+    expect(summary([downloadJob({ status: 'completed' }), failed, taskJob({ status: 'timeout' })])).toBe('2 failed');
     expect(summary([downloadJob({ status: 'completed' }), downloadJob({ status: 'cancelled' })])).toBe('All done');
     expect(summary([])).toBe('No jobs');
   });

@@ -91,7 +91,7 @@ export function overallProgress(jobs: readonly Job[]): number {
 export interface PanelCounts {
   active: number;
   paused: number;
-  /** Failed and not dismissed: they wait for the user's retry or dismissal. */
+  /** Failed (a task's timeout too) and not dismissed: they wait for the user's retry or dismissal. */
   failed: number;
   percent: number;
 }
@@ -100,7 +100,7 @@ export function panelCounts(jobs: readonly Job[]): PanelCounts {
   return {
     active: jobs.filter(isRunning).length,
     paused: jobs.filter((j) => j.status === 'paused').length,
-    failed: jobs.filter((j) => j.status === 'failed').length,
+    failed: jobs.filter((j) => j.status === 'failed' || j.status === 'timeout').length,
     percent: Math.floor(overallProgress(jobs)),
   };
 }
