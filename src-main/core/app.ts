@@ -19,7 +19,7 @@ import { findBundledPluginsDir } from './plugins/bundled-dir';
 import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/plugin-host';
 import { SettingsStore } from './settings';
 import { Checkpointer } from './store/checkpointer';
-import { openOrRecoverDatabase, schemaVersion } from './store/database';
+import { damagedDatabaseNotice, openOrRecoverDatabase, schemaVersion } from './store/database';
 import { GidStore } from './store/gid-store';
 import { makeDataDirPrivate } from './store/private-files';
 
@@ -106,13 +106,20 @@ export function createCore(options: CoreOptions): Core {
 export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
   const notices = makeDataDirPrivate(options.dataDir);
   const dbFile = join(options.dataDir, 'haul.db');
-  const { db, movedAside } = openOrRecoverDatabase({ file: dbFile, nativeBinding: options.nativeBinding });
+  const { db, movedAside, salvage } = openOrRecoverDatabase({
+    file: dbFile,
+    nativeBinding: options.nativeBinding,
+    // The pages a start reads, read once before it: the settings, the plugins' tables and
+    // the live jobs (the history, the logs and the library are read when asked for).
+    probe: (opened) => {
+      const tables = ['settings', 'plugin_state', 'plugin_storage', 'plugin_registrations'];
+      for (const sql of [...tables.map((t) => `SELECT * FROM ${t}`), 'SELECT * FROM jobs WHERE live = 1']) {
+        for (const _row of opened.prepare(sql).raw().iterate());
+      }
+    },
+  });
   const checkpointer = new Checkpointer(db, { file: dbFile, nativeBinding: options.nativeBinding });
-  if (movedAside) {
-    notices.push(
-      `The job database was damaged and has been moved aside to ${movedAside}; Haul started with a fresh one.`,
-    );
-  }
+  if (movedAside) notices.push(damagedDatabaseNotice(movedAside, salvage));
   for (const notice of notices) console.warn(`haul: ${notice}`);
 
   const info: AppInfo = {

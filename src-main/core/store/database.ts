@@ -1,9 +1,10 @@
-import { existsSync, renameSync, statfsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { cannotSave, HaulError } from '../errors';
 import { createPrivateFile, dataFolderTrouble } from './private-files';
 import { latestSchemaVersion, migrations, type Migration } from './migrations';
+import { isCorrupt, salvageRows, type Salvage } from './salvage';
 
 export interface OpenDatabaseOptions {
   /** Path of the database file, or `:memory:`. */
@@ -74,11 +75,10 @@ export function migrate(db: Database, list: readonly Migration[] = migrations): 
 
 export { latestSchemaVersion };
 
-const unreadableCodes = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CANTOPEN_ISDIR']);
+const unreadableCodes = new Set(['SQLITE_CANTOPEN_ISDIR']);
 
 function isUnreadable(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  return unreadableCodes.has(code) || code.startsWith('SQLITE_CORRUPT');
+  return isCorrupt(error) || unreadableCodes.has((error as { code?: string }).code ?? '');
 }
 
 /**
@@ -90,22 +90,41 @@ export function closedUncleanly(file: string): boolean {
   return existsSync(`${file}-wal`);
 }
 
+class DamagedPages extends Error {
+  readonly code = 'SQLITE_CORRUPT';
+}
+
+export interface OpenedDatabase {
+  db: Database;
+  /** Where a damaged file went, when it was moved aside. */
+  movedAside: string | undefined;
+  /** What was copied out of the damaged file into the fresh one. */
+  salvage: Salvage | undefined;
+}
+
 /**
  * Opens the database; a corrupt or unreadable file is moved aside with a timestamp and a
- * fresh one is created, so a damaged file never turns into a crash loop. The caller
- * tells the user where the old file went. The full page check (`quick_check`, about
- * 2.4 s for 100,000 history rows) runs only after an unclean stop: a file that does not
- * open at all is caught on every start.
+ * fresh one is created with every row that could still be read from it, so a damaged file
+ * never turns into a crash loop and costs only the rows on its damaged pages. The caller
+ * tells the user where the old file went. `probe` makes the reads a start needs (the live
+ * jobs, the settings): a damaged page among them is found here, not by the start. The full
+ * page check (`quick_check`, about 2.4 s for 100,000 history rows) runs only after an
+ * unclean stop.
  */
-export function openOrRecoverDatabase(options: OpenDatabaseOptions & { now?: () => number }): {
-  db: Database;
-  movedAside: string | undefined;
-} {
+export function openOrRecoverDatabase(
+  options: OpenDatabaseOptions & { now?: () => number; probe?: (db: Database) => void },
+): OpenedDatabase {
   try {
     const suspect = options.file !== ':memory:' && closedUncleanly(options.file);
     const db = openDatabase(options);
-    if (!suspect || db.pragma('quick_check', { simple: true }) === 'ok') return { db, movedAside: undefined };
-    db.close();
+    try {
+      if (suspect && db.pragma('quick_check', { simple: true }) !== 'ok') throw new DamagedPages();
+      options.probe?.(db);
+      return { db, movedAside: undefined, salvage: undefined };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   } catch (error) {
     if (!isUnreadable(error)) throw cannotOpen(options.file, error) ?? error;
   }
@@ -115,7 +134,29 @@ export function openOrRecoverDatabase(options: OpenDatabaseOptions & { now?: () 
   for (const suffix of ['-wal', '-shm']) {
     if (existsSync(options.file + suffix)) renameSync(options.file + suffix, movedAside + suffix);
   }
-  return { db: openDatabase(options), movedAside };
+  const db = openDatabase(options);
+  const salvage = salvageRows(db, movedAside, options.nativeBinding);
+  try {
+    options.probe?.(db);
+    return { db, movedAside, salvage };
+  } catch {
+    // What was copied cannot be read back as a start reads it: a fresh, empty start.
+    db.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(options.file + suffix, { force: true });
+    return { db: openDatabase(options), movedAside, salvage: { rows: {}, lost: true } };
+  }
+}
+
+/** What the user is told of a damaged database moved aside, and of what was saved from it. */
+export function damagedDatabaseNotice(movedAside: string, salvage: Salvage | undefined): string {
+  const jobs = salvage?.rows.jobs ?? 0;
+  const what = `${jobs} job${jobs === 1 ? '' : 's'}`;
+  const kept = salvage?.lost
+    ? jobs > 0
+      ? `copied into it what could still be read (${what}); the rest was on damaged pages`
+      : 'nothing in the damaged file could be read'
+    : `copied every row into it (${what})`;
+  return `The job database was damaged and has been moved aside to ${movedAside}; Haul started with a fresh one and ${kept}.`;
 }
 
 /** An error opening the database that the user can fix, worded as such; null for others. */
