@@ -3,7 +3,7 @@ import type { AppInfo, Envelope, Settings, Snapshot } from '../../src-common/con
 import { systemClock, type Clock } from './clock';
 import { loadOrCreateToken, regenerateToken } from './api-token';
 import { dispatch, type CommandHandlers } from './dispatch';
-import { HaulError } from './errors';
+import { HaulError, isDamaged } from './errors';
 import type { Subscription } from './jobs/event-hub';
 
 export type { SequencedEvent, Subscription } from './jobs/event-hub';
@@ -19,7 +19,7 @@ import { findBundledPluginsDir } from './plugins/bundled-dir';
 import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/plugin-host';
 import { SettingsStore } from './settings';
 import { Checkpointer } from './store/checkpointer';
-import { damagedDatabaseNotice, openOrRecoverDatabase, schemaVersion } from './store/database';
+import { damagedDatabaseNotice, markForCheck, openOrRecoverDatabase, schemaVersion } from './store/database';
 import { GidStore } from './store/gid-store';
 import { makeDataDirPrivate } from './store/private-files';
 
@@ -287,7 +287,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     completionHooks,
     settingsStore: settings,
     plugins,
-    invoke: (name, input) => dispatch(commands, name, input),
+    invoke: (name, input) => dispatch(commands, name, input, (error) => isDamaged(error) && markForCheck(dbFile)),
     apiToken,
     gids: new GidStore(db),
     async close() {

@@ -1,9 +1,12 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { scriptedEngine } from '../test/job-kit';
 import { tempDir } from '../test/temp-dir';
+import { downloadJob } from '../test/job-fixtures';
 import { createCore } from './app';
+import { openDatabase } from './store/database';
+import { JobStore } from './store/job-store';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -45,6 +48,47 @@ it('starts on a database damaged after a clean stop, with every job it can still
     expect(notice).toContain(`(${total} jobs)`);
     expect(again.settings.get().maxConcurrentDownloads).toBe(2);
     expect(readdirSync(dir.path).some((name) => name.startsWith('haul.db.corrupt-'))).toBe(true);
+  } finally {
+    await again.close();
+  }
+});
+
+it('a damaged page found while running is said plainly, and the next start repairs the file', async () => {
+  const file = join(dir.path, 'haul.db');
+  const db = openDatabase({ file });
+  const store = new JobStore(db);
+  db.transaction(() => {
+    for (let i = 0; i < 500; i += 1) {
+      const job = downloadJob({ id: i.toString(16).padStart(8, '0'), url: `https://example.com/old-${i}.bin` });
+      store.insert({ job, position: i, live: false, notBefore: null, resumeState: null });
+    }
+  })();
+  db.close();
+  const bytes = readFileSync(file);
+  // Pages 45 and 46 (counted from 1) hold rows of the jobs table.
+  bytes.fill(0x5a, 44 * 4096, 46 * 4096);
+  writeFileSync(file, bytes);
+
+  // The start reads no page of the history: it starts as usual.
+  const first = start();
+  expect(first.info.notices).toEqual([]);
+  const answer = await first.invoke('jobs.list', { source: 'download', limit: 1000 });
+  expect(answer).toEqual({
+    ok: false,
+    error: {
+      kind: 'unavailable',
+      message: expect.stringMatching(/^Part of Haul's database is damaged, so this could not be read\. Restart Haul/),
+    },
+  });
+  await first.close();
+
+  const again = start();
+  try {
+    expect(again.info.notices[0]).toMatch(/moved aside .*copied into it what could still be read \(\d+ jobs\)/);
+    const { total } = await again.commands['jobs.list']({ source: 'download', limit: 1 });
+    expect(total).toBeGreaterThan(400);
+    expect(total).toBeLessThan(500);
+    expect(existsSync(`${file}-check`)).toBe(false);
   } finally {
     await again.close();
   }

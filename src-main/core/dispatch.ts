@@ -17,12 +17,13 @@ export type CommandHandlers = {
 /**
  * The single entry for every command from any transport (IPC, HTTP RPC): checks the
  * name, parses the input with the contract's schema, runs the handler and wraps the
- * outcome in the envelope. Never throws.
+ * outcome in the envelope. Never throws; `onError` sees what a handler threw.
  */
 export async function dispatch(
   handlers: CommandHandlers,
   name: unknown,
   rawInput: unknown,
+  onError?: (error: unknown) => void,
 ): Promise<Envelope<unknown>> {
   try {
     if (!isCommandName(name)) throw new HaulError('not_found', `Unknown command: ${String(name)}`);
@@ -32,6 +33,7 @@ export async function dispatch(
     // Jobs leave the core with their credentials redacted (headers, user:pass@).
     return { ok: true, value: redactOutput(await handler(parsed.data)) };
   } catch (error) {
+    onError?.(error);
     return { ok: false, error: toErrorShape(error) };
   }
 }

@@ -23,6 +23,7 @@ export function toErrorShape(error: unknown): ErrorShape {
     const next = isFull(error) ? 'Free some space and try again.' : 'Check the disk and try again.';
     return { kind: 'unavailable', message: `${cannotSaveMessage(error)} ${next}` };
   }
+  if (isDamaged(error)) return { kind: 'unavailable', message: damagedMessage };
   return { kind: 'internal', message: unexpectedMessage(error) };
 }
 
@@ -70,3 +71,13 @@ export function cannotSaveMessage(error: unknown): string {
 function isFull(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'SQLITE_FULL';
 }
+
+/** SQLite found a page of the database damaged (or the file is not a database at all). */
+export function isDamaged(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+}
+
+const damagedMessage =
+  "Part of Haul's database is damaged, so this could not be read. Restart Haul: it checks the database as it starts, " +
+  'moves a damaged file aside and keeps every job that can still be read.';

@@ -1,10 +1,10 @@
 import { existsSync, renameSync, rmSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { cannotSave, HaulError } from '../errors';
+import { cannotSave, HaulError, isDamaged } from '../errors';
 import { createPrivateFile, dataFolderTrouble } from './private-files';
 import { latestSchemaVersion, migrations, type Migration } from './migrations';
-import { isCorrupt, salvageRows, type Salvage } from './salvage';
+import { salvageRows, type Salvage } from './salvage';
 
 export interface OpenDatabaseOptions {
   /** Path of the database file, or `:memory:`. */
@@ -78,7 +78,7 @@ export { latestSchemaVersion };
 const unreadableCodes = new Set(['SQLITE_CANTOPEN_ISDIR']);
 
 function isUnreadable(error: unknown): boolean {
-  return isCorrupt(error) || unreadableCodes.has((error as { code?: string }).code ?? '');
+  return isDamaged(error) || unreadableCodes.has((error as { code?: string }).code ?? '');
 }
 
 /**
@@ -88,6 +88,20 @@ function isUnreadable(error: unknown): boolean {
  */
 export function closedUncleanly(file: string): boolean {
   return existsSync(`${file}-wal`);
+}
+
+const checkMark = (file: string) => `${file}-check`;
+
+/**
+ * Asks the next start to check every page of `file`: a read while running found one
+ * damaged. Made once; a file that cannot be made leaves the damage to be found as before.
+ */
+export function markForCheck(file: string): void {
+  try {
+    if (!existsSync(checkMark(file))) createPrivateFile(checkMark(file));
+  } catch {
+    // The data folder refuses it too: nothing more can be done from here.
+  }
 }
 
 class DamagedPages extends Error {
@@ -115,11 +129,13 @@ export function openOrRecoverDatabase(
   options: OpenDatabaseOptions & { now?: () => number; probe?: (db: Database) => void },
 ): OpenedDatabase {
   try {
-    const suspect = options.file !== ':memory:' && closedUncleanly(options.file);
+    const marked = options.file !== ':memory:' && existsSync(checkMark(options.file));
+    const suspect = marked || (options.file !== ':memory:' && closedUncleanly(options.file));
     const db = openDatabase(options);
     try {
       if (suspect && db.pragma('quick_check', { simple: true }) !== 'ok') throw new DamagedPages();
       options.probe?.(db);
+      if (marked) rmSync(checkMark(options.file), { force: true });
       return { db, movedAside: undefined, salvage: undefined };
     } catch (error) {
       db.close();
@@ -134,6 +150,7 @@ export function openOrRecoverDatabase(
   for (const suffix of ['-wal', '-shm']) {
     if (existsSync(options.file + suffix)) renameSync(options.file + suffix, movedAside + suffix);
   }
+  rmSync(checkMark(options.file), { force: true });
   const db = openDatabase(options);
   const salvage = salvageRows(db, movedAside, options.nativeBinding);
   try {

@@ -1,4 +1,5 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { isDamaged } from '../errors';
 
 /** What a salvage copied, by table; `lost` when some rows could not be read. */
 export interface Salvage {
@@ -10,11 +11,6 @@ export interface Salvage {
 const batchSize = 500;
 /** Failed reads in a row before a table's walk gives up: the last jump spans 2^40 rowids. */
 const maxJumps = 40;
-
-export function isCorrupt(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
-}
 
 /**
  * Copies into `fresh` (a new database at the newest schema) every row of `damagedFile`
@@ -44,7 +40,7 @@ export function salvageRows(fresh: Database, damagedFile: string, nativeBinding?
       salvage.lost ||= copied.lost;
     }
   } catch (error) {
-    if (!isCorrupt(error)) throw error;
+    if (!isDamaged(error)) throw error;
     salvage.lost = true;
   } finally {
     damaged.close();
@@ -116,7 +112,7 @@ function walkAll(from: Database, sql: string, write: (batch: unknown[][]) => voi
     }
     return false;
   } catch (error) {
-    if (!isCorrupt(error)) throw error;
+    if (!isDamaged(error)) throw error;
     return true;
   } finally {
     write(batch);
@@ -140,7 +136,7 @@ function walkByRowid(from: Database, name: string, list: string, write: (batch: 
     try {
       for (const values of next.iterate(after) as Iterable<unknown[]>) batch.push(values);
     } catch (error) {
-      if (!isCorrupt(error)) throw error;
+      if (!isDamaged(error)) throw error;
       failed = true;
     }
     write(batch);
