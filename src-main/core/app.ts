@@ -3,7 +3,7 @@ import type { AppInfo, Envelope, Settings, Snapshot } from '../../src-common/con
 import { systemClock, type Clock } from './clock';
 import { loadOrCreateToken, regenerateToken } from './api-token';
 import { dispatch, type CommandHandlers } from './dispatch';
-import { HaulError, isDamaged } from './errors';
+import { damagedAdvice, HaulError, isDamaged } from './errors';
 import type { Subscription } from './jobs/event-hub';
 
 export type { SequencedEvent, Subscription } from './jobs/event-hub';
@@ -173,6 +173,13 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     onWrite: () => checkpointer.active(),
     discardPart: async (dir, state) => (await import('./downloads/leftover-part')).discardLeftoverPart(dir, state),
     ...options.jobs,
+    retention: {
+      onDamaged: () => {
+        markForCheck(dbFile);
+        console.warn(`haul: Part of the database is damaged: the history could not be pruned. ${damagedAdvice}`);
+      },
+      ...options.jobs?.retention,
+    },
   });
   const plugins = new PluginHost({
     db,

@@ -78,6 +78,8 @@ export function isDamaged(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
 }
 
-const damagedMessage =
-  "Part of Haul's database is damaged, so this could not be read. Restart Haul: it checks the database as it starts, " +
-  'moves a damaged file aside and keeps every job that can still be read.';
+/** What to do about a damaged page met while running. */
+export const damagedAdvice =
+  'Restart Haul: it checks the database as it starts, moves a damaged file aside and keeps every job that can still be read.';
+
+const damagedMessage = `Part of Haul's database is damaged, so this could not be read. ${damagedAdvice}`;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadJob } from '../../test/job-fixtures';
 import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
+import { startRetention } from './retention';
 import { JobFailure } from './runner';
 
 let t: TestCenter;
@@ -183,5 +184,26 @@ describe('a large history backlog', () => {
     // The newest 100 are the ones kept.
     expect(t.center.list({ order: '-finishedAt', limit: 1 }).jobs[0]!.id).toBe('00000001');
     expect(t.center.list({ order: 'finishedAt', limit: 1 }).jobs[0]!.id).toBe((100).toString(16).padStart(8, '0'));
+  });
+});
+
+describe('a sweep that meets a damaged page of the database', () => {
+  it('tells once and stops sweeping, instead of throwing from its timer', () => {
+    t = openTestCenter();
+    const damaged = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+    let prunes = 0;
+    const told: unknown[] = [];
+    const pruner = {
+      prune: () => {
+        prunes += 1;
+        throw damaged;
+      },
+    };
+    const stop = startRetention(t.center.registry, pruner, t.clock, { onDamaged: (error) => told.push(error) });
+    t.clock.advance(5000);
+    t.clock.advance(60 * 60_000);
+    stop();
+    expect(prunes).toBe(1);
+    expect(told).toEqual([damaged]);
   });
 });

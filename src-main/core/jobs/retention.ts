@@ -1,6 +1,6 @@
 import { isFinishedStatus } from '../../../src-common/contract';
 import type { Clock } from '../clock';
-import { cannotSave } from '../errors';
+import { cannotSave, isDamaged } from '../errors';
 import type { HistoryPruner } from '../store/history-pruner';
 import type { JobRegistry } from './registry';
 
@@ -25,6 +25,8 @@ export interface RetentionOptions {
    * @default 1000
    */
   pruneBatch: number;
+  /** A sweep met a damaged page of the database: told once, and the sweeps stop. */
+  onDamaged?: (error: unknown) => void;
 }
 
 export const retentionDefaults: RetentionOptions = {
@@ -78,6 +80,9 @@ export function startRetention(
     try {
       pruned = sweep(registry, pruner, clock.now(), options);
     } catch (error) {
+      // The history cannot be read until the next start repairs the file; the live list
+      // needs no sweep to work.
+      if (isDamaged(error)) return options.onDamaged?.(error);
       // Its disk full: the next sweep does what this one could not.
       if (!cannotSave(error)) throw error;
     }
