@@ -123,24 +123,33 @@ describe('serve', () => {
   });
 
   it('refuses a second instance on the same data folder, and a port in use, with clear messages', async () => {
-    // Another live process (the parent of this test run) named in server.json.
-    writeInstanceFile(dir.path, { port: 18999, pid: process.ppid });
-    const options = { port: 0, host: '127.0.0.1', dataDir: dir.path, downloadDir: dir.path };
-    await expect(serve(options, { downloadRunner: heldRunner })).rejects.toThrow(
-      /already running with this data folder \(process \d+, http:\/\/127\.0\.0\.1:18999\)/,
-    );
-    // A stale file from a crashed process is ignored.
-    writeInstanceFile(dir.path, { port: 18999, pid: 2 ** 22 + 12345 });
-    const first = await serve(options, { downloadRunner: heldRunner });
     const other = tempDir();
+    const options = { port: 0, host: '127.0.0.1', dataDir: dir.path, downloadDir: dir.path };
+    const first = await serve(
+      { ...options, dataDir: other.path, downloadDir: other.path },
+      { downloadRunner: heldRunner },
+    );
+    const port = Number(new URL(first.url).port);
     try {
-      const port = Number(new URL(first.url).port);
+      // Another live process (the parent of this test run) named in server.json, whose
+      // port answers as Haul does.
+      writeInstanceFile(dir.path, { port, pid: process.ppid });
+      await expect(serve(options, { downloadRunner: heldRunner })).rejects.toThrow(
+        new RegExp(`already running with this data folder \\(process \\d+, http://127\\.0\\.0\\.1:${port}\\)`),
+      );
       await expect(
         serve({ ...options, port, dataDir: other.path, downloadDir: other.path }, { downloadRunner: heldRunner }),
       ).rejects.toThrow(`Port ${port} is already in use by another program`);
     } finally {
       await first.stop();
       other.remove();
+    }
+    // A crashed instance's file: its process is gone, or its id went to another program
+    // (the same live parent) and nothing answers on its port.
+    for (const pid of [2 ** 22 + 12345, process.ppid]) {
+      writeInstanceFile(dir.path, { port, pid });
+      const again = await serve(options, { downloadRunner: heldRunner });
+      await again.stop();
     }
   });
 

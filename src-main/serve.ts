@@ -113,7 +113,7 @@ export interface Serving {
 
 export async function serve(options: ServeOptions, coreOptions: Partial<CoreOptions> = {}): Promise<Serving> {
   // Two Haul processes on one data folder would both run its jobs.
-  const other = runningInstance(options.dataDir);
+  const other = await runningInstance(options.dataDir);
   if (other) {
     throw new Error(
       `Haul is already running with this data folder (process ${other.pid}, http://127.0.0.1:${other.port}). ` +
