@@ -49,7 +49,7 @@ describe('haul CLI arguments', () => {
 });
 
 describe('haul CLI against a running instance', () => {
-  it('adds, lists, pauses, resumes and cancels', async () => {
+  it('adds, lists, pauses, resumes, cancels and retries', async () => {
     const added = await haul(['add', 'https://example.com/one.iso', '--name', 'one.iso', '--data-dir', api.dataDir]);
     expect(added.code).toBe(0);
     const id = /^([0-9a-f]{8}) /.exec(added.out)![1]!;
@@ -61,6 +61,10 @@ describe('haul CLI against a running instance', () => {
     expect((await haul(['pause', id, '--data-dir', api.dataDir])).out).toMatch(new RegExp(`^${id}  paused`));
     expect((await haul(['resume', id, '--data-dir', api.dataDir])).code).toBe(0);
     expect((await haul(['cancel', id, '--data-dir', api.dataDir])).out).toContain('cancelled');
+    // A cancelled download is tried again from the start.
+    expect((await haul(['retry', id, '--data-dir', api.dataDir])).out).toMatch(
+      new RegExp(`^${id}  (pending|downloading)`),
+    );
   });
 
   it('adds several URLs and reports the ones that are not URLs', async () => {

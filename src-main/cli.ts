@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `haul add|list|pause|resume|cancel`: a small client of the running instance's local
+ * `haul add|list|pause|resume|retry|cancel`: a small client of the running instance's local
  * API, found through `<data-dir>/server.json` and let in with `<data-dir>/api-token`.
  */
 import { readFileSync } from 'node:fs';
@@ -15,14 +15,14 @@ import { tokenPath } from './core/api-token';
 export const cliUsage = `Usage:
   haul add <url>... [--dir DIR] [--name NAME]   queue downloads
   haul list                                     show the download list
-  haul pause|resume|cancel <id>                 act on one download
+  haul pause|resume|retry|cancel <id>           act on one download
   haul serve [--port 8181] ...                  run Haul without a window
 Options: --data-dir DIR (the running Haul's data folder), --port PORT (default: from DIR/server.json)`;
 
 export type CliCommand =
   | { kind: 'add'; urls: string[]; dir?: string; name?: string }
   | { kind: 'list' }
-  | { kind: 'pause' | 'resume' | 'cancel'; id: string }
+  | { kind: 'pause' | 'resume' | 'retry' | 'cancel'; id: string }
   | { kind: 'help' };
 
 export interface CliArgs {
@@ -73,7 +73,7 @@ export function parseCliArgs(argv: string[], cwd = process.cwd()): CliArgs {
     if (rest.length > 0) throw new UsageError('list takes no arguments');
     return { command: { kind: 'list' }, dataDir, port };
   }
-  if (verb === 'pause' || verb === 'resume' || verb === 'cancel') {
+  if (verb === 'pause' || verb === 'resume' || verb === 'retry' || verb === 'cancel') {
     if (rest.length !== 1) throw new UsageError(`${verb} needs exactly one job id`);
     return { command: { kind: verb, id: rest[0]! }, dataDir, port };
   }
