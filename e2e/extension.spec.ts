@@ -252,7 +252,19 @@ test('the popup shows Haul’s downloads live and pauses, resumes and cancels th
   await row.getByRole('button', { name: 'Pause' }).click();
   await expect.poll(() => statusOf('/files/gated-pause.bin')).toBe('paused');
   await expect(row).toContainText('paused');
+
+  // A failure says why and can be retried from the popup. Sent to Haul without the
+  // page's cookie, the protected file is refused.
+  const refusedPath = '/private/refused.bin';
+  const [refused] = (await rpc<{ jobs: DownloadJob[] }>('downloads.submit', { url: `${site.url}${refusedPath}` })).jobs;
+  const refusedRow = popup.locator(`li[data-job-id="${refused!.id}"]`);
+  // Named as the UI names it before the server gave a name: the URL's last part.
+  await expect(refusedRow.locator('.job-name')).toHaveText('refused.bin');
+  await expect(refusedRow).toContainText('failed · The server answered 403');
   await popup.screenshot({ path: join(shots, 'extension-popup.png') });
+  const asked = site.requests(refusedPath).length;
+  await refusedRow.getByRole('button', { name: 'Retry' }).click();
+  await expect.poll(() => site.requests(refusedPath).length).toBeGreaterThan(asked);
 
   // Clicked again while Haul holds it: no second copy in the browser, no second job.
   const again = await clickLink(page, 'gated-pause');

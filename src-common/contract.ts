@@ -9,6 +9,7 @@ export * from './settings';
 export * from './job-base';
 export * from './jobs';
 export * from './download-list';
+export * from './names';
 export * from './job-types';
 export * from './tasks';
 export * from './library';

@@ -4,21 +4,7 @@
  * only caches the pages it shows.
  */
 import { z } from 'zod';
-import { DownloadJob, downloadStatuses, visibleName, type DownloadStatus } from './jobs';
-
-/** What a user calls a download: its file name, else the last part of its URL. */
-export function downloadName(job: Pick<DownloadJob, 'fileName' | 'url' | 'finalUrl'>): string {
-  // Hidden characters (a bidi override in a URL) never reach the screen, even before the
-  // engine has named the file.
-  if (job.fileName) return visibleName(job.fileName);
-  try {
-    const url = new URL(job.finalUrl ?? job.url);
-    const last = url.pathname.split('/').filter(Boolean).pop();
-    return last ? visibleName(decodeURIComponent(last)) || url.hostname : url.hostname;
-  } catch {
-    return job.url;
-  }
-}
+import { DownloadJob, downloadStatuses, type DownloadStatus } from './jobs';
 
 /**
  * The table's columns a list can be sorted by. `queue` is the scheduler's order (priority,

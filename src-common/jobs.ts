@@ -1,6 +1,7 @@
 /** Jobs: three sources (downloads, plugin jobs, tasks), one model, one event stream. */
 import { z } from 'zod';
 import { JobCommon } from './job-base';
+import { unsafeNameChars } from './names';
 import { TaskJob, taskStatuses, type TaskStatus } from './tasks';
 
 // ---------------------------------------------------------------------------------------
@@ -55,14 +56,6 @@ export const FolderPath = z
   .max(4096)
   .refine((dir) => !dir.includes('\0'), 'must not contain a NUL character')
   .refine((dir) => absolutePath.test(dir), 'must be an absolute path (a relative one would depend on where Haul runs)');
-
-// Control characters and the bidi controls that can make `exe.txt` read as `txt.exe`.
-// eslint-disable-next-line no-control-regex
-const unsafeNameChars = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
-/** `name` without control and text-direction characters: safe to show as a file name. */
-export function visibleName(name: string): string {
-  return name.replace(new RegExp(unsafeNameChars.source, 'gu'), '');
-}
 
 /** A file name as given: shown as is from the moment the job exists, so nothing hidden in it. */
 const FileNameInput = z

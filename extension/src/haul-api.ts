@@ -75,7 +75,7 @@ export async function submit(connection: Connection, input: SubmitInput): Promis
   return output.jobs;
 }
 
-export type JobAction = 'pause' | 'resume' | 'cancel';
+export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry';
 
 export function jobAction(connection: Connection, action: JobAction, id: string): Promise<DownloadJob> {
   return callHaul(connection, 'POST', `/v1/jobs/${encodeURIComponent(id)}/${action}`);

@@ -1,6 +1,7 @@
 /** The popup: Haul's downloads live from the event stream, with pause, resume and cancel. */
 import { ext } from './browser-api';
 import type { DownloadJob } from '../../src-common/contract';
+import { downloadName } from '../../src-common/names';
 import { lastStatus } from './badge';
 import { jobAction, type JobAction } from './haul-api';
 import { openJobStream } from './job-stream';
@@ -37,7 +38,15 @@ function ordered(jobs: DownloadJob[]): DownloadJob[] {
 function actionsOf(job: DownloadJob): JobAction[] {
   if (job.status === 'paused') return ['resume', 'cancel'];
   if (job.status === 'pending' || job.status === 'downloading') return ['pause', 'cancel'];
+  if (job.status === 'failed') return ['retry'];
   return [];
+}
+
+/** The line under the bar: how far it got, or for a failure, why. */
+function lineOf(job: DownloadJob): string {
+  if (job.status === 'failed') return `failed · ${job.error?.message ?? job.message}`;
+  const speed = job.status === 'downloading' && job.speed ? ` · ${bytes(job.speed)}/s` : '';
+  return `${job.status} · ${bytes(job.receivedBytes)} of ${bytes(job.totalBytes)}${speed}`;
 }
 
 function row(job: DownloadJob, run: (action: JobAction, id: string) => void): HTMLLIElement {
@@ -46,15 +55,14 @@ function row(job: DownloadJob, run: (action: JobAction, id: string) => void): HT
   item.dataset.jobId = job.id;
   const name = document.createElement('div');
   name.className = 'job-name';
-  name.textContent = job.fileName ?? job.url;
+  name.textContent = downloadName(job);
   name.title = job.url;
   const meter = document.createElement('progress');
   meter.max = 100;
   meter.value = job.progress;
   const line = document.createElement('div');
   line.className = 'job-line muted';
-  const speed = job.status === 'downloading' && job.speed ? ` · ${bytes(job.speed)}/s` : '';
-  line.textContent = `${job.status} · ${bytes(job.receivedBytes)} of ${bytes(job.totalBytes)}${speed}`;
+  line.textContent = lineOf(job);
   const buttons = document.createElement('div');
   buttons.className = 'job-actions';
   for (const action of actionsOf(job)) {
