@@ -33,6 +33,20 @@ describe('failures', () => {
     });
   });
 
+  it('tells a server that cannot be reached at all (the network down) from one that answers badly', () => {
+    const failure = (code: string) => networkFailure(Object.assign(new Error('x'), { code }), 'h');
+    for (const code of ['ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH', 'EHOSTDOWN']) {
+      expect(failure(code)).toMatchObject({
+        transient: true,
+        unreachable: true,
+        message: `h cannot be reached (${code}): is the network down?`,
+      });
+    }
+    // No name server answered: unreachable; the name does not exist: a wrong address.
+    expect(failure('EAI_AGAIN')).toMatchObject({ unreachable: true, message: 'The name h could not be resolved.' });
+    for (const code of ['ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET']) expect(failure(code).unreachable).toBe(false);
+  });
+
   it('turns a full disk into a "disk" failure that keeps the partial file', async () => {
     // /dev/full answers every write with ENOSPC: a real full disk, no mock.
     const handle = await open('/dev/full', 'w');

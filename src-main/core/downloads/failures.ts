@@ -123,6 +123,8 @@ export class PartGone extends JobFailure {
 
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 const stallCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** No route to the server at all: the machine's network is down, or the server's. */
+const unreachableCodes = new Set(['ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH', 'EHOSTDOWN']);
 
 /**
  * Certificate errors: the server's identity cannot be proven, and asking again will not
@@ -175,7 +177,17 @@ export function networkFailure(error: unknown, host: string): JobFailure {
     return new JobFailure('stalled', `${host} stopped sending data.`, { transient: true });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new JobFailure('network', `The name ${host} could not be resolved.`, { transient: true });
+    // EAI_AGAIN: no name server answered, as when the network is down.
+    return new JobFailure('network', `The name ${host} could not be resolved.`, {
+      transient: true,
+      unreachable: code === 'EAI_AGAIN',
+    });
+  }
+  if (unreachableCodes.has(code)) {
+    return new JobFailure('network', `${host} cannot be reached (${code}): is the network down?`, {
+      transient: true,
+      unreachable: true,
+    });
   }
   if (code === 'ECONNREFUSED') {
     return new JobFailure('network', `${host} refused the connection.`, { transient: true });

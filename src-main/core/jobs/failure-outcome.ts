@@ -11,10 +11,35 @@ export type FailureOutcome = { retry: true; delay: number; patch: JobPatch } | {
 /**
  * A transient failure of a download is retried with backoff while attempts are left.
  * `headway`: the attempt got further than any before it, so it is not counted and the
- * next attempt is the first of a new count (see Headway).
+ * next attempt is the first of a new count (see Headway). `unreachedTries`: the attempt
+ * could not reach the server at all, the latest of that many in a row within the wait
+ * for the network (see Headway.unreachable), so it is not counted either.
  */
-export function failureOutcome(job: Job, failure: Failure, headway: boolean, backoff?: BackoffOptions): FailureOutcome {
+export function failureOutcome(
+  job: Job,
+  failure: Failure,
+  headway: boolean,
+  backoff?: BackoffOptions,
+  unreachedTries?: number,
+): FailureOutcome {
   const error = stripTransient(failure);
+  if (job.source === 'download' && failure.transient && unreachedTries !== undefined) {
+    // Waiting for the network: not an attempt held against the download, and asked again
+    // less and less often, up to the backoff's longest wait.
+    const delay = retryDelay(unreachedTries, failure.retryAfterMs, backoff);
+    return {
+      retry: true,
+      delay,
+      patch: {
+        error,
+        speed: 0,
+        eta: null,
+        connections: 0,
+        attempts: Math.max(0, job.attempts - 1),
+        message: `Waiting for the network: retrying in ${Math.ceil(delay / 1000)} s (not counted): ${failure.message}`,
+      },
+    };
+  }
   if (job.source === 'download' && failure.transient && (headway || job.attempts < job.maxAttempts)) {
     const delay = retryDelay(headway ? 1 : job.attempts, failure.retryAfterMs, backoff);
     const wait = `Retrying in ${Math.ceil(delay / 1000)} s`;

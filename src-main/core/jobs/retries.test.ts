@@ -81,3 +81,56 @@ describe('retries', () => {
     expect(t.center.registry.get(job!.id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 });
+
+describe('a download whose server cannot be reached (the network down)', () => {
+  const unreachable = () =>
+    new JobFailure('network', 'h cannot be reached (ENETUNREACH): is the network down?', {
+      transient: true,
+      unreachable: true,
+    });
+
+  it('waits for the network, asking less and less often, without using up its attempts', async () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/offline', maxAttempts: 2 }).jobs;
+    const delays: number[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      t.engine.running()[0]!.fail(unreachable());
+      await settle();
+      const waiting = t.center.registry.stored(job!.id)!;
+      expect(waiting.job).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        message: expect.stringMatching(
+          /^Waiting for the network: retrying in \d+ s \(not counted\): h cannot be reached/,
+        ),
+      });
+      delays.push(waiting.notBefore! - t.clock.now());
+      t.clock.advance(waiting.notBefore! - t.clock.now());
+    }
+    // The backoff's growth, up to its longest wait (60 s).
+    expect(delays.slice(0, 4)).toEqual([850, 1700, 3400, 6800]);
+    expect(delays.at(-1)).toBe(51_000);
+    // Back on the network, the download goes on; a failure there counts as usual.
+    t.engine.running()[0]!.fail(new JobFailure('network', 'connection reset', { transient: true }));
+    await settle();
+    expect(t.center.registry.get(job!.id)).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+
+  it('counts its attempts again once the wait has lasted half an hour', async () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/gone', maxAttempts: 2 }).jobs;
+    const start = t.clock.now();
+    for (let i = 0; i < 60 && t.center.registry.get(job!.id).status !== 'failed'; i += 1) {
+      t.engine.running()[0]!.fail(unreachable());
+      await settle();
+      const waiting = t.center.registry.stored(job!.id)!;
+      if (waiting.job.status === 'pending') t.clock.advance(waiting.notBefore! - t.clock.now());
+    }
+    expect(t.center.registry.get(job!.id)).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      message: 'h cannot be reached (ENETUNREACH): is the network down? Gave up after 2 attempts.',
+    });
+    expect(t.clock.now() - start).toBeGreaterThanOrEqual(30 * 60_000);
+  });
+});

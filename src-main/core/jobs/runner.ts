@@ -20,11 +20,19 @@ export class JobFailure extends Error {
   readonly status: number | undefined;
   /** The certificate a TLS failure was about, for the user to inspect and maybe trust. */
   readonly certificate: CertificateDetails | undefined;
+  /** The server could not be reached at all (no route, no name server): the network may be down. */
+  readonly unreachable: boolean;
 
   constructor(
     kind: JobError['kind'],
     message: string,
-    options: { transient?: boolean; retryAfterMs?: number; status?: number; certificate?: CertificateDetails } = {},
+    options: {
+      transient?: boolean;
+      retryAfterMs?: number;
+      status?: number;
+      certificate?: CertificateDetails;
+      unreachable?: boolean;
+    } = {},
   ) {
     super(message);
     this.name = 'JobFailure';
@@ -33,6 +41,7 @@ export class JobFailure extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.status = options.status;
     this.certificate = options.certificate;
+    this.unreachable = options.unreachable ?? false;
   }
 }
 
@@ -113,7 +122,9 @@ export interface PluginJobRunner {
 }
 
 /** A failure as the job records it, with whether a retry may help and after how long. */
-export function toJobError(error: unknown): JobError & { transient: boolean; retryAfterMs?: number } {
+export function toJobError(
+  error: unknown,
+): JobError & { transient: boolean; retryAfterMs?: number; unreachable?: boolean } {
   if (error instanceof JobFailure) {
     return {
       kind: error.kind,
@@ -122,6 +133,7 @@ export function toJobError(error: unknown): JobError & { transient: boolean; ret
       ...(error.certificate ? { certificate: error.certificate } : {}),
       transient: error.transient,
       retryAfterMs: error.retryAfterMs,
+      ...(error.unreachable ? { unreachable: true } : {}),
     };
   }
   // Its database could not be written (a full disk): worth another attempt once it can.
@@ -131,6 +143,6 @@ export function toJobError(error: unknown): JobError & { transient: boolean; ret
 
 /** The job's error as it is kept, without the retry hints. */
 export function stripTransient(error: ReturnType<typeof toJobError>): JobError {
-  const { transient: _transient, retryAfterMs: _retryAfterMs, ...kept } = error;
+  const { transient: _transient, retryAfterMs: _retryAfterMs, unreachable: _unreachable, ...kept } = error;
   return kept;
 }

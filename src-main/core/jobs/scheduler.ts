@@ -66,6 +66,12 @@ interface RunningWork {
  */
 const processingPerSlot = 4;
 
+/**
+ * How long a download waits for its server to be reachable again (the network down: a
+ * laptop between networks, a router restarting) before its attempts count again.
+ */
+const networkWaitMs = 30 * 60_000;
+
 /** Ignores a transition that lost a race (the user paused or cancelled meanwhile). */
 function quietly(action: () => void): void {
   try {
@@ -301,7 +307,13 @@ export class Scheduler {
     // An attempt that got further than any before it is not counted (see Headway).
     const headway = job.source === 'download' && failure.transient && job.maxAttempts > 1 && this.headway.made(job);
     if (headway) registry.log(job.id, `it got further than any before, to ${job.receivedBytes} bytes: not counted`);
-    const outcome = failureOutcome(job, failure, headway, this.options.backoff);
+    let unreached: number | undefined;
+    if (job.source === 'download' && failure.unreachable) {
+      unreached = this.headway.unreachable(job.id, clock.now(), networkWaitMs);
+    } else {
+      this.headway.reached(job.id);
+    }
+    const outcome = failureOutcome(job, failure, headway, this.options.backoff, unreached);
     if (!outcome.retry) this.headway.forget(job.id);
     quietly(() =>
       outcome.retry
