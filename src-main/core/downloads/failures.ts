@@ -66,7 +66,7 @@ const diskCodes: Record<string, string> = {
   EACCES: 'Permission denied',
   EPERM: 'Permission denied',
   EROFS: 'The disk is read-only',
-  ENOTDIR: 'The folder is not a folder',
+  ENOTDIR: 'A file is in the way of the folder',
   EISDIR: 'A folder is in the way',
   ENOENT: 'The folder does not exist',
   ELOOP: 'A symbolic link is in the way',

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobFailure } from '../jobs/runner';
 import { createDownloadEngine } from './engine';
 import { createRateLimiter } from './rate-limiter';
+import { whyNotMade } from './target-folder';
 import {
   fileSha256,
   makeContext,
@@ -346,9 +347,25 @@ describe('names and the target folder', () => {
       engine(makeContext(testJob(server.url('/n/disk.bin'), join(base, 'not-a-folder', 'sub'))).ctx),
     );
     expect(result.ok === false && result.error).toMatchObject({ kind: 'disk' });
-    expect((result as { error: Error }).error.message).toMatch(/not a folder|does not exist/);
+    expect((result as { error: Error }).error.message).toMatch(/^A file is in the way of the folder \(/);
     // No part file was made: none is said to be kept.
     expect((result as { error: Error }).error.message).toMatch(/\. Fix this and try again\.$/);
+  });
+
+  it("says why a folder could not be made where Node's recursive mkdir says only ENOENT", async () => {
+    const enoent = Object.assign(new Error('ENOENT: mkdir'), { code: 'ENOENT' });
+    const readOnly = Object.assign(new Error('EROFS: mkdir'), { code: 'EROFS' });
+    const made: string[] = [];
+    // A read-only disk mounted at /media/card: the levels above it exist.
+    const make = async (path: string) => {
+      made.push(path);
+      if (path === '/media' || path === '/media/card') throw Object.assign(new Error('EEXIST'), { code: 'EEXIST' });
+      throw path === '/media/card/new' ? readOnly : enoent;
+    };
+    expect(await whyNotMade('/media/card/new/sub', enoent, make)).toBe(readOnly);
+    expect(made).toEqual(['/media', '/media/card', '/media/card/new']);
+    // Nothing better found: the error as it was.
+    expect(await whyNotMade('/a/b', enoent, () => Promise.reject(enoent))).toBe(enoent);
   });
 
   it('stops soon with a clear "disk" error when the part file is deleted while it downloads', async () => {

@@ -1,7 +1,7 @@
 import { link as linkCallback, lstat as lstatCallback, unlink as unlinkCallback } from 'node:fs';
 import { mkdir, realpath, rename, statfs } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { join, relative, isAbsolute, sep } from 'node:path';
+import { dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { formatBytes } from '../../../src-common/format-bytes';
 import { JobFailure } from '../jobs/runner';
 import { diskFailure, PartGone } from './failures';
@@ -79,8 +79,32 @@ async function lookUpFolder(dir: string): Promise<string> {
     await mkdir(dir, { recursive: true });
     return await realpath(dir);
   } catch (error) {
-    throw diskFailure(error, dir, false) ?? error;
+    const cause = (error as NodeJS.ErrnoException).code === 'ENOENT' ? await whyNotMade(dir, error) : error;
+    throw diskFailure(cause, dir, false) ?? cause;
   }
+}
+
+/**
+ * Node's recursive mkdir answers ENOENT where a folder could not be made for another
+ * reason (a read-only disk): the first missing level, made alone, says which.
+ */
+export async function whyNotMade(
+  dir: string,
+  error: unknown,
+  make: (path: string) => Promise<unknown> = (path) => mkdir(path),
+): Promise<unknown> {
+  const levels: string[] = [];
+  for (let path = dir; dirname(path) !== path; path = dirname(path)) levels.unshift(path);
+  for (const level of levels) {
+    try {
+      await make(level);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      return code === 'ENOENT' ? error : cause;
+    }
+  }
+  return error;
 }
 
 /**
