@@ -13,6 +13,7 @@ import { describeJobTypes } from './jobs/job-types';
 import { afterDownload } from './library/after-download';
 import { CompletionHooks } from './plugins/completion-hooks';
 import { Library } from './library/library';
+import { folderProblem } from './downloads/folder-check';
 import { createRateLimiter } from './downloads/rate-limiter';
 import type { DownloadRunner, PluginJobRunner } from './jobs/runner';
 import { findBundledPluginsDir } from './plugins/bundled-dir';
@@ -267,7 +268,11 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
       return { token };
     },
     'settings.get': () => settings.get(),
-    'settings.update': (changes) => settings.update(changes),
+    'settings.update': async (changes) => {
+      const problem = changes.downloadDir ? await folderProblem(changes.downloadDir) : null;
+      if (problem) throw new HaulError('invalid_input', `downloadDir: ${problem}.`, { field: 'downloadDir' });
+      return settings.update(changes);
+    },
     'plugins.list': () => ({ plugins: plugins.list() }),
     'plugins.enable': ({ name }) => plugins.enable(name),
     'plugins.disable': ({ name }) => plugins.disable(name),
