@@ -116,6 +116,14 @@ describe('a download whose server cannot be reached (the network down)', () => {
     expect(t.center.registry.get(job!.id)).toMatchObject({ status: 'pending', attempts: 1 });
   });
 
+  it('is not retried when it was allowed one attempt only', async () => {
+    t = openTestCenter();
+    const [job] = t.center.submit({ url: 'https://a.example/once', maxAttempts: 1 }).jobs;
+    t.engine.running()[0]!.fail(unreachable());
+    await settle();
+    expect(t.center.registry.get(job!.id)).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+
   it('counts its attempts again once the wait has lasted half an hour', async () => {
     t = openTestCenter();
     const [job] = t.center.submit({ url: 'https://a.example/gone', maxAttempts: 2 }).jobs;

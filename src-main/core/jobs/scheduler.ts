@@ -308,7 +308,8 @@ export class Scheduler {
     const headway = job.source === 'download' && failure.transient && job.maxAttempts > 1 && this.headway.made(job);
     if (headway) registry.log(job.id, `it got further than any before, to ${job.receivedBytes} bytes: not counted`);
     let unreached: number | undefined;
-    if (job.source === 'download' && failure.unreachable) {
+    // A download allowed one attempt only is not retried for the network either.
+    if (job.source === 'download' && failure.unreachable && job.maxAttempts > 1) {
       unreached = this.headway.unreachable(job.id, clock.now(), networkWaitMs);
     } else {
       this.headway.reached(job.id);
