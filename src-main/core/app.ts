@@ -20,7 +20,13 @@ import { findBundledPluginsDir } from './plugins/bundled-dir';
 import { PluginHost, userPluginsDir, type PluginHostOptions } from './plugins/plugin-host';
 import { SettingsStore } from './settings';
 import { Checkpointer } from './store/checkpointer';
-import { damagedDatabaseNotice, markForCheck, openOrRecoverDatabase, schemaVersion } from './store/database';
+import {
+  damagedDatabaseNotice,
+  markForCheck,
+  openOrRecoverDatabase,
+  readStartPages,
+  schemaVersion,
+} from './store/database';
 import { GidStore } from './store/gid-store';
 import { makeDataDirPrivate } from './store/private-files';
 
@@ -110,14 +116,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
   const { db, movedAside, salvage } = openOrRecoverDatabase({
     file: dbFile,
     nativeBinding: options.nativeBinding,
-    // The pages a start reads, read once before it: the settings, the plugins' tables and
-    // the live jobs (the history, the logs and the library are read when asked for).
-    probe: (opened) => {
-      const tables = ['settings', 'plugin_state', 'plugin_storage', 'plugin_registrations'];
-      for (const sql of [...tables.map((t) => `SELECT * FROM ${t}`), 'SELECT * FROM jobs WHERE live = 1']) {
-        for (const _row of opened.prepare(sql).raw().iterate());
-      }
-    },
+    probe: readStartPages,
   });
   const checkpointer = new Checkpointer(db, { file: dbFile, nativeBinding: options.nativeBinding });
   if (movedAside) notices.push(damagedDatabaseNotice(movedAside, salvage));

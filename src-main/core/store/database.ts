@@ -164,6 +164,18 @@ export function openOrRecoverDatabase(
   }
 }
 
+/**
+ * Reads the pages a start reads, once before it (the probe of openOrRecoverDatabase): the
+ * settings, the plugins' tables and the live jobs. The history, the logs and the library
+ * are read when asked for.
+ */
+export function readStartPages(db: Database): void {
+  const tables = ['settings', 'plugin_state', 'plugin_storage', 'plugin_registrations'];
+  for (const sql of [...tables.map((t) => `SELECT * FROM ${t}`), 'SELECT * FROM jobs WHERE live = 1']) {
+    for (const _row of db.prepare(sql).raw().iterate());
+  }
+}
+
 /** What the user is told of a damaged database moved aside, and of what was saved from it. */
 export function damagedDatabaseNotice(movedAside: string, salvage: Salvage | undefined): string {
   const jobs = salvage?.rows.jobs ?? 0;
