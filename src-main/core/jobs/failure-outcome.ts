@@ -23,38 +23,24 @@ export function failureOutcome(
   unreachedTries?: number,
 ): FailureOutcome {
   const error = stripTransient(failure);
-  if (job.source === 'download' && failure.transient && unreachedTries !== undefined) {
+  const waitingForNetwork = unreachedTries !== undefined;
+  if (
+    job.source === 'download' &&
+    failure.transient &&
+    (waitingForNetwork || headway || job.attempts < job.maxAttempts)
+  ) {
     // Waiting for the network: not an attempt held against the download, and asked again
     // less and less often, up to the backoff's longest wait.
-    const delay = retryDelay(unreachedTries, failure.retryAfterMs, backoff);
+    const delay = retryDelay(unreachedTries ?? (headway ? 1 : job.attempts), failure.retryAfterMs, backoff);
+    const seconds = Math.ceil(delay / 1000);
+    const wait = waitingForNetwork
+      ? `Waiting for the network: retrying in ${seconds} s (not counted)`
+      : `Retrying in ${seconds} s${headway ? '' : ` (attempt ${job.attempts} of ${job.maxAttempts})`}`;
+    const attempts = waitingForNetwork ? { attempts: Math.max(0, job.attempts - 1) } : headway ? { attempts: 0 } : {};
     return {
       retry: true,
       delay,
-      patch: {
-        error,
-        speed: 0,
-        eta: null,
-        connections: 0,
-        attempts: Math.max(0, job.attempts - 1),
-        message: `Waiting for the network: retrying in ${Math.ceil(delay / 1000)} s (not counted): ${failure.message}`,
-      },
-    };
-  }
-  if (job.source === 'download' && failure.transient && (headway || job.attempts < job.maxAttempts)) {
-    const delay = retryDelay(headway ? 1 : job.attempts, failure.retryAfterMs, backoff);
-    const wait = `Retrying in ${Math.ceil(delay / 1000)} s`;
-    const count = headway ? '' : ` (attempt ${job.attempts} of ${job.maxAttempts})`;
-    return {
-      retry: true,
-      delay,
-      patch: {
-        error,
-        speed: 0,
-        eta: null,
-        connections: 0,
-        ...(headway ? { attempts: 0 } : {}),
-        message: `${wait}${count}: ${failure.message}`,
-      },
+      patch: { error, speed: 0, eta: null, connections: 0, ...attempts, message: `${wait}: ${failure.message}` },
     };
   }
   const gaveUp = failure.transient && job.attempts > 1;
