@@ -29,8 +29,8 @@ export function failureOutcome(
     failure.transient &&
     (waitingForNetwork || headway || job.attempts < job.maxAttempts)
   ) {
-    // Waiting for the network: not an attempt held against the download, and asked again
-    // less and less often, up to the backoff's longest wait.
+    // The wait grows with the attempts counted, or while waiting for the network with the
+    // tries in a row (none counted), up to the backoff's longest.
     const delay = retryDelay(unreachedTries ?? (headway ? 1 : job.attempts), failure.retryAfterMs, backoff);
     const seconds = Math.ceil(delay / 1000);
     const wait = waitingForNetwork
