@@ -34,7 +34,7 @@ export function failureOutcome(
     const delay = retryDelay(unreachedTries ?? (headway ? 1 : job.attempts), failure.retryAfterMs, backoff);
     const seconds = Math.ceil(delay / 1000);
     const wait = waitingForNetwork
-      ? `Waiting for the network: retrying in ${seconds} s (not counted)`
+      ? `Waiting for the network: retrying in ${seconds} s`
       : `Retrying in ${seconds} s${headway ? '' : ` (attempt ${job.attempts} of ${job.maxAttempts})`}`;
     const attempts = waitingForNetwork ? { attempts: Math.max(0, job.attempts - 1) } : headway ? { attempts: 0 } : {};
     return {
