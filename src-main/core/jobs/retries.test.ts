@@ -105,6 +105,9 @@ describe('a download whose server cannot be reached (the network down)', () => {
       delays.push(waiting.notBefore! - t.clock.now());
       t.clock.advance(waiting.notBefore! - t.clock.now());
     }
+    expect(t.center.getWithLog(job!.id).log.at(-1)).toBe(
+      'its server could not be reached: not counted while the network is down',
+    );
     // The backoff's growth, up to its longest wait (60 s).
     expect(delays.slice(0, 4)).toEqual([850, 1700, 3400, 6800]);
     expect(delays.at(-1)).toBe(51_000);

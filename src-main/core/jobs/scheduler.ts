@@ -311,6 +311,8 @@ export class Scheduler {
     // A download allowed one attempt only is not retried for the network either.
     if (job.source === 'download' && failure.unreachable && job.maxAttempts > 1) {
       unreached = this.headway.unreachable(job.id, clock.now(), networkWaitMs);
+      if (unreached !== undefined)
+        registry.log(job.id, 'its server could not be reached: not counted while the network is down');
     } else {
       this.headway.reached(job.id);
     }
