@@ -3,7 +3,7 @@
  * HTTP status aria2 answers each with (checked against aria2c 1.36 in the tests).
  */
 
-import { cannotSave, toErrorShape } from '../../core/errors';
+import { cannotSave, isDamaged, toErrorShape } from '../../core/errors';
 
 export type RpcId = string | number | null;
 
@@ -51,8 +51,9 @@ export const invalidRequest = (id: RpcId = null) =>
 /** The error body of anything a method threw: ours as they are, the rest as code 1. */
 export function toErrorBody(error: unknown): RpcErrorBody {
   if (error instanceof Aria2Error) return { code: error.code, message: error.message };
-  // A database its disk cannot take more of: said as the core says it, with what to do.
-  if (cannotSave(error)) return { code: methodErrorCode, message: toErrorShape(error).message };
+  // A database its disk cannot take more of, or a damaged page of it: said as the core
+  // says it, with what to do.
+  if (cannotSave(error) || isDamaged(error)) return { code: methodErrorCode, message: toErrorShape(error).message };
   return { code: methodErrorCode, message: error instanceof Error ? error.message : String(error) };
 }
 

@@ -159,4 +159,12 @@ describe('a full disk under the database', () => {
       message: 'Haul could not save to its database: the disk that holds it is full. Free some space and try again.',
     });
   });
+
+  it('a damaged page likewise, with what to do', () => {
+    const damaged = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+    expect(toErrorBody(damaged)).toEqual({
+      code: 1,
+      message: expect.stringMatching(/^Part of Haul's database is damaged, so this could not be read\. Restart Haul/),
+    });
+  });
 });
