@@ -69,6 +69,26 @@ describe('origin metadata', () => {
     expect(recorder.starts).toBe(1);
   });
 
+  it('hands the tool the files of one turn in one write, with one mark', async () => {
+    dir = tempDir();
+    const setfattr = await findOnPath('setfattr');
+    expect(setfattr, 'setfattr on PATH').not.toBeNull();
+    // Keeps what the tool was given: each mark is one write's end.
+    const input = join(dir.path, 'input.log');
+    const tool = join(dir.path, 'setfattr-teed');
+    writeFileSync(tool, `#!/bin/sh\ntee '${input}' | '${setfattr}' "$@"\n`);
+    chmodSync(tool, 0o755);
+    const recorder = new OriginRecorder(tool);
+    const files = Array.from({ length: 6 }, (_, i) => join(dir!.path, `turn-${i}.bin`));
+    for (const file of files) writeFileSync(file, 'x');
+    await Promise.all(files.slice(0, 3).map((file, i) => recorder.record(file, `https://files.example/${i}`)));
+    for (const [i, file] of files.slice(3).entries()) await recorder.record(file, `https://files.example/${3 + i}`);
+    expect(files.map(originOf)).toEqual(files.map((_, i) => `https://files.example/${i}`));
+    const marks = readFileSync(input, 'utf8').match(/^# file: \/proc\/haul-origin-mark-/gmu) ?? [];
+    // The first three together, then the three awaited one by one.
+    expect(marks).toHaveLength(4);
+  });
+
   it('odd names get their own origin; a file gone or a link does not stop the others', async () => {
     dir = tempDir();
     const { recorder } = await countingRecorder(dir.path);
