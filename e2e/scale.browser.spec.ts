@@ -1,5 +1,5 @@
 import { expect, startHaul, test } from './fixtures';
-import { openApp, row, rpc, shoot } from './ui';
+import { goTo, openApp, row, rpc, shoot } from './ui';
 
 const jobCount = 10_000;
 const perSubmit = 2_000;
@@ -23,7 +23,9 @@ test('10,000 downloads: the DOM holds only the rows in view, and a progress even
       expect(answer.value.jobs).toHaveLength(perSubmit);
     }
     await openApp(page, server, { countRenders: true });
-    await expect(page.getByTestId('tab-all').locator('.count')).toHaveText(String(jobCount), { timeout: 30_000 });
+    await expect(page.getByTestId('tab-all').locator('.count')).toHaveText(jobCount.toLocaleString('en-US'), {
+      timeout: 30_000,
+    });
     await page.getByRole('combobox', { name: 'Sort by' }).selectOption({ label: 'Name' });
     await expect(row(page, 'file-00000.bin')).toBeVisible();
 
@@ -67,6 +69,11 @@ test('10,000 downloads: the DOM holds only the rows in view, and a progress even
     // The job panel lists a few and counts the rest.
     await expect(page.getByTestId('job-panel')).toContainText('more in Downloads');
     await shoot(page, 'downloads-10k');
+
+    // The Queues view counts them too, in grouped numbers.
+    await goTo(page, 'Queues');
+    const paused = page.getByTestId('queue-download').locator('.count-cell', { hasText: 'Paused' }).locator('dd');
+    await expect(paused).toHaveText(jobCount.toLocaleString('en-US'));
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');

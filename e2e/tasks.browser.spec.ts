@@ -254,3 +254,25 @@ test('the Queues view counts tasks; a panel full of tasks points to the Jobs vie
   await shoot(page, 'queues-tasks');
   for (const task of made) await rest(haul, `/v1/jobs/${task.id}/cancel`, {});
 });
+
+test('the Queues view reads its counts while a task reports progress ten times a second', async ({ page, haul }) => {
+  await openApp(page, haul);
+  const task = await rest(haul, '/v1/jobs', { name: 'Chatty task', type: 'chatty', start: true });
+  let reporting = true;
+  const reports = (async () => {
+    for (let progress = 1; reporting && progress < 600; progress += 1) {
+      await rest(haul, `/v1/jobs/${task.id}/progress`, { progress: progress % 100 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  try {
+    await goTo(page, 'Queues');
+    // Read within a second or so, not once the task falls quiet (it once never was).
+    const running = page.getByTestId('queue-task').locator('.count-cell', { hasText: 'Running' }).locator('dd');
+    await expect(running).toHaveText('1', { timeout: 5_000 });
+  } finally {
+    reporting = false;
+    await reports;
+    await rest(haul, `/v1/jobs/${task.id}/cancel`, {});
+  }
+});

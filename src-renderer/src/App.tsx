@@ -10,6 +10,7 @@ import { StartupNotices } from './components/StartupNotices';
 import { useDropZone } from './hooks/use-drop-zone';
 import { useShortcuts } from './hooks/use-shortcuts';
 import { useTheme } from './hooks/use-theme';
+import { compactCount, formatCount } from './lib/format';
 import type { View } from './store';
 import { useStore } from './store/instance';
 import { AboutView } from './views/AboutView';
@@ -43,7 +44,13 @@ function ActiveCount({ of }: { of: 'downloads' | 'jobs' }) {
     }
     return n;
   });
-  return active > 0 ? <span className="nav-count">{active}</span> : null;
+  if (active === 0) return null;
+  // Compact, so five digits still fit beside the view's name; the whole number on hover.
+  return (
+    <span className="nav-count" title={`${formatCount(active)} active`}>
+      {compactCount(active)}
+    </span>
+  );
 }
 
 export function App() {

@@ -1,4 +1,4 @@
-import { useState, type DragEvent } from 'react';
+import { Fragment, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { urlsFromDataTransfer } from '../lib/extract-urls';
 import { isFinished } from '../lib/job-display';
@@ -42,6 +42,14 @@ function selectHidden(s: State): { downloads: number; jobs: number } {
   return hidden;
 }
 
+/** Is anything in the panel finished, so that "Clear finished" has something to clear? */
+function selectAnyFinished(s: State): boolean {
+  return selectPanelIds(s).some((id) => {
+    const job = liveJob(s, id);
+    return job !== undefined && isFinished(job.status);
+  });
+}
+
 function selectSummary(s: State): PanelCounts {
   return panelCounts(selectPanelIds(s).map((id) => liveJob(s, id)!));
 }
@@ -55,6 +63,7 @@ export function JobPanel() {
   const more = useStore(useShallow(selectHidden));
   const setView = useStore((s) => s.setView);
   const summary = useStore(useShallow(selectSummary));
+  const anyFinished = useStore(selectAnyFinished);
   const collapsed = useStore((s) => s.panelCollapsed);
   const setCollapsed = useStore((s) => s.setPanelCollapsed);
   const dismiss = useStore((s) => s.dismiss);
@@ -84,7 +93,7 @@ export function JobPanel() {
     const s = useStore.getState();
     return selectPanelIds(s).filter((id) => {
       const job = liveJob(s, id);
-      return job && isFinished(job.status);
+      return job !== undefined && isFinished(job.status);
     });
   };
 
@@ -122,8 +131,15 @@ export function JobPanel() {
     >
       <header className="panel-header">
         <h2>Jobs</h2>
-        <span className="muted panel-summary">{label}</span>
-        {ids.length > 0 && (
+        <span className="muted panel-summary">
+          {label.split(' · ').map((part, i) => (
+            <Fragment key={i}>
+              {i > 0 && ' · '}
+              <span>{part}</span>
+            </Fragment>
+          ))}
+        </span>
+        {anyFinished && (
           <button type="button" className="text-button" onClick={() => dismiss(finishedIds())}>
             Clear finished
           </button>

@@ -123,4 +123,15 @@ describe("the panel's summary line", () => {
     expect(summary([downloadJob({ status: 'completed' }), downloadJob({ status: 'cancelled' })])).toBe('All done');
     expect(summary([])).toBe('No jobs');
   });
+
+  it('tells the downloads that wait for a slot from those that run, in grouped numbers', () => {
+    const batch = [
+      ...Array.from({ length: 3 }, () => downloadJob({ status: 'downloading' })),
+      ...Array.from({ length: 9997 }, () => downloadJob({ status: 'pending' })),
+    ];
+    expect(summary(batch)).toBe('3 running · 9,997 queued · 0%');
+    expect(summary([downloadJob({ status: 'pending' }), downloadJob({ status: 'paused' })])).toBe(
+      '1 queued · 0% · 1 paused',
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import type { DownloadJob, Job } from '../../../src-common/contract';
+import { formatCount } from '../lib/format';
 import { isFinished } from '../lib/job-display';
 
 /** Finished jobs that leave the panel by themselves; a failure waits for the user. */
@@ -89,7 +90,10 @@ export function overallProgress(jobs: readonly Job[]): number {
 
 /** What the panel's header (and the collapsed pill) counts. */
 export interface PanelCounts {
+  /** Running or waiting (the percentage is theirs). */
   active: number;
+  /** Of those, waiting for a slot: a batch of 10,000 is not 10,000 transfers. */
+  queued: number;
   paused: number;
   /** Failed (a task's timeout too) and not dismissed: they wait for the user's retry or dismissal. */
   failed: number;
@@ -99,6 +103,7 @@ export interface PanelCounts {
 export function panelCounts(jobs: readonly Job[]): PanelCounts {
   return {
     active: jobs.filter(isRunning).length,
+    queued: jobs.filter((j) => j.status === 'pending').length,
     paused: jobs.filter((j) => j.status === 'paused').length,
     failed: jobs.filter((j) => j.status === 'failed' || j.status === 'timeout').length,
     percent: Math.floor(overallProgress(jobs)),
@@ -109,11 +114,13 @@ export function panelCounts(jobs: readonly Job[]): PanelCounts {
  * The header's one line: what runs and how far, what is paused, what failed. "All done"
  * only when nothing in the panel waits for anything, a failure included.
  */
-export function panelSummary({ active, paused, failed, percent }: PanelCounts, any: boolean): string {
+export function panelSummary({ active, queued, paused, failed, percent }: PanelCounts, any: boolean): string {
   const parts = [];
-  if (active > 0) parts.push(`${active} running · ${percent}%`);
-  if (paused > 0) parts.push(`${paused} paused`);
-  if (failed > 0) parts.push(`${failed} failed`);
+  if (active > queued) parts.push(`${formatCount(active - queued)} running`);
+  if (queued > 0) parts.push(`${formatCount(queued)} queued`);
+  if (active > 0) parts.push(`${percent}%`);
+  if (paused > 0) parts.push(`${formatCount(paused)} paused`);
+  if (failed > 0) parts.push(`${formatCount(failed)} failed`);
   if (parts.length > 0) return parts.join(' · ');
   return any ? 'All done' : 'No jobs';
 }

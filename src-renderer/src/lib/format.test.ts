@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatEta, formatPercent, formatSpeed, formatTransfer } from './format';
+import { compactCount, formatBytes, formatEta, formatPercent, formatSpeed, formatTransfer } from './format';
 
 describe('formatting', () => {
   it('formats sizes in binary units', () => {
@@ -35,5 +35,21 @@ describe('formatting', () => {
     expect(formatTransfer({ receivedBytes: 3 * mb, totalBytes: null, speed: 2 * mb, eta: null })).toBe(
       '3.0 MB · 2.0 MB/s',
     );
+  });
+
+  it('shortens a count for a badge without ever rounding it up', () => {
+    expect([0, 7, 999, 1000, 1250, 9999, 10_000, 99_999, 999_999, 1_500_000, 25_000_000].map(compactCount)).toEqual([
+      '0',
+      '7',
+      '999',
+      '1k',
+      '1.2k',
+      '9.9k',
+      '10k',
+      '99k',
+      '999k',
+      '1.5M',
+      '25M',
+    ]);
   });
 });

@@ -8,6 +8,22 @@ export function formatSpeed(bytesPerSecond: number): string {
   return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '—';
 }
 
+/** A count as people read it, grouped: "9,997". */
+export function formatCount(count: number): string {
+  return count.toLocaleString();
+}
+
+/**
+ * A count for a small badge: "999", "1.2k", "10k", "2.5M". Never rounded up: 9,999 is
+ * "9.9k", so a badge never claims more than there is.
+ */
+export function compactCount(count: number): string {
+  if (count < 1000) return String(count);
+  const [unit, size] = count < 1_000_000 ? ['k', 1000] : ['M', 1_000_000];
+  const scaled = count / size;
+  return scaled < 10 ? `${Math.floor(scaled * 10) / 10}${unit}` : `${Math.floor(scaled)}${unit}`;
+}
+
 /** Seconds left -> "2h 05m", "3m 07s", "12s". */
 export function formatEta(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';

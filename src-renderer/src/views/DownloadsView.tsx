@@ -1,3 +1,4 @@
+import { formatCount } from '../lib/format';
 import { useStore } from '../store/instance';
 import { emptyTable, memoizeLast, statusTabs, tabCounts } from '../store/table-query';
 import { DownloadsTable } from './downloads/DownloadsTable';
@@ -63,7 +64,7 @@ export function DownloadsView() {
               data-testid={`tab-${t.id}`}
             >
               {t.label}
-              <span className="count">{tabCount[t.id]}</span>
+              <span className="count">{formatCount(tabCount[t.id])}</span>
             </button>
           ))}
         </div>

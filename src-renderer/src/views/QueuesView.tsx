@@ -1,9 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CommandOutput, ErrorShape } from '../../../src-common/contract';
+import { formatCount } from '../lib/format';
 import { statusLabels } from '../lib/job-display';
 import { useStore } from '../store/instance';
 
 type Queues = CommandOutput<'jobs.queues'>['queues'];
+
+/** The least time between two reads of the counts. */
+const readGapMs = 1000;
 
 const queueTitles = { download: 'Downloads', plugin: 'Plugin jobs', task: 'Tasks' } as const;
 
@@ -19,23 +23,41 @@ export function QueuesView() {
   const slots = useStore((s) => s.settings);
   const [queues, setQueues] = useState<Queues>();
   const [error, setError] = useState<ErrorShape>();
+  // A read at most once a second however often the jobs change: waiting for a quiet
+  // moment instead never read at all while downloads made progress.
+  const reads = useRef({ timer: undefined as ReturnType<typeof setTimeout> | undefined, last: 0, sent: 0, shown: 0 });
 
   useEffect(() => {
-    let current = true;
-    const timer = setTimeout(() => {
-      void client.invoke('jobs.queues', {}).then((answer) => {
-        if (!current) return;
-        if (answer.ok) {
-          setQueues(answer.value.queues);
-          setError(undefined);
-        } else setError(answer.error);
-      });
-    }, 300);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
+    const at = reads.current;
+    if (at.timer !== undefined) return; // the read already due will see this change
+    at.timer = setTimeout(
+      () => {
+        at.timer = undefined;
+        at.last = Date.now();
+        const sent = ++at.sent;
+        void client.invoke('jobs.queues', {}).then((answer) => {
+          // An answer older than the one shown is dropped; a newer one is shown even if
+          // another read has started since.
+          if (sent < at.shown) return;
+          at.shown = sent;
+          if (answer.ok) {
+            setQueues(answer.value.queues);
+            setError(undefined);
+          } else setError(answer.error);
+        });
+      },
+      Math.max(0, at.last + readGapMs - Date.now()),
+    );
   }, [client, downloads, actions, tasks]);
+  useEffect(() => {
+    const at = reads.current;
+    at.shown = at.sent; // (again) mounted: the next answer is shown
+    return () => {
+      clearTimeout(at.timer);
+      at.timer = undefined;
+      at.shown = Number.POSITIVE_INFINITY; // unmounted: no answer is shown
+    };
+  }, []);
 
   return (
     <section className="view" aria-labelledby="queues-title">
@@ -62,14 +84,14 @@ export function QueuesView() {
             <div key={queue.name} className="card queue-card" data-testid={`queue-${queue.name}`}>
               <h2>{queueTitles[queue.name]}</h2>
               <p className="muted">
-                {total} job{total === 1 ? '' : 's'}
+                {formatCount(total)} job{total === 1 ? '' : 's'}
                 {limit ? ` · ${limit} at once` : ''}
               </p>
               <dl className="counts">
                 {entries.map(([status, count]) => (
                   <div key={status} className={`count-cell${count === 0 ? ' zero' : ''}`}>
                     <dt>{statusLabels[status as keyof typeof statusLabels] ?? status}</dt>
-                    <dd>{count}</dd>
+                    <dd>{formatCount(count)}</dd>
                   </div>
                 ))}
               </dl>
