@@ -10,6 +10,7 @@ import { DownloadListInput, DownloadListOutput } from './download-list';
 import { ActionResult, PluginAction, PluginInfo, PluginNotification, PluginSettingValues } from './plugins';
 import { PluginJob } from './jobs';
 import { JobTypesOutput } from './job-types';
+import { ErrorShape } from './errors';
 import { taskCommands } from './tasks';
 
 export const NoInput = z.object({}).strict();
@@ -87,6 +88,21 @@ export const commands = {
   'jobs.remove': {
     input: JobId.extend({ deleteFile: z.boolean().optional() }).strict(),
     output: z.object({ removed: z.literal(true) }),
+  },
+  /**
+   * One of those commands for each of up to 1000 jobs (a selection in the UI), in order:
+   * what was refused, with why; the rest was done.
+   */
+  'jobs.each': {
+    input: z
+      .object({
+        command: z.enum(['jobs.pause', 'jobs.resume', 'jobs.retry', 'jobs.cancel', 'jobs.remove']),
+        ids: z.array(JobId.shape.id).min(1).max(1000),
+        /** For jobs.remove. */
+        deleteFile: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({ refused: z.array(z.object({ id: z.string(), error: ErrorShape })) }),
   },
   'jobs.move': {
     input: JobId.extend({ to: z.enum(['top', 'up', 'down', 'bottom']) }).strict(),

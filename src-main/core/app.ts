@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import type { AppInfo, Envelope, Settings, Snapshot } from '../../src-common/contract';
+import type { AppInfo, Envelope, ErrorShape, Settings, Snapshot } from '../../src-common/contract';
 import { systemClock, type Clock } from './clock';
 import { loadOrCreateToken, regenerateToken } from './api-token';
 import { dispatch, type CommandHandlers } from './dispatch';
-import { damagedAdvice, HaulError, isDamaged } from './errors';
+import { damagedAdvice, HaulError, isDamaged, toErrorShape } from './errors';
 import type { Subscription } from './jobs/event-hub';
 
 export type { SequencedEvent, Subscription } from './jobs/event-hub';
@@ -56,6 +56,9 @@ export interface CoreOptions {
   /** Test hooks of the plugin host: shorter limits, another worker entry. */
   plugins?: Pick<PluginHostOptions, 'limits' | 'workerFile'>;
 }
+
+/** Jobs of one `jobs.each` between two turns of the event loop. */
+const eachBatch = 50;
 
 /** The job event stream: subscribe first, then the first event is an `init` snapshot. */
 export interface CoreEvents {
@@ -223,6 +226,19 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
       // Its file deleted, the library entry would point at nothing.
       if (resourceId != null) library.forget(resourceId);
       return { removed: true as const };
+    },
+    'jobs.each': async ({ command, ids, deleteFile }) => {
+      const refused: { id: string; error: ErrorShape }[] = [];
+      for (const [i, id] of ids.entries()) {
+        // A turn of the event loop between batches: downloads and the API go on meanwhile.
+        if (i > 0 && i % eachBatch === 0) await new Promise((resolve) => setImmediate(resolve));
+        try {
+          await (command === 'jobs.remove' ? commands['jobs.remove']({ id, deleteFile }) : commands[command]({ id }));
+        } catch (error) {
+          refused.push({ id, error: toErrorShape(error) });
+        }
+      }
+      return { refused };
     },
     'jobs.move': ({ id, to }) => ({ order: jobs.move(id, to) }),
     'jobs.setSpeedLimit': ({ id, speedLimit }) => jobs.setSpeedLimit(id, speedLimit),

@@ -11,8 +11,9 @@ import { useDropZone } from './hooks/use-drop-zone';
 import { useShortcuts } from './hooks/use-shortcuts';
 import { useTheme } from './hooks/use-theme';
 import { compactCount, formatCount } from './lib/format';
-import type { View } from './store';
+import type { State, View } from './store';
 import { useStore } from './store/instance';
+import { memoizeLast } from './store/table-query';
 import { AboutView } from './views/AboutView';
 import { DownloadsView } from './views/DownloadsView';
 import { JobsView } from './views/jobs/JobsView';
@@ -31,19 +32,26 @@ const views: { id: View; label: string; icon: IconName }[] = [
   { id: 'about', label: 'About', icon: 'about' },
 ];
 
-function ActiveCount({ of }: { of: 'downloads' | 'jobs' }) {
-  const active = useStore((s) => {
+/** The jobs of a view still to run or running; counted again only when a job record changed. */
+const activeCounts = {
+  downloads: memoizeLast((downloads: State['downloads']) => {
     let n = 0;
-    if (of === 'downloads') {
-      for (const job of Object.values(s.downloads))
-        if (job.status === 'downloading' || job.status === 'pending') n += 1;
-    } else {
-      for (const job of [...Object.values(s.tasks), ...Object.values(s.actions)]) {
-        if (job.status === 'running' || job.status === 'pending') n += 1;
-      }
+    for (const job of Object.values(downloads)) if (job.status === 'downloading' || job.status === 'pending') n += 1;
+    return n;
+  }),
+  jobs: memoizeLast((tasks: State['tasks'], actions: State['actions']) => {
+    let n = 0;
+    for (const job of [...Object.values(tasks), ...Object.values(actions)]) {
+      if (job.status === 'running' || job.status === 'pending') n += 1;
     }
     return n;
-  });
+  }),
+};
+
+function ActiveCount({ of }: { of: 'downloads' | 'jobs' }) {
+  const active = useStore((s) =>
+    of === 'downloads' ? activeCounts.downloads(s.downloads) : activeCounts.jobs(s.tasks, s.actions),
+  );
   if (active === 0) return null;
   // Compact, so five digits still fit beside the view's name; the whole number on hover.
   return (

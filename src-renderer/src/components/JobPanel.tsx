@@ -1,12 +1,13 @@
 import { Fragment, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { urlsFromDataTransfer } from '../lib/extract-urls';
+import type { Job } from '../../../src-common/contract';
 import { isFinished } from '../lib/job-display';
 import { useStore } from '../store/instance';
 import type { State } from '../store';
 import { Icon } from './Icon';
 import { JobPanelItem } from './JobPanelItem';
-import { capPanelIds, hiddenCounts, panelCounts, panelJobIds, panelSummary, type PanelCounts } from './panel-jobs';
+import { capPanelIds, hiddenCounts, panelCounts, panelJobIds, panelSummary } from './panel-jobs';
 
 let memo: { d: unknown; a: unknown; t: unknown; x: unknown; ids: string[] } | undefined;
 /** Recomputed only when a job record or the dismissed set changes. */
@@ -42,17 +43,26 @@ function selectHidden(s: State): { downloads: number; jobs: number } {
   return hidden;
 }
 
-/** Is anything in the panel finished, so that "Clear finished" has something to clear? */
-function selectAnyFinished(s: State): boolean {
-  return selectPanelIds(s).some((id) => {
-    const job = liveJob(s, id);
-    return job !== undefined && isFinished(job.status);
-  });
+/**
+ * A selector over every job in the panel, computed again only when the panel's list or a
+ * job record changed, not at every change of the store (a notice, a page of the table):
+ * with ten thousand jobs each walk costs a frame's share.
+ */
+function overPanelJobs<R>(compute: (jobs: Job[]) => R): (s: State) => R {
+  let last: { ids: string[]; d: unknown; a: unknown; t: unknown; value: R } | undefined;
+  return (s) => {
+    const ids = selectPanelIds(s);
+    if (last?.ids === ids && last.d === s.downloads && last.a === s.actions && last.t === s.tasks) return last.value;
+    const value = compute(ids.map((id) => liveJob(s, id)!));
+    last = { ids, d: s.downloads, a: s.actions, t: s.tasks, value };
+    return value;
+  };
 }
 
-function selectSummary(s: State): PanelCounts {
-  return panelCounts(selectPanelIds(s).map((id) => liveJob(s, id)!));
-}
+/** Is anything in the panel finished, so that "Clear finished" has something to clear? */
+const selectAnyFinished = overPanelJobs((jobs) => jobs.some((job) => isFinished(job.status)));
+
+const selectSummary = overPanelJobs(panelCounts);
 
 /**
  * The live job panel, bottom-right (job-queue API). Fixed-positioned so it never moves the page;

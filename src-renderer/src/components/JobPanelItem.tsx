@@ -34,8 +34,8 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
     detail = job.source === 'download' && done ? formatBytes(job.totalBytes ?? job.receivedBytes) : job.message;
   } else if (job.status === 'downloading') detail = formatTransfer(job);
   else detail = job.message && job.message !== statusLabels[job.status] ? job.message : '';
-  // A task's message is often its status word: "Running · Running" says nothing twice.
-  if (job.source === 'task' && detail === statusLabels[job.status]) detail = '';
+  // A message is often the status word itself: "Cancelled · Cancelled" says nothing twice.
+  if (detail === statusLabels[job.status]) detail = '';
 
   return (
     <li className={`panel-item status-${job.status}`} data-testid={`panel-job-${id}`} data-status={job.status}>

@@ -8,9 +8,11 @@ export function formatSpeed(bytesPerSecond: number): string {
   return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '—';
 }
 
-/** A count as people read it, grouped: "9,997". */
+const counts = new Intl.NumberFormat();
+
+/** A count as people read it, grouped: "9,997". One formatter: `toLocaleString` makes one a call. */
 export function formatCount(count: number): string {
-  return count.toLocaleString();
+  return counts.format(count);
 }
 
 /**

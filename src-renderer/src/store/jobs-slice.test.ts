@@ -67,6 +67,34 @@ describe('jobs slice', () => {
     ]);
   });
 
+  it('sends a large selection as jobs.each, a thousand a call, and sums many refusals up in one notice', async () => {
+    const fake = fakeClient((_command, input) => {
+      const { ids } = input as { ids: string[] };
+      const refused = ids
+        .filter((id) => id.endsWith('7'))
+        .map((id) => ({ id, error: { kind: 'conflict', message: 'the download is completed' } }));
+      return { ok: true, value: { refused } };
+    });
+    const store = createStore(fake.client);
+    store.getState().connect();
+    const ids = Array.from({ length: 2500 }, (_, i) => `job${String(i).padStart(5, '0')}`);
+    fake.emit({
+      event: 'init',
+      data: { jobs: [downloadJob({ id: ids[7]!, fileName: 'seven.iso' })], actionJobs: [], tasks: [] },
+    });
+    await settle();
+    await store.getState().runJobCommand('jobs.cancel', ids);
+    expect(fake.calls.map(([command, input]) => [command, (input as { ids: string[] }).ids.length])).toEqual([
+      ['jobs.each', 1000],
+      ['jobs.each', 1000],
+      ['jobs.each', 500],
+    ]);
+    expect(fake.calls.flatMap(([, input]) => (input as { ids: string[] }).ids)).toEqual(ids);
+    expect(store.getState().notices.map((n) => n.message)).toEqual([
+      'Could not cancel 250 jobs (seven.iso and 249 more): the download is completed',
+    ]);
+  });
+
   it('pauses what can pause and resumes what is paused', async () => {
     const fake = fakeClient(() => ({ ok: true, value: {} }));
     const store = createStore(fake.client);

@@ -1,5 +1,13 @@
-import type { CommandOutput, DownloadJob, Envelope, JobEvent, SubmitInput } from '../../../src-common/contract';
+import type {
+  CommandOutput,
+  DownloadJob,
+  Envelope,
+  ErrorShape,
+  JobEvent,
+  SubmitInput,
+} from '../../../src-common/contract';
 import type { StreamStatus } from '../api/event-stream';
+import { eachLimited } from '../lib/each-limited';
 import { allowedActions, jobTitle } from '../lib/job-display';
 import { applyJobEvents, emptyJobs, type JobsState } from './jobs-reducer';
 import type { SortKey } from './table-query';
@@ -34,6 +42,42 @@ export interface JobsSlice extends JobsState {
   resync(): Promise<void>;
   submit(input: SubmitInput): Promise<Envelope<CommandOutput<'downloads.submit'>>>;
   runBulk(command: 'jobs.pauseAll' | 'jobs.resumeAll' | 'jobs.clearCompleted'): Promise<void>;
+}
+
+/**
+ * Commands of one selection in flight at once. The browser keeps six connections to
+ * Haul's address; a few more queue in it, thousands exhaust it.
+ */
+const commandsInFlight = 8;
+
+/** Jobs in one `jobs.each` (its most). */
+const jobsPerCall = 1000;
+
+/**
+ * `command` for each of `ids`: what each was refused with, in their order (undefined:
+ * done). Several go as `jobs.each`, a thousand a call: a request each cost the page
+ * several milliseconds, and ten thousand of them a minute and a half.
+ */
+async function forEachJob(
+  client: State['client'],
+  command: JobCommand | 'jobs.remove',
+  ids: readonly string[],
+  deleteFile?: boolean,
+): Promise<(ErrorShape | undefined)[]> {
+  if (command === 'jobs.suspend' || ids.length === 1) {
+    return eachLimited(ids, commandsInFlight, async (id) => {
+      const answer = await client.invoke(command, command === 'jobs.remove' ? { id, deleteFile } : { id });
+      return answer.ok ? undefined : answer.error;
+    });
+  }
+  const errors: (ErrorShape | undefined)[] = [];
+  for (let first = 0; first < ids.length; first += jobsPerCall) {
+    const part = ids.slice(first, first + jobsPerCall);
+    const answer = await client.invoke('jobs.each', { command, ids: part, ...(deleteFile ? { deleteFile } : {}) });
+    const refused = answer.ok ? new Map(answer.value.refused.map((r) => [r.id, r.error])) : undefined;
+    for (const id of part) errors.push(answer.ok ? refused!.get(id) : answer.error);
+  }
+  return errors;
 }
 
 /** Runs the next frame, or soon when the page is hidden and frames do not come. */
@@ -126,13 +170,8 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
       );
     },
     async runJobCommand(command, ids) {
-      const { client, reportError } = get();
-      await Promise.all(
-        ids.map(async (id) => {
-          const answer = await client.invoke(command, { id });
-          if (!answer.ok) reportError(`Could not ${verbs[command]} ${titleOf(get(), id)}`, answer.error);
-        }),
-      );
+      const errors = await forEachJob(get().client, command, ids);
+      reportRefusals(get(), verbs[command], ids, errors);
     },
     async togglePause(ids) {
       const { runJobCommand } = get();
@@ -142,18 +181,10 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
       await Promise.all([runJobCommand('jobs.pause', pause), runJobCommand('jobs.resume', resume)]);
     },
     async removeJobs(ids, deleteFile) {
-      const { client, reportError } = get();
-      await Promise.all(
-        ids.map(async (id) => {
-          const live = get().downloads[id] !== undefined;
-          if (live) removing.add(id);
-          const answer = await client.invoke('jobs.remove', { id, deleteFile });
-          if (!answer.ok) {
-            removing.delete(id);
-            return reportError(`Could not remove ${titleOf(get(), id)}`, answer.error);
-          }
-        }),
-      );
+      for (const id of ids) if (get().downloads[id] !== undefined) removing.add(id);
+      const errors = await forEachJob(get().client, 'jobs.remove', ids, deleteFile);
+      ids.forEach((id, i) => errors[i] && removing.delete(id));
+      reportRefusals(get(), 'remove', ids, errors);
       get().refreshTable('now');
       const gone = new Set(ids);
       set({ selection: get().selection.filter((id) => !gone.has(id)) });
@@ -173,6 +204,34 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
     },
   };
 };
+
+/** Up to this many refusals of one command get a notice each. */
+const refusalsNamed = 3;
+
+/**
+ * What a command on a selection could not do: a few refusals a notice each, naming the
+ * job; more in one notice that says how many, names the first and gives its reason (a
+ * notice a job would bury the window).
+ */
+function reportRefusals(
+  s: State,
+  verb: string,
+  ids: readonly string[],
+  errors: readonly (ErrorShape | undefined)[],
+): void {
+  const refused = ids.flatMap((id, i) => (errors[i] ? [{ id, error: errors[i] }] : []));
+  const [first] = refused;
+  if (!first) return;
+  if (refused.length <= refusalsNamed) {
+    for (const { id, error } of refused) s.reportError(`Could not ${verb} ${titleOf(s, id)}`, error);
+    return;
+  }
+  const others = refused.length - 1;
+  s.reportError(
+    `Could not ${verb} ${refused.length.toLocaleString()} jobs (${titleOf(s, first.id)} and ${others.toLocaleString()} more)`,
+    first.error,
+  );
+}
 
 /** A job as the user knows it, for a message: its name, or its id when it is not at hand. */
 function titleOf(s: Pick<State, 'downloads' | 'tableRows' | 'actions' | 'tasks'>, id: string): string {

@@ -37,6 +37,11 @@ function fakeCore(stored: DownloadJob[]) {
         stored = stored.filter((job) => job.id !== input.id);
         return { ok: true, value: { removed: true } };
       }
+      if (command === 'jobs.each') {
+        const { ids } = input as unknown as { ids: string[] };
+        stored = stored.filter((job) => !ids.includes(job.id));
+        return { ok: true, value: { refused: [] } };
+      }
       return { ok: true, value: {} };
     }) as HaulClient['invoke'],
     subscribe: (l) => ((listener = l), () => (listener = undefined)),
