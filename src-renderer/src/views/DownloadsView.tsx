@@ -2,7 +2,7 @@ import { formatCount } from '../lib/format';
 import { useStore } from '../store/instance';
 import { emptyTable, memoizeLast, statusTabs, tabCounts } from '../store/table-query';
 import { DownloadsTable } from './downloads/DownloadsTable';
-import { DownloadsToolbar, TableFilters } from './downloads/DownloadsToolbar';
+import { DownloadsToolbar, SelectionCount, TableFilters } from './downloads/DownloadsToolbar';
 import { RowMenu } from './downloads/RowMenu';
 import { TableFoot } from './downloads/TableFoot';
 
@@ -50,6 +50,7 @@ export function DownloadsView() {
             Lost the connection to Haul{streamMessage ? `: ${streamMessage}` : ''}. Reconnecting…
           </p>
         )}
+        <SelectionCount />
       </div>
       <div className="tabs-row">
         <div className="tabs" role="tablist" aria-label="Filter by status">

@@ -1,4 +1,5 @@
 import { Icon, type IconName } from '../../components/Icon';
+import { formatCount } from '../../lib/format';
 import { useStore } from '../../store/instance';
 import type { SortKey } from '../../store/table-query';
 import {
@@ -150,5 +151,15 @@ export function DownloadsToolbar() {
         ))}
       </div>
     </div>
+  );
+}
+
+/** How many rows the actions apply to, once more than one is selected (Ctrl+A takes thousands). */
+export function SelectionCount() {
+  const count = useStore((s) => s.selection.length);
+  return (
+    <span className="selection-count muted" role="status" data-testid="selection-count">
+      {count > 1 ? `${formatCount(count)} selected` : ''}
+    </span>
   );
 }
