@@ -11,6 +11,7 @@ import {
 import { useStore } from '../store/instance';
 import { Modal } from './Modal';
 import { UrlLines } from './UrlLines';
+import { formatCount } from '../lib/format';
 
 export function AddDialog() {
   const draft = useStore((s) => s.addDraft);
@@ -60,7 +61,7 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
     }
     const count = answer.value.jobs.length;
     if (answer.value.invalid.length === 0) {
-      notify('info', `Added ${count} download${count === 1 ? '' : 's'}.`);
+      notify('info', `Added ${formatCount(count)} download${count === 1 ? '' : 's'}.`);
       return closeAdd();
     }
     const rest = keepRejectedLines(fields.urls, answer.value.invalid);

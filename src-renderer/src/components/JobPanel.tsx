@@ -8,6 +8,7 @@ import type { State } from '../store';
 import { Icon } from './Icon';
 import { JobPanelItem } from './JobPanelItem';
 import { capPanelIds, hiddenCounts, panelCounts, panelJobIds, panelSummary } from './panel-jobs';
+import { formatCount } from '../lib/format';
 
 let memo: { d: unknown; a: unknown; t: unknown; x: unknown; ids: string[] } | undefined;
 /** Recomputed only when a job record or the dismissed set changes. */
@@ -97,7 +98,8 @@ export function JobPanel() {
     if (urls.length === 0) return notify('error', 'Nothing to download: the drop held no http(s) links.');
     const answer = await submit({ url: urls.join('\n') });
     if (!answer.ok) return reportError('Could not add the dropped links', answer.error);
-    notify('info', `Added ${answer.value.jobs.length} download${answer.value.jobs.length === 1 ? '' : 's'}.`);
+    const added = answer.value.jobs.length;
+    notify('info', `Added ${formatCount(added)} download${added === 1 ? '' : 's'}.`);
   };
   const finishedIds = () => {
     const s = useStore.getState();
@@ -177,12 +179,12 @@ export function JobPanel() {
       )}
       {more.downloads > 0 && (
         <button type="button" className="text-button panel-more" onClick={() => setView('downloads')}>
-          {more.downloads.toLocaleString()} more in Downloads
+          {formatCount(more.downloads)} more in Downloads
         </button>
       )}
       {more.jobs > 0 && (
         <button type="button" className="text-button panel-more" onClick={() => setView('jobs')}>
-          {more.jobs.toLocaleString()} more in Jobs
+          {formatCount(more.jobs)} more in Jobs
         </button>
       )}
       {dropping && ids.length > 0 && <div className="panel-drop-hint">Drop to download at once</div>}

@@ -2,6 +2,7 @@ import { downloadName } from '../lib/job-display';
 import { downloadOf } from '../store/table-slice';
 import { useStore } from '../store/instance';
 import { ConfirmRemove } from './ConfirmRemove';
+import { formatCount } from '../lib/format';
 
 /** Asks before removing: which downloads, and whether their files go too. */
 export function RemoveDialog() {
@@ -14,7 +15,7 @@ function RemoveForm({ ids }: { ids: string[] }) {
   const askRemove = useStore((s) => s.askRemove);
   const removeJobs = useStore((s) => s.removeJobs);
   const first = useStore((s) => downloadOf(s, ids[0]!));
-  const what = ids.length === 1 && first ? `“${downloadName(first)}”` : `${ids.length} downloads`;
+  const what = ids.length === 1 && first ? `“${downloadName(first)}”` : `${formatCount(ids.length)} downloads`;
   return (
     <ConfirmRemove
       title={`Remove ${what}?`}
