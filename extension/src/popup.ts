@@ -5,15 +5,14 @@ import { downloadName } from '../../src-common/names';
 import { lastStatus } from './badge';
 import { jobAction, type JobAction } from './haul-api';
 import { openJobStream } from './job-stream';
+import { popupList } from './popup-list';
 import { loadOptions } from './options-store';
 
 const list = document.getElementById('jobs') as HTMLUListElement;
 const empty = document.getElementById('empty') as HTMLParagraphElement;
 const streamStatus = document.getElementById('stream-status') as HTMLSpanElement;
 const note = document.getElementById('last-status') as HTMLParagraphElement;
-
-const finished = new Set(['completed', 'failed', 'cancelled']);
-const shownFinished = 5;
+const more = document.getElementById('more') as HTMLParagraphElement;
 
 function bytes(n: number | null): string {
   if (n === null || n < 0) return '?';
@@ -25,14 +24,6 @@ function bytes(n: number | null): string {
     unit += 1;
   }
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
-/** Active first (newest first), then the last few finished ones. */
-function ordered(jobs: DownloadJob[]): DownloadJob[] {
-  const newest = (a: DownloadJob, b: DownloadJob) => b.createdAt - a.createdAt;
-  const active = jobs.filter((j) => !finished.has(j.status)).sort(newest);
-  const done = jobs.filter((j) => finished.has(j.status)).sort(newest);
-  return [...active, ...done.slice(0, shownFinished)];
 }
 
 function actionsOf(job: DownloadJob): JobAction[] {
@@ -99,9 +90,11 @@ async function main(): Promise<void> {
   };
   openJobStream(options, {
     onJobs(jobs) {
-      const shown = ordered(jobs);
+      const { shown, more: left } = popupList(jobs);
       list.replaceChildren(...shown.map((job) => row(job, run)));
       empty.hidden = shown.length > 0;
+      more.hidden = left === 0;
+      more.textContent = `and ${left.toLocaleString()} more in Haul`;
     },
     onStatus(state, message) {
       streamStatus.textContent = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Haul offline';
