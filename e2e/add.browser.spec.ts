@@ -78,3 +78,36 @@ test('a bad line is marked inline by its number while the good ones are added', 
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toBeHidden();
 });
+
+test('ten thousand pasted links: the box keeps its size, each number beside its line', async ({
+  page,
+  haul,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: haul.url });
+  await openApp(page, haul);
+  const links = Array.from({ length: 10_000 }, (_, i) => `http://127.0.0.1:9/many/file-${i}.bin`);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), links.join('\n'));
+  await page.getByRole('heading', { name: 'Downloads', exact: true }).click();
+  await page.keyboard.press('ControlOrMeta+V');
+  const dialog = page.getByRole('dialog', { name: 'Add downloads' });
+  const box = dialog.getByRole('textbox', { name: 'Links, one per line' });
+  await expect(box).toHaveValue(links.join('\n'));
+  // The button is on screen: the line numbers once made the box ten thousand rows tall.
+  await expect(dialog.getByRole('button', { name: 'Add 10,000 downloads' })).toBeInViewport();
+  const gutter = dialog.locator('.gutter');
+  expect((await gutter.boundingBox())!.height).toBe((await box.boundingBox())!.height);
+  // At the end of the text, the gutter scrolled with it and shows the last number.
+  await box.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+  const apart = () =>
+    dialog.evaluate((element) => {
+      const [numbers, text] = [element.querySelector('.gutter')!, element.querySelector('textarea')!];
+      return { scrolled: text.scrollTop > 0, apart: numbers.scrollTop - text.scrollTop };
+    });
+  await expect.poll(apart).toEqual({ scrolled: true, apart: 0 });
+  await expect(gutter.getByText('10000', { exact: true })).toBeAttached();
+  // Only the numbers near the lines in view are made.
+  expect(await gutter.locator(':scope > div').count()).toBeLessThan(500);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+});

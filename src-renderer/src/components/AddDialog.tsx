@@ -76,7 +76,7 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
       <form onSubmit={(e) => void onSubmit(e)} className="add-form" noValidate>
         <label className="field">
           <span className="field-label">
-            Links, one per line <span className="muted">({lineCount})</span>
+            Links, one per line <span className="muted">({formatCount(lineCount)})</span>
           </span>
           <UrlLines
             ref={firstField}
@@ -89,7 +89,7 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
         </label>
         {added > 0 && lineErrors.length > 0 && (
           <p className="note" role="status" data-testid="add-partial">
-            Added {added} download{added === 1 ? '' : 's'}. The lines left below were not added:
+            Added {formatCount(added)} download{added === 1 ? '' : 's'}. The lines left below were not added:
           </p>
         )}
         {lineErrors.length > 0 && (
@@ -188,7 +188,7 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
             {added > 0 ? 'Close' : 'Cancel'}
           </button>
           <button type="submit" className="primary-button" disabled={busy}>
-            {busy ? 'Adding…' : lineCount > 1 ? `Add ${lineCount} downloads` : 'Add download'}
+            {busy ? 'Adding…' : lineCount > 1 ? `Add ${formatCount(lineCount)} downloads` : 'Add download'}
           </button>
         </div>
       </form>

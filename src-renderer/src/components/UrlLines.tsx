@@ -1,5 +1,10 @@
-import { forwardRef, useRef, type UIEvent } from 'react';
+import { forwardRef, useRef, useState, type UIEvent } from 'react';
 import type { LineError } from '../lib/add-form';
+
+/** A line's height in the box (forms.css: line-height and the gutter's rows). */
+const rowPx = 20;
+/** Gutter rows made at once, around the lines in view: more than a tall box shows. */
+const gutterRows = 200;
 
 interface Props {
   value: string;
@@ -17,15 +22,29 @@ export const UrlLines = forwardRef<HTMLTextAreaElement, Props>(function UrlLines
   ref,
 ) {
   const gutter = useRef<HTMLDivElement>(null);
+  const [scrolled, setScrolled] = useState(0);
   const lines = Math.max(1, value.split(/\r?\n/).length);
   const byLine = new Map(errors.map((e) => [e.line, e.message]));
   const onScroll = (event: UIEvent<HTMLTextAreaElement>) => {
     if (gutter.current) gutter.current.scrollTop = event.currentTarget.scrollTop;
+    setScrolled(event.currentTarget.scrollTop);
   };
+  // Only the numbers near the lines in view (a paste of ten thousand links made ten
+  // thousand rows); spacers keep the gutter as tall as the text, so its scroll follows.
+  const first = Math.max(0, Math.floor(scrolled / rowPx) - gutterRows / 2);
+  const last = Math.min(lines, first + gutterRows);
   return (
     <div className={`url-lines${invalid || errors.length > 0 ? ' invalid' : ''}`}>
-      <div className="gutter" ref={gutter} aria-hidden="true">
-        {Array.from({ length: lines }, (_, i) => {
+      <div
+        className="gutter"
+        ref={gutter}
+        aria-hidden="true"
+        // Wide enough for the last line's number (five digits for ten thousand links).
+        style={{ width: `max(44px, calc(${String(lines).length}ch + 18px))` }}
+      >
+        <div style={{ height: first * rowPx }} />
+        {Array.from({ length: last - first }, (_, at) => {
+          const i = first + at;
           const message = byLine.get(i + 1);
           return (
             <div
@@ -39,6 +58,7 @@ export const UrlLines = forwardRef<HTMLTextAreaElement, Props>(function UrlLines
             </div>
           );
         })}
+        <div style={{ height: (lines - last) * rowPx }} />
       </div>
       <textarea
         ref={ref}
