@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { scriptedEngine } from '../test/job-kit';
+import { scriptedCore } from '../test/core-kit';
 import { tempDir } from '../test/temp-dir';
-import { createCore } from './app';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -12,13 +11,7 @@ beforeEach(() => {
 afterEach(() => dir.remove());
 
 it('refuses a download folder that downloads could not be saved in, with the reason, and keeps the one set', async () => {
-  const core = createCore({
-    dataDir: dir.path,
-    downloadDir: dir.path,
-    runtime: 'headless',
-    version: '0',
-    downloadRunner: scriptedEngine().runner,
-  });
+  const core = scriptedCore(dir.path, dir.path);
   try {
     const good = join(dir.path, 'downloads');
     expect(await core.invoke('settings.update', { downloadDir: good })).toMatchObject({ ok: true });

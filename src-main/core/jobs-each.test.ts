@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { scriptedEngine } from '../test/job-kit';
+import { scriptedCore } from '../test/core-kit';
 import { tempDir } from '../test/temp-dir';
-import { createCoreWithParts } from './app';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -10,13 +9,7 @@ beforeEach(() => {
 afterEach(() => dir.remove());
 
 it('runs one command for each job of a selection, says which were refused and why, and does the rest', async () => {
-  const core = createCoreWithParts({
-    dataDir: dir.path,
-    downloadDir: dir.path,
-    runtime: 'headless',
-    version: '0',
-    downloadRunner: scriptedEngine().runner,
-  });
+  const core = scriptedCore(dir.path, dir.path);
   try {
     const urls = Array.from({ length: 120 }, (_, i) => `https://files.example/${i}.bin`);
     const submitted = await core.invoke('downloads.submit', { url: urls.join('\n'), paused: true });
