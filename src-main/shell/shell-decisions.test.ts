@@ -37,6 +37,16 @@ describe('tray', () => {
     });
   });
 
+  it('groups large counts as the locale writes them', () => {
+    const jobs = [
+      download({ id: 'a', totalBytes: 1000, receivedBytes: 0, speed: 0 }),
+      ...Array.from({ length: 9997 }, (_, i) => download({ id: `q${i}`, status: 'pending' })),
+    ];
+    expect(trayState({ jobs, actionJobs: [], tasks: [] }).tooltip).toBe(
+      `Haul: 1 downloading · 0% · 0 B/s · ${(9997).toLocaleString()} queued`,
+    );
+  });
+
   it('shows the error icon while a failed job is listed', () => {
     const state = trayState({ jobs: [download({ status: 'failed' })], actionJobs: [plugin({})], tasks: [] });
     expect(state.icon).toBe('error');

@@ -21,6 +21,9 @@ export function formatSpeed(bytesPerSecond: number): string {
   return `${value < 10 && unit > 0 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
+/** A count grouped as the user's locale writes it: 9,997. */
+const count = (n: number): string => n.toLocaleString();
+
 /**
  * What the tray shows for the current jobs: e.g. "2 downloading · 45% · 3.2 MB/s · 1 task".
  * The error icon stays while a failed (or timed-out) job is in the live list.
@@ -43,13 +46,13 @@ export function trayState(snapshot: Snapshot): TrayState {
 
   const parts: string[] = [];
   if (active.length > 0) {
-    parts.push(`${active.length} downloading`);
+    parts.push(`${count(active.length)} downloading`);
     if (total > 0) parts.push(`${Math.floor((received / total) * 100)}%`);
     parts.push(formatSpeed(speed));
   }
-  if (queued > 0) parts.push(`${queued} queued`);
-  if (running > 0) parts.push(`${running} plugin job${running === 1 ? '' : 's'}`);
-  if (tasks > 0) parts.push(`${tasks} task${tasks === 1 ? '' : 's'}`);
+  if (queued > 0) parts.push(`${count(queued)} queued`);
+  if (running > 0) parts.push(`${count(running)} plugin job${running === 1 ? '' : 's'}`);
+  if (tasks > 0) parts.push(`${count(tasks)} task${tasks === 1 ? '' : 's'}`);
   if (failed) parts.push('some failed');
 
   return {
