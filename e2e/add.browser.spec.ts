@@ -111,3 +111,24 @@ test('ten thousand pasted links: the box keeps its size, each number beside its 
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
 });
+
+test('thousands of refused lines: twenty listed, the rest counted, the buttons in reach', async ({
+  page,
+  haul,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: haul.url });
+  await openApp(page, haul);
+  const lines = Array.from({ length: 5000 }, (_, i) => `not a link ${i}`);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), lines.join('\n'));
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add downloads' });
+  await dialog.getByRole('textbox', { name: 'Links, one per line' }).focus();
+  await page.keyboard.press('ControlOrMeta+V');
+  await dialog.getByRole('button', { name: 'Add 5,000 downloads' }).click();
+  const listed = dialog.getByTestId('line-errors').getByRole('listitem');
+  await expect(listed).toHaveCount(21);
+  await expect(listed.last()).toHaveText('and 4,980 more lines, marked with ! beside their numbers');
+  await expect(dialog.getByRole('button', { name: 'Add 5,000 downloads' })).toBeInViewport();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+});

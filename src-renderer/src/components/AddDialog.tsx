@@ -13,6 +13,12 @@ import { Modal } from './Modal';
 import { UrlLines } from './UrlLines';
 import { formatCount } from '../lib/format';
 
+/**
+ * Refused lines listed under the box; the rest are counted (each is marked in the gutter):
+ * ten thousand refused lines once listed ten thousand items and pushed the buttons away.
+ */
+const errorsListed = 20;
+
 export function AddDialog() {
   const draft = useStore((s) => s.addDraft);
   if (!draft) return null;
@@ -94,11 +100,16 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
         )}
         {lineErrors.length > 0 && (
           <ul className="line-errors" data-testid="line-errors">
-            {lineErrors.map((e) => (
+            {lineErrors.slice(0, errorsListed).map((e) => (
               <li key={e.line}>
                 Line {e.line}: {e.message}
               </li>
             ))}
+            {lineErrors.length > errorsListed && (
+              <li>
+                and {formatCount(lineErrors.length - errorsListed)} more lines, marked with ! beside their numbers
+              </li>
+            )}
           </ul>
         )}
         <div className="field-row">
