@@ -178,6 +178,18 @@ describe('the downloads table, paged by the core', () => {
     ]);
   });
 
+  it('selects all though the table reads its screen again meanwhile', async () => {
+    const { core, store } = await connected(jobs(2500));
+    const reading = store.getState().allRowIds();
+    // Events in a busy queue: the screen is read again while select all reads its pages.
+    store.getState().refreshTable('now');
+    const all = await reading;
+    expect(new Set(all).size).toBe(2500);
+    // Their rows are at hand for the actions on the selection.
+    expect(all.every((jobId) => store.getState().tableRows[jobId] !== undefined)).toBe(true);
+    expect(core.lists.length).toBeGreaterThan(3);
+  });
+
   it('says when the core could not answer, and reads again on retry', async () => {
     const core = fakeCore(jobs(1));
     core.failOnce();

@@ -169,16 +169,23 @@ export const createTableSlice: Slice<TableSlice> = (set, get) => {
       set({ tableRows: rows });
     },
     async allRowIds() {
-      const mine = generation;
-      let ids = get().tableIds;
-      for (let offset = 0; offset < ids.length; offset += wholePage) {
-        if (!ids.slice(offset, offset + wholePage).includes(undefined)) continue;
+      // Every page of the query as it stands, read afresh. The table may read its screen
+      // again meanwhile (events keep coming in a busy queue), which empties the rest of
+      // its pages: select all used to stop there and select the first hundred.
+      const query = JSON.stringify(tableQuery(get()));
+      const found = new Map<string, DownloadJob>();
+      let total = get().tableIds.length;
+      for (let offset = 0; offset < total; offset += wholePage) {
         const answer = await readPage(offset, wholePage);
-        if (!answer || mine !== generation) break;
-        place(get().tableIds, offset, answer);
-        ids = get().tableIds;
+        if (!answer) break;
+        // The user changed what the table shows: all of that is no longer what was asked for.
+        if (JSON.stringify(tableQuery(get())) !== query) return get().tableIds.filter((id) => id !== undefined);
+        total = answer.total;
+        for (const job of answer.jobs) found.set(job.id, job);
       }
-      return get().tableIds.filter((id) => id !== undefined);
+      // The selected rows stay cached (bulk actions read them).
+      set({ tableRows: { ...get().tableRows, ...Object.fromEntries(found) } });
+      return [...found.keys()];
     },
   };
 };
