@@ -1,5 +1,14 @@
 import { expect, test } from './fixtures';
+import type { BrowserContext, Page } from '@playwright/test';
+import type { HaulServer } from './fixtures';
 import { dropData, openApp, panelItem, row } from './ui';
+
+/** The app open with `lines` on the clipboard, one per line. */
+async function openWithClipboard(page: Page, haul: HaulServer, context: BrowserContext, lines: string[]) {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: haul.url });
+  await openApp(page, haul);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), lines.join('\n'));
+}
 
 test('Ctrl+V with links on the clipboard opens Add prefilled, and the downloads appear', async ({
   page,
@@ -7,10 +16,8 @@ test('Ctrl+V with links on the clipboard opens Add prefilled, and the downloads 
   files,
   context,
 }) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: haul.url });
-  await openApp(page, haul);
   const urls = [files.file('paste-a.bin', { rate: 20_000 }), files.file('paste-b.bin', { rate: 20_000 })];
-  await page.evaluate((text) => navigator.clipboard.writeText(`Two files:\n${text}\nthanks`), urls.join('\n'));
+  await openWithClipboard(page, haul, context, ['Two files:', ...urls, 'thanks']);
   await page.getByRole('heading', { name: 'Downloads', exact: true }).click();
   await page.keyboard.press('ControlOrMeta+V');
   const dialog = page.getByRole('dialog', { name: 'Add downloads' });
@@ -84,10 +91,8 @@ test('ten thousand pasted links: the box keeps its size, each number beside its 
   haul,
   context,
 }) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: haul.url });
-  await openApp(page, haul);
   const links = Array.from({ length: 10_000 }, (_, i) => `http://127.0.0.1:9/many/file-${i}.bin`);
-  await page.evaluate((text) => navigator.clipboard.writeText(text), links.join('\n'));
+  await openWithClipboard(page, haul, context, links);
   await page.getByRole('heading', { name: 'Downloads', exact: true }).click();
   await page.keyboard.press('ControlOrMeta+V');
   const dialog = page.getByRole('dialog', { name: 'Add downloads' });
@@ -117,10 +122,12 @@ test('thousands of refused lines: twenty listed, the rest counted, the buttons i
   haul,
   context,
 }) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: haul.url });
-  await openApp(page, haul);
-  const lines = Array.from({ length: 5000 }, (_, i) => `not a link ${i}`);
-  await page.evaluate((text) => navigator.clipboard.writeText(text), lines.join('\n'));
+  await openWithClipboard(
+    page,
+    haul,
+    context,
+    Array.from({ length: 5000 }, (_, i) => `not a link ${i}`),
+  );
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Add downloads' });
   await dialog.getByRole('textbox', { name: 'Links, one per line' }).focus();

@@ -7,7 +7,6 @@ import type {
   SubmitInput,
 } from '../../../src-common/contract';
 import type { StreamStatus } from '../api/event-stream';
-import { eachLimited } from '../lib/each-limited';
 import { allowedActions, jobTitle } from '../lib/job-display';
 import { applyJobEvents, emptyJobs, type JobsState } from './jobs-reducer';
 import type { SortKey } from './table-query';
@@ -44,12 +43,6 @@ export interface JobsSlice extends JobsState {
   runBulk(command: 'jobs.pauseAll' | 'jobs.resumeAll' | 'jobs.clearCompleted'): Promise<void>;
 }
 
-/**
- * Commands of one selection in flight at once. The browser keeps six connections to
- * Haul's address; a few more queue in it, thousands exhaust it.
- */
-const commandsInFlight = 8;
-
 /** Jobs in one `jobs.each` (its most). */
 const jobsPerCall = 1000;
 
@@ -64,13 +57,15 @@ async function forEachJob(
   ids: readonly string[],
   deleteFile?: boolean,
 ): Promise<(ErrorShape | undefined)[]> {
-  if (command === 'jobs.suspend' || ids.length === 1) {
-    return eachLimited(ids, commandsInFlight, async (id) => {
-      const answer = await client.invoke(command, command === 'jobs.remove' ? { id, deleteFile } : { id });
-      return answer.ok ? undefined : answer.error;
-    });
-  }
   const errors: (ErrorShape | undefined)[] = [];
+  // A task's suspend (jobs.each does not take it) and a single job: one call each, in turn.
+  if (command === 'jobs.suspend' || ids.length === 1) {
+    for (const id of ids) {
+      const answer = await client.invoke(command, command === 'jobs.remove' ? { id, deleteFile } : { id });
+      errors.push(answer.ok ? undefined : answer.error);
+    }
+    return errors;
+  }
   for (let first = 0; first < ids.length; first += jobsPerCall) {
     const part = ids.slice(first, first + jobsPerCall);
     const answer = await client.invoke('jobs.each', { command, ids: part, ...(deleteFile ? { deleteFile } : {}) });
