@@ -151,7 +151,7 @@ export class JobRegistry {
 
   /**
    * Applies the named transition: refused with `conflict` unless the table allows it
-   * from the status stored in SQLite right now (or held in memory, see `held`).
+   * from the job's status (as SQLite holds it, or held in memory, see `held`).
    * `held`: the change is written with the job's next write (its next transition, or the
    * progress flush within a second) instead of in a transaction of its own. Only for a
    * status a crash may lose: one that recovery treats like the status before it.
@@ -253,10 +253,11 @@ export class JobRegistry {
   private change({ id, name, patch, extras }: Transition, now: number): { entry: StoredJob; written: StoredJob } {
     const current = this.live.get(id) ?? this.store.get(id);
     if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
+    // The live entry's status: what SQLite holds, or a change held in memory (see `held`).
+    // The registry is SQLite's only writer of jobs, and a failed commit leaves the live
+    // entry as it was, so the two differ only where a change is held.
     const written = this.held.written(id);
-    // A job changed in memory only may hold a status SQLite does not have yet.
-    const status = written ? current.job.status : (this.store.statusOf(id) ?? current.job.status);
-    const to = nextStatus({ ...current.job, status }, name);
+    const to = nextStatus(current.job, name);
     const entry = movedEntry(current, to, typeof patch === 'function' ? patch() : patch, extras, now);
     return { entry, written: written ?? current };
   }

@@ -34,7 +34,6 @@ function prepareStatements(db: Database) {
     ),
     clearPending: db.prepare<[]>(`DELETE FROM jobs_search_pending`),
     get: db.prepare<[string], Row>(`SELECT ${rowColumns} FROM jobs WHERE id = ?`),
-    status: db.prepare<[string], { status: JobStatus }>(`SELECT status FROM jobs WHERE id = ?`),
     live: db.prepare<[], Row>(`SELECT ${rowColumns} FROM jobs WHERE live = 1 ORDER BY created_at, id`),
     byKey: db.prepare<[string], Row>(`SELECT ${rowColumns} FROM jobs WHERE idempotency_key = ?`),
     // `key`, `key#2`…, `key#r1`…: '$' sorts right after '#', so the range is the family.
@@ -163,11 +162,6 @@ export class JobStore {
   get(id: string): StoredJob | undefined {
     const row = this.statements.get.get(id);
     return row && parseRow(row);
-  }
-
-  /** The status as written, for the legality check of a transition. */
-  statusOf(id: string): Job['status'] | undefined {
-    return this.statements.status.get(id)?.status;
   }
 
   loadLive(): StoredJob[] {
