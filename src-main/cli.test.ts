@@ -28,14 +28,16 @@ describe('haul CLI arguments', () => {
       dataDir: '/d',
       port: undefined,
     });
-    expect(parseCliArgs(['pause', 'abcd1234', '--port', '9000']).command).toEqual({ kind: 'pause', id: 'abcd1234' });
+    expect(parseCliArgs(['pause', 'abcd1234', '--port', '9000']).command).toEqual({ kind: 'pause', ids: ['abcd1234'] });
+    // The same id twice is acted on once.
+    expect(parseCliArgs(['cancel', 'a1', 'b2', 'a1']).command).toEqual({ kind: 'cancel', ids: ['a1', 'b2'] });
     expect(parseCliArgs([]).command).toEqual({ kind: 'help' });
   });
 
   it.each([
     [['add'], 'at least one URL'],
     [['add', 'https://a', 'https://b', '--name', 'x'], '--name applies to a single URL'],
-    [['pause'], 'exactly one job id'],
+    [['pause'], 'at least one job id'],
     [['list', 'extra'], 'no arguments'],
     [['frobnicate'], 'unknown command'],
     [['list', '--colour'], 'unknown option --colour'],
@@ -82,6 +84,28 @@ describe('haul CLI against a running instance', () => {
     expect(result.err).toContain('not added: nonsense');
     const id = result.out.slice(0, 8);
     expect((await api.call('GET', `/v1/jobs/${id}`)).json().dir).toBe('/home/me/isos');
+  });
+
+  it('acts on several ids in turn, going on past one it refuses', async () => {
+    const added = await haul([
+      'add',
+      'https://example.com/three.iso',
+      'https://example.com/four.iso',
+      '--data-dir',
+      api.dataDir,
+    ]);
+    const [three, four] = added.out.split('\n').map((line) => line.slice(0, 8));
+    const result = await haul(['pause', three!, '0badf00d', four!, '--data-dir', api.dataDir]);
+    expect(result.code).toBe(1);
+    expect(result.out.split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${three}  paused`)),
+      expect.stringMatching(new RegExp(`^${four}  paused`)),
+    ]);
+    expect(result.err).toContain('0badf00d');
+    expect((await api.call('GET', `/v1/jobs/${four}`)).json().status).toBe('paused');
+    const again = await haul(['cancel', three!, four!, '--data-dir', api.dataDir]);
+    expect(again.code).toBe(0);
+    expect(again.out.split('\n').map((line) => line.slice(10, 19))).toEqual(['cancelled', 'cancelled']);
   });
 
   it("passes on the core's message for a refused command", async () => {

@@ -15,14 +15,14 @@ import { tokenPath } from './core/api-token';
 export const cliUsage = `Usage:
   haul add <url>... [--dir DIR] [--name NAME]   queue downloads
   haul list                                     show the download list
-  haul pause|resume|retry|cancel <id>           act on one download
+  haul pause|resume|retry|cancel <id>...        act on downloads, one id after another
   haul serve [--port 8181] ...                  run Haul without a window
 Options: --data-dir DIR (the running Haul's data folder), --port PORT (default: from DIR/server.json)`;
 
 export type CliCommand =
   | { kind: 'add'; urls: string[]; dir?: string; name?: string }
   | { kind: 'list' }
-  | { kind: 'pause' | 'resume' | 'retry' | 'cancel'; id: string }
+  | { kind: 'pause' | 'resume' | 'retry' | 'cancel'; ids: string[] }
   | { kind: 'help' };
 
 export interface CliArgs {
@@ -74,14 +74,17 @@ export function parseCliArgs(argv: string[], cwd = process.cwd()): CliArgs {
     return { command: { kind: 'list' }, dataDir, port };
   }
   if (verb === 'pause' || verb === 'resume' || verb === 'retry' || verb === 'cancel') {
-    if (rest.length !== 1) throw new UsageError(`${verb} needs exactly one job id`);
-    return { command: { kind: verb, id: rest[0]! }, dataDir, port };
+    if (rest.length === 0) throw new UsageError(`${verb} needs at least one job id`);
+    return { command: { kind: verb, ids: [...new Set(rest)] }, dataDir, port };
   }
   throw new UsageError(`unknown command "${verb}"`);
 }
 
 /** A problem talking to the running instance, worded for the user; exit code 1. */
 export class CliFailure extends Error {}
+
+/** The instance answered and refused the command (an unknown id, a finished job). */
+class Refused extends CliFailure {}
 
 export interface CliIo {
   out(line: string): void;
@@ -154,7 +157,7 @@ async function request<T>(
   if (response.status === 401 || response.status === 403) {
     throw new CliFailure(`Haul refused the API token (${error.message}) Is --data-dir the running Haul's folder?`);
   }
-  throw new CliFailure(error.message);
+  throw new Refused(error.message);
 }
 
 function describe(job: DownloadJob): string {
@@ -194,9 +197,18 @@ export async function runCli(argv: string[], io: CliIo, cwd = process.cwd()): Pr
       for (const job of jobs) io.out(describe(job));
       return 0;
     }
-    const job = await request<DownloadJob>(io, where, 'POST', `/v1/jobs/${command.kind}`, { id: command.id });
-    io.out(describe(job));
-    return 0;
+    // Each id in turn: one refused is reported and the rest still go; Haul gone stops them all.
+    let refused = 0;
+    for (const id of command.ids) {
+      try {
+        io.out(describe(await request<DownloadJob>(io, where, 'POST', `/v1/jobs/${command.kind}`, { id })));
+      } catch (error) {
+        if (!(error instanceof Refused)) throw error;
+        refused += 1;
+        io.err(`haul: ${error.message}`);
+      }
+    }
+    return refused > 0 ? 1 : 0;
   } catch (error) {
     io.err(`haul: ${(error as Error).message}`);
     return 1;
