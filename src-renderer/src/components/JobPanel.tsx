@@ -7,7 +7,7 @@ import { useStore } from '../store/instance';
 import type { State } from '../store';
 import { Icon } from './Icon';
 import { JobPanelItem } from './JobPanelItem';
-import { capPanelIds, hiddenCounts, panelCounts, panelJobIds, panelSummary } from './panel-jobs';
+import { capPanelIds, hiddenCounts, panelCounts, panelJobIds, panelSummaryParts } from './panel-jobs';
 import { formatCount } from '../lib/format';
 
 let memo: { d: unknown; a: unknown; t: unknown; x: unknown; ids: string[] } | undefined;
@@ -110,7 +110,8 @@ export function JobPanel() {
   };
 
   const dropProps = { onDragOver, onDragLeave: () => setDropping(false), onDrop: (e: DragEvent) => void onDrop(e) };
-  const label = panelSummary(summary, ids.length > 0);
+  const parts = panelSummaryParts(summary, ids.length > 0);
+  const label = parts.join(' · ');
 
   if (collapsed) {
     return (
@@ -144,7 +145,7 @@ export function JobPanel() {
       <header className="panel-header">
         <h2>Jobs</h2>
         <span className="muted panel-summary">
-          {label.split(' · ').map((part, i) => (
+          {parts.map((part, i) => (
             <Fragment key={i}>
               {i > 0 && ' · '}
               <span>{part}</span>

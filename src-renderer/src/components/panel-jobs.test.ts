@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downloadJob, pluginJob, taskJob } from '../store/test-jobs';
-import { capPanelIds, hiddenCounts, overallProgress, panelCounts, panelJobIds, panelSummary } from './panel-jobs';
+import { capPanelIds, hiddenCounts, overallProgress, panelCounts, panelJobIds, panelSummaryParts } from './panel-jobs';
 
 const byId = <T extends { id: string }>(jobs: T[]) => Object.fromEntries(jobs.map((j) => [j.id, j]));
 
@@ -112,7 +112,8 @@ describe('the line under a full panel', () => {
 });
 
 describe("the panel's summary line", () => {
-  const summary = (jobs: Parameters<typeof panelCounts>[0]) => panelSummary(panelCounts(jobs), jobs.length > 0);
+  const summary = (jobs: Parameters<typeof panelCounts>[0]) =>
+    panelSummaryParts(panelCounts(jobs), jobs.length > 0).join(' · ');
 
   it('says what runs, what is paused and what failed, and "All done" only when nothing waits', () => {
     const running = downloadJob({ status: 'downloading', totalBytes: 1000, receivedBytes: 250 });

@@ -111,16 +111,17 @@ export function panelCounts(jobs: readonly Job[]): PanelCounts {
 }
 
 /**
- * The header's one line: what runs and how far, what is paused, what failed. "All done"
- * only when nothing in the panel waits for anything, a failure included.
+ * The header's one line in its parts (the header wraps between them): what runs and how
+ * far, what is paused, what failed. "All done" only when nothing in the panel waits for
+ * anything, a failure included.
  */
-export function panelSummary({ active, queued, paused, failed, percent }: PanelCounts, any: boolean): string {
+export function panelSummaryParts({ active, queued, paused, failed, percent }: PanelCounts, any: boolean): string[] {
   const parts = [];
   if (active > queued) parts.push(`${formatCount(active - queued)} running`);
   if (queued > 0) parts.push(`${formatCount(queued)} queued`);
   if (active > 0) parts.push(`${percent}%`);
   if (paused > 0) parts.push(`${formatCount(paused)} paused`);
   if (failed > 0) parts.push(`${formatCount(failed)} failed`);
-  if (parts.length > 0) return parts.join(' · ');
-  return any ? 'All done' : 'No jobs';
+  if (parts.length > 0) return parts;
+  return [any ? 'All done' : 'No jobs'];
 }
