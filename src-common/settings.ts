@@ -36,6 +36,12 @@ export const Settings = z.object({
   jobExpiryDays: z.number().int().min(1).max(3650),
   /** @default 5 */
   defaultMaxAttempts: z.number().int().min(1).max(100),
+  /**
+   * A SHA-256 of every finished download, in its result and library entry. Off, only a
+   * download given a checksum to verify is hashed: hashing was more than half of the CPU
+   * a large download cost. @default false
+   */
+  fingerprintDownloads: z.boolean(),
   /** Desktop notifications when downloads and plugin jobs end. @default true */
   notifications: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),

@@ -11,14 +11,21 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
 
-const engineChild = (enginePath, flagsPath) => `
+const engineChild = (enginePath, flagsPath, settingsPath) => `
 import { createDownloadEngine } from ${JSON.stringify(enginePath)};
 import { setRuntimeFlags } from ${JSON.stringify(flagsPath)};
+import { defaultSettings } from ${JSON.stringify(settingsPath)};
 import { writeFileSync, renameSync, readFileSync, existsSync } from 'node:fs';
 const input = JSON.parse(process.argv[2]);
 // The V8 flags the app sets as it starts, before it downloads anything.
 setRuntimeFlags();
-const engine = createDownloadEngine({ proxy: null, recordOrigin: false });
+// What the app passes from its settings, at their defaults.
+const engine = createDownloadEngine({
+  proxy: null,
+  recordOrigin: false,
+  maxConnections: defaultSettings.connectionsPerDownload,
+  fingerprint: defaultSettings.fingerprintDownloads,
+});
 const loadState = () => (input.stateFile && existsSync(input.stateFile) ? JSON.parse(readFileSync(input.stateFile, 'utf8')) : null);
 // Wall time and CPU are both counted from here: loading the engine is start-up, which
 // a running Haul pays once and the footprint bench measures on its own.
@@ -78,6 +85,7 @@ export async function buildHaul(root) {
   const source = engineChild(
     join(root, 'src-main/core/downloads/engine.ts'),
     join(root, 'src-main/core/runtime-flags.ts'),
+    join(root, 'src-main/core/settings.ts'),
   );
   const engine = join(cache, 'haul-bench-child.mjs');
   try {

@@ -152,6 +152,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
         createDownloadEngine({
           globalLimiter,
           maxConnections: () => settings.get().connectionsPerDownload,
+          fingerprint: () => settings.get().fingerprintDownloads,
           minSpeed: () => settings.get().minSpeed,
           trustedCertificates: () => settings.get().trustedCertificates,
         }),

@@ -11,6 +11,7 @@ export const defaultSettings: Settings = {
   maxConcurrentPluginJobs: 3,
   jobExpiryDays: 30,
   defaultMaxAttempts: 5,
+  fingerprintDownloads: false,
   notifications: true,
   theme: 'system',
   closeToTray: false,

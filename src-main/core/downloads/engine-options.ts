@@ -78,6 +78,12 @@ export interface DownloadEngineOptions {
   userAgent?: string;
   /** Records the source URL on the finished file (Linux `user.xdg.origin.url`). @default true */
   recordOrigin?: boolean;
+  /**
+   * A SHA-256 of every downloaded file in its outcome, read at each download's start (a
+   * setting). Off, only a download with a checksum to verify is hashed: SHA-256 was more
+   * than half of the CPU a large download cost (docs/performance.md). @default false
+   */
+  fingerprint?: boolean | (() => boolean);
   /** Milliseconds, monotonic. @default performance.now */
   now?: () => number;
   /**
@@ -90,10 +96,11 @@ export interface DownloadEngineOptions {
 }
 
 export type EngineSettings = Required<
-  Omit<DownloadEngineOptions, 'proxy' | 'dispatcher' | 'maxConnections' | 'trustedCertificates'>
+  Omit<DownloadEngineOptions, 'proxy' | 'dispatcher' | 'maxConnections' | 'trustedCertificates' | 'fingerprint'>
 > & {
   dispatcher: Dispatcher;
   maxConnections: () => number;
+  fingerprint: () => boolean;
 };
 
 function hasProxyEnv(): boolean {
@@ -118,8 +125,10 @@ export function createDispatcher(options: DownloadEngineOptions, stallTimeoutMs:
 export function resolveSettings(options: DownloadEngineOptions): EngineSettings {
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const maxConnections = options.maxConnections ?? 8;
+  const fingerprint = options.fingerprint ?? false;
   return {
     maxConnections: typeof maxConnections === 'function' ? maxConnections : () => maxConnections,
+    fingerprint: typeof fingerprint === 'function' ? fingerprint : () => fingerprint,
     globalLimiter: options.globalLimiter ?? createRateLimiter(0),
     stallTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,

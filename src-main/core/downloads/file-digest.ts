@@ -27,7 +27,8 @@ export interface DigestOptions {
 }
 
 /**
- * SHA-256 (and the user's checksum, when set) of the file, computed on the main thread in
+ * SHA-256 (when fingerprints are on) and the user's checksum (when set) of the file, or
+ * nothing at all when neither is wanted; computed on the main thread in
  * file order while the download runs. Bytes that continue the hashed prefix are hashed
  * from the memory they arrived in, in the same pass that hands them to the disk (SHA-256
  * costs about 0.8 s per GiB here, less than handing each batch to another thread did).
@@ -52,11 +53,23 @@ export class FileDigest {
   private failure: unknown = null;
   private readonly algorithms: HashAlgorithm[];
 
+  /**
+   * `fingerprint`: SHA-256 of every file. A checksum in SHA-256 gives the fingerprint too;
+   * with neither, nothing is hashed and nothing read back.
+   */
   constructor(
     private readonly checksum: Checksum | undefined,
+    fingerprint: boolean,
     private readonly options: DigestOptions = {},
   ) {
-    this.algorithms = checksum && checksum.algorithm !== 'sha256' ? ['sha256', checksum.algorithm] : ['sha256'];
+    const wanted = new Set<HashAlgorithm>(fingerprint ? ['sha256'] : []);
+    if (checksum) wanted.add(checksum.algorithm);
+    this.algorithms = [...wanted];
+  }
+
+  /** False when nothing is hashed: offered bytes are not looked at. */
+  get hashing(): boolean {
+    return this.algorithms.length > 0;
   }
 
   private live(): Hash[] {
@@ -83,6 +96,7 @@ export class FileDigest {
    * True when it kept `chunks` (they must stay readable until the read-back takes them).
    */
   wrote(chunks: readonly Buffer[], position: number): boolean {
+    if (!this.hashing) return false;
     let bytes = 0;
     for (const chunk of chunks) bytes += chunk.length;
     const from = this.fromMemory(position, bytes);
@@ -103,7 +117,7 @@ export class FileDigest {
    * once they landed.
    */
   fromMemory(position: number, bytes: number): 'now' | 'wait' | null {
-    if (this.failure !== null) return null;
+    if (this.failure !== null || !this.hashing) return null;
     if (this.reading === null) return position === this.hashed ? 'now' : null;
     const last = this.waiting.at(-1);
     if (position !== (last ? last.position + last.bytes : Math.max(this.target, this.hashed))) return null;
@@ -115,6 +129,7 @@ export class FileDigest {
    * back and hashed, in the background and in file order.
    */
   follow(part: PartBytes, end: number): void {
+    if (!this.hashing) return;
     if (end > this.target) this.target = end;
     if (this.target <= this.hashed || this.reading !== null || this.failure !== null) return;
     const generation = this.generation;
@@ -164,8 +179,12 @@ export class FileDigest {
     this.failure = null;
   }
 
-  /** Hashes the rest of the file from disk and returns the hex digests. */
-  async finish(part: PartBytes, total: number): Promise<{ sha256: string; checksum: string | null }> {
+  /**
+   * Hashes the rest of the file from disk and returns the hex digests: `sha256` when it
+   * was computed (fingerprints on, or a SHA-256 checksum), `checksum` when one was set.
+   */
+  async finish(part: PartBytes, total: number): Promise<{ sha256: string | null; checksum: string | null }> {
+    if (!this.hashing) return { sha256: null, checksum: null };
     // Bytes past the end were hashed (the file turned out shorter): start over from disk.
     if (this.hashed > total) this.reset();
     this.target = Math.min(this.target, total);
@@ -176,9 +195,9 @@ export class FileDigest {
     }
     if (this.failure !== null) throw this.failure;
     if (this.hashed !== total) throw new Error(`Hashed ${this.hashed} of ${total} bytes.`);
-    const [sha256 = '', extra] = this.live().map((hash) => hash.digest('hex'));
+    const digests = new Map(this.live().map((hash, i) => [this.algorithms[i]!, hash.digest('hex')]));
     this.reset();
-    const checksum = this.checksum ? (extra ?? sha256) : null;
-    return { sha256, checksum };
+    const checksum = this.checksum ? digests.get(this.checksum.algorithm)! : null;
+    return { sha256: digests.get('sha256') ?? null, checksum };
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { JobFailure, type DownloadContext, type DownloadOutcome } from '../jobs/runner';
 import { DiskFailure } from './failures';
@@ -25,8 +26,9 @@ function checkChecksum(ctx: DownloadContext, checksum: string | null, forget: ()
 }
 
 /**
- * The processing step, once every byte is in the part file: verify the checksum, hash,
- * detect the type, move the file to its final name and record its origin.
+ * The processing step, once every byte is in the part file: verify the checksum, hash
+ * (when fingerprints are on), detect the type, move the file to its final name and record
+ * its origin.
  */
 export async function finishDownload(
   ctx: DownloadContext,
@@ -39,11 +41,13 @@ export async function finishDownload(
   // The size, the first bytes (for the type) and the sync that makes every byte durable
   // before the state below says so, all at once: one wait for the disk, not three.
   const head = Buffer.alloc(Math.min(magicLength, totalBytes));
-  const [size] = await Promise.all([part.size(), part.read(head, 0), part.sync()]);
-  if (size < totalBytes) {
-    throw new JobFailure('internal', `The partial file holds ${size} of ${totalBytes} bytes.`);
+  const [found] = await Promise.all([part.identity(), part.read(head, 0), part.sync()]);
+  if (found.size < totalBytes) {
+    throw new JobFailure('internal', `The partial file holds ${found.size} of ${totalBytes} bytes.`);
   }
-  if (size > totalBytes) await part.truncate(totalBytes);
+  // Cut to size, it has another modification time: what names it is read again.
+  if (found.size > totalBytes) await part.truncate(totalBytes);
+  const { file } = found.size > totalBytes ? await part.identity() : found;
 
   const digests = await transfer.digest.finish(part, totalBytes);
   checkChecksum(ctx, digests.checksum, () => {
@@ -57,7 +61,14 @@ export async function finishDownload(
   if (ctx.signal.aborted) throw ctx.signal.reason;
 
   // Recorded before the rename: a stop between it and the job's `completed` finds the file.
-  const publishing = { fileName: state.fileName, sha256: digests.sha256, totalBytes, finalUrl: state.url, contentType };
+  const publishing = {
+    fileName: state.fileName,
+    sha256: digests.sha256,
+    file,
+    totalBytes,
+    finalUrl: state.url,
+    contentType,
+  };
   ctx.saveState(withPublishing(encodeState({ ...state, segments: transfer.segments }), publishing));
   const fileName = await publish(transfer.folder, state.partName, state.fileName);
   const path = join(transfer.folder, fileName);
@@ -88,12 +99,16 @@ export async function finishHeld(
   const bytes = held.bytes.subarray(0, totalBytes);
   const digests = await transfer.digest.finish(held, totalBytes);
   checkChecksum(ctx, digests.checksum, () => undefined);
+  // What names the file for a crash after the claim, which is recorded before the file
+  // exists: its SHA-256 even where fingerprints are off (at most heldAnswerBytes to hash).
+  const sha256 = digests.sha256 ?? createHash('sha256').update(bytes).digest('hex');
   const contentType = detectType(bytes.subarray(0, magicLength)) ?? mediaType(state.contentType);
   if (ctx.signal.aborted) throw ctx.signal.reason;
 
   const publishing = (fileName: string): Publishing => ({
     fileName,
-    sha256: digests.sha256,
+    sha256,
+    fingerprint: digests.sha256 !== null,
     totalBytes,
     finalUrl: state.url,
     contentType,

@@ -18,6 +18,7 @@ afterAll(async () => {
 
 const options = {
   proxy: null,
+  fingerprint: true,
   minSegmentBytes: 64 * 1024,
   initialSegmentBytes: 512 * 1024,
   rampIntervalMs: 50,
@@ -59,6 +60,29 @@ describe('hashing in file order as bytes land', () => {
     expect(outcome.sha256).toBe(sha256(body));
   });
 
+  it('hashes only what is asked for: a fingerprint, a checksum, both, or nothing', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'f.part'));
+    const body = randomBody(2 * batchBytes + 7);
+    await part.write([body], 0);
+    const md5 = createHash('md5').update(body).digest('hex');
+    const offer = async (digest: FileDigest) => {
+      const kept = digest.wrote([body.subarray(0, batchBytes)], 0);
+      digest.follow(part, body.length);
+      return { kept, ...(await digest.finish(part, body.length)) };
+    };
+    const none = new FileDigest(undefined, false);
+    expect(none.hashing).toBe(false);
+    expect(await offer(none)).toEqual({ kept: false, sha256: null, checksum: null });
+    const checksum = (algorithm: 'md5' | 'sha256') => ({ algorithm, value: 'x' });
+    expect(await offer(new FileDigest(checksum('md5'), false))).toMatchObject({ sha256: null, checksum: md5 });
+    expect(await offer(new FileDigest(checksum('sha256'), false))).toMatchObject({
+      sha256: sha256(body),
+      checksum: sha256(body),
+    });
+    expect(await offer(new FileDigest(checksum('md5'), true))).toMatchObject({ sha256: sha256(body), checksum: md5 });
+    await part.close();
+  });
+
   it('hashes bytes offered in any order exactly once, in file order', async () => {
     const part = await PartFile.create(join(await tempDir(), 'o.part'));
     const body = randomBody(3 * batchBytes + 99);
@@ -67,7 +91,7 @@ describe('hashing in file order as bytes land', () => {
       body.subarray(batchBytes, 2 * batchBytes),
       body.subarray(2 * batchBytes),
     ];
-    const digest = new FileDigest(undefined);
+    const digest = new FileDigest(undefined, true);
     // Another connection's piece lands first: not the prefix, so it waits for a read-back.
     await part.write([b], batchBytes);
     digest.wrote([b], batchBytes);
@@ -87,13 +111,13 @@ describe('hashing in file order as bytes land', () => {
     const body = randomBody(2 * batchBytes + 5);
     const landed = body.subarray(0, 2 * batchBytes);
     await part.write([landed], 0);
-    const digest = new FileDigest(undefined);
+    const digest = new FileDigest(undefined, true);
     digest.follow(part, landed.length);
     // Still in the air (never lands in this test): only memory can supply it.
     digest.wrote([body.subarray(landed.length)], landed.length);
     expect((await digest.finish(part, body.length)).sha256).toBe(sha256(body));
     // Offered off the read-back's end: ignored, so the file (too short) decides.
-    const other = new FileDigest(undefined);
+    const other = new FileDigest(undefined, true);
     other.follow(part, landed.length);
     other.wrote([body.subarray(landed.length + 1)], landed.length + 1);
     await expect(other.finish(part, body.length)).rejects.toThrow(/ends at/u);
@@ -104,7 +128,7 @@ describe('hashing in file order as bytes land', () => {
     const part = await PartFile.create(join(await tempDir(), 'e.part'));
     const body = randomBody(batchBytes + 500);
     await part.write([body], 0);
-    const digest = new FileDigest(undefined);
+    const digest = new FileDigest(undefined, true);
     digest.wrote([body], 0);
     // The server then said the file ends earlier; the part file is cut there.
     const total = batchBytes;
@@ -119,11 +143,11 @@ describe('hashing in file order as bytes land', () => {
     const body = randomBody(2 * batchBytes);
     await part.write([body.subarray(0, batchBytes)], 0);
     const failures: unknown[] = [];
-    const digest = new FileDigest(undefined, { onFailure: (error) => failures.push(error) });
+    const digest = new FileDigest(undefined, true, { onFailure: (error) => failures.push(error) });
     await expect(digest.finish(part, body.length)).rejects.toThrow(/ends at/u);
     expect(failures).toHaveLength(1);
     await part.write([body.subarray(batchBytes)], batchBytes);
-    const again = new FileDigest(undefined);
+    const again = new FileDigest(undefined, true);
     again.follow(part, batchBytes);
     expect((await again.finish(part, body.length)).sha256).toBe(sha256(body));
     await part.close();

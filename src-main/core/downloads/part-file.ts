@@ -1,4 +1,15 @@
-import { close, constants, fdatasync, fstat, ftruncate, open, read, writev, type Stats } from 'node:fs';
+import {
+  close,
+  constants,
+  fdatasync,
+  fstat,
+  ftruncate,
+  open,
+  read,
+  writev,
+  type BigIntStats,
+  type Stats,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { copyToSlabs, cutChunks, directAlignment, slabPool, type SlabPool } from './aligned-slabs';
@@ -8,6 +19,17 @@ import { diskFailure, PartGone } from './failures';
 const noFollow = constants.O_NOFOLLOW ?? 0;
 
 /** Where a connection's bytes go and the hash reads them back from: a part file, or memory. */
+/**
+ * The device, inode and modification time (ns) of a file, as decimal strings (an inode
+ * may pass 2^53): the inode follows the file to its final name, and a rewrite in place
+ * changes its modification time (see published.ts).
+ */
+export interface FileIdentity {
+  dev: string;
+  ino: string;
+  mtimeNs: string;
+}
+
 export interface PartBytes {
   /** Writes `chunks` back to back from `position`, all of them. */
   write(chunks: readonly Buffer[], position: number): Promise<void>;
@@ -330,6 +352,13 @@ export class PartFile implements PartBytes {
 
   async size(): Promise<number> {
     return (await this.call<Stats>((done) => fstat(this.fd, done))).size;
+  }
+
+  /** Its size, and what names it wherever it is linked until it is written again (see published.ts). */
+  async identity(): Promise<{ size: number; file: FileIdentity }> {
+    const stats = await this.call<BigIntStats>((done) => fstat(this.fd, { bigint: true }, done));
+    const file = { dev: String(stats.dev), ino: String(stats.ino), mtimeNs: String(stats.mtimeNs) };
+    return { size: Number(stats.size), file };
   }
 
   async truncate(size: number): Promise<void> {

@@ -16,7 +16,7 @@ async function owningWriter(name: string, count: number, start = 0, batch?: numb
   const chunks = Array.from({ length: count }, () => Buffer.from(randomBody(64 * 1024)));
   const body = Buffer.concat(chunks);
   const segment = { start, end: start + body.length, pos: start };
-  const digest = new FileDigest(undefined);
+  const digest = new FileDigest(undefined, true);
   const writer = new SegmentWriter(part, digest, segment, () => undefined, { release: true, batch });
   return { path, part, chunks, body, segment, digest, writer };
 }
@@ -28,7 +28,7 @@ describe('segment writer', () => {
     const body = randomBody(5 * batchBytes + 12345);
     const start = 1000;
     const segment = { start, end: start + body.length, pos: start };
-    const digest = new FileDigest(undefined);
+    const digest = new FileDigest(undefined, true);
     let landed = 0;
     const writer = new SegmentWriter(part, digest, segment, (bytes) => (landed += bytes));
     const checks: Promise<void>[] = [];
@@ -55,7 +55,7 @@ describe('segment writer', () => {
     const part = await PartFile.create(join(await tempDir(), 'h.part'));
     const body = randomBody(3 * batchBytes + 7);
     const segment = { start: 0, end: body.length, pos: 0 };
-    const digest = new FileDigest(undefined);
+    const digest = new FileDigest(undefined, true);
     const writer = new SegmentWriter(part, digest, segment, () => undefined);
     await writer.add(body);
     await writer.drain();
@@ -67,7 +67,7 @@ describe('segment writer', () => {
     const part = await PartFile.create(join(await tempDir(), 'f.part'));
     await part.close();
     const segment = { start: 0, end: 4 * batchBytes, pos: 0 };
-    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, () => undefined);
+    const writer = new SegmentWriter(part, new FileDigest(undefined, true), segment, () => undefined);
     const error = await Promise.resolve(writer.add(randomBody(2 * batchBytes)))
       .then(() => writer.drain())
       .catch((e: unknown) => e);
@@ -83,7 +83,7 @@ describe('segment writer', () => {
       read: () => Promise.resolve(0),
     };
     const segment = { start: 0, end: 64 * batchBytes, pos: 0 };
-    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, () => undefined, { queue: 8 });
+    const writer = new SegmentWriter(part, new FileDigest(undefined, true), segment, () => undefined, { queue: 8 });
     expect(writer.add(randomBody(batchBytes))).toBeNull();
     await waitFor(() => writes.length === 1);
     await new Promise((resolve) => setImmediate(resolve));
@@ -100,7 +100,7 @@ describe('segment writer', () => {
     const body = randomBody(100_000);
     const segment = { start: 0, end: 4 * batchBytes, pos: 0 };
     let landed = 0;
-    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, (bytes) => (landed += bytes), {
+    const writer = new SegmentWriter(part, new FileDigest(undefined, true), segment, (bytes) => (landed += bytes), {
       batch: batchBytes,
       ageMs: 5,
     });
@@ -121,7 +121,7 @@ describe('segment writer', () => {
     const part = await PartFile.create(join(await tempDir(), 'q.part'));
     const segment = { start: 0, end: 16 * batchBytes, pos: 0 };
     let landed = 0;
-    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, (b) => (landed += b), {
+    const writer = new SegmentWriter(part, new FileDigest(undefined, true), segment, (b) => (landed += b), {
       batch: 4096,
       ageMs: 1,
     });
@@ -145,7 +145,7 @@ describe('segment writer', () => {
     expect([1, 2, 3, 8].map(queuedWritesFor)).toEqual([3, 3, 2, 2]);
     const part = await PartFile.create(join(await tempDir(), 'three.part'));
     const segment = { start: 0, end: 4 * 4096, pos: 0 };
-    const writer = new SegmentWriter(part, new FileDigest(undefined), segment, () => undefined, {
+    const writer = new SegmentWriter(part, new FileDigest(undefined, true), segment, () => undefined, {
       batch: 4096,
       queue: queuedWritesFor(1),
     });
@@ -218,7 +218,7 @@ describe('segment writer', () => {
         return read;
       },
     };
-    const digest = new FileDigest(undefined);
+    const digest = new FileDigest(undefined, true);
     digest.follow(slowRead, ahead.length);
     // ... and this connection's, which continue them, wait in memory for that read-back.
     const segment = { start: ahead.length, end: body.length, pos: ahead.length };

@@ -157,7 +157,7 @@ export class SegmentWriter {
       this.at = end;
       // A part file may copy a large batch into aligned memory for a direct write, which
       // leaves nothing in the page cache: only for bytes the hash will not read back.
-      const readBack = this.digest.fromMemory(at, bytes) === null;
+      const readBack = this.digest.hashing && this.digest.fromMemory(at, bytes) === null;
       const copy = readBack ? null : (this.part.writeCopy?.(chunks, at) ?? null);
       const write = copy ?? this.part.write(chunks, at);
       write.catch((error: unknown) => void (this.failed ??= { error }));

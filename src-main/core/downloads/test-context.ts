@@ -25,10 +25,15 @@ export function testJob(url: string, dir: string, options: DownloadOptions = {})
   return downloadJob({ id: 'abcdef01', startedAt: 0, connections: 0, url, fileName: null, dir, options });
 }
 
-/** The engine as the tests run it: no proxy, small segments, quick ramp and progress. */
+/**
+ * The engine as the tests run it: no proxy, small segments, quick ramp and progress, and
+ * a SHA-256 of each file in its outcome, by which the tests check the bytes (the app's
+ * default leaves it out; tests of that say `fingerprint: false`).
+ */
 export function testEngine(overrides: DownloadEngineOptions = {}): DownloadRunner {
   return createDownloadEngine({
     proxy: null,
+    fingerprint: true,
     minSegmentBytes: 64 * 1024,
     rampIntervalMs: 50,
     progressIntervalMs: 10,

@@ -67,7 +67,9 @@ export class Transfer implements WorkerHost {
     readonly settings: EngineSettings,
     readonly folder: string,
   ) {
-    this.digest = new FileDigest(ctx.job.options.checksum, { onFailure: (error) => this.fail(error) });
+    this.digest = new FileDigest(ctx.job.options.checksum, settings.fingerprint(), {
+      onFailure: (error) => this.fail(error),
+    });
     this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
     this.feed = new RampFeed(settings, 1, 1, 0);
     this.plan = new WorkPlan(settings, () => ({

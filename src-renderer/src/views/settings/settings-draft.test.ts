@@ -13,6 +13,7 @@ const saved: Settings = {
   maxConcurrentPluginJobs: 3,
   jobExpiryDays: 30,
   defaultMaxAttempts: 5,
+  fingerprintDownloads: false,
   notifications: true,
   theme: 'system',
   closeToTray: false,

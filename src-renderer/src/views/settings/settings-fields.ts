@@ -73,6 +73,12 @@ export const settingGroups: FieldGroup[] = [
         hint: 'Network and server errors are retried up to this many times.',
         kind: { type: 'int', min: 1, max: 100 },
       },
+      {
+        key: 'fingerprintDownloads',
+        label: 'SHA-256 of every download',
+        hint: 'Shown in each finished download’s result and library entry. It costs about as much CPU as the download itself; a download given a checksum is verified either way.',
+        kind: { type: 'boolean' },
+      },
     ],
   },
   {
