@@ -76,7 +76,7 @@ export const settingGroups: FieldGroup[] = [
       {
         key: 'fingerprintDownloads',
         label: 'SHA-256 of every download',
-        hint: 'Shown in each finished download’s result and library entry. It costs about as much CPU as the download itself; a download given a checksum is verified either way.',
+        hint: 'Kept with each finished download (its result and library entry, for the API and plugins). It costs about as much CPU as the download itself; a download given a checksum is verified either way.',
         kind: { type: 'boolean' },
       },
     ],
