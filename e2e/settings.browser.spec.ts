@@ -93,10 +93,17 @@ test('desktop-only settings are hidden in a browser; the theme comes from the co
   await openApp(page, haul);
   await goTo(page, 'Settings');
   await expect(page.getByTestId('settings-desktop')).toContainText('set in the desktop app');
-  // The only switch left is the aria2 RPC's, which works under haul serve too.
-  await expect(page.getByRole('switch')).toHaveCount(1);
+  // The switches left are the two that work under haul serve too: the aria2 RPC's and
+  // the SHA-256 of every download.
+  await expect(page.getByRole('switch')).toHaveCount(2);
   await expect(page.getByRole('switch', { name: 'aria2-compatible RPC' })).toBeVisible();
   await expect(page.getByRole('spinbutton', { name: 'Port', exact: true })).toBeVisible();
+  const fingerprint = page.getByRole('switch', { name: 'SHA-256 of every download' });
+  await expect(fingerprint).not.toBeChecked();
+  await fingerprint.click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('All changes saved.')).toBeVisible();
+  expect(await rpc(haul, 'settings.get')).toMatchObject({ value: { fingerprintDownloads: true } });
 
   await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
   await page.getByRole('button', { name: 'Save' }).click();
