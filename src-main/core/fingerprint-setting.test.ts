@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { DownloadJob } from '../../src-common/contract';
-import { createCoreWithParts, type Core, type CoreParts } from './app';
+import type { Core, CoreParts } from './app';
 import { TestServer } from './downloads/test-server';
+import { networkCore } from '../test/core-kit';
 import { tempDir } from '../test/temp-dir';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -19,12 +19,7 @@ let dir: ReturnType<typeof tempDir>;
 let core: Core & CoreParts;
 beforeEach(() => {
   dir = tempDir();
-  core = createCoreWithParts({
-    dataDir: dir.path,
-    downloadDir: join(dir.path, 'dl'),
-    runtime: 'headless',
-    version: '0',
-  });
+  core = networkCore(dir.path);
 });
 afterEach(async () => {
   await core.close();
