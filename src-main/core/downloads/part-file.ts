@@ -18,7 +18,6 @@ import { diskFailure, PartGone } from './failures';
 // Never follow a symbolic link planted where the partial file goes (0 where unsupported).
 const noFollow = constants.O_NOFOLLOW ?? 0;
 
-/** Where a connection's bytes go and the hash reads them back from: a part file, or memory. */
 /**
  * The device, inode and modification time (ns) of a file, as decimal strings (an inode
  * may pass 2^53): the inode follows the file to its final name, and a rewrite in place
@@ -30,6 +29,7 @@ export interface FileIdentity {
   mtimeNs: string;
 }
 
+/** Where a connection's bytes go and the hash reads them back from: a part file, or memory. */
 export interface PartBytes {
   /** Writes `chunks` back to back from `position`, all of them. */
   write(chunks: readonly Buffer[], position: number): Promise<void>;

@@ -14,9 +14,10 @@ const FileIdentity: z.ZodType<FileIdentity> = z.object({ dev: decimal, ino: deci
  * What the resume state records just before the part file takes its final name: a
  * process killed between that rename and the job's `completed` finds, on its next
  * attempt, the file it already published, instead of downloading it again as `name (1)`.
- * The file is known by its device and inode (the part file's: publishing links or
- * renames it, so the name it gets is the same file), or by its SHA-256 where it had no
- * inode yet (a held answer, recorded before its file is made), or both.
+ * The file is known by its device, inode and modification time (the part file's after
+ * its last write: publishing links or renames it, so the name it gets is the same file),
+ * or by its SHA-256 where it had no inode yet (a held answer, recorded before its file is
+ * made).
  */
 const Publishing = z.object({
   partName: z.string().min(1),
@@ -31,7 +32,7 @@ const Publishing = z.object({
       totalBytes: z.number().int().nonnegative(),
       finalUrl: z.string(),
       contentType: z.string().nullable(),
-      /** The outcome's SHA-256: null when fingerprints were off, though `sha256` names the file. */
+      /** False when the outcome has no SHA-256 (fingerprints off), though `sha256` names the file. */
       fingerprint: z.boolean().optional(),
     })
     .refine((p) => p.sha256 !== null || p.file !== undefined, 'a file identity or a SHA-256'),
@@ -57,7 +58,7 @@ const maxNumbered = 100;
 /**
  * The outcome of an earlier attempt that published its file and was stopped before the
  * job recorded it: the file under the recorded name is the recorded file (its size, and
- * its device and inode or its SHA-256). A part file still linked to it (stopped between
+ * its identity or its SHA-256). A part file still linked to it (stopped between
  * the link and the unlink) is removed. Null when there is nothing of the kind, or the
  * name now holds another file: the attempt then goes on as usual.
  */
