@@ -114,10 +114,10 @@ export class FileDigest {
   /**
    * How `bytes` bytes offered at `position` would be hashed: from memory now, from memory
    * once the running read-back gets there (`wait`), or null: read back from the part file
-   * once they landed.
+   * once they landed. Asked only while `hashing`.
    */
   fromMemory(position: number, bytes: number): 'now' | 'wait' | null {
-    if (this.failure !== null || !this.hashing) return null;
+    if (this.failure !== null) return null;
     if (this.reading === null) return position === this.hashed ? 'now' : null;
     const last = this.waiting.at(-1);
     if (position !== (last ? last.position + last.bytes : Math.max(this.target, this.hashed))) return null;
