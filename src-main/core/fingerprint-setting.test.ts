@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { DownloadJob } from '../../src-common/contract';
 import type { Core, CoreParts } from './app';
 import { TestServer } from './downloads/test-server';
@@ -9,11 +9,7 @@ import { tempDir } from '../test/temp-dir';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(() => server.close());
+const server = TestServer.forFile();
 
 let dir: ReturnType<typeof tempDir>;
 let core: Core & CoreParts;

@@ -2,7 +2,7 @@ import { createCipheriv, createHash, randomInt } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runDownloadChild } from '../../test/run-download-child';
 import { tempDir } from '../../test/temp-dir';
 import { fileSha256, sha256 } from './test-context';
@@ -57,14 +57,8 @@ function faultFor(size: number): Faults {
 }
 
 const dir = tempDir('haul-soak-');
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(async () => {
-  await server.close();
-  dir.remove();
-});
+const server = TestServer.forFile();
+afterAll(() => dir.remove());
 
 describe('crash and fault soak', () => {
   it('after random SIGKILLs and server faults every acknowledged job completes with its bytes, at <= 1.15x', async () => {

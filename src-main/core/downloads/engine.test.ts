@@ -1,17 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
 import { fileSha256, makeContext, randomBody, sha256, tempDir, testJob, testEngine } from './test-context';
 import { TestServer } from './test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = TestServer.forFile();
 
 const engine = testEngine();
 

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { readdir, statfs } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JobFailure } from '../jobs/runner';
 import { diskFailure } from './failures';
 import { PartFile } from './part-file';
@@ -19,13 +19,7 @@ import {
 } from './test-context';
 import { TestServer } from './test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = TestServer.forFile();
 
 /** For the stall test alone: the server runs in this process, so load can starve it. */
 const quickStallEngine = testEngine({ stallTimeoutMs: 400 });

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeState } from './resume-state';
 import { makeContext, randomBody, sha256, tempDir, testEngine, testJob } from './test-context';
 import { TestServer } from './test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = TestServer.forFile();
 
 describe('the writes of a finished download', () => {
   it('the last state a finished file saves is the synced file with what it publishes', async () => {

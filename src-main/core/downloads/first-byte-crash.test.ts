@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scriptedEngine } from '../../test/job-kit';
 import { createCoreWithParts } from '../app';
 import {
@@ -18,11 +18,7 @@ import {
 } from './test-context';
 import { TestServer } from './test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(() => server.close());
+const server = TestServer.forFile();
 
 /** No periodic checkpoint during the test: only what is saved durably survives a SIGKILL. */
 const engine = testEngine({ checkpointIntervalMs: 60_000 });

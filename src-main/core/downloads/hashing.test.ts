@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDownloadEngine } from './engine';
 import { FileDigest } from './file-digest';
 import { PartFile } from './part-file';
@@ -8,13 +8,7 @@ import { batchBytes } from './segment-writer';
 import { makeContext, randomBody, settle, sha256, tempDir, testJob, waitFor } from './test-context';
 import { TestServer } from './test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = TestServer.forFile();
 
 const options = {
   proxy: null,

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DownloadContext, JobFailure } from '../jobs/runner';
 import { diskFailure } from './failures';
 import { PartFile } from './part-file';
@@ -18,13 +18,7 @@ import {
 } from './test-context';
 import { TestServer } from './test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = TestServer.forFile();
 
 const engine = testEngine({ checkpointIntervalMs: 200 });
 const served = (path: string) => server.log.filter((r) => r.path === path);

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runDownloadChild } from '../../test/run-download-child';
 import { tempDir } from '../../test/temp-dir';
 import { fileSha256, randomBody, sha256 } from './test-context';
@@ -10,14 +10,8 @@ import { TestServer } from './test-server';
 /** One life of the download child, killed `killAfterMs` after READY (null: at DONE). */
 const run = (args: string[], killAfterMs: number | null) => runDownloadChild(args, killAfterMs, 45_000);
 const dir = tempDir('haul-kill-');
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(async () => {
-  await server.close();
-  dir.remove();
-});
+const server = TestServer.forFile();
+afterAll(() => dir.remove());
 
 describe('downloads under SIGKILL', () => {
   it('every acknowledged download completes with the right bytes: no orphan .part, no ` (n)` copy', async () => {

@@ -1,14 +1,10 @@
 import { readdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
 import { makeContext, randomBody, settle, tempDir, testEngine, testJob } from './test-context';
 import { TestServer } from './test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(() => server.close());
+const server = TestServer.forFile();
 
 describe('the minimum-speed rule', () => {
   it('stops a server that trickles (too slow for the rule, never silent for the stall timer) as transient', async () => {

@@ -5,14 +5,13 @@ import { createDownloadEngine } from './engine';
 import { fileSha256, makeContext, randomBody, sha256, tempDir, testJob } from './test-context';
 import { TestServer } from './test-server';
 
-let server: TestServer;
+const server = TestServer.forFile();
 let proxy: Server;
 let proxyUrl: string;
 const proxied: string[] = [];
 const sockets = new Set<Socket>();
 
 beforeAll(async () => {
-  server = await TestServer.start();
   // A minimal forward proxy: CONNECT tunnels and absolute-form requests, logged.
   proxy = createServer((req, res) => {
     proxied.push(`${req.method} ${req.url}`);
@@ -45,7 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => proxy.close(resolve));
-  await server.close();
 });
 
 describe('proxy', () => {

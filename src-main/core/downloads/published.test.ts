@@ -1,17 +1,11 @@
 import { link, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DownloadOutcome } from '../jobs/runner';
 import { fileSha256, makeContext, randomBody, sha256, tempDir, testEngine, testJob } from './test-context';
 import { TestServer } from './test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = TestServer.forFile();
 
 const engine = testEngine();
 const body = randomBody(300 * 1024);

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
 import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testEngine, testJob } from './test-context';
 import { TestServer, type Faults } from './test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(() => server.close());
+const server = TestServer.forFile();
 
 /**
  * A busy machine must not trip the stall timer, nor keep the ramp from trying more

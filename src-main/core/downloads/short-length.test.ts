@@ -1,13 +1,9 @@
 import { readdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileSha256, makeContext, randomBody, sha256, tempDir, testEngine, testJob } from './test-context';
 import { TestServer } from './test-server';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await TestServer.start();
-});
-afterAll(() => server.close());
+const server = TestServer.forFile();
 
 describe('a server that announces 4 KiB more than it sends, then answers 416', () => {
   for (const connections of [1, 4]) {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * An HTTP server for tests that misbehaves on purpose, on 127.0.0.1 only. Each file
@@ -100,17 +101,33 @@ export class TestServer {
 
   static async start(): Promise<TestServer> {
     const server = new TestServer();
-    server.server.on('connection', (socket) => {
-      server.connections += 1;
-      server.sockets.add(socket);
-      socket.on('close', () => server.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.server.listen(0, '127.0.0.1', resolve));
-    server.port = (server.server.address() as AddressInfo).port;
+    await server.listen();
     return server;
   }
 
+  /**
+   * A server for the tests of the calling file: listening before its first test, closed
+   * after its last (vitest's hooks, registered at the call).
+   */
+  static forFile(): TestServer {
+    const server = new TestServer();
+    beforeAll(() => server.listen());
+    afterAll(() => server.close());
+    return server;
+  }
+
+  private async listen(): Promise<void> {
+    this.server.on('connection', (socket) => {
+      this.connections += 1;
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
   url(path: string): string {
+    if (this.port === 0) throw new Error('The test server is not listening yet: ask for URLs inside a test.');
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
