@@ -123,6 +123,34 @@ test('screenshots of every view, light and dark', async ({ page, haul, files }) 
   await rpc(haul, 'jobs.pauseAll');
 });
 
+test("at the desktop window's default width every column shows, and the tabs stay on their line", async ({
+  browser,
+  haul,
+  files,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+  const page = await context.newPage();
+  await rpc(haul, 'downloads.submit', { url: files.file('narrow-probe.bin'), force: true });
+  await openApp(page, haul);
+  const grid = page.getByRole('grid', { name: 'Downloads' });
+  await expect(grid.getByRole('columnheader')).toHaveCount(7);
+  const table = (await grid.boundingBox())!;
+  for (const header of await grid.getByRole('columnheader').all()) {
+    const box = (await header.boundingBox())!;
+    expect(box.x + box.width, `${await header.textContent()} ends inside the table`).toBeLessThanOrEqual(
+      table.x + table.width,
+    );
+  }
+  // The sort and search make room or move above, never below the tabs' border.
+  const tabs = (await page.getByRole('tablist', { name: 'Filter by status' }).boundingBox())!;
+  const tabRow = (await page.getByRole('tablist', { name: 'Filter by status' }).locator('..').boundingBox())!;
+  expect(Math.abs(tabs.y + tabs.height - (tabRow.y + tabRow.height))).toBeLessThanOrEqual(2);
+  const search = (await page.getByRole('searchbox', { name: 'Search downloads' }).boundingBox())!;
+  expect(search.width).toBeGreaterThanOrEqual(120);
+  await shoot(page, 'downloads-narrow');
+  await context.close();
+});
+
 test('screenshot of a search that matches no download', async ({ browser, haul, files }) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

@@ -7,7 +7,7 @@ export const statusTabs: { id: StatusTab; label: string; statuses: readonly Down
   { id: 'active', label: 'Active', statuses: ['pending', 'downloading', 'processing'] },
   { id: 'paused', label: 'Paused', statuses: ['paused'] },
   { id: 'completed', label: 'Completed', statuses: ['completed'] },
-  { id: 'failed', label: 'Failed', statuses: ['failed', 'cancelled'] },
+  { id: 'failed', label: 'Failed or cancelled', statuses: ['failed', 'cancelled'] },
 ];
 
 export type SortKey = DownloadSortKey;

@@ -52,7 +52,7 @@ export function DownloadsView() {
         )}
         <SelectionCount />
       </div>
-      <div className="tabs-row">
+      <div className="tabs-row with-filters">
         <div className="tabs" role="tablist" aria-label="Filter by status">
           {statusTabs.map((t) => (
             <button
