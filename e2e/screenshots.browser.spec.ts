@@ -123,33 +123,50 @@ test('screenshots of every view, light and dark', async ({ page, haul, files }) 
   await rpc(haul, 'jobs.pauseAll');
 });
 
-test("at the desktop window's default width every column shows, and the tabs stay on their line", async ({
-  browser,
-  haul,
-  files,
-}) => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
-  const page = await context.newPage();
-  await rpc(haul, 'downloads.submit', { url: files.file('narrow-probe.bin'), force: true });
-  await openApp(page, haul);
-  const grid = page.getByRole('grid', { name: 'Downloads' });
-  await expect(grid.getByRole('columnheader')).toHaveCount(7);
-  const table = (await grid.boundingBox())!;
-  for (const header of await grid.getByRole('columnheader').all()) {
-    const box = (await header.boundingBox())!;
-    expect(box.x + box.width, `${await header.textContent()} ends inside the table`).toBeLessThanOrEqual(
-      table.x + table.width,
-    );
-  }
-  // The sort and search make room or move above, never below the tabs' border.
-  const tabs = (await page.getByRole('tablist', { name: 'Filter by status' }).boundingBox())!;
-  const tabRow = (await page.getByRole('tablist', { name: 'Filter by status' }).locator('..').boundingBox())!;
-  expect(Math.abs(tabs.y + tabs.height - (tabRow.y + tabRow.height))).toBeLessThanOrEqual(2);
-  const search = (await page.getByRole('searchbox', { name: 'Search downloads' }).boundingBox())!;
-  expect(search.width).toBeGreaterThanOrEqual(120);
-  await shoot(page, 'downloads-narrow');
-  await context.close();
-});
+// The desktop window opens at 1100 px and may be made as small as 720 (src-main/shell).
+for (const [width, columns] of [
+  [1100, 7],
+  [720, 4],
+] as const) {
+  test(`at a ${width} px window the Downloads view fits: ${columns} columns whole, tabs and tools on one line each`, async ({
+    browser,
+    haul,
+    files,
+  }) => {
+    const context = await browser.newContext({ viewport: { width, height: 720 } });
+    const page = await context.newPage();
+    await rpc(haul, 'downloads.submit', { url: files.file('narrow-probe.bin'), force: true });
+    await openApp(page, haul);
+    const grid = page.getByRole('grid', { name: 'Downloads' });
+    await expect(grid.getByRole('columnheader').filter({ visible: true })).toHaveCount(columns);
+    const table = (await grid.boundingBox())!;
+    for (const header of await grid.getByRole('columnheader').filter({ visible: true }).all()) {
+      const box = (await header.boundingBox())!;
+      expect(box.x + box.width, `${await header.textContent()} ends inside the table`).toBeLessThanOrEqual(
+        table.x + table.width,
+      );
+    }
+    // The sort and search make room or move above, never below the tabs' border.
+    const tablist = page.getByRole('tablist', { name: 'Filter by status' });
+    const tabRow = (await tablist.locator('..').boundingBox())!;
+    for (const tab of await tablist.getByRole('tab').all()) {
+      const box = (await tab.boundingBox())!;
+      expect(Math.abs(box.y + box.height - (tabRow.y + tabRow.height)), 'a tab on the border').toBeLessThanOrEqual(2);
+      expect(box.x + box.width, `${await tab.textContent()} ends inside the row`).toBeLessThanOrEqual(
+        tabRow.x + tabRow.width,
+      );
+    }
+    await expect(page.getByTestId('tab-failed')).toHaveAttribute('title', 'Failed or cancelled');
+    const search = (await page.getByRole('searchbox', { name: 'Search downloads' }).boundingBox())!;
+    expect(search.width).toBeGreaterThanOrEqual(120);
+    // The toolbar's buttons on one line.
+    const add = (await page.getByRole('button', { name: 'Add', exact: true }).boundingBox())!;
+    const last = (await page.getByRole('button', { name: 'Move to bottom' }).boundingBox())!;
+    expect(Math.abs(last.y + last.height / 2 - (add.y + add.height / 2))).toBeLessThanOrEqual(4);
+    await shoot(page, `downloads-${width}`);
+    await context.close();
+  });
+}
 
 test('screenshot of a search that matches no download', async ({ browser, haul, files }) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -2,12 +2,18 @@ import type { DownloadSortKey, DownloadStatus } from '../../../src-common/contra
 
 export type StatusTab = 'all' | 'active' | 'paused' | 'completed' | 'failed';
 
-export const statusTabs: { id: StatusTab; label: string; statuses: readonly DownloadStatus[] | null }[] = [
+/** `short`: the label where the tabs are short of room (the whole one is then its tooltip). */
+export const statusTabs: {
+  id: StatusTab;
+  label: string;
+  short?: string;
+  statuses: readonly DownloadStatus[] | null;
+}[] = [
   { id: 'all', label: 'All', statuses: null },
   { id: 'active', label: 'Active', statuses: ['pending', 'downloading', 'processing'] },
   { id: 'paused', label: 'Paused', statuses: ['paused'] },
   { id: 'completed', label: 'Completed', statuses: ['completed'] },
-  { id: 'failed', label: 'Failed or cancelled', statuses: ['failed', 'cancelled'] },
+  { id: 'failed', label: 'Failed or cancelled', short: 'Failed', statuses: ['failed', 'cancelled'] },
 ];
 
 export type SortKey = DownloadSortKey;

@@ -63,8 +63,16 @@ export function DownloadsView() {
               className={`tab${tab === t.id ? ' active' : ''}`}
               onClick={() => setTab(t.id)}
               data-testid={`tab-${t.id}`}
+              title={t.short ? t.label : undefined}
             >
-              {t.label}
+              {t.short ? (
+                <>
+                  <span className="tab-label">{t.label}</span>
+                  <span className="tab-label-short">{t.short}</span>
+                </>
+              ) : (
+                t.label
+              )}
               <span className="count">{formatCount(tabCount[t.id])}</span>
             </button>
           ))}
