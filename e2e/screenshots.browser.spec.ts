@@ -168,6 +168,31 @@ for (const [width, columns] of [
   });
 }
 
+test('at the smallest window the Library keeps room for the name: the type and date give way', async ({
+  browser,
+  haul,
+  files,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 720, height: 720 } });
+  const page = await context.newPage();
+  await rpc(haul, 'downloads.submit', { url: files.file('library-narrow-probe.bin'), force: true });
+  await openApp(page, haul);
+  await goTo(page, 'Library');
+  const table = page.getByRole('table', { name: 'Library' });
+  await expect(table.getByRole('row').nth(1)).toBeVisible();
+  const box = (await table.boundingBox())!;
+  const headers = table.getByRole('columnheader').filter({ visible: true });
+  await expect(headers).toHaveCount(4);
+  for (const header of await headers.all()) {
+    const cell = (await header.boundingBox())!;
+    expect(cell.x + cell.width, 'a column ends inside the table').toBeLessThanOrEqual(box.x + box.width + 1);
+  }
+  const name = (await table.getByRole('columnheader', { name: 'Name' }).boundingBox())!;
+  expect(name.width).toBeGreaterThanOrEqual(150);
+  await shoot(page, 'library-720');
+  await context.close();
+});
+
 test('screenshot of a search that matches no download', async ({ browser, haul, files }) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
