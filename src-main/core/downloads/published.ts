@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type BigIntStats } from 'node:fs';
 import { lstat, unlink } from 'node:fs/promises';
 import { z } from 'zod';
 import type { DownloadContext, DownloadOutcome } from '../jobs/runner';
@@ -52,6 +52,9 @@ async function sha256Of(path: string): Promise<string> {
 
 const statOrNull = (path: string) => lstat(path, { bigint: true }).catch(() => null);
 
+const sameFile = (file: FileIdentity, stats: BigIntStats): boolean =>
+  file.dev === String(stats.dev) && file.ino === String(stats.ino) && file.mtimeNs === String(stats.mtimeNs);
+
 /** Numbered names looked at: the first free one ends the search. */
 const maxNumbered = 100;
 
@@ -77,10 +80,9 @@ export async function alreadyPublished(ctx: DownloadContext, folder: string): Pr
     if (!final.isFile() || final.size !== BigInt(publishing.totalBytes)) continue;
     // With the part still there, only the file linked to it is this job's.
     if (part && (part.ino !== final.ino || part.dev !== final.dev)) continue;
-    const { file, sha256 } = publishing;
-    if (file && file.mtimeNs !== String(final.mtimeNs)) continue;
-    if (file && (file.ino !== String(final.ino) || file.dev !== String(final.dev))) continue;
-    if (!file && sha256 !== null && (await sha256Of(path)) !== sha256) continue;
+    // Known by its identity, or (the schema asks for one of the two) by its bytes.
+    const { file } = publishing;
+    if (file ? !sameFile(file, final) : (await sha256Of(path)) !== publishing.sha256) continue;
     if (part) await unlink(partPath);
     ctx.log(`${fileName} was already in place from the last attempt; nothing to download again.`);
     return { ...outcomeOf(publishing), path, fileName };
