@@ -14,6 +14,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { e2eSummary } from './e2e-summary.mjs';
+import { unitFailures } from './unit-failures.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -111,6 +112,7 @@ const unitOk = step('unit tests', bin('vitest'), [
 const unit = readJson(unitJson);
 if (unit) {
   summary.push(`unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed`);
+  notes.push(...unitFailures(unit, root));
 } else {
   summary.push('unit: 0 passed, 1 failed (the test runner produced no report)');
 }
