@@ -15,8 +15,6 @@ import { TestServer, type Faults } from './test-server';
  * same files, kill moments and faults (drawn in request order).
  */
 const seed = Number(process.env['HAUL_SOAK_SEED'] ?? randomInt(2 ** 31));
-/** One life of the download child, killed `killAfterMs` after READY (null: at DONE). */
-const run = (args: string[], killAfterMs: number | null) => runDownloadChild(args, killAfterMs, 60_000);
 const MiB = 1024 * 1024;
 /** Downloads in the soak. */
 const files = 20;
@@ -34,6 +32,13 @@ function prng(start: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
 }
+/** Named in every assertion, so a failure's first line says how to run it again. */
+const replay = `replay: HAUL_SOAK_SEED=${seed}`;
+/** One life of the download child, killed `killAfterMs` after READY (null: at DONE). */
+const run = (args: string[], killAfterMs: number | null) =>
+  runDownloadChild(args, killAfterMs, 60_000).catch((error: Error) => {
+    throw new Error(`${replay}: ${error.message}`);
+  });
 const random = prng(seed);
 /** The server's faults come from their own sequence, drawn in request order. */
 const faultRandom = prng(seed ^ 0x5eed);
@@ -62,7 +67,7 @@ afterAll(() => dir.remove());
 
 describe('crash and fault soak', () => {
   it('after random SIGKILLs and server faults every acknowledged job completes with its bytes, at <= 1.15x', async () => {
-    console.log(`crash soak seed ${seed} (replay: HAUL_SOAK_SEED=${seed})`);
+    console.log(`crash soak seed ${seed} (${replay})`);
     const bodies = new Map<string, Buffer>();
     for (let i = 0; i < files; i += 1) {
       const data = body(i, between(MiB, 3.5 * MiB));
@@ -78,25 +83,30 @@ describe('crash and fault soak', () => {
 
     const first = await run(args('submit'), moments[0]!);
     const acks = first.acks;
-    expect(acks).toHaveLength(files);
+    expect(acks, replay).toHaveLength(files);
     for (const at of moments.slice(1)) await run(args('resume'), at);
     const last = await run(args('resume'), null);
-    expect(last.done).toBe(true);
+    expect(last.done, replay).toBe(true);
 
     const db = new BetterSqlite3(join(dir.path, 'haul.db'), { readonly: true });
     try {
       const rows = db.prepare(`SELECT id, status FROM jobs`).all() as { id: string; status: string }[];
       const status = new Map(rows.map((row) => [row.id, row.status]));
-      expect(acks.map((id) => status.get(id))).toEqual(acks.map(() => 'completed'));
+      expect(
+        acks.map((id) => status.get(id)),
+        replay,
+      ).toEqual(acks.map(() => 'completed'));
     } finally {
       db.close();
     }
     // Nothing but the files: no `.part` left over, no `name (1).bin` beside a restart.
-    expect(readdirSync(downloads).sort()).toEqual([...bodies.keys()].sort());
-    for (const [name, data] of bodies) expect(await fileSha256(join(downloads, name)), name).toBe(sha256(data));
+    expect(readdirSync(downloads).sort(), replay).toEqual([...bodies.keys()].sort());
+    for (const [name, data] of bodies) {
+      expect(await fileSha256(join(downloads, name)), `${replay}: ${name}`).toBe(sha256(data));
+    }
     const total = [...bodies.values()].reduce((sum, data) => sum + data.length, 0);
     const served = server.bytesServed(0);
     console.log(`crash soak: ${served} bytes served for ${total} (${(served / total).toFixed(3)}x)`);
-    expect(served / total).toBeLessThanOrEqual(1.15);
+    expect(served / total, replay).toBeLessThanOrEqual(1.15);
   }, 90_000);
 });
