@@ -238,6 +238,43 @@ describe('connection ramp', () => {
     expect(steady(24)).toEqual([1, 1]);
   });
 
+  it('measures the count before a step again when the step was judged against a window that ended early', () => {
+    // A server paced to 2 MiB/s a connection in bursts of 100 KiB: the first look and
+    // the 50 ms after it catch two bursts, 4 MiB/s, and the trial of two connections (4
+    // MiB/s, measured over a whole window) looks like no gain.
+    const KiB = 1024;
+    const ramp = new ConnectionRamp(8, 2, 200);
+    ramp.start(0, 1000);
+    expect(ramp.sample(100 * KiB, 1010, 1, 16 * MiB)).toBe(1);
+    expect(ramp.sample(300 * KiB, 1060, 1, 16 * MiB)).toBe(2);
+    ramp.sample(1 * MiB, 1260, 2, 15 * MiB); // the window the new connection starts in
+    expect(ramp.sample(1.8 * MiB, 1460, 2, 14 * MiB)).toBe(1);
+    expect(ramp.settled).toBe(false);
+    // While the dropped connection ends its piece, nothing is measured; then the window it
+    // ended in is skipped.
+    expect(ramp.sample(2.6 * MiB, 1660, 2, 13 * MiB)).toBe(1);
+    expect(ramp.sample(3.1 * MiB, 1860, 1, 13 * MiB)).toBe(1);
+    // One connection over a whole window: 2 MiB/s. The step's 4 MiB/s was a gain: taken
+    // again, and measured against this rate it pays, so the ramp goes on to four.
+    expect(ramp.sample(3.5 * MiB, 2060, 1, 12 * MiB)).toBe(2);
+    ramp.sample(4.3 * MiB, 2260, 2, 11 * MiB);
+    expect(ramp.sample(5.1 * MiB, 2460, 2, 10 * MiB)).toBe(4);
+  });
+
+  it('drops a step judged against an early window for good when the count before, measured again, does as well', () => {
+    const KiB = 1024;
+    const ramp = new ConnectionRamp(8, 2, 200);
+    ramp.start(0, 1000);
+    ramp.sample(100 * KiB, 1010, 1, 16 * MiB);
+    expect(ramp.sample(300 * KiB, 1060, 1, 16 * MiB)).toBe(2);
+    ramp.sample(1 * MiB, 1260, 2, 15 * MiB);
+    expect(ramp.sample(1.8 * MiB, 1460, 2, 14 * MiB)).toBe(1);
+    ramp.sample(2.6 * MiB, 1660, 1, 13 * MiB);
+    // A link that one connection fills: 4 MiB/s on one as on two.
+    expect(ramp.sample(3.4 * MiB, 1860, 1, 12 * MiB)).toBe(1);
+    expect(ramp.settled).toBe(true);
+  });
+
   it('waits for half the first window when the rate is still rising, or for a first look', () => {
     // 10, 30, then 40 MiB/s: clearly slow so far, but speeding up. At half the window,
     // 26 MiB/s over it is clearly slow whatever the trend.

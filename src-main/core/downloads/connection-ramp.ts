@@ -146,6 +146,12 @@ export class ConnectionRamp {
   private warmRate = 0;
   /** Windows in a row that did not rise while warming up. */
   private flatWindows = 0;
+  /** The window `sample` is measuring ends before its length (see startPartShare). */
+  private shortWindow = false;
+  /** The step being measured was taken from a window that ended early. */
+  private fromShortWindow = false;
+  /** A step dropped against an early window's rate, until the count before it is measured. */
+  private recheck: { count: number; rate: number; waiting: boolean } | null = null;
 
   /**
    * `trial`: connections tried at once after the first measurement (at least 2).
@@ -181,6 +187,14 @@ export class ConnectionRamp {
 
   get connections(): number {
     return this.target;
+  }
+
+  /**
+   * The connections work is sized for: the target, or, while a dropped step is measured
+   * again, the step's count, so that taking the step again splits no large piece.
+   */
+  get sharing(): number {
+    return this.recheck?.count ?? this.target;
   }
 
   /** True once the count no longer changes by measurement. */
@@ -247,7 +261,12 @@ export class ConnectionRamp {
     this.busyMs = 0;
     this.diskMs = 0;
     this.firstWindow = false;
-    return this.observe(rate, open, remaining, share, alone, disk);
+    this.shortWindow = elapsed < this.windowMs;
+    try {
+      return this.observe(rate, open, remaining, share, alone, disk);
+    } finally {
+      this.shortWindow = false;
+    }
   }
 
   /**
@@ -261,6 +280,26 @@ export class ConnectionRamp {
     if (this.skipNext) {
       this.skipNext = false;
       return this.target;
+    }
+    if (this.recheck) {
+      // The count before the step, measured over a whole window once the dropped connections
+      // ended: the step gained after all when its rate beats this one; it is taken again and
+      // measured against this rate.
+      if (this.recheck.waiting) {
+        // Not measured while they run, nor the window the last of them ended in.
+        this.recheck.waiting = open > this.target;
+        return this.target;
+      }
+      const { count, rate: stepRate } = this.recheck;
+      this.recheck = null;
+      if (stepRate < rate * gainFactor) return this.settle(this.target);
+      // A step that brought a little is kept, as when measured right (see gainFactor).
+      if (stepRate < rate * growthFactor || (remaining / rate) * 1000 < payoffMs) {
+        this.step(count);
+        return this.settle(this.target);
+      }
+      this.beforeRate = rate;
+      return this.step(count);
     }
     if (this.beforeRate === 0) {
       if (rate <= 0) return this.target;
@@ -288,8 +327,14 @@ export class ConnectionRamp {
       if (disk >= diskBoundShare) return this.settle(this.target);
       if (alone && busy >= trialBusyShare) return this.settle(this.target);
       this.beforeRate = Math.max(rate, this.warmRate);
+      this.fromShortWindow = this.shortWindow;
       return this.step(this.next);
     }
+    const fromShortWindow = this.fromShortWindow;
+    this.fromShortWindow = false;
+    // Measured against a window that ended early, a step that did not clearly pay is
+    // measured again (see dropToRecheck).
+    if (fromShortWindow && rate < this.beforeRate * growthFactor) return this.dropToRecheck(rate);
     if (rate < this.beforeRate * gainFactor) return this.settle(this.before);
     if (busy >= cpuBoundShare && rate < this.beforeRate * busyGainFactor) return this.settle(this.before);
     if (rate < this.beforeRate * growthFactor) return this.settle(this.target);
@@ -342,6 +387,20 @@ export class ConnectionRamp {
     const before = (look.received - mark.received) / (look.at - mark.at);
     const since = (received - look.received) / (now - look.at);
     return since < before * growthFactor ? since * 1000 : 0;
+  }
+
+  /**
+   * Drops a step measured against a window that ended early, but not for good: a short
+   * window can misread a server that sends in bursts (one paced to 2 MiB/s a connection
+   * in bursts of 50 ms read as 4 MiB/s over the 50 ms after the first look, and a trial of
+   * two connections, at 4 MiB/s, as no gain). The count before is measured over a whole
+   * window once the dropped connections have ended their pieces (the window the last one
+   * ends in is not measured); the step is taken again when its rate beat that measure.
+   */
+  private dropToRecheck(stepRate: number): number {
+    this.recheck = { count: this.target, rate: stepRate, waiting: true };
+    this.target = this.before;
+    return this.target;
   }
 
   private step(next: number): number {

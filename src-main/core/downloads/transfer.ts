@@ -73,7 +73,7 @@ export class Transfer implements WorkerHost {
     this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
     this.feed = new RampFeed(settings, 1, 1, 0);
     this.plan = new WorkPlan(settings, () => ({
-      connections: this.feed.ramp.connections,
+      connections: this.feed.ramp.sharing,
       settled: this.feed.ramp.settled,
       smallestPiece: smallestPiece(this.feed.rate, this.workers.size - this.retiring, this.roundTripMs),
     }));
