@@ -146,8 +146,6 @@ export class ConnectionRamp {
   private warmRate = 0;
   /** Windows in a row that did not rise while warming up. */
   private flatWindows = 0;
-  /** The window `sample` is measuring ends before its length (see startPartShare). */
-  private shortWindow = false;
   /** The step being measured was taken from a window that ended early. */
   private fromShortWindow = false;
   /** A step dropped against an early window's rate, until the count before it is measured. */
@@ -261,21 +259,17 @@ export class ConnectionRamp {
     this.busyMs = 0;
     this.diskMs = 0;
     this.firstWindow = false;
-    this.shortWindow = elapsed < this.windowMs;
-    try {
-      return this.observe(rate, open, remaining, share, alone, disk);
-    } finally {
-      this.shortWindow = false;
-    }
+    return this.observe(rate, open, remaining, share, alone, disk, elapsed < this.windowMs);
   }
 
   /**
    * Feeds the throughput (bytes/s) measured over the last window, during which `open`
    * connections were running, the bytes still to fetch, the share of the window the main
    * thread was busy, whether the download was the only one moving bytes, and the share of
-   * the window its connections waited for the disk. Returns the new target.
+   * the window its connections waited for the disk, and whether the window ended early
+   * (see startPartShare). Returns the new target.
    */
-  observe(rate: number, open: number, remaining: number, busy = 0, alone = true, disk = 0): number {
+  observe(rate: number, open: number, remaining: number, busy = 0, alone = true, disk = 0, early = false): number {
     if (this.done || open < this.target) return this.target;
     if (this.skipNext) {
       this.skipNext = false;
@@ -327,7 +321,7 @@ export class ConnectionRamp {
       if (disk >= diskBoundShare) return this.settle(this.target);
       if (alone && busy >= trialBusyShare) return this.settle(this.target);
       this.beforeRate = Math.max(rate, this.warmRate);
-      this.fromShortWindow = this.shortWindow;
+      this.fromShortWindow = early;
       return this.step(this.next);
     }
     const fromShortWindow = this.fromShortWindow;
