@@ -33,12 +33,45 @@ describe('connection ramp', () => {
     expect(ramp.observe(10 * MiB, 1, 1000 * MiB)).toBe(2);
     // The window right after a step is not measured: the new connections were starting.
     expect(ramp.observe(11 * MiB, 2, 1000 * MiB)).toBe(2);
-    expect(ramp.observe(20 * MiB, 2, 1000 * MiB)).toBe(4);
-    expect(ramp.observe(20 * MiB, 4, 1000 * MiB)).toBe(4);
-    expect(ramp.observe(40 * MiB, 4, 1000 * MiB)).toBe(8);
-    expect(ramp.observe(40 * MiB, 8, 1000 * MiB)).toBe(8);
-    expect(ramp.observe(80 * MiB, 8, 1000 * MiB)).toBe(8);
+    // The second connection brought 6 of the first's 10 MiB/s: a link they share in part.
+    expect(ramp.observe(16 * MiB, 2, 1000 * MiB)).toBe(4);
+    expect(ramp.observe(16 * MiB, 4, 1000 * MiB)).toBe(4);
+    expect(ramp.observe(24 * MiB, 4, 1000 * MiB)).toBe(8);
+    expect(ramp.observe(24 * MiB, 8, 1000 * MiB)).toBe(8);
+    expect(ramp.observe(48 * MiB, 8, 1000 * MiB)).toBe(8);
     expect(ramp.settled).toBe(true);
+  });
+
+  it('goes to the maximum at once when each added connection brought about what one brings', () => {
+    const ramp = started(8, 2);
+    ramp.observe(2 * MiB, 1, 100 * MiB);
+    ramp.observe(0, 2, 100 * MiB);
+    // 0.85 of a connection's rate from the added one (1.7 MiB/s): a server pacing each.
+    expect(ramp.observe(3.7 * MiB, 2, 100 * MiB)).toBe(8);
+    const shared = started(16, 2);
+    shared.observe(2 * MiB, 1, 100 * MiB);
+    shared.observe(0, 2, 100 * MiB);
+    expect(shared.observe(3.6 * MiB, 2, 100 * MiB)).toBe(4);
+    // From two to four: the two added must bring 3.06 MiB/s beside the 3.6 before.
+    shared.observe(0, 4, 100 * MiB);
+    expect(shared.observe(6.7 * MiB, 4, 100 * MiB)).toBe(16);
+    const fromTwo = started(16, 2);
+    fromTwo.observe(2 * MiB, 1, 100 * MiB);
+    fromTwo.observe(0, 2, 100 * MiB);
+    fromTwo.observe(3.6 * MiB, 2, 100 * MiB);
+    fromTwo.observe(0, 4, 100 * MiB);
+    expect(fromTwo.observe(6.6 * MiB, 4, 100 * MiB)).toBe(8);
+  });
+
+  it('sizes work for the most connections a step may reach while it measures, for its count once settled', () => {
+    const ramp = started(8, 2);
+    expect(ramp.sharing).toBe(8);
+    ramp.observe(10 * MiB, 1, 1000 * MiB);
+    ramp.observe(0, 2, 1000 * MiB);
+    expect(ramp.sharing).toBe(8);
+    expect(ramp.observe(10.2 * MiB, 2, 1000 * MiB)).toBe(1);
+    expect(ramp.sharing).toBe(1);
+    expect(new ConnectionRamp(1).sharing).toBe(1);
   });
 
   it('drops back to one connection when the trial did not raise throughput', () => {
@@ -55,9 +88,9 @@ describe('connection ramp', () => {
     const ramp = started(8, 2);
     ramp.observe(10 * MiB, 1, 1000 * MiB);
     ramp.observe(0, 2, 1000 * MiB);
-    expect(ramp.observe(20 * MiB, 2, 1000 * MiB)).toBe(4);
+    expect(ramp.observe(17 * MiB, 2, 1000 * MiB)).toBe(4);
     ramp.observe(0, 4, 1000 * MiB);
-    expect(ramp.observe(20.5 * MiB, 4, 1000 * MiB)).toBe(2);
+    expect(ramp.observe(17.5 * MiB, 4, 1000 * MiB)).toBe(2);
   });
 
   it('keeps a step that brought a little, without trying more', () => {
@@ -255,10 +288,11 @@ describe('connection ramp', () => {
     expect(ramp.sample(2.6 * MiB, 1660, 2, 13 * MiB)).toBe(1);
     expect(ramp.sample(3.1 * MiB, 1860, 1, 13 * MiB)).toBe(1);
     // One connection over a whole window: 2 MiB/s. The step's 4 MiB/s was a gain: taken
-    // again, and measured against this rate it pays, so the ramp goes on to four.
+    // again, and measured against this rate it pays, the added connection bringing what
+    // one brings, so the ramp goes on to the maximum.
     expect(ramp.sample(3.5 * MiB, 2060, 1, 12 * MiB)).toBe(2);
     ramp.sample(4.3 * MiB, 2260, 2, 11 * MiB);
-    expect(ramp.sample(5.1 * MiB, 2460, 2, 10 * MiB)).toBe(4);
+    expect(ramp.sample(5.1 * MiB, 2460, 2, 10 * MiB)).toBe(8);
   });
 
   it('drops a step judged against an early window for good when the count before, measured again, does as well', () => {

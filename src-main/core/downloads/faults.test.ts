@@ -91,6 +91,24 @@ describe('a server that misbehaves', () => {
     expect(extra).toBeLessThanOrEqual(rate / 20);
   });
 
+  it('steps up to eight connections on a server pacing each one, and it sends each byte once', async () => {
+    // 24 MiB at 2 MiB/s a connection: the trial of two pays, and so does the step to eight.
+    // Work sized for the two then left the newcomers only halves of pieces in flight, each
+    // split cutting a connection with the server's step in flight: 1.2-1.7% sent twice.
+    const body = randomBody(24 * 1024 * 1024);
+    const rate = 2 * 1024 * 1024;
+    server.file('/paced.bin', body, { rateLimit: rate });
+    const t = makeContext(testJob(server.url('/paced.bin'), await tempDir(), { connections: 8 }));
+    const from = server.log.length;
+    const engine = testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 100, minSegmentBytes: 1024 * 1024 });
+    const outcome = await engine(t.ctx);
+    expect(outcome.sha256).toBe(sha256(body));
+    expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBe(8);
+    // The one cut: the first connection's open request, where the others start.
+    const extra = server.log.slice(from).reduce((sum, r) => sum + r.bytes, 0) - body.length;
+    expect(extra).toBeLessThanOrEqual(rate / 20);
+  });
+
   it('ends a throttled download in pieces below the 1 MiB setting when answers come within milliseconds', async () => {
     const body = randomBody(8 * 1024 * 1024);
     server.file('/quick-answers.bin', body, { rateLimit: 2 * 1024 * 1024 });
