@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionRamp, initialConnections, payoffMs } from './connection-ramp';
+import { ConnectionRamp, initialConnections, pacedPayoffMs, payoffMs } from './connection-ramp';
 
 const MiB = 1024 * 1024;
 /** Bytes that take `ms` at `rate` bytes/s. */
@@ -61,6 +61,21 @@ describe('connection ramp', () => {
     fromTwo.observe(3.6 * MiB, 2, 100 * MiB);
     fromTwo.observe(0, 4, 100 * MiB);
     expect(fromTwo.observe(6.6 * MiB, 4, 100 * MiB)).toBe(8);
+  });
+
+  it('after a step that shows a server pacing each connection, steps on while the rest takes over a third of the payoff', () => {
+    const rate = 4 * MiB;
+    const afterTrial = (stepRate: number, remaining: number): number => {
+      const ramp = started(8, 2);
+      ramp.observe(rate / 2, 1, 100 * MiB);
+      ramp.observe(0, 2, 100 * MiB);
+      return ramp.observe(stepRate, 2, remaining);
+    };
+    expect(afterTrial(rate, lasting(rate, pacedPayoffMs * 1.2))).toBe(8);
+    expect(afterTrial(rate, lasting(rate, pacedPayoffMs * 0.8))).toBe(2);
+    // A link the two share in part: the whole payoff.
+    expect(afterTrial(rate * 0.8, lasting(rate * 0.8, payoffMs * 0.8))).toBe(2);
+    expect(afterTrial(rate * 0.8, lasting(rate * 0.8, payoffMs * 1.2))).toBe(4);
   });
 
   it('sizes work for the most connections a step may reach while it measures, for its count once settled', () => {
