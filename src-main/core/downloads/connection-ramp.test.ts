@@ -33,11 +33,11 @@ describe('connection ramp', () => {
     expect(ramp.observe(10 * MiB, 1, 1000 * MiB)).toBe(2);
     // The window right after a step is not measured: the new connections were starting.
     expect(ramp.observe(11 * MiB, 2, 1000 * MiB)).toBe(2);
-    // The second connection brought 6 of the first's 10 MiB/s: a link they share in part.
-    expect(ramp.observe(16 * MiB, 2, 1000 * MiB)).toBe(4);
-    expect(ramp.observe(16 * MiB, 4, 1000 * MiB)).toBe(4);
-    expect(ramp.observe(24 * MiB, 4, 1000 * MiB)).toBe(8);
-    expect(ramp.observe(24 * MiB, 8, 1000 * MiB)).toBe(8);
+    // The second connection brought 5 of the first's 10 MiB/s: a link they share in part.
+    expect(ramp.observe(15 * MiB, 2, 1000 * MiB)).toBe(4);
+    expect(ramp.observe(15 * MiB, 4, 1000 * MiB)).toBe(4);
+    expect(ramp.observe(22 * MiB, 4, 1000 * MiB)).toBe(8);
+    expect(ramp.observe(22 * MiB, 8, 1000 * MiB)).toBe(8);
     expect(ramp.observe(48 * MiB, 8, 1000 * MiB)).toBe(8);
     expect(ramp.settled).toBe(true);
   });
@@ -46,21 +46,21 @@ describe('connection ramp', () => {
     const ramp = started(8, 2);
     ramp.observe(2 * MiB, 1, 100 * MiB);
     ramp.observe(0, 2, 100 * MiB);
-    // 0.85 of a connection's rate from the added one (1.7 MiB/s): a server pacing each.
-    expect(ramp.observe(3.7 * MiB, 2, 100 * MiB)).toBe(8);
+    // 0.6 of a connection's rate from the added one (1.2 MiB/s): a server pacing each.
+    expect(ramp.observe(3.3 * MiB, 2, 100 * MiB)).toBe(8);
     const shared = started(16, 2);
     shared.observe(2 * MiB, 1, 100 * MiB);
     shared.observe(0, 2, 100 * MiB);
-    expect(shared.observe(3.6 * MiB, 2, 100 * MiB)).toBe(4);
-    // From two to four: the two added must bring 3.06 MiB/s beside the 3.6 before.
+    expect(shared.observe(3.1 * MiB, 2, 100 * MiB)).toBe(4);
+    // From two to four: the two added must bring 1.86 MiB/s beside the 3.1 before.
     shared.observe(0, 4, 100 * MiB);
-    expect(shared.observe(6.7 * MiB, 4, 100 * MiB)).toBe(16);
+    expect(shared.observe(5 * MiB, 4, 100 * MiB)).toBe(16);
     const fromTwo = started(16, 2);
     fromTwo.observe(2 * MiB, 1, 100 * MiB);
     fromTwo.observe(0, 2, 100 * MiB);
-    fromTwo.observe(3.6 * MiB, 2, 100 * MiB);
+    fromTwo.observe(3.1 * MiB, 2, 100 * MiB);
     fromTwo.observe(0, 4, 100 * MiB);
-    expect(fromTwo.observe(6.6 * MiB, 4, 100 * MiB)).toBe(8);
+    expect(fromTwo.observe(4.9 * MiB, 4, 100 * MiB)).toBe(8);
   });
 
   it('after a step that shows a server pacing each connection, steps on while the rest takes over a third of the payoff', () => {
@@ -74,8 +74,32 @@ describe('connection ramp', () => {
     expect(afterTrial(rate, lasting(rate, pacedPayoffMs * 1.2))).toBe(8);
     expect(afterTrial(rate, lasting(rate, pacedPayoffMs * 0.8))).toBe(2);
     // A link the two share in part: the whole payoff.
-    expect(afterTrial(rate * 0.8, lasting(rate * 0.8, payoffMs * 0.8))).toBe(2);
-    expect(afterTrial(rate * 0.8, lasting(rate * 0.8, payoffMs * 1.2))).toBe(4);
+    expect(afterTrial(rate * 0.7, lasting(rate * 0.7, payoffMs * 0.8))).toBe(2);
+    expect(afterTrial(rate * 0.7, lasting(rate * 0.7, payoffMs * 1.2))).toBe(4);
+  });
+
+  it('measures whole windows from arrival to arrival on one connection, so a server sending in bursts is read right', () => {
+    // Each connection: 256 KiB as it starts, then 256 KiB every 125 ms (2 MiB/s); samples
+    // every 100 ms, 30 ms after a burst of the first. Windows of 200 ms between samples
+    // caught one burst or two of each connection: one connection read as 2.5 MiB/s, the
+    // trial of two as 3.75, no server pacing each, and its rest under the payoff: two kept.
+    const KiB = 1024;
+    const starts = [0];
+    const bursts = (t: number, from: number): number => (t < from ? 0 : Math.floor((t - from) / 125) + 1);
+    const received = (t: number): number => starts.reduce((sum, from) => sum + bursts(t, from) * 256 * KiB, 0);
+    const lastArrival = (t: number): { received: number; at: number } => {
+      const at = (bursts(t, 0) - 1) * 125;
+      return { received: received(at), at };
+    };
+    const ramp = new ConnectionRamp(8, 2, 200);
+    const targets: number[] = [];
+    for (let t = 31; t <= 1500; t += 100) {
+      const target = ramp.sample(received(t), t, starts.length, 6 * MiB - received(t), 0, true, 0, lastArrival(t));
+      while (starts.length < target) starts.push(t + 5);
+      targets.push(target);
+    }
+    expect(targets.slice(0, 8)).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
+    expect(targets.at(-1)).toBe(8);
   });
 
   it('sizes work for the most connections a step may reach while it measures, for its count once settled', () => {
@@ -103,9 +127,9 @@ describe('connection ramp', () => {
     const ramp = started(8, 2);
     ramp.observe(10 * MiB, 1, 1000 * MiB);
     ramp.observe(0, 2, 1000 * MiB);
-    expect(ramp.observe(17 * MiB, 2, 1000 * MiB)).toBe(4);
+    expect(ramp.observe(15 * MiB, 2, 1000 * MiB)).toBe(4);
     ramp.observe(0, 4, 1000 * MiB);
-    expect(ramp.observe(17.5 * MiB, 4, 1000 * MiB)).toBe(2);
+    expect(ramp.observe(15.5 * MiB, 4, 1000 * MiB)).toBe(2);
   });
 
   it('keeps a step that brought a little, without trying more', () => {

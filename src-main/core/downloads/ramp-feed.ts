@@ -1,4 +1,4 @@
-import { ConnectionRamp, SpeedMeter, startPartShare } from './connection-ramp';
+import { ConnectionRamp, SpeedMeter, startPartShare, type CounterPoint } from './connection-ramp';
 import type { EngineSettings } from './engine-options';
 
 /**
@@ -22,6 +22,10 @@ export class RampFeed {
   private loopAt: { active: number; idle: number };
   private looker: NodeJS.Timeout | null = null;
   private moving = false;
+  /** The connection whose arrivals time the ramp's windows (see ConnectionRamp.sample). */
+  private pacer: object | null = null;
+  /** The bytes received when bytes last arrived on it; null before any. */
+  private arrival: CounterPoint | null = null;
 
   /** Starts measuring at once: `received` bytes so far, from now. */
   constructor(
@@ -34,6 +38,17 @@ export class RampFeed {
     this.lastAt = settings.now();
     this.ramp.start(received, this.lastAt);
     this.loopAt = settings.loopTime();
+  }
+
+  /** Bytes arrived on `connection`, `received` in all now. The first to bring any times the windows. */
+  arrived(connection: object, received: number): void {
+    this.pacer ??= connection;
+    if (connection === this.pacer) this.arrival = { received, at: this.settings.now() };
+  }
+
+  /** `connection` ended: the next to bring bytes times the windows. */
+  ended(connection: object): void {
+    if (connection === this.pacer) this.pacer = null;
   }
 
   /**
@@ -75,7 +90,7 @@ export class RampFeed {
     this.lastAt = now;
     this.rate = this.meter.sample(received, now) || this.rate;
     const alone = movingTransfers === 1;
-    return this.ramp.sample(received, now, open, remaining, this.busyShare(), alone, diskWaitMs);
+    return this.ramp.sample(received, now, open, remaining, this.busyShare(), alone, diskWaitMs, this.arrival);
   }
 
   private stopLooking(): void {

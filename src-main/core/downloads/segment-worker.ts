@@ -39,8 +39,8 @@ export interface WorkerHost {
   readonly digest: FileDigest;
   readonly limiter: RateLimiter;
   ranges: boolean;
-  /** Bytes received by every connection. */
-  received: number;
+  /** `bytes` arrived on `worker`'s connection. */
+  arrived(worker: SegmentWorker, bytes: number): void;
   /** Connections open now. */
   readonly connections: number;
   /** A request of this download was answered `ms` after it was sent. */
@@ -340,7 +340,7 @@ export class SegmentWorker {
           const limited = this.payLimits(chunk.length);
           this.cursor += chunk.length;
           got += chunk.length;
-          this.host.received += chunk.length;
+          this.host.arrived(this, chunk.length);
           return { limited, waiting: writer.add(chunk) };
         };
         /**

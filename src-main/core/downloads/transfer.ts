@@ -280,6 +280,7 @@ export class Transfer implements WorkerHost {
     const task: Promise<void> = worker.run(response).finally(() => {
       if (worker.retired) this.retiring -= 1;
       this.workers.delete(worker);
+      this.feed.ended(worker);
       this.running.delete(task);
     });
     this.running.add(task);
@@ -309,6 +310,11 @@ export class Transfer implements WorkerHost {
   /** Connections the ramp wants, within what the server takes. */
   private allowed(): number {
     return Math.min(this.feed.ramp.connections, this.limits.ceiling);
+  }
+
+  arrived(worker: SegmentWorker, bytes: number): void {
+    this.received += bytes;
+    this.feed.arrived(worker, this.received);
   }
 
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean {
