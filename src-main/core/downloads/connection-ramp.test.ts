@@ -102,6 +102,24 @@ describe('connection ramp', () => {
     expect(targets.at(-1)).toBe(8);
   });
 
+  it('measured again after settling, keeps its count when the rest ends soon', () => {
+    const ramp = new ConnectionRamp(8, 2, 200);
+    const rate = 10 * MiB;
+    ramp.sample(0, 0, 1, 100 * MiB);
+    ramp.sample(2 * MiB, 200, 1, 100 * MiB); // the first window after a start it did not see
+    expect(ramp.sample(4 * MiB, 400, 1, 100 * MiB)).toBe(2);
+    ramp.sample(6 * MiB, 600, 2, 100 * MiB);
+    // Two brought 11 MiB/s against 10: a little, kept.
+    expect(ramp.sample(8.2 * MiB, 800, 2, 100 * MiB)).toBe(2);
+    expect(ramp.settled).toBe(true);
+    // Measured again 3 s on, with the rest about to end: the two stay, the file is not
+    // left to one connection (its last piece whole, at half the rate).
+    expect(ramp.sample(40 * MiB, 3900, 2, 10 * MiB)).toBe(2);
+    ramp.sample(42.2 * MiB, 4100, 2, 8 * MiB);
+    expect(ramp.sample(44.4 * MiB, 4300, 2, lasting(2 * rate, payoffMs / 2))).toBe(2);
+    expect(ramp.settled).toBe(true);
+  });
+
   it('sizes work for the most connections a step may reach while it measures, for its count once settled', () => {
     const ramp = started(8, 2);
     expect(ramp.sharing).toBe(8);

@@ -338,7 +338,7 @@ export class ConnectionRamp {
     }
     if (this.beforeRate === 0) {
       if (rate <= 0) return this.target;
-      if ((remaining / rate) * 1000 < payoffMs) return this.settle(1);
+      if ((remaining / rate) * 1000 < payoffMs) return this.settle(this.target);
       if (busy >= cpuBoundShare) {
         // The download's first window may be busy with the engine starting: one more.
         if (!this.busyOnce) {
