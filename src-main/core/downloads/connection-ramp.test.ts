@@ -12,6 +12,14 @@ function started(max: number, trial: number): ConnectionRamp {
   return ramp;
 }
 
+/** A ramp with `max` connections whose trial of two, from one at `oneRate`, measured `twoRate`. */
+function trialOfTwo(max: number, oneRate: number, twoRate: number, remaining = 100 * MiB) {
+  const ramp = started(max, 2);
+  ramp.observe(oneRate, 1, 100 * MiB);
+  ramp.observe(0, 2, 100 * MiB);
+  return { ramp, target: ramp.observe(twoRate, 2, remaining) };
+}
+
 describe('connection ramp', () => {
   it('tries one connection per 16 MiB of a large file, within the maximum', () => {
     expect(initialConnections(8, 256 * MiB, 16 * MiB)).toBe(8);
@@ -43,34 +51,22 @@ describe('connection ramp', () => {
   });
 
   it('goes to the maximum at once when each added connection brought about what one brings', () => {
-    const ramp = started(8, 2);
-    ramp.observe(2 * MiB, 1, 100 * MiB);
-    ramp.observe(0, 2, 100 * MiB);
     // 0.6 of a connection's rate from the added one (1.2 MiB/s): a server pacing each.
-    expect(ramp.observe(3.3 * MiB, 2, 100 * MiB)).toBe(8);
-    const shared = started(16, 2);
-    shared.observe(2 * MiB, 1, 100 * MiB);
-    shared.observe(0, 2, 100 * MiB);
-    expect(shared.observe(3.1 * MiB, 2, 100 * MiB)).toBe(4);
+    expect(trialOfTwo(8, 2 * MiB, 3.3 * MiB).target).toBe(8);
+    const shared = trialOfTwo(16, 2 * MiB, 3.1 * MiB);
+    expect(shared.target).toBe(4);
     // From two to four: the two added must bring 1.86 MiB/s beside the 3.1 before.
-    shared.observe(0, 4, 100 * MiB);
-    expect(shared.observe(5 * MiB, 4, 100 * MiB)).toBe(16);
-    const fromTwo = started(16, 2);
-    fromTwo.observe(2 * MiB, 1, 100 * MiB);
-    fromTwo.observe(0, 2, 100 * MiB);
-    fromTwo.observe(3.1 * MiB, 2, 100 * MiB);
-    fromTwo.observe(0, 4, 100 * MiB);
-    expect(fromTwo.observe(4.9 * MiB, 4, 100 * MiB)).toBe(8);
+    shared.ramp.observe(0, 4, 100 * MiB);
+    expect(shared.ramp.observe(5 * MiB, 4, 100 * MiB)).toBe(16);
+    const fromTwo = trialOfTwo(16, 2 * MiB, 3.1 * MiB);
+    fromTwo.ramp.observe(0, 4, 100 * MiB);
+    expect(fromTwo.ramp.observe(4.9 * MiB, 4, 100 * MiB)).toBe(8);
   });
 
   it('after a step that shows a server pacing each connection, steps on while the rest takes over a third of the payoff', () => {
     const rate = 4 * MiB;
-    const afterTrial = (stepRate: number, remaining: number): number => {
-      const ramp = started(8, 2);
-      ramp.observe(rate / 2, 1, 100 * MiB);
-      ramp.observe(0, 2, 100 * MiB);
-      return ramp.observe(stepRate, 2, remaining);
-    };
+    const afterTrial = (stepRate: number, remaining: number): number =>
+      trialOfTwo(8, rate / 2, stepRate, remaining).target;
     expect(afterTrial(rate, lasting(rate, pacedPayoffMs * 1.2))).toBe(8);
     expect(afterTrial(rate, lasting(rate, pacedPayoffMs * 0.8))).toBe(2);
     // A link the two share in part: the whole payoff.
