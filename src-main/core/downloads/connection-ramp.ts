@@ -237,11 +237,6 @@ export class ConnectionRamp {
     return this.firstWindow && !this.done;
   }
 
-  /** True while a step is being measured: work is handed out in small pieces. */
-  get trying(): boolean {
-    return !this.done && this.target > 1;
-  }
-
   /**
    * Feeds the bytes received so far (a growing counter) at `now`, the connections
    * running, the bytes still to fetch and the share of the time since the last call the

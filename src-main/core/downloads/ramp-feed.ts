@@ -24,8 +24,9 @@ export class RampFeed {
   private moving = false;
   /** The connection whose arrivals time the ramp's windows (see ConnectionRamp.sample). */
   private pacer: object | null = null;
-  /** The bytes received when bytes last arrived on it; null before any. */
-  private arrival: CounterPoint | null = null;
+  /** The bytes received when bytes last arrived on it, and when (-1 before any). */
+  private arrivedBytes = 0;
+  private arrivedAt = -1;
 
   /** Starts measuring at once: `received` bytes so far, from now. */
   constructor(
@@ -43,7 +44,10 @@ export class RampFeed {
   /** Bytes arrived on `connection`, `received` in all now. The first to bring any times the windows. */
   arrived(connection: object, received: number): void {
     this.pacer ??= connection;
-    if (connection === this.pacer) this.arrival = { received, at: this.settings.now() };
+    if (connection !== this.pacer) return;
+    // Two numbers, not an object: this runs for each of the connection's socket reads.
+    this.arrivedBytes = received;
+    this.arrivedAt = this.settings.now();
   }
 
   /** `connection` ended: the next to bring bytes times the windows. */
@@ -90,7 +94,9 @@ export class RampFeed {
     this.lastAt = now;
     this.rate = this.meter.sample(received, now) || this.rate;
     const alone = movingTransfers === 1;
-    return this.ramp.sample(received, now, open, remaining, this.busyShare(), alone, diskWaitMs, this.arrival);
+    const arrival: CounterPoint | null =
+      this.arrivedAt < 0 ? null : { received: this.arrivedBytes, at: this.arrivedAt };
+    return this.ramp.sample(received, now, open, remaining, this.busyShare(), alone, diskWaitMs, arrival);
   }
 
   private stopLooking(): void {
