@@ -108,6 +108,21 @@ describe('a server that misbehaves', () => {
     expect(extra).toBeLessThanOrEqual(rate / 20);
   });
 
+  it('never splits a connection inside a burst its server sends at once: each byte sent once', async () => {
+    // 256 KiB at once every quarter second: near the end, halves of what a connection had
+    // left fell inside its next burst, which the server had sent in full when the
+    // connection was cut there (4,390,912 bytes sent for these 4 MiB before).
+    const body = randomBody(4 * 1024 * 1024);
+    const rate = 1024 * 1024;
+    const engine = testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 100 });
+    const faults = { rateLimit: rate, stepBytes: 256 * 1024 };
+    const { result, t, requests } = await download('/bursts.bin', body, faults, engine, { connections: 4 });
+    expect(result.ok && result.value.sha256).toBe(sha256(body));
+    expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBeGreaterThan(1);
+    // Every byte once here; a busy machine may read a burst slowly enough to look like two.
+    expect(requests.reduce((sum, r) => sum + r.bytes, 0) - body.length).toBeLessThanOrEqual(rate / 20);
+  });
+
   it('ends a throttled download in pieces below the 1 MiB setting when answers come within milliseconds', async () => {
     const body = randomBody(8 * 1024 * 1024);
     server.file('/quick-answers.bin', body, { rateLimit: 2 * 1024 * 1024 });

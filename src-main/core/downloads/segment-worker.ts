@@ -1,4 +1,5 @@
 import type { AnswerBody } from './answer-body';
+import { BurstMeter } from './burst-meter';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import type { EngineSettings } from './engine-options';
 import { networkFailure, refusedAfterRedirect } from './failures';
@@ -92,6 +93,8 @@ export class SegmentWorker {
   private heldMs = 0;
   /** What this connection owes the speed limits. */
   private readonly payment: LimitPayment;
+  /** What its server sends at once, from its reads. */
+  private readonly bursts = new BurstMeter();
 
   constructor(
     private readonly host: WorkerHost,
@@ -101,6 +104,11 @@ export class SegmentWorker {
     this.cursor = segment.pos;
     this.activeAt = now;
     this.payment = new LimitPayment([host.limiter, host.settings.globalLimiter]);
+  }
+
+  /** Bytes its server may have sent past the cursor already: the last burst it sent in (see BurstMeter). */
+  get ahead(): number {
+    return this.bursts.bytes;
   }
 
   async run(first?: OpenAnswer): Promise<void> {
@@ -367,6 +375,7 @@ export class SegmentWorker {
             try {
               const now = this.now();
               this.activeAt = now;
+              this.bursts.read(raw.length, now);
               this.unanswered = false;
               if (full()) return finish(null);
               const chunk = clip(raw);

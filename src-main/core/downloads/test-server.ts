@@ -11,6 +11,8 @@ import { afterAll, beforeAll } from 'vitest';
 export interface Faults {
   /** Bytes per second, per connection. */
   rateLimit?: number;
+  /** With `rateLimit`: bytes written at once before each wait. @default rateLimit / 20 */
+  stepBytes?: number;
   /** Destroys the connection after this many body bytes. */
   resetAfter?: number;
   /** Stops sending after this many body bytes and keeps the connection open. */
@@ -241,7 +243,7 @@ export class TestServer {
   }
 
   private async send(res: ServerResponse, data: Buffer, faults: Faults, entry: ServedRequest): Promise<void> {
-    const step = faults.rateLimit ? Math.max(1024, Math.floor(faults.rateLimit / 20)) : 64 * 1024;
+    const step = faults.rateLimit ? (faults.stepBytes ?? Math.max(1024, Math.floor(faults.rateLimit / 20))) : 64 * 1024;
     let offset = 0;
     let paused = false;
     while (offset < data.length && !res.destroyed) {

@@ -4,9 +4,12 @@ import { smallestPiece, WorkPlan, type Pace } from './work-plan';
 const MiB = 1024 * 1024;
 const sizes = { minSegmentBytes: 1 * MiB, initialSegmentBytes: 16 * MiB };
 
-/** A connection as the plan sees it: where its next byte goes. */
+/** A connection as the plan sees it: where its next byte goes, what may be on the way. */
 class Connection {
-  constructor(public cursor: number) {}
+  constructor(
+    public cursor: number,
+    public ahead = 0,
+  ) {}
 }
 
 function planFor(total: number, pace: Pace): WorkPlan<Connection> {
@@ -103,6 +106,26 @@ describe('WorkPlan', () => {
     // Unowned work already there: nothing more is cut.
     plan.makeRoom();
     expect(plan.segments).toHaveLength(2);
+  });
+
+  it('never splits or cuts a connection inside what its server may have sent it already', () => {
+    const steal = (ahead: number) => {
+      const plan = planFor(100 * MiB, { connections: 2, settled: true, smallestPiece: 64 * 1024 });
+      const a = new Connection(99 * MiB, ahead);
+      plan.segments[0]!.owner = a;
+      const stolen = plan.take(new Connection(0));
+      return stolen && [stolen.start / MiB, stolen.end! / MiB];
+    };
+    expect(steal(0)).toEqual([99.5, 100]);
+    // A burst of 0.75 MiB may be on its way: half of what is left after it.
+    expect(steal(0.75 * MiB)).toEqual([99.875, 100]);
+    expect(steal(1 * MiB)).toBeNull();
+
+    const plan = planFor(64 * MiB, { connections: 4, settled: false });
+    const reader = new Connection(4 * MiB, 20 * MiB);
+    plan.segments[0]!.owner = reader;
+    plan.makeRoom();
+    expect(plan.segments[0]!.end! - reader.cursor).toBe(20 * MiB);
   });
 
   it('counts the bytes in, the prefix without a gap, and clips at a shorter end', () => {

@@ -38,6 +38,11 @@ export function smallestPiece(bytesPerSecond: number, connections: number, round
 /** Who fetches a segment: where the next byte it receives goes in the file. */
 export interface Owner {
   readonly cursor: number;
+  /**
+   * Bytes past the cursor its server may have sent already (what it sends at once, see
+   * BurstMeter); 0 when none is known. Its work is never split inside them.
+   */
+  readonly ahead: number;
 }
 
 /** A segment and the connection fetching it, if any. */
@@ -100,7 +105,8 @@ export class WorkPlan<O extends Owner> {
       }
     }
     if (!victim?.owner) return null;
-    const tail = splitSegment(victim, this.smallest(this.pace()), victim.owner.cursor - victim.pos);
+    const busy = victim.owner.cursor - victim.pos + victim.owner.ahead;
+    const tail = splitSegment(victim, this.smallest(this.pace()), busy);
     if (!tail) return null;
     const live: OwnedSegment<O> = { ...tail, owner: worker };
     this.segments = sortSegments([...this.segments, live]);
@@ -124,10 +130,13 @@ export class WorkPlan<O extends Owner> {
     return link == null ? this.sizes.minSegmentBytes : Math.min(this.sizes.minSegmentBytes, link);
   }
 
-  /** Leaves `segment` its first piece; the rest becomes unowned work after it. */
+  /**
+   * Leaves `segment` its first piece (at least what its connection may have on the way);
+   * the rest becomes unowned work after it.
+   */
   private cutPiece(segment: OwnedSegment<O>): void {
     const pace = this.pace();
-    const piece = this.pieceBytes(pace);
+    const piece = Math.max(this.pieceBytes(pace), segment.owner?.ahead ?? 0);
     const from = segment.owner?.cursor ?? segment.pos;
     if (segment.end === null || segment.end - from < piece + this.smallest(pace)) return;
     const rest: OwnedSegment<O> = { start: from + piece, end: segment.end, pos: from + piece, owner: null };
