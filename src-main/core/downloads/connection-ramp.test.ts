@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionRamp, initialConnections, pacedPayoffMs, payoffMs } from './connection-ramp';
+import { ConnectionRamp, initialConnections, pacedPayoffMs, payoffMs, trialPayoff } from './connection-ramp';
 
 const MiB = 1024 * 1024;
 /** Bytes that take `ms` at `rate` bytes/s. */
@@ -34,6 +34,20 @@ describe('connection ramp', () => {
     expect(ramp.observe(100 * MiB, 1, lasting(100 * MiB, payoffMs / 2))).toBe(1);
     expect(ramp.settled).toBe(true);
     expect(ramp.observe(1 * MiB, 1, 1000 * MiB)).toBe(1);
+  });
+
+  it('tries more connections sooner the quicker the first answer came', () => {
+    // Twenty times the first answer's time, from 300 ms up to the whole payoff.
+    expect([2, 30, 50, 200].map(trialPayoff)).toEqual([300, 600, 1000, payoffMs]);
+    expect([Number.POSITIVE_INFINITY, Number.NaN, -1].map(trialPayoff)).toEqual([payoffMs, payoffMs, payoffMs]);
+    // 0.6 s left at the first window's rate: a server 2 ms away gets the trial, one 200 ms away not.
+    const rest = (setupMs: number) => {
+      const ramp = new ConnectionRamp(8, 2, 0, setupMs);
+      expect(ramp.observe(1, 1, 1000 * MiB)).toBe(1);
+      return ramp.observe(20 * MiB, 1, lasting(20 * MiB, 600));
+    };
+    expect(rest(2)).toBe(2);
+    expect(rest(200)).toBe(1);
   });
 
   it('keeps the trial connections when they raised throughput, then doubles while it pays', () => {

@@ -34,6 +34,30 @@ const pacedShare = 0.6;
 export const payoffMs = 1500;
 
 /**
+ * The first trial's payoff is this many times what the first answer took to come (a
+ * connection's setup and a round trip), within `minTrialPayoffMs` and `payoffMs`. A trial
+ * costs about that long for its connections to start, and one cut of the first
+ * connection's open request, with its bytes in flight (a round trip's worth, or a burst,
+ * see BurstMeter): near the server both are small, and a download with a second or so
+ * left on one connection pays for more. From a server 2 ms away sending 20 MiB/s a
+ * connection, 16 MiB took 0.80 s settled on one connection. @default 20
+ */
+const trialPayoffSetups = 20;
+
+/**
+ * The least first-trial payoff: a trial is measured over a window after the one its
+ * connections start in (400 ms with the default ramp interval), and a download ending
+ * sooner keeps what it has. @default 300
+ */
+const minTrialPayoffMs = 300;
+
+/** The first trial's payoff after a first answer that took `setupMs` (see trialPayoffSetups). */
+export function trialPayoff(setupMs: number): number {
+  if (!Number.isFinite(setupMs) || setupMs < 0) return payoffMs;
+  return Math.min(payoffMs, Math.max(minTrialPayoffMs, trialPayoffSetups * setupMs));
+}
+
+/**
  * The payoff after a step that showed a server pacing each connection (see pacedShare):
  * there more connections bring their share for sure, and they cost only their requests
  * (work is handed out in bounded pieces, so nothing is cut). 8 MiB from a server sending
@@ -50,10 +74,10 @@ const slowFactor = 6;
 
 /**
  * A first window may end before its half when it is steady and slow enough for more
- * connections to pay for their requests (the rest would take over `payoffMs`), measured in
- * two parts: from its start to its first sample, taken at this share of the window (the
- * part holds the start: a server's first burst, or TCP's slow start), then from there
- * on, at least twice this share, no faster than the first part by `growthFactor` and
+ * connections to pay for their requests (the rest would take over the first trial's
+ * payoff, see trialPayoff), measured in two parts: from its start to its first sample,
+ * taken at this share of the window (the part holds the start: a server's first burst, or
+ * TCP's slow start), then from there on, at least twice this share, no faster than the first part by `growthFactor` and
  * measured alone. Sampled at a twentieth of the window and then every eighth, a steady
  * window ends 0.175 of the way in instead of 0.5; one still speeding up waits for half.
  * On a server sending 20 MiB/s a connection, each millisecond of the first window on one
@@ -178,17 +202,22 @@ export class ConnectionRamp {
   private fromShortWindow = false;
   /** A step dropped against an early window's rate, until the count before it is measured. */
   private recheck: { count: number; rate: number; waiting: boolean } | null = null;
+  /** The rest must take longer than this on one connection for the first trial (see trialPayoff). */
+  private readonly trialPayoffMs: number;
 
   /**
    * `trial`: connections tried at once after the first measurement (at least 2).
    * `windowMs`: how long each measurement lasts; several of a server's bursts.
+   * `setupMs`: how long the download's first answer took to come; unknown by default.
    */
   constructor(
     private readonly max: number,
     private readonly trial = 2,
     private readonly windowMs = 0,
+    setupMs = Number.POSITIVE_INFINITY,
   ) {
     this.next = Math.max(2, trial);
+    this.trialPayoffMs = trialPayoff(setupMs);
     if (max <= 1) this.done = true;
   }
 
@@ -333,7 +362,7 @@ export class ConnectionRamp {
     }
     if (this.beforeRate === 0) {
       if (rate <= 0) return this.target;
-      if ((remaining / rate) * 1000 < payoffMs) return this.settle(this.target);
+      if ((remaining / rate) * 1000 < this.trialPayoffMs) return this.settle(this.target);
       if (busy >= cpuBoundShare) {
         // The download's first window may be busy with the engine starting: one more.
         if (!this.busyOnce) {
@@ -406,7 +435,7 @@ export class ConnectionRamp {
     // the warm-up cost a 128 MiB file at 20 MiB/s a connection about 0.7 s, 1.6 times
     // aria2c's time, where 256 MiB (clearly slow) took 0.9 of it.
     const rate = this.steadyRate(received, now);
-    if (!(rate > 0) || (remaining / rate) * 1000 <= payoffMs) return 0;
+    if (!(rate > 0) || (remaining / rate) * 1000 <= this.trialPayoffMs) return 0;
     this.warming = false;
     return rate;
   }

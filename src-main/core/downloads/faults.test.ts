@@ -108,6 +108,21 @@ describe('a server that misbehaves', () => {
     expect(extra).toBeLessThanOrEqual(rate / 20);
   });
 
+  it('tries more connections for a file of a second on one from a server close by', async () => {
+    // 2 MiB at 2 MiB/s a connection: the rest after the first window takes under the 1.5 s
+    // payoff on one connection, over the 300 ms a server answering within milliseconds has.
+    const body = randomBody(2 * 1024 * 1024);
+    const rate = 2 * 1024 * 1024;
+    const engine = testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 100 });
+    const { result, t, requests } = await download('/second.bin', body, { rateLimit: rate }, engine, {
+      connections: 4,
+    });
+    expect(result.ok && result.value.sha256).toBe(sha256(body));
+    expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBeGreaterThan(1);
+    // The one cut: the first connection's open request, where the others start.
+    expect(requests.reduce((sum, r) => sum + r.bytes, 0) - body.length).toBeLessThanOrEqual(rate / 20);
+  });
+
   it('never splits a connection inside a burst its server sends at once: each byte sent once', async () => {
     // 256 KiB at once every quarter second: near the end, halves of what a connection had
     // left fell inside its next burst, which the server had sent in full when the

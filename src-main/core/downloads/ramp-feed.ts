@@ -28,14 +28,15 @@ export class RampFeed {
   private arrivedBytes = 0;
   private arrivedAt = -1;
 
-  /** Starts measuring at once: `received` bytes so far, from now. */
+  /** Starts measuring at once: `received` bytes so far, from now; `setupMs`: see ConnectionRamp. */
   constructor(
     private readonly settings: EngineSettings,
     max: number,
     trial: number,
     received: number,
+    setupMs?: number,
   ) {
-    this.ramp = new ConnectionRamp(max, trial, 2 * settings.rampIntervalMs);
+    this.ramp = new ConnectionRamp(max, trial, 2 * settings.rampIntervalMs, setupMs);
     this.lastAt = settings.now();
     this.ramp.start(received, this.lastAt);
     this.loopAt = settings.loopTime();

@@ -51,6 +51,8 @@ export class Transfer implements WorkerHost {
   private lastProgressAt = 0;
   /** The quickest answer to a connection's request so far, in milliseconds. */
   private roundTripMs = Number.POSITIVE_INFINITY;
+  /** How long this round's first answer took to come (with its part file opened), ms. */
+  private firstAnswerMs = Number.POSITIVE_INFINITY;
   /** Bytes received (not yet necessarily written): what the ramp measures. */
   received = 0;
   /** Connections' waits for the disk or a speed limit since the last ramp sample, ms summed. */
@@ -166,6 +168,7 @@ export class Transfer implements WorkerHost {
       this.part = null;
       this.held = null;
       this.spilling = null;
+      const asked = this.settings.now();
       const start = await establish({
         ctx: this.ctx,
         folder: this.folder,
@@ -177,6 +180,7 @@ export class Transfer implements WorkerHost {
         noRanges,
         holdUpTo: this.settings.heldAnswerBytes,
       });
+      this.firstAnswerMs = this.settings.now() - asked;
       this.state = start.state;
       if (start.part instanceof MemoryPart) {
         this.held = start.part;
@@ -218,7 +222,8 @@ export class Transfer implements WorkerHost {
     durable: Segment[] | null,
   ): Promise<'done' | 'changed' | 'no-ranges'> {
     const ranged = this.ranges && this.state?.totalBytes !== null;
-    this.feed = new RampFeed(this.settings, ranged ? this.maxConnections() : 1, this.trialConnections(), this.received);
+    const max = ranged ? this.maxConnections() : 1;
+    this.feed = new RampFeed(this.settings, max, this.trialConnections(), this.received, this.firstAnswerMs);
     this.meter.reset();
     const now = this.settings.now();
     this.heldMs = 0;
