@@ -106,9 +106,12 @@ export class SegmentWorker {
     this.payment = new LimitPayment([host.limiter, host.settings.globalLimiter]);
   }
 
-  /** Bytes its server may have sent past the cursor already: the last burst it sent in (see BurstMeter). */
-  get ahead(): number {
-    return this.bursts.bytes;
+  get inFlightEnd(): number {
+    return this.bursts.bytes > 0 ? this.bursts.edgeAt(this.cursor + 1) : this.cursor;
+  }
+
+  burstEdge(offset: number): number {
+    return this.bursts.edgeAt(offset);
   }
 
   async run(first?: OpenAnswer): Promise<void> {
@@ -307,6 +310,7 @@ export class SegmentWorker {
       },
     );
     this.cursor = segment.pos;
+    this.bursts.answer(this.cursor);
     let got = 0;
     let error: unknown;
     const full = (): boolean =>
@@ -375,7 +379,7 @@ export class SegmentWorker {
             try {
               const now = this.now();
               this.activeAt = now;
-              this.bursts.read(raw.length, now);
+              this.bursts.read(raw.length, now, this.cursor);
               this.unanswered = false;
               if (full()) return finish(null);
               const chunk = clip(raw);

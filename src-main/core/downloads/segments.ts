@@ -48,17 +48,24 @@ export function wholeFile(total: number | null): Segment[] {
 }
 
 /**
- * Splits the undone part of `segment` in two at its middle. `busy` bytes after `pos`
+ * Splits the undone part of `segment` in two at its middle, moved on by `align` (to a
+ * place the connection fetching it can be cut without waste). `busy` bytes after `pos`
  * are already being written and stay with the old segment. Returns the new second half
  * (the old segment is shortened in place), or null when either half would be smaller
  * than `minBytes`.
  */
-export function splitSegment(segment: Segment, minBytes: number, busy = 0): Segment | null {
+export function splitSegment(
+  segment: Segment,
+  minBytes: number,
+  busy = 0,
+  align: (at: number) => number = (at) => at,
+): Segment | null {
   if (segment.end === null) return null;
   const from = segment.pos + busy;
   const left = segment.end - from;
   if (left < 2 * Math.max(1, minBytes)) return null;
-  const mid = from + Math.ceil(left / 2);
+  const mid = align(from + Math.ceil(left / 2));
+  if (segment.end - mid < Math.max(1, minBytes)) return null;
   const tail: Segment = { start: mid, end: segment.end, pos: mid };
   segment.end = mid;
   return tail;

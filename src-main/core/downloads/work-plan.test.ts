@@ -1,15 +1,30 @@
 import { describe, expect, it } from 'vitest';
+import { BurstMeter } from './burst-meter';
 import { smallestPiece, WorkPlan, type Pace } from './work-plan';
 
 const MiB = 1024 * 1024;
 const sizes = { minSegmentBytes: 1 * MiB, initialSegmentBytes: 16 * MiB };
 
-/** A connection as the plan sees it: where its next byte goes, what may be on the way. */
+/** A connection as the plan sees it: where its next byte goes, where its server's bursts end. */
 class Connection {
+  private readonly bursts = new BurstMeter();
+
+  /** `burst`: what its server sends at once, from the file's start (two bursts read). */
   constructor(
     public cursor: number,
-    public ahead = 0,
-  ) {}
+    burst = 0,
+  ) {
+    this.bursts.answer(0);
+    if (burst > 0) for (const at of [0, 100, 200]) this.bursts.read(burst, at, (at / 100) * burst);
+  }
+
+  get inFlightEnd(): number {
+    return this.bursts.bytes > 0 ? this.bursts.edgeAt(this.cursor + 1) : this.cursor;
+  }
+
+  burstEdge(offset: number): number {
+    return this.bursts.edgeAt(offset);
+  }
 }
 
 function planFor(total: number, pace: Pace): WorkPlan<Connection> {
@@ -108,24 +123,26 @@ describe('WorkPlan', () => {
     expect(plan.segments).toHaveLength(2);
   });
 
-  it('never splits or cuts a connection inside what its server may have sent it already', () => {
-    const steal = (ahead: number) => {
+  it('never splits or cuts a connection inside a burst its server may have sent it', () => {
+    const steal = (burst: number) => {
       const plan = planFor(100 * MiB, { connections: 2, settled: true, smallestPiece: 64 * 1024 });
-      const a = new Connection(99 * MiB, ahead);
+      const a = new Connection(99 * MiB, burst);
       plan.segments[0]!.owner = a;
       const stolen = plan.take(new Connection(0));
       return stolen && [stolen.start / MiB, stolen.end! / MiB];
     };
     expect(steal(0)).toEqual([99.5, 100]);
-    // A burst of 0.75 MiB may be on its way: half of what is left after it.
-    expect(steal(0.75 * MiB)).toEqual([99.875, 100]);
+    // Bursts of 0.25 MiB: the next one may be on its way; then the middle of what is left,
+    // moved on to where a burst ends.
+    expect(steal(0.25 * MiB)).toEqual([99.75, 100]);
     expect(steal(1 * MiB)).toBeNull();
 
     const plan = planFor(64 * MiB, { connections: 4, settled: false });
-    const reader = new Connection(4 * MiB, 20 * MiB);
+    const reader = new Connection(4 * MiB, 3 * MiB);
     plan.segments[0]!.owner = reader;
     plan.makeRoom();
-    expect(plan.segments[0]!.end! - reader.cursor).toBe(20 * MiB);
+    // At least a piece ahead of the reader (1 MiB here), on to where the burst it is in ends.
+    expect(plan.segments[0]!.end).toBe(6 * MiB);
   });
 
   it('counts the bytes in, the prefix without a gap, and clips at a shorter end', () => {

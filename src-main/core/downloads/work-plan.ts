@@ -39,10 +39,12 @@ export function smallestPiece(bytesPerSecond: number, connections: number, round
 export interface Owner {
   readonly cursor: number;
   /**
-   * Bytes past the cursor its server may have sent already (what it sends at once, see
-   * BurstMeter); 0 when none is known. Its work is never split inside them.
+   * Where what its server may have sent already ends: the end of the burst it sends in
+   * next (see BurstMeter), or its cursor when none is known. Its work is split after it.
    */
-  readonly ahead: number;
+  readonly inFlightEnd: number;
+  /** The first place at or after `offset` where a burst of its server ends; `offset` when none is known. */
+  burstEdge(offset: number): number;
 }
 
 /** A segment and the connection fetching it, if any. */
@@ -105,8 +107,11 @@ export class WorkPlan<O extends Owner> {
       }
     }
     if (!victim?.owner) return null;
-    const busy = victim.owner.cursor - victim.pos + victim.owner.ahead;
-    const tail = splitSegment(victim, this.smallest(this.pace()), busy);
+    const owner = victim.owner;
+    // Split where one of its bursts ends: never inside one its server may have sent.
+    const tail = splitSegment(victim, this.smallest(this.pace()), owner.inFlightEnd - victim.pos, (at) =>
+      owner.burstEdge(at),
+    );
     if (!tail) return null;
     const live: OwnedSegment<O> = { ...tail, owner: worker };
     this.segments = sortSegments([...this.segments, live]);
@@ -131,15 +136,18 @@ export class WorkPlan<O extends Owner> {
   }
 
   /**
-   * Leaves `segment` its first piece (at least what its connection may have on the way);
-   * the rest becomes unowned work after it.
+   * Leaves `segment` its first piece, to where a burst of its connection's server ends
+   * past what it may have on the way; the rest becomes unowned work after it.
    */
   private cutPiece(segment: OwnedSegment<O>): void {
     const pace = this.pace();
-    const piece = Math.max(this.pieceBytes(pace), segment.owner?.ahead ?? 0);
-    const from = segment.owner?.cursor ?? segment.pos;
-    if (segment.end === null || segment.end - from < piece + this.smallest(pace)) return;
-    const rest: OwnedSegment<O> = { start: from + piece, end: segment.end, pos: from + piece, owner: null };
+    const owner = segment.owner;
+    const from = owner?.cursor ?? segment.pos;
+    const start = owner
+      ? owner.burstEdge(Math.max(from + this.pieceBytes(pace), owner.inFlightEnd))
+      : from + this.pieceBytes(pace);
+    if (segment.end === null || segment.end - start < this.smallest(pace)) return;
+    const rest: OwnedSegment<O> = { start, end: segment.end, pos: start, owner: null };
     segment.end = rest.start;
     this.segments = sortSegments([...this.segments, rest]);
   }
