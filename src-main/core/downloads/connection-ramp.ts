@@ -39,8 +39,10 @@ export const payoffMs = 1500;
  * costs about that long for its connections to start, and one cut of the first
  * connection's open request, with its bytes in flight (a round trip's worth, or a burst,
  * see BurstMeter): near the server both are small, and a download with a second or so
- * left on one connection pays for more. From a server 2 ms away sending 20 MiB/s a
- * connection, 16 MiB took 0.80 s settled on one connection. @default 20
+ * left on one connection pays for more. From the benchmark's server on loopback (first
+ * answers in 13-18 ms), 16 MiB sent at 20 MiB/s a connection took 0.80 s settled on one
+ * connection and 0.35-0.37 s trying two; 4 MiB at 2 MiB/s 1.89 s, and 1.26-1.33 s.
+ * @default 20
  */
 const trialPayoffSetups = 20;
 
@@ -77,11 +79,12 @@ const slowFactor = 6;
  * connections to pay for their requests (the rest would take over the first trial's
  * payoff, see trialPayoff), measured in two parts: from its start to its first sample,
  * taken at this share of the window (the part holds the start: a server's first burst, or
- * TCP's slow start), then from there on, at least twice this share, no faster than the first part by `growthFactor` and
- * measured alone. Sampled at a twentieth of the window and then every eighth, a steady
- * window ends 0.175 of the way in instead of 0.5; one still speeding up waits for half.
- * On a server sending 20 MiB/s a connection, each millisecond of the first window on one
- * connection costs 7/8 of a millisecond of the download on eight. @default 0.05
+ * TCP's slow start), then from there on, at least twice this share, no faster than the
+ * first part by `growthFactor` and measured alone. Sampled at a twentieth of the window
+ * and then every eighth, a steady window ends 0.175 of the way in instead of 0.5; one
+ * still speeding up waits for half. On a server sending 20 MiB/s a connection, each
+ * millisecond of the first window on one connection costs 7/8 of a millisecond of the
+ * download on eight. @default 0.05
  */
 export const startPartShare = 0.05;
 
