@@ -48,6 +48,12 @@ describe('connection ramp', () => {
     };
     expect(rest(2)).toBe(2);
     expect(rest(200)).toBe(1);
+    // The same 0.6 s left with the main thread a third busy: the download is fast for Haul,
+    // not held down by the server; no trial for so little left.
+    const busy = new ConnectionRamp(8, 2, 0, 2);
+    busy.observe(1, 1, 1000 * MiB);
+    expect(busy.observe(500 * MiB, 1, lasting(500 * MiB, 600), 1 / 3)).toBe(1);
+    expect(busy.settled).toBe(true);
   });
 
   it('keeps the trial connections when they raised throughput, then doubles while it pays', () => {

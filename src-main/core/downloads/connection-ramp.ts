@@ -53,6 +53,18 @@ const trialPayoffSetups = 20;
  */
 const minTrialPayoffMs = 300;
 
+/**
+ * A first trial with less left than the whole payoff (see trialPayoff) starts only from a
+ * window in which the main thread was busy for less than this share, when the download is
+ * the only one moving bytes: the thread could then carry four times the rate, so what
+ * holds the download down is the server, which more connections get round. A fast
+ * download keeps the thread busier, and with so little left a trial it drops again costs
+ * more than it can bring: the gigabyte on loopback, 1.1 s left at 500 MiB/s with the thread
+ * 36% busy, tried eight connections, dropped them, and took twice the CPU of curl; 16 MiB
+ * from a server sending 20 MiB/s a connection, tried at 18%. @default 0.25
+ */
+const nearTrialBusyShare = 0.25;
+
 /** The first trial's payoff after a first answer that took `setupMs` (see trialPayoffSetups). */
 export function trialPayoff(setupMs: number): number {
   if (!Number.isFinite(setupMs) || setupMs < 0) return payoffMs;
@@ -388,6 +400,7 @@ export class ConnectionRamp {
       }
       if (disk >= diskBoundShare) return this.settle(this.target);
       if (alone && busy >= trialBusyShare) return this.settle(this.target);
+      if (alone && busy >= nearTrialBusyShare && (remaining / rate) * 1000 < payoffMs) return this.settle(this.target);
       this.beforeRate = Math.max(rate, this.warmRate);
       this.fromShortWindow = early;
       return this.step(this.next);
