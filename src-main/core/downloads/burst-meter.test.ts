@@ -27,6 +27,7 @@ describe('BurstMeter', () => {
     expect(meter([]).bytes).toBe(0);
     expect(meter(paced(256 * KiB, 125, 1)).bytes).toBe(0);
     expect(meter(paced(256 * KiB, 125, 1)).edgeAt(100 * KiB)).toBe(100 * KiB);
+    expect(meter(paced(256 * KiB, 125, 1)).inFlightEnd(100 * KiB)).toBe(100 * KiB);
   });
 
   it('takes what a pacing server sends at once from the reads before each pause', () => {
@@ -45,6 +46,9 @@ describe('BurstMeter', () => {
     const bursts = meter(paced(256 * KiB, 125, 3), 1024 * KiB);
     expect(bursts.edgeAt(1024 * KiB + 1)).toBe(1280 * KiB);
     expect(bursts.edgeAt(1280 * KiB)).toBe(1280 * KiB);
+    // At a burst's end the next one may be on its way; inside one, the rest of it.
+    expect(bursts.inFlightEnd(1280 * KiB)).toBe(1536 * KiB);
+    expect(bursts.inFlightEnd(1300 * KiB)).toBe(1536 * KiB);
     expect(bursts.edgeAt(2000 * KiB)).toBe(2048 * KiB);
     // Another answer, from a place off that grid: its bursts start there.
     bursts.answer(5000 * KiB);

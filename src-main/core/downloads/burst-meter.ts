@@ -50,6 +50,14 @@ export class BurstMeter {
     this.runEnd = offset + bytes;
   }
 
+  /**
+   * Where what the server may have sent past `cursor` already ends: the end of the burst
+   * the next byte is in; `cursor` itself while no burst is known.
+   */
+  inFlightEnd(cursor: number): number {
+    return this.bytes > 0 ? this.edgeAt(cursor + 1) : cursor;
+  }
+
   /** The first place at or after `offset` where a burst ends; `offset` while none is known. */
   edgeAt(offset: number): number {
     if (this.bytes === 0) return offset;

@@ -377,7 +377,8 @@ export class ConnectionRamp {
     }
     if (this.beforeRate === 0) {
       if (rate <= 0) return this.target;
-      if ((remaining / rate) * 1000 < this.trialPayoffMs) return this.settle(this.target);
+      const restMs = (remaining / rate) * 1000;
+      if (restMs < this.trialPayoffMs) return this.settle(this.target);
       if (busy >= cpuBoundShare) {
         // The download's first window may be busy with the engine starting: one more.
         if (!this.busyOnce) {
@@ -400,7 +401,7 @@ export class ConnectionRamp {
       }
       if (disk >= diskBoundShare) return this.settle(this.target);
       if (alone && busy >= trialBusyShare) return this.settle(this.target);
-      if (alone && busy >= nearTrialBusyShare && (remaining / rate) * 1000 < payoffMs) return this.settle(this.target);
+      if (alone && busy >= nearTrialBusyShare && restMs < payoffMs) return this.settle(this.target);
       this.beforeRate = Math.max(rate, this.warmRate);
       this.fromShortWindow = early;
       return this.step(this.next);

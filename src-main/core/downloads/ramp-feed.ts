@@ -42,13 +42,16 @@ export class RampFeed {
     this.loopAt = settings.loopTime();
   }
 
-  /** Bytes arrived on `connection`, `received` in all now. The first to bring any times the windows. */
-  arrived(connection: object, received: number): void {
+  /**
+   * Bytes arrived on `connection` at `at` (the settings' clock, read once by the caller for
+   * the socket read), `received` in all then. The first to bring any times the windows.
+   */
+  arrived(connection: object, received: number, at: number): void {
     this.pacer ??= connection;
     if (connection !== this.pacer) return;
     // Two numbers, not an object: this runs for each of the connection's socket reads.
     this.arrivedBytes = received;
-    this.arrivedAt = this.settings.now();
+    this.arrivedAt = at;
   }
 
   /** `connection` ended: the next to bring bytes times the windows. */

@@ -40,8 +40,8 @@ export interface WorkerHost {
   readonly digest: FileDigest;
   readonly limiter: RateLimiter;
   ranges: boolean;
-  /** `bytes` arrived on `worker`'s connection. */
-  arrived(worker: SegmentWorker, bytes: number): void;
+  /** `bytes` arrived on `worker`'s connection at `at` (ms, the settings' clock). */
+  arrived(worker: SegmentWorker, bytes: number, at: number): void;
   /** Connections open now. */
   readonly connections: number;
   /** A request of this download was answered `ms` after it was sent. */
@@ -107,7 +107,7 @@ export class SegmentWorker {
   }
 
   get inFlightEnd(): number {
-    return this.bursts.bytes > 0 ? this.bursts.edgeAt(this.cursor + 1) : this.cursor;
+    return this.bursts.inFlightEnd(this.cursor);
   }
 
   burstEdge(offset: number): number {
@@ -347,12 +347,12 @@ export class SegmentWorker {
           }
           return chunk;
         };
-        /** Counts and gathers `chunk`; what to wait for before reading on, if anything. */
-        const take = (chunk: Buffer): { limited: Promise<void> | null; waiting: Promise<void> | null } => {
+        /** Counts and gathers `chunk`, taken at `at`; what to wait for before reading on, if anything. */
+        const take = (chunk: Buffer, at: number): { limited: Promise<void> | null; waiting: Promise<void> | null } => {
           const limited = this.payLimits(chunk.length);
           this.cursor += chunk.length;
           got += chunk.length;
-          this.host.arrived(this, chunk.length);
+          this.host.arrived(this, chunk.length, at);
           return { limited, waiting: writer.add(chunk) };
         };
         /**
@@ -368,7 +368,7 @@ export class SegmentWorker {
             const piece = clip(rest.subarray(0, this.payment.grant() || rest.length));
             if (piece.length === 0) return;
             rest = rest.subarray(piece.length);
-            const { limited, waiting } = take(piece);
+            const { limited, waiting } = take(piece, this.now());
             await this.settle(limited, waiting);
           }
         };
@@ -385,7 +385,7 @@ export class SegmentWorker {
               const chunk = clip(raw);
               const grant = this.payment.grant();
               if (grant > 0 && chunk.length > grant) return hold(takeInGrants(chunk), false);
-              const { limited, waiting } = take(chunk);
+              const { limited, waiting } = take(chunk, now);
               const ended = full();
               if (limited || waiting) hold(this.settle(limited, waiting), ended);
               else if (ended) finish(null);

@@ -317,9 +317,9 @@ export class Transfer implements WorkerHost {
     return Math.min(this.feed.ramp.connections, this.limits.ceiling);
   }
 
-  arrived(worker: SegmentWorker, bytes: number): void {
+  arrived(worker: SegmentWorker, bytes: number, at: number): void {
     this.received += bytes;
-    this.feed.arrived(worker, this.received);
+    this.feed.arrived(worker, this.received, at);
   }
 
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean {

@@ -19,7 +19,7 @@ class Connection {
   }
 
   get inFlightEnd(): number {
-    return this.bursts.bytes > 0 ? this.bursts.edgeAt(this.cursor + 1) : this.cursor;
+    return this.bursts.inFlightEnd(this.cursor);
   }
 
   burstEdge(offset: number): number {
