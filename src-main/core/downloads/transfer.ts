@@ -303,13 +303,21 @@ export class Transfer implements WorkerHost {
   /** The next piece of work (see WorkPlan.take), or null: none, or the connection is to end. */
   claim(worker: SegmentWorker | null): LiveSegment | null {
     if (!this.ranges) return null;
-    // The ramp dropped back: a connection whose work is done ends instead.
-    if (worker && this.workers.size - this.retiring > this.allowed()) {
+    // The ramp dropped back: a connection whose work is done ends instead, unless every
+    // other one still waits for its request's answer (a server that leaves one unanswered
+    // would otherwise be left with only that one, and its stall would end the download).
+    if (worker && this.workers.size - this.retiring > this.allowed() && this.othersAnswered(worker)) {
       this.retiring += 1;
       worker.retired = true;
       return null;
     }
     return this.plan.take(worker);
+  }
+
+  /** True when a connection besides `worker` is neither ending nor waiting for its first byte. */
+  private othersAnswered(worker: SegmentWorker): boolean {
+    for (const other of this.workers) if (other !== worker && !other.retired && !other.unanswered) return true;
+    return false;
   }
 
   /** Connections the ramp wants, within what the server takes. */
