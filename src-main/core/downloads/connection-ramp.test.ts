@@ -344,6 +344,25 @@ describe('connection ramp', () => {
     expect(steady(24)).toEqual([1, 1]);
   });
 
+  it('lets the next whole window decide when an early one was busy with little left: the engine starting', () => {
+    // 20 MiB/s, steady, with the thread 40% busy; 0.6 s left, over the first trial's
+    // payoff (300 ms) and under the whole one.
+    const ramp = new ConnectionRamp(8, 2, 200, 2);
+    ramp.start(0, 1000);
+    ramp.sample(MiB, 1010, 1, 13 * MiB, 0.4);
+    expect(ramp.sample(1.5 * MiB, 1035, 1, 12 * MiB, 0.4)).toBe(1);
+    expect(ramp.settled).toBe(false);
+    // The whole window after it, the thread mostly idle: the trial.
+    expect(ramp.sample(5.5 * MiB, 1235, 1, 8 * MiB, 0.1)).toBe(2);
+    // A whole window as busy settles on one, as before (the gigabyte on loopback).
+    const busy = new ConnectionRamp(8, 2, 200, 2);
+    busy.start(0, 1000);
+    busy.sample(MiB, 1010, 1, 13 * MiB, 0.4);
+    busy.sample(1.5 * MiB, 1035, 1, 12 * MiB, 0.4);
+    expect(busy.sample(5.5 * MiB, 1235, 1, 8 * MiB, 0.4)).toBe(1);
+    expect(busy.settled).toBe(true);
+  });
+
   it('measures the count before a step again when the step was judged against a window that ended early', () => {
     // A server paced to 2 MiB/s a connection in bursts of 100 KiB: the first look and
     // the 50 ms after it catch two bursts, 4 MiB/s, and the trial of two connections (4
@@ -425,6 +444,54 @@ describe('connection ramp', () => {
         [1.5, 75, 0.1],
       ]),
     ).toEqual([1, 1, 8]);
+  });
+
+  it('takes a server pace seen before the first window ends as its measure, and tries the most connections at once', () => {
+    // 2 MiB/s a connection, known 250 ms into a first window of 400 (three bursts begun).
+    const pace = 2 * MiB;
+    const ramp = new ConnectionRamp(8, 2, 400, 2);
+    ramp.start(0, 0);
+    expect(ramp.awaitsPace).toBe(true);
+    expect(ramp.sample(lasting(pace, 200), 200, 1, 16 * MiB, 0.05)).toBe(1);
+    expect(ramp.sample(lasting(pace, 250), 250, 1, 16 * MiB, 0.05, true, 0, null, pace)).toBe(8);
+    expect(ramp.awaitsPace).toBe(false);
+    // The window the connections start in is not measured; then eight bring eight times one.
+    expect(ramp.observe(0, 8, 15 * MiB)).toBe(8);
+    expect(ramp.observe(8 * pace, 8, 12 * MiB)).toBe(8);
+    expect(ramp.settled).toBe(true);
+    // A step to the maximum that brought nothing drops back to one, as any trial.
+    const none = new ConnectionRamp(8, 2, 400, 2);
+    none.start(0, 0);
+    none.sample(lasting(pace, 250), 250, 1, 16 * MiB, 0.05, true, 0, null, pace);
+    none.observe(0, 8, 15 * MiB);
+    expect(none.observe(pace, 8, 14 * MiB)).toBe(1);
+  });
+
+  it('takes no pace seen while the main thread was busy for a quarter of the window, nor once the rest is short', () => {
+    const pace = 2 * MiB;
+    const busy = new ConnectionRamp(8, 2, 400, 2);
+    busy.start(0, 0);
+    expect(busy.sample(lasting(pace, 250), 250, 1, 16 * MiB, 0.3, true, 0, null, pace)).toBe(1);
+    // 200 ms left at the pace: under the first trial's payoff (300 ms here).
+    const near = new ConnectionRamp(8, 2, 400, 2);
+    near.start(0, 0);
+    expect(near.sample(lasting(pace, 250), 250, 1, lasting(pace, 200), 0, true, 0, null, pace)).toBe(1);
+    expect(near.settled).toBe(true);
+  });
+
+  it('goes to the maximum when the pace is seen while its first trial is measured, still against one connection', () => {
+    const pace = 5 * MiB;
+    const ramp = new ConnectionRamp(8, 2, 200, 2);
+    ramp.start(0, 0);
+    // A steady first window ends early (see startPartShare): a trial of two.
+    ramp.sample(lasting(pace, 10), 10, 1, 32 * MiB);
+    expect(ramp.sample(lasting(pace, 60), 60, 1, 32 * MiB)).toBe(2);
+    expect(ramp.awaitsPace).toBe(true);
+    expect(ramp.sample(lasting(pace, 120), 120, 2, 31 * MiB, 0.1, true, 0, null, pace)).toBe(8);
+    expect(ramp.awaitsPace).toBe(false);
+    // Measured against the one connection before the trial: no gain drops back to one.
+    expect(ramp.observe(0, 8, 30 * MiB)).toBe(8);
+    expect(ramp.observe(pace, 8, 29 * MiB)).toBe(1);
   });
 
   it('samples the first window often only while it lasts', () => {

@@ -61,7 +61,10 @@ const minTrialPayoffMs = 300;
  * download keeps the thread busier, and with so little left a trial it drops again costs
  * more than it can bring: the gigabyte on loopback, 1.1 s left at 500 MiB/s with the thread
  * 36% busy, tried eight connections, dropped them, and took twice the CPU of curl; 16 MiB
- * from a server sending 20 MiB/s a connection, tried at 18%. @default 0.25
+ * from a server sending 20 MiB/s a connection, tried at 18%. A window that ended early
+ * (see startPartShare) and was this busy does not settle: it may hold the engine's own
+ * start (16 MiB at 20 MiB/s a connection, 34-45% busy 35-55 ms in, then 5-15%), and the
+ * next whole window decides. @default 0.25
  */
 const nearTrialBusyShare = 0.25;
 
@@ -219,6 +222,8 @@ export class ConnectionRamp {
   private recheck: { count: number; rate: number; waiting: boolean } | null = null;
   /** The rest must take longer than this on one connection for the first trial (see trialPayoff). */
   private readonly trialPayoffMs: number;
+  /** The pace of the first connection's server was taken as a measure (once, see `sample`). */
+  private paceTaken = false;
 
   /**
    * `trial`: connections tried at once after the first measurement (at least 2).
@@ -276,6 +281,15 @@ export class ConnectionRamp {
     return this.done;
   }
 
+  /**
+   * True until the first trial, and while it is measured: a pace seen then (see `sample`)
+   * is taken at once.
+   */
+  get awaitsPace(): boolean {
+    if (this.done || this.paceTaken || this.recheck) return false;
+    return this.beforeRate === 0 ? this.target === 1 : this.before === 1 && this.target < this.max;
+  }
+
   /** True while the first window is measured: it may end early, so it is sampled often. */
   get looking(): boolean {
     return this.firstWindow && !this.done;
@@ -293,6 +307,13 @@ export class ConnectionRamp {
    * it a burst every so often, and a window of its own length caught one burst more or
    * less of each connection (with 256 KiB every 125 ms, a window of 200 ms one or two),
    * where from one arrival to another on a connection it catches whole periods.
+   * `paced`: the rate (bytes/s) the server paces the connection that times windows to, read
+   * from its bursts (see PaceMeter), 0 when none is seen. Before the first trial, with the
+   * main thread mostly idle (see nearTrialBusyShare), it is taken at once as the measure:
+   * the connection idled between its bursts, so it was not warming up or filling the link,
+   * and each connection added gets a share of its own, so the trial goes to the maximum.
+   * A bursty server misled the windows' warm-up: 8 MiB at 2 MiB/s a connection, in bursts
+   * of 256 KiB, tried two connections only after 1.0 s and eight after 1.5 s.
    */
   sample(
     received: number,
@@ -303,6 +324,7 @@ export class ConnectionRamp {
     alone = true,
     diskWaitMs = 0,
     arrival: CounterPoint | null = { received, at: now },
+    paced = 0,
   ): number {
     this.busyMs += Math.min(1, Math.max(0, busy)) * Math.max(0, now - this.lastNow);
     this.diskMs += Math.max(0, diskWaitMs);
@@ -326,8 +348,22 @@ export class ConnectionRamp {
     const elapsed = now - this.mark.at;
     if (elapsed <= 0) return this.target;
     const share = this.busyMs / elapsed;
+    const paceKnown = paced > 0 && this.awaitsPace;
+    if (paceKnown && this.beforeRate > 0 && share < nearTrialBusyShare) {
+      // The first trial learns that the server paces each connection: it goes to the
+      // maximum, still measured against the one connection before it.
+      this.paceTaken = true;
+      this.target = this.max;
+      this.skipNext = true;
+      return this.target;
+    }
+    // The pace before the first trial: taken as the measure at once, the thread mostly idle.
+    const fromPace = paceKnown && share < nearTrialBusyShare && !this.skipNext;
     let rate = ((received - this.mark.received) * 1000) / elapsed;
-    if (elapsed < this.windowMs) {
+    if (fromPace) {
+      rate = paced;
+      this.warming = false;
+    } else if (elapsed < this.windowMs) {
       rate = this.clearlySlowRate(received, now, remaining, share);
       if (this.firstWindow && this.look === null) this.look = { received, at: now, busyMs: this.busyMs };
       if (rate === 0) return this.target;
@@ -339,7 +375,7 @@ export class ConnectionRamp {
     this.busyMs = 0;
     this.diskMs = 0;
     this.firstWindow = false;
-    return this.observe(rate, open, remaining, share, alone, disk, elapsed < this.windowMs);
+    return this.observe(rate, open, remaining, share, alone, disk, fromPace || elapsed < this.windowMs, paceKnown);
   }
 
   /**
@@ -347,9 +383,19 @@ export class ConnectionRamp {
    * connections were running, the bytes still to fetch, the share of the window the main
    * thread was busy, whether the download was the only one moving bytes, and the share of
    * the window its connections waited for the disk, and whether the window ended early
-   * (see startPartShare). Returns the new target.
+   * (see startPartShare), and whether the rate is the pace of the first connection's
+   * server (see `sample`). Returns the new target.
    */
-  observe(rate: number, open: number, remaining: number, busy = 0, alone = true, disk = 0, early = false): number {
+  observe(
+    rate: number,
+    open: number,
+    remaining: number,
+    busy = 0,
+    alone = true,
+    disk = 0,
+    early = false,
+    paceKnown = false,
+  ): number {
     if (this.done || open < this.target) return this.target;
     if (this.skipNext) {
       this.skipNext = false;
@@ -401,10 +447,14 @@ export class ConnectionRamp {
       }
       if (disk >= diskBoundShare) return this.settle(this.target);
       if (alone && busy >= trialBusyShare) return this.settle(this.target);
-      if (alone && busy >= nearTrialBusyShare && restMs < payoffMs) return this.settle(this.target);
+      if (alone && busy >= nearTrialBusyShare && restMs < payoffMs) {
+        // A window that ended early may hold the engine's start: the next, whole one decides.
+        return early ? this.target : this.settle(this.target);
+      }
       this.beforeRate = Math.max(rate, this.warmRate);
       this.fromShortWindow = early;
-      return this.step(this.next);
+      this.paceTaken = paceKnown;
+      return this.step(paceKnown ? this.max : this.next);
     }
     const fromShortWindow = this.fromShortWindow;
     this.fromShortWindow = false;

@@ -157,9 +157,11 @@ describe('a server that misbehaves', () => {
 
   it('opens more connections well before half the first window when a slow server sends at a steady rate', async () => {
     const asked: number[] = [];
+    // 2 KiB every 2 ms: a stream with no pause longer than a run of reads, so no pace (see
+    // the next test); the window's own measure decides.
     server.file('/steady.bin', randomBody(16 * 1024 * 1024), () => {
       asked.push(performance.now());
-      return { rateLimit: 1024 * 1024 };
+      return { rateLimit: 1024 * 1024, stepBytes: 2048 };
     });
     const t = makeContext(testJob(server.url('/steady.bin'), await tempDir(), { connections: 4 }));
     // Windows of 2 s: a steady first window is decided 0.35 s in (its start ends at 0.1 s,
@@ -170,6 +172,24 @@ describe('a server that misbehaves', () => {
     expect((await run).ok).toBe(false);
     expect(asked[1]! - asked[0]!).toBeGreaterThan(300);
     expect(asked[1]! - asked[0]!).toBeLessThan(800);
+  });
+
+  it('goes to the most connections once three bursts show a server pacing the first one', async () => {
+    const asked: number[] = [];
+    // 52 KiB every 50 ms: three bursts have begun 0.1 s after the first.
+    server.file('/paced.bin', randomBody(16 * 1024 * 1024), () => {
+      asked.push(performance.now());
+      return { rateLimit: 1024 * 1024 };
+    });
+    const t = makeContext(testJob(server.url('/paced.bin'), await tempDir(), { connections: 4 }));
+    // Windows of 2 s, as in the test before: there the first trial came after 0.3 s at the
+    // earliest, and of two connections.
+    const run = settle(testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 1000 })(t.ctx));
+    expect(await waitFor(() => asked.length >= 4, 300)).toBe(true);
+    t.controller.abort();
+    expect((await run).ok).toBe(false);
+    expect(asked[1]! - asked[0]!).toBeGreaterThan(90);
+    expect(asked[3]! - asked[0]!).toBeLessThan(300);
   });
 
   it('raises no listener-leak warning on eight connections, and leaves no listener on the job signal', async () => {

@@ -1,5 +1,6 @@
 import { ConnectionRamp, SpeedMeter, startPartShare, type CounterPoint } from './connection-ramp';
 import type { EngineSettings } from './engine-options';
+import { PaceMeter } from './pace-meter';
 
 /**
  * Transfers moving bytes in this process now. With one, the main thread's busy share is
@@ -27,6 +28,11 @@ export class RampFeed {
   /** The bytes received when bytes last arrived on it, and when (-1 before any). */
   private arrivedBytes = 0;
   private arrivedAt = -1;
+  /** The rate the pacer's server paces it to, from its bursts (see PaceMeter). */
+  private readonly pace = new PaceMeter();
+  /** Samples the ramp (see `begin`); a sample due now that the pace is known. */
+  private sampler: ((now: number) => void) | null = null;
+  private paceSample: NodeJS.Immediate | null = null;
 
   /** Starts measuring at once: `received` bytes so far, from now; `setupMs`: see ConnectionRamp. */
   constructor(
@@ -43,20 +49,31 @@ export class RampFeed {
   }
 
   /**
-   * Bytes arrived on `connection` at `at` (the settings' clock, read once by the caller for
-   * the socket read), `received` in all then. The first to bring any times the windows.
+   * `bytes` arrived on `connection` at `at` (the settings' clock, read once by the caller
+   * for the socket read), `received` in all then. The first to bring any times the windows.
    */
-  arrived(connection: object, received: number, at: number): void {
+  arrived(connection: object, bytes: number, received: number, at: number): void {
     this.pacer ??= connection;
     if (connection !== this.pacer) return;
     // Two numbers, not an object: this runs for each of the connection's socket reads.
     this.arrivedBytes = received;
     this.arrivedAt = at;
+    // The pace matters only until the first trial is measured.
+    if (!this.ramp.awaitsPace) return;
+    if (this.pace.read(bytes, at) && this.sampler && !this.paceSample) {
+      // Out of the socket's read: the sample may open connections.
+      this.paceSample = setImmediate(() => {
+        this.paceSample = null;
+        this.sampler?.(this.settings.now());
+      });
+    }
   }
 
   /** `connection` ended: the next to bring bytes times the windows. */
   ended(connection: object): void {
-    if (connection === this.pacer) this.pacer = null;
+    if (connection !== this.pacer) return;
+    this.pacer = null;
+    this.pace.reset();
   }
 
   /**
@@ -68,6 +85,7 @@ export class RampFeed {
   begin(sample: (now: number) => void): void {
     movingTransfers += 1;
     this.moving = true;
+    this.sampler = sample;
     const windowMs = 2 * this.settings.rampIntervalMs;
     const look = (): void => {
       if (!this.ramp.looking) return this.stopLooking();
@@ -80,6 +98,9 @@ export class RampFeed {
 
   stop(): void {
     this.stopLooking();
+    this.sampler = null;
+    if (this.paceSample) clearImmediate(this.paceSample);
+    this.paceSample = null;
     if (this.moving) movingTransfers -= 1;
     this.moving = false;
   }
@@ -100,7 +121,8 @@ export class RampFeed {
     const alone = movingTransfers === 1;
     const arrival: CounterPoint | null =
       this.arrivedAt < 0 ? null : { received: this.arrivedBytes, at: this.arrivedAt };
-    return this.ramp.sample(received, now, open, remaining, this.busyShare(), alone, diskWaitMs, arrival);
+    const { rate: paced } = this.pace;
+    return this.ramp.sample(received, now, open, remaining, this.busyShare(), alone, diskWaitMs, arrival, paced);
   }
 
   private stopLooking(): void {
