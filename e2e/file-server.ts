@@ -6,8 +6,9 @@ export interface FileServer {
   url: string;
   /**
    * A URL of a generated file. `size` bytes, sent at about `rate` bytes a second
-   * (0: as fast as possible), answered after `answerAfterMs`. Same name and size: same
-   * bytes, so ranges line up.
+   * (0: as fast as possible) over all its answers together, so a download takes about
+   * size / rate seconds however many connections it opens; answered after
+   * `answerAfterMs`. Same name and size: same bytes, so ranges line up.
    */
   file(name: string, options?: { size?: number; rate?: number; answerAfterMs?: number }): string;
   /** Every request for a generated file, in order: its name and Range header. */
@@ -29,7 +30,27 @@ function body(start: number, end: number): Buffer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function send(req: IncomingMessage, res: ServerResponse, size: number, rate: number): Promise<void> {
+/**
+ * When each paced file (by URL) may send its next chunk (performance.now() ms): its
+ * answers take turns, a tenth of the rate every 100 ms in all.
+ */
+const nextSend = new Map<string, number>();
+
+/** Waits for `file`'s turn to send a chunk of `bytes` at `rate`, and takes it. */
+async function turn(file: string, bytes: number, rate: number): Promise<void> {
+  const now = performance.now();
+  const at = Math.max(now, nextSend.get(file) ?? now);
+  nextSend.set(file, at + (bytes / rate) * 1000);
+  if (at > now) await sleep(at - now);
+}
+
+async function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: string,
+  size: number,
+  rate: number,
+): Promise<void> {
   const etag = `"${size}-v1"`;
   let start = 0;
   let end = size;
@@ -61,9 +82,11 @@ async function send(req: IncomingMessage, res: ServerResponse, size: number, rat
   // Small chunks at a steady pace, so a test sees progress move for a few seconds.
   const chunk = rate > 0 ? Math.max(1024, Math.floor(rate / 10)) : 256 * 1024;
   for (let at = start; at < end && !res.destroyed; at += chunk) {
-    const ok = res.write(body(at, Math.min(end, at + chunk)));
-    if (rate > 0) await sleep(100);
-    else if (!ok) await new Promise((r) => res.once('drain', r));
+    const bytes = body(at, Math.min(end, at + chunk));
+    if (rate > 0) await turn(file, bytes.length, rate);
+    if (res.destroyed) break;
+    const ok = res.write(bytes);
+    if (rate === 0 && !ok) await new Promise((r) => res.once('drain', r));
   }
   res.end();
 }
@@ -84,7 +107,7 @@ export async function startFileServer(): Promise<FileServer> {
     const rate = Number(url.searchParams.get('rate') ?? 0);
     const answerAfterMs = Math.min(10_000, Number(url.searchParams.get('after') ?? 0));
     sleep(answerAfterMs)
-      .then(() => send(req, res, size, rate))
+      .then(() => send(req, res, `${url.pathname}?${url.searchParams}`, size, rate))
       .catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
