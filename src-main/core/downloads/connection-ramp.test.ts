@@ -459,6 +459,13 @@ describe('connection ramp', () => {
     expect(ramp.observe(0, 8, 15 * MiB)).toBe(8);
     expect(ramp.observe(8 * pace, 8, 12 * MiB)).toBe(8);
     expect(ramp.settled).toBe(true);
+    // Eight that brought twice what one did: a server capping them all together; two carry it.
+    const capped = new ConnectionRamp(8, 2, 400, 2);
+    capped.start(0, 0);
+    capped.sample(lasting(pace, 250), 250, 1, 16 * MiB, 0.05, true, 0, null, pace);
+    capped.observe(0, 8, 15 * MiB);
+    expect(capped.observe(2 * pace, 8, 14 * MiB)).toBe(2);
+    expect(capped.settled).toBe(true);
     // A step to the maximum that brought nothing drops back to one, as any trial.
     const none = new ConnectionRamp(8, 2, 400, 2);
     none.start(0, 0);

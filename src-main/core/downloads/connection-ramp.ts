@@ -464,8 +464,13 @@ export class ConnectionRamp {
     if (rate < this.beforeRate * gainFactor) return this.settle(this.before);
     if (busy >= cpuBoundShare && rate < this.beforeRate * busyGainFactor) return this.settle(this.before);
     if (rate < this.beforeRate * growthFactor) return this.settle(this.target);
-    if (this.target >= this.max) return this.settle(this.target);
     const paced = rate >= this.beforeRate * (1 + (pacedShare * (this.target - this.before)) / this.before);
+    if (this.paceTaken && this.before === 1 && this.target === this.max && !paced) {
+      // Taken to the maximum from the pace, the connections did not each bring their share:
+      // the server caps them all together. It keeps what the rate measured carries.
+      return this.settle(Math.min(this.target, Math.ceil(rate / this.beforeRate)));
+    }
+    if (this.target >= this.max) return this.settle(this.target);
     if ((remaining / rate) * 1000 < (paced ? pacedPayoffMs : payoffMs)) return this.settle(this.target);
     if (busy >= cpuBoundShare) return this.settle(this.target);
     this.beforeRate = rate;
