@@ -459,19 +459,18 @@ describe('connection ramp', () => {
     expect(ramp.observe(0, 8, 15 * MiB)).toBe(8);
     expect(ramp.observe(8 * pace, 8, 12 * MiB)).toBe(8);
     expect(ramp.settled).toBe(true);
+    /** A ramp taken to eight from the pace, whose eight then brought `rate`. */
+    const eightBrought = (rate: number) => {
+      const stepped = new ConnectionRamp(8, 2, 400, 2);
+      stepped.start(0, 0);
+      stepped.sample(lasting(pace, 250), 250, 1, 16 * MiB, 0.05, true, 0, null, pace);
+      stepped.observe(0, 8, 15 * MiB);
+      return { target: stepped.observe(rate, 8, 14 * MiB), settled: stepped.settled };
+    };
     // Eight that brought twice what one did: a server capping them all together; two carry it.
-    const capped = new ConnectionRamp(8, 2, 400, 2);
-    capped.start(0, 0);
-    capped.sample(lasting(pace, 250), 250, 1, 16 * MiB, 0.05, true, 0, null, pace);
-    capped.observe(0, 8, 15 * MiB);
-    expect(capped.observe(2 * pace, 8, 14 * MiB)).toBe(2);
-    expect(capped.settled).toBe(true);
+    expect(eightBrought(2 * pace)).toEqual({ target: 2, settled: true });
     // A step to the maximum that brought nothing drops back to one, as any trial.
-    const none = new ConnectionRamp(8, 2, 400, 2);
-    none.start(0, 0);
-    none.sample(lasting(pace, 250), 250, 1, 16 * MiB, 0.05, true, 0, null, pace);
-    none.observe(0, 8, 15 * MiB);
-    expect(none.observe(pace, 8, 14 * MiB)).toBe(1);
+    expect(eightBrought(pace).target).toBe(1);
   });
 
   it('takes no pace seen while the main thread was busy for a quarter of the window, nor once the rest is short', () => {

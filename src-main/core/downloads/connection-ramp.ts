@@ -351,7 +351,10 @@ export class ConnectionRamp {
     const paceKnown = paced > 0 && this.awaitsPace;
     if (paceKnown && this.beforeRate > 0 && share < nearTrialBusyShare) {
       // The first trial learns that the server paces each connection: it goes to the
-      // maximum, still measured against the one connection before it.
+      // maximum, still measured against the one connection before it. No payoff of its
+      // own: the trial passed the first one, and each connection added brings the pace
+      // (16 MiB at 20 MiB/s a connection: 370 ms left on two, 0.16-0.20 s in all on eight
+      // against 0.35 s on two).
       this.paceTaken = true;
       this.target = this.max;
       this.skipNext = true;
