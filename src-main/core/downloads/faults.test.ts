@@ -182,14 +182,15 @@ describe('a server that misbehaves', () => {
       return { rateLimit: 1024 * 1024 };
     });
     const t = makeContext(testJob(server.url('/paced.bin'), await tempDir(), { connections: 4 }));
-    // Windows of 2 s, as in the test before: there the first trial came after 0.3 s at the
-    // earliest, and of two connections.
+    // Windows of 2 s, as in the test before: the windows alone, which a bursty server never
+    // lets end early, asked for the fourth 2.1 s in (the build before). Known at the third
+    // burst, about 0.1 s in; a busy machine may hold the step back to a later tick.
     const run = settle(testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 1000 })(t.ctx));
     expect(await waitFor(() => asked.length >= 4, 300)).toBe(true);
     t.controller.abort();
     expect((await run).ok).toBe(false);
     expect(asked[1]! - asked[0]!).toBeGreaterThan(90);
-    expect(asked[3]! - asked[0]!).toBeLessThan(300);
+    expect(asked[3]! - asked[0]!).toBeLessThan(1000);
   });
 
   it('raises no listener-leak warning on eight connections, and leaves no listener on the job signal', async () => {
