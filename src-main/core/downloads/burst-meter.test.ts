@@ -63,3 +63,56 @@ describe('BurstMeter', () => {
     expect(meter([...flowing, [200 + 2 * runGapMs, 64 * KiB]]).bytes).toBe(0);
   });
 });
+
+describe('BurstMeter, the pace', () => {
+  const MiB = 1024 * KiB;
+  /** Feeds `reads` of one answer; returns the meter and the read after which the pace was known. */
+  const pacing = (reads: [number, number][]): { bursts: BurstMeter; knownAt: number | null } => {
+    const bursts = new BurstMeter();
+    bursts.answer(0);
+    let offset = 0;
+    let knownAt: number | null = null;
+    for (const [at, bytes] of reads) {
+      bursts.read(bytes, at, offset);
+      offset += bytes;
+      if (bursts.pace > 0 && knownAt === null) knownAt = at;
+    }
+    return { bursts, knownAt };
+  };
+  /** `sizes[i]` in four reads at once, at `starts[i]` ms. */
+  const sized = (sizes: number[], starts: number[]): [number, number][] =>
+    starts.flatMap((from, i) => [0, 1, 2, 3].map((r): [number, number] => [from + r * 0.05, sizes[i]! / 4]));
+
+  it('knows the pace once three bursts began a steady period apart', () => {
+    // 256 KiB every 125 ms: 2 MiB/s.
+    expect(pacing(paced(256 * KiB, 125, 2)).knownAt).toBeNull();
+    const { bursts, knownAt } = pacing(paced(256 * KiB, 125, 4));
+    expect(knownAt).toBe(250);
+    expect(bursts.pace).toBeCloseTo(2 * MiB, -3);
+  });
+
+  it('sees no pace in a stream that flows on, nor in runs that lasted longer than their pauses', () => {
+    const flowing: [number, number][] = Array.from({ length: 200 }, (_, i) => [i * 2, 64 * KiB]);
+    expect(pacing(flowing).knownAt).toBeNull();
+    // Runs of 20 ms with pauses of 10 ms: a link the connection mostly fills.
+    const long: [number, number][] = [];
+    for (let run = 0; run < 5; run += 1) for (let r = 0; r <= 20; r += 2) long.push([run * 30 + r, 16 * KiB]);
+    expect(pacing(long).knownAt).toBeNull();
+  });
+
+  it('sees no pace while the bursts still grow: a link in its slow start over a long round trip', () => {
+    const doubling = sized([16 * KiB, 32 * KiB, 64 * KiB, 128 * KiB], [0, 100, 200, 300]);
+    expect(pacing(doubling).knownAt).toBeNull();
+    // Once two periods agree, it is known.
+    expect(pacing([...doubling, ...sized([128 * KiB, 128 * KiB], [400, 500])]).knownAt).toBe(500);
+  });
+
+  it('counts the pace of each answer from its start', () => {
+    const { bursts } = pacing(paced(256 * KiB, 125, 3));
+    expect(bursts.pace).toBeGreaterThan(0);
+    bursts.answer(768 * KiB);
+    expect(bursts.pace).toBe(0);
+    bursts.read(64 * KiB, 400, 768 * KiB);
+    expect(bursts.pace).toBe(0);
+  });
+});

@@ -6,6 +6,20 @@
 export const runGapMs = 5;
 
 /**
+ * Two periods of a server's bursts whose rates differ by more than this factor are not
+ * one pace (see BurstMeter.pace): a link still speeding up (TCP's slow start over a long
+ * round trip sends a run each round trip, each twice the last) or a thread reading in
+ * fits. @default 1.15
+ */
+const steadyFactor = 1.15;
+
+/** A burst: when its first read came (ms), and its bytes. */
+interface Burst {
+  from: number;
+  bytes: number;
+}
+
+/**
  * What a connection's server sends at once, and where in the file those bursts end. A
  * server that paces each connection sends it a burst and waits (the benchmark's server
  * 256 KiB every 125 ms at 2 MiB/s, from the start of each answer); a split of that
@@ -27,27 +41,60 @@ export class BurstMeter {
   bytes = 0;
   /** Where in the file a burst of that size ended last, or the current answer began. */
   private edge = 0;
+  /** The last two bursts of this answer, newest last (see `pace`). */
+  private bursts: Burst[] = [];
+  /**
+   * The rate (bytes/s) the server paces this connection to, 0 while unknown: known once
+   * three bursts of an answer began and the two periods between them, each a burst's bytes
+   * over the time to the next burst's start, agree within `steadyFactor`. The connection
+   * sat idle for most of the time, so the server, not the link, held the rate down, and
+   * another connection gets its own share (see ConnectionRamp.sample): on the benchmark's
+   * server at 2 MiB/s a connection, 250 ms after the first answer, where the ramp's
+   * windows waited out the warm-up for 0.6-0.8 s. A run that is not a burst, or a new
+   * answer, unsets it.
+   */
+  pace = 0;
 
   /** An answer starts at `offset`: its server's bursts are counted from there. */
   answer(offset: number): void {
     this.runBytes = 0;
     this.edge = offset;
+    this.bursts = [];
+    this.pace = 0;
   }
 
   /** `bytes` were read at `now` (ms), to go into the file at `offset`. */
   read(bytes: number, now: number, offset: number): void {
     const pause = now - this.runLast;
     if (this.runBytes === 0 || pause > runGapMs) {
-      if (this.runBytes >= this.bytes && this.runBytes > 0 && pause > this.runLast - this.runFrom) {
-        this.bytes = this.runBytes;
-        this.edge = this.runEnd;
-      }
+      if (this.runBytes > 0) this.ended(pause > this.runLast - this.runFrom, now);
       this.runBytes = 0;
       this.runFrom = now;
     }
     this.runBytes += bytes;
     this.runLast = now;
     this.runEnd = offset + bytes;
+  }
+
+  /** The run of reads ended, a burst or not, and the next begins at `next` (ms). */
+  private ended(burst: boolean, next: number): void {
+    if (!burst) {
+      this.bursts = [];
+      this.pace = 0;
+      return;
+    }
+    if (this.runBytes >= this.bytes) {
+      this.bytes = this.runBytes;
+      this.edge = this.runEnd;
+    }
+    this.bursts.push({ from: this.runFrom, bytes: this.runBytes });
+    if (this.bursts.length > 2) this.bursts.shift();
+    const [first, second] = this.bursts;
+    if (!first || !second) return;
+    const one = first.bytes / (second.from - first.from);
+    const two = second.bytes / (next - second.from);
+    const steady = Math.max(one, two) <= Math.min(one, two) * steadyFactor;
+    this.pace = steady ? ((first.bytes + second.bytes) * 1000) / (next - first.from) : 0;
   }
 
   /**

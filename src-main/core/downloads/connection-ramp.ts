@@ -308,7 +308,7 @@ export class ConnectionRamp {
    * less of each connection (with 256 KiB every 125 ms, a window of 200 ms one or two),
    * where from one arrival to another on a connection it catches whole periods.
    * `paced`: the rate (bytes/s) the server paces the connection that times windows to, read
-   * from its bursts (see PaceMeter), 0 when none is seen. Before the first trial, with the
+   * from its bursts (see BurstMeter.pace), 0 when none is seen. Before the first trial, with the
    * main thread mostly idle (see nearTrialBusyShare), it is taken at once as the measure:
    * the connection idled between its bursts, so it was not warming up or filling the link,
    * and each connection added gets a share of its own, so the trial goes to the maximum.

@@ -1,12 +1,16 @@
 import { ConnectionRamp, SpeedMeter, startPartShare, type CounterPoint } from './connection-ramp';
 import type { EngineSettings } from './engine-options';
-import { PaceMeter } from './pace-meter';
 
 /**
  * Transfers moving bytes in this process now. With one, the main thread's busy share is
  * that download's own, which the ramp may read as its CPU cost (see ConnectionRamp).
  */
 let movingTransfers = 0;
+
+/** A connection as the feed sees it: the rate its server paces it to, 0 while unknown. */
+export interface PacedConnection {
+  readonly pace: number;
+}
 
 /**
  * A transfer round's connection ramp and what it measures besides the bytes: the main
@@ -24,12 +28,12 @@ export class RampFeed {
   private looker: NodeJS.Timeout | null = null;
   private moving = false;
   /** The connection whose arrivals time the ramp's windows (see ConnectionRamp.sample). */
-  private pacer: object | null = null;
+  private pacer: PacedConnection | null = null;
   /** The bytes received when bytes last arrived on it, and when (-1 before any). */
   private arrivedBytes = 0;
   private arrivedAt = -1;
-  /** The rate the pacer's server paces it to, from its bursts (see PaceMeter). */
-  private readonly pace = new PaceMeter();
+  /** The rate the pacer's server paces it to, from its bursts (see BurstMeter.pace); 0 while unknown. */
+  private pace = 0;
   /** Samples the ramp (see `begin`); a sample due now that the pace is known. */
   private sampler: ((now: number) => void) | null = null;
   private paceSample: NodeJS.Immediate | null = null;
@@ -49,10 +53,10 @@ export class RampFeed {
   }
 
   /**
-   * `bytes` arrived on `connection` at `at` (the settings' clock, read once by the caller
-   * for the socket read), `received` in all then. The first to bring any times the windows.
+   * Bytes arrived on `connection` at `at` (the settings' clock, read once by the caller for
+   * the socket read), `received` in all then. The first to bring any times the windows.
    */
-  arrived(connection: object, bytes: number, received: number, at: number): void {
+  arrived(connection: PacedConnection, received: number, at: number): void {
     this.pacer ??= connection;
     if (connection !== this.pacer) return;
     // Two numbers, not an object: this runs for each of the connection's socket reads.
@@ -60,7 +64,9 @@ export class RampFeed {
     this.arrivedAt = at;
     // The pace matters only until the first trial is measured.
     if (!this.ramp.awaitsPace) return;
-    if (this.pace.read(bytes, at) && this.sampler && !this.paceSample) {
+    const known = this.pace > 0;
+    this.pace = connection.pace;
+    if (!known && this.pace > 0 && this.sampler && !this.paceSample) {
       // Out of the socket's read: the sample may open connections.
       this.paceSample = setImmediate(() => {
         this.paceSample = null;
@@ -70,10 +76,10 @@ export class RampFeed {
   }
 
   /** `connection` ended: the next to bring bytes times the windows. */
-  ended(connection: object): void {
+  ended(connection: PacedConnection): void {
     if (connection !== this.pacer) return;
     this.pacer = null;
-    this.pace.reset();
+    this.pace = 0;
   }
 
   /**
@@ -121,8 +127,7 @@ export class RampFeed {
     const alone = movingTransfers === 1;
     const arrival: CounterPoint | null =
       this.arrivedAt < 0 ? null : { received: this.arrivedBytes, at: this.arrivedAt };
-    const { rate: paced } = this.pace;
-    return this.ramp.sample(received, now, open, remaining, this.busyShare(), alone, diskWaitMs, arrival, paced);
+    return this.ramp.sample(received, now, open, remaining, this.busyShare(), alone, diskWaitMs, arrival, this.pace);
   }
 
   private stopLooking(): void {

@@ -114,6 +114,11 @@ export class SegmentWorker {
     return this.bursts.edgeAt(offset);
   }
 
+  /** The rate its server paces this connection to; 0 while unknown (see BurstMeter.pace). */
+  get pace(): number {
+    return this.bursts.pace;
+  }
+
   async run(first?: OpenAnswer): Promise<void> {
     let current = first ?? null;
     let shortReads = 0;

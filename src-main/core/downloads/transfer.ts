@@ -327,7 +327,7 @@ export class Transfer implements WorkerHost {
 
   arrived(worker: SegmentWorker, bytes: number, at: number): void {
     this.received += bytes;
-    this.feed.arrived(worker, bytes, this.received, at);
+    this.feed.arrived(worker, this.received, at);
   }
 
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean {
