@@ -314,7 +314,8 @@ export class ConnectionRamp {
    * and each connection added gets a share of its own, so the trial goes to the maximum.
    * A first trial taken from a window's own measure (the thread busier) goes to the
    * maximum too while the pace is known: 64 MiB at 20 MiB/s a connection, its pace seen
-   * 35 ms in with the thread 38% busy, tried four and kept them (0.78 s; eight 0.43 s).
+   * about 35 ms in with the thread busy (59-60% in the samples then), tried four and kept
+   * them (0.78 s; going to eight, 0.42-0.46 s).
    * A bursty server misled the windows' warm-up: 8 MiB at 2 MiB/s a connection, in bursts
    * of 256 KiB, tried two connections only after 1.0 s and eight after 1.5 s.
    */
