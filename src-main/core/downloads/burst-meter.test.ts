@@ -55,6 +55,26 @@ describe('BurstMeter', () => {
     expect(bursts.edgeAt(5000 * KiB + 1)).toBe(5256 * KiB);
   });
 
+  it("takes the server's burst from the other connections until it has seen one of its own", () => {
+    let seen = 0;
+    const bursts = new BurstMeter(() => seen);
+    // Asked from 7 MiB, nothing read yet, nothing seen elsewhere: any place will do.
+    bursts.answer(7168 * KiB);
+    expect(bursts.inFlightEnd(7168 * KiB)).toBe(7168 * KiB);
+    // Another connection saw 256 KiB at once: the whole first burst may be on its way.
+    seen = 256 * KiB;
+    expect(bursts.inFlightEnd(7168 * KiB)).toBe(7424 * KiB);
+    expect(bursts.edgeAt(7200 * KiB)).toBe(7424 * KiB);
+    // Its own bursts, once seen, count instead.
+    let offset = 7168 * KiB;
+    for (const [at, bytes] of paced(128 * KiB, 125, 2)) {
+      bursts.read(bytes, at, offset);
+      offset += bytes;
+    }
+    expect(bursts.bytes).toBe(128 * KiB);
+    expect(bursts.edgeAt(7200 * KiB)).toBe(7296 * KiB);
+  });
+
   it('finds no burst in a stream that flows on, with or without a short stop', () => {
     const flowing: [number, number][] = [];
     for (let at = 0; at < 200; at += 1) flowing.push([at, 64 * KiB]);

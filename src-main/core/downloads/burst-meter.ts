@@ -55,6 +55,15 @@ export class BurstMeter {
    */
   pace = 0;
 
+  /**
+   * @param serverBurst What the download's other connections found its server sends at
+   *   once (their largest burst, 0 while none was seen): the size this connection's bursts
+   *   are taken to have until it has seen one of its own. A connection still waiting for
+   *   its first burst (a server that caps its connections together sends each its turn
+   *   late) has the whole of it on the way, and a split inside it finds the rest sent.
+   */
+  constructor(private readonly serverBurst: () => number = () => 0) {}
+
   /** An answer starts at `offset`: its server's bursts are counted from there. */
   answer(offset: number): void {
     this.runBytes = 0;
@@ -102,12 +111,18 @@ export class BurstMeter {
    * the next byte is in; `cursor` itself while no burst is known.
    */
   inFlightEnd(cursor: number): number {
-    return this.bytes > 0 ? this.edgeAt(cursor + 1) : cursor;
+    return this.burstBytes() > 0 ? this.edgeAt(cursor + 1) : cursor;
   }
 
   /** The first place at or after `offset` where a burst ends; `offset` while none is known. */
   edgeAt(offset: number): number {
-    if (this.bytes === 0) return offset;
-    return this.edge + Math.ceil((offset - this.edge) / this.bytes) * this.bytes;
+    const bytes = this.burstBytes();
+    if (bytes === 0) return offset;
+    return this.edge + Math.ceil((offset - this.edge) / bytes) * bytes;
+  }
+
+  /** Its own largest burst, else the one the download's other connections saw. */
+  private burstBytes(): number {
+    return this.bytes > 0 ? this.bytes : this.serverBurst();
   }
 }

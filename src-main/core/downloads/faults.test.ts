@@ -138,6 +138,22 @@ describe('a server that misbehaves', () => {
     expect(requests.reduce((sum, r) => sum + r.bytes, 0) - body.length).toBeLessThanOrEqual(rate / 20);
   });
 
+  it('never splits a connection still waiting for its first burst inside it, on a server capping all connections together', async () => {
+    // 256 KiB at once, each connection paced to 2 MiB/s and all of them to 4 MiB/s: once
+    // the pace shows, the newcomers wait their turns, and a split of one that had no byte
+    // yet fell inside the burst the server then sent it whole (8,585,216 bytes sent for
+    // these 8 MiB before: 192 KiB of that burst twice).
+    const body = randomBody(8 * 1024 * 1024);
+    // The engine's own piece sizes and ramp windows, with which the splits fell there.
+    const engine = testEngine({ stallTimeoutMs: 10_000, minSegmentBytes: 1 << 20, rampIntervalMs: 100 });
+    const faults = { rateLimit: 2 * 1024 * 1024, stepBytes: 256 * 1024, routeRate: 4 * 1024 * 1024 };
+    const { result, t, requests } = await download('/capped.bin', body, faults, engine, { connections: 8 });
+    expect(result.ok && result.value.sha256).toBe(sha256(body));
+    expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBeGreaterThan(2);
+    // Every byte once here; a busy machine may read a burst slowly enough to look like two.
+    expect(requests.reduce((sum, r) => sum + r.bytes, 0) - body.length).toBeLessThan(64 * 1024);
+  });
+
   it('ends a throttled download in pieces below the 1 MiB setting when answers come within milliseconds', async () => {
     const body = randomBody(8 * 1024 * 1024);
     server.file('/quick-answers.bin', body, { rateLimit: 2 * 1024 * 1024 });

@@ -40,6 +40,8 @@ export interface WorkerHost {
   readonly digest: FileDigest;
   readonly limiter: RateLimiter;
   ranges: boolean;
+  /** The largest burst any of this download's connections saw its server send; 0 while none. */
+  serverBurst(): number;
   /** `bytes` arrived on `worker`'s connection at `at` (ms, the settings' clock). */
   arrived(worker: SegmentWorker, bytes: number, at: number): void;
   /** Connections open now. */
@@ -94,7 +96,7 @@ export class SegmentWorker {
   /** What this connection owes the speed limits. */
   private readonly payment: LimitPayment;
   /** What its server sends at once, from its reads. */
-  private readonly bursts = new BurstMeter();
+  private readonly bursts = new BurstMeter(() => this.host.serverBurst());
 
   constructor(
     private readonly host: WorkerHost,
@@ -112,6 +114,11 @@ export class SegmentWorker {
 
   burstEdge(offset: number): number {
     return this.bursts.edgeAt(offset);
+  }
+
+  /** The largest burst its server sent it; 0 while none was seen (see BurstMeter). */
+  get burstBytes(): number {
+    return this.bursts.bytes;
   }
 
   /** The rate its server paces this connection to; 0 while unknown (see BurstMeter.pace). */
@@ -207,6 +214,8 @@ export class SegmentWorker {
     this.activeAt = sent;
     this.unanswered = true;
     const asked = { start: segment.pos, end: segment.end };
+    // The server's bursts count from where the answer will start, before it comes.
+    this.bursts.answer(segment.pos);
     const response = await openResponse(state.url, {
       dispatcher: this.host.settings.dispatcher,
       headers: this.host.ctx.job.options.headers ?? {},

@@ -13,6 +13,11 @@ export interface Faults {
   rateLimit?: number;
   /** With `rateLimit`: bytes written at once before each wait. @default rateLimit / 20 */
   stepBytes?: number;
+  /**
+   * Bytes per second for all answers of the route together: each write waits its turn
+   * after the route's last one (a server capping its connections together).
+   */
+  routeRate?: number;
   /** Destroys the connection after this many body bytes. */
   resetAfter?: number;
   /** Stops sending after this many body bytes and keeps the connection open. */
@@ -81,6 +86,8 @@ interface Route {
   served: number;
   /** Answers of the route being sent now. */
   active: number;
+  /** When the route's next write may go, with `routeRate` (ms, performance.now()). */
+  nextTurn?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -180,7 +187,7 @@ export class TestServer {
     }
     route.active += 1;
     res.once('close', () => (route.active -= 1));
-    await this.serveFile(req, res, faults.body ?? route.body!, faults, index, entry);
+    await this.serveFile(req, res, faults.body ?? route.body!, faults, index, entry, route);
   }
 
   private answer(res: ServerResponse, entry: ServedRequest, status: number, headers: Record<string, string>): void {
@@ -196,6 +203,7 @@ export class TestServer {
     faults: Faults,
     index: number,
     entry: ServedRequest,
+    route: Route,
   ): Promise<void> {
     const headers: Record<string, string> = { 'content-type': faults.contentType ?? 'application/octet-stream' };
     const etagMode = faults.etag ?? 'strong';
@@ -239,10 +247,16 @@ export class TestServer {
     if (!faults.chunked) headers['content-length'] = String(data.length + (faults.lieLength ?? 0));
     entry.status = status;
     res.writeHead(status, headers);
-    await this.send(res, data, faults, entry);
+    await this.send(res, data, faults, entry, route);
   }
 
-  private async send(res: ServerResponse, data: Buffer, faults: Faults, entry: ServedRequest): Promise<void> {
+  private async send(
+    res: ServerResponse,
+    data: Buffer,
+    faults: Faults,
+    entry: ServedRequest,
+    route: Route,
+  ): Promise<void> {
     const step = faults.rateLimit ? (faults.stepBytes ?? Math.max(1024, Math.floor(faults.rateLimit / 20))) : 64 * 1024;
     let offset = 0;
     let paused = false;
@@ -274,6 +288,13 @@ export class TestServer {
         paused ? Infinity : (faults.pauseAfter ?? Infinity),
       );
       const size = Math.min(step, data.length - offset, limit - offset);
+      if (faults.routeRate) {
+        const now = performance.now();
+        const turn = Math.max(now, route.nextTurn ?? now);
+        route.nextTurn = turn + (size / faults.routeRate) * 1000;
+        if (turn > now) await sleep(turn - now);
+        if (res.destroyed) break;
+      }
       const ok = res.write(data.subarray(offset, offset + size));
       entry.bytes += size;
       offset += size;

@@ -53,6 +53,8 @@ export class Transfer implements WorkerHost {
   private roundTripMs = Number.POSITIVE_INFINITY;
   /** How long this round's first answer took to come (with its part file opened), ms. */
   private firstAnswerMs = Number.POSITIVE_INFINITY;
+  /** The largest burst a connection of this download saw, kept after it ends (see serverBurst). */
+  private burstSeen = 0;
   /** Bytes received (not yet necessarily written): what the ramp measures. */
   received = 0;
   /** Connections' waits for the disk or a speed limit since the last ramp sample, ms summed. */
@@ -323,6 +325,11 @@ export class Transfer implements WorkerHost {
   /** Connections the ramp wants, within what the server takes. */
   private allowed(): number {
     return Math.min(this.feed.ramp.connections, this.limits.ceiling);
+  }
+
+  serverBurst(): number {
+    for (const worker of this.workers) this.burstSeen = Math.max(this.burstSeen, worker.burstBytes);
+    return this.burstSeen;
   }
 
   arrived(worker: SegmentWorker, bytes: number, at: number): void {
