@@ -80,6 +80,7 @@ export class Transfer implements WorkerHost {
       connections: this.feed.ramp.sharing,
       settled: this.feed.ramp.settled,
       smallestPiece: smallestPiece(this.feed.rate, this.workers.size - this.retiring, this.roundTripMs),
+      burstBytes: this.serverBurst(),
     }));
     this.slow = new SlowServerRules(settings, () => ctx.job.options.speedLimit ?? 0);
     this.limits = new ConnectionLimits(settings.stallTimeoutMs, (line) => ctx.log(line));

@@ -68,6 +68,35 @@ describe('WorkPlan', () => {
     expect(all.at(-1)![1]).toBe(64);
   });
 
+  it("hands out pieces of whole bursts, at least one, once the server's burst is known", () => {
+    const KiB = 1024;
+    const burst = 256 * KiB;
+    for (const [total, connections] of [
+      [64 * MiB + 100 * KiB, 8],
+      [3 * MiB + 5 * KiB, 8],
+      [256 * MiB, 3],
+    ] as const) {
+      const plan = planFor(total, { connections, settled: false, smallestPiece: 300 * KiB, burstBytes: burst });
+      for (let next = 0; ;) {
+        const connection = new Connection(next);
+        const piece = plan.take(connection);
+        if (!piece || piece.owner !== connection || piece.start !== next) break;
+        const length = piece.end! - piece.start;
+        // The file's last piece is what is left; every other one a whole number of bursts.
+        if (piece.end !== total) expect(length % burst).toBe(0);
+        expect(length).toBeGreaterThanOrEqual(Math.min(burst, total - piece.start));
+        next = piece.end!;
+        connection.cursor = next;
+        piece.pos = next;
+        if (next === total) break;
+      }
+    }
+    // Without a burst, the smallest piece is the link's, as before.
+    const plain = planFor(3 * MiB, { connections: 8, settled: false, smallestPiece: 300 * KiB });
+    const first = plain.take(new Connection(0));
+    expect(first!.end! - first!.start).toBe(300 * KiB);
+  });
+
   it('splits what is left of the busiest connection when nothing is unowned', () => {
     const plan = planFor(100 * MiB, { connections: 2, settled: true });
     const a = new Connection(0);
