@@ -133,12 +133,14 @@ export class WorkPlan<O extends Owner> {
       this.smallest(pace),
       Math.min(this.sizes.initialSegmentBytes, Math.ceil(idle / (2 * connections))),
     );
-    // Whole bursts, at least one: a server pacing each answer from its start sends the first
-    // at once and each after it a period later, a last part-burst too, so a piece ending
-    // inside a burst waits a whole period for its last bytes. Rounded down, since a piece
-    // of one burst comes at once (256 MiB at 20 MiB/s a connection: 1.60-1.61 s in 102
-    // requests, 1.55-1.57 s in 79).
-    return burst > 0 ? Math.max(1, Math.floor(bytes / burst)) * burst : bytes;
+    // Whole bursts: a server pacing each answer from its start sends the first at once and
+    // each after it a period later, a last part-burst too, so a piece ending inside a burst
+    // waits a whole period for its last bytes (256 MiB at 20 MiB/s a connection: 1.60-1.61 s
+    // in 102 requests, 1.55-1.57 s in 79). Rounded down: rounded up, the smallest pieces
+    // near the end took a period more each. A piece within one burst comes at once and is
+    // left as it is, so a burst misread as large (a busy thread's pause in a stream) never
+    // makes pieces larger.
+    return burst > 0 && bytes > burst ? Math.floor(bytes / burst) * burst : bytes;
   }
 
   /** The smallest piece: the link's (see smallestPiece) up to the setting's `minSegmentBytes`. */
