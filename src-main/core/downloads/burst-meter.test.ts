@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BurstMeter, runGapMs } from './burst-meter';
+import { BurstMeter, runGapMs, ServerBursts } from './burst-meter';
 
 const KiB = 1024;
 
@@ -56,13 +56,17 @@ describe('BurstMeter', () => {
   });
 
   it("takes the server's burst from the other connections until it has seen one of its own", () => {
-    let seen = 0;
-    const bursts = new BurstMeter(() => seen);
+    const server = new ServerBursts();
+    const bursts = new BurstMeter(server);
     // Asked from 7 MiB, nothing read yet, nothing seen elsewhere: any place will do.
     bursts.answer(7168 * KiB);
     expect(bursts.inFlightEnd(7168 * KiB)).toBe(7168 * KiB);
-    // Another connection saw 256 KiB at once: the whole first burst may be on its way.
-    seen = 256 * KiB;
+    // Another connection of the download saw 256 KiB at once: the whole first burst may be
+    // on its way.
+    const other = new BurstMeter(server);
+    other.answer(0);
+    paced(256 * KiB, 125, 3).reduce((offset, [at, bytes]) => (other.read(bytes, at, offset), offset + bytes), 0);
+    expect(server.largest).toBe(256 * KiB);
     expect(bursts.inFlightEnd(7168 * KiB)).toBe(7424 * KiB);
     expect(bursts.edgeAt(7200 * KiB)).toBe(7424 * KiB);
     // Its own bursts, once seen, count instead.

@@ -13,6 +13,14 @@ export const runGapMs = 5;
  */
 const steadyFactor = 1.15;
 
+/**
+ * What one download's connections found its server sends at once: the largest burst any
+ * of them saw (0 while none), kept after that connection ends. Their meters share it.
+ */
+export class ServerBursts {
+  largest = 0;
+}
+
 /** A burst: when its first read came (ms), and its bytes. */
 interface Burst {
   from: number;
@@ -56,13 +64,13 @@ export class BurstMeter {
   pace = 0;
 
   /**
-   * @param serverBurst What the download's other connections found its server sends at
-   *   once (their largest burst, 0 while none was seen): the size this connection's bursts
-   *   are taken to have until it has seen one of its own. A connection still waiting for
-   *   its first burst (a server that caps its connections together sends each its turn
-   *   late) has the whole of it on the way, and a split inside it finds the rest sent.
+   * @param server The download's bursts, shared by its connections' meters: until this
+   *   connection has seen a burst of its own, its bursts are taken to be the largest the
+   *   others saw. A connection still waiting for its first burst (a server that caps its
+   *   connections together sends each its turn late) has the whole of it on the way, and a
+   *   split inside it finds the rest sent.
    */
-  constructor(private readonly serverBurst: () => number = () => 0) {}
+  constructor(private readonly server = new ServerBursts()) {}
 
   /** An answer starts at `offset`: its server's bursts are counted from there. */
   answer(offset: number): void {
@@ -95,6 +103,7 @@ export class BurstMeter {
     if (this.runBytes >= this.bytes) {
       this.bytes = this.runBytes;
       this.edge = this.runEnd;
+      this.server.largest = Math.max(this.server.largest, this.bytes);
     }
     this.bursts.push({ from: this.runFrom, bytes: this.runBytes });
     if (this.bursts.length > 2) this.bursts.shift();
@@ -123,6 +132,6 @@ export class BurstMeter {
 
   /** Its own largest burst, else the one the download's other connections saw. */
   private burstBytes(): number {
-    return this.bytes > 0 ? this.bytes : this.serverBurst();
+    return this.bytes > 0 ? this.bytes : this.server.largest;
   }
 }

@@ -1,5 +1,5 @@
 import type { AnswerBody } from './answer-body';
-import { BurstMeter } from './burst-meter';
+import { BurstMeter, type ServerBursts } from './burst-meter';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import type { EngineSettings } from './engine-options';
 import { networkFailure, refusedAfterRedirect } from './failures';
@@ -40,8 +40,8 @@ export interface WorkerHost {
   readonly digest: FileDigest;
   readonly limiter: RateLimiter;
   ranges: boolean;
-  /** The largest burst any of this download's connections saw its server send; 0 while none. */
-  serverBurst(): number;
+  /** What this download's connections found its server sends at once (see BurstMeter). */
+  readonly bursts: ServerBursts;
   /** `bytes` arrived on `worker`'s connection at `at` (ms, the settings' clock). */
   arrived(worker: SegmentWorker, bytes: number, at: number): void;
   /** Connections open now. */
@@ -96,7 +96,7 @@ export class SegmentWorker {
   /** What this connection owes the speed limits. */
   private readonly payment: LimitPayment;
   /** What its server sends at once, from its reads. */
-  private readonly bursts = new BurstMeter(() => this.host.serverBurst());
+  private readonly bursts: BurstMeter;
 
   constructor(
     private readonly host: WorkerHost,
@@ -106,6 +106,7 @@ export class SegmentWorker {
     this.cursor = segment.pos;
     this.activeAt = now;
     this.payment = new LimitPayment([host.limiter, host.settings.globalLimiter]);
+    this.bursts = new BurstMeter(host.bursts);
   }
 
   get inFlightEnd(): number {
@@ -114,11 +115,6 @@ export class SegmentWorker {
 
   burstEdge(offset: number): number {
     return this.bursts.edgeAt(offset);
-  }
-
-  /** The largest burst its server sent it; 0 while none was seen (see BurstMeter). */
-  get burstBytes(): number {
-    return this.bursts.bytes;
   }
 
   /** The rate its server paces this connection to; 0 while unknown (see BurstMeter.pace). */

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { AnswerBody } from './answer-body';
+import { ServerBursts } from './burst-meter';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
 import { ConnectionLimits } from './connection-limits';
@@ -53,8 +54,8 @@ export class Transfer implements WorkerHost {
   private roundTripMs = Number.POSITIVE_INFINITY;
   /** How long this round's first answer took to come (with its part file opened), ms. */
   private firstAnswerMs = Number.POSITIVE_INFINITY;
-  /** The largest burst a connection of this download saw, kept after it ends (see serverBurst). */
-  private burstSeen = 0;
+  /** What its server sends at once, from all its connections' reads. */
+  readonly bursts = new ServerBursts();
   /** Bytes received (not yet necessarily written): what the ramp measures. */
   received = 0;
   /** Connections' waits for the disk or a speed limit since the last ramp sample, ms summed. */
@@ -80,7 +81,7 @@ export class Transfer implements WorkerHost {
       connections: this.feed.ramp.sharing,
       settled: this.feed.ramp.settled,
       smallestPiece: smallestPiece(this.feed.rate, this.workers.size - this.retiring, this.roundTripMs),
-      burstBytes: this.serverBurst(),
+      burstBytes: this.bursts.largest,
     }));
     this.slow = new SlowServerRules(settings, () => ctx.job.options.speedLimit ?? 0);
     this.limits = new ConnectionLimits(settings.stallTimeoutMs, (line) => ctx.log(line));
@@ -326,11 +327,6 @@ export class Transfer implements WorkerHost {
   /** Connections the ramp wants, within what the server takes. */
   private allowed(): number {
     return Math.min(this.feed.ramp.connections, this.limits.ceiling);
-  }
-
-  serverBurst(): number {
-    for (const worker of this.workers) this.burstSeen = Math.max(this.burstSeen, worker.burstBytes);
-    return this.burstSeen;
   }
 
   arrived(worker: SegmentWorker, bytes: number, at: number): void {

@@ -15,7 +15,7 @@ export interface Pace {
   settled: boolean;
   /** The smallest piece worth a request on this link now (see smallestPiece); the setting's when absent. */
   smallestPiece?: number | null;
-  /** What the download's server sends at once (see Transfer.serverBurst); 0 or absent when none was seen. */
+  /** What the download's server sends at once (see ServerBursts); 0 or absent when none was seen. */
   burstBytes?: number;
 }
 
