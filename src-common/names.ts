@@ -7,9 +7,12 @@
 // eslint-disable-next-line no-control-regex
 export const unsafeNameChars = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
+/** Every such character: made once, since each construction compiles the pattern again. */
+const everyUnsafeNameChar = new RegExp(unsafeNameChars.source, 'gu');
+
 /** `name` without control and text-direction characters: safe to show as a file name. */
 export function visibleName(name: string): string {
-  return name.replace(new RegExp(unsafeNameChars.source, 'gu'), '');
+  return unsafeNameChars.test(name) ? name.replace(everyUnsafeNameChar, '') : name;
 }
 
 /** What a user calls a download: its file name, else the last part of its URL. */
