@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BurstMeter } from './burst-meter';
 import { smallestPiece, WorkPlan, type Pace } from './work-plan';
@@ -219,5 +220,121 @@ describe('WorkPlan', () => {
     // Not known yet: none.
     expect(smallestPiece(0, 8, 10)).toBeNull();
     expect(smallestPiece(160 * MiB, 8, Number.POSITIVE_INFINITY)).toBeNull();
+  });
+});
+
+/**
+ * A connection of the model below: it reads its segment from where its answer began, and
+ * its server sends `burst` bytes at once from there (0: no bursts known).
+ */
+class Reader {
+  cursor = 0;
+  private from = 0;
+
+  constructor(private readonly burst: number) {}
+
+  /** A new answer starts at `at`: the server's bursts count from there. */
+  answer(at: number): void {
+    this.from = at;
+    this.cursor = at;
+  }
+
+  get inFlightEnd(): number {
+    return this.burst > 0 ? this.burstEdge(this.cursor + 1) : this.cursor;
+  }
+
+  burstEdge(offset: number): number {
+    if (this.burst === 0) return offset;
+    return this.from + Math.ceil((offset - this.from) / this.burst) * this.burst;
+  }
+}
+
+describe('WorkPlan, any sequence of takes, reads and room made', () => {
+  const KiB = 1024;
+  const step = fc.oneof(
+    fc.record({ kind: fc.constant('read' as const), who: fc.nat(), bytes: fc.integer({ min: 1, max: 8 * MiB }) }),
+    fc.record({ kind: fc.constant('join' as const), burst: fc.constantFrom(0, 16 * KiB, 256 * KiB, 1 * MiB, 3 * MiB) }),
+    fc.record({ kind: fc.constant('room' as const) }),
+    fc.record({
+      kind: fc.constant('pace' as const),
+      connections: fc.integer({ min: 1, max: 8 }),
+      settled: fc.boolean(),
+      smallestPiece: fc.option(fc.integer({ min: 64 * KiB, max: 4 * MiB }), { nil: null }),
+      burstBytes: fc.constantFrom(0, 64 * KiB, 256 * KiB, 1 * MiB),
+    }),
+  );
+
+  it('keeps every byte in one segment, reads none twice, and never cuts inside a burst on its way', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 * MiB }), fc.array(step, { maxLength: 60 }), (total, steps) => {
+        let pace: Pace = { connections: 1, settled: false };
+        const plan = new WorkPlan<Reader>(sizes, () => pace);
+        plan.reset([{ start: 0, end: total, pos: 0 }]);
+        const readers: Reader[] = [];
+        let read = 0;
+        /**
+         * Runs a step of the plan that may cut the work of connections: each one cut keeps
+         * what its server may have sent it, and is cut where one of its bursts ends.
+         */
+        const cutting = <T>(change: () => T): T => {
+          const before = plan.segments
+            .filter((g) => g.owner !== null)
+            .map((g) => ({ g, owner: g.owner!, end: g.end!, inFlight: g.owner!.inFlightEnd }));
+          const result = change();
+          for (const { g, owner, end, inFlight } of before) {
+            if (g.end === end) continue;
+            expect(g.end!).toBeLessThan(end);
+            expect(g.end!).toBeGreaterThanOrEqual(inFlight);
+            expect(owner.burstEdge(g.end!)).toBe(g.end);
+          }
+          return result;
+        };
+        /** `reader` asks for work: a new answer from where its piece starts, if it gets one. */
+        const work = (reader: Reader): void => {
+          const piece = cutting(() => plan.take(reader));
+          if (!piece) return;
+          expect(piece.owner).toBe(reader);
+          reader.answer(piece.pos);
+        };
+        for (const s of steps) {
+          if (s.kind === 'pace') pace = { ...s };
+          else if (s.kind === 'room') cutting(() => plan.makeRoom());
+          else if (s.kind === 'join') {
+            const reader = new Reader(s.burst);
+            readers.push(reader);
+            work(reader);
+          } else if (readers.length > 0) {
+            const reader = readers[s.who % readers.length]!;
+            const segment = plan.segments.find((g) => g.owner === reader && g.pos < g.end!);
+            if (segment) {
+              const bytes = Math.min(s.bytes, segment.end! - segment.pos);
+              segment.pos += bytes;
+              reader.cursor = segment.pos;
+              read += bytes;
+              if (segment.pos === segment.end) {
+                segment.owner = null;
+                work(reader);
+              }
+            }
+          }
+          // One cover of [0, total), in order, each read position within its segment.
+          let at = 0;
+          for (const g of plan.segments) {
+            expect(g.start).toBe(at);
+            expect(g.end!).toBeGreaterThan(g.start);
+            expect(g.pos).toBeGreaterThanOrEqual(g.start);
+            expect(g.pos).toBeLessThanOrEqual(g.end!);
+            at = g.end!;
+          }
+          expect(at).toBe(total);
+          expect(plan.done()).toBe(read);
+          // A connection fetches one piece at a time.
+          for (const r of readers) {
+            expect(plan.segments.filter((g) => g.owner === r && g.pos < g.end!).length).toBeLessThanOrEqual(1);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 });
