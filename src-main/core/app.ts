@@ -7,7 +7,7 @@ import { damagedAdvice, HaulError, isDamaged, toErrorShape } from './errors';
 import type { Subscription } from './jobs/event-hub';
 
 export type { SequencedEvent, Subscription } from './jobs/event-hub';
-import { JobCenter, type JobCenterOptions } from './jobs/job-center';
+import { JobCenter, type JobCenterOptions, type UserCommand } from './jobs/job-center';
 import { redactSnapshot } from './jobs/secrets';
 import { describeJobTypes } from './jobs/job-types';
 import { afterDownload } from './library/after-download';
@@ -57,8 +57,16 @@ export interface CoreOptions {
   plugins?: Pick<PluginHostOptions, 'limits' | 'workerFile'>;
 }
 
-/** Jobs of one `jobs.each` between two turns of the event loop. */
+/** Jobs of one `jobs.each` between two turns of the event loop; their changes commit together. */
 const eachBatch = 50;
+
+/** The job center's command behind each of `jobs.each`'s status commands. */
+const userCommands = {
+  'jobs.pause': 'pause',
+  'jobs.resume': 'resume',
+  'jobs.cancel': 'cancel',
+  'jobs.retry': 'retry',
+} as const satisfies Record<string, UserCommand>;
 
 /** The job event stream: subscribe first, then the first event is an `init` snapshot. */
 export interface CoreEvents {
@@ -230,14 +238,27 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     },
     'jobs.each': async ({ command, ids, deleteFile }) => {
       const refused: { id: string; error: ErrorShape }[] = [];
-      for (const [i, id] of ids.entries()) {
-        // A turn of the event loop between batches: downloads and the API go on meanwhile.
-        if (i > 0 && i % eachBatch === 0) await new Promise((resolve) => setImmediate(resolve));
-        try {
-          await (command === 'jobs.remove' ? commands['jobs.remove']({ id, deleteFile }) : commands[command]({ id }));
-        } catch (error) {
-          refused.push({ id, error: toErrorShape(error) });
+      const removeEach = async (batch: string[]): Promise<unknown[]> => {
+        const errors: unknown[] = [];
+        for (const id of batch) {
+          try {
+            await commands['jobs.remove']({ id, deleteFile });
+            errors.push(null);
+          } catch (error) {
+            errors.push(error);
+          }
         }
+        return errors;
+      };
+      for (let i = 0; i < ids.length; i += eachBatch) {
+        // A turn of the event loop between batches: downloads and the API go on meanwhile.
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        const batch = ids.slice(i, i + eachBatch);
+        const errors =
+          command === 'jobs.remove' ? await removeEach(batch) : await jobs.each(userCommands[command], batch);
+        errors.forEach((error, k) => {
+          if (error !== null) refused.push({ id: batch[k]!, error: toErrorShape(error) });
+        });
       }
       return { refused };
     },

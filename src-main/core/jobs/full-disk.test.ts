@@ -93,6 +93,11 @@ describe('a full disk under the database', () => {
     expect(c.center.registry.get(id).status).toBe('downloading');
     expect(c.center.registry.liveJobs()).toHaveLength(1);
 
+    // A selection's change too: refused, not held in memory to be written later.
+    const [selected] = await c.center.each('pause', [id]);
+    expect(toErrorShape(selected)).toMatchObject({ kind: 'unavailable' });
+    expect(c.center.registry.get(id).status).toBe('downloading');
+
     free();
     c.center.pause(id);
     await settle();

@@ -26,7 +26,19 @@ import { recoverAfterRestart, startRetention, type RetentionOptions } from './re
 import type { DownloadRunner, PluginJobRunner, ResumeState } from './runner';
 import { Scheduler, type AfterDownload } from './scheduler';
 import { TaskCenter } from './task-center';
+import { nextStatus, type JobPatch, type TransitionExtras, type TransitionName } from './transitions';
 import { parseUrlLines, submittedDownloads } from './submit';
+
+/** A user's command that changes a job's status (see JobCenter.each). */
+export type UserCommand = 'pause' | 'resume' | 'cancel' | 'retry';
+
+/** What a user's command changes of a job, and what follows once the change is written. */
+interface CommandStep {
+  name: TransitionName;
+  patch: JobPatch | (() => JobPatch);
+  extras?: TransitionExtras;
+  after: (job: Job) => void;
+}
 
 export interface JobCenterOptions {
   db: Database;
@@ -185,64 +197,130 @@ export class JobCenter {
   }
 
   pause(id: string): Job {
-    const job = this.registry.get(id);
-    if (job.source === 'task') return this.tasks.pause(id);
-    if (job.source !== 'download') throw new HaulError('conflict', 'Plugin jobs cannot be paused; cancel it instead.');
-    const paused = this.registry.transition(id, 'pause', { speed: 0, eta: null, connections: 0, message: 'Paused' });
-    this.scheduler.stop(id, 'paused');
-    return paused;
+    return this.now('pause', id);
   }
 
   resume(id: string): Job {
-    const job = this.registry.get(id);
-    if (job.source === 'task') return this.tasks.resume(id);
-    if (job.source !== 'download') throw new HaulError('conflict', 'Plugin jobs cannot be paused or resumed.');
-    // A pause is not a failed attempt: the resumed download has its attempts again.
-    const resumed = this.registry.transition(id, 'resume', { message: 'Queued', attempts: 0 }, { notBefore: null });
-    this.scheduler.pump();
-    return resumed;
+    return this.now('resume', id);
   }
 
   cancel(id: string): Job {
+    return this.now('cancel', id);
+  }
+
+  retry(id: string): Job {
+    return this.now('retry', id);
+  }
+
+  /**
+   * `command` on each of `ids`, in order: the changes made in one turn of the event loop
+   * commit together (see JobRegistry.transitionSoon), where each on its own took a
+   * transaction: 5,000 downloads paused 50 a turn took 0.74-0.80 s, nearly all of it
+   * commits, and take 0.33-0.34 s (cancelled: 0.68-0.71 s, now 0.13 s). Each is checked
+   * as it is asked (a refusal costs the others nothing) and again at the commit.
+   * Answers, for each id, the error that refused it, or null.
+   */
+  async each(command: UserCommand, ids: readonly string[]): Promise<(unknown | null)[]> {
+    const done = ids.map((id) => {
+      try {
+        const step = this.step(command, id);
+        if (!('name' in step)) return Promise.resolve(null);
+        nextStatus(this.registry.get(id), step.name);
+        return this.registry
+          .transitionSoon(id, step.name, step.patch, step.extras, { orHold: false })
+          .then((job) => (step.after(job), null));
+      } catch (error) {
+        return Promise.resolve(error);
+      }
+    });
+    return Promise.all(done.map((answer) => answer.catch((error: unknown) => error)));
+  }
+
+  /** `command` on one job, in a transaction of its own. */
+  private now(command: UserCommand, id: string): Job {
+    const step = this.step(command, id);
+    if (!('name' in step)) return step.job;
+    const job = this.registry.transition(id, step.name, step.patch, step.extras);
+    step.after(job);
+    return job;
+  }
+
+  /**
+   * What `command` changes of a job and what follows once it is written; a task's own
+   * center makes the change at once (its job is answered).
+   */
+  private step(command: UserCommand, id: string): CommandStep | { job: Job } {
     const job = this.registry.get(id);
-    if (job.source === 'task') return this.tasks.cancel(id);
+    if (job.source === 'task') return { job: this.tasks[command](id) };
+    if (command === 'cancel') return this.cancelStep(job);
+    if (command === 'retry') return this.retryStep(job);
+    if (job.source !== 'download') {
+      const why = command === 'pause' ? 'paused; cancel it instead' : 'paused or resumed';
+      throw new HaulError('conflict', `Plugin jobs cannot be ${why}.`);
+    }
+    if (command === 'pause') {
+      return {
+        name: 'pause',
+        patch: { speed: 0, eta: null, connections: 0, message: 'Paused' },
+        after: () => this.scheduler.stop(job.id, 'paused'),
+      };
+    }
+    // A pause is not a failed attempt: the resumed download has its attempts again.
+    return {
+      name: 'resume',
+      patch: { message: 'Queued', attempts: 0 },
+      extras: { notBefore: null },
+      after: () => this.scheduler.pump(),
+    };
+  }
+
+  private cancelStep(job: DownloadJob | PluginJob): CommandStep {
+    // A running attempt removes the part it has open; one cancelled before it opened the
+    // part (its request still out) leaves it: removed here once the attempt has stopped.
+    let kept: ResumeState | null = null;
     const patch =
       job.source === 'download'
         ? { speed: 0, eta: null, connections: 0, message: 'Cancelled' }
         : { message: 'Cancelled' };
-    // A running attempt removes the part it has open; one cancelled before it opened the
-    // part (its request still out) leaves it: removed here once the attempt has stopped.
-    const kept = job.source === 'download' ? this.registry.stored(id)?.resumeState : null;
-    const cancelled = this.registry.transition(id, 'cancel', patch, { resumeState: null, notBefore: null });
-    this.scheduler.stop(id, 'cancelled');
-    if (job.source === 'download' && kept) this.scheduler.afterStop(id, () => this.discardPart(job, kept));
-    if (job.source === 'plugin') this.options.pluginRunner.release(id);
-    return cancelled;
+    return {
+      name: 'cancel',
+      // Read as the change is made: the part is the one the job has then.
+      patch: () => {
+        if (job.source === 'download') kept = this.registry.stored(job.id)?.resumeState ?? null;
+        return patch;
+      },
+      extras: { resumeState: null, notBefore: null },
+      after: () => {
+        this.scheduler.stop(job.id, 'cancelled');
+        const part = kept;
+        if (job.source === 'download' && part) this.scheduler.afterStop(job.id, () => this.discardPart(job, part));
+        if (job.source === 'plugin') this.options.pluginRunner.release(job.id);
+      },
+    };
   }
 
-  retry(id: string): Job {
-    const job = this.registry.get(id);
-    if (job.source === 'task') return this.tasks.retry(id);
+  private retryStep(job: DownloadJob | PluginJob): CommandStep {
     if (job.source === 'plugin') {
       const refusal = this.options.pluginRunner.refusal(job);
       if (refusal !== undefined) throw new HaulError('conflict', refusal);
     }
-    const stored = this.registry.stored(id);
-    const restart = job.source === 'download' && !stored?.resumeState;
-    const retried = this.registry.transition(
-      id,
-      'retry',
-      {
-        attempts: 0,
-        error: null,
-        message: 'Queued',
-        progress: restart ? 0 : job.progress,
-        ...(restart ? { receivedBytes: 0 } : {}),
+    return {
+      name: 'retry',
+      // Read as the change is made: a download without a resume state starts again.
+      patch: () => {
+        const stored = this.registry.stored(job.id);
+        const restart = job.source === 'download' && !stored?.resumeState;
+        return {
+          attempts: 0,
+          error: null,
+          message: 'Queued',
+          progress: restart ? 0 : (stored?.job.progress ?? job.progress),
+          ...(restart ? { receivedBytes: 0 } : {}),
+        };
       },
-      { notBefore: null },
-    );
-    this.scheduler.pump();
-    return retried;
+      extras: { notBefore: null },
+      after: () => this.scheduler.pump(),
+    };
   }
 
   async remove(id: string, deleteFile = false): Promise<void> {

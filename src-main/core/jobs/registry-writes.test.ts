@@ -120,6 +120,44 @@ describe('the registry writes what changed', () => {
     expect(ids.map((id) => seen[id]?.at(-1))).toEqual(['completed', 'completed']);
   });
 
+  it("a selection's changes commit in one transaction; each is refused alone, when asked or at the commit", async () => {
+    t = openTestCenter();
+    const urls = Array.from({ length: 6 }, (_, n) => `https://a.example/${n}.iso`).join('\n');
+    const ids = t.center.submit({ url: urls, paused: true }).jobs.map((j) => j.id);
+    t.center.resume(ids[5]!);
+    const column = (id: string) => t!.db.prepare(`SELECT status FROM jobs WHERE id = ?`).pluck().get(id);
+    const events = t.center.hub.subscribe();
+    told(events);
+    const transactions = vi.spyOn(t.db, 'transaction');
+
+    // Five paused and one downloading: the downloading one is refused as it is asked.
+    const answers = t.center.each('resume', ids);
+    await microtasks();
+    expect(transactions).not.toHaveBeenCalled();
+    expect(ids.slice(0, 5).map(column)).toEqual(Array(5).fill('paused'));
+    const errors = await answers;
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(errors.slice(0, 5)).toEqual(Array(5).fill(null));
+    expect(errors[5]).toMatchObject({ kind: 'conflict' });
+    expect(ids.slice(0, 5).map(column)).not.toContain('paused');
+    // The downloads that started hold their start in memory (see the test below): written now.
+    t.center.registry.flushProgress();
+    for (const id of ids) expect(t.center.store.get(id)).toEqual(t.center.registry.stored(id));
+    expect(Object.keys(told(events)).sort()).toEqual(ids.slice(0, 5).sort());
+
+    // One changed between the ask and the commit: refused then, alone; the others commit.
+    const running = t.engine.running().map((a) => a.context.job.id);
+    const pausing = t.center.each('pause', running);
+    t.center.cancel(running[0]!);
+    const refused = await pausing;
+    expect(refused[0]).toMatchObject({ kind: 'conflict' });
+    expect(refused.slice(1)).toEqual(Array(running.length - 1).fill(null));
+    expect(running.map(column)).toEqual(['cancelled', ...Array(running.length - 1).fill('paused')]);
+    // Their attempts stopped once the changes were written; the queue's next ones started.
+    const now = t.engine.running().map((a) => a.context.job.id);
+    expect(now.filter((id) => running.includes(id))).toEqual([]);
+  });
+
   it('downloads waiting for their completions to commit hold no slot: the next ones start', async () => {
     t = openTestCenter();
     const urls = [1, 2, 3, 4, 5].map((n) => `https://a.example/${n}.iso`).join('\n');

@@ -20,6 +20,11 @@ interface Transition {
   extras: TransitionExtras;
 }
 
+/** A transition waiting for a shared commit; `orHold`: see `transition`. */
+interface GroupedTransition extends Transition {
+  orHold: boolean;
+}
+
 export interface AddOptions {
   newId?: () => string;
   /**
@@ -41,9 +46,9 @@ export class JobRegistry {
   /** Jobs changed in memory only, each with what SQLite holds for it. */
   private readonly held: HeldWrites;
   /** Transitions waiting for their shared commit (see transitionSoon). */
-  private readonly grouped = new GroupedCommits<Transition>(
+  private readonly grouped = new GroupedCommits<GroupedTransition>(
     (calls) => this.commitTogether(calls),
-    (call) => this.commit(call, this.clock.now(), true),
+    (call) => this.commit(call, this.clock.now(), call.orHold),
   );
 
   constructor(
@@ -212,14 +217,16 @@ export class JobRegistry {
    * indexes (in a burst of small files, what SQLite writes to its WAL fell by half).
    * When SQLite cannot be written, a completion is held as with `orHold`: a crash before
    * it is written finds the job downloading, and its recovery finds the published file.
+   * A user's change (`orHold` false, see JobCenter.each) is refused then instead.
    */
   transitionSoon(
     id: string,
     name: TransitionName,
     patch: JobPatch | (() => JobPatch) = {},
     extras: TransitionExtras = {},
+    options: { orHold?: boolean } = {},
   ): Promise<Job> {
-    return this.grouped.add({ id, name, patch, extras });
+    return this.grouped.add({ id, name, patch, extras, orHold: options.orHold ?? true });
   }
 
   /** The grouped transitions in one transaction; throws, having written nothing, when one fails. */
