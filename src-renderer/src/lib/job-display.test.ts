@@ -8,6 +8,16 @@ describe('downloadName', () => {
     expect(downloadName({ ...job, fileName: 'a\u2066b.txt' })).toBe('ab.txt');
     expect(downloadName({ ...job, url: 'https://files.example/%E2%80%AE' })).toBe('files.example');
   });
+
+  it('drops every control and text-direction character, the same way however often it is asked', () => {
+    // One pattern serves every call: no state may carry over from one name to the next.
+    for (let i = 0; i < 3; i += 1) {
+      expect(downloadName({ fileName: 'a\u0000b\u001fc\u007fd\u009fe\u200ef\u202eg', url: 'https://x' })).toBe(
+        'abcdefg',
+      );
+      expect(downloadName({ fileName: 'Ünïcødé 文件 (1).zip', url: 'https://x' })).toBe('Ünïcødé 文件 (1).zip');
+    }
+  });
 });
 
 describe('allowedActions for tasks', () => {
