@@ -239,15 +239,15 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     'jobs.each': async ({ command, ids, deleteFile }) => {
       const refused: { id: string; error: ErrorShape }[] = [];
       const removeEach = async (batch: string[]): Promise<unknown[]> => {
-        const errors: unknown[] = [];
-        for (const id of batch) {
-          try {
-            await commands['jobs.remove']({ id, deleteFile });
-            errors.push(null);
-          } catch (error) {
-            errors.push(error);
-          }
-        }
+        // Their files deleted, the library entries would point at nothing (see jobs.remove).
+        const resources = batch.map((id) => {
+          const job = deleteFile ? jobs.registry.stored(id)?.job : undefined;
+          return job?.source === 'download' ? job.resourceId : null;
+        });
+        const errors = await jobs.removeEach(batch, deleteFile);
+        resources.forEach((resourceId, k) => {
+          if (resourceId != null && errors[k] === null) library.forget(resourceId);
+        });
         return errors;
       };
       for (let i = 0; i < ids.length; i += eachBatch) {

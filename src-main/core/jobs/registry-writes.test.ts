@@ -158,6 +158,32 @@ describe('the registry writes what changed', () => {
     expect(now.filter((id) => running.includes(id))).toEqual([]);
   });
 
+  it('a selection removed: the unfinished cancelled together, then every job out of SQLite in one transaction', async () => {
+    t = openTestCenter();
+    const urls = Array.from({ length: 5 }, (_, n) => `https://a.example/${n}.iso`).join('\n');
+    const ids = t.center.submit({ url: urls }).jobs.map((j) => j.id);
+    t.center.cancel(ids[0]!);
+    await settle();
+    const events = t.center.hub.subscribe();
+    told(events);
+    const transactions = vi.spyOn(t.db, 'transaction');
+
+    const errors = await t.center.removeEach([...ids, 'abcdef12']);
+    expect(errors.slice(0, 5)).toEqual(Array(5).fill(null));
+    expect(errors[5]).toMatchObject({ kind: 'not_found' });
+    // One commit for the four cancels, one for the five deletes.
+    expect(transactions).toHaveBeenCalledTimes(2);
+    for (const id of ids) {
+      expect(t.center.store.get(id)).toBeUndefined();
+      expect(t.center.registry.stored(id)).toBeUndefined();
+    }
+    expect(t.engine.running()).toHaveLength(0);
+    // Told of each: the four cancels, then the five gone.
+    const kinds: string[] = [];
+    for (let event = events.poll(); event; event = events.poll()) kinds.push(event.event);
+    expect(kinds).toEqual([...Array(4).fill('updated'), ...Array(5).fill('removed')]);
+  });
+
   it('downloads waiting for their completions to commit hold no slot: the next ones start', async () => {
     t = openTestCenter();
     const urls = [1, 2, 3, 4, 5].map((n) => `https://a.example/${n}.iso`).join('\n');

@@ -25,6 +25,11 @@ interface GroupedTransition extends Transition {
   orHold: boolean;
 }
 
+/** What a command on a job Haul does not know answers. */
+export function noSuchJob(id: string): HaulError {
+  return new HaulError('not_found', `No job with id ${id}.`);
+}
+
 export interface AddOptions {
   newId?: () => string;
   /**
@@ -102,7 +107,7 @@ export class JobRegistry {
 
   get(id: string): Job {
     const stored = this.stored(id);
-    if (!stored) throw new HaulError('not_found', `No job with id ${id}.`);
+    if (!stored) throw noSuchJob(id);
     return stored.job;
   }
 
@@ -259,7 +264,7 @@ export class JobRegistry {
   /** A transition's new entry, checked against the table; `written`: what SQLite holds. */
   private change({ id, name, patch, extras }: Transition, now: number): { entry: StoredJob; written: StoredJob } {
     const current = this.live.get(id) ?? this.store.get(id);
-    if (!current) throw new HaulError('not_found', `No job with id ${id}.`);
+    if (!current) throw noSuchJob(id);
     // The live entry's status: what SQLite holds, or a change held in memory (see `held`).
     // The registry is SQLite's only writer of jobs, and a failed commit leaves the live
     // entry as it was, so the two differ only where a change is held.
@@ -382,9 +387,28 @@ export class JobRegistry {
   delete(id: string): void {
     const current = this.live.get(id);
     this.held.forget(id);
-    if (!this.store.delete(id) && !current) throw new HaulError('not_found', `No job with id ${id}.`);
+    if (!this.store.delete(id) && !current) throw noSuchJob(id);
     this.live.drop(id);
     if (current) this.hub.publish('removed', current.job, true);
+  }
+
+  /**
+   * `delete` for each of `ids` in one transaction; the ids it knew nothing of are answered,
+   * the others deleted. When the transaction throws, nothing of it was written.
+   */
+  deleteMany(ids: readonly string[]): Set<string> {
+    const unknown = new Set<string>();
+    this.db.transaction(() => {
+      for (const id of ids) if (!this.store.delete(id) && !this.live.has(id)) unknown.add(id);
+    })();
+    for (const id of ids) {
+      if (unknown.has(id)) continue;
+      const current = this.live.get(id);
+      this.held.forget(id);
+      this.live.drop(id);
+      if (current) this.hub.publish('removed', current.job, true);
+    }
+    return unknown;
   }
 
   /** See HeldWrites.statuses. */
