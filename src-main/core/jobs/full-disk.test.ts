@@ -97,6 +97,9 @@ describe('a full disk under the database', () => {
     const [selected] = await c.center.each('pause', [id]);
     expect(toErrorShape(selected)).toMatchObject({ kind: 'unavailable' });
     expect(c.center.registry.get(id).status).toBe('downloading');
+    const all = await c.center.pauseAll().catch((error: unknown) => error);
+    expect(toErrorShape(all)).toMatchObject({ kind: 'unavailable' });
+    expect(c.center.registry.get(id).status).toBe('downloading');
 
     free();
     c.center.pause(id);

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DownloadJob, Job } from '../../../src-common/contract';
 import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
 import { HaulError } from '../errors';
@@ -326,10 +326,13 @@ describe('commands', () => {
   it('pauseAll and resumeAll touch only downloads that can change', async () => {
     t = openTestCenter();
     submitMany(4);
-    expect(t.center.pauseAll()).toBe(4);
+    const transactions = vi.spyOn(t.db, 'transaction');
+    expect(await t.center.pauseAll()).toBe(4);
+    // One commit for the four changes.
+    expect(transactions).toHaveBeenCalledTimes(1);
     await settle();
     expect(new Set(Object.values(statuses(t.center)))).toEqual(new Set(['paused']));
-    expect(t.center.resumeAll()).toBe(4);
+    expect(await t.center.resumeAll()).toBe(4);
     expect(t.engine.running()).toHaveLength(3);
   });
 

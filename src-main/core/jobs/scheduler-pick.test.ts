@@ -15,7 +15,7 @@ describe('picking the next downloads', () => {
       (priority, i) => t!.center.submit({ url: `https://a.example/${i}.bin`, priority, paused: true }).jobs[0]!.id,
     );
     const started = () => t!.engine.running().map((a) => ids.indexOf(a.context.job.id));
-    t.center.resumeAll();
+    await t.center.resumeAll();
     expect(started()).toEqual([3, 6, 1]);
     for (const attempt of t.engine.running()) attempt.succeed();
     await settle();
