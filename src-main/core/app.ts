@@ -215,6 +215,20 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
   let token: string | undefined;
   const apiToken = () => (token ??= loadOrCreateToken(options.dataDir));
 
+  /** Removes `ids` (see JobCenter.removeEach); with `deleteFile`, their library entries too. */
+  const removeJobs = async (ids: string[], deleteFile = false): Promise<unknown[]> => {
+    // Their files deleted, the library entries would point at nothing.
+    const resources = ids.map((id) => {
+      const job = deleteFile ? jobs.registry.stored(id)?.job : undefined;
+      return job?.source === 'download' ? job.resourceId : null;
+    });
+    const errors = await jobs.removeEach(ids, deleteFile);
+    resources.forEach((resourceId, k) => {
+      if (resourceId != null && errors[k] === null) library.forget(resourceId);
+    });
+    return errors;
+  };
+
   const commands: CommandHandlers = {
     'app.info': () => ({ ...info, downloadDir: settings.get().downloadDir ?? options.downloadDir }),
     // Plugins' haul.resolve run first: one URL may become several direct downloads.
@@ -229,33 +243,20 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     'jobs.resume': ({ id }) => jobs.resume(id),
     'jobs.retry': ({ id }) => jobs.retry(id),
     'jobs.remove': async ({ id, deleteFile }) => {
-      const job = jobs.registry.get(id);
-      const resourceId = deleteFile && job.source === 'download' ? job.resourceId : null;
-      await jobs.remove(id, deleteFile);
-      // Its file deleted, the library entry would point at nothing.
-      if (resourceId != null) library.forget(resourceId);
+      const [error] = await removeJobs([id], deleteFile);
+      if (error !== null) throw error;
       return { removed: true as const };
     },
     'jobs.each': async ({ command, ids, deleteFile }) => {
       const refused: { id: string; error: ErrorShape }[] = [];
-      const removeEach = async (batch: string[]): Promise<unknown[]> => {
-        // Their files deleted, the library entries would point at nothing (see jobs.remove).
-        const resources = batch.map((id) => {
-          const job = deleteFile ? jobs.registry.stored(id)?.job : undefined;
-          return job?.source === 'download' ? job.resourceId : null;
-        });
-        const errors = await jobs.removeEach(batch, deleteFile);
-        resources.forEach((resourceId, k) => {
-          if (resourceId != null && errors[k] === null) library.forget(resourceId);
-        });
-        return errors;
-      };
       for (let i = 0; i < ids.length; i += eachBatch) {
         // A turn of the event loop between batches: downloads and the API go on meanwhile.
         if (i > 0) await new Promise((resolve) => setImmediate(resolve));
         const batch = ids.slice(i, i + eachBatch);
         const errors =
-          command === 'jobs.remove' ? await removeEach(batch) : await jobs.each(userCommands[command], batch);
+          command === 'jobs.remove'
+            ? await removeJobs(batch, deleteFile)
+            : await jobs.each(userCommands[command], batch);
         errors.forEach((error, k) => {
           if (error !== null) refused.push({ id: batch[k]!, error: toErrorShape(error) });
         });
