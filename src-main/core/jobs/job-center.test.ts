@@ -228,6 +228,35 @@ describe('commands', () => {
     );
   });
 
+  it('a failed download retried by another client while its removal cancels others: stopped, removed, its part too', async () => {
+    const discarded: [string, unknown][] = [];
+    t = openTestCenter({
+      discardPart: async (dir, state) => {
+        discarded.push([dir, state]);
+      },
+    });
+    const [failed, running] = submitMany(2);
+    const attempt = (id: string) => t!.engine.running().find((a) => a.context.job.id === id);
+    attempt(failed!.id)!.context.saveState({ part: failed!.id });
+    attempt(failed!.id)!.fail(new JobFailure('http', 'The server answered 404 Not Found', { status: 404 }));
+    await settle();
+    expect(t.center.registry.get(failed!.id).status).toBe('failed');
+
+    const removing = t.center.removeEach([failed!.id, running!.id]);
+    // The running one's cancel waits for its turn's commit; meanwhile the failed one is
+    // retried elsewhere, and its new attempt resumes from the part the failure kept.
+    t.center.retry(failed!.id);
+    const retried = attempt(failed!.id)!;
+    expect(retried.context.resumeState).toEqual({ part: failed!.id });
+    expect(await removing).toEqual([null, null]);
+    expect(retried.context.signal.reason).toBe('cancelled');
+    await settle();
+    expect(t.engine.running()).toHaveLength(0);
+    for (const job of [failed, running]) expect(t.center.store.get(job!.id)).toBeUndefined();
+    // Stopped before it opened that part (as here), the attempt left it: removed after it stopped.
+    expect(discarded).toEqual([[failed!.dir, { part: failed!.id }]]);
+  });
+
   it('a paused download shows the bytes its stopped attempt reports last, and stays paused', async () => {
     t = openTestCenter();
     const [job] = submitMany(1);

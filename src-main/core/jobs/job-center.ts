@@ -357,14 +357,20 @@ export class JobCenter {
         errors[i] = refused;
         continue;
       }
-      const finished = isFinishedStatus(job.status);
+      // The part its state names: a failed download keeps it for a retry that will not
+      // come now (a cancel above has cleared its job's state and removes its own part).
+      let kept = job.source === 'download' ? (this.registry.stored(job.id)?.resumeState ?? null) : null;
       // Cancelled a moment ago and still stopping (cancelling again would be refused), or
-      // retried by another client while the cancels above were written: stopped.
-      if (this.scheduler.isRunning(job.id)) this.scheduler.stop(job.id, 'cancelled');
+      // retried by another client while the cancels above were written: stopped, and its
+      // part removed once it has (an attempt stopped before opening it leaves it).
+      if (this.scheduler.isRunning(job.id)) {
+        this.scheduler.stop(job.id, 'cancelled');
+        const part = kept;
+        if (job.source === 'download' && part) this.scheduler.afterStop(job.id, () => this.discardPart(job, part));
+        kept = null;
+      }
       if (job.source === 'task') this.tasks.forget(job.id);
       const path = job.source === 'download' && typeof job.result?.path === 'string' ? job.result.path : undefined;
-      // A failed download keeps its partial file for a retry that will not come now.
-      const kept = finished && !this.scheduler.isRunning(job.id) ? this.registry.stored(job.id)?.resumeState : null;
       leaving.push({ i, job, path, kept });
     }
     try {
