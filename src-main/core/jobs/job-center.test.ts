@@ -257,6 +257,44 @@ describe('commands', () => {
     expect(discarded).toEqual([[failed!.dir, { part: failed!.id }]]);
   });
 
+  it('a selection cancelled while another client resumes one of it: the cancel stops the new attempt and removes the part', async () => {
+    const discarded: [string, unknown][] = [];
+    t = openTestCenter({
+      discardPart: async (dir, state) => {
+        discarded.push([dir, state]);
+      },
+    });
+    const [a, b] = submitMany(2);
+    for (const job of [a, b]) {
+      t.engine
+        .running()
+        .find((x) => x.context.job.id === job!.id)!
+        .context.saveState({ part: job!.id });
+    }
+    await t.center.each('pause', [a!.id, b!.id]);
+    await settle();
+    expect(t.engine.running()).toHaveLength(0);
+
+    const cancelling = t.center.each('cancel', [a!.id, b!.id]);
+    // Between the ask and the commit: resumed elsewhere, a new attempt from the same part.
+    t.center.resume(a!.id);
+    const resumed = t.engine.running().find((x) => x.context.job.id === a!.id)!;
+    expect(resumed.context.resumeState).toEqual({ part: a!.id });
+    expect(await cancelling).toEqual([null, null]);
+    expect(resumed.context.signal.reason).toBe('cancelled');
+    await settle();
+    for (const job of [a, b]) {
+      expect(t.center.registry.stored(job!.id)).toMatchObject({ resumeState: null, job: { status: 'cancelled' } });
+    }
+    expect(discarded).toHaveLength(2);
+    expect(discarded).toEqual(
+      expect.arrayContaining([
+        [a!.dir, { part: a!.id }],
+        [b!.dir, { part: b!.id }],
+      ]),
+    );
+  });
+
   it('a paused download shows the bytes its stopped attempt reports last, and stays paused', async () => {
     t = openTestCenter();
     const [job] = submitMany(1);
