@@ -16,6 +16,17 @@ function statuses(center: TestCenter['center']): Record<string, Job['status']> {
   return Object.fromEntries(center.registry.liveJobs().map((s) => [s.job.id, s.job.status]));
 }
 
+/** Opens `t` with the partial files it removes recorded, as [folder, resume state]. */
+function openDiscardingCenter(): [string, unknown][] {
+  const discarded: [string, unknown][] = [];
+  t = openTestCenter({
+    discardPart: async (dir, state) => {
+      discarded.push([dir, state]);
+    },
+  });
+  return discarded;
+}
+
 function submitMany(n: number): DownloadJob[] {
   const text = Array.from({ length: n }, (_, i) => `https://files.example/${i}.bin`).join('\n');
   return t.center.submit({ url: text }).jobs;
@@ -193,12 +204,7 @@ describe('commands', () => {
   });
 
   it('removes the partial file a stopped download kept once no attempt will come: cancelled or removed', async () => {
-    const discarded: [string, unknown][] = [];
-    t = openTestCenter({
-      discardPart: async (dir, state) => {
-        discarded.push([dir, state]);
-      },
-    });
+    const discarded = openDiscardingCenter();
     const [paused, failed, running] = submitMany(3);
     for (const job of [paused, failed, running]) {
       t.engine
@@ -229,12 +235,7 @@ describe('commands', () => {
   });
 
   it('a failed download retried by another client while its removal cancels others: stopped, removed, its part too', async () => {
-    const discarded: [string, unknown][] = [];
-    t = openTestCenter({
-      discardPart: async (dir, state) => {
-        discarded.push([dir, state]);
-      },
-    });
+    const discarded = openDiscardingCenter();
     const [failed, running] = submitMany(2);
     const attempt = (id: string) => t!.engine.running().find((a) => a.context.job.id === id);
     attempt(failed!.id)!.context.saveState({ part: failed!.id });
@@ -258,12 +259,7 @@ describe('commands', () => {
   });
 
   it('a selection cancelled while another client resumes one of it: the cancel stops the new attempt and removes the part', async () => {
-    const discarded: [string, unknown][] = [];
-    t = openTestCenter({
-      discardPart: async (dir, state) => {
-        discarded.push([dir, state]);
-      },
-    });
+    const discarded = openDiscardingCenter();
     const [a, b] = submitMany(2);
     for (const job of [a, b]) {
       t.engine
