@@ -49,3 +49,30 @@ it('runs one command for each job of a selection, says which were refused and wh
     await core.close();
   }
 });
+
+it('an id given twice is one job: removed, paused or resumed once, and never refused for its own echo', async () => {
+  const core = scriptedCore(dir.path, dir.path);
+  try {
+    const submitted = await core.invoke('downloads.submit', {
+      url: 'https://files.example/a.bin\nhttps://files.example/b.bin',
+      paused: true,
+    });
+    if (!submitted.ok) throw new Error(submitted.error.message);
+    const [a, b] = (submitted.value as { jobs: { id: string }[] }).jobs.map((job) => job.id);
+
+    expect(await core.invoke('jobs.each', { command: 'jobs.resume', ids: [a!, a!] })).toEqual({
+      ok: true,
+      value: { refused: [] },
+    });
+    expect(core.jobs.registry.get(a!).status).not.toBe('paused');
+    expect(await core.invoke('jobs.each', { command: 'jobs.remove', ids: [b!, a!, b!] })).toEqual({
+      ok: true,
+      value: { refused: [] },
+    });
+    for (const id of [a!, b!]) {
+      expect(await core.invoke('jobs.get', { id })).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    }
+  } finally {
+    await core.close();
+  }
+});
