@@ -84,7 +84,11 @@ interface Route {
   location?: string;
   redirectStatus?: number;
   served: number;
-  /** Answers of the route being sent now. */
+  /**
+   * Answers of the route being sent now. As a server limiting connections counts them (nginx's
+   * `limit_conn`): an answer stops counting once its last byte is handed to the socket, not
+   * when a rate limit's wait after it ends.
+   */
   active: number;
   /** When the route's next write may go, with `routeRate` (ms, performance.now()). */
   nextTurn?: number;
@@ -186,8 +190,13 @@ export class TestServer {
       if (route.active >= faults.maxConcurrent) return this.answer(res, entry, faults.overLimit ?? 503, {});
     }
     route.active += 1;
-    res.once('close', () => (route.active -= 1));
-    await this.serveFile(req, res, faults.body ?? route.body!, faults, index, entry, route);
+    let counted = true;
+    const sent = (): void => {
+      if (counted) route.active -= 1;
+      counted = false;
+    };
+    res.once('close', sent);
+    await this.serveFile(req, res, faults.body ?? route.body!, faults, index, entry, route, sent);
   }
 
   private answer(res: ServerResponse, entry: ServedRequest, status: number, headers: Record<string, string>): void {
@@ -204,6 +213,7 @@ export class TestServer {
     index: number,
     entry: ServedRequest,
     route: Route,
+    sent: () => void,
   ): Promise<void> {
     const headers: Record<string, string> = { 'content-type': faults.contentType ?? 'application/octet-stream' };
     const etagMode = faults.etag ?? 'strong';
@@ -247,7 +257,7 @@ export class TestServer {
     if (!faults.chunked) headers['content-length'] = String(data.length + (faults.lieLength ?? 0));
     entry.status = status;
     res.writeHead(status, headers);
-    await this.send(res, data, faults, entry, route);
+    await this.send(res, data, faults, entry, route, sent);
   }
 
   private async send(
@@ -256,6 +266,8 @@ export class TestServer {
     faults: Faults,
     entry: ServedRequest,
     route: Route,
+    /** Called once every byte is handed to the socket. */
+    sent: () => void,
   ): Promise<void> {
     const step = faults.rateLimit ? (faults.stepBytes ?? Math.max(1024, Math.floor(faults.rateLimit / 20))) : 64 * 1024;
     let offset = 0;
@@ -308,6 +320,7 @@ export class TestServer {
           res.on('drain', done);
           res.on('close', done);
         });
+      if (offset >= data.length) sent();
       if (faults.rateLimit) await sleep((size / faults.rateLimit) * 1000);
     }
     if (faults.lieLength) res.socket?.destroy();
