@@ -165,6 +165,32 @@ describe('answer body', () => {
     expect(long.answers[0]!.finished).toBe(false);
   });
 
+  it('dumps a body its reader paused: read to its end, the connection kept for the next request', async () => {
+    const body = randomBody(200_000);
+    const served = await serve(body);
+    const answer = await dispatchGet(served.agent, served.url, {}, new AbortController().signal);
+    // The reader takes the first chunk, then pauses (its write waits for the disk).
+    await new Promise<void>((resolve) =>
+      answer.body.read({
+        onData() {
+          answer.body.pause();
+          resolve();
+        },
+        onEnd: () => undefined,
+      }),
+    );
+    const started = performance.now();
+    await answer.body.dump();
+    // Read to its end, not cut when the dump's wait ran out.
+    expect(performance.now() - started).toBeLessThan(500);
+    await served.answers[0]!.closed;
+    expect(served.answers[0]!.finished).toBe(true);
+    const next = await dispatchGet(served.agent, served.url, {}, new AbortController().signal);
+    await next.body.dump();
+    await served.answers[1]!.closed;
+    expect(served.answers[1]!.finished).toBe(true);
+  });
+
   it('cuts a dumped body whose end does not come in time, closing its connection', async () => {
     // Every byte of a chunked body, but never its last chunk.
     let closed!: Promise<void>;

@@ -131,6 +131,9 @@ export class AnswerBody {
       };
       const timer = setTimeout(cut, waitMs);
       timer.unref();
+      // The dump is the body's reader now: a pause the one before left (its write waiting
+      // for the disk) would hold the parser, and the end would never come.
+      this.paused = false;
       this.read({
         onData: (chunk) => {
           bytes += chunk.length;
