@@ -107,6 +107,24 @@ describe('a full disk under the database', () => {
     expect(c.center.store.get(id)?.job.status).toBe('paused');
   });
 
+  it('refuses to remove jobs while the disk is full, and keeps every one of them', async () => {
+    const { t: c, id, free } = downloadOnFullDisk();
+    free();
+    const [other] = c.center.submit({ url: 'https://a.example/g.iso', paused: true }).jobs;
+    c.center.cancel(id);
+    await settle();
+    vi.spyOn(c.center.store, 'delete').mockImplementation(() => {
+      throw fullDisk();
+    });
+    const errors = await c.center.removeEach([id, other!.id]);
+    // The paused one's cancel went through; neither left SQLite, and both say why.
+    expect(errors.map((error) => toErrorShape(error).kind)).toEqual(['unavailable', 'unavailable']);
+    for (const job of [id, other!.id]) {
+      expect(c.center.registry.get(job).status).toBe('cancelled');
+      expect(c.center.store.get(job)).toBeDefined();
+    }
+  });
+
   it('completes a download that finishes while the disk is full, in SQLite once it has room', async () => {
     const { t: c, id, free } = downloadOnFullDisk();
     c.engine.running()[0]!.succeed({ totalBytes: 100 });

@@ -383,18 +383,9 @@ export class JobRegistry {
     this.hub.publish('removed', current.job, true);
   }
 
-  /** Deletes a job and its log for good. */
-  delete(id: string): void {
-    const current = this.live.get(id);
-    this.held.forget(id);
-    if (!this.store.delete(id) && !current) throw noSuchJob(id);
-    this.live.drop(id);
-    if (current) this.hub.publish('removed', current.job, true);
-  }
-
   /**
-   * `delete` for each of `ids` in one transaction; the ids it knew nothing of are answered,
-   * the others deleted. When the transaction throws, nothing of it was written.
+   * Deletes the jobs `ids` and their logs for good, in one transaction; the ids it knew
+   * nothing of are answered. When the transaction throws, nothing of it was written.
    */
   deleteMany(ids: readonly string[]): Set<string> {
     const unknown = new Set<string>();
