@@ -14,38 +14,76 @@ export interface LimitedConnection {
 const connectionKinds = new Set(['http', 'network', 'stalled', 'timeout']);
 
 /**
+ * Of those, the ones a server answers at once (a refusing status, a reset): cheap to
+ * meet again, unlike a request left unanswered, which costs a stall timeout to find out.
+ */
+const refusalKinds = new Set(['http', 'network']);
+
+/**
  * How many connections a server takes from one client. A server that limits them
  * refuses the extra one (a 503 or 429, a reset) or leaves its request unanswered, and
  * refuses neither the file nor the connections it already serves: such a connection ends
- * alone, its piece goes back to the others, and no more than they are opened from then
- * on. The last connection's failure, and one no other connection can get past (the disk,
- * a certificate, the file changing), end the download.
+ * alone, its piece goes back to the others, and no more than they are opened until a
+ * wait has passed (see `recover`): the limit may count the connections of another download
+ * from the same server, which ends. The last connection's failure, and one no other
+ * connection can get past (the disk, a certificate, the file changing), end the download.
  */
 export class ConnectionLimits {
   /** At most this many connections: the server refused one beyond them. */
   ceiling = Number.POSITIVE_INFINITY;
   /** When the bytes received last grew, as the checks saw it. */
   private grew = { at: 0, received: 0 };
+  /** When one connection more may be tried (see `recover`); null: not this attempt. */
+  private retryAt: number | null = null;
+  private retryMs: number;
+  /** The ceiling was last raised by `recover`: a refusal now refuses that step. */
+  private raised = false;
 
   constructor(
     private readonly stallTimeoutMs: number,
     private readonly log: (line: string) => void,
-  ) {}
+    recoverAfterMs = 10_000,
+  ) {
+    this.retryMs = recoverAfterMs;
+  }
 
   /** A new round: bytes count as just received. */
   restart(now: number, received: number): void {
     this.grew = { at: now, received };
   }
 
-  /** True when the download goes on without `connection`, which failed with `error`. */
-  spare(connection: LimitedConnection, error: unknown, all: Iterable<LimitedConnection>): boolean {
+  /** True when the download goes on without `connection`, which failed with `error` at `now`. */
+  spare(connection: LimitedConnection, error: unknown, all: Iterable<LimitedConnection>, now: number): boolean {
     if (!(error instanceof JobFailure) || !connectionKinds.has(error.kind) || error.certificate) return false;
     let others = 0;
     for (const other of all) if (other !== connection && !other.retired && other.dropped === null) others += 1;
     // One stopped alone while the server still sent bytes: a new connection takes its piece.
     if (others === 0 && connection.dropped === null) return false;
     this.ceiling = Math.min(this.ceiling, Math.max(1, others));
+    if (!refusalKinds.has(error.kind)) {
+      this.retryAt = null;
+    } else {
+      if (this.raised) this.retryMs *= 2;
+      this.raised = false;
+      this.retryAt = now + this.retryMs;
+    }
     this.log(`A connection ended (${error.message}): going on with ${others}.`);
+    return true;
+  }
+
+  /**
+   * Raises the ceiling by one when `wanted` connections are more than it and the wait
+   * since the last refusal, or the last step, is over: what the server counted may have
+   * been another download's connections, gone since, or one it still counted as it
+   * closed. Refused again, the next step waits twice as long. Not after a connection
+   * left unanswered: each try would cost a stall timeout. True when raised.
+   */
+  recover(now: number, wanted: number): boolean {
+    if (this.retryAt === null || now < this.retryAt || wanted <= this.ceiling) return false;
+    this.ceiling += 1;
+    this.raised = true;
+    this.retryAt = now + this.retryMs;
+    this.log(`Trying ${this.ceiling} connections again.`);
     return true;
   }
 

@@ -61,6 +61,12 @@ export interface DownloadEngineOptions {
   /** How often throughput is measured to decide whether more connections pay (a measurement lasts two). @default 100 */
   rampIntervalMs?: number;
   /**
+   * After a server refused a connection (a status, a reset), one connection more is tried
+   * again this long after, and again after as long while the server takes them; refused
+   * again, the wait doubles (see ConnectionLimits.recover). @default 10_000
+   */
+  recoverAfterMs?: number;
+  /**
    * The part file is synced and its durable progress handed to `saveState` at least this
    * often while bytes land. Between syncs the written offsets are saved without a sync
    * (see Checkpoints), which is what a killed process resumes from; a sync only guards
@@ -138,6 +144,7 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     initialSegmentBytes: Math.max(1, options.initialSegmentBytes ?? 16 << 20),
     heldAnswerBytes: Math.max(0, options.heldAnswerBytes ?? 256 << 10),
     rampIntervalMs: options.rampIntervalMs ?? 100,
+    recoverAfterMs: options.recoverAfterMs ?? 10_000,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
     checkpointBytes: Math.max(1, options.checkpointBytes ?? 32 << 20),
     progressIntervalMs: options.progressIntervalMs ?? 250,

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
-import { fileSha256, makeContext, randomBody, settle, sha256, tempDir, testEngine, testJob } from './test-context';
+import {
+  fileSha256,
+  makeContext,
+  randomBody,
+  settle,
+  sha256,
+  tempDir,
+  testEngine,
+  testJob,
+  waitFor,
+} from './test-context';
 import { TestServer, type Faults } from './test-server';
 
 const server = TestServer.forFile();
@@ -109,6 +119,44 @@ describe('a server that limits how many connections a client opens', () => {
     const goingOn = t.logs.filter((line) => line.includes(`${status} `) && line.includes('going on with'));
     expect(goingOn.at(-1)).toMatch(/going on with 2\./u);
     await expectFile(result, body);
+  });
+
+  it('takes the connections back that another download from the server no longer uses', async () => {
+    // Two downloads share a server that serves four answers at once: the first holds up
+    // to two, the second is refused beyond the rest. Once the first is stopped, the
+    // second tries one connection more at a time, until the server refuses one again.
+    const body = randomBody(3 * mib);
+    server.file('/shared.bin', body, { ...throttled, maxConcurrent: 4 });
+    const use = quirkEngine({ recoverAfterMs: 200 });
+    const dirs = await Promise.all([tempDir(), tempDir()]);
+    const first = makeContext(testJob(server.url('/shared.bin'), dirs[0], { connections: 2 }));
+    const second = makeContext(testJob(server.url('/shared.bin'), dirs[1], { connections: 8 }));
+    const stopped = settle(use(first.ctx));
+    expect(await waitFor(() => first.progress.some((p) => p.receivedBytes > 0), 300)).toBe(true);
+    const finished = settle(use(second.ctx));
+    const goingOn = (logs: string[]) =>
+      logs.flatMap((line) => /going on with (\d+)\./u.exec(line)?.[1] ?? []).map(Number);
+    // The refusals come one answer at a time: until none has come for 100 ms.
+    let seen = 0;
+    let quiet = 0;
+    const settled = await waitFor(() => {
+      const count = goingOn(second.logs).length;
+      quiet = count > 0 && count === seen ? quiet + 1 : 0;
+      seen = count;
+      return quiet >= 10;
+    }, 300);
+    expect(settled).toBe(true);
+    expect(goingOn(second.logs).at(-1)).toBeLessThan(4);
+    const stoppedAt = second.logs.length;
+    first.controller.abort('paused');
+    expect((await stopped).ok).toBe(false);
+    await expectFile(await finished, body);
+    const after = second.logs.slice(stoppedAt);
+    expect(after).toContain('Trying 4 connections again.');
+    // Each fifth was refused with the four it had taken running.
+    expect(after).toContain('Trying 5 connections again.');
+    expect(goingOn(after).length).toBeGreaterThan(0);
+    expect(goingOn(after).every((n) => n === 4)).toBe(true);
   });
 
   it('ends a connection the server leaves unanswered while the others bring bytes', async () => {

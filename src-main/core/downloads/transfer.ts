@@ -84,7 +84,7 @@ export class Transfer implements WorkerHost {
       burstBytes: this.bursts.largest,
     }));
     this.slow = new SlowServerRules(settings, () => ctx.job.options.speedLimit ?? 0);
-    this.limits = new ConnectionLimits(settings.stallTimeoutMs, (line) => ctx.log(line));
+    this.limits = new ConnectionLimits(settings.stallTimeoutMs, (line) => ctx.log(line), settings.recoverAfterMs);
     this.checkpoints = new Checkpoints(
       settings,
       this,
@@ -149,7 +149,7 @@ export class Transfer implements WorkerHost {
 
   /** The download goes on without `worker`, which failed (see ConnectionLimits). */
   spare(worker: SegmentWorker, error: unknown): boolean {
-    return this.ranges && this.limits.spare(worker, error, this.workers);
+    return this.ranges && this.limits.spare(worker, error, this.workers, this.settings.now());
   }
 
   /** Records the first fatal error and stops every connection. */
@@ -388,7 +388,9 @@ export class Transfer implements WorkerHost {
     this.gatherHeld(now);
     const open = this.workers.size - this.retiring;
     const remaining = this.totalBytes() - this.plan.done();
-    const target = Math.min(this.feed.sample(now, this.received, open, remaining, this.heldMs), this.limits.ceiling);
+    const wanted = this.feed.sample(now, this.received, open, remaining, this.heldMs);
+    this.limits.recover(now, wanted);
+    const target = Math.min(wanted, this.limits.ceiling);
     this.heldMs = 0;
     if (target > open) this.plan.makeRoom();
     while (this.workers.size - this.retiring < target && this.spawn());
