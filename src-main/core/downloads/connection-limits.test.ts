@@ -44,6 +44,29 @@ describe('ConnectionLimits', () => {
     expect(logs.slice(-2)).toEqual(['Trying 2 connections again.', 'Trying 3 connections again.']);
   });
 
+  it('waits as long as the first time again once a step is taken, and at most a minute', () => {
+    const { limits, fail } = limitsWith(2);
+    fail(refused, 0);
+    limits.recover(1000, 8);
+    fail(refused, 1100);
+    // Refused once: 2 s, and 2 s more to see the next step taken; the one after it 1 s later.
+    expect(limits.recover(3100, 8)).toBe(true);
+    expect(limits.recover(5099, 8)).toBe(false);
+    expect(limits.recover(5100, 8)).toBe(true);
+    expect(limits.recover(6099, 8)).toBe(false);
+    expect(limits.recover(6100, 8)).toBe(true);
+    // Refused time after time, the wait doubles up to a minute.
+    let now = 6100;
+    for (let i = 0; i < 10; i += 1) {
+      fail(refused, now + 1);
+      now += 1;
+      while (!limits.recover(now, 8)) now += 1000;
+    }
+    fail(refused, now);
+    expect(limits.recover(now + 59_999, 8)).toBe(false);
+    expect(limits.recover(now + 60_000, 8)).toBe(true);
+  });
+
   it('raises nothing the download does not want, nor before any refusal', () => {
     const fresh = limitsWith(2);
     expect(fresh.limits.recover(60_000, 8)).toBe(false);

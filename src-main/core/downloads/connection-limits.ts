@@ -19,6 +19,9 @@ const connectionKinds = new Set(['http', 'network', 'stalled', 'timeout']);
  */
 const refusalKinds = new Set(['http', 'network']);
 
+/** The longest wait between two tries of one connection more (see `recover`). */
+const maxRetryMs = 60_000;
+
 /**
  * How many connections a server takes from one client. A server that limits them
  * refuses the extra one (a 503 or 429, a reset) or leaves its request unanswered, and
@@ -42,7 +45,7 @@ export class ConnectionLimits {
   constructor(
     private readonly stallTimeoutMs: number,
     private readonly log: (line: string) => void,
-    recoverAfterMs = 10_000,
+    private readonly recoverAfterMs = 5000,
   ) {
     this.retryMs = recoverAfterMs;
   }
@@ -63,7 +66,7 @@ export class ConnectionLimits {
     if (!refusalKinds.has(error.kind)) {
       this.retryAt = null;
     } else {
-      if (this.raised) this.retryMs *= 2;
+      if (this.raised) this.retryMs = Math.min(this.retryMs * 2, maxRetryMs);
       this.raised = false;
       this.retryAt = now + this.retryMs;
     }
@@ -75,11 +78,15 @@ export class ConnectionLimits {
    * Raises the ceiling by one when `wanted` connections are more than it and the wait
    * since the last refusal, or the last step, is over: what the server counted may have
    * been another download's connections, gone since, or one it still counted as it
-   * closed. Refused again, the next step waits twice as long. Not after a connection
-   * left unanswered: each try would cost a stall timeout. True when raised.
+   * closed. Refused again, the next step waits twice as long (at most a minute: a server
+   * at its limit is asked once a minute); taken, the next waits as long as the first.
+   * Not after a connection left unanswered: each try would cost a stall timeout. True
+   * when raised.
    */
   recover(now: number, wanted: number): boolean {
     if (this.retryAt === null || now < this.retryAt || wanted <= this.ceiling) return false;
+    // The last step was not refused within its wait: the server took it.
+    if (this.raised) this.retryMs = this.recoverAfterMs;
     this.ceiling += 1;
     this.raised = true;
     this.retryAt = now + this.retryMs;

@@ -63,7 +63,7 @@ export interface DownloadEngineOptions {
   /**
    * After a server refused a connection (a status, a reset), one connection more is tried
    * again this long after, and again after as long while the server takes them; refused
-   * again, the wait doubles (see ConnectionLimits.recover). @default 10_000
+   * again, the wait doubles, up to a minute (see ConnectionLimits.recover). @default 5000
    */
   recoverAfterMs?: number;
   /**
@@ -144,7 +144,7 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     initialSegmentBytes: Math.max(1, options.initialSegmentBytes ?? 16 << 20),
     heldAnswerBytes: Math.max(0, options.heldAnswerBytes ?? 256 << 10),
     rampIntervalMs: options.rampIntervalMs ?? 100,
-    recoverAfterMs: options.recoverAfterMs ?? 10_000,
+    recoverAfterMs: options.recoverAfterMs ?? 5000,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
     checkpointBytes: Math.max(1, options.checkpointBytes ?? 32 << 20),
     progressIntervalMs: options.progressIntervalMs ?? 250,
