@@ -75,16 +75,17 @@ export class ConnectionLimits {
   }
 
   /**
-   * Raises the ceiling by one when `wanted` connections are more than it and the wait
-   * since the last refusal, or the last step, is over: what the server counted may have
+   * Raises the ceiling by one when `wanted` connections are more than it, `open` are at
+   * it (a step no connection took is no step), and the wait since the last refusal, or
+   * the last step, is over: what the server counted may have
    * been another download's connections, gone since, or one it still counted as it
    * closed. Refused again, the next step waits twice as long (at most a minute: a server
    * at its limit is asked once a minute); taken, the next waits as long as the first.
    * Not after a connection left unanswered: each try would cost a stall timeout. True
    * when raised.
    */
-  recover(now: number, wanted: number): boolean {
-    if (this.retryAt === null || now < this.retryAt || wanted <= this.ceiling) return false;
+  recover(now: number, wanted: number, open: number): boolean {
+    if (this.retryAt === null || now < this.retryAt || wanted <= this.ceiling || open < this.ceiling) return false;
     // The last step was not refused within its wait: the server took it.
     if (this.raised) this.retryMs = this.recoverAfterMs;
     this.ceiling += 1;

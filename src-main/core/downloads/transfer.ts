@@ -389,7 +389,7 @@ export class Transfer implements WorkerHost {
     const open = this.workers.size - this.retiring;
     const remaining = this.totalBytes() - this.plan.done();
     const wanted = this.feed.sample(now, this.received, open, remaining, this.heldMs);
-    this.limits.recover(now, wanted);
+    this.limits.recover(now, wanted, open);
     const target = Math.min(wanted, this.limits.ceiling);
     this.heldMs = 0;
     if (target > open) this.plan.makeRoom();
