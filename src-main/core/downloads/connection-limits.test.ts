@@ -80,11 +80,14 @@ describe('ConnectionLimits', () => {
     expect(limits.recover(5000, 8, 2)).toBe(true);
   });
 
-  it('tries no more after a connection left unanswered: each try would cost a stall timeout', () => {
+  it('tries no more once a connection was left unanswered: each try would cost a stall timeout', () => {
     const { limits, fail } = limitsWith(2);
     fail(refused, 0);
     fail(stalled, 10);
     expect(limits.recover(60_000, 8, limits.ceiling)).toBe(false);
+    // Nor after a later refusal.
+    fail(refused, 60_001);
+    expect(limits.recover(120_000, 8, limits.ceiling)).toBe(false);
     expect(limits.ceiling).toBe(2);
   });
 });

@@ -41,6 +41,8 @@ export class ConnectionLimits {
   private retryMs: number;
   /** The ceiling was last raised by `recover`: a refusal now refuses that step. */
   private raised = false;
+  /** A connection was left unanswered (or timed out): no more tries this attempt. */
+  private unanswered = false;
 
   constructor(
     private readonly stallTimeoutMs: number,
@@ -63,7 +65,8 @@ export class ConnectionLimits {
     // One stopped alone while the server still sent bytes: a new connection takes its piece.
     if (others === 0 && connection.dropped === null) return false;
     this.ceiling = Math.min(this.ceiling, Math.max(1, others));
-    if (!refusalKinds.has(error.kind)) {
+    if (!refusalKinds.has(error.kind)) this.unanswered = true;
+    if (this.unanswered) {
       this.retryAt = null;
     } else {
       if (this.raised) this.retryMs = Math.min(this.retryMs * 2, maxRetryMs);
@@ -77,12 +80,11 @@ export class ConnectionLimits {
   /**
    * Raises the ceiling by one when `wanted` connections are more than it, `open` are at
    * it (a step no connection took is no step), and the wait since the last refusal, or
-   * the last step, is over: what the server counted may have
-   * been another download's connections, gone since, or one it still counted as it
-   * closed. Refused again, the next step waits twice as long (at most a minute: a server
-   * at its limit is asked once a minute); taken, the next waits as long as the first.
-   * Not after a connection left unanswered: each try would cost a stall timeout. True
-   * when raised.
+   * the last step, is over: what the server counted may have been another download's
+   * connections, gone since, or one it still counted as it closed. Refused again, the
+   * next step waits twice as long (at most a minute: a server at its limit is asked once
+   * a minute); taken, the next waits as long as the first. Never once a connection was
+   * left unanswered: each try would cost a stall timeout. True when raised.
    */
   recover(now: number, wanted: number, open: number): boolean {
     if (this.retryAt === null || now < this.retryAt || wanted <= this.ceiling || open < this.ceiling) return false;
