@@ -9,6 +9,7 @@ import { decodeState } from './resume-state';
 import { doneBytes } from './segments';
 import {
   fileSha256,
+  idleThread,
   makeContext,
   randomBody,
   settle,
@@ -26,12 +27,6 @@ const server = TestServer.forFile();
 const quickStallEngine = testEngine({ stallTimeoutMs: 400 });
 /** For tests that are not about stalls: a busy machine must not trip the stall timer. */
 const patientEngine = testEngine({ stallTimeoutMs: 5000 });
-/**
- * For the ramp's timing tests: a main thread reported idle, so a busy machine (the rest of
- * the suite running beside them) does not settle the ramp on one connection, which only
- * tries again 3 s later. What the ramp does with a busy thread has a test of its own.
- */
-const idleThread = () => ({ active: 0, idle: performance.now() });
 
 async function download(
   path: string,

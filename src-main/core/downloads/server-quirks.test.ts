@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
 import {
   fileSha256,
+  idleThread,
   makeContext,
   randomBody,
   settle,
@@ -20,7 +21,7 @@ const server = TestServer.forFile();
  * connections (it tries none while the main thread is busy), in tests not about either.
  */
 const quirkEngine = (overrides: Parameters<typeof testEngine>[0] = {}) =>
-  testEngine({ stallTimeoutMs: 5000, loopTime: () => ({ active: 0, idle: performance.now() }), ...overrides });
+  testEngine({ stallTimeoutMs: 5000, loopTime: idleThread, ...overrides });
 const engine = quirkEngine();
 const mib = 1024 * 1024;
 /** Throttled (4 s for 2 MiB on one connection), so that the ramp opens more connections. */

@@ -71,6 +71,13 @@ export function makeContext(job: DownloadJob, resumeState: ResumeState | null = 
 
 export const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'haul-dl-'));
 
+/**
+ * A main thread that reads as never busy (the engine's `loopTime`): for tests of the ramp
+ * that are not about a busy thread, so the rest of the suite running beside them on two
+ * cores does not settle a download on one connection (it tries again only 3 s later).
+ */
+export const idleThread = (): { active: number; idle: number } => ({ active: 0, idle: performance.now() });
+
 export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 export async function fileSha256(path: string): Promise<string> {
