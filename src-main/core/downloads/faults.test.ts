@@ -442,4 +442,42 @@ describe('redirects', () => {
       await other.close();
     }
   });
+
+  it('sends no credentials in the range requests of a download a redirect took to another origin', async () => {
+    const other = await TestServer.start();
+    try {
+      const body = randomBody(2 * 1024 * 1024);
+      other.file('/split.bin', body, { rateLimit: 1024 * 1024 });
+      server.redirect('/cred/split', other.url('/split.bin'));
+      const headers = { Authorization: 'Bearer secret', Cookie: 'session=1' };
+      const job = testJob(server.url('/cred/split'), await tempDir(), { headers, connections: 4 });
+      const engine = testEngine({ stallTimeoutMs: 10_000, loopTime: idleThread });
+      expect((await engine(makeContext(job).ctx)).sha256).toBe(sha256(body));
+      expect(other.log.filter((r) => r.status === 206).length).toBeGreaterThan(0);
+      for (const request of other.log) {
+        expect(request.headers['authorization']).toBeUndefined();
+        expect(request.headers['cookie']).toBeUndefined();
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("keeps the job's credentials, and the user name in its address, in range requests on its own origin", async () => {
+    const body = randomBody(2 * 1024 * 1024);
+    server.file('/own/split.bin', body, { rateLimit: 1024 * 1024 });
+    server.redirect('/cred/own', '/own/split.bin');
+    const address = server.url('/cred/own').replace('://', '://ann:pa%20ss@');
+    const job = testJob(address, await tempDir(), { headers: { Cookie: 'session=1' }, connections: 4 });
+    const from = server.log.length;
+    const engine = testEngine({ stallTimeoutMs: 10_000, loopTime: idleThread });
+    expect((await engine(makeContext(job).ctx)).sha256).toBe(sha256(body));
+    const served = server.log.slice(from).filter((r) => r.path === '/own/split.bin');
+    expect(served.filter((r) => r.status === 206).length).toBeGreaterThan(0);
+    const basic = `Basic ${Buffer.from('ann:pa ss').toString('base64')}`;
+    for (const request of served) {
+      expect(request.headers['authorization']).toBe(basic);
+      expect(request.headers['cookie']).toBe('session=1');
+    }
+  });
 });

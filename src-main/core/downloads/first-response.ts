@@ -92,6 +92,7 @@ async function resumeWith(
       ifRange: ifRangeValue(saved),
       userAgent: input.userAgent,
       allowedHosts: input.ctx.job.options.allowedHosts,
+      owner: input.ctx.job.url,
     });
     let verdict: ReturnType<typeof checkRangeResponse>;
     try {
@@ -261,6 +262,7 @@ export async function establish(input: EstablishInput): Promise<Established> {
     signal: input.signal,
     userAgent: input.userAgent,
     allowedHosts: input.ctx.job.options.allowedHosts,
+    owner: input.ctx.job.url,
   });
   const names = input.names ?? (input.saved ? namesOf(input.saved) : null);
   return adopt({ ...input, names, noRanges }, response, null);

@@ -10,8 +10,8 @@ import { dispatchGet, type AnswerBody, type DispatchedAnswer } from './answer-bo
 export const maxRedirects = 10;
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
-// Sent to the origin the user chose only: never to another host, never in clear text
-// after starting on https.
+// Sent to the origin of the job's own address only: never to another host, never in
+// clear text after starting on https.
 const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
 
 export type ResponseBody = AnswerBody;
@@ -36,6 +36,13 @@ export interface OpenOptions {
   userAgent: string;
   /** Every hop's host must be on this list (a download a plugin added); absent: any host. */
   allowedHosts?: readonly string[];
+  /**
+   * The job's own address. The credentials in the headers (Cookie, Authorization) and the
+   * user name and password in this address were given for its origin: a request starting
+   * elsewhere (a range asked where a redirect led) carries none, nor does any hop after
+   * one that left the origin or fell from https to http.
+   */
+  owner: string;
 }
 
 /** One header value, the first when repeated. */
@@ -55,7 +62,7 @@ export function parseHttpUrl(url: string): URL | null {
   }
 }
 
-function buildHeaders(options: OpenOptions, url: URL, keepCredentials: boolean): Record<string, string> {
+function buildHeaders(options: OpenOptions, owner: URL | null, keepCredentials: boolean): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
   for (const [name, value] of Object.entries(options.headers)) {
     const lower = name.toLowerCase();
@@ -63,8 +70,8 @@ function buildHeaders(options: OpenOptions, url: URL, keepCredentials: boolean):
     if (!keepCredentials && credentialHeaders.includes(lower)) continue;
     headers[lower] = value;
   }
-  if (keepCredentials && url.username && !headers['authorization']) {
-    const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  if (keepCredentials && owner?.username && !headers['authorization']) {
+    const user = `${decodeURIComponent(owner.username)}:${decodeURIComponent(owner.password)}`;
     headers['authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
   }
   headers['accept-encoding'] = 'identity';
@@ -75,16 +82,17 @@ function buildHeaders(options: OpenOptions, url: URL, keepCredentials: boolean):
 
 /**
  * GET `url`, following up to 10 redirects itself so that each hop is checked: http(s)
- * only, no loops, on the allowed hosts when there is a list, credentials dropped when
- * the origin changes or https falls to http.
+ * only, no loops, on the allowed hosts when there is a list, credentials sent only while
+ * on the origin of `options.owner` (see OpenOptions.owner).
  * Any status is returned; the caller decides what it means.
  */
 export async function openResponse(startUrl: string, options: OpenOptions): Promise<OpenedResponse> {
   let url = parseHttpUrl(startUrl);
   if (!url) throw new JobFailure('invalid_input', `Only http and https addresses can be downloaded: ${startUrl}`);
-  const origin = url.origin;
+  const owner = parseHttpUrl(options.owner);
+  const origin = owner?.origin ?? null;
   const visited = new Set<string>();
-  let keepCredentials = true;
+  let keepCredentials = url.origin === origin;
   for (let hop = 0; ; hop += 1) {
     // Before any byte goes out: a listed server must not bounce a plugin's download elsewhere.
     if (options.allowedHosts && !hostAllowed(url, options.allowedHosts)) {
@@ -104,7 +112,7 @@ export async function openResponse(startUrl: string, options: OpenOptions): Prom
       response = await dispatchGet(
         options.dispatcher,
         target,
-        buildHeaders(options, url, keepCredentials),
+        buildHeaders(options, owner, keepCredentials),
         options.signal,
       );
     } catch (error) {

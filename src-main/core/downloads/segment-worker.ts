@@ -220,6 +220,7 @@ export class SegmentWorker {
       ifRange: ifRangeValue(state),
       userAgent: this.host.settings.userAgent,
       allowedHosts: this.host.ctx.job.options.allowedHosts,
+      owner: this.host.ctx.job.url,
     });
     this.host.answered(this.now() - sent);
     let verdict: ReturnType<typeof checkRangeResponse>;
