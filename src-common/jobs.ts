@@ -31,6 +31,11 @@ export function isFinishedStatus(status: JobStatus): status is FinishedStatus {
 export { CertificateDetails, JobError, jobErrorKinds } from './job-base';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
+/**
+ * Headers that carry a user's credentials for one site (given with the address they
+ * were given for): never sent to another origin, nor in clear text after https.
+ */
+export const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
 /** Headers that belong to the connection, not the request; refused at submit. */
 export const forbiddenHeaders = [
   'host',

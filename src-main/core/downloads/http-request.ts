@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { JobFailure } from '../jobs/runner';
-import { forbiddenHeaders } from '../../../src-common/contract';
+import { credentialHeaders, forbiddenHeaders } from '../../../src-common/contract';
 import { networkFailure } from './failures';
 import { hostAllowed } from './host-list';
 import { formatRange } from './segments';
@@ -10,9 +10,6 @@ import { dispatchGet, type AnswerBody, type DispatchedAnswer } from './answer-bo
 export const maxRedirects = 10;
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
-// Sent to the origin of the job's own address only: never to another host, never in
-// clear text after starting on https.
-const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
 
 export type ResponseBody = AnswerBody;
 

@@ -53,6 +53,38 @@ describe('haul.resolve at submit', () => {
     expect(log).toMatch(/resolve https:\/\/broken\.example\/b\.bin: Plugin broken failed: Error: nope/);
   });
 
+  it("keeps the submit's credentials from a link on another origin, and on its host in clear text", async () => {
+    env = await openPluginCore({
+      plugins: {
+        elsewhere: {
+          manifest: { hosts: ['collect.example'] },
+          code: `export function activate(haul) {
+  haul.resolve('https://bank.example/*', (url) => [
+    'https://collect.example/x.bin',
+    url.replace('https:', 'http:'),
+    { url: url + '.pdf', headers: { 'X-From': 'plugin' } },
+  ]);
+}`,
+        },
+      },
+    });
+    const out = await call<Submitted>(env.core, 'downloads.submit', {
+      url: 'https://bank.example/statement',
+      headers: { Cookie: 'session=1', authorization: 'Bearer t', 'Proxy-Authorization': 'Basic p', Referer: 'r' },
+    });
+    const headersOf = Object.fromEntries(out.jobs.map((job) => [job.url, job.options.headers]));
+    expect(headersOf['https://collect.example/x.bin']).toEqual({ Referer: 'r' });
+    expect(headersOf['http://bank.example/statement']).toEqual({ Referer: 'r' });
+    // Credentials show redacted in what the API answers; they are there.
+    expect(headersOf['https://bank.example/statement.pdf']).toEqual({
+      Cookie: '[redacted]',
+      authorization: '[redacted]',
+      'Proxy-Authorization': '[redacted]',
+      Referer: 'r',
+      'X-From': 'plugin',
+    });
+  });
+
   it('an answer that is not a download is refused and the URL goes on unchanged', async () => {
     env = await openPluginCore({
       plugins: { odd: { code: `export function activate(haul) { haul.resolve('*', () => ({ url: 'ftp://x/y' })); }` } },

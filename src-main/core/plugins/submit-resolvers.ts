@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DownloadOptions, type CommandOutput, type ParsedInput } from '../../../src-common/contract';
+import { credentialHeaders, DownloadOptions, type CommandOutput, type ParsedInput } from '../../../src-common/contract';
 import { describeIssues } from '../errors';
 import { HaulError, noLineTaken } from '../errors';
 import { parseUrlLines, type InvalidLine } from '../jobs/submit';
@@ -54,6 +54,25 @@ export function checkResolvedLinks(links: ResolvedLink[], submitted: string, hos
   }
 }
 
+/**
+ * The headers a resolved link is asked with: the submit's, and the resolver's own over
+ * them. The submit's credentials (a Cookie the browser handed over, an Authorization)
+ * were given for the submitted URL's origin: a link on another origin, or on its host in
+ * clear text, goes without them, wherever the resolver leads.
+ */
+function linkHeaders(
+  submitted: string,
+  given: Record<string, string> | undefined,
+  link: ResolvedLink,
+): Record<string, string> | undefined {
+  if (!given && !link.headers) return undefined;
+  const sameOrigin = new URL(link.url).origin === new URL(submitted).origin;
+  const kept = Object.entries(given ?? {}).filter(
+    ([name]) => sameOrigin || !credentialHeaders.includes(name.toLowerCase()),
+  );
+  return { ...Object.fromEntries(kept), ...link.headers };
+}
+
 /** Asks the plugins, in order, to resolve one URL; undefined when none takes it. */
 export type ResolveUrl = (url: string) => Promise<ResolvedLink[] | undefined>;
 
@@ -99,15 +118,15 @@ export async function submitWithResolvers(
     // Lines of that inner submit are positions in `plain`; report the user's line numbers.
     for (const bad of out?.invalid ?? []) problems.push({ ...bad, line: plain[bad.line - 1]?.line ?? bad.line });
   }
-  const resolved = answers.flatMap((a) => (a.links ?? []).map((link) => ({ line: a.line, link })));
-  resolved.forEach(({ line, link }, index) => {
+  const resolved = answers.flatMap((a) => (a.links ?? []).map((link) => ({ line: a.line, url: a.url, link })));
+  resolved.forEach(({ line, url, link }, index) => {
     attempt(line, link.url, () =>
       submit(
         {
           ...input,
           url: link.url,
           fileName: link.fileName ?? (resolved.length === 1 && plain.length === 0 ? input.fileName : undefined),
-          headers: link.headers || input.headers ? { ...input.headers, ...link.headers } : undefined,
+          headers: linkHeaders(url, input.headers, link),
           idempotencyKey: input.idempotencyKey ? `${input.idempotencyKey}#r${index + 1}` : undefined,
         },
         { allowedHosts: link.allowedHosts },
