@@ -1,5 +1,6 @@
 import { cannotSave } from '../errors';
 import { JobFailure, type DownloadContext, type DownloadOutcome, type DownloadRunner } from '../jobs/runner';
+import { AttemptContext, discardPart } from './attempt-context';
 import { primeAllocator } from './chunk-release';
 import { resolveSettings, type DownloadEngineOptions, type EngineSettings } from './engine-options';
 import { DiskFailure } from './failures';
@@ -27,7 +28,7 @@ async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): P
   if (ctx.signal.aborted) {
     const reason: unknown = ctx.signal.reason;
     if (reason === 'cancelled') {
-      await transfer.part?.discard();
+      if (transfer.part) await discardPart(ctx, transfer.part);
     } else {
       await transfer.checkpoint(true).catch(() => undefined);
       await transfer.part?.close();
@@ -37,14 +38,15 @@ async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): P
   await transfer.checkpoint(true).catch(() => undefined);
   // Bytes that cannot be resumed are of no use to the next attempt: leave nothing behind.
   if (transfer.state?.resumable === false) {
-    await transfer.part?.discard();
+    if (transfer.part) await discardPart(ctx, transfer.part);
     throw error instanceof DiskFailure ? error.withoutPart() : asFailure(error);
   }
   await transfer.part?.close();
   throw asFailure(error);
 }
 
-async function runOnce(ctx: DownloadContext, settings: EngineSettings): Promise<DownloadOutcome> {
+async function runOnce(given: DownloadContext, settings: EngineSettings): Promise<DownloadOutcome> {
+  const ctx = new AttemptContext(given);
   if (ctx.signal.aborted) throw ctx.signal.reason;
   const folder = await resolveFolder(ctx.job.dir);
   const published = await alreadyPublished(ctx, folder);

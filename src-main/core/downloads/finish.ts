@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { JobFailure, type DownloadContext, type DownloadOutcome } from '../jobs/runner';
+import { discardPart } from './attempt-context';
 import { DiskFailure } from './failures';
 import { partSuffix } from './file-name';
 import { claimPart } from './first-response';
@@ -122,7 +123,7 @@ export async function finishHeld(
     if (ctx.signal.aborted) throw ctx.signal.reason;
     fileName = await publish(transfer.folder, claimed + partSuffix, claimed);
   } catch (error) {
-    await part.discard();
+    await discardPart(ctx, part);
     // The bytes were in memory only: no partial file is left for a retry to find.
     throw error instanceof DiskFailure ? error.withoutPart() : error;
   }

@@ -72,10 +72,23 @@ function covers(segments: readonly [number, number, number][], total: number | n
 }
 
 /**
+ * `saved` once the part file it names was removed (bytes that cannot be resumed, a
+ * cancel, a held answer that failed before publishing): nothing under that name is the
+ * download's any more, whatever is there by the next attempt (a file another download
+ * published as that name, one another local user put in a shared folder). Decoded, it is
+ * no state at all: the next attempt starts as a first one would, and nothing removes or
+ * reopens that name for it. What publishing recorded stays (see alreadyPublished).
+ */
+export function withPartRemoved(saved: ResumeState): ResumeState {
+  return { ...saved, partRemoved: true };
+}
+
+/**
  * The state to resume from. Written-but-unsynced offsets count only in the boot that
  * wrote them: a killed process leaves its writes in the page cache, a lost system does not.
  */
 export function decodeState(saved: ResumeState | null, boot = bootId()): TransferState | null {
+  if (saved?.['partRemoved'] === true) return null;
   const parsed = SavedState.safeParse(saved);
   if (!parsed.success) return null;
   const { v: _v, segments, written, ...rest } = parsed.data;

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { AnswerBody } from './answer-body';
+import { discardPart } from './attempt-context';
 import { ServerBursts } from './burst-meter';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
@@ -406,7 +407,7 @@ export class Transfer implements WorkerHost {
     try {
       await held.spill(part);
     } catch (error) {
-      await part.discard();
+      await discardPart(this.ctx, part);
       throw error;
     }
     this.state = { ...this.state!, fileName, partName: fileName + partSuffix };
