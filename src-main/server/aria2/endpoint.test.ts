@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 function start(): Aria2Endpoint {
-  endpoint = startAria2Endpoint({ core, unauthorizedDelayMs: 0, onError: (message) => errors.push(message) });
+  endpoint = startAria2Endpoint({ core, wrongSecretDelayMs: 0, onError: (message) => errors.push(message) });
   return endpoint;
 }
 

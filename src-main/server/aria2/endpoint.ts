@@ -13,8 +13,8 @@ export interface Aria2EndpointOptions {
   host?: string;
   /** Overrides the port of the settings (tests: 0 picks a free one). */
   port?: number;
-  /** See TransportOptions. @default 1000 */
-  unauthorizedDelayMs?: number;
+  /** See RpcOptions.wrongSecretDelayMs. @default 1000 */
+  wrongSecretDelayMs?: number;
   /** Told when the endpoint cannot start (e.g. the port is taken). @default console.error */
   onError?(message: string): void;
 }
@@ -59,6 +59,7 @@ export function startAria2Endpoint(options: Aria2EndpointOptions): Aria2Endpoint
       },
       secret: () => core.settings.get().aria2Secret,
       version: core.info.version,
+      wrongSecretDelayMs: options.wrongSecretDelayMs,
     });
     try {
       const transport = await startTransport({
@@ -66,7 +67,6 @@ export function startAria2Endpoint(options: Aria2EndpointOptions): Aria2Endpoint
         host: options.host,
         port,
         allowedOrigins: () => core.settings.get().aria2AllowedOrigins,
-        unauthorizedDelayMs: options.unauthorizedDelayMs,
       });
       const notifications = followJobs(core, (message) => transport.broadcast(message));
       running = { transport, stop: () => notifications.close() };

@@ -119,6 +119,20 @@ describe('hosts, origins and JSONP', () => {
     expect(response.body.startsWith('cb(')).toBe(false);
   });
 
+  it("refuses what a page's image, script or link asks without an Origin, however it is asked", async () => {
+    const params = encodeURIComponent(Buffer.from(JSON.stringify([`token:${secret}`])).toString('base64'));
+    const path = `/jsonrpc?method=aria2.getVersion&id=1&params=${params}`;
+    for (const mode of ['no-cors', 'navigate']) {
+      const blind = await raw(haul.port, path, { headers: { 'Sec-Fetch-Mode': mode } });
+      expect(blind.status).toBe(403);
+      expect(blind.body).not.toContain('version');
+      expect((await post(getVersion, { 'Sec-Fetch-Mode': mode })).status).toBe(403);
+    }
+    // Clients that send no Sec-Fetch-Mode, and a web UI's fetch, are answered.
+    expect((await raw(haul.port, path)).status).toBe(200);
+    expect((await post(getVersion, { 'Sec-Fetch-Mode': 'cors' })).status).toBe(200);
+  });
+
   it('refuses a WebSocket from another origin', async () => {
     const socket = new WebSocket(`ws://127.0.0.1:${haul.port}/jsonrpc`, { origin: 'https://evil.example' });
     const status = await new Promise<number>((resolve) => {

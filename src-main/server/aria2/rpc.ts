@@ -25,12 +25,14 @@ export interface RpcOptions {
   /** The current secret; never empty while the endpoint runs. */
   secret(): string;
   version: string;
+  /** How long a wrong secret holds every check of the secret after it (see SecretGate). @default 1000 */
+  wrongSecretDelayMs?: number;
 }
 
 export interface RpcAnswer {
   body: RpcResponse | RpcResponse[];
   status: number;
-  /** A wrong secret was given: the transport slows the answer down. */
+  /** A wrong secret was given. */
   unauthorized: boolean;
 }
 
@@ -44,13 +46,46 @@ interface CallState {
   unauthorized: boolean;
 }
 
+/** Checks of the secret waiting their turn at most; more are refused unchecked. */
+const maxWaitingChecks = 64;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Checks of the secret, one after another, a wrong one holding all that come after it
+ * (from any request or connection) for the delay: a secret is guessed at one try a
+ * delay however many calls a batch holds or connections ask at once. A right secret
+ * waits only while wrong ones are being held. At most `maxWaitingChecks` wait; beyond
+ * them a secret is refused without being checked.
+ */
+class SecretGate {
+  private last: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
+
+  constructor(private readonly delayMs: number) {}
+
+  check(given: string, secret: () => string): Promise<boolean> {
+    if (this.waiting >= maxWaitingChecks) return Promise.resolve(false);
+    this.waiting += 1;
+    const checked = this.last.then(async () => {
+      const right = secretMatches(given, secret());
+      if (!right && this.delayMs > 0) await sleep(this.delayMs);
+      return right;
+    });
+    this.last = checked;
+    return checked.finally(() => (this.waiting -= 1));
+  }
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export class Aria2Rpc {
   private readonly methods: Record<string, Method>;
+  private readonly gate: SecretGate;
 
   constructor(private readonly options: RpcOptions) {
+    this.gate = new SecretGate(options.wrongSecretDelayMs ?? 1000);
     this.methods = {
       ...downloadMethods,
       ...globalMethods(options.version),
@@ -114,7 +149,9 @@ export class Aria2Rpc {
     if (!open.has(name)) {
       const first = params[0];
       const given = typeof first === 'string' && first.startsWith('token:') ? first.slice(6) : undefined;
-      if (given === undefined || !secretMatches(given, this.options.secret())) {
+      // One check a request: the calls of a batch or multicall after a wrong secret are
+      // refused unchecked, so that a request carries one guess, not thousands.
+      if (given === undefined || state.unauthorized || !(await this.gate.check(given, this.options.secret))) {
         state.unauthorized = true;
         throw unauthorized();
       }

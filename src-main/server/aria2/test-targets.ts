@@ -126,7 +126,7 @@ export async function startHaul(secret: string): Promise<Target & { endpoint: Ar
   const downloadDir = `${dir.path}/downloads`;
   const core = createCore({ dataDir: dir.path, downloadDir, runtime: 'headless', version: '9.9.9' });
   await core.invoke('settings.update', { aria2Enabled: true, aria2Secret: secret, defaultMaxAttempts: 1 });
-  const endpoint = startAria2Endpoint({ core, port: 0, unauthorizedDelayMs: 0, onError: (m) => console.error(m) });
+  const endpoint = startAria2Endpoint({ core, port: 0, wrongSecretDelayMs: 0, onError: (m) => console.error(m) });
   await endpoint.ready;
   const port = Number(new URL(endpoint.url()!).port);
   const target = await connect({

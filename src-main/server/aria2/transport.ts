@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { hostForUrl, isAllowedHost, isAllowedOrigin } from '../guards';
 import { errorResponse, invalidRequest, type RpcResponse } from './errors';
-import type { Aria2Rpc, RpcAnswer } from './rpc';
+import type { Aria2Rpc } from './rpc';
 
 /** aria2's own default `rpc-max-request-size`. */
 export const maxRequestBytes = 2 * 1024 * 1024;
@@ -22,8 +22,6 @@ export interface TransportOptions {
   port: number;
   /** Web UIs' origins the user allowed (read at each request, so Settings apply at once). */
   allowedOrigins(): readonly string[];
-  /** How long a wrong secret waits for its answer, against guessing. @default 1000 */
-  unauthorizedDelayMs?: number;
 }
 
 export interface RunningTransport {
@@ -32,8 +30,6 @@ export interface RunningTransport {
   broadcast(message: unknown): void;
   close(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function send(res: ServerResponse, status: number, body: RpcResponse | RpcResponse[], headers = {}): void {
   const text = JSON.stringify(body);
@@ -83,24 +79,27 @@ function fromQuery(url: URL): unknown {
   return { jsonrpc: '2.0', method, id: url.searchParams.get('id'), ...(params !== undefined ? { params } : {}) };
 }
 
+/** Requests a browser makes for a page's images, scripts, links and forms: no Origin sent. */
+const blindModes = new Set(['no-cors', 'navigate', 'nested-navigate']);
+
 export async function startTransport(options: TransportOptions): Promise<RunningTransport> {
   const { rpc } = options;
   let port = options.port;
-  const delay = options.unauthorizedDelayMs ?? 1000;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes });
 
   /** Host and Origin as the local API checks them; the reason when refused. */
   const refuse = (req: IncomingMessage): string | undefined => {
     if (!isAllowedHost(req.headers.host, port)) return 'Host not allowed: use 127.0.0.1 or localhost.';
+    // A page's image, script or link asks without an Origin (so the check below lets it
+    // by) and cannot read the answer, but a call's effect happens all the same; browsers
+    // name such requests in Sec-Fetch-Mode. Clients and web UIs ask otherwise.
+    if (blindModes.has(String(req.headers['sec-fetch-mode']))) {
+      return 'Not from a page: a web UI calls this with fetch or a WebSocket from an allowed origin.';
+    }
     if (!isAllowedOrigin(req.headers.origin, port, options.allowedOrigins())) {
       return `Origin not allowed: ${req.headers.origin}. Add it to the aria2 allowed origins in Haul's Settings.`;
     }
     return undefined;
-  };
-
-  const answer = async (result: RpcAnswer): Promise<RpcAnswer> => {
-    if (result.unauthorized && delay > 0) await sleep(delay);
-    return result;
   };
 
   const server = createServer((req, res) => {
@@ -127,7 +126,7 @@ export async function startTransport(options: TransportOptions): Promise<Running
         if (url.searchParams.has('jsoncallback')) return send(res, 400, refusal('JSONP is not supported.'), cors);
         const message = fromQuery(url);
         if (message === undefined) return send(res, 400, invalidRequest(), cors);
-        const result = await answer(await rpc.handle(message));
+        const result = await rpc.handle(message);
         return send(res, result.status, result.body, cors);
       }
       if (req.method !== 'POST') return send(res, 405, invalidRequest(), { ...cors, Allow: 'GET, POST, OPTIONS' });
@@ -141,7 +140,7 @@ export async function startTransport(options: TransportOptions): Promise<Running
         });
         return;
       }
-      const result = await answer(await rpc.handleText(body));
+      const result = await rpc.handleText(body);
       send(res, result.status, result.body, cors);
     })().catch(() => {
       if (!res.headersSent) send(res, 500, refusal('Internal error.'));
@@ -162,12 +161,9 @@ export async function startTransport(options: TransportOptions): Promise<Running
   const serveSocket = (ws: WebSocket) => {
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
-      void rpc
-        .handleText(data.toString())
-        .then(answer)
-        .then((result) => {
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(result.body));
-        });
+      void rpc.handleText(data.toString()).then((result) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(result.body));
+      });
     });
     ws.on('error', () => ws.terminate());
   };
