@@ -48,6 +48,18 @@ describe('haul serve flags', () => {
     expect(() => parseServeOptions(['--aria2-rpc', '--aria2-secret', 'has space'])).toThrow('--aria2-secret');
   });
 
+  it('reads the aria2 secret from HAUL_ARIA2_SECRET, which no other user can read, unless the flag gives one', () => {
+    const base = ['--data-dir', dir.path, '--aria2-rpc'];
+    const env = { HAUL_ARIA2_SECRET: 'from-env' };
+    expect(parseServeOptions(base, env)).toMatchObject({ aria2: { enable: true, secret: 'from-env' } });
+    expect(parseServeOptions(['--data-dir', dir.path], env)).toMatchObject({
+      aria2: { enable: false, secret: 'from-env' },
+    });
+    expect(parseServeOptions([...base, '--aria2-secret', 'flag'], env)).toMatchObject({ aria2: { secret: 'flag' } });
+    expect(() => parseServeOptions(base, { HAUL_ARIA2_SECRET: 'has space' })).toThrow('HAUL_ARIA2_SECRET must be');
+    expect(parseServeOptions(base, {})).toMatchObject({ aria2: { secret: undefined } });
+  });
+
   it('lets the Host check accept the names a remote browser uses', () => {
     expect(remoteHostNames('127.0.0.1')).toEqual([]);
     expect(remoteHostNames('192.168.1.5')).toEqual(['192.168.1.5']);

@@ -16,7 +16,8 @@ import { removeInstanceFile, runningInstance, writeInstanceFile } from './server
 
 export const usage =
   'Usage: haul serve [--port 8181] [--host 127.0.0.1] [--data-dir DIR] [--download-dir DIR] [--allow-remote]\n' +
-  '                  [--aria2-rpc [PORT]] [--aria2-secret SECRET]';
+  '                  [--aria2-rpc [PORT]] [--aria2-secret SECRET]\n' +
+  'The aria2 secret may come from HAUL_ARIA2_SECRET instead: other users of this machine can read a command line.';
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
 const wildcardHosts = new Set(['0.0.0.0', '::']);
@@ -44,8 +45,12 @@ function joinOptionalPort(argv: string[]): string[] {
   return out;
 }
 
-/** Reads the flags; throws a message meant for the user. `help` when --help was given. */
-export function parseServeOptions(argv: string[]): ServeOptions | 'help' {
+/**
+ * Reads the flags, and the aria2 secret from `HAUL_ARIA2_SECRET` when no flag gives it
+ * (a command line is readable by every user of the machine, an environment is not).
+ * Throws a message meant for the user. `help` when --help was given.
+ */
+export function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeOptions | 'help' {
   const { values } = parseArgs({
     args: joinOptionalPort(argv),
     options: {
@@ -70,9 +75,10 @@ export function parseServeOptions(argv: string[]): ServeOptions | 'help' {
   if (values['aria2-rpc'] && (!/^\d+$/.test(values['aria2-rpc']) || aria2Port! > 65535)) {
     throw new Error(`--aria2-rpc takes a port 0-65535, got ${values['aria2-rpc']}`);
   }
-  const secret = values['aria2-secret'];
+  const secret = values['aria2-secret'] ?? env['HAUL_ARIA2_SECRET'];
   if (secret !== undefined && !/^[\x21-\x7e]{1,256}$/.test(secret)) {
-    throw new Error('--aria2-secret must be 1-256 printable characters without spaces');
+    const source = values['aria2-secret'] === undefined ? 'HAUL_ARIA2_SECRET' : '--aria2-secret';
+    throw new Error(`${source} must be 1-256 printable characters without spaces`);
   }
   const aria2 =
     values['aria2-rpc'] !== undefined || secret !== undefined
