@@ -32,6 +32,7 @@ const page = `<!doctype html><html><head><title>Downloads</title></head><body>
   <li><a id="plain" href="/files/plain.bin">plain.bin</a></li>
   <li><a id="report" href="/private/report.bin">report.bin (members only)</a></li>
   <li><a id="alt" href="/files/alt.bin">alt.bin</a></li>
+  <li><a id="faked-alt" href="/files/faked-alt.bin">faked-alt.bin</a></li>
   <li><a id="excluded" href="/files/notes.txt">notes.txt</a></li>
   <li><a id="gated-pause" href="/files/gated-pause.bin">gated-pause.bin</a></li>
   <li><a id="gated-cancel" href="/files/gated-cancel.bin">gated-cancel.bin</a></li>

@@ -228,6 +228,20 @@ test('Alt-click and an excluded type are downloaded by the browser, not by Haul'
   await page.close();
 });
 
+test('a page cannot fake an Alt-click to keep a link from Haul', async () => {
+  const page = await context.newPage();
+  await page.goto(`${site.url}/`);
+  // The page's own script sends an Alt-press on the link, as a user's would look.
+  await page.evaluate(() => {
+    const link = document.getElementById('faked-alt')!;
+    link.dispatchEvent(new MouseEvent('mousedown', { altKey: true, button: 0, bubbles: true }));
+  });
+  const download = await clickLink(page, 'faked-alt');
+  await expect.poll(() => statusOf('/files/faked-alt.bin'), { timeout: 20_000 }).toBe('completed');
+  await expect.poll(() => browserCopyDropped(download)).toBe(true);
+  await page.close();
+});
+
 test('the popup shows Haul’s downloads live and pauses, resumes and cancels them', async () => {
   const page = await context.newPage();
   await page.goto(`${site.url}/`);

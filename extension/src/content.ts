@@ -11,7 +11,8 @@ function linkOf(target: EventTarget | null): string | undefined {
 }
 
 function onPointer(event: MouseEvent): void {
-  if (!event.altKey || event.button !== 0) return;
+  // A page's script can send an Alt-press too: only the user's own counts.
+  if (!event.isTrusted || !event.altKey || event.button !== 0) return;
   const url = linkOf(event.target);
   // Sent on mousedown already, so the note is there before the download starts.
   if (url) void api.runtime.sendMessage({ type: 'keep-in-browser', url }).catch(() => undefined);
