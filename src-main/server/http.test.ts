@@ -112,6 +112,16 @@ describe('local HTTP API', () => {
     expect(res.status).toBe(421);
   });
 
+  it('checks the Host first for a path the router refuses too, and answers in the API shape', async () => {
+    const foreign = await raw('/v1/jobs/%ZZ', { headers: { Host: 'attacker.example' } });
+    expect(foreign.status).toBe(421);
+    const ours = await raw('/v1/jobs/%ZZ');
+    expect(ours.status).toBe(400);
+    expect(JSON.parse(ours.body)).toMatchObject({ error: { kind: 'invalid_input' } });
+    expect(ours.headers['x-content-type-options']).toBe('nosniff');
+    expect(ours.headers['referrer-policy']).toBe('no-referrer');
+  });
+
   it('403 for an attacker Origin even with the right token', async () => {
     const res = await raw('/v1/rpc/app.info', {
       method: 'POST',

@@ -97,9 +97,26 @@ const lazyCompilers: FastifyServerOptions['schemaController'] = {
   },
 };
 
+const hostRefusal = 'Host not allowed: the API answers only to its own host names.';
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { core, token } = options;
-  const app: FastifyInstance = Fastify({ bodyLimit: 1024 * 1024, logger: false, schemaController: lazyCompilers });
+  const allowedHosts = options.allowedHosts ?? [];
+  let port = options.port ?? 8181;
+  const app: FastifyInstance = Fastify({
+    bodyLimit: 1024 * 1024,
+    logger: false,
+    schemaController: lazyCompilers,
+    // The router's own refusals (a path that does not decode, a parameter too long) come
+    // before any hook: the Host is checked here first too, and the answer has the API's
+    // shape and headers.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('X-Content-Type-Options', 'nosniff').header('Referrer-Policy', 'no-referrer');
+      if (!isAllowedHost(request.headers.host, port, allowedHosts))
+        void sendError(reply, 'forbidden', hostRefusal, 421);
+      else void sendError(reply, 'invalid_input', error.message, error.statusCode ?? 400);
+    },
+  });
   const routes: string[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
@@ -114,8 +131,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (tagged?.token !== token) tagged = { token, tag: createHash('sha256').update(token).digest('base64url') };
     return tagged.tag;
   };
-  const allowedHosts = options.allowedHosts ?? [];
-  let port = options.port ?? 8181;
 
   // JSON bodies only: a cross-site form can send text/plain without a preflight.
   app.removeContentTypeParser(['text/plain']);
@@ -123,7 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Order matters: Host (DNS rebinding) before Origin before the token.
   app.addHook('onRequest', async (request, reply) => {
     if (!isAllowedHost(request.headers.host, port, allowedHosts)) {
-      return sendError(reply, 'forbidden', 'Host not allowed: the API answers only to its own host names.', 421);
+      return sendError(reply, 'forbidden', hostRefusal, 421);
     }
     const origin = request.headers.origin;
     const extraOrigins = [...(options.allowedOrigins ?? []), ...core.settings.get().allowedOrigins];
