@@ -72,7 +72,8 @@ class SecretGate {
       if (!right && this.delayMs > 0) await sleep(this.delayMs);
       return right;
     });
-    this.last = checked;
+    // The next check waits for this one however it ends.
+    this.last = checked.catch(() => undefined);
     return checked.finally(() => (this.waiting -= 1));
   }
 }
