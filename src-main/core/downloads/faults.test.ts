@@ -446,8 +446,9 @@ describe('redirects', () => {
   it('sends no credentials in the range requests of a download a redirect took to another origin', async () => {
     const other = await TestServer.start();
     try {
+      // Four seconds on one connection: the ramp splits however busy the machine is.
       const body = randomBody(2 * 1024 * 1024);
-      other.file('/split.bin', body, { rateLimit: 1024 * 1024 });
+      other.file('/split.bin', body, { rateLimit: 512 * 1024 });
       server.redirect('/cred/split', other.url('/split.bin'));
       const headers = { Authorization: 'Bearer secret', Cookie: 'session=1' };
       const job = testJob(server.url('/cred/split'), await tempDir(), { headers, connections: 4 });
@@ -465,7 +466,7 @@ describe('redirects', () => {
 
   it("keeps the job's credentials, and the user name in its address, in range requests on its own origin", async () => {
     const body = randomBody(2 * 1024 * 1024);
-    server.file('/own/split.bin', body, { rateLimit: 1024 * 1024 });
+    server.file('/own/split.bin', body, { rateLimit: 512 * 1024 });
     server.redirect('/cred/own', '/own/split.bin');
     const address = server.url('/cred/own').replace('://', '://ann:pa%20ss@');
     const job = testJob(address, await tempDir(), { headers: { Cookie: 'session=1' }, connections: 4 });
