@@ -28,7 +28,8 @@ async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): P
   if (ctx.signal.aborted) {
     const reason: unknown = ctx.signal.reason;
     if (reason === 'cancelled') {
-      if (transfer.part) await discardPart(ctx, transfer.part);
+      // The cancel cleared the job's state: nothing is left to name the part.
+      await transfer.part?.discard();
     } else {
       await transfer.checkpoint(true).catch(() => undefined);
       await transfer.part?.close();
