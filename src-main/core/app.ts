@@ -193,6 +193,9 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
       ...options.jobs?.retention,
     },
   });
+  library.onMoved = (resource) => {
+    if (resource.jobId) jobs.fileMoved(resource.jobId, resource.id, resource.path, resource.name);
+  };
   const plugins = new PluginHost({
     db,
     clock: options.clock ?? systemClock,

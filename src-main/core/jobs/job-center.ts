@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import {
   isFinishedStatus,
@@ -10,6 +9,7 @@ import {
   type PluginJob,
 } from '../../../src-common/contract';
 import { systemClock, type Clock } from '../clock';
+import { deleteDownloadedFile } from '../downloaded-file';
 import { HaulError, noLineTaken } from '../errors';
 import type { SettingsStore } from '../settings';
 import { JobStore } from '../store/job-store';
@@ -323,6 +323,18 @@ export class JobCenter {
     };
   }
 
+  /**
+   * A finished download's file now at `path` under `fileName` (a plugin moved it): the
+   * job says so at once, so that opening it, showing it in its folder or deleting it with
+   * the job reaches that file, not whatever comes to hold its old name.
+   */
+  fileMoved(id: string, resourceId: number, path: string, fileName: string): void {
+    const job = this.registry.stored(id)?.job;
+    if (job?.source !== 'download' || job.resourceId !== resourceId || !job.result) return;
+    this.registry.update(id, { fileName, result: { ...job.result, path } });
+    this.registry.flushProgress();
+  }
+
   async remove(id: string, deleteFile = false): Promise<void> {
     const [error] = await this.removeEach([id], deleteFile);
     if (error !== null) throw error;
@@ -383,7 +395,7 @@ export class JobCenter {
     for (const { i, job, path, kept } of leaving) {
       if (errors[i] !== null) continue;
       if (job.source === 'download' && kept) await this.discardPart(job, kept);
-      if (deleteFile && path) await rm(path, { force: true });
+      if (deleteFile && path) await deleteDownloadedFile(path, job.source === 'download' ? job.totalBytes : null);
     }
     return errors;
   }

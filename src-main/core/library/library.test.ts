@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scriptedEngine, settle } from '../../test/job-kit';
@@ -112,6 +112,44 @@ describe('library', () => {
     expect(existsSync(join(dir.path, 'dl', 'keep.bin'))).toBe(true);
     expect(existsSync(join(dir.path, 'dl', 'gone.bin'))).toBe(false);
     expect(() => core.library.get(keptId)).toThrow(/No library item/);
+  });
+
+  it('a file moved after its download takes its job along: deleting with the job reaches it, not a later file under its old name', async () => {
+    const first = await download('paper.pdf');
+    const resourceId = (first as { resourceId: number }).resourceId;
+    const moved = join(dir.path, 'dl', 'Documents', 'paper (1).pdf');
+    mkdirSync(join(dir.path, 'dl', 'Documents'));
+    renameSync(join(dir.path, 'dl', 'paper.pdf'), moved);
+    core.library.moved(resourceId, moved, 'paper (1).pdf');
+    expect(core.jobs.registry.get(first.id)).toMatchObject({ fileName: 'paper (1).pdf', result: { path: moved } });
+    // Written at once: what SQLite holds says so too.
+    expect(core.jobs.registry.stored(first.id)?.job).toMatchObject({ result: { path: moved } });
+    const second = await download('paper.pdf');
+    await core.invoke('jobs.remove', { id: first.id, deleteFile: true });
+    expect(existsSync(moved)).toBe(false);
+    expect(existsSync(join(dir.path, 'dl', 'paper.pdf'))).toBe(true);
+    expect(core.jobs.registry.get(second.id).status).toBe('completed');
+  });
+
+  it('deleting a file leaves alone what has come under its name since, and a link', async () => {
+    const viaJob = await download('a.bin');
+    const viaLibrary = await download('b.bin');
+    const linked = await download('c.bin');
+    // The downloads were moved away outside Haul, and other files took their names.
+    writeFileSync(join(dir.path, 'dl', 'a.bin'), 'a file of the user');
+    writeFileSync(join(dir.path, 'dl', 'b.bin'), 'another file of the user');
+    writeFileSync(join(dir.path, 'elsewhere.txt'), 'content');
+    const linkPath = join(dir.path, 'dl', 'c.bin');
+    renameSync(linkPath, join(dir.path, 'c-moved.bin'));
+    symlinkSync(join(dir.path, 'elsewhere.txt'), linkPath);
+    await core.invoke('jobs.remove', { id: viaJob.id, deleteFile: true });
+    await core.library.remove((viaLibrary as { resourceId: number }).resourceId, true);
+    await core.invoke('jobs.remove', { id: linked.id, deleteFile: true });
+    expect(readFileSync(join(dir.path, 'dl', 'a.bin'), 'utf8')).toBe('a file of the user');
+    expect(readFileSync(join(dir.path, 'dl', 'b.bin'), 'utf8')).toBe('another file of the user');
+    expect(readFileSync(linkPath, 'utf8')).toBe('content');
+    // The jobs and entries are gone all the same.
+    expect(core.library.list({}).resources).toEqual([]);
   });
 
   it("removing a job with its file removes the file's library entry; without it, the entry stays", async () => {

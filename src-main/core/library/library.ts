@@ -1,7 +1,7 @@
-import { rm } from 'node:fs/promises';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Resource } from '../../../src-common/contract';
 import type { Clock } from '../clock';
+import { deleteDownloadedFile } from '../downloaded-file';
 import { HaulError } from '../errors';
 
 interface Row {
@@ -63,12 +63,17 @@ export class Library {
     return toResource(row);
   }
 
+  /** Told of each move `moved` records (the job of the file follows it). */
+  onMoved: (resource: Resource) => void = () => undefined;
+
   /** Records a new location after a plugin or the user moved the file. */
   moved(id: number, path: string, name: string): Resource {
     const current = this.get(id);
     const search = `${name}\n${current.sourceUrl ?? ''}`.toLowerCase();
     this.statements.move.run({ id, path, name, search });
-    return { ...current, path, name };
+    const resource = { ...current, path, name };
+    this.onMoved(resource);
+    return resource;
   }
 
   list(filter: { text?: string; contentType?: string; limit?: number; offset?: number }): {
@@ -101,6 +106,6 @@ export class Library {
   async remove(id: number, deleteFile = false): Promise<void> {
     const resource = this.get(id);
     this.statements.delete.run(id);
-    if (deleteFile) await rm(resource.path, { force: true });
+    if (deleteFile) await deleteDownloadedFile(resource.path, resource.size);
   }
 }
