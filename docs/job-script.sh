@@ -17,10 +17,12 @@ token="${HAUL_TOKEN:-$(cat "${HAUL_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share
 step_seconds="${STEP_SECONDS:-1}"
 
 # POST a JSON body; prints the answer, fails (with Haul's message) on an error status.
+# The token goes to curl on its standard input: other users of the machine can read a
+# command line.
 post() {
   local answer
   answer="$(curl -sS -w '\n%{http_code}' -X POST "$url$1" \
-    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$2")"
+    -H @- -H 'Content-Type: application/json' -d "$2" <<<"Authorization: Bearer $token")"
   local status="${answer##*$'\n'}"
   answer="${answer%$'\n'*}"
   if [ "$status" -ge 400 ]; then

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskJob } from '../../src-common/contract';
+import { tempDir } from '../test/temp-dir';
 import { eventually, startTestApi, type TestApi } from './test-support';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'job-script.sh');
@@ -16,9 +18,9 @@ afterEach(async () => {
 });
 
 /** Runs docs/job-script.sh against the test server; at most 30 s. */
-function runScript(args: string[], stepSeconds: string) {
+function runScript(args: string[], stepSeconds: string, path = process.env['PATH']) {
   const child = spawn('bash', [script, ...args], {
-    env: { ...process.env, HAUL_URL: api.server.url, HAUL_TOKEN: api.token, STEP_SECONDS: stepSeconds },
+    env: { ...process.env, PATH: path, HAUL_URL: api.server.url, HAUL_TOKEN: api.token, STEP_SECONDS: stepSeconds },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -49,6 +51,25 @@ describe('docs/job-script.sh', () => {
       result: { steps: 3 },
     });
     expect(run.output()).toContain(`task ${task!.id}`);
+  });
+
+  it("never puts the token on curl's command line, which other users can read", async () => {
+    const dir = tempDir();
+    try {
+      // A curl that writes down its arguments, then is the real one.
+      const seen = join(dir.path, 'arguments');
+      const shim = join(dir.path, 'curl');
+      writeFileSync(shim, `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >> '${seen}'\nexec /usr/bin/curl "$@"\n`);
+      chmodSync(shim, 0o755);
+      const run = runScript(['Quiet', '2'], '0', `${dir.path}:${process.env['PATH']}`);
+      expect(await run.exit, run.output()).toBe(0);
+      expect(tasks(api)[0]).toMatchObject({ status: 'completed' });
+      const argv = readFileSync(seen, 'utf8');
+      expect(argv.split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(4);
+      expect(argv).not.toContain(api.token);
+    } finally {
+      dir.remove();
+    }
   });
 
   it('waits while paused from the panel and stops when cancelled', async () => {
