@@ -1,6 +1,9 @@
 import { extname } from 'node:path';
 
-/** Extensions that run code when opened; opening one needs the user's confirmation. */
+/**
+ * Extensions that run code when opened, or open something that does; opening one needs
+ * the user's confirmation.
+ */
 const executable = new Set([
   '.exe',
   '.msi',
@@ -38,8 +41,38 @@ const executable = new Set([
   '.rpm',
   '.desktop',
   '.py',
+  '.pyw',
   '.pl',
   '.rb',
+  // Windows: consoles, installer patches, shortcuts and help files that run code, and
+  // disk images whose contents skip the download warning.
+  '.msc',
+  '.msp',
+  '.mst',
+  '.url',
+  '.scf',
+  '.chm',
+  '.inf',
+  '.xll',
+  '.appref-ms',
+  '.application',
+  '.settingcontent-ms',
+  '.library-ms',
+  '.search-ms',
+  '.diagcab',
+  '.gadget',
+  '.iso',
+  '.img',
+  '.vhd',
+  '.vhdx',
+  // Java Web Start, and macOS's installers, terminal scripts and shortcuts.
+  '.jnlp',
+  '.mpkg',
+  '.terminal',
+  '.tool',
+  '.fileloc',
+  '.webloc',
+  '.inetloc',
 ]);
 
 export function needsConfirmationToOpen(path: string): boolean {

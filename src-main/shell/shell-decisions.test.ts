@@ -214,6 +214,9 @@ describe('opening things', () => {
     expect(needsConfirmationToOpen('/d/setup.EXE')).toBe(true);
     expect(needsConfirmationToOpen('/d/tool.AppImage')).toBe(true);
     expect(needsConfirmationToOpen('/d/install.sh')).toBe(true);
+    for (const name of ['report.msc', 'tool.pyw', 'help.chm', 'disk.iso', 'launch.jnlp', 'run.terminal', 'go.url']) {
+      expect(needsConfirmationToOpen(`/d/${name}`)).toBe(true);
+    }
     expect(needsConfirmationToOpen('/d/movie.mkv')).toBe(false);
     expect(needsConfirmationToOpen('/d/report.pdf')).toBe(false);
   });
