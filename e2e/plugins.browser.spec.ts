@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileBytes } from './file-server';
 import { expect, test } from './fixtures';
-import { downloadAll, goTo, libraryRow, openApp, panelItem } from './ui';
+import { downloadAll, goTo, libraryRow, openApp, panelItem, shoot } from './ui';
 
 test('the bundled checksum action runs from the library as a plugin job and shows the digest', async ({
   page,
@@ -87,6 +87,17 @@ test('install a plugin from a folder, change its settings, run its action, disab
   await expect(install.getByRole('alert')).toContainText('Not installed:');
   await install.getByRole('textbox', { name: 'Plugin folder or .zip file' }).fill(dir);
   await install.getByRole('button', { name: 'Install' }).click();
+  await expect(install).toBeHidden();
+
+  // The same name again: the dialog says what it replaces before it does.
+  await page.getByRole('button', { name: 'Install…' }).click();
+  await install.getByRole('textbox', { name: 'Plugin folder or .zip file' }).fill(dir);
+  await install.getByRole('button', { name: 'Install' }).click();
+  await expect(install.getByRole('alert')).toContainText(
+    "e2e-greeter 1.2.0 by Haul e2e is installed (storage, notify). This one is 1.2.0 by Haul e2e (storage, notify). Replacing it gives it e2e-greeter's settings and stored data.",
+  );
+  await shoot(page, 'plugins-replace');
+  await install.getByRole('button', { name: 'Replace' }).click();
   await expect(install).toBeHidden();
 
   const card = page.getByTestId('plugin-e2e-greeter');

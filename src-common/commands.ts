@@ -24,8 +24,15 @@ const PluginCommands = {
     input: PluginName.extend({ values: PluginSettingValues }).strict(),
     output: PluginInfo,
   },
-  /** A plugin folder, or a .zip holding one; replaces an installed user plugin of the same name. */
-  'plugins.install': { input: z.object({ path: z.string().min(1).max(4096) }).strict(), output: PluginInfo },
+  /**
+   * Installs a plugin folder or .zip. One with an installed plugin's name is refused
+   * (`conflict`, field `replace`) until asked again with `replace`: it would take that
+   * plugin's settings and stored data.
+   */
+  'plugins.install': {
+    input: z.object({ path: z.string().min(1).max(4096), replace: z.boolean().optional() }).strict(),
+    output: PluginInfo,
+  },
   /** Reads one plugin (or every plugin) from disk again and restarts it; no app restart. */
   'plugins.reload': {
     input: z.object({ name: z.string().min(1).max(64).optional() }).strict(),

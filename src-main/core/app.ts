@@ -318,7 +318,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     'plugins.enable': ({ name }) => plugins.enable(name),
     'plugins.disable': ({ name }) => plugins.disable(name),
     'plugins.updateSettings': ({ name, values }) => plugins.updateSettings(name, values),
-    'plugins.install': ({ path }) => plugins.install(path),
+    'plugins.install': ({ path, replace }) => plugins.install(path, replace),
     'plugins.reload': async ({ name }) => ({ plugins: await plugins.reload(name) }),
     'plugins.log': ({ name }) => ({ lines: plugins.logOf(name) }),
     'plugins.notifications': ({ limit }) => ({ notifications: plugins.notifications.list(limit) }),

@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { cp, lstat, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { HaulError } from '../errors';
+import type { PluginManifest } from './manifest';
 import { readPluginFolder } from './plugin-loader';
 import { readZipFile, stripCommonFolder, ZipError } from './zip-reader';
 
@@ -48,10 +49,15 @@ export function removeStaleStaging(userDir: string): void {
 
 /**
  * Installs a plugin folder or .zip into `userDir/<name>`, replacing an older copy. The
- * manifest is checked before anything is replaced; a bundled plugin's name is refused.
- * Returns the installed folder.
+ * manifest is checked before anything is replaced, and handed to `check`, which may
+ * refuse it; a bundled plugin's name is refused. Returns the installed folder.
  */
-export async function installPlugin(path: string, userDir: string, bundledNames: Set<string>): Promise<string> {
+export async function installPlugin(
+  path: string,
+  userDir: string,
+  bundledNames: Set<string>,
+  check: (manifest: PluginManifest) => void = () => undefined,
+): Promise<string> {
   const from = resolve(path);
   let info;
   try {
@@ -68,6 +74,7 @@ export async function installPlugin(path: string, userDir: string, bundledNames:
     if (source.error || !source.manifest) throw new HaulError('invalid_input', `Plugin not installed: ${source.error}`);
     const name = source.manifest.name;
     if (bundledNames.has(name)) throw new HaulError('conflict', `A bundled plugin is already called ${name}.`);
+    check(source.manifest);
     const target = join(userDir, name);
     if (resolve(staged) === resolve(target)) return target;
     const incoming = isZip ? staged : await mkdtemp(join(userDir, '.copy-'));

@@ -117,7 +117,15 @@ describe('plugin host', () => {
     const zip = join(env.dir, 'hello.zip');
     const manifest = JSON.stringify({ name: 'hello', version: '2.0.0', description: '', author: '' });
     writeFileSync(zip, zipOf({ 'hello/plugin.json': manifest, 'hello/main.js': echo('v2') }, deflateRawSync));
-    expect(await call<PluginInfo>(env.core, 'plugins.install', { path: zip })).toMatchObject({ version: '2.0.0' });
+    // An installed plugin's name: replaced once asked to (it takes the settings and data).
+    expect(await env.core.invoke('plugins.install', { path: zip })).toMatchObject({
+      ok: false,
+      error: { kind: 'conflict', details: { field: 'replace' } },
+    });
+    expect(await run()).toBe('v1');
+    expect(await call<PluginInfo>(env.core, 'plugins.install', { path: zip, replace: true })).toMatchObject({
+      version: '2.0.0',
+    });
     expect(await run()).toBe('v2');
 
     writeFileSync(join(env.dir, 'plugins', 'hello', 'main.js'), echo('v3'));
@@ -130,6 +138,43 @@ describe('plugin host', () => {
       ok: false,
       error: { kind: 'invalid_input', message: 'path: ../escape/plugin.json: ".." is not allowed in names' },
     });
+  });
+
+  it('says what replacing an installed plugin changes before another of its name takes its stored data', async () => {
+    env = await openPluginCore();
+    const writeVersion = (dir: string, version: string, author: string, permissions: string[], code: string) => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        join(dir, 'plugin.json'),
+        JSON.stringify({ name: 'sync', version, description: '', author, permissions, hosts: ['collect.example'] }),
+      );
+      writeFileSync(join(dir, 'main.js'), code);
+      return dir;
+    };
+    const keep = `export async function activate(haul) { await haul.storage.set('key', 'secret-of-alice'); }`;
+    const read = `export function activate(haul) {
+  haul.action({ id: 'peek', label: 'Peek', entity: 'custom', handler: async () => ({ success: true, message: String(await haul.storage.get('key')) }) });
+}`;
+    await call(env.core, 'plugins.install', {
+      path: writeVersion(join(env.dir, 'a'), '1.0.0', 'Alice', ['storage'], keep),
+    });
+    const impostor = writeVersion(join(env.dir, 'm'), '9.0.0', 'Mallory', ['storage', 'http'], read);
+    const refused = await env.core.invoke('plugins.install', { path: impostor });
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'conflict', details: { field: 'replace' } } });
+    expect((refused as { error: { message: string } }).error.message).toBe(
+      'sync 1.0.0 by Alice is installed (storage). This one is 9.0.0 by Mallory (storage, http; new: http). ' +
+        "Replacing it gives it sync's settings and stored data.",
+    );
+    expect(await find(env.core, 'sync')).toMatchObject({ version: '1.0.0' });
+    // Told, the user agrees: an update's way, the data goes along.
+    expect(await call<PluginInfo>(env.core, 'plugins.install', { path: impostor, replace: true })).toMatchObject({
+      version: '9.0.0',
+    });
+    const peek = await call<{ result: { message: string } }>(env.core, 'actions.run', {
+      pluginName: 'sync',
+      actionId: 'peek',
+    });
+    expect(peek.result.message).toBe('secret-of-alice');
   });
 
   it('startJob runs a programmatic job with progress; storage and notify work with their permissions only', async () => {

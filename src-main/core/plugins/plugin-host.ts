@@ -19,7 +19,7 @@ import { actionResource, asActionResult, listedAction } from './plugin-actions';
 import { FileAccess } from './file-access';
 import { serveHostCall, type HostServices } from './host-calls';
 import { installPlugin, removeStaleStaging } from './install';
-import { effectiveSettings, settingValueProblem } from './manifest';
+import { effectiveSettings, settingValueProblem, type PluginManifest } from './manifest';
 import { PluginNotifications } from './notifications';
 import { PluginInstance, defaultLimits, type PluginLimits } from './plugin-instance';
 import type { PluginJobRunner } from '../jobs/runner';
@@ -55,6 +55,18 @@ export interface PluginHostOptions {
 }
 
 type Submit = ParsedInput<'downloads.submit'>;
+
+/** What installing `incoming` over `installed` changes, for the user to decide on. */
+function replacement(installed: PluginManifest, incoming: PluginManifest): string {
+  const who = (m: PluginManifest) => `${m.version}${m.author ? ` by ${m.author}` : ''}`;
+  const asks = (m: PluginManifest) => (m.permissions.length > 0 ? m.permissions.join(', ') : 'no permissions');
+  const added = incoming.permissions.filter((p) => !installed.permissions.includes(p));
+  return (
+    `${installed.name} ${who(installed)} is installed (${asks(installed)}). This one is ${who(incoming)} ` +
+    `(${asks(incoming)}${added.length > 0 ? `; new: ${added.join(', ')}` : ''}). ` +
+    `Replacing it gives it ${installed.name}'s settings and stored data.`
+  );
+}
 
 /**
  * Plugins: loading, lifecycle, actions, hooks and resolvers. Owns one worker per plugin
@@ -236,10 +248,19 @@ export class PluginHost {
     for (const instance of this.plugins.values()) instance.pushDownloadDir(dir);
   }
 
-  /** Installs a folder or .zip into the user plugin folder and starts it. */
-  async install(path: string): Promise<PluginInfo> {
+  /**
+   * Installs a folder or .zip into the user plugin folder and starts it. A plugin under an
+   * installed one's name takes that one's settings and stored data (an update does), so
+   * it is installed only when `replace` says the user was told what it replaces: plugins
+   * are not signed, and anyone can give one that name.
+   */
+  async install(path: string, replace = false): Promise<PluginInfo> {
     const bundledNames = new Set([...this.plugins.values()].filter((p) => p.source.bundled).map((p) => p.name));
-    const dir = await installPlugin(path, this.options.userDir, bundledNames);
+    const dir = await installPlugin(path, this.options.userDir, bundledNames, (incoming) => {
+      const installed = this.plugins.get(incoming.name)?.source.manifest;
+      if (!installed || replace) return;
+      throw new HaulError('conflict', replacement(installed, incoming), { field: 'replace' });
+    });
     return (await this.reloadOne(dir, false)).info();
   }
 

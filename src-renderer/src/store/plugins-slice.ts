@@ -12,7 +12,8 @@ export interface PluginsSlice {
   setPluginEnabled(name: string, enabled: boolean): Promise<void>;
   /** Resolves with the core's refusal, if any, for the form to show. */
   savePluginSettings(name: string, values: PluginSettingValues): Promise<ErrorShape | undefined>;
-  installPlugin(path: string): Promise<ErrorShape | undefined>;
+  /** `replace`: the user agreed to replace the installed plugin of the same name. */
+  installPlugin(path: string, replacing?: boolean): Promise<ErrorShape | undefined>;
   reloadPlugins(name?: string): Promise<void>;
 }
 
@@ -52,8 +53,8 @@ export const createPluginsSlice: Slice<PluginsSlice> = (set, get) => {
       set({ plugins: replace(get().plugins, answer.value) });
       return undefined;
     },
-    async installPlugin(path) {
-      const answer = await get().client.invoke('plugins.install', { path });
+    async installPlugin(path, replacing) {
+      const answer = await get().client.invoke('plugins.install', { path, ...(replacing ? { replace: true } : {}) });
       if (!answer.ok) return answer.error;
       set({ plugins: replace(get().plugins, answer.value) });
       await countActions();

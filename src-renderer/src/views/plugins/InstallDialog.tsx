@@ -13,6 +13,8 @@ export function InstallDialog({ onClose }: { onClose(): void }) {
   const [path, setPath] = useState('');
   const [error, setError] = useState<ErrorShape>();
   const [busy, setBusy] = useState(false);
+  // The core refused to replace an installed plugin of the same name until asked again.
+  const replacing = error?.kind === 'conflict' && error.details?.field === 'replace';
 
   return (
     <Modal title="Install a plugin" onClose={onClose}>
@@ -20,7 +22,7 @@ export function InstallDialog({ onClose }: { onClose(): void }) {
         onSubmit={async (event) => {
           event.preventDefault();
           setBusy(true);
-          const failure = await install(path.trim());
+          const failure = await install(path.trim(), replacing);
           setBusy(false);
           setError(failure);
           if (failure) return;
@@ -42,16 +44,19 @@ export function InstallDialog({ onClose }: { onClose(): void }) {
             placeholder="/home/me/plugins/my-plugin or my-plugin.zip"
             value={path}
             aria-invalid={error ? true : undefined}
-            onChange={(e) => setPath(e.target.value)}
+            onChange={(e) => {
+              setPath(e.target.value);
+              if (replacing) setError(undefined);
+            }}
           />
           <span className="muted field-hint">
             A path on the computer Haul runs on. The folder (or the zip) holds plugin.json. A plugin with the same name
-            is replaced.
+            is replaced once you agree.
           </span>
         </div>
         {error && (
-          <p role="alert" className="error-box">
-            Not installed: {error.message}
+          <p role="alert" className={replacing ? 'confirm-box' : 'error-box'}>
+            {replacing ? error.message : `Not installed: ${error.message}`}
           </p>
         )}
         <div className="dialog-buttons">
@@ -59,7 +64,7 @@ export function InstallDialog({ onClose }: { onClose(): void }) {
             Cancel
           </button>
           <button type="submit" className="primary-button" disabled={busy || path.trim() === ''}>
-            Install
+            {replacing ? 'Replace' : 'Install'}
           </button>
         </div>
       </form>
