@@ -11,12 +11,24 @@ export interface TestSite {
   /** The bytes served as `name`. */
   bytes(name: string): Buffer;
   /** Requests seen for a path, with the headers that matter here. */
-  requests(path: string): { cookie?: string; referer?: string; userAgent?: string }[];
+  requests(path: string): SeenRequest[];
+  /** The same server under another site's name (`localhost`), whose page links to `url`'s files. */
+  otherSiteUrl: string;
   openGate(): void;
   close(): Promise<void>;
 }
 
+/** A request as the site saw it; `fromBrowser`: it carried the browser's Sec-Fetch headers. */
+export interface SeenRequest {
+  cookie?: string;
+  referer?: string;
+  userAgent?: string;
+  fromBrowser: boolean;
+}
+
 export const sessionCookie = 'session=s3cr3t-42';
+/** Set with SameSite=Strict: a browser sends it only to requests from the site's own pages. */
+export const strictCookie = 'guard=strict-7';
 const gateLimitMs = 20_000;
 
 export function fileContent(name: string): Buffer {
@@ -40,7 +52,7 @@ const page = `<!doctype html><html><head><title>Downloads</title></head><body>
 </ul></body></html>`;
 
 export async function startTestSite(): Promise<TestSite> {
-  const seen = new Map<string, { cookie?: string; referer?: string; userAgent?: string }[]>();
+  const seen = new Map<string, SeenRequest[]>();
   let gateOpen = false;
   const waiting = new Set<() => void>();
 
@@ -63,15 +75,30 @@ export async function startTestSite(): Promise<TestSite> {
     if (!res.destroyed) res.end(content.subarray(64 * 1024));
   }
 
+  let url = '';
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const list = seen.get(path) ?? [];
-    list.push({ cookie: req.headers.cookie, referer: req.headers.referer, userAgent: req.headers['user-agent'] });
+    list.push({
+      cookie: req.headers.cookie,
+      referer: req.headers.referer,
+      userAgent: req.headers['user-agent'],
+      fromBrowser: req.headers['sec-fetch-mode'] !== undefined,
+    });
     seen.set(path, list);
     if (path === '/') {
       // Visiting the page signs in: the cookie the protected file needs.
-      res.writeHead(200, { 'Content-Type': 'text/html', 'Set-Cookie': `${sessionCookie}; Path=/; HttpOnly` });
+      res.writeHead(200, {
+        'Content-Type': 'text/html',
+        'Set-Cookie': [`${sessionCookie}; Path=/; HttpOnly`, `${strictCookie}; Path=/; HttpOnly; SameSite=Strict`],
+      });
       return void res.end(page);
+    }
+    if (path === '/elsewhere') {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      return void res.end(
+        `<!doctype html><title>Elsewhere</title><a id="cross" href="${url}/files/cross.bin">cross.bin</a>`,
+      );
     }
     if (path.startsWith('/private/')) {
       if (!(req.headers.cookie ?? '').split('; ').includes(sessionCookie)) {
@@ -85,8 +112,10 @@ export async function startTestSite(): Promise<TestSite> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    otherSiteUrl: `http://localhost:${port}`,
     bytes: fileContent,
     requests: (path) => seen.get(path) ?? [],
     openGate() {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { chromium, expect, test, type BrowserContext, type Download, type Page } from '@playwright/test';
 import type { DownloadJob } from '../src-common/contract';
 import { chromiumArgs, chromiumPath } from './chromium';
-import { startTestSite, type TestSite } from './extension-site';
+import { sessionCookie, startTestSite, strictCookie, type TestSite } from './extension-site';
 import { startHaul, type HaulServer } from './fixtures';
 
 /**
@@ -210,6 +210,35 @@ test('a file behind a login arrives in Haul with the page’s cookies', async ()
   const job = (await jobOf('/private/report.bin'))!;
   // The site answers 403 without the session cookie: these bytes prove Haul sent it.
   expect(readFileSync(join(job.dir, job.fileName!))).toEqual(site.bytes('report.bin'));
+  await page.close();
+});
+
+/** The cookies of one request, one by one. */
+function cookiesOf(request: { cookie?: string }): string[] {
+  return (request.cookie ?? '').split('; ').filter(Boolean);
+}
+
+test('a link from another site’s page goes to Haul without the SameSite=Strict cookie, as the browser sends it', async () => {
+  const page = await context.newPage();
+  await page.goto(`${site.url}/`);
+  // Haul's request for a link on the site's own page carries both of its cookies.
+  const sameSite = site.requests('/files/plain.bin').filter((r) => !r.fromBrowser);
+  expect(sameSite.length).toBeGreaterThanOrEqual(1);
+  for (const request of sameSite)
+    expect(cookiesOf(request)).toEqual(expect.arrayContaining([sessionCookie, strictCookie]));
+
+  // Another site links to the same server's file: the browser leaves out the Strict cookie, so does Haul.
+  await page.goto(`${site.otherSiteUrl}/elsewhere`);
+  const download = await clickLink(page, 'cross');
+  await expect.poll(() => statusOf('/files/cross.bin'), { timeout: 20_000 }).toBe('completed');
+  await expect.poll(() => browserCopyDropped(download)).toBe(true);
+  const requests = site.requests('/files/cross.bin');
+  expect(requests.filter((r) => r.fromBrowser).length).toBeGreaterThanOrEqual(1);
+  expect(requests.filter((r) => !r.fromBrowser).length).toBeGreaterThanOrEqual(1);
+  for (const request of requests) {
+    expect(cookiesOf(request)).toContain(sessionCookie);
+    expect(cookiesOf(request)).not.toContain(strictCookie);
+  }
   await page.close();
 });
 

@@ -59,7 +59,12 @@ export async function onDownloadCreated(item: chrome.downloads.DownloadItem): Pr
   }
   try {
     const input = await submitInput(
-      { url: item.finalUrl || item.url, referrer: item.referrer, fileName: candidate.fileName },
+      {
+        url: item.finalUrl || item.url,
+        referrer: item.referrer,
+        via: item.finalUrl && item.finalUrl !== item.url ? [item.url] : [],
+        fileName: candidate.fileName,
+      },
       options,
     );
     const jobs = await submit(options, input);

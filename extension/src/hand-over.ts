@@ -1,17 +1,48 @@
 /** What Haul is given for one URL: the request as the browser would have made it. */
+import { getDomain } from 'tldts';
 import { ext } from './browser-api';
 import type { SubmitInput } from '../../src-common/contract';
-import type { ExtensionOptions } from './options-store';
+import { cookiePermission, type ExtensionOptions } from './options-store';
 
-/** Both needed to read a site's cookies; asked for on the options page, never at install. */
-export const cookiePermission: chrome.permissions.Permissions = { permissions: ['cookies'], origins: ['<all_urls>'] };
+/**
+ * A URL's site as browsers weigh cookies: its scheme and registrable domain (`https` and
+ * `example.co.uk` for `https://files.example.co.uk/`; the public suffix list's private part
+ * counts, so `a.github.io` and `b.github.io` are two sites), or its host where it has none
+ * (an address, `localhost`).
+ */
+export function siteOf(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  return `${parsed.protocol}//${getDomain(parsed.hostname, { allowPrivateDomains: true }) ?? parsed.hostname}`;
+}
 
-/** The cookies the browser would send to `url`, when the user allowed it; else nothing. */
-export async function cookieHeader(url: string, options: ExtensionOptions): Promise<string | undefined> {
+/**
+ * The cookies the browser would send to `url`, when the user allowed it; else nothing.
+ * `SameSite=Strict` cookies go only to a link followed on the same site (`from`: the page,
+ * the link's frame, a redirect's first URL; the page known), as the browser's own request
+ * would: else any page could have Haul ask another site for something with the cookies
+ * that site keeps for its own pages. A page that hides itself (no referrer) counts as
+ * another site.
+ */
+export async function cookieHeader(
+  url: string,
+  options: ExtensionOptions,
+  from: (string | undefined)[] = [],
+): Promise<string | undefined> {
   if (!options.sendCookies) return undefined;
   if (!(await ext.permissions.contains(cookiePermission))) return undefined;
+  const site = siteOf(url);
+  const sameSite = from[0] !== undefined && from.every((other) => other === undefined || siteOf(other) === site);
   const cookies = await ext.cookies.getAll({ url });
-  const header = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const header = cookies
+    .filter((c) => sameSite || c.sameSite !== 'strict')
+    .map((c) => `${c.name}=${c.value}`)
+    .join('; ');
   return header || undefined;
 }
 
@@ -32,13 +63,15 @@ export function baseName(path: string | undefined): string | undefined {
 export interface HandOver {
   url: string;
   referrer?: string;
+  /** What else the request came through: the link's frame, the first URL of a redirect. */
+  via?: (string | undefined)[];
   fileName?: string;
 }
 
 export async function submitInput(request: HandOver, options: ExtensionOptions): Promise<SubmitInput> {
   const headers: Record<string, string> = { 'User-Agent': navigator.userAgent };
   if (request.referrer && /^https?:/i.test(request.referrer)) headers.Referer = request.referrer;
-  const cookie = await cookieHeader(request.url, options);
+  const cookie = await cookieHeader(request.url, options, [request.referrer || undefined, ...(request.via ?? [])]);
   if (cookie) headers.Cookie = cookie;
   return {
     url: request.url,

@@ -34,7 +34,7 @@ export async function onMenuClicked(info: chrome.contextMenus.OnClickData): Prom
   for (const url of urls) {
     try {
       // One submit per URL: each gets the cookies of its own site.
-      await submit(options, await submitInput({ url, referrer: info.pageUrl }, options));
+      await submit(options, await submitInput({ url, referrer: info.pageUrl, via: [info.frameUrl] }, options));
       handed += 1;
     } catch (error) {
       // Haul could not take it: the browser downloads it instead (our own downloads are not captured).

@@ -19,6 +19,9 @@ export interface ExtensionOptions {
   sendCookies: boolean;
 }
 
+/** Both needed to read a site's cookies; asked for on the options page, never at install. */
+export const cookiePermission: chrome.permissions.Permissions = { permissions: ['cookies'], origins: ['<all_urls>'] };
+
 export const defaultOptions: ExtensionOptions = {
   capture: true,
   minSizeKb: 0,

@@ -1,8 +1,7 @@
 /** The options page: pairing with Haul and the capture rules. */
 import { ext } from './browser-api';
 import { HaulError, pair, unpair } from './haul-api';
-import { cookiePermission } from './hand-over';
-import { loadOptions, parsePairCode, saveOptions } from './options-store';
+import { cookiePermission, loadOptions, parsePairCode, saveOptions } from './options-store';
 import { parseList } from './rules';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
