@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
-import { downloadAll, goTo, libraryRow, openApp, panelItem, row } from './ui';
+import { downloadAll, goTo, libraryRow, openApp, panelItem, row, shoot } from './ui';
 
 test('a completed download shows in the library with its type, size and source', async ({ page, haul, files }) => {
   await openApp(page, haul);
@@ -97,4 +97,28 @@ test('remove from library keeps the file, or deletes it when asked', async ({ pa
   await goTo(page, 'Library');
   await expect(libraryRow(page, 'remove-delete.bin')).toHaveCount(0);
   await expect(libraryRow(page, 'remove-keep.bin')).toHaveCount(0);
+});
+
+test('removing a download with its file keeps a file that changed since, and says so', async ({
+  page,
+  haul,
+  files,
+}) => {
+  await openApp(page, haul);
+  await downloadAll(page, [files.file('edited-later.bin')], ['edited-later.bin']);
+  await goTo(page, 'Library');
+  const path = (await libraryRow(page, 'edited-later.bin').locator('.lib-title').getAttribute('title')) ?? '';
+  // The user wrote something else under that name since.
+  writeFileSync(path, 'my own notes, not the download');
+  await goTo(page, 'Downloads');
+  await row(page, 'edited-later.bin').click({ button: 'right' });
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Remove…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Also delete the downloaded file').check();
+  await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(row(page, 'edited-later.bin')).toHaveCount(0);
+  const notice = page.getByRole('alert').filter({ hasText: `Kept ${path}` });
+  await expect(notice).toContainText('it is no longer the file Haul downloaded');
+  expect(readFileSync(path, 'utf8')).toBe('my own notes, not the download');
+  await shoot(page, 'remove-kept-file');
 });

@@ -92,9 +92,13 @@ export const commands = {
   'jobs.pause': { input: JobId, output: Job },
   'jobs.resume': { input: JobId, output: Job },
   'jobs.retry': { input: JobId, output: Job },
+  /**
+   * With `deleteFile`, the finished download's file goes too, while it still is that file:
+   * `fileKept` says why one was left (another size now, a link, a delete the system refused).
+   */
   'jobs.remove': {
     input: JobId.extend({ deleteFile: z.boolean().optional() }).strict(),
-    output: z.object({ removed: z.literal(true) }),
+    output: z.object({ removed: z.literal(true), fileKept: z.string().optional() }),
   },
   /**
    * One of those commands for each of up to 1000 jobs (a selection in the UI), in order:
@@ -109,7 +113,11 @@ export const commands = {
         deleteFile: z.boolean().optional(),
       })
       .strict(),
-    output: z.object({ refused: z.array(z.object({ id: z.string(), error: ErrorShape })) }),
+    output: z.object({
+      refused: z.array(z.object({ id: z.string(), error: ErrorShape })),
+      /** jobs.remove with deleteFile: removed jobs whose file was left, with why (see jobs.remove). */
+      kept: z.array(z.object({ id: z.string(), message: z.string() })).optional(),
+    }),
   },
   'jobs.move': {
     input: JobId.extend({ to: z.enum(['top', 'up', 'down', 'bottom']) }).strict(),
@@ -138,9 +146,10 @@ export const commands = {
   'library.open': { input: ResourceId, output: z.object({ opened: z.boolean() }) },
   /** Desktop app only: shows the file in the system's file manager. */
   'library.reveal': { input: ResourceId, output: z.object({ revealed: z.literal(true) }) },
+  /** `fileKept`: as jobs.remove's. */
   'library.remove': {
     input: ResourceId.extend({ deleteFile: z.boolean().optional() }).strict(),
-    output: z.object({ removed: z.literal(true) }),
+    output: z.object({ removed: z.literal(true), fileKept: z.string().optional() }),
   },
   /** The local API's token, to show in Settings and paste into a script or extension. */
   'api.token': { input: NoInput, output: z.object({ token: z.string() }) },

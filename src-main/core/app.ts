@@ -218,14 +218,21 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
   let token: string | undefined;
   const apiToken = () => (token ??= loadOrCreateToken(options.dataDir));
 
-  /** Removes `ids` (see JobCenter.removeEach); with `deleteFile`, their library entries too. */
-  const removeJobs = async (ids: string[], deleteFile = false): Promise<unknown[]> => {
+  /**
+   * Removes `ids` (see JobCenter.removeEach); with `deleteFile`, their library entries too.
+   * `kept` hears why a removed job's file was left.
+   */
+  const removeJobs = async (
+    ids: string[],
+    deleteFile = false,
+    kept?: (index: number, why: string) => void,
+  ): Promise<unknown[]> => {
     // Their files deleted, the library entries would point at nothing.
     const resources = ids.map((id) => {
       const job = deleteFile ? jobs.registry.stored(id)?.job : undefined;
       return job?.source === 'download' ? job.resourceId : null;
     });
-    const errors = await jobs.removeEach(ids, deleteFile);
+    const errors = await jobs.removeEach(ids, deleteFile, kept);
     resources.forEach((resourceId, k) => {
       if (resourceId != null && errors[k] === null) library.forget(resourceId);
     });
@@ -246,25 +253,27 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     'jobs.resume': ({ id }) => jobs.resume(id),
     'jobs.retry': ({ id }) => jobs.retry(id),
     'jobs.remove': async ({ id, deleteFile }) => {
-      const [error] = await removeJobs([id], deleteFile);
+      let fileKept: string | undefined;
+      const [error] = await removeJobs([id], deleteFile, (_, why) => (fileKept = why));
       if (error !== null) throw error;
-      return { removed: true as const };
+      return { removed: true as const, ...(fileKept ? { fileKept } : {}) };
     },
     'jobs.each': async ({ command, ids, deleteFile }) => {
       const refused: { id: string; error: ErrorShape }[] = [];
+      const kept: { id: string; message: string }[] = [];
       for (let i = 0; i < ids.length; i += eachBatch) {
         // A turn of the event loop between batches: downloads and the API go on meanwhile.
         if (i > 0) await new Promise((resolve) => setImmediate(resolve));
         const batch = ids.slice(i, i + eachBatch);
         const errors =
           command === 'jobs.remove'
-            ? await removeJobs(batch, deleteFile)
+            ? await removeJobs(batch, deleteFile, (k, message) => kept.push({ id: batch[k]!, message }))
             : await jobs.each(userCommands[command], batch);
         errors.forEach((error, k) => {
           if (error !== null) refused.push({ id: batch[k]!, error: toErrorShape(error) });
         });
       }
-      return { refused };
+      return { refused, ...(kept.length > 0 ? { kept } : {}) };
     },
     'jobs.move': ({ id, to }) => ({ order: jobs.move(id, to) }),
     'jobs.setSpeedLimit': ({ id, speedLimit }) => jobs.setSpeedLimit(id, speedLimit),
@@ -300,8 +309,8 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
       return { revealed: true as const };
     },
     'library.remove': async ({ id, deleteFile }) => {
-      await library.remove(id, deleteFile);
-      return { removed: true as const };
+      const fileKept = await library.remove(id, deleteFile);
+      return { removed: true as const, ...(fileKept ? { fileKept } : {}) };
     },
     'api.token': () => ({ token: apiToken() }),
     'api.regenerateToken': () => {

@@ -142,9 +142,31 @@ describe('library', () => {
     const linkPath = join(dir.path, 'dl', 'c.bin');
     renameSync(linkPath, join(dir.path, 'c-moved.bin'));
     symlinkSync(join(dir.path, 'elsewhere.txt'), linkPath);
-    await core.invoke('jobs.remove', { id: viaJob.id, deleteFile: true });
-    await core.library.remove((viaLibrary as { resourceId: number }).resourceId, true);
-    await core.invoke('jobs.remove', { id: linked.id, deleteFile: true });
+    // Each answer says what was kept and why: the user asked for those files to go.
+    const size = (job: unknown) => (job as { totalBytes: number }).totalBytes.toLocaleString('en-US');
+    expect(await core.invoke('jobs.remove', { id: viaJob.id, deleteFile: true })).toEqual({
+      ok: true,
+      value: {
+        removed: true,
+        fileKept: `Kept ${join(dir.path, 'dl', 'a.bin')}: it is no longer the file Haul downloaded (${size(viaJob)} bytes then, 18 now).`,
+      },
+    });
+    expect(
+      await core.invoke('library.remove', { id: (viaLibrary as { resourceId: number }).resourceId, deleteFile: true }),
+    ).toEqual({
+      ok: true,
+      value: {
+        removed: true,
+        fileKept: `Kept ${join(dir.path, 'dl', 'b.bin')}: it is no longer the file Haul downloaded (${size(viaLibrary)} bytes then, 24 now).`,
+      },
+    });
+    expect(await core.invoke('jobs.each', { command: 'jobs.remove', ids: [linked.id], deleteFile: true })).toEqual({
+      ok: true,
+      value: {
+        refused: [],
+        kept: [{ id: linked.id, message: `Kept ${linkPath}: a link has taken the downloaded file's place.` }],
+      },
+    });
     expect(readFileSync(join(dir.path, 'dl', 'a.bin'), 'utf8')).toBe('a file of the user');
     expect(readFileSync(join(dir.path, 'dl', 'b.bin'), 'utf8')).toBe('another file of the user');
     expect(readFileSync(linkPath, 'utf8')).toBe('content');
@@ -156,7 +178,10 @@ describe('library', () => {
     const kept = await download('stays.bin');
     const gone = await download('deleted.bin');
     await core.invoke('jobs.remove', { id: kept.id, deleteFile: false });
-    await core.invoke('jobs.remove', { id: gone.id, deleteFile: true });
+    expect(await core.invoke('jobs.remove', { id: gone.id, deleteFile: true })).toEqual({
+      ok: true,
+      value: { removed: true },
+    });
     expect(existsSync(join(dir.path, 'dl', 'deleted.bin'))).toBe(false);
     expect(core.library.list({}).resources.map((r) => r.name)).toEqual(['stays.bin']);
   });

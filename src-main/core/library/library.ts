@@ -103,9 +103,10 @@ export class Library {
     this.statements.delete.run(id);
   }
 
-  async remove(id: number, deleteFile = false): Promise<void> {
+  /** Answers why the file was kept, when it was asked to go and did not (see deleteDownloadedFile). */
+  async remove(id: number, deleteFile = false): Promise<string | undefined> {
     const resource = this.get(id);
     this.statements.delete.run(id);
-    if (deleteFile) await deleteDownloadedFile(resource.path, resource.size);
+    return deleteFile ? await deleteDownloadedFile(resource.path, resource.size) : undefined;
   }
 }

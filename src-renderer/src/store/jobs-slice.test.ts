@@ -128,6 +128,24 @@ describe('jobs slice', () => {
     expect(store.getState().selection).toEqual(['bbbbbbbb']);
   });
 
+  it('says which files asked to go with their jobs were kept, and why', async () => {
+    const kept = (id: string) => `Kept /dl/${id}.bin: it is no longer the file Haul downloaded (10 bytes then, 3 now).`;
+    const fake = fakeClient((command, input) => {
+      if (command === 'jobs.remove') return { ok: true, value: { removed: true, fileKept: kept('one') } };
+      const { ids } = input as { ids: string[] };
+      return { ok: true, value: { refused: [], kept: ids.map((id) => ({ id, message: kept(id) })) } };
+    });
+    const store = createStore(fake.client);
+    await store.getState().removeJobs(['one'], true);
+    expect(store.getState().notices.map((n) => [n.tone, n.message])).toEqual([['error', kept('one')]]);
+    store.getState().closeNotice(store.getState().notices[0]!.id);
+    // Many: one notice, with the first.
+    await store.getState().removeJobs(['a1', 'a2', 'a3', 'a4', 'a5'], true);
+    expect(store.getState().notices.map((n) => n.message)).toEqual([
+      `5 files were not deleted. The first: ${kept('a1')}`,
+    ]);
+  });
+
   it('keeps live tasks from the stream and sends their controls through the client', async () => {
     const fake = fakeClient(() => ({ ok: true, value: {} }));
     const store = createStore(fake.client);

@@ -56,13 +56,18 @@ async function forEachJob(
   command: JobCommand | 'jobs.remove',
   ids: readonly string[],
   deleteFile?: boolean,
+  kept: string[] = [],
 ): Promise<(ErrorShape | undefined)[]> {
   const errors: (ErrorShape | undefined)[] = [];
   // A task's suspend (jobs.each does not take it) and a single job: one call each, in turn.
   if (command === 'jobs.suspend' || ids.length === 1) {
     for (const id of ids) {
-      const answer = await client.invoke(command, command === 'jobs.remove' ? { id, deleteFile } : { id });
+      const answer =
+        command === 'jobs.remove'
+          ? await client.invoke(command, { id, deleteFile })
+          : await client.invoke(command, { id });
       errors.push(answer.ok ? undefined : answer.error);
+      if (answer.ok && 'fileKept' in answer.value && answer.value.fileKept) kept.push(answer.value.fileKept);
     }
     return errors;
   }
@@ -71,6 +76,7 @@ async function forEachJob(
     const answer = await client.invoke('jobs.each', { command, ids: part, ...(deleteFile ? { deleteFile } : {}) });
     const refused = answer.ok ? new Map(answer.value.refused.map((r) => [r.id, r.error])) : undefined;
     for (const id of part) errors.push(answer.ok ? refused!.get(id) : answer.error);
+    if (answer.ok) kept.push(...(answer.value.kept ?? []).map((k) => k.message));
   }
   return errors;
 }
@@ -177,9 +183,11 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
     },
     async removeJobs(ids, deleteFile) {
       for (const id of ids) if (get().downloads[id] !== undefined) removing.add(id);
-      const errors = await forEachJob(get().client, 'jobs.remove', ids, deleteFile);
+      const kept: string[] = [];
+      const errors = await forEachJob(get().client, 'jobs.remove', ids, deleteFile, kept);
       ids.forEach((id, i) => errors[i] && removing.delete(id));
       reportRefusals(get(), 'remove', ids, errors);
+      reportKept(get(), kept);
       get().refreshTable('now');
       const gone = new Set(ids);
       set({ selection: get().selection.filter((id) => !gone.has(id)) });
@@ -226,6 +234,18 @@ function reportRefusals(
     `Could not ${verb} ${refused.length.toLocaleString()} jobs (${titleOf(s, first.id)} and ${others.toLocaleString()} more)`,
     first.error,
   );
+}
+
+/**
+ * Files the user asked to delete with their jobs that were left, and why (another size
+ * now, a link): each said, a few at most, as errors are, since they stay until read.
+ */
+export function reportKept(s: Pick<State, 'notify'>, kept: readonly string[]): void {
+  if (kept.length <= refusalsNamed) {
+    for (const message of kept) s.notify('error', message);
+    return;
+  }
+  s.notify('error', `${kept.length.toLocaleString()} files were not deleted. The first: ${kept[0]}`);
 }
 
 /** A job as the user knows it, for a message: its name, or its id when it is not at hand. */

@@ -74,6 +74,7 @@ export const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
         get().reportError('Could not remove it from the library', answer.error);
         return false;
       }
+      if (answer.value.fileKept) get().notify('error', answer.value.fileKept);
       // Drop it at once; the reload brings the total and the next row in.
       set({ resources: get().resources.filter((r) => r.id !== id) });
       await read(0);
