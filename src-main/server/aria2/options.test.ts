@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { folderOf, parseSpeed, settingsChange, submitOptions } from './options';
 import { errorCodeOf, pick, statusObject, windowOf } from './shapes';
 import type { DownloadJob } from '../../../src-common/contract';
@@ -52,6 +55,27 @@ describe('aria2 options onto a Haul submit', () => {
     expect(folderOf(`${downloads}/a/../b`, downloads)).toBe(`${downloads}/b`);
     for (const dir of ['/etc', '..', '../Downloads2', `${downloads}/../..`, '/home/user/Downloads2']) {
       expect(() => folderOf(dir, downloads), dir).toThrow("'--dir'");
+    }
+  });
+
+  it('refuses a folder whose link leads out of the download folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'haul-aria2-dir-'));
+    try {
+      const dl = join(root, 'Downloads');
+      mkdirSync(join(dl, 'music'), { recursive: true });
+      mkdirSync(join(root, 'autostart'));
+      symlinkSync(join(root, 'autostart'), join(dl, 'startup'));
+      symlinkSync(join(dl, 'music'), join(dl, 'tunes'));
+      expect(() => folderOf('startup', dl)).toThrow("'--dir'");
+      expect(() => folderOf('startup/new/deeper', dl)).toThrow("'--dir'");
+      expect(() => folderOf(`${dl}/startup`, dl)).toThrow("'--dir'");
+      // A link that stays inside, a folder still to be made and a download folder reached through a link are fine.
+      expect(folderOf('tunes', dl)).toBe(join(dl, 'tunes'));
+      expect(folderOf('music/new/deeper', dl)).toBe(join(dl, 'music', 'new', 'deeper'));
+      symlinkSync(dl, join(root, 'dl-link'));
+      expect(folderOf('music', join(root, 'dl-link'))).toBe(join(root, 'dl-link', 'music'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 

@@ -3,7 +3,8 @@
  * Options with a meaning in Haul are checked and applied; the rest are accepted and
  * ignored, as aria2 itself does with options that do not apply to a download.
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { DownloadJob, Settings, SubmitInput } from '../../../src-common/contract';
 import { badOption } from './errors';
 
@@ -45,18 +46,36 @@ function headersOf(value: OptionValue | undefined): [string, string][] {
   });
 }
 
+function inside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/** `path` with the links of its existing part followed; the rest, still to be made, as it is. */
+function realPath(path: string): string {
+  const rest: string[] = [];
+  for (let probe = path; ; probe = dirname(probe)) {
+    try {
+      return join(realpathSync(probe), ...rest);
+    } catch {
+      if (dirname(probe) === probe) return path;
+      rest.unshift(basename(probe));
+    }
+  }
+}
+
 /**
  * The folder a download may go to: `dir` relative to the download folder, or an absolute
  * path inside it. A page that learned the secret must not be able to write a file into
- * a startup folder or over a shell profile, so anything outside is refused.
+ * a startup folder or over a shell profile, so anything outside is refused, by its name
+ * and by where its links lead (a link in the download folder to `~/.config`).
  */
 export function folderOf(dir: string | undefined, downloadDir: string): string | undefined {
   if (dir === undefined || dir === '') return undefined;
   if (dir.includes('\0')) throw badOption('dir');
   const path = resolve(downloadDir, dir);
-  const rel = relative(downloadDir, path);
-  if (rel === '') return undefined;
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+  if (relative(downloadDir, path) === '') return undefined;
+  if (!inside(path, downloadDir) || !inside(realPath(path), realPath(downloadDir))) {
     throw badOption('dir', `Haul saves only inside its download folder (${downloadDir}).`);
   }
   return path;
