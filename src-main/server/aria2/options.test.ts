@@ -69,6 +69,10 @@ describe('aria2 options onto a Haul submit', () => {
       expect(() => folderOf('startup', dl)).toThrow("'--dir'");
       expect(() => folderOf('startup/new/deeper', dl)).toThrow("'--dir'");
       expect(() => folderOf(`${dl}/startup`, dl)).toThrow("'--dir'");
+      // A link to a folder not made yet: a folder made through it would land outside.
+      symlinkSync(join(root, 'not-yet'), join(dl, 'later'));
+      expect(() => folderOf('later', dl)).toThrow("'--dir'");
+      expect(() => folderOf('later/inner', dl)).toThrow("'--dir'");
       // A link that stays inside, a folder still to be made and a download folder reached through a link are fine.
       expect(folderOf('tunes', dl)).toBe(join(dl, 'tunes'));
       expect(folderOf('music/new/deeper', dl)).toBe(join(dl, 'music', 'new', 'deeper'));

@@ -3,7 +3,7 @@
  * Options with a meaning in Haul are checked and applied; the rest are accepted and
  * ignored, as aria2 itself does with options that do not apply to a download.
  */
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { DownloadJob, Settings, SubmitInput } from '../../../src-common/contract';
 import { badOption } from './errors';
@@ -51,13 +51,18 @@ function inside(path: string, folder: string): boolean {
   return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
-/** `path` with the links of its existing part followed; the rest, still to be made, as it is. */
-function realPath(path: string): string {
+/**
+ * `path` with the links of its existing part followed; the rest, still to be made, as it
+ * is. Null when a part is there but cannot be followed (a link to nothing yet, which a
+ * folder made through it would follow).
+ */
+function realPath(path: string): string | null {
   const rest: string[] = [];
   for (let probe = path; ; probe = dirname(probe)) {
     try {
       return join(realpathSync(probe), ...rest);
     } catch {
+      if (lstatSync(probe, { throwIfNoEntry: false })) return null;
       if (dirname(probe) === probe) return path;
       rest.unshift(basename(probe));
     }
@@ -75,7 +80,8 @@ export function folderOf(dir: string | undefined, downloadDir: string): string |
   if (dir.includes('\0')) throw badOption('dir');
   const path = resolve(downloadDir, dir);
   if (relative(downloadDir, path) === '') return undefined;
-  if (!inside(path, downloadDir) || !inside(realPath(path), realPath(downloadDir))) {
+  const [real, realRoot] = [realPath(path), realPath(downloadDir)];
+  if (!inside(path, downloadDir) || real === null || realRoot === null || !inside(real, realRoot)) {
     throw badOption('dir', `Haul saves only inside its download folder (${downloadDir}).`);
   }
   return path;
