@@ -175,6 +175,16 @@ describe('plugin host', () => {
       actionId: 'peek',
     });
     expect(peek.result.message).toBe('secret-of-alice');
+
+    // One that does not load is asked about too: its settings and data are still there.
+    writeFileSync(join(env.dir, 'plugins', 'sync', 'plugin.json'), '{ not json');
+    await call(env.core, 'plugins.reload', { name: 'sync' });
+    const overBroken = await env.core.invoke('plugins.install', {
+      path: writeVersion(join(env.dir, 'n'), '9.1.0', '', [], read),
+    });
+    expect((overBroken as { error: { message: string } }).error.message).toMatch(
+      /^sync is installed but does not load \(.+\)\. This one is 9\.1\.0 \(no permissions\)\. Replacing it gives it sync's settings and stored data\.$/,
+    );
   });
 
   it('startJob runs a programmatic job with progress; storage and notify work with their permissions only', async () => {

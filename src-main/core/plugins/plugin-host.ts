@@ -57,13 +57,17 @@ export interface PluginHostOptions {
 type Submit = ParsedInput<'downloads.submit'>;
 
 /** What installing `incoming` over `installed` changes, for the user to decide on. */
-function replacement(installed: PluginManifest, incoming: PluginManifest): string {
+function replacement(installed: PluginSource, incoming: PluginManifest): string {
   const who = (m: PluginManifest) => `${m.version}${m.author ? ` by ${m.author}` : ''}`;
   const asks = (m: PluginManifest) => (m.permissions.length > 0 ? m.permissions.join(', ') : 'no permissions');
-  const added = incoming.permissions.filter((p) => !installed.permissions.includes(p));
+  const before = installed.manifest;
+  const added = incoming.permissions.filter((p) => !before?.permissions.includes(p));
+  const what = before
+    ? `${installed.name} ${who(before)} is installed (${asks(before)}).`
+    : `${installed.name} is installed but does not load (${installed.error}).`;
   return (
-    `${installed.name} ${who(installed)} is installed (${asks(installed)}). This one is ${who(incoming)} ` +
-    `(${asks(incoming)}${added.length > 0 ? `; new: ${added.join(', ')}` : ''}). ` +
+    `${what} This one is ${who(incoming)} ` +
+    `(${asks(incoming)}${before && added.length > 0 ? `; new: ${added.join(', ')}` : ''}). ` +
     `Replacing it gives it ${installed.name}'s settings and stored data.`
   );
 }
@@ -257,7 +261,7 @@ export class PluginHost {
   async install(path: string, replace = false): Promise<PluginInfo> {
     const bundledNames = new Set([...this.plugins.values()].filter((p) => p.source.bundled).map((p) => p.name));
     const dir = await installPlugin(path, this.options.userDir, bundledNames, (incoming) => {
-      const installed = this.plugins.get(incoming.name)?.source.manifest;
+      const installed = this.plugins.get(incoming.name)?.source;
       if (!installed || replace) return;
       throw new HaulError('conflict', replacement(installed, incoming), { field: 'replace' });
     });
