@@ -500,6 +500,24 @@ describe('connection ramp', () => {
     expect(ramp.observe(pace, 8, 29 * MiB)).toBe(1);
   });
 
+  it('goes to the maximum from a trial of four when the thread could carry eight, not from a trial of two', () => {
+    const pace = 20 * MiB;
+    /** A trial of `trial` from one steady connection; the pace then seen with the thread `busy`. */
+    const paceSeenDuringTrial = (trial: number, busy: number) => {
+      const ramp = new ConnectionRamp(8, trial, 200, 2);
+      ramp.start(0, 0);
+      ramp.sample(lasting(pace, 10), 10, 1, 60 * MiB);
+      expect(ramp.sample(lasting(pace, 60), 60, 1, 60 * MiB)).toBe(trial);
+      return ramp.sample(lasting(pace, 120), 120, trial, 58 * MiB, busy, true, 0, null, pace);
+    };
+    // Four connections with the thread a third busy: eight would keep it two-thirds busy.
+    expect(paceSeenDuringTrial(4, 0.33)).toBe(8);
+    // Two with the thread a third busy: eight would need it four-thirds; the window decides.
+    expect(paceSeenDuringTrial(2, 0.33)).toBe(2);
+    // Four with the thread half busy: eight would be its whole time.
+    expect(paceSeenDuringTrial(4, 0.5)).toBe(4);
+  });
+
   it('samples the first window often only while it lasts', () => {
     const ramp = new ConnectionRamp(8, 8, 200);
     ramp.start(0, 1000);

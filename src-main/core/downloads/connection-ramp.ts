@@ -353,7 +353,7 @@ export class ConnectionRamp {
     if (elapsed <= 0) return this.target;
     const share = this.busyMs / elapsed;
     const paceKnown = paced > 0 && this.awaitsPace;
-    if (paceKnown && this.beforeRate > 0 && share < nearTrialBusyShare) {
+    if (paceKnown && this.beforeRate > 0 && this.couldCarryMax(share, open)) {
       // The first trial learns that the server paces each connection: it goes to the
       // maximum, still measured against the one connection before it. No payoff of its
       // own: the trial passed the first one, and each connection added brings the pace
@@ -482,6 +482,18 @@ export class ConnectionRamp {
     if (busy >= cpuBoundShare) return this.settle(this.target);
     this.beforeRate = rate;
     return this.step(paced ? this.max : this.target * 2);
+  }
+
+  /**
+   * While the first trial is measured: the main thread, busy for `share` of the time with
+   * `open` connections, could carry the maximum's rate as well (its busy share scaled by
+   * the connections, under `cpuBoundShare`), or was mostly idle (see nearTrialBusyShare).
+   * 64 MiB at 20 MiB/s a connection on a slower machine: the pace seen only once a trial
+   * of four ran, with the thread 26-35% busy, waited out the window at four (0.58-0.63 s)
+   * where going on to eight then took 0.43-0.45 s.
+   */
+  private couldCarryMax(share: number, open: number): boolean {
+    return share < nearTrialBusyShare || (share * this.max) / Math.max(1, open) < cpuBoundShare;
   }
 
   /**
