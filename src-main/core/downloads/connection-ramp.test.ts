@@ -500,6 +500,28 @@ describe('connection ramp', () => {
     expect(ramp.observe(pace, 8, 29 * MiB)).toBe(1);
   });
 
+  it('with the pace known, tries more connections with the paced payoff left, not only the first trial’s', () => {
+    const pace = 20 * MiB;
+    // A first answer that took 35 ms: the first trial's payoff is 700 ms.
+    const ramp = (): ConnectionRamp => {
+      const r = new ConnectionRamp(8, 1, 300, 35);
+      r.start(0, 0);
+      return r;
+    };
+    const left = (ms: number) => lasting(pace, ms);
+    // 600 ms left at the pace, read from its bursts with the thread idle: eight at once.
+    const paced = ramp();
+    expect(paced.sample(lasting(pace, 160), 160, 1, left(600), 0.05, true, 0, null, pace)).toBe(8);
+    // Under the paced payoff (500 ms), one stays.
+    const short = ramp();
+    expect(short.sample(lasting(pace, 160), 160, 1, left(450), 0.05, true, 0, null, pace)).toBe(1);
+    expect(short.settled).toBe(true);
+    // Without a pace, the first trial's payoff stands: 600 ms left is not enough.
+    const unpaced = ramp();
+    expect(unpaced.observe(pace, 1, left(600), 0.05)).toBe(1);
+    expect(unpaced.settled).toBe(true);
+  });
+
   it('goes to the maximum from a trial of four when the thread could carry eight, not from a trial of two', () => {
     const pace = 20 * MiB;
     /** A trial of `trial` from one steady connection; the pace then seen with the thread `busy`. */
