@@ -48,8 +48,3 @@ export class AttemptContext implements DownloadContext {
     if (this.lastSaved) this.saveState(withPartRemoved(this.lastSaved));
   }
 }
-
-/** Removes `part`; in an attempt, its saved state then no longer names it as the download's. */
-export function discardPart(ctx: DownloadContext, part: PartFile): Promise<void> {
-  return ctx instanceof AttemptContext ? ctx.discard(part) : part.discard();
-}

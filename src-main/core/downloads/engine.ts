@@ -1,6 +1,6 @@
 import { cannotSave } from '../errors';
 import { JobFailure, type DownloadContext, type DownloadOutcome, type DownloadRunner } from '../jobs/runner';
-import { AttemptContext, discardPart } from './attempt-context';
+import { AttemptContext } from './attempt-context';
 import { primeAllocator } from './chunk-release';
 import { resolveSettings, type DownloadEngineOptions, type EngineSettings } from './engine-options';
 import { DiskFailure } from './failures';
@@ -21,7 +21,7 @@ function asFailure(error: unknown): unknown {
 }
 
 /** Ends an attempt that did not finish: keep or remove the part file, save the state. */
-async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): Promise<never> {
+async function stop(ctx: AttemptContext, transfer: Transfer, error: unknown): Promise<never> {
   await transfer.settle();
   // Nothing more to hash this attempt; its read-backs must not outlive the part file.
   transfer.digest.reset();
@@ -39,7 +39,7 @@ async function stop(ctx: DownloadContext, transfer: Transfer, error: unknown): P
   await transfer.checkpoint(true).catch(() => undefined);
   // Bytes that cannot be resumed are of no use to the next attempt: leave nothing behind.
   if (transfer.state?.resumable === false) {
-    if (transfer.part) await discardPart(ctx, transfer.part);
+    if (transfer.part) await ctx.discard(transfer.part);
     throw error instanceof DiskFailure ? error.withoutPart() : asFailure(error);
   }
   await transfer.part?.close();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { JobFailure, type DownloadContext, type DownloadOutcome } from '../jobs/runner';
-import { discardPart } from './attempt-context';
+import type { AttemptContext } from './attempt-context';
 import { DiskFailure } from './failures';
 import { partSuffix } from './file-name';
 import { claimPart } from './first-response';
@@ -86,7 +86,7 @@ export async function finishDownload(
  * the step fails before publishing: held bytes are never resumed from a part file.
  */
 export async function finishHeld(
-  ctx: DownloadContext,
+  ctx: AttemptContext,
   transfer: Transfer,
   held: MemoryPart,
   options: { recordOrigin: boolean },
@@ -123,7 +123,7 @@ export async function finishHeld(
     if (ctx.signal.aborted) throw ctx.signal.reason;
     fileName = await publish(transfer.folder, claimed + partSuffix, claimed);
   } catch (error) {
-    await discardPart(ctx, part);
+    await ctx.discard(part);
     // The bytes were in memory only: no partial file is left for a retry to find.
     throw error instanceof DiskFailure ? error.withoutPart() : error;
   }

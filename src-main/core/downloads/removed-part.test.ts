@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AttemptContext, discardPart } from './attempt-context';
+import { AttemptContext } from './attempt-context';
 import { discardLeftoverPart } from './leftover-part';
 import { PartFile } from './part-file';
 import { decodeState, encodeState } from './resume-state';
@@ -73,13 +73,9 @@ describe('a part file the download removed', () => {
     });
     attempt.saveState({ ...state, publishing: { fileName: 'x.bin' } });
     const part = await PartFile.create(join(dir, 'x.bin.part'));
-    await discardPart(attempt, part);
+    await attempt.discard(part);
     expect(await readdir(dir)).toEqual([]);
     expect(t.lastState()).toEqual({ ...state, publishing: { fileName: 'x.bin' }, partRemoved: true });
-    // Outside an attempt nothing is saved: the file only goes.
-    const alone = await PartFile.create(join(dir, 'y.bin.part'));
-    await discardPart(t.ctx, alone);
-    expect(await readdir(dir)).toEqual([]);
     expect(t.states).toHaveLength(2);
   });
 });

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { AnswerBody } from './answer-body';
-import { discardPart } from './attempt-context';
+import type { AttemptContext } from './attempt-context';
 import { ServerBursts } from './burst-meter';
-import { JobFailure, type DownloadContext } from '../jobs/runner';
+import { JobFailure } from '../jobs/runner';
 import { Checkpoints } from './checkpoints';
 import { ConnectionLimits } from './connection-limits';
 import { initialConnections, SpeedMeter } from './connection-ramp';
@@ -69,7 +69,7 @@ export class Transfer implements WorkerHost {
   private ticker: NodeJS.Timeout | null = null;
 
   constructor(
-    readonly ctx: DownloadContext,
+    readonly ctx: AttemptContext,
     readonly settings: EngineSettings,
     readonly folder: string,
   ) {
@@ -407,7 +407,7 @@ export class Transfer implements WorkerHost {
     try {
       await held.spill(part);
     } catch (error) {
-      await discardPart(this.ctx, part);
+      await this.ctx.discard(part);
       throw error;
     }
     this.state = { ...this.state!, fileName, partName: fileName + partSuffix };

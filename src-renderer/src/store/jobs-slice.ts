@@ -240,7 +240,7 @@ function reportRefusals(
  * Files the user asked to delete with their jobs that were left, and why (another size
  * now, a link): each said, a few at most, as errors are, since they stay until read.
  */
-export function reportKept(s: Pick<State, 'notify'>, kept: readonly string[]): void {
+function reportKept(s: Pick<State, 'notify'>, kept: readonly string[]): void {
   if (kept.length <= refusalsNamed) {
     for (const message of kept) s.notify('error', message);
     return;
