@@ -662,4 +662,57 @@ describe('connection ramp, bound by its own CPU', () => {
     expect(ramp.sample(4 * MiB, 300, 2, 1000 * MiB, 0.97)).toBe(2);
     expect(ramp.settled).toBe(true);
   });
+
+  /**
+   * One connection at 20 MiB/s, windows of 200 ms, sampled at 0, 200 (the first window,
+   * its start unknown, left out) and 400 ms, its trial of two; a second connection then
+   * brings 20 MiB/s from `answerAt`, and the file ends `restMs` after 620 ms on the two.
+   * `waiting(t)`: the connections not answered yet, as the transfer counts them.
+   */
+  function pacedStep(restMs: number, answerAt: number, waiting?: (t: number) => number) {
+    const rate = 20 * MiB;
+    const received = (t: number): number => lasting(rate, t) + (t > answerAt ? lasting(rate, t - answerAt) : 0);
+    const total = received(620) + lasting(2 * rate, restMs);
+    // A server 2 ms away: the first trial pays with 300 ms left (see trialPayoff).
+    const ramp = new ConnectionRamp(8, 2, 200, 2);
+    const at = (t: number, open: number): number =>
+      ramp.sample(received(t), t, open, total - received(t), 0, true, 0, undefined, 0, waiting?.(t));
+    expect([0, 200].map((t) => at(t, 1))).toEqual([1, 1]);
+    expect(at(400, 1)).toBe(2);
+    return { ramp, at };
+  }
+
+  it('measures a step from when its connections have answered, not a window after it', () => {
+    // The second connection answers 20 ms after the step: measured from then, a window on.
+    const answered = pacedStep(2000, 420, (t) => (t < 420 ? 1 : 0));
+    expect(answered.at(410, 2)).toBe(2);
+    expect(answered.at(420, 2)).toBe(2);
+    expect(answered.at(610, 2)).toBe(2);
+    expect(answered.at(620, 2)).toBe(8);
+    // Not told who answered: the window after the step is left out, the next decides.
+    const unknown = pacedStep(2000, 420);
+    expect(unknown.at(600, 2)).toBe(2);
+    expect(unknown.at(800, 2)).toBe(8);
+    // One that has not answered in a window: that window is left out as before.
+    const late = pacedStep(2000, 550, (t) => (t < 550 ? 1 : 0));
+    expect(late.at(500, 2)).toBe(2);
+    expect(late.at(600, 2)).toBe(2);
+    expect(late.at(800, 2)).toBe(8);
+  });
+
+  it('after a paced step whose connections answered quickly, steps on while the rest takes over a window', () => {
+    const answeredIn20 = (t: number): number => (t < 420 ? 1 : 0);
+    const decide = (restMs: number): number => {
+      const step = pacedStep(restMs, 420, answeredIn20);
+      step.at(420, 2);
+      return step.at(620, 2);
+    };
+    // Four times the 20 ms the step's answers took is under a window (200 ms): a window it is.
+    expect(decide(300)).toBe(8);
+    expect(decide(150)).toBe(2);
+    // Answers not known: the paced payoff (500 ms) as before.
+    const unknown = pacedStep(300, 400);
+    unknown.at(600, 2);
+    expect(unknown.at(800, 2)).toBe(2);
+  });
 });

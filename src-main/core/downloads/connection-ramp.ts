@@ -84,6 +84,18 @@ export function trialPayoff(setupMs: number): number {
 export const pacedPayoffMs = payoffMs / 3;
 
 /**
+ * Where a step's connections all answered (see `waiting` in ConnectionRamp.sample), what
+ * the next step costs is known: its connections bring bytes about that long after they
+ * are asked for, and the ones open meanwhile go on. The paced payoff is then this many
+ * times that answer's time, at least a window (a step is measured over one) and at most
+ * `pacedPayoffMs`. nginx pacing each connection to 20 MiB/s (`limit_rate`), its steps
+ * answered in 55-65 ms: 32 MiB measured two connections at 40 MiB/s with 17-21 MiB left
+ * (0.41-0.53 s), stayed on two in the runs under the 500 ms and took 0.95 s, and 0.46-0.49
+ * s going on to eight; aria2c -x8 0.28 s. @default 4
+ */
+const pacedStepAnswers = 4;
+
+/**
  * A first window may end at half its length when the rest of the file would take this
  * many times the payoff at its speed. @default 6
  */
@@ -224,6 +236,10 @@ export class ConnectionRamp {
   private readonly trialPayoffMs: number;
   /** The pace of the first connection's server was taken as a measure (once, see `sample`). */
   private paceTaken = false;
+  /** When the step being started was taken; null once its window began (see awaitsAnswers). */
+  private stepAt: number | null = null;
+  /** How long the last step's connections took to answer, all of them; null when not known. */
+  private stepAnswerMs: number | null = null;
 
   /**
    * `trial`: connections tried at once after the first measurement (at least 2).
@@ -253,6 +269,7 @@ export class ConnectionRamp {
     this.busyMs = 0;
     this.diskMs = 0;
     this.skipNext = false;
+    this.stepAt = null;
     this.firstWindow = true;
     this.look = null;
     this.warming = true;
@@ -290,6 +307,24 @@ export class ConnectionRamp {
     return this.beforeRate === 0 ? this.target === 1 : this.before === 1 && this.target < this.max;
   }
 
+  /**
+   * True from a step until each of its connections has answered, within a window of it:
+   * its measure then starts at once (see `sample`), so a sample is due when the last answers.
+   */
+  get awaitsAnswers(): boolean {
+    return this.stepAt !== null && this.skipNext && !this.done;
+  }
+
+  /**
+   * When the window being measured ends (the settings' clock), for a sample then; null
+   * while none is (settled, the first window, which is sampled often, or a step's
+   * connections still to answer).
+   */
+  get windowEnd(): number | null {
+    if (this.done || this.mark === null || this.firstWindow || this.awaitsAnswers) return null;
+    return this.mark.at + this.windowMs;
+  }
+
   /** True while the first window is measured: it may end early, so it is sampled often. */
   get looking(): boolean {
     return this.firstWindow && !this.done;
@@ -318,6 +353,13 @@ export class ConnectionRamp {
    * them (0.78 s; going to eight, 0.42-0.46 s).
    * A bursty server misled the windows' warm-up: 8 MiB at 2 MiB/s a connection, in bursts
    * of 256 KiB, tried two connections only after 1.0 s and eight after 1.5 s.
+   * `waiting`: the connections open that have not answered yet, when the caller knows. A
+   * step's window starts once all of them have (within a window of the step), instead of
+   * a whole window later: the window after a step was left out because it holds the new
+   * connections' setup, which their answers end. nginx pacing each connection with
+   * `limit_rate`, no bursts to read a pace from: 64 MiB tried four connections 35-60 ms
+   * in, measured them 0.4 s later with 20 MiB left, too little for eight to pay, and
+   * took 0.89-0.91 s on four where aria2c -x8 took 0.53 s.
    */
   sample(
     received: number,
@@ -329,6 +371,7 @@ export class ConnectionRamp {
     diskWaitMs = 0,
     arrival: CounterPoint | null = { received, at: now },
     paced = 0,
+    waiting?: number,
   ): number {
     this.busyMs += Math.min(1, Math.max(0, busy)) * Math.max(0, now - this.lastNow);
     this.diskMs += Math.max(0, diskWaitMs);
@@ -349,6 +392,21 @@ export class ConnectionRamp {
       this.diskMs = 0;
       return this.target;
     }
+    if (this.awaitsAnswers && waiting !== undefined) {
+      if (waiting === 0) {
+        // The step's connections all answered: its window starts now, not a window later.
+        this.stepAnswerMs = now - this.stepAt!;
+        this.stepAt = null;
+        this.skipNext = false;
+        this.mark = { received, at: now, arrival };
+        this.busyMs = 0;
+        this.diskMs = 0;
+        return this.target;
+      }
+      if (now - this.stepAt! < this.windowMs) return this.target;
+      // Some have not answered in a window: that window is left out, as it always was.
+      this.stepAt = null;
+    }
     const elapsed = now - this.mark.at;
     if (elapsed <= 0) return this.target;
     const share = this.busyMs / elapsed;
@@ -362,6 +420,7 @@ export class ConnectionRamp {
       this.paceTaken = true;
       this.target = this.max;
       this.skipNext = true;
+      this.stepAt = now;
       return this.target;
     }
     // The pace before the first trial: taken as the measure at once, the thread mostly idle.
@@ -478,10 +537,16 @@ export class ConnectionRamp {
       return this.settle(Math.min(this.target, Math.ceil(rate / this.beforeRate)));
     }
     if (this.target >= this.max) return this.settle(this.target);
-    if ((remaining / rate) * 1000 < (paced ? pacedPayoffMs : payoffMs)) return this.settle(this.target);
+    if ((remaining / rate) * 1000 < (paced ? this.pacedStepPayoffMs() : payoffMs)) return this.settle(this.target);
     if (busy >= cpuBoundShare) return this.settle(this.target);
     this.beforeRate = rate;
     return this.step(paced ? this.max : this.target * 2);
+  }
+
+  /** The payoff of a step after one that showed a server pacing each connection (see pacedStepAnswers). */
+  private pacedStepPayoffMs(): number {
+    if (this.stepAnswerMs === null) return pacedPayoffMs;
+    return Math.min(pacedPayoffMs, Math.max(this.windowMs, pacedStepAnswers * this.stepAnswerMs));
   }
 
   /**
@@ -580,12 +645,15 @@ export class ConnectionRamp {
     this.before = this.target;
     this.target = Math.min(this.max, next);
     this.skipNext = true;
+    this.stepAt = this.lastNow;
+    this.stepAnswerMs = null;
     return this.target;
   }
 
   private settle(count: number): number {
     this.target = count;
     this.done = true;
+    this.stepAt = null;
     this.settledAt = this.lastNow;
     return count;
   }

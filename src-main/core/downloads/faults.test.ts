@@ -216,6 +216,32 @@ describe('a server that misbehaves', () => {
     expect(asked[3]! - asked[0]!).toBeLessThan(1000);
   });
 
+  it('measures a step from when its connections answered: the next step comes a window after, not two', async () => {
+    const asked: number[] = [];
+    // 2 KiB every 2 ms a connection (about 1 MiB/s): a steady stream with no pace to read,
+    // as nginx's limit_rate sends. The trial of two is measured by the windows alone.
+    server.file('/steady-step.bin', randomBody(16 * 1024 * 1024), () => {
+      asked.push(performance.now());
+      return { rateLimit: 1024 * 1024, stepBytes: 2048 };
+    });
+    const t = makeContext(testJob(server.url('/steady-step.bin'), await tempDir(), { connections: 8 }));
+    // Windows of 400 ms. The trial's second connection answers within milliseconds, and its
+    // window ends 0.4 s later; leaving out the window after the step, as before, asked for
+    // the step after it at least 0.8 s after the trial.
+    const engine = testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 200, loopTime: idleThread });
+    const run = settle(engine(t.ctx));
+    try {
+      expect(await waitFor(() => asked.length >= 9, 300)).toBe(true);
+    } finally {
+      t.controller.abort();
+    }
+    expect((await run).ok).toBe(false);
+    // The first connection, the trial's second, the first again where its piece was split,
+    // then the step's six at once: the ninth request is the step's.
+    expect(asked[8]! - asked[1]!).toBeGreaterThanOrEqual(390);
+    expect(asked[8]! - asked[1]!).toBeLessThan(750);
+  });
+
   it('raises no listener-leak warning on eight connections, and leaves no listener on the job signal', async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error): void => void warnings.push(warning);

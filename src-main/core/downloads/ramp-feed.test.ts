@@ -31,6 +31,47 @@ describe('ramp feed', () => {
     feed.stop();
   });
 
+  it('samples when a step’s connections have all answered, and when the window that starts then ends', () => {
+    vi.useFakeTimers();
+    const settings = resolveSettings({ now: () => Date.now(), loopTime: () => ({ active: 0, idle: Date.now() }) });
+    const start = Date.now();
+    const feed = new RampFeed(settings, 8, 8, 0);
+    let open = 1;
+    let waiting = 0;
+    const samples: { at: number; target: number }[] = [];
+    feed.begin((now) => {
+      // Each connection open brings 20 MiB/s: 256 MiB is clearly slow on one.
+      const received = ((now - start) / 1000) * 20 * MiB * open;
+      const target = feed.sample(now, received, open, 256 * MiB - received, 0, waiting);
+      samples.push({ at: now - start, target });
+    });
+    vi.advanceTimersByTime(35);
+    expect(samples.at(-1)).toEqual({ at: 35, target: 8 });
+    // The trial's seven new connections: until the last answers, no sample is taken for them.
+    open = 8;
+    waiting = 7;
+    feed.answered(6);
+    vi.advanceTimersByTime(5);
+    expect(samples).toHaveLength(2);
+    waiting = 0;
+    feed.answered(0);
+    vi.advanceTimersByTime(1);
+    expect(samples.at(-1)).toEqual({ at: 40, target: 8 });
+    // The window started with that sample is measured at its end, 200 ms on, not at a tick.
+    vi.advanceTimersByTime(198);
+    expect(samples).toHaveLength(3);
+    vi.advanceTimersByTime(1);
+    expect(samples).toEqual([
+      { at: 10, target: 1 },
+      { at: 35, target: 8 },
+      { at: 40, target: 8 },
+      { at: 240, target: 8 },
+    ]);
+    expect(feed.ramp.settled).toBe(true);
+    feed.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('arms no timer for a download that keeps one connection', () => {
     vi.useFakeTimers();
     const settings = resolveSettings({ now: () => Date.now(), loopTime: () => ({ active: 0, idle: Date.now() }) });

@@ -26,6 +26,8 @@ export class RampFeed {
   /** The main thread's busy and idle time at the last sample. */
   private loopAt: { active: number; idle: number };
   private looker: NodeJS.Timeout | null = null;
+  /** Samples when the window being measured ends (see ConnectionRamp.windowEnd). */
+  private ender: NodeJS.Timeout | null = null;
   private moving = false;
   /** The connection whose arrivals time the ramp's windows (see ConnectionRamp.sample). */
   private pacer: PacedConnection | null = null;
@@ -34,7 +36,7 @@ export class RampFeed {
   private arrivedAt = -1;
   /** The rate the pacer's server paces it to, from its bursts (see BurstMeter.pace); 0 while unknown. */
   private pace = 0;
-  /** Samples the ramp (see `begin`); a sample due now that the pace is known. */
+  /** Samples the ramp (see `begin`); a sample due now that the pace is known, or a step's connections answered. */
   private sampler: ((now: number) => void) | null = null;
   private paceSample: NodeJS.Immediate | null = null;
 
@@ -66,13 +68,24 @@ export class RampFeed {
     if (!this.ramp.awaitsPace) return;
     const known = this.pace > 0;
     this.pace = connection.pace;
-    if (!known && this.pace > 0 && this.sampler && !this.paceSample) {
-      // Out of the socket's read: the sample may open connections.
-      this.paceSample = setImmediate(() => {
-        this.paceSample = null;
-        this.sampler?.(this.settings.now());
-      });
-    }
+    if (!known && this.pace > 0) this.sampleSoon();
+  }
+
+  /**
+   * A connection's answer came, with `waiting` of those open that have had none yet: the
+   * last of a step's connections to answer starts its measure (see ConnectionRamp.sample).
+   */
+  answered(waiting: number): void {
+    if (waiting === 0 && this.ramp.awaitsAnswers) this.sampleSoon();
+  }
+
+  /** A sample out of the socket's read, which it may not open connections from. */
+  private sampleSoon(): void {
+    if (!this.sampler || this.paceSample) return;
+    this.paceSample = setImmediate(() => {
+      this.paceSample = null;
+      this.sampler?.(this.settings.now());
+    });
   }
 
   /** `connection` ended: the next to bring bytes times the windows. */
@@ -104,6 +117,8 @@ export class RampFeed {
 
   stop(): void {
     this.stopLooking();
+    if (this.ender) clearTimeout(this.ender);
+    this.ender = null;
     this.sampler = null;
     if (this.paceSample) clearImmediate(this.paceSample);
     this.paceSample = null;
@@ -111,23 +126,61 @@ export class RampFeed {
     this.moving = false;
   }
 
-  /** True when a ramp interval has passed since the last sample. */
+  /**
+   * True at each ramp interval's tick, unless a sample came less than half an interval
+   * before (one the first window's looks or a pace took): a tick a moment short of the
+   * interval since such a sample waited a whole interval more, and the window it would
+   * have ended with it (a step measured 363 ms after it started, where windows are 200).
+   */
   due(now: number): boolean {
-    return now - this.lastAt >= this.settings.rampIntervalMs;
+    return now - this.lastAt >= this.settings.rampIntervalMs / 2;
   }
 
   /**
    * Feeds the ramp the bytes received so far, the connections open, the bytes still to
-   * fetch and the connections' waits for the disk since the last sample; returns the
-   * connections it asks for.
+   * fetch, the connections' waits for the disk since the last sample and the connections
+   * whose first answer has not come yet; returns the connections it asks for.
    */
-  sample(now: number, received: number, open: number, remaining: number, diskWaitMs: number): number {
+  sample(now: number, received: number, open: number, remaining: number, diskWaitMs: number, waiting?: number): number {
     this.lastAt = now;
     this.rate = this.meter.sample(received, now) || this.rate;
     const alone = movingTransfers === 1;
     const arrival: CounterPoint | null =
       this.arrivedAt < 0 ? null : { received: this.arrivedBytes, at: this.arrivedAt };
-    return this.ramp.sample(received, now, open, remaining, this.busyShare(), alone, diskWaitMs, arrival, this.pace);
+    const busy = this.busyShare();
+    const target = this.ramp.sample(
+      received,
+      now,
+      open,
+      remaining,
+      busy,
+      alone,
+      diskWaitMs,
+      arrival,
+      this.pace,
+      waiting,
+    );
+    this.armWindowEnd(now);
+    return target;
+  }
+
+  /**
+   * A sample when the window ends: the ramp interval's ticks fall anywhere in a window, and
+   * the tick after its end measured it up to an interval late, with that much less of the
+   * file left to decide on.
+   */
+  private armWindowEnd(now: number): void {
+    if (this.ender) clearTimeout(this.ender);
+    this.ender = null;
+    const end = this.ramp.windowEnd;
+    if (end === null || !this.sampler) return;
+    this.ender = setTimeout(
+      () => {
+        this.ender = null;
+        this.sampler?.(this.settings.now());
+      },
+      Math.max(1, Math.ceil(end - now)),
+    );
   }
 
   private stopLooking(): void {

@@ -85,6 +85,8 @@ export class SegmentWorker {
   dropped: unknown = null;
   /** A request of its own is out and no byte of its answer has come yet. */
   unanswered = false;
+  /** An answer of the server's has come on this connection (its head, to any request). */
+  hasAnswered = false;
   /** Stops this connection's requests alone; made at its first request of its own. */
   private own: { controller: AbortController; signal: AbortSignal } | null = null;
   /** Ends the answer being read, with the reason as its error. */
@@ -222,6 +224,7 @@ export class SegmentWorker {
       allowedHosts: this.host.ctx.job.options.allowedHosts,
       owner: this.host.ctx.job.url,
     });
+    this.hasAnswered = true;
     this.host.answered(this.now() - sent);
     let verdict: ReturnType<typeof checkRangeResponse>;
     try {

@@ -134,6 +134,14 @@ export class Transfer implements WorkerHost {
 
   answered(ms: number): void {
     this.roundTripMs = Math.min(this.roundTripMs, ms);
+    this.feed.answered(this.waitingForAnswers());
+  }
+
+  /** Connections open that have had no answer yet (a step's, starting). */
+  private waitingForAnswers(): number {
+    let waiting = 0;
+    for (const worker of this.workers) if (!worker.retired && !worker.hasAnswered) waiting += 1;
+    return waiting;
   }
 
   private maxConnections(): number {
@@ -285,6 +293,8 @@ export class Transfer implements WorkerHost {
 
   private start(segment: LiveSegment, response?: { body: AnswerBody; coveredEnd: number | null }): void {
     const worker = new SegmentWorker(this, segment, this.settings.now());
+    // A connection handed an answer that came already (the download's first) has answered.
+    worker.hasAnswered = response !== undefined;
     segment.owner = worker;
     this.workers.add(worker);
     const task: Promise<void> = worker.run(response).finally(() => {
@@ -389,7 +399,7 @@ export class Transfer implements WorkerHost {
     this.gatherHeld(now);
     const open = this.workers.size - this.retiring;
     const remaining = this.totalBytes() - this.plan.done();
-    const wanted = this.feed.sample(now, this.received, open, remaining, this.heldMs);
+    const wanted = this.feed.sample(now, this.received, open, remaining, this.heldMs, this.waitingForAnswers());
     this.limits.recover(now, wanted, open);
     const target = Math.min(wanted, this.limits.ceiling);
     this.heldMs = 0;
