@@ -666,13 +666,13 @@ describe('connection ramp, bound by its own CPU', () => {
   /**
    * One connection at 20 MiB/s, windows of 200 ms, sampled at 0, 200 (the first window,
    * its start unknown, left out) and 400 ms, its trial of two; a second connection then
-   * brings 20 MiB/s from `answerAt`, and the file ends `restMs` after 620 ms on the two.
+   * brings 20 MiB/s from `answerAt`, and the file ends `restMs` after 660 ms on the two.
    * `waiting(t)`: the connections not answered yet, as the transfer counts them.
    */
   function pacedStep(restMs: number, answerAt: number, waiting?: (t: number) => number) {
     const rate = 20 * MiB;
     const received = (t: number): number => lasting(rate, t) + (t > answerAt ? lasting(rate, t - answerAt) : 0);
-    const total = received(620) + lasting(2 * rate, restMs);
+    const total = received(660) + lasting(2 * rate, restMs);
     // A server 2 ms away: the first trial pays with 300 ms left (see trialPayoff).
     const ramp = new ConnectionRamp(8, 2, 200, 2);
     const at = (t: number, open: number): number =>
@@ -682,13 +682,20 @@ describe('connection ramp, bound by its own CPU', () => {
     return { ramp, at };
   }
 
-  it('measures a step from when its connections have answered, not a window after it', () => {
-    // The second connection answers 20 ms after the step: measured from then, a window on.
+  it('measures a step from its connections’ answers, not a window after it', () => {
+    // The second connection answers 20 ms after the step: measured from three times that
+    // after the step (its pace reached), a window on.
     const answered = pacedStep(2000, 420, (t) => (t < 420 ? 1 : 0));
     expect(answered.at(410, 2)).toBe(2);
     expect(answered.at(420, 2)).toBe(2);
-    expect(answered.at(610, 2)).toBe(2);
-    expect(answered.at(620, 2)).toBe(8);
+    expect(answered.at(460, 2)).toBe(2);
+    expect(answered.at(650, 2)).toBe(2);
+    expect(answered.at(660, 2)).toBe(8);
+    // Answers that took 70 ms: three times that is over a window, which is left out as before.
+    const far = pacedStep(2000, 470, (t) => (t < 470 ? 1 : 0));
+    expect(far.at(470, 2)).toBe(2);
+    expect(far.at(600, 2)).toBe(2);
+    expect(far.at(800, 2)).toBe(8);
     // Not told who answered: the window after the step is left out, the next decides.
     const unknown = pacedStep(2000, 420);
     expect(unknown.at(600, 2)).toBe(2);
@@ -705,7 +712,8 @@ describe('connection ramp, bound by its own CPU', () => {
     const decide = (restMs: number): number => {
       const step = pacedStep(restMs, 420, answeredIn20);
       step.at(420, 2);
-      return step.at(620, 2);
+      step.at(460, 2);
+      return step.at(660, 2);
     };
     // Four times the 20 ms the step's answers took is under a window (200 ms): a window it is.
     expect(decide(300)).toBe(8);

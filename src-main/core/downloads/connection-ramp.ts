@@ -96,6 +96,17 @@ export const pacedPayoffMs = payoffMs / 3;
 const pacedStepAnswers = 4;
 
 /**
+ * A step's window starts this many times its connections' answer time after the step
+ * (when that is within a window of it; otherwise the window after the step is left out):
+ * a new connection sends slowly at first, its congestion window doubling each round trip
+ * from ten segments, and an answer takes two round trips (three or four with TLS). At 20
+ * MiB/s a connection and 50 ms away, that is about six round trips to its pace, and a
+ * window measured from the answers would credit each new connection with a few percent
+ * of it. Near the server both are milliseconds: nginx's answers took 1-10 ms. @default 3
+ */
+const stepSetupAnswers = 3;
+
+/**
  * A first window may end at half its length when the rest of the file would take this
  * many times the payoff at its speed. @default 6
  */
@@ -236,8 +247,10 @@ export class ConnectionRamp {
   private readonly trialPayoffMs: number;
   /** The pace of the first connection's server was taken as a measure (once, see `sample`). */
   private paceTaken = false;
-  /** When the step being started was taken; null once its window began (see awaitsAnswers). */
+  /** When the step being started was taken; null once its connections answered (see awaitsAnswers). */
   private stepAt: number | null = null;
+  /** When the window of a step whose connections answered starts (see stepSetupAnswers). */
+  private stepWindowAt: number | null = null;
   /** How long the last step's connections took to answer, all of them; null when not known. */
   private stepAnswerMs: number | null = null;
 
@@ -270,6 +283,7 @@ export class ConnectionRamp {
     this.diskMs = 0;
     this.skipNext = false;
     this.stepAt = null;
+    this.stepWindowAt = null;
     this.firstWindow = true;
     this.look = null;
     this.warming = true;
@@ -309,7 +323,8 @@ export class ConnectionRamp {
 
   /**
    * True from a step until each of its connections has answered, within a window of it:
-   * its measure then starts at once (see `sample`), so a sample is due when the last answers.
+   * when its measure starts is then known (see `sample`), so a sample is due when the
+   * last answers.
    */
   get awaitsAnswers(): boolean {
     return this.stepAt !== null && this.skipNext && !this.done;
@@ -322,7 +337,7 @@ export class ConnectionRamp {
    */
   get windowEnd(): number | null {
     if (this.done || this.mark === null || this.firstWindow || this.awaitsAnswers) return null;
-    return this.mark.at + this.windowMs;
+    return this.stepWindowAt ?? this.mark.at + this.windowMs;
   }
 
   /** True while the first window is measured: it may end early, so it is sampled often. */
@@ -393,19 +408,29 @@ export class ConnectionRamp {
       return this.target;
     }
     if (this.awaitsAnswers && waiting !== undefined) {
+      const stepAt = this.stepAt!;
       if (waiting === 0) {
-        // The step's connections all answered: its window starts now, not a window later.
-        this.stepAnswerMs = now - this.stepAt!;
+        // The step's connections all answered: its window starts once they had time to
+        // reach their pace, when that is within a window of the step.
+        this.stepAnswerMs = now - stepAt;
         this.stepAt = null;
-        this.skipNext = false;
-        this.mark = { received, at: now, arrival };
-        this.busyMs = 0;
-        this.diskMs = 0;
+        const startAt = stepAt + stepSetupAnswers * this.stepAnswerMs;
+        if (startAt - stepAt < this.windowMs) this.stepWindowAt = Math.max(now, startAt);
+      } else if (now - stepAt < this.windowMs) {
         return this.target;
+      } else {
+        // Some have not answered in a window: that window is left out, as it always was.
+        this.stepAt = null;
       }
-      if (now - this.stepAt! < this.windowMs) return this.target;
-      // Some have not answered in a window: that window is left out, as it always was.
-      this.stepAt = null;
+    }
+    if (this.stepWindowAt !== null) {
+      if (now < this.stepWindowAt) return this.target;
+      this.stepWindowAt = null;
+      this.skipNext = false;
+      this.mark = { received, at: now, arrival };
+      this.busyMs = 0;
+      this.diskMs = 0;
+      return this.target;
     }
     const elapsed = now - this.mark.at;
     if (elapsed <= 0) return this.target;
@@ -421,6 +446,7 @@ export class ConnectionRamp {
       this.target = this.max;
       this.skipNext = true;
       this.stepAt = now;
+      this.stepAnswerMs = null;
       return this.target;
     }
     // The pace before the first trial: taken as the measure at once, the thread mostly idle.
@@ -647,6 +673,7 @@ export class ConnectionRamp {
     this.skipNext = true;
     this.stepAt = this.lastNow;
     this.stepAnswerMs = null;
+    this.stepWindowAt = null;
     return this.target;
   }
 
@@ -654,6 +681,7 @@ export class ConnectionRamp {
     this.target = count;
     this.done = true;
     this.stepAt = null;
+    this.stepWindowAt = null;
     this.settledAt = this.lastNow;
     return count;
   }

@@ -57,15 +57,19 @@ describe('ramp feed', () => {
     feed.answered(0);
     vi.advanceTimersByTime(1);
     expect(samples.at(-1)).toEqual({ at: 40, target: 8 });
-    // The window started with that sample is measured at its end, 200 ms on, not at a tick.
-    vi.advanceTimersByTime(198);
-    expect(samples).toHaveLength(3);
+    // Answered 5 ms after the step: its window starts 15 ms after it, and is measured at its
+    // end, 200 ms on, not at a tick.
+    vi.advanceTimersByTime(9);
+    expect(samples.at(-1)).toEqual({ at: 50, target: 8 });
+    vi.advanceTimersByTime(199);
+    expect(samples).toHaveLength(4);
     vi.advanceTimersByTime(1);
     expect(samples).toEqual([
       { at: 10, target: 1 },
       { at: 35, target: 8 },
       { at: 40, target: 8 },
-      { at: 240, target: 8 },
+      { at: 50, target: 8 },
+      { at: 250, target: 8 },
     ]);
     expect(feed.ramp.settled).toBe(true);
     feed.stop();
