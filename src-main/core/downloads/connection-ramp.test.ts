@@ -685,26 +685,16 @@ describe('connection ramp, bound by its own CPU', () => {
   it('measures a step from its connections’ answers, not a window after it', () => {
     // The second connection answers 20 ms after the step: measured from three times that
     // after the step (its pace reached), a window on.
-    const answered = pacedStep(2000, 420, (t) => (t < 420 ? 1 : 0));
-    expect(answered.at(410, 2)).toBe(2);
-    expect(answered.at(420, 2)).toBe(2);
-    expect(answered.at(460, 2)).toBe(2);
-    expect(answered.at(650, 2)).toBe(2);
-    expect(answered.at(660, 2)).toBe(8);
+    const answeredBy = (t0: number) => (t: number) => (t < t0 ? 1 : 0);
+    const targets = (step: ReturnType<typeof pacedStep>, times: number[]) => times.map((t) => step.at(t, 2));
+    const answered = pacedStep(2000, 420, answeredBy(420));
+    expect(targets(answered, [410, 420, 460, 650, 660])).toEqual([2, 2, 2, 2, 8]);
     // Answers that took 70 ms: three times that is over a window, which is left out as before.
-    const far = pacedStep(2000, 470, (t) => (t < 470 ? 1 : 0));
-    expect(far.at(470, 2)).toBe(2);
-    expect(far.at(600, 2)).toBe(2);
-    expect(far.at(800, 2)).toBe(8);
+    expect(targets(pacedStep(2000, 470, answeredBy(470)), [470, 600, 800])).toEqual([2, 2, 8]);
     // Not told who answered: the window after the step is left out, the next decides.
-    const unknown = pacedStep(2000, 420);
-    expect(unknown.at(600, 2)).toBe(2);
-    expect(unknown.at(800, 2)).toBe(8);
+    expect(targets(pacedStep(2000, 420), [600, 800])).toEqual([2, 8]);
     // One that has not answered in a window: that window is left out as before.
-    const late = pacedStep(2000, 550, (t) => (t < 550 ? 1 : 0));
-    expect(late.at(500, 2)).toBe(2);
-    expect(late.at(600, 2)).toBe(2);
-    expect(late.at(800, 2)).toBe(8);
+    expect(targets(pacedStep(2000, 550, answeredBy(550)), [500, 600, 800])).toEqual([2, 2, 8]);
   });
 
   it('after a paced step whose connections answered quickly, steps on while the rest takes over a window', () => {
