@@ -89,9 +89,9 @@ export const pacedPayoffMs = payoffMs / 3;
  * are asked for, and the ones open meanwhile go on. The paced payoff is then this many
  * times that answer's time, at least a window (a step is measured over one) and at most
  * `pacedPayoffMs`. nginx pacing each connection to 20 MiB/s (`limit_rate`), its steps
- * answered in 55-65 ms: 32 MiB measured two connections at 40 MiB/s with 17-21 MiB left
- * (0.41-0.53 s), stayed on two in the runs under the 500 ms and took 0.95 s, and 0.46-0.49
- * s going on to eight; aria2c -x8 0.28 s. @default 4
+ * answered in 1-10 ms: 32 MiB measured two connections at 40 MiB/s with 17-21 MiB left
+ * (0.41-0.53 s), and stayed on two where that was under the 500 ms (0.95 s); going on to
+ * eight took 0.43-0.46 s, aria2c -x8 0.28 s. @default 4
  */
 const pacedStepAnswers = 4;
 
@@ -368,10 +368,11 @@ export class ConnectionRamp {
    * them (0.78 s; going to eight, 0.42-0.46 s).
    * A bursty server misled the windows' warm-up: 8 MiB at 2 MiB/s a connection, in bursts
    * of 256 KiB, tried two connections only after 1.0 s and eight after 1.5 s.
-   * `waiting`: the connections open that have not answered yet, when the caller knows. A
-   * step's window starts once all of them have (within a window of the step), instead of
-   * a whole window later: the window after a step was left out because it holds the new
-   * connections' setup, which their answers end. nginx pacing each connection with
+   * `waiting`: the connections open that have not answered yet, when the caller knows. Once
+   * all of a step's have (within a window of it), its window starts three answer times
+   * after the step (see stepSetupAnswers) instead of a whole window later: the window
+   * after a step was left out for the new connections' setup, which their answers and a
+   * few round trips end. nginx pacing each connection with
    * `limit_rate`, no bursts to read a pace from: 64 MiB tried four connections 35-60 ms
    * in, measured them 0.4 s later with 20 MiB left, too little for eight to pay, and
    * took 0.89-0.91 s on four where aria2c -x8 took 0.53 s.
@@ -416,9 +417,7 @@ export class ConnectionRamp {
         this.stepAt = null;
         const startAt = stepAt + stepSetupAnswers * this.stepAnswerMs;
         if (startAt - stepAt < this.windowMs) this.stepWindowAt = Math.max(now, startAt);
-      } else if (now - stepAt < this.windowMs) {
-        return this.target;
-      } else {
+      } else if (now - stepAt >= this.windowMs) {
         // Some have not answered in a window: that window is left out, as it always was.
         this.stepAt = null;
       }
