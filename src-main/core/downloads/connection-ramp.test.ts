@@ -345,22 +345,37 @@ describe('connection ramp', () => {
   });
 
   it('lets the next whole window decide when an early one was busy with little left: the engine starting', () => {
-    // 20 MiB/s, steady, with the thread 40% busy; 0.6 s left, over the first trial's
-    // payoff (300 ms) and under the whole one.
+    // 100 MiB/s, steady, with the thread 40% busy: a rate whose bytes may keep it so busy;
+    // 0.6 s left, over the first trial's payoff (300 ms) and under the whole one.
     const ramp = new ConnectionRamp(8, 2, 200, 2);
     ramp.start(0, 1000);
-    ramp.sample(MiB, 1010, 1, 13 * MiB, 0.4);
-    expect(ramp.sample(1.5 * MiB, 1035, 1, 12 * MiB, 0.4)).toBe(1);
+    ramp.sample(5 * MiB, 1010, 1, 65 * MiB, 0.4);
+    expect(ramp.sample(7.5 * MiB, 1035, 1, 60 * MiB, 0.4)).toBe(1);
     expect(ramp.settled).toBe(false);
     // The whole window after it, the thread mostly idle: the trial.
-    expect(ramp.sample(5.5 * MiB, 1235, 1, 8 * MiB, 0.1)).toBe(2);
+    expect(ramp.sample(27.5 * MiB, 1235, 1, 40 * MiB, 0.1)).toBe(2);
     // A whole window as busy settles on one, as before (the gigabyte on loopback).
     const busy = new ConnectionRamp(8, 2, 200, 2);
     busy.start(0, 1000);
-    busy.sample(MiB, 1010, 1, 13 * MiB, 0.4);
-    busy.sample(1.5 * MiB, 1035, 1, 12 * MiB, 0.4);
-    expect(busy.sample(5.5 * MiB, 1235, 1, 8 * MiB, 0.4)).toBe(1);
+    busy.sample(5 * MiB, 1010, 1, 65 * MiB, 0.4);
+    busy.sample(7.5 * MiB, 1035, 1, 60 * MiB, 0.4);
+    expect(busy.sample(27.5 * MiB, 1235, 1, 40 * MiB, 0.4)).toBe(1);
     expect(busy.settled).toBe(true);
+  });
+
+  it('tries more connections from a busy window when its rate could not keep the thread so busy', () => {
+    // 20 MiB/s with the thread 40% busy: other work's, not the download's bytes. Tried at
+    // the early window's end, where it waited for a whole window and, as busy, settled on one.
+    const ramp = new ConnectionRamp(8, 2, 200, 2);
+    ramp.start(0, 1000);
+    ramp.sample(MiB, 1010, 1, 13 * MiB, 0.4);
+    expect(ramp.sample(1.5 * MiB, 1035, 1, 12 * MiB, 0.4)).toBe(2);
+    // Two thirds busy is too busy at any rate (see trialBusyShare).
+    const busier = new ConnectionRamp(8, 2, 200, 2);
+    busier.start(0, 1000);
+    busier.sample(MiB, 1010, 1, 13 * MiB, 0.7);
+    busier.sample(1.5 * MiB, 1035, 1, 12 * MiB, 0.7);
+    expect(busier.sample(5.5 * MiB, 1235, 1, 8 * MiB, 0.7)).toBe(1);
   });
 
   it('measures the count before a step again when the step was judged against a window that ended early', () => {

@@ -68,6 +68,19 @@ const minTrialPayoffMs = 300;
  */
 const nearTrialBusyShare = 0.25;
 
+/**
+ * The rate (bytes/s) from which a download's bytes can be what keeps the main thread busy
+ * for `nearTrialBusyShare` of a window: here one connection's bytes cost the thread about
+ * 1 ms a MiB (the gigabyte on loopback), a quarter of it at 250 MiB/s, and on a machine
+ * four times slower at about 64 MiB/s. Slower, the busy time is other work's (the first
+ * download of a start compiling, the API answering a client's polls, the window's events),
+ * and the rule does not hold the trial back: on nginx pacing each connection to 20 MiB/s,
+ * the first download of a fresh `haul serve` (32 MiB, polled every 5 ms) measured a whole
+ * window 29% busy with 1.4 s left, stayed on one connection and took 1.7 s, where the
+ * starts that tried two took 0.49-0.68 s. @default 64 MiB/s
+ */
+const nearTrialMinRate = 64 * 1024 * 1024;
+
 /** The first trial's payoff after a first answer that took `setupMs` (see trialPayoffSetups). */
 export function trialPayoff(setupMs: number): number {
   if (!Number.isFinite(setupMs) || setupMs < 0) return payoffMs;
@@ -538,7 +551,7 @@ export class ConnectionRamp {
       }
       if (disk >= diskBoundShare) return this.settle(this.target);
       if (alone && busy >= trialBusyShare) return this.settle(this.target);
-      if (alone && busy >= nearTrialBusyShare && restMs < payoffMs) {
+      if (alone && busy >= nearTrialBusyShare && restMs < payoffMs && rate >= nearTrialMinRate) {
         // A window that ended early may hold the engine's start: the next, whole one decides.
         return early ? this.target : this.settle(this.target);
       }
