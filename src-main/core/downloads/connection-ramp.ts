@@ -290,10 +290,8 @@ export class ConnectionRamp {
    * is skipped, since it would hold an unknown share of the start.
    */
   start(received: number, now: number): void {
-    this.mark = { received, at: now, arrival: null };
+    this.markWindow(received, now, null);
     this.lastNow = now;
-    this.busyMs = 0;
-    this.diskMs = 0;
     this.skipNext = false;
     this.stepAt = null;
     this.stepWindowAt = null;
@@ -385,10 +383,10 @@ export class ConnectionRamp {
    * all of a step's have (within a window of it), its window starts three answer times
    * after the step (see stepSetupAnswers) instead of a whole window later: the window
    * after a step was left out for the new connections' setup, which their answers and a
-   * few round trips end. nginx pacing each connection with
-   * `limit_rate`, no bursts to read a pace from: 64 MiB tried four connections 35-60 ms
-   * in, measured them 0.4 s later with 20 MiB left, too little for eight to pay, and
-   * took 0.89-0.91 s on four where aria2c -x8 took 0.53 s.
+   * few round trips end. nginx pacing each connection with `limit_rate`, no bursts to
+   * read a pace from: 64 MiB tried four connections 35-60 ms in, measured them 0.4 s
+   * later with 20 MiB left, too little for eight to pay, and took 0.89-0.91 s on four
+   * where aria2c -x8 took 0.53 s.
    */
   sample(
     received: number,
@@ -416,9 +414,7 @@ export class ConnectionRamp {
       this.retryMs *= 2;
     }
     if (open < this.target || this.mark === null) {
-      this.mark = { received, at: now, arrival };
-      this.busyMs = 0;
-      this.diskMs = 0;
+      this.markWindow(received, now, arrival);
       return this.target;
     }
     if (this.awaitsAnswers && waiting !== undefined) {
@@ -439,9 +435,7 @@ export class ConnectionRamp {
       if (now < this.stepWindowAt) return this.target;
       this.stepWindowAt = null;
       this.skipNext = false;
-      this.mark = { received, at: now, arrival };
-      this.busyMs = 0;
-      this.diskMs = 0;
+      this.markWindow(received, now, arrival);
       return this.target;
     }
     const elapsed = now - this.mark.at;
@@ -475,9 +469,7 @@ export class ConnectionRamp {
       rate = this.arrivalRate(this.mark.arrival, arrival) ?? rate;
     }
     const disk = this.diskMs / (elapsed * Math.max(1, open));
-    this.mark = { received, at: now, arrival };
-    this.busyMs = 0;
-    this.diskMs = 0;
+    this.markWindow(received, now, arrival);
     this.firstWindow = false;
     return this.observe(rate, open, remaining, share, alone, disk, fromPace || elapsed < this.windowMs, paceKnown);
   }
@@ -677,6 +669,13 @@ export class ConnectionRamp {
     this.recheck = { count: this.target, rate: stepRate, waiting: true };
     this.target = this.before;
     return this.target;
+  }
+
+  /** A measurement window begins: its bytes, time and arrival, and no busy or disk time yet. */
+  private markWindow(received: number, now: number, arrival: CounterPoint | null): void {
+    this.mark = { received, at: now, arrival };
+    this.busyMs = 0;
+    this.diskMs = 0;
   }
 
   private step(next: number): number {
