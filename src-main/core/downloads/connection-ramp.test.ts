@@ -683,15 +683,21 @@ describe('connection ramp, bound by its own CPU', () => {
    * its start unknown, left out) and 400 ms, its trial of two; a second connection then
    * brings 20 MiB/s from `answerAt`, and the file ends `restMs` after 660 ms on the two.
    * `waiting(t)`: the connections not answered yet, as the transfer counts them.
+   * `second(ms)`: the bytes the second connection brought `ms` after it answered.
    */
-  function pacedStep(restMs: number, answerAt: number, waiting?: (t: number) => number) {
+  function pacedStep(
+    restMs: number,
+    answerAt: number,
+    waiting?: (t: number) => number,
+    second = (ms: number): number => lasting(20 * MiB, ms),
+  ) {
     const rate = 20 * MiB;
-    const received = (t: number): number => lasting(rate, t) + (t > answerAt ? lasting(rate, t - answerAt) : 0);
+    const received = (t: number): number => lasting(rate, t) + (t > answerAt ? second(t - answerAt) : 0);
     const total = received(660) + lasting(2 * rate, restMs);
     // A server 2 ms away: the first trial pays with 300 ms left (see trialPayoff).
     const ramp = new ConnectionRamp(8, 2, 200, 2);
-    const at = (t: number, open: number): number =>
-      ramp.sample(received(t), t, open, total - received(t), 0, true, 0, undefined, 0, waiting?.(t));
+    const at = (t: number, open: number, busy = 0): number =>
+      ramp.sample(received(t), t, open, total - received(t), busy, true, 0, undefined, 0, waiting?.(t));
     expect([0, 200].map((t) => at(t, 1))).toEqual([1, 1]);
     expect(at(400, 1)).toBe(2);
     return { ramp, at };
@@ -710,6 +716,24 @@ describe('connection ramp, bound by its own CPU', () => {
     expect(targets(pacedStep(2000, 420), [600, 800])).toEqual([2, 8]);
     // One that has not answered in a window: that window is left out as before.
     expect(targets(pacedStep(2000, 550, answeredBy(550)), [500, 600, 800])).toEqual([2, 2, 8]);
+  });
+
+  it('ends a step’s window once steady where the step paced, and waits for the whole window otherwise', () => {
+    const answeredBy420 = (t: number): number => (t < 420 ? 1 : 0);
+    // The window starts at 460 ms (three times the 20 ms answer after the step at 400), is
+    // looked at 10 ms in, and steady from there 20 ms on: the second look decides.
+    const looks = (second?: (ms: number) => number, busy = 0): number[] => {
+      const step = pacedStep(2000, 420, answeredBy420, second);
+      return [420, 460, 470, 495, 520, 660].map((t) => step.at(t, 2, t > 470 ? busy : 0));
+    };
+    expect(looks()).toEqual([2, 2, 2, 8, 8, 8]);
+    // The second connection brings half of what the first does: the step did not pace.
+    expect(looks((ms) => lasting(10 * MiB, ms))).toEqual([2, 2, 2, 2, 2, 4]);
+    // Still speeding up (at its pace only from 50 ms after its answer): not steady yet.
+    const late = (ms: number): number => lasting(4 * MiB, Math.min(ms, 50)) + lasting(20 * MiB, Math.max(0, ms - 50));
+    expect(looks(late)).toEqual([2, 2, 2, 2, 2, 8]);
+    // The main thread busy for over half of the steady part: the whole window decides.
+    expect(looks(undefined, 0.6)).toEqual([2, 2, 2, 2, 2, 8]);
   });
 
   it('after a paced step whose connections answered quickly, steps on while the rest takes over a window', () => {

@@ -167,12 +167,13 @@ export class RampFeed {
   /**
    * A sample when the window ends: the ramp interval's ticks fall anywhere in a window, and
    * the tick after its end measured it up to an interval late, with that much less of the
-   * file left to decide on.
+   * file left to decide on. In a step's window that may end early, also at its looks (see
+   * ConnectionRamp.sampleDue).
    */
   private armWindowEnd(now: number): void {
     if (this.ender) clearTimeout(this.ender);
     this.ender = null;
-    const end = this.ramp.windowEnd;
+    const end = this.ramp.sampleDue;
     if (end === null || !this.sampler) return;
     this.ender = setTimeout(
       () => {
