@@ -18,7 +18,7 @@ import { decodeState, syncedSegments, type TransferState } from './resume-state'
 import type { Segment } from './segments';
 import { SlowServerRules } from './slow-server';
 import { SegmentWorker, RestartNeeded, type LiveSegment, type WorkerHost } from './segment-worker';
-import { smallestPiece, WorkPlan } from './work-plan';
+import { roundTripBytes, smallestPiece, WorkPlan } from './work-plan';
 
 /** Rounds per attempt: each restart from zero (file changed, ranges broken) is one. */
 const maxRounds = 3;
@@ -78,12 +78,17 @@ export class Transfer implements WorkerHost {
     });
     this.limiter = createRateLimiter(ctx.job.options.speedLimit ?? 0);
     this.feed = new RampFeed(settings, 1, 1, 0);
-    this.plan = new WorkPlan(settings, () => ({
-      connections: this.feed.ramp.sharing,
-      settled: this.feed.ramp.settled,
-      smallestPiece: smallestPiece(this.feed.rate, this.workers.size - this.retiring, this.roundTripMs),
-      burstBytes: this.bursts.largest,
-    }));
+    this.plan = new WorkPlan(settings, () => {
+      const running = this.workers.size - this.retiring;
+      return {
+        connections: this.feed.ramp.sharing,
+        settled: this.feed.ramp.settled,
+        smallestPiece: smallestPiece(this.feed.rate, running, this.roundTripMs),
+        burstBytes: this.bursts.largest,
+        running,
+        roundTripBytes: roundTripBytes(this.feed.rate, running, this.roundTripMs),
+      };
+    });
     this.slow = new SlowServerRules(settings, () => ctx.job.options.speedLimit ?? 0);
     this.limits = new ConnectionLimits(settings.stallTimeoutMs, (line) => ctx.log(line), settings.recoverAfterMs);
     this.checkpoints = new Checkpoints(

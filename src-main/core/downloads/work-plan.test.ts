@@ -36,6 +36,23 @@ function planFor(total: number, pace: Pace): WorkPlan<Connection> {
 
 const ranges = (plan: WorkPlan<Connection>) => plan.segments.map((s) => [s.start / MiB, s.end! / MiB]);
 
+/** The pieces (MiB) the plan hands out front first, each fetched whole before the next is asked for. */
+function handOut(plan: WorkPlan<Connection>): number[] {
+  const pieces: number[] = [];
+  let next = 0;
+  for (let i = 0; i < 80; i += 1) {
+    const connection = new Connection(next);
+    const piece = plan.take(connection);
+    if (!piece || piece.owner !== connection || plan.segments.every((s) => s.owner !== null)) break;
+    expect(piece.start).toBe(next);
+    pieces.push((piece.end! - piece.start) / MiB);
+    next = piece.end!;
+    connection.cursor = piece.end!;
+    piece.pos = piece.end!;
+  }
+  return pieces;
+}
+
 describe('WorkPlan', () => {
   it('gives a download settled on one connection the whole file, uncut', () => {
     const plan = planFor(256 * MiB, { connections: 1, settled: true });
@@ -46,18 +63,7 @@ describe('WorkPlan', () => {
 
   it('hands several connections pieces front first that shrink with the work left', () => {
     const plan = planFor(64 * MiB, { connections: 4, settled: false });
-    const pieces: number[] = [];
-    let next = 0;
-    for (let i = 0; i < 40; i += 1) {
-      const connection = new Connection(next);
-      const piece = plan.take(connection);
-      if (!piece || piece.owner !== connection || plan.segments.every((s) => s.owner !== null)) break;
-      expect(piece.start).toBe(next);
-      pieces.push((piece.end! - piece.start) / MiB);
-      next = piece.end!;
-      connection.cursor = piece.end!;
-      piece.pos = piece.end!;
-    }
+    const pieces = handOut(plan);
     // A quarter of the rest for each of four connections at first, then smaller.
     expect(pieces[0]).toBe(8);
     for (let i = 1; i < pieces.length; i += 1) expect(pieces[i]).toBeLessThanOrEqual(pieces[i - 1]!);
@@ -67,6 +73,25 @@ describe('WorkPlan', () => {
     expect(all[0]![0]).toBe(0);
     for (let i = 1; i < all.length; i += 1) expect(all[i]![0]).toBe(all[i - 1]![1]);
     expect(all.at(-1)![1]).toBe(64);
+  });
+
+  it('holds pieces to six round trips of what a connection receives while the work left allows it', () => {
+    // Sized for the eight a step may reach, two fetching, each receiving 0.5 MiB a round trip
+    // (25 MiB/s, 20 ms away), or 5 KiB (a server close by).
+    const pace = (roundTripMiB?: number): Pace => ({
+      connections: 8,
+      settled: false,
+      running: 2,
+      roundTripBytes: roundTripMiB === undefined ? undefined : roundTripMiB * MiB,
+    });
+    const far = handOut(planFor(32 * MiB, pace(0.5)));
+    const near = handOut(planFor(32 * MiB, pace(0.005)));
+    expect(near).toEqual(handOut(planFor(32 * MiB, pace())));
+    // 3 MiB each while half of what is left is as much, then half of what is left for each of
+    // the two: fewer requests, each a round trip of waiting.
+    expect(far).toEqual([3, 3, 3, 3, 3, 3, 3, 3, 3, 2.5, 1.25]);
+    expect(far.length).toBeLessThan(near.length / 2);
+    expect(Math.min(...near)).toBe(1);
   });
 
   it("hands out pieces of whole bursts once the server's burst is known, and smaller ones as they were", () => {
