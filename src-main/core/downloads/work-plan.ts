@@ -31,8 +31,8 @@ const floorPieceBytes = 64 * 1024;
  * each connection fetching that much: every piece is a request, and the connection idles a
  * round trip for its answer, so at six it idles at most a seventh of the time. nginx pacing
  * each connection to 20 MiB/s, 20 ms away (a relay delaying each way 10 ms): pieces of
- * 0.3-1.7 MiB, each connection idle 23-69 ms before each answer; 32 MiB took 0.65-0.81 s in
- * 42-64 requests, 0.48-0.65 s in 30-35 with this floor (aria2c -x8 0.31-0.32 s). Near the
+ * 0.3-1.7 MiB, each connection idle 23-69 ms before each answer; 32 MiB took 0.75-1.51 s in
+ * 21-54 requests, 0.58-0.73 s in 32-45 with this floor (aria2c -x8 0.31-0.33 s). Near the
  * server a round trip is a millisecond or two, and the pieces are as they were. @default 6
  */
 const bodyRoundTrips = 6;
