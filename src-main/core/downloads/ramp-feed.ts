@@ -26,8 +26,8 @@ export class RampFeed {
   /** The main thread's busy and idle time at the last sample. */
   private loopAt: { active: number; idle: number };
   private looker: NodeJS.Timeout | null = null;
-  /** Samples when the window being measured ends (see ConnectionRamp.windowEnd). */
-  private ender: NodeJS.Timeout | null = null;
+  /** Samples when the window being measured ends, or at its looks (see ConnectionRamp.sampleDue). */
+  private sampleTimer: NodeJS.Timeout | null = null;
   private moving = false;
   /** The connection whose arrivals time the ramp's windows (see ConnectionRamp.sample). */
   private pacer: PacedConnection | null = null;
@@ -117,8 +117,8 @@ export class RampFeed {
 
   stop(): void {
     this.stopLooking();
-    if (this.ender) clearTimeout(this.ender);
-    this.ender = null;
+    if (this.sampleTimer) clearTimeout(this.sampleTimer);
+    this.sampleTimer = null;
     this.sampler = null;
     if (this.paceSample) clearImmediate(this.paceSample);
     this.paceSample = null;
@@ -160,7 +160,7 @@ export class RampFeed {
       this.pace,
       waiting,
     );
-    this.armWindowEnd(now);
+    this.armSample(now);
     return target;
   }
 
@@ -170,17 +170,17 @@ export class RampFeed {
    * file left to decide on. In a step's window that may end early, also at its looks (see
    * ConnectionRamp.sampleDue).
    */
-  private armWindowEnd(now: number): void {
-    if (this.ender) clearTimeout(this.ender);
-    this.ender = null;
-    const end = this.ramp.sampleDue;
-    if (end === null || !this.sampler) return;
-    this.ender = setTimeout(
+  private armSample(now: number): void {
+    if (this.sampleTimer) clearTimeout(this.sampleTimer);
+    this.sampleTimer = null;
+    const at = this.ramp.sampleDue;
+    if (at === null || !this.sampler) return;
+    this.sampleTimer = setTimeout(
       () => {
-        this.ender = null;
+        this.sampleTimer = null;
         this.sampler?.(this.settings.now());
       },
-      Math.max(1, Math.ceil(end - now)),
+      Math.max(1, Math.ceil(at - now)),
     );
   }
 
