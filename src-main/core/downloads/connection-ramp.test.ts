@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionRamp, initialConnections, pacedPayoffMs, payoffMs, trialPayoff } from './connection-ramp';
+import { ConnectionRamp } from './connection-ramp';
+import { initialConnections, pacedPayoffMs, payoffMs, trialPayoff } from './ramp-rules';
 
 const MiB = 1024 * 1024;
 /** Bytes that take `ms` at `rate` bytes/s. */

@@ -1,4 +1,6 @@
-import { ConnectionRamp, SpeedMeter, startPartShare, type CounterPoint } from './connection-ramp';
+import { ConnectionRamp, type CounterPoint } from './connection-ramp';
+import { startPartShare } from './ramp-rules';
+import { SpeedMeter } from './speed-meter';
 import type { EngineSettings } from './engine-options';
 
 /**
