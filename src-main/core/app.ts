@@ -7,7 +7,8 @@ import { damagedAdvice, HaulError, isDamaged, toErrorShape } from './errors';
 import type { Subscription } from './jobs/event-hub';
 
 export type { SequencedEvent, Subscription } from './jobs/event-hub';
-import { JobCenter, type JobCenterOptions, type UserCommand } from './jobs/job-center';
+import type { UserCommand } from './jobs/command-steps';
+import { JobCenter, type JobCenterOptions } from './jobs/job-center';
 import { redactSnapshot } from './jobs/secrets';
 import { describeJobTypes } from './jobs/job-types';
 import { afterDownload } from './library/after-download';

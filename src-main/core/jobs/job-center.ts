@@ -9,36 +9,26 @@ import {
   type PluginJob,
 } from '../../../src-common/contract';
 import { systemClock, type Clock } from '../clock';
-import { deleteDownloadedFile } from '../downloaded-file';
 import { HaulError, noLineTaken } from '../errors';
 import type { SettingsStore } from '../settings';
 import { JobStore } from '../store/job-store';
 import { HistoryPruner, type LeftoverPart } from '../store/history-pruner';
 import type { BackoffOptions } from './backoff';
+import { commandStep, type StepDeps, type UserCommand } from './command-steps';
 import { listDownloads } from './download-list';
 import { EventHub } from './event-hub';
 import { cryptoHex, newDownloadId, newPluginJobId, type RandomHex } from './ids';
 import { newPluginJob, type PluginJobSpec } from './plugin-job';
 import { queueCounts } from './queue-counts';
 import { queueAfterMove, type QueueMove } from './queue-move';
-import { JobRegistry, noSuchJob } from './registry';
+import { removeJobs, type RemovalDeps } from './job-removal';
+import { JobRegistry } from './registry';
 import { recoverAfterRestart, startRetention, type RetentionOptions } from './retention';
 import type { DownloadRunner, PluginJobRunner, ResumeState } from './runner';
 import { Scheduler, type AfterDownload } from './scheduler';
 import { TaskCenter } from './task-center';
-import { nextStatus, type JobPatch, type TransitionExtras, type TransitionName } from './transitions';
+import { nextStatus } from './transitions';
 import { parseUrlLines, submittedDownloads } from './submit';
-
-/** A user's command that changes a job's status (see JobCenter.each). */
-export type UserCommand = 'pause' | 'resume' | 'cancel' | 'retry';
-
-/** What a user's command changes of a job, and what follows once the change is written. */
-interface CommandStep {
-  name: TransitionName;
-  patch: JobPatch | (() => JobPatch);
-  extras?: TransitionExtras;
-  after: (job: Job) => void;
-}
 
 export interface JobCenterOptions {
   db: Database;
@@ -79,6 +69,8 @@ export class JobCenter {
   readonly tasks: TaskCenter;
   private readonly random: RandomHex;
   private stopRetention: (() => void) | undefined;
+  /** What a user's command and a removal act on (see command-steps.ts, job-removal.ts). */
+  private readonly parts: StepDeps & RemovalDeps;
 
   constructor(private readonly options: JobCenterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -109,6 +101,14 @@ export class JobCenter {
       byIdempotencyKey: (key) => this.store.byIdempotencyKey(key),
       restartGraceSec: options.taskRestartGraceSec,
     });
+    this.parts = {
+      registry: this.registry,
+      scheduler: this.scheduler,
+      tasks: this.tasks,
+      pluginRunner: options.pluginRunner,
+      cancel: (ids) => this.each('cancel', ids),
+      discardPart: (job, part) => this.discardPart(job, part),
+    };
     options.settings.onChange((next) =>
       this.scheduler.setSlots({ download: next.maxConcurrentDownloads, plugin: next.maxConcurrentPluginJobs }),
     );
@@ -223,7 +223,7 @@ export class JobCenter {
   async each(command: UserCommand, ids: readonly string[]): Promise<(unknown | null)[]> {
     const done = ids.map((id) => {
       try {
-        const step = this.step(command, id);
+        const step = commandStep(command, this.registry.get(id), this.parts);
         if (!('name' in step)) return Promise.resolve(null);
         nextStatus(this.registry.get(id), step.name);
         return this.registry
@@ -238,89 +238,11 @@ export class JobCenter {
 
   /** `command` on one job, in a transaction of its own. */
   private now(command: UserCommand, id: string): Job {
-    const step = this.step(command, id);
+    const step = commandStep(command, this.registry.get(id), this.parts);
     if (!('name' in step)) return step.job;
     const job = this.registry.transition(id, step.name, step.patch, step.extras);
     step.after(job);
     return job;
-  }
-
-  /**
-   * What `command` changes of a job and what follows once it is written; a task's own
-   * center makes the change at once (its job is answered).
-   */
-  private step(command: UserCommand, id: string): CommandStep | { job: Job } {
-    const job = this.registry.get(id);
-    if (job.source === 'task') return { job: this.tasks[command](id) };
-    if (command === 'cancel') return this.cancelStep(job);
-    if (command === 'retry') return this.retryStep(job);
-    if (job.source !== 'download') {
-      const why = command === 'pause' ? 'paused; cancel it instead' : 'paused or resumed';
-      throw new HaulError('conflict', `Plugin jobs cannot be ${why}.`);
-    }
-    if (command === 'pause') {
-      return {
-        name: 'pause',
-        patch: { speed: 0, eta: null, connections: 0, message: 'Paused' },
-        after: () => this.scheduler.stop(job.id, 'paused'),
-      };
-    }
-    // A pause is not a failed attempt: the resumed download has its attempts again.
-    return {
-      name: 'resume',
-      patch: { message: 'Queued', attempts: 0 },
-      extras: { notBefore: null },
-      after: () => this.scheduler.pump(),
-    };
-  }
-
-  private cancelStep(job: DownloadJob | PluginJob): CommandStep {
-    // A running attempt removes the part it has open; one cancelled before it opened the
-    // part (its request still out) leaves it: removed here once the attempt has stopped.
-    let kept: ResumeState | null = null;
-    const patch =
-      job.source === 'download'
-        ? { speed: 0, eta: null, connections: 0, message: 'Cancelled' }
-        : { message: 'Cancelled' };
-    return {
-      name: 'cancel',
-      // Read as the change is made: the part is the one the job has then.
-      patch: () => {
-        if (job.source === 'download') kept = this.registry.stored(job.id)?.resumeState ?? null;
-        return patch;
-      },
-      extras: { resumeState: null, notBefore: null },
-      after: () => {
-        this.scheduler.stop(job.id, 'cancelled');
-        const part = kept;
-        if (job.source === 'download' && part) this.scheduler.afterStop(job.id, () => this.discardPart(job, part));
-        if (job.source === 'plugin') this.options.pluginRunner.release(job.id);
-      },
-    };
-  }
-
-  private retryStep(job: DownloadJob | PluginJob): CommandStep {
-    if (job.source === 'plugin') {
-      const refusal = this.options.pluginRunner.refusal(job);
-      if (refusal !== undefined) throw new HaulError('conflict', refusal);
-    }
-    return {
-      name: 'retry',
-      // Read as the change is made: a download without a resume state starts again.
-      patch: () => {
-        const stored = this.registry.stored(job.id);
-        const restart = job.source === 'download' && !stored?.resumeState;
-        return {
-          attempts: 0,
-          error: null,
-          message: 'Queued',
-          progress: restart ? 0 : (stored?.job.progress ?? job.progress),
-          ...(restart ? { receivedBytes: 0 } : {}),
-        };
-      },
-      extras: { notBefore: null },
-      after: () => this.scheduler.pump(),
-    };
   }
 
   /**
@@ -349,64 +271,12 @@ export class JobCenter {
    * it, or null; `kept` hears of each removed job whose file was left (see
    * deleteDownloadedFile), by its place in `ids`.
    */
-  async removeEach(
+  removeEach(
     ids: readonly string[],
     deleteFile = false,
     kept: (index: number, why: string) => void = () => undefined,
   ): Promise<(unknown | null)[]> {
-    const errors: (unknown | null)[] = ids.map(() => null);
-    const jobs = ids.map((id, i) => {
-      try {
-        return this.registry.get(id);
-      } catch (error) {
-        errors[i] = error;
-        return null;
-      }
-    });
-    const unfinished = ids.filter((_, i) => jobs[i] && !isFinishedStatus(jobs[i].status));
-    const cancelled = await this.each('cancel', unfinished);
-    const refusedCancel = new Map(unfinished.map((id, k) => [id, cancelled[k]]));
-    const leaving: { i: number; job: Job; path?: string; part?: ResumeState | null }[] = [];
-    for (const [i, job] of jobs.entries()) {
-      if (!job) continue;
-      const refused = refusedCancel.get(job.id);
-      if (refused) {
-        errors[i] = refused;
-        continue;
-      }
-      // The part its state names: a failed download keeps it for a retry that will not
-      // come now (a cancel above has cleared its job's state and removes its own part).
-      let part = job.source === 'download' ? (this.registry.stored(job.id)?.resumeState ?? null) : null;
-      // Cancelled a moment ago and still stopping (cancelling again would be refused), or
-      // retried by another client while the cancels above were written: stopped, and its
-      // part removed once it has (an attempt stopped before opening it leaves it).
-      if (this.scheduler.isRunning(job.id)) {
-        this.scheduler.stop(job.id, 'cancelled');
-        const stopping = part;
-        if (job.source === 'download' && stopping) {
-          this.scheduler.afterStop(job.id, () => this.discardPart(job, stopping));
-        }
-        part = null;
-      }
-      if (job.source === 'task') this.tasks.forget(job.id);
-      const path = job.source === 'download' && typeof job.result?.path === 'string' ? job.result.path : undefined;
-      leaving.push({ i, job, path, part });
-    }
-    try {
-      const unknown = this.registry.deleteMany(leaving.map(({ job }) => job.id));
-      for (const { i, job } of leaving) if (unknown.has(job.id)) errors[i] = noSuchJob(job.id);
-    } catch (error) {
-      // Nothing of the transaction was written (its disk full): each is refused with why.
-      for (const { i } of leaving) errors[i] = error;
-    }
-    for (const { i, job, path, part } of leaving) {
-      if (errors[i] !== null) continue;
-      if (job.source === 'download' && part) await this.discardPart(job, part);
-      if (!deleteFile || !path) continue;
-      const why = await deleteDownloadedFile(path, job.source === 'download' ? job.totalBytes : null);
-      if (why) kept(i, why);
-    }
-    return errors;
+    return removeJobs(ids, deleteFile, kept, this.parts);
   }
 
   private async discardPart(job: DownloadJob, state: ResumeState): Promise<void> {
