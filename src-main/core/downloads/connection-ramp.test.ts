@@ -57,6 +57,19 @@ describe('connection ramp', () => {
     expect(busy.settled).toBe(true);
   });
 
+  it('tries more connections from a server far away once the first answer ends by itself: the trial cuts nothing', () => {
+    // 0.6 s left, the first answer 200 ms: its open request would be cut, so no trial; a
+    // first piece ends by itself, and the trial pays for its requests alone.
+    const rest = (cutFree: boolean, leftMs: number) => {
+      const ramp = new ConnectionRamp(8, 2, 0, 200, cutFree);
+      expect(ramp.observe(1, 1, 1000 * MiB)).toBe(1);
+      return ramp.observe(20 * MiB, 1, lasting(20 * MiB, leftMs));
+    };
+    expect(rest(false, 600)).toBe(1);
+    expect(rest(true, 600)).toBe(2);
+    expect(rest(true, pacedPayoffMs - 100)).toBe(1);
+  });
+
   it('keeps the trial connections when they raised throughput, then doubles while it pays', () => {
     const ramp = started(8, 2);
     expect(ramp.observe(10 * MiB, 1, 1000 * MiB)).toBe(2);

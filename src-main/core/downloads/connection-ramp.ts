@@ -95,15 +95,18 @@ export class ConnectionRamp {
    * `trial`: connections tried at once after the first measurement (at least 2).
    * `windowMs`: how long each measurement lasts; several of a server's bursts.
    * `setupMs`: how long the download's first answer took to come; unknown by default.
+   * `cutFree`: the first answer ends by itself (a first piece), so a trial cuts nothing
+   * and costs only its requests: its payoff is the paced one at most (see pacedPayoffMs).
    */
   constructor(
     private readonly max: number,
     private readonly trial = 2,
     private readonly windowMs = 0,
     setupMs = Number.POSITIVE_INFINITY,
+    cutFree = false,
   ) {
     this.next = Math.max(2, trial);
-    this.trialPayoffMs = trialPayoff(setupMs);
+    this.trialPayoffMs = cutFree ? Math.min(pacedPayoffMs, trialPayoff(setupMs)) : trialPayoff(setupMs);
     if (max <= 1) this.done = true;
   }
 

@@ -11,10 +11,11 @@ import {
   checkRangeResponse,
   describe,
   failUnlessSuccess,
+  isEncoded,
   wholeFileAnswer,
 } from './response-check';
 import { encodeState, ifRangeValue, type TransferState } from './resume-state';
-import { clipSegments, restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
+import { clipSegments, parseContentRange, restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
 import { withPublishing, type Publishing } from './published';
 import { ensureRoom, pathInFolder, reservePart } from './target-folder';
 
@@ -44,12 +45,35 @@ export interface EstablishInput {
   names: { fileName: string; partName: string } | null;
   /** Never send Range: the server proved its ranges unusable. */
   noRanges: boolean;
+  /** A new download asks for its first piece (see firstPieceBytes): more than one connection may fetch it. */
+  firstPiece: boolean;
   /** A new answer announcing at most this many bytes is held in memory (0: never). */
   holdUpTo: number;
 }
 
 /** The suffix that says what a file holds when it is stored as the server encoded it. */
 const encodedSuffix: Record<string, string> = { gzip: '.gz', 'x-gzip': '.gz', deflate: '.zz', br: '.br' };
+
+/**
+ * A new download that more than one connection may fetch asks for the file's first bytes,
+ * this many (`Range: bytes=0-4194303`): an answer that ends by itself never has to be cut
+ * when more connections take the rest (the server would have sent what was on its way for
+ * nothing), and the connection goes on in pieces (see WorkPlan.leavePiece). A file no
+ * larger comes in that one answer. @default 4 MiB
+ */
+export const firstPieceBytes = 4 << 20;
+
+/**
+ * The first piece a 206 brings: from byte 0, the file's size named, not encoded. Null for
+ * any other answer: a 200 or an error is taken as a plain request's, and anything else
+ * (a 416, a range without a size) is asked for again without a range.
+ */
+function firstPiece(response: OpenedResponse): { total: number; end: number } | null {
+  if (response.status !== 206 || isEncoded(response)) return null;
+  const range = parseContentRange(header(response.headers, 'content-range'));
+  if (!range?.satisfied || range.start !== 0 || range.total === null) return null;
+  return { total: range.total, end: range.end };
+}
 
 /** A .gz served with Content-Encoding: gzip is the file itself (a common misconfiguration). */
 function isCompressedFile(response: OpenedResponse, name: string): boolean {
@@ -170,9 +194,17 @@ function claimedState(names: { fileName: string; partName: string }, url: string
   };
 }
 
-/** Takes a 200 as the start of the whole file: names it, empties or creates the part. */
-async function adopt(input: EstablishInput, response: OpenedResponse, existing: PartFile | null): Promise<Established> {
-  if (!wholeFileAnswer(response)) {
+/**
+ * Takes a 200 as the start of the whole file, or a first piece's 206 (`piece`): names it,
+ * empties or creates the part.
+ */
+async function adopt(
+  input: EstablishInput,
+  response: OpenedResponse,
+  existing: PartFile | null,
+  piece: { total: number; end: number } | null = null,
+): Promise<Established> {
+  if (!piece && !wholeFileAnswer(response)) {
     await existing?.close();
     await response.body.dump().catch(() => undefined);
     failUnlessSuccess(response);
@@ -185,7 +217,7 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
   // says what the file is. It cannot be resumed: ranges of an encoding are not trusted.
   const encoding = header(response.headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
   const encoded = encoding !== 'identity';
-  const total = announcedLength(response, true);
+  const total = piece ? piece.total : announcedLength(response, true);
   if (!input.names && total !== null) {
     await ensureRoom(input.folder, total).catch(async (error: unknown) => {
       await response.body.dump().catch(() => undefined);
@@ -242,7 +274,8 @@ async function adopt(input: EstablishInput, response: OpenedResponse, existing: 
   };
   const segments = wholeFile(total);
   const ranges = !input.noRanges && !encoded && total !== null && acceptsRanges(response);
-  return { state, segments, part, ranges, first: { segment: segments[0]!, body, coveredEnd: total }, fromZero: true };
+  const coveredEnd = piece ? piece.end : total;
+  return { state, segments, part, ranges, first: { segment: segments[0]!, body, coveredEnd }, fromZero: true };
 }
 
 /**
@@ -256,14 +289,26 @@ export async function establish(input: EstablishInput): Promise<Established> {
     if (typeof resumed !== 'string') return resumed;
     noRanges ||= resumed === 'no-ranges';
   }
-  const response = await openResponse(input.ctx.job.url, {
-    dispatcher: input.dispatcher,
-    headers: input.ctx.job.options.headers ?? {},
-    signal: input.signal,
-    userAgent: input.userAgent,
-    allowedHosts: input.ctx.job.options.allowedHosts,
-    owner: input.ctx.job.url,
-  });
+  const ask = (range?: { start: number; end: number }) =>
+    openResponse(input.ctx.job.url, {
+      dispatcher: input.dispatcher,
+      headers: input.ctx.job.options.headers ?? {},
+      signal: input.signal,
+      range,
+      userAgent: input.userAgent,
+      allowedHosts: input.ctx.job.options.allowedHosts,
+      owner: input.ctx.job.url,
+    });
+  const ranged = input.firstPiece && !noRanges;
+  let response = await ask(ranged ? { start: 0, end: firstPieceBytes } : undefined);
+  const piece = ranged ? firstPiece(response) : null;
+  if (ranged && !piece && (response.status === 206 || response.status === 416 || isEncoded(response))) {
+    // A range it would not give from byte 0 with the file's size (an empty file's 416), or
+    // an answer encoded although Haul asked for it as is (a server that compresses what a
+    // range asks for): the whole file, as a plain request.
+    await response.body.dump().catch(() => undefined);
+    response = await ask();
+  }
   const names = input.names ?? (input.saved ? namesOf(input.saved) : null);
-  return adopt({ ...input, names, noRanges }, response, null);
+  return adopt({ ...input, names, noRanges }, response, null, piece);
 }

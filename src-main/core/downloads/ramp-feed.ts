@@ -42,15 +42,16 @@ export class RampFeed {
   private sampler: ((now: number) => void) | null = null;
   private paceSample: NodeJS.Immediate | null = null;
 
-  /** Starts measuring at once: `received` bytes so far, from now; `setupMs`: see ConnectionRamp. */
+  /** Starts measuring at once: `received` bytes so far, from now; `setupMs` and `cutFree`: see ConnectionRamp. */
   constructor(
     private readonly settings: EngineSettings,
     max: number,
     trial: number,
     received: number,
     setupMs?: number,
+    cutFree = false,
   ) {
-    this.ramp = new ConnectionRamp(max, trial, 2 * settings.rampIntervalMs, setupMs);
+    this.ramp = new ConnectionRamp(max, trial, 2 * settings.rampIntervalMs, setupMs, cutFree);
     this.lastAt = settings.now();
     this.ramp.start(received, this.lastAt);
     this.loopAt = settings.loopTime();

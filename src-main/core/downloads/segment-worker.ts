@@ -50,6 +50,8 @@ export interface WorkerHost {
   answered(ms: number): void;
   claim(worker: SegmentWorker): LiveSegment | null;
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean;
+  /** Before asking again for `segment`'s rest: it keeps a piece, the rest is left to take (see WorkPlan.leavePiece). */
+  leavePiece(segment: LiveSegment): void;
   fail(error: unknown): void;
   /** The server's name for messages: the host of the address answering. */
   serverName(): string;
@@ -111,6 +113,18 @@ export class SegmentWorker {
     this.bursts = new BurstMeter(host.bursts);
   }
 
+  /** Where the answer being read ends (exclusive), when it was asked for a bounded range; null otherwise. */
+  answerEnd: number | null = null;
+  /** The answer being read: where its first bytes went, when they came, and when the last did. */
+  private reading: { pos: number; at: number; lastAt: number } | null = null;
+
+  /** What the answer being read brings a second, from its first bytes to its last; 0 before 10 ms of it. */
+  get bytesPerSecond(): number {
+    const reading = this.reading;
+    if (!reading || reading.lastAt - reading.at < 10) return 0;
+    return ((this.cursor - reading.pos) * 1000) / (reading.lastAt - reading.at);
+  }
+
   get inFlightEnd(): number {
     return this.bursts.inFlightEnd(this.cursor);
   }
@@ -145,7 +159,9 @@ export class SegmentWorker {
           if (!current) continue;
         }
         const { coveredEnd } = current;
+        this.answerEnd = coveredEnd;
         const { got, error } = await this.stream(current);
+        this.answerEnd = null;
         current = null;
         if (this.dropped !== null) throw this.dropped;
         const segment = this.segment;
@@ -158,8 +174,12 @@ export class SegmentWorker {
         if (!this.host.state?.resumable || segment.end === null) {
           throw networkFailure(error, this.host.serverName());
         }
-        // Every byte its Content-Range promised (a server that caps each answer): not short.
-        if (error === null && coveredEnd !== null && this.cursor >= coveredEnd && got > 0) continue;
+        // Every byte its Content-Range promised (the first piece, or a server that caps each
+        // answer): not short. What it asks for next is a piece too.
+        if (error === null && coveredEnd !== null && this.cursor >= coveredEnd && got > 0) {
+          this.host.leavePiece(segment);
+          continue;
+        }
         shortReads = got >= progressBytes ? 0 : shortReads + 1;
         if (got === 0) throw error === null ? this.shortFailure() : networkFailure(error, this.host.serverName());
         if (shortReads > maxShortReads) throw this.shortFailure();
@@ -325,6 +345,7 @@ export class SegmentWorker {
     );
     this.cursor = segment.pos;
     this.bursts.answer(this.cursor);
+    this.reading = null;
     let got = 0;
     let error: unknown;
     const full = (): boolean =>
@@ -364,6 +385,8 @@ export class SegmentWorker {
         /** Counts and gathers `chunk`, taken at `at`; what to wait for before reading on, if anything. */
         const take = (chunk: Buffer, at: number): { limited: Promise<void> | null; waiting: Promise<void> | null } => {
           const limited = this.payLimits(chunk.length);
+          if (this.reading) this.reading.lastAt = at;
+          else this.reading = { pos: this.cursor, at, lastAt: at };
           this.cursor += chunk.length;
           got += chunk.length;
           this.host.arrived(this, chunk.length, at);

@@ -10,8 +10,9 @@ describe('a server that announces 4 KiB more than it sends, then answers 416', (
     it(`ends with the bytes it has after one retry, paying at most 2x (${connections} connection(s))`, async () => {
       const body = randomBody(4 * 1024 * 1024);
       const path = `/short-${connections}.bin`;
-      // Throttled, so that the extra connections really take part.
-      server.file(path, body, { lieLength: 4096, rateLimit: 8 * 1024 * 1024 });
+      // Throttled, so that the extra connections really take part. The size is announced in
+      // both the length and the first piece's range.
+      server.file(path, body, { lieLength: 4096, totalDelta: 4096, rateLimit: 8 * 1024 * 1024 });
       const dir = await tempDir();
       const t = makeContext(testJob(server.url(path), dir, { connections }));
       const from = server.log.length;

@@ -88,6 +88,8 @@ export class Transfer implements WorkerHost {
         burstBytes: this.bursts.largest,
         running,
         roundTripBytes: roundTripBytes(this.feed.rate, running, this.roundTripMs),
+        cutBytes: roundTripBytes(this.feed.rate, this.delivering(), this.roundTripMs),
+        ...(Number.isFinite(this.roundTripMs) ? { roundTripMs: this.roundTripMs } : {}),
       };
     });
     this.slow = new SlowServerRules(settings, () => ctx.job.options.speedLimit ?? 0);
@@ -197,6 +199,7 @@ export class Transfer implements WorkerHost {
         saved: round === 0 ? saved : null,
         names,
         noRanges,
+        firstPiece: this.maxConnections() > 1,
         holdUpTo: this.settings.heldAnswerBytes,
       });
       this.firstAnswerMs = this.settings.now() - asked;
@@ -242,7 +245,9 @@ export class Transfer implements WorkerHost {
   ): Promise<'done' | 'changed' | 'no-ranges'> {
     const ranged = this.ranges && this.state?.totalBytes !== null;
     const max = ranged ? this.maxConnections() : 1;
-    this.feed = new RampFeed(this.settings, max, this.trialConnections(), this.received, this.firstAnswerMs);
+    const total = this.state?.totalBytes ?? null;
+    const cutFree = coveredEnd !== null && total !== null && coveredEnd < total;
+    this.feed = new RampFeed(this.settings, max, this.trialConnections(), this.received, this.firstAnswerMs, cutFree);
     this.meter.reset();
     const now = this.settings.now();
     this.heldMs = 0;
@@ -335,6 +340,13 @@ export class Transfer implements WorkerHost {
     return this.plan.take(worker);
   }
 
+  /** Connections that have had an answer and are not ending: those the rate measured is from. */
+  private delivering(): number {
+    let count = 0;
+    for (const worker of this.workers) if (worker.hasAnswered && !worker.retired) count += 1;
+    return count;
+  }
+
   /** True when a connection besides `worker` is neither ending nor waiting for its first byte. */
   private othersAnswered(worker: SegmentWorker): boolean {
     for (const other of this.workers) if (other !== worker && !other.retired && !other.unanswered) return true;
@@ -353,6 +365,10 @@ export class Transfer implements WorkerHost {
 
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean {
     return this.plan.absorbNext(segment, coveredEnd);
+  }
+
+  leavePiece(segment: LiveSegment): void {
+    this.plan.leavePiece(segment);
   }
 
   private progressFields(): { receivedBytes: number; totalBytes: number | null; connections: number; speed: number } {

@@ -182,6 +182,61 @@ describe('WorkPlan', () => {
     expect(plan.segments).toHaveLength(2);
   });
 
+  it('frees work after the end of an answer asked for a first piece, never inside it', () => {
+    const room = (answerEnd: number | null) => {
+      const plan = planFor(64 * MiB, { connections: 4, settled: false });
+      const reader = Object.assign(new Connection(1 * MiB), { answerEnd });
+      plan.segments[0]!.owner = reader;
+      plan.makeRoom();
+      return plan.segments[0]!.end! / MiB;
+    };
+    // Its answer ends at 4 MiB: the rest is freed from there, and nothing of it is cut.
+    expect(room(4 * MiB)).toBe(4);
+    // An answer for all of a resumed file's rest is cut a piece ahead, as any.
+    expect(room(64 * MiB)).toBeLessThan(16);
+    expect(room(null)).toBeLessThan(4);
+    // A connection that goes on after its piece keeps a piece of what is left, not all of it.
+    const plan = planFor(64 * MiB, { connections: 4, settled: false });
+    plan.segments[0]!.owner = new Connection(4 * MiB);
+    plan.segments[0]!.pos = 4 * MiB;
+    plan.leavePiece(plan.segments[0]!);
+    const [kept, left] = ranges(plan);
+    expect(kept![1]).toBeLessThanOrEqual(20);
+    expect(left).toEqual([kept![1], 64]);
+    // Settled on one connection, it asks for all the rest.
+    const one = planFor(64 * MiB, { connections: 1, settled: true });
+    one.segments[0]!.owner = new Connection(4 * MiB);
+    one.segments[0]!.pos = 4 * MiB;
+    one.leavePiece(one.segments[0]!);
+    expect(ranges(one)).toEqual([[0, 64]]);
+  });
+
+  it('splits a piece being fetched only while what the cuts send twice stays within 1% of the work', () => {
+    // Right after a step, the rate shared by connections not answered yet reads low: the
+    // cut's cost is counted over those bringing bytes.
+    const afterStep = planFor(100 * MiB, {
+      connections: 8,
+      settled: false,
+      roundTripBytes: 100 * 1024,
+      cutBytes: 2 * MiB,
+    });
+    afterStep.segments[0]!.owner = new Connection(0);
+    expect(afterStep.take(new Connection(0))).toBeNull();
+    // 100 MiB: 1 MiB of cuts in all. A cut sends about a round trip of the connection's bytes twice.
+    const steals = (roundTripBytes: number) => {
+      const plan = planFor(100 * MiB, { connections: 2, settled: true, smallestPiece: 64 * 1024, roundTripBytes });
+      const a = new Connection(0);
+      plan.segments[0]!.owner = a;
+      let count = 0;
+      for (let i = 0; i < 50 && plan.take(new Connection(0)); i += 1) count += 1;
+      return count;
+    };
+    expect(steals(400 * 1024)).toBe(2);
+    expect(steals(2 * MiB)).toBe(0);
+    // Near the server a round trip's bytes are few: the splits go on as before.
+    expect(steals(4 * 1024)).toBeGreaterThan(20);
+  });
+
   it('never splits or cuts a connection inside a burst its server may have sent it', () => {
     const steal = (burst: number) => {
       const plan = planFor(100 * MiB, { connections: 2, settled: true, smallestPiece: 64 * 1024 });

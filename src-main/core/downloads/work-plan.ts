@@ -21,7 +21,20 @@ export interface Pace {
   running?: number;
   /** What one of them receives in a round trip (see roundTripBytes); null or absent while not known. */
   roundTripBytes?: number | null;
+  /**
+   * What a cut sends twice: a round trip of what one of the connections bringing bytes
+   * receives (those still waiting for their first answer left out); `roundTripBytes` when absent.
+   */
+  cutBytes?: number | null;
+  /** The shortest time a request took to be answered (ms); absent while none was timed. */
+  roundTripMs?: number;
 }
+
+/**
+ * The share of a round's work its splits may have the server send twice (see
+ * WorkPlan.cutBudget): what it sends beyond the file stays within 1%. @default 0.01
+ */
+const cutShare = 0.01;
 
 /** No piece is made smaller than this, however fast the round trip. @default 64 KiB */
 const floorPieceBytes = 64 * 1024;
@@ -70,6 +83,10 @@ export interface Owner {
   readonly inFlightEnd: number;
   /** The first place at or after `offset` where a burst of its server ends; `offset` when none is known. */
   burstEdge(offset: number): number;
+  /** Where the answer it reads ends, when it asked for a bounded range: its work is split there or after. */
+  readonly answerEnd?: number | null;
+  /** What its answer brings a second; 0 or absent while not known. */
+  readonly bytesPerSecond?: number;
 }
 
 /** A segment and the connection fetching it, if any. */
@@ -90,9 +107,18 @@ export class WorkPlan<O extends Owner> {
     private readonly pace: () => Pace,
   ) {}
 
+  /**
+   * Bytes the server may still send twice: each split of a piece being fetched ends its
+   * answer early, and what is on the way then (about a round trip of the connection's
+   * bytes) was sent for nothing. A hundredth of the work the round began with.
+   */
+  private cutBudget = 0;
+
   /** A new round's segments, none of them owned. */
   reset(segments: Segment[]): void {
     this.segments = segments.map((s) => ({ ...s, owner: null }));
+    const left = segments.reduce((sum, s) => (s.end === null ? sum : sum + s.end - s.pos), 0);
+    this.cutBudget = left * cutShare;
   }
 
   /** Bytes in the file from every segment. */
@@ -133,11 +159,18 @@ export class WorkPlan<O extends Owner> {
     }
     if (!victim?.owner) return null;
     const owner = victim.owner;
-    // Split where one of its bursts ends: never inside one its server may have sent.
-    const tail = splitSegment(victim, this.smallest(this.pace()), owner.inFlightEnd - victim.pos, (at) =>
-      owner.burstEdge(at),
-    );
+    const pace = this.pace();
+    // What the cut sends twice, known once a round trip is: a round trip of the victim's
+    // own bytes (the rate shared by all reads low right after a step), within the budget.
+    const own = ((owner.bytesPerSecond ?? 0) * (pace.roundTripMs ?? 0)) / 1000;
+    const cost = Math.round(Math.max(pace.cutBytes ?? pace.roundTripBytes ?? 0, own));
+    if (cost > this.cutBudget) return null;
+    // Split where one of its bursts ends: never inside one its server may have sent, nor
+    // within a round trip's bytes of where it reads (sent already, on their way).
+    const sent = Math.max(owner.inFlightEnd, owner.cursor + cost);
+    const tail = splitSegment(victim, this.smallest(pace), sent - victim.pos, (at) => owner.burstEdge(at));
     if (!tail) return null;
+    this.cutBudget -= cost;
     const live: OwnedSegment<O> = { ...tail, owner: worker };
     this.segments = sortSegments([...this.segments, live]);
     return live;
@@ -184,13 +217,27 @@ export class WorkPlan<O extends Owner> {
     const pace = this.pace();
     const owner = segment.owner;
     const from = owner?.cursor ?? segment.pos;
-    const start = owner
+    let start = owner
       ? owner.burstEdge(Math.max(from + this.pieceBytes(pace), owner.inFlightEnd))
       : from + this.pieceBytes(pace);
+    // Not inside an answer that ends within a piece's first size: the server sends all of
+    // it, and a cut would waste what is on the way.
+    const answerEnd = owner?.answerEnd ?? null;
+    if (answerEnd !== null && answerEnd > start && answerEnd - start <= this.sizes.initialSegmentBytes)
+      start = answerEnd;
     if (segment.end === null || segment.end - start < this.smallest(pace)) return;
     const rest: OwnedSegment<O> = { start, end: segment.end, pos: start, owner: null };
     segment.end = rest.start;
     this.segments = sortSegments([...this.segments, rest]);
+  }
+
+  /**
+   * A connection about to ask again for the rest of `segment` (its answer ended where it
+   * was asked to) keeps a piece of it, and the rest is left for any connection to take:
+   * what it asks for is then bounded too, and is never cut to make room.
+   */
+  leavePiece(segment: OwnedSegment<O>): void {
+    if (!segmentDone(segment)) this.cutPiece(segment);
   }
 
   /**
