@@ -195,14 +195,21 @@ describe('WorkPlan', () => {
     // An answer for all of a resumed file's rest is cut a piece ahead, as any.
     expect(room(64 * MiB)).toBeLessThan(16);
     expect(room(null)).toBeLessThan(4);
-    // A connection that goes on after its piece keeps a piece of what is left, not all of it.
-    const plan = planFor(64 * MiB, { connections: 4, settled: false });
-    plan.segments[0]!.owner = new Connection(4 * MiB);
-    plan.segments[0]!.pos = 4 * MiB;
-    plan.leavePiece(plan.segments[0]!);
-    const [kept, left] = ranges(plan);
+    // A connection that goes on after its piece keeps a piece of what is left, not all of
+    // it, while no round trip was timed or a cut costs much of the 640 KiB budget (400 KiB
+    // on the way); close by (4 KiB a round trip), it asks for all the rest.
+    const after = (pace: Pace) => {
+      const plan = planFor(64 * MiB, pace);
+      plan.segments[0]!.owner = new Connection(4 * MiB);
+      plan.segments[0]!.pos = 4 * MiB;
+      plan.leavePiece(plan.segments[0]!);
+      return ranges(plan);
+    };
+    const [kept, left] = after({ connections: 4, settled: false });
     expect(kept![1]).toBeLessThanOrEqual(20);
     expect(left).toEqual([kept![1], 64]);
+    expect(after({ connections: 4, settled: false, roundTripBytes: 400 * 1024 })).toHaveLength(2);
+    expect(after({ connections: 4, settled: false, roundTripBytes: 4 * 1024 })).toEqual([[0, 64]]);
     // Settled on one connection, it asks for all the rest.
     const one = planFor(64 * MiB, { connections: 1, settled: true });
     one.segments[0]!.owner = new Connection(4 * MiB);

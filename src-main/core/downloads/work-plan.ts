@@ -36,6 +36,12 @@ export interface Pace {
  */
 const cutShare = 0.01;
 
+/**
+ * Cuts the budget must hold for a connection going on after its first piece to ask for
+ * all the rest (see WorkPlan.leavePiece). @default 16
+ */
+const cheapCuts = 16;
+
 /** No piece is made smaller than this, however fast the round trip. @default 64 KiB */
 const floorPieceBytes = 64 * 1024;
 
@@ -143,7 +149,11 @@ export class WorkPlan<O extends Owner> {
   take(worker: O | null): OwnedSegment<O> | null {
     const idle = this.segments.find((s) => s.owner === null && !segmentDone(s));
     if (idle) {
-      this.cutPiece(idle);
+      // A connection alone, where a cut costs little, takes all of it in one answer (as
+      // leavePiece): a trial's room is made with one cheap cut, as a first answer's was.
+      const pace = this.pace();
+      const alone = worker !== null && (pace.running ?? pace.connections) <= 1;
+      if (!alone || !this.cheap(this.cutCost(worker, pace))) this.cutPiece(idle);
       idle.owner = worker;
       return idle;
     }
@@ -160,10 +170,8 @@ export class WorkPlan<O extends Owner> {
     if (!victim?.owner) return null;
     const owner = victim.owner;
     const pace = this.pace();
-    // What the cut sends twice, known once a round trip is: a round trip of the victim's
-    // own bytes (the rate shared by all reads low right after a step), within the budget.
-    const own = ((owner.bytesPerSecond ?? 0) * (pace.roundTripMs ?? 0)) / 1000;
-    const cost = Math.round(Math.max(pace.cutBytes ?? pace.roundTripBytes ?? 0, own));
+    // What the cut sends twice (see cutCost), within the budget.
+    const cost = this.cutCost(owner, pace) ?? 0;
     if (cost > this.cutBudget) return null;
     // Split where one of its bursts ends: never inside one its server may have sent, nor
     // within a round trip's bytes of where it reads (sent already, on their way).
@@ -234,10 +242,30 @@ export class WorkPlan<O extends Owner> {
   /**
    * A connection about to ask again for the rest of `segment` (its answer ended where it
    * was asked to) keeps a piece of it, and the rest is left for any connection to take:
-   * what it asks for is then bounded too, and is never cut to make room.
+   * what it asks for is then bounded too, and is never cut to make room. Where a cut is
+   * known to cost little (the budget holds `cheapCuts` of them: a server close by), it asks
+   * for all the rest, so a fast download on one connection is not broken into requests.
    */
   leavePiece(segment: OwnedSegment<O>): void {
-    if (!segmentDone(segment)) this.cutPiece(segment);
+    if (segmentDone(segment)) return;
+    if (!segment.owner || !this.cheap(this.cutCost(segment.owner, this.pace()))) this.cutPiece(segment);
+  }
+
+  /** A cut of this cost leaves the budget `cheapCuts` like it; false while the cost is not known. */
+  private cheap(cost: number | null): boolean {
+    return cost !== null && cost * cheapCuts <= this.cutBudget;
+  }
+
+  /**
+   * What cutting `owner`'s answer has the server send twice: a round trip of its own bytes
+   * (the rate shared by all reads low right after a step) or of what one of those bringing
+   * bytes receives; null while no round trip was timed.
+   */
+  private cutCost(owner: O, pace: Pace): number | null {
+    const shared = pace.cutBytes ?? pace.roundTripBytes ?? null;
+    const own = pace.roundTripMs === undefined ? null : ((owner.bytesPerSecond ?? 0) * pace.roundTripMs) / 1000;
+    if (shared === null && own === null) return null;
+    return Math.round(Math.max(shared ?? 0, own ?? 0));
   }
 
   /**
