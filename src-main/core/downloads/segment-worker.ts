@@ -50,7 +50,7 @@ export interface WorkerHost {
   answered(ms: number): void;
   claim(worker: SegmentWorker): LiveSegment | null;
   absorbNext(segment: LiveSegment, coveredEnd: number | null): boolean;
-  /** Before asking again for `segment`'s rest: it keeps a piece, the rest is left to take (see WorkPlan.leavePiece). */
+  /** Before asking again for `segment`'s rest: what it keeps of it (see WorkPlan.leavePiece). */
   leavePiece(segment: LiveSegment): void;
   fail(error: unknown): void;
   /** The server's name for messages: the host of the address answering. */
@@ -175,7 +175,7 @@ export class SegmentWorker {
           throw networkFailure(error, this.host.serverName());
         }
         // Every byte its Content-Range promised (the first piece, or a server that caps each
-        // answer): not short. What it asks for next is a piece too.
+        // answer): not short. What it asks for next, a piece or all the rest: see leavePiece.
         if (error === null && coveredEnd !== null && this.cursor >= coveredEnd && got > 0) {
           this.host.leavePiece(segment);
           continue;
