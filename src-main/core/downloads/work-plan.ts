@@ -228,11 +228,12 @@ export class WorkPlan<O extends Owner> {
     let start = owner
       ? owner.burstEdge(Math.max(from + this.pieceBytes(pace), owner.inFlightEnd))
       : from + this.pieceBytes(pace);
-    // Not inside an answer that ends within a piece's first size: the server sends all of
-    // it, and a cut would waste what is on the way.
+    // Not inside an answer that ends by itself before the segment does, within a piece's
+    // first size (a first piece): the server sends all of it, and a cut would waste what is
+    // on the way. An answer for all the segment is cut a piece ahead, as any.
     const answerEnd = owner?.answerEnd ?? null;
-    if (answerEnd !== null && answerEnd > start && answerEnd - start <= this.sizes.initialSegmentBytes)
-      start = answerEnd;
+    const ownEnd = answerEnd !== null && segment.end !== null && answerEnd < segment.end;
+    if (ownEnd && answerEnd > start && answerEnd - start <= this.sizes.initialSegmentBytes) start = answerEnd;
     if (segment.end === null || segment.end - start < this.smallest(pace)) return;
     const rest: OwnedSegment<O> = { start, end: segment.end, pos: start, owner: null };
     segment.end = rest.start;
