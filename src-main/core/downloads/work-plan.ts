@@ -228,12 +228,15 @@ export class WorkPlan<O extends Owner> {
     let start = owner
       ? owner.burstEdge(Math.max(from + this.pieceBytes(pace), owner.inFlightEnd))
       : from + this.pieceBytes(pace);
-    // Not inside an answer that ends by itself before the segment does, within a piece's
-    // first size (a first piece): the server sends all of it, and a cut would waste what is
-    // on the way. An answer for all the segment is cut a piece ahead, as any.
+    // Not inside an answer that ends within a piece's first size: the server sends all of
+    // it, and a cut would waste what is on the way. Only where the cut's cost is known to
+    // be small or not known yet (no round trip timed) is an answer for all the segment cut
+    // a piece ahead, as before: a small file's first answer, near its server.
     const answerEnd = owner?.answerEnd ?? null;
-    const ownEnd = answerEnd !== null && segment.end !== null && answerEnd < segment.end;
-    if (ownEnd && answerEnd > start && answerEnd - start <= this.sizes.initialSegmentBytes) start = answerEnd;
+    if (answerEnd !== null && answerEnd > start && answerEnd - start <= this.sizes.initialSegmentBytes) {
+      const cost = this.cutCost(owner!, pace);
+      if (segment.end === null || answerEnd < segment.end || (cost !== null && !this.cheap(cost))) start = answerEnd;
+    }
     if (segment.end === null || segment.end - start < this.smallest(pace)) return;
     const rest: OwnedSegment<O> = { start, end: segment.end, pos: start, owner: null };
     segment.end = rest.start;
