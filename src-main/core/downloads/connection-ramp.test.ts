@@ -108,6 +108,22 @@ describe('connection ramp', () => {
     expect(afterTrial(rate * 0.7, lasting(rate * 0.7, payoffMs * 1.2))).toBe(4);
   });
 
+  it('with a first piece, steps on from a step that gained while the rest takes over the paced payoff: no step cuts', () => {
+    // Two connections at 1.4 times one: a gain, below what a server pacing each would show.
+    const rate = 4 * MiB;
+    const afterTrial = (cutFree: boolean, restMs: number): number => {
+      const ramp = new ConnectionRamp(8, 2, 0, 200, cutFree);
+      ramp.observe(1, 1, 1000 * MiB);
+      expect(ramp.observe(rate / 2, 1, 100 * MiB)).toBe(2);
+      ramp.observe(0, 2, 100 * MiB);
+      return ramp.observe(rate * 0.7, 2, lasting(rate * 0.7, restMs));
+    };
+    expect(afterTrial(false, payoffMs * 0.8)).toBe(2);
+    expect(afterTrial(true, payoffMs * 0.8)).toBe(4);
+    expect(afterTrial(true, pacedPayoffMs * 0.8)).toBe(2);
+    expect(afterTrial(false, payoffMs * 1.2)).toBe(4);
+  });
+
   it('measures whole windows from arrival to arrival on one connection, so a server sending in bursts is read right', () => {
     // Each connection: 256 KiB as it starts, then 256 KiB every 125 ms (2 MiB/s); samples
     // every 100 ms, 30 ms after a burst of the first. Windows of 200 ms between samples

@@ -68,6 +68,8 @@ export class Transfer implements WorkerHost {
   private readonly slow: SlowServerRules;
   private readonly checkpoints: Checkpoints;
   private ticker: NodeJS.Timeout | null = null;
+  /** While a step opens connections: the count it opens to (see Pace.joining); 0 otherwise. */
+  private joining = 0;
 
   constructor(
     readonly ctx: AttemptContext,
@@ -87,6 +89,7 @@ export class Transfer implements WorkerHost {
         smallestPiece: smallestPiece(this.feed.rate, running, this.roundTripMs),
         burstBytes: this.bursts.largest,
         running,
+        joining: this.joining,
         roundTripBytes: roundTripBytes(this.feed.rate, running, this.roundTripMs),
         cutBytes: roundTripBytes(this.feed.rate, this.delivering(), this.roundTripMs),
         ...(Number.isFinite(this.roundTripMs) ? { roundTripMs: this.roundTripMs } : {}),
@@ -426,7 +429,9 @@ export class Transfer implements WorkerHost {
     const target = Math.min(wanted, this.limits.ceiling);
     this.heldMs = 0;
     if (target > open) this.plan.makeRoom();
+    this.joining = target;
     while (this.workers.size - this.retiring < target && this.spawn());
+    this.joining = 0;
   }
 
   /**

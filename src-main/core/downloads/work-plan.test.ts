@@ -94,6 +94,36 @@ describe('WorkPlan', () => {
     expect(Math.min(...near)).toBe(1);
   });
 
+  it('sizes the first pieces of connections a step opens for all of them, not for those fetching before it', () => {
+    // Two fetching, 1 MiB a round trip each (20 MiB/s, 50 ms away), a step to eight with 16
+    // MiB left: each new connection takes its piece before the next one is opened.
+    const pace: Pace = { connections: 8, settled: false, running: 2, roundTripBytes: 1 * MiB };
+    const opened = (joining?: number): number[] => {
+      const plan = planFor(16 * MiB, { ...pace, ...(joining === undefined ? {} : { joining }) });
+      const pieces: number[] = [];
+      let next = 0;
+      for (let i = 0; i < 6; i += 1) {
+        const piece = plan.take(new Connection(next));
+        if (!piece) break;
+        pieces.push((piece.end! - piece.start) / MiB);
+        next = piece.end!;
+      }
+      return pieces;
+    };
+    // Sized for the two fetching, the first new connection took 6 MiB (six round trips) and
+    // the sixth none: the first ends long after the others, its piece too large to split
+    // within the budget.
+    expect(opened()).toEqual([6, 5, 2.5, 1.25, 1.25]);
+    // Sized for the eight: an eighth of what is left each, every new connection a piece.
+    const shared = opened(8);
+    expect(shared).toHaveLength(6);
+    expect(shared[0]).toBe(2);
+    for (let i = 1; i < shared.length; i += 1) {
+      expect(shared[i]).toBeLessThanOrEqual(shared[i - 1]!);
+      expect(shared[i]).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it("hands out pieces of whole bursts once the server's burst is known, and smaller ones as they were", () => {
     const KiB = 1024;
     const burst = 256 * KiB;

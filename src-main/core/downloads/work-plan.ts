@@ -19,6 +19,15 @@ export interface Pace {
   burstBytes?: number;
   /** The connections fetching now; `connections` when absent. */
   running?: number;
+  /**
+   * While a step opens connections, the count it opens to: each new one takes its first
+   * piece before the next is opened, and the work left is shared with all of them. Sized
+   * for those fetching before the step, the first new one's piece was the largest: 32
+   * MiB, 25 ms from nginx pacing 20 MiB/s a connection, stepped from two to eight with
+   * 15.5 MiB left and handed out 5.5, 3, 1.5, 1, 0.5 and 0.5 MiB; the first of them
+   * ended 87 ms after every other connection was done.
+   */
+  joining?: number;
   /** What one of them receives in a round trip (see roundTripBytes); null or absent while not known. */
   roundTripBytes?: number | null;
   /**
@@ -195,7 +204,7 @@ export class WorkPlan<O extends Owner> {
     if (connections === 1 && pace.settled) return Number.POSITIVE_INFINITY;
     const idle = this.segments.reduce((sum, s) => (s.owner === null && s.end !== null ? sum + s.end - s.pos : sum), 0);
     const burst = pace.burstBytes ?? 0;
-    const shared = Math.ceil(idle / Math.max(1, pace.running ?? connections));
+    const shared = Math.ceil(idle / Math.max(1, pace.running ?? connections, pace.joining ?? 0));
     const body = Math.min(Math.round(bodyRoundTrips * (pace.roundTripBytes ?? 0)), shared);
     const bytes = Math.max(
       this.smallest(pace),
