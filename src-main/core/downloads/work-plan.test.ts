@@ -212,6 +212,35 @@ describe('WorkPlan', () => {
     expect(plan.segments).toHaveLength(2);
   });
 
+  it('frees work for new connections by a cut only within the budget for cuts, and pays it from there', () => {
+    // A connection reading its answer at 20 MiB/s, 50 ms from its server: a cut of it sends
+    // about 1 MiB twice.
+    class Reading extends Connection {
+      readonly bytesPerSecond = 20 * MiB;
+    }
+    const pace: Pace = { connections: 8, settled: false, roundTripMs: 50 };
+    const room = (total: number) => {
+      const plan = planFor(total, pace);
+      plan.segments[0]!.owner = new Reading(4 * MiB);
+      plan.makeRoom();
+      return plan;
+    };
+    // 64 MiB: 0.64 MiB of cuts in all, less than this one.
+    expect(room(64 * MiB).segments).toHaveLength(1);
+    // 256 MiB: 2.56 MiB. The cut is made, and what it cost is gone from the budget: with
+    // every segment being fetched, one split of a connection like it fits, not two.
+    const splits = (plan: WorkPlan<Connection>): number => {
+      for (const segment of plan.segments) segment.owner ??= new Reading(segment.start);
+      let count = 0;
+      while (count < 10 && plan.take(new Reading(0))) count += 1;
+      return count;
+    };
+    const large = room(256 * MiB);
+    expect(large.segments).toHaveLength(2);
+    expect(splits(large)).toBe(1);
+    expect(splits(planFor(256 * MiB, pace))).toBe(2);
+  });
+
   it('frees work after the end of an answer asked for a first piece, never inside it', () => {
     const room = (answerEnd: number | null) => {
       const plan = planFor(64 * MiB, { connections: 4, settled: false });
