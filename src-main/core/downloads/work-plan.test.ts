@@ -110,18 +110,25 @@ describe('WorkPlan', () => {
       }
       return pieces;
     };
-    // Sized for the two fetching, the first new connection took 6 MiB (six round trips) and
-    // the sixth none: the first ends long after the others, its piece too large to split
-    // within the budget.
-    expect(opened()).toEqual([6, 5, 2.5, 1.25, 1.25]);
-    // Sized for the eight: an eighth of what is left each, every new connection a piece.
-    const shared = opened(8);
-    expect(shared).toHaveLength(6);
-    expect(shared[0]).toBe(2);
-    for (let i = 1; i < shared.length; i += 1) {
-      expect(shared[i]).toBeLessThanOrEqual(shared[i - 1]!);
-      expect(shared[i]).toBeGreaterThanOrEqual(1);
-    }
+    // Sized for the two fetching, the first new connections took 6 MiB each (six round
+    // trips) and the last three none: the first end long after the others, their pieces too
+    // large to split within the budget.
+    expect(opened()).toEqual([6, 6, 4]);
+    // Sized for the eight: an eighth of the work each, every new connection a piece.
+    expect(opened(8)).toEqual([2, 2, 2, 2, 2, 2]);
+  });
+
+  it('near the end, hands a connection its share of all the work left, what the others still owe too', () => {
+    // Four connections 50 ms from their server, 1 MiB a round trip each: three still owe
+    // 3 MiB, 3 MiB are unowned, and the fourth is free.
+    const pace: Pace = { connections: 4, settled: false, running: 4, roundTripBytes: 1 * MiB };
+    const plan = new WorkPlan<Connection>(sizes, () => pace);
+    plan.reset([0, 3, 6, 9].map((at) => ({ start: at * MiB, end: (at + 3) * MiB, pos: at * MiB })));
+    for (const segment of plan.segments.slice(0, 3)) segment.owner = new Connection(segment.start);
+    // A quarter of the 12 MiB left: all 3 MiB at once, ending with the others, where a
+    // quarter of the unowned work alone was a 1 MiB piece and two more requests after it.
+    const piece = plan.take(new Connection(9 * MiB));
+    expect([piece?.start, piece?.end]).toEqual([9 * MiB, 12 * MiB]);
   });
 
   it("hands out pieces of whole bursts once the server's burst is known, and smaller ones as they were", () => {
@@ -301,6 +308,24 @@ describe('WorkPlan', () => {
     expect(steals(2 * MiB)).toBe(0);
     // Near the server a round trip's bytes are few: the splits go on as before.
     expect(steals(4 * 1024)).toBeGreaterThan(20);
+  });
+
+  it('counts a split of an answer not measured yet at the pace of the connection that would take it', () => {
+    // Right after a step: the rate shared by all reads 5 MiB/s a connection (0.25 MiB a
+    // round trip), the answer to split has just begun, and the free connection read its
+    // last one at 20 MiB/s, 50 ms from the server: the cut would cost 1 MiB, over the 0.32
+    // MiB of cuts that 32 MiB allows.
+    class Paced extends Connection {
+      readonly bytesPerSecond = 20 * MiB;
+    }
+    const split = (taker: Connection) => {
+      const plan = planFor(32 * MiB, { connections: 8, settled: false, roundTripMs: 50, cutBytes: MiB / 4 });
+      plan.segments[0]!.owner = new Connection(29 * MiB);
+      return plan.take(taker);
+    };
+    expect(split(new Paced(0))).toBeNull();
+    // With no pace known anywhere, the shared rate is all there is: the split is made.
+    expect(split(new Connection(0))).not.toBeNull();
   });
 
   it('never splits or cuts a connection inside a burst its server may have sent it', () => {
