@@ -206,13 +206,17 @@ export class WorkPlan<O extends Owner> {
   private pieceBytes(pace: Pace): number {
     const connections = Math.max(1, pace.connections);
     if (connections === 1 && pace.settled) return Number.POSITIVE_INFINITY;
-    const idle = this.segments.reduce((sum, s) => (s.owner === null && s.end !== null ? sum + s.end - s.pos : sum), 0);
+    // Unowned work, and all the work left: what the connections fetching still owe too.
+    let idle = 0;
+    let left = 0;
+    for (const s of this.segments) {
+      if (s.end === null) continue;
+      const rest = s.owner ? Math.max(0, s.end - s.owner.cursor) : s.end - s.pos;
+      left += rest;
+      if (!s.owner) idle += rest;
+    }
     const burst = pace.burstBytes ?? 0;
-    const owed = this.segments.reduce(
-      (sum, s) => (s.owner && s.end !== null ? sum + Math.max(0, s.end - s.owner.cursor) : sum),
-      0,
-    );
-    const shared = Math.ceil((idle + owed) / Math.max(1, pace.running ?? connections, pace.joining ?? 0));
+    const shared = Math.ceil(left / Math.max(1, pace.running ?? connections, pace.joining ?? 0));
     const body = Math.min(Math.round(bodyRoundTrips * (pace.roundTripBytes ?? 0)), shared);
     const bytes = Math.max(
       this.smallest(pace),
@@ -251,15 +255,14 @@ export class WorkPlan<O extends Owner> {
     // be small or not known yet (no round trip timed) is an answer for all the segment cut
     // a piece ahead, as before: a small file's first answer, near its server.
     const answerEnd = owner?.answerEnd ?? null;
+    const cost = owner ? this.cutCost(owner, pace) : null;
     if (answerEnd !== null && answerEnd > start && answerEnd - start <= this.sizes.initialSegmentBytes) {
-      const cost = this.cutCost(owner!, pace);
       if (segment.end === null || answerEnd < segment.end || (cost !== null && !this.cheap(cost))) start = answerEnd;
     }
     if (segment.end === null || segment.end - start < this.smallest(pace)) return;
     // Inside an answer asked for (one not come yet covers the segment), the cut ends it
     // early, as a split of take's does: it is paid from the same budget, and not made over it.
     if (open && owner && (answerEnd ?? segment.end) > start) {
-      const cost = this.cutCost(owner, pace);
       if (cost !== null && cost > this.cutBudget) return;
       this.cutBudget -= cost ?? 0;
     }
