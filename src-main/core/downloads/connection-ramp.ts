@@ -10,31 +10,18 @@
 
 import {
   busyGainFactor,
-  clearlySlowAt,
   cpuBoundShare,
-  diskBoundShare,
   gainFactor,
   growthFactor,
   nearTrialBusyShare,
-  nearTrialMinRate,
-  pacedPayoffMs,
   pacedShare,
-  pacedStepAnswers,
   payoffMs,
   retryAfterMs,
   startPartShare,
-  steadyBusyShare,
-  stepSetupAnswers,
-  trialBusyShare,
-  trialPayoff,
-  warmFlatWindows,
 } from './ramp-rules';
-
-/** A point of a growing byte counter: its value, and when it had it (ms). */
-export interface CounterPoint {
-  received: number;
-  at: number;
-}
+import { FirstTrial } from './first-trial';
+import { RampWindow, type CounterPoint } from './ramp-window';
+import { StepAnswers } from './step-answers';
 
 export class ConnectionRamp {
   private target = 1;
@@ -47,47 +34,22 @@ export class ConnectionRamp {
    * start is unknown holds part of the download's start: neither is measured.
    */
   private skipNext = true;
-  /**
-   * Where the current measurement window began: bytes received and time, and the last
-   * arrival before it on the connection that times windows (see `sample`).
-   */
-  private mark: (CounterPoint & { arrival: CounterPoint | null }) | null = null;
+  /** The window being measured. */
+  private readonly window: RampWindow;
   private next: number;
   private settledAt = 0;
   private retryMs = retryAfterMs;
   private firstWindow = false;
-  /** The first window's first sample, where its start ends (see startPartShare). */
-  private look: { received: number; at: number; busyMs: number } | null = null;
-  private lastNow = 0;
-  /** Milliseconds of the current window the main thread was busy. */
-  private busyMs = 0;
-  /** Milliseconds of the current window the connections waited for the disk, summed. */
-  private diskMs = 0;
-  /** A busy window was already forgiven (the first may hold the engine's start). */
-  private busyOnce = false;
-  /**
-   * From `start()` until the rate stops rising on its own: TCP's slow start and code
-   * running for the first time make a download's first windows slower than the link.
-   */
-  private warming = false;
-  /** The best rate measured while warming up. */
-  private warmRate = 0;
-  /** Windows in a row that did not rise while warming up. */
-  private flatWindows = 0;
+  /** Whether to try more connections at all, measured against a warm rate. */
+  private readonly firstTrial: FirstTrial;
   /** The step being measured was taken from a window that ended early. */
   private fromShortWindow = false;
   /** A step dropped against an early window's rate, until the count before it is measured. */
   private recheck: { count: number; rate: number; waiting: boolean } | null = null;
-  /** The rest must take longer than this on one connection for the first trial (see trialPayoff). */
-  private readonly trialPayoffMs: number;
   /** The pace of the first connection's server was taken as a measure (once, see `sample`). */
   private paceTaken = false;
-  /** When the step being started was taken; null once its connections answered (see awaitsAnswers). */
-  private stepAt: number | null = null;
-  /** When the window of a step whose connections answered starts (see stepSetupAnswers). */
-  private stepWindowAt: number | null = null;
-  /** How long the last step's connections took to answer, all of them; null when not known. */
-  private stepAnswerMs: number | null = null;
+  /** The last step's start and its connections' answers. */
+  private readonly steps: StepAnswers;
   /** The window measured started from its step's answers, and may end early (see pacedStepRate). */
   private stepLook = false;
 
@@ -111,8 +73,10 @@ export class ConnectionRamp {
     setupMs = Number.POSITIVE_INFINITY,
     private readonly cutFree = false,
   ) {
+    this.window = new RampWindow(windowMs);
+    this.steps = new StepAnswers(windowMs);
     this.next = Math.max(2, trial);
-    this.trialPayoffMs = cutFree ? Math.min(pacedPayoffMs, trialPayoff(setupMs)) : trialPayoff(setupMs);
+    this.firstTrial = new FirstTrial(setupMs, cutFree);
     if (max <= 1) this.done = true;
   }
 
@@ -124,15 +88,12 @@ export class ConnectionRamp {
    */
   start(received: number, now: number): void {
     this.markWindow(received, now, null);
-    this.lastNow = now;
+    this.window.lastNow = now;
     this.skipNext = false;
-    this.stepAt = null;
-    this.stepWindowAt = null;
+    this.steps.clear();
     this.firstWindow = true;
-    this.look = null;
-    this.warming = true;
-    this.warmRate = 0;
-    this.flatWindows = 0;
+    this.window.look = null;
+    this.firstTrial.start();
   }
 
   get connections(): number {
@@ -171,7 +132,7 @@ export class ConnectionRamp {
    * last answers.
    */
   get awaitsAnswers(): boolean {
-    return this.stepAt !== null && this.skipNext && !this.done;
+    return this.steps.at !== null && this.skipNext && !this.done;
   }
 
   /**
@@ -180,8 +141,9 @@ export class ConnectionRamp {
    * connections still to answer).
    */
   get windowEnd(): number | null {
-    if (this.done || this.mark === null || this.firstWindow || this.awaitsAnswers) return null;
-    return this.stepWindowAt ?? this.mark.at + this.windowMs;
+    const mark = this.window.mark;
+    if (this.done || mark === null || this.firstWindow || this.awaitsAnswers) return null;
+    return this.steps.windowAt ?? mark.at + this.windowMs;
   }
 
   /**
@@ -191,8 +153,9 @@ export class ConnectionRamp {
    */
   get sampleDue(): number | null {
     const end = this.windowEnd;
-    if (end === null || !this.stepLook || this.stepWindowAt !== null) return end;
-    const look = this.look === null ? this.mark!.at + this.windowMs * startPartShare : this.lastNow + this.windowMs / 8;
+    if (end === null || !this.stepLook || this.steps.windowAt !== null) return end;
+    const { mark, look: first, lastNow } = this.window;
+    const look = first === null ? mark!.at + this.windowMs * startPartShare : lastNow + this.windowMs / 8;
     return Math.min(end, look);
   }
 
@@ -209,10 +172,11 @@ export class ConnectionRamp {
    * last call (summed over them); measures once a window is over. Returns the new target.
    * `arrival`: the counter when bytes last arrived on one of the connections (the same
    * one from sample to sample while it runs). A whole window's rate is taken between
-   * such arrivals, not between the samples: a server that paces each connection sends
-   * it a burst every so often, and a window of its own length caught one burst more or
-   * less of each connection (with 256 KiB every 125 ms, a window of 200 ms one or two),
-   * where from one arrival to another on a connection it catches whole periods.
+   * such arrivals, not between the samples (see RampWindow.arrivalRate): a server that
+   * paces each connection sends it a burst every so often, and a window of its own length
+   * caught one burst more or less of each connection (with 256 KiB every 125 ms, a window
+   * of 200 ms one or two), where from one arrival to another on a connection it catches
+   * whole periods.
    * `paced`: the rate (bytes/s) the server paces the connection that times windows to, read
    * from its bursts (see BurstMeter.pace), 0 when none is seen. Before the first trial, with the
    * main thread mostly idle (see nearTrialBusyShare), it is taken at once as the measure:
@@ -224,14 +188,8 @@ export class ConnectionRamp {
    * them (0.78 s; going to eight, 0.42-0.46 s).
    * A bursty server misled the windows' warm-up: 8 MiB at 2 MiB/s a connection, in bursts
    * of 256 KiB, tried two connections only after 1.0 s and eight after 1.5 s.
-   * `waiting`: the connections open that have not answered yet, when the caller knows. Once
-   * all of a step's have (within a window of it), its window starts three answer times
-   * after the step (see stepSetupAnswers) instead of a whole window later: the window
-   * after a step was left out for the new connections' setup, which their answers and a
-   * few round trips end. nginx pacing each connection with `limit_rate`, no bursts to
-   * read a pace from: 64 MiB tried four connections 35-60 ms in, measured them 0.4 s
-   * later with 20 MiB left, too little for eight to pay, and took 0.89-0.91 s on four
-   * where aria2c -x8 took 0.53 s.
+   * `waiting`: the connections open that have not answered yet, when the caller knows: once
+   * all of a step's have, its window may start early (see StepAnswers).
    */
   sample(
     received: number,
@@ -245,49 +203,36 @@ export class ConnectionRamp {
     paced = 0,
     waiting?: number,
   ): number {
-    this.busyMs += Math.min(1, Math.max(0, busy)) * Math.max(0, now - this.lastNow);
-    this.diskMs += Math.max(0, diskWaitMs);
-    this.lastNow = now;
+    const window = this.window;
+    window.feed(now, busy, diskWaitMs);
     if (this.done) {
       if (this.target >= this.max || now - this.settledAt < this.retryMs) return this.target;
       // Measure again from the count it settled on, then try one step up.
       this.done = false;
       this.beforeRate = 0;
       this.skipNext = true;
-      this.mark = null;
+      window.mark = null;
       this.next = this.target * 2;
       this.retryMs *= 2;
     }
-    if (open < this.target || this.mark === null) {
+    const mark = window.mark;
+    if (open < this.target || mark === null) {
       this.markWindow(received, now, arrival);
       return this.target;
     }
-    if (this.awaitsAnswers && waiting !== undefined) {
-      const stepAt = this.stepAt!;
-      if (waiting === 0) {
-        // The step's connections all answered: its window starts once they had time to
-        // reach their pace, when that is within a window of the step.
-        this.stepAnswerMs = now - stepAt;
-        this.stepAt = null;
-        const startAt = stepAt + stepSetupAnswers * this.stepAnswerMs;
-        if (startAt - stepAt < this.windowMs) this.stepWindowAt = Math.max(now, startAt);
-      } else if (now - stepAt >= this.windowMs) {
-        // Some have not answered in a window: that window is left out, as it always was.
-        this.stepAt = null;
-      }
-    }
-    if (this.stepWindowAt !== null) {
-      if (now < this.stepWindowAt) return this.target;
-      this.stepWindowAt = null;
+    if (this.awaitsAnswers && waiting !== undefined) this.steps.heard(now, waiting);
+    if (this.steps.windowAt !== null) {
+      if (now < this.steps.windowAt) return this.target;
+      this.steps.windowAt = null;
       this.skipNext = false;
       this.markWindow(received, now, arrival);
       this.stepLook = true;
-      this.look = null;
+      window.look = null;
       return this.target;
     }
-    const elapsed = now - this.mark.at;
+    const elapsed = now - mark.at;
     if (elapsed <= 0) return this.target;
-    const share = this.busyMs / elapsed;
+    const share = window.busyMs / elapsed;
     const paceKnown = paced > 0 && this.awaitsPace;
     if (paceKnown && this.beforeRate > 0 && this.couldCarryMax(share, open)) {
       // The first trial learns that the server paces each connection: it goes to the
@@ -298,27 +243,24 @@ export class ConnectionRamp {
       this.paceTaken = true;
       this.target = this.max;
       this.skipNext = true;
-      this.stepAt = now;
-      this.stepAnswerMs = null;
+      this.steps.taken(now);
       return this.target;
     }
     // The pace before the first trial: taken as the measure at once, the thread mostly idle.
     const fromPace = paceKnown && share < nearTrialBusyShare && !this.skipNext;
-    let rate = ((received - this.mark.received) * 1000) / elapsed;
+    let rate = ((received - mark.received) * 1000) / elapsed;
     if (fromPace) {
       rate = paced;
-      this.warming = false;
+      this.firstTrial.warming = false;
     } else if (elapsed < this.windowMs) {
-      rate = this.stepLook
-        ? this.pacedStepRate(received, now, share)
-        : this.clearlySlowRate(received, now, remaining, share);
-      if ((this.firstWindow || this.stepLook) && this.look === null)
-        this.look = { received, at: now, busyMs: this.busyMs };
+      if (this.stepLook) rate = this.pacedStepRate(received, now, share);
+      else rate = this.firstWindow ? this.firstTrial.earlyRate(window, received, now, remaining, share) : 0;
+      if (this.firstWindow || this.stepLook) window.lookAt(received, now);
       if (rate === 0) return this.target;
     } else {
-      rate = this.arrivalRate(this.mark.arrival, arrival) ?? rate;
+      rate = window.arrivalRate(arrival) ?? rate;
     }
-    const disk = this.diskMs / (elapsed * Math.max(1, open));
+    const disk = window.diskMs / (elapsed * Math.max(1, open));
     this.markWindow(received, now, arrival);
     this.firstWindow = false;
     return this.observe(rate, open, remaining, share, alone, disk, fromPace || elapsed < this.windowMs, paceKnown);
@@ -369,35 +311,9 @@ export class ConnectionRamp {
     }
     if (this.beforeRate === 0) {
       if (rate <= 0) return this.target;
-      const restMs = (remaining / rate) * 1000;
-      if (restMs < this.firstPayoffMs(paceKnown)) return this.settle(this.target);
-      if (busy >= cpuBoundShare) {
-        // The download's first window may be busy with the engine starting: one more.
-        if (!this.busyOnce) {
-          this.busyOnce = true;
-          this.warmRate = Math.max(this.warmRate, rate);
-          return this.target;
-        }
-        return this.settle(this.target);
-      }
-      // On a link clearly slow for the file left, the warm-up is too small to matter.
-      if (clearlySlowAt(rate, remaining)) this.warming = false;
-      if (this.warming) {
-        // Still rising on its own: a step measured against this window would be credited
-        // with the rest of the warm-up and look like a gain.
-        const rising = this.warmRate === 0 || rate >= this.warmRate * growthFactor;
-        this.warmRate = Math.max(this.warmRate, rate);
-        this.flatWindows = rising ? 0 : this.flatWindows + 1;
-        if (this.flatWindows < warmFlatWindows) return this.target;
-        this.warming = false;
-      }
-      if (disk >= diskBoundShare) return this.settle(this.target);
-      if (alone && busy >= trialBusyShare) return this.settle(this.target);
-      if (alone && busy >= nearTrialBusyShare && restMs < payoffMs && rate >= nearTrialMinRate) {
-        // A window that ended early may hold the engine's start: the next, whole one decides.
-        return early ? this.target : this.settle(this.target);
-      }
-      this.beforeRate = Math.max(rate, this.warmRate);
+      const verdict = this.firstTrial.judge(rate, remaining, busy, alone, disk, early, paceKnown);
+      if (verdict !== 'try') return verdict === 'wait' ? this.target : this.settle(this.target);
+      this.beforeRate = Math.max(rate, this.firstTrial.warmRate);
       this.fromShortWindow = early;
       this.paceTaken = paceKnown;
       return this.step(paceKnown ? this.max : this.next);
@@ -410,37 +326,18 @@ export class ConnectionRamp {
     if (rate < this.beforeRate * gainFactor) return this.settle(this.before);
     if (busy >= cpuBoundShare && rate < this.beforeRate * busyGainFactor) return this.settle(this.before);
     if (rate < this.beforeRate * growthFactor) return this.settle(this.target);
-    const paced = rate >= this.beforeRate * (1 + (pacedShare * (this.target - this.before)) / this.before);
+    const paced = rate >= this.pacedRate();
     if (this.paceTaken && this.before === 1 && this.target === this.max && !paced) {
       // Taken to the maximum from the pace, the connections did not each bring their share:
       // the server caps them all together. It keeps what the rate measured carries.
       return this.settle(Math.min(this.target, Math.ceil(rate / this.beforeRate)));
     }
     if (this.target >= this.max) return this.settle(this.target);
-    if ((remaining / rate) * 1000 < (paced || this.cutFree ? this.pacedStepPayoffMs() : payoffMs))
+    if ((remaining / rate) * 1000 < (paced || this.cutFree ? this.steps.pacedPayoffMs() : payoffMs))
       return this.settle(this.target);
     if (busy >= cpuBoundShare) return this.settle(this.target);
     this.beforeRate = rate;
     return this.step(paced ? this.max : this.target * 2);
-  }
-
-  /** The payoff of a step after one that showed a server pacing each connection (see pacedStepAnswers). */
-  private pacedStepPayoffMs(): number {
-    if (this.stepAnswerMs === null) return pacedPayoffMs;
-    return Math.min(pacedPayoffMs, Math.max(this.windowMs, pacedStepAnswers * this.stepAnswerMs));
-  }
-
-  /**
-   * What the rest must take on one connection for the first trial. With the server's pace
-   * known, each connection added brings that pace and pieces are split at its bursts, so
-   * the trial costs only its requests: the paced payoff is enough (see pacedPayoffMs). The
-   * first answer's time behind the trial's payoff also holds the process's first request
-   * (its code compiled): 16 MiB at 20 MiB/s a connection, the first download of the
-   * engine on a slower machine, had 618 ms left at the pace against a payoff of about 620
-   * ms and stayed on one connection (0.81 s; trials of eight took 0.17-0.32 s).
-   */
-  private firstPayoffMs(paceKnown: boolean): number {
-    return paceKnown ? Math.min(this.trialPayoffMs, pacedPayoffMs) : this.trialPayoffMs;
   }
 
   /**
@@ -456,41 +353,6 @@ export class ConnectionRamp {
   }
 
   /**
-   * Bytes/s from one arrival to another (see `sample`); null without both, or when they
-   * are less than half a window apart (a connection quiet for most of it).
-   */
-  private arrivalRate(from: CounterPoint | null, to: CounterPoint | null): number | null {
-    if (!from || !to || to.at - from.at < this.windowMs / 2) return null;
-    return ((to.received - from.received) * 1000) / (to.at - from.at);
-  }
-
-  /**
-   * After half of the first window from the first answer: the rate measured, when the rest
-   * would take so long at it (`slowFactor` times the payoff) that waiting out the window
-   * could not change the decision to try more connections. Earlier, when the rate is
-   * steady (see startPartShare) and the rest would take over the payoff at it: that rate,
-   * the warm-up over. Otherwise 0: a link still starting is measured over whole windows.
-   */
-  private clearlySlowRate(received: number, now: number, remaining: number, busy: number): number {
-    const mark = this.mark!;
-    const elapsed = now - mark.at;
-    // A busy main thread is still starting (or is the limit): the whole window decides.
-    if (!this.firstWindow || received <= mark.received || busy >= cpuBoundShare) return 0;
-    if (elapsed >= this.windowMs / 2) {
-      const rate = ((received - mark.received) * 1000) / elapsed;
-      return rate > 0 && clearlySlowAt(rate, remaining) ? rate : 0;
-    }
-    // Steady is no longer warming up, and the whole window would show the same rate: more
-    // connections are tried now wherever they pay for their requests at all. Waiting for
-    // the warm-up cost a 128 MiB file at 20 MiB/s a connection about 0.7 s, 1.6 times
-    // aria2c's time, where 256 MiB (clearly slow) took 0.9 of it.
-    const rate = this.steadyRate(received, now);
-    if (!(rate > 0) || (remaining / rate) * 1000 <= this.trialPayoffMs) return 0;
-    this.warming = false;
-    return rate;
-  }
-
-  /**
    * In the window of a step whose connections all answered (see stepSetupAnswers): its
    * steady rate (see steadyRate) once it shows the step paced, each connection added having
    * brought its share (see pacedShare); 0 otherwise, and the whole window decides. The next
@@ -502,27 +364,13 @@ export class ConnectionRamp {
    */
   private pacedStepRate(received: number, now: number, busy: number): number {
     if (busy >= cpuBoundShare || this.beforeRate <= 0 || this.target <= this.before) return 0;
-    const rate = this.steadyRate(received, now);
-    const paced = this.beforeRate * (1 + (pacedShare * (this.target - this.before)) / this.before);
-    return rate >= paced ? rate : 0;
+    const rate = this.window.steadyRate(received, now);
+    return rate >= this.pacedRate() ? rate : 0;
   }
 
-  /**
-   * The first window's (or a step's, see pacedStepRate) rate since its first sample
-   * (bytes/s) when it is no faster than the part before by `growthFactor`; 0 while the link
-   * may still be speeding up, when a part is too short to say (see startPartShare), or when
-   * the main thread was too busy in it (see steadyBusyShare).
-   */
-  private steadyRate(received: number, now: number): number {
-    const mark = this.mark!;
-    const look = this.look;
-    const part = this.windowMs * startPartShare;
-    // At half its length: the first sample's timer runs on a clock that may be behind this one.
-    if (look === null || look.at - mark.at < part / 2 || now - look.at < 2 * part) return 0;
-    if (this.busyMs - look.busyMs >= (now - look.at) * steadyBusyShare) return 0;
-    const before = (look.received - mark.received) / (look.at - mark.at);
-    const since = (received - look.received) / (now - look.at);
-    return since < before * growthFactor ? since * 1000 : 0;
+  /** The rate of the last step when each connection it added brought its share (see pacedShare). */
+  private pacedRate(): number {
+    return this.beforeRate * (1 + (pacedShare * (this.target - this.before)) / this.before);
   }
 
   /**
@@ -539,11 +387,9 @@ export class ConnectionRamp {
     return this.target;
   }
 
-  /** A measurement window begins: its bytes, time and arrival, and no busy or disk time yet. */
+  /** A measurement window begins (see RampWindow.begin), not a step's that may end early. */
   private markWindow(received: number, now: number, arrival: CounterPoint | null): void {
-    this.mark = { received, at: now, arrival };
-    this.busyMs = 0;
-    this.diskMs = 0;
+    this.window.begin(received, now, arrival);
     this.stepLook = false;
   }
 
@@ -551,9 +397,7 @@ export class ConnectionRamp {
     this.before = this.target;
     this.target = Math.min(this.max, next);
     this.skipNext = true;
-    this.stepAt = this.lastNow;
-    this.stepAnswerMs = null;
-    this.stepWindowAt = null;
+    this.steps.taken(this.window.lastNow);
     this.stepLook = false;
     return this.target;
   }
@@ -561,10 +405,9 @@ export class ConnectionRamp {
   private settle(count: number): number {
     this.target = count;
     this.done = true;
-    this.stepAt = null;
-    this.stepWindowAt = null;
+    this.steps.clear();
     this.stepLook = false;
-    this.settledAt = this.lastNow;
+    this.settledAt = this.window.lastNow;
     return count;
   }
 }

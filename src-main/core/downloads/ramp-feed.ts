@@ -1,4 +1,5 @@
-import { ConnectionRamp, type CounterPoint } from './connection-ramp';
+import { ConnectionRamp } from './connection-ramp';
+import type { CounterPoint } from './ramp-window';
 import { startPartShare } from './ramp-rules';
 import { SpeedMeter } from './speed-meter';
 import type { EngineSettings } from './engine-options';
