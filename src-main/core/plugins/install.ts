@@ -3,7 +3,7 @@ import { cp, lstat, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promis
 import { dirname, join, resolve } from 'node:path';
 import { HaulError } from '../errors';
 import type { PluginManifest } from './manifest';
-import { readPluginFolder } from './plugin-loader';
+import { readPluginFolder, type PluginSource } from './plugin-loader';
 import { readZipFile, stripCommonFolder, ZipError } from './zip-reader';
 
 /** Unpacks a .zip into a new folder under `parent`; nothing stays behind when it fails. */
@@ -45,6 +45,22 @@ export function removeStaleStaging(userDir: string): void {
       rmSync(join(userDir, name), { recursive: true, force: true });
     }
   }
+}
+
+/** What installing `incoming` over `installed` changes, for the user to decide on. */
+export function replacement(installed: PluginSource, incoming: PluginManifest): string {
+  const who = (m: PluginManifest) => `${m.version}${m.author ? ` by ${m.author}` : ''}`;
+  const asks = (m: PluginManifest) => (m.permissions.length > 0 ? m.permissions.join(', ') : 'no permissions');
+  const before = installed.manifest;
+  const added = incoming.permissions.filter((p) => !before?.permissions.includes(p));
+  const what = before
+    ? `${installed.name} ${who(before)} is installed (${asks(before)}).`
+    : `${installed.name} is installed but does not load (${installed.error}).`;
+  return (
+    `${what} This one is ${who(incoming)} ` +
+    `(${asks(incoming)}${before && added.length > 0 ? `; new: ${added.join(', ')}` : ''}). ` +
+    `Replacing it gives it ${installed.name}'s settings and stored data.`
+  );
 }
 
 /**

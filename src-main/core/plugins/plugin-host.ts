@@ -1,26 +1,19 @@
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type {
-  CommandOutput,
-  DownloadJob,
-  ParsedInput,
-  PluginAction,
-  PluginInfo,
-  Resource,
-  TaskJob,
-} from '../../../src-common/contract';
+import type { CommandOutput, ParsedInput, PluginAction, PluginInfo } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { HaulError } from '../errors';
 import type { JobCenter } from '../jobs/job-center';
-import { jobForHooks, type CompletionHooks } from './completion-hooks';
+import type { CompletionHooks } from './completion-hooks';
 import type { ResourceAccess } from './file-access';
 import { matchesContentType, validateParams } from './action-params';
 import { actionResource, asActionResult, listedAction } from './plugin-actions';
 import { FileAccess } from './file-access';
 import { serveHostCall, type HostServices } from './host-calls';
-import { installPlugin, removeStaleStaging } from './install';
-import { effectiveSettings, settingValueProblem, type PluginManifest } from './manifest';
+import { installPlugin, removeStaleStaging, replacement } from './install';
+import { effectiveSettings, settingValueProblem } from './manifest';
 import { PluginNotifications } from './notifications';
+import { PluginHooks } from './plugin-hooks';
 import { PluginInstance, defaultLimits, type PluginLimits } from './plugin-instance';
 import type { PluginJobRunner } from '../jobs/runner';
 import { PluginJobs } from './plugin-jobs';
@@ -55,22 +48,6 @@ export interface PluginHostOptions {
 }
 
 type Submit = ParsedInput<'downloads.submit'>;
-
-/** What installing `incoming` over `installed` changes, for the user to decide on. */
-function replacement(installed: PluginSource, incoming: PluginManifest): string {
-  const who = (m: PluginManifest) => `${m.version}${m.author ? ` by ${m.author}` : ''}`;
-  const asks = (m: PluginManifest) => (m.permissions.length > 0 ? m.permissions.join(', ') : 'no permissions');
-  const before = installed.manifest;
-  const added = incoming.permissions.filter((p) => !before?.permissions.includes(p));
-  const what = before
-    ? `${installed.name} ${who(before)} is installed (${asks(before)}).`
-    : `${installed.name} is installed but does not load (${installed.error}).`;
-  return (
-    `${what} This one is ${who(incoming)} ` +
-    `(${asks(incoming)}${before && added.length > 0 ? `; new: ${added.join(', ')}` : ''}). ` +
-    `Replacing it gives it ${installed.name}'s settings and stored data.`
-  );
-}
 
 /**
  * Plugins: loading, lifecycle, actions, hooks and resolvers. Owns one worker per plugin
@@ -116,25 +93,20 @@ export class PluginHost {
       notifications: this.notifications,
       submit: (input, limits) => options.jobs.submit(input, limits),
     };
+    const hooks = new PluginHooks({
+      plugins: () => this.plugins.values(),
+      active: (name) => this.active(name),
+      settled: () => this.settled(),
+      nextTask: () => this.task(),
+      limits: this.limits,
+      library: options.library,
+    });
     options.completionHooks.add(
       'plugins',
-      (event) => this.runCompletionHooks(event),
-      () => this.hasCompletionHooks(),
+      (event) => hooks.runCompletionHooks(event),
+      () => hooks.hasCompletionHooks(),
     );
-    options.jobs.tasks.onControl((job) => this.tellControl(job));
-  }
-
-  /** haul.on('job.control'): a plugin hears what was asked of its tasks (pause, resume, suspend, cancel, end). */
-  private tellControl(job: TaskJob): void {
-    if (job.createdBy !== 'plugin') return;
-    const instance = this.active(job.creator);
-    if (!instance?.hooks.has('job.control')) return;
-    const { id, status, control, state, retryAt } = job;
-    const op = { kind: 'hook', event: 'job.control', payload: { id, status, control, state, retryAt } } as const;
-    // Not awaited: the change is already recorded; a listener that fails is only logged.
-    void instance.call(op, this.task(), this.limits.hookMs, this.limits.hookMs).catch((error: unknown) => {
-      instance.log('warn', `job.control: ${describeFailure(instance.name, error, this.limits.hookMs)}`);
-    });
+    options.jobs.tasks.onControl((job) => hooks.tellControl(job));
   }
 
   /** What the job core runs plugin jobs with. */
@@ -381,38 +353,6 @@ export class PluginHost {
       }
     }
     return undefined;
-  }
-
-  /** True while a plugin listens to download.completed, or may once it has started. */
-  private hasCompletionHooks(): boolean {
-    for (const p of this.plugins.values()) {
-      if (!p.enabled) continue;
-      if (p.state === 'starting' || (p.state === 'active' && p.hooks.has('download.completed'))) return true;
-    }
-    return false;
-  }
-
-  private async runCompletionHooks(event: { job: DownloadJob; resource: Resource }): Promise<void> {
-    const failures: string[] = [];
-    await this.settled();
-    for (const instance of this.plugins.values()) {
-      if (!this.active(instance.name) || !instance.hooks.has('download.completed')) continue;
-      try {
-        // The resource as it is now: an earlier plugin may have moved it.
-        const resource = this.options.library.get(event.resource.id);
-        await instance.call(
-          { kind: 'hook', event: 'download.completed', payload: { job: jobForHooks(event.job), resource } },
-          this.task(),
-          this.limits.hookMs,
-          this.limits.hookMs,
-        );
-      } catch (error) {
-        const message = describeFailure(instance.name, error, this.limits.hookMs);
-        instance.log('error', `download.completed: ${message}`);
-        failures.push(message);
-      }
-    }
-    if (failures.length > 0) throw new Error(failures.join(' '));
   }
 
   async close(): Promise<void> {
