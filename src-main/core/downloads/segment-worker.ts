@@ -1,16 +1,15 @@
-import type { AnswerBody } from './answer-body';
 import { BurstMeter, type ServerBursts } from './burst-meter';
+import { ConnectionWaits } from './connection-waits';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import type { EngineSettings } from './engine-options';
 import { networkFailure, refusedAfterRedirect } from './failures';
 import type { FileDigest } from './file-digest';
-import { openResponse } from './http-request';
 import type { PartBytes } from './part-file';
-import { LimitPayment } from './limit-payment';
+import { RangeRequests, type OpenAnswer } from './range-request';
 import type { RateLimiter } from './rate-limiter';
 import { checkRangeResponse } from './response-check';
 import { batchBytesFor, queuedWritesFor, SegmentWriter } from './segment-writer';
-import { ifRangeValue, type TransferState } from './resume-state';
+import type { TransferState } from './resume-state';
 import { segmentDone, type Segment } from './segments';
 
 /** A segment and the worker writing it, if any. */
@@ -66,12 +65,6 @@ export interface WorkerHost {
   endAt(total: number): void;
 }
 
-interface OpenAnswer {
-  body: AnswerBody;
-  /** Where the answer's bytes end (exclusive), when known. */
-  coveredEnd: number | null;
-}
-
 /**
  * One connection: fetches its segment into the part file at the right offsets, asks
  * again from where it stopped when an answer ends early, then takes more work.
@@ -89,16 +82,12 @@ export class SegmentWorker {
   unanswered = false;
   /** An answer of the server's has come on this connection (its head, to any request). */
   hasAnswered = false;
-  /** Stops this connection's requests alone; made at its first request of its own. */
-  private own: { controller: AbortController; signal: AbortSignal } | null = null;
+  /** Its requests, which can be stopped apart from the transfer's. */
+  private readonly requests: RangeRequests;
   /** Ends the answer being read, with the reason as its error. */
   private interrupt: ((reason: unknown) => void) | null = null;
-  /** When the wait for the disk or a speed limit going on now began (or was last taken). */
-  private heldSince: number | null = null;
-  /** Milliseconds of such waits not yet taken by the transfer. */
-  private heldMs = 0;
-  /** What this connection owes the speed limits. */
-  private readonly payment: LimitPayment;
+  /** Its waits for the speed limits and the disk, and the time they held it. */
+  private readonly waits: ConnectionWaits;
   /** What its server sends at once, from its reads. */
   private readonly bursts: BurstMeter;
 
@@ -109,7 +98,8 @@ export class SegmentWorker {
   ) {
     this.cursor = segment.pos;
     this.activeAt = now;
-    this.payment = new LimitPayment([host.limiter, host.settings.globalLimiter]);
+    this.requests = new RangeRequests(host);
+    this.waits = new ConnectionWaits(this, host, [host.limiter, host.settings.globalLimiter]);
     this.bursts = new BurstMeter(host.bursts);
   }
 
@@ -198,17 +188,8 @@ export class SegmentWorker {
     this.dropped = reason;
     // No sign of life is expected from it any more.
     this.activeAt = null;
-    this.own?.controller.abort(reason);
+    this.requests.abort(reason);
     this.interrupt?.(reason);
-  }
-
-  /** The transfer's signal, joined by this connection's own so it can be stopped alone. */
-  private requestSignal(): AbortSignal {
-    if (!this.own) {
-      const controller = new AbortController();
-      this.own = { controller, signal: AbortSignal.any([this.host.signal, controller.signal]) };
-    }
-    return this.own.signal;
   }
 
   private shortFailure(): JobFailure {
@@ -234,16 +215,7 @@ export class SegmentWorker {
     const asked = { start: segment.pos, end: segment.end };
     // The server's bursts count from where the answer will start, before it comes.
     this.bursts.answer(segment.pos);
-    const response = await openResponse(state.url, {
-      dispatcher: this.host.settings.dispatcher,
-      headers: this.host.ctx.job.options.headers ?? {},
-      signal: this.requestSignal(),
-      range: asked,
-      ifRange: ifRangeValue(state),
-      userAgent: this.host.settings.userAgent,
-      allowedHosts: this.host.ctx.job.options.allowedHosts,
-      owner: this.host.ctx.job.url,
-    });
+    const response = await this.requests.send(state, asked);
     this.hasAnswered = true;
     this.host.answered(this.now() - sent);
     let verdict: ReturnType<typeof checkRangeResponse>;
@@ -275,51 +247,9 @@ export class SegmentWorker {
     return null;
   }
 
-  /** Pays for `bytes` once a grant's worth is owed; null when nothing is to wait for. */
-  private payLimits(bytes: number): Promise<void> | null {
-    const payment = this.payment.owe(bytes, this.host.signal);
-    return payment && this.held(payment);
-  }
-
-  /** Waits for a speed limit's payment, then for room at the disk. */
-  private async settle(limited: Promise<void> | null, waiting: Promise<void> | null): Promise<void> {
-    try {
-      if (limited) await limited;
-    } finally {
-      // Awaited even when the limit failed: a failed write is never left unhandled.
-      if (waiting) await this.held(waiting);
-    }
-  }
-
-  /** Waits for the disk or a speed limit: not a network stall, and counted as held. */
-  private async held(waiting: Promise<void>): Promise<void> {
-    this.activeAt = null;
-    this.heldSince = this.now();
-    try {
-      await waiting;
-    } finally {
-      this.endHold();
-    }
-  }
-
-  private endHold(): void {
-    this.activeAt = this.now();
-    if (this.heldSince !== null) this.heldMs += this.activeAt - this.heldSince;
-    this.heldSince = null;
-  }
-
-  /**
-   * Milliseconds this connection waited for the disk or a speed limit since the last
-   * call, a wait still going on included: the link did not hold it back then.
-   */
+  /** Milliseconds held by the disk or a speed limit since the last call (see ConnectionWaits.takeHeld). */
   takeHeld(now: number): number {
-    let ms = this.heldMs;
-    this.heldMs = 0;
-    if (this.heldSince !== null) {
-      ms += Math.max(0, now - this.heldSince);
-      this.heldSince = now;
-    }
-    return ms;
+    return this.waits.takeHeld(now);
   }
 
   /**
@@ -384,7 +314,7 @@ export class SegmentWorker {
         };
         /** Counts and gathers `chunk`, taken at `at`; what to wait for before reading on, if anything. */
         const take = (chunk: Buffer, at: number): { limited: Promise<void> | null; waiting: Promise<void> | null } => {
-          const limited = this.payLimits(chunk.length);
+          const limited = this.waits.payLimits(chunk.length);
           if (this.reading) this.reading.lastAt = at;
           else this.reading = { pos: this.cursor, at, lastAt: at };
           this.cursor += chunk.length;
@@ -402,11 +332,11 @@ export class SegmentWorker {
           let rest = chunk;
           while (rest.length > 0 && !done) {
             // The limit may change, or be lifted, while the chunk is paid for.
-            const piece = clip(rest.subarray(0, this.payment.grant() || rest.length));
+            const piece = clip(rest.subarray(0, this.waits.grant() || rest.length));
             if (piece.length === 0) return;
             rest = rest.subarray(piece.length);
             const { limited, waiting } = take(piece, this.now());
-            await this.settle(limited, waiting);
+            await this.waits.settle(limited, waiting);
           }
         };
         this.interrupt = finish;
@@ -420,11 +350,11 @@ export class SegmentWorker {
               this.unanswered = false;
               if (full()) return finish(null);
               const chunk = clip(raw);
-              const grant = this.payment.grant();
+              const grant = this.waits.grant();
               if (grant > 0 && chunk.length > grant) return hold(takeInGrants(chunk), false);
               const { limited, waiting } = take(chunk, now);
               const ended = full();
-              if (limited || waiting) hold(this.settle(limited, waiting), ended);
+              if (limited || waiting) hold(this.waits.settle(limited, waiting), ended);
               else if (ended) finish(null);
             } catch (caught) {
               finish(caught);
