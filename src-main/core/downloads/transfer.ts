@@ -259,12 +259,11 @@ export class Transfer implements WorkerHost {
     // No checkpoint of its own: the processing step syncs and records the finished file
     // with what it is about to publish, and a next round closes this part file first. One
     // still running or due (a delayed mark) must not sync or save after that.
-    this.checkpoints.stop();
-    await this.checkpoints.settled();
+    await this.endCheckpoints();
     return open && open.end !== null ? 'no-ranges' : 'done';
   }
 
-  /** After a restart (see StopSwitch.restart): the spent round's checkpoints end first. */
+  /** No checkpoint is made after this; resolves once the one running, if any, is over. */
   private async endCheckpoints(): Promise<void> {
     this.checkpoints.stop();
     await this.checkpoints.settled();
@@ -386,8 +385,7 @@ export class Transfer implements WorkerHost {
     await this.heldAnswer.spilling;
     if (this.ticker) clearInterval(this.ticker);
     this.feed.stop();
-    this.checkpoints.stop();
-    await this.checkpoints.settled();
+    await this.endCheckpoints();
   }
 
   /** The total once every byte is in: the announced size, or where the stream ended. */
