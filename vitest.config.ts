@@ -11,6 +11,7 @@ export default defineConfig({
       'extension/src/**/*.test.ts',
     ],
     environment: 'node',
+    globalSetup: ['src-main/test/temp-root.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
