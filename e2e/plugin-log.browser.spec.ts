@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect, test } from './fixtures';
 import { downloadAll, goTo, libraryRow, openApp, rpc } from './ui';
 
@@ -72,6 +72,6 @@ test('a plugin’s log shows on request, and its notifications on the Plugins vi
     await card.getByRole('button', { name: 'Log' }).click();
     await expect(card.getByTestId('plugin-log-e2e-notifier')).toContainText('announcing announce-me.txt');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dirname(dir), { recursive: true, force: true });
   }
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileBytes } from './file-server';
 import { expect, test } from './fixtures';
 import { downloadAll, goTo, libraryRow, openApp, panelItem, shoot } from './ui';
@@ -138,5 +138,5 @@ test('install a plugin from a folder, change its settings, run its action, disab
   await libraryRow(page, 'greet-me.txt').getByRole('button', { name: 'Plugin actions for greet-me.txt' }).click();
   await expect(page.getByRole('menu')).toBeVisible();
   await expect(page.getByRole('menuitem', { name: /Greet/ })).toHaveCount(0);
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dirname(dir), { recursive: true, force: true });
 });
