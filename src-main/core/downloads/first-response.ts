@@ -45,7 +45,10 @@ export interface EstablishInput {
   names: { fileName: string; partName: string } | null;
   /** Never send Range: the server proved its ranges unusable. */
   noRanges: boolean;
-  /** A new download asks for its first piece (see firstPieceBytes): more than one connection may fetch it. */
+  /**
+   * A new download asks for its first piece, and a resumed one for a piece of its first
+   * missing bytes (see firstPieceBytes): more than one connection may fetch it.
+   */
   firstPiece: boolean;
   /** A new answer announcing at most this many bytes is held in memory (0: never). */
   holdUpTo: number;
@@ -81,6 +84,16 @@ function isCompressedFile(response: OpenedResponse, name: string): boolean {
   return /gzip|x-tar|compressed/u.test(type) || /\.(gz|tgz|svgz|br|zz)$/iu.test(name);
 }
 
+/**
+ * Where a resumed download's first request ends: a first piece of the missing bytes where
+ * more connections may fetch them, as for a new download (see firstPieceBytes), so that
+ * the connections the trial adds take the rest without cutting that answer short.
+ */
+function firstAsk(segment: { pos: number; end: number | null }, piece: boolean): number | null {
+  if (!piece || segment.end === null) return segment.end;
+  return Math.min(segment.end, segment.pos + firstPieceBytes);
+}
+
 /** Resumes from saved segments: asks for the first missing bytes with If-Range. */
 async function resume(input: EstablishInput, given: TransferState): Promise<Established | 'fresh' | 'no-ranges'> {
   const saved = given;
@@ -112,7 +125,7 @@ async function resumeWith(
       dispatcher: input.dispatcher,
       headers: input.ctx.job.options.headers ?? {},
       signal: input.signal,
-      range: asked,
+      range: { start: next.pos, end: firstAsk(next, input.firstPiece) },
       ifRange: ifRangeValue(saved),
       userAgent: input.userAgent,
       allowedHosts: input.ctx.job.options.allowedHosts,
@@ -120,6 +133,8 @@ async function resumeWith(
     });
     let verdict: ReturnType<typeof checkRangeResponse>;
     try {
+      // Checked against the missing bytes, not the piece: a server that sends more of them
+      // than it was asked for (to the end of the file, say) is taken as it answers.
       verdict = checkRangeResponse(response, asked, saved);
     } catch (error) {
       await response.body.dump().catch(() => undefined);

@@ -56,6 +56,8 @@ export interface Faults {
   refuseRanges?: boolean;
   /** A 206 carries at most this many bytes, with a Content-Range that says so. */
   capRange?: number;
+  /** A 206 runs from the start asked for to the file's end, whatever end was asked for. */
+  rangeToEnd?: boolean;
   /** At most this many answers of the route at once; one more gets `overLimit`. */
   maxConcurrent?: number;
   /** The status a request beyond `maxConcurrent` gets. @default 503 */
@@ -250,7 +252,7 @@ export class TestServer {
       headers['content-range'] = `bytes 0-${body.length - 1}/${body.length}`;
     } else if (range) {
       status = 206;
-      const end = Math.min(range.end, range.start + (faults.capRange ?? Infinity));
+      const end = Math.min(faults.rangeToEnd ? body.length : range.end, range.start + (faults.capRange ?? Infinity));
       data = body.subarray(range.start, end);
       headers['content-range'] = `bytes ${range.start}-${end - 1}/${body.length + (faults.totalDelta ?? 0)}`;
     }
