@@ -170,10 +170,15 @@ describe('checkpoints', () => {
     segment.pos = 1000;
     checkpoints.landed(1000);
     await checkpoints.settled();
+    // The marks of a burst, then none left: the next is made by the timer.
+    for (const t of [10, 11]) {
+      clock.t = t;
+      segment.pos += 1000;
+      checkpoints.landed(1000);
+    }
     failures.length = 0;
-    // Within 5 ms of that mark: the next is made by the timer.
     clock.t = 12;
-    segment.pos = 2000;
+    segment.pos += 1000;
     checkpoints.landed(1000);
     expect(timers.due).toHaveLength(1);
     clock.t = 15;
@@ -214,41 +219,63 @@ describe('checkpoints', () => {
     await part.close();
   });
 
-  it('marks bytes that landed too soon after the last mark once the gap is over, and nothing after stop', async () => {
+  it('marks four batches at once after a quiet spell, then one every 5 ms; the rest once the gap is over, and nothing after stop', async () => {
     const timers = manualSchedule();
     const { checkpoints, saved, clock, segment, part } = await setup(timers.schedule);
-    clock.t = 10;
-    segment.pos = MiB;
-    checkpoints.landed(MiB);
+    // A server's bursts on four connections, landing within 2 ms: each one marked at once.
+    const marks = (): number => saved.filter((s) => s['written'] !== undefined).length;
+    for (const [i, t] of [100, 100.5, 101, 101.5].entries()) {
+      clock.t = t;
+      segment.pos = (i + 1) * (MiB / 4);
+      checkpoints.landed(MiB / 4);
+      expect(marks()).toBe(i + 1);
+    }
+    expect(saved.at(-1)!['written']).toMatchObject({ segments: [[0, 16 * MiB, MiB]] });
     await checkpoints.settled();
-    const marks = saved.length;
-    // 3 ms later: too soon, so a mark is due in the 2 ms left of the gap.
-    clock.t = 13;
+    const before = saved.length;
+    // A fifth batch 0.5 ms later: too soon, so a mark is due once a gap's credit is back.
+    clock.t = 102;
     segment.pos = 1.25 * MiB;
     checkpoints.landed(MiB / 4);
-    expect(saved).toHaveLength(marks);
-    expect(timers.due.map((d) => d.ms)).toEqual([2]);
+    expect(saved).toHaveLength(before);
+    expect(timers.due).toHaveLength(1);
+    expect(timers.due[0]!.ms).toBeCloseTo(3);
     // More bytes in the same gap: still one mark due.
-    clock.t = 14;
+    clock.t = 103;
     segment.pos = 1.5 * MiB;
     checkpoints.landed(MiB / 4);
     expect(timers.due).toHaveLength(1);
     // Nothing else lands: the timer records them.
-    clock.t = 15;
+    clock.t = 105;
     timers.due.shift()!.fn();
-    expect(saved).toHaveLength(marks + 1);
+    expect(saved).toHaveLength(before + 1);
     expect(saved.at(-1)!['written']).toMatchObject({ segments: [[0, 16 * MiB, 1.5 * MiB]] });
     // A stopped round schedules nothing and a timer already due records nothing.
-    clock.t = 17;
+    clock.t = 106;
     segment.pos = 1.75 * MiB;
     checkpoints.landed(MiB / 4);
     const pending = timers.due.shift()!;
     checkpoints.stop();
     pending.fn();
-    clock.t = 40;
+    clock.t = 140;
     checkpoints.landed(MiB / 4);
-    expect(saved).toHaveLength(marks + 1);
+    expect(saved).toHaveLength(before + 1);
     expect(timers.due).toHaveLength(0);
+    await part.close();
+  });
+
+  it('records no more than one mark every 5 ms on average while bytes land without a pause', async () => {
+    const { checkpoints, saved, clock, segment, part } = await setup();
+    // A batch every 0.25 ms for a second.
+    for (let i = 1; i <= 4000; i += 1) {
+      clock.t = i / 4;
+      segment.pos = Math.min(16 * MiB, i * 1024);
+      checkpoints.landed(1024);
+    }
+    await checkpoints.settled();
+    const saves = saved.filter((s) => s['written'] !== undefined).length;
+    expect(saves).toBeGreaterThanOrEqual(195);
+    expect(saves).toBeLessThanOrEqual(204);
     await part.close();
   });
 

@@ -15,6 +15,14 @@ const minGapMs = 50;
 const markGapMs = 5;
 
 /**
+ * Marks that may be made at once after a quiet spell, still one every `markGapMs` on
+ * average: a server that paces each connection sends every connection a burst at about
+ * the same moment, and with one mark a gap the bursts that landed after the first waited
+ * up to 5 ms to be recorded, bytes a kill then fetched again. @default 4
+ */
+const markBurst = 4;
+
+/**
  * Once fewer bytes than this share of `checkpointBytes` are left to land, and at least as
  * many landed since the last checkpoint, one more is asked for: its sync writes what the
  * page cache holds while the last bytes come, so the sync that ends the download has at
@@ -72,7 +80,9 @@ export class Checkpoints {
   private synced: Segment[] | null = null;
   /** Before the round's first sync: what an earlier attempt synced and this round kept. */
   private durable: Segment[] | null = null;
-  private lastMarkAt = 0;
+  /** Marks that may be made now (see markBurst), as of `creditAt`; a part of one accrues. */
+  private markCredit = 0;
+  private creditAt = 0;
   private markedBytes = -1;
   private firstSyncAsked = false;
   /** Cancels the mark due for bytes that landed within 5 ms of the last one. */
@@ -96,7 +106,9 @@ export class Checkpoints {
   restart(durable: readonly Segment[] | null = null): void {
     this.durable = durable && provenBy(durable, this.source.segments);
     this.lastAt = this.policy.now();
-    this.lastMarkAt = this.lastAt;
+    // The round's first mark waits a whole gap: a small file's download ends within it.
+    this.markCredit = 0;
+    this.creditAt = this.lastAt;
     this.unsaved = 0;
     this.synced = null;
     this.firstSyncAsked = false;
@@ -124,18 +136,25 @@ export class Checkpoints {
     const now = this.policy.now();
     if (this.stopped) return;
     if (this.due() && now - this.lastAt >= minGapMs) this.request();
-    else if (now - this.lastMarkAt >= markGapMs) this.mark(now);
-    // Too soon after the last mark: these bytes are marked when the gap is over, even if
-    // nothing else lands by then (the last batch before a pause or a kill).
+    else if (this.credit(now) >= 1) this.mark(now);
+    // Too soon after the last marks: these bytes are marked once a mark's credit is back,
+    // even if nothing else lands by then (the last batch before a pause or a kill).
     else if (this.cancelMark === null) {
       this.cancelMark = this.schedule(
         () => {
           this.cancelMark = null;
           if (!this.stopped) this.mark(this.policy.now());
         },
-        markGapMs - (now - this.lastMarkAt),
+        (1 - this.markCredit) * markGapMs,
       );
     }
+  }
+
+  /** The marks that may be made at `now`: one more every `markGapMs`, at most `markBurst`. */
+  private credit(now: number): number {
+    this.markCredit = Math.min(markBurst, this.markCredit + Math.max(0, now - this.creditAt) / markGapMs);
+    this.creditAt = now;
+    return this.markCredit;
   }
 
   /**
@@ -158,7 +177,7 @@ export class Checkpoints {
    */
   private mark(now: number): void {
     this.unschedule();
-    this.lastMarkAt = now;
+    this.markCredit = Math.max(0, this.credit(now) - 1);
     const { state, part } = this.source;
     if (!state || !part) return;
     if (this.synced === null && !this.firstSyncAsked) {

@@ -117,6 +117,28 @@ describe('segment writer', () => {
     await part.close();
   });
 
+  it('writes a burst that stopped coming before its age, and a small batch only at its age', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'b.part'));
+    const segment = { start: 0, end: 4 * batchBytes, pos: 0 };
+    let landed = 0;
+    const writer = new SegmentWriter(part, new FileDigest(undefined, true), segment, (b) => (landed += b), {
+      batch: 4 * batchBytes,
+      ageMs: 2000,
+    });
+    // 256 KiB at once, as a server pacing each connection sends a burst, then nothing.
+    for (let i = 0; i < 4; i += 1) expect(writer.add(randomBody(64 * 1024))).toBeNull();
+    const began = performance.now();
+    expect(await waitFor(() => landed === 256 * 1024, 1000)).toBe(true);
+    expect(performance.now() - began).toBeLessThan(1000);
+    // 16 KiB then nothing: too little to be a burst, so it waits out its age.
+    expect(writer.add(randomBody(16 * 1024))).toBeNull();
+    expect(await waitFor(() => landed > 256 * 1024, 50)).toBe(false);
+    expect(writer.pending).toBe(16 * 1024);
+    await writer.drain();
+    expect(segment.pos).toBe(272 * 1024);
+    await part.close();
+  });
+
   it('counts only writes still in the air against the queue, after many written for their age', async () => {
     const part = await PartFile.create(join(await tempDir(), 'q.part'));
     const segment = { start: 0, end: 16 * batchBytes, pos: 0 };

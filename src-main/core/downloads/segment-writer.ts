@@ -38,10 +38,21 @@ export function queuedWritesFor(connections: number): number {
 /**
  * Gathered bytes are written at the latest this long after the first of them came, even
  * when no more come: a connection waiting on a slow or bursty server does not hold what
- * it already received, which a killed process would fetch again. On a fast link the byte
- * limit comes first and this never fires. @default 5
+ * it already received, which a killed process would fetch again (a burst goes sooner, see
+ * quietBytes). On a fast link the byte limit comes first. @default 5
  */
 export const batchAgeMs = 5;
+
+/**
+ * A batch of at least this many bytes is written before its age once nothing more came
+ * for half of `quietMs`, looked at `quietMs` after its first byte and every `quietMs`
+ * after: a server that paces each connection sends it bursts (256 KiB every 25 ms at 10
+ * MiB/s), and each burst waited out the whole age gathered, bytes a kill then fetched
+ * again. A smaller batch waits for its age. @default 64 KiB
+ */
+const quietBytes = 64 * 1024;
+/** @default 1 */
+const quietMs = 1;
 
 const ignore = (): undefined => undefined;
 
@@ -76,6 +87,9 @@ export class SegmentWriter {
   private queue: Promise<void>[] = [];
   private landed: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  /** When the batch's first byte, and its last, came (ms, `performance.now()`). */
+  private bornAt = 0;
+  private lastAt = 0;
   private readonly batch: number;
   private readonly ageMs: number;
   private readonly maxQueued: number;
@@ -115,24 +129,38 @@ export class SegmentWriter {
   add(chunk: Buffer): Promise<void> | null {
     if (this.failed) return Promise.reject(this.failed.error);
     if (chunk.length === 0) return null;
+    const now = performance.now();
     if (this.gathered === 0 && this.timer === null) {
-      this.timer = setTimeout(() => this.overdue(), this.ageMs);
-      this.timer.unref();
+      this.bornAt = now;
+      this.wait(Math.min(quietMs, this.ageMs));
     }
+    this.lastAt = now;
     this.chunks.push(chunk);
     this.gathered += chunk.length;
     return this.gathered >= this.batch ? this.flush() : null;
   }
 
-  /**
-   * The batch waited long enough: it goes to the disk. The bytes were already counted
-   * against the write queue's bound, so no wait is imposed here; the next `add` that
-   * finds the queue full makes the reader wait.
-   */
-  private overdue(): void {
-    this.timer = null;
-    this.write();
+  private wait(ms: number): void {
+    this.timer = setTimeout(this.overdue, ms);
+    this.timer.unref();
   }
+
+  /**
+   * The batch is as old as its age, or a burst that stopped coming (see quietBytes): it
+   * goes to the disk. The bytes were already counted against the write queue's bound, so
+   * no wait is imposed here; the next `add` that finds the queue full makes the reader wait.
+   */
+  private readonly overdue = (): void => {
+    this.timer = null;
+    const now = performance.now();
+    const age = now - this.bornAt;
+    const large = this.gathered >= quietBytes;
+    if ((large && now - this.lastAt >= quietMs / 2) || age >= this.ageMs) {
+      this.write();
+      return;
+    }
+    this.wait(large ? Math.min(quietMs, this.ageMs - age) : this.ageMs - age);
+  };
 
   /**
    * Hands the gathered bytes to the disk. Null unless too many writes are queued; then
