@@ -35,10 +35,11 @@ describe("a new download's first request", () => {
     const { t, requests } = await download('/piece.bin', body, { rateLimit: 2 * 1024 * 1024, stepBytes: 16 * 1024 });
     expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBeGreaterThan(1);
     expect(requests[0]).toMatchObject({ range: firstRange, status: 206 });
-    // The trial's connection starts at the first piece's end: nothing was cut to make room.
-    // (Splits later, as the last pieces are shared, may still end an answer early: near the
-    // server that sends a few bytes twice, far from it WorkPlan's budget bounds them.)
-    expect(requests[1]!.range).toMatch(new RegExp(`^bytes=${firstPieceBytes}-`));
+    // The trial's connections take the rest from the first piece's end: nothing was cut to
+    // make room (their requests reach the server in any order). Splits later, as the last
+    // pieces are shared, may still end an answer early: near the server that sends a few
+    // bytes twice, far from it WorkPlan's budget bounds them.
+    expect(requests.filter((r) => r.range?.startsWith(`bytes=${firstPieceBytes}-`))).toHaveLength(1);
     expect(requests.reduce((sum, r) => sum + r.bytes, 0) - body.length).toBeLessThanOrEqual(body.length / 100);
   });
 
