@@ -14,6 +14,13 @@ export interface Faults {
   /** With `rateLimit`: bytes written at once before each wait. @default rateLimit / 20 */
   stepBytes?: number;
   /**
+   * With `rateLimit`: each step is due when the rate from the answer's start says, so a
+   * wait the thread made longer (the client busy in this process, a timer late) is made
+   * up at once, and the rate holds over any stretch of some milliseconds. Without it each
+   * step waits its own time after the last, and a busy thread slows the stream.
+   */
+  onSchedule?: boolean;
+  /**
    * Bytes per second for all answers of the route together: each write waits its turn
    * after the route's last one (a server capping its connections together).
    */
@@ -274,6 +281,7 @@ export class TestServer {
     const step = faults.rateLimit ? (faults.stepBytes ?? Math.max(1024, Math.floor(faults.rateLimit / 20))) : 64 * 1024;
     let offset = 0;
     let paused = false;
+    const began = performance.now();
     while (offset < data.length && !res.destroyed) {
       if (faults.resetAfter !== undefined && offset >= faults.resetAfter) {
         // Let the client read what was sent: Linux drops unread data when the RST lands.
@@ -323,7 +331,12 @@ export class TestServer {
           res.on('close', done);
         });
       if (offset >= data.length) sent();
-      if (faults.rateLimit) await sleep((size / faults.rateLimit) * 1000);
+      if (faults.rateLimit) {
+        const due = faults.onSchedule
+          ? began + (offset / faults.rateLimit) * 1000 - performance.now()
+          : (size / faults.rateLimit) * 1000;
+        if (due > 0) await sleep(due);
+      }
     }
     if (faults.lieLength) res.socket?.destroy();
     else res.end();
