@@ -42,6 +42,43 @@ describe('BurstMeter', () => {
     expect(meter(split).bytes).toBe(256 * KiB);
   });
 
+  it('takes runs the thread split as one burst when the pause after them is much longer', () => {
+    // 256 KiB every 250 ms, each burst read in two runs 20 ms apart (the thread off its
+    // core), the first the larger: not bursts of 130 KiB ending 130 KiB into the answer.
+    const reads: [number, number][] = [];
+    for (let i = 0; i < 3; i += 1) reads.push([i * 250, 130 * KiB], [i * 250 + 20, 126 * KiB]);
+    const bursts = meter(reads, 1024 * KiB);
+    expect(bursts.bytes).toBe(256 * KiB);
+    expect(bursts.edgeAt(1300 * KiB)).toBe(1536 * KiB);
+    expect(bursts.inFlightEnd(1154 * KiB)).toBe(1280 * KiB);
+    expect(bursts.pace).toBeCloseTo(1024 * KiB, -3);
+    // A server whose own pauses vary within twice each other: runs kept apart.
+    const uneven = meter([
+      [0, 64 * KiB],
+      [40, 64 * KiB],
+      [80, 64 * KiB],
+      [150, 64 * KiB],
+      [220, 64 * KiB],
+    ]);
+    expect(uneven.bytes).toBe(64 * KiB);
+  });
+
+  it('takes the run read last as the end of a split burst once quiet for twice the pause inside it', () => {
+    // A first burst of 256 KiB read as 130,817 bytes, then the rest 21.6 ms later.
+    const first = 130_817;
+    const bursts = meter([
+      [0, first],
+      [21.6, 64 * KiB],
+      [22.7, 256 * KiB - first - 64 * KiB],
+    ]);
+    // 7 ms after the last read: as far as is known, bursts the size of the second run,
+    // which ended there.
+    expect(bursts.inFlightEnd(256 * KiB, 30)).toBe(256 * KiB + (256 * KiB - first));
+    // 50 ms after: one burst of 256 KiB, and the next whole on its way.
+    expect(bursts.inFlightEnd(256 * KiB, 73)).toBe(512 * KiB);
+    expect(bursts.edgeAt(300 * KiB, 73)).toBe(512 * KiB);
+  });
+
   it("knows where the bursts end, counted from each answer's start", () => {
     const bursts = meter(paced(256 * KiB, 125, 3), 1024 * KiB);
     expect(bursts.edgeAt(1024 * KiB + 1)).toBe(1280 * KiB);

@@ -14,6 +14,16 @@ export const runGapMs = 5;
 const steadyFactor = 1.15;
 
 /**
+ * A pause at least this many times the one before it shows that one to have been inside a
+ * burst: the reading thread was off its core for a while (the machine busy), and the runs
+ * on either side are one burst. Under load, a burst of 256 KiB every 250 ms was read as two
+ * runs 20-50 ms apart, and connections were cut a run past a burst's edge: inside the next
+ * burst, whose rest the server had sent (3% of a 4 MiB file). A server's own pauses are
+ * each about its period; ones that differ by less than this stay apart. @default 2
+ */
+const innerPauseFactor = 2;
+
+/**
  * What one download's connections found its server sends at once: the largest burst any
  * of them saw (0 while none), kept after that connection ends. Their meters share it.
  */
@@ -21,10 +31,11 @@ export class ServerBursts {
   largest = 0;
 }
 
-/** A burst: when its first read came (ms), and its bytes. */
+/** A burst: when its first read came (ms), its bytes, and the pause that ended it (ms). */
 interface Burst {
   from: number;
   bytes: number;
+  pause: number;
 }
 
 /**
@@ -49,7 +60,7 @@ export class BurstMeter {
   bytes = 0;
   /** Where in the file a burst of that size ended last, or the current answer began. */
   private edge = 0;
-  /** The last two bursts of this answer, newest last (see `pace`). */
+  /** The last three bursts of this answer, newest last (see `pace` and innerPauseFactor). */
   private bursts: Burst[] = [];
   /**
    * The rate (bytes/s) the server paces this connection to, 0 while unknown: known once
@@ -84,7 +95,7 @@ export class BurstMeter {
   read(bytes: number, now: number, offset: number): void {
     const pause = now - this.runLast;
     if (this.runBytes === 0 || pause > runGapMs) {
-      if (this.runBytes > 0) this.ended(pause > this.runLast - this.runFrom, now);
+      if (this.runBytes > 0) this.ended(pause, now);
       this.runBytes = 0;
       this.runFrom = now;
     }
@@ -93,21 +104,34 @@ export class BurstMeter {
     this.runEnd = offset + bytes;
   }
 
-  /** The run of reads ended, a burst or not, and the next begins at `next` (ms). */
-  private ended(burst: boolean, next: number): void {
-    if (!burst) {
+  /**
+   * The run of reads ended with a `pause` (ms), and the next begins at `next`. With the
+   * bursts before it that ended in pauses much shorter than this one (see innerPauseFactor)
+   * it is one burst when the pause is longer than they lasted.
+   */
+  private ended(pause: number, next: number): void {
+    let run: Burst = { from: this.runFrom, bytes: this.runBytes, pause };
+    while (this.bursts.length > 0 && this.bursts.at(-1)!.pause * innerPauseFactor <= pause) {
+      const before = this.bursts.pop()!;
+      run = { from: before.from, bytes: before.bytes + run.bytes, pause };
+    }
+    if (pause <= this.runLast - run.from) {
       this.bursts = [];
       this.pace = 0;
       return;
     }
-    if (this.runBytes >= this.bytes) {
-      this.bytes = this.runBytes;
+    const last = this.bursts.at(-1);
+    this.bursts.push(run);
+    if (this.bursts.length > 3) this.bursts.shift();
+    // A pause much shorter than the last: this run may be the start of a burst the thread
+    // split, joined by the next run; what is known so far stands until then.
+    if (last && pause * innerPauseFactor <= last.pause) return;
+    if (run.bytes >= this.bytes) {
+      this.bytes = run.bytes;
       this.edge = this.runEnd;
       this.server.largest = Math.max(this.server.largest, this.bytes);
     }
-    this.bursts.push({ from: this.runFrom, bytes: this.runBytes });
-    if (this.bursts.length > 2) this.bursts.shift();
-    const [first, second] = this.bursts;
+    const [first, second] = this.bursts.slice(-2);
     if (!first || !second) return;
     const one = first.bytes / (second.from - first.from);
     const two = second.bytes / (next - second.from);
@@ -116,22 +140,41 @@ export class BurstMeter {
   }
 
   /**
-   * Where what the server may have sent past `cursor` already ends: the end of the burst
-   * the next byte is in; `cursor` itself while no burst is known.
+   * Where what the server may have sent past `cursor` already ends at `now` (ms): the end
+   * of the burst the next byte is in; `cursor` itself while no burst is known.
    */
-  inFlightEnd(cursor: number): number {
-    return this.burstBytes() > 0 ? this.edgeAt(cursor + 1) : cursor;
+  inFlightEnd(cursor: number, now = this.runLast): number {
+    return this.known(now).bytes > 0 ? this.edgeAt(cursor + 1, now) : cursor;
   }
 
-  /** The first place at or after `offset` where a burst ends; `offset` while none is known. */
-  edgeAt(offset: number): number {
-    const bytes = this.burstBytes();
+  /** The first place at or after `offset` where a burst ends at `now` (ms); `offset` while none is known. */
+  edgeAt(offset: number, now = this.runLast): number {
+    const { bytes, edge } = this.known(now);
     if (bytes === 0) return offset;
-    return this.edge + Math.ceil((offset - this.edge) / bytes) * bytes;
+    return edge + Math.ceil((offset - edge) / bytes) * bytes;
   }
 
-  /** Its own largest burst, else the one the download's other connections saw. */
-  private burstBytes(): number {
-    return this.bytes > 0 ? this.bytes : this.server.largest;
+  /**
+   * Its own largest burst and where one ended, else the largest the download's other
+   * connections saw. The run read last counts as ended when the connection has been quiet
+   * since for longer than it lasted, with the bursts before it that ended in much shorter
+   * pauses (see innerPauseFactor): a cut waits for no further read to learn of them. Its
+   * first burst read in two runs 22 ms apart, and quiet 50 ms after: the connection was
+   * cut a half burst on, inside the next burst, whose rest the server had sent.
+   */
+  private known(now: number): { bytes: number; edge: number } {
+    let { bytes, edge } = this;
+    const quiet = now - this.runLast;
+    if (this.runBytes > 0 && quiet > runGapMs && quiet > this.runLast - this.runFrom) {
+      let run = this.runBytes;
+      for (let i = this.bursts.length - 1; i >= 0 && this.bursts[i]!.pause * innerPauseFactor <= quiet; i -= 1) {
+        run += this.bursts[i]!.bytes;
+      }
+      if (run >= bytes) {
+        bytes = run;
+        edge = this.runEnd;
+      }
+    }
+    return bytes > 0 ? { bytes, edge } : { bytes: this.server.largest, edge };
   }
 }

@@ -116,11 +116,11 @@ export class SegmentWorker {
   }
 
   get inFlightEnd(): number {
-    return this.bursts.inFlightEnd(this.cursor);
+    return this.bursts.inFlightEnd(this.cursor, this.now());
   }
 
   burstEdge(offset: number): number {
-    return this.bursts.edgeAt(offset);
+    return this.bursts.edgeAt(offset, this.now());
   }
 
   /** The rate its server paces this connection to; 0 while unknown (see BurstMeter.pace). */
