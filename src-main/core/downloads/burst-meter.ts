@@ -110,11 +110,12 @@ export class BurstMeter {
    * it is one burst when the pause is longer than they lasted.
    */
   private ended(pause: number, next: number): void {
-    let run: Burst = { from: this.runFrom, bytes: this.runBytes, pause };
-    while (this.bursts.length > 0 && this.bursts.at(-1)!.pause * innerPauseFactor <= pause) {
-      const before = this.bursts.pop()!;
-      run = { from: before.from, bytes: before.bytes + run.bytes, pause };
-    }
+    const joined = this.bursts.splice(this.bursts.length - this.joining(pause));
+    const run: Burst = {
+      from: joined[0]?.from ?? this.runFrom,
+      bytes: joined.reduce((sum, burst) => sum + burst.bytes, this.runBytes),
+      pause,
+    };
     if (pause <= this.runLast - run.from) {
       this.bursts = [];
       this.pace = 0;
@@ -155,6 +156,17 @@ export class BurstMeter {
   }
 
   /**
+   * How many of the last bursts a `pause` (ms) after the run that followed them shows to
+   * be parts of one burst with it: those that ended in pauses at most 1 / innerPauseFactor
+   * of it, counted back from the newest.
+   */
+  private joining(pause: number): number {
+    let count = 0;
+    while (count < this.bursts.length && this.bursts.at(-1 - count)!.pause * innerPauseFactor <= pause) count += 1;
+    return count;
+  }
+
+  /**
    * Its own largest burst and where one ended, else the largest the download's other
    * connections saw. The run read last counts as ended when the connection has been quiet
    * since for longer than it lasted, with the bursts before it that ended in much shorter
@@ -166,10 +178,8 @@ export class BurstMeter {
     let { bytes, edge } = this;
     const quiet = now - this.runLast;
     if (this.runBytes > 0 && quiet > runGapMs && quiet > this.runLast - this.runFrom) {
-      let run = this.runBytes;
-      for (let i = this.bursts.length - 1; i >= 0 && this.bursts[i]!.pause * innerPauseFactor <= quiet; i -= 1) {
-        run += this.bursts[i]!.bytes;
-      }
+      const joined = this.bursts.slice(this.bursts.length - this.joining(quiet));
+      const run = joined.reduce((sum, burst) => sum + burst.bytes, this.runBytes);
       if (run >= bytes) {
         bytes = run;
         edge = this.runEnd;
