@@ -97,6 +97,13 @@ export class ConnectionCrew {
     return false;
   }
 
+  /** Milliseconds the connections' requests waited for their first byte since last taken, summed. */
+  takeAnswerWaits(now: number): number {
+    let waited = 0;
+    for (const worker of this.workers) waited += worker.takeAnswerWait(now);
+    return waited;
+  }
+
   /** Milliseconds the connections waited for the disk or a speed limit since last taken, summed. */
   takeHeld(now: number): number {
     let held = 0;

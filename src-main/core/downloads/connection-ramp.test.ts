@@ -597,6 +597,27 @@ describe('connection ramp', () => {
     one.start(0, 1000);
     expect(one.looking).toBe(false);
   });
+  it('judges a step paced on the time its connections were fetching, not waiting a round trip between pieces', () => {
+    // One connection at 20 MiB/s, two at `twoRate` after the step at 400 ms, each waiting
+    // `waitMs` in the window's two halves for a piece's first byte (a server far away).
+    const stepFrom = (twoRate: number, waitMs: number): number => {
+      const received = (t: number): number =>
+        lasting(20 * MiB, Math.min(t, 400)) + lasting(twoRate, Math.max(0, t - 400));
+      const ramp = new ConnectionRamp(8, 2, 200, 2);
+      const at = (t: number, open: number, waited = 0): number =>
+        ramp.sample(received(t), t, open, 100 * MiB, 0, true, 0, undefined, 0, undefined, waited);
+      expect([0, 200, 400].map((t) => at(t, 1))).toEqual([1, 1, 2]);
+      expect(at(600, 2)).toBe(2);
+      expect(at(700, 2, waitMs)).toBe(2);
+      return at(800, 2, waitMs);
+    };
+    // 1.5 times one connection over the window: under the 1.6 a step that paced shows.
+    expect(stepFrom(30 * MiB, 0)).toBe(4);
+    // The same with each connection an eighth of the window waiting: 1.71 times one while fetching.
+    expect(stepFrom(30 * MiB, 25)).toBe(8);
+    // 1.2 times one: a gain, but under a pace's share even on the time fetching (1.37).
+    expect(stepFrom(24 * MiB, 25)).toBe(4);
+  });
 });
 
 describe('connection ramp, later', () => {

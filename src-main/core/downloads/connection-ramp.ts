@@ -13,6 +13,7 @@ import {
   cpuBoundShare,
   gainFactor,
   growthFactor,
+  maxAnswerShare,
   nearTrialBusyShare,
   pacedShare,
   payoffMs,
@@ -190,6 +191,8 @@ export class ConnectionRamp {
    * of 256 KiB, tried two connections only after 1.0 s and eight after 1.5 s.
    * `waiting`: the connections open that have not answered yet, when the caller knows: once
    * all of a step's have, its window may start early (see StepAnswers).
+   * `answerWaitMs`: the connections' waits for their requests' first byte since the last
+   * call, summed (see `observe`).
    */
   sample(
     received: number,
@@ -202,9 +205,10 @@ export class ConnectionRamp {
     arrival: CounterPoint | null = { received, at: now },
     paced = 0,
     waiting?: number,
+    answerWaitMs = 0,
   ): number {
     const window = this.window;
-    window.feed(now, busy, diskWaitMs);
+    window.feed(now, busy, diskWaitMs, answerWaitMs);
     if (this.done) {
       if (this.target >= this.max || now - this.settledAt < this.retryMs) return this.target;
       // Measure again from the count it settled on, then try one step up.
@@ -261,9 +265,11 @@ export class ConnectionRamp {
       rate = window.arrivalRate(arrival) ?? rate;
     }
     const disk = window.diskMs / (elapsed * Math.max(1, open));
+    const fetching = 1 - Math.min(maxAnswerShare, window.answerMs / (elapsed * Math.max(1, open)));
     this.markWindow(received, now, arrival);
     this.firstWindow = false;
-    return this.observe(rate, open, remaining, share, alone, disk, fromPace || elapsed < this.windowMs, paceKnown);
+    const early = fromPace || elapsed < this.windowMs;
+    return this.observe(rate, open, remaining, share, alone, disk, early, paceKnown, fetching);
   }
 
   /**
@@ -272,7 +278,9 @@ export class ConnectionRamp {
    * thread was busy, whether the download was the only one moving bytes, and the share of
    * the window its connections waited for the disk, and whether the window ended early
    * (see startPartShare), and whether the rate is the pace of the first connection's
-   * server (see `sample`). Returns the new target.
+   * server (see `sample`), and the share of the window its connections were fetching, not
+   * waiting for a first byte: a step's pace is judged on that time (see maxAnswerShare).
+   * Returns the new target.
    */
   observe(
     rate: number,
@@ -283,6 +291,7 @@ export class ConnectionRamp {
     disk = 0,
     early = false,
     paceKnown = false,
+    fetching = 1,
   ): number {
     if (this.done || open < this.target) return this.target;
     if (this.skipNext) {
@@ -326,7 +335,7 @@ export class ConnectionRamp {
     if (rate < this.beforeRate * gainFactor) return this.settle(this.before);
     if (busy >= cpuBoundShare && rate < this.beforeRate * busyGainFactor) return this.settle(this.before);
     if (rate < this.beforeRate * growthFactor) return this.settle(this.target);
-    const paced = rate >= this.pacedRate();
+    const paced = rate >= this.pacedRate() * fetching;
     if (this.paceTaken && this.before === 1 && this.target === this.max && !paced) {
       // Taken to the maximum from the pace, the connections did not each bring their share:
       // the server caps them all together. It keeps what the rate measured carries.

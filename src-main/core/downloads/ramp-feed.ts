@@ -142,10 +142,19 @@ export class RampFeed {
 
   /**
    * Feeds the ramp the bytes received so far, the connections open, the bytes still to
-   * fetch, the connections' waits for the disk since the last sample and the connections
-   * whose first answer has not come yet; returns the connections it asks for.
+   * fetch, the connections' waits for the disk since the last sample, the connections
+   * whose first answer has not come yet, and their requests' waits for a first byte since
+   * the last sample; returns the connections it asks for.
    */
-  sample(now: number, received: number, open: number, remaining: number, diskWaitMs: number, waiting?: number): number {
+  sample(
+    now: number,
+    received: number,
+    open: number,
+    remaining: number,
+    diskWaitMs: number,
+    waiting?: number,
+    answerWaitMs = 0,
+  ): number {
     this.lastAt = now;
     this.rate = this.meter.sample(received, now) || this.rate;
     const alone = movingTransfers === 1;
@@ -163,6 +172,7 @@ export class RampFeed {
       arrival,
       this.pace,
       waiting,
+      answerWaitMs,
     );
     this.armSample(now);
     return target;

@@ -23,6 +23,16 @@ export const gainFactor = 1.05;
 export const pacedShare = 0.6;
 
 /**
+ * Whether a step's connections each brought their share (see pacedShare) is judged on the
+ * time they were fetching, not waiting for a piece's first byte, at most this share of the
+ * window taken off: one mostly spent waiting says little of a pace. Through a relay 25 ms
+ * each way from nginx pacing 20 MiB/s a connection, two connections idling a round trip
+ * between pieces read 30.0-30.3 MiB/s over a window, under the 30.7-31.7 that 1.6 times
+ * one connection's rate asked, and stepped to four instead of eight. @default 0.5
+ */
+export const maxAnswerShare = 0.5;
+
+/**
  * Extra connections are tried only when the rest would take longer than this on the
  * connections open: a download about to end does not pay for new requests. @default 1500
  */

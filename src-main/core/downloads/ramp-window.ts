@@ -25,16 +25,19 @@ export class RampWindow {
   busyMs = 0;
   /** Milliseconds of the window the connections waited for the disk or a speed limit, summed. */
   diskMs = 0;
+  /** Milliseconds of the window the connections' requests waited for a first byte, summed. */
+  answerMs = 0;
 
   constructor(readonly windowMs: number) {}
 
   /**
    * Counts the time since the last call, `busy` of it (0 to 1) the main thread was busy, and
-   * the connections' waits for the disk since then.
+   * the connections' waits for the disk and their requests' waits for a first byte since then.
    */
-  feed(now: number, busy: number, diskWaitMs: number): void {
+  feed(now: number, busy: number, diskWaitMs: number, answerWaitMs = 0): void {
     this.busyMs += Math.min(1, Math.max(0, busy)) * Math.max(0, now - this.lastNow);
     this.diskMs += Math.max(0, diskWaitMs);
+    this.answerMs += Math.max(0, answerWaitMs);
     this.lastNow = now;
   }
 
@@ -43,6 +46,7 @@ export class RampWindow {
     this.mark = { received, at: now, arrival };
     this.busyMs = 0;
     this.diskMs = 0;
+    this.answerMs = 0;
   }
 
   /** Keeps the first sample of a window that may end early (see steadyRate), once. */

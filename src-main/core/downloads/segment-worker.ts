@@ -1,3 +1,4 @@
+import { AnswerWaits } from './answer-waits';
 import { BurstMeter, type ServerBursts } from './burst-meter';
 import { ConnectionWaits } from './connection-waits';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
@@ -82,6 +83,8 @@ export class SegmentWorker {
   unanswered = false;
   /** An answer of the server's has come on this connection (its head, to any request). */
   hasAnswered = false;
+  /** How long its requests waited for their first byte. */
+  private readonly answerWaits = new AnswerWaits();
   /** Its requests, which can be stopped apart from the transfer's. */
   private readonly requests: RangeRequests;
   /** Ends the answer being read, with the reason as its error. */
@@ -212,6 +215,7 @@ export class SegmentWorker {
     const sent = this.now();
     this.activeAt = sent;
     this.unanswered = true;
+    this.answerWaits.asked(sent);
     const asked = { start: segment.pos, end: segment.end };
     // The server's bursts count from where the answer will start, before it comes.
     this.bursts.answer(segment.pos);
@@ -245,6 +249,11 @@ export class SegmentWorker {
     if (this.host.ranges) this.host.ctx.log('The server does not honour range requests: continuing on one connection.');
     this.host.ranges = false;
     return null;
+  }
+
+  /** Milliseconds its requests waited for their first byte since the last call (see AnswerWaits). */
+  takeAnswerWait(now: number): number {
+    return this.answerWaits.take(now);
   }
 
   /** Milliseconds held by the disk or a speed limit since the last call (see ConnectionWaits.takeHeld). */
@@ -347,6 +356,7 @@ export class SegmentWorker {
               const now = this.now();
               this.activeAt = now;
               this.bursts.read(raw.length, now, this.cursor);
+              this.answerWaits.answered(now);
               this.unanswered = false;
               if (full()) return finish(null);
               const chunk = clip(raw);

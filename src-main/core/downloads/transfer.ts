@@ -340,7 +340,9 @@ export class Transfer implements WorkerHost {
     this.gatherHeld(now);
     const open = this.crew.staying;
     const remaining = this.totalBytes() - this.plan.done();
-    const wanted = this.feed.sample(now, this.received, open, remaining, this.heldMs, this.crew.waitingForAnswers());
+    const waiting = this.crew.waitingForAnswers();
+    const answerWaits = this.crew.takeAnswerWaits(now);
+    const wanted = this.feed.sample(now, this.received, open, remaining, this.heldMs, waiting, answerWaits);
     this.limits.recover(now, wanted, open);
     const target = Math.min(wanted, this.limits.ceiling);
     this.heldMs = 0;
