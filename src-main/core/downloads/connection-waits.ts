@@ -1,6 +1,7 @@
 import type { EngineSettings } from './engine-options';
 import { LimitPayment } from './limit-payment';
 import type { RateLimiter } from './rate-limiter';
+import { WaitTime } from './wait-time';
 
 /** The connection that waits: its last sign of life, cleared while it waits (see SegmentWorker.activeAt). */
 export interface Waiter {
@@ -19,10 +20,8 @@ export interface WaitHost {
  * for a stall, and the time is counted as held for the transfer to take.
  */
 export class ConnectionWaits {
-  /** When the wait for the disk or a speed limit going on now began (or was last taken). */
-  private heldSince: number | null = null;
-  /** Milliseconds of such waits not yet taken by the transfer. */
-  private heldMs = 0;
+  /** Its waits for the disk or a speed limit not yet taken by the transfer. */
+  private readonly heldTime = new WaitTime();
   /** What this connection owes the speed limits. */
   private readonly payment: LimitPayment;
 
@@ -58,7 +57,7 @@ export class ConnectionWaits {
   /** Waits for the disk or a speed limit: not a network stall, and counted as held. */
   private async held(waiting: Promise<void>): Promise<void> {
     this.waiter.activeAt = null;
-    this.heldSince = this.host.settings.now();
+    this.heldTime.begin(this.host.settings.now());
     try {
       await waiting;
     } finally {
@@ -69,8 +68,7 @@ export class ConnectionWaits {
   private endHold(): void {
     const now = this.host.settings.now();
     this.waiter.activeAt = now;
-    if (this.heldSince !== null) this.heldMs += now - this.heldSince;
-    this.heldSince = null;
+    this.heldTime.end(now);
   }
 
   /**
@@ -78,12 +76,6 @@ export class ConnectionWaits {
    * call, a wait still going on included: the link did not hold it back then.
    */
   takeHeld(now: number): number {
-    let ms = this.heldMs;
-    this.heldMs = 0;
-    if (this.heldSince !== null) {
-      ms += Math.max(0, now - this.heldSince);
-      this.heldSince = now;
-    }
-    return ms;
+    return this.heldTime.take(now);
   }
 }

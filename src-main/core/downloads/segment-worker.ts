@@ -1,6 +1,6 @@
-import { AnswerWaits } from './answer-waits';
 import { BurstMeter, type ServerBursts } from './burst-meter';
 import { ConnectionWaits } from './connection-waits';
+import { WaitTime } from './wait-time';
 import { JobFailure, type DownloadContext } from '../jobs/runner';
 import type { EngineSettings } from './engine-options';
 import { networkFailure, refusedAfterRedirect } from './failures';
@@ -84,7 +84,7 @@ export class SegmentWorker {
   /** An answer of the server's has come on this connection (its head, to any request). */
   hasAnswered = false;
   /** How long its requests waited for their first byte. */
-  private readonly answerWaits = new AnswerWaits();
+  private readonly answerWaits = new WaitTime();
   /** Its requests, which can be stopped apart from the transfer's. */
   private readonly requests: RangeRequests;
   /** Ends the answer being read, with the reason as its error. */
@@ -215,7 +215,7 @@ export class SegmentWorker {
     const sent = this.now();
     this.activeAt = sent;
     this.unanswered = true;
-    this.answerWaits.asked(sent);
+    this.answerWaits.begin(sent);
     const asked = { start: segment.pos, end: segment.end };
     // The server's bursts count from where the answer will start, before it comes.
     this.bursts.answer(segment.pos);
@@ -251,7 +251,7 @@ export class SegmentWorker {
     return null;
   }
 
-  /** Milliseconds its requests waited for their first byte since the last call (see AnswerWaits). */
+  /** Milliseconds its requests waited for their first byte since the last call (see ConnectionRamp.sample). */
   takeAnswerWait(now: number): number {
     return this.answerWaits.take(now);
   }
@@ -356,7 +356,7 @@ export class SegmentWorker {
               const now = this.now();
               this.activeAt = now;
               this.bursts.read(raw.length, now, this.cursor);
-              this.answerWaits.answered(now);
+              this.answerWaits.end(now);
               this.unanswered = false;
               if (full()) return finish(null);
               const chunk = clip(raw);
