@@ -597,6 +597,7 @@ describe('connection ramp', () => {
     one.start(0, 1000);
     expect(one.looking).toBe(false);
   });
+
   it('judges a step paced on the time its connections were fetching, not waiting a round trip between pieces', () => {
     // One connection at 20 MiB/s, two at `twoRate` after the step at 400 ms, each waiting
     // `waitMs` in the window's two halves for a piece's first byte (a server far away).
