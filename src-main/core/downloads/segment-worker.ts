@@ -79,8 +79,6 @@ export class SegmentWorker {
   retired = false;
   /** Why the transfer stopped this connection alone (it stalled while others did not). */
   dropped: unknown = null;
-  /** A request of its own is out and no byte of its answer has come yet. */
-  unanswered = false;
   /** An answer of the server's has come on this connection (its head, to any request). */
   hasAnswered = false;
   /** How long its requests waited for their first byte. */
@@ -116,6 +114,11 @@ export class SegmentWorker {
     const reading = this.reading;
     if (!reading || reading.lastAt - reading.at < 10) return 0;
     return ((this.cursor - reading.pos) * 1000) / (reading.lastAt - reading.at);
+  }
+
+  /** A request of its own is out and no byte of its answer has come yet. */
+  get unanswered(): boolean {
+    return this.answerWaits.waiting;
   }
 
   get inFlightEnd(): number {
@@ -214,7 +217,6 @@ export class SegmentWorker {
     const state = this.host.state!;
     const sent = this.now();
     this.activeAt = sent;
-    this.unanswered = true;
     this.answerWaits.begin(sent);
     const asked = { start: segment.pos, end: segment.end };
     // The server's bursts count from where the answer will start, before it comes.
@@ -357,7 +359,6 @@ export class SegmentWorker {
               this.activeAt = now;
               this.bursts.read(raw.length, now, this.cursor);
               this.answerWaits.end(now);
-              this.unanswered = false;
               if (full()) return finish(null);
               const chunk = clip(raw);
               const grant = this.waits.grant();

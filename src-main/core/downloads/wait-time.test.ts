@@ -16,9 +16,11 @@ describe('time spent waiting', () => {
   it('splits a wait going on at each take, so no time is counted twice', () => {
     const waits = new WaitTime();
     waits.begin(100);
+    expect(waits.waiting).toBe(true);
     expect(waits.take(130)).toBe(30);
     expect(waits.take(160)).toBe(30);
     waits.end(170);
+    expect(waits.waiting).toBe(false);
     expect(waits.take(200)).toBe(10);
   });
 

@@ -10,6 +10,11 @@ export class WaitTime {
   /** Milliseconds of waits ended since last taken. */
   private ended = 0;
 
+  /** True while a wait goes on. */
+  get waiting(): boolean {
+    return this.since !== null;
+  }
+
   /** A wait begins at `now` (one going on is restarted). */
   begin(now: number): void {
     this.since = now;
