@@ -110,12 +110,9 @@ export class BurstMeter {
    * it is one burst when the pause is longer than they lasted.
    */
   private ended(pause: number, next: number): void {
-    const joined = this.bursts.splice(this.bursts.length - this.joining(pause));
-    const run: Burst = {
-      from: joined[0]?.from ?? this.runFrom,
-      bytes: joined.reduce((sum, burst) => sum + burst.bytes, this.runBytes),
-      pause,
-    };
+    const { joined, from, bytes } = this.runJoined(pause);
+    this.bursts.length -= joined;
+    const run: Burst = { from, bytes, pause };
     if (pause <= this.runLast - run.from) {
       this.bursts = [];
       this.pace = 0;
@@ -156,14 +153,20 @@ export class BurstMeter {
   }
 
   /**
-   * How many of the last bursts a `pause` (ms) after the run that followed them shows to
-   * be parts of one burst with it: those that ended in pauses at most 1 / innerPauseFactor
-   * of it, counted back from the newest.
+   * The run read last, with the last bursts that a `pause` (ms) after it shows to be parts
+   * of one burst with it: those that ended in pauses at most 1 / innerPauseFactor of it,
+   * counted back from the newest. `joined`: how many of them; `from`, `bytes`: the burst.
    */
-  private joining(pause: number): number {
-    let count = 0;
-    while (count < this.bursts.length && this.bursts.at(-1 - count)!.pause * innerPauseFactor <= pause) count += 1;
-    return count;
+  private runJoined(pause: number): { joined: number; from: number; bytes: number } {
+    let joined = 0;
+    let from = this.runFrom;
+    let bytes = this.runBytes;
+    for (let i = this.bursts.length - 1; i >= 0 && this.bursts[i]!.pause * innerPauseFactor <= pause; i -= 1) {
+      joined += 1;
+      from = this.bursts[i]!.from;
+      bytes += this.bursts[i]!.bytes;
+    }
+    return { joined, from, bytes };
   }
 
   /**
@@ -178,8 +181,7 @@ export class BurstMeter {
     let { bytes, edge } = this;
     const quiet = now - this.runLast;
     if (this.runBytes > 0 && quiet > runGapMs && quiet > this.runLast - this.runFrom) {
-      const joined = this.bursts.slice(this.bursts.length - this.joining(quiet));
-      const run = joined.reduce((sum, burst) => sum + burst.bytes, this.runBytes);
+      const run = this.runJoined(quiet).bytes;
       if (run >= bytes) {
         bytes = run;
         edge = this.runEnd;
