@@ -163,6 +163,57 @@ describe('segment writer', () => {
     await part.close();
   });
 
+  it('ends each full batch at a whole block of the file, the bytes past it opening the next', async () => {
+    const body = randomBody(5 * 256 * 1024 + 999);
+    const start = 1000;
+    const file = Buffer.alloc(start + body.length);
+    const writes: { at: number; length: number }[] = [];
+    const part = {
+      write: (chunks: readonly Buffer[], at: number) => {
+        const bytes = Buffer.concat(chunks);
+        bytes.copy(file, at);
+        writes.push({ at, length: bytes.length });
+        return Promise.resolve();
+      },
+      read: () => Promise.resolve(0),
+    };
+    const segment = { start, end: start + body.length, pos: start };
+    const writer = new SegmentWriter(part, new FileDigest(undefined, true), segment, () => undefined, {
+      batch: 256 * 1024,
+      ageMs: 60_000,
+    });
+    // A socket's reads: sizes that never fall on a block.
+    for (let from = 0; from < body.length; from += 70_001) {
+      await writer.add(body.subarray(from, Math.min(body.length, from + 70_001)));
+    }
+    await writer.drain();
+    expect(file.subarray(start).equals(body)).toBe(true);
+    expect(segment.pos).toBe(start + body.length);
+    // Every write but the last ends on a block; so every one after the first starts on one.
+    expect(writes.length).toBeGreaterThanOrEqual(4);
+    for (const { at, length } of writes.slice(0, -1)) expect((at + length) % 4096).toBe(0);
+    for (const { at } of writes.slice(1)) expect(at % 4096).toBe(0);
+    expect(writes.at(-1)!.at + writes.at(-1)!.length).toBe(start + body.length);
+  });
+
+  it('writes the bytes a full batch left past its last block at their age, with nothing more coming', async () => {
+    const part = await PartFile.create(join(await tempDir(), 'c.part'));
+    const body = randomBody(4096 + 100);
+    const segment = { start: 0, end: 4 * batchBytes, pos: 0 };
+    let landed = 0;
+    const writer = new SegmentWriter(part, new FileDigest(undefined, true), segment, (b) => (landed += b), {
+      batch: 4096,
+      ageMs: 5,
+    });
+    expect(writer.add(body)).toBeNull();
+    expect(writer.pending).toBe(100);
+    expect(await waitFor(() => landed === body.length)).toBe(true);
+    expect(writer.pending).toBe(0);
+    expect(segment.pos).toBe(body.length);
+    await writer.drain();
+    await part.close();
+  });
+
   it('queues three writes for one or two connections, two for more', async () => {
     expect([1, 2, 3, 8].map(queuedWritesFor)).toEqual([3, 3, 2, 2]);
     const part = await PartFile.create(join(await tempDir(), 'three.part'));

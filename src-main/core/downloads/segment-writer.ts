@@ -1,3 +1,4 @@
+import { cutChunks, directAlignment } from './aligned-slabs';
 import { releaseChunks } from './chunk-release';
 import type { FileDigest } from './file-digest';
 import type { PartBytes } from './part-file';
@@ -72,11 +73,11 @@ export interface SegmentWriterOptions {
 
 /**
  * Turns a connection's bytes into positioned writes of its segment. The socket's chunks
- * are written as they arrived, a batch of them per `writev`, and hashed in the same pass
- * (while the write runs) when they continue the file's hashed prefix: no copy, no
- * allocation per chunk. Writes overlap with reading, but the segment's `pos` only moves
- * past a batch once it and every batch before it have landed: `pos` never counts a byte
- * still in the air.
+ * are written as they arrived, a batch of them per `writev` (a full batch up to a whole
+ * block of the file, see `add`), and hashed in the same pass (while the write runs) when
+ * they continue the file's hashed prefix: no copy, no allocation per chunk. Writes
+ * overlap with reading, but the segment's `pos` only moves past a batch once it and
+ * every batch before it have landed: `pos` never counts a byte still in the air.
  */
 export class SegmentWriter {
   private chunks: Buffer[] = [];
@@ -130,14 +131,22 @@ export class SegmentWriter {
     if (this.failed) return Promise.reject(this.failed.error);
     if (chunk.length === 0) return null;
     const now = performance.now();
-    if (this.gathered === 0 && this.timer === null) {
-      this.bornAt = now;
-      this.wait(Math.min(quietMs, this.ageMs));
-    }
+    if (this.gathered === 0 && this.timer === null) this.begin(now);
     this.lastAt = now;
     this.chunks.push(chunk);
     this.gathered += chunk.length;
-    return this.gathered >= this.batch ? this.flush() : null;
+    if (this.gathered < this.batch) return null;
+    // Full: written up to the last whole block it reaches, so that with direct writes the
+    // next batch starts on a block and each is one aligned write (see part-file.ts), with
+    // no partial block through the page cache between two of them.
+    this.write(directAlignment);
+    return this.room();
+  }
+
+  /** A batch's first bytes came at `now`: its age counts from here. */
+  private begin(now: number): void {
+    this.bornAt = now;
+    this.wait(Math.min(quietMs, this.ageMs));
   }
 
   private wait(ms: number): void {
@@ -156,7 +165,7 @@ export class SegmentWriter {
     const age = now - this.bornAt;
     const large = this.gathered >= quietBytes;
     if ((large && now - this.lastAt >= quietMs / 2) || age >= this.ageMs) {
-      this.write();
+      this.write(1);
       return;
     }
     this.wait(large ? Math.min(quietMs, this.ageMs - age) : this.ageMs - age);
@@ -167,22 +176,35 @@ export class SegmentWriter {
    * resolves once the oldest has landed, or rejects when a write failed.
    */
   flush(): Promise<void> | null {
-    this.write();
+    this.write(1);
+    return this.room();
+  }
+
+  /** Null while the queue has room; else resolves once it has. */
+  private room(): Promise<void> | null {
     return this.queue.length > this.maxQueued ? this.makeRoom() : null;
   }
 
-  private write(): void {
+  /**
+   * Writes the gathered bytes up to the last multiple of `block` in the file that they
+   * reach; the bytes past it (fewer than `block`) stay, as the next batch's first.
+   */
+  private write(block: number): void {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.gathered > 0) {
-      const { chunks, at, segment, onLanded } = this;
-      const bytes = this.gathered;
+    const past = (this.at + this.gathered) % block;
+    const carried = past < this.gathered ? past : 0;
+    if (this.gathered > carried) {
+      const { at, segment, onLanded } = this;
+      const bytes = this.gathered - carried;
+      const chunks = carried === 0 ? this.chunks : cutChunks(this.chunks, 0, bytes);
       const end = at + bytes;
-      this.chunks = [];
-      this.gathered = 0;
+      this.chunks = carried === 0 ? [] : cutChunks(this.chunks, bytes, this.gathered);
+      this.gathered = carried;
       this.at = end;
+      if (carried > 0) this.begin(performance.now());
       // A part file may copy a large batch into aligned memory for a direct write, which
       // leaves nothing in the page cache: only for bytes the hash will not read back.
       const readBack = this.digest.hashing && this.digest.fromMemory(at, bytes) === null;
