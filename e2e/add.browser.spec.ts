@@ -30,7 +30,11 @@ test('Ctrl+V with links on the clipboard opens Add prefilled, and the downloads 
   await expect(panelItem(page, 'paste-a.bin')).toBeVisible();
 });
 
-test('dropping a text/uri-list shows the overlay and opens Add prefilled', async ({ page, haul, files }) => {
+test('dropping a text/uri-list shows the overlay and opens Add prefilled; Ctrl+Enter adds', async ({
+  page,
+  haul,
+  files,
+}) => {
   await openApp(page, haul);
   const url = files.file('dropped.bin');
   const transfer = await page.evaluateHandle((u) => {
@@ -47,7 +51,9 @@ test('dropping a text/uri-list shows the overlay and opens Add prefilled', async
   const dialog = page.getByRole('dialog', { name: 'Add downloads' });
   await expect(dialog.getByRole('textbox', { name: 'Links, one per line' })).toHaveValue(url);
   await dialog.getByLabel('Add paused').check();
-  await dialog.getByRole('button', { name: 'Add download' }).click();
+  // Ctrl+Enter adds, from the links box too, where Enter alone is a new line.
+  await dialog.getByRole('textbox', { name: 'Links, one per line' }).press('ControlOrMeta+Enter');
+  await expect(dialog).toBeHidden();
   await expect(row(page, 'dropped.bin')).toContainText('Paused');
 });
 

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import {
   emptyAddFields,
   keepRejectedLines,
@@ -77,9 +77,17 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
     firstField.current?.focus();
   }
 
+  // Ctrl+Enter (Cmd+Enter) adds from anywhere in the form, the links box included, where
+  // Enter alone starts a new line.
+  function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
+    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+    event.preventDefault();
+    if (!busy) event.currentTarget.requestSubmit();
+  }
+
   return (
     <Modal title="Add downloads" onClose={closeAdd} wide>
-      <form onSubmit={(e) => void onSubmit(e)} className="add-form" noValidate>
+      <form onSubmit={(e) => void onSubmit(e)} onKeyDown={onKeyDown} className="add-form" noValidate>
         <label className="field">
           <span className="field-label">
             Links, one per line <span className="muted">({formatCount(lineCount)})</span>
@@ -198,7 +206,13 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
           <button type="button" className="secondary-button" onClick={closeAdd}>
             {added > 0 ? 'Close' : 'Cancel'}
           </button>
-          <button type="submit" className="primary-button" disabled={busy}>
+          <button
+            type="submit"
+            className="primary-button"
+            disabled={busy}
+            title="Ctrl+Enter"
+            aria-keyshortcuts="Control+Enter Meta+Enter"
+          >
             {busy ? 'Adding…' : lineCount > 1 ? `Add ${formatCount(lineCount)} downloads` : 'Add download'}
           </button>
         </div>
