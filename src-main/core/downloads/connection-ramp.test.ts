@@ -53,7 +53,7 @@ describe('connection ramp', () => {
     // not held down by the server; no trial for so little left.
     const busy = new ConnectionRamp(8, 2, 0, 2);
     busy.observe(1, 1, 1000 * MiB);
-    expect(busy.observe(500 * MiB, 1, lasting(500 * MiB, 600), 1 / 3)).toBe(1);
+    expect(busy.observe(500 * MiB, 1, lasting(500 * MiB, 600), { busy: 1 / 3 })).toBe(1);
     expect(busy.settled).toBe(true);
   });
 
@@ -140,7 +140,7 @@ describe('connection ramp', () => {
     const ramp = new ConnectionRamp(8, 2, 200);
     const targets: number[] = [];
     for (let t = 31; t <= 1500; t += 100) {
-      const target = ramp.sample(received(t), t, starts.length, 6 * MiB - received(t), 0, true, 0, lastArrival(t));
+      const target = ramp.sample(received(t), t, starts.length, 6 * MiB - received(t), { arrival: lastArrival(t) });
       while (starts.length < target) starts.push(t + 5);
       targets.push(target);
     }
@@ -257,7 +257,7 @@ describe('connection ramp', () => {
     let received = 0;
     const window = (mibs: number, at: number, open: number, busy: number): number => {
       received += lasting(mibs * MiB, 200);
-      return ramp.sample(received, at, open, 1024 * MiB - received, busy);
+      return ramp.sample(received, at, open, 1024 * MiB - received, { busy });
     };
     expect(window(158, 200, 1, 0.98)).toBe(1);
     expect(window(182, 400, 1, 0.6)).toBe(1);
@@ -285,7 +285,7 @@ describe('connection ramp', () => {
         [348, 800],
       ] as const) {
         received += lasting(mibs * MiB, 200);
-        ramp.sample(received, at, 1, 1024 * MiB - received, busy, alone);
+        ramp.sample(received, at, 1, 1024 * MiB - received, { busy, alone });
       }
       return ramp;
     };
@@ -308,7 +308,7 @@ describe('connection ramp', () => {
     let received = 0;
     const window = (mibs: number, at: number, open: number): number => {
       received += lasting(mibs * MiB, 200);
-      return ramp.sample(received, at, open, 1024 * MiB - received, 0.5);
+      return ramp.sample(received, at, open, 1024 * MiB - received, { busy: 0.5 });
     };
     expect(window(241, 200, 1)).toBe(1);
     expect(window(221, 400, 1)).toBe(1);
@@ -338,7 +338,9 @@ describe('connection ramp', () => {
   const firstWindow = (samples: [number, number, number?][]): number[] => {
     const ramp = new ConnectionRamp(8, 8, 200);
     ramp.start(0, 1000);
-    return samples.map(([mib, ms, busy]) => ramp.sample(mib * MiB, 1000 + ms, 1, (256 - mib) * MiB, busy ?? 0));
+    return samples.map(([mib, ms, busy]) =>
+      ramp.sample(mib * MiB, 1000 + ms, 1, (256 - mib) * MiB, { busy: busy ?? 0 }),
+    );
   };
 
   it('decides early in the first window when a clearly slow link is also steady', () => {
@@ -379,17 +381,17 @@ describe('connection ramp', () => {
     // 0.6 s left, over the first trial's payoff (300 ms) and under the whole one.
     const ramp = new ConnectionRamp(8, 2, 200, 2);
     ramp.start(0, 1000);
-    ramp.sample(5 * MiB, 1010, 1, 65 * MiB, 0.4);
-    expect(ramp.sample(7.5 * MiB, 1035, 1, 60 * MiB, 0.4)).toBe(1);
+    ramp.sample(5 * MiB, 1010, 1, 65 * MiB, { busy: 0.4 });
+    expect(ramp.sample(7.5 * MiB, 1035, 1, 60 * MiB, { busy: 0.4 })).toBe(1);
     expect(ramp.settled).toBe(false);
     // The whole window after it, the thread mostly idle: the trial.
-    expect(ramp.sample(27.5 * MiB, 1235, 1, 40 * MiB, 0.1)).toBe(2);
+    expect(ramp.sample(27.5 * MiB, 1235, 1, 40 * MiB, { busy: 0.1 })).toBe(2);
     // A whole window as busy settles on one, as before (the gigabyte on loopback).
     const busy = new ConnectionRamp(8, 2, 200, 2);
     busy.start(0, 1000);
-    busy.sample(5 * MiB, 1010, 1, 65 * MiB, 0.4);
-    busy.sample(7.5 * MiB, 1035, 1, 60 * MiB, 0.4);
-    expect(busy.sample(27.5 * MiB, 1235, 1, 40 * MiB, 0.4)).toBe(1);
+    busy.sample(5 * MiB, 1010, 1, 65 * MiB, { busy: 0.4 });
+    busy.sample(7.5 * MiB, 1035, 1, 60 * MiB, { busy: 0.4 });
+    expect(busy.sample(27.5 * MiB, 1235, 1, 40 * MiB, { busy: 0.4 })).toBe(1);
     expect(busy.settled).toBe(true);
   });
 
@@ -398,14 +400,14 @@ describe('connection ramp', () => {
     // the early window's end, where it waited for a whole window and, as busy, settled on one.
     const ramp = new ConnectionRamp(8, 2, 200, 2);
     ramp.start(0, 1000);
-    ramp.sample(MiB, 1010, 1, 13 * MiB, 0.4);
-    expect(ramp.sample(1.5 * MiB, 1035, 1, 12 * MiB, 0.4)).toBe(2);
+    ramp.sample(MiB, 1010, 1, 13 * MiB, { busy: 0.4 });
+    expect(ramp.sample(1.5 * MiB, 1035, 1, 12 * MiB, { busy: 0.4 })).toBe(2);
     // Two thirds busy is too busy at any rate (see trialBusyShare).
     const busier = new ConnectionRamp(8, 2, 200, 2);
     busier.start(0, 1000);
-    busier.sample(MiB, 1010, 1, 13 * MiB, 0.7);
-    busier.sample(1.5 * MiB, 1035, 1, 12 * MiB, 0.7);
-    expect(busier.sample(5.5 * MiB, 1235, 1, 8 * MiB, 0.7)).toBe(1);
+    busier.sample(MiB, 1010, 1, 13 * MiB, { busy: 0.7 });
+    busier.sample(1.5 * MiB, 1035, 1, 12 * MiB, { busy: 0.7 });
+    expect(busier.sample(5.5 * MiB, 1235, 1, 8 * MiB, { busy: 0.7 })).toBe(1);
   });
 
   it('measures the count before a step again when the step was judged against a window that ended early', () => {
@@ -497,8 +499,8 @@ describe('connection ramp', () => {
     const ramp = new ConnectionRamp(8, 2, 400, 2);
     ramp.start(0, 0);
     expect(ramp.awaitsPace).toBe(true);
-    expect(ramp.sample(lasting(pace, 200), 200, 1, 16 * MiB, 0.05)).toBe(1);
-    expect(ramp.sample(lasting(pace, 250), 250, 1, 16 * MiB, 0.05, true, 0, null, pace)).toBe(8);
+    expect(ramp.sample(lasting(pace, 200), 200, 1, 16 * MiB, { busy: 0.05 })).toBe(1);
+    expect(ramp.sample(lasting(pace, 250), 250, 1, 16 * MiB, { busy: 0.05, arrival: null, paced: pace })).toBe(8);
     expect(ramp.awaitsPace).toBe(false);
     // The window the connections start in is not measured; then eight bring eight times one.
     expect(ramp.observe(0, 8, 15 * MiB)).toBe(8);
@@ -508,7 +510,7 @@ describe('connection ramp', () => {
     const eightBrought = (rate: number) => {
       const stepped = new ConnectionRamp(8, 2, 400, 2);
       stepped.start(0, 0);
-      stepped.sample(lasting(pace, 250), 250, 1, 16 * MiB, 0.05, true, 0, null, pace);
+      stepped.sample(lasting(pace, 250), 250, 1, 16 * MiB, { busy: 0.05, arrival: null, paced: pace });
       stepped.observe(0, 8, 15 * MiB);
       return { target: stepped.observe(rate, 8, 14 * MiB), settled: stepped.settled };
     };
@@ -522,11 +524,11 @@ describe('connection ramp', () => {
     const pace = 2 * MiB;
     const busy = new ConnectionRamp(8, 2, 400, 2);
     busy.start(0, 0);
-    expect(busy.sample(lasting(pace, 250), 250, 1, 16 * MiB, 0.3, true, 0, null, pace)).toBe(1);
+    expect(busy.sample(lasting(pace, 250), 250, 1, 16 * MiB, { busy: 0.3, arrival: null, paced: pace })).toBe(1);
     // 200 ms left at the pace: under the first trial's payoff (300 ms here).
     const near = new ConnectionRamp(8, 2, 400, 2);
     near.start(0, 0);
-    expect(near.sample(lasting(pace, 250), 250, 1, lasting(pace, 200), 0, true, 0, null, pace)).toBe(1);
+    expect(near.sample(lasting(pace, 250), 250, 1, lasting(pace, 200), { arrival: null, paced: pace })).toBe(1);
     expect(near.settled).toBe(true);
   });
 
@@ -538,7 +540,7 @@ describe('connection ramp', () => {
     ramp.sample(lasting(pace, 10), 10, 1, 32 * MiB);
     expect(ramp.sample(lasting(pace, 60), 60, 1, 32 * MiB)).toBe(2);
     expect(ramp.awaitsPace).toBe(true);
-    expect(ramp.sample(lasting(pace, 120), 120, 2, 31 * MiB, 0.1, true, 0, null, pace)).toBe(8);
+    expect(ramp.sample(lasting(pace, 120), 120, 2, 31 * MiB, { busy: 0.1, arrival: null, paced: pace })).toBe(8);
     expect(ramp.awaitsPace).toBe(false);
     // Measured against the one connection before the trial: no gain drops back to one.
     expect(ramp.observe(0, 8, 30 * MiB)).toBe(8);
@@ -556,14 +558,14 @@ describe('connection ramp', () => {
     const left = (ms: number) => lasting(pace, ms);
     // 600 ms left at the pace, read from its bursts with the thread idle: eight at once.
     const paced = ramp();
-    expect(paced.sample(lasting(pace, 160), 160, 1, left(600), 0.05, true, 0, null, pace)).toBe(8);
+    expect(paced.sample(lasting(pace, 160), 160, 1, left(600), { busy: 0.05, arrival: null, paced: pace })).toBe(8);
     // Under the paced payoff (500 ms), one stays.
     const short = ramp();
-    expect(short.sample(lasting(pace, 160), 160, 1, left(450), 0.05, true, 0, null, pace)).toBe(1);
+    expect(short.sample(lasting(pace, 160), 160, 1, left(450), { busy: 0.05, arrival: null, paced: pace })).toBe(1);
     expect(short.settled).toBe(true);
     // Without a pace, the first trial's payoff stands: 600 ms left is not enough.
     const unpaced = ramp();
-    expect(unpaced.observe(pace, 1, left(600), 0.05)).toBe(1);
+    expect(unpaced.observe(pace, 1, left(600), { busy: 0.05 })).toBe(1);
     expect(unpaced.settled).toBe(true);
   });
 
@@ -575,7 +577,7 @@ describe('connection ramp', () => {
       ramp.start(0, 0);
       ramp.sample(lasting(pace, 10), 10, 1, 60 * MiB);
       expect(ramp.sample(lasting(pace, 60), 60, 1, 60 * MiB)).toBe(trial);
-      return ramp.sample(lasting(pace, 120), 120, trial, 58 * MiB, busy, true, 0, null, pace);
+      return ramp.sample(lasting(pace, 120), 120, trial, 58 * MiB, { busy, arrival: null, paced: pace });
     };
     // Four connections with the thread a third busy: eight would keep it two-thirds busy.
     expect(paceSeenDuringTrial(4, 0.33)).toBe(8);
@@ -606,7 +608,7 @@ describe('connection ramp', () => {
         lasting(20 * MiB, Math.min(t, 400)) + lasting(twoRate, Math.max(0, t - 400));
       const ramp = new ConnectionRamp(8, 2, 200, 2);
       const at = (t: number, open: number, waited = 0): number =>
-        ramp.sample(received(t), t, open, 100 * MiB, 0, true, 0, undefined, 0, undefined, waited);
+        ramp.sample(received(t), t, open, 100 * MiB, { answerWaitMs: waited });
       expect([0, 200, 400].map((t) => at(t, 1))).toEqual([1, 1, 2]);
       expect(at(600, 2)).toBe(2);
       expect(at(700, 2, waitMs)).toBe(2);
@@ -635,7 +637,10 @@ describe('connection ramp, later', () => {
       for (let i = 0; i < count; i += 1) {
         at += 200;
         received += lasting(210 * MiB, 200);
-        most = Math.max(most, ramp.sample(received, at, ramp.connections, 4096 * MiB - received, 0.4, true, waitMs));
+        most = Math.max(
+          most,
+          ramp.sample(received, at, ramp.connections, 4096 * MiB - received, { busy: 0.4, diskWaitMs: waitMs }),
+        );
       }
       return most;
     };
@@ -670,33 +675,33 @@ describe('connection ramp, bound by its own CPU', () => {
     const busy = new ConnectionRamp(8, 8, 200);
     busy.start(0, 0);
     // Slow for the file left, but the thread was busy: the link is not what limits it.
-    expect(busy.sample(2 * MiB, 100, 1, 1000 * MiB, 1)).toBe(1);
-    expect(busy.sample(4 * MiB, 200, 1, 1000 * MiB, 0.95)).toBe(1);
+    expect(busy.sample(2 * MiB, 100, 1, 1000 * MiB, { busy: 1 })).toBe(1);
+    expect(busy.sample(4 * MiB, 200, 1, 1000 * MiB, { busy: 0.95 })).toBe(1);
     expect(busy.settled).toBe(false);
     // A second busy window: Haul's CPU is the limit, the count settles.
-    expect(busy.sample(8 * MiB, 400, 1, 1000 * MiB, 0.92)).toBe(1);
+    expect(busy.sample(8 * MiB, 400, 1, 1000 * MiB, { busy: 0.92 })).toBe(1);
     expect(busy.settled).toBe(true);
-    expect(busy.sample(10 * MiB, 600, 1, 1000 * MiB, 0.3)).toBe(1);
+    expect(busy.sample(10 * MiB, 600, 1, 1000 * MiB, { busy: 0.3 })).toBe(1);
     // The same first window with the thread mostly waiting is a slow link at once.
     const idle = new ConnectionRamp(8, 8, 200);
     idle.start(0, 0);
-    expect(idle.sample(2 * MiB, 100, 1, 1000 * MiB, 0.2)).toBe(8);
+    expect(idle.sample(2 * MiB, 100, 1, 1000 * MiB, { busy: 0.2 })).toBe(8);
   });
 
   it('forgives one busy window at the start: the engine warming up on a slow server', () => {
     const ramp = new ConnectionRamp(8, 8, 200);
     ramp.start(0, 0);
-    expect(ramp.sample(4 * MiB, 200, 1, 1000 * MiB, 0.97)).toBe(1);
-    expect(ramp.sample(8 * MiB, 400, 1, 1000 * MiB, 0.4)).toBe(8);
+    expect(ramp.sample(4 * MiB, 200, 1, 1000 * MiB, { busy: 0.97 })).toBe(1);
+    expect(ramp.sample(8 * MiB, 400, 1, 1000 * MiB, { busy: 0.4 })).toBe(8);
   });
 
   it('waits for the whole first window while the thread is busy starting up', () => {
     const ramp = new ConnectionRamp(8, 8, 200);
     ramp.start(0, 0);
     // Busy in the first half (the engine starting), then waiting on a slow server.
-    expect(ramp.sample(1 * MiB, 100, 1, 1000 * MiB, 1)).toBe(1);
+    expect(ramp.sample(1 * MiB, 100, 1, 1000 * MiB, { busy: 1 })).toBe(1);
     expect(ramp.settled).toBe(false);
-    expect(ramp.sample(2 * MiB, 200, 1, 1000 * MiB, 0.1)).toBe(8);
+    expect(ramp.sample(2 * MiB, 200, 1, 1000 * MiB, { busy: 0.1 })).toBe(8);
   });
 
   it('drops a step that gained only a little while the thread was the limit: the start still warming up', () => {
@@ -705,11 +710,11 @@ describe('connection ramp, bound by its own CPU', () => {
       const ramp = new ConnectionRamp(8, 8, 200);
       ramp.start(0, 0);
       const at = (ms: number) => lasting(240 * MiB, ms);
-      ramp.sample(at(200), 200, 1, 1000 * MiB, 0.6);
-      ramp.sample(at(400), 400, 1, 1000 * MiB, 0.6);
-      expect(ramp.sample(at(600), 600, 1, 1000 * MiB, 0.6)).toBe(8);
-      ramp.sample(at(800), 800, 8, 1000 * MiB, stepBusy);
-      ramp.sample(at(800) + lasting(stepRate * MiB, 200), 1000, 8, 1000 * MiB, stepBusy);
+      ramp.sample(at(200), 200, 1, 1000 * MiB, { busy: 0.6 });
+      ramp.sample(at(400), 400, 1, 1000 * MiB, { busy: 0.6 });
+      expect(ramp.sample(at(600), 600, 1, 1000 * MiB, { busy: 0.6 })).toBe(8);
+      ramp.sample(at(800), 800, 8, 1000 * MiB, { busy: stepBusy });
+      ramp.sample(at(800) + lasting(stepRate * MiB, 200), 1000, 8, 1000 * MiB, { busy: stepBusy });
       return ramp;
     };
     const warming = run(0.95, 330);
@@ -724,9 +729,9 @@ describe('connection ramp, bound by its own CPU', () => {
   it('keeps a step that paid but takes no further one once the thread is the limit', () => {
     const ramp = new ConnectionRamp(8, 2, 100);
     ramp.start(0, 0);
-    expect(ramp.sample(1 * MiB, 100, 1, 1000 * MiB, 0.3)).toBe(2);
-    ramp.sample(2 * MiB, 200, 2, 1000 * MiB, 0.5);
-    expect(ramp.sample(4 * MiB, 300, 2, 1000 * MiB, 0.97)).toBe(2);
+    expect(ramp.sample(1 * MiB, 100, 1, 1000 * MiB, { busy: 0.3 })).toBe(2);
+    ramp.sample(2 * MiB, 200, 2, 1000 * MiB, { busy: 0.5 });
+    expect(ramp.sample(4 * MiB, 300, 2, 1000 * MiB, { busy: 0.97 })).toBe(2);
     expect(ramp.settled).toBe(true);
   });
 
@@ -749,7 +754,7 @@ describe('connection ramp, bound by its own CPU', () => {
     // A server 2 ms away: the first trial pays with 300 ms left (see trialPayoff).
     const ramp = new ConnectionRamp(8, 2, 200, 2);
     const at = (t: number, open: number, busy = 0): number =>
-      ramp.sample(received(t), t, open, total - received(t), busy, true, 0, undefined, 0, waiting?.(t));
+      ramp.sample(received(t), t, open, total - received(t), { busy, arrival: undefined, waiting: waiting?.(t) });
     expect([0, 200].map((t) => at(t, 1))).toEqual([1, 1]);
     expect(at(400, 1)).toBe(2);
     return { ramp, at };

@@ -22,6 +22,7 @@ import {
 } from './ramp-rules';
 import { FirstTrial } from './first-trial';
 import { RampWindow, type CounterPoint } from './ramp-window';
+import type { RampSample, WindowTerms } from './ramp-terms';
 import { StepAnswers } from './step-answers';
 
 export class ConnectionRamp {
@@ -167,46 +168,12 @@ export class ConnectionRamp {
 
   /**
    * Feeds the bytes received so far (a growing counter) at `now`, the connections
-   * running, the bytes still to fetch and the share of the time since the last call the
-   * main thread was busy (0 to 1), whether this download was the only one moving bytes,
-   * and the milliseconds its connections waited for the disk or a speed limit since the
-   * last call (summed over them); measures once a window is over. Returns the new target.
-   * `arrival`: the counter when bytes last arrived on one of the connections (the same
-   * one from sample to sample while it runs). A whole window's rate is taken between
-   * such arrivals, not between the samples (see RampWindow.arrivalRate): a server that
-   * paces each connection sends it a burst every so often, and a window of its own length
-   * caught one burst more or less of each connection (with 256 KiB every 125 ms, a window
-   * of 200 ms one or two), where from one arrival to another on a connection it catches
-   * whole periods.
-   * `paced`: the rate (bytes/s) the server paces the connection that times windows to, read
-   * from its bursts (see BurstMeter.pace), 0 when none is seen. Before the first trial, with the
-   * main thread mostly idle (see nearTrialBusyShare), it is taken at once as the measure:
-   * the connection idled between its bursts, so it was not warming up or filling the link,
-   * and each connection added gets a share of its own, so the trial goes to the maximum.
-   * A first trial taken from a window's own measure (the thread busier) goes to the
-   * maximum too while the pace is known: 64 MiB at 20 MiB/s a connection, its pace seen
-   * about 35 ms in with the thread busy (59-60% in the samples then), tried four and kept
-   * them (0.78 s; going to eight, 0.42-0.46 s).
-   * A bursty server misled the windows' warm-up: 8 MiB at 2 MiB/s a connection, in bursts
-   * of 256 KiB, tried two connections only after 1.0 s and eight after 1.5 s.
-   * `waiting`: the connections open that have not answered yet, when the caller knows: once
-   * all of a step's have, its window may start early (see StepAnswers).
-   * `answerWaitMs`: the connections' waits for their requests' first byte since the last
-   * call, summed (see `observe`).
+   * running and the bytes still to fetch, and what else is known since the last call
+   * (`seen`); measures once a window is over. Returns the new target.
    */
-  sample(
-    received: number,
-    now: number,
-    open: number,
-    remaining: number,
-    busy = 0,
-    alone = true,
-    diskWaitMs = 0,
-    arrival: CounterPoint | null = { received, at: now },
-    paced = 0,
-    waiting?: number,
-    answerWaitMs = 0,
-  ): number {
+  sample(received: number, now: number, open: number, remaining: number, seen: RampSample = {}): number {
+    const { busy = 0, alone = true, diskWaitMs = 0, paced = 0, waiting, answerWaitMs = 0 } = seen;
+    const arrival = seen.arrival === undefined ? { received, at: now } : seen.arrival;
     const window = this.window;
     window.feed(now, busy, diskWaitMs, answerWaitMs);
     if (this.done) {
@@ -269,30 +236,16 @@ export class ConnectionRamp {
     this.markWindow(received, now, arrival);
     this.firstWindow = false;
     const early = fromPace || elapsed < this.windowMs;
-    return this.observe(rate, open, remaining, share, alone, disk, early, paceKnown, fetching);
+    return this.observe(rate, open, remaining, { busy: share, alone, disk, early, paceKnown, fetching });
   }
 
   /**
    * Feeds the throughput (bytes/s) measured over the last window, during which `open`
-   * connections were running, the bytes still to fetch, the share of the window the main
-   * thread was busy, whether the download was the only one moving bytes, and the share of
-   * the window its connections waited for the disk, and whether the window ended early
-   * (see startPartShare), and whether the rate is the pace of the first connection's
-   * server (see `sample`), and the share of the window its connections were fetching, not
-   * waiting for a first byte: a step's pace is judged on that time (see maxAnswerShare).
-   * Returns the new target.
+   * connections were running, the bytes still to fetch, and what the rate is judged with
+   * (`terms`). Returns the new target.
    */
-  observe(
-    rate: number,
-    open: number,
-    remaining: number,
-    busy = 0,
-    alone = true,
-    disk = 0,
-    early = false,
-    paceKnown = false,
-    fetching = 1,
-  ): number {
+  observe(rate: number, open: number, remaining: number, terms: WindowTerms = {}): number {
+    const { busy = 0, alone = true, disk = 0, early = false, paceKnown = false, fetching = 1 } = terms;
     if (this.done || open < this.target) return this.target;
     if (this.skipNext) {
       this.skipNext = false;
@@ -320,7 +273,7 @@ export class ConnectionRamp {
     }
     if (this.beforeRate === 0) {
       if (rate <= 0) return this.target;
-      const verdict = this.firstTrial.judge(rate, remaining, busy, alone, disk, early, paceKnown);
+      const verdict = this.firstTrial.judge(rate, remaining, { busy, alone, disk, early, paceKnown });
       if (verdict !== 'try') return verdict === 'wait' ? this.target : this.settle(this.target);
       this.beforeRate = Math.max(rate, this.firstTrial.warmRate);
       this.fromShortWindow = early;

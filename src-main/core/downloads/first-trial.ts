@@ -11,6 +11,7 @@ import {
   trialPayoff,
   warmFlatWindows,
 } from './ramp-rules';
+import type { WindowTerms } from './ramp-terms';
 import type { RampWindow } from './ramp-window';
 
 /** What a window says before the first trial: measure another, keep the count for good, or try more. */
@@ -49,19 +50,9 @@ export class FirstTrial {
     this.flatWindows = 0;
   }
 
-  /**
-   * Judges a window's `rate` (above 0) with `remaining` bytes to fetch; `busy`, `alone`,
-   * `disk`, `early` and `paceKnown` as ConnectionRamp.observe takes them.
-   */
-  judge(
-    rate: number,
-    remaining: number,
-    busy: number,
-    alone: boolean,
-    disk: number,
-    early: boolean,
-    paceKnown: boolean,
-  ): TrialVerdict {
+  /** Judges a window's `rate` (above 0) with `remaining` bytes to fetch, and its `terms` (see WindowTerms). */
+  judge(rate: number, remaining: number, terms: Required<Omit<WindowTerms, 'fetching'>>): TrialVerdict {
+    const { busy, alone, disk, early, paceKnown } = terms;
     const restMs = (remaining / rate) * 1000;
     if (restMs < this.firstPayoffMs(paceKnown)) return 'settle';
     if (busy >= cpuBoundShare) {

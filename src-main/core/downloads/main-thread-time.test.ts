@@ -97,7 +97,7 @@ describe('the main thread clock', () => {
         state.now = now - start;
         state.cpuMs = state.now * busyShare;
         const received = ((now - start) / 1000) * 20 * MiB;
-        if (feed.sample(now, received, 1, 256 * MiB - received, 0) > 1) trial ??= now - start;
+        if (feed.sample(now, received, 1, 256 * MiB - received) > 1) trial ??= now - start;
       };
       feed.begin(sample);
       // The first window's early samples, then the samples that end it and the next.

@@ -19,7 +19,7 @@ describe('ramp feed', () => {
     feed.begin((now) => {
       // A server sending 20 MiB/s: the rest of 256 MiB is clearly slow on one connection.
       const received = ((now - start) / 1000) * 20 * MiB;
-      samples.push({ at: now - start, target: feed.sample(now, received, 1, 256 * MiB - received, 0) });
+      samples.push({ at: now - start, target: feed.sample(now, received, 1, 256 * MiB - received) });
     });
     vi.advanceTimersByTime(200);
     expect(samples).toEqual([
@@ -60,7 +60,7 @@ describe('ramp feed', () => {
       feed.begin((now) => {
         // 20 MiB/s a connection, or for them all: 256 MiB is clearly slow on one.
         const received = ((now - start) / 1000) * 20 * MiB * (shared ? 1 : open);
-        const target = feed.sample(now, received, open, 256 * MiB - received, 0, waiting);
+        const target = feed.sample(now, received, open, 256 * MiB - received, { waiting });
         samples.push({ at: now - start, target });
       });
       vi.advanceTimersByTime(35);

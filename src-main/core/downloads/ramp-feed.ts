@@ -1,4 +1,5 @@
 import { ConnectionRamp } from './connection-ramp';
+import type { RampSample } from './ramp-terms';
 import type { CounterPoint } from './ramp-window';
 import { startPartShare } from './ramp-rules';
 import { SpeedMeter } from './speed-meter';
@@ -142,38 +143,28 @@ export class RampFeed {
 
   /**
    * Feeds the ramp the bytes received so far, the connections open, the bytes still to
-   * fetch, the connections' waits for the disk since the last sample, the connections
-   * whose first answer has not come yet, and their requests' waits for a first byte since
-   * the last sample; returns the connections it asks for.
+   * fetch, and the connections' waits since the last sample (`waits`: for the disk, for
+   * their requests' first byte, and those whose first answer has not come yet); returns
+   * the connections it asks for.
    */
   sample(
     now: number,
     received: number,
     open: number,
     remaining: number,
-    diskWaitMs: number,
-    waiting?: number,
-    answerWaitMs = 0,
+    waits: Pick<RampSample, 'diskWaitMs' | 'waiting' | 'answerWaitMs'> = {},
   ): number {
     this.lastAt = now;
     this.rate = this.meter.sample(received, now) || this.rate;
-    const alone = movingTransfers === 1;
     const arrival: CounterPoint | null =
       this.arrivedAt < 0 ? null : { received: this.arrivedBytes, at: this.arrivedAt };
-    const busy = this.busyShare();
-    const target = this.ramp.sample(
-      received,
-      now,
-      open,
-      remaining,
-      busy,
-      alone,
-      diskWaitMs,
+    const target = this.ramp.sample(received, now, open, remaining, {
+      ...waits,
+      busy: this.busyShare(),
+      alone: movingTransfers === 1,
       arrival,
-      this.pace,
-      waiting,
-      answerWaitMs,
-    );
+      paced: this.pace,
+    });
     this.armSample(now);
     return target;
   }

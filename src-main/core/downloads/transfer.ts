@@ -342,7 +342,11 @@ export class Transfer implements WorkerHost {
     const remaining = this.totalBytes() - this.plan.done();
     const waiting = this.crew.waitingForAnswers();
     const answerWaits = this.crew.takeAnswerWaits(now);
-    const wanted = this.feed.sample(now, this.received, open, remaining, this.heldMs, waiting, answerWaits);
+    const wanted = this.feed.sample(now, this.received, open, remaining, {
+      diskWaitMs: this.heldMs,
+      waiting,
+      answerWaitMs: answerWaits,
+    });
     this.limits.recover(now, wanted, open);
     const target = Math.min(wanted, this.limits.ceiling);
     this.heldMs = 0;
