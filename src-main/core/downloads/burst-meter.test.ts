@@ -168,6 +168,28 @@ describe('BurstMeter, the pace', () => {
     expect(pacing([...doubling, ...sized([128 * KiB, 128 * KiB], [400, 500])]).knownAt).toBe(500);
   });
 
+  it('sees no pace in pauses the reader made, and learns it again from bursts after them', () => {
+    // A server pacing 2 MiB/s as above, but the reader held the connection after each
+    // burst (for the disk): the pauses are Haul's.
+    const bursts = new BurstMeter();
+    bursts.answer(0);
+    let offset = 0;
+    for (const [i, [at, bytes]] of paced(256 * KiB, 125, 6).entries()) {
+      bursts.read(bytes, at, offset);
+      offset += bytes;
+      if (i % 4 === 3) bursts.held();
+    }
+    expect(bursts.pace).toBe(0);
+    // Once the reader stops holding, three bursts a steady period apart give the pace.
+    for (const [at, bytes] of paced(256 * KiB, 125, 4, 750)) {
+      bursts.read(bytes, at, offset);
+      offset += bytes;
+    }
+    expect(bursts.pace).toBeCloseTo(2 * MiB, -3);
+    bursts.held();
+    expect(bursts.pace).toBe(0);
+  });
+
   it('counts the pace of each answer from its start', () => {
     const { bursts } = pacing(paced(256 * KiB, 125, 3));
     expect(bursts.pace).toBeGreaterThan(0);

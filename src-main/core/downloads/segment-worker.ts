@@ -308,6 +308,7 @@ export class SegmentWorker {
         };
         const hold = (work: Promise<void>, ended: boolean): void => {
           body.pause();
+          this.bursts.held();
           work.then(
             () => (ended || full() ? finish(null) : body.resume()),
             (caught: unknown) => finish(caught),
