@@ -96,8 +96,8 @@ export class BurstMeter {
    * that follows is Haul's, not the server's, so the run it ends was no burst the server
    * chose to send. The bursts of this answer so far are let go and its pace unset; the
    * largest burst seen stays. A gigabyte from a server close by, its connection held each
-   * time the disk stalled on a sync, read as a server pacing it to 36-155 MiB/s, and 2 of
-   * 23 runs went to eight connections: 2.7-3.5 s against 1.8-2.9 s on one.
+   * time the disk stalled on a sync, read as a server pacing it to 36-155 MiB/s, and about
+   * one run in ten went to eight connections: 2.7-3.5 s against 1.8-2.9 s on one.
    */
   held(): void {
     this.runBytes = 0;
