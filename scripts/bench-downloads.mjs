@@ -15,6 +15,9 @@
  *   s  one URL per submit over HTTP (p50 of 200), and 10,000 URLs in one submit; both the
  *      median of `runs` starts
  *   e  200 MiB killed (SIGKILL) 10 times at random points: right hash, extra bytes
+ *   f  16, 32 and 64 MiB from a server some way off (nginx pacing each connection to 20
+ *      MiB/s behind a relay that holds each chunk 25 ms each way): against aria2c -x8;
+ *      no target (see scripts/bench/far-server.mjs)
  * BENCH_DOWNLOADS_RUNS (default 3): runs per timed measure, the median is shown; Haul and
  * the peers it is compared with take turns, one run each a round, the order turning by one
  * each round.
@@ -41,12 +44,13 @@ import {
   startServe,
 } from './bench/download-processes.mjs';
 import { startDownloadServer } from './bench/download-server.mjs';
+import { farFiles, farRows, hasNginx } from './bench/far-server.mjs';
 import { submitRows } from './bench/download-submits.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MiB = 1024 * 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const parts = process.env.BENCH_DOWNLOADS_PARTS ?? 'abcdrse';
+const parts = process.env.BENCH_DOWNLOADS_PARTS ?? 'abcdrsef';
 const runs = Math.max(1, Number(process.env.BENCH_DOWNLOADS_RUNS ?? 3));
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 /** How long part d waits after the download before it reads what `haul serve` keeps. */
@@ -92,6 +96,8 @@ export async function benchDownloads() {
   if (parts.includes('b')) for (const size of [256, 128, 64]) await add(`mid${size}.bin`, size * MiB);
   if (/[er]/.test(parts)) await add('crash.bin', 200 * MiB);
   if (parts.includes('c')) for (let i = 0; i < 500; i += 1) await add(`small-${i}.bin`, 64 * 1024);
+  const far = parts.includes('f') && hasNginx();
+  if (far) for (const [path, mib] of farFiles) await add(path.slice(1), mib * MiB);
   const server = await startDownloadServer(files);
   const { base } = server;
   // One untimed read of each large file through the server: the first timed run (Haul's)
@@ -366,6 +372,24 @@ export async function benchDownloads() {
           expected,
         })),
       );
+    }
+
+    if (parts.includes('f')) {
+      if (!far) rows.push({ measure: 'a server some way off (no nginx)', value: '-', target: '', ok: undefined });
+      else {
+        const farOnly = new Map([...files].filter(([path]) => path.startsWith('/far')));
+        const farDir = await fresh('far-server');
+        rows.push(
+          ...(await farRows({
+            dir: farDir,
+            files: farOnly,
+            inTurn: (fns) => inTurn(runs, fns),
+            haul,
+            fresh,
+            aria,
+          })),
+        );
+      }
     }
   } finally {
     server.close();

@@ -1,0 +1,191 @@
+/**
+ * A server some way off, for part f of the download benchmark: nginx pacing each
+ * connection (`limit_rate`; `sendfile off`, so it sends a smooth stream, 32 KiB at a time,
+ * with no bursts to read a pace from), reached through a relay on 127.0.0.1 that holds
+ * every chunk `delayMs` each way, so a round trip costs twice that. nginx logs each
+ * answer's body bytes with its run key; `count(key)` sums them, as the loopback server
+ * counts its own.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { runEngine, runTool, settleDisk } from './download-processes.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A port free on 127.0.0.1 a moment ago. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts connections on `port`; throws after `ms`. */
+async function accepting(port, ms) {
+  for (const until = Date.now() + ms; Date.now() < until; await sleep(20)) {
+    const ok = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+  }
+  throw new Error(`nginx did not listen on 127.0.0.1:${port} within ${ms} ms`);
+}
+
+/** Forwards what `from` sends to `to`, each chunk `delayMs` later, in order. */
+function delayed(from, to, delayMs) {
+  let last = 0;
+  from.on('data', (chunk) => {
+    last = Math.max(Date.now() + delayMs, last);
+    setTimeout(() => to.destroyed || to.write(chunk), last - Date.now());
+  });
+  from.on('end', () => setTimeout(() => to.end(), Math.max(0, last - Date.now()) + 1));
+  from.on('error', () => to.destroy());
+}
+
+/**
+ * Starts nginx in `dir` serving `files` (URL path -> { path, size }) at `rate` bytes/s a
+ * connection, and the relay in front of it: { base, count(key), close() }.
+ */
+export async function startFarServer(dir, files, { rate, delayMs }) {
+  const www = join(dir, 'www');
+  const logs = join(dir, 'logs');
+  await mkdir(www, { recursive: true });
+  await mkdir(logs, { recursive: true });
+  for (const [path, file] of files) await symlink(file.path, join(www, path.slice(1)));
+  const port = await freePort();
+  const access = join(logs, 'access.log');
+  // Its worker as this user, who can read the bench's files (root's workers run as nobody).
+  const conf = `user ${userInfo().username};
+worker_processes 1;
+pid ${join(logs, 'nginx.pid')};
+error_log ${join(logs, 'error.log')};
+events { worker_connections 256; }
+http {
+  log_format bench '$arg_key $body_bytes_sent';
+  access_log ${access} bench;
+  client_body_temp_path ${join(dir, 'body')};
+  proxy_temp_path ${join(dir, 'proxy')};
+  fastcgi_temp_path ${join(dir, 'fastcgi')};
+  uwsgi_temp_path ${join(dir, 'uwsgi')};
+  scgi_temp_path ${join(dir, 'scgi')};
+  server {
+    listen 127.0.0.1:${port};
+    sendfile off;
+    limit_rate ${rate};
+    root ${www};
+  }
+}
+`;
+  await writeFile(join(dir, 'nginx.conf'), conf);
+  const nginx = spawn(
+    'nginx',
+    ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(logs, 'error.log'), '-g', 'daemon off;'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const exited = new Promise((resolve) => nginx.once('exit', resolve));
+  const sockets = new Set();
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    delayed(client, upstream, delayMs);
+    delayed(upstream, client, delayMs);
+    upstream.on('close', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  try {
+    await accepting(port, 5000);
+    await new Promise((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  } catch (error) {
+    nginx.kill();
+    throw error;
+  }
+  return {
+    base: `http://127.0.0.1:${relay.address().port}`,
+    /** The requests nginx answered for `key` and the body bytes it sent them. */
+    async count(key) {
+      const lines = (await readFile(access, 'utf8')).split('\n').filter((line) => line.startsWith(`${key} `));
+      return { requests: lines.length, bytes: lines.reduce((sum, line) => sum + Number(line.split(' ')[1]), 0) };
+    },
+    async close() {
+      relay.close();
+      for (const socket of sockets) socket.destroy();
+      nginx.kill('SIGQUIT');
+      await Promise.race([exited, sleep(3000)]);
+      if (nginx.exitCode === null) nginx.kill('SIGKILL');
+    },
+  };
+}
+
+/** nginx is installed (from Debian's packages when it is missing and apt can). */
+export function hasNginx() {
+  const found = () => spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status === 0;
+  if (found()) return true;
+  spawnSync('apt-get', ['install', '-y', '-qq', 'nginx'], { stdio: 'ignore' });
+  return found();
+}
+
+/** The files part f downloads: URL path -> size in MiB. */
+export const farFiles = [16, 32, 64].map((mib) => [`/far${mib}.bin`, mib]);
+
+/**
+ * Part f: each far file through a relay `delayMs` each way from nginx pacing each
+ * connection to 20 MiB/s, Haul's engine and aria2c -x8 in turn (`inTurn`); rows of the
+ * ratio, with no target: the issue's targets are all close to the server.
+ */
+export async function farRows({ dir, files, inTurn, haul, fresh, aria, delayMs = 25 }) {
+  const MiB = 1024 * 1024;
+  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const far = await startFarServer(dir, files, { rate: 20 * MiB, delayMs });
+  let key = 0;
+  const once = async (path, run) => {
+    key += 1;
+    const url = `${far.base}${path}?key=f${key}`;
+    settleDisk();
+    return { ...(await run(url)), ...(await far.count(`f${key}`)) };
+  };
+  const rows = [];
+  try {
+    for (const [path, mib] of farFiles) {
+      const [h, a] = await inTurn([
+        () => once(path, async (url) => runEngine(haul, { jobs: [{ url, dir: await fresh('haul-f') }] })),
+        aria
+          ? () =>
+              once(path, async (url) =>
+                runTool('aria2c', ['-q', '-x8', '-s8', '-k1M', '-d', await fresh('aria2c-f'), '-o', 'out.bin', url]),
+              )
+          : null,
+      ]);
+      const sent = (r) => (Math.max(...r.all.map((x) => x.bytes)) / (mib * MiB)).toFixed(3);
+      const last = h.all.at(-1);
+      const measure = `${mib} MiB, ${delayMs} ms away, 20 MiB/s per connection`;
+      const haulSide = `Haul ${s(h.ms)} (${last.connections} connections, ${last.requests} requests, sent/size ${sent(h)})`;
+      rows.push(
+        a
+          ? {
+              measure: `${measure}: Haul / aria2c -x8`,
+              value: (h.ms / a.ms).toFixed(2),
+              target: '',
+              ok: undefined,
+              sides: `${haulSide}, aria2c ${s(a.ms)} (sent/size ${sent(a)})`,
+            }
+          : { measure: `${measure} (no aria2c)`, value: s(h.ms), target: '', ok: undefined, sides: haulSide },
+      );
+    }
+  } finally {
+    await far.close();
+  }
+  return rows;
+}
