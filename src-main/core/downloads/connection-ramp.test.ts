@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionRamp } from './connection-ramp';
+import { resolveSettings } from './engine-options';
 import { initialConnections, pacedPayoffMs, payoffMs, trialPayoff } from './ramp-rules';
 
 const MiB = 1024 * 1024;
@@ -22,11 +23,18 @@ function trialOfTwo(max: number, oneRate: number, twoRate: number, remaining = 1
 }
 
 describe('connection ramp', () => {
-  it('tries one connection per 16 MiB of a large file, within the maximum', () => {
-    expect(initialConnections(8, 256 * MiB, 16 * MiB)).toBe(8);
-    expect(initialConnections(8, 48 * MiB, 16 * MiB)).toBe(3);
-    expect(initialConnections(8, 10 * MiB, 16 * MiB)).toBe(1);
-    expect(initialConnections(1, 1024 * MiB, 16 * MiB)).toBe(1);
+  it('tries one connection per 8 MiB of a large file by default, within the maximum', () => {
+    const { trialBytes } = resolveSettings({ proxy: null });
+    expect(trialBytes).toBe(8 * MiB);
+    expect(initialConnections(8, 256 * MiB, trialBytes)).toBe(8);
+    expect(initialConnections(8, 64 * MiB, trialBytes)).toBe(8);
+    expect(initialConnections(8, 32 * MiB, trialBytes)).toBe(4);
+    expect(initialConnections(8, 20 * MiB, trialBytes)).toBe(2);
+    expect(initialConnections(8, 5 * MiB, trialBytes)).toBe(1);
+    expect(initialConnections(1, 1024 * MiB, trialBytes)).toBe(1);
+    // Half an initial segment, where a caller sets that and not this.
+    expect(resolveSettings({ proxy: null, initialSegmentBytes: MiB }).trialBytes).toBe(MiB / 2);
+    expect(resolveSettings({ proxy: null, trialBytes: 3 * MiB }).trialBytes).toBe(3 * MiB);
   });
 
   it('starts on one connection and keeps one when the rest ends soon at that speed', () => {

@@ -138,7 +138,7 @@ export class Transfer implements WorkerHost {
     const total = this.state?.totalBytes ?? null;
     if (!this.ranges || total === null) return 1;
     const remaining = total - this.plan.done();
-    return initialConnections(this.maxConnections(), remaining, this.settings.initialSegmentBytes);
+    return initialConnections(this.maxConnections(), remaining, this.settings.trialBytes);
   }
 
   /** The download goes on without `worker`, which failed (see ConnectionLimits). */
