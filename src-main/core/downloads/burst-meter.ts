@@ -85,10 +85,8 @@ export class BurstMeter {
 
   /** An answer starts at `offset`: its server's bursts are counted from there. */
   answer(offset: number): void {
-    this.runBytes = 0;
+    this.held();
     this.edge = offset;
-    this.bursts = [];
-    this.pace = 0;
   }
 
   /**
@@ -97,7 +95,8 @@ export class BurstMeter {
    * chose to send. The bursts of this answer so far are let go and its pace unset; the
    * largest burst seen stays. A gigabyte from a server close by, its connection held each
    * time the disk stalled on a sync, read as a server pacing it to 36-155 MiB/s, and about
-   * one run in ten went to eight connections: 2.7-3.5 s against 1.8-2.9 s on one.
+   * one run in ten went to eight connections: 2.7-3.5 s against 1.8-2.9 s on one. A new
+   * answer starts the count over the same way (see `answer`).
    */
   held(): void {
     this.runBytes = 0;
