@@ -54,9 +54,9 @@ export interface DownloadEngineOptions {
    * server takes ranges tries one connection per this many bytes of the rest at once (up
    * to the maximum). From a server 25 ms away pacing each connection to 20 MiB/s (part f
    * of the bench), ten rounds each against one connection per 16 MiB: 32 MiB took
-   * 0.60-0.84 s trying four against 0.83-0.96 s trying two, 64 MiB 0.72-0.94 s trying
-   * eight against 0.90-1.05 s trying four, every byte sent once. @default half of
-   * initialSegmentBytes (8 MiB)
+   * 0.60-0.84 s trying four against 0.83-0.96 s trying two (one run of each settled on
+   * one connection, 1.8 s), 64 MiB 0.72-0.94 s trying eight against 0.90-1.05 s trying
+   * four, every byte sent once. @default half of initialSegmentBytes (8 MiB)
    */
   trialBytes?: number;
   /**
@@ -140,6 +140,7 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const maxConnections = options.maxConnections ?? 8;
   const fingerprint = options.fingerprint ?? false;
+  const initialSegmentBytes = Math.max(1, options.initialSegmentBytes ?? 16 << 20);
   return {
     maxConnections: typeof maxConnections === 'function' ? maxConnections : () => maxConnections,
     fingerprint: typeof fingerprint === 'function' ? fingerprint : () => fingerprint,
@@ -149,8 +150,8 @@ export function resolveSettings(options: DownloadEngineOptions): EngineSettings 
     minSpeed: options.minSpeed ?? (() => 0),
     minSpeedWindowMs: options.minSpeedWindowMs ?? 60_000,
     minSegmentBytes: Math.max(1, options.minSegmentBytes ?? 1 << 20),
-    initialSegmentBytes: Math.max(1, options.initialSegmentBytes ?? 16 << 20),
-    trialBytes: Math.max(1, options.trialBytes ?? Math.floor((options.initialSegmentBytes ?? 16 << 20) / 2)),
+    initialSegmentBytes,
+    trialBytes: Math.max(1, options.trialBytes ?? Math.floor(initialSegmentBytes / 2)),
     heldAnswerBytes: Math.max(0, options.heldAnswerBytes ?? 256 << 10),
     rampIntervalMs: options.rampIntervalMs ?? 100,
     recoverAfterMs: options.recoverAfterMs ?? 5000,
