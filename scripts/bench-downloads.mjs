@@ -44,7 +44,7 @@ import {
   startServe,
 } from './bench/download-processes.mjs';
 import { startDownloadServer } from './bench/download-server.mjs';
-import { farFiles, farRows, hasNginx } from './bench/far-server.mjs';
+import { farFiles, farRows } from './bench/far-server.mjs';
 import { submitRows } from './bench/download-submits.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -96,7 +96,8 @@ export async function benchDownloads() {
   if (parts.includes('b')) for (const size of [256, 128, 64]) await add(`mid${size}.bin`, size * MiB);
   if (/[er]/.test(parts)) await add('crash.bin', 200 * MiB);
   if (parts.includes('c')) for (let i = 0; i < 500; i += 1) await add(`small-${i}.bin`, 64 * 1024);
-  const far = parts.includes('f') && hasNginx();
+  // nginx answers `-v`, not `--version`.
+  const far = parts.includes('f') && hasTool('nginx', 'nginx', '-v');
   if (far) for (const [path, mib] of farFiles) await add(path.slice(1), mib * MiB);
   const server = await startDownloadServer(files);
   const { base } = server;

@@ -196,12 +196,13 @@ export function startServe(haul, dataDir, downloadDir) {
   });
 }
 
-/** Is the peer there (installing aria2 from apt when missing)? */
-export function hasTool(name, aptPackage) {
-  if (spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0) return true;
+/** Is the tool there (installing `aptPackage` from apt when missing)? `versionFlag`: what it answers with its version. */
+export function hasTool(name, aptPackage, versionFlag = '--version') {
+  const found = () => spawnSync(name, [versionFlag], { stdio: 'ignore' }).status === 0;
+  if (found()) return true;
   if (!aptPackage) return false;
   spawnSync('apt-get', ['install', '-y', '-qq', aptPackage], { stdio: 'ignore' });
-  return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
+  return found();
 }
 
 /**

@@ -6,7 +6,7 @@
  * answer's body bytes with its run key; `count(key)` sums them, as the loopback server
  * counts its own.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { userInfo } from 'node:os';
@@ -127,14 +127,6 @@ http {
       if (nginx.exitCode === null) nginx.kill('SIGKILL');
     },
   };
-}
-
-/** nginx is installed (from Debian's packages when it is missing and apt can). */
-export function hasNginx() {
-  const found = () => spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status === 0;
-  if (found()) return true;
-  spawnSync('apt-get', ['install', '-y', '-qq', 'nginx'], { stdio: 'ignore' });
-  return found();
 }
 
 /** The files part f downloads: URL path -> size in MiB. */
