@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../src-main/core/store/database';
 import { JobStore } from '../src-main/core/store/job-store';
 import { historyJob, median, type Row } from './jobs';
@@ -25,7 +26,6 @@ const root = join(import.meta.dirname, '..');
 const aria2c = process.env.HAUL_ARIA2C ?? '/usr/bin/aria2c';
 const historyRows = 100_000;
 const targets = { startMs: 500, idleMb: 80 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function freePort(): Promise<number> {
   const server = createServer();

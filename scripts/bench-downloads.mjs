@@ -29,12 +29,14 @@ import { createWriteStream } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import { killRows, sha256File } from './bench/download-kills.mjs';
 import {
   buildHaul,
   hasTool,
+  MiB,
   median,
   processStats,
   rpc,
@@ -48,8 +50,6 @@ import { farFiles, farRows } from './bench/far-server.mjs';
 import { submitRows } from './bench/download-submits.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MiB = 1024 * 1024;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const parts = process.env.BENCH_DOWNLOADS_PARTS ?? 'abcdrsef';
 const runs = Math.max(1, Number(process.env.BENCH_DOWNLOADS_RUNS ?? 3));
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;

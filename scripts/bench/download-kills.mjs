@@ -6,10 +6,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { runEngine } from './download-processes.mjs';
-
-const MiB = 1024 * 1024;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MiB, runEngine } from './download-processes.mjs';
 
 export async function sha256File(path) {
   const hash = createHash('sha256');

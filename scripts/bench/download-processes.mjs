@@ -230,5 +230,8 @@ export async function rpc(serving, command, input) {
   return body.value;
 }
 
+/** Bytes in a mebibyte: the unit of every size the benchmark names. */
+export const MiB = 1024 * 1024;
+
 /** The middle value (the lower of the two middle ones for an even count). */
 export const median = (values) => [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)];

@@ -10,8 +10,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createServer } from 'node:http';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** `files`: path -> { path, size }. */
 export async function startDownloadServer(files) {

@@ -11,9 +11,8 @@ import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { runEngine, runTool, settleDisk } from './download-processes.mjs';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MiB, runEngine, runTool, settleDisk } from './download-processes.mjs';
 
 /** A port free on 127.0.0.1 a moment ago. */
 function freePort() {
@@ -39,12 +38,19 @@ async function accepting(port, ms) {
   throw new Error(`nginx did not listen on 127.0.0.1:${port} within ${ms} ms`);
 }
 
-/** Forwards what `from` sends to `to`, each chunk `delayMs` later, in order. */
+/** Forwards what `from` sends to `to`, each chunk `delayMs` later, in order, as fast as `to` takes it. */
 function delayed(from, to, delayMs) {
   let last = 0;
   from.on('data', (chunk) => {
     last = Math.max(Date.now() + delayMs, last);
-    setTimeout(() => to.destroyed || to.write(chunk), last - Date.now());
+    setTimeout(() => {
+      if (to.destroyed) return;
+      // A reader that does not keep up holds the sender back, as a full TCP window would.
+      if (!to.write(chunk) && !from.isPaused()) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
+    }, last - Date.now());
   });
   from.on('end', () => setTimeout(() => to.end(), Math.max(0, last - Date.now()) + 1));
   from.on('error', () => to.destroy());
@@ -138,7 +144,6 @@ export const farFiles = [16, 32, 64].map((mib) => [`/far${mib}.bin`, mib]);
  * ratio, with no target: the issue's targets are all close to the server.
  */
 export async function farRows({ dir, files, inTurn, haul, fresh, aria, delayMs = 25 }) {
-  const MiB = 1024 * 1024;
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const far = await startFarServer(dir, files, { rate: 20 * MiB, delayMs });
   let key = 0;
