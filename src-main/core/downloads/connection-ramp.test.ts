@@ -661,24 +661,6 @@ describe('connection ramp, later', () => {
     expect(windows(35, 5)).toBe(2);
   });
 
-  it('keeps of a step that gained only the connections that carry its rate once the disk holds them back', () => {
-    /** A trial of eight from one connection at 100 MiB/s, then `rate` with the disk's `disk` share of the time. */
-    const afterTrial = (rate: number, disk: number): number => {
-      const ramp = started(8, 8);
-      expect(ramp.observe(100 * MiB, 1, 1000 * MiB)).toBe(8);
-      ramp.observe(0, 8, 990 * MiB);
-      const target = ramp.observe(rate, 8, 900 * MiB, { disk });
-      expect(ramp.settled).toBe(true);
-      return target;
-    };
-    // The one connection's window was slow for a moment: the eight gained, then queued for the disk.
-    expect(afterTrial(190 * MiB, 0.4)).toBe(2);
-    expect(afterTrial(390 * MiB, 0.3)).toBe(4);
-    expect(afterTrial(900 * MiB, 0.3)).toBe(8);
-    // Without waiting for the disk, a step that gained is kept whole.
-    expect(afterTrial(190 * MiB, 0.1)).toBe(8);
-  });
-
   it('measures a settled count again after a while, and tries one step up', () => {
     const ramp = new ConnectionRamp(8, 8, 100);
     ramp.sample(0, 0, 1, 1000 * MiB);

@@ -11,7 +11,6 @@
 import {
   busyGainFactor,
   cpuBoundShare,
-  diskBoundShare,
   gainFactor,
   growthFactor,
   maxAnswerShare,
@@ -288,15 +287,12 @@ export class ConnectionRamp {
     if (fromShortWindow && rate < this.beforeRate * growthFactor) return this.dropToRecheck(rate);
     if (rate < this.beforeRate * gainFactor) return this.settle(this.before);
     if (busy >= cpuBoundShare && rate < this.beforeRate * busyGainFactor) return this.settle(this.before);
-    // The step gained, but its connections then waited for the disk: the rate is the disk's,
-    // and the connections past those it takes at the rate each brought before only queue.
-    if (disk >= diskBoundShare) return this.settle(this.carrying(rate));
     if (rate < this.beforeRate * growthFactor) return this.settle(this.target);
     const paced = rate >= this.pacedRate() * fetching;
     if (this.paceTaken && this.before === 1 && this.target === this.max && !paced) {
       // Taken to the maximum from the pace, the connections did not each bring their share:
       // the server caps them all together. It keeps what the rate measured carries.
-      return this.settle(this.carrying(rate));
+      return this.settle(Math.min(this.target, Math.ceil(rate / this.beforeRate)));
     }
     if (this.target >= this.max) return this.settle(this.target);
     if ((remaining / rate) * 1000 < (paced || this.cutFree ? this.steps.pacedPayoffMs() : payoffMs))
@@ -332,15 +328,6 @@ export class ConnectionRamp {
     if (busy >= cpuBoundShare || this.beforeRate <= 0 || this.target <= this.before) return 0;
     const rate = this.window.steadyRate(received, now);
     return rate >= this.pacedRate() ? rate : 0;
-  }
-
-  /**
-   * The connections that carry `rate` at what each brought before the last step, within
-   * its count: a step measured against a window in which the server was slow for a moment
-   * gains, yet the disk then takes no more than two of the eight it opened on loopback.
-   */
-  private carrying(rate: number): number {
-    return Math.min(this.target, Math.ceil((rate * this.before) / this.beforeRate - 1e-9));
   }
 
   /** The rate of the last step when each connection it added brought its share (see pacedShare). */
