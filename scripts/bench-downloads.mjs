@@ -9,7 +9,8 @@
  *   b  256 MiB, each connection throttled to 20 MiB/s: Haul against aria2c -x8 (and 128
  *      and 64 MiB, no target)
  *   c  500 files of 64 KiB in one submit to `haul serve`: against aria2c -j3 and
- *      curl --parallel --parallel-max 3
+ *      curl --parallel --parallel-max 3; beside them, with no target, the engine alone
+ *      (three at a time) and the stack alone, no Haul (scripts/bench/stack-alone.mjs)
  *   d  peak RSS during 1 GiB on 8 connections (throttled per connection so 8 are worth it)
  *   r  200 MiB with a connection reset at 100 MiB: wall and bytes the server sent
  *   s  one URL per submit over HTTP (p50 of 200), and 10,000 URLs in one submit; both the
@@ -287,10 +288,25 @@ export async function benchDownloads() {
         d,
         ...paths.flatMap((p) => ['-o', p.slice(1), `${base}${p}`]),
       ];
-      const [h, a, c] = await inTurn(runs, [
+      // Haul's layers under `haul serve`, each in a fresh process: its engine (no job
+      // center, store or API), and the stack it is built on with none of Haul (the floor).
+      const urls = paths.map((p) => `${base}${p}`);
+      const engineAlone = async () => {
+        const dir = await fresh('engine-c');
+        settleDisk();
+        return runEngine(haul, { jobs: urls.map((url) => ({ url, dir })), concurrency: 3 });
+      };
+      const stackAlone = async () => {
+        const dir = await fresh('stack-c');
+        settleDisk();
+        return runEngine({ ...haul, engine: haul.stack }, { urls, dir, db: join(dir, 'jobs.db') });
+      };
+      const [h, a, c, e, f] = await inTurn(runs, [
         viaServe,
         aria ? () => toolOnce('/', {}, 'aria2c', (u, d) => ['-q', '-j3', '-d', d, '-i', list]) : null,
         () => toolOnce('/', {}, 'curl', curlArgs),
+        engineAlone,
+        stackAlone,
       ]);
       const sides = `Haul ${s(h.ms)} (${(h.ms / paths.length).toFixed(1)} ms a file), aria2c ${a ? s(a.ms) : '-'}, curl --parallel ${s(c.ms)}`;
       if (a) rows.push(ratioRow('500 x 64 KiB, one submit: Haul / aria2c -j3', h.ms, a.ms, 1.0, sides));
@@ -303,6 +319,14 @@ export async function benchDownloads() {
           `CPU: Haul ${s(h.cpuMs)}, curl ${s(c.cpuMs)}`,
         ),
       );
+      const layers = `haul serve ${s(h.ms)}, the engine alone ${s(e.ms)}, the stack alone ${s(f.ms)} (CPU ${s(h.cpuMs)}, ${s(e.cpuMs)}, ${s(f.cpuMs)})`;
+      rows.push({
+        measure: `500 x 64 KiB: the stack alone (no Haul)${a ? ' / aria2c -j3' : ''}`,
+        value: a ? (f.ms / a.ms).toFixed(2) : s(f.ms),
+        target: '',
+        ok: undefined,
+        sides: `${layers}; Haul / the stack alone ${(h.ms / f.ms).toFixed(2)}`,
+      });
     }
 
     if (parts.includes('d')) {

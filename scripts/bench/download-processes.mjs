@@ -73,8 +73,8 @@ const esbuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 
  * (`out/main/headless.js` from `electron-vite build`, with its code cache and its plugins'
  * worker), and the engine alone is a child of its own, bundled with esbuild
  * (dependencies external, as electron-vite builds main) so it runs on plain Node: tsx's
- * compiler would otherwise be in its RSS and CPU. Falls back to tsx when esbuild is
- * missing.
+ * compiler would otherwise be in its RSS and CPU; so is the stack alone (stack-alone.mjs).
+ * Falls back to tsx when esbuild is missing.
  */
 export async function buildHaul(root) {
   const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
@@ -88,18 +88,21 @@ export async function buildHaul(root) {
     join(root, 'src-main/core/settings.ts'),
   );
   const engine = join(cache, 'haul-bench-child.mjs');
+  const stackSource = join(root, 'scripts/bench/stack-alone.mjs');
+  const stack = join(cache, 'haul-bench-stack.mjs');
   try {
     const { build } = await import('esbuild');
     const quiet = { ...esbuildOptions, logLevel: 'warning' };
     await build({ ...quiet, stdin: { contents: source, resolveDir: root, loader: 'js' }, outfile: engine });
-    return { engine, serve, engineArgs: [] };
+    await build({ ...quiet, entryPoints: [stackSource], outfile: stack });
+    return { engine, serve, stack, engineArgs: [] };
   } catch (error) {
     console.error(`  (esbuild unavailable, running the engine under tsx: ${error.message})`);
     await writeFile(
       engine,
       source.replace(/from "(\/[^"]+)"/gu, (_, file) => `from ${JSON.stringify(pathToFileURL(file).href)}`),
     );
-    return { engine, serve, engineArgs: ['--import', 'tsx'] };
+    return { engine, serve, stack: stackSource, engineArgs: ['--import', 'tsx'] };
   }
 }
 
