@@ -23,17 +23,17 @@ function trialOfTwo(max: number, oneRate: number, twoRate: number, remaining = 1
 }
 
 describe('connection ramp', () => {
-  it('tries one connection per 8 MiB of a large file by default, within the maximum', () => {
+  it('tries one connection per 4 MiB of a large file by default, within the maximum', () => {
     const { trialBytes } = resolveSettings({ proxy: null });
-    expect(trialBytes).toBe(8 * MiB);
+    expect(trialBytes).toBe(4 * MiB);
     expect(initialConnections(8, 256 * MiB, trialBytes)).toBe(8);
-    expect(initialConnections(8, 64 * MiB, trialBytes)).toBe(8);
-    expect(initialConnections(8, 32 * MiB, trialBytes)).toBe(4);
-    expect(initialConnections(8, 20 * MiB, trialBytes)).toBe(2);
-    expect(initialConnections(8, 5 * MiB, trialBytes)).toBe(1);
+    expect(initialConnections(8, 32 * MiB, trialBytes)).toBe(8);
+    expect(initialConnections(8, 16 * MiB, trialBytes)).toBe(4);
+    expect(initialConnections(8, 10 * MiB, trialBytes)).toBe(2);
+    expect(initialConnections(8, 3 * MiB, trialBytes)).toBe(1);
     expect(initialConnections(1, 1024 * MiB, trialBytes)).toBe(1);
-    // Half an initial segment, where a caller sets that and not this.
-    expect(resolveSettings({ proxy: null, initialSegmentBytes: MiB }).trialBytes).toBe(MiB / 2);
+    // A quarter of an initial segment, where a caller sets that and not this.
+    expect(resolveSettings({ proxy: null, initialSegmentBytes: MiB }).trialBytes).toBe(MiB / 4);
     expect(resolveSettings({ proxy: null, trialBytes: 3 * MiB }).trialBytes).toBe(3 * MiB);
   });
 
