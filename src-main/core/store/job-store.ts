@@ -53,11 +53,12 @@ function prepareStatements(db: Database) {
     trimLog: db.prepare<[string, number]>(`DELETE FROM job_logs WHERE job_id = ? AND seq <= ?`),
     readLog: db.prepare<[string], { line: string }>(`SELECT line FROM job_logs WHERE job_id = ? ORDER BY seq`),
     delete: db.prepare<[string]>(`DELETE FROM jobs WHERE id = ?`),
+    // Kept by the jobs table's triggers (migration 14), not counted at each read.
     counts: db.prepare<[Job['source']], { status: JobStatus; n: number }>(
-      `SELECT status, count(*) AS n FROM jobs WHERE source = ? GROUP BY status`,
+      `SELECT status, n FROM job_counts WHERE source = ? AND n > 0`,
     ),
     countsBySource: db.prepare<[], { source: Job['source']; status: JobStatus; n: number }>(
-      `SELECT source, status, count(*) AS n FROM jobs GROUP BY source, status`,
+      `SELECT source, status, n FROM job_counts WHERE n > 0`,
     ),
   };
 }

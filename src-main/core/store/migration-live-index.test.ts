@@ -4,6 +4,7 @@ import { downloadJob } from '../../test/job-fixtures';
 import { tempDir } from '../../test/temp-dir';
 import { openDatabase } from './database';
 import { JobStore } from './job-store';
+import { insertValues, writeParams, WriteStatements } from './job-writes';
 import { migrations } from './migrations';
 
 let dir: ReturnType<typeof tempDir>;
@@ -20,15 +21,20 @@ describe('migration 13: jobs_live dropped', () => {
     const file = join(dir.path, 'm13.db');
     const v12 = openDatabase({ file, migrations: migrations.filter((m) => m.version <= 12) });
     const before = indexesOf(v12);
-    const store12 = new JobStore(v12);
+    // The rows as the job store of that schema wrote them (today's reads need later tables).
+    const writes12 = new WriteStatements(v12);
     const add = (id: string, live: boolean, status: 'pending' | 'completed', createdAt: number) =>
-      store12.insert({
-        job: downloadJob({ id, status, createdAt, url: `https://a.example/${id}.iso` }),
-        position: createdAt,
-        live,
-        notBefore: null,
-        resumeState: null,
-      });
+      writes12.insert(1).run(
+        insertValues(
+          writeParams({
+            job: downloadJob({ id, status, createdAt, url: `https://a.example/${id}.iso` }),
+            position: createdAt,
+            live,
+            notBefore: null,
+            resumeState: null,
+          }),
+        ),
+      );
     add('aaaa0003', true, 'pending', 3);
     add('aaaa0001', true, 'completed', 1);
     add('aaaa0002', false, 'completed', 2);

@@ -325,6 +325,39 @@ export const migrations: readonly Migration[] = [
       db.exec(`DROP INDEX jobs_live`);
     },
   },
+  {
+    version: 14,
+    name: 'job counts kept by triggers',
+    up(db) {
+      // Counting jobs by source and status read the whole (source, status) index: 7.5-10.7 ms
+      // a call with 100,000 jobs in the history, for every queues overview, every downloads
+      // list page and every aria2.getGlobalStat, which front-ends poll each second. The
+      // counts are kept beside the jobs instead, by the jobs' own writes (one small page
+      // more for a write that changes a status), so every path that writes jobs keeps them.
+      db.exec(`
+        CREATE TABLE job_counts (
+          source TEXT NOT NULL,
+          status TEXT NOT NULL,
+          n      INTEGER NOT NULL,
+          PRIMARY KEY (source, status)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO job_counts (source, status, n) SELECT source, status, count(*) FROM jobs GROUP BY source, status;
+        CREATE TRIGGER job_counts_insert AFTER INSERT ON jobs BEGIN
+          INSERT INTO job_counts (source, status, n) VALUES (new.source, new.status, 1)
+            ON CONFLICT (source, status) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER job_counts_delete AFTER DELETE ON jobs BEGIN
+          UPDATE job_counts SET n = n - 1 WHERE source = old.source AND status = old.status;
+        END;
+        CREATE TRIGGER job_counts_update AFTER UPDATE OF source, status ON jobs
+          WHEN old.source IS NOT new.source OR old.status IS NOT new.status BEGIN
+          UPDATE job_counts SET n = n - 1 WHERE source = old.source AND status = old.status;
+          INSERT INTO job_counts (source, status, n) VALUES (new.source, new.status, 1)
+            ON CONFLICT (source, status) DO UPDATE SET n = n + 1;
+        END;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -54,11 +54,15 @@ interface Table {
   withRowid: boolean;
 }
 
-/** The fresh schema's tables, parents first (jobs before what refers to them), without the text index's. */
+/**
+ * The fresh schema's tables, parents first (jobs before what refers to them), without
+ * those the jobs' triggers fill as the jobs are copied: the text index's and the counts.
+ */
 function tablesToCopy(db: Database): Table[] {
   const names = db
     .prepare<[], { name: string; sql: string }>(
-      `SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'jobs_search%'`,
+      `SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+         AND name NOT LIKE 'jobs_search%' AND name != 'job_counts'`,
     )
     .all();
   return names
