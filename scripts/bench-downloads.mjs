@@ -43,6 +43,7 @@ import {
   rpc,
   runEngine,
   runTool,
+  seconds as s,
   settleDisk,
   startServe,
 } from './bench/download-processes.mjs';
@@ -53,7 +54,6 @@ import { submitRows } from './bench/download-submits.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const parts = process.env.BENCH_DOWNLOADS_PARTS ?? 'abcdrsef';
 const runs = Math.max(1, Number(process.env.BENCH_DOWNLOADS_RUNS ?? 3));
-const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 /** How long part d waits after the download before it reads what `haul serve` keeps. */
 const idleAfterMs = 5000;
 
@@ -291,16 +291,16 @@ export async function benchDownloads() {
       // Haul's layers under `haul serve`, each in a fresh process: its engine (no job
       // center, store or API), and the stack it is built on with none of Haul (the floor).
       const urls = paths.map((p) => `${base}${p}`);
-      const engineAlone = async () => {
-        const dir = await fresh('engine-c');
-        settleDisk();
-        return runEngine(haul, { jobs: urls.map((url) => ({ url, dir })), concurrency: 3 });
-      };
-      const stackAlone = async () => {
-        const dir = await fresh('stack-c');
-        settleDisk();
-        return runEngine({ ...haul, engine: haul.stack }, { urls, dir, db: join(dir, 'jobs.db') });
-      };
+      const engineAlone = () =>
+        counted('/', {}, async () => {
+          const dir = await fresh('engine-c');
+          return runEngine(haul, { jobs: urls.map((url) => ({ url, dir })), concurrency: 3 });
+        });
+      const stackAlone = () =>
+        counted('/', {}, async () => {
+          const dir = await fresh('stack-c');
+          return runEngine({ ...haul, engine: haul.stack }, { urls, dir, db: join(dir, 'jobs.db') });
+        });
       const [h, a, c, e, f] = await inTurn(runs, [
         viaServe,
         aria ? () => toolOnce('/', {}, 'aria2c', (u, d) => ['-q', '-j3', '-d', d, '-i', list]) : null,

@@ -236,5 +236,8 @@ export async function rpc(serving, command, input) {
 /** Bytes in a mebibyte: the unit of every size the benchmark names. */
 export const MiB = 1024 * 1024;
 
+/** Milliseconds as the tables show them: `1.23 s`. */
+export const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
 /** The middle value (the lower of the two middle ones for an even count). */
 export const median = (values) => [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)];

@@ -12,7 +12,7 @@ import net from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MiB, runEngine, runTool, settleDisk } from './download-processes.mjs';
+import { MiB, runEngine, runTool, seconds as s, settleDisk } from './download-processes.mjs';
 
 /** A port free on 127.0.0.1 a moment ago. */
 function freePort() {
@@ -144,7 +144,6 @@ export const farFiles = [16, 32, 64].map((mib) => [`/far${mib}.bin`, mib]);
  * ratio, with no target: the issue's targets are all close to the server.
  */
 export async function farRows({ dir, files, inTurn, haul, fresh, aria, delayMs = 25 }) {
-  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const far = await startFarServer(dir, files, { rate: 20 * MiB, delayMs });
   let key = 0;
   const once = async (path, run) => {

@@ -6,6 +6,7 @@ import type { Job } from '../../../src-common/contract';
 import { downloadJob, pluginJob, taskJob } from '../../test/job-fixtures';
 import { tempDir } from '../../test/temp-dir';
 import { openDatabase } from './database';
+import { HistoryPruner } from './history-pruner';
 import { JobStore } from './job-store';
 import { insertValues, writeParams, WriteStatements } from './job-writes';
 import { migrations } from './migrations';
@@ -99,16 +100,22 @@ describe('job counts', () => {
     db.close();
   });
 
-  it('lose the rows the history pruning deletes', () => {
+  it('lose the rows the retention and the history pruning delete', () => {
     const db = openDatabase({ file: join(dir.path, 'b.db') });
     const store = new JobStore(db);
-    store.insertMany(Array.from({ length: 30 }, (_, i) => stored(id(i), 'download', 'completed', 10 + i)));
-    store.insertMany(Array.from({ length: 5 }, (_, i) => stored(id(100 + i), 'task', 'completed', 10 + i)));
+    const history = (entry: StoredJob): StoredJob => ({ ...entry, live: false });
+    store.insertMany(Array.from({ length: 30 }, (_, i) => history(stored(id(i), 'download', 'completed', 10 + i))));
+    store.insertMany(Array.from({ length: 5 }, (_, i) => history(stored(id(100 + i), 'task', 'completed', 10 + i))));
     store.insert(stored(id(200), 'download', 'pending'));
-    const removed = store.deleteFinishedBefore(25);
-    expect(removed.removed).toBeGreaterThan(0);
+    // The retention's expiry: everything finished before 25.
+    expect(store.deleteFinishedBefore(25).removed).toBe(20);
     expect(store.countsBySource()).toEqual(scanned(db));
     expect(store.counts('download')).toEqual({ completed: 15, pending: 1 });
+    // The history pruning, in batches of four, down to the newest six completed.
+    const pruner = new HistoryPruner(db);
+    const caps = { keepCompleted: 6, keepFailed: 6, expireBefore: 0, batch: 4 };
+    for (let i = 0; i < 10 && pruner.prune(caps) > 0; i += 1) expect(store.countsBySource()).toEqual(scanned(db));
+    expect(store.counts('download')).toEqual({ completed: 6, pending: 1 });
     db.close();
   });
 
