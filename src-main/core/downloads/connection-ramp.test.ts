@@ -801,6 +801,18 @@ describe('connection ramp, bound by its own CPU', () => {
     expect(looks(undefined, 0.6)).toEqual([2, 2, 2, 2, 2, 8]);
   });
 
+  it('samples a window on, not at once, when a step’s window start passed with fewer connections than it asked for', () => {
+    const step = pacedStep(2000, 420, (t) => (t < 420 ? 1 : 0));
+    // Both answered at 420 ms: the step's window starts at 460 (three times the 20 ms answer).
+    step.at(420, 2);
+    expect(step.ramp.sampleDue).toBe(460);
+    // One of the two had ended by then: no window starts, and the next sample is a window on.
+    expect(step.at(470, 1)).toBe(2);
+    expect(step.ramp.sampleDue).toBe(670);
+    // Both run again: the step's window starts at the next sample and is measured whole.
+    expect([480, 670, 680].map((t) => step.at(t, 2))).toEqual([2, 2, 8]);
+  });
+
   it('after a paced step whose connections answered quickly, steps on while the rest takes over a window', () => {
     const answeredIn20 = (t: number): number => (t < 420 ? 1 : 0);
     const decide = (restMs: number): number => {

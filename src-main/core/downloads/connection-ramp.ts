@@ -140,12 +140,16 @@ export class ConnectionRamp {
   /**
    * When the window being measured ends (the settings' clock), for a sample then; null
    * while none is (settled, the first window, which is sampled often, or a step's
-   * connections still to answer).
+   * connections still to answer). A step's window start that passed while fewer
+   * connections ran than asked for (`sample` marked the window again instead) is taken
+   * by a later sample once they run: a window from that mark, not the start again, or
+   * the transfer would sample at once, every millisecond, until the download ended.
    */
   get windowEnd(): number | null {
     const mark = this.window.mark;
     if (this.done || mark === null || this.firstWindow || this.awaitsAnswers) return null;
-    return this.steps.windowAt ?? mark.at + this.windowMs;
+    const start = this.steps.windowAt;
+    return start !== null && start > mark.at ? start : mark.at + this.windowMs;
   }
 
   /**
