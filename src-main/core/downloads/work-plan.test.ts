@@ -310,6 +310,29 @@ describe('WorkPlan', () => {
     expect(steals(4 * 1024)).toBeGreaterThan(20);
   });
 
+  it('while no round trip was timed, splits an answer asked for a bounded range only past its end', () => {
+    const split = (answerEnd: number | null) => {
+      const plan = planFor(8 * MiB, { connections: 8, settled: false });
+      const reader = Object.assign(new Connection(MiB + MiB / 2), { answerEnd });
+      plan.segments[0]!.owner = reader;
+      plan.segments[0]!.pos = reader.cursor;
+      plan.segments[0]!.end = 6 * MiB;
+      const taken = plan.take(new Connection(0));
+      return taken && [taken.start / MiB, taken.end! / MiB];
+    };
+    // A first piece asked to the segment's end: all of it is on its way, nothing is split from it.
+    expect(split(6 * MiB)).toBeNull();
+    // Asked to 4 MiB of the segment's 6: what no answer covers yet is split off.
+    expect(split(4 * MiB)).toEqual([5, 6]);
+    // An answer for all the rest, or a cut whose cost is known small: split as before.
+    expect(split(null)).toEqual([3.75, 6]);
+    const near = planFor(8 * MiB, { connections: 8, settled: false, roundTripMs: 1, roundTripBytes: 20 * 1024 });
+    near.segments[0]!.owner = Object.assign(new Connection(MiB + MiB / 2), { answerEnd: 6 * MiB });
+    near.segments[0]!.pos = MiB + MiB / 2;
+    near.segments[0]!.end = 6 * MiB;
+    expect(near.take(new Connection(0))).not.toBeNull();
+  });
+
   it('counts a split of an answer not measured yet at the pace of the connection that would take it', () => {
     // Right after a step: the rate shared by all reads 5 MiB/s a connection (0.25 MiB a
     // round trip), the answer to split has just begun, and the free connection read its
