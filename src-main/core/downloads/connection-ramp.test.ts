@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionRamp } from './connection-ramp';
 import { resolveSettings } from './engine-options';
-import { initialConnections, pacedPayoffMs, payoffMs, trialPayoff } from './ramp-rules';
+import { initialConnections, pacedPayoffMs, payoffMs, slowTrialPayoff, trialPayoff } from './ramp-rules';
 
 const MiB = 1024 * 1024;
 /** Bytes that take `ms` at `rate` bytes/s. */
@@ -23,17 +23,17 @@ function trialOfTwo(max: number, oneRate: number, twoRate: number, remaining = 1
 }
 
 describe('connection ramp', () => {
-  it('tries one connection per 4 MiB of a large file by default, within the maximum', () => {
+  it('tries one connection per 2 MiB of a large file by default, within the maximum', () => {
     const { trialBytes } = resolveSettings({ proxy: null });
-    expect(trialBytes).toBe(4 * MiB);
+    expect(trialBytes).toBe(2 * MiB);
     expect(initialConnections(8, 256 * MiB, trialBytes)).toBe(8);
-    expect(initialConnections(8, 32 * MiB, trialBytes)).toBe(8);
-    expect(initialConnections(8, 16 * MiB, trialBytes)).toBe(4);
-    expect(initialConnections(8, 10 * MiB, trialBytes)).toBe(2);
+    expect(initialConnections(8, 16 * MiB, trialBytes)).toBe(8);
+    expect(initialConnections(8, 10 * MiB, trialBytes)).toBe(5);
+    expect(initialConnections(8, 6 * MiB, trialBytes)).toBe(3);
     expect(initialConnections(8, 3 * MiB, trialBytes)).toBe(1);
     expect(initialConnections(1, 1024 * MiB, trialBytes)).toBe(1);
-    // A quarter of an initial segment, where a caller sets that and not this.
-    expect(resolveSettings({ proxy: null, initialSegmentBytes: MiB }).trialBytes).toBe(MiB / 4);
+    // An eighth of an initial segment, where a caller sets that and not this.
+    expect(resolveSettings({ proxy: null, initialSegmentBytes: MiB }).trialBytes).toBe(MiB / 8);
     expect(resolveSettings({ proxy: null, trialBytes: 3 * MiB }).trialBytes).toBe(3 * MiB);
   });
 
@@ -68,14 +68,22 @@ describe('connection ramp', () => {
   it('tries more connections from a server far away once the first answer ends by itself: the trial cuts nothing', () => {
     // 0.6 s left, the first answer 200 ms: its open request would be cut, so no trial; a
     // first piece ends by itself, and the trial pays for its requests alone.
-    const rest = (cutFree: boolean, leftMs: number) => {
+    const rest = (cutFree: boolean, leftMs: number, rate = 20 * MiB) => {
       const ramp = new ConnectionRamp(8, 2, 0, 200, cutFree);
       expect(ramp.observe(1, 1, 1000 * MiB)).toBe(1);
-      return ramp.observe(20 * MiB, 1, lasting(20 * MiB, leftMs));
+      return ramp.observe(rate, 1, lasting(rate, leftMs));
     };
     expect(rest(false, 600)).toBe(1);
     expect(rest(true, 600)).toBe(2);
-    expect(rest(true, pacedPayoffMs - 100)).toBe(1);
+    // On a slow link, from twice the first answer's time left: its connections start in about one.
+    expect(slowTrialPayoff(200)).toBe(400);
+    expect(rest(true, 450)).toBe(2);
+    expect(rest(true, 350)).toBe(1);
+    // A fast link keeps the paced payoff: its bytes cost the thread, and a trial more.
+    expect(rest(true, 450, 100 * MiB)).toBe(1);
+    expect(rest(true, pacedPayoffMs + 50, 100 * MiB)).toBe(2);
+    // Within the least first-trial payoff near the server, and the paced payoff far from it.
+    expect([10, 100, 200, 400, Number.POSITIVE_INFINITY].map(slowTrialPayoff)).toEqual([300, 300, 400, 500, 500]);
   });
 
   it('keeps the trial connections when they raised throughput, then doubles while it pays', () => {

@@ -236,8 +236,14 @@ describe('a server that misbehaves', () => {
     // window starts then, and ends once steady with the two bringing twice one's rate.
     // Measured over the whole window, the step after it was asked for at least 0.8 s after
     // the trial (1.6 s leaving out the window after the step, as before that). Windows this
-    // long keep the two apart on a machine busy with other tests.
-    const engine = testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 400, loopTime: idleThread });
+    // long keep the two apart on a machine busy with other tests. A trial of two: one
+    // connection per 8 MiB of the file.
+    const engine = testEngine({
+      stallTimeoutMs: 10_000,
+      rampIntervalMs: 400,
+      trialBytes: 8 * 1024 * 1024,
+      loopTime: idleThread,
+    });
     const run = settle(engine(t.ctx));
     try {
       expect(await waitFor(() => asked.length >= 8, 300)).toBe(true);

@@ -7,6 +7,7 @@ import {
   nearTrialMinRate,
   pacedPayoffMs,
   payoffMs,
+  slowTrialPayoff,
   trialBusyShare,
   trialPayoff,
   warmFlatWindows,
@@ -37,10 +38,13 @@ export class FirstTrial {
   private busyOnce = false;
   /** The rest must take longer than this on one connection for the trial (see trialPayoff). */
   readonly payoffMs: number;
+  /** The same on a link slower than `nearTrialMinRate` (see slowTrialPayoff). */
+  private readonly slowPayoffMs: number;
 
   /** `setupMs` and `cutFree`: see ConnectionRamp's constructor. */
   constructor(setupMs: number, cutFree: boolean) {
     this.payoffMs = cutFree ? Math.min(pacedPayoffMs, trialPayoff(setupMs)) : trialPayoff(setupMs);
+    this.slowPayoffMs = cutFree ? Math.min(this.payoffMs, slowTrialPayoff(setupMs)) : this.payoffMs;
   }
 
   /** The download's first answer opened: its first windows warm up. */
@@ -54,7 +58,7 @@ export class FirstTrial {
   judge(rate: number, remaining: number, terms: Required<Omit<WindowTerms, 'fetching'>>): TrialVerdict {
     const { busy, alone, disk, early, paceKnown } = terms;
     const restMs = (remaining / rate) * 1000;
-    if (restMs < this.firstPayoffMs(paceKnown)) return 'settle';
+    if (restMs < this.firstPayoffMs(paceKnown, rate)) return 'settle';
     if (busy >= cpuBoundShare) {
       // The download's first window may be busy with the engine starting: one more.
       if (this.busyOnce) return 'settle';
@@ -104,7 +108,7 @@ export class FirstTrial {
     // the warm-up cost a 128 MiB file at 20 MiB/s a connection about 0.7 s, 1.6 times
     // aria2c's time, where 256 MiB (clearly slow) took 0.9 of it.
     const rate = window.steadyRate(received, now);
-    if (!(rate > 0) || (remaining / rate) * 1000 <= this.payoffMs) return 0;
+    if (!(rate > 0) || (remaining / rate) * 1000 <= this.payoffAt(rate)) return 0;
     this.warming = false;
     return rate;
   }
@@ -118,7 +122,13 @@ export class FirstTrial {
    * engine on a slower machine, had 618 ms left at the pace against a payoff of about 620
    * ms and stayed on one connection (0.81 s; trials of eight took 0.17-0.32 s).
    */
-  private firstPayoffMs(paceKnown: boolean): number {
-    return paceKnown ? Math.min(this.payoffMs, pacedPayoffMs) : this.payoffMs;
+  private firstPayoffMs(paceKnown: boolean, rate: number): number {
+    const payoff = this.payoffAt(rate);
+    return paceKnown ? Math.min(payoff, pacedPayoffMs) : payoff;
+  }
+
+  /** The payoff at one connection's `rate` (bytes/s): a slow link's where it has one (see slowTrialPayoff). */
+  private payoffAt(rate: number): number {
+    return rate < nearTrialMinRate ? this.slowPayoffMs : this.payoffMs;
   }
 }

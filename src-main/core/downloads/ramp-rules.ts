@@ -93,6 +93,31 @@ export function trialPayoff(setupMs: number): number {
 }
 
 /**
+ * A first piece's trial on a slow link (see slowTrialPayoff) pays once the rest is over
+ * this many times the first answer's time. @default 2
+ */
+const slowTrialSetups = 2;
+
+/**
+ * The first trial's payoff where the first answer ends by itself (a first piece, so the
+ * trial cuts nothing) and one connection brings less than `nearTrialMinRate` (its bytes
+ * cost the main thread little): the trial then costs the time its connections take to
+ * start, about the first answer's (S). On n connections a rest of R then takes about
+ * S + (R - S) / n: it pays from R = S, by at least half of S from twice S. Within
+ * `minTrialPayoffMs` (near the server, the payoff as it was) and the paced payoff. 25 ms
+ * from nginx pacing 20 MiB/s a connection (first answers in about 100 ms), 8 MiB had 315
+ * ms left at its first judgement, under the paced payoff's 500: it stayed on one
+ * connection (0.59-0.67 s, aria2c -x8 0.25 s), and took 0.27-0.59 s trying more.
+ * A fast link keeps the payoff it had: from loopback (the first answer 30-40 ms in a
+ * fresh process), 256 MiB unthrottled tried more connections from early windows with
+ * 300 ms of payoff and took 1.01-1.06 s in 27-40 requests, against 0.88-0.94 s in 12-17.
+ */
+export function slowTrialPayoff(setupMs: number): number {
+  if (!Number.isFinite(setupMs) || setupMs < 0) return pacedPayoffMs;
+  return Math.min(pacedPayoffMs, Math.max(minTrialPayoffMs, slowTrialSetups * setupMs));
+}
+
+/**
  * The payoff after a step that showed a server pacing each connection (see pacedShare):
  * there more connections bring their share for sure, and they cost only their requests
  * (work is handed out in bounded pieces, so nothing is cut). 8 MiB from a server sending
