@@ -136,7 +136,7 @@ http {
 }
 
 /** The files part f downloads: URL path -> size in MiB. */
-export const farFiles = [16, 32, 64].map((mib) => [`/far${mib}.bin`, mib]);
+export const farFiles = [8, 16, 32, 64].map((mib) => [`/far${mib}.bin`, mib]);
 
 /**
  * Part f: each far file through a relay `delayMs` each way from nginx pacing each
