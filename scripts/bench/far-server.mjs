@@ -75,7 +75,7 @@ pid ${join(logs, 'nginx.pid')};
 error_log ${join(logs, 'error.log')};
 events { worker_connections 256; }
 http {
-  log_format bench '$arg_key $body_bytes_sent';
+  log_format bench '$arg_key $body_bytes_sent $connection';
   access_log ${access} bench;
   client_body_temp_path ${join(dir, 'body')};
   proxy_temp_path ${join(dir, 'proxy')};
@@ -120,10 +120,14 @@ http {
   }
   return {
     base: `http://127.0.0.1:${relay.address().port}`,
-    /** The requests nginx answered for `key` and the body bytes it sent them. */
+    /** The requests nginx answered for `key`, the body bytes it sent them and the connections they came on. */
     async count(key) {
       const lines = (await readFile(access, 'utf8')).split('\n').filter((line) => line.startsWith(`${key} `));
-      return { requests: lines.length, bytes: lines.reduce((sum, line) => sum + Number(line.split(' ')[1]), 0) };
+      return {
+        requests: lines.length,
+        bytes: lines.reduce((sum, line) => sum + Number(line.split(' ')[1]), 0),
+        connections: new Set(lines.map((line) => line.split(' ')[2])).size,
+      };
     },
     async close() {
       relay.close();
@@ -167,7 +171,8 @@ export async function farRows({ dir, files, inTurn, haul, fresh, aria, delayMs =
       const sent = (r) => (Math.max(...r.all.map((x) => x.bytes)) / (mib * MiB)).toFixed(3);
       const last = h.all.at(-1);
       const measure = `${mib} MiB, ${delayMs} ms away, 20 MiB/s per connection`;
-      const haulSide = `Haul ${s(h.ms)} (${last.connections} connections, ${last.requests} requests, sent/size ${sent(h)})`;
+      // The connections the server saw (the engine's own count comes from progress every 250 ms).
+      const haulSide = `Haul ${s(h.ms)} (${last.requests} requests on ${last.connections} connections, sent/size ${sent(h)})`;
       rows.push(
         a
           ? {
@@ -175,7 +180,7 @@ export async function farRows({ dir, files, inTurn, haul, fresh, aria, delayMs =
               value: (h.ms / a.ms).toFixed(2),
               target: '',
               ok: undefined,
-              sides: `${haulSide}, aria2c ${s(a.ms)} (sent/size ${sent(a)})`,
+              sides: `${haulSide}, aria2c ${s(a.ms)} (${a.all.at(-1).requests} requests, sent/size ${sent(a)})`,
             }
           : { measure: `${measure} (no aria2c)`, value: s(h.ms), target: '', ok: undefined, sides: haulSide },
       );
