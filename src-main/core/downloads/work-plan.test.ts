@@ -94,6 +94,32 @@ describe('WorkPlan', () => {
     expect(Math.min(...near)).toBe(1);
   });
 
+  it('sizes pieces by what a connection fetching reads in a round trip, not the rate shared with its idle time', () => {
+    // Eight connections whose rate shared reads 0.1 MiB a round trip each (idle a round trip
+    // of 50 ms between small pieces), one of them reading its answer at 20 MiB/s: 1 MiB a
+    // round trip, so pieces of six of them, within each connection's share of the rest.
+    class Fetching extends Connection {
+      readonly bytesPerSecond = 20 * MiB;
+    }
+    const pieces = (reading: Connection) => {
+      const plan = planFor(64 * MiB, {
+        connections: 8,
+        settled: false,
+        running: 8,
+        roundTripBytes: MiB / 10,
+        roundTripMs: 50,
+      });
+      plan.segments[0]!.owner = reading;
+      plan.segments[0]!.end = 4 * MiB;
+      plan.segments.push({ start: 4 * MiB, end: 64 * MiB, pos: 4 * MiB, owner: null });
+      const piece = plan.take(new Connection(4 * MiB))!;
+      return (piece.end! - piece.start) / MiB;
+    };
+    expect(pieces(new Fetching(MiB))).toBe(6);
+    // No rate read yet: the shared one, and the pieces that halve the work left as before.
+    expect(pieces(new Connection(MiB))).toBe(3.75);
+  });
+
   it('sizes the first pieces of connections a step opens for all of them, not for those fetching before it', () => {
     // Two fetching, 1 MiB a round trip each (20 MiB/s, 50 ms away), a step to eight with 16
     // MiB left: each new connection takes its piece before the next one is opened.

@@ -222,7 +222,7 @@ export class WorkPlan<O extends Owner> {
     }
     const burst = pace.burstBytes ?? 0;
     const shared = Math.ceil(left / Math.max(1, pace.running ?? connections, pace.joining ?? 0));
-    const body = Math.min(Math.round(bodyRoundTrips * (pace.roundTripBytes ?? 0)), shared);
+    const body = Math.min(Math.round(bodyRoundTrips * this.roundTripBytes(pace)), shared);
     const bytes = Math.max(
       this.smallest(pace),
       Math.min(this.sizes.initialSegmentBytes, Math.max(body, Math.ceil(idle / (2 * connections)))),
@@ -235,6 +235,19 @@ export class WorkPlan<O extends Owner> {
     // left as it is, so a burst misread as large (a busy thread's pause in a stream) never
     // makes pieces larger.
     return burst > 0 && bytes > burst ? Math.floor(bytes / burst) * burst : bytes;
+  }
+
+  /**
+   * What one connection receives in a round trip, for a piece's size: the rate shared by
+   * all the connections running, or where one fetching reads faster, its rate. The shared
+   * rate counts the round trips the connections idle between pieces, so small pieces read
+   * it low and kept the next ones small: 32 MiB 25 ms from nginx pacing 20 MiB/s a
+   * connection read 65-70 MiB/s on eight, pieces of 0.6-2 MiB, in 18-28 requests.
+   */
+  private roundTripBytes(pace: Pace): number {
+    const shared = pace.roundTripBytes ?? 0;
+    if (pace.roundTripMs === undefined) return shared;
+    return Math.max(shared, (this.fastestOwner() * pace.roundTripMs) / 1000);
   }
 
   /** The smallest piece: the link's (see smallestPiece) up to the setting's `minSegmentBytes`. */
