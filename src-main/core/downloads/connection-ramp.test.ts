@@ -669,6 +669,26 @@ describe('connection ramp, later', () => {
     expect(windows(35, 5)).toBe(2);
   });
 
+  it('reads the disk as the limit from either of the last two windows: its waits come in bursts', () => {
+    // One connection at 500 MiB/s with 2 GiB left, the thread mostly idle: the third window
+    // decides (the first two warm up). `waits`: what its writes waited of each 200 ms window.
+    const trial = (waits: number[]) => {
+      const ramp = new ConnectionRamp(8, 8, 200);
+      ramp.start(0, 0);
+      let received = 0;
+      return waits.map((waitMs, i) => {
+        received += lasting(500 * MiB, 200);
+        return ramp.sample(received, 200 * (i + 1), 1, 2048 * MiB - received, { busy: 0.4, diskWaitMs: waitMs });
+      });
+    };
+    // The disk syncing through half of the window before, a tenth of the last: no trial.
+    expect(trial([0, 100, 20])).toEqual([1, 1, 1]);
+    expect(trial([0, 100, 0])).toEqual([1, 1, 1]);
+    // A tenth of the last alone, or none: the trial.
+    expect(trial([0, 0, 20])).toEqual([1, 1, 8]);
+    expect(trial([0, 0, 0])).toEqual([1, 1, 8]);
+  });
+
   it('measures a settled count again after a while, and tries one step up', () => {
     const ramp = new ConnectionRamp(8, 8, 100);
     ramp.sample(0, 0, 1, 1000 * MiB);

@@ -189,6 +189,7 @@ export class ConnectionRamp {
       window.mark = null;
       this.next = this.target * 2;
       this.retryMs *= 2;
+      this.firstTrial.measureAgain();
     }
     const mark = window.mark;
     if (open < this.target || mark === null) {

@@ -36,6 +36,8 @@ export class FirstTrial {
   private flatWindows = 0;
   /** A busy window was already forgiven (the first may hold the engine's start). */
   private busyOnce = false;
+  /** The disk's share of the window judged before (see diskBoundShare). */
+  private lastDisk = 0;
   /** The rest must take longer than this on one connection for the trial (see trialPayoff). */
   readonly payoffMs: number;
   /** The same on a link slower than `nearTrialMinRate` (see slowTrialPayoff). */
@@ -52,11 +54,20 @@ export class FirstTrial {
     this.warming = true;
     this.warmRate = 0;
     this.flatWindows = 0;
+    this.lastDisk = 0;
+  }
+
+  /** A settled count is measured again: the window judged last is seconds old. */
+  measureAgain(): void {
+    this.lastDisk = 0;
   }
 
   /** Judges a window's `rate` (above 0) with `remaining` bytes to fetch, and its `terms` (see WindowTerms). */
   judge(rate: number, remaining: number, terms: Required<Omit<WindowTerms, 'fetching'>>): TrialVerdict {
-    const { busy, alone, disk, early, paceKnown } = terms;
+    const { busy, alone, early, paceKnown } = terms;
+    // A disk's waits come in bursts (its syncs): one window may miss them.
+    const disk = Math.max(terms.disk, this.lastDisk);
+    this.lastDisk = terms.disk;
     const restMs = (remaining / rate) * 1000;
     if (restMs < this.firstPayoffMs(paceKnown, rate)) return 'settle';
     if (busy >= cpuBoundShare) {

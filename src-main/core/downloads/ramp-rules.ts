@@ -221,9 +221,13 @@ export const trialBusyShare = 1 / busyGainFactor;
  * with a socket's worth of bytes in flight. With this disk's writes held to 200 MB/s, one
  * connection waited 99-167 ms of each 200-300 ms window, and trials of 8 connections,
  * dropped again, cost 10-11 requests and 0.4-0.5% of a gigabyte; on the disk at full speed
- * the waits were 0-13 ms a window. @default 0.2
+ * the waits were 0-13 ms a window. The first trial reads the larger of its window's share
+ * and the window's before: on a day this disk wrote a gigabyte in 2.1-3.2 s, one
+ * connection's windows read 0.11-0.69, and the trials of eight came from windows of 0.12,
+ * 0.16 and 0.19, after ones of 0.28, 0.22 and 0.19 (3 of 14 runs went to eight, 2.9-3.3 s
+ * against 2.2-2.9 s). @default 0.15
  */
-export const diskBoundShare = 0.2;
+export const diskBoundShare = 0.15;
 
 /**
  * Windows in a row, not faster than the best before, after which a download counts as
