@@ -669,6 +669,25 @@ describe('connection ramp, later', () => {
     expect(windows(35, 5)).toBe(2);
   });
 
+  it('waits out the warm-up of a fast link that is slow only for a file that large', () => {
+    // 2 GiB left, the thread half busy, windows of 200 ms; `waits`: the disk's share of each.
+    const trial = (rateMiB: number, waits = [0, 0, 0]) => {
+      const ramp = new ConnectionRamp(8, 8, 200);
+      ramp.start(0, 0);
+      let received = 0;
+      return waits.map((waitMs, i) => {
+        received += lasting(rateMiB * MiB, 200);
+        return ramp.sample(received, 200 * (i + 1), 1, 2048 * MiB - received, { busy: 0.5, diskWaitMs: waitMs });
+      });
+    };
+    // 30 MiB/s: 68 s left, the warm-up too small to matter: the trial at once.
+    expect(trial(30)).toEqual([8, 8, 8]);
+    // 100 MiB/s: 20 s left, but a link that fast warms up first, and then tries...
+    expect(trial(100)).toEqual([1, 1, 8]);
+    // ...unless the disk held it back meanwhile.
+    expect(trial(100, [0, 100, 20])).toEqual([1, 1, 1]);
+  });
+
   it('reads the disk as the limit from either of the last two windows: its waits come in bursts', () => {
     // One connection at 500 MiB/s with 2 GiB left, the thread mostly idle: the third window
     // decides (the first two warm up). `waits`: what its writes waited of each 200 ms window.

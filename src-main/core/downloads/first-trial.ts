@@ -77,8 +77,10 @@ export class FirstTrial {
       this.warmRate = Math.max(this.warmRate, rate);
       return 'wait';
     }
-    // On a link clearly slow for the file left, the warm-up is too small to matter.
-    if (clearlySlowAt(rate, remaining)) this.warming = false;
+    // On a link clearly slow for the file left, the warm-up is too small to matter; not on
+    // one slow only for a file that large (a gigabyte on loopback, its first window 60% busy
+    // at about 100 MiB/s with a slow disk, tried eight and dropped them, 0.3-0.9 s slower).
+    if (clearlySlowAt(rate, remaining) && rate < nearTrialMinRate) this.warming = false;
     if (this.warming) {
       // Still rising on its own: a step measured against this window would be credited
       // with the rest of the warm-up and look like a gain.
