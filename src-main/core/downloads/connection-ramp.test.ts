@@ -669,43 +669,37 @@ describe('connection ramp, later', () => {
     expect(windows(35, 5)).toBe(2);
   });
 
+  /**
+   * One connection at `rateMiB` with 2 GiB left, the thread `busy`, windows of 200 ms;
+   * `waits`: what its writes waited for the disk of each. The connections asked for after each.
+   */
+  function firstWindows(rateMiB: number, busy: number, waits: number[]): number[] {
+    const ramp = new ConnectionRamp(8, 8, 200);
+    ramp.start(0, 0);
+    let received = 0;
+    return waits.map((waitMs, i) => {
+      received += lasting(rateMiB * MiB, 200);
+      return ramp.sample(received, 200 * (i + 1), 1, 2048 * MiB - received, { busy, diskWaitMs: waitMs });
+    });
+  }
+
   it('waits out the warm-up of a fast link that is slow only for a file that large', () => {
-    // 2 GiB left, the thread half busy, windows of 200 ms; `waits`: the disk's share of each.
-    const trial = (rateMiB: number, waits = [0, 0, 0]) => {
-      const ramp = new ConnectionRamp(8, 8, 200);
-      ramp.start(0, 0);
-      let received = 0;
-      return waits.map((waitMs, i) => {
-        received += lasting(rateMiB * MiB, 200);
-        return ramp.sample(received, 200 * (i + 1), 1, 2048 * MiB - received, { busy: 0.5, diskWaitMs: waitMs });
-      });
-    };
     // 30 MiB/s: 68 s left, the warm-up too small to matter: the trial at once.
-    expect(trial(30)).toEqual([8, 8, 8]);
+    expect(firstWindows(30, 0.5, [0, 0, 0])).toEqual([8, 8, 8]);
     // 100 MiB/s: 20 s left, but a link that fast warms up first, and then tries...
-    expect(trial(100)).toEqual([1, 1, 8]);
+    expect(firstWindows(100, 0.5, [0, 0, 0])).toEqual([1, 1, 8]);
     // ...unless the disk held it back meanwhile.
-    expect(trial(100, [0, 100, 20])).toEqual([1, 1, 1]);
+    expect(firstWindows(100, 0.5, [0, 100, 20])).toEqual([1, 1, 1]);
   });
 
   it('reads the disk as the limit from either of the last two windows: its waits come in bursts', () => {
-    // One connection at 500 MiB/s with 2 GiB left, the thread mostly idle: the third window
-    // decides (the first two warm up). `waits`: what its writes waited of each 200 ms window.
-    const trial = (waits: number[]) => {
-      const ramp = new ConnectionRamp(8, 8, 200);
-      ramp.start(0, 0);
-      let received = 0;
-      return waits.map((waitMs, i) => {
-        received += lasting(500 * MiB, 200);
-        return ramp.sample(received, 200 * (i + 1), 1, 2048 * MiB - received, { busy: 0.4, diskWaitMs: waitMs });
-      });
-    };
+    // 500 MiB/s, the thread mostly idle: the third window decides (the first two warm up).
     // The disk syncing through half of the window before, a tenth of the last: no trial.
-    expect(trial([0, 100, 20])).toEqual([1, 1, 1]);
-    expect(trial([0, 100, 0])).toEqual([1, 1, 1]);
+    expect(firstWindows(500, 0.4, [0, 100, 20])).toEqual([1, 1, 1]);
+    expect(firstWindows(500, 0.4, [0, 100, 0])).toEqual([1, 1, 1]);
     // A tenth of the last alone, or none: the trial.
-    expect(trial([0, 0, 20])).toEqual([1, 1, 8]);
-    expect(trial([0, 0, 0])).toEqual([1, 1, 8]);
+    expect(firstWindows(500, 0.4, [0, 0, 20])).toEqual([1, 1, 8]);
+    expect(firstWindows(500, 0.4, [0, 0, 0])).toEqual([1, 1, 8]);
   });
 
   it('measures a settled count again after a while, and tries one step up', () => {

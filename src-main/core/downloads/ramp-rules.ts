@@ -224,8 +224,8 @@ export const trialBusyShare = 1 / busyGainFactor;
  * the waits were 0-13 ms a window. The first trial reads the larger of its window's share
  * and the window's before: on a day this disk wrote a gigabyte in 2.1-3.2 s, one
  * connection's windows read 0.11-0.69, and the trials of eight came from windows of 0.12,
- * 0.16 and 0.19, after ones of 0.28, 0.22 and 0.19 (3 of 14 runs went to eight, 2.9-3.3 s
- * against 2.2-2.9 s). @default 0.15
+ * 0.16 and 0.19, after ones of 0.28, 0.22 and 0.19 (3 of 14 runs went to eight, 2.9-4.1 s
+ * against 2.2-2.8 s). @default 0.15
  */
 export const diskBoundShare = 0.15;
 

@@ -222,7 +222,7 @@ export class WorkPlan<O extends Owner> {
     }
     const burst = pace.burstBytes ?? 0;
     const shared = Math.ceil(left / Math.max(1, pace.running ?? connections, pace.joining ?? 0));
-    const body = Math.min(Math.round(bodyRoundTrips * this.roundTripBytes(pace)), shared);
+    const body = Math.min(Math.round(bodyRoundTrips * this.fetchingRoundTripBytes(pace)), shared);
     const bytes = Math.max(
       this.smallest(pace),
       Math.min(this.sizes.initialSegmentBytes, Math.max(body, Math.ceil(idle / (2 * connections)))),
@@ -244,10 +244,9 @@ export class WorkPlan<O extends Owner> {
    * it low and kept the next ones small: 32 MiB 25 ms from nginx pacing 20 MiB/s a
    * connection read 65-70 MiB/s on eight, pieces of 0.6-2 MiB, in 18-28 requests.
    */
-  private roundTripBytes(pace: Pace): number {
-    const shared = pace.roundTripBytes ?? 0;
-    if (pace.roundTripMs === undefined) return shared;
-    return Math.max(shared, (this.fastestOwner() * pace.roundTripMs) / 1000);
+  private fetchingRoundTripBytes(pace: Pace): number {
+    const fetching = pace.roundTripMs === undefined ? null : roundTripBytes(this.fastestOwner(), 1, pace.roundTripMs);
+    return Math.max(pace.roundTripBytes ?? 0, fetching ?? 0);
   }
 
   /** The smallest piece: the link's (see smallestPiece) up to the setting's `minSegmentBytes`. */
