@@ -82,8 +82,22 @@ describe('connection ramp', () => {
     // A fast link keeps the paced payoff: its bytes cost the thread, and a trial more.
     expect(rest(true, 450, 100 * MiB)).toBe(1);
     expect(rest(true, pacedPayoffMs + 50, 100 * MiB)).toBe(2);
-    // Within the least first-trial payoff near the server, and the paced payoff far from it.
-    expect([10, 100, 200, 400, Number.POSITIVE_INFINITY].map(slowTrialPayoff)).toEqual([300, 300, 400, 500, 500]);
+    // Within its least payoff near the server, and the paced payoff far from it.
+    expect([10, 60, 100, 200, 400, Number.POSITIVE_INFINITY].map(slowTrialPayoff)).toEqual([
+      150, 150, 200, 400, 500, 500,
+    ]);
+  });
+
+  it('tries more connections for a first piece with a few hundred milliseconds left on a slow link', () => {
+    // A server 66 ms away at 18 MiB/s a connection, its first window judged whole: 220 ms
+    // left takes about 66 + 154 / 3 ms on three; 140 ms left is not worth their requests.
+    const rest = (leftMs: number) => {
+      const ramp = new ConnectionRamp(8, 2, 0, 66, true);
+      expect(ramp.observe(1, 1, 1000 * MiB)).toBe(1);
+      return ramp.observe(18 * MiB, 1, lasting(18 * MiB, leftMs));
+    };
+    expect(rest(220)).toBe(2);
+    expect(rest(140)).toBe(1);
   });
 
   it('keeps the trial connections when they raised throughput, then doubles while it pays', () => {

@@ -99,12 +99,25 @@ export function trialPayoff(setupMs: number): number {
 const slowTrialSetups = 2;
 
 /**
+ * The least payoff of a first piece's trial on a slow link (see slowTrialPayoff). Such a
+ * trial cuts nothing and is not measured to be kept: its connections take pieces nobody
+ * asked for, and the download ends before a window could judge them. 25 ms from nginx
+ * pacing 20 MiB/s a connection (first answers in 66-82 ms), 6 MiB had about 280 ms left
+ * at its first window's early looks, under the 300 ms it had: the window ran whole, and
+ * the download stayed on one connection (0.46-0.57 s, aria2c -x8 0.19-0.21 s); it takes
+ * 0.27-0.29 s trying three. So did 8 MiB whenever its first window could not end early
+ * (0.69 s with 221 ms left at its end, against 0.29-0.39 s). Near such a server, 5 and 6
+ * MiB took 0.25 and 0.30 s, against 0.21 s. @default 150
+ */
+const minSlowTrialPayoffMs = 150;
+
+/**
  * The first trial's payoff where the first answer ends by itself (a first piece, so the
  * trial cuts nothing) and one connection brings less than `nearTrialMinRate` (its bytes
  * cost the main thread little): the trial then costs the time its connections take to
  * start, about the first answer's (S). On n connections a rest of R then takes about
  * S + (R - S) / n: it pays from R = S, by at least half of S from twice S. Within
- * `minTrialPayoffMs` (near the server, the payoff as it was) and the paced payoff. 25 ms
+ * `minSlowTrialPayoffMs` (near the server) and the paced payoff. 25 ms
  * from nginx pacing 20 MiB/s a connection (first answers in about 100 ms), 8 MiB had 315
  * ms left at its first judgement, under the paced payoff's 500: it stayed on one
  * connection (0.59-0.67 s, aria2c -x8 0.25 s), and took 0.27-0.59 s trying more.
@@ -114,7 +127,7 @@ const slowTrialSetups = 2;
  */
 export function slowTrialPayoff(setupMs: number): number {
   if (!Number.isFinite(setupMs) || setupMs < 0) return pacedPayoffMs;
-  return Math.min(pacedPayoffMs, Math.max(minTrialPayoffMs, slowTrialSetups * setupMs));
+  return Math.min(pacedPayoffMs, Math.max(minSlowTrialPayoffMs, slowTrialSetups * setupMs));
 }
 
 /**
