@@ -139,8 +139,11 @@ http {
   };
 }
 
-/** The files part f downloads: URL path -> size in MiB. */
-export const farFiles = [8, 16, 32, 64].map((mib) => [`/far${mib}.bin`, mib]);
+/**
+ * The files part f downloads: URL path -> size in MiB. Up to 4 MiB a file is one first
+ * piece (no trial without a cut); from 6 MiB a trial cuts nothing.
+ */
+export const farFiles = [4, 6, 8, 16, 32, 64].map((mib) => [`/far${mib}.bin`, mib]);
 
 /**
  * Part f: each far file through a relay `delayMs` each way from nginx pacing each
