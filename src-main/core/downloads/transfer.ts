@@ -85,6 +85,7 @@ export class Transfer implements WorkerHost {
         roundTripBytes: roundTripBytes(this.feed.rate, running, this.roundTripMs),
         cutBytes: roundTripBytes(this.feed.rate, this.crew.delivering(), this.roundTripMs),
         ...(Number.isFinite(this.roundTripMs) ? { roundTripMs: this.roundTripMs } : {}),
+        ...(Number.isFinite(this.firstAnswerMs) ? { firstAnswerMs: this.firstAnswerMs } : {}),
       };
     });
     this.slow = new SlowServerRules(settings, () => ctx.job.options.speedLimit ?? 0);
@@ -350,8 +351,9 @@ export class Transfer implements WorkerHost {
     this.limits.recover(now, wanted, open);
     const target = Math.min(wanted, this.limits.ceiling);
     this.heldMs = 0;
-    if (target > open) this.plan.makeRoom();
+    // The room is made for all the step opens to (see Pace.joining).
     this.joining = target;
+    if (target > open) this.plan.makeRoom();
     while (this.crew.staying < target && this.spawn());
     this.joining = 0;
   }

@@ -123,10 +123,18 @@ describe('WorkPlan', () => {
   it('sizes the first pieces of connections a step opens for all of them, not for those fetching before it', () => {
     // Two fetching, 1 MiB a round trip each (20 MiB/s, 50 ms away), a step to eight with 16
     // MiB left: each new connection takes its piece before the next one is opened.
-    const pace: Pace = { connections: 8, settled: false, running: 2, roundTripBytes: 1 * MiB };
     const opened = (joining?: number): number[] => {
-      const plan = planFor(16 * MiB, { ...pace, ...(joining === undefined ? {} : { joining }) });
       const pieces: number[] = [];
+      // Each connection a step opens runs from then on; before the plan knew of steps, the
+      // pieces were sized for the two fetching before it.
+      const plan = new WorkPlan<Connection>(sizes, () => ({
+        connections: 8,
+        settled: false,
+        running: joining === undefined ? 2 : 2 + pieces.length,
+        roundTripBytes: 1 * MiB,
+        ...(joining === undefined ? {} : { joining }),
+      }));
+      plan.reset([{ start: 0, end: 16 * MiB, pos: 0 }]);
       let next = 0;
       for (let i = 0; i < 6; i += 1) {
         const piece = plan.take(new Connection(next));
@@ -142,6 +150,47 @@ describe('WorkPlan', () => {
     expect(opened()).toEqual([6, 6, 4]);
     // Sized for the eight: an eighth of the work each, every new connection a piece.
     expect(opened(8)).toEqual([2, 2, 2, 2, 2, 2]);
+  });
+
+  it("shares a first trial's work among the connections it opens: pieces from the first answer's time, none left over", () => {
+    // 16 MiB 70 ms from a server sending 20 MiB/s a connection, no round trip timed yet: the
+    // first connection reads its 4 MiB first piece (2.25 MiB still to come) and a trial of
+    // eight opens seven. A piece each of the 12 MiB nobody owns, where pieces of the
+    // smallest size (1 MiB) left 5 MiB to be asked for a round trip after they ended.
+    class Fetching extends Connection {
+      readonly bytesPerSecond = 20 * MiB;
+    }
+    const trial = (joining: number | undefined) => {
+      const pieces: number[] = [];
+      const plan = new WorkPlan<Connection>(sizes, () => ({
+        connections: 8,
+        settled: false,
+        running: 1 + pieces.length,
+        firstAnswerMs: 70,
+        ...(joining === undefined ? {} : { joining }),
+      }));
+      plan.reset([
+        { start: 0, end: 4 * MiB, pos: 1.75 * MiB },
+        { start: 4 * MiB, end: 16 * MiB, pos: 4 * MiB },
+      ]);
+      plan.segments[0]!.owner = new Fetching(1.75 * MiB);
+      for (let i = 0; i < 7; i += 1) {
+        // As a connection the transfer opens: the piece is claimed, then the connection starts on it.
+        const piece = plan.take(null);
+        if (!piece) break;
+        piece.owner = new Connection(piece.start);
+        pieces.push(piece.end! - piece.start);
+      }
+      return { pieces, idle: plan.segments.filter((s) => s.owner === null && s.pos < s.end!).length };
+    };
+    const { pieces, idle } = trial(8);
+    expect(pieces).toHaveLength(7);
+    expect(pieces.reduce((a, b) => a + b, 0)).toBe(12 * MiB);
+    expect(Math.max(...pieces) - Math.min(...pieces)).toBeLessThanOrEqual(64 * 1024);
+    expect(idle).toBe(0);
+    // Not during a step: the first answer's time sizes nothing (near a server it is mostly
+    // the process's start), and pieces are as they were.
+    expect(trial(undefined).pieces.slice(0, 3)).toEqual([1, 1, 1].map((m) => m * MiB));
   });
 
   it('near the end, hands a connection its share of all the work left, what the others still owe too', () => {
