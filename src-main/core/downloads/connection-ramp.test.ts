@@ -523,6 +523,18 @@ describe('connection ramp', () => {
     ).toEqual([1, 1, 8]);
   });
 
+  it('decides early in the first window when its first part was slow with the engine starting', () => {
+    // A first look 21 ms in, late, with the thread busy (0.28 MiB), then about 20 MiB/s:
+    // rising against that part, steady against all before it.
+    expect(
+      firstWindow([
+        [0.28, 21, 0.95],
+        [0.97, 46, 0.25],
+        [1.47, 72, 0.21],
+      ]),
+    ).toEqual([1, 1, 8]);
+  });
+
   it('takes a server pace seen before the first window ends as its measure, and tries the most connections at once', () => {
     // 2 MiB/s a connection, known 250 ms into a first window of 400 (three bursts begun).
     const pace = 2 * MiB;

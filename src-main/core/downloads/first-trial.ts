@@ -120,7 +120,9 @@ export class FirstTrial {
     // connections are tried now wherever they pay for their requests at all. Waiting for
     // the warm-up cost a 128 MiB file at 20 MiB/s a connection about 0.7 s, 1.6 times
     // aria2c's time, where 256 MiB (clearly slow) took 0.9 of it.
-    const rate = window.steadyRate(received, now);
+    // A part still rising moves the look on a link slower than `nearTrialMinRate` only: a
+    // gigabyte on loopback, steady a moment later, would end its warm-up at once.
+    const rate = window.steadyRate(received, now, nearTrialMinRate);
     if (!(rate > 0) || (remaining / rate) * 1000 <= this.payoffAt(rate)) return 0;
     this.warming = false;
     return rate;

@@ -45,6 +45,26 @@ describe('ramp window', () => {
     expect(window.look).toEqual({ received: 1 * MiB, at: 10, busyMs: 0 });
   });
 
+  it('measures a part still rising under a bound against all before it, from a look moved there', () => {
+    const rising = (moveUnder: number) => {
+      const window = new RampWindow(windowMs);
+      window.feed(0, 0, 0);
+      window.begin(0, 0, null);
+      // A first part slow with the engine starting (0.3 MiB in 21 ms), then 20 and 19 MiB/s.
+      window.lookAt(0.3 * MiB, 21);
+      const second = window.steadyRate(0.8 * MiB, 46, moveUnder);
+      return [second, window.steadyRate(1.275 * MiB, 71, moveUnder) / MiB];
+    };
+    // Against the first part alone, every part after it is rising.
+    expect(rising(0)).toEqual([0, 0]);
+    // Against the 0.8 MiB of the 46 ms before it (17.4 MiB/s), 19 MiB/s since is steady.
+    const [second, third] = rising(64 * MiB);
+    expect(second).toBe(0);
+    expect(third).toBeCloseTo(19, 6);
+    // Faster than the bound, the look stays.
+    expect(rising(10 * MiB)).toEqual([0, 0]);
+  });
+
   it('reads no steady rate from a part the main thread was mostly busy in', () => {
     const window = new RampWindow(windowMs);
     window.feed(0, 0, 0);
