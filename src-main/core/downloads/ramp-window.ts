@@ -74,7 +74,7 @@ export class RampWindow {
    * may hold the engine's start. 16 MiB 25 ms from nginx pacing 20 MiB/s a connection, a
    * fresh process's first look came 21 ms in (its timer late, the thread 95% busy) with 14
    * MB/s, and every part after it read 20-28 MB/s, "rising": the window ran whole and two
-   * warm-up windows followed before the trial (0.78-0.82 s, against 0.28-0.30 s).
+   * warm-up windows followed before the trial (0.78-0.94 s, against 0.27-0.30 s).
    */
   steadyRate(received: number, now: number, moveUnder = 0): number {
     const mark = this.mark!;
