@@ -193,6 +193,21 @@ describe('WorkPlan', () => {
     expect(trial(undefined).pieces.slice(0, 3)).toEqual([1, 1, 1].map((m) => m * MiB));
   });
 
+  it('leaves the connection whose work makes room for a step a piece of its share, not only what is on its way', () => {
+    // One connection reading all of 64 MiB (1 MiB in, 256 KiB a round trip: a cut within
+    // the budget), a step to four.
+    const pace: Pace = { connections: 8, settled: false, running: 1, joining: 4, roundTripBytes: MiB / 4 };
+    const plan = planFor(64 * MiB, pace);
+    plan.segments[0]!.owner = new Connection(1 * MiB);
+    plan.segments[0]!.pos = 1 * MiB;
+    plan.makeRoom();
+    // Six round trips of its bytes (within a quarter of the 63 MiB left), then the room.
+    expect(ranges(plan)).toEqual([
+      [0, 2.5],
+      [2.5, 64],
+    ]);
+  });
+
   it('near the end, hands a connection its share of all the work left, what the others still owe too', () => {
     // Four connections 50 ms from their server, 1 MiB a round trip each: three still owe
     // 3 MiB, 3 MiB are unowned, and the fourth is free.

@@ -246,8 +246,9 @@ export class WorkPlan<O extends Owner> {
     // after the others end. 16 MiB 25 ms from nginx pacing 20 MiB/s a connection, a trial
     // of eight took seven pieces of 1.5 MiB and left 1.5 MiB, asked for 50 ms after the
     // others ended (0.44 s against 0.28-0.30 s). Whole bursts, rounded up: nothing is left.
+    // With no unowned work (room being made), the piece a connection keeps is as it was.
     const opening = Math.max(0, (pace.joining ?? 0) - (pace.running ?? connections));
-    if (opening === 0 || idle >= (opening + 2) * piece) return piece;
+    if (opening === 0 || idle === 0 || idle >= (opening + 2) * piece) return piece;
     const spread = Math.ceil(idle / opening);
     return burst > 0 && spread > burst ? Math.ceil(spread / burst) * burst : spread;
   }
