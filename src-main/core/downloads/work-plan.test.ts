@@ -208,6 +208,19 @@ describe('WorkPlan', () => {
     ]);
   });
 
+  it("makes a step's room from where the owner's answer ends when its piece would reach past it", () => {
+    // A first piece to 4 MiB, 1 MiB in; a step to eight whose share (3.9 MiB of the 31 left)
+    // would leave the owner a tail past its answer, asked for again a round trip later.
+    const plan = planFor(32 * MiB, { connections: 8, settled: false, running: 1, joining: 8, roundTripBytes: MiB });
+    plan.segments[0]!.owner = Object.assign(new Connection(1 * MiB), { answerEnd: 4 * MiB });
+    plan.segments[0]!.pos = 1 * MiB;
+    plan.makeRoom();
+    expect(ranges(plan)).toEqual([
+      [0, 4],
+      [4, 32],
+    ]);
+  });
+
   it('near the end, hands a connection its share of all the work left, what the others still owe too', () => {
     // Four connections 50 ms from their server, 1 MiB a round trip each: three still owe
     // 3 MiB, 3 MiB are unowned, and the fourth is free.

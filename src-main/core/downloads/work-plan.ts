@@ -298,6 +298,12 @@ export class WorkPlan<O extends Owner> {
     // a piece ahead, as before: a small file's first answer, near its server.
     const answerEnd = owner?.answerEnd ?? null;
     const cost = owner ? this.cutCost(owner, pace) : null;
+    // Room made for a step starts where the owner's answer ends, when that comes first:
+    // nothing on its way is cut, and the step's connections share the rest (see
+    // pieceBytes). Kept past it, the piece's tail was one more request a round trip later:
+    // 32 MiB 25 ms from nginx pacing 20 MiB/s a connection, 9 requests and 0.41 s, against
+    // 8 and 0.38 s.
+    if (open && answerEnd !== null && answerEnd > from && answerEnd < start) start = answerEnd;
     if (answerEnd !== null && answerEnd > start && answerEnd - start <= this.sizes.initialSegmentBytes) {
       if (segment.end === null || answerEnd < segment.end || (cost !== null && !this.cheap(cost))) start = answerEnd;
     }
