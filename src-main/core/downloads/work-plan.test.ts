@@ -193,29 +193,28 @@ describe('WorkPlan', () => {
     expect(trial(undefined).pieces.slice(0, 3)).toEqual([1, 1, 1].map((m) => m * MiB));
   });
 
-  it('leaves the connection whose work makes room for a step a piece of its share, not only what is on its way', () => {
-    // One connection reading all of 64 MiB (1 MiB in, 256 KiB a round trip: a cut within
-    // the budget), a step to four.
-    const pace: Pace = { connections: 8, settled: false, running: 1, joining: 4, roundTripBytes: MiB / 4 };
-    const plan = planFor(64 * MiB, pace);
-    plan.segments[0]!.owner = new Connection(1 * MiB);
+  /** The segments (MiB) once room is made for a step to `joining` from one connection 1 MiB into `total` MiB. */
+  const roomFromOne = (total: number, joining: number, roundTripBytes: number, answerEnd: number | null) => {
+    const plan = planFor(total * MiB, { connections: 8, settled: false, running: 1, joining, roundTripBytes });
+    plan.segments[0]!.owner = Object.assign(new Connection(1 * MiB), { answerEnd });
     plan.segments[0]!.pos = 1 * MiB;
     plan.makeRoom();
-    // Six round trips of its bytes (within a quarter of the 63 MiB left), then the room.
-    expect(ranges(plan)).toEqual([
+    return ranges(plan);
+  };
+
+  it('leaves the connection whose work makes room for a step a piece of its share, not only what is on its way', () => {
+    // One connection reading all of 64 MiB (256 KiB a round trip: a cut within the budget),
+    // a step to four: six round trips of its bytes (within a quarter of the 63 MiB left).
+    expect(roomFromOne(64, 4, MiB / 4, null)).toEqual([
       [0, 2.5],
       [2.5, 64],
     ]);
   });
 
   it("makes a step's room from where the owner's answer ends when its piece would reach past it", () => {
-    // A first piece to 4 MiB, 1 MiB in; a step to eight whose share (3.9 MiB of the 31 left)
-    // would leave the owner a tail past its answer, asked for again a round trip later.
-    const plan = planFor(32 * MiB, { connections: 8, settled: false, running: 1, joining: 8, roundTripBytes: MiB });
-    plan.segments[0]!.owner = Object.assign(new Connection(1 * MiB), { answerEnd: 4 * MiB });
-    plan.segments[0]!.pos = 1 * MiB;
-    plan.makeRoom();
-    expect(ranges(plan)).toEqual([
+    // A first piece to 4 MiB; a step to eight whose share (3.9 MiB of the 31 left) would
+    // leave the owner a tail past its answer, asked for again a round trip later.
+    expect(roomFromOne(32, 8, MiB, 4 * MiB)).toEqual([
       [0, 4],
       [4, 32],
     ]);
