@@ -351,7 +351,6 @@ export class Transfer implements WorkerHost {
     this.limits.recover(now, wanted, open);
     const target = Math.min(wanted, this.limits.ceiling);
     this.heldMs = 0;
-    // The room is made for all the step opens to (see Pace.joining).
     this.joining = target;
     if (target > open) this.plan.makeRoom();
     while (this.crew.staying < target && this.spawn());

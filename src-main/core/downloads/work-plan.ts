@@ -259,14 +259,11 @@ export class WorkPlan<O extends Owner> {
    * rate counts the round trips the connections idle between pieces, so small pieces read
    * it low and kept the next ones small: 32 MiB 25 ms from nginx pacing 20 MiB/s a
    * connection read 65-70 MiB/s on eight, pieces of 0.6-2 MiB, in 18-28 requests.
-   * While a step opens connections and no round trip was timed yet (the first trial), the
-   * first answer's time stands for one: it holds a round trip, and the step's share of the
-   * work left bounds the piece. Sized as the smallest piece instead, the first trial's
-   * pieces were 1 MiB there, each connection asking again a round trip later: 16 MiB took
-   * 0.36-0.46 s in 15-17 requests, 0.28-0.30 s in 8 with this. Only for a step: near the
-   * server a first answer is mostly the process's start, and a connection going on alone
-   * after its first piece then asked for pieces of up to 16 MiB, which the ramp's trial
-   * then split (64 MiB on loopback: 13-33 requests against 3).
+   * While a step opens connections and no round trip was timed (the first trial), the first
+   * answer's time stands for one, within the step's share of the work left: there, as the
+   * smallest pieces, 16 MiB took 0.36-0.46 s in 15-17 requests, 0.28-0.30 s in 8 with this.
+   * Only for a step: near the server a first answer is mostly the process's start (64 MiB
+   * on loopback, a connection alone after its first piece: 13-33 requests against 3).
    */
   private fetchingRoundTripBytes(pace: Pace): number {
     const ms = pace.roundTripMs ?? (pace.joining ? pace.firstAnswerMs : undefined);
@@ -298,11 +295,9 @@ export class WorkPlan<O extends Owner> {
     // a piece ahead, as before: a small file's first answer, near its server.
     const answerEnd = owner?.answerEnd ?? null;
     const cost = owner ? this.cutCost(owner, pace) : null;
-    // Room made for a step starts where the owner's answer ends, when that comes first:
-    // nothing on its way is cut, and the step's connections share the rest (see
-    // pieceBytes). Kept past it, the piece's tail was one more request a round trip later:
-    // 32 MiB 25 ms from nginx pacing 20 MiB/s a connection, 9 requests and 0.41 s, against
-    // 8 and 0.38 s.
+    // Room made for a step starts where the owner's answer ends when that comes first: the
+    // tail kept past it was one more request a round trip later (32 MiB 25 ms from nginx
+    // pacing 20 MiB/s a connection: 9 requests and 0.41 s, against 8 and 0.38 s).
     if (open && answerEnd !== null && answerEnd > from && answerEnd < start) start = answerEnd;
     if (answerEnd !== null && answerEnd > start && answerEnd - start <= this.sizes.initialSegmentBytes) {
       if (segment.end === null || answerEnd < segment.end || (cost !== null && !this.cheap(cost))) start = answerEnd;
