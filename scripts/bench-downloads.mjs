@@ -16,7 +16,7 @@
  *   s  one URL per submit over HTTP (p50 of 200), and 10,000 URLs in one submit; both the
  *      median of `runs` starts
  *   e  200 MiB killed (SIGKILL) 10 times at random points: right hash, extra bytes
- *   f  8, 16, 32 and 64 MiB from a server some way off (nginx pacing each connection to 20
+ *   f  4, 6, 8, 16, 32 and 64 MiB from a server some way off (nginx pacing each connection to 20
  *      MiB/s behind a relay that holds each chunk 25 ms each way): against aria2c -x8;
  *      no target (see scripts/bench/far-server.mjs)
  * BENCH_DOWNLOADS_RUNS (default 3): runs per timed measure, the median is shown; Haul and
