@@ -114,7 +114,12 @@ export async function finishHeld(
     finalUrl: state.url,
     contentType,
   });
-  const { fileName: claimed, part } = await claimPart(ctx, transfer.folder, state.fileName, state.url, publishing);
+  // Written once, durable as the write returns, and published a moment later: the name
+  // is not looked up first (publishing numbers it where it is taken).
+  const { fileName: claimed, part } = await claimPart(ctx, transfer.folder, state.fileName, state.url, publishing, {
+    lookUp: false,
+    part: { durableWrites: true },
+  });
   let fileName: string;
   try {
     await part.write([bytes], 0);

@@ -17,7 +17,7 @@ import {
 import { encodeState, ifRangeValue, type TransferState } from './resume-state';
 import { clipSegments, parseContentRange, restoreSegments, segmentDone, wholeFile, type Segment } from './segments';
 import { withPublishing, type Publishing } from './published';
-import { ensureRoom, pathInFolder, reservePart } from './target-folder';
+import { ensureRoom, pathInFolder, reservePart, type ReserveOptions } from './target-folder';
 
 /** Where a round of transfer starts: the file, its segments, and one open answer. */
 export interface Established {
@@ -188,11 +188,13 @@ export function claimPart(
   wanted: string,
   url: string,
   publishing?: (fileName: string) => Publishing,
+  options?: ReserveOptions,
 ): Promise<{ fileName: string; part: PartFile }> {
-  return reservePart(folder, wanted, (fileName) => {
+  const claim = (fileName: string): void => {
     const state = encodeState(claimedState({ fileName, partName: fileName + partSuffix }, url));
     ctx.saveState(publishing ? withPublishing(state, publishing(fileName)) : state, { fileName });
-  });
+  };
+  return reservePart(folder, wanted, claim, options);
 }
 
 /** A state that owns the names and nothing else yet: resumed, it starts from byte 0. */

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { DownloadContext, JobFailure } from '../jobs/runner';
@@ -100,6 +100,24 @@ describe('a small answer held in memory until its bytes are in', () => {
     expect(again.fileName).toBe('crash (1).bin');
     expect(await fileSha256(join(dir, 'crash (1).bin'))).toBe(sha256(body));
     expect((await readdir(dir)).sort()).toEqual(['crash (1).bin', 'crash.bin']);
+  });
+
+  it('claims a taken name without looking it up, publishes beside it as name (1), and finds it there after a crash', async () => {
+    const { body, dir, job } = await heldFile('taken.bin', 64 * 1024);
+    await writeFile(join(dir, 'taken.bin'), 'the user file');
+    const t = makeContext(job);
+    const outcome = await engine(t.ctx);
+    expect(outcome.fileName).toBe('taken (1).bin');
+    expect(await fileSha256(join(dir, 'taken (1).bin'))).toBe(sha256(body));
+    expect(await readFile(join(dir, 'taken.bin'), 'utf8')).toBe('the user file');
+    expect((await readdir(dir)).sort()).toEqual(['taken (1).bin', 'taken.bin']);
+    // One claim, of the name as it was asked for; publishing numbered it.
+    expect(t.durable).toHaveLength(1);
+    expect(t.durable[0]).toMatchObject({ fileName: 'taken.bin', publishing: { fileName: 'taken.bin' } });
+    // Killed after publishing, before the job recorded `completed`: found, not fetched.
+    const before = served('/held/taken.bin').length;
+    expect(await engine(makeContext(job, t.durable[0]).ctx)).toEqual(outcome);
+    expect(served('/held/taken.bin')).toHaveLength(before);
   });
 
   it('moves to a part file once it takes longer than a checkpoint interval, and resumes from there', async () => {

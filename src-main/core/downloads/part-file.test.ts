@@ -112,6 +112,25 @@ describe('part file', () => {
       expect(sha256(await readFile(join(dir, 'c.part')))).toBe(sha256(body));
     });
 
+    it('are off for a file of durable writes, whose one descriptor carries O_DSYNC', async () => {
+      const O_DSYNC = 0o10000;
+      const path = join(await tempDir(), 'held.part');
+      const plain = await PartFile.create(join(await tempDir(), 'plain.part'));
+      expect((await openFlags(plain.path)).map((flags) => flags & O_DSYNC)).toEqual([0]);
+      await plain.close();
+      const part = await PartFile.create(path, { durableWrites: true });
+      const body = randomBody(4 * 1024 * 1024);
+      expect(part.writeCopy([body], 0)).toBeNull();
+      await part.write([body], 0);
+      await part.sync();
+      const flags = await openFlags(path);
+      expect(flags).toHaveLength(1);
+      expect(flags[0]! & O_DSYNC).toBe(O_DSYNC);
+      expect(flags[0]! & O_DIRECT).toBe(0);
+      await part.close();
+      expect(sha256(await readFile(path))).toBe(sha256(body));
+    });
+
     it("are over before the file closes, and the copy is the caller's to free at once", async () => {
       const path = join(await tempDir(), 'w.part');
       const part = await PartFile.create(path);

@@ -90,9 +90,9 @@ export class MemoryPart implements PartBytes {
 
 /**
  * A part file's calls go through fs's callback API, not `fs/promises`: a small file makes
- * four of them (and three more on its names: the free-name lstat, the link and the
- * unlink, see target-folder.ts), and through a `FileHandle` each cost about a third more
- * of the main thread.
+ * three of them (the exclusive creation, the write and the close; see durableWrites), and
+ * two more on its names (the link and the unlink, see target-folder.ts); through a
+ * `FileHandle` each cost about a third more of the main thread.
  */
 const openFile = promisify(open);
 const closeFile = promisify(close);
@@ -119,7 +119,18 @@ export interface PartFileOptions {
   direct?: boolean;
   /** Where the aligned memory comes from. @default slabPool */
   slabs?: SlabPool;
+  /**
+   * Each write is durable once it completes (`O_DSYNC`), as if a sync followed it, and
+   * `sync` has nothing left to do: for a file written once (a small answer held in memory),
+   * one file system call less, each a hand-off to libuv's threads (see docs/performance.md).
+   * Direct writes are off, their descriptor being opened without the flag. Where the
+   * platform lacks it, `sync` syncs as usual. Only for `create`. @default false
+   */
+  durableWrites?: boolean;
 }
+
+/** Writes that return once durable; undefined where the platform has no such flag. */
+const dsyncFlag: number | undefined = constants.O_DSYNC;
 
 const alignDown = (n: number): number => n - (n % directAlignment);
 const alignUp = (n: number): number => alignDown(n + directAlignment - 1);
@@ -153,15 +164,18 @@ export class PartFile implements PartBytes {
     private readonly fd: number,
     readonly path: string,
     options: PartFileOptions,
+    /** Opened with `dsyncFlag` (see PartFileOptions.durableWrites). */
+    private readonly durable = false,
   ) {
-    this.directOff = directFlag === undefined || options.direct === false;
+    this.directOff = directFlag === undefined || options.direct === false || durable;
     this.slabs = options.slabs ?? slabPool;
   }
 
   /** Creates the file; fails with EEXIST when anything (a link too) has that name. */
   static async create(path: string, options: PartFileOptions = {}): Promise<PartFile> {
-    const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | noFollow;
-    return new PartFile(await openFile(path, flags, 0o644), path, options);
+    const durable = options.durableWrites === true && dsyncFlag !== undefined;
+    const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | noFollow | (durable ? dsyncFlag : 0);
+    return new PartFile(await openFile(path, flags, 0o644), path, options, durable);
   }
 
   /** Opens an existing partial file for resume; null when it is gone. */
@@ -328,9 +342,9 @@ export class PartFile implements PartBytes {
     }
   }
 
-  /** Makes every completed write durable. Skipped when nothing was written since. */
+  /** Makes every completed write durable. Skipped when nothing was written since, or each write was. */
   async sync(): Promise<void> {
-    if (this.writes === 0) return;
+    if (this.writes === 0 || this.durable) return;
     this.writes = 0;
     try {
       await this.call((done) => fdatasync(this.fd, done));

@@ -6,7 +6,7 @@ import { formatBytes } from '../../../src-common/format-bytes';
 import { JobFailure } from '../jobs/runner';
 import { diskFailure, PartGone } from './failures';
 import { numberedName, partSuffix, sanitizeFileName } from './file-name';
-import { PartFile } from './part-file';
+import { PartFile, type PartFileOptions } from './part-file';
 
 /** How many ` (n)` variants are tried before giving up on a name. */
 const maxClashes = 1000;
@@ -136,9 +136,24 @@ export function pathInFolder(folder: string, name: string): string {
   return path;
 }
 
+export interface ReserveOptions {
+  /**
+   * Look up the final name before claiming it, and take ` (n)` while it is taken: a
+   * download shown while it runs has its real name from the start. Without the look (a
+   * small answer held in memory, written and published at once), the name asked for is
+   * claimed as it is, and publishing takes ` (n)` where it is taken (see publish); a crash
+   * in between finds the file there all the same (see alreadyPublished). The names after
+   * it (its `.part` taken) are looked up either way: publishing numbers only the name
+   * asked for, never `name (1) (1)`. @default true
+   */
+  lookUp?: boolean;
+  /** How the part file is created. */
+  part?: PartFileOptions;
+}
+
 /**
- * Picks the first free `name`, `name (1)`, ... whose final name and `.part` are both
- * unused, and creates the `.part` exclusively so two downloads never share it. `claim`
+ * Picks the first `name`, `name (1)`, ... whose `.part` and (see ReserveOptions.lookUp)
+ * final name are unused, and creates the `.part` exclusively so two downloads never share it. `claim`
  * runs (and must record the name durably) before the file is created: a crash between
  * the two then finds its own name, never an orphan `.part` it does not know about. The
  * `.part` is not looked up first: its exclusive creation fails when it is taken, and the
@@ -148,14 +163,15 @@ export async function reservePart(
   folder: string,
   name: string,
   claim: (fileName: string) => void = () => undefined,
+  { lookUp = true, part: partOptions }: ReserveOptions = {},
 ): Promise<{ fileName: string; part: PartFile }> {
   let remade = false;
   for (let n = 0; n < maxClashes; n += 1) {
     const fileName = numberedName(name, n);
-    if (await exists(pathInFolder(folder, fileName))) continue;
+    if ((lookUp || n > 0) && (await exists(pathInFolder(folder, fileName)))) continue;
     claim(fileName);
     try {
-      const part = await PartFile.create(pathInFolder(folder, fileName + partSuffix));
+      const part = await PartFile.create(pathInFolder(folder, fileName + partSuffix), partOptions);
       return { fileName, part };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
