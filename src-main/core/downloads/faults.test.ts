@@ -3,6 +3,7 @@ import { readdir, statfs } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
 import type { DownloadOptions } from '../../../src-common/contract';
 import { JobFailure } from '../jobs/runner';
+import { runGapMs } from './burst-meter';
 import { diskFailure } from './failures';
 import { firstPieceBytes } from './first-response';
 import { PartFile } from './part-file';
@@ -220,18 +221,6 @@ describe('a server that misbehaves', () => {
   });
 
   it('measures a step from when its connections answered, and ends its window once the step paid', async () => {
-    const asked: number[] = [];
-    // 2 KiB every 2 ms a connection, 1 MiB/s: a steady stream with no pace to read, as
-    // nginx's limit_rate sends. The trial of two is measured by the windows alone. On
-    // schedule: with each wait timed from the last write, the engine's own work in this
-    // process slowed the server while the trial's second connection began (the first 40 ms
-    // of its window at 2.1-2.6 MiB/s, the rest at 3.1), and the step's window, read as a
-    // link still speeding up, was measured whole in about one run of the file in eight.
-    server.file('/steady-step.bin', randomBody(16 * 1024 * 1024), () => {
-      asked.push(performance.now());
-      return { rateLimit: 1024 * 1024, stepBytes: 2048, onSchedule: true };
-    });
-    const t = makeContext(testJob(server.url('/steady-step.bin'), await tempDir(), { connections: 8 }));
     // Windows of 800 ms. The trial's second connection answers within milliseconds; its
     // window starts then, and ends once steady with the two bringing twice one's rate.
     // Measured over the whole window, the step after it was asked for at least 0.8 s after
@@ -244,13 +233,38 @@ describe('a server that misbehaves', () => {
       trialBytes: 8 * 1024 * 1024,
       loopTime: idleThread,
     });
-    const run = settle(engine(t.ctx));
-    try {
-      expect(await waitFor(() => asked.length >= 8, 300)).toBe(true);
-    } finally {
-      t.controller.abort();
+    /** When each request came, and how late the server's stream fell behind its schedule. */
+    const run = async (path: string): Promise<{ asked: number[]; lateMs: number }> => {
+      const asked: number[] = [];
+      // 2 KiB every 2 ms a connection, 1 MiB/s: a steady stream with no pace to read, as
+      // nginx's limit_rate sends. The trial of two is measured by the windows alone. On
+      // schedule: with each wait timed from the last write, the engine's own work in this
+      // process slowed the server while the trial's second connection began (the first 40
+      // ms of its window at 2.1-2.6 MiB/s, the rest at 3.1), and the step's window, read as
+      // a link still speeding up, was measured whole in about one run of the file in eight.
+      server.file(path, randomBody(16 * 1024 * 1024), () => {
+        asked.push(performance.now());
+        return { rateLimit: 1024 * 1024, stepBytes: 2048, onSchedule: true };
+      });
+      const t = makeContext(testJob(server.url(path), await tempDir(), { connections: 8 }));
+      const running = settle(engine(t.ctx));
+      try {
+        expect(await waitFor(() => asked.length >= 8, 300)).toBe(true);
+      } finally {
+        t.controller.abort();
+      }
+      expect((await running).ok).toBe(false);
+      return { asked, lateMs: Math.max(...server.log.filter((r) => r.path === path).map((r) => r.lateMs)) };
+    };
+    // A thread held up (by other tests on a busy machine) has the server make up its lag in
+    // one burst, and bursts on schedule are a pace, on which the engine rightly goes to
+    // eight at once: such a run does not show the windows, and is run again (three at most).
+    let attempt = 1;
+    let { asked, lateMs } = await run('/steady-step-1.bin');
+    while (lateMs >= runGapMs && attempt < 3) {
+      attempt += 1;
+      ({ asked, lateMs } = await run(`/steady-step-${attempt}.bin`));
     }
-    expect((await run).ok).toBe(false);
     // The first connection (its first piece, which it keeps: nothing of it is cut), the
     // trial's second, then the step's six at once: the eighth request is the step's. The
     // window's start part (40 ms) and its steady part (twice that) come first.

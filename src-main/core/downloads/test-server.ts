@@ -83,6 +83,12 @@ export interface ServedRequest {
   headers: IncomingMessage['headers'];
   /** Body bytes written for this answer. */
   bytes: number;
+  /**
+   * With `onSchedule`: the most any step of this answer was sent behind its schedule (ms),
+   * made up at once with the steps after it: the thread was held up, and the stream had a
+   * burst it was not asked to have.
+   */
+  lateMs: number;
 }
 
 type FaultPlan = Faults | ((index: number, request: IncomingMessage) => Faults);
@@ -181,6 +187,7 @@ export class TestServer {
       status: 0,
       headers: req.headers,
       bytes: 0,
+      lateMs: 0,
     };
     this.log.push(entry);
     if (!route) return this.answer(res, entry, 404, {});
@@ -336,6 +343,7 @@ export class TestServer {
           ? began + (offset / faults.rateLimit) * 1000 - performance.now()
           : (size / faults.rateLimit) * 1000;
         if (due > 0) await sleep(due);
+        else entry.lateMs = Math.max(entry.lateMs, -due);
       }
     }
     if (faults.lieLength) res.socket?.destroy();
