@@ -52,6 +52,44 @@ function expectFailure(result: Awaited<ReturnType<typeof download>>['result']): 
   return error as JobFailure;
 }
 
+/**
+ * The request times of a download of 16 MiB from a server sending 2 KiB every 2 ms on
+ * schedule (1 MiB/s a connection: a steady stream with no pace to read, as nginx's
+ * limit_rate sends), aborted once `requests` were made. On schedule: with each wait timed
+ * from the last write, the engine's own work in this process slowed the server while a
+ * trial's connection began, and a step's window, read as a link still speeding up, was
+ * measured whole in about one run of the file in eight. A thread held up (by other tests
+ * on a busy machine) has the server make up its lag in one burst, though, and bursts on
+ * schedule are a pace the engine rightly acts on: a run in which the server fell behind by
+ * a run of reads' gap (see runGapMs) does not show the windows, and is run again (three
+ * runs at most). `seen` says which run it was, for a failure's message.
+ */
+async function steadyStream(
+  name: string,
+  requests: number,
+  engine: ReturnType<typeof testEngine>,
+  options: Partial<DownloadOptions>,
+): Promise<{ asked: number[]; seen: string }> {
+  for (let run = 1; ; run += 1) {
+    const path = `/${name}-${run}.bin`;
+    const asked: number[] = [];
+    server.file(path, randomBody(16 * 1024 * 1024), () => {
+      asked.push(performance.now());
+      return { rateLimit: 1024 * 1024, stepBytes: 2048, onSchedule: true };
+    });
+    const t = makeContext(testJob(server.url(path), await tempDir(), options));
+    const running = settle(engine(t.ctx));
+    try {
+      expect(await waitFor(() => asked.length >= requests, 300)).toBe(true);
+    } finally {
+      t.controller.abort();
+    }
+    expect((await running).ok).toBe(false);
+    const lateMs = Math.max(...server.log.filter((r) => r.path === path).map((r) => r.lateMs));
+    if (lateMs < runGapMs || run === 3) return { asked, seen: `run ${run}, the server ${lateMs.toFixed(1)} ms behind` };
+  }
+}
+
 describe('a server that misbehaves', () => {
   it('splits across several connections when each one is throttled', async () => {
     const body = randomBody(2 * 1024 * 1024);
@@ -177,25 +215,13 @@ describe('a server that misbehaves', () => {
   });
 
   it('opens more connections well before half the first window when a slow server sends at a steady rate', async () => {
-    const asked: number[] = [];
-    // 2 KiB every 2 ms: a stream with no pause longer than a run of reads, so no pace (see
-    // the next test); the window's own measure decides.
-    server.file('/steady.bin', randomBody(16 * 1024 * 1024), () => {
-      asked.push(performance.now());
-      return { rateLimit: 1024 * 1024, stepBytes: 2048, onSchedule: true };
-    });
-    const t = makeContext(testJob(server.url('/steady.bin'), await tempDir(), { connections: 4 }));
-    // Windows of 2 s: a steady first window is decided 0.35 s in (its start ends at 0.1 s,
-    // then it is sampled every 0.25 s), any other after 1 s.
-    const run = settle(testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 1000, loopTime: idleThread })(t.ctx));
-    try {
-      expect(await waitFor(() => asked.length > 1, 300)).toBe(true);
-    } finally {
-      t.controller.abort();
-    }
-    expect((await run).ok).toBe(false);
-    expect(asked[1]! - asked[0]!).toBeGreaterThan(300);
-    expect(asked[1]! - asked[0]!).toBeLessThan(800);
+    // A stream with no pause longer than a run of reads, so no pace (see the next test); the
+    // window's own measure decides. Windows of 2 s: a steady first window is decided 0.35 s
+    // in (its start ends at 0.1 s, then it is sampled every 0.25 s), any other after 1 s.
+    const engine = testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 1000, loopTime: idleThread });
+    const { asked, seen } = await steadyStream('steady', 2, engine, { connections: 4 });
+    expect(asked[1]! - asked[0]!, seen).toBeGreaterThan(300);
+    expect(asked[1]! - asked[0]!, seen).toBeLessThan(800);
   });
 
   it('goes to the most connections once three bursts show a server pacing the first one', async () => {
@@ -226,49 +252,17 @@ describe('a server that misbehaves', () => {
     // Measured over the whole window, the step after it was asked for at least 0.8 s after
     // the trial (1.6 s leaving out the window after the step, as before that). Windows this
     // long keep the two apart on a machine busy with other tests. A trial of two: one
-    // connection per 8 MiB of the file.
+    // connection per 8 MiB of the file. The trial is measured by the windows alone.
     const engine = testEngine({
       stallTimeoutMs: 10_000,
       rampIntervalMs: 400,
       trialBytes: 8 * 1024 * 1024,
       loopTime: idleThread,
     });
-    /** When each request came, and how late the server's stream fell behind its schedule. */
-    const run = async (path: string): Promise<{ asked: number[]; lateMs: number }> => {
-      const asked: number[] = [];
-      // 2 KiB every 2 ms a connection, 1 MiB/s: a steady stream with no pace to read, as
-      // nginx's limit_rate sends. The trial of two is measured by the windows alone. On
-      // schedule: with each wait timed from the last write, the engine's own work in this
-      // process slowed the server while the trial's second connection began (the first 40
-      // ms of its window at 2.1-2.6 MiB/s, the rest at 3.1), and the step's window, read as
-      // a link still speeding up, was measured whole in about one run of the file in eight.
-      server.file(path, randomBody(16 * 1024 * 1024), () => {
-        asked.push(performance.now());
-        return { rateLimit: 1024 * 1024, stepBytes: 2048, onSchedule: true };
-      });
-      const t = makeContext(testJob(server.url(path), await tempDir(), { connections: 8 }));
-      const running = settle(engine(t.ctx));
-      try {
-        expect(await waitFor(() => asked.length >= 8, 300)).toBe(true);
-      } finally {
-        t.controller.abort();
-      }
-      expect((await running).ok).toBe(false);
-      return { asked, lateMs: Math.max(...server.log.filter((r) => r.path === path).map((r) => r.lateMs)) };
-    };
-    // A thread held up (by other tests on a busy machine) has the server make up its lag in
-    // one burst, and bursts on schedule are a pace, on which the engine rightly goes to
-    // eight at once: such a run does not show the windows, and is run again (three at most).
-    let attempt = 1;
-    let { asked, lateMs } = await run('/steady-step-1.bin');
-    while (lateMs >= runGapMs && attempt < 3) {
-      attempt += 1;
-      ({ asked, lateMs } = await run(`/steady-step-${attempt}.bin`));
-    }
+    const { asked, seen } = await steadyStream('steady-step', 8, engine, { connections: 8 });
     // The first connection (its first piece, which it keeps: nothing of it is cut), the
     // trial's second, then the step's six at once: the eighth request is the step's. The
     // window's start part (40 ms) and its steady part (twice that) come first.
-    const seen = `run ${attempt}, the server at most ${lateMs.toFixed(1)} ms behind`;
     expect(asked[7]! - asked[1]!, seen).toBeGreaterThanOrEqual(120);
     expect(asked[7]! - asked[1]!, seen).toBeLessThan(790);
   });
