@@ -153,11 +153,11 @@ export interface ReserveOptions {
 
 /**
  * Picks the first `name`, `name (1)`, ... whose `.part` and (see ReserveOptions.lookUp)
- * final name are unused, and creates the `.part` exclusively so two downloads never share it. `claim`
- * runs (and must record the name durably) before the file is created: a crash between
- * the two then finds its own name, never an orphan `.part` it does not know about. The
- * `.part` is not looked up first: its exclusive creation fails when it is taken, and the
- * next name is claimed then (a second commit, only when names clash).
+ * final name are unused, and creates the `.part` exclusively so two downloads never share
+ * it. `claim` runs (and must record the name durably) before the file is created: a crash
+ * between the two then finds its own name, never an orphan `.part` it does not know about.
+ * The `.part` is not looked up first: its exclusive creation fails when it is taken, and
+ * the next name is claimed then (a second commit, only when names clash).
  */
 export async function reservePart(
   folder: string,
