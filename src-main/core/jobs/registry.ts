@@ -136,7 +136,8 @@ export class JobRegistry {
     const insert = () => this.store.insertMany(parsed, (entry) => this.insertFresh(entry, newId));
     // One row is one statement, atomic by itself. Outside a transaction SQLite runs it with
     // no statement journal; inside one, the text index's trigger makes it copy every page
-    // the insert changes to a temp file first (about half of a one-job insert's CPU).
+    // the insert changes to that journal first (a job's insert 229 against 192 µs with the
+    // journal in memory, see openDatabase; 359 against 209 µs when it was a file).
     if (parsed.length === 1) insert();
     else this.db.transaction(insert)();
     for (const entry of parsed) {
@@ -239,8 +240,8 @@ export class JobRegistry {
     const now = this.clock.now();
     for (let i = 0; i < calls.length; i += 1) this.onWrite();
     // No savepoint for each: SQLite first copies the pages a savepoint's statements change
-    // to a statement journal, a temporary file, and that wrote about as much as sharing
-    // the commit saved.
+    // to a statement journal, and with that journal in a file (before openDatabase kept
+    // it in memory) that wrote about as much as sharing the commit saved.
     const entries = this.db.transaction(() => calls.map((call) => this.save(call, now)))();
     this.held.accepted();
     return calls.map((call, i) => this.committed(call.id, entries[i]!));
