@@ -5,6 +5,7 @@ import type { PluginJob } from '../../src-common/contract';
 import { JobCenter, type JobCenterOptions } from '../core/jobs/job-center';
 import type { PluginJobSpec } from '../core/jobs/plugin-job';
 import type { DownloadContext, DownloadOutcome, DownloadRunner } from '../core/jobs/runner';
+import { completionWindowMs } from '../core/jobs/scheduler';
 import { SettingsStore } from '../core/settings';
 import { openDatabase } from '../core/store/database';
 import { ClosureRunner, type TestPluginRun } from './closure-runner';
@@ -72,6 +73,16 @@ export interface TestCenter {
 /** Lets promise callbacks (engine outcomes, scheduler follow-ups) run. */
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i += 1) await new Promise((r) => setImmediate(r));
+}
+
+/**
+ * `settle`, then the time a download's completion may wait for others still in flight
+ * to share its commit (see completionWindowMs), and `settle` again.
+ */
+export async function settleCompletions(clock: ManualClock): Promise<void> {
+  await settle();
+  clock.advance(completionWindowMs);
+  await settle();
 }
 
 export function openTestCenter(

@@ -9,7 +9,7 @@ import {
   type DownloadJob,
   type DownloadSortKey,
 } from '../../../src-common/contract';
-import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
+import { openTestCenter, settle, settleCompletions, type TestCenter } from '../../test/job-kit';
 import { nameSortKey } from '../store/sort-columns';
 
 let t: TestCenter;
@@ -32,7 +32,7 @@ describe('downloads.list', () => {
     const jobs = submit(['a.bin', 'b.bin', 'c.bin', 'd.bin', 'e.bin'], false);
     await settle();
     t.engine.running()[0]!.succeed();
-    await settle();
+    await settleCompletions(t.clock);
     t.center.clearCompleted();
     t.clock.advance(1000);
     const later = submit(['f.bin']);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DownloadJob, Job } from '../../../src-common/contract';
-import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
+import { openTestCenter, settle, settleCompletions, type TestCenter } from '../../test/job-kit';
 import { HaulError } from '../errors';
 import { JobFailure } from './runner';
 
@@ -87,7 +87,7 @@ describe('scheduler', () => {
     const jobs = submitMany(5);
     expect(t.engine.running().map((a) => a.context.job.id)).toEqual(jobs.slice(0, 3).map((j) => j.id));
     t.engine.running()[0]!.succeed();
-    await settle();
+    await settleCompletions(t.clock);
     expect(t.center.registry.get(jobs[0]!.id).status).toBe('completed');
     expect(t.engine.running().map((a) => a.context.job.id)).toEqual(jobs.slice(1, 4).map((j) => j.id));
   });
@@ -111,7 +111,7 @@ describe('scheduler', () => {
     expect(ids('processing')).toEqual([0, 1, 2, 3, 4]);
     expect(ids('downloading')).toEqual([]);
     attempt(0).succeed();
-    await settle();
+    await settleCompletions(t.clock);
     expect(ids('completed')).toEqual([0]);
     expect(ids('downloading')).toEqual([5]);
     expect(ids('pending')).toEqual([6]);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
+import { openTestCenter, settle, settleCompletions, type TestCenter } from '../../test/job-kit';
 import { watchColumns } from '../../test/watch-columns';
+import { completionWindowMs } from './scheduler';
 
 let t: TestCenter | undefined;
 
@@ -78,8 +79,9 @@ describe('the registry writes what changed', () => {
     // from its saved bytes as a recovered downloading or processing job would.
     expect(column(a!.id)).toBe('pending');
     expect(() => t!.center.pause(a!.id)).toThrow(/is processing/);
+    // The second is still in flight: the completion may wait for it to share the commit.
     first!.succeed();
-    await settle();
+    await settleCompletions(t.clock);
     expect(column(a!.id)).toBe('completed');
     expect(t.center.store.get(a!.id)?.job).toMatchObject({ status: 'completed', message: 'Completed' });
 
@@ -118,6 +120,38 @@ describe('the registry writes what changed', () => {
     }
     const seen = told(events);
     expect(ids.map((id) => seen[id]?.at(-1))).toEqual(['completed', 'completed']);
+  });
+
+  it('a completion with downloads still in flight waits for them to share its commit, the last of a burst does not', async () => {
+    t = openTestCenter();
+    const urls = [1, 2, 3, 4].map((n) => `https://a.example/${n}.iso`).join('\n');
+    const ids = t.center.submit({ url: urls }).jobs.map((j) => j.id);
+    const column = (id: string) => t!.db.prepare(`SELECT status FROM jobs WHERE id = ?`).pluck().get(id);
+    const attempt = (i: number) => t!.engine.running().find((a) => a.context.job.id === ids[i])!;
+    const transactions = vi.spyOn(t.db, 'transaction');
+    attempt(0).succeed();
+    await settle();
+    t.clock.advance(completionWindowMs - 1);
+    await settle();
+    expect(column(ids[0]!)).toBe('pending');
+    expect(t.center.registry.get(ids[0]!).status).toBe('processing');
+    attempt(1).succeed();
+    await settle();
+    // The window of the first: both in one commit.
+    t.clock.advance(1);
+    await settle();
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect([column(ids[0]!), column(ids[1]!)]).toEqual(['completed', 'completed']);
+    // The third waits for the fourth; the fourth, with nothing else in flight, commits
+    // both at the end of its turn, the clock standing still.
+    attempt(2).succeed();
+    await settle();
+    expect(column(ids[2]!)).toBe('pending');
+    attempt(3).succeed();
+    await settle();
+    expect(transactions).toHaveBeenCalledTimes(2);
+    expect([column(ids[2]!), column(ids[3]!)]).toEqual(['completed', 'completed']);
+    for (const id of ids) expect(t.center.store.get(id)).toEqual(t.center.registry.stored(id));
   });
 
   it("a selection's changes commit in one transaction; each is refused alone, when asked or at the commit", async () => {
@@ -194,7 +228,7 @@ describe('the registry writes what changed', () => {
     await microtasks();
     expect(ids.slice(0, 3).map((id) => t!.center.registry.get(id).status)).toEqual(Array(3).fill('processing'));
     expect(t.engine.running().map((a) => a.context.job.id)).toEqual(ids.slice(3));
-    await settle();
+    await settleCompletions(t.clock);
     expect(ids.slice(0, 3).map((id) => t!.center.registry.get(id).status)).toEqual(Array(3).fill('completed'));
   });
 

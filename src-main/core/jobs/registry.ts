@@ -51,10 +51,7 @@ export class JobRegistry {
   /** Jobs changed in memory only, each with what SQLite holds for it. */
   private readonly held: HeldWrites;
   /** Transitions waiting for their shared commit (see transitionSoon). */
-  private readonly grouped = new GroupedCommits<GroupedTransition>(
-    (calls) => this.commitTogether(calls),
-    (call) => this.commit(call, this.clock.now(), call.orHold),
-  );
+  private readonly grouped: GroupedCommits<GroupedTransition>;
 
   constructor(
     private readonly db: Database,
@@ -65,6 +62,11 @@ export class JobRegistry {
     private readonly onWrite: () => void = () => undefined,
   ) {
     this.held = new HeldWrites(db, store, this.live, clock, () => this.flushProgress());
+    this.grouped = new GroupedCommits<GroupedTransition>(
+      (calls) => this.commitTogether(calls),
+      (call) => this.commit(call, this.clock.now(), call.orHold),
+      clock,
+    );
   }
 
   /** The id of the live download fetching `url` that is not finished, if any. */
@@ -224,15 +226,17 @@ export class JobRegistry {
    * When SQLite cannot be written, a completion is held as with `orHold`: a crash before
    * it is written finds the job downloading, and its recovery finds the published file.
    * A user's change (`orHold` false, see JobCenter.each) is refused then instead.
+   * `withinMs`: the call may wait that long for others to share its commit, instead of
+   * committing at the end of this turn (see Scheduler's completionWindowMs).
    */
   transitionSoon(
     id: string,
     name: TransitionName,
     patch: JobPatch | (() => JobPatch) = {},
     extras: TransitionExtras = {},
-    options: { orHold?: boolean } = {},
+    options: { orHold?: boolean; withinMs?: number } = {},
   ): Promise<Job> {
-    return this.grouped.add({ id, name, patch, extras, orHold: options.orHold ?? true });
+    return this.grouped.add({ id, name, patch, extras, orHold: options.orHold ?? true }, options.withinMs);
   }
 
   /** The grouped transitions in one transaction; throws, having written nothing, when one fails. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadJob } from '../../test/job-fixtures';
-import { openTestCenter, settle, type TestCenter } from '../../test/job-kit';
+import { openTestCenter, settle, settleCompletions, type TestCenter } from '../../test/job-kit';
 import { startRetention } from './retention';
 import { JobFailure } from './runner';
 
@@ -122,7 +122,7 @@ describe('history (the job-management, queues and job-queue APIs)', () => {
     t = openTestCenter();
     t.center.submit({ url: 'https://a.example/1\nhttps://a.example/2' });
     t.engine.running()[0]!.succeed();
-    await settle();
+    await settleCompletions(t.clock);
     expect(t.center.clearCompleted()).toBe(1);
     expect(t.center.registry.liveJobs()).toHaveLength(1);
     expect(t.center.list({}).total).toBe(2);
