@@ -154,6 +154,19 @@ describe('the registry writes what changed', () => {
     for (const id of ids) expect(t.center.store.get(id)).toEqual(t.center.registry.stored(id));
   });
 
+  it('a completion waiting for its window commits as the job center closes, before it waits on the rest', async () => {
+    t = openTestCenter();
+    const [a, b] = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs;
+    const column = (id: string) => t!.db.prepare(`SELECT status FROM jobs WHERE id = ?`).pluck().get(id);
+    t.engine.running().find((attempt) => attempt.context.job.id === a!.id)!.succeed();
+    await settle();
+    expect(column(a!.id)).toBe('pending');
+    const closing = t.center.close();
+    expect(column(a!.id)).toBe('completed');
+    await closing;
+    expect(column(b!.id)).not.toBe('completed');
+  });
+
   it("a selection's changes commit in one transaction; each is refused alone, when asked or at the commit", async () => {
     t = openTestCenter();
     const urls = Array.from({ length: 6 }, (_, n) => `https://a.example/${n}.iso`).join('\n');

@@ -239,6 +239,11 @@ export class JobRegistry {
     return this.grouped.add({ id, name, patch, extras, orHold: options.orHold ?? true }, options.withinMs);
   }
 
+  /** Commits the transitions waiting for a shared commit (see transitionSoon) now. */
+  commitWaiting(): void {
+    this.grouped.commit();
+  }
+
   /** The grouped transitions in one transaction; throws, having written nothing, when one fails. */
   private commitTogether(calls: Transition[]): Job[] {
     const now = this.clock.now();
@@ -414,7 +419,7 @@ export class JobRegistry {
 
   /** Writes every change held in memory in one transaction (and the grouped transitions first). */
   flushProgress(): void {
-    this.grouped.commit();
+    this.commitWaiting();
     this.held.flush();
   }
 }

@@ -307,7 +307,7 @@ export class Scheduler {
         this.pump();
       }
       this.headway.forget(id);
-      const withinMs = this.othersInFlight() ? completionWindowMs : 0;
+      const withinMs = !this.stopped && this.othersInFlight() ? completionWindowMs : 0;
       await registry.transitionSoon(
         id,
         'complete',
@@ -414,6 +414,8 @@ export class Scheduler {
       r.controller.abort('shutdown' satisfies StopReason);
       return r.settled;
     });
+    // Completions waiting for their window commit now, and any after this at once.
+    this.options.registry.commitWaiting();
     await Promise.race([Promise.allSettled(settled), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
 }
