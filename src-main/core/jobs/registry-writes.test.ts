@@ -158,7 +158,10 @@ describe('the registry writes what changed', () => {
     t = openTestCenter();
     const [a, b] = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs;
     const column = (id: string) => t!.db.prepare(`SELECT status FROM jobs WHERE id = ?`).pluck().get(id);
-    t.engine.running().find((attempt) => attempt.context.job.id === a!.id)!.succeed();
+    t.engine
+      .running()
+      .find((attempt) => attempt.context.job.id === a!.id)!
+      .succeed();
     await settle();
     expect(column(a!.id)).toBe('pending');
     const closing = t.center.close();
