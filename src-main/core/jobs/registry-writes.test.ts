@@ -154,6 +154,19 @@ describe('the registry writes what changed', () => {
     for (const id of ids) expect(t.center.store.get(id)).toEqual(t.center.registry.stored(id));
   });
 
+  it('a completion waiting for its window commits once nothing else is in flight, however the others ended', async () => {
+    t = openTestCenter();
+    const [a, b] = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs;
+    const column = (id: string) => t!.db.prepare(`SELECT status FROM jobs WHERE id = ?`).pluck().get(id);
+    const attempt = (id: string) => t!.engine.running().find((running) => running.context.job.id === id)!;
+    attempt(a!.id).succeed();
+    await settle();
+    expect(column(a!.id)).toBe('pending');
+    attempt(b!.id).fail(new Error('the disk went away'));
+    await settle();
+    expect(column(a!.id)).toBe('completed');
+  });
+
   it('a completion waiting for its window commits as the job center closes, before it waits on the rest', async () => {
     t = openTestCenter();
     const [a, b] = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs;

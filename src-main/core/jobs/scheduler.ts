@@ -202,6 +202,9 @@ export class Scheduler {
     const settled = work.finally(() => {
       this.running.delete(id);
       this.pump();
+      // However the burst ended (the last download failed, was paused or cancelled), the
+      // completions waiting for others to share their commit have none left to wait for.
+      if (!this.othersInFlight()) this.options.registry.commitWaiting();
     });
     const pluginName = job.source === 'plugin' ? job.pluginName : undefined;
     this.running.set(id, { controller, settled, source: job.source, pluginName });
