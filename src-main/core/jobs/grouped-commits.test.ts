@@ -33,15 +33,20 @@ describe('grouped commits', () => {
     await expect(first).resolves.toEqual({ id: '1' });
 
     void grouped.add(3, 20);
+    clock.advance(5);
     void grouped.add(4);
     await settle();
     expect(batches).toEqual([
       [1, 2],
       [3, 4],
     ]);
-    // The window's timer went with that commit: nothing is left to fire.
-    clock.advance(20);
+    // The window's timer went with that commit: a call after it waits its own window.
+    clock.advance(5);
+    void grouped.add(5, 20);
+    clock.advance(10);
     expect(batches).toHaveLength(2);
+    clock.advance(10);
+    expect(batches).toEqual([[1, 2], [3, 4], [5]]);
   });
 
   it('commits at the end of the turn once 64 calls wait, window or not', async () => {
