@@ -167,6 +167,19 @@ describe('the registry writes what changed', () => {
     expect(column(a!.id)).toBe('completed');
   });
 
+  it('a plugin job running holds no completion back: a lone download commits at the end of its turn', async () => {
+    t = openTestCenter();
+    t.pluginJob(
+      { pluginName: 'p', actionId: 'a', label: 'l', entityType: 'custom' },
+      () => new Promise(() => undefined),
+    );
+    const [job] = t.center.submit({ url: 'https://a.example/1.iso' }).jobs;
+    const column = (id: string) => t!.db.prepare(`SELECT status FROM jobs WHERE id = ?`).pluck().get(id);
+    t.engine.running()[0]!.succeed();
+    await settle();
+    expect(column(job!.id)).toBe('completed');
+  });
+
   it('a completion waiting for its window commits as the job center closes, before it waits on the rest', async () => {
     t = openTestCenter();
     const [a, b] = t.center.submit({ url: 'https://a.example/1.iso\nhttps://a.example/2.iso' }).jobs;
