@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,7 +62,7 @@ describe('part file', () => {
       }
       return flags;
     }
-    const O_DIRECT = 0o40000;
+    const { O_DIRECT, O_DSYNC } = constants;
 
     it('write unaligned writes from many connections at once, each byte where it belongs', async () => {
       const path = join(await tempDir(), 'd.part');
@@ -113,7 +114,6 @@ describe('part file', () => {
     });
 
     it('are off for a file of durable writes, whose one descriptor carries O_DSYNC', async () => {
-      const O_DSYNC = 0o10000;
       const path = join(await tempDir(), 'held.part');
       const plain = await PartFile.create(join(await tempDir(), 'plain.part'));
       expect((await openFlags(plain.path)).map((flags) => flags & O_DSYNC)).toEqual([0]);
