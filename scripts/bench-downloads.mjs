@@ -7,7 +7,8 @@
  *   a  1 GiB unthrottled, default connections: wall and CPU seconds against curl (wget
  *      and aria2c -x8 beside them), bytes the server sent and requests
  *   b  256 MiB, each connection throttled to 20 MiB/s: Haul against aria2c -x8 (and 128
- *      and 64 MiB, no target)
+ *      and 64 MiB, no target); beside them the floor, a client told the size that asks
+ *      for it all at once on Haul's connections (scripts/bench/ranges-floor.mjs)
  *   c  500 files of 64 KiB in one submit to `haul serve`: against aria2c -j3 and
  *      curl --parallel --parallel-max 3; beside them, with no target, the engine alone
  *      (three at a time) and the stack alone, no Haul (scripts/bench/stack-alone.mjs)
@@ -50,8 +51,12 @@ import {
 import { startDownloadServer } from './bench/download-server.mjs';
 import { farFiles, farRows } from './bench/far-server.mjs';
 import { submitRows } from './bench/download-submits.mjs';
+import { defaultSettings } from '../src-main/core/settings.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const rangesFloor = join(root, 'scripts/bench/ranges-floor.mjs');
+/** Haul's connections a download, as aria2c's `-x8` allows it. */
+const maxConnections = defaultSettings.connectionsPerDownload;
 const parts = process.env.BENCH_DOWNLOADS_PARTS ?? 'abcdrsef';
 const runs = Math.max(1, Number(process.env.BENCH_DOWNLOADS_RUNS ?? 3));
 /** How long part d waits after the download before it reads what `haul serve` keeps. */
@@ -239,19 +244,37 @@ export async function benchDownloads() {
       // first window's decision is a larger share of their time, and fewer connections pay.
       for (const size of aria ? [256, 128, 64] : [256]) {
         const path = `/mid${size}.bin`;
-        const [h, a] = await inTurn(runs, [
+        // The floor: Haul's connections asked for at once by a client told the size.
+        const floorOnce = () =>
+          counted(path, query, async (url) => {
+            const file = join(await fresh('floor'), 'out.bin');
+            const input = { url, size: size * MiB, connections: maxConnections, file };
+            return runEngine({ ...haul, engine: rangesFloor, engineArgs: [] }, input);
+          });
+        const [h, a, f] = await inTurn(runs, [
           () => haulOnce(path, query),
           aria ? () => toolOnce(path, query, 'aria2c', aria8) : null,
+          floorOnce,
         ]);
         const measure = `${size} MiB @ 20 MiB/s per connection`;
+        const floor = `the floor ${s(f.ms)} (${maxConnections} ranges at once, the size known; Haul / the floor ${(h.ms / f.ms).toFixed(2)})`;
         if (!a) {
-          rows.push({ measure: `${measure} (no aria2c)`, value: s(h.ms), target: '', ok: undefined });
+          rows.push({ measure: `${measure} (no aria2c)`, value: s(h.ms), target: '', ok: undefined, sides: floor });
           continue;
         }
         const last = h.all.at(-1);
-        const sides = `Haul ${s(h.ms)} (${last.connections} connections, ${last.requests} requests), aria2c ${s(a.ms)}`;
+        const sides = `Haul ${s(h.ms)} (${last.connections} connections, ${last.requests} requests), aria2c ${s(a.ms)}, ${floor}`;
         const row = ratioRow(`${measure}: Haul / aria2c -x8`, h.ms, a.ms, 0.9, sides);
         rows.push(size === 256 ? row : { ...row, value: (h.ms / a.ms).toFixed(2), target: '', ok: undefined });
+        if (size === 256) {
+          rows.push({
+            measure: `${measure}: the floor / aria2c -x8`,
+            value: (f.ms / a.ms).toFixed(2),
+            target: '',
+            ok: undefined,
+            sides: `the floor ${s(f.ms)}, aria2c ${s(a.ms)}: Haul / aria2c can be no lower than this`,
+          });
+        }
       }
     }
 
