@@ -2,9 +2,11 @@
  * The loopback file server of the download benchmark. Every peer downloads from it in
  * the same run; it counts, per run key, the requests it answered and the body bytes it
  * handed to the socket, so over-fetch is measured where it costs: at the server.
- * Query parameters: `rate` (bytes/s of each answer, and so of each connection, which
- * carries one answer at a time: an answer's first 256 KiB piece goes at once, and after
- * each piece, the last too, it waits until the rate allows what it sent), `reset` (the
+ * Query parameters: `rate` (bytes/s of each connection, kept across the answers it
+ * carries: after each 256 KiB piece, the last too, an answer waits until the rate allows
+ * what its connection has sent; an answer's first piece goes at once only on a connection
+ * that has caught up with its rate, so asking for a file in more answers on the same
+ * connections gains nothing), `reset` (the
  * first answer that reaches this file offset is cut there with a TCP reset, once per
  * key) and `key` (which counter the request adds to; one per peer and run).
  */
@@ -14,6 +16,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /** `files`: path -> { path, size }. */
 export async function startDownloadServer(files) {
+  /** Each connection's pace: bytes sent since `began`. */
+  const paces = new WeakMap();
   const counters = new Map();
   const resetDone = new Set();
   const total = { bytes: 0 };
@@ -45,8 +49,12 @@ export async function startDownloadServer(files) {
     const resetKey = `${url.pathname} ${url.searchParams.get('key')}`;
     const cutAt = resetAt > start && resetAt < end && !resetDone.has(resetKey) ? resetAt : null;
     if (cutAt !== null) resetDone.add(resetKey);
-    const began = performance.now();
-    let sent = 0;
+    let pace = paces.get(req.socket);
+    // An answer asked for while the one before it on this connection is still being paced
+    // waits its turn; a connection that has caught up starts its clock again.
+    const behind = pace ? (pace.sent / rate) * 1000 - (performance.now() - pace.began) : 0;
+    if (rate && behind > 0) await sleep(behind);
+    else paces.set(req.socket, (pace = { began: performance.now(), sent: 0 }));
     const stop = cutAt ?? end;
     for await (const chunk of createReadStream(file.path, { start, end: stop - 1, highWaterMark: 256 * 1024 })) {
       if (res.destroyed) break;
@@ -57,11 +65,11 @@ export async function startDownloadServer(files) {
           res.on('close', done);
         });
       }
-      sent += chunk.length;
+      pace.sent += chunk.length;
       count.bytes += chunk.length;
       total.bytes += chunk.length;
       if (rate) {
-        const ahead = (sent / rate) * 1000 - (performance.now() - began);
+        const ahead = (pace.sent / rate) * 1000 - (performance.now() - pace.began);
         if (ahead > 0) await sleep(ahead);
       }
     }
