@@ -272,7 +272,7 @@ export async function benchDownloads() {
             value: (f.ms / a.ms).toFixed(2),
             target: '',
             ok: undefined,
-            sides: `the floor ${s(f.ms)}, aria2c ${s(a.ms)}: Haul / aria2c can be no lower than this`,
+            sides: `the floor ${s(f.ms)}, aria2c ${s(a.ms)}: what Haul / aria2c reads with Haul at the floor`,
           });
         }
       }
