@@ -49,11 +49,11 @@ export async function startDownloadServer(files) {
     const resetKey = `${url.pathname} ${url.searchParams.get('key')}`;
     const cutAt = resetAt > start && resetAt < end && !resetDone.has(resetKey) ? resetAt : null;
     if (cutAt !== null) resetDone.add(resetKey);
-    let pace = paces.get(req.socket);
     // An answer asked for while the one before it on this connection is still being paced
     // waits its turn; a connection that has caught up starts its clock again.
-    const behind = pace ? (pace.sent / rate) * 1000 - (performance.now() - pace.began) : 0;
-    if (rate && behind > 0) await sleep(behind);
+    let pace = paces.get(req.socket);
+    const behind = rate && pace ? (pace.sent / rate) * 1000 - (performance.now() - pace.began) : 0;
+    if (behind > 0) await sleep(behind);
     else paces.set(req.socket, (pace = { began: performance.now(), sent: 0 }));
     const stop = cutAt ?? end;
     for await (const chunk of createReadStream(file.path, { start, end: stop - 1, highWaterMark: 256 * 1024 })) {

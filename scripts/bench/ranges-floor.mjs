@@ -1,8 +1,10 @@
 /**
  * The floor under part b's rows: a client that knows the file's size before it starts and
  * asks for all of it at once, in `connections` equal ranges on as many connections, each
- * written at its place in one file. No real client can do better on a server that paces
- * each connection: Haul and aria2c must first learn the size from an answer. Run as a
+ * written at its place in one file. No client keeping to that many connections can do
+ * better on a server that paces each connection: Haul and aria2c must first learn the
+ * size from an answer (one that opened new connections as it went would get each one's
+ * first piece at once, as the bench's server sends it). Run as a
  * child with `{ url, size, connections, file }` as its argument; prints `{ ms, cpuMs }`,
  * counted from its modules loaded, as the engine child counts.
  */
