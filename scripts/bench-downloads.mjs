@@ -18,8 +18,9 @@
  *      median of `runs` starts
  *   e  200 MiB killed (SIGKILL) 10 times at random points: right hash, extra bytes
  *   f  4, 6, 8, 16, 32 and 64 MiB from a server some way off (nginx pacing each connection to 20
- *      MiB/s behind a relay that holds each chunk 25 ms each way): against aria2c -x8;
- *      no target (see scripts/bench/far-server.mjs)
+ *      MiB/s behind a relay that holds each chunk 25 ms each way): against aria2c -x8; and
+ *      150 files of 64 KiB from it in one submit to `haul serve`, against aria2c -j3; no
+ *      target (see scripts/bench/far-server.mjs)
  * BENCH_DOWNLOADS_RUNS (default 3): runs per timed measure, the median is shown; Haul and
  * the peers it is compared with take turns, one run each a round, the order turning by one
  * each round.
@@ -49,7 +50,7 @@ import {
   startServe,
 } from './bench/download-processes.mjs';
 import { startDownloadServer } from './bench/download-server.mjs';
-import { farFiles, farRows } from './bench/far-server.mjs';
+import { farFiles, farRows, farSmallFiles } from './bench/far-server.mjs';
 import { submitRows } from './bench/download-submits.mjs';
 import { defaultSettings } from '../src-main/core/settings.ts';
 
@@ -101,9 +102,10 @@ export async function benchDownloads() {
   if (/[ad]/.test(parts)) await add('big.bin', 1024 * MiB);
   if (parts.includes('b')) for (const size of [256, 128, 64]) await add(`mid${size}.bin`, size * MiB);
   if (/[er]/.test(parts)) await add('crash.bin', 200 * MiB);
-  if (parts.includes('c')) for (let i = 0; i < 500; i += 1) await add(`small-${i}.bin`, 64 * 1024);
   // nginx answers `-v`, not `--version`.
   const far = parts.includes('f') && hasTool('nginx', 'nginx', '-v');
+  const smallCount = parts.includes('c') ? 500 : far ? farSmallFiles : 0;
+  for (let i = 0; i < smallCount; i += 1) await add(`small-${i}.bin`, 64 * 1024);
   if (far) for (const [path, mib] of farFiles) await add(path.slice(1), mib * MiB);
   const server = await startDownloadServer(files);
   const { base } = server;
@@ -176,6 +178,29 @@ export async function benchDownloads() {
       }
     }
     return all.map((results, k) => (fns[k] ? summary(results) : null));
+  };
+  /**
+   * `haul serve` fetching `urls` in one submit, on a returning user's data folder, polled
+   * every 20 ms until each has ended: { ms, cpuMs } from the submit.
+   */
+  const serveBatch = async (urls) => {
+    const dir = await fresh('haul-c');
+    const serving = await startReturning('haul-c-data', dir);
+    try {
+      settleDisk();
+      const cpuBefore = processStats(serving.pid).cpuMs;
+      const started = performance.now();
+      await rpc(serving, 'downloads.submit', { url: urls.join('\n'), dir });
+      for (let i = 0; i < 6000; i += 1) {
+        const { queues } = await rpc(serving, 'jobs.queues', {});
+        const counts = queues.find((q) => q.name === 'download').counts;
+        if ((counts.completed ?? 0) + (counts.failed ?? 0) >= urls.length) break;
+        await sleep(20);
+      }
+      return { ms: performance.now() - started, cpuMs: processStats(serving.pid).cpuMs - cpuBefore };
+    } finally {
+      await serving.stop();
+    }
   };
   const aria = hasTool('aria2c', 'aria2');
   const wget = hasTool('wget');
@@ -280,26 +305,7 @@ export async function benchDownloads() {
 
     if (parts.includes('c')) {
       const paths = [...files.keys()].filter((k) => k.startsWith('/small-'));
-      const viaServe = async () => {
-        const dir = await fresh('haul-c');
-        const serving = await startReturning('haul-c-data', dir);
-        try {
-          const urls = paths.map((p) => `${base}${p}`).join('\n');
-          settleDisk();
-          const cpuBefore = processStats(serving.pid).cpuMs;
-          const started = performance.now();
-          await rpc(serving, 'downloads.submit', { url: urls, dir });
-          for (let i = 0; i < 6000; i += 1) {
-            const { queues } = await rpc(serving, 'jobs.queues', {});
-            const counts = queues.find((q) => q.name === 'download').counts;
-            if ((counts.completed ?? 0) + (counts.failed ?? 0) >= paths.length) break;
-            await sleep(20);
-          }
-          return { ms: performance.now() - started, cpuMs: processStats(serving.pid).cpuMs - cpuBefore };
-        } finally {
-          await serving.stop();
-        }
-      };
+      const viaServe = () => serveBatch(paths.map((p) => `${base}${p}`));
       const list = join(work, 'list.txt');
       await writeFile(list, paths.map((p) => `${base}${p}`).join('\n'));
       const curlArgs = (u, d) => [
@@ -425,7 +431,8 @@ export async function benchDownloads() {
     if (parts.includes('f')) {
       if (!far) rows.push({ measure: 'a server some way off (no nginx)', value: '-', target: '', ok: undefined });
       else {
-        const farOnly = new Map([...files].filter(([path]) => path.startsWith('/far')));
+        const small = [...files.keys()].filter((path) => path.startsWith('/small-')).slice(0, farSmallFiles);
+        const farOnly = new Map([...files].filter(([path]) => path.startsWith('/far') || small.includes(path)));
         const farDir = await fresh('far-server');
         rows.push(
           ...(await farRows({
@@ -435,6 +442,8 @@ export async function benchDownloads() {
             haul,
             fresh,
             aria,
+            small,
+            serveBatch,
           })),
         );
       }

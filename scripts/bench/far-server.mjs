@@ -12,6 +12,7 @@ import net from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultSettings } from '../../src-main/core/settings.ts';
 import { MiB, runEngine, runTool, seconds as s, settleDisk } from './download-processes.mjs';
 
 /** A port free on 127.0.0.1 a moment ago. */
@@ -103,6 +104,11 @@ http {
   const relay = net.createServer((client) => {
     const upstream = net.connect(port, '127.0.0.1');
     for (const socket of [client, upstream]) {
+      // Each chunk goes on at its time. With Nagle's algorithm the last short chunk of an
+      // answer waited for the ACK of the one before, which the client delays: every answer
+      // on a kept-alive connection but its first ended 40 ms late (a 64 KiB file one at a
+      // time: 92-96 ms an answer, 52-53 ms without).
+      socket.setNoDelay(true);
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
     }
@@ -146,27 +152,36 @@ http {
 export const farFiles = [4, 6, 8, 16, 32, 64].map((mib) => [`/far${mib}.bin`, mib]);
 
 /**
- * Part f: each far file through a relay `delayMs` each way from nginx pacing each
- * connection to 20 MiB/s, Haul's engine and aria2c -x8 in turn (`inTurn`); rows of the
- * ratio, with no target: the issue's targets are all close to the server.
+ * Files of 64 KiB part f fetches in one submit: on loopback the 500 of part c measure
+ * Haul's CPU a file; some way off, each costs a round trip, as on a network.
  */
-export async function farRows({ dir, files, inTurn, haul, fresh, aria, delayMs = 25 }) {
+export const farSmallFiles = 150;
+
+/**
+ * Part f: each far file through a relay `delayMs` each way from nginx pacing each
+ * connection to 20 MiB/s, Haul's engine and aria2c -x8 in turn (`inTurn`); then the
+ * `small` files (URL paths) in one submit to `haul serve` (`serveBatch(urls)`) and to
+ * aria2c -j3. Rows of the ratio, with no target: the issue's targets are all close to the
+ * server.
+ */
+export async function farRows({ dir, files, inTurn, haul, fresh, aria, small, serveBatch, delayMs = 25 }) {
   const far = await startFarServer(dir, files, { rate: 20 * MiB, delayMs });
   let key = 0;
-  const once = async (path, run) => {
+  /** Runs `run(urls)` on `paths` under a fresh key; its result with nginx's count of them. */
+  const once = async (paths, run) => {
     key += 1;
-    const url = `${far.base}${path}?key=f${key}`;
+    const urls = paths.map((path) => `${far.base}${path}?key=f${key}`);
     settleDisk();
-    return { ...(await run(url)), ...(await far.count(`f${key}`)) };
+    return { ...(await run(urls)), ...(await far.count(`f${key}`)) };
   };
   const rows = [];
   try {
     for (const [path, mib] of farFiles) {
       const [h, a] = await inTurn([
-        () => once(path, async (url) => runEngine(haul, { jobs: [{ url, dir: await fresh('haul-f') }] })),
+        () => once([path], async ([url]) => runEngine(haul, { jobs: [{ url, dir: await fresh('haul-f') }] })),
         aria
           ? () =>
-              once(path, async (url) =>
+              once([path], async ([url]) =>
                 runTool('aria2c', ['-q', '-x8', '-s8', '-k1M', '-d', await fresh('aria2c-f'), '-o', 'out.bin', url]),
               )
           : null,
@@ -184,6 +199,31 @@ export async function farRows({ dir, files, inTurn, haul, fresh, aria, delayMs =
               target: '',
               ok: undefined,
               sides: `${haulSide}, aria2c ${s(a.ms)} (${a.all.at(-1).requests} requests, sent/size ${sent(a)})`,
+            }
+          : { measure: `${measure} (no aria2c)`, value: s(h.ms), target: '', ok: undefined, sides: haulSide },
+      );
+    }
+    if (small.length > 0) {
+      const ariaBatch = async (urls) => {
+        const out = await fresh('aria2c-f');
+        const list = join(out, 'list.txt');
+        await writeFile(list, urls.join('\n'));
+        return runTool('aria2c', ['-q', '-j3', '-d', out, '-i', list]);
+      };
+      const [h, a] = await inTurn([() => once(small, serveBatch), aria ? () => once(small, ariaBatch) : null]);
+      const measure = `${small.length} x 64 KiB, ${delayMs} ms away, one submit`;
+      const side = (r) => `${s(r.ms)} (${r.all.at(-1).requests} requests on ${r.all.at(-1).connections} connections)`;
+      // Both fetch three at a time: aria2c -j3, and Haul's downloads at once by default.
+      const slots = defaultSettings.maxConcurrentDownloads;
+      const haulSide = `Haul ${side(h)}, ${((h.ms * slots) / small.length).toFixed(0)} ms a file a slot`;
+      rows.push(
+        a
+          ? {
+              measure: `${measure}: Haul / aria2c -j3`,
+              value: (h.ms / a.ms).toFixed(2),
+              target: '',
+              ok: undefined,
+              sides: `${haulSide}, aria2c ${side(a)}; a round trip ${2 * delayMs} ms`,
             }
           : { measure: `${measure} (no aria2c)`, value: s(h.ms), target: '', ok: undefined, sides: haulSide },
       );
