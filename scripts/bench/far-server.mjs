@@ -158,6 +158,22 @@ export const farFiles = [4, 6, 8, 16, 32, 64].map((mib) => [`/far${mib}.bin`, mi
 export const farSmallFiles = 150;
 
 /**
+ * A row of part f, with no target: Haul's time over aria2c's (`peer`: how aria2c ran), or
+ * Haul's alone where aria2c is missing (`a` null). `peerSide(a)`: aria2c's side of the row.
+ */
+function farRow(measure, peer, h, a, haulSide, peerSide) {
+  if (!a) return { measure: `${measure} (no aria2c)`, value: s(h.ms), target: '', ok: undefined, sides: haulSide };
+  const value = (h.ms / a.ms).toFixed(2);
+  return {
+    measure: `${measure}: Haul / ${peer}`,
+    value,
+    target: '',
+    ok: undefined,
+    sides: `${haulSide}, ${peerSide(a)}`,
+  };
+}
+
+/**
  * Part f: each far file through a relay `delayMs` each way from nginx pacing each
  * connection to 20 MiB/s, Haul's engine and aria2c -x8 in turn (`inTurn`); then the
  * `small` files (URL paths) in one submit to `haul serve` (`serveBatch(urls)`) and to
@@ -192,15 +208,14 @@ export async function farRows({ dir, files, inTurn, haul, fresh, aria, small, se
       // The connections the server saw (the engine's own count comes from progress every 250 ms).
       const haulSide = `Haul ${s(h.ms)} (${last.requests} requests on ${last.connections} connections, sent/size ${sent(h)})`;
       rows.push(
-        a
-          ? {
-              measure: `${measure}: Haul / aria2c -x8`,
-              value: (h.ms / a.ms).toFixed(2),
-              target: '',
-              ok: undefined,
-              sides: `${haulSide}, aria2c ${s(a.ms)} (${a.all.at(-1).requests} requests, sent/size ${sent(a)})`,
-            }
-          : { measure: `${measure} (no aria2c)`, value: s(h.ms), target: '', ok: undefined, sides: haulSide },
+        farRow(
+          measure,
+          'aria2c -x8',
+          h,
+          a,
+          haulSide,
+          (peer) => `aria2c ${s(peer.ms)} (${peer.all.at(-1).requests} requests, sent/size ${sent(peer)})`,
+        ),
       );
     }
     if (small.length > 0) {
@@ -217,15 +232,7 @@ export async function farRows({ dir, files, inTurn, haul, fresh, aria, small, se
       const slots = defaultSettings.maxConcurrentDownloads;
       const haulSide = `Haul ${side(h)}, ${((h.ms * slots) / small.length).toFixed(0)} ms a file a slot`;
       rows.push(
-        a
-          ? {
-              measure: `${measure}: Haul / aria2c -j3`,
-              value: (h.ms / a.ms).toFixed(2),
-              target: '',
-              ok: undefined,
-              sides: `${haulSide}, aria2c ${side(a)}; a round trip ${2 * delayMs} ms`,
-            }
-          : { measure: `${measure} (no aria2c)`, value: s(h.ms), target: '', ok: undefined, sides: haulSide },
+        farRow(measure, 'aria2c -j3', h, a, haulSide, (peer) => `aria2c ${side(peer)}; a round trip ${2 * delayMs} ms`),
       );
     }
   } finally {
