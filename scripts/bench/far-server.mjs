@@ -107,7 +107,7 @@ http {
       // Each chunk goes on at its time. With Nagle's algorithm the last short chunk of an
       // answer waited for the ACK of the one before, which the client delays: every answer
       // on a kept-alive connection but its first ended 40 ms late (a 64 KiB file one at a
-      // time: 92-96 ms an answer, 52-53 ms without).
+      // time: 92-96 ms an answer, 51-58 ms without).
       socket.setNoDelay(true);
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
