@@ -181,11 +181,12 @@ export async function benchDownloads() {
   };
   /**
    * `haul serve` fetching `urls` in one submit, on a returning user's data folder, polled
-   * every 20 ms until each has ended: { ms, cpuMs } from the submit.
+   * every 20 ms until each has ended: { ms, cpuMs } from the submit. A batch with a failed
+   * download, or one not done within two minutes, throws: its time would not be the row's.
    */
   const serveBatch = async (urls) => {
-    const dir = await fresh('haul-c');
-    const serving = await startReturning('haul-c-data', dir);
+    const dir = await fresh('haul-batch');
+    const serving = await startReturning('haul-batch-data', dir);
     try {
       settleDisk();
       const cpuBefore = processStats(serving.pid).cpuMs;
@@ -193,11 +194,14 @@ export async function benchDownloads() {
       await rpc(serving, 'downloads.submit', { url: urls.join('\n'), dir });
       for (let i = 0; i < 6000; i += 1) {
         const { queues } = await rpc(serving, 'jobs.queues', {});
-        const counts = queues.find((q) => q.name === 'download').counts;
-        if ((counts.completed ?? 0) + (counts.failed ?? 0) >= urls.length) break;
+        const { completed = 0, failed = 0 } = queues.find((q) => q.name === 'download').counts;
+        if (failed > 0) throw new Error(`haul serve: ${failed} of ${urls.length} downloads failed`);
+        if (completed >= urls.length) {
+          return { ms: performance.now() - started, cpuMs: processStats(serving.pid).cpuMs - cpuBefore };
+        }
         await sleep(20);
       }
-      return { ms: performance.now() - started, cpuMs: processStats(serving.pid).cpuMs - cpuBefore };
+      throw new Error(`haul serve: ${urls.length} downloads not done within two minutes`);
     } finally {
       await serving.stop();
     }
