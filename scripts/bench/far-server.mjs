@@ -2,7 +2,9 @@
  * A server some way off, for part f of the download benchmark: nginx pacing each
  * connection (`limit_rate`; `sendfile off`, so it sends a smooth stream, 32 KiB at a time,
  * with no bursts to read a pace from), reached through a relay on 127.0.0.1 that holds
- * every chunk `delayMs` each way, so a round trip costs twice that. nginx logs each
+ * every chunk `delayMs` each way, so a round trip costs twice that. A new connection costs
+ * a round trip before its first bytes go, as TCP's handshake does: the relay accepts at
+ * once, so the client's first bytes wait that much longer. nginx logs each
  * answer's body bytes with its run key; `count(key)` sums them, as the loopback server
  * counts its own.
  */
@@ -39,9 +41,12 @@ async function accepting(port, ms) {
   throw new Error(`nginx did not listen on 127.0.0.1:${port} within ${ms} ms`);
 }
 
-/** Forwards what `from` sends to `to`, each chunk `delayMs` later, in order, as fast as `to` takes it. */
-function delayed(from, to, delayMs) {
-  let last = 0;
+/**
+ * Forwards what `from` sends to `to`, each chunk `delayMs` later, in order, as fast as `to`
+ * takes it, and none before `notBefore` (ms since the epoch).
+ */
+function delayed(from, to, delayMs, notBefore = 0) {
+  let last = notBefore;
   from.on('data', (chunk) => {
     last = Math.max(Date.now() + delayMs, last);
     setTimeout(() => {
@@ -112,7 +117,9 @@ http {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
     }
-    delayed(client, upstream, delayMs);
+    // The handshake's round trip, then the first bytes' own way: with TCP they would reach
+    // the server a round trip and a half after the client asked to connect.
+    delayed(client, upstream, delayMs, Date.now() + 3 * delayMs);
     delayed(upstream, client, delayMs);
     upstream.on('close', () => client.destroy());
     client.on('close', () => upstream.destroy());
