@@ -181,8 +181,9 @@ export async function benchDownloads() {
   };
   /**
    * `haul serve` fetching `urls` in one submit, on a returning user's data folder, polled
-   * every 20 ms until each has ended: { ms, cpuMs } from the submit. A batch with a failed
-   * download, or one not done within two minutes, throws: its time would not be the row's.
+   * every 20 ms until each has ended: { ms, cpuMs } from the submit, and the `dir` it wrote
+   * to. A batch with a failed download, or one not done within two minutes, throws: its
+   * time would not be the row's.
    */
   const serveBatch = async (urls) => {
     const dir = await fresh('haul-batch');
@@ -197,7 +198,7 @@ export async function benchDownloads() {
         const { completed = 0, failed = 0 } = queues.find((q) => q.name === 'download').counts;
         if (failed > 0) throw new Error(`haul serve: ${failed} of ${urls.length} downloads failed`);
         if (completed >= urls.length) {
-          return { ms: performance.now() - started, cpuMs: processStats(serving.pid).cpuMs - cpuBefore };
+          return { ms: performance.now() - started, cpuMs: processStats(serving.pid).cpuMs - cpuBefore, dir };
         }
         await sleep(20);
       }

@@ -12,9 +12,10 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultSettings } from '../../src-main/core/settings.ts';
+import { sha256File } from './download-kills.mjs';
 import { MiB, runEngine, runTool, seconds as s, settleDisk } from './download-processes.mjs';
 
 /** A port free on 127.0.0.1 a moment ago. */
@@ -43,22 +44,39 @@ async function accepting(port, ms) {
 
 /**
  * Forwards what `from` sends to `to`, each chunk `delayMs` later, in order, as fast as `to`
- * takes it, and none before `notBefore` (ms since the epoch).
+ * takes it, and none before `notBefore` (`performance.now()` time). The chunks wait in one
+ * queue behind one timer: a timer of their own each, set from a clock that ticks in whole
+ * milliseconds, could fire a chunk before the one ahead of it, and the client then read a
+ * stream out of order (an answer's bytes before its head).
  */
 function delayed(from, to, delayMs, notBefore = 0) {
-  let last = notBefore;
-  from.on('data', (chunk) => {
-    last = Math.max(Date.now() + delayMs, last);
-    setTimeout(() => {
+  const queue = [];
+  let timer;
+  let ended = false;
+  const send = () => {
+    timer = undefined;
+    const now = performance.now();
+    while (queue.length > 0 && queue[0].at <= now) {
+      const { chunk } = queue.shift();
       if (to.destroyed) return;
       // A reader that does not keep up holds the sender back, as a full TCP window would.
       if (!to.write(chunk) && !from.isPaused()) {
         from.pause();
         to.once('drain', () => from.resume());
       }
-    }, last - Date.now());
+    }
+    if (queue.length > 0) timer = setTimeout(send, queue[0].at - now);
+    else if (ended) to.end();
+  };
+  from.on('data', (chunk) => {
+    const at = Math.max(performance.now() + delayMs, notBefore, queue.at(-1)?.at ?? 0);
+    queue.push({ at, chunk });
+    timer ??= setTimeout(send, at - performance.now());
   });
-  from.on('end', () => setTimeout(() => to.end(), Math.max(0, last - Date.now()) + 1));
+  from.on('end', () => {
+    ended = true;
+    if (queue.length === 0) to.end();
+  });
   from.on('error', () => to.destroy());
 }
 
@@ -119,7 +137,7 @@ http {
     }
     // The handshake's round trip, then the first bytes' own way: with TCP they would reach
     // the server a round trip and a half after the client asked to connect.
-    delayed(client, upstream, delayMs, Date.now() + 3 * delayMs);
+    delayed(client, upstream, delayMs, performance.now() + 3 * delayMs);
     delayed(upstream, client, delayMs);
     upstream.on('close', () => client.destroy());
     client.on('close', () => upstream.destroy());
@@ -189,6 +207,18 @@ function farRow(measure, peer, h, a, haulSide, peerSide) {
  */
 export async function farRows({ dir, files, inTurn, haul, fresh, aria, small, serveBatch, delayMs = 25 }) {
   const far = await startFarServer(dir, files, { rate: 20 * MiB, delayMs });
+  const served = new Map();
+  /**
+   * Throws unless each file written (`[written, URL path]`) has the bytes served: the relay
+   * is the bench's own code between the clients and nginx, and a time is no result for a
+   * file it got wrong.
+   */
+  const check = async (who, written) => {
+    for (const [file, path] of written) {
+      if (!served.has(path)) served.set(path, await sha256File(files.get(path).path));
+      if ((await sha256File(file)) !== served.get(path)) throw new Error(`part f: ${who} wrote ${path} wrong`);
+    }
+  };
   let key = 0;
   /** Runs `run(urls)` on `paths` under a fresh key; its result with nginx's count of them. */
   const once = async (paths, run) => {
@@ -201,12 +231,20 @@ export async function farRows({ dir, files, inTurn, haul, fresh, aria, small, se
   try {
     for (const [path, mib] of farFiles) {
       const [h, a] = await inTurn([
-        () => once([path], async ([url]) => runEngine(haul, { jobs: [{ url, dir: await fresh('haul-f') }] })),
+        () =>
+          once([path], async ([url]) => {
+            const result = await runEngine(haul, { jobs: [{ url, dir: await fresh('haul-f') }] });
+            await check('Haul', [[result.paths[0], path]]);
+            return result;
+          }),
         aria
           ? () =>
-              once([path], async ([url]) =>
-                runTool('aria2c', ['-q', '-x8', '-s8', '-k1M', '-d', await fresh('aria2c-f'), '-o', 'out.bin', url]),
-              )
+              once([path], async ([url]) => {
+                const out = await fresh('aria2c-f');
+                const result = await runTool('aria2c', ['-q', '-x8', '-s8', '-k1M', '-d', out, '-o', 'out.bin', url]);
+                await check('aria2c', [[join(out, 'out.bin'), path]]);
+                return result;
+              })
           : null,
       ]);
       const sent = (r) => (Math.max(...r.all.map((x) => x.bytes)) / (mib * MiB)).toFixed(3);
@@ -226,13 +264,21 @@ export async function farRows({ dir, files, inTurn, haul, fresh, aria, small, se
       );
     }
     if (small.length > 0) {
+      const written = (folder) => small.map((path) => [join(folder, basename(path)), path]);
+      const haulBatch = async (urls) => {
+        const result = await serveBatch(urls);
+        await check('Haul', written(result.dir));
+        return result;
+      };
       const ariaBatch = async (urls) => {
         const out = await fresh('aria2c-f');
         const list = join(out, 'list.txt');
         await writeFile(list, urls.join('\n'));
-        return runTool('aria2c', ['-q', '-j3', '-d', out, '-i', list]);
+        const result = await runTool('aria2c', ['-q', '-j3', '-d', out, '-i', list]);
+        await check('aria2c', written(out));
+        return result;
       };
-      const [h, a] = await inTurn([() => once(small, serveBatch), aria ? () => once(small, ariaBatch) : null]);
+      const [h, a] = await inTurn([() => once(small, haulBatch), aria ? () => once(small, ariaBatch) : null]);
       const measure = `${small.length} x 64 KiB, ${delayMs} ms away, one submit`;
       const side = (r) => `${s(r.ms)} (${r.all.at(-1).requests} requests on ${r.all.at(-1).connections} connections)`;
       // Both fetch three at a time: aria2c -j3, and Haul's downloads at once by default.
