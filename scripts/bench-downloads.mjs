@@ -18,9 +18,10 @@
  *      median of `runs` starts
  *   e  200 MiB killed (SIGKILL) 10 times at random points: right hash, extra bytes
  *   f  4, 6, 8, 16, 32 and 64 MiB from a server some way off (nginx pacing each connection to 20
- *      MiB/s behind a relay that holds each chunk 25 ms each way): against aria2c -x8; and
- *      150 files of 64 KiB from it in one submit to `haul serve`, against aria2c -j3; no
- *      target (see scripts/bench/far-server.mjs)
+ *      MiB/s behind a relay that holds each chunk 25 ms each way, and a new connection's
+ *      first bytes a round trip more): against aria2c -x8; and 150 files of 64 KiB from it
+ *      in one submit to `haul serve`, against aria2c -j3; each file checked against the one
+ *      served; no target (see scripts/bench/far-server.mjs)
  * BENCH_DOWNLOADS_RUNS (default 3): runs per timed measure, the median is shown; Haul and
  * the peers it is compared with take turns, one run each a round, the order turning by one
  * each round.
