@@ -14,7 +14,7 @@ import { describeJobTypes } from './jobs/job-types';
 import { afterDownload } from './library/after-download';
 import { CompletionHooks } from './plugins/completion-hooks';
 import { Library } from './library/library';
-import { folderProblem } from './downloads/folder-check';
+import { folderProblem, notAbsoluteHere } from './downloads/folder-check';
 import { createRateLimiter } from './downloads/rate-limiter';
 import type { DownloadRunner, PluginJobRunner } from './jobs/runner';
 import { findBundledPluginsDir } from './plugins/bundled-dir';
@@ -243,7 +243,11 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
   const commands: CommandHandlers = {
     'app.info': () => ({ ...info, downloadDir: settings.get().downloadDir ?? options.downloadDir }),
     // Plugins' haul.resolve run first: one URL may become several direct downloads.
-    'downloads.submit': (input) => plugins.submit(input),
+    'downloads.submit': (input) => {
+      const problem = input.dir ? notAbsoluteHere(input.dir) : null;
+      if (problem) throw new HaulError('invalid_input', `dir: ${problem}.`, { field: 'dir' });
+      return plugins.submit(input);
+    },
     'jobs.snapshot': () => jobs.registry.snapshot(),
     'downloads.list': (input) => jobs.listDownloads(input),
     'jobs.list': (input) => jobs.list(input),

@@ -30,3 +30,36 @@ it('refuses a download folder that downloads could not be saved in, with the rea
     await core.close();
   }
 });
+
+it.skipIf(process.platform === 'win32')(
+  'refuses a Windows-style folder on this system, as a setting and for a download, rather than one under the working folder',
+  async () => {
+    const core = scriptedCore(dir.path, dir.path);
+    try {
+      for (const windowsPath of ['C:\\Downloads', '\\\\server\\share\\x']) {
+        expect(await core.invoke('settings.update', { downloadDir: windowsPath })).toEqual({
+          ok: false,
+          error: {
+            kind: 'invalid_input',
+            message: 'downloadDir: is not an absolute path on this system.',
+            details: { field: 'downloadDir' },
+          },
+        });
+        expect(
+          await core.invoke('downloads.submit', { url: 'http://127.0.0.1:9/a.bin', dir: windowsPath, paused: true }),
+        ).toEqual({
+          ok: false,
+          error: {
+            kind: 'invalid_input',
+            message: 'dir: is not an absolute path on this system.',
+            details: { field: 'dir' },
+          },
+        });
+      }
+      expect(core.settingsStore.get().downloadDir).toBeNull();
+      expect(core.jobs.registry.snapshot().jobs).toHaveLength(0);
+    } finally {
+      await core.close();
+    }
+  },
+);

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, posix, win32 } from 'node:path';
 import { diskProblem } from './disk-failure';
 
 const notAFolder = () => Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
@@ -12,6 +12,8 @@ const notAFolder = () => Object.assign(new Error('not a folder'), { code: 'ENOTD
  * every download failing later.
  */
 export async function folderProblem(dir: string): Promise<string | null> {
+  const foreign = notAbsoluteHere(dir);
+  if (foreign) return foreign;
   for (let path = dir; ; path = dirname(path)) {
     try {
       if (!(await stat(path)).isDirectory()) return diskProblem(notAFolder(), dir);
@@ -22,4 +24,14 @@ export async function folderProblem(dir: string): Promise<string | null> {
       return diskProblem(error, dir) ?? (error as Error).message;
     }
   }
+}
+
+/**
+ * Why `dir` is not an absolute path where Haul runs, or null when it is. The contract takes
+ * both POSIX and Windows forms (a client may not know the system), but on Linux `C:\x`
+ * or `\\server\share` is a relative name that would land under Haul's working folder.
+ */
+export function notAbsoluteHere(dir: string, platform: string = process.platform): string | null {
+  const absolute = platform === 'win32' ? win32.isAbsolute(dir) : posix.isAbsolute(dir);
+  return absolute ? null : 'is not an absolute path on this system';
 }
