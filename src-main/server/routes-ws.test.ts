@@ -97,4 +97,24 @@ describe('GET /v1/jobs/ws (job-queue API WebSocket)', () => {
     });
     expect(status).toBe(404);
   });
+
+  it('counts a socket opened with a ticket against the limit of open sockets', async () => {
+    api = await startTestApi();
+    const { port } = api.server;
+    const bearer = { Authorization: `Bearer ${api.token}` };
+    const limit = 64;
+    for (let k = 0; k < limit; k += 1) await open(port, bearer);
+    expect(await refusal(port, bearer)).toMatchObject({ status: 503, body: { error: { kind: 'unavailable' } } });
+    const { ticket } = (await api.call('POST', '/v1/auth/ticket')).json();
+    expect(await refusal(port, {}, `?ticket=${ticket}`)).toMatchObject({ status: 503 });
+    sockets[0]?.close();
+    const ticketOpens = async () => {
+      const { ticket: next } = (await api!.call('POST', '/v1/auth/ticket')).json();
+      return open(port, {}, `?ticket=${next}`).then(
+        () => true,
+        () => false,
+      );
+    };
+    await eventually(ticketOpens, 'a ticket to open a socket once one closed', 100);
+  });
 });

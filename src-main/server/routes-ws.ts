@@ -73,14 +73,7 @@ export function registerJobSocket(
   const open = new Map<WebSocket, { subscription: Subscription; tag: string }>();
   const maxSockets = options.maxSockets ?? 64;
 
-  /** Why this upgrade is refused, in the local API's order: Host, Origin, token or ticket. */
-  const check = (req: IncomingMessage, url: URL): Refusal | undefined => {
-    if (!isAllowedHost(req.headers.host, options.port(), options.allowedHosts)) {
-      return [421, 'forbidden', 'Host not allowed: the API answers only to its own host names.'];
-    }
-    if (!isAllowedOrigin(req.headers.origin, options.port(), options.allowedOrigins(), options.allowedHosts)) {
-      return [403, 'forbidden', `Origin not allowed: ${req.headers.origin}`];
-    }
+  const credentialsRefused = (req: IncomingMessage, url: URL): Refusal | undefined => {
     const ticket = url.searchParams.get('ticket');
     if (req.headers.authorization === undefined && ticket) {
       return options.tickets.redeem(ticket, options.tokenTag())
@@ -90,6 +83,20 @@ export function registerJobSocket(
     const given = bearerToken(req.headers.authorization);
     if (given === undefined) return [401, 'unauthorized', 'Missing API token (Authorization: Bearer, or ?ticket=).'];
     if (!tokensMatch(given, options.token())) return [403, 'forbidden', 'Wrong API token.'];
+    return undefined;
+  };
+
+  /** Why this upgrade is refused, in the local API's order: Host, Origin, token or ticket. */
+  const check = (req: IncomingMessage, url: URL): Refusal | undefined => {
+    if (!isAllowedHost(req.headers.host, options.port(), options.allowedHosts)) {
+      return [421, 'forbidden', 'Host not allowed: the API answers only to its own host names.'];
+    }
+    if (!isAllowedOrigin(req.headers.origin, options.port(), options.allowedOrigins(), options.allowedHosts)) {
+      return [403, 'forbidden', `Origin not allowed: ${req.headers.origin}`];
+    }
+    const refused = credentialsRefused(req, url);
+    if (refused) return refused;
+    // A socket opened with a ticket counts as much as one opened with the token.
     if (open.size >= maxSockets) return [503, 'unavailable', `Too many job sockets are open (${maxSockets}).`];
     return undefined;
   };
