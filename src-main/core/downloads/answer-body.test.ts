@@ -1,5 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createRawServer, type AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchGet, type AnswerBody } from './answer-body';
@@ -218,5 +218,78 @@ describe('answer body', () => {
     await answer.body.dump(100);
     expect(performance.now() - started).toBeGreaterThanOrEqual(90);
     await closed;
+  });
+
+  describe('a connection the server closes after its answer, while the reader holds the body', () => {
+    /** Answers every request with `head` then `body` as they are, and closes the connection. */
+    async function serveRaw(head: string, body: Buffer): Promise<{ url: URL; agent: Agent }> {
+      const server = createRawServer((socket) => {
+        socket.once('data', () => socket.end(Buffer.concat([Buffer.from(head), body])));
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const agent = new Agent();
+      open.push({ server: Object.assign(server, { closeAllConnections: () => undefined }) as never, agent });
+      const { port } = server.address() as AddressInfo;
+      return { url: new URL(`http://127.0.0.1:${port}/file`), agent };
+    }
+
+    /**
+     * Reads the body, pausing at its last byte (`size` of them) until the server's close
+     * has surely come, then resuming: the end must still come, with every byte.
+     */
+    function readHoldingTheEnd(body: AnswerBody, size: number): Promise<{ bytes: Buffer; error: unknown }> {
+      return new Promise((resolve) => {
+        const chunks: Buffer[] = [];
+        let received = 0;
+        body.read({
+          onData(chunk) {
+            chunks.push(chunk);
+            received += chunk.length;
+            if (received === size) {
+              body.pause();
+              setTimeout(() => body.resume(), 100);
+            }
+          },
+          onEnd: (error) => resolve({ bytes: Buffer.concat(chunks), error }),
+        });
+      });
+    }
+
+    const framings = (size: number): [string, string][] => [
+      ['a length', `HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n`],
+      ['no length (the close ends it)', 'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n'],
+      ['HTTP/1.0 without a length', 'HTTP/1.0 200 OK\r\n\r\n'],
+    ];
+
+    it.each(framings(0))('ends an empty body with %s, read only after the close came', async (_framing, head) => {
+      const served = await serveRaw(head, Buffer.alloc(0));
+      const answer = await dispatchGet(served.agent, served.url, {}, new AbortController().signal);
+      await new Promise((r) => setTimeout(r, 100));
+      const { bytes, error } = await readAll(answer.body);
+      expect(error).toBeNull();
+      expect(bytes.length).toBe(0);
+    });
+
+    it.each(framings(MiB + 333))(
+      'ends a body with %s that its reader paused at the last byte',
+      async (_framing, head) => {
+        const body = randomBody(MiB + 333);
+        const served = await serveRaw(head, body);
+        const answer = await dispatchGet(served.agent, served.url, {}, new AbortController().signal);
+        const { bytes, error } = await readHoldingTheEnd(answer.body, body.length);
+        expect(error).toBeNull();
+        expect(sha256(bytes)).toBe(sha256(body));
+      },
+    );
+
+    it('fails a body shorter than its length, whose reader paused at its last byte', async () => {
+      const body = randomBody(MiB);
+      const served = await serveRaw(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length + 10}\r\n\r\n`, body);
+      const answer = await dispatchGet(served.agent, served.url, {}, new AbortController().signal);
+      const { bytes, error } = await readHoldingTheEnd(answer.body, body.length);
+      expect(error).toBeInstanceOf(Error);
+      expect(bytes.length).toBe(body.length);
+    });
   });
 });
