@@ -210,7 +210,10 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     userDir: userPluginsDir(options.dataDir),
     ...options.plugins,
   });
-  jobs.start();
+  for (const notice of jobs.start()) {
+    notices.push(notice);
+    console.warn(`haul: ${notice}`);
+  }
   void plugins.start();
   settings.onChange((_next, changed) => {
     if ('downloadDir' in changed) plugins.downloadDirChanged();

@@ -93,3 +93,33 @@ it('a damaged page found while running is said plainly, and the next start repai
     await again.close();
   }
 });
+
+it('starts with the jobs it can read when one stored job is unreadable, and says which was left out', async () => {
+  const first = start();
+  const submitted = await first.commands['downloads.submit']({
+    url: 'https://example.com/a.bin\nhttps://example.com/b.bin',
+    paused: true,
+  });
+  const [kept, odd] = submitted.jobs.map((job) => job.id);
+  await first.close();
+  // A value no job may hold (the schema wants a progress of 0 to 100), as a bug could write.
+  const db = openDatabase({ file: join(dir.path, 'haul.db') });
+  db.prepare(`UPDATE jobs SET data = json_set(data, '$.progress', -50) WHERE id = ?`).run(odd);
+  db.close();
+
+  // Before, the start threw "Job … in the database is unreadable", and every start after it.
+  const again = start();
+  try {
+    expect(again.events.snapshot().jobs.map((job) => job.id)).toEqual([kept]);
+    expect(again.info.notices).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Job ${odd} in the database is unreadable: .*progress.* It is left out of the live list; the others are loaded\\.$`,
+          's',
+        ),
+      ),
+    ]);
+  } finally {
+    await again.close();
+  }
+});

@@ -151,3 +151,27 @@ describe('a full disk under the database', () => {
     expect(t.center.store.get(job.id)?.job).toMatchObject({ status: 'failed', error: { kind: 'stalled' } });
   });
 });
+
+describe('a job the database refuses', () => {
+  it('is said, and the other jobs held with it are saved, instead of the flush throwing from its timer', async () => {
+    t = openTestCenter();
+    const jobs = t.center.submit({ url: 'https://a.example/one.iso\nhttps://a.example/two.iso' }).jobs;
+    const [bad, good] = jobs.map((job) => job.id);
+    t.center.registry.flushProgress();
+    const store = t.center.store;
+    const save = store.save.bind(store);
+    vi.spyOn(store, 'save').mockImplementation((entry, written) => {
+      if (entry.job.id === bad) throw new Error('NOT NULL constraint failed: jobs.progress');
+      save(entry, written);
+    });
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const attempt of t.engine.running()) {
+      attempt.context.progress({ receivedBytes: 40, totalBytes: 100, speed: 5, connections: 1, fileName: 'f.iso' });
+    }
+    expect(() => t!.clock.advance(1000)).not.toThrow();
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0]![0])).toMatch(new RegExp(`job ${bad} could not be saved.*NOT NULL`));
+    expect(store.get(good!)?.job).toMatchObject({ receivedBytes: 40, totalBytes: 100 });
+    expect(store.get(bad!)?.job).toMatchObject({ receivedBytes: 0 });
+  });
+});

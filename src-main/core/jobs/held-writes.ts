@@ -106,12 +106,33 @@ export class HeldWrites {
         }
       })();
     } catch (error) {
-      if (!cannotSave(error)) throw error;
+      if (!cannotSave(error)) return this.saveEach(changed);
       this.refused(error);
       for (const [id, written] of changed) this.hold(id, written);
       return;
     }
     this.accepted();
+  }
+
+  /**
+   * The flush's transaction failed for another reason than the disk: a job holds a value
+   * its table refuses (a bug). Each job is saved on its own, so the others keep their
+   * changes, and the one refused is said rather than thrown from a timer, which would
+   * stop the process.
+   */
+  private saveEach(changed: [string, StoredJob][]): void {
+    for (const [id, written] of changed) {
+      const entry = this.live.get(id);
+      if (!entry) continue;
+      try {
+        this.store.save(entry, written);
+      } catch (error) {
+        if (cannotSave(error)) {
+          this.refused(error);
+          this.hold(id, written);
+        } else console.error(`haul: job ${id} could not be saved and keeps what was saved before: ${String(error)}`);
+      }
+    }
   }
 
   /** SQLite took a write: said once after `refused`. */

@@ -114,9 +114,12 @@ export class JobCenter {
     );
   }
 
-  /** Loads the live list, brings back what a crash interrupted, and starts the queues. */
-  start(): void {
-    this.registry.load();
+  /**
+   * Loads the live list, brings back what a crash interrupted, and starts the queues.
+   * Answers a notice for each stored job that could not be read.
+   */
+  start(): string[] {
+    const unreadable = this.registry.load();
     recoverAfterRestart(this.registry);
     this.tasks.recover();
     const pruner = new HistoryPruner(this.options.db, (parts) => void this.discardLeftovers(parts));
@@ -125,6 +128,7 @@ export class JobCenter {
       expiryDays: () => this.options.settings.get().jobExpiryDays,
     });
     this.scheduler.pump();
+    return unreadable;
   }
 
   /**

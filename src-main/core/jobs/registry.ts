@@ -74,9 +74,11 @@ export class JobRegistry {
     return this.live.activeDownloadOf(url);
   }
 
-  /** Reads the live list from SQLite. */
-  load(): void {
-    for (const stored of this.store.loadLive()) this.live.put(stored);
+  /** Reads the live list from SQLite; answers why any row was left out. */
+  load(): string[] {
+    const { jobs, unreadable } = this.store.loadLive();
+    for (const stored of jobs) this.live.put(stored);
+    return unreadable.map((why) => `${why} It is left out of the live list; the others are loaded.`);
   }
 
   snapshot(): Snapshot {

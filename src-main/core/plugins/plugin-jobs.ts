@@ -1,4 +1,5 @@
-import type { PluginJob, Resource } from '../../../src-common/contract';
+import { TaskProgressInput, type PluginJob, type Resource } from '../../../src-common/contract';
+import { describeIssues } from '../errors';
 import type { JobCenter } from '../jobs/job-center';
 import { JobFailure, type PluginJobContext, type PluginJobRunner } from '../jobs/runner';
 import type { ActionDeclaration } from './action-params';
@@ -199,9 +200,16 @@ export class PluginJobs implements PluginJobRunner {
     const text = typeof message === 'string' ? message.slice(0, 500) : undefined;
     const task = typeof jobId === 'string' ? this.options.jobs.registry.stored(jobId)?.job : undefined;
     if (task?.source === 'task' && task.createdBy === 'plugin' && task.creator === instance.name) {
-      // The same call works for the plugin's own tasks (haul.createJob).
-      const input = { id: task.id, progress: Number(percent), ...(text ? { message: text } : {}) };
-      this.options.jobs.tasks.report({ ...input, ...(details ? { metadata: details } : {}) });
+      // The same call works for the plugin's own tasks (haul.createJob), checked as a
+      // report through the API is: a progress of NaN or -50 must never reach the store.
+      const parsed = TaskProgressInput.safeParse({
+        id: task.id,
+        progress: Number(percent),
+        ...(text ? { message: text } : {}),
+        ...(details ? { metadata: details } : {}),
+      });
+      if (parsed.success) this.options.jobs.tasks.report(parsed.data);
+      else instance.log('warn', `haul.job.progress(${task.id}) ignored: ${describeIssues(parsed.error)}`);
       return;
     }
     const entry = this.own(instance, jobId, 'progress');

@@ -33,6 +33,13 @@ export function activate(haul) {
     await job.cancel();
     return { success: true, message: job.status + '/' + job.control };
   }, ${JSON.stringify(idParam)});
+  act('badProgress', async () => {
+    const job = await haul.createJob({ name: 'Odd reports' });
+    await job.start();
+    await job.updateProgress(50);
+    for (const odd of ['not a number', -50, 1e300]) haul.job.progress(job.id, odd, 'odd');
+    return { success: true, message: job.id };
+  });
   act('cleanup', async () => ({ success: true, message: String(await haul.jobs.cleanup(0)) }));
   act('mine', async () => ({ success: true, message: (await haul.jobs.mine()).map((j) => j.id).join(',') }));
   act('detailed', async ({ jobId }) => {
@@ -98,6 +105,21 @@ describe('haul.createJob and haul.jobs', () => {
     expect(await run(core, 'alpha', 'cleanup')).toBe('1');
     expect(() => core.jobs.registry.get(first.id)).toThrow(/No job/);
     expect(core.jobs.registry.get(other.id).status).toBe('cancelled');
+  });
+
+  it('ignores a progress out of range on its own task, with a warning, as the API refuses one', async () => {
+    env = await openPluginCore({ plugins: { alpha: { code: code('alpha') } } });
+    const { core } = env;
+    const id = await run(core, 'alpha', 'badProgress');
+    const warnings = await waitFor(() => {
+      const lines = core.plugins.logOf('alpha').filter((line) => line.includes(`haul.job.progress(${id}) ignored`));
+      return lines.length === 3 ? lines : undefined;
+    }, 'a warning for each odd report');
+    expect(warnings[1]).toMatch(/progress: Too small/i);
+    expect(core.jobs.registry.get(id)).toMatchObject({ status: 'running', progress: 50 });
+    // The held progress reaches the database as it was: nothing for the store to refuse.
+    await env.close();
+    env = undefined;
   });
 
   it('a plugin cancels its own task and its own plugin job, and sees control', async () => {

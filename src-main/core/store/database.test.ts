@@ -215,7 +215,8 @@ describe('a damaged database file', () => {
 
     const { db: fresh, movedAside, salvage } = openOrRecoverDatabase({ file, probe });
     expect(movedAside).toMatch(/clean-damaged\.db\.corrupt-/);
-    const live = new JobStore(fresh).loadLive();
+    const { jobs: live, unreadable } = new JobStore(fresh).loadLive();
+    expect(unreadable).toEqual([]);
     expect(live.length).toBeGreaterThan(250);
     expect(live.length).toBeLessThan(300);
     expect(salvage?.rows.jobs).toBe(live.length);

@@ -165,8 +165,21 @@ export class JobStore {
     return row && parseRow(row);
   }
 
-  loadLive(): StoredJob[] {
-    return this.statements.live.all().map(parseRow);
+  /**
+   * The live jobs, and why each row that could not be read was left out: one damaged row
+   * must not keep Haul from starting with all the others. The row stays as it is.
+   */
+  loadLive(): { jobs: StoredJob[]; unreadable: string[] } {
+    const jobs: StoredJob[] = [];
+    const unreadable: string[] = [];
+    for (const row of this.statements.live.all()) {
+      try {
+        jobs.push(parseRow(row));
+      } catch (error) {
+        unreadable.push((error as Error).message);
+      }
+    }
+    return { jobs, unreadable };
   }
 
   byIdempotencyKey(key: string): StoredJob | undefined {

@@ -43,7 +43,7 @@ describe('migration 13: jobs_live dropped', () => {
     const db = openDatabase({ file });
     expect(indexesOf(db).sort()).toEqual(before.filter((name) => name !== 'jobs_live').sort());
     expect(before).toContain('jobs_live');
-    expect(new JobStore(db).loadLive().map((s) => s.job.id)).toEqual(['aaaa0001', 'aaaa0003']);
+    expect(new JobStore(db).loadLive().jobs.map((s) => s.job.id)).toEqual(['aaaa0001', 'aaaa0003']);
     db.close();
   });
 
