@@ -179,4 +179,65 @@ describe('hostile plugins', () => {
     expect(log).toMatch(/haul\.resolve: 127\.0\.0\.1:9 is not among the hosts in plugin\.json \(cdn\.example\)/);
     expect(log).toMatch(/haul\.resolve: fileName must be a plain file name/);
   });
+
+  it('a forged registration (null, or a RegExp whose flags are no string) is refused and logged; Haul goes on', async () => {
+    env = await openPluginCore({
+      plugins: {
+        forger: {
+          code: `export function activate(haul) {
+  const fake = Object.create(RegExp.prototype, { source: { value: 'x' }, flags: { value: 7 }, test: { value: () => false } });
+  haul.resolve(fake, () => null);
+  haul.action({ id: 'go', label: 'go', entity: 'custom', handler() {
+    const real = JSON.stringify;
+    JSON.stringify = (value) => (Array.isArray(value) && value[0] && value[0].what ? '[null]' : real(value));
+    haul.on('download.completed', () => {});
+    JSON.stringify = real;
+    return 'sent';
+  } });
+}`,
+        },
+      },
+    });
+    const { core } = env;
+    const out = await call<{ jobs: DownloadJob[] }>(core, 'downloads.submit', { url: 'https://files.example/a.bin' });
+    expect(out.jobs).toHaveLength(1);
+    await call(core, 'actions.run', { pluginName: 'forger', actionId: 'go', params: {} });
+    const log = await waitFor(() => {
+      const lines = core.plugins.logOf('forger').filter((line) => line.includes('a registration was refused'));
+      return lines.length === 2 ? lines : undefined;
+    }, 'both forged registrations to be refused');
+    expect(log.join('\n')).toMatch(/regex\.flags/);
+    expect(core.plugins.list().find((p) => p.name === 'forger')?.state).toBe('active');
+    expect(
+      (await call<{ jobs: DownloadJob[] }>(core, 'downloads.submit', { url: 'https://files.example/b.bin' })).jobs,
+    ).toHaveLength(1);
+  });
+
+  it('a plugin registering without end keeps one entry per action and at most 500 in all', async () => {
+    env = await openPluginCore({
+      plugins: {
+        flood: {
+          code: `export function activate(haul) {
+  haul.action({ id: 'go', label: 'go', entity: 'custom', handler() {
+    for (let i = 0; i < 2000; i += 1) haul.action({ id: 'same', label: 'same ' + i, entity: 'custom', handler() {} });
+    for (let i = 0; i < 2000; i += 1) haul.action({ id: 'a' + i, label: 'a', entity: 'custom', handler() {} });
+    return 'done';
+  } });
+}`,
+        },
+      },
+    });
+    const { core } = env;
+    await call(core, 'actions.run', { pluginName: 'flood', actionId: 'go', params: {} });
+    await waitFor(
+      () => core.plugins.logOf('flood').some((line) => line.includes('more than 500 actions, resolvers and hooks')),
+      'the cap to be said',
+    );
+    const actions = await waitFor(() => {
+      const listed = core.plugins.listActions('custom').filter((a) => a.pluginName === 'flood');
+      return listed.length === 500 ? listed : undefined;
+    }, 'the actions up to the cap');
+    expect(actions.find((a) => a.id === 'same')?.label).toBe('same 1999');
+    expect(core.plugins.logOf('flood').filter((line) => line.includes('more than 500'))).toHaveLength(1);
+  });
 });

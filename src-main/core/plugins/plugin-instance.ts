@@ -2,7 +2,7 @@ import type { PluginInfo } from '../../../src-common/contract';
 import { ActionDeclaration } from './action-params';
 import { describeZodIssues, effectiveSettings } from './manifest';
 import type { PluginSource } from './plugin-loader';
-import { registrationKey } from './plugin-registrations';
+import { maxRegistrations, RegistrationShape, registrationIdentity, registrationKey } from './plugin-registrations';
 import type { CallOp, Registration } from './protocol';
 import { resolverMayMatch } from './resolver-match';
 import { SandboxFailure, WorkerClient } from './worker-client';
@@ -75,6 +75,8 @@ export class PluginInstance {
   readonly resolvers: Resolver[] = [];
   readonly hooks = new Set<string>();
   private registered: Registration[] = [];
+  /** The cap on registrations was met and said (once a worker). */
+  private capSaid = false;
   /**
    * Settings went to a running worker: what it registers from them in its
    * settings.changed handler may not have reached the host yet, so every URL may match
@@ -160,6 +162,7 @@ export class PluginInstance {
       this.error = null;
     }
     const generation = ++this.generation;
+    this.capSaid = false;
     const key = this.registrationKey();
     const settings = this.settings;
     const collected: Registration[] = [];
@@ -176,12 +179,13 @@ export class PluginInstance {
         sliceMs: this.env.limits.syncMs,
         downloadDir: this.env.downloadDir(),
       },
-      onRegister: (registration) => {
+      onRegister: (sent) => {
         if (generation !== this.generation) return;
-        if (!ready) return void collected.push(registration);
+        const list = ready ? this.registered : collected;
+        const registration = this.admitted(sent, list);
+        if (!registration || !ready) return;
         // Registered after activate (in a handler): it counts from now on, and next time.
         this.register(registration);
-        this.registered.push(registration);
         this.env.remember(key, this.registered);
       },
       onHostCall: (method, args, reply) => this.env.serve(this, method, args, reply),
@@ -206,6 +210,35 @@ export class PluginInstance {
       this.client = undefined;
       await client.terminate(this.error);
     }
+  }
+
+  /**
+   * `sent` checked and put in `list`: a registration the same as one there replaces it (an
+   * action declared again), and past maxRegistrations the rest are refused. Undefined when
+   * refused, or when it is the very same as one already there (nothing to save).
+   */
+  private admitted(sent: unknown, list: Registration[]): Registration | undefined {
+    const parsed = RegistrationShape.safeParse(sent);
+    if (!parsed.success) {
+      this.log('error', `a registration was refused: ${describeZodIssues(parsed.error)}`);
+      return undefined;
+    }
+    const registration = parsed.data as Registration;
+    const identity = registrationIdentity(registration);
+    const at = list.findIndex((known) => registrationIdentity(known) === identity);
+    if (at >= 0) {
+      if (JSON.stringify(list[at]) === JSON.stringify(registration)) return undefined;
+      list[at] = registration;
+      return registration;
+    }
+    if (list.length >= maxRegistrations) {
+      if (!this.capSaid)
+        this.log('error', `more than ${maxRegistrations} actions, resolvers and hooks: the rest are refused`);
+      this.capSaid = true;
+      return undefined;
+    }
+    list.push(registration);
+    return registration;
   }
 
   /** Replaces what the plugin registered with `list`. */

@@ -93,7 +93,15 @@ export class WorkerClient {
       });
     });
     this.ready.catch(() => undefined);
-    this.worker.on('message', (message: WorkerToHost) => this.receive(message));
+    this.worker.on('message', (message: WorkerToHost) => {
+      try {
+        this.receive(message);
+      } catch (error) {
+        // A message the host cannot handle is the plugin's doing (it runs beside the
+        // sandbox's own code): the plugin stops, the process goes on.
+        void this.terminate(`it sent a message the host could not handle (${(error as Error).message})`);
+      }
+    });
     this.worker.on('error', (error) => this.handleExit(`its worker crashed: ${error.message}`));
     this.worker.on('exit', (code) => this.handleExit(`its worker exited (code ${code})`));
     this.post({ ...options.init, type: 'init', control: this.control.buffer });
