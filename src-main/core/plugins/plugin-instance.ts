@@ -223,7 +223,7 @@ export class PluginInstance {
       this.log('error', `a registration was refused: ${describeZodIssues(parsed.error)}`);
       return undefined;
     }
-    const registration = parsed.data as Registration;
+    const registration = parsed.data;
     const identity = registrationIdentity(registration);
     const at = list.findIndex((known) => registrationIdentity(known) === identity);
     if (at >= 0) {
