@@ -59,12 +59,39 @@ export function parseHttpUrl(url: string): URL | null {
   }
 }
 
-function buildHeaders(options: OpenOptions, owner: URL | null, keepCredentials: boolean): Record<string, string> {
+/**
+ * The Referer a browser would send to `target` for a page at `referer`, under its default
+ * policy (strict-origin-when-cross-origin): the whole address on the page's own origin,
+ * only the origin elsewhere, nothing from https to http. The page's path and query may
+ * name private things (a search, a document's id) that another site has no business with.
+ */
+export function refererFor(referer: string, target: URL): string | undefined {
+  const page = parseHttpUrl(referer);
+  if (!page) return undefined;
+  if (page.protocol === 'https:' && target.protocol === 'http:') return undefined;
+  if (page.origin !== target.origin) return `${page.origin}/`;
+  page.username = '';
+  page.password = '';
+  page.hash = '';
+  return page.href;
+}
+
+function buildHeaders(
+  options: OpenOptions,
+  target: URL,
+  owner: URL | null,
+  keepCredentials: boolean,
+): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*' };
   for (const [name, value] of Object.entries(options.headers)) {
     const lower = name.toLowerCase();
     if (forbiddenHeaders.includes(lower)) continue;
     if (!keepCredentials && credentialHeaders.includes(lower)) continue;
+    if (lower === 'referer') {
+      const referer = refererFor(value, target);
+      if (referer !== undefined) headers[lower] = referer;
+      continue;
+    }
     headers[lower] = value;
   }
   if (keepCredentials && owner?.username && !headers['authorization']) {
@@ -109,7 +136,7 @@ export async function openResponse(startUrl: string, options: OpenOptions): Prom
       response = await dispatchGet(
         options.dispatcher,
         target,
-        buildHeaders(options, owner, keepCredentials),
+        buildHeaders(options, target, owner, keepCredentials),
         options.signal,
       );
     } catch (error) {
