@@ -623,6 +623,30 @@ describe('text search', () => {
   });
 });
 
+describe('a move among finished downloads', () => {
+  it('keeps the running and finished ones in their places in the queue order', async () => {
+    t = openTestCenter();
+    t.settings.update({ maxConcurrentDownloads: 1 });
+    const jobs = submitMany(6);
+    for (let k = 0; k < 3; k += 1) {
+      t.engine.running()[0]!.succeed();
+      await settle();
+    }
+    // jobs 0-2 done, job 3 running, jobs 4 and 5 waiting.
+    const inOrder = () =>
+      t.center.registry
+        .snapshot()
+        .jobs.filter((job): job is DownloadJob => job.source === 'download')
+        .sort((a, b) => a.position - b.position)
+        .map((job) => jobs.findIndex((j) => j.id === job.id));
+    expect(inOrder()).toEqual([0, 1, 2, 3, 4, 5]);
+    t.center.move(jobs[5]!.id, 'top');
+    expect(inOrder()).toEqual([0, 1, 2, 3, 5, 4]);
+    t.center.move(jobs[5]!.id, 'bottom');
+    expect(inOrder()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
 describe('move events', () => {
   it('carry the new position, so a client following events sees the new order', () => {
     t = openTestCenter();

@@ -296,7 +296,7 @@ export class JobCenter {
 
   /** Moves a queued download within the download queue (top, up, down, bottom). */
   move(id: string, to: QueueMove): string[] {
-    const queue = queueAfterMove(this.registry, id, to, this.store.firstPosition());
+    const queue = queueAfterMove(this.registry, id, to);
     this.registry.reorder(queue);
     this.scheduler.pump();
     return queue.map((place) => place.id);

@@ -12,15 +12,18 @@ export interface QueuePlace {
 }
 
 /**
- * The waiting downloads (pending or paused) in their new order once `id` moved `to`,
- * numbered from `firstPosition`. The moved job takes its new neighbour's priority, so that
- * the scheduler's order (priority first) keeps the place it was given.
+ * The waiting downloads (pending or paused) in their new order once `id` moved `to`. They
+ * share among themselves the positions they held, so the downloads running or finished
+ * between them keep their places in the queue's order. The moved job takes its new
+ * neighbour's priority, so that the scheduler's order (priority first) keeps the place it
+ * was given.
  */
-export function queueAfterMove(registry: JobRegistry, id: string, to: QueueMove, firstPosition: number): QueuePlace[] {
+export function queueAfterMove(registry: JobRegistry, id: string, to: QueueMove): QueuePlace[] {
   const queue = registry
     .liveJobs()
     .filter((s) => s.job.source === 'download' && (s.job.status === 'pending' || s.job.status === 'paused'))
     .sort((a, b) => (b.job as DownloadJob).priority - (a.job as DownloadJob).priority || a.position - b.position);
+  const positions = queue.map((s) => s.position).sort((a, b) => a - b);
   const index = queue.findIndex((s) => s.job.id === id);
   if (index < 0) throw new HaulError('conflict', `Job ${id} is not waiting in the download queue.`);
   const [entry] = queue.splice(index, 1);
@@ -34,7 +37,7 @@ export function queueAfterMove(registry: JobRegistry, id: string, to: QueueMove,
   const neighbour = queue[target + 1] ?? queue[target - 1];
   return queue.map((s, i) => ({
     id: s.job.id,
-    position: firstPosition + i,
+    position: positions[i]!,
     ...(s.job.id === id && neighbour ? { priority: (neighbour.job as DownloadJob).priority } : {}),
   }));
 }

@@ -43,9 +43,6 @@ function prepareStatements(db: Database) {
     maxPosition: db.prepare<[], { p: number }>(
       `SELECT coalesce(max(position), 0) AS p FROM jobs WHERE source = 'download'`,
     ),
-    minPosition: db.prepare<[], { p: number }>(
-      `SELECT coalesce(min(position), 0) AS p FROM jobs WHERE source = 'download'`,
-    ),
     appendLog: db.prepare<[{ id: string; at: number; line: string }], { seq: number }>(`
       INSERT INTO job_logs (job_id, seq, at, line)
       SELECT @id, coalesce(max(seq), 0) + 1, @at, @line FROM job_logs WHERE job_id = @id
@@ -194,10 +191,6 @@ export class JobStore {
 
   nextPosition(): number {
     return (this.statements.maxPosition.get()?.p ?? 0) + 1;
-  }
-
-  firstPosition(): number {
-    return (this.statements.minPosition.get()?.p ?? 0) - 1;
   }
 
   appendLog(id: string, at: number, line: string): void {
