@@ -1,4 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCliArgs, runCli } from './cli';
@@ -153,9 +155,31 @@ describe('haul CLI when Haul is not there', () => {
       writeFileSync(tokenPath(dir.path), 'y'.repeat(43));
       const wrong = await haul(['list', '--data-dir', dir.path]);
       expect(wrong.code).toBe(1);
-      expect(wrong.err).toContain('refused the API token');
+      expect(wrong.err).toContain(`did not show that it holds the API token in ${tokenPath(dir.path)}`);
       rmSync(tokenPath(dir.path));
     } finally {
+      dir.remove();
+    }
+  });
+
+  it('sends no token to another program on the port a stale server.json names', async () => {
+    const dir = tempDir();
+    const heard: (string | undefined)[] = [];
+    const squatter = createServer((req, res) => {
+      heard.push(req.headers.authorization);
+      res.setHeader('content-type', 'application/json');
+      res.end(req.url?.startsWith('/healthz') ? '{"ok":true,"proof":"made-up"}' : '{"jobs":[]}');
+    });
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    try {
+      writeInstanceFile(dir.path, { port: (squatter.address() as AddressInfo).port, pid: 1 });
+      writeFileSync(tokenPath(dir.path), api.token);
+      const result = await haul(['add', 'https://a.example/f.iso', '--data-dir', dir.path]);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain('the token was not sent');
+      expect(heard).toEqual([undefined]);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
       dir.remove();
     }
   });

@@ -3,6 +3,7 @@
  * `haul add|list|pause|resume|retry|cancel`: a small client of the running instance's local
  * API, found through `<data-dir>/server.json` and let in with `<data-dir>/api-token`.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +11,7 @@ import { isEntry, runEntry } from './entry';
 import type { DownloadJob, ErrorShape } from '../src-common/contract';
 import { defaultDataDir } from './core/paths';
 import { instanceFilePath, readInstanceFile } from './server/instance-file';
-import { tokenPath } from './core/api-token';
+import { tokenPath, tokenProof, tokensMatch } from './core/api-token';
 
 export const cliUsage = `Usage:
   haul add <url>... [--dir DIR] [--name NAME]   queue downloads
@@ -92,8 +93,15 @@ export interface CliIo {
   fetch?: typeof fetch;
 }
 
+interface Instance {
+  baseUrl: string;
+  port: number;
+  token: string;
+  tokenFile: string;
+}
+
 /** Where the running instance listens and its token, or a message saying what is missing. */
-export function locateInstance(args: CliArgs): { baseUrl: string; token: string } {
+export function locateInstance(args: CliArgs): Instance {
   const port = args.port ?? readInstanceFile(args.dataDir)?.port;
   if (port === undefined) {
     throw new CliFailure(
@@ -111,28 +119,13 @@ export function locateInstance(args: CliArgs): { baseUrl: string; token: string 
   }
   if (!token)
     throw new CliFailure(`The API token file ${tokenPath(args.dataDir)} is empty; restart Haul to recreate it.`);
-  return { baseUrl: `http://127.0.0.1:${port}`, token };
+  return { baseUrl: `http://127.0.0.1:${port}`, port, token, tokenFile: tokenPath(args.dataDir) };
 }
 
-type RestError = { error: ErrorShape };
-
-async function request<T>(
-  io: CliIo,
-  where: { baseUrl: string; token: string },
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  let response: Response;
+/** `fetch` to the instance, its failures worded for the user. */
+async function reach(io: CliIo, where: Instance, path: string, init?: RequestInit): Promise<Response> {
   try {
-    response = await (io.fetch ?? fetch)(`${where.baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${where.token}`,
-        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
+    return await (io.fetch ?? fetch)(`${where.baseUrl}${path}`, init);
   } catch (error) {
     const code = (error as { cause?: { code?: string } }).cause?.code;
     if (code === 'ECONNREFUSED') {
@@ -142,6 +135,36 @@ async function request<T>(
     }
     throw new CliFailure(`Could not reach Haul at ${where.baseUrl}: ${code ?? (error as Error).message}`);
   }
+}
+
+/**
+ * Asks the program on the port to show it holds the token (see tokenProof) before the
+ * token is sent: after a crash, server.json names a port any local user may have taken.
+ */
+async function proveInstance(io: CliIo, where: Instance): Promise<void> {
+  const nonce = randomBytes(18).toString('base64url');
+  const response = await reach(io, where, `/healthz?proof=${nonce}`);
+  const answer = (await response.json().catch(() => undefined)) as { proof?: unknown } | undefined;
+  const proof = answer?.proof;
+  if (typeof proof !== 'string' || !tokensMatch(proof, tokenProof(where.token, where.port, nonce))) {
+    throw new CliFailure(
+      `The program at ${where.baseUrl} did not show that it holds the API token in ${where.tokenFile}, so the token ` +
+        "was not sent. Is --data-dir (or --port) the running Haul's? If Haul stopped unexpectedly, start it again.",
+    );
+  }
+}
+
+type RestError = { error: ErrorShape };
+
+async function request<T>(io: CliIo, where: Instance, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await reach(io, where, path, {
+    method,
+    headers: {
+      Authorization: `Bearer ${where.token}`,
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
   let answer: unknown;
   try {
     answer = await response.json();
@@ -181,6 +204,7 @@ export async function runCli(argv: string[], io: CliIo, cwd = process.cwd()): Pr
   }
   try {
     const where = locateInstance(args);
+    await proveInstance(io, where);
     if (command.kind === 'add') {
       const input = { url: command.urls.join('\n'), dir: command.dir, fileName: command.name };
       const { jobs, invalid } = await request<{

@@ -1,4 +1,4 @@
-import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
+import { randomBytes, createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -30,3 +30,16 @@ export function tokensMatch(given: string, expected: string): boolean {
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
+
+/**
+ * What Haul answers at `/healthz?proof=NONCE`: shows a client that the program on this port
+ * holds the token, before the client sends it (a port a crashed Haul left may since be
+ * another user's program). The port Haul listens on is part of it, so a program on the
+ * port a client asked cannot pass on an answer it got from a Haul elsewhere.
+ */
+export function tokenProof(token: string, port: number, nonce: string): string {
+  return createHmac('sha256', token).update(`haul-healthz:${port}:${nonce}`).digest('base64url');
+}
+
+/** A nonce `/healthz` takes: 16 to 128 characters of base64url. */
+export const proofNonce = /^[A-Za-z0-9_-]{16,128}$/;

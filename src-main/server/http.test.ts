@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test/temp-dir';
 import { createCore, type Core } from '../core/app';
 import { startServer, type RunningServer } from './http';
-import { loadOrCreateToken } from '../core/api-token';
+import { loadOrCreateToken, tokenProof } from '../core/api-token';
 
 let dir: ReturnType<typeof tempDir>;
 let core: Core;
@@ -172,6 +172,35 @@ describe('local HTTP API', () => {
     const health = await raw('/healthz');
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toEqual({ ok: true });
+  });
+
+  it('takes an empty body sent as JSON as no body, and still refuses a poisoned one', async () => {
+    const auth = { ...json, Authorization: `Bearer ${token}` };
+    const removed = await raw('/v1/jobs/0123abcd', { method: 'DELETE', headers: auth });
+    expect(removed.status).toBe(404);
+    expect(JSON.parse(removed.body)).toMatchObject({
+      error: { kind: 'not_found', message: expect.stringContaining('0123abcd') },
+    });
+    const poisoned = await raw('/v1/jobs/download/submit', {
+      method: 'POST',
+      headers: auth,
+      body: '{"url":"https://a.example/x","__proto__":{"admin":true}}',
+    });
+    expect(poisoned.status).toBe(400);
+    const broken = await raw('/v1/jobs/download/submit', { method: 'POST', headers: auth, body: '{"url":' });
+    expect(broken.status).toBe(400);
+  });
+
+  it('shows at /healthz?proof= that it holds the token, for this port, without giving it', async () => {
+    const nonce = 'n0nce-of-the-client_1234';
+    const answer = JSON.parse((await raw(`/healthz?proof=${nonce}`)).body) as { ok: boolean; proof: string };
+    expect(answer).toEqual({ ok: true, proof: tokenProof(token, server.port, nonce) });
+    expect(answer.proof).not.toContain(token);
+    expect(answer.proof).not.toBe(tokenProof(token, server.port + 1, nonce));
+    // Not a nonce it takes: liveness only.
+    for (const odd of ['short', 'x'.repeat(129), 'has%20space-1234567890']) {
+      expect(JSON.parse((await raw(`/healthz?proof=${odd}`)).body)).toEqual({ ok: true });
+    }
   });
 
   it('refuses a cross-site form post (urlencoded or multipart) and a cross-site text/plain post from an attacker Origin', async () => {

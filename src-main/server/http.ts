@@ -21,7 +21,7 @@ import { registerSeed004Routes } from './routes-seed-004';
 import { TicketStore } from './tickets';
 import { registerJobTypeRoutes } from './routes-job-types';
 import { registerJobSocket } from './routes-ws';
-import { tokensMatch } from '../core/api-token';
+import { proofNonce, tokenProof, tokensMatch } from '../core/api-token';
 
 export interface ServerOptions {
   /** `settings` gives the paired origins (`allowedOrigins`), read at each request. */
@@ -117,6 +117,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else void sendError(reply, 'invalid_input', error.message, error.statusCode ?? 400);
     },
   });
+  // Many clients send `Content-Type: application/json` with every request, a DELETE or a
+  // bodiless POST too: an empty body is no body, not an error. Any other body is parsed as
+  // before (prototype poisoning refused).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
   const routes: string[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
@@ -183,7 +192,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sendError(reply, 'not_found', `No route: ${request.method} ${request.url.split('?')[0]}`),
   );
 
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', async (request) => {
+    const { proof } = request.query as { proof?: unknown };
+    if (typeof proof === 'string' && proofNonce.test(proof)) {
+      return { ok: true, proof: tokenProof(currentToken(), port, proof) };
+    }
+    return { ok: true };
+  });
   // Built on first request: turning every schema into JSON Schema costs about 0.3 s, which
   // start-up should not pay for a document few clients read.
   let openApi: ReturnType<typeof buildOpenApi> | undefined;

@@ -35,7 +35,17 @@ const schema = (type: z.ZodType, io: 'input' | 'output'): JsonSchema => {
 
 const queueStatus = z.string().describe('active, waiting, delayed or one of our statuses. @default failed');
 const handWritten: RouteDoc[] = [
-  { method: 'GET', url: '/healthz', summary: 'Liveness; no token, no data.', public: true, output: z.object({}) },
+  {
+    method: 'GET',
+    url: '/healthz',
+    summary:
+      'Liveness; no token, no data. With ?proof=NONCE (16-128 base64url characters) it also answers ' +
+      'proof = base64url(HMAC-SHA256(token, "haul-healthz:" + port + ":" + NONCE)): a client checks it ' +
+      'before it sends the token to that port.',
+    public: true,
+    query: z.object({ proof: z.string().optional() }),
+    output: z.object({ ok: z.boolean(), proof: z.string().optional() }),
+  },
   {
     method: 'GET',
     url: '/v1/jobs/queues/:name',
