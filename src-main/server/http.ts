@@ -124,7 +124,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);
-    parseJson(request, body as string, done);
+    void parseJson(request, body as string, done);
   });
   const routes: string[] = [];
   app.addHook('onRoute', (route) => {
