@@ -3,6 +3,7 @@
  * EventSource cannot send the token. Keeps the live download list; reconnects with backoff.
  */
 import type { DownloadJob, JobEvent } from '../../src-common/contract';
+import { forgetProof, proveHaul } from './haul-api';
 
 export interface SseFrame {
   event: string;
@@ -73,6 +74,7 @@ export function openJobStream(connection: { haulUrl: string; token: string }, ha
 
   async function connect(): Promise<void> {
     handlers.onStatus('connecting');
+    await proveHaul(connection);
     const response = await fetch(new URL('/v1/jobs/events', connection.haulUrl), {
       headers: { Authorization: `Bearer ${connection.token}`, Accept: 'text/event-stream' },
       signal: controller.signal,
@@ -106,6 +108,7 @@ export function openJobStream(connection: { haulUrl: string; token: string }, ha
         if (controller.signal.aborted) return;
         handlers.onStatus('offline', error instanceof Error ? error.message : String(error));
       }
+      forgetProof(connection);
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 10_000);
     }

@@ -194,7 +194,7 @@ describe('local HTTP API', () => {
   it('shows at /healthz?proof= that it holds the token, for this port, without giving it', async () => {
     const nonce = 'n0nce-of-the-client_1234';
     const answer = JSON.parse((await raw(`/healthz?proof=${nonce}`)).body) as { ok: boolean; proof: string };
-    expect(answer).toEqual({ ok: true, proof: tokenProof(token, server.port, nonce) });
+    expect(answer).toEqual({ ok: true, port: server.port, proof: tokenProof(token, server.port, nonce) });
     expect(answer.proof).not.toContain(token);
     expect(answer.proof).not.toBe(tokenProof(token, server.port + 1, nonce));
     // Not a nonce it takes: liveness only.

@@ -151,8 +151,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const origin = request.headers.origin;
     const extraOrigins = [...(options.allowedOrigins ?? []), ...core.settings.get().allowedOrigins];
-    // An unpaired extension may reach the pairing route only, and still needs the token there.
-    const pairing = request.method !== 'GET' && request.routeOptions.url === pairUrl && isExtensionOrigin(origin);
+    // An unpaired extension may reach the pairing route only, and still needs the token
+    // there; and the liveness route, where it checks the token's proof before it pairs.
+    const pairing =
+      isExtensionOrigin(origin) &&
+      ((request.method !== 'GET' && request.routeOptions.url === pairUrl) ||
+        (request.method === 'GET' && request.routeOptions.url === '/healthz'));
     if (!pairing && !isAllowedOrigin(origin, port, extraOrigins, allowedHosts)) {
       const hint = isExtensionOrigin(origin) ? ' (pair the extension with Haul first)' : '';
       return sendError(reply, 'forbidden', `Origin not allowed: ${origin}${hint}`);
@@ -195,7 +199,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.get('/healthz', async (request) => {
     const { proof } = request.query as { proof?: unknown };
     if (typeof proof === 'string' && proofNonce.test(proof)) {
-      return { ok: true, proof: tokenProof(currentToken(), port, proof) };
+      return { ok: true, port, proof: tokenProof(currentToken(), port, proof) };
     }
     return { ok: true };
   });

@@ -44,7 +44,7 @@ const handWritten: RouteDoc[] = [
       'before it sends the token to that port.',
     public: true,
     query: z.object({ proof: z.string().optional() }),
-    output: z.object({ ok: z.boolean(), proof: z.string().optional() }),
+    output: z.object({ ok: z.boolean(), port: z.number().int().optional(), proof: z.string().optional() }),
   },
   {
     method: 'GET',
