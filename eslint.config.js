@@ -120,24 +120,6 @@ export default tseslint.config(
     },
   },
   {
-    // Its tests run under Node, and may stand up a server the extension talks to.
-    files: ['extension/src/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronImport],
-          patterns: [
-            {
-              group: ['**/src-main/**', '**/src-preload/**', '**/src-renderer/**'],
-              message: 'The extension talks to Haul over its HTTP API; it shares only src-common.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
     files: ['**/*.test.ts', 'e2e/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

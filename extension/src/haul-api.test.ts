@@ -1,64 +1,67 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { callHaul, HaulError, tokenProof } from './haul-api';
 
 const token = 'T'.repeat(43);
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
-});
+const key = (secret: string) =>
+  crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 
 /**
- * A program on a loopback port that records every request's headers. `proofPort` is the
- * port it computes its proof for (its own, unless it passes on another Haul's answer);
- * `key` the token it holds, if any.
+ * A program at `haulUrl` seen through fetch: it records each request's Authorization and
+ * answers /healthz with a proof for `proofPort` (its own port unless it passes on another
+ * Haul's answer), made with `secret` when it holds one.
  */
-async function listen(options: {
-  key?: string;
-  proofPort?: number;
-}): Promise<{ url: string; heard: IncomingHttpHeaders[] }> {
-  const heard: IncomingHttpHeaders[] = [];
-  const server = createServer((req, res) => {
-    heard.push(req.headers);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    res.setHeader('content-type', 'application/json');
-    if (url.pathname === '/healthz') {
-      const nonce = url.searchParams.get('proof') ?? '';
-      const port = options.proofPort ?? (server.address() as AddressInfo).port;
-      const proof = options.key
-        ? createHmac('sha256', options.key).update(`haul-healthz:${port}:${nonce}`).digest('base64url')
-        : 'made-up';
-      res.end(JSON.stringify({ ok: true, port, proof }));
-      return;
-    }
-    res.end(JSON.stringify({ jobs: [] }));
+function program(haulUrl: string, options: { secret?: string; proofPort?: number }) {
+  const heard: (string | null)[] = [];
+  vi.stubGlobal('fetch', async (input: URL | string, init?: RequestInit) => {
+    const url = new URL(input);
+    expect(url.origin).toBe(new URL(haulUrl).origin);
+    heard.push(new Headers(init?.headers).get('authorization'));
+    if (url.pathname !== '/healthz') return Response.json({ jobs: [] });
+    const port = options.proofPort ?? Number(url.port);
+    const nonce = url.searchParams.get('proof') ?? '';
+    const signed = options.secret
+      ? await crypto.subtle.sign(
+          'HMAC',
+          await key(options.secret),
+          new TextEncoder().encode(`haul-healthz:${port}:${nonce}`),
+        )
+      : undefined;
+    const proof = signed
+      ? btoa(String.fromCharCode(...new Uint8Array(signed)))
+          .replaceAll('+', '-')
+          .replaceAll('/', '_')
+          .replace(/=+$/, '')
+      : 'made-up';
+    return Response.json({ ok: true, port, proof });
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, heard };
+  return heard;
 }
 
+afterEach(() => vi.unstubAllGlobals());
+
 describe("the extension's calls to Haul", () => {
-  it('computes the proof as Haul does', async () => {
-    const expected = createHmac('sha256', token).update('haul-healthz:8181:abc').digest('base64url');
-    expect(await tokenProof(token, 8181, 'abc')).toBe(expected);
+  it('computes the proof as Haul does (HMAC-SHA256 of the port and nonce, base64url)', async () => {
+    // node -e "crypto.createHmac('sha256','T'.repeat(43)).update('haul-healthz:8181:abc').digest('base64url')"
+    expect(await tokenProof(token, 8181, 'abc')).toBe('cQR71vcqvX0caFjRrzii7HJx2iXMDyOU-i4e3Tv-1eA');
   });
 
   it('send the token only once the program on that port showed it holds it', async () => {
-    const haul = await listen({ key: token });
-    await callHaul({ haulUrl: haul.url, token }, 'POST', '/v1/jobs/download/submit', { url: 'https://a.example/x' });
-    expect(haul.heard.map((headers) => headers.authorization)).toEqual([undefined, `Bearer ${token}`]);
+    const heard = program('http://127.0.0.1:18181', { secret: token });
+    await callHaul({ haulUrl: 'http://127.0.0.1:18181', token }, 'POST', '/v1/jobs/download/submit', { url: 'x' });
+    await callHaul({ haulUrl: 'http://127.0.0.1:18181', token }, 'GET', '/v1/jobs/queue');
+    // Proven once for the address and token; asked again after the program went away.
+    expect(heard).toEqual([null, `Bearer ${token}`, `Bearer ${token}`]);
   });
 
   it('send nothing to a program that cannot show it, or shows it for another port', async () => {
-    for (const options of [{}, { key: 'another token of forty-three characters....' }, { key: token, proofPort: 9 }]) {
-      const squatter = await listen(options);
-      const call = callHaul({ haulUrl: squatter.url, token }, 'GET', '/v1/jobs/queue');
+    const tries = [{}, { secret: 'another token of forty-three characters....' }, { secret: token, proofPort: 8181 }];
+    for (const [k, options] of tries.entries()) {
+      const haulUrl = `http://127.0.0.1:${18200 + k}`;
+      const heard = program(haulUrl, options);
+      const call = callHaul({ haulUrl, token }, 'GET', '/v1/jobs/queue');
       await expect(call).rejects.toBeInstanceOf(HaulError);
       await expect(call).rejects.toMatchObject({ refusal: 'unpaired', message: /token was not sent/ });
-      expect(squatter.heard.map((headers) => headers.authorization)).toEqual([undefined]);
+      expect(heard).toEqual([null]);
     }
   });
 });
