@@ -105,6 +105,22 @@ describe('bad input: aria2c and Haul answer alike', () => {
     await nothingChanged(haul);
   });
 
+  it('a batch or a system.multicall of more than 1000 calls is refused whole, with or without the secret', async () => {
+    const listMethods = { jsonrpc: '2.0', id: 1, method: 'system.listMethods', params: [] };
+    const batch = await outcome(post(haul, JSON.stringify(Array.from({ length: 1001 }, () => listMethods))));
+    expect(batch).toMatchObject({
+      status: 400,
+      body: { id: null, error: { code: -32600, message: 'A batch holds at most 1000 calls.' } },
+    });
+    const calls = Array.from({ length: 1001 }, () => ({ methodName: 'system.listMethods' }));
+    const multi = await outcome(post(haul, call('system.multicall', [calls])));
+    expect(multi.body).toMatchObject({ error: { code: 1, message: 'system.multicall holds at most 1000 calls.' } });
+    // At the limit, it answers every call.
+    const full = await outcome(post(haul, JSON.stringify(Array.from({ length: 1000 }, () => listMethods))));
+    expect(full.status).toBe(200);
+    expect(full.body).toHaveLength(1000);
+  });
+
   it('after all of it, neither has a download', async () => {
     await nothingChanged(aria2c);
     await nothingChanged(haul);

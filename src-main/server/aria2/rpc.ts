@@ -8,6 +8,7 @@ import {
   errorResponse,
   httpStatusOf,
   invalidRequest,
+  invalidRequestCode,
   parseError,
   toErrorBody,
   unauthorized,
@@ -16,6 +17,9 @@ import {
 } from './errors';
 import { downloadMethods, type Method, type MethodContext } from './methods-downloads';
 import { globalMethods } from './methods-global';
+
+/** Calls in one batch or one system.multicall, at most (aria2 sets none). */
+export const maxCalls = 1000;
 
 /** Answered without the secret, as aria2 does: they tell nothing about the downloads. */
 const open = new Set(['system.listMethods', 'system.listNotifications']);
@@ -114,6 +118,15 @@ export class Aria2Rpc {
   async handle(message: unknown): Promise<RpcAnswer> {
     const state: CallState = { unauthorized: false };
     if (Array.isArray(message)) {
+      // Each answer is kept until the last: a batch of listMethods (no secret needed) would
+      // make a request of 1.5 MB hold tens of MB.
+      if (message.length > maxCalls) {
+        const body = errorResponse(null, {
+          code: invalidRequestCode,
+          message: `A batch holds at most ${maxCalls} calls.`,
+        });
+        return { body, status: 400, unauthorized: false };
+      }
       const body = [];
       // aria2 answers nothing for a batch entry that is not an object.
       for (const entry of message) if (isObject(entry)) body.push(await this.one(entry, state));
@@ -167,6 +180,7 @@ export class Aria2Rpc {
   private async multicall(params: unknown[], state: CallState): Promise<unknown[]> {
     const calls = params[0];
     if (!Array.isArray(calls)) throw new Aria2Error('The parameter at 0 has wrong type.');
+    if (calls.length > maxCalls) throw new Aria2Error(`system.multicall holds at most ${maxCalls} calls.`);
     const results: unknown[] = [];
     for (const call of calls) {
       if (!isObject(call) || typeof call.methodName !== 'string' || !Array.isArray(call.params ?? [])) {
