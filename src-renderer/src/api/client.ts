@@ -19,13 +19,39 @@ const tokenKey = 'haul.apiToken';
 
 /**
  * In a browser the page is opened with `#token=...` (printed by `haul serve`); the token
- * is kept in this browser's storage and removed from the address bar at once.
+ * is removed from the address bar at once and kept in this browser's storage. Any page
+ * can open this address with a token of its choosing: one Haul refuses (`accepted`) never
+ * replaces the token this browser holds.
  */
-export function takeTokenFromLocation(location: Location, storage: Storage, history: History): void {
+export async function takeTokenFromLocation(
+  location: Location,
+  storage: Storage,
+  history: History,
+  accepted: (token: string) => Promise<boolean>,
+): Promise<void> {
   const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
   if (!match?.[1]) return;
-  storage.setItem(tokenKey, decodeURIComponent(match[1]));
   history.replaceState(null, '', location.pathname + location.search);
+  const offered = decodeURIComponent(match[1]);
+  const held = storage.getItem(tokenKey);
+  if (held === offered) return;
+  if (held === null || (await accepted(offered))) storage.setItem(tokenKey, offered);
+}
+
+/** Whether Haul lets `token` in (a command that reads nothing of note). */
+function tokenAccepted(fetchImpl: typeof fetch) {
+  return async (token: string): Promise<boolean> => {
+    try {
+      const response = await fetchImpl('/v1/rpc/app.info', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: '{}',
+      });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  };
 }
 
 /** Keeps a new token (after it was regenerated) so this browser stays signed in. */
@@ -33,9 +59,10 @@ export function rememberToken(token: string, storage: Storage = window.localStor
   storage.setItem(tokenKey, token);
 }
 
-function httpBridge(fetchImpl: typeof fetch, storage: Storage): HaulBridge {
+function httpBridge(fetchImpl: typeof fetch, storage: Storage, ready: Promise<void>): HaulBridge {
   return {
     async invoke(command, input) {
+      await ready;
       const token = storage.getItem(tokenKey);
       try {
         const response = await fetchImpl(`/v1/rpc/${encodeURIComponent(command)}`, {
@@ -105,19 +132,29 @@ export function createClient(): HaulClient {
       : pollingSubscribe(invoke);
     return { transport: 'ipc', invoke, subscribe };
   }
-  takeTokenFromLocation(window.location, window.localStorage, window.history);
   const fetchImpl = window.fetch.bind(window);
-  const { invoke } = httpBridge(fetchImpl, window.localStorage);
+  const ready = takeTokenFromLocation(window.location, window.localStorage, window.history, tokenAccepted(fetchImpl));
+  const { invoke } = httpBridge(fetchImpl, window.localStorage, ready);
   return {
     transport: 'http',
     invoke,
-    subscribe: (listener, onStatus) =>
-      openEventStream({
-        fetch: fetchImpl,
-        token: () => window.localStorage.getItem(tokenKey),
-        snapshot: snapshotEvent(invoke),
-        onEvent: listener,
-        onStatus,
-      }),
+    subscribe: (listener, onStatus) => {
+      let stop: (() => void) | undefined;
+      let stopped = false;
+      void ready.then(() => {
+        if (stopped) return;
+        stop = openEventStream({
+          fetch: fetchImpl,
+          token: () => window.localStorage.getItem(tokenKey),
+          snapshot: snapshotEvent(invoke),
+          onEvent: listener,
+          onStatus,
+        });
+      });
+      return () => {
+        stopped = true;
+        stop?.();
+      };
+    },
   };
 }
