@@ -69,6 +69,21 @@ describe('tasks: create, report, finish', () => {
     t.center.submit({ url: 'https://files.example/k.bin', idempotencyKey: 'taken', paused: true });
     expect(() => create({ idempotencyKey: 'taken' })).toThrow(/already used by job/);
   });
+
+  it("answers the earlier task only to whoever made it, and keeps plugins' keys for plugins", () => {
+    t = openTestCenter();
+    const plugin = (pluginName: string) => ({ kind: 'plugin', pluginName }) as const;
+    expect(() => create({ idempotencyKey: 'plugin:backup:nightly' })).toThrow(/kept for plugins/);
+    const mine = t.center.tasks.create(
+      { name: 'Mine', metadata: { secret: 1 }, idempotencyKey: 'shared' },
+      plugin('a'),
+    );
+    expect(t.center.tasks.create({ name: 'Again', idempotencyKey: 'shared' }, plugin('a')).id).toBe(mine.id);
+    expect(() => t.center.tasks.create({ name: 'Theirs', idempotencyKey: 'shared' }, plugin('b'))).toThrow(
+      `The idempotency key is already used by job ${mine.id}.`,
+    );
+    expect(() => create({ idempotencyKey: 'shared' })).toThrow(/already used by job/);
+  });
 });
 
 describe('tasks: heartbeat, timeout and retries on the core clock', () => {

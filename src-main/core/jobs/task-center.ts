@@ -90,8 +90,19 @@ export class TaskCenter {
   create(input: ParsedInput<'jobs.create'>, origin: TaskOrigin): TaskJob {
     const { registry, clock } = this.options;
     if (input.idempotencyKey) {
+      // A plugin's keys are `plugin:<name>:<its key>`: a script may not take one first.
+      if (origin.kind === 'api' && input.idempotencyKey.startsWith('plugin:')) {
+        throw new HaulError('invalid_input', 'idempotencyKey: keys starting with "plugin:" are kept for plugins.', {
+          field: 'idempotencyKey',
+        });
+      }
       const earlier = this.options.byIdempotencyKey(input.idempotencyKey);
-      if (earlier?.job.source === 'task') return (registry.stored(earlier.job.id)?.job ?? earlier.job) as TaskJob;
+      const sameCreator =
+        earlier?.job.source === 'task' &&
+        earlier.job.createdBy === origin.kind &&
+        (origin.kind === 'api' || earlier.job.creator === origin.pluginName);
+      // The earlier task is answered only to whoever made it: its metadata may be private.
+      if (sameCreator) return (registry.stored(earlier.job.id)?.job ?? earlier.job) as TaskJob;
       if (earlier) throw new HaulError('conflict', `The idempotency key is already used by job ${earlier.job.id}.`);
     }
     checkSize('metadata', input.metadata);
