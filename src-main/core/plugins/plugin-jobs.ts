@@ -5,6 +5,7 @@ import { JobFailure, type PluginJobContext, type PluginJobRunner } from '../jobs
 import type { ActionDeclaration } from './action-params';
 import type { PluginInstance } from './plugin-instance';
 import type { CallOp } from './protocol';
+import { LineBudget } from './line-budget';
 import { describeFailure } from './sandbox-failure';
 
 interface ActiveJob {
@@ -47,6 +48,8 @@ export class PluginJobs implements PluginJobRunner {
   private readonly active = new Map<string, ActiveJob>();
   /** haul.startJob jobs not yet run: the worker that holds their function, and its id. */
   private readonly started = new Map<string, { instance: PluginInstance; callbackId: number }>();
+  /** haul.job.log lines a job may take (see LineBudget). */
+  private readonly lines = new LineBudget();
 
   constructor(private readonly options: PluginJobsOptions) {}
 
@@ -239,10 +242,13 @@ export class PluginJobs implements PluginJobRunner {
   log(instance: PluginInstance, jobId: unknown, line: unknown): void {
     const task = typeof jobId === 'string' ? this.options.jobs.registry.stored(jobId)?.job : undefined;
     if (task?.source === 'task' && task.createdBy === 'plugin' && task.creator === instance.name) {
-      this.options.jobs.registry.log(task.id, String(line).slice(0, 2000));
+      for (const text of this.lines.take(task.id, String(line).slice(0, 2000))) {
+        this.options.jobs.registry.log(task.id, text);
+      }
       return;
     }
     const entry = this.own(instance, jobId, 'log');
-    entry?.context.log(String(line).slice(0, 2000));
+    if (!entry) return;
+    for (const text of this.lines.take(entry.context.job.id, String(line).slice(0, 2000))) entry.context.log(text);
   }
 }

@@ -40,6 +40,12 @@ export function activate(haul) {
     for (const odd of ['not a number', -50, 1e300]) haul.job.progress(job.id, odd, 'odd');
     return { success: true, message: job.id };
   });
+  act('chatty', async ({ jobId }) => {
+    for (let i = 0; i < 5000; i += 1) haul.job.log(jobId, 'line ' + i);
+    await haul.sleep(50);
+    haul.job.log(jobId, 'last');
+    return { success: true, message: 'ok' };
+  }, { async: true });
   act('cleanup', async () => ({ success: true, message: String(await haul.jobs.cleanup(0)) }));
   act('mine', async () => ({ success: true, message: (await haul.jobs.mine()).map((j) => j.id).join(',') }));
   act('detailed', async ({ jobId }) => {
@@ -120,6 +126,21 @@ describe('haul.createJob and haul.jobs', () => {
     // The held progress reaches the database as it was: nothing for the store to refuse.
     await env.close();
     env = undefined;
+  });
+
+  it('keeps a plugin logging in a loop to a budget of lines, and says how many it left out', async () => {
+    env = await openPluginCore({ plugins: { alpha: { code: code('alpha') } } });
+    const { core } = env;
+    const job = await run<PluginJob>(core, 'alpha', 'chatty');
+    await waitFor(() => core.jobs.registry.get(job.id).status === 'completed', 'the job to complete');
+    const { log } = core.jobs.getWithLog(job.id);
+    expect(log.at(-1)).toMatch(/last$/);
+    const notes = log.filter((line) => /log lines left out: more than 100 a second/.test(line));
+    const left = notes.reduce((sum, line) => sum + Number(/\((\d+) log lines left out/.exec(line)![1]), 0);
+    const written = log.filter((line) => / line \d+$/.test(line)).length;
+    // The loop outruns the budget: most of its lines are left out, and each is counted.
+    expect(left).toBeGreaterThan(2500);
+    expect(written + left).toBeLessThanOrEqual(5000);
   });
 
   it('a plugin cancels its own task and its own plugin job, and sees control', async () => {
