@@ -1,7 +1,7 @@
 import type { CommandOutput, ParsedInput, PluginPermission } from '../../../src-common/contract';
 import { HaulError } from '../errors';
 import type { FileAccess } from './file-access';
-import { pluginFetch } from './http-access';
+import { inTurn, pluginFetch } from './http-access';
 import { hasPermission } from './manifest';
 import type { PluginNotifications } from './notifications';
 import type { PluginInstance } from './plugin-instance';
@@ -85,7 +85,11 @@ export async function serveHostCall(
       return services.jobs.log(instance, a, b);
     case 'http.fetch':
       need(instance, 'http', 'haul.http.fetch');
-      return pluginFetch(String(a), options(b), instance.source.manifest!.hosts);
+      // In turn with the plugin's other fetches, and no answer over half its memory: it
+      // could not hold more, and the main process holds each answer whole meanwhile.
+      return inTurn(instance, () =>
+        pluginFetch(String(a), options(b), instance.source.manifest!.hosts, instance.memoryBytes / 2),
+      );
     case 'files.read':
       need(instance, 'files', 'haul.files.read');
       return services.files.read(a, options(b));

@@ -43,10 +43,33 @@ function checkUrl(text: string, hosts: readonly string[]): URL {
  * haul.http.fetch, done by the host with undici. Every redirect hop is checked against
  * the manifest's hosts too, so a listed server cannot bounce the plugin elsewhere.
  */
+/**
+ * Fetches of one plugin that run at once; the rest wait their turn. Each holds its whole
+ * answer in the main process until it goes to the sandbox, whatever the plugin's own
+ * memory limit is.
+ */
+export const fetchesAtOnce = 4;
+const fetching = new WeakMap<object, { running: number; waiting: (() => void)[] }>();
+
+/** Runs `fetch` when fewer than fetchesAtOnce of `owner`'s run. */
+export async function inTurn<T>(owner: object, fetch: () => Promise<T>): Promise<T> {
+  let state = fetching.get(owner);
+  if (!state) fetching.set(owner, (state = { running: 0, waiting: [] }));
+  while (state.running >= fetchesAtOnce) await new Promise<void>((resolve) => state.waiting.push(resolve));
+  state.running += 1;
+  try {
+    return await fetch();
+  } finally {
+    state.running -= 1;
+    state.waiting.shift()?.();
+  }
+}
+
 export async function pluginFetch(
   target: string,
   options: Record<string, unknown>,
   hosts: readonly string[],
+  limitBytes = 50 * 1024 * 1024,
 ): Promise<FetchAnswer> {
   const method = String(options.method ?? 'GET').toUpperCase();
   if (!methods.includes(method as (typeof methods)[number])) {
@@ -57,7 +80,7 @@ export async function pluginFetch(
     for (const [name, value] of Object.entries(options.headers)) headers[name] = String(value);
   }
   const body = options.body === undefined || options.body === null ? undefined : String(options.body);
-  const maxBytes = Math.min(Number(options.maxBytes) || defaultMaxBytes, 50 * 1024 * 1024);
+  const maxBytes = Math.floor(Math.min(Number(options.maxBytes) || defaultMaxBytes, 50 * 1024 * 1024, limitBytes));
   const signal = AbortSignal.timeout(Math.min(Number(options.timeoutMs) || defaultTimeoutMs, 120_000));
 
   let url = checkUrl(target, hosts);

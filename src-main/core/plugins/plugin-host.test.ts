@@ -276,6 +276,49 @@ export function activate(haul) {
     });
   });
 
+  it('http.fetch runs four of a plugin at once, and takes no answer over half its memory', async () => {
+    let open = 0;
+    let most = 0;
+    server = createServer((req, res) => {
+      if (req.url === '/big') return void res.end(Buffer.alloc(9 * 1024 * 1024, 97));
+      open += 1;
+      most = Math.max(most, open);
+      setTimeout(() => {
+        open -= 1;
+        res.end('ok');
+      }, 50);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    env = await openPluginCore({
+      plugins: {
+        web: {
+          manifest: { permissions: ['http'], hosts: [`127.0.0.1:${port}`], memoryMb: 16 },
+          code: `export function activate(haul) {
+  const base = 'http://127.0.0.1:${port}';
+  haul.action({ id: 'many', label: 'Many', entity: 'custom', handler: async () => {
+    const bodies = await Promise.all(Array.from({ length: 10 }, (_, i) => haul.http.fetch(base + '/slow/' + i)));
+    return { success: true, message: bodies.map((a) => a.body).join(',') };
+  } });
+  haul.action({ id: 'big', label: 'Big', entity: 'custom', handler: async () =>
+    (await haul.http.fetch(base + '/big', { maxBytes: 50 * 1024 * 1024 })).body.length });
+}`,
+        },
+      },
+    });
+    const run = async (actionId: string) =>
+      (
+        await call<{ result: { message: string } }>(env!.core, 'actions.run', {
+          pluginName: 'web',
+          actionId,
+          params: {},
+        })
+      ).result;
+    expect((await run('many')).message).toBe(Array(10).fill('ok').join(','));
+    expect(most).toBe(4);
+    expect((await run('big')).message).toMatch(/the answer is over 8388608 bytes/);
+  });
+
   it('a worker that dies fails its calls and jobs with a clear message and is replaced', async () => {
     env = await openPluginCore({ plugins: {} });
     const crashingWorker = fileURLToPath(new URL('./crashing-worker.ts', import.meta.url));

@@ -153,6 +153,11 @@ export class PluginInstance {
     return this.waking;
   }
 
+  /** The memory its sandbox may use: plugin.json's memoryMb, or the default. */
+  get memoryBytes(): number {
+    return (this.source.manifest?.memoryMb ?? this.env.limits.memoryMb) * 1024 * 1024;
+  }
+
   private async spawn(): Promise<void> {
     const { manifest, code } = this.source;
     if (!manifest || code === undefined) return;
@@ -175,7 +180,7 @@ export class PluginInstance {
         name: manifest.name,
         code,
         settings: this.settings,
-        memoryBytes: (manifest.memoryMb ?? this.env.limits.memoryMb) * 1024 * 1024,
+        memoryBytes: this.memoryBytes,
         sliceMs: this.env.limits.syncMs,
         downloadDir: this.env.downloadDir(),
       },
