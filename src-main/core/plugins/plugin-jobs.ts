@@ -26,6 +26,14 @@ export function asResult(value: unknown): Record<string, unknown> {
   return { value };
 }
 
+/**
+ * A job's result is kept with the job and sent to every client that connects, as a task's
+ * is: the same limit on its size.
+ */
+const maxResultChars = 64_000;
+const resultTooLarge = `The plugin's result is larger than ${maxResultChars} characters of JSON.`;
+const tooLarge = (result: Record<string, unknown>) => JSON.stringify(result).length > maxResultChars;
+
 export interface PluginJobsOptions {
   jobs: JobCenter;
   /** The running instance of a plugin now (after any reload), or undefined. */
@@ -173,6 +181,7 @@ export class PluginJobs implements PluginJobRunner {
 
   private finish(entry: ActiveJob, value: unknown): void {
     const result = asResult(value);
+    if (tooLarge(result)) return entry.reject(new JobFailure('plugin', resultTooLarge));
     if (result.success === false) {
       entry.reject(
         new JobFailure('plugin', typeof result.message === 'string' ? result.message : 'The action failed.'),
@@ -231,7 +240,10 @@ export class PluginJobs implements PluginJobRunner {
   }
 
   complete(instance: PluginInstance, jobId: unknown, result: unknown): void {
-    this.own(instance, jobId, 'complete')?.resolve(asResult(result));
+    const entry = this.own(instance, jobId, 'complete');
+    const value = asResult(result);
+    if (tooLarge(value)) entry?.reject(new JobFailure('plugin', resultTooLarge));
+    else entry?.resolve(value);
   }
 
   fail(instance: PluginInstance, jobId: unknown, message: unknown): void {

@@ -46,6 +46,11 @@ export function activate(haul) {
     haul.job.log(jobId, 'last');
     return { success: true, message: 'ok' };
   }, { async: true });
+  act('huge', async () => ({ success: true, message: 'big', data: 'x'.repeat(70000) }), { async: true });
+  act('hugeComplete', async ({ jobId }) => {
+    haul.job.complete(jobId, { data: 'y'.repeat(70000) });
+    await new Promise(() => {});
+  }, { async: true });
   act('cleanup', async () => ({ success: true, message: String(await haul.jobs.cleanup(0)) }));
   act('mine', async () => ({ success: true, message: (await haul.jobs.mine()).map((j) => j.id).join(',') }));
   act('detailed', async ({ jobId }) => {
@@ -141,6 +146,20 @@ describe('haul.createJob and haul.jobs', () => {
     // The loop outruns the budget: most of its lines are left out, and each is counted.
     expect(left).toBeGreaterThan(2500);
     expect(written + left).toBeLessThanOrEqual(5000);
+  });
+
+  it("fails a plugin job whose result is too large to keep, as a task's would be refused", async () => {
+    env = await openPluginCore({ plugins: { alpha: { code: code('alpha') } } });
+    const { core } = env;
+    for (const action of ['huge', 'hugeComplete']) {
+      const job = await run<PluginJob>(core, 'alpha', action);
+      const failed = await waitFor(() => {
+        const current = core.jobs.registry.get(job.id) as PluginJob;
+        return current.status === 'failed' ? current : undefined;
+      }, `the ${action} job to fail`);
+      expect(failed.error?.message).toBe("The plugin's result is larger than 64000 characters of JSON.");
+      expect(failed.result).toBeNull();
+    }
   });
 
   it('a plugin cancels its own task and its own plugin job, and sees control', async () => {
