@@ -13,28 +13,53 @@ test('a completed download shows in the library with its type, size and source',
   await expect(entry).toContainText('127.0.0.1');
 });
 
-test('open and show in folder answer with the core’s message in a browser, from library, table and panel', async ({
+test('open and show in folder are off in a browser, saying why, in the library, table, menu and panel', async ({
   page,
   haul,
   files,
 }) => {
   await openApp(page, haul);
   await downloadAll(page, [files.file('open-me.txt')], ['open-me.txt']);
-  const refusal = page.getByRole('alert').filter({ hasText: 'Opening files works in the desktop app' });
+  const why = 'Opening files works in the desktop app; in a browser, use the download folder.';
 
-  // The panel keeps a finished job for a few seconds: long enough to use its buttons.
-  await panelItem(page, 'open-me.txt').getByRole('button', { name: 'Show open-me.txt in folder' }).click();
-  await expect(refusal).toContainText('Could not show the file');
-  await refusal.getByRole('button', { name: 'Close message' }).click();
+  // The panel keeps a finished job for a few seconds: long enough to see its buttons.
+  for (const name of ['Open open-me.txt', 'Show open-me.txt in folder']) {
+    const button = panelItem(page, 'open-me.txt').getByRole('button', { name });
+    await expect(button).toBeDisabled();
+    await expect(button).toHaveAttribute('title', why);
+  }
 
+  await row(page, 'open-me.txt').click();
+  const toolbar = page.getByRole('toolbar', { name: 'Download actions' });
+  for (const name of ['Open', 'Show in folder']) {
+    await expect(toolbar.getByRole('button', { name, exact: true })).toBeDisabled();
+    await expect(toolbar.getByRole('button', { name, exact: true })).toHaveAttribute('title', why);
+  }
   await row(page, 'open-me.txt').click({ button: 'right' });
-  await page.getByRole('menuitem', { name: 'Open' }).click();
-  await expect(refusal).toContainText('Could not open the file');
-  await refusal.getByRole('button', { name: 'Close message' }).click();
+  await expect(page.getByRole('menuitem', { name: 'Open' })).toBeDisabled();
+  await expect(page.getByRole('menuitem', { name: 'Show in folder' })).toBeDisabled();
+  await page.keyboard.press('Escape');
 
   await goTo(page, 'Library');
-  await libraryRow(page, 'open-me.txt').getByRole('button', { name: 'Open open-me.txt' }).click();
-  await expect(refusal).toBeVisible();
+  const open = libraryRow(page, 'open-me.txt').getByRole('button', { name: 'Open open-me.txt' });
+  await expect(open).toBeDisabled();
+  await expect(open).toHaveAttribute('title', why);
+  await libraryRow(page, 'open-me.txt').dblclick();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('the row menu stays inside a short window', async ({ page, haul, files }) => {
+  await page.setViewportSize({ width: 1000, height: 380 });
+  await openApp(page, haul);
+  await downloadAll(page, [files.file('menu-row.bin')], ['menu-row.bin']);
+  await row(page, 'menu-row.bin').click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: 'Download actions' });
+  const box = (await menu.boundingBox())!;
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(380);
+  // Taller than the window: it scrolls to its last item.
+  await menu.getByRole('menuitem', { name: 'Remove…' }).scrollIntoViewIfNeeded();
+  await expect(menu.getByRole('menuitem', { name: 'Remove…' })).toBeInViewport();
 });
 
 test('library search and type filter narrow the list; no match says so', async ({ page, haul, files }) => {

@@ -6,6 +6,7 @@ const paths = {
   play: 'M7 4.5v15l12-7.5z',
   retry: 'M4 12a8 8 0 1 0 2.3-5.6M4 4v4h4',
   cancel: 'M6 6l12 12M18 6L6 18',
+  dismiss: 'M6 12h12',
   trash: 'M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3',
   plus: 'M12 5v14M5 12h14',
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',

@@ -60,15 +60,18 @@ export const JobPanelItem = memo(function JobPanelItem({ id }: { id: string }) {
           <span className="panel-actions">
             <JobActions job={job} name={name} />
             <FileActions job={job} name={name} />
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={`Dismiss ${name}`}
-              title="Dismiss"
-              onClick={() => dismiss([id])}
-            >
-              <Icon name="cancel" size={14} />
-            </button>
+            {/* Only a finished job leaves the panel: one still running would go on unseen. */}
+            {isFinished(job.status) && (
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Dismiss ${name}`}
+                title="Dismiss from this panel (it stays in the list)"
+                onClick={() => dismiss([id])}
+              >
+                <Icon name="dismiss" size={14} />
+              </button>
+            )}
           </span>
         </div>
         <ProgressBar

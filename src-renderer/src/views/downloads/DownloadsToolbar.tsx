@@ -1,3 +1,4 @@
+import { notInBrowser, useCanOpenFiles } from '../../components/FileActions';
 import { Icon, type IconName } from '../../components/Icon';
 import { formatCount } from '../../lib/format';
 import { useStore } from '../../store/instance';
@@ -21,7 +22,15 @@ const sortChoices: { key: SortKey; label: string }[] = [
   { key: 'status', label: 'Status' },
 ];
 
-function ToolButton(props: { icon: IconName; label: string; enabled: boolean; onClick(): void; shortcut?: string }) {
+function ToolButton(props: {
+  icon: IconName;
+  label: string;
+  enabled: boolean;
+  onClick(): void;
+  shortcut?: string;
+  /** Why it is off whatever is selected, shown instead of its label. */
+  why?: string;
+}) {
   return (
     <button
       type="button"
@@ -29,7 +38,7 @@ function ToolButton(props: { icon: IconName; label: string; enabled: boolean; on
       aria-label={props.label}
       disabled={!props.enabled}
       onClick={props.onClick}
-      title={props.shortcut ? `${props.label} (${props.shortcut})` : props.label}
+      title={props.why ?? (props.shortcut ? `${props.label} (${props.shortcut})` : props.label)}
     >
       <Icon name={props.icon} />
       <span>{props.label}</span>
@@ -84,6 +93,7 @@ export function DownloadsToolbar() {
   const askRemove = useStore((s) => s.askRemove);
   const mask = useSelectionAbilities();
   const can = (bit: number) => (mask & bit) !== 0;
+  const canOpen = useCanOpenFiles();
 
   return (
     <div className="toolbar" role="toolbar" aria-label="Download actions">
@@ -127,11 +137,18 @@ export function DownloadsToolbar() {
         />
       </div>
       <div className="tool-group file-tools">
-        <ToolButton icon="open" label="Open" enabled={can(abilities.file)} onClick={() => openSelectionFile('open')} />
+        <ToolButton
+          icon="open"
+          label="Open"
+          enabled={canOpen && can(abilities.file)}
+          why={canOpen ? undefined : notInBrowser}
+          onClick={() => openSelectionFile('open')}
+        />
         <ToolButton
           icon="folder"
           label="Show in folder"
-          enabled={can(abilities.file)}
+          enabled={canOpen && can(abilities.file)}
+          why={canOpen ? undefined : notInBrowser}
           onClick={() => openSelectionFile('reveal')}
         />
       </div>

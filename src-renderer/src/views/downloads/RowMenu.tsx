@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useCanOpenFiles } from '../../components/FileActions';
 import { useStore } from '../../store/instance';
 import {
   abilities,
@@ -16,6 +17,7 @@ export function RowMenu() {
   const askRemove = useStore((s) => s.askRemove);
   const showDetails = useStore((s) => s.showDetails);
   const mask = useSelectionAbilities();
+  const canOpen = useCanOpenFiles();
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -36,6 +38,15 @@ export function RowMenu() {
     };
   }, [at, openMenu]);
 
+  // Kept on screen near the window's edges, by its own size, before it is painted.
+  useLayoutEffect(() => {
+    const menu = ref.current;
+    if (!at || !menu) return;
+    const margin = 4;
+    menu.style.left = `${Math.max(margin, Math.min(at.x, window.innerWidth - menu.offsetWidth - margin))}px`;
+    menu.style.top = `${Math.max(margin, Math.min(at.y, window.innerHeight - menu.offsetHeight - margin))}px`;
+  }, [at]);
+
   if (!at) return null;
   const item = (label: string, enabled: boolean, run: () => void) => (
     <button
@@ -50,19 +61,15 @@ export function RowMenu() {
       {label}
     </button>
   );
-  // Keep the menu on screen near the window's right and bottom edges.
-  const left = Math.min(at.x, window.innerWidth - 220);
-  const top = Math.min(at.y, window.innerHeight - 420);
-
   return (
-    <div className="menu" role="menu" aria-label="Download actions" ref={ref} style={{ left, top }}>
+    <div className="menu" role="menu" aria-label="Download actions" ref={ref} style={{ left: at.x, top: at.y }}>
       {item('Pause', (mask & abilities.pause) !== 0, () => runOnSelection('pause'))}
       {item('Resume', (mask & abilities.resume) !== 0, () => runOnSelection('resume'))}
       {item('Retry', (mask & abilities.retry) !== 0, () => runOnSelection('retry'))}
       {item('Cancel', (mask & abilities.cancel) !== 0, () => runOnSelection('cancel'))}
       <hr />
-      {item('Open', (mask & abilities.file) !== 0, () => openSelectionFile('open'))}
-      {item('Show in folder', (mask & abilities.file) !== 0, () => openSelectionFile('reveal'))}
+      {item('Open', canOpen && (mask & abilities.file) !== 0, () => openSelectionFile('open'))}
+      {item('Show in folder', canOpen && (mask & abilities.file) !== 0, () => openSelectionFile('reveal'))}
       {item('Copy URL', (mask & abilities.any) !== 0, () => void copySelectionUrls())}
       {item('Details', (mask & abilities.any) !== 0, () => showDetails(useStore.getState().anchor))}
       <hr />

@@ -1,5 +1,6 @@
 import { memo, useMemo } from 'react';
 import type { PluginAction, Resource } from '../../../../src-common/contract';
+import { notInBrowser, useCanOpenFiles } from '../../components/FileActions';
 import { Icon } from '../../components/Icon';
 import { formatAdded, formatBytes, formatDateTime } from '../../lib/format';
 import { resourceKind, sourceLabel, typeLabel } from '../../lib/resource-display';
@@ -18,6 +19,7 @@ interface Props {
 /** One finished file: what it is, where it came from, and what can be done with it. */
 export const ResourceRow = memo(function ResourceRow({ resource, selected, onToggle, onRemove, onAction }: Props) {
   const openResource = useStore((s) => s.openResource);
+  const canOpen = useCanOpenFiles();
   const source = sourceLabel(resource.sourceUrl);
   const name = resource.name;
   // One array per resource, so the open menu does not ask the core again on every render.
@@ -28,7 +30,7 @@ export const ResourceRow = memo(function ResourceRow({ resource, selected, onTog
       data-testid={`resource-${resource.id}`}
       aria-selected={selected}
       className={selected ? 'selected' : undefined}
-      onDoubleClick={() => void openResource(resource.id, 'open')}
+      onDoubleClick={() => canOpen && void openResource(resource.id, 'open')}
     >
       <td className="lib-check">
         <input
@@ -67,7 +69,8 @@ export const ResourceRow = memo(function ResourceRow({ resource, selected, onTog
           type="button"
           className="icon-button"
           aria-label={`Open ${name}`}
-          title="Open"
+          title={canOpen ? 'Open' : notInBrowser}
+          disabled={!canOpen}
           onClick={() => void openResource(resource.id, 'open')}
         >
           <Icon name="open" />
@@ -76,7 +79,8 @@ export const ResourceRow = memo(function ResourceRow({ resource, selected, onTog
           type="button"
           className="icon-button"
           aria-label={`Show ${name} in folder`}
-          title="Show in folder"
+          title={canOpen ? 'Show in folder' : notInBrowser}
+          disabled={!canOpen}
           onClick={() => void openResource(resource.id, 'reveal')}
         >
           <Icon name="folder" />
