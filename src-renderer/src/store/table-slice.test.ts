@@ -166,6 +166,19 @@ describe('the downloads table, paged by the core', () => {
     expect(store.getState().tableCounts).toEqual({ completed: 1 });
   });
 
+  it('drops from the selection the rows that left the tab, once the whole tab is read', async () => {
+    const { core, store } = await connected(jobs(3, 'downloading'));
+    store.getState().setTab('active');
+    await settle();
+    store.getState().select([id(1), id(2), id(3)]);
+    // Two of them are paused: they leave the Active tab.
+    core.set([...jobs(1, 'downloading'), ...jobs(3, 'paused').slice(1)]);
+    store.getState().refreshTable('now');
+    await settle();
+    expect(store.getState().tableIds).toEqual([id(1)]);
+    expect(store.getState().selection).toEqual([id(1)]);
+  });
+
   it('reads every page for select all', async () => {
     const { core, store } = await connected(jobs(2500));
     const all = await store.getState().allRowIds();

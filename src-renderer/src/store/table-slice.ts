@@ -121,6 +121,13 @@ export const createTableSlice: Slice<TableSlice> = (set, get) => {
     const keep = new Set(get().selection);
     const rows = Object.fromEntries(Object.entries(get().tableRows).filter(([id]) => keep.has(id)));
     place([], first, answer, rows);
+    // The whole tab is on hand: selected rows that left it (paused out of Active, say) leave
+    // the selection, so no action goes to rows the user no longer sees.
+    if (first === 0 && answer.jobs.length >= answer.total) {
+      const shown = new Set(answer.jobs.map((job) => job.id));
+      const selection = get().selection.filter((id) => shown.has(id));
+      if (selection.length < get().selection.length) set({ selection });
+    }
   }
 
   return {
