@@ -75,10 +75,27 @@ const HeaderValue = z
   .max(8192)
   .refine((value) => !/[\r\n\0]/u.test(value), 'must not contain CR, LF or NUL');
 
-export const Checksum = z.object({
-  algorithm: z.enum(['sha256', 'sha1', 'md5']),
-  value: z.string().regex(/^[0-9a-fA-F]+$/, 'must be hexadecimal'),
-});
+/** Hexadecimal characters of each algorithm's digest. */
+const digestLength = { sha256: 64, sha1: 40, md5: 32 } as const;
+const digestName = { sha256: 'SHA-256', sha1: 'SHA-1', md5: 'MD5' } as const;
+
+/** Why `value` cannot be a digest of `algorithm` (a digit short, a letter past f), or undefined. */
+export function digestProblem(algorithm: keyof typeof digestLength, value: string): string | undefined {
+  if (!/^[0-9a-fA-F]+$/.test(value)) return 'must be hexadecimal';
+  const length = digestLength[algorithm];
+  if (value.length !== length) {
+    return `a ${digestName[algorithm]} digest is ${length} hexadecimal characters, not ${value.length}`;
+  }
+  return undefined;
+}
+
+/** A digest the file must have: refused at once when it could never match. */
+export const Checksum = z
+  .object({ algorithm: z.enum(['sha256', 'sha1', 'md5']), value: z.string() })
+  .superRefine(({ algorithm, value }, ctx) => {
+    const problem = digestProblem(algorithm, value);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+  });
 export type Checksum = z.infer<typeof Checksum>;
 
 /** What a user can set per download. Stored with the job. */
@@ -103,6 +120,7 @@ const StoredDownloadOptions = DownloadOptions.extend({
   dir: z.string().min(1).optional(),
   fileName: z.string().min(1).max(255).optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  checksum: z.object({ algorithm: z.enum(['sha256', 'sha1', 'md5']), value: z.string() }).optional(),
   /**
    * Set by Haul for a download a plugin added: the plugin.json `hosts` every hop (each
    * redirect too) must be on. Never taken from a submit.

@@ -30,6 +30,17 @@ describe('event-stream API routes', () => {
     const res = await api.call('POST', '/v1/jobs/download/submit', { url: 'https://example.com/x', connections: 99 });
     expect(res.status).toBe(400);
     expect(res.json().error).toMatchObject({ kind: 'invalid_input', message: expect.stringContaining('connections') });
+    // A digest that could never match is refused before a byte is fetched.
+    const short = await api.call('POST', '/v1/jobs/download/submit', {
+      url: 'https://example.com/x',
+      checksum: { algorithm: 'sha256', value: '0123456789abcdef' },
+    });
+    expect(short.status).toBe(400);
+    expect(short.json().error).toEqual({
+      kind: 'invalid_input',
+      message: 'checksum.value: a SHA-256 digest is 64 hexadecimal characters, not 16',
+      details: { field: 'checksum.value' },
+    });
     const notUrl = await api.call('POST', '/v1/jobs/download/submit', { url: 'ftp://nope' });
     expect(notUrl.status).toBe(400);
     expect(notUrl.json().error.message).toContain('line 1');

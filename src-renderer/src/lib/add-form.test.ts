@@ -8,14 +8,14 @@ describe('Add dialog form', () => {
       urls: 'https://a.org/1\nhttps://a.org/2',
       connections: '4',
       checksumAlgorithm: 'sha256',
-      checksumValue: 'ABCDEF01',
+      checksumValue: 'ABCDEF01'.repeat(8),
       headers: 'Referer: https://a.org/\nX-Token: a:b',
       paused: true,
     });
     expect(input).toEqual({
       url: 'https://a.org/1\nhttps://a.org/2',
       connections: 4,
-      checksum: { algorithm: 'sha256', value: 'ABCDEF01' },
+      checksum: { algorithm: 'sha256', value: 'ABCDEF01'.repeat(8) },
       headers: { Referer: 'https://a.org/', 'X-Token': 'a:b' },
       paused: true,
     });
@@ -30,6 +30,18 @@ describe('Add dialog form', () => {
     });
     expect(input).toBeUndefined();
     expect(Object.keys(errors).sort()).toEqual(['checksumValue', 'connections', 'urls']);
+  });
+
+  it('refuses a digest of the wrong length for its algorithm, saying what it should be', () => {
+    const wrong = (checksumAlgorithm: 'sha256' | 'sha1' | 'md5', checksumValue: string) =>
+      toSubmitInput({ ...emptyAddFields, urls: 'https://ok.org/1', checksumAlgorithm, checksumValue }).errors
+        .checksumValue;
+    expect(wrong('sha256', '0123456789abcdef')).toBe(
+      'The expected digest: a SHA-256 digest is 64 hexadecimal characters, not 16.',
+    );
+    expect(wrong('sha1', 'ab'.repeat(16))).toMatch(/SHA-1 digest is 40/);
+    expect(wrong('md5', 'ab'.repeat(16))).toBeUndefined();
+    expect(wrong('md5', 'zz'.repeat(16))).toBe('The expected digest: must be hexadecimal.');
   });
 
   it('refuses a header line without a name', () => {

@@ -1,4 +1,4 @@
-import type { Checksum, ErrorShape, SubmitInput } from '../../../src-common/contract';
+import { digestProblem, type Checksum, type ErrorShape, type SubmitInput } from '../../../src-common/contract';
 
 export interface AddFields {
   urls: string;
@@ -55,7 +55,8 @@ export function toSubmitInput(fields: AddFields): { input?: SubmitInput; errors:
   }
   if (fields.checksumAlgorithm) {
     const value = fields.checksumValue.trim();
-    if (!/^[0-9a-fA-F]+$/.test(value)) errors.checksumValue = 'The expected digest, in hexadecimal.';
+    const problem = digestProblem(fields.checksumAlgorithm, value);
+    if (problem) errors.checksumValue = `The expected digest: ${problem}.`;
     else input.checksum = { algorithm: fields.checksumAlgorithm, value };
   }
   if (fields.headers.trim()) {
