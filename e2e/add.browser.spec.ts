@@ -73,7 +73,9 @@ test('a bad line is marked inline by its number while the good ones are added', 
   const box = dialog.getByRole('textbox', { name: 'Links, one per line' });
   await box.fill([files.file('good-line.bin'), 'not a link at all', 'ftp://example.org/x'].join('\n'));
   await dialog.getByLabel('Add paused').check();
-  await dialog.getByRole('button', { name: 'Add 3 downloads' }).click();
+  // Counted as the core takes them: one link, two lines that are not.
+  await expect(dialog.getByTestId('add-count')).toHaveText('(1 link · 2 lines are not a link)');
+  await dialog.getByRole('button', { name: 'Add download' }).click();
   // The good line went; the two bad ones stay, renumbered, each marked in the gutter.
   await expect(dialog.getByTestId('add-partial')).toContainText('Added 1 download');
   await expect(box).toHaveValue('not a link at all\nftp://example.org/x');
@@ -85,7 +87,8 @@ test('a bad line is marked inline by its number while the good ones are added', 
 
   // Nothing valid at all: the core refuses the submit and the line is still marked.
   await box.fill('still not a link');
-  await dialog.getByRole('button', { name: 'Add download' }).click();
+  await expect(dialog.getByTestId('add-count')).toHaveText('(no links · 1 line is not a link)');
+  await dialog.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(dialog.getByRole('alert')).toContainText('None of the lines');
   await expect(dialog.getByTestId('bad-line-1')).toBeVisible();
   await dialog.getByRole('button', { name: 'Close' }).click();
@@ -138,10 +141,11 @@ test('thousands of refused lines: twenty listed, the rest counted, the buttons i
   const dialog = page.getByRole('dialog', { name: 'Add downloads' });
   await dialog.getByRole('textbox', { name: 'Links, one per line' }).focus();
   await page.keyboard.press('ControlOrMeta+V');
-  await dialog.getByRole('button', { name: 'Add 5,000 downloads' }).click();
+  await expect(dialog.getByTestId('add-count')).toHaveText('(no links · 5,000 lines are not a link)');
+  await dialog.getByRole('button', { name: 'Add', exact: true }).click();
   const listed = dialog.getByTestId('line-errors').getByRole('listitem');
   await expect(listed).toHaveCount(21);
   await expect(listed.last()).toHaveText('and 4,980 more lines, marked with ! beside their numbers');
-  await expect(dialog.getByRole('button', { name: 'Add 5,000 downloads' })).toBeInViewport();
+  await expect(dialog.getByRole('button', { name: 'Add', exact: true })).toBeInViewport();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 });

@@ -10,6 +10,7 @@ export * from './job-base';
 export * from './jobs';
 export * from './download-list';
 export * from './names';
+export * from './url-lines';
 export * from './job-types';
 export * from './tasks';
 export * from './library';

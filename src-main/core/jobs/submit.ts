@@ -1,47 +1,6 @@
-import type { DownloadJob, ParsedInput } from '../../../src-common/contract';
+import type { DownloadJob, InvalidLine, ParsedInput, UrlLine } from '../../../src-common/contract';
+export { parseUrlLines, type InvalidLine, type UrlLine } from '../../../src-common/contract';
 import { HaulError } from '../errors';
-
-export interface UrlLine {
-  line: number;
-  url: string;
-}
-
-export interface InvalidLine {
-  line: number;
-  text: string;
-  message: string;
-}
-
-/**
- * Splits submitted text into URLs, one per line (event-stream API). Blank lines are skipped;
- * anything that is not an absolute http(s) URL is reported by its 1-based line number.
- */
-export function parseUrlLines(text: string): { urls: UrlLine[]; invalid: InvalidLine[] } {
-  const urls: UrlLine[] = [];
-  const invalid: InvalidLine[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const candidate = raw.trim();
-    if (candidate === '') return;
-    const line = index + 1;
-    let parsed: URL;
-    try {
-      parsed = new URL(candidate);
-    } catch {
-      invalid.push({ line, text: candidate, message: 'not a URL' });
-      return;
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      invalid.push({ line, text: candidate, message: `only http and https are supported, not ${parsed.protocol}` });
-      return;
-    }
-    if (!parsed.hostname) {
-      invalid.push({ line, text: candidate, message: 'the URL has no host' });
-      return;
-    }
-    urls.push({ line, url: parsed.href });
-  });
-  return { urls, invalid };
-}
 
 /** Where a new download job stands among those of its submission. */
 interface NewDownloadAt {

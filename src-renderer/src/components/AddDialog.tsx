@@ -1,4 +1,5 @@
-import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { parseUrlLines } from '../../../src-common/contract';
 import {
   emptyAddFields,
   keepRejectedLines,
@@ -45,7 +46,10 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
   const firstField = useRef<HTMLTextAreaElement>(null);
 
   const set = <K extends keyof AddFields>(key: K, value: AddFields[K]) => setFields((f) => ({ ...f, [key]: value }));
-  const lineCount = fields.urls.split(/\r?\n/).filter((l) => l.trim()).length;
+  // Counted as the core will take them: a line that is no http(s) link is not a download.
+  const parsed = useMemo(() => parseUrlLines(fields.urls), [fields.urls]);
+  const lineCount = parsed.urls.length;
+  const notLinks = parsed.invalid.length;
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -90,7 +94,11 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
       <form onSubmit={(e) => void onSubmit(e)} onKeyDown={onKeyDown} className="add-form" noValidate>
         <label className="field">
           <span className="field-label">
-            Links, one per line <span className="muted">({formatCount(lineCount)})</span>
+            Links, one per line{' '}
+            <span className="muted" data-testid="add-count">
+              ({lineCount === 0 ? 'no links' : `${formatCount(lineCount)} link${lineCount === 1 ? '' : 's'}`}
+              {notLinks > 0 ? ` · ${formatCount(notLinks)} line${notLinks === 1 ? ' is' : 's are'} not a link` : ''})
+            </span>
           </span>
           <UrlLines
             ref={firstField}
@@ -213,7 +221,13 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
             title="Ctrl+Enter"
             aria-keyshortcuts="Control+Enter Meta+Enter"
           >
-            {busy ? 'Adding…' : lineCount > 1 ? `Add ${formatCount(lineCount)} downloads` : 'Add download'}
+            {busy
+              ? 'Adding…'
+              : lineCount > 1
+                ? `Add ${formatCount(lineCount)} downloads`
+                : lineCount === 1
+                  ? 'Add download'
+                  : 'Add'}
           </button>
         </div>
       </form>
