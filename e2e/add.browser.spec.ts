@@ -95,6 +95,33 @@ test('a bad line is marked inline by its number while the good ones are added', 
   await expect(dialog).toBeHidden();
 });
 
+test('a link already in the list is refused, and added again only when asked', async ({ page, haul, files }) => {
+  await openApp(page, haul);
+  const url = files.file('twice.bin');
+  const add = async (text: string) => {
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add downloads' });
+    await dialog.getByRole('textbox', { name: 'Links, one per line' }).fill(text);
+    await dialog.getByLabel('Add paused').check();
+    await dialog.getByRole('button', { name: /^Add/ }).click();
+    return dialog;
+  };
+  await expect(await add(url)).toBeHidden();
+  const dialog = await add(url);
+  await expect(dialog.getByRole('alert')).toHaveText('This link is already in the list, still downloading or waiting.');
+  await dialog.getByRole('button', { name: 'Download it again anyway' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row(page, 'twice.bin')).toHaveCount(2);
+
+  // Among other links: the line says why, without the API's advice, and the button adds it.
+  const mixed = await add([url, files.file('fresh.bin')].join('\n'));
+  await expect(mixed.getByTestId('line-errors')).toHaveText(/^Line 1: already in the list as job [0-9a-f]{8}$/);
+  await mixed.getByRole('button', { name: 'Download it again anyway' }).click();
+  await expect(mixed).toBeHidden();
+  await expect(row(page, 'twice.bin')).toHaveCount(3);
+  await expect(row(page, 'fresh.bin')).toHaveCount(1);
+});
+
 test('ten thousand pasted links: the box keeps its size, each number beside its line', async ({
   page,
   haul,

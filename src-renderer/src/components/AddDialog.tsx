@@ -31,6 +31,12 @@ export function AddDialog() {
  * Many links at once, one a line. Lines the core rejects stay in the box, marked by line;
  * the good ones are added anyway.
  */
+/** The core's words for a link an unfinished download fetches already, to the API's users. */
+const apiAdvice = '; submit with force to download it again';
+const isAgain = (line: LineError) => line.message.endsWith(apiAdvice);
+/** The dialog offers its own button for that instead. */
+const shown = (message: string) => (message.endsWith(apiAdvice) ? message.slice(0, -apiAdvice.length) : message);
+
 function AddForm({ initialUrls }: { initialUrls: string }) {
   const closeAdd = useStore((s) => s.closeAdd);
   const submit = useStore((s) => s.submit);
@@ -43,6 +49,8 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
   const [added, setAdded] = useState(0);
   const [busy, setBusy] = useState(false);
   const [more, setMore] = useState(false);
+  /** Some links were refused as already in the list: the user may add them again anyway. */
+  const [again, setAgain] = useState(false);
   const firstField = useRef<HTMLTextAreaElement>(null);
 
   const set = <K extends keyof AddFields>(key: K, value: AddFields[K]) => setFields((f) => ({ ...f, [key]: value }));
@@ -51,9 +59,10 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
   const lineCount = parsed.urls.length;
   const notLinks = parsed.invalid.length;
 
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  async function onSubmit(event?: FormEvent, force = false) {
+    event?.preventDefault();
     const { input, errors: found } = toSubmitInput(fields);
+    if (input && force) input.force = true;
     setErrors(found);
     setFormError(undefined);
     if (!input) {
@@ -66,7 +75,14 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
     if (!answer.ok) {
       const lines = lineErrorsOf(answer.error);
       setLineErrors(lines);
-      setFormError(lines.length > 0 ? 'None of the lines is a link Haul can download.' : answer.error.message);
+      setAgain(answer.error.kind === 'conflict' || lines.some(isAgain));
+      setFormError(
+        answer.error.kind === 'conflict'
+          ? 'This link is already in the list, still downloading or waiting.'
+          : lines.length > 0
+            ? 'None of the lines is a link Haul can download.'
+            : answer.error.message,
+      );
       return;
     }
     const count = answer.value.jobs.length;
@@ -77,6 +93,7 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
     const rest = keepRejectedLines(fields.urls, answer.value.invalid);
     set('urls', rest.text);
     setLineErrors(rest.errors);
+    setAgain(rest.errors.some(isAgain));
     setAdded((n) => n + count);
     firstField.current?.focus();
   }
@@ -104,7 +121,7 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
             ref={firstField}
             value={fields.urls}
             errors={lineErrors}
-            onChange={(v) => (set('urls', v), setLineErrors([]))}
+            onChange={(v) => (set('urls', v), setLineErrors([]), setAgain(false))}
             invalid={!!errors.urls}
           />
           {errors.urls && <span className="field-error">{errors.urls}</span>}
@@ -118,7 +135,7 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
           <ul className="line-errors" data-testid="line-errors">
             {lineErrors.slice(0, errorsListed).map((e) => (
               <li key={e.line}>
-                Line {e.line}: {e.message}
+                Line {e.line}: {shown(e.message)}
               </li>
             ))}
             {lineErrors.length > errorsListed && (
@@ -208,6 +225,19 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
         {formError && (
           <p role="alert" className="error">
             {formError}
+          </p>
+        )}
+        {again && (
+          <p className="note">
+            <button
+              type="button"
+              className="text-button"
+              disabled={busy}
+              onClick={() => void onSubmit(undefined, true)}
+            >
+              Download {lineErrors.length > 1 ? 'them' : 'it'} again anyway
+            </button>{' '}
+            <span className="muted">a second copy is saved beside the first</span>
           </p>
         )}
         <div className="dialog-buttons">
