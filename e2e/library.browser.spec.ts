@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
-import { downloadAll, goTo, libraryRow, openApp, panelItem, row, shoot } from './ui';
+import { addThroughDialog, downloadAll, goTo, libraryRow, openApp, panelItem, row, shoot } from './ui';
 
 test('a completed download shows in the library with its type, size and source', async ({ page, haul, files }) => {
   await openApp(page, haul);
@@ -146,4 +146,25 @@ test('removing a download with its file keeps a file that changed since, and say
   await expect(notice).toContainText('it is no longer the file Haul downloaded');
   expect(readFileSync(path, 'utf8')).toBe('my own notes, not the download');
   await shoot(page, 'remove-kept-file');
+});
+
+test('the last rows of the table scroll out from under the job panel', async ({ page, haul, files }) => {
+  await page.setViewportSize({ width: 800, height: 600 });
+  await openApp(page, haul);
+  const urls = Array.from({ length: 14 }, (_, i) => files.file(`under-panel-${i}.bin`));
+  await addThroughDialog(page, urls, { paused: true });
+  await expect(row(page, 'under-panel-13.bin')).toBeVisible();
+  const body = page.getByTestId('downloads-body');
+  // The window's content and the table, each scrolled to its end.
+  await page.locator('.content').evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+  await body.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+  const panel = (await page.getByTestId('job-panel').boundingBox())!;
+  await expect
+    .poll(async () => {
+      const rows = await body
+        .getByRole('row')
+        .evaluateAll((all) => all.map((element) => element.getBoundingClientRect().bottom));
+      return Math.max(...rows) <= panel.y + 1;
+    })
+    .toBe(true);
 });

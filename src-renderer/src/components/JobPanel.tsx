@@ -1,4 +1,4 @@
-import { Fragment, useState, type DragEvent } from 'react';
+import { Fragment, useLayoutEffect, useRef, useState, type DragEvent, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { urlsFromDataTransfer } from '../lib/extract-urls';
 import type { Job } from '../../../src-common/contract';
@@ -69,6 +69,28 @@ const selectSummary = overPanelJobs(panelCounts);
  * The live job panel, bottom-right (job-queue API). Fixed-positioned so it never moves the page;
  * a drop of links on it submits them at once, without the Add dialog.
  */
+/**
+ * Keeps `--panel-room` on the page at the room the panel takes above the window's bottom,
+ * so the views leave that much below their last rows and none stays hidden under it.
+ */
+function useRoomBelow(collapsed: boolean) {
+  const root = useRef<HTMLElement>(null);
+  useLayoutEffect(() => {
+    const element = root.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const keep = () =>
+      document.documentElement.style.setProperty(
+        '--panel-room',
+        `${Math.ceil(window.innerHeight - element.getBoundingClientRect().top) + 16}px`,
+      );
+    keep();
+    const observer = new ResizeObserver(keep);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [collapsed]);
+  return root;
+}
+
 export function JobPanel() {
   const ids = useStore(useShallow(selectShownIds));
   const more = useStore(useShallow(selectHidden));
@@ -82,6 +104,7 @@ export function JobPanel() {
   const notify = useStore((s) => s.notify);
   const reportError = useStore((s) => s.reportError);
   const [dropping, setDropping] = useState(false);
+  const root = useRoomBelow(collapsed);
 
   const onDragOver = (event: DragEvent) => {
     event.preventDefault();
@@ -115,7 +138,12 @@ export function JobPanel() {
 
   if (collapsed) {
     return (
-      <div className={`job-pill${dropping ? ' dropping' : ''}`} data-testid="job-panel" {...dropProps}>
+      <div
+        className={`job-pill${dropping ? ' dropping' : ''}`}
+        data-testid="job-panel"
+        ref={root as RefObject<HTMLDivElement>}
+        {...dropProps}
+      >
         <button
           type="button"
           className="pill-button"
@@ -140,6 +168,7 @@ export function JobPanel() {
       className={`job-panel${dropping ? ' dropping' : ''}`}
       aria-label="Jobs"
       data-testid="job-panel"
+      ref={root}
       {...dropProps}
     >
       <header className="panel-header">
