@@ -91,6 +91,9 @@ describe('what Haul is given', () => {
     expect(baseName('C:\\Users\\me\\Downloads\\setup.exe')).toBe('setup.exe');
     expect(baseName('/home/me/Downloads/.bashrc')).toBe('bashrc');
     expect(baseName('/home/me/Downloads/ ..')).toBeUndefined();
+    // Invisible characters in front do not keep a dot file: they are what hid it.
+    expect(baseName('/home/me/Downloads/\u200b.bashrc')).toBe('bashrc');
+    expect(baseName('/home/me/Downloads/\ufeff\u200e.profile')).toBe('profile');
     expect(baseName('')).toBeUndefined();
     expect(baseName(undefined)).toBeUndefined();
   });

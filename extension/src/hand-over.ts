@@ -55,7 +55,8 @@ export function baseName(path: string | undefined): string | undefined {
   const name = path
     ?.split(/[\\/]/)
     .pop()
-    ?.replace(/^[.\s]+/u, '')
+    // Invisible characters in front count as nothing: "\u200b.bashrc" is a dot file too.
+    ?.replace(/^[.\s\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/u, '')
     .trim();
   return name ? name : undefined;
 }

@@ -68,6 +68,13 @@ describe('sanitizeFileName', () => {
     );
   });
 
+  it('keeps a dot the name shows, and drops dots that invisible characters stood in front of', () => {
+    expect(sanitizeFileName('.bashrc')).toBe('.bashrc');
+    expect(sanitizeFileName('\u200b.bashrc')).toBe('bashrc');
+    expect(sanitizeFileName('\ufeff\u061c..profile')).toBe('profile');
+    expect(sanitizeFileName('a\u200b.txt')).toBe('a.txt');
+  });
+
   it('numbered names stay within the limits', () => {
     fc.assert(
       fc.property(hostileName, fc.integer({ min: 1, max: 999 }), (raw, n) => {

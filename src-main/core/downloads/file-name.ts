@@ -78,7 +78,11 @@ export function sanitizeFileName(raw: string, maxBytes = maxNameBytes - partSuff
 
 /** Like sanitizeFileName, but null when nothing usable is left of `raw`. */
 export function cleanFileName(raw: string, maxBytes = maxNameBytes - partSuffix.length): string | null {
-  let name = raw.replace(invisible, '').normalize('NFC').replace(unsafe, '_');
+  let name = raw.replace(invisible, '');
+  // Leading dots behind invisible characters were hidden from whoever read the name
+  // ("\u200b.bashrc"): they make no hidden file. A name that shows its dot keeps it.
+  if (name.startsWith('.') && !raw.startsWith('.')) name = name.replace(/^\.+/u, '');
+  name = name.normalize('NFC').replace(unsafe, '_');
   name = tidy(name);
   if (/^\.+$/u.test(name)) name = '';
   // Each step can undo the previous one (a cut exposes a trailing dot, `_` adds a byte),
