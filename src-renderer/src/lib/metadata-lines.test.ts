@@ -36,6 +36,16 @@ describe('metadata lines', () => {
     expect(out.more).toBe(5);
   });
 
+  it('never cuts a character in two', () => {
+    for (let pad = 0; pad < 4; pad += 1) {
+      const { lines } = metadataLines({ note: 'x'.repeat(pad) + '😀'.repeat(200) });
+      const value = lines[0]!.value;
+      expect(value.endsWith('…')).toBe(true);
+      // No half of a pair left alone: every high surrogate is followed by a low one.
+      expect(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)).toBe(false);
+    }
+  });
+
   it('never throws on values JSON cannot write', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;

@@ -25,7 +25,12 @@ function stringify(value: unknown): string {
 }
 
 function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  if (text.length <= max) return text;
+  // Never between the two halves of a character beyond the first plane (an emoji): one
+  // half alone shows as �.
+  const last = text.charCodeAt(max - 2);
+  const end = last >= 0xd800 && last <= 0xdbff ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
 }
 
 /** The first `metadataLinesMax` entries as lines, plus how many were left out. */
