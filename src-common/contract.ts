@@ -11,6 +11,7 @@ export * from './jobs';
 export * from './download-list';
 export * from './names';
 export * from './url-lines';
+export * from './status-labels';
 export * from './job-types';
 export * from './tasks';
 export * from './library';

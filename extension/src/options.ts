@@ -26,7 +26,7 @@ async function showCookiePermission(): Promise<void> {
   const granted = await ext.permissions.contains(cookiePermission);
   cookieNote.textContent = granted
     ? 'Cookie access is granted.'
-    : 'Cookie access is not granted: downloads go without cookies until you tick the box and allow it.';
+    : 'Downloads go without the site’s cookies: tick the box and allow cookie access to send them.';
 }
 
 async function fill(): Promise<void> {
@@ -37,16 +37,29 @@ async function fill(): Promise<void> {
   captureTypes.value = options.captureTypes.join(' ');
   skipTypes.value = options.skipTypes.join(' ');
   skipSites.value = options.skipSites.join('\n');
-  sendCookies.checked = options.sendCookies;
+  // Ticked only when cookies really go: the choice, and the browser's permission for it.
+  sendCookies.checked = options.sendCookies && (await ext.permissions.contains(cookiePermission));
   say(pairStatus, options.token ? `Paired with ${options.haulUrl}.` : 'Not paired.');
+  showPaired(options.token !== '');
   await showCookiePermission();
+}
+
+const unpairButton = $<HTMLButtonElement>('unpair');
+function showPaired(paired: boolean): void {
+  unpairButton.disabled = !paired;
+}
+
+/** Haul's address as typed: `127.0.0.1:8181` is taken as `http://127.0.0.1:8181`. */
+function addressOf(typed: string): string {
+  const text = typed.trim();
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
 }
 
 $('pair').addEventListener('click', () => {
   void (async () => {
     const parsed = parsePairCode(code.value);
     if (!parsed) return say(pairStatus, 'That is not a pairing code or a token.', true);
-    const url = parsed.haulUrl ?? haulUrl.value.trim();
+    const url = parsed.haulUrl ?? addressOf(haulUrl.value);
     if (!URL.canParse(url)) return say(pairStatus, 'Haul’s address is not a URL.', true);
     say(pairStatus, 'Pairing…');
     try {
@@ -55,9 +68,10 @@ $('pair').addEventListener('click', () => {
       haulUrl.value = url;
       code.value = '';
       say(pairStatus, `Paired with Haul ${answer.version} at ${url}.`);
+      showPaired(true);
       await ext.action.setBadgeText({ text: '' });
     } catch (error) {
-      const hint = error instanceof HaulError && error.refusal === 'offline' ? ' Is Haul running?' : '';
+      const hint = error instanceof HaulError && error.refusal === 'offline' ? ' Start it, then pair again.' : '';
       say(pairStatus, `${error instanceof Error ? error.message : String(error)}${hint}`, true);
     }
   })();
@@ -70,6 +84,7 @@ $('unpair').addEventListener('click', () => {
     await unpair(options).catch(() => undefined);
     await saveOptions({ token: '' });
     say(pairStatus, 'Not paired.');
+    showPaired(false);
   })();
 });
 

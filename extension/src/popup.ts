@@ -1,7 +1,9 @@
 /** The popup: Haul's downloads live from the event stream, with pause, resume and cancel. */
 import { ext } from './browser-api';
 import type { DownloadJob } from '../../src-common/contract';
+import { formatBytes } from '../../src-common/format-bytes';
 import { downloadName } from '../../src-common/names';
+import { statusLabels } from '../../src-common/status-labels';
 import { lastStatus } from './badge';
 import { jobAction, type JobAction } from './haul-api';
 import { openJobStream } from './job-stream';
@@ -14,18 +16,6 @@ const streamStatus = document.getElementById('stream-status') as HTMLSpanElement
 const note = document.getElementById('last-status') as HTMLParagraphElement;
 const more = document.getElementById('more') as HTMLParagraphElement;
 
-function bytes(n: number | null): string {
-  if (n === null || n < 0) return '?';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
 function actionsOf(job: DownloadJob): JobAction[] {
   if (job.status === 'paused') return ['resume', 'cancel'];
   if (job.status === 'pending' || job.status === 'downloading') return ['pause', 'cancel'];
@@ -35,9 +25,11 @@ function actionsOf(job: DownloadJob): JobAction[] {
 
 /** The line under the bar: how far it got, or for a failure, why. */
 function lineOf(job: DownloadJob): string {
-  if (job.status === 'failed') return `failed · ${job.error?.message ?? job.message}`;
-  const speed = job.status === 'downloading' && job.speed ? ` · ${bytes(job.speed)}/s` : '';
-  return `${job.status} · ${bytes(job.receivedBytes)} of ${bytes(job.totalBytes)}${speed}`;
+  const status = statusLabels[job.status];
+  if (job.status === 'failed') return `${status} · ${job.error?.message ?? job.message}`;
+  const speed = job.status === 'downloading' && job.speed ? ` · ${formatBytes(job.speed)}/s` : '';
+  if (job.status === 'completed') return `${status} · ${formatBytes(job.totalBytes ?? job.receivedBytes)}`;
+  return `${status} · ${formatBytes(job.receivedBytes)} of ${formatBytes(job.totalBytes)}${speed}`;
 }
 
 function row(job: DownloadJob, run: (action: JobAction, id: string) => void): HTMLLIElement {

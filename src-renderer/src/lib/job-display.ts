@@ -1,4 +1,4 @@
-import { downloadName, isFinishedStatus, type Job, type JobStatus } from '../../../src-common/contract';
+import { downloadName, isFinishedStatus, statusLabels, type Job } from '../../../src-common/contract';
 
 /** What the user calls a download; the core sorts its Name column by the same name. */
 export { downloadName };
@@ -7,19 +7,7 @@ export function jobTitle(job: Job): string {
   return job.source === 'download' ? downloadName(job) : job.source === 'plugin' ? job.label : job.name;
 }
 
-export const statusLabels: Record<JobStatus, string> = {
-  pending: 'Queued',
-  downloading: 'Downloading',
-  processing: 'Processing',
-  running: 'Running',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  paused: 'Paused',
-  suspending: 'Suspending',
-  suspended: 'Suspended',
-  timeout: 'Timed out',
-};
+export { statusLabels };
 
 export const isFinished = isFinishedStatus;
 
