@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../src-common/contract';
 import type { HaulClient, JobEventListener } from '../api/client';
+import type { StreamStatus } from '../api/event-stream';
 import { createStore } from './index';
 import { downloadJob, taskJob } from './test-jobs';
 
@@ -10,6 +11,7 @@ import { downloadJob, taskJob } from './test-jobs';
  */
 function fakeClient(answer: (command: string, input: unknown) => unknown) {
   let listener: JobEventListener | undefined;
+  let status: ((now: StreamStatus, message?: string) => void) | undefined;
   const calls: [string, unknown][] = [];
   const client: HaulClient = {
     transport: 'http',
@@ -18,12 +20,19 @@ function fakeClient(answer: (command: string, input: unknown) => unknown) {
       calls.push([command, input]);
       return answer(command, input);
     }) as HaulClient['invoke'],
-    subscribe: (l) => {
+    subscribe: (l, onStatus) => {
       listener = l;
+      status = onStatus;
       return () => (listener = undefined);
     },
   };
-  return { client, calls, emit: (event: JobEvent) => listener?.(event), subscribed: () => listener !== undefined };
+  return {
+    client,
+    calls,
+    emit: (event: JobEvent) => listener?.(event),
+    subscribed: () => listener !== undefined,
+    status: (now: StreamStatus) => status?.(now, 'Failed to fetch'),
+  };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 150));
@@ -49,6 +58,18 @@ describe('jobs slice', () => {
     expect(store.getState().downloads.aaaaaaaa!.progress).toBe(50);
     off();
     expect(fake.subscribed()).toBe(false);
+  });
+
+  it('forgets the speeds and times left once Haul is out of reach, keeping the bytes', async () => {
+    const fake = fakeClient(() => ({ ok: true, value: {} }));
+    const store = createStore(fake.client);
+    store.getState().connect();
+    const running = downloadJob({ id: 'aaaaaaaa', status: 'downloading', speed: 200_000, eta: 101, receivedBytes: 5 });
+    fake.emit({ event: 'init', data: { jobs: [running], actionJobs: [], tasks: [] } });
+    await settle();
+    fake.status('offline');
+    expect(store.getState().streamStatus).toBe('offline');
+    expect(store.getState().downloads.aaaaaaaa).toMatchObject({ speed: 0, eta: null, receivedBytes: 5 });
   });
 
   it('shows every refused command with the core’s message, naming the job as the user knows it', async () => {

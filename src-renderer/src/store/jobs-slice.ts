@@ -13,6 +13,20 @@ import type { SortKey } from './table-query';
 import { downloadOf, type StatusMove } from './table-slice';
 import type { Slice, State } from './types';
 
+/** The downloads with no speed or time left: what is known of them while Haul is out of reach. */
+function withoutRates(downloads: Record<string, DownloadJob>): Record<string, DownloadJob> {
+  let changed = false;
+  const next: Record<string, DownloadJob> = {};
+  for (const [id, job] of Object.entries(downloads)) {
+    if (job.speed === 0 && job.eta === null) next[id] = job;
+    else {
+      next[id] = { ...job, speed: 0, eta: null };
+      changed = true;
+    }
+  }
+  return changed ? next : downloads;
+}
+
 export type JobCommand = 'jobs.pause' | 'jobs.resume' | 'jobs.retry' | 'jobs.cancel' | 'jobs.suspend';
 type MoveTo = 'top' | 'up' | 'down' | 'bottom';
 
@@ -167,7 +181,13 @@ export const createJobsSlice: Slice<JobsSlice> = (set, get) => {
       };
       return get().client.subscribe(
         (event) => enqueue?.(event),
-        (streamStatus, streamMessage) => set({ streamStatus, streamMessage }),
+        (streamStatus, streamMessage) => {
+          // Cut off from Haul, the speeds and times left shown are not known any more: the
+          // next `init` brings the jobs as they are.
+          if (streamStatus === 'offline')
+            set({ streamStatus, streamMessage, downloads: withoutRates(get().downloads) });
+          else set({ streamStatus, streamMessage });
+        },
       );
     },
     async runJobCommand(command, ids) {

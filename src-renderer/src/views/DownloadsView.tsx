@@ -46,8 +46,8 @@ export function DownloadsView() {
       <div className="view-head">
         <h1 id="downloads-title">Downloads</h1>
         {streamStatus === 'offline' && (
-          <p role="alert" className="banner error">
-            Lost the connection to Haul{streamMessage ? `: ${streamMessage}` : ''}. Reconnecting…
+          <p role="alert" className="banner error" title={streamMessage}>
+            Lost the connection to Haul; what is shown here may be out of date. Reconnecting…
           </p>
         )}
         <SelectionCount />
