@@ -17,7 +17,7 @@ export function SettingsView() {
   return (
     <section className="view" aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
-      <p className="lead">Saved in Haul’s database; they apply at once.</p>
+      <p className="lead">Saved in Haul’s database; they apply as soon as you save them.</p>
       {loadError && (
         <p role="alert" className="error">
           Could not load the settings: {loadError.message}

@@ -46,7 +46,7 @@ export const settingGroups: FieldGroup[] = [
       {
         key: 'downloadDir',
         label: 'Download folder',
-        hint: 'Where new downloads are saved. Leave empty for the system’s Downloads folder.',
+        hint: 'Where new downloads are saved. Left empty, Haul’s default folder (shown in the box) is used.',
         kind: { type: 'folder' },
       },
       {
