@@ -62,12 +62,12 @@ describe('haul CLI against a running instance', () => {
 
     const list = await haul(['list', '--data-dir', api.dataDir]);
     expect(list.out).toContain(id);
-    expect((await haul(['pause', id, '--data-dir', api.dataDir])).out).toMatch(new RegExp(`^${id}  paused`));
+    expect((await haul(['pause', id, '--data-dir', api.dataDir])).out).toMatch(new RegExp(`^${id}  Paused`));
     expect((await haul(['resume', id, '--data-dir', api.dataDir])).code).toBe(0);
-    expect((await haul(['cancel', id, '--data-dir', api.dataDir])).out).toContain('cancelled');
+    expect((await haul(['cancel', id, '--data-dir', api.dataDir])).out).toContain('Cancelled');
     // A cancelled download is tried again from the start.
     expect((await haul(['retry', id, '--data-dir', api.dataDir])).out).toMatch(
-      new RegExp(`^${id}  (pending|downloading)`),
+      new RegExp(`^${id}  (Queued|Downloading)`),
     );
   });
 
@@ -88,6 +88,16 @@ describe('haul CLI against a running instance', () => {
     expect((await api.call('GET', `/v1/jobs/${id}`)).json().dir).toBe('/home/me/isos');
   });
 
+  it('says of each argument that is no URL why it was not added, when none was', async () => {
+    const result = await haul(['add', 'nonsense', 'ftp://example.com/x', '--data-dir', api.dataDir]);
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(result.err.split('\n')).toEqual([
+      'haul: not added: nonsense: not a URL',
+      'haul: not added: ftp://example.com/x: only http and https are supported, not ftp:',
+    ]);
+  });
+
   it('acts on several ids in turn, going on past one it refuses', async () => {
     const added = await haul([
       'add',
@@ -100,14 +110,14 @@ describe('haul CLI against a running instance', () => {
     const result = await haul(['pause', three!, '0badf00d', four!, '--data-dir', api.dataDir]);
     expect(result.code).toBe(1);
     expect(result.out.split('\n')).toEqual([
-      expect.stringMatching(new RegExp(`^${three}  paused`)),
-      expect.stringMatching(new RegExp(`^${four}  paused`)),
+      expect.stringMatching(new RegExp(`^${three}  Paused`)),
+      expect.stringMatching(new RegExp(`^${four}  Paused`)),
     ]);
     expect(result.err).toContain('0badf00d');
     expect((await api.call('GET', `/v1/jobs/${four}`)).json().status).toBe('paused');
     const again = await haul(['cancel', three!, four!, '--data-dir', api.dataDir]);
     expect(again.code).toBe(0);
-    expect(again.out.split('\n').map((line) => line.slice(10, 19))).toEqual(['cancelled', 'cancelled']);
+    expect(again.out.split('\n').map((line) => line.slice(10, 19))).toEqual(['Cancelled', 'Cancelled']);
   });
 
   it("passes on the core's message for a refused command", async () => {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isEntry, runEntry } from './entry';
-import type { DownloadJob, ErrorShape } from '../src-common/contract';
+import { downloadName, statusLabels, type DownloadJob, type ErrorShape } from '../src-common/contract';
 import { defaultDataDir } from './core/paths';
 import { instanceFilePath, readInstanceFile } from './server/instance-file';
 import { tokenPath, tokenProof, tokensMatch } from './core/api-token';
@@ -85,7 +85,15 @@ export function parseCliArgs(argv: string[], cwd = process.cwd()): CliArgs {
 export class CliFailure extends Error {}
 
 /** The instance answered and refused the command (an unknown id, a finished job). */
-class Refused extends CliFailure {}
+class Refused extends CliFailure {
+  constructor(
+    message: string,
+    /** The submitted lines it refused, each with why, when it refused a submit whole. */
+    readonly lines: { text: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
 
 export interface CliIo {
   out(line: string): void;
@@ -180,12 +188,14 @@ async function request<T>(io: CliIo, where: Instance, method: string, path: stri
   if (response.status === 401 || response.status === 403) {
     throw new CliFailure(`Haul refused the API token (${error.message}) Is --data-dir the running Haul's folder?`);
   }
-  throw new Refused(error.message);
+  const lines = (error.details as { lines?: { text: string; message: string }[] } | undefined)?.lines;
+  throw new Refused(error.message, Array.isArray(lines) ? lines : []);
 }
 
+/** One line a job: its id, its status and name as the UI shows them, how far it got. */
 function describe(job: DownloadJob): string {
   const progress = `${Math.floor(job.progress)}%`.padStart(4);
-  return `${job.id}  ${job.status.padEnd(11)} ${progress}  ${job.fileName ?? job.url}`;
+  return `${job.id}  ${statusLabels[job.status].padEnd(11)} ${progress}  ${downloadName(job)}`;
 }
 
 /** Runs one CLI invocation; answers the process exit code. */
@@ -207,10 +217,14 @@ export async function runCli(argv: string[], io: CliIo, cwd = process.cwd()): Pr
     await proveInstance(io, where);
     if (command.kind === 'add') {
       const input = { url: command.urls.join('\n'), dir: command.dir, fileName: command.name };
-      const { jobs, invalid } = await request<{
-        jobs: DownloadJob[];
-        invalid: { line: number; text: string; message: string }[];
-      }>(io, where, 'POST', '/v1/jobs/download/submit', input);
+      type Submitted = { jobs: DownloadJob[]; invalid: { line: number; text: string; message: string }[] };
+      // None taken: the core refuses the submit whole, each argument with its reason.
+      const { jobs, invalid } = await request<Submitted>(io, where, 'POST', '/v1/jobs/download/submit', input).catch(
+        (error: unknown) => {
+          if (error instanceof Refused && error.lines.length > 0) return { jobs: [], invalid: error.lines };
+          throw error;
+        },
+      );
       for (const job of jobs) io.out(describe(job));
       for (const line of invalid) io.err(`haul: not added: ${line.text}: ${line.message}`);
       return invalid.length > 0 ? 1 : 0;
