@@ -1,5 +1,6 @@
 import {
   isFinishedStatus,
+  statusLabels,
   type DownloadJob,
   type PluginJob,
   type TaskJob,
@@ -89,9 +90,13 @@ export function nextStatus(job: Pick<Job, 'source' | 'status' | 'id'>, name: Tra
   const verb = verbs[name] ?? name;
   if (!rule) throw new HaulError('conflict', `A ${noun} cannot be ${verb.endsWith('e') ? `${verb}d` : `${verb}ed`}.`);
   if (!rule.from.includes(job.status)) {
+    // In the words the UI shows ("queued", not "pending").
+    const said = (status: string) => statusLabels[status as JobStatus].toLowerCase();
+    const allowed = rule.from.map(said);
+    const when = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}` : allowed[0];
     throw new HaulError(
       'conflict',
-      `Cannot ${verb} job ${job.id}: the ${noun} is ${job.status}` + ` (only possible when ${rule.from.join(' or ')}).`,
+      `Cannot ${verb} job ${job.id}: the ${noun} is ${said(job.status)} (only possible when ${when}).`,
     );
   }
   return rule.to as Job['status'];
