@@ -30,6 +30,19 @@ describe('failures', () => {
     });
     expect(networkFailure(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), 'h')).toMatchObject({
       kind: 'stalled',
+      message: 'h did not finish the headers of its answer in time.',
+    });
+    expect(networkFailure(Object.assign(new Error('x'), { code: 'UND_ERR_BODY_TIMEOUT' }), 'h')).toMatchObject({
+      kind: 'stalled',
+      message: 'h stopped sending data.',
+    });
+    const mismatch = Object.assign(new Error('Response body length does not match content-length header'), {
+      code: 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+    });
+    expect(networkFailure(mismatch, 'h')).toMatchObject({
+      kind: 'network',
+      transient: true,
+      message: 'h sent a body of another length than its Content-Length said.',
     });
   });
 

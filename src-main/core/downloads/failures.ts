@@ -73,7 +73,7 @@ export class PartGone extends JobFailure {
 }
 
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
-const stallCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const stallCodes = new Set(['UND_ERR_BODY_TIMEOUT']);
 /** No route to the server at all: the machine's network is down, or the server's. */
 const unreachableCodes = new Set(['ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH', 'EHOSTDOWN']);
 
@@ -126,6 +126,14 @@ export function networkFailure(error: unknown, host: string): JobFailure {
   }
   if (stallCodes.has(code)) {
     return new JobFailure('stalled', `${host} stopped sending data.`, { transient: true });
+  }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return new JobFailure('stalled', `${host} did not finish the headers of its answer in time.`, { transient: true });
+  }
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+    return new JobFailure('network', `${host} sent a body of another length than its Content-Length said.`, {
+      transient: true,
+    });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     // EAI_AGAIN: no name server answered, as when the network is down.
