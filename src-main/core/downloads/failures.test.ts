@@ -30,7 +30,7 @@ describe('failures', () => {
     });
     expect(networkFailure(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), 'h')).toMatchObject({
       kind: 'stalled',
-      message: 'h did not finish the headers of its answer in time.',
+      message: 'h did not answer in time (no complete headers).',
     });
     expect(networkFailure(Object.assign(new Error('x'), { code: 'UND_ERR_BODY_TIMEOUT' }), 'h')).toMatchObject({
       kind: 'stalled',

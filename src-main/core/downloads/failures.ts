@@ -128,7 +128,7 @@ export function networkFailure(error: unknown, host: string): JobFailure {
     return new JobFailure('stalled', `${host} stopped sending data.`, { transient: true });
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return new JobFailure('stalled', `${host} did not finish the headers of its answer in time.`, { transient: true });
+    return new JobFailure('stalled', `${host} did not answer in time (no complete headers).`, { transient: true });
   }
   if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
     return new JobFailure('network', `${host} sent a body of another length than its Content-Length said.`, {
