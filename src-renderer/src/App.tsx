@@ -104,6 +104,7 @@ export function App() {
             type="button"
             className={item.id === view ? 'nav-item active' : 'nav-item'}
             aria-current={item.id === view ? 'page' : undefined}
+            title={item.label}
             onClick={() => setView(item.id)}
           >
             <Icon name={item.icon} />
