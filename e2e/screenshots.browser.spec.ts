@@ -193,6 +193,30 @@ test('at the smallest window the Library keeps room for the name: the type and d
   await context.close();
 });
 
+test('in a window narrower than the desktop allows, the sidebar keeps its icons and the view fits', async ({
+  browser,
+  haul,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 420, height: 800 } });
+  const page = await context.newPage();
+  await openApp(page, haul);
+  const sidebar = (await page.getByRole('navigation', { name: 'Sections' }).boundingBox())!;
+  expect(sidebar.width).toBeLessThanOrEqual(60);
+  // Each section keeps its name for a screen reader and a tooltip.
+  await expect(page.getByRole('button', { name: 'Settings' })).toHaveAttribute('title', 'Settings');
+  for (const element of [
+    page.getByRole('searchbox', { name: 'Search downloads' }),
+    page.getByRole('button', { name: 'Add', exact: true }),
+  ]) {
+    const box = (await element.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(420);
+  }
+  await goTo(page, 'Settings');
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeInViewport();
+  await shoot(page, 'settings-420');
+  await context.close();
+});
+
 test('screenshot of a search that matches no download', async ({ browser, haul, files }) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
