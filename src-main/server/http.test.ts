@@ -174,6 +174,24 @@ describe('local HTTP API', () => {
     expect(JSON.parse(health.body)).toEqual({ ok: true });
   });
 
+  it("refuses a page elsewhere that embeds Haul's files, and serves its own page and a navigation", async () => {
+    const embed = (site: string) => ({
+      'Sec-Fetch-Mode': 'no-cors',
+      'Sec-Fetch-Site': site,
+      'Sec-Fetch-Dest': 'image',
+    });
+    for (const site of ['cross-site', 'same-site']) {
+      for (const path of ['/', '/healthz']) {
+        const refused = await raw(path, { headers: embed(site) });
+        expect(refused.status, `${site} ${path}`).toBe(403);
+        expect(refused.body).not.toContain('Haul</title>');
+      }
+    }
+    expect((await raw('/', { headers: embed('same-origin') })).status).toBe(200);
+    const opened = { 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Dest': 'document' };
+    expect((await raw('/', { headers: opened })).status).toBe(200);
+  });
+
   it('takes an empty body sent as JSON as no body, and still refuses a poisoned one', async () => {
     const auth = { ...json, Authorization: `Bearer ${token}` };
     const removed = await raw('/v1/jobs/0123abcd', { method: 'DELETE', headers: auth });

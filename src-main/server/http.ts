@@ -149,6 +149,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!isAllowedHost(request.headers.host, port, allowedHosts)) {
       return sendError(reply, 'forbidden', hostRefusal, 421);
     }
+    // A page elsewhere can embed the UI's files as images or scripts (which send no Origin)
+    // and learn from whether they load that Haul runs, and which build. Its own page and
+    // the user opening the address are same-origin or a navigation.
+    const site = request.headers['sec-fetch-site'];
+    if (request.headers['sec-fetch-mode'] === 'no-cors' && site !== undefined && site !== 'same-origin') {
+      return sendError(reply, 'forbidden', 'Not from a page elsewhere: Haul’s files load only on its own page.');
+    }
     const origin = request.headers.origin;
     const extraOrigins = [...(options.allowedOrigins ?? []), ...core.settings.get().allowedOrigins];
     // An unpaired extension may reach the pairing route only, and still needs the token
