@@ -87,7 +87,7 @@ test('a task created over REST shows in the Jobs view and the panel; pause reach
   await expect(item).toHaveAttribute('data-status', 'running');
   await expect(item).toContainText('Copies new photos to the NAS');
   await expect(item).toContainText('backup');
-  await expect(item).toContainText('by backup.sh');
+  await expect(item).toContainText('by backup.sh (a script)');
   await expect(item.getByRole('definition').filter({ hasText: '/home/ana/Pictures' })).toBeVisible();
   await expect(item).toContainText('{"host":"nas.local","share":"photos"}');
   // The long value is cut on screen, whole in its tooltip.
@@ -188,7 +188,7 @@ test('a plugin job shows in the Jobs view, and once finished under Plugin jobs',
   const finished = page.getByRole('list', { name: 'Finished jobs' }).getByTestId(`job-card-${run.value.job.id}`);
   await expect(finished).toHaveAttribute('data-status', 'completed');
   await expect(finished).toContainText('Compute checksum');
-  await expect(finished).toContainText('by checksum');
+  await expect(finished).toContainText('by the checksum plugin');
   await expect(finished.getByRole('button', { name: /^(Pause|Suspend)/ })).toHaveCount(0);
 });
 

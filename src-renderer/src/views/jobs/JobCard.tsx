@@ -13,8 +13,12 @@ export type WorkJob = TaskJob | PluginJob;
 
 /** What a card says about who made the job and what kind it is. */
 function origin(job: WorkJob): { description: string; type: string; creator: string } {
-  if (job.source === 'task') return { description: job.description, type: job.type, creator: job.creator };
-  return { description: '', type: job.actionId, creator: job.pluginName };
+  // A script names itself as it likes: it is said to be a script, so it cannot pass for a plugin.
+  if (job.source === 'task') {
+    const creator = job.createdBy === 'plugin' ? `the ${job.creator} plugin` : `${job.creator} (a script)`;
+    return { description: job.description, type: job.type, creator };
+  }
+  return { description: '', type: job.actionId, creator: `the ${job.pluginName} plugin` };
 }
 
 function Metadata({ metadata }: { metadata: Record<string, unknown> }) {
