@@ -88,6 +88,12 @@ const moves = [
   ['bottom', 'Move to bottom'],
 ] as const;
 
+/** Open and Show in folder: the same rule for both, in the desktop app only. */
+const fileTools: [IconName, string, 'open' | 'reveal'][] = [
+  ['open', 'Open', 'open'],
+  ['folder', 'Show in folder', 'reveal'],
+];
+
 export function DownloadsToolbar() {
   const openAdd = useStore((s) => s.openAdd);
   const askRemove = useStore((s) => s.askRemove);
@@ -137,20 +143,16 @@ export function DownloadsToolbar() {
         />
       </div>
       <div className="tool-group file-tools">
-        <ToolButton
-          icon="open"
-          label="Open"
-          enabled={canOpen && can(abilities.file)}
-          why={canOpen ? undefined : notInBrowser}
-          onClick={() => openSelectionFile('open')}
-        />
-        <ToolButton
-          icon="folder"
-          label="Show in folder"
-          enabled={canOpen && can(abilities.file)}
-          why={canOpen ? undefined : notInBrowser}
-          onClick={() => openSelectionFile('reveal')}
-        />
+        {fileTools.map(([icon, label, how]) => (
+          <ToolButton
+            key={how}
+            icon={icon}
+            label={label}
+            enabled={canOpen && can(abilities.file)}
+            why={canOpen ? undefined : notInBrowser}
+            onClick={() => openSelectionFile(how)}
+          />
+        ))}
       </div>
       <div className="tool-group compact">
         {moves.map(([to, label]) => (
