@@ -277,7 +277,7 @@ test('the popup shows Haul’s downloads live and pauses, resumes and cancels th
   const popup = await extensionPage('popup');
   await expect(popup.locator('#stream-status')).toHaveText('Live');
   // Finished jobs from before are listed.
-  await expect(popup.locator('li.job', { hasText: 'plain.bin' })).toContainText('completed');
+  await expect(popup.locator('li.job', { hasText: 'plain.bin' })).toContainText('Completed');
 
   await clickLink(page, 'gated-cancel');
   await expect.poll(() => statusOf('/files/gated-cancel.bin'), { timeout: 20_000 }).toBe('downloading');
@@ -285,16 +285,16 @@ test('the popup shows Haul’s downloads live and pauses, resumes and cancels th
   const cancelRow = popup.locator(`li[data-job-id="${cancelled.id}"]`);
   await cancelRow.getByRole('button', { name: 'Cancel' }).click();
   await expect.poll(() => statusOf('/files/gated-cancel.bin')).toBe('cancelled');
-  await expect(cancelRow).toContainText('cancelled');
+  await expect(cancelRow).toContainText('Cancelled');
 
   await clickLink(page, 'gated-pause');
   await expect.poll(() => statusOf('/files/gated-pause.bin'), { timeout: 20_000 }).toBe('downloading');
   const paused = (await jobOf('/files/gated-pause.bin'))!;
   const row = popup.locator(`li[data-job-id="${paused.id}"]`);
-  await expect(row).toContainText('downloading');
+  await expect(row).toContainText('Downloading');
   await row.getByRole('button', { name: 'Pause' }).click();
   await expect.poll(() => statusOf('/files/gated-pause.bin')).toBe('paused');
-  await expect(row).toContainText('paused');
+  await expect(row).toContainText('Paused');
 
   // A failure says why and can be retried from the popup. Sent to Haul without the
   // page's cookie, the protected file is refused.
@@ -303,7 +303,7 @@ test('the popup shows Haul’s downloads live and pauses, resumes and cancels th
   const refusedRow = popup.locator(`li[data-job-id="${refused!.id}"]`);
   // Named as the UI names it before the server gave a name: the URL's last part.
   await expect(refusedRow.locator('.job-name')).toHaveText('refused.bin');
-  await expect(refusedRow).toContainText('failed · The server answered 403');
+  await expect(refusedRow).toContainText('Failed · The server answered 403');
   await popup.screenshot({ path: join(shots, 'extension-popup.png') });
   const asked = site.requests(refusedPath).length;
   await refusedRow.getByRole('button', { name: 'Retry' }).click();
@@ -318,7 +318,7 @@ test('the popup shows Haul’s downloads live and pauses, resumes and cancels th
   site.openGate();
   await row.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(() => statusOf('/files/gated-pause.bin'), { timeout: 20_000 }).toBe('completed');
-  await expect(row).toContainText('completed');
+  await expect(row).toContainText('Completed');
   const job = (await jobOf('/files/gated-pause.bin'))!;
   expect(readFileSync(join(job.dir, job.fileName!))).toEqual(site.bytes('gated-pause.bin'));
   await popup.close();

@@ -33,6 +33,15 @@ function EmptyState() {
   );
 }
 
+/**
+ * Why the stream stopped, when Haul said (a missing token); nothing for the browser's own
+ * "Failed to fetch", which says no more than the banner does.
+ */
+function reasonOf(message: string | undefined): string {
+  if (!message || /^(Failed to fetch|NetworkError|Load failed)/i.test(message)) return '';
+  return ` (${message.replace(/\.$/, '')})`;
+}
+
 export function DownloadsView() {
   const tab = useStore((s) => s.tab);
   const setTab = useStore((s) => s.setTab);
@@ -47,7 +56,7 @@ export function DownloadsView() {
         <h1 id="downloads-title">Downloads</h1>
         {streamStatus === 'offline' && (
           <p role="alert" className="banner error" title={streamMessage}>
-            Lost the connection to Haul; what is shown here may be out of date. Reconnecting…
+            Lost the connection to Haul{reasonOf(streamMessage)}; what is shown here may be out of date. Reconnecting…
           </p>
         )}
         <SelectionCount />
