@@ -118,7 +118,7 @@ describe("the panel's summary line", () => {
   it('says what runs, what is paused and what failed, and "All done" only when nothing waits', () => {
     const running = downloadJob({ status: 'downloading', totalBytes: 1000, receivedBytes: 250 });
     const failed = downloadJob({ status: 'failed' });
-    expect(summary([running, downloadJob({ status: 'paused' }), failed])).toBe('1 running · 25% · 1 paused · 1 failed');
+    expect(summary([running, downloadJob({ status: 'paused' }), failed])).toBe('1 running · 25% done · 1 paused · 1 failed');
     // A failure waits for the user: the collapsed pill must not read as if all went well.
     expect(summary([downloadJob({ status: 'completed' }), failed, taskJob({ status: 'timeout' })])).toBe('2 failed');
     expect(summary([downloadJob({ status: 'completed' }), downloadJob({ status: 'cancelled' })])).toBe('All done');
@@ -130,9 +130,9 @@ describe("the panel's summary line", () => {
       ...Array.from({ length: 3 }, () => downloadJob({ status: 'downloading' })),
       ...Array.from({ length: 9997 }, () => downloadJob({ status: 'pending' })),
     ];
-    expect(summary(batch)).toBe('3 running · 9,997 queued · 0%');
+    expect(summary(batch)).toBe('3 running · 9,997 queued · 0% done');
     expect(summary([downloadJob({ status: 'pending' }), downloadJob({ status: 'paused' })])).toBe(
-      '1 queued · 0% · 1 paused',
+      '1 queued · 0% done · 1 paused',
     );
   });
 });

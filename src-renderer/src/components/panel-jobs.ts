@@ -119,7 +119,7 @@ export function panelSummaryParts({ active, queued, paused, failed, percent }: P
   const parts = [];
   if (active > queued) parts.push(`${formatCount(active - queued)} running`);
   if (queued > 0) parts.push(`${formatCount(queued)} queued`);
-  if (active > 0) parts.push(`${percent}%`);
+  if (active > 0) parts.push(`${percent}% done`);
   if (paused > 0) parts.push(`${formatCount(paused)} paused`);
   if (failed > 0) parts.push(`${formatCount(failed)} failed`);
   if (parts.length > 0) return parts;
