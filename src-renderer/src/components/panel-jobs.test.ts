@@ -118,7 +118,9 @@ describe("the panel's summary line", () => {
   it('says what runs, what is paused and what failed, and "All done" only when nothing waits', () => {
     const running = downloadJob({ status: 'downloading', totalBytes: 1000, receivedBytes: 250 });
     const failed = downloadJob({ status: 'failed' });
-    expect(summary([running, downloadJob({ status: 'paused' }), failed])).toBe('1 running · 25% done · 1 paused · 1 failed');
+    expect(summary([running, downloadJob({ status: 'paused' }), failed])).toBe(
+      '1 running · 25% done · 1 paused · 1 failed',
+    );
     // A failure waits for the user: the collapsed pill must not read as if all went well.
     expect(summary([downloadJob({ status: 'completed' }), failed, taskJob({ status: 'timeout' })])).toBe('2 failed');
     expect(summary([downloadJob({ status: 'completed' }), downloadJob({ status: 'cancelled' })])).toBe('All done');
