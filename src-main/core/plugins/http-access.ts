@@ -40,15 +40,11 @@ function checkUrl(text: string, hosts: readonly string[]): URL {
 }
 
 /**
- * haul.http.fetch, done by the host with undici. Every redirect hop is checked against
- * the manifest's hosts too, so a listed server cannot bounce the plugin elsewhere.
- */
-/**
  * Fetches of one plugin that run at once; the rest wait their turn. Each holds its whole
  * answer in the main process until it goes to the sandbox, whatever the plugin's own
  * memory limit is.
  */
-export const fetchesAtOnce = 4;
+const fetchesAtOnce = 4;
 const fetching = new WeakMap<object, { running: number; waiting: (() => void)[] }>();
 
 /** Runs `fetch` when fewer than fetchesAtOnce of `owner`'s run. */
@@ -65,6 +61,10 @@ export async function inTurn<T>(owner: object, fetch: () => Promise<T>): Promise
   }
 }
 
+/**
+ * haul.http.fetch, done by the host with undici. Every redirect hop is checked against
+ * the manifest's hosts too, so a listed server cannot bounce the plugin elsewhere.
+ */
 export async function pluginFetch(
   target: string,
   options: Record<string, unknown>,
