@@ -35,8 +35,11 @@ interface Bookkeeping {
   pausedFrom?: 'pending' | 'running';
 }
 
-/** Metadata and state are small JSON by design: details to show, not a data channel. */
-const maxJsonChars = 64_000;
+/**
+ * Metadata, state and results are small JSON by design: details to show, not a data
+ * channel. A plugin job's result is held to the same (see PluginJobs).
+ */
+export const maxJsonChars = 64_000;
 
 export function controlOf(status: TaskStatus): TaskControl {
   if (status === 'paused') return 'pause';

@@ -1,6 +1,7 @@
 import { TaskProgressInput, type PluginJob, type Resource } from '../../../src-common/contract';
 import { describeIssues } from '../errors';
 import type { JobCenter } from '../jobs/job-center';
+import { maxJsonChars } from '../jobs/task-center';
 import { JobFailure, type PluginJobContext, type PluginJobRunner } from '../jobs/runner';
 import type { ActionDeclaration } from './action-params';
 import type { PluginInstance } from './plugin-instance';
@@ -30,9 +31,8 @@ export function asResult(value: unknown): Record<string, unknown> {
  * A job's result is kept with the job and sent to every client that connects, as a task's
  * is: the same limit on its size.
  */
-const maxResultChars = 64_000;
-const resultTooLarge = `The plugin's result is larger than ${maxResultChars} characters of JSON.`;
-const tooLarge = (result: Record<string, unknown>) => JSON.stringify(result).length > maxResultChars;
+const resultTooLarge = `The plugin's result is larger than ${maxJsonChars} characters of JSON.`;
+const tooLarge = (result: Record<string, unknown>) => JSON.stringify(result).length > maxJsonChars;
 
 export interface PluginJobsOptions {
   jobs: JobCenter;
