@@ -89,13 +89,14 @@ export function digestProblem(algorithm: keyof typeof digestLength, value: strin
   return undefined;
 }
 
+/** A digest as stored with a job; older rows may hold one Checksum would refuse now. */
+const ChecksumShape = z.object({ algorithm: z.enum(['sha256', 'sha1', 'md5']), value: z.string() });
+
 /** A digest the file must have: refused at once when it could never match. */
-export const Checksum = z
-  .object({ algorithm: z.enum(['sha256', 'sha1', 'md5']), value: z.string() })
-  .superRefine(({ algorithm, value }, ctx) => {
-    const problem = digestProblem(algorithm, value);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
-  });
+export const Checksum = ChecksumShape.superRefine(({ algorithm, value }, ctx) => {
+  const problem = digestProblem(algorithm, value);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+});
 export type Checksum = z.infer<typeof Checksum>;
 
 /** What a user can set per download. Stored with the job. */
@@ -120,7 +121,7 @@ const StoredDownloadOptions = DownloadOptions.extend({
   dir: z.string().min(1).optional(),
   fileName: z.string().min(1).max(255).optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  checksum: z.object({ algorithm: z.enum(['sha256', 'sha1', 'md5']), value: z.string() }).optional(),
+  checksum: ChecksumShape.optional(),
   /**
    * Set by Haul for a download a plugin added: the plugin.json `hosts` every hop (each
    * redirect too) must be on. Never taken from a submit.
