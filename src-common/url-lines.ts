@@ -12,9 +12,9 @@ export interface InvalidLine {
 }
 
 /**
- * Splits submitted text into URLs, one per line (event-stream API). The core takes what this takes; the
- * Add dialog counts with it as the user types. Blank lines are skipped;
- * anything that is not an absolute http(s) URL is reported by its 1-based line number.
+ * Splits submitted text into URLs, one per line (event-stream API). Blank lines are
+ * skipped; anything that is not an absolute http(s) URL is reported by its 1-based line
+ * number. The core takes what this takes, and the Add dialog counts with it as you type.
  */
 export function parseUrlLines(text: string): { urls: UrlLine[]; invalid: InvalidLine[] } {
   const urls: UrlLine[] = [];
