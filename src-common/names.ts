@@ -7,6 +7,14 @@
 // eslint-disable-next-line no-control-regex
 export const unsafeNameChars = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
+/**
+ * Characters a file name never keeps: C0/C1 controls, bidi overrides and isolates,
+ * zero-width characters and the BOM. They hide the real extension ("evil\u202Egpj.exe"),
+ * shield a leading dot ("\u200b.bashrc") or are invalid on Windows.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
+export const invisibleNameChars = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+
 /** Every such character: made once, since each construction compiles the pattern again. */
 const everyUnsafeNameChar = new RegExp(unsafeNameChars.source, 'gu');
 

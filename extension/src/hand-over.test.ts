@@ -94,6 +94,8 @@ describe('what Haul is given', () => {
     // Invisible characters in front do not keep a dot file: they are what hid it.
     expect(baseName('/home/me/Downloads/\u200b.bashrc')).toBe('bashrc');
     expect(baseName('/home/me/Downloads/\ufeff\u200e.profile')).toBe('profile');
+    // As the engine names the file: a bidi override inside the name is dropped too.
+    expect(baseName('/tmp/invoice\u202egpj.exe')).toBe('invoicegpj.exe');
     expect(baseName('')).toBeUndefined();
     expect(baseName(undefined)).toBeUndefined();
   });

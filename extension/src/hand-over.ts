@@ -2,6 +2,7 @@
 import { getDomain } from 'tldts';
 import { ext } from './browser-api';
 import type { SubmitInput } from '../../src-common/contract';
+import { invisibleNameChars } from '../../src-common/names';
 import { cookiePermission, type ExtensionOptions } from './options-store';
 
 /**
@@ -55,8 +56,9 @@ export function baseName(path: string | undefined): string | undefined {
   const name = path
     ?.split(/[\\/]/)
     .pop()
-    // Invisible characters in front count as nothing: "\u200b.bashrc" is a dot file too.
-    ?.replace(/^[.\s\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/u, '')
+    // Invisible characters go first, as the engine drops them: "\u200b.bashrc" is a dot file too.
+    ?.replace(invisibleNameChars, '')
+    .replace(/^[.\s]+/u, '')
     .trim();
   return name ? name : undefined;
 }

@@ -3,6 +3,8 @@
  * name that is valid on Windows, macOS and Linux and cannot leave the chosen folder.
  */
 
+import { invisibleNameChars } from '../../../src-common/names';
+
 /** The longest name in bytes (UTF-8) most file systems accept. */
 export const maxNameBytes = 255;
 
@@ -11,10 +13,6 @@ export const partSuffix = '.part';
 
 const fallbackName = 'download';
 
-// C0/C1 controls, bidi overrides and isolates, zero-width and BOM characters: they hide
-// the real extension ("evil\u202Egpj.exe") or are invalid on Windows.
-// eslint-disable-next-line no-control-regex -- control characters are what this removes
-const invisible = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 // Separators, characters Windows refuses, and look-alikes that Windows' "best fit"
 // conversion turns back into `/` or `\`.
 const unsafe = /[/\\<>:"|?*\u2044\u2215\u29f5\u29f8\u29f9\ufe68\uff0f\uff3c]/gu;
@@ -78,7 +76,7 @@ export function sanitizeFileName(raw: string, maxBytes = maxNameBytes - partSuff
 
 /** Like sanitizeFileName, but null when nothing usable is left of `raw`. */
 export function cleanFileName(raw: string, maxBytes = maxNameBytes - partSuffix.length): string | null {
-  let name = raw.replace(invisible, '');
+  let name = raw.replace(invisibleNameChars, '');
   // Leading dots behind invisible characters were hidden from whoever read the name
   // ("\u200b.bashrc"): they make no hidden file. A name that shows its dot keeps it.
   if (name.startsWith('.') && !raw.startsWith('.')) name = name.replace(/^\.+/u, '');
