@@ -17,7 +17,13 @@ export const errorKinds = [
 export type ErrorKind = (typeof errorKinds)[number];
 
 /** One refused line of a multi-line input (e.g. a submit of several URLs), 1-based. */
-export const LineProblem = z.object({ line: z.number().int(), text: z.string(), message: z.string() });
+export const LineProblem = z.object({
+  line: z.number().int(),
+  text: z.string(),
+  message: z.string(),
+  /** A URL already in the list, or on an earlier line: a submit with `force` takes it. */
+  duplicate: z.literal(true).optional(),
+});
 export type LineProblem = z.infer<typeof LineProblem>;
 
 export const ErrorDetails = z.object({

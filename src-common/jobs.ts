@@ -1,5 +1,6 @@
 /** Jobs: three sources (downloads, plugin jobs, tasks), one model, one event stream. */
 import { z } from 'zod';
+import { LineProblem } from './errors';
 import { JobCommon } from './job-base';
 import { unsafeNameChars } from './names';
 import { TaskJob, taskStatuses, type TaskStatus } from './tasks';
@@ -225,8 +226,11 @@ export type SubmitInput = z.input<typeof SubmitInput>;
 
 export const SubmitOutput = z.object({
   jobs: z.array(DownloadJob),
-  /** Lines that are not http(s) URLs, by 1-based line number; the valid ones still went. */
-  invalid: z.array(z.object({ line: z.number().int(), text: z.string(), message: z.string() })),
+  /**
+   * Lines refused, by 1-based line number: not http(s) URLs, or (`duplicate`) URLs already
+   * in the list. The others still went.
+   */
+  invalid: z.array(LineProblem),
 });
 
 const knownStatuses = [...new Set<string>([...downloadStatuses, ...pluginStatuses, ...taskStatuses])];

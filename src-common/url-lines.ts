@@ -9,6 +9,11 @@ export interface InvalidLine {
   line: number;
   text: string;
   message: string;
+  /**
+   * Refused only because the URL is in the list already, or on an earlier line: the same
+   * submit with `force` takes it.
+   */
+  duplicate?: true;
 }
 
 /**

@@ -563,7 +563,8 @@ describe('duplicates within one submission', () => {
       {
         line: 2,
         text: 'https://a.example/x',
-        message: 'the same URL is on an earlier line; submit with force to download it again',
+        message: 'the same URL is on an earlier line',
+        duplicate: true,
       },
     ]);
   });

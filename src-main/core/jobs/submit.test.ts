@@ -58,10 +58,10 @@ describe('submittedDownloads', () => {
       // Keys and positions count the jobs made: the refused lines leave no gap.
       ['https://a.example/3', 42, 'batch#3'],
     ]);
-    expect(refused.map((r) => [r.line, r.message])).toEqual([
-      [4, 'not a URL'],
-      [3, 'the same URL is on an earlier line; submit with force to download it again'],
-      [5, 'already in the list as job beef0001; submit with force to download it again'],
+    expect(refused.map((r) => [r.line, r.message, r.duplicate])).toEqual([
+      [4, 'not a URL', undefined],
+      [3, 'the same URL is on an earlier line', true],
+      [5, 'already in the list as job beef0001', true],
     ]);
   });
 

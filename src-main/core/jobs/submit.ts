@@ -42,9 +42,14 @@ export function submittedDownloads(
         ? `already in the list as job ${existing}`
         : undefined;
     if (duplicate && !input.force) {
-      const message = `${duplicate}; submit with force to download it again`;
-      if (urls.length === 1 && invalid.length === 0) throw new HaulError('conflict', `This URL is ${message}.`);
-      refused.push({ line, text: url, message });
+      const problem = { line, text: url, message: duplicate, duplicate: true } as const;
+      if (urls.length === 1 && invalid.length === 0) {
+        throw new HaulError('conflict', `This URL is ${duplicate}; submit with force to download it again.`, {
+          field: 'url',
+          lines: [problem],
+        });
+      }
+      refused.push(problem);
       continue;
     }
     seen.add(url);

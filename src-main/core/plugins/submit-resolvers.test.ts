@@ -96,6 +96,53 @@ describe('haul.resolve at submit', () => {
   });
 });
 
+describe('lines refused through resolvers', () => {
+  it('keeps each refused line at its own number and says which force would take', async () => {
+    env = await openPluginCore({
+      plugins: {
+        album: {
+          manifest: { hosts: ['cdn.example'] },
+          code: `export function activate(haul) {
+  haul.resolve('https://album.example/*', (url) => [url.replace('album', 'cdn') + '/1.jpg']);
+}`,
+        },
+      },
+    });
+    const first = await call<Submitted>(env.core, 'downloads.submit', {
+      url: 'https://plain.example/a\nhttps://plain.example/b\nhttps://album.example/old',
+      paused: true,
+    });
+    const idOf = (url: string) => first.jobs.find((job) => job.url === url)?.id;
+    // Every plain line is refused (a whole inner submit refused), and one resolved link.
+    const out = await call<Submitted>(env.core, 'downloads.submit', {
+      url: 'https://album.example/new\nhttps://plain.example/a\nnot a link\nhttps://plain.example/b\nhttps://album.example/old',
+      paused: true,
+    });
+    expect(out.jobs.map((job) => job.url)).toEqual(['https://cdn.example/new/1.jpg']);
+    expect(out.invalid).toEqual([
+      {
+        line: 2,
+        text: 'https://plain.example/a',
+        message: `already in the list as job ${idOf('https://plain.example/a')}`,
+        duplicate: true,
+      },
+      { line: 3, text: 'not a link', message: 'not a URL' },
+      {
+        line: 4,
+        text: 'https://plain.example/b',
+        message: `already in the list as job ${idOf('https://plain.example/b')}`,
+        duplicate: true,
+      },
+      {
+        line: 5,
+        text: 'https://cdn.example/old/1.jpg',
+        message: `already in the list as job ${idOf('https://cdn.example/old/1.jpg')}`,
+        duplicate: true,
+      },
+    ]);
+  });
+});
+
 describe('an idempotent submit through resolvers', () => {
   it('replays the resolved jobs instead of making new ones', async () => {
     env = await openPluginCore({

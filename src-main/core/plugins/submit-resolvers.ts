@@ -100,37 +100,50 @@ export async function submitWithResolvers(
   const problems: InvalidLine[] = [...invalid];
   const jobs: SubmitOutput['jobs'] = [];
   const plain = answers.filter((a) => a.links === undefined);
-  const attempt = (line: number, text: string, run: () => SubmitOutput) => {
+  /** Runs one inner submit; `lineOf` turns its line numbers into the user's. */
+  const attempt = (line: number, text: string, run: () => SubmitOutput, lineOf: (inner: number) => number) => {
+    let refused: readonly InvalidLine[];
     try {
       const out = run();
       jobs.push(...out.jobs);
-      return out;
+      refused = out.invalid;
     } catch (error) {
       if (!(error instanceof HaulError)) throw error;
-      problems.push({ line, text, message: error.message });
-      return undefined;
+      // A refusal that names its lines (none taken, a duplicate) keeps them, each with its reason.
+      if (!error.details?.lines) {
+        problems.push({ line, text, message: error.message });
+        return;
+      }
+      refused = error.details.lines;
     }
+    for (const bad of refused) problems.push({ ...bad, line: lineOf(bad.line) });
   };
   if (plain.length > 0) {
-    const out = attempt(plain[0]!.line, plain[0]!.url, () =>
-      submit({ ...input, url: plain.map((a) => a.url).join('\n') }),
+    // Lines of that inner submit are positions in `plain`.
+    attempt(
+      plain[0]!.line,
+      plain[0]!.url,
+      () => submit({ ...input, url: plain.map((a) => a.url).join('\n') }),
+      (inner) => plain[inner - 1]?.line ?? plain[0]!.line,
     );
-    // Lines of that inner submit are positions in `plain`; report the user's line numbers.
-    for (const bad of out?.invalid ?? []) problems.push({ ...bad, line: plain[bad.line - 1]?.line ?? bad.line });
   }
   const resolved = answers.flatMap((a) => (a.links ?? []).map((link) => ({ line: a.line, url: a.url, link })));
   resolved.forEach(({ line, url, link }, index) => {
-    attempt(line, link.url, () =>
-      submit(
-        {
-          ...input,
-          url: link.url,
-          fileName: link.fileName ?? (resolved.length === 1 && plain.length === 0 ? input.fileName : undefined),
-          headers: linkHeaders(url, input.headers, link),
-          idempotencyKey: input.idempotencyKey ? `${input.idempotencyKey}#r${index + 1}` : undefined,
-        },
-        { allowedHosts: link.allowedHosts },
-      ),
+    attempt(
+      line,
+      link.url,
+      () =>
+        submit(
+          {
+            ...input,
+            url: link.url,
+            fileName: link.fileName ?? (resolved.length === 1 && plain.length === 0 ? input.fileName : undefined),
+            headers: linkHeaders(url, input.headers, link),
+            idempotencyKey: input.idempotencyKey ? `${input.idempotencyKey}#r${index + 1}` : undefined,
+          },
+          { allowedHosts: link.allowedHosts },
+        ),
+      () => line,
     );
   });
   problems.sort((x, y) => x.line - y.line);

@@ -27,16 +27,12 @@ export function AddDialog() {
   return <AddForm key={draft.urls} initialUrls={draft.urls} />;
 }
 
+const isAgain = (line: LineError) => line.duplicate === true;
+
 /**
  * Many links at once, one a line. Lines the core rejects stay in the box, marked by line;
  * the good ones are added anyway.
  */
-/** The core's words for a link an unfinished download fetches already, to the API's users. */
-const apiAdvice = '; submit with force to download it again';
-const isAgain = (line: LineError) => line.message.endsWith(apiAdvice);
-/** The dialog offers its own button for that instead. */
-const shown = (message: string) => (message.endsWith(apiAdvice) ? message.slice(0, -apiAdvice.length) : message);
-
 function AddForm({ initialUrls }: { initialUrls: string }) {
   const closeAdd = useStore((s) => s.closeAdd);
   const submit = useStore((s) => s.submit);
@@ -135,7 +131,7 @@ function AddForm({ initialUrls }: { initialUrls: string }) {
           <ul className="line-errors" data-testid="line-errors">
             {lineErrors.slice(0, errorsListed).map((e) => (
               <li key={e.line}>
-                Line {e.line}: {shown(e.message)}
+                Line {e.line}: {e.message}
               </li>
             ))}
             {lineErrors.length > errorsListed && (

@@ -52,12 +52,14 @@ describe('Add dialog form', () => {
     const text = 'https://ok.org/1\nnot a url\nhttps://ok.org/2\nftp://x/y';
     const result = keepRejectedLines(text, [
       { line: 4, message: 'only http and https are supported, not ftp:' },
+      { line: 3, message: 'already in the list as job 0000beef', duplicate: true },
       { line: 2, message: 'not a URL' },
     ]);
-    expect(result.text).toBe('not a url\nftp://x/y');
+    expect(result.text).toBe('not a url\nhttps://ok.org/2\nftp://x/y');
     expect(result.errors).toEqual([
       { line: 1, message: 'not a URL' },
-      { line: 2, message: 'only http and https are supported, not ftp:' },
+      { line: 2, message: 'already in the list as job 0000beef', duplicate: true },
+      { line: 3, message: 'only http and https are supported, not ftp:' },
     ]);
   });
 
@@ -70,12 +72,19 @@ describe('Add dialog form', () => {
         lines: [
           { line: 1, text: 'nope', message: 'not a URL' },
           { line: 3, text: 'ftp://x', message: 'only http and https are supported, not ftp:' },
+          {
+            line: 4,
+            text: 'https://ok.org/1',
+            message: 'the same URL is on an earlier line',
+            duplicate: true as const,
+          },
         ],
       },
     };
     expect(lineErrorsOf(refused)).toEqual([
       { line: 1, message: 'not a URL' },
       { line: 3, message: 'only http and https are supported, not ftp:' },
+      { line: 4, message: 'the same URL is on an earlier line', duplicate: true },
     ]);
     expect(lineErrorsOf({ kind: 'conflict', message: 'url: line 2: looks like a line' })).toEqual([]);
     expect(lineErrorsOf({ kind: 'invalid_input', message: 'x', details: { field: 'headers.Cookie' } })).toEqual([]);

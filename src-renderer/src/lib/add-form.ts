@@ -71,13 +71,15 @@ export function toSubmitInput(fields: AddFields): { input?: SubmitInput; errors:
 export interface LineError {
   line: number;
   message: string;
+  /** Refused as already in the list: adding it again anyway is the user's call. */
+  duplicate?: true;
 }
 
 /**
  * After a partial submit the accepted lines leave the box; the rejected ones stay, and
  * their errors are renumbered to where those lines now are.
  */
-export function keepRejectedLines(text: string, invalid: readonly { line: number; message: string }[]) {
+export function keepRejectedLines(text: string, invalid: readonly LineError[]) {
   const lines = text.split(/\r?\n/);
   const kept: string[] = [];
   const errors: LineError[] = [];
@@ -85,7 +87,7 @@ export function keepRejectedLines(text: string, invalid: readonly { line: number
     const line = lines[item.line - 1];
     if (line === undefined) continue;
     kept.push(line);
-    errors.push({ line: kept.length, message: item.message });
+    errors.push({ line: kept.length, message: item.message, ...(item.duplicate && { duplicate: true }) });
   }
   return { text: kept.join('\n'), errors };
 }
@@ -93,5 +95,9 @@ export function keepRejectedLines(text: string, invalid: readonly { line: number
 /** The lines of the links box an error names in its details (a submit none of whose lines went). */
 export function lineErrorsOf(error: ErrorShape): LineError[] {
   if (error.details?.field !== 'url') return [];
-  return (error.details.lines ?? []).map(({ line, message }) => ({ line, message }));
+  return (error.details.lines ?? []).map(({ line, message, duplicate }) => ({
+    line,
+    message,
+    ...(duplicate && { duplicate }),
+  }));
 }
