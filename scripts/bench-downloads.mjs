@@ -6,9 +6,10 @@
  * all; profiling one part should not wait for the others):
  *   a  1 GiB unthrottled, default connections: wall and CPU seconds against curl (wget
  *      and aria2c -x8 beside them), bytes the server sent and requests
- *   b  256 MiB, each connection throttled to 20 MiB/s: Haul against aria2c -x8 (and 128
- *      and 64 MiB, no target); beside them the floor, a client told the size that asks
- *      for it all at once on Haul's connections (scripts/bench/ranges-floor.mjs)
+ *   b  256 MiB, each connection throttled to 20 MiB/s: Haul against aria2c -x8, and against
+ *      aria2c at Haul's own ceiling of connections (and 128 and 64 MiB, no target); beside
+ *      them the floor, a client told the size that asks for it all at once on Haul's
+ *      connections (scripts/bench/ranges-floor.mjs)
  *   c  500 files of 64 KiB in one submit to `haul serve`: against aria2c -j3 and
  *      curl --parallel --parallel-max 3; beside them, with no target, the engine alone
  *      (three at a time) and the stack alone, no Haul (scripts/bench/stack-alone.mjs)
@@ -57,7 +58,7 @@ import { defaultSettings } from '../src-main/core/settings.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const rangesFloor = join(root, 'scripts/bench/ranges-floor.mjs');
-/** Haul's connections a download, as aria2c's `-x8` allows it. */
+/** Haul's most connections a download (its default setting); aria2c's `-x8` is the target's peer. */
 const maxConnections = defaultSettings.connectionsPerDownload;
 const parts = process.env.BENCH_DOWNLOADS_PARTS ?? 'abcdrsef';
 const runs = Math.max(1, Number(process.env.BENCH_DOWNLOADS_RUNS ?? 3));
@@ -211,7 +212,8 @@ export async function benchDownloads() {
   const aria = hasTool('aria2c', 'aria2');
   const wget = hasTool('wget');
   const curl = (url, dir) => ['-s', '-o', join(dir, 'out.bin'), url];
-  const aria8 = (url, dir) => ['-q', '-x8', '-s8', '-k1M', '-d', dir, '-o', 'out.bin', url];
+  const ariaAt = (n) => (url, dir) => ['-q', `-x${n}`, `-s${n}`, '-k1M', '-d', dir, '-o', 'out.bin', url];
+  const aria8 = ariaAt(8);
 
   try {
     if (parts.includes('a')) {
@@ -282,10 +284,13 @@ export async function benchDownloads() {
             const input = { url, size: size * MiB, connections: maxConnections, file };
             return runEngine({ ...haul, engine: rangesFloor, engineArgs: [] }, input);
           });
-        const [h, a, f] = await inTurn(runs, [
+        // aria2c at the ceiling Haul's ramp may reach, beside the target's -x8: no target.
+        const even = aria && size === 256 && maxConnections !== 8;
+        const [h, a, f, a2] = await inTurn(runs, [
           () => haulOnce(path, query),
           aria ? () => toolOnce(path, query, 'aria2c', aria8) : null,
           floorOnce,
+          even ? () => toolOnce(path, query, 'aria2c', ariaAt(maxConnections)) : null,
         ]);
         const measure = `${size} MiB @ 20 MiB/s per connection`;
         const floor = `the floor ${s(f.ms)} (${maxConnections} ranges at once, the size known; Haul / the floor ${(h.ms / f.ms).toFixed(2)})`;
@@ -297,6 +302,15 @@ export async function benchDownloads() {
         const sides = `Haul ${s(h.ms)} (${last.connections} connections, ${last.requests} requests), aria2c ${s(a.ms)}, ${floor}`;
         const row = ratioRow(`${measure}: Haul / aria2c -x8`, h.ms, a.ms, 0.9, sides);
         rows.push(size === 256 ? row : { ...row, value: (h.ms / a.ms).toFixed(2), target: '', ok: undefined });
+        if (a2) {
+          rows.push({
+            measure: `${measure}: Haul / aria2c -x${maxConnections}`,
+            value: (h.ms / a2.ms).toFixed(2),
+            target: '',
+            ok: undefined,
+            sides: `Haul ${s(h.ms)}, aria2c -x${maxConnections} ${s(a2.ms)}: both at the same ceiling of connections`,
+          });
+        }
         if (size === 256) {
           rows.push({
             measure: `${measure}: the floor / aria2c -x8`,

@@ -5,7 +5,7 @@ import { Settings } from '../../src-common/contract';
 export const defaultSettings: Settings = {
   downloadDir: null,
   maxConcurrentDownloads: 3,
-  connectionsPerDownload: 8,
+  connectionsPerDownload: 16,
   speedLimit: 0,
   minSpeed: 1024,
   maxConcurrentPluginJobs: 3,

@@ -52,7 +52,7 @@ export const settingGroups: FieldGroup[] = [
       {
         key: 'connectionsPerDownload',
         label: 'Connections per download',
-        hint: 'Parallel connections to one server, when it allows ranges.',
+        hint: 'The most to one server, when it allows ranges. Haul adds them only while they make the download faster.',
         kind: { type: 'int', min: 1, max: 16 },
       },
       {
