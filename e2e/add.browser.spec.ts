@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures';
 import type { BrowserContext, Page } from '@playwright/test';
 import type { HaulServer } from './fixtures';
-import { dropData, openApp, panelItem, row } from './ui';
+import { dropData, openApp, panelItem, row, shoot } from './ui';
 
 /** The app open with `lines` on the clipboard, one per line. */
 async function openWithClipboard(page: Page, haul: HaulServer, context: BrowserContext, lines: string[]) {
@@ -109,6 +109,8 @@ test('a link already in the list is refused, and added again only when asked', a
   await expect(await add(url)).toBeHidden();
   const dialog = await add(url);
   await expect(dialog.getByRole('alert')).toHaveText('This link is already in the list, still downloading or waiting.');
+  await expect(dialog.getByTestId('line-errors')).toHaveText(/^Line 1: already in the list as job [0-9a-f]{8}$/);
+  await shoot(page, 'add-again');
   await dialog.getByRole('button', { name: 'Download it again anyway' }).click();
   await expect(dialog).toBeHidden();
   await expect(row(page, 'twice.bin')).toHaveCount(2);
