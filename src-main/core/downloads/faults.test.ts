@@ -149,6 +149,20 @@ describe('a server that misbehaves', () => {
     expect(extra).toBeLessThanOrEqual(rate / 20);
   });
 
+  it('steps up to sixteen connections, the default ceiling, on a server pacing each one: each byte sent once', async () => {
+    // 48 MiB at 2 MiB/s a connection: 24 s on one, 1.5 s on sixteen; each step pays.
+    const body = randomBody(48 * 1024 * 1024);
+    const rate = 2 * 1024 * 1024;
+    const engine = testEngine({ stallTimeoutMs: 10_000, rampIntervalMs: 100, minSegmentBytes: 1024 * 1024 });
+    const { result, t, requests } = await download('/paced16.bin', body, { rateLimit: rate }, engine, {
+      connections: 16,
+    });
+    expect(result.ok && result.value.sha256).toBe(sha256(body));
+    expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBe(16);
+    // The one cut: the first connection's open request, where the others start.
+    expect(requests.reduce((sum, r) => sum + r.bytes, 0) - body.length).toBeLessThanOrEqual(rate / 20);
+  });
+
   it('tries more connections for a file of a second on one from a server close by', async () => {
     // 2 MiB at 2 MiB/s a connection: the rest after the first window takes under the 1.5 s
     // payoff on one connection, over the 300 ms a server answering within milliseconds has.
