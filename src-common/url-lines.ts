@@ -1,20 +1,13 @@
+import type { LineProblem } from './errors';
+
 /** One URL of a submitted text, by its 1-based line. */
 export interface UrlLine {
   line: number;
   url: string;
 }
 
-/** A line of a submitted text that is not a URL Haul can fetch, and why. */
-export interface InvalidLine {
-  line: number;
-  text: string;
-  message: string;
-  /**
-   * Refused only because the URL is in the list already, or on an earlier line: the same
-   * submit with `force` takes it.
-   */
-  duplicate?: true;
-}
+/** A line of a submitted text that is not a URL Haul can fetch, and why: as errors carry it. */
+export type InvalidLine = LineProblem;
 
 /**
  * Splits submitted text into URLs, one per line (event-stream API). Blank lines are
