@@ -8,7 +8,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isEntry, runEntry } from './entry';
-import { downloadName, statusLabels, type DownloadJob, type ErrorShape } from '../src-common/contract';
+import {
+  downloadName,
+  statusLabels,
+  type DownloadJob,
+  type ErrorShape,
+  type CommandOutput,
+  type LineProblem,
+} from '../src-common/contract';
 import { defaultDataDir } from './core/paths';
 import { instanceFilePath, readInstanceFile } from './server/instance-file';
 import { tokenPath, tokenProof, tokensMatch } from './core/api-token';
@@ -89,7 +96,7 @@ class Refused extends CliFailure {
   constructor(
     message: string,
     /** The submitted lines it refused, each with why, when it refused a submit whole. */
-    readonly lines: { text: string; message: string }[] = [],
+    readonly lines: LineProblem[] = [],
   ) {
     super(message);
   }
@@ -188,7 +195,7 @@ async function request<T>(io: CliIo, where: Instance, method: string, path: stri
   if (response.status === 401 || response.status === 403) {
     throw new CliFailure(`Haul refused the API token (${error.message}) Is --data-dir the running Haul's folder?`);
   }
-  const lines = (error.details as { lines?: { text: string; message: string }[] } | undefined)?.lines;
+  const lines = error.details?.lines;
   throw new Refused(error.message, Array.isArray(lines) ? lines : []);
 }
 
@@ -217,14 +224,17 @@ export async function runCli(argv: string[], io: CliIo, cwd = process.cwd()): Pr
     await proveInstance(io, where);
     if (command.kind === 'add') {
       const input = { url: command.urls.join('\n'), dir: command.dir, fileName: command.name };
-      type Submitted = { jobs: DownloadJob[]; invalid: { line: number; text: string; message: string }[] };
       // None taken: the core refuses the submit whole, each argument with its reason.
-      const { jobs, invalid } = await request<Submitted>(io, where, 'POST', '/v1/jobs/download/submit', input).catch(
-        (error: unknown) => {
-          if (error instanceof Refused && error.lines.length > 0) return { jobs: [], invalid: error.lines };
-          throw error;
-        },
-      );
+      const { jobs, invalid } = await request<CommandOutput<'downloads.submit'>>(
+        io,
+        where,
+        'POST',
+        '/v1/jobs/download/submit',
+        input,
+      ).catch((error: unknown) => {
+        if (error instanceof Refused && error.lines.length > 0) return { jobs: [], invalid: error.lines };
+        throw error;
+      });
       for (const job of jobs) io.out(describe(job));
       for (const line of invalid) io.err(`haul: not added: ${line.text}: ${line.message}`);
       return invalid.length > 0 ? 1 : 0;
