@@ -6,6 +6,8 @@ export { hostAllowed } from '../downloads/host-list';
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 /** @default 5 MB */
 const defaultMaxBytes = 5 * 1024 * 1024;
+/** The most any answer may be, whatever `maxBytes` asks. */
+const mostBytes = 50 * 1024 * 1024;
 /** @default 15 s */
 const defaultTimeoutMs = 15_000;
 const maxRedirects = 5;
@@ -69,7 +71,8 @@ export async function pluginFetch(
   target: string,
   options: Record<string, unknown>,
   hosts: readonly string[],
-  limitBytes = 50 * 1024 * 1024,
+  /** The caller's own bound below mostBytes (the plugin's memory). */
+  limitBytes = mostBytes,
 ): Promise<FetchAnswer> {
   const method = String(options.method ?? 'GET').toUpperCase();
   if (!methods.includes(method as (typeof methods)[number])) {
@@ -80,7 +83,7 @@ export async function pluginFetch(
     for (const [name, value] of Object.entries(options.headers)) headers[name] = String(value);
   }
   const body = options.body === undefined || options.body === null ? undefined : String(options.body);
-  const maxBytes = Math.floor(Math.min(Number(options.maxBytes) || defaultMaxBytes, 50 * 1024 * 1024, limitBytes));
+  const maxBytes = Math.floor(Math.min(Number(options.maxBytes) || defaultMaxBytes, mostBytes, limitBytes));
   const signal = AbortSignal.timeout(Math.min(Number(options.timeoutMs) || defaultTimeoutMs, 120_000));
 
   let url = checkUrl(target, hosts);
