@@ -3,7 +3,7 @@ import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { JobFailure } from '../jobs/runner';
-import { publish } from './target-folder';
+import { pathInFolder, publish } from './target-folder';
 import { tempDir } from './test-context';
 
 /** What the next `unlink` answers instead of running, when set. */
@@ -60,5 +60,18 @@ describe('publish', () => {
     await expect(publish(dir, 'b.bin.part', 'b.bin')).rejects.toMatchObject({
       message: expect.stringMatching(/^The partial file was deleted/),
     });
+  });
+});
+
+describe('pathInFolder', () => {
+  it('joins a plain name, each time and under any folder, and refuses every other name each time', () => {
+    for (let round = 0; round < 2; round += 1) {
+      expect(pathInFolder('/data/downloads', 'a.bin')).toBe('/data/downloads/a.bin');
+      expect(pathInFolder('/data/other/../more/', 'a.bin')).toBe('/data/more/a.bin');
+      expect(pathInFolder('rel', 'a.bin.part')).toBe(join('rel', 'a.bin.part'));
+      for (const name of ['../a.bin', 'x/a.bin', '..', '.', '', 'con.txt', 'a.bin.', 'a\\b']) {
+        expect(() => pathInFolder('/data/downloads', name), name).toThrow(JobFailure);
+      }
+    }
   });
 });
