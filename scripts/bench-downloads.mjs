@@ -258,15 +258,16 @@ export async function benchDownloads() {
           `Haul ${cpu(h)} (+${(median(h.all.map((r) => r.startCpuMs)) / 1000).toFixed(2)} loading the engine), curl ${cpu(c)}, wget ${cpu(w)}, aria2c ${cpu(a)}`,
         ),
       );
-      // Each run's requests and connections: a run that tried more connections shows.
-      const connections = h.all.map((r) => r.connections).join('/');
+      // Each run's requests and answers at once (the server's count): a run that tried more
+      // connections shows.
+      const connections = h.all.map((r) => r.mostAtOnce).join('/');
       rows.push(
         ratioRow(
           '1 GiB: bytes sent by the server / size',
           Math.max(...h.all.map((r) => r.bytes)),
           1024 * MiB,
           1.01,
-          `Haul ${h.all.map((r) => r.requests).join('/')} requests, ${connections} connections at most; curl ${c.all[0].requests}`,
+          `Haul ${h.all.map((r) => r.requests).join('/')} requests, at most ${connections} answered at once; curl ${c.all[0].requests}`,
         ),
       );
     }
@@ -299,7 +300,7 @@ export async function benchDownloads() {
           continue;
         }
         const last = h.all.at(-1);
-        const sides = `Haul ${s(h.ms)} (${last.connections} connections, ${last.requests} requests), aria2c ${s(a.ms)}, ${floor}`;
+        const sides = `Haul ${s(h.ms)} (${last.requests} requests, at most ${last.mostAtOnce} answered at once), aria2c ${s(a.ms)}, ${floor}`;
         const row = ratioRow(`${measure}: Haul / aria2c -x8`, h.ms, a.ms, 0.9, sides);
         rows.push(size === 256 ? row : { ...row, value: (h.ms / a.ms).toFixed(2), target: '', ok: undefined });
         if (a2) {
@@ -410,7 +411,7 @@ export async function benchDownloads() {
         value: mb.toFixed(0),
         target: '<= 130',
         ok: mb <= 130,
-        sides: `haul serve, ${s(served.ms)}, ${served.idleRssMb.toFixed(0)} MB ${idleAfterMs / 1000} s after; the engine alone ${(h.maxRssKb / 1024).toFixed(0)} MB (${h.connections} connections, ${s(h.ms)})${a ? `; aria2c -x8 ${s(a.ms)}` : ''}`,
+        sides: `haul serve, ${s(served.ms)}, ${served.idleRssMb.toFixed(0)} MB ${idleAfterMs / 1000} s after; the engine alone ${(h.maxRssKb / 1024).toFixed(0)} MB (at most ${h.mostAtOnce} answers at once, ${s(h.ms)})${a ? `; aria2c -x8 ${s(a.ms)}` : ''}`,
       });
     }
 

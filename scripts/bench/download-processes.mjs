@@ -33,7 +33,6 @@ const startCpu = process.cpuUsage();
 const started = performance.now();
 const queue = [...input.jobs];
 const paths = [];
-let connections = 0;
 async function worker() {
   for (let job = queue.shift(); job; job = queue.shift()) {
     const outcome = await engine({
@@ -45,7 +44,7 @@ async function worker() {
         writeFileSync(input.stateFile + '.tmp', JSON.stringify(state));
         renameSync(input.stateFile + '.tmp', input.stateFile);
       },
-      progress: (p) => (connections = Math.max(connections, p.connections ?? 0)),
+      progress: () => {},
       log: () => {},
       enterProcessing: () => {},
     });
@@ -61,7 +60,6 @@ console.log(JSON.stringify({
   cpuMs: (cpu.user + cpu.system) / 1000,
   startCpuMs: (startCpu.user + startCpu.system) / 1000,
   maxRssKb: usage.maxRSS,
-  connections,
   paths,
 }));
 `;
@@ -110,7 +108,7 @@ export async function buildHaul(root) {
 const childArgs = () => process.env.BENCH_DOWNLOADS_CHILD_ARGS?.split(' ').filter(Boolean) ?? [];
 
 /**
- * Runs the engine child to completion: { ms, cpuMs, startCpuMs, maxRssKb, connections, paths }.
+ * Runs the engine child to completion: { ms, cpuMs, startCpuMs, maxRssKb, paths }.
  * `ms` and `cpuMs` count from the engine loaded; `startCpuMs` is what loading it took.
  */
 export function runEngine(haul, input, onSpawn) {

@@ -23,7 +23,7 @@ export async function startDownloadServer(files) {
   const total = { bytes: 0 };
   const counter = (key) => {
     let c = counters.get(key);
-    if (!c) counters.set(key, (c = { bytes: 0, requests: 0 }));
+    if (!c) counters.set(key, (c = { bytes: 0, requests: 0, open: 0, mostAtOnce: 0 }));
     return c;
   };
   const server = createServer(async (req, res) => {
@@ -31,6 +31,10 @@ export async function startDownloadServer(files) {
     const file = files.get(url.pathname);
     const count = counter(url.searchParams.get('key') ?? '');
     count.requests += 1;
+    // Answers being sent at once: the connections a client really used, whatever it reported.
+    count.open += 1;
+    count.mostAtOnce = Math.max(count.mostAtOnce, count.open);
+    res.once('close', () => (count.open -= 1));
     if (!file) return res.writeHead(404).end();
     const rate = Number(url.searchParams.get('rate') ?? 0);
     const resetAt = Number(url.searchParams.get('reset') ?? 0);
@@ -86,7 +90,7 @@ export async function startDownloadServer(files) {
     base: `http://127.0.0.1:${server.address().port}`,
     /** Every body byte sent, all keys together. */
     total,
-    /** Requests and bytes of one key so far. */
+    /** Requests, bytes and the most answers sent at once (`mostAtOnce`) of one key so far. */
     count: (key) => ({ ...counter(key) }),
     close() {
       server.close();
