@@ -163,6 +163,45 @@ describe('segment writer', () => {
     await part.close();
   });
 
+  it('makes the reader wait once batches written for their age fill the queue, as full ones do', async () => {
+    // A disk that is behind: no write lands until it is let through.
+    const held: (() => void)[] = [];
+    const part = {
+      write: () => new Promise<void>((resolve) => held.push(resolve)),
+      read: () => Promise.resolve(0),
+    };
+    const segment = { start: 0, end: 64 * batchBytes, pos: 0 };
+    const writer = new SegmentWriter(part, new FileDigest(undefined, false), segment, () => undefined, {
+      batch: batchBytes,
+      ageMs: 1,
+    });
+    // Bytes slower than a batch per age (a connection paced by its server): each small
+    // batch goes to the disk by its age, and none of them fills.
+    for (let i = 1; i <= 3; i += 1) {
+      expect(writer.add(randomBody(1000))).toBeNull();
+      expect(await waitFor(() => held.length === i)).toBe(true);
+    }
+    const waiting = writer.add(randomBody(1000));
+    expect(waiting).not.toBeNull();
+    let through = false;
+    void waiting!.then(() => (through = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(through).toBe(false);
+    // The disk catches up: the reader goes on.
+    while (!through) {
+      held.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    let drained = false;
+    const drain = writer.drain().then(() => (drained = true));
+    while (!drained) {
+      held.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await drain;
+    expect(segment.pos).toBe(4000);
+  });
+
   it('ends each full batch at a whole block of the file, the bytes past it opening the next', async () => {
     const body = randomBody(5 * 256 * 1024 + 999);
     const start = 1000;

@@ -124,8 +124,8 @@ export class SegmentWriter {
   /**
    * Takes `chunk`, which must not change afterwards (a socket's chunks never do), and with
    * `release` must not be read by anyone else once written (it may be freed then). Null
-   * when the caller may go on reading at once; else a promise to wait for first (the
-   * batch went to the disk and too many writes are queued).
+   * when the caller may go on reading at once; else a promise to wait for first (too many
+   * writes are queued, whether this batch filled or batches went by their age).
    */
   add(chunk: Buffer): Promise<void> | null {
     if (this.failed) return Promise.reject(this.failed.error);
@@ -135,7 +135,10 @@ export class SegmentWriter {
     this.lastAt = now;
     this.chunks.push(chunk);
     this.gathered += chunk.length;
-    if (this.gathered < this.batch) return null;
+    // Batches written by their age (see overdue) count too: a connection whose bytes come
+    // slower than a batch per `ageMs` never fills one, and would otherwise queue writes
+    // without bound while the disk is behind (sixteen at 48 MiB/s each: 192 queued).
+    if (this.gathered < this.batch) return this.room();
     // Full: written up to the last whole block it reaches, so that with direct writes the
     // next batch starts on a block and each is one aligned write (see part-file.ts), with
     // no partial block through the page cache between two of them.
