@@ -86,6 +86,8 @@ export class SegmentWriter {
   private at: number;
   /** One promise per write not yet settled, oldest first; each settles after those before it. */
   private queue: Promise<void>[] = [];
+  /** Bytes of the writes in `queue`. */
+  private queuedBytes = 0;
   private landed: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   /** When the batch's first byte, and its last, came (ms, `performance.now()`). */
@@ -185,7 +187,20 @@ export class SegmentWriter {
 
   /** Null while the queue has room; else resolves once it has. */
   private room(): Promise<void> | null {
-    return this.queue.length > this.maxQueued ? this.makeRoom() : null;
+    return this.full() ? this.makeRoom() : null;
+  }
+
+  /**
+   * More bytes at the disk than `maxQueued` whole batches: one write more than the bound in
+   * full batches (each ends on a block, a little short of a batch), or more of the smaller
+   * ones written for their age, which then hold the memory of as many full ones and no
+   * more. Counted in writes instead, a connection of small batches (a server 25 ms away
+   * sending 20 MiB/s: about 100 KiB every 5 ms) would stop reading for a sync of the disk
+   * (26-35 ms, see docs/performance.md) with a third of that memory in use, and a paused
+   * connection that far away takes a round trip to come back.
+   */
+  private full(): boolean {
+    return this.queuedBytes > this.maxQueued * this.batch;
   }
 
   /**
@@ -229,14 +244,18 @@ export class SegmentWriter {
       });
       this.landed.catch(ignore);
       this.queue.push(this.landed);
+      this.queuedBytes += bytes;
       // Writes settle in order, so the one settling is always the oldest in the queue.
-      const settled = (): void => void this.queue.shift();
+      const settled = (): void => {
+        void this.queue.shift();
+        this.queuedBytes -= bytes;
+      };
       this.landed.then(settled, settled);
     }
   }
 
   private async makeRoom(): Promise<void> {
-    while (this.queue.length > this.maxQueued) await this.queue[0];
+    while (this.full()) await this.queue[0];
   }
 
   /** Writes what is gathered and waits until every write has landed. */
