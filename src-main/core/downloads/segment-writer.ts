@@ -139,7 +139,7 @@ export class SegmentWriter {
     this.gathered += chunk.length;
     // Batches written by their age (see overdue) count too: a connection whose bytes come
     // slower than a batch per `ageMs` never fills one, and would otherwise queue writes
-    // without bound while the disk is behind (sixteen at 48 MiB/s each: 192 queued).
+    // without bound while the disk is behind (sixteen at 48 MiB/s each: 134 queued).
     if (this.gathered < this.batch) return this.room();
     // Full: written up to the last whole block it reaches, so that with direct writes the
     // next batch starts on a block and each is one aligned write (see part-file.ts), with
