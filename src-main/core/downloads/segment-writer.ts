@@ -191,16 +191,17 @@ export class SegmentWriter {
   }
 
   /**
-   * More bytes at the disk than `maxQueued` whole batches: one write more than the bound in
-   * full batches (each ends on a block, a little short of a batch), or more of the smaller
-   * ones written for their age, which then hold the memory of as many full ones and no
-   * more. Counted in writes instead, a connection of small batches (a server 25 ms away
-   * sending 20 MiB/s: about 100 KiB every 5 ms) would stop reading for a sync of the disk
-   * (26-35 ms, see docs/performance.md) with a third of that memory in use, and a paused
-   * connection that far away takes a round trip to come back.
+   * More writes at the disk than `maxQueued`, holding more than `maxQueued` whole batches:
+   * full batches wait as they always did, one write over the count (the count the large
+   * file's reader was tuned with, see queuedWritesFor); smaller ones written for their age
+   * wait once they hold that much memory. Counted in writes alone, a connection of small
+   * batches (a server 25 ms away sending 20 MiB/s: about 100 KiB every 5 ms) would stop
+   * reading for a sync of the disk (26-35 ms, see docs/performance.md) with a third of
+   * that memory in use, and a paused connection that far away takes a round trip to come
+   * back.
    */
   private full(): boolean {
-    return this.queuedBytes > this.maxQueued * this.batch;
+    return this.queue.length > this.maxQueued && this.queuedBytes > this.maxQueued * this.batch;
   }
 
   /**
