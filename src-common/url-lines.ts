@@ -6,17 +6,14 @@ export interface UrlLine {
   url: string;
 }
 
-/** A line of a submitted text that is not a URL Haul can fetch, and why: as errors carry it. */
-export type InvalidLine = LineProblem;
-
 /**
  * Splits submitted text into URLs, one per line (event-stream API). Blank lines are
  * skipped; anything that is not an absolute http(s) URL is reported by its 1-based line
  * number. The core takes what this takes, and the Add dialog counts with it as you type.
  */
-export function parseUrlLines(text: string): { urls: UrlLine[]; invalid: InvalidLine[] } {
+export function parseUrlLines(text: string): { urls: UrlLine[]; invalid: LineProblem[] } {
   const urls: UrlLine[] = [];
-  const invalid: InvalidLine[] = [];
+  const invalid: LineProblem[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const candidate = raw.trim();
     if (candidate === '') return;

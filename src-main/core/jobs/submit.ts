@@ -1,5 +1,5 @@
-import type { DownloadJob, InvalidLine, ParsedInput, UrlLine } from '../../../src-common/contract';
-export { parseUrlLines, type InvalidLine, type UrlLine } from '../../../src-common/contract';
+import type { DownloadJob, LineProblem, ParsedInput, UrlLine } from '../../../src-common/contract';
+export { parseUrlLines, type UrlLine } from '../../../src-common/contract';
 import { HaulError } from '../errors';
 
 /** Where a new download job stands among those of its submission. */
@@ -23,15 +23,15 @@ interface NewDownloadAt {
  */
 export function submittedDownloads(
   input: ParsedInput<'downloads.submit'>,
-  lines: { urls: UrlLine[]; invalid: InvalidLine[] },
+  lines: { urls: UrlLine[]; invalid: LineProblem[] },
   at: Pick<NewDownloadAt, 'now' | 'defaults' | 'allowedHosts'> & {
     firstPosition: number;
     newId: () => string;
     activeDownloadOf: (url: string) => string | undefined;
   },
-): { jobs: DownloadJob[]; refused: InvalidLine[] } {
+): { jobs: DownloadJob[]; refused: LineProblem[] } {
   const { urls, invalid } = lines;
-  const refused: InvalidLine[] = [...invalid];
+  const refused: LineProblem[] = [...invalid];
   const seen = new Set<string>();
   const jobs: DownloadJob[] = [];
   for (const { line, url } of urls) {

@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { credentialHeaders, DownloadOptions, type CommandOutput, type ParsedInput } from '../../../src-common/contract';
+import {
+  credentialHeaders,
+  DownloadOptions,
+  type CommandOutput,
+  type LineProblem,
+  type ParsedInput,
+} from '../../../src-common/contract';
 import { describeIssues } from '../errors';
 import { HaulError, noLineTaken } from '../errors';
-import { parseUrlLines, type InvalidLine } from '../jobs/submit';
+import { parseUrlLines } from '../jobs/submit';
 import { checkPlainName } from './plugin-paths';
 import { checkPluginUrl } from './plugin-submit';
 
@@ -97,12 +103,12 @@ export async function submitWithResolvers(
   );
   if (answers.every((a) => a.links === undefined)) return submit(input);
 
-  const problems: InvalidLine[] = [...invalid];
+  const problems: LineProblem[] = [...invalid];
   const jobs: SubmitOutput['jobs'] = [];
   const plain = answers.filter((a) => a.links === undefined);
   /** Runs one inner submit; `lineOf` turns its line numbers into the user's. */
   const attempt = (line: number, text: string, run: () => SubmitOutput, lineOf: (inner: number) => number) => {
-    let refused: readonly InvalidLine[];
+    let refused: readonly LineProblem[];
     try {
       const out = run();
       jobs.push(...out.jobs);
