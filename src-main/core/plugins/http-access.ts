@@ -83,7 +83,10 @@ export async function pluginFetch(
     for (const [name, value] of Object.entries(options.headers)) headers[name] = String(value);
   }
   const body = options.body === undefined || options.body === null ? undefined : String(options.body);
-  const maxBytes = Math.floor(Math.min(Number(options.maxBytes) || defaultMaxBytes, mostBytes, limitBytes));
+  const asked = Number(options.maxBytes) || defaultMaxBytes;
+  const maxBytes = Math.floor(Math.min(asked, mostBytes, limitBytes));
+  // Raising maxBytes helps only below the bounds: 50 MB, and the caller's (the plugin's memory).
+  const over = asked > maxBytes ? 'the most this plugin may fetch: 50 MB and half its memoryMb' : 'raise maxBytes';
   const signal = AbortSignal.timeout(Math.min(Number(options.timeoutMs) || defaultTimeoutMs, 120_000));
 
   let url = checkUrl(target, hosts);
@@ -104,7 +107,7 @@ export async function pluginFetch(
       size += (chunk as Buffer).length;
       if (size > maxBytes) {
         response.body.destroy();
-        throw new HaulError('invalid_input', `http.fetch: the answer is over ${maxBytes} bytes (raise maxBytes)`);
+        throw new HaulError('invalid_input', `http.fetch: the answer is over ${maxBytes} bytes (${over})`);
       }
       chunks.push(chunk as Buffer);
     }
