@@ -43,6 +43,23 @@ describe("a new download's first request", () => {
     expect(requests.reduce((sum, r) => sum + r.bytes, 0) - body.length).toBeLessThanOrEqual(body.length / 100);
   });
 
+  it('shares the file among connections when the server answers every range to its end', async () => {
+    // Each connection reads its own piece and cuts the rest; before, such an answer read as
+    // a server without ranges: one connection, or all of it again from byte 0.
+    const body = randomBody(12 * 1024 * 1024);
+    const { t, requests } = await download('/to-end.bin', body, {
+      rangeToEnd: true,
+      rateLimit: 2 * 1024 * 1024,
+      stepBytes: 16 * 1024,
+    });
+    expect(Math.max(...t.progress.map((p) => p.connections ?? 0))).toBeGreaterThan(1);
+    expect(requests.every((r) => r.status === 206 && r.range !== null)).toBe(true);
+    expect(requests.filter((r) => r.range?.startsWith('bytes=0-'))).toHaveLength(1);
+    expect(t.logs.join('\n')).not.toMatch(/starting over|does not honour range/);
+    // What each cut leaves on its way: a few socket buffers, not the file again.
+    expect(requests.reduce((sum, r) => sum + r.bytes, 0)).toBeLessThanOrEqual(body.length * 1.05);
+  });
+
   it('takes a file no larger than the first piece in that one answer', async () => {
     const body = randomBody(1024 * 1024);
     const { requests, outcome } = await download('/small.bin', body, {});

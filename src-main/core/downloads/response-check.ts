@@ -13,7 +13,8 @@ export interface KnownFile {
 
 /**
  * How an answer to a range request can be used:
- * - `range`: a 206 with exactly the bytes asked for (maybe fewer at the end);
+ * - `range`: a 206 with the bytes asked for, from where they were asked (maybe fewer at
+ *   the end, or more: a server may answer every range to the end of the file);
  * - `full`: a 200, the whole file from byte 0 (ranges ignored, or If-Range failed);
  * - `complete`: a 416 saying the file ends where our bytes end (curl treats a 416 on
  *   resume as "already complete"; here only when the sizes prove it);
@@ -74,7 +75,10 @@ export function checkRangeResponse(
   const range = parseContentRange(header(response.headers, 'content-range'));
   if (response.status === 416) return unsatisfied(range, asked.start, known);
   if (isEncoded(response) || !range || !range.satisfied) return { kind: 'no-ranges' };
-  if (range.start !== asked.start || (asked.end !== null && range.end > asked.end)) return { kind: 'no-ranges' };
+  // Bytes from where they were asked are placed by Content-Range, however far they go: a
+  // server that answers every range to the end of the file is read up to the segment's end
+  // (or on into the next, see WorkPlan.absorbNext) and then cut.
+  if (range.start !== asked.start) return { kind: 'no-ranges' };
   if (validatorChanged(response, known)) return { kind: 'changed' };
   if (known.totalBytes !== null && range.total !== null && range.total !== known.totalBytes) {
     // The same version (or none is named) in another size. A smaller size is believed
