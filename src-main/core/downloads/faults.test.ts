@@ -273,12 +273,20 @@ describe('a server that misbehaves', () => {
       trialBytes: 8 * 1024 * 1024,
       loopTime: idleThread,
     });
-    const { asked, seen } = await steadyStream('steady-step', 8, engine, { connections: 8 });
     // The first connection (its first piece, which it keeps: nothing of it is cut), the
     // trial's second, then the step's six at once: the eighth request is the step's. The
-    // window's start part (40 ms) and its steady part (twice that) come first.
-    expect(asked[7]! - asked[1]!, seen).toBeGreaterThanOrEqual(120);
-    expect(asked[7]! - asked[1]!, seen).toBeLessThan(790);
+    // window's start part (40 ms) and its steady part (twice that) come first. A machine
+    // busy with other tests can break the two's steady stream, and the window then runs to
+    // its end as it should: up to three downloads, one of which must end its window early.
+    const gaps: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const { asked, seen } = await steadyStream(`steady-step-${attempt}`, 8, engine, { connections: 8 });
+      const gap = asked[7]! - asked[1]!;
+      expect(gap, seen).toBeGreaterThanOrEqual(120);
+      gaps.push(`${Math.round(gap)} ms: ${seen}`);
+      if (gap < 790) return;
+    }
+    expect.fail(`every step came a whole window after the trial:\n${gaps.join('\n')}`);
   });
 
   it('raises no listener-leak warning on eight connections, and leaves no listener on the job signal', async () => {
