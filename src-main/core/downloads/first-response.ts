@@ -120,7 +120,6 @@ async function resumeWith(
   for (let guard = 0; guard <= segments.length; guard += 1) {
     const next = segments.find((s) => !segmentDone(s));
     if (!next) return { state: saved, segments, part, ranges: true, first: null, fromZero: false };
-    const asked = { start: next.pos, end: next.end };
     const response = await openResponse(input.ctx.job.url, {
       dispatcher: input.dispatcher,
       headers: input.ctx.job.options.headers ?? {},
@@ -133,9 +132,7 @@ async function resumeWith(
     });
     let verdict: ReturnType<typeof checkRangeResponse>;
     try {
-      // Checked against the missing bytes, not the piece: a server that sends more of them
-      // than it was asked for (to the end of the file, say) is taken as it answers.
-      verdict = checkRangeResponse(response, asked, saved);
+      verdict = checkRangeResponse(response, next.pos, saved);
     } catch (error) {
       await response.body.dump().catch(() => undefined);
       await part.close();

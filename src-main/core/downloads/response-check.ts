@@ -64,21 +64,20 @@ function validatorChanged(response: OpenedResponse, known: KnownFile): boolean {
   return known.lastModified !== null && lastModified !== null && lastModified !== known.lastModified;
 }
 
-/** Judges the answer to a request for [start, end). Error statuses throw. */
-export function checkRangeResponse(
-  response: OpenedResponse,
-  asked: { start: number; end: number | null },
-  known: KnownFile,
-): RangeVerdict {
+/**
+ * Judges the answer to a request for bytes from `start`, to whatever end was asked: only
+ * where the bytes start must agree. Error statuses throw.
+ */
+export function checkRangeResponse(response: OpenedResponse, start: number, known: KnownFile): RangeVerdict {
   failUnlessSuccess(response);
   if (response.status === 200) return { kind: 'full' };
   const range = parseContentRange(header(response.headers, 'content-range'));
-  if (response.status === 416) return unsatisfied(range, asked.start, known);
+  if (response.status === 416) return unsatisfied(range, start, known);
   if (isEncoded(response) || !range || !range.satisfied) return { kind: 'no-ranges' };
   // Bytes from where they were asked are placed by Content-Range, however far they go: a
   // server that answers every range to the end of the file is read up to the segment's end
   // (or on into the next, see WorkPlan.absorbNext) and then cut.
-  if (range.start !== asked.start) return { kind: 'no-ranges' };
+  if (range.start !== start) return { kind: 'no-ranges' };
   if (validatorChanged(response, known)) return { kind: 'changed' };
   if (known.totalBytes !== null && range.total !== null && range.total !== known.totalBytes) {
     // The same version (or none is named) in another size. A smaller size is believed

@@ -226,7 +226,7 @@ export class SegmentWorker {
     this.host.answered(this.now() - sent);
     let verdict: ReturnType<typeof checkRangeResponse>;
     try {
-      verdict = checkRangeResponse(response, asked, state);
+      verdict = checkRangeResponse(response, asked.start, state);
     } catch (error) {
       await response.body.dump().catch(() => undefined);
       throw error instanceof JobFailure ? refusedAfterRedirect(error, this.host.ctx.job.url, response.url) : error;
