@@ -85,8 +85,12 @@ export async function pluginFetch(
   const body = options.body === undefined || options.body === null ? undefined : String(options.body);
   const asked = Number(options.maxBytes) || defaultMaxBytes;
   const maxBytes = Math.floor(Math.min(asked, mostBytes, limitBytes));
-  // Raising maxBytes helps only below the bounds: 50 MB, and the caller's (the plugin's memory).
-  const over = asked > maxBytes ? 'the most this plugin may fetch: 50 MB and half its memoryMb' : 'raise maxBytes';
+  // Raising maxBytes helps only below the bounds: mostBytes, and the caller's (half the
+  // plugin's memory, see host-calls.ts).
+  const over =
+    asked > maxBytes
+      ? `the most this plugin may fetch: ${mostBytes / 1024 / 1024} MB and half its memoryMb`
+      : 'raise maxBytes';
   const signal = AbortSignal.timeout(Math.min(Number(options.timeoutMs) || defaultTimeoutMs, 120_000));
 
   let url = checkUrl(target, hosts);
