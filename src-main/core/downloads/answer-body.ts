@@ -35,11 +35,14 @@ export class AnswerBody {
   /** Closed by the caller or ended for the reader: nothing more is delivered. */
   private closed = false;
   private detach: () => void = () => undefined;
+  /** Bytes the answer's Content-Length announced; null when it named none. */
+  private announced: number | null = null;
 
   /** @internal The dispatch handler's side. */
-  attach(controller: Dispatcher.DispatchController, detach: () => void): void {
+  attach(controller: Dispatcher.DispatchController, detach: () => void, announced: number | null = null): void {
     this.controller = controller;
     this.detach = detach;
+    this.announced = announced;
     // Held until a reader comes: the parser stops instead of buffering the file here.
     if (this.reader === null || this.paused) controller.pause();
   }
@@ -115,10 +118,11 @@ export class AnswerBody {
 
   /**
    * Reads a short body to its end so the connection can serve the next request; a long
-   * one, or one whose end does not come within `waitMs`, is cut instead. Never rejects.
+   * one (at once when its Content-Length says so: a whole file sent for a range), or one
+   * whose end does not come within `waitMs`, is cut instead. Never rejects.
    */
   dump(waitMs = dumpWaitMs): Promise<void> {
-    if (this.outcome !== null && this.queued.length === 0) {
+    if ((this.outcome !== null && this.queued.length === 0) || (this.announced ?? 0) > dumpLimit) {
       this.destroy();
       return Promise.resolve();
     }
@@ -186,7 +190,8 @@ export function dispatchGet(
         // 1xx answers come before the real one.
         if (statusCode < 200 || answered) return;
         answered = true;
-        body.attach(started, detach);
+        const length = responseHeaders['content-length'];
+        body.attach(started, detach, typeof length === 'string' && /^\d+$/u.test(length) ? Number(length) : null);
         resolve({ statusCode, headers: responseHeaders, body });
       },
       onResponseData(_controller, chunk) {

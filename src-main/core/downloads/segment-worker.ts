@@ -13,6 +13,12 @@ import { batchBytesFor, queuedWritesFor, SegmentWriter } from './segment-writer'
 import type { TransferState } from './resume-state';
 import { segmentDone, type Segment } from './segments';
 
+/** The failure of a connection whose range request was answered with the whole file or other bytes. */
+function rangeRefused(kind: 'full' | 'no-ranges', server: string): JobFailure {
+  const what = kind === 'full' ? 'the whole file' : 'bytes it was not asked for';
+  return new JobFailure('http', `${server} answered a range request with ${what}`, { transient: true });
+}
+
 /** A segment and the worker writing it, if any. */
 export type LiveSegment = Segment & { owner: SegmentWorker | null };
 
@@ -40,6 +46,11 @@ export interface WorkerHost {
   readonly digest: FileDigest;
   readonly limiter: RateLimiter;
   ranges: boolean;
+  /**
+   * This round had an answer placed by its Content-Range inside the file (a range from a
+   * byte after the first, or one ending before the last): the server does take ranges.
+   */
+  rangesHonoured: boolean;
   /** What this download's connections found its server sends at once (see BurstMeter). */
   readonly bursts: ServerBursts;
   /** `bytes` arrived on `worker`'s connection at `at` (ms, the settings' clock). */
@@ -232,6 +243,7 @@ export class SegmentWorker {
       throw error instanceof JobFailure ? refusedAfterRedirect(error, this.host.ctx.job.url, response.url) : error;
     }
     if (verdict.kind === 'range') {
+      if (asked.start > 0) this.host.rangesHonoured = true;
       return { body: response.body, coveredEnd: verdict.end };
     }
     await response.body.dump().catch(() => undefined);
@@ -244,6 +256,14 @@ export class SegmentWorker {
       return null;
     }
     if (verdict.kind === 'changed') throw new RestartNeeded('changed');
+    // A server that took ranges this round answers this one with the whole file or other
+    // bytes (one of several machines behind its name that does not take them, a limit on
+    // range requests): this connection ends alone, its piece goes back to the others, and
+    // one more is tried again later (see ConnectionLimits). Not for the last connection.
+    if (this.host.rangesHonoured && this.host.spare(this, rangeRefused(verdict.kind, this.host.serverName()))) {
+      segment.owner = null;
+      return null;
+    }
     // The server does not really do ranges: leave the segment for a connection whose
     // answer already covers it, or for a restart on one connection.
     segment.owner = null;

@@ -189,6 +189,36 @@ describe('a server that limits how many connections a client opens', () => {
     expect(cut.result.ok).toBe(false);
     expect((cut.result as { error: unknown }).error).toMatchObject({ kind: 'http', status: 503 });
   });
+
+  it('goes on without a connection whose range request gets the whole file, once the server took ranges', async () => {
+    // 6 MiB: the first answer is a 4 MiB piece, a range the server honoured.
+    const body = randomBody(6 * mib);
+    const paced: Faults = { rateLimit: 2 * mib };
+    const { result, t, requests } = await download('/one-backend-without-ranges.bin', body, (index) =>
+      index === 2 ? { ...paced, ignoreRanges: true } : paced,
+    );
+    await expectFile(result, body);
+    expect(requests[0]).toMatchObject({ range: 'bytes=0-4194303', status: 206 });
+    expect(requests[2]).toMatchObject({ status: 200 });
+    // Cut as its head came (it announced the whole file), not read for the connection's sake.
+    expect(requests[2]!.bytes).toBeLessThan(256 * 1024);
+    expect(t.logs.join('\n')).toMatch(/answered a range request with the whole file\): going on with \d/u);
+    // Not started over: every later request asked for a range, and no byte came twice.
+    expect(requests.slice(1).every((r) => r.range !== null)).toBe(true);
+    const sent = requests.reduce((sum, r) => sum + r.bytes, 0);
+    expect(sent - requests[2]!.bytes).toBeLessThanOrEqual(body.length);
+  });
+
+  it('starts over on one connection when the last connection left gets the whole file for a range', async () => {
+    const body = randomBody(5 * mib);
+    const paced: Faults = { rateLimit: 4 * mib };
+    const { result, t, requests } = await download('/no-more-ranges.bin', body, (index) =>
+      index >= 2 ? { ...paced, ignoreRanges: true } : paced,
+    );
+    await expectFile(result, body);
+    expect(requests[0]).toMatchObject({ range: 'bytes=0-4194303', status: 206 });
+    expect(t.logs.join('\n')).toMatch(/starting over on one connection/u);
+  });
 });
 
 describe('a signed address a redirect led to', () => {

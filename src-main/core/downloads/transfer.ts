@@ -39,6 +39,8 @@ export class Transfer implements WorkerHost {
   /** Who fetches which bytes of the file. */
   readonly plan: WorkPlan<SegmentWorker>;
   ranges = false;
+  /** See WorkerHost.rangesHonoured. */
+  rangesHonoured = false;
   readonly digest: FileDigest;
   readonly limiter: RateLimiter;
   private readonly stops: StopSwitch;
@@ -221,6 +223,8 @@ export class Transfer implements WorkerHost {
     const max = ranged ? this.maxConnections() : 1;
     const total = this.state?.totalBytes ?? null;
     const cutFree = coveredEnd !== null && total !== null && coveredEnd < total;
+    // A first answer placed inside the file: a resume's, or a first piece shorter than it.
+    this.rangesHonoured = this.ranges && (first.start > 0 || cutFree);
     this.feed = new RampFeed(this.settings, max, this.trialConnections(), this.received, this.firstAnswerMs, cutFree);
     const now = this.settings.now();
     this.heldMs = 0;
