@@ -1,5 +1,8 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobFailure } from '../jobs/runner';
+import { encodeState } from './resume-state';
 import {
   fileSha256,
   idleThread,
@@ -207,6 +210,36 @@ describe('a server that limits how many connections a client opens', () => {
     expect(requests.slice(1).every((r) => r.range !== null)).toBe(true);
     const sent = requests.reduce((sum, r) => sum + r.bytes, 0);
     expect(sent - requests[2]!.bytes).toBeLessThanOrEqual(body.length);
+  });
+
+  it('takes a resumed range as the server taking ranges', async () => {
+    // The part file holds the first MiB; the resume asks from there (a piece of 4 MiB).
+    const body = randomBody(5 * mib);
+    const path = '/resumed-one-backend.bin';
+    const paced: Faults = { rateLimit: 2 * mib };
+    server.file(path, body, (index) => (index === 1 ? { ...paced, ignoreRanges: true } : paced));
+    const dir = await tempDir();
+    await writeFile(join(dir, 'resumed.bin.part'), body.subarray(0, mib));
+    const saved = encodeState({
+      fileName: 'resumed.bin',
+      partName: 'resumed.bin.part',
+      url: server.url(path),
+      totalBytes: body.length,
+      etag: '"v1"',
+      lastModified: null,
+      contentType: null,
+      resumable: true,
+      segments: [{ start: 0, end: body.length, pos: mib }],
+    });
+    const t = makeContext(testJob(server.url(path), dir, { connections: 4 }), saved);
+    const from = server.log.length;
+    const result = await settle(engine(t.ctx));
+    const requests = server.log.slice(from);
+    await expectFile(result, body);
+    expect(requests[0]).toMatchObject({ range: `bytes=${mib}-${5 * mib - 1}`, status: 206 });
+    expect(requests[1]).toMatchObject({ status: 200 });
+    expect(t.logs.join('\n')).toMatch(/answered a range request with the whole file\): going on with \d/u);
+    expect(requests.every((r) => r.range !== null)).toBe(true);
   });
 
   it('starts over on one connection when the last connection left gets the whole file for a range', async () => {

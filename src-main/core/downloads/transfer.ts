@@ -224,7 +224,7 @@ export class Transfer implements WorkerHost {
     const total = this.state?.totalBytes ?? null;
     const cutFree = coveredEnd !== null && total !== null && coveredEnd < total;
     // A first answer placed inside the file: a resume's, or a first piece shorter than it.
-    this.rangesHonoured = this.ranges && (first.start > 0 || cutFree);
+    this.rangesHonoured = this.ranges && (first.pos > 0 || cutFree);
     this.feed = new RampFeed(this.settings, max, this.trialConnections(), this.received, this.firstAnswerMs, cutFree);
     const now = this.settings.now();
     this.heldMs = 0;
