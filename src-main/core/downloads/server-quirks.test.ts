@@ -26,6 +26,12 @@ const server = TestServer.forFile();
 const quirkEngine = (overrides: Parameters<typeof testEngine>[0] = {}) =>
   testEngine({ stallTimeoutMs: 5000, loopTime: idleThread, ...overrides });
 const engine = quirkEngine();
+/**
+ * Opens all the connections a download may have in its first trial: a trial of two and a
+ * later step to four was not always taken on a busy machine, and a test that needs the
+ * server to see several requests then saw two.
+ */
+const allAtOnce = quirkEngine({ trialBytes: 256 * 1024 });
 const mib = 1024 * 1024;
 /** Throttled (4 s for 2 MiB on one connection), so that the ramp opens more connections. */
 const throttled: Faults = { rateLimit: mib / 2 };
@@ -114,13 +120,11 @@ describe('a server whose range answers cannot be taken at their word', () => {
 describe('a server that limits how many connections a client opens', () => {
   it.each([503, 429])('goes on with the connections it takes when it answers %i to more', async (status) => {
     const body = randomBody(2 * mib);
-    // The first trial is of all four connections: a trial of two and a step to four later
-    // was not always taken on a busy machine, and then nothing was refused.
     const { result, t, requests } = await download(
       `/limit-${status}.bin`,
       body,
       { ...throttled, maxConcurrent: 2, overLimit: status },
-      quirkEngine({ trialBytes: 256 * 1024 }),
+      allAtOnce,
     );
     const refused = requests.filter((r) => r.status === status).length;
     expect(refused).toBeGreaterThan(0);
@@ -200,8 +204,11 @@ describe('a server that limits how many connections a client opens', () => {
     // 6 MiB: the first answer is a 4 MiB piece, a range the server honoured.
     const body = randomBody(6 * mib);
     const paced: Faults = { rateLimit: 2 * mib };
-    const { result, t, requests } = await download('/one-backend-without-ranges.bin', body, (index) =>
-      index === 2 ? { ...paced, ignoreRanges: true } : paced,
+    const { result, t, requests } = await download(
+      '/one-backend-without-ranges.bin',
+      body,
+      (index) => (index === 2 ? { ...paced, ignoreRanges: true } : paced),
+      allAtOnce,
     );
     await expectFile(result, body);
     expect(requests[0]).toMatchObject({ range: 'bytes=0-4194303', status: 206 });
@@ -236,7 +243,7 @@ describe('a server that limits how many connections a client opens', () => {
     });
     const t = makeContext(testJob(server.url(path), dir, { connections: 4 }), saved);
     const from = server.log.length;
-    const result = await settle(engine(t.ctx));
+    const result = await settle(allAtOnce(t.ctx));
     const requests = server.log.slice(from);
     await expectFile(result, body);
     expect(requests[0]).toMatchObject({ range: `bytes=${mib}-${5 * mib - 1}`, status: 206 });
@@ -248,8 +255,10 @@ describe('a server that limits how many connections a client opens', () => {
   it('starts over on one connection when the last connection left gets the whole file for a range', async () => {
     const body = randomBody(5 * mib);
     const paced: Faults = { rateLimit: 4 * mib };
+    // Every range after the first piece: each extra connection ends alone, and the first
+    // connection, the last left, asks for the rest once its piece is in.
     const { result, t, requests } = await download('/no-more-ranges.bin', body, (index) =>
-      index >= 2 ? { ...paced, ignoreRanges: true } : paced,
+      index >= 1 ? { ...paced, ignoreRanges: true } : paced,
     );
     await expectFile(result, body);
     expect(requests[0]).toMatchObject({ range: 'bytes=0-4194303', status: 206 });
