@@ -35,20 +35,21 @@ export class AnswerBody {
   /** Closed by the caller or ended for the reader: nothing more is delivered. */
   private closed = false;
   private detach: () => void = () => undefined;
-  /** Bytes the answer's Content-Length announced; null when it named none. */
-  private announced: number | null = null;
+  /** Bytes its Content-Length announced that have not come yet; null when it named none. */
+  private unread: number | null = null;
 
   /** @internal The dispatch handler's side. */
   attach(controller: Dispatcher.DispatchController, detach: () => void, announced: number | null = null): void {
     this.controller = controller;
     this.detach = detach;
-    this.announced = announced;
+    this.unread = announced;
     // Held until a reader comes: the parser stops instead of buffering the file here.
     if (this.reader === null || this.paused) controller.pause();
   }
 
   /** @internal */
   push(chunk: Buffer): void {
+    if (this.unread !== null) this.unread -= chunk.length;
     if (this.closed) return;
     if (this.reader && !this.paused && this.queued.length === 0 && !this.delivering) {
       this.reader.onData(chunk);
@@ -117,12 +118,12 @@ export class AnswerBody {
   }
 
   /**
-   * Reads a short body to its end so the connection can serve the next request; a long
-   * one (at once when its Content-Length says so: a whole file sent for a range), or one
-   * whose end does not come within `waitMs`, is cut instead. Never rejects.
+   * Reads the rest of a body to its end so the connection can serve the next request; a
+   * long rest (at once when its Content-Length says so: a whole file sent for a range), or
+   * one whose end does not come within `waitMs`, is cut instead. Never rejects.
    */
   dump(waitMs = dumpWaitMs): Promise<void> {
-    if ((this.outcome !== null && this.queued.length === 0) || (this.announced ?? 0) > dumpLimit) {
+    if ((this.outcome !== null && this.queued.length === 0) || (this.unread ?? 0) > dumpLimit) {
       this.destroy();
       return Promise.resolve();
     }
