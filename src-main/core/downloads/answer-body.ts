@@ -153,6 +153,15 @@ export class AnswerBody {
   }
 }
 
+/** The body bytes an answer's Content-Length announces (as sent, whatever the encoding), or null. */
+export function contentLength(headers: DispatchedAnswer['headers']): number | null {
+  const raw = headers['content-length'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || !/^\d+$/u.test(value.trim())) return null;
+  const length = Number(value);
+  return Number.isSafeInteger(length) ? length : null;
+}
+
 export interface DispatchedAnswer {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
@@ -191,8 +200,7 @@ export function dispatchGet(
         // 1xx answers come before the real one.
         if (statusCode < 200 || answered) return;
         answered = true;
-        const length = responseHeaders['content-length'];
-        body.attach(started, detach, typeof length === 'string' && /^\d+$/u.test(length) ? Number(length) : null);
+        body.attach(started, detach, contentLength(responseHeaders));
         resolve({ statusCode, headers: responseHeaders, body });
       },
       onResponseData(_controller, chunk) {

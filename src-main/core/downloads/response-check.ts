@@ -1,4 +1,5 @@
 import { JobFailure } from '../jobs/runner';
+import { contentLength } from './answer-body';
 import { failureFromStatus, statusText } from './failures';
 import { header, type OpenedResponse } from './http-request';
 import { parseContentRange } from './segments';
@@ -121,10 +122,7 @@ export function wholeFileAnswer(response: OpenedResponse): boolean {
 /** The total size a 200 announces, when it can be trusted to count file bytes. */
 export function announcedLength(response: OpenedResponse, evenIfEncoded = false): number | null {
   if (isEncoded(response) && !evenIfEncoded) return null;
-  const value = header(response.headers, 'content-length');
-  if (value === null || !/^\d+$/u.test(value.trim())) return null;
-  const length = Number(value);
-  return Number.isSafeInteger(length) ? length : null;
+  return contentLength(response.headers);
 }
 
 /** True when a 200 says the server takes range requests for this file. */

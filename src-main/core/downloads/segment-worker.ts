@@ -15,7 +15,7 @@ import { segmentDone, type Segment } from './segments';
 
 /** The failure of a connection whose range request was answered with the whole file or other bytes. */
 function rangeRefused(kind: 'full' | 'no-ranges', server: string): JobFailure {
-  const what = kind === 'full' ? 'the whole file' : 'bytes it was not asked for';
+  const what = kind === 'full' ? 'the whole file' : 'an answer that does not fit the file';
   return new JobFailure('http', `${server} answered a range request with ${what}`, { transient: true });
 }
 
@@ -256,17 +256,16 @@ export class SegmentWorker {
       return null;
     }
     if (verdict.kind === 'changed') throw new RestartNeeded('changed');
+    segment.owner = null;
     // A server that took ranges this round answers this one with the whole file or other
     // bytes (one of several machines behind its name that does not take them, a limit on
     // range requests): this connection ends alone, its piece goes back to the others, and
     // one more is tried again later (see ConnectionLimits). Not for the last connection.
     if (this.host.rangesHonoured && this.host.spare(this, rangeRefused(verdict.kind, this.host.serverName()))) {
-      segment.owner = null;
       return null;
     }
     // The server does not really do ranges: leave the segment for a connection whose
     // answer already covers it, or for a restart on one connection.
-    segment.owner = null;
     // Said once, by the first connection to find it.
     if (this.host.ranges) this.host.ctx.log('The server does not honour range requests: continuing on one connection.');
     this.host.ranges = false;
