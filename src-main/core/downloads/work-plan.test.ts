@@ -435,6 +435,32 @@ describe('WorkPlan', () => {
     expect(near.take(new Connection(0))).not.toBeNull();
   });
 
+  it('makes no room inside an answer while the cut has no price and other connections are fetching', () => {
+    // A first piece of 4 MiB of a 6 MiB file, the rest taken by two connections whose
+    // answers have not come: no round trip is timed.
+    const room = (pace: Pace, others: boolean) => {
+      const plan = planFor(others ? 6 * MiB : 4 * MiB, pace);
+      plan.segments[0]!.end = 4 * MiB;
+      if (others) plan.segments.push({ start: 4 * MiB, end: 6 * MiB, pos: 4 * MiB, owner: new Connection(4 * MiB) });
+      const reader = Object.assign(new Connection(MiB + MiB / 2), { answerEnd: 4 * MiB });
+      plan.segments[0]!.owner = reader;
+      plan.segments[0]!.pos = reader.cursor;
+      plan.makeRoom();
+      return ranges(plan);
+    };
+    const unpriced: Pace = { connections: 16, settled: false, joining: 16 };
+    expect(room(unpriced, true)).toEqual([
+      [0, 4],
+      [4, 6],
+    ]);
+    // A connection alone (a file of one first piece) still makes room for a trial inside it.
+    expect(room(unpriced, false)[0]![1]).toBeLessThan(4);
+    // Once an answer is timed close by, the cut is priced small and made.
+    const near = room({ ...unpriced, roundTripMs: 1, roundTripBytes: 2 * 1024 }, true);
+    expect(near).toHaveLength(3);
+    expect(near[0]![1]).toBeLessThan(4);
+  });
+
   it('counts a split of an answer not measured yet at the pace of the connection that would take it', () => {
     // Right after a step: the rate shared by all reads 5 MiB/s a connection (0.25 MiB a
     // round trip), the answer to split has just begun, and the free connection read its
