@@ -436,12 +436,12 @@ describe('WorkPlan', () => {
   });
 
   it('makes no room inside an answer while the cut has no price and other connections are fetching', () => {
-    // A first piece of 4 MiB of a 6 MiB file, the rest taken by two connections whose
-    // answers have not come: no round trip is timed.
-    const room = (pace: Pace, others: boolean) => {
+    // A first piece of 4 MiB of a 6 MiB file, the rest taken by a connection whose answer
+    // has not come: no round trip is timed.
+    const room = (pace: Pace, others: boolean, otherAt = 4 * MiB) => {
       const plan = planFor(others ? 6 * MiB : 4 * MiB, pace);
       plan.segments[0]!.end = 4 * MiB;
-      if (others) plan.segments.push({ start: 4 * MiB, end: 6 * MiB, pos: 4 * MiB, owner: new Connection(4 * MiB) });
+      if (others) plan.segments.push({ start: 4 * MiB, end: 6 * MiB, pos: otherAt, owner: new Connection(otherAt) });
       const reader = Object.assign(new Connection(MiB + MiB / 2), { answerEnd: 4 * MiB });
       plan.segments[0]!.owner = reader;
       plan.segments[0]!.pos = reader.cursor;
@@ -453,8 +453,10 @@ describe('WorkPlan', () => {
       [0, 4],
       [4, 6],
     ]);
-    // A connection alone (a file of one first piece) still makes room for a trial inside it.
+    // A connection alone (a file of one first piece) still makes room for a trial inside it,
+    // as when the other one has all its bytes.
     expect(room(unpriced, false)[0]![1]).toBeLessThan(4);
+    expect(room(unpriced, true, 6 * MiB)[0]![1]).toBeLessThan(4);
     // Once an answer is timed close by, the cut is priced small and made.
     const near = room({ ...unpriced, roundTripMs: 1, roundTripBytes: 2 * 1024 }, true);
     expect(near).toHaveLength(3);

@@ -312,7 +312,7 @@ export class WorkPlan<O extends Owner> {
     // sixteen cut the first answer before the others answered, and sent 1.08-1.09 times
     // the file; none of 150 with this.
     if (open && owner && (answerEnd ?? segment.end) > start) {
-      if (cost === null && this.segments.some((s) => s.owner !== null && s.owner !== owner)) return;
+      if (cost === null && this.segments.some((s) => s.owner !== null && s.owner !== owner && !segmentDone(s))) return;
       if (cost !== null && cost > this.cutBudget) return;
       this.cutBudget -= cost ?? 0;
     }
