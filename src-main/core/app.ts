@@ -184,6 +184,7 @@ export function createCoreWithParts(options: CoreOptions): Core & CoreParts {
     afterDownload: afterDownload(library, completionHooks, (id, line) => jobs.registry.log(id, line)),
     clock: options.clock,
     onWrite: () => checkpointer.active(),
+    claimLogFile: join(options.dataDir, 'haul-claims.log'),
     discardPart: async (dir, state) => (await import('./downloads/leftover-part')).discardLeftoverPart(dir, state),
     ...options.jobs,
     retention: {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { copyFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { scriptedEngine } from '../../test/job-kit';
 import { createCoreWithParts } from '../app';
@@ -50,7 +49,7 @@ describe('a download killed before its first checkpoint', () => {
     }
   });
 
-  it('the job core writes a durable state and the name to SQLite before it returns', async () => {
+  it('the job core makes the state and the name durable before it returns: a crash then finds them', async () => {
     const dir = await tempDir();
     const engineStub = scriptedEngine();
     const core = createCoreWithParts({
@@ -60,23 +59,36 @@ describe('a download killed before its first checkpoint', () => {
       version: '1.0.0',
       downloadRunner: engineStub.runner,
     });
+    const crashed = await tempDir();
+    let id: string;
     try {
       const [job] = core.jobs.submit({ url: 'https://files.example/a.bin' }).jobs;
+      id = job!.id;
       const attempt = engineStub.attempts[0]!;
       attempt.context.saveState({ v: 1, fileName: 'a.bin', partName: 'a.bin.part' }, { fileName: 'a.bin' });
-      const reader = new BetterSqlite3(join(dir, 'haul.db'), { readonly: true });
-      try {
-        const row = reader.prepare('SELECT data, resume_state FROM jobs WHERE id = ?').get(job!.id) as {
-          data: string;
-          resume_state: string;
-        };
-        expect(JSON.parse(row.resume_state)).toMatchObject({ fileName: 'a.bin', partName: 'a.bin.part' });
-        expect(JSON.parse(row.data)).toMatchObject({ fileName: 'a.bin' });
-      } finally {
-        reader.close();
+      // The data folder as a SIGKILL would leave it now.
+      for (const name of await readdir(dir)) {
+        if (name.startsWith('haul') && !name.endsWith('-shm')) await copyFile(join(dir, name), join(crashed, name));
       }
     } finally {
       await core.close();
+    }
+    const afterStub = scriptedEngine();
+    const after = createCoreWithParts({
+      dataDir: crashed,
+      downloadDir: join(crashed, 'dl'),
+      runtime: 'headless',
+      version: '1.0.0',
+      downloadRunner: afterStub.runner,
+    });
+    try {
+      expect(await waitFor(() => afterStub.attempts.length > 0)).toBe(true);
+      const attempt = afterStub.attempts[0]!;
+      expect(attempt.context.job.id).toBe(id);
+      expect(attempt.context.job.fileName).toBe('a.bin');
+      expect(attempt.context.resumeState).toMatchObject({ fileName: 'a.bin', partName: 'a.bin.part' });
+    } finally {
+      await after.close();
     }
   });
 });

@@ -34,6 +34,8 @@ export class HeldWrites {
     private readonly clock: Clock,
     /** Called when the flush is due, instead of `flush`: the owner may write more first. */
     private readonly due: () => void,
+    /** Called when SQLite holds all of a job's changes again (or the job is gone). */
+    private readonly onWritten: (id: string) => void = () => undefined,
   ) {}
 
   /** What SQLite holds for `id`, when the job has changes held in memory. */
@@ -59,7 +61,7 @@ export class HeldWrites {
 
   /** The job was written whole (or deleted): nothing of it is held. */
   forget(id: string): void {
-    this.jobs.delete(id);
+    if (this.jobs.delete(id)) this.onWritten(id);
   }
 
   /**
@@ -111,6 +113,7 @@ export class HeldWrites {
       for (const [id, written] of changed) this.hold(id, written);
       return;
     }
+    for (const [id] of changed) this.onWritten(id);
     this.accepted();
   }
 
@@ -123,9 +126,13 @@ export class HeldWrites {
   private saveEach(changed: [string, StoredJob][]): void {
     for (const [id, written] of changed) {
       const entry = this.live.get(id);
-      if (!entry) continue;
+      if (!entry) {
+        this.onWritten(id);
+        continue;
+      }
       try {
         this.store.save(entry, written);
+        this.onWritten(id);
       } catch (error) {
         if (cannotSave(error)) {
           this.refused(error);

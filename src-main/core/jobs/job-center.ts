@@ -22,6 +22,7 @@ import { newPluginJob, type PluginJobSpec } from './plugin-job';
 import { queueCounts } from './queue-counts';
 import { queueAfterMove, type QueueMove } from './queue-move';
 import { removeJobs, type RemovalDeps } from './job-removal';
+import { ClaimLog } from '../store/claim-log';
 import { JobRegistry } from './registry';
 import { recoverAfterRestart, startRetention, type RetentionOptions } from './retention';
 import type { DownloadRunner, PluginJobRunner, ResumeState } from './runner';
@@ -50,6 +51,8 @@ export interface JobCenterOptions {
   taskRestartGraceSec?: number;
   /** Called at each status change (held in memory or committed): the jobs are busy writing. */
   onWrite?: () => void;
+  /** The file downloads' claims are logged to (see ClaimLog); without it, each is a commit of its own. */
+  claimLogFile?: string;
   /**
    * Removes the partial file a stopped download kept in `dir` for its next attempt, once
    * none will come: cancelled (once its attempt, if one ran, has stopped), removed, or
@@ -71,6 +74,7 @@ export class JobCenter {
   private stopRetention: (() => void) | undefined;
   /** What a user's command and a removal act on (see command-steps.ts, job-removal.ts). */
   private readonly parts: StepDeps & RemovalDeps;
+  private readonly claims: ClaimLog | undefined;
 
   constructor(private readonly options: JobCenterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -82,7 +86,8 @@ export class JobCenter {
       throttleMs: options.throttleMs,
       bufferSize: options.eventBufferSize,
     });
-    this.registry = new JobRegistry(options.db, this.store, this.hub, this.clock, options.onWrite);
+    this.claims = options.claimLogFile === undefined ? undefined : new ClaimLog(options.claimLogFile);
+    this.registry = new JobRegistry(options.db, this.store, this.hub, this.clock, options.onWrite, this.claims);
     const settings = options.settings.get();
     this.scheduler = new Scheduler({
       registry: this.registry,
@@ -119,6 +124,11 @@ export class JobCenter {
    * Answers a notice for each stored job that could not be read.
    */
   start(): string[] {
+    if (this.claims) {
+      // What a crash left in the log first: the live list is read with it.
+      this.store.applyClaims(this.claims.readClaims());
+      this.claims.empty();
+    }
     const unreadable = this.registry.load();
     recoverAfterRestart(this.registry);
     this.tasks.recover();
@@ -410,6 +420,7 @@ export class JobCenter {
     await this.scheduler.shutdown();
     this.hub.flush();
     this.registry.flushProgress();
+    this.claims?.close();
     this.hub.close();
   }
 }

@@ -3,6 +3,7 @@ import { Job, type Snapshot } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { cannotSave, HaulError } from '../errors';
 import { redactText } from './secrets';
+import { stateDigest, type ClaimLog } from '../store/claim-log';
 import { isIdClash, type JobStore, type StoredJob } from '../store/job-store';
 import type { EventHub } from './event-hub';
 import { GroupedCommits } from './grouped-commits';
@@ -60,8 +61,17 @@ export class JobRegistry {
     private readonly clock: Clock,
     /** Called at each status change: the jobs are busy writing. */
     private readonly onWrite: () => void = () => undefined,
+    /** Where claims go instead of a commit of their own (see saveDurably); without it, SQLite. */
+    private readonly claims?: ClaimLog,
   ) {
-    this.held = new HeldWrites(db, store, this.live, clock, () => this.flushProgress());
+    this.held = new HeldWrites(
+      db,
+      store,
+      this.live,
+      clock,
+      () => this.flushProgress(),
+      (id) => claims?.written(id),
+    );
     this.grouped = new GroupedCommits<GroupedTransition>(
       (calls) => this.commitTogether(calls),
       (call) => this.commit(call, this.clock.now(), call.orHold),
@@ -306,7 +316,12 @@ export class JobRegistry {
     const current = this.live.get(id);
     if (!current) return;
     this.live.put({ ...current, resumeState });
-    this.writeOrHold(id, current, () => this.store.saveResumeState(id, resumeState));
+    this.writeOrHold(id, current, () => {
+      this.store.saveResumeState(id, resumeState);
+      // What SQLite holds for a job with changes held: the claim log compares with it.
+      const written = this.held.written(id);
+      if (written) this.held.wrote(id, { ...written, resumeState });
+    });
   }
 
   /** Runs `write`; when SQLite cannot be written, the job's change is held instead (see HeldWrites). */
@@ -321,25 +336,44 @@ export class JobRegistry {
   }
 
   /**
-   * The resume state and `patch` (e.g. the name a download took), in SQLite before this
-   * returns: what a crash must find (held, as any change, when SQLite cannot be written). Changes held in memory (a download's start) stay
-   * held, written with the job's next write: the status, start time and update time are
-   * in six indexes, and rewriting their entries here as well as at the next transition
-   * made this write three times as costly (about 270 against 90 µs).
+   * A download's claim: the resume state and the name it took, durable before this
+   * returns, as a crash must find them. In the claim log when there is one (see
+   * ClaimLog), the change held and written with the job's next write; else, or when the
+   * log cannot be written, in SQLite (held, as any change, when SQLite cannot be written).
+   * Changes held in memory (a download's start) stay held, written with the job's next
+   * write: the status, start time and update time are in six indexes, and rewriting
+   * their entries here as well as at the next transition made this write three times as
+   * costly (about 270 against 90 µs).
    */
-  saveDurably(id: string, resumeState: Record<string, unknown>, patch: JobPatch): void {
+  saveDurably(id: string, resumeState: Record<string, unknown>, fileName: string): void {
     const current = this.live.get(id);
-    if (!current) return;
-    const entry = { ...current, resumeState, job: { ...current.job, ...patch, updatedAt: this.clock.now() } as Job };
+    if (!current || current.job.source !== 'download') return;
+    const entry = { ...current, resumeState, job: { ...current.job, fileName, updatedAt: this.clock.now() } };
     const written = this.held.written(id);
+    const before = stateDigest((written ?? current).resumeState);
+    this.live.put(entry);
+    if (this.claims?.append({ id, before, resumeState, fileName })) {
+      this.held.hold(id, written ?? current);
+      // A long burst keeps some claim unwritten: the log is bounded by writing them all.
+      if (this.claims.full) this.held.flush();
+    } else this.writeClaim(id, entry, current, written, fileName);
+    this.hub.publish('updated', entry.job, false);
+  }
+
+  /** saveDurably's claim in SQLite, at once; `written`: what SQLite holds when the job has changes held. */
+  private writeClaim(
+    id: string,
+    entry: StoredJob,
+    current: StoredJob,
+    written: StoredJob | undefined,
+    fileName: string,
+  ) {
     this.writeOrHold(id, written ?? current, () => {
       if (!written) return this.store.save(entry, current);
-      const durable: StoredJob = { ...written, resumeState, job: { ...written.job, ...patch } };
+      const durable = { ...written, resumeState: entry.resumeState, job: { ...written.job, fileName } as Job };
       this.store.save(durable, written);
       this.held.wrote(id, durable);
     });
-    this.live.put(entry);
-    this.hub.publish('updated', entry.job, false);
   }
 
   /** Queue order and priority: written at once, since the user asked for them. */

@@ -252,7 +252,7 @@ export class Scheduler {
         signal,
         resumeState: registry.stored(id)?.resumeState ?? null,
         saveState: (state, durable) => {
-          if (durable) registry.saveDurably(id, state, { fileName: durable.fileName });
+          if (durable) registry.saveDurably(id, state, durable.fileName);
           else registry.saveResumeState(id, state);
         },
         progress: (p) => {

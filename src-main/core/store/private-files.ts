@@ -7,11 +7,11 @@ export const privateDirMode = 0o700;
 export const privateFileMode = 0o600;
 
 /** The files Haul keeps directly in its data folder. */
-const haulFile = /^(haul\.db(-wal|-shm|\.corrupt-.*)?|api-token|server\.json)$/u;
+const haulFile = /^(haul\.db(-wal|-shm|\.corrupt-.*)?|haul-claims\.log|api-token|server\.json)$/u;
 
 /**
  * Creates the data folder private to the user, or makes it private again: the folder
- * 0700 and Haul's files directly in it (haul.db, -wal, -shm, api-token, server.json)
+ * 0700 and Haul's files directly in it (haul.db, -wal, -shm, haul-claims.log, api-token, server.json)
  * 0600. Returns a notice for the user when something was found open, else nothing.
  * Does nothing on Windows, where these modes do not describe who may read a file.
  */
