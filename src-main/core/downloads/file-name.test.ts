@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isReservedName, numberedName, sanitizeFileName, utf8Length } from './file-name';
+import { cleanFileName, isCleanName, isReservedName, numberedName, sanitizeFileName, utf8Length } from './file-name';
 import { chooseFileName, nameFromDisposition } from './name-from-response';
 import { isInside } from './target-folder';
 
@@ -106,6 +106,22 @@ describe('sanitizeFileName', () => {
     expect(name.endsWith('.gz')).toBe(true);
     expect(utf8Length(name)).toBeLessThanOrEqual(250);
     expect(name).not.toContain('\ufffd');
+  });
+
+  it('tells a name that is its own clean form at a glance exactly as cleaning it would', () => {
+    // Printable ASCII most of all: the names the quick look decides without cleaning.
+    const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) });
+    const named = fc.oneof(
+      hostileName,
+      ascii,
+      fc.constantFrom('small-1.bin', 'con.txt', 'CONOUT$.log', 'lpt1 .x', 'a'.repeat(250), 'a'.repeat(251), 'a .b'),
+    );
+    fc.assert(
+      fc.property(named, fc.constantFrom(250, 255, 12), (name, maxBytes) => {
+        expect(isCleanName(name, maxBytes)).toBe(cleanFileName(name, maxBytes) === name);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('numbers a clash as "name (1).ext"', () => {

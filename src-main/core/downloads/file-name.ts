@@ -18,10 +18,30 @@ const fallbackName = 'download';
 const unsafe = /[/\\<>:"|?*\u2044\u2215\u29f5\u29f8\u29f9\ufe68\uff0f\uff3c]/gu;
 const reservedStem = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])$/iu;
 
+/** The longest stem `reservedStem` matches (`conout$`). */
+const reservedStemLength = 7;
+
 /** True for names Windows reserves for devices, with or without an extension (NUL.txt). */
 export function isReservedName(name: string): boolean {
-  const stem = name.split('.')[0]!.replace(/[ .]+$/u, '');
-  return reservedStem.test(stem);
+  const dot = name.indexOf('.');
+  const first = dot < 0 ? name : name.slice(0, dot);
+  // Most names' first part is longer than any device name: no pattern to run.
+  if (first.trimEnd().length > reservedStemLength) return false;
+  return reservedStem.test(first.replace(/[ .]+$/u, ''));
+}
+
+/**
+ * A printable ASCII name with none of the characters `unsafe` replaces, that neither
+ * starts nor ends with a dot or a space: every pass of cleanFileName keeps it as it is
+ * (no invisible characters, nothing for NFC, nothing to tidy), but the device names and
+ * the length, which `isCleanName` checks.
+ */
+const plainAscii = /^[\w!#$%&'()+,;=@[\]^`{}~-](?:[\w!#$%&'()+,;=@[\]^`{}~ .-]*[\w!#$%&'()+,;=@[\]^`{}~-])?$/;
+
+/** True when `name` is its own cleanFileName: most names are told at a glance. */
+export function isCleanName(name: string, maxBytes = maxNameBytes - partSuffix.length): boolean {
+  if (name.length <= maxBytes && plainAscii.test(name)) return !isReservedName(name);
+  return cleanFileName(name, maxBytes) === name;
 }
 
 export function utf8Length(text: string): number {
