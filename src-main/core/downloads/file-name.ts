@@ -38,6 +38,14 @@ export function isReservedName(name: string): boolean {
  */
 const plainAscii = /^[\w!#$%&'()+,;=@[\]^`{}~-](?:[\w!#$%&'()+,;=@[\]^`{}~ .-]*[\w!#$%&'()+,;=@[\]^`{}~-])?$/;
 
+/**
+ * True for a plain ASCII name (see `plainAscii`) that is its own cleanFileName; false
+ * tells nothing about other names.
+ */
+export function isPlainAsciiName(name: string, maxBytes = maxNameBytes - partSuffix.length): boolean {
+  return name.length <= maxBytes && plainAscii.test(name) && !isReservedName(name);
+}
+
 /** True when `name` is its own cleanFileName: most names are told at a glance. */
 export function isCleanName(name: string, maxBytes = maxNameBytes - partSuffix.length): boolean {
   if (name.length <= maxBytes && plainAscii.test(name)) return !isReservedName(name);

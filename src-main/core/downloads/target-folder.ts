@@ -5,7 +5,7 @@ import { dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { formatBytes } from '../../../src-common/format-bytes';
 import { JobFailure } from '../jobs/runner';
 import { diskFailure, PartGone } from './failures';
-import { isCleanName, maxNameBytes, numberedName, partSuffix } from './file-name';
+import { isCleanName, isPlainAsciiName, maxNameBytes, numberedName, partSuffix } from './file-name';
 import { PartFile, type PartFileOptions } from './part-file';
 
 /** How many ` (n)` variants are tried before giving up on a name. */
@@ -137,11 +137,12 @@ const plainNamesKept = 256;
 /**
  * Joins a name that must be a single plain component, and checks it stayed inside. A
  * name that is its own sanitized form has no separator and is not `.` or `..`, so joined
- * to any folder it is inside it: once shown for a name, that is not checked again.
+ * to any folder it is inside it: once shown for a name, that is not checked again, and a
+ * plain ASCII name (most names) is shown so at a glance.
  */
 export function pathInFolder(folder: string, name: string): string {
   const path = join(folder, name);
-  if (plainNames.has(name)) return path;
+  if (plainNames.has(name) || isPlainAsciiName(name, maxNameBytes)) return path;
   if (!isCleanName(name, maxNameBytes) || !isInside(folder, path)) {
     throw new JobFailure('internal', `Refusing a file name that is not a plain name: ${JSON.stringify(name)}`);
   }

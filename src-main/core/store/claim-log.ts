@@ -77,11 +77,10 @@ export class ClaimLog {
     const line = `${JSON.stringify(claim)}\n`;
     try {
       this.fd ??= openSync(this.file, appendFlags, privateFileMode);
-      const bytes = Buffer.from(line, 'utf8');
-      const wrote = writeSync(this.fd, bytes);
+      const wrote = writeSync(this.fd, line);
       this.size += wrote;
       // A short write leaves a torn line, skipped when read: the claim goes to SQLite.
-      if (wrote !== bytes.length) return false;
+      if (wrote !== Buffer.byteLength(line)) return false;
     } catch {
       return false;
     }
