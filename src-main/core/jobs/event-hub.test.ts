@@ -55,6 +55,31 @@ describe('event hub', () => {
     expect(drain(sub).map((e) => [e.event, (e.data as { job: Job }).job.progress])).toEqual([['action_updated', 6]]);
   });
 
+  it("sends each job's held-back progress when its own interval ends, downloads and plugin jobs side by side", () => {
+    const { clock, hub: h } = hub();
+    const sub = h.subscribe();
+    drain(sub);
+    const plugin = { source: 'plugin', id: 'p'.repeat(16), progress: 5 } as PluginJob;
+    const sent = () =>
+      drain(sub).map((e) => `${(e.data as { job: Job }).job.id}:${(e.data as { job: Job }).job.progress}`);
+    h.publish('updated', download('a', { progress: 1 }), false); // sent; a's next is due at 500
+    clock.advance(100);
+    h.publish('updated', download('b', { progress: 1 }), false); // sent; b's next is due at 600
+    h.publish('updated', download('a', { progress: 2 }), false);
+    h.publish('updated', download('b', { progress: 2 }), false);
+    clock.advance(200);
+    h.publish('updated', plugin, false); // sent; its next is due at 500 (300 + 200)
+    h.publish('updated', { ...plugin, progress: 6 }, false);
+    expect(sent()).toEqual(['a:1', 'b:1', `${plugin.id}:5`]);
+    clock.advance(199);
+    expect(sent()).toEqual([]);
+    clock.advance(1); // 500
+    expect(sent()).toEqual(['a:2', `${plugin.id}:6`]);
+    h.publish('updated', download('b', { status: 'completed', progress: 100 }), true); // b's held one superseded
+    clock.advance(1000);
+    expect(sent()).toEqual(['b:100']);
+  });
+
   it('sends status changes and 100% at once, superseding held-back progress', () => {
     const { clock, hub: h } = hub();
     const sub = h.subscribe();

@@ -37,7 +37,14 @@ export class EventHub {
   private readonly subscribers = new Set<Subscription>();
   private readonly recent: SequencedEvent[] = [];
   private readonly lastSent = new Map<string, number>();
-  private readonly trailing = new Map<string, { type: ChangeType; job: Job; timer: unknown }>();
+  /** Progress held back by the throttle, each with when it is due. */
+  private readonly trailing = new Map<string, { type: ChangeType; job: Job; due: number }>();
+  /**
+   * One timer for all of them, set for the earliest due: a timer a job cost a small file
+   * about as much as the rest of publishing its events.
+   */
+  private timer: unknown;
+  private timerDue = Infinity;
   readonly bufferSize: number;
 
   constructor(private readonly options: EventHubOptions) {
@@ -61,10 +68,7 @@ export class EventHub {
     const last = this.lastSent.get(job.id);
     const now = clock.now();
     if (urgent || type !== 'updated' || job.progress >= 100 || last === undefined || now - last >= interval) {
-      if (pending) {
-        clock.clearTimeout(pending.timer);
-        this.trailing.delete(job.id);
-      }
+      if (pending) this.trailing.delete(job.id);
       this.fanOut(type, job);
       return;
     }
@@ -72,16 +76,39 @@ export class EventHub {
       pending.job = job;
       return;
     }
-    const timer = clock.setTimeout(
-      () => {
-        const entry = this.trailing.get(job.id);
-        if (!entry) return;
-        this.trailing.delete(job.id);
+    this.trailing.set(job.id, { type, job, due: last + interval });
+    this.sendAt(last + interval, now);
+  }
+
+  /** Makes sure the timer fires by `due`. */
+  private sendAt(due: number, now: number): void {
+    if (due >= this.timerDue) return;
+    const { clock } = this.options;
+    if (this.timer !== undefined) clock.clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = clock.setTimeout(() => this.sendDue(), due - now);
+  }
+
+  /** Sends the held-back updates that are due, and sets the timer for the next. */
+  private sendDue(): void {
+    this.timer = undefined;
+    this.timerDue = Infinity;
+    const now = this.options.clock.now();
+    let next = Infinity;
+    for (const [id, entry] of this.trailing) {
+      if (entry.due > now) next = Math.min(next, entry.due);
+      else {
+        this.trailing.delete(id);
         this.fanOut(entry.type, entry.job);
-      },
-      last + interval - now,
-    );
-    this.trailing.set(job.id, { type, job, timer });
+      }
+    }
+    if (next !== Infinity) this.sendAt(next, now);
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDue = Infinity;
   }
 
   private fanOut(type: ChangeType, job: Job): void {
@@ -95,8 +122,8 @@ export class EventHub {
 
   /** Sends every held-back progress update now (before shutdown, or in tests). */
   flush(): void {
+    this.stopTimer();
     for (const [id, entry] of [...this.trailing]) {
-      this.options.clock.clearTimeout(entry.timer);
       this.trailing.delete(id);
       this.fanOut(entry.type, entry.job);
     }
@@ -124,7 +151,7 @@ export class EventHub {
   }
 
   close(): void {
-    for (const entry of this.trailing.values()) this.options.clock.clearTimeout(entry.timer);
+    this.stopTimer();
     this.trailing.clear();
     for (const subscriber of [...this.subscribers]) subscriber.close();
   }
