@@ -27,12 +27,8 @@ export interface OriginRecorderOptions {
  * control characters as octal escapes (a newline would end the line), the rest as is.
  */
 function dumpPath(path: string): string {
-  let text = '';
-  for (const char of path) {
-    const code = char.charCodeAt(0);
-    text += char === '\\' || code < 0x20 || code === 0x7f ? `\\${code.toString(8).padStart(3, '0')}` : char;
-  }
-  return text;
+  // eslint-disable-next-line no-control-regex -- control characters are what this matches
+  return path.replace(/[\\\x00-\x1f\x7f]/g, (char) => `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`);
 }
 
 function dumpEntry(path: string, name: string, value: string): string {
