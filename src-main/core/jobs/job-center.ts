@@ -124,12 +124,9 @@ export class JobCenter {
    * Answers a notice for each stored job that could not be read.
    */
   start(): string[] {
-    if (this.claims) {
-      // What a crash left in the log first: the live list is read with it.
-      this.store.applyClaims(this.claims.readClaims());
-      this.claims.empty();
-    }
     const unreadable = this.registry.load();
+    // What a crash left in the claim log, before anything resumes.
+    if (this.claims) this.registry.restoreClaims(this.claims.readClaims());
     recoverAfterRestart(this.registry);
     this.tasks.recover();
     const pruner = new HistoryPruner(this.options.db, (parts) => void this.discardLeftovers(parts));

@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import { Job, type Snapshot } from '../../../src-common/contract';
+import { isFinishedStatus, Job, type Snapshot } from '../../../src-common/contract';
 import type { Clock } from '../clock';
 import { cannotSave, HaulError } from '../errors';
 import { redactText } from './secrets';
-import { stateDigest, type ClaimLog } from '../store/claim-log';
+import { stateDigest, type Claim, type ClaimLog } from '../store/claim-log';
 import { isIdClash, type JobStore, type StoredJob } from '../store/job-store';
 import type { EventHub } from './event-hub';
 import { GroupedCommits } from './grouped-commits';
@@ -89,6 +89,31 @@ export class JobRegistry {
     const { jobs, unreadable } = this.store.loadLive();
     for (const stored of jobs) this.live.put(stored);
     return unreadable.map((why) => `${why} It is left out of the live list; the others are loaded.`);
+  }
+
+  /**
+   * After a crash, once the live list is loaded: each claim from the log that SQLite does
+   * not hold yet, taken into the live list and written with the held changes (held, as
+   * any change, while SQLite cannot be written). A claim is taken where the download is
+   * live and not finished, and SQLite still holds the resume state it replaced: any write
+   * of the job after the claim carried the claim or a later state, so then SQLite's wins.
+   * Answers how many were taken.
+   */
+  restoreClaims(claims: readonly Claim[]): number {
+    let taken = 0;
+    for (const claim of claims) {
+      const current = this.live.get(claim.id);
+      if (!current || current.job.source !== 'download' || isFinishedStatus(current.job.status)) continue;
+      if (stateDigest(current.resumeState) !== claim.before) continue;
+      const job = { ...current.job, fileName: claim.fileName };
+      this.live.put({ ...current, job, resumeState: claim.resumeState });
+      this.held.hold(claim.id, current);
+      this.claims?.carry(claim.id);
+      taken += 1;
+    }
+    this.held.flush();
+    this.claims?.emptyIfWritten();
+    return taken;
   }
 
   snapshot(): Snapshot {

@@ -1,13 +1,14 @@
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { DownloadJob } from '../../../src-common/contract';
-import { downloadJob } from '../../test/job-fixtures';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ClosureRunner } from '../../test/closure-runner';
 import { openTestCenter, settle, settleCompletions, type TestCenter } from '../../test/job-kit';
 import { tempDir } from '../../test/temp-dir';
+import { ManualClock } from '../clock';
+import { JobCenter } from '../jobs/job-center';
+import { SettingsStore } from '../settings';
 import { claimLogBound, ClaimLog, stateDigest } from './claim-log';
 import { openDatabase } from './database';
-import { JobStore, type StoredJob } from './job-store';
 
 const dirs: ReturnType<typeof tempDir>[] = [];
 const centers: TestCenter[] = [];
@@ -151,42 +152,90 @@ describe('the claim log', () => {
   });
 });
 
-describe('claims applied after a crash', () => {
-  const stored = (job: DownloadJob, resumeState: Record<string, unknown> | null): StoredJob => ({
-    job,
-    position: job.position,
-    live: true,
-    notBefore: null,
-    resumeState,
-  });
-
-  function store(): JobStore {
-    const dir = tempDir();
-    dirs.push(dir);
-    return new JobStore(openDatabase({ file: join(dir.path, 'haul.db') }));
+describe('claims taken after a crash', () => {
+  /** A data folder whose log has a claim, made before the digest of `before`, for each job named. */
+  function logClaims(
+    dir: ReturnType<typeof tempDir>,
+    claims: { id: string; before: Record<string, unknown> | null }[],
+  ) {
+    const log = new ClaimLog(join(dir.path, logName));
+    for (const { id, before } of claims) {
+      expect(log.append({ id, before: stateDigest(before), resumeState: claimed, fileName: 'a.bin' })).toBe(true);
+    }
+    log.close();
   }
 
-  it('only where SQLite still holds the state the claim replaced, and the download is not finished', () => {
-    const jobs = store();
-    const older = { fileName: 'old.bin', partName: 'old.bin.part' };
-    jobs.insert(stored(downloadJob({ id: 'aaaa0001', status: 'pending', fileName: null }), null));
-    jobs.insert(stored(downloadJob({ id: 'aaaa0002', status: 'pending', fileName: 'old.bin' }), older));
-    jobs.insert(stored(downloadJob({ id: 'aaaa0003', status: 'completed', fileName: null }), null));
-    const claim = (id: string, before: Record<string, unknown> | null) => ({
-      id,
-      before: stateDigest(before),
-      resumeState: claimed,
-      fileName: 'a.bin',
-    });
-    const applied = jobs.applyClaims([
-      claim('aaaa0001', null), // SQLite holds what it replaced: taken
-      claim('aaaa0002', null), // SQLite holds a state written after it: left
-      claim('aaaa0003', null), // finished: left
-      claim('aaaa0004', null), // no such job: left
+  it('only where SQLite still holds the state the claim replaced, and the download is live and not finished', async () => {
+    const first = open();
+    const older = { v: 1, fileName: 'old.bin', partName: 'old.bin.part' };
+    const [fresh, checkpointed, finished] = first.center.submit({
+      url: 'https://files.example/1.bin\nhttps://files.example/2.bin\nhttps://files.example/3.bin',
+    }).jobs;
+    await settle();
+    const attempts = first.engine.attempts;
+    attempts[1]!.context.saveState(older); // SQLite holds a state written after the claim below
+    attempts[2]!.succeed();
+    await settleCompletions(first.clock);
+    attempts[0]!.fail(new Error('stopped'));
+    await first.close();
+    centers.splice(centers.indexOf(first), 1);
+    const dir = dirs[0]!;
+    logClaims(dir, [
+      { id: fresh!.id, before: null },
+      { id: checkpointed!.id, before: null },
+      { id: finished!.id, before: null },
+      { id: 'ffffffff', before: null },
     ]);
-    expect(applied).toBe(1);
-    expect(jobs.get('aaaa0001')).toMatchObject({ resumeState: claimed, job: { fileName: 'a.bin' } });
-    expect(jobs.get('aaaa0002')).toMatchObject({ resumeState: older, job: { fileName: 'old.bin' } });
-    expect(jobs.get('aaaa0003')).toMatchObject({ resumeState: null, job: { status: 'completed' } });
+
+    const after = open(dir);
+    const stored = (id: string) => after.center.registry.stored(id);
+    expect(stored(fresh!.id)).toMatchObject({ resumeState: claimed, job: { fileName: 'a.bin' } });
+    expect(stored(checkpointed!.id)).toMatchObject({ resumeState: older });
+    expect(stored(finished!.id)).toMatchObject({ resumeState: null, job: { status: 'completed' } });
+    // Taken claims are in SQLite at once, and the log is empty again.
+    const row = after.db.prepare('SELECT resume_state FROM jobs WHERE id = ?').get(fresh!.id) as {
+      resume_state: string;
+    };
+    expect(JSON.parse(row.resume_state)).toEqual(claimed);
+    expect(logSize(after)).toBe(0);
+  });
+
+  it('holds a claim it takes while SQLite cannot be written, and keeps it in the log until it can', async () => {
+    const first = open();
+    const [job] = first.center.submit({ url: 'https://files.example/1.bin' }).jobs;
+    await first.close();
+    centers.splice(centers.indexOf(first), 1);
+    const dir = dirs[0]!;
+    logClaims(dir, [{ id: job!.id, before: null }]);
+
+    const db = openDatabase({ file: join(dir.path, 'haul.db') });
+    const center = new JobCenter({
+      db,
+      settings: new SettingsStore(db),
+      downloadDir: join(dir.path, 'downloads'),
+      downloadRunner: (context) =>
+        new Promise((_, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason))),
+      pluginRunner: new ClosureRunner(),
+      clock: new ManualClock(),
+      claimLogFile: join(dir.path, logName),
+    });
+    const full = vi.spyOn(center.store, 'save').mockImplementation(() => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    });
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(() => center.start()).not.toThrow();
+      expect(center.registry.stored(job!.id)).toMatchObject({ resumeState: claimed });
+      expect(statSync(join(dir.path, logName)).size).toBeGreaterThan(0);
+      full.mockRestore();
+      center.registry.flushProgress();
+      expect(statSync(join(dir.path, logName)).size).toBe(0);
+      const row = db.prepare('SELECT resume_state FROM jobs WHERE id = ?').get(job!.id) as { resume_state: string };
+      expect(JSON.parse(row.resume_state)).toEqual(claimed);
+    } finally {
+      warned.mockRestore();
+      await center.close();
+      db.close();
+    }
   });
 });

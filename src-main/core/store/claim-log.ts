@@ -33,8 +33,9 @@ const appendFlags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT 
  *
  * A claim stays held in the job registry and reaches SQLite with the job's next write
  * (within a second); once SQLite holds every claim the log has, the log is emptied. After
- * a crash, `readClaims` gives each job's last claim, and the store applies it only where
- * SQLite still holds the state it replaced (see applyClaims).
+ * a crash, `readClaims` gives each job's last claim, and the registry takes it only where
+ * SQLite still holds the state it replaced (see JobRegistry.restoreClaims). One process
+ * writes a data folder's log, as its database (a second Haul on the folder is refused).
  */
 export class ClaimLog {
   /** Jobs whose logged claim SQLite does not hold yet. */
@@ -88,10 +89,20 @@ export class ClaimLog {
     return true;
   }
 
+  /** A claim read from the log is taken, and stays there until SQLite holds it. */
+  carry(id: string): void {
+    this.unwritten.add(id);
+  }
+
   /** SQLite holds the job's claim now (written with the job, or the job deleted). */
   written(id: string): void {
     if (!this.unwritten.delete(id) || this.unwritten.size > 0) return;
     this.empty();
+  }
+
+  /** Empties the log when SQLite holds every claim in it. */
+  emptyIfWritten(): void {
+    if (this.unwritten.size === 0) this.empty();
   }
 
   /** True when the log holds more than `claimLogBound`: its claims are due in SQLite. */

@@ -1,7 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { isFinishedStatus, Job, type JobStatus, type ListInput } from '../../../src-common/contract';
+import { Job, type JobStatus, type ListInput } from '../../../src-common/contract';
 import { HaulError } from '../errors';
-import { stateDigest, type Claim } from './claim-log';
 import { finishedSql, leftoverParts, leftoverReturning, type LeftoverPart } from './history-pruner';
 import { jobFilter, type JobFilter } from './job-filter';
 import type { StoredJob } from './stored-job';
@@ -156,32 +155,6 @@ export class JobStore {
   /** Only the engine's resume state, at once: a small write, no job row to serialise. */
   saveResumeState(id: string, resumeState: Record<string, unknown>): void {
     this.statements.resumeState.run(JSON.stringify(resumeState), id);
-  }
-
-  /**
-   * After a crash: writes each claim from the log (see ClaimLog) that SQLite does not
-   * hold yet, in one transaction; answers how many. A claim is taken where the job is
-   * not finished and SQLite still holds the resume state the claim replaced; any write
-   * of the job after the claim carried the claim or a later state, so then SQLite's wins.
-   */
-  applyClaims(claims: readonly Claim[]): number {
-    return this.db.transaction(() => {
-      let applied = 0;
-      for (const claim of claims) {
-        let stored: StoredJob | undefined;
-        try {
-          stored = this.get(claim.id);
-        } catch {
-          continue; // A row that cannot be read is left as it is (see loadLive).
-        }
-        if (!stored || stored.job.source !== 'download' || isFinishedStatus(stored.job.status)) continue;
-        if (stateDigest(stored.resumeState) !== claim.before) continue;
-        const job = { ...stored.job, fileName: claim.fileName };
-        this.save({ ...stored, job, resumeState: claim.resumeState }, stored);
-        applied += 1;
-      }
-      return applied;
-    })();
   }
 
   get(id: string): StoredJob | undefined {
