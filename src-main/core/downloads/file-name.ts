@@ -46,9 +46,8 @@ export function isPlainAsciiName(name: string, maxBytes = maxNameBytes - partSuf
   return name.length <= maxBytes && plainAscii.test(name) && !isReservedName(name);
 }
 
-/** True when `name` is its own cleanFileName: most names are told at a glance. */
+/** True when `name` is its own cleanFileName. */
 export function isCleanName(name: string, maxBytes = maxNameBytes - partSuffix.length): boolean {
-  if (name.length <= maxBytes && plainAscii.test(name)) return !isReservedName(name);
   return cleanFileName(name, maxBytes) === name;
 }
 
@@ -104,6 +103,12 @@ export function sanitizeFileName(raw: string, maxBytes = maxNameBytes - partSuff
 
 /** Like sanitizeFileName, but null when nothing usable is left of `raw`. */
 export function cleanFileName(raw: string, maxBytes = maxNameBytes - partSuffix.length): string | null {
+  // Most names are told at a glance: every pass below would keep them as they are.
+  return isPlainAsciiName(raw, maxBytes) ? raw : cleanEveryPass(raw, maxBytes);
+}
+
+/** cleanFileName without its glance: each pass, whatever the name. */
+export function cleanEveryPass(raw: string, maxBytes: number): string | null {
   let name = raw.replace(invisibleNameChars, '');
   // Leading dots behind invisible characters were hidden from whoever read the name
   // ("\u200b.bashrc"): they make no hidden file. A name that shows its dot keeps it.
