@@ -34,7 +34,7 @@ export function isReservedName(name: string): boolean {
  * A printable ASCII name with none of the characters `unsafe` replaces, that neither
  * starts nor ends with a dot or a space: every pass of cleanFileName keeps it as it is
  * (no invisible characters, nothing for NFC, nothing to tidy), but the device names and
- * the length, which `isCleanName` checks.
+ * the length, which `isPlainAsciiName` checks besides.
  */
 const plainAscii = /^[\w!#$%&'()+,;=@[\]^`{}~-](?:[\w!#$%&'()+,;=@[\]^`{}~ .-]*[\w!#$%&'()+,;=@[\]^`{}~-])?$/;
 
