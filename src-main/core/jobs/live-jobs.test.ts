@@ -75,5 +75,13 @@ describe('LiveJobs', () => {
     live.put(entry(downloadJob({ id: 'eeee0003', status: 'downloading' }), 2, 2000));
     live.put(entry(pluginJob({ id: '1'.repeat(16), status: 'pending' }), 0, 3000));
     expect(live.retryingCounts(1000)).toEqual({ download: 1, plugin: 1, task: 0 });
+    // Started, then back to waiting with its backoff, then dropped: counted as it is now.
+    live.put(entry(downloadJob({ id: 'eeee0001', status: 'downloading' }), 0, null));
+    expect(live.retryingCounts(1000)).toEqual({ download: 0, plugin: 1, task: 0 });
+    live.put(entry(downloadJob({ id: 'eeee0001', status: 'pending' }), 0, 4000));
+    live.put(entry(downloadJob({ id: 'eeee0002', status: 'pending' }), 1, 5000));
+    expect(live.retryingCounts(1000)).toEqual({ download: 2, plugin: 1, task: 0 });
+    live.drop('1'.repeat(16));
+    expect(live.retryingCounts(1000)).toEqual({ download: 2, plugin: 0, task: 0 });
   });
 });

@@ -18,6 +18,8 @@ export class LiveJobs {
   private readonly queue = new DownloadQueue();
   /** Unfinished downloads by URL, for the duplicate check at submit. */
   private readonly activeUrls = new Map<string, string>();
+  /** Pending jobs with a time before which they may not start (a retry's backoff). */
+  private readonly delayed = new Set<string>();
 
   /**
    * Puts the job in the list, or replaces it, and files it in the indexes by its status.
@@ -38,6 +40,8 @@ export class LiveJobs {
       this.queue.delete(id);
     } else if (job.source === 'download') this.queue.set(id, job.priority, entry.position);
     else this.pending.add(id);
+    if (job.status === 'pending' && entry.notBefore !== null) this.delayed.add(id);
+    else this.delayed.delete(id);
     return entry;
   }
 
@@ -47,6 +51,7 @@ export class LiveJobs {
     this.entries.delete(id);
     this.pending.delete(id);
     this.queue.delete(id);
+    this.delayed.delete(id);
   }
 
   /** The URL index entry of `id`'s download, when it is the one recorded for its URL. */
@@ -85,11 +90,13 @@ export class LiveJobs {
     return { jobs, actionJobs, tasks };
   }
 
-  /** Per source, the pending jobs waiting for a retry (`notBefore` after `now`): one pass, no copy. */
+  /** Per source, the pending jobs waiting for a retry (`notBefore` after `now`). */
   retryingCounts(now: number): Record<Job['source'], number> {
     const counts = { download: 0, plugin: 0, task: 0 };
-    for (const { job, notBefore } of this.entries.values()) {
-      if (job.status === 'pending' && notBefore !== null && notBefore > now) counts[job.source] += 1;
+    // Only the delayed ones: a poll of the queues reads this, and the list may be long.
+    for (const id of this.delayed) {
+      const { job, notBefore } = this.entries.get(id)!;
+      if (notBefore !== null && notBefore > now) counts[job.source] += 1;
     }
     return counts;
   }
