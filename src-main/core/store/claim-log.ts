@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { privateFileMode } from './private-files';
 
-/** A log past this size is emptied once its claims are written to SQLite. @default 4 MiB */
+/** Past this size the held changes are written at once, so the log can be emptied. @default 4 MiB */
 export const claimLogBound = 4 * 1024 * 1024;
 
 /** The claim of a job as a line of the log. */
@@ -35,7 +35,8 @@ const appendFlags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT 
  * (within a second); once SQLite holds every claim the log has, the log is emptied. After
  * a crash, `readClaims` gives each job's last claim, and the registry takes it only where
  * SQLite still holds the state it replaced (see JobRegistry.restoreClaims). One process
- * writes a data folder's log, as its database (a second Haul on the folder is refused).
+ * writes a data folder's log, as its database (`haul serve` refuses a folder another Haul
+ * runs on).
  */
 export class ClaimLog {
   /** Jobs whose logged claim SQLite does not hold yet. */
