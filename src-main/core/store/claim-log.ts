@@ -43,6 +43,8 @@ export class ClaimLog {
   private readonly unwritten = new Set<string>();
   private size = 0;
   private fd: number | null = null;
+  /** A write went short: lines after it would join its torn end, so none is added until emptied. */
+  private torn = false;
 
   constructor(private readonly file: string) {}
 
@@ -76,13 +78,17 @@ export class ClaimLog {
    * caller writes the claim to SQLite instead.
    */
   append(claim: Claim): boolean {
+    if (this.torn) return false;
     const line = `${JSON.stringify(claim)}\n`;
     try {
       this.fd ??= openSync(this.file, appendFlags, privateFileMode);
       const wrote = writeSync(this.fd, line);
       this.size += wrote;
       // A short write leaves a torn line, skipped when read: the claim goes to SQLite.
-      if (wrote !== Buffer.byteLength(line)) return false;
+      if (wrote !== Buffer.byteLength(line)) {
+        this.torn = true;
+        return false;
+      }
     } catch {
       return false;
     }
@@ -118,6 +124,7 @@ export class ClaimLog {
     try {
       if (this.fd !== null) ftruncateSync(this.fd, 0);
       else closeSync(openSync(this.file, appendFlags | constants.O_TRUNC, privateFileMode));
+      this.torn = false;
     } catch {
       // Not emptied: its lines are checked against SQLite after a crash all the same.
     }
