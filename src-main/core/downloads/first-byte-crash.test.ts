@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { copyFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { copyAsCrashed } from '../../test/crash-copy';
 import { scriptedEngine } from '../../test/job-kit';
+import type { DownloadRunner } from '../jobs/runner';
 import { createCoreWithParts } from '../app';
 import {
   fileSha256,
@@ -18,6 +20,16 @@ import {
 import { TestServer } from './test-server';
 
 const server = TestServer.forFile();
+
+/** The job core on `dataDir`, its downloads run by `downloadRunner`. */
+const coreOn = (dataDir: string, downloadRunner: DownloadRunner) =>
+  createCoreWithParts({
+    dataDir,
+    downloadDir: join(dataDir, 'dl'),
+    runtime: 'headless',
+    version: '1.0.0',
+    downloadRunner,
+  });
 
 /** No periodic checkpoint during the test: only what is saved durably survives a SIGKILL. */
 const engine = testEngine({ checkpointIntervalMs: 60_000 });
@@ -52,13 +64,7 @@ describe('a download killed before its first checkpoint', () => {
   it('the job core makes the state and the name durable before it returns: a crash then finds them', async () => {
     const dir = await tempDir();
     const engineStub = scriptedEngine();
-    const core = createCoreWithParts({
-      dataDir: dir,
-      downloadDir: join(dir, 'dl'),
-      runtime: 'headless',
-      version: '1.0.0',
-      downloadRunner: engineStub.runner,
-    });
+    const core = coreOn(dir, engineStub.runner);
     const crashed = await tempDir();
     let id: string;
     try {
@@ -66,21 +72,12 @@ describe('a download killed before its first checkpoint', () => {
       id = job!.id;
       const attempt = engineStub.attempts[0]!;
       attempt.context.saveState({ v: 1, fileName: 'a.bin', partName: 'a.bin.part' }, { fileName: 'a.bin' });
-      // The data folder as a SIGKILL would leave it now.
-      for (const name of await readdir(dir)) {
-        if (name.startsWith('haul') && !name.endsWith('-shm')) await copyFile(join(dir, name), join(crashed, name));
-      }
+      copyAsCrashed(dir, crashed);
     } finally {
       await core.close();
     }
     const afterStub = scriptedEngine();
-    const after = createCoreWithParts({
-      dataDir: crashed,
-      downloadDir: join(crashed, 'dl'),
-      runtime: 'headless',
-      version: '1.0.0',
-      downloadRunner: afterStub.runner,
-    });
+    const after = coreOn(crashed, afterStub.runner);
     try {
       expect(await waitFor(() => afterStub.attempts.length > 0)).toBe(true);
       const attempt = afterStub.attempts[0]!;

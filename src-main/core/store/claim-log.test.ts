@@ -1,7 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ClosureRunner } from '../../test/closure-runner';
+import { copyAsCrashed } from '../../test/crash-copy';
 import { openTestCenter, settle, settleCompletions, type TestCenter } from '../../test/job-kit';
 import { tempDir } from '../../test/temp-dir';
 import { ManualClock } from '../clock';
@@ -27,18 +28,19 @@ function open(dir = tempDir()): TestCenter {
   return center;
 }
 
-/**
- * What a SIGKILL leaves: the data folder's files as they are now, copied while the
- * process still runs (SQLite's committed frames in its WAL, the log's lines).
- */
+/** A data folder as a SIGKILL of `from` would leave it now (see copyAsCrashed). */
 function crashCopy(from: TestCenter): ReturnType<typeof tempDir> {
-  const source = join(from.file, '..');
   const copy = tempDir();
   dirs.push(copy);
-  for (const name of ['haul.db', 'haul.db-wal', logName]) {
-    if (existsSync(join(source, name))) copyFileSync(join(source, name), join(copy.path, name));
-  }
+  copyAsCrashed(join(from.file, '..'), copy.path);
   return copy;
+}
+
+/** The resume state a center started on `from`'s crash copy hands its first attempt. */
+async function resumedAfterCrash(from: TestCenter): Promise<unknown> {
+  const after = open(crashCopy(from));
+  await settle();
+  return after.engine.attempts[0]?.context.resumeState;
 }
 
 const claimed = { v: 1, fileName: 'a.bin', partName: 'a.bin.part' };
@@ -79,10 +81,7 @@ describe('the claim log', () => {
     expect(logSize(center)).toBeGreaterThan(0);
     center.clock.advance(1000); // the held changes' flush
     expect(logSize(center)).toBe(0);
-
-    const after = open(crashCopy(center));
-    await settle();
-    expect(after.engine.attempts[0]?.context.resumeState).toEqual(claimed);
+    expect(await resumedAfterCrash(center)).toEqual(claimed);
   });
 
   it('gives way to a later state SQLite holds: a checkpoint after the claim is what a crash resumes from', async () => {
@@ -92,10 +91,7 @@ describe('the claim log', () => {
     const checkpoint = { ...claimed, segments: [{ start: 0, end: 99, pos: 50 }] };
     attempt.context.saveState(checkpoint);
     expect(logSize(center)).toBeGreaterThan(0);
-
-    const after = open(crashCopy(center));
-    await settle();
-    expect(after.engine.attempts[0]?.context.resumeState).toEqual(checkpoint);
+    expect(await resumedAfterCrash(center)).toEqual(checkpoint);
   });
 
   it('leaves a finished download as SQLite holds it, and the log empty after its completion', async () => {
