@@ -46,11 +46,6 @@ export function isPlainAsciiName(name: string, maxBytes = maxNameBytes - partSuf
   return name.length <= maxBytes && plainAscii.test(name) && !isReservedName(name);
 }
 
-/** True when `name` is its own cleanFileName. */
-export function isCleanName(name: string, maxBytes = maxNameBytes - partSuffix.length): boolean {
-  return cleanFileName(name, maxBytes) === name;
-}
-
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }

@@ -5,7 +5,7 @@ import { dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { formatBytes } from '../../../src-common/format-bytes';
 import { JobFailure } from '../jobs/runner';
 import { diskFailure, PartGone } from './failures';
-import { isCleanName, isPlainAsciiName, maxNameBytes, numberedName, partSuffix } from './file-name';
+import { cleanFileName, isPlainAsciiName, maxNameBytes, numberedName, partSuffix } from './file-name';
 import { PartFile, type PartFileOptions } from './part-file';
 
 /** How many ` (n)` variants are tried before giving up on a name. */
@@ -143,7 +143,7 @@ const plainNamesKept = 256;
 export function pathInFolder(folder: string, name: string): string {
   const path = join(folder, name);
   if (plainNames.has(name) || isPlainAsciiName(name, maxNameBytes)) return path;
-  if (!isCleanName(name, maxNameBytes) || !isInside(folder, path)) {
+  if (cleanFileName(name, maxNameBytes) !== name || !isInside(folder, path)) {
     throw new JobFailure('internal', `Refusing a file name that is not a plain name: ${JSON.stringify(name)}`);
   }
   if (plainNames.size >= plainNamesKept) plainNames.clear();

@@ -97,10 +97,8 @@ export class JobRegistry {
    * any change, while SQLite cannot be written). A claim is taken where the download is
    * live and not finished, and SQLite still holds the resume state it replaced: any write
    * of the job after the claim carried the claim or a later state, so then SQLite's wins.
-   * Answers how many were taken.
    */
-  restoreClaims(claims: readonly Claim[]): number {
-    let taken = 0;
+  restoreClaims(claims: readonly Claim[]): void {
     for (const claim of claims) {
       const current = this.live.get(claim.id);
       if (!current || current.job.source !== 'download' || isFinishedStatus(current.job.status)) continue;
@@ -109,11 +107,9 @@ export class JobRegistry {
       this.live.put({ ...current, job, resumeState: claim.resumeState });
       this.held.hold(claim.id, current);
       this.claims?.carry(claim.id);
-      taken += 1;
     }
     this.held.flush();
     this.claims?.emptyIfWritten();
-    return taken;
   }
 
   snapshot(): Snapshot {

@@ -112,6 +112,12 @@ describe('the claim log', () => {
       JSON.stringify({ id: 'aaaa0001', before: 'null', resumeState: { fileName }, fileName });
     writeFileSync(file, `${line('one.bin')}\n${line('two.bin')}\n{"id":"aaaa0002","bef`);
     expect(new ClaimLog(file).readClaims().map((c) => c.fileName)).toEqual(['two.bin']);
+    // A log left over that is past the bound counts as full once read.
+    writeFileSync(file, `${line('one.bin')}\n`.repeat(Math.ceil(claimLogBound / 40)));
+    const left = new ClaimLog(file);
+    expect(left.full).toBe(false);
+    left.readClaims();
+    expect(left.full).toBe(true);
   });
 
   it('writes the claim to SQLite when the log cannot be written', async () => {

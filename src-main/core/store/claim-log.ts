@@ -63,6 +63,8 @@ export class ClaimLog {
       }
       return [];
     }
+    // What is there counts toward the bound until the log is emptied.
+    this.size = Buffer.byteLength(text);
     const last = new Map<string, Claim>();
     for (const line of text.split('\n')) {
       const claim = parseClaim(line);
